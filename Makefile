@@ -1,0 +1,96 @@
+# mailticket: build, install, test.
+#
+#   make            build bin/mailticket-deliver and bin/mailticket
+#   make demo       install missing packages, build, deliver contrib/samples into ./demo.db
+#   make check      install missing packages, build, run every test under prove
+#   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+PKGS    := gmime-3.0 glib-2.0 sqlite3 uuid
+DEB_PKGS := build-essential pkg-config libgmime-3.0-dev libglib2.0-dev \
+            libsqlite3-dev libesmtp-dev uuid-dev sqlite3 perl
+
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS)
+
+LIB_SRC := $(filter-out src/lib/sql-schema.c,$(wildcard src/lib/*.c))
+LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o
+LIB     := src/lib/libmailticket.a
+CLI_SRC := $(wildcard src/cli/*.c)
+CLI_OBJ := $(CLI_SRC:.c=.o)
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_BIN := $(UNIT_SRC:.c=)
+SQL     := $(sort $(wildcard sql/[0-9]*.sql))
+
+BINS := bin/mailticket-deliver bin/mailticket
+
+.PHONY: all deps demo check unit install clean tests
+all: $(BINS)
+
+# Installs the Debian packages the build and the tests need, when one is
+# missing and we are root; otherwise says what to install.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        echo "deps: installing $$missing"; \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else \
+	        echo "deps: missing packages: $$missing (run 'make deps' as root)" >&2; exit 1; \
+	    fi; \
+	fi
+
+src/lib/sql-schema.c: $(SQL) sql/embed.sh
+	sh sql/embed.sh $(SQL) > $@.tmp && mv $@.tmp $@
+
+%.o: %.c $(wildcard include/mailticket/*.h) $(wildcard src/cli/*.h)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+bin/mailticket-deliver: src/deliver/main.o $(LIB)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+bin/mailticket: $(CLI_OBJ) $(LIB)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+tests/unit/test-%: tests/unit/test-%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+tests: $(BINS) $(UNIT_BIN)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	sh contrib/samples/demo.sh
+
+check: deps
+	@$(MAKE) --no-print-directory tests
+	prove -e '' $(UNIT_BIN) tests/integration/t-*.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+
+clean:
+	rm -rf bin src/*/*.o tests/unit/*.o $(UNIT_BIN) $(LIB) src/lib/sql-schema.c demo.db demo.db-* tests/tmp

@@ -1,0 +1,47 @@
+/*
+ * NAME
+ *	config.h - mailticket.conf, read with GKeyFile
+ * DESCRIPTION
+ *	The file is -c FILE, else $MAILTICKET_CONF, else
+ *	/etc/mailticket/mailticket.conf. A missing default file means the
+ *	built-in defaults; a file that was named but cannot be read is an
+ *	MT_ERROR_CONFIG. The database path is --db, else $MAILTICKET_DB, else
+ *	[database] path.
+ */
+#ifndef MT_CONFIG_H
+#define MT_CONFIG_H
+
+#include <glib.h>
+
+#define MT_CONFIG_DEFAULT_FILE "/etc/mailticket/mailticket.conf"
+#define MT_CONFIG_DEFAULT_DB "/var/lib/mailticket/mailticket.db"
+
+typedef enum {
+	MT_FOREIGN_SUBJECT_LINK,	/* open a new ticket linked to the old one */
+	MT_FOREIGN_SUBJECT_JOIN,	/* join the ticket, flagged */
+} MtForeignSubject;
+
+typedef struct {
+	char *file;		/* the file read, or NULL: built-in defaults */
+	char *db_path;
+	int busy_timeout;	/* milliseconds */
+	char *domain;
+	char *address;		/* the default queue's address */
+	char *queue;		/* the default queue's name */
+	char *tag;		/* subject token tag: [<tag>#<id>] */
+	char *secret_file;	/* NULL: the secret kept in the database */
+	char *secret;		/* read from secret_file, or NULL */
+	char delimiter;		/* recipient delimiter of reply tokens */
+	guint64 max_message_size;
+	MtForeignSubject foreign_subject;
+} MtConfig;
+
+/* Loads the configuration. path is -c FILE or NULL; db is --db or NULL. */
+MtConfig *mt_config_load (const char *path, const char *db, GError **error);
+void mt_config_free (MtConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtConfig, mt_config_free)
+
+/* Parses a size such as "50M", "512K", "1G" or "1000"; FALSE if invalid. */
+gboolean mt_config_parse_size (const char *text, guint64 *size);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * NAME
+ *	deliver.h - one message from the MTA into its ticket
+ * DESCRIPTION
+ *	mt_deliver_read() reads a message from a file descriptor, refusing
+ *	(MT_ERROR_TOO_BIG) one over the limit after draining the rest, so
+ *	that the MTA sees a clean refusal and not a broken pipe.
+ *
+ *	mt_deliver() stores the raw bytes, parses them, threads the message
+ *	and stores the article, its attachments and message ids, all in one
+ *	transaction: on any error nothing is committed. The same bytes
+ *	delivered again change nothing. A message that cannot be parsed at
+ *	all goes to the quarantine. With dry_run nothing is written and the
+ *	result says what would have happened (mailticket explain).
+ */
+#ifndef MT_DELIVER_H
+#define MT_DELIVER_H
+
+#include <glib.h>
+#include "mailticket/config.h"
+#include "mailticket/store.h"
+#include "mailticket/thread.h"
+
+typedef struct {
+	const char *sender;	/* envelope sender (-f), or NULL */
+	const char *recipient;	/* envelope recipient (-r), or NULL */
+	gboolean dry_run;
+} MtDeliverOptions;
+
+typedef enum {
+	MT_DELIVER_NEW,
+	MT_DELIVER_APPEND,
+	MT_DELIVER_DUPLICATE,
+	MT_DELIVER_QUARANTINE,
+} MtDeliverAction;
+
+typedef struct {
+	MtDeliverAction action;
+	gint64 ticket;		/* the ticket stored into (0 for quarantine, or dry-run new) */
+	gint64 article;
+	gint64 quarantine;
+	MtThreadDecision decision;
+	char *message_id;	/* owned, or NULL */
+	gsize size;
+	gboolean reopened;
+	char *reason;		/* why quarantined; owned */
+} MtDeliverResult;
+
+gboolean mt_deliver_read (int fd, guint64 limit, GByteArray **raw, GError **error);
+
+gboolean mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw,
+		     const MtDeliverOptions *options, MtDeliverResult *result, GError **error);
+void mt_deliver_result_clear (MtDeliverResult *result);
+
+/* "new", "append", "duplicate", "quarantine" */
+const char *mt_deliver_action_name (MtDeliverAction action);
+
+/* The site secret: the config's secret_file, else the database's. */
+char *mt_deliver_secret (MtStore *store, const MtConfig *config, GError **error);
+
+#endif

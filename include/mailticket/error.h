@@ -1,0 +1,39 @@
+/*
+ * NAME
+ *	error.h - the project's error domain
+ * DESCRIPTION
+ *	Every library call that can fail returns gboolean and fills a
+ *	GError in MT_ERROR. The code says what the caller can do about it;
+ *	only a program's main() turns it into an exit code.
+ *
+ *	mt_error_sqlite() and mt_error_errno() are the one place each where
+ *	SQLite result codes and errno values are classified.
+ */
+#ifndef MT_ERROR_H
+#define MT_ERROR_H
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#define MT_ERROR (mt_error_quark ())
+
+typedef enum {
+	MT_ERROR_TEMPFAIL,	/* may work later: busy, locked, disk full, I/O, memory */
+	MT_ERROR_CONFIG,	/* configuration unreadable or wrong: an admin must act */
+	MT_ERROR_TOO_BIG,	/* permanent: the message is over max_message_size */
+	MT_ERROR_REFUSED,	/* permanent: policy refuses the message */
+	MT_ERROR_USAGE,		/* a person gave a bad argument */
+	MT_ERROR_NOT_FOUND,	/* no such ticket, article, attachment ... */
+	MT_ERROR_DATA,		/* input that cannot be read as what it should be */
+	MT_ERROR_INTERNAL,	/* a bug or a corrupt database */
+} MtErrorCode;
+
+GQuark mt_error_quark (void);
+
+/* Sets error from SQLite's state after rc; always returns FALSE. */
+gboolean mt_error_sqlite (GError **error, sqlite3 *db, int rc, const char *what);
+
+/* Sets error from an errno value; always returns FALSE. */
+gboolean mt_error_errno (GError **error, int errsv, const char *what);
+
+#endif

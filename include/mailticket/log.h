@@ -1,0 +1,18 @@
+/*
+ * NAME
+ *	log.h - syslog (facility mail) with a stderr mirror
+ * DESCRIPTION
+ *	mt_log_init() routes GLib's and GMime's log messages to syslog under
+ *	ident, and mirrors them on stderr when verbose (or for warnings and
+ *	worse when stderr is a terminal). Library code logs with g_message()
+ *	and g_warning(); it never prints.
+ */
+#ifndef MT_LOG_H
+#define MT_LOG_H
+
+#include <glib.h>
+
+/* A second call only changes verbose. */
+void mt_log_init (const char *ident, gboolean verbose);
+
+#endif

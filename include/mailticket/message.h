@@ -1,0 +1,63 @@
+/*
+ * NAME
+ *	message.h - one incoming message, parsed with GMime
+ * DESCRIPTION
+ *	mt_message_parse() parses raw RFC 822 bytes, takes what can be taken
+ *	from a malformed message (counting GMime's warnings), and fails with
+ *	MT_ERROR_DATA only when there is no message at all. Strings are UTF-8
+ *	(RFC 2047 and the declared or guessed charsets decoded), never NULL
+ *	where noted "" .
+ */
+#ifndef MT_MESSAGE_H
+#define MT_MESSAGE_H
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+typedef struct {
+	char *name;	/* file name (RFC 2231 decoded), or NULL */
+	char *type;	/* "type/subtype", lower case */
+	gint64 size;	/* decoded size in bytes */
+	char *part;	/* MIME part path: "2", "1.3", ... */
+} MtAttachment;
+
+typedef struct {
+	GMimeMessage *mime;
+	GMimeParserOptions *options;	/* kept for the message's lifetime */
+	GByteArray *raw;	/* the bytes parsed; referenced, unchanged */
+	char *message_id;	/* without angle brackets, or NULL */
+	GPtrArray *in_reply_to;	/* message ids, in header order */
+	GPtrArray *references;	/* message ids, oldest first */
+	char *from;		/* decoded display form, "" when absent */
+	char *from_addr;	/* first From mailbox, lower case, or NULL */
+	char *from_name;	/* its display name, or NULL */
+	char *to;		/* decoded display forms, "" when absent */
+	char *cc;
+	char *reply_to;
+	GPtrArray *addresses;	/* every From, To, Cc, Reply-To mailbox, lower case */
+	GPtrArray *recipients;	/* the To and Cc mailboxes, lower case */
+	char *subject;		/* decoded, "" when absent */
+	gint64 date;		/* seconds since the epoch, 0 when absent or unreadable */
+	char *text;		/* the readable body, "" when none */
+	GPtrArray *attachments;	/* MtAttachment */
+	guint warnings;		/* parser complaints about the structure */
+} MtMessage;
+
+/* Once per process, before any other call. */
+void mt_message_init (void);
+
+MtMessage *mt_message_parse (GByteArray *raw, GError **error);
+void mt_message_free (MtMessage *message);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtMessage, mt_message_free)
+
+/* A header's raw value, or NULL; borrowed from the message. */
+const char *mt_message_header (MtMessage *message, const char *name);
+
+/* The leaf part at a MIME part path as listed in attachments; borrowed. */
+GMimeObject *mt_message_find_part (MtMessage *message, const char *path);
+
+/* Reduces HTML to readable text: tags dropped, blocks on their own
+ * lines, entities decoded. Owned. */
+char *mt_html_to_text (const char *html);
+
+#endif

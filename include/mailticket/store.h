@@ -1,0 +1,83 @@
+/*
+ * NAME
+ *	store.h - the SQLite database: open, migrate, transactions, blobs
+ * DESCRIPTION
+ *	mt_store_open() opens (and creates) the database in WAL mode, waits
+ *	busy_timeout ms for locks, and applies the migrations compiled in
+ *	from sql/ in order, one transaction each, recorded in
+ *	PRAGMA user_version. Every SQLite failure comes back as an MT_ERROR
+ *	classified by mt_error_sqlite(): busy, locked, full, read-only and
+ *	I/O errors are MT_ERROR_TEMPFAIL.
+ *
+ *	Statements are prepared once per process by mt_store_query(), keyed
+ *	by the address of their SQL text, which must therefore be a static
+ *	string. Every module keeps its SQL in one table, which it exports so
+ *	that the unit tests prepare each statement against a fresh schema.
+ */
+#ifndef MT_STORE_H
+#define MT_STORE_H
+
+#include <glib.h>
+#include <sqlite3.h>
+
+typedef struct {
+	const char *name;
+	const char *sql;
+} MtMigration;
+
+/* Generated from the files in sql/; ends with { NULL, NULL }. */
+extern const MtMigration mt_migrations[];
+
+typedef struct _MtStore MtStore;
+
+typedef enum {
+	MT_STORE_CREATE,	/* create the database if it is not there */
+	MT_STORE_EXISTING,	/* MT_ERROR_NOT_FOUND when it is not there */
+} MtStoreMode;
+
+MtStore *mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **error);
+void mt_store_close (MtStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtStore, mt_store_close)
+
+/* The schema version in force, and the number of migrations compiled in. */
+int mt_store_version (MtStore *store);
+int mt_store_migrations_known (void);
+
+/* BEGIN IMMEDIATE: the write lock is taken now, or MT_ERROR_TEMPFAIL. */
+gboolean mt_store_begin (MtStore *store, GError **error);
+gboolean mt_store_commit (MtStore *store, GError **error);
+/* Rolls back an open transaction, if any. Never fails. */
+void mt_store_rollback (MtStore *store);
+
+/* Returns the cached statement for sql, reset and with its bindings
+ * cleared; borrowed. NULL and error if it does not prepare. */
+sqlite3_stmt *mt_store_query (MtStore *store, const char *sql, GError **error);
+
+/* Steps stmt: SQLITE_ROW or SQLITE_DONE, or -1 with error set. */
+int mt_store_step (MtStore *store, sqlite3_stmt *stmt, GError **error);
+
+/* Steps stmt to completion (an INSERT, UPDATE or DELETE). */
+gboolean mt_store_exec_stmt (MtStore *store, sqlite3_stmt *stmt, GError **error);
+
+/* Runs one statement that returns a single integer (0 when no row). */
+gboolean mt_store_get_int (MtStore *store, sqlite3_stmt *stmt, gint64 *value, GError **error);
+
+gint64 mt_store_last_id (MtStore *store);
+sqlite3 *mt_store_peek_db (MtStore *store);
+
+/* Stores bytes as a blob keyed by their sha256 (lower-case hex) unless
+ * it is there already; *sha256 is owned by the caller. Large messages are
+ * written with incremental blob I/O so they are not copied in memory. */
+gboolean mt_store_put_blob (MtStore *store, const guint8 *data, gsize len, char **sha256, GError **error);
+
+/* Reads a blob back; owned. MT_ERROR_NOT_FOUND if there is none. */
+GBytes *mt_store_get_blob (MtStore *store, const char *sha256, GError **error);
+
+/* The site secret for reply tokens kept in the database (created with
+ * the schema). Owned. */
+char *mt_store_secret (MtStore *store, GError **error);
+
+/* The SQL this module prepares, for the unit tests. */
+const char *const *mt_store_queries (void);
+
+#endif

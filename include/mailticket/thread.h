@@ -1,0 +1,98 @@
+/*
+ * NAME
+ *	thread.h - which ticket does a message belong to?
+ * DESCRIPTION
+ *	mt_thread_decide() is the threading order of DESIGN.md as a pure
+ *	function of the ids parsed from a message and three lookups, so that
+ *	it is tested without a database. First match wins:
+ *
+ *	1. a verified reply token (envelope recipient, To or Cc);
+ *	2. In-Reply-To, then References newest first, in message_ids;
+ *	3. the message's own Message-ID, when an earlier message referenced
+ *	   it (a parent arriving after its child) or it is a resend with
+ *	   other bytes;
+ *	4. the subject token, for a ticket that exists; from a sender who is
+ *	   not a participant it opens a new ticket linked to the old one, or
+ *	   joins flagged, as configured;
+ *	5. otherwise a new ticket.
+ *
+ *	A merged ticket forwards to the ticket it was merged into. A reply
+ *	to a ticket closed longer than its queue's grace period opens a new
+ *	linked ticket unless the queue says to reopen.
+ */
+#ifndef MT_THREAD_H
+#define MT_THREAD_H
+
+#include <glib.h>
+
+typedef enum {
+	MT_VIA_NEW,
+	MT_VIA_TOKEN,
+	MT_VIA_IN_REPLY_TO,
+	MT_VIA_REFERENCES,
+	MT_VIA_MESSAGE_ID,
+	MT_VIA_SUBJECT,
+} MtVia;
+
+typedef enum {
+	MT_THREAD_NEW,		/* open a new ticket */
+	MT_THREAD_APPEND,	/* append to ticket */
+	MT_THREAD_NEW_LINKED,	/* open a new ticket linked to ticket */
+} MtThreadAction;
+
+typedef struct {
+	gint64 token_ticket;		/* from a verified reply token, or 0 */
+	const char *message_id;		/* or NULL */
+	GPtrArray *in_reply_to;		/* char *, may be NULL */
+	GPtrArray *references;		/* char *, oldest first, may be NULL */
+	gint64 subject_ticket;		/* from the subject token, or 0 */
+	const char *sender;		/* From address, for the participant check */
+	gboolean foreign_subject_joins;	/* policy for non-participants */
+	gint64 now;
+} MtThreadInput;
+
+/* What the decision needs to know of a ticket. */
+typedef struct {
+	gint64 merged_into;	/* 0 unless merged */
+	gboolean closed;	/* status closed */
+	gint64 closed_at;
+	int grace_days;		/* of its queue */
+	gboolean reopen_closed;	/* the queue reopens closed tickets whatever their age */
+} MtThreadTicket;
+
+typedef struct {
+	/* *ticket = 0 when the id is unknown. */
+	gboolean (*message_id) (gpointer data, const char *id, gint64 *ticket, GError **error);
+	/* *found = FALSE when there is no such ticket. */
+	gboolean (*ticket) (gpointer data, gint64 id, gboolean *found, MtThreadTicket *out, GError **error);
+	gboolean (*participant) (gpointer data, gint64 ticket, const char *address, gboolean *yes, GError **error);
+	gpointer data;
+} MtThreadLookup;
+
+typedef struct {
+	MtThreadAction action;
+	gint64 ticket;		/* appended to, or linked to; 0 for NEW */
+	MtVia via;		/* the rule that found ticket */
+	char *matched;		/* the id or token that matched; owned */
+	gint64 merged_from;	/* the ticket found before following merges, or 0 */
+	gboolean flagged;	/* joined on a subject token from a non-participant */
+	gboolean foreign;	/* a subject token from a non-participant */
+	gboolean grace_expired;	/* the ticket was closed longer than the grace period */
+} MtThreadDecision;
+
+gboolean mt_thread_decide (const MtThreadInput *input, const MtThreadLookup *lookup,
+			   MtThreadDecision *decision, GError **error);
+void mt_thread_decision_clear (MtThreadDecision *decision);
+
+/* "new", "token", "in-reply-to", "references", "message-id", "subject" */
+const char *mt_thread_via_name (MtVia via);
+
+/* One sentence on the decision, for explain and the log; owned. */
+char *mt_thread_describe (const MtThreadDecision *decision);
+
+/* subject without leading reply and forward prefixes of many languages
+ * (Re:, AW:, WG:, Fwd:, SV:, VS:, Antw:, RIF:, Odp:, RV:, TR:, 回复: ...,
+ * also "Re[2]:") and without our subject tokens [<tag>#<id>]; owned. */
+char *mt_thread_strip_prefixes (const char *subject, const char *tag);
+
+#endif

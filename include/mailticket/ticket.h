@@ -1,0 +1,82 @@
+/*
+ * NAME
+ *	ticket.h - tickets, articles, message ids, participants, links, history
+ * DESCRIPTION
+ *	The write side of a ticket as mail fills it. Callers hold a
+ *	transaction (mt_store_begin) around a group of calls.
+ */
+#ifndef MT_TICKET_H
+#define MT_TICKET_H
+
+#include <glib.h>
+#include "mailticket/store.h"
+#include "mailticket/thread.h"
+#include "mailticket/message.h"
+
+typedef struct {
+	const char *type;	/* "mail", "internal", "request" */
+	const char *subject;
+	gint64 queue;		/* or 0 */
+	gint64 requester;	/* contact, or 0 */
+	gint64 now;
+} MtTicketNew;
+
+typedef struct {
+	const char *kind;		/* "email-in", "email-out", "note", "system" */
+	gboolean internal;
+	MtMessage *message;		/* headers, text, attachments; may be NULL */
+	const char *text;		/* used when message is NULL */
+	const char *blob;		/* sha256 of the raw bytes, or NULL */
+	gint64 size;
+	const char *envelope_from;
+	const char *envelope_to;
+	const char *via;
+	gboolean automatic;
+	gint64 now;
+} MtArticleNew;
+
+gboolean mt_ticket_create (MtStore *store, const MtTicketNew *ticket, gint64 *id, GError **error);
+
+/* Adds an article with its attachments; touches the ticket. */
+gboolean mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *article,
+				gint64 *id, GError **error);
+
+/* Records a message id for ticket: received (article > 0) or only
+ * referenced (article 0). An id already known keeps its ticket. */
+gboolean mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket,
+				    gint64 article, GError **error);
+
+/* The ticket of a known message id, or 0. */
+gboolean mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, GError **error);
+
+/* The incoming article that stored exactly these bytes, or 0s. */
+gboolean mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket,
+				 gint64 *article, GError **error);
+
+gboolean mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found,
+				     MtThreadTicket *facts, GError **error);
+
+gboolean mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **error);
+
+gboolean mt_ticket_add_participants (MtStore *store, gint64 ticket, GPtrArray *addresses, GError **error);
+gboolean mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address,
+				   gboolean *yes, GError **error);
+
+/* Sets the status, stamping resolved/closed times, with a history line. */
+gboolean mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status,
+			       const char *who, gint64 now, GError **error);
+/* The current status; owned. */
+char *mt_ticket_get_status (MtStore *store, gint64 ticket, GError **error);
+
+/* Marks a ticket for an agent's review. */
+gboolean mt_ticket_flag (MtStore *store, gint64 ticket, GError **error);
+
+/* Links a and b both ways: relates/relates, parent/child, duplicate, merged. */
+gboolean mt_ticket_link (MtStore *store, gint64 a, const char *kind, gint64 b, gint64 now, GError **error);
+
+gboolean mt_ticket_add_history (MtStore *store, gint64 ticket, const char *who, const char *field,
+				const char *old_value, const char *new_value, gint64 now, GError **error);
+
+const char *const *mt_ticket_queries (void);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * NAME
+ *	mailticket explain - which ticket would a message join, and why
+ * DESCRIPTION
+ *	Runs a message file through the same code as mailticket-deliver in
+ *	a dry run: nothing is stored. Prints action, ticket, via and reason,
+ *	one per line.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "mailticket/deliver.h"
+#include "mailticket/thread.h"
+
+static const char *
+action_name (const MtDeliverResult *r)
+{
+	if (r->action != MT_DELIVER_NEW)
+		return mt_deliver_action_name (r->action);
+	return r->decision.action == MT_THREAD_NEW_LINKED ? "new-linked" : "new";
+}
+
+static void
+print_result (const MtDeliverResult *r)
+{
+	g_autofree char *reason = mt_thread_describe (&r->decision);
+
+	printf ("action: %s\n", action_name (r));
+	if (r->action == MT_DELIVER_DUPLICATE) {
+		printf ("ticket: %" G_GINT64_FORMAT "\narticle: %" G_GINT64_FORMAT "\n", r->ticket, r->article);
+		printf ("reason: these exact bytes are stored already\n");
+		return;
+	}
+	if (r->action == MT_DELIVER_QUARANTINE) {
+		printf ("reason: %s\n", r->reason);
+		return;
+	}
+	if (r->decision.ticket != 0)
+		printf ("ticket: %" G_GINT64_FORMAT "\n", r->decision.ticket);
+	printf ("via: %s\n", mt_thread_via_name (r->decision.via));
+	printf ("reason: %s\n", reason);
+}
+
+int
+mt_cmd_explain (MtContext *ctx, int argc, char **argv)
+{
+	MtDeliverOptions options = { NULL, NULL, TRUE };
+	GOptionEntry entries[] = {
+		{ "sender", 'f', 0, G_OPTION_ARG_STRING, &options.sender, "envelope sender", "ADDR" },
+		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &options.recipient, "envelope recipient", "ADDR" },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("FILE - say which ticket a message would join");
+	g_autoptr (GError) error = NULL;
+	g_autofree char *contents = NULL;
+	g_autoptr (GByteArray) raw = NULL;
+	MtDeliverResult result;
+	gsize len;
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc != 2) {
+		fprintf (stderr, "mailticket explain: one message file expected\n");
+		return 1;
+	}
+	if (!g_file_get_contents (argv[1], &contents, &len, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+		return mt_cli_fail (error);
+	raw = g_byte_array_new_take ((guint8 *) g_steal_pointer (&contents), len);
+	if (!mt_deliver (ctx->store, ctx->config, raw, &options, &result, &error))
+		return mt_cli_fail (error);
+	print_result (&result);
+	mt_deliver_result_clear (&result);
+	g_free ((char *) options.sender);
+	g_free ((char *) options.recipient);
+	return 0;
+}

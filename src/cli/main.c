@@ -1,0 +1,87 @@
+/*
+ * NAME
+ *	mailticket - the agents' and sysadmins' command line
+ * SYNOPSIS
+ *	mailticket [-c file] [--db path] command [options] [arguments]
+ * DESCRIPTION
+ *	Parses the global options, then looks the command up in one table
+ *	and hands it the rest of the command line.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli.h"
+#include "mailticket/error.h"
+#include "mailticket/log.h"
+#include "mailticket/message.h"
+
+static const struct {
+	const char *name;
+	MtCommandFunc func;
+	const char *summary;
+} commands[] = {
+	{ "init", mt_cmd_init, "create the database, or bring its schema up to date" },
+	{ "list", mt_cmd_list, "list tickets" },
+	{ "show", mt_cmd_show, "show a ticket's thread, or one stored message" },
+	{ "explain", mt_cmd_explain, "say which ticket a message would join, storing nothing" },
+	{ "token", mt_cmd_token, "print a ticket's reply address and subject token" },
+};
+
+static char *
+command_summary (void)
+{
+	GString *s = g_string_new ("Commands:\n");
+
+	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+		g_string_append_printf (s, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	g_string_append (s, "\n'mailticket COMMAND --help' tells more.");
+	return g_string_free (s, FALSE);
+}
+
+static MtCommandFunc
+find_command (const char *name)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+		if (strcmp (commands[i].name, name) == 0)
+			return commands[i].func;
+	return NULL;
+}
+
+int
+main (int argc, char **argv)
+{
+	MtContext ctx = { 0 };
+	GOptionEntry entries[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &ctx.config_path, "configuration file", "FILE" },
+		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &ctx.db_path, "database path", "PATH" },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("COMMAND [ARGS...]");
+	g_autofree char *summary = command_summary ();
+	MtCommandFunc func;
+	int code;
+
+	mt_log_init ("mailticket", FALSE);
+	g_option_context_add_main_entries (octx, entries, NULL);
+	g_option_context_set_description (octx, summary);
+	/* Options after the command belong to the command. */
+	g_option_context_set_strict_posix (octx, TRUE);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc < 2) {
+		fprintf (stderr, "mailticket: no command given; try 'mailticket --help'\n");
+		return 1;
+	}
+	if ((func = find_command (argv[1])) == NULL) {
+		fprintf (stderr, "mailticket: unknown command '%s'; try 'mailticket --help'\n", argv[1]);
+		return 1;
+	}
+	mt_message_init ();
+	code = func (&ctx, argc - 1, argv + 1);
+	g_clear_pointer (&ctx.store, mt_store_close);
+	g_clear_pointer (&ctx.config, mt_config_free);
+	g_free ((char *) ctx.config_path);
+	g_free ((char *) ctx.db_path);
+	return code;
+}

@@ -1,0 +1,189 @@
+/*
+ * NAME
+ *	config.c - mailticket.conf
+ * DESCRIPTION
+ *	Reads the GKeyFile named by -c, $MAILTICKET_CONF or the default path,
+ *	fills in the built-in defaults, and reads the secret file. Any file
+ *	that was named (or the default file, when it exists) and cannot be
+ *	read or holds a bad value is an MT_ERROR_CONFIG: the filter answers
+ *	the MTA with a temporary failure so no mail is lost while an admin
+ *	fixes it.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "mailticket/config.h"
+#include "mailticket/error.h"
+
+#define DEFAULT_MAX_SIZE (50 * 1024 * 1024)
+
+gboolean
+mt_config_parse_size (const char *text, guint64 *size)
+{
+	char *end = NULL;
+	guint64 value, unit = 1;
+
+	if (text == NULL || !g_ascii_isdigit (*text))
+		return FALSE;
+	value = g_ascii_strtoull (text, &end, 10);
+	switch (g_ascii_toupper (*end)) {
+	case 'K': unit = 1024; end++; break;
+	case 'M': unit = 1024 * 1024; end++; break;
+	case 'G': unit = 1024 * 1024 * 1024; end++; break;
+	}
+	if (g_ascii_toupper (*end) == 'B')
+		end++;
+	if (*end != '\0' || value > G_MAXUINT64 / unit)
+		return FALSE;
+	*size = value * unit;
+	return TRUE;
+}
+
+static gboolean G_GNUC_PRINTF (2, 3)
+config_error (GError **error, const char *format, ...)
+{
+	va_list ap;
+
+	va_start (ap, format);
+	g_propagate_error (error, g_error_new_valist (MT_ERROR, MT_ERROR_CONFIG, format, ap));
+	va_end (ap);
+	return FALSE;
+}
+
+static char *
+get_string (GKeyFile *kf, const char *group, const char *key, const char *fallback)
+{
+	g_autofree char *value = g_key_file_get_string (kf, group, key, NULL);
+
+	if (value != NULL)
+		g_strstrip (value);
+	if (value == NULL || *value == '\0')
+		return g_strdup (fallback);
+	return g_steal_pointer (&value);
+}
+
+static gboolean
+read_secret (MtConfig *config, GError **error)
+{
+	g_autofree char *contents = NULL;
+	g_autoptr (GError) local = NULL;
+
+	if (config->secret_file == NULL)
+		return TRUE;
+	if (!g_file_get_contents (config->secret_file, &contents, NULL, &local)) {
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "secret_file: %s", local->message);
+		return FALSE;
+	}
+	g_strstrip (contents);
+	if (*contents == '\0') {
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "secret_file %s is empty", config->secret_file);
+		return FALSE;
+	}
+	config->secret = g_steal_pointer (&contents);
+	return TRUE;
+}
+
+static gboolean
+apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
+{
+	g_autofree char *size = get_string (kf, "mail", "max_message_size", NULL);
+	g_autofree char *delimiter = get_string (kf, "mail", "recipient_delimiter", "+");
+	g_autofree char *foreign = get_string (kf, "thread", "foreign_subject", "link");
+	g_autofree char *timeout = get_string (kf, "database", "busy_timeout", "30000");
+	g_autofree char *default_address = NULL;
+	char *end = NULL;
+
+	config->db_path = get_string (kf, "database", "path", MT_CONFIG_DEFAULT_DB);
+	config->busy_timeout = (int) g_ascii_strtoll (timeout, &end, 10);
+	if (*end != '\0' || config->busy_timeout < 0)
+		return config_error (error, "busy_timeout: not a number of ms: %s", timeout);
+	config->domain = get_string (kf, "mail", "domain", g_get_host_name ());
+	default_address = g_strdup_printf ("support@%s", config->domain);
+	config->address = get_string (kf, "mail", "address", default_address);
+	config->queue = get_string (kf, "mail", "queue", "support");
+	config->tag = get_string (kf, "mail", "tag", "Ticket");
+	config->secret_file = get_string (kf, "mail", "secret_file", NULL);
+	config->max_message_size = DEFAULT_MAX_SIZE;
+	if (size != NULL && !mt_config_parse_size (size, &config->max_message_size))
+		return config_error (error, "max_message_size: not a size: %s", size);
+	if (strlen (delimiter) != 1)
+		return config_error (error, "recipient_delimiter: one character: %s", delimiter);
+	config->delimiter = delimiter[0];
+	if (strcmp (foreign, "link") == 0)
+		config->foreign_subject = MT_FOREIGN_SUBJECT_LINK;
+	else if (strcmp (foreign, "join") == 0)
+		config->foreign_subject = MT_FOREIGN_SUBJECT_JOIN;
+	else
+		return config_error (error, "foreign_subject: link or join: %s", foreign);
+	return read_secret (config, error);
+}
+
+/* The file to read, and whether its absence is an error. */
+static const char *
+config_file (const char *path, gboolean *required)
+{
+	const char *env = g_getenv ("MAILTICKET_CONF");
+
+	*required = TRUE;
+	if (path != NULL)
+		return path;
+	if (env != NULL && *env != '\0')
+		return env;
+	*required = FALSE;
+	return MT_CONFIG_DEFAULT_FILE;
+}
+
+static gboolean
+load_file (GKeyFile *kf, const char *file, gboolean required, GError **error)
+{
+	g_autoptr (GError) local = NULL;
+
+	if (!required && !g_file_test (file, G_FILE_TEST_EXISTS))
+		return TRUE;
+	if (g_key_file_load_from_file (kf, file, G_KEY_FILE_NONE, &local))
+		return TRUE;
+	g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "cannot read config %s: %s", file, local->message);
+	return FALSE;
+}
+
+MtConfig *
+mt_config_load (const char *path, const char *db, GError **error)
+{
+	g_autoptr (GKeyFile) kf = g_key_file_new ();
+	g_autoptr (MtConfig) config = g_new0 (MtConfig, 1);
+	gboolean required;
+	const char *file = config_file (path, &required);
+	const char *env_db = g_getenv ("MAILTICKET_DB");
+
+	if (!load_file (kf, file, required, error))
+		return NULL;
+	if (required || g_file_test (file, G_FILE_TEST_EXISTS))
+		config->file = g_strdup (file);
+	if (!apply_keys (config, kf, error))
+		return NULL;
+	if (db == NULL && env_db != NULL && *env_db != '\0')
+		db = env_db;
+	if (db != NULL) {
+		g_free (config->db_path);
+		config->db_path = g_strdup (db);
+	}
+	return g_steal_pointer (&config);
+}
+
+void
+mt_config_free (MtConfig *config)
+{
+	if (config == NULL)
+		return;
+	g_free (config->file);
+	g_free (config->db_path);
+	g_free (config->domain);
+	g_free (config->address);
+	g_free (config->queue);
+	g_free (config->tag);
+	g_free (config->secret_file);
+	if (config->secret != NULL)
+		memset (config->secret, 0, strlen (config->secret));
+	g_free (config->secret);
+	g_free (config);
+}

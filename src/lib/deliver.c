@@ -1,0 +1,325 @@
+/*
+ * NAME
+ *	deliver.c - one message from the MTA into its ticket
+ * DESCRIPTION
+ *	The whole of a delivery is one transaction: the raw bytes, the
+ *	ticket or the article, attachments, message ids and participants
+ *	are committed together or not at all, so that an exit 75 leaves
+ *	nothing behind for the retry to trip over, and a retry after a
+ *	crash finds the same bytes and changes nothing.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mailticket/clock.h"
+#include "mailticket/deliver.h"
+#include "mailticket/directory.h"
+#include "mailticket/error.h"
+#include "mailticket/loop.h"
+#include "mailticket/message.h"
+#include "mailticket/quarantine.h"
+#include "mailticket/ticket.h"
+#include "mailticket/token.h"
+
+#define READ_CHUNK 65536
+
+typedef struct {
+	MtStore *store;
+	const MtConfig *config;
+	const MtDeliverOptions *options;
+	GByteArray *raw;
+	MtMessage *message;
+	char *secret;
+	char *sha256;
+	gint64 now;
+	gboolean automatic;
+} Delivery;
+
+const char *
+mt_deliver_action_name (MtDeliverAction action)
+{
+	static const char *const names[] = { "new", "append", "duplicate", "quarantine" };
+
+	return names[action];
+}
+
+void
+mt_deliver_result_clear (MtDeliverResult *r)
+{
+	mt_thread_decision_clear (&r->decision);
+	g_free (r->message_id);
+	g_free (r->reason);
+	memset (r, 0, sizeof *r);
+}
+
+static gboolean
+too_big (GError **error, guint64 size, guint64 limit)
+{
+	g_set_error (error, MT_ERROR, MT_ERROR_TOO_BIG,
+		     "message size %" G_GUINT64_FORMAT " exceeds the limit of %" G_GUINT64_FORMAT " bytes", size, limit);
+	return FALSE;
+}
+
+gboolean
+mt_deliver_read (int fd, guint64 limit, GByteArray **raw, GError **error)
+{
+	g_autoptr (GByteArray) buf = g_byte_array_new ();
+	guint8 chunk[READ_CHUNK];
+	guint64 total = 0;
+	gssize n;
+
+	for (;;) {
+		n = read (fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return mt_error_errno (error, errno, "reading the message");
+		if (n == 0)
+			break;
+		total += (guint64) n;
+		/* Past the limit, keep reading so the MTA is not cut off mid-write. */
+		if (total <= limit)
+			g_byte_array_append (buf, chunk, (guint) n);
+	}
+	if (total > limit)
+		return too_big (error, total, limit);
+	*raw = g_steal_pointer (&buf);
+	return TRUE;
+}
+
+char *
+mt_deliver_secret (MtStore *store, const MtConfig *config, GError **error)
+{
+	if (config->secret != NULL)
+		return g_strdup (config->secret);
+	return mt_store_secret (store, error);
+}
+
+/* The thread module's lookups, answered from the store. */
+static gboolean
+lookup_message_id (gpointer data, const char *id, gint64 *ticket, GError **error)
+{
+	return mt_ticket_lookup_message_id (data, id, ticket, error);
+}
+
+static gboolean
+lookup_ticket (gpointer data, gint64 id, gboolean *found, MtThreadTicket *facts, GError **error)
+{
+	return mt_ticket_get_thread_facts (data, id, found, facts, error);
+}
+
+static gboolean
+lookup_participant (gpointer data, gint64 ticket, const char *address, gboolean *yes, GError **error)
+{
+	return mt_ticket_is_participant (data, ticket, address, yes, error);
+}
+
+/* A verified reply token in the envelope recipient, the addresses the
+ * MTA recorded, or To and Cc: in that order. */
+static gint64
+find_token (Delivery *d)
+{
+	const char *headers[] = { "X-Original-To", "Delivered-To", NULL };
+	char delimiter = d->config->delimiter;
+	gint64 ticket = 0;
+
+	if (mt_token_parse_reply (d->secret, d->options->recipient, delimiter, &ticket))
+		return ticket;
+	for (int i = 0; headers[i]; i++)
+		if (mt_token_parse_reply (d->secret, mt_message_header (d->message, headers[i]), delimiter, &ticket))
+			return ticket;
+	for (guint i = 0; i < d->message->recipients->len; i++)
+		if (mt_token_parse_reply (d->secret, g_ptr_array_index (d->message->recipients, i), delimiter, &ticket))
+			return ticket;
+	return 0;
+}
+
+static gboolean
+decide (Delivery *d, MtThreadDecision *decision, GError **error)
+{
+	MtMessage *m = d->message;
+	MtThreadLookup lookup = { lookup_message_id, lookup_ticket, lookup_participant, d->store };
+	MtThreadInput input = {
+		.message_id = m->message_id,
+		.in_reply_to = m->in_reply_to,
+		.references = m->references,
+		.sender = m->from_addr ? m->from_addr : d->options->sender,
+		.foreign_subject_joins = d->config->foreign_subject == MT_FOREIGN_SUBJECT_JOIN,
+		.now = d->now,
+	};
+
+	input.token_ticket = find_token (d);
+	mt_token_find_subject (d->config->tag, m->subject, &input.subject_ticket);
+	return mt_thread_decide (&input, &lookup, decision, error);
+}
+
+/* The address the message was sent to, for its queue. */
+static const char *
+queue_recipient (Delivery *d)
+{
+	const char *header;
+
+	if (d->options->recipient != NULL && *d->options->recipient != '\0')
+		return d->options->recipient;
+	if ((header = mt_message_header (d->message, "X-Original-To")) != NULL)
+		return header;
+	return mt_message_header (d->message, "Delivered-To");
+}
+
+static gboolean
+open_ticket (Delivery *d, const MtThreadDecision *decision, gint64 *ticket, GError **error)
+{
+	MtMessage *m = d->message;
+	const char *requester = m->from_addr ? m->from_addr : d->options->sender;
+	g_autofree char *subject = mt_thread_strip_prefixes (m->subject, d->config->tag);
+	g_autofree char *recipient = g_strstrip (g_strdup (queue_recipient (d) ? queue_recipient (d) : ""));
+	MtTicketNew t = { .type = "mail", .subject = subject, .now = d->now };
+
+	if (requester != NULL && *requester != '\0' &&
+	    !mt_directory_contact_ensure (d->store, requester, m->from_name, d->now, &t.requester, error))
+		return FALSE;
+	if (!mt_directory_queue_for (d->store, d->config, recipient, d->now, &t.queue, error) ||
+	    !mt_ticket_create (d->store, &t, ticket, error) ||
+	    !mt_ticket_add_history (d->store, *ticket, "mail", "created", NULL,
+				    mt_thread_via_name (decision->via), d->now, error))
+		return FALSE;
+	if (decision->action == MT_THREAD_NEW_LINKED)
+		return mt_ticket_link (d->store, *ticket, "relates", decision->ticket, d->now, error);
+	return TRUE;
+}
+
+/* A person's reply brings a ticket back to the agents; an auto-reply
+ * does not. */
+static gboolean
+wake_ticket (Delivery *d, gint64 ticket, gboolean *reopened, GError **error)
+{
+	g_autofree char *status = mt_ticket_get_status (d->store, ticket, error);
+	g_autofree char *who = NULL;
+
+	if (status == NULL)
+		return FALSE;
+	if (d->automatic || strcmp (status, "new") == 0 || strcmp (status, "open") == 0)
+		return TRUE;
+	who = g_strdup_printf ("mail:%s", d->message->from_addr ? d->message->from_addr : "unknown");
+	*reopened = TRUE;
+	return mt_ticket_set_status (d->store, ticket, "open", who, d->now, error);
+}
+
+static gboolean
+note_ids (Delivery *d, gint64 ticket, gint64 article, GError **error)
+{
+	MtMessage *m = d->message;
+	GPtrArray *lists[] = { m->in_reply_to, m->references };
+
+	if (m->message_id != NULL && !mt_ticket_note_message_id (d->store, m->message_id, ticket, article, error))
+		return FALSE;
+	for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+		for (guint i = 0; i < lists[l]->len; i++)
+			if (!mt_ticket_note_message_id (d->store, g_ptr_array_index (lists[l], i), ticket, 0, error))
+				return FALSE;
+	return TRUE;
+}
+
+static gboolean
+store_article (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	const MtThreadDecision *decision = &r->decision;
+	MtArticleNew a = {
+		.kind = "email-in", .message = d->message, .blob = d->sha256, .size = d->raw->len,
+		.envelope_from = d->options->sender, .envelope_to = d->options->recipient,
+		.via = mt_thread_via_name (decision->via), .automatic = d->automatic, .now = d->now,
+	};
+
+	if (decision->action == MT_THREAD_APPEND) {
+		r->action = MT_DELIVER_APPEND;
+		r->ticket = decision->ticket;
+		if (!wake_ticket (d, r->ticket, &r->reopened, error))
+			return FALSE;
+		if (decision->flagged && !mt_ticket_flag (d->store, r->ticket, error))
+			return FALSE;
+	} else {
+		r->action = MT_DELIVER_NEW;
+		if (!open_ticket (d, decision, &r->ticket, error))
+			return FALSE;
+	}
+	return mt_ticket_add_article (d->store, r->ticket, &a, &r->article, error) &&
+	       note_ids (d, r->ticket, r->article, error) &&
+	       mt_ticket_add_participants (d->store, r->ticket, d->message->addresses, error);
+}
+
+static gboolean
+quarantine (Delivery *d, MtDeliverResult *r, const char *reason, GError **error)
+{
+	r->action = MT_DELIVER_QUARANTINE;
+	r->reason = g_strdup (reason);
+	if (d->options->dry_run)
+		return TRUE;
+	return mt_quarantine_add (d->store, d->sha256, d->raw->len, d->options->sender, d->options->recipient,
+				  reason, d->now, &r->quarantine, error);
+}
+
+/* Everything after the blob: inside the transaction, or a dry run. */
+static gboolean
+thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	g_autoptr (GError) parse_error = NULL;
+
+	if (!mt_ticket_find_by_blob (d->store, d->sha256, &r->ticket, &r->article, error))
+		return FALSE;
+	if (r->article != 0) {
+		r->action = MT_DELIVER_DUPLICATE;
+		return TRUE;
+	}
+	d->message = mt_message_parse (d->raw, &parse_error);
+	if (d->message == NULL)
+		return quarantine (d, r, parse_error->message, error);
+	r->message_id = g_strdup (d->message->message_id);
+	d->automatic = mt_loop_is_automatic (d->message, d->options->sender, d->config->address);
+	if (!decide (d, &r->decision, error))
+		return FALSE;
+	if (d->options->dry_run) {
+		r->action = r->decision.action == MT_THREAD_APPEND ? MT_DELIVER_APPEND : MT_DELIVER_NEW;
+		r->ticket = r->decision.action == MT_THREAD_APPEND ? r->decision.ticket : 0;
+		return TRUE;
+	}
+	return store_article (d, r, error);
+}
+
+static gboolean
+deliver_in_transaction (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	if (!mt_store_begin (d->store, error))
+		return FALSE;
+	if (!mt_store_put_blob (d->store, d->raw->data, d->raw->len, &d->sha256, error) ||
+	    !thread_and_store (d, r, error)) {
+		mt_store_rollback (d->store);
+		return FALSE;
+	}
+	return mt_store_commit (d->store, error);
+}
+
+gboolean
+mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw, const MtDeliverOptions *options,
+	    MtDeliverResult *result, GError **error)
+{
+	Delivery d = { store, config, options, raw, NULL, NULL, NULL, mt_clock_now (), FALSE };
+	gboolean ok;
+
+	memset (result, 0, sizeof *result);
+	result->size = raw->len;
+	if (raw->len > config->max_message_size)
+		return too_big (error, raw->len, config->max_message_size);
+	if (!(d.secret = mt_deliver_secret (store, config, error)))
+		return FALSE;
+	if (options->dry_run) {
+		d.sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, raw->data, raw->len);
+		ok = thread_and_store (&d, result, error);
+	} else {
+		ok = deliver_in_transaction (&d, result, error);
+	}
+	mt_message_free (d.message);
+	g_free (d.sha256);
+	g_free (d.secret);
+	return ok;
+}

@@ -1,0 +1,161 @@
+/*
+ * NAME
+ *	directory.c - queues and contacts
+ * DESCRIPTION
+ *	Mail is for a queue: the one whose address is the recipient with
+ *	its +extension removed. The default queue comes from [mail] queue
+ *	and address. An address Postfix hands us that no queue has yet
+ *	becomes a queue named after its local part: the admin decided which
+ *	addresses reach us when they wrote the transport map.
+ */
+#include <string.h>
+
+#include "mailticket/directory.h"
+#include "mailticket/error.h"
+
+static const char SQL_QUEUE_BY_ADDRESS[] = "SELECT id FROM queues WHERE address = ?";
+static const char SQL_QUEUE_BY_NAME[] = "SELECT id FROM queues WHERE name = ?";
+static const char SQL_QUEUE_INSERT[] =
+	"INSERT INTO queues (name, address, created) VALUES (?, ?, ?)";
+static const char SQL_CONTACT_FIND[] = "SELECT id FROM contacts WHERE address = ?";
+static const char SQL_CONTACT_INSERT[] = "INSERT INTO contacts (address, name, created) VALUES (?, ?, ?)";
+static const char SQL_CONTACT_NAME[] = "UPDATE contacts SET name = ?2 WHERE id = ?1 AND name IS NULL";
+static const char SQL_IS_AGENT[] = "SELECT count(*) FROM users WHERE email = ?";
+
+static const char *const directory_queries[] = {
+	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_CONTACT_FIND, SQL_CONTACT_INSERT,
+	SQL_CONTACT_NAME, SQL_IS_AGENT, NULL,
+};
+
+const char *const *
+mt_directory_queries (void)
+{
+	return directory_queries;
+}
+
+static gboolean
+find_id (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+	return mt_store_get_int (store, stmt, id, error);
+}
+
+static gboolean
+insert_queue (MtStore *store, const char *name, const char *address, gint64 now, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUEUE_INSERT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 3, now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*id = mt_store_last_id (store);
+	return TRUE;
+}
+
+/* "support+42.abc@Example.ORG" -> "support@example.org" */
+static char *
+base_address (const char *address, char delimiter)
+{
+	g_autofree char *lower = g_ascii_strdown (address, -1);
+	char *at = strrchr (lower, '@');
+	char *plus = strchr (lower, delimiter);
+
+	if (plus != NULL && (at == NULL || plus < at))
+		memmove (plus, at ? at : "", at ? strlen (at) + 1 : 1);
+	return g_steal_pointer (&lower);
+}
+
+gboolean
+mt_directory_queue_lookup (MtStore *store, const MtConfig *config, const char *recipient, gint64 *queue,
+			   GError **error)
+{
+	g_autofree char *address = NULL;
+
+	*queue = 0;
+	if (recipient == NULL || *recipient == '\0')
+		return find_id (store, SQL_QUEUE_BY_NAME, config->queue, queue, error);
+	address = base_address (recipient, config->delimiter);
+	return find_id (store, SQL_QUEUE_BY_ADDRESS, address, queue, error);
+}
+
+static gboolean
+default_queue (MtStore *store, const MtConfig *config, gint64 now, gint64 *queue, GError **error)
+{
+	g_autofree char *address = g_ascii_strdown (config->address, -1);
+
+	if (!find_id (store, SQL_QUEUE_BY_NAME, config->queue, queue, error))
+		return FALSE;
+	if (*queue == 0 && !find_id (store, SQL_QUEUE_BY_ADDRESS, address, queue, error))
+		return FALSE;
+	if (*queue != 0)
+		return TRUE;
+	return insert_queue (store, config->queue, address, now, queue, error);
+}
+
+gboolean
+mt_directory_queue_for (MtStore *store, const MtConfig *config, const char *recipient, gint64 now,
+			gint64 *queue, GError **error)
+{
+	g_autofree char *address = NULL;
+	g_autofree char *name = NULL;
+	gint64 taken;
+
+	if (!mt_directory_queue_lookup (store, config, recipient, queue, error))
+		return FALSE;
+	if (*queue != 0)
+		return TRUE;
+	address = recipient && *recipient ? base_address (recipient, config->delimiter) : NULL;
+	if (address == NULL || g_ascii_strcasecmp (address, config->address) == 0)
+		return default_queue (store, config, now, queue, error);
+	name = strchr (address, '@') ? g_strndup (address, strchr (address, '@') - address) : g_strdup (address);
+	if (!find_id (store, SQL_QUEUE_BY_NAME, name, &taken, error))
+		return FALSE;
+	return insert_queue (store, taken ? address : name, address, now, queue, error);
+}
+
+gboolean
+mt_directory_contact_ensure (MtStore *store, const char *address, const char *name, gint64 now,
+			     gint64 *contact, GError **error)
+{
+	sqlite3_stmt *stmt;
+
+	if (!find_id (store, SQL_CONTACT_FIND, address, contact, error))
+		return FALSE;
+	if (*contact != 0 && name == NULL)
+		return TRUE;
+	if (*contact != 0) {
+		if (!(stmt = mt_store_query (store, SQL_CONTACT_NAME, error)))
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, *contact);
+		sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+		return mt_store_exec_stmt (store, stmt, error);
+	}
+	if (!(stmt = mt_store_query (store, SQL_CONTACT_INSERT, error)))
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, address, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 3, now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*contact = mt_store_last_id (store);
+	return TRUE;
+}
+
+gboolean
+mt_directory_is_agent (MtStore *store, const char *address, gboolean *yes, GError **error)
+{
+	gint64 n;
+
+	if (!find_id (store, SQL_IS_AGENT, address, &n, error))
+		return FALSE;
+	*yes = n > 0;
+	return TRUE;
+}

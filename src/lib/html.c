@@ -1,0 +1,167 @@
+/*
+ * NAME
+ *	html.c - HTML reduced to readable text
+ * DESCRIPTION
+ *	For mail whose only body is HTML. Not a renderer: tags are dropped,
+ *	the contents of head, script and style with them; block elements
+ *	start a new line, list items a "- "; runs of white space collapse as
+ *	a browser would; character references are decoded. The input has
+ *	already been converted to UTF-8 by GMime.
+ */
+#include <string.h>
+
+#include "mailticket/message.h"
+
+typedef struct {
+	GString *out;
+	gboolean space;		/* white space seen since the last word */
+	const char *skip_until;	/* closing tag whose contents are dropped */
+} Html;
+
+static const char *const block_tags[] = {
+	"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+	"pre", "table", "ul", "ol", "hr", "dt", "dd", "section", "article", "header", "footer",
+	NULL,
+};
+
+static const struct {
+	const char *name;
+	const char *text;
+} entities[] = {
+	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" }, { "apos", "'" },
+	{ "nbsp", " " }, { "copy", "©" }, { "reg", "®" }, { "euro", "€" }, { "hellip", "…" },
+	{ "mdash", "—" }, { "ndash", "–" }, { "laquo", "«" }, { "raquo", "»" },
+	{ "auml", "ä" }, { "ouml", "ö" }, { "uuml", "ü" }, { "Auml", "Ä" }, { "Ouml", "Ö" },
+	{ "Uuml", "Ü" }, { "szlig", "ß" }, { "eacute", "é" }, { "egrave", "è" }, { "aacute", "á" },
+	{ "ntilde", "ñ" }, { "ccedil", "ç" },
+};
+
+static void
+newline (Html *h)
+{
+	/* At most one empty line in a row, none at the start. */
+	gsize len = h->out->len;
+
+	h->space = FALSE;
+	if (len == 0 || (len >= 2 && h->out->str[len - 1] == '\n' && h->out->str[len - 2] == '\n'))
+		return;
+	g_string_append_c (h->out, '\n');
+}
+
+static void
+word_char (Html *h, const char *text, gssize len)
+{
+	gsize n = h->out->len;
+
+	if (h->space && n > 0 && h->out->str[n - 1] != '\n')
+		g_string_append_c (h->out, ' ');
+	h->space = FALSE;
+	g_string_append_len (h->out, text, len);
+}
+
+/* The tag name at p (after '<' and an optional '/'), lower case. */
+static char *
+tag_name (const char *p)
+{
+	gsize n = 0;
+
+	while (g_ascii_isalnum (p[n]))
+		n++;
+	return g_ascii_strdown (p, (gssize) n);
+}
+
+static gboolean
+is_block (const char *name)
+{
+	return g_strv_contains (block_tags, name);
+}
+
+static const char *
+handle_tag (Html *h, const char *p)
+{
+	gboolean closing = p[1] == '/';
+	g_autofree char *name = tag_name (p + 1 + closing);
+	const char *end = strchr (p, '>');
+
+	if (end == NULL)
+		return p + strlen (p);
+	if (!closing && (strcmp (name, "script") == 0 || strcmp (name, "style") == 0 ||
+			 strcmp (name, "head") == 0 || strcmp (name, "title") == 0))
+		h->skip_until = strcmp (name, "script") == 0 ? "</script" :
+				strcmp (name, "style") == 0 ? "</style" :
+				strcmp (name, "head") == 0 ? "</head" : "</title";
+	else if (is_block (name)) {
+		newline (h);
+		if (!closing && strcmp (name, "li") == 0)
+			word_char (h, "- ", 2);
+	}
+	return end + 1;
+}
+
+static const char *
+handle_entity (Html *h, const char *p)
+{
+	const char *semi = strchr (p, ';');
+	gsize len = semi ? (gsize) (semi - p - 1) : 0;
+
+	if (semi == NULL || len == 0 || len > 10) {
+		word_char (h, "&", 1);
+		return p + 1;
+	}
+	if (p[1] == '#') {
+		gunichar c = p[2] == 'x' || p[2] == 'X' ? (gunichar) g_ascii_strtoull (p + 3, NULL, 16)
+							: (gunichar) g_ascii_strtoull (p + 2, NULL, 10);
+		char buf[6];
+		if (g_unichar_validate (c) && c != 0)
+			word_char (h, buf, g_unichar_to_utf8 (c, buf));
+		return semi + 1;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS (entities); i++)
+		if (strlen (entities[i].name) == len && strncmp (p + 1, entities[i].name, len) == 0) {
+			word_char (h, entities[i].text, -1);
+			return semi + 1;
+		}
+	word_char (h, "&", 1);
+	return p + 1;
+}
+
+static const char *
+skip_to (const char *p, const char *closing)
+{
+	const char *found = strcasestr (p, closing);
+
+	if (found == NULL)
+		return p + strlen (p);
+	return strchr (found, '>') ? strchr (found, '>') + 1 : found + strlen (found);
+}
+
+char *
+mt_html_to_text (const char *html)
+{
+	Html h = { g_string_new (NULL), FALSE, NULL };
+	const char *p = html ? html : "";
+
+	while (*p) {
+		if (h.skip_until) {
+			p = skip_to (p, h.skip_until);
+			h.skip_until = NULL;
+		} else if (g_str_has_prefix (p, "<!--")) {
+			const char *end = strstr (p + 4, "-->");
+			p = end ? end + 3 : p + strlen (p);
+		} else if (*p == '<' && (g_ascii_isalpha (p[1]) || p[1] == '/' || p[1] == '!')) {
+			p = handle_tag (&h, p);
+		} else if (*p == '&') {
+			p = handle_entity (&h, p);
+		} else if (g_ascii_isspace (*p)) {
+			h.space = TRUE;
+			p++;
+		} else {
+			const char *next = g_utf8_next_char (p);
+			word_char (&h, p, next - p);
+			p = next;
+		}
+	}
+	while (h.out->len > 0 && h.out->str[h.out->len - 1] == '\n')
+		g_string_truncate (h.out, h.out->len - 1);
+	return g_string_free (h.out, FALSE);
+}

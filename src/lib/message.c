@@ -1,0 +1,400 @@
+/*
+ * NAME
+ *	message.c - one incoming message, parsed with GMime
+ * DESCRIPTION
+ *	The parser is lenient on purpose: a malformed message yields what
+ *	GMime can make of it, and its warnings are counted so the article
+ *	can say so. Only input with no header at all fails.
+ *
+ *	The readable text is every inline text/plain part in order; when
+ *	there is none, the first inline text/html part reduced to text. Any
+ *	other leaf part, and any part marked as attachment, is listed as an
+ *	attachment with its MIME part path, so that nothing in a message is
+ *	invisible. An attached message (message/rfc822) is one attachment;
+ *	its insides are not walked.
+ */
+#include <string.h>
+
+#include "mailticket/autocleanups.h"
+#include "mailticket/error.h"
+#include "mailticket/message.h"
+
+/* Longer message ids are junk or an attack; they are not indexed. */
+#define MAX_ID_LEN 998
+
+static const char *fallback_charsets[] = { "UTF-8", "windows-1252", NULL };
+
+void
+mt_message_init (void)
+{
+	static gsize done;
+
+	if (g_once_init_enter (&done)) {
+		g_mime_init ();
+		g_once_init_leave (&done, 1);
+	}
+}
+
+static void
+attachment_free (MtAttachment *a)
+{
+	g_free (a->name);
+	g_free (a->type);
+	g_free (a->part);
+	g_free (a);
+}
+
+void
+mt_message_free (MtMessage *m)
+{
+	if (m == NULL)
+		return;
+	g_clear_object (&m->mime);
+	g_clear_pointer (&m->options, g_mime_parser_options_free);
+	g_clear_pointer (&m->raw, g_byte_array_unref);
+	g_free (m->message_id);
+	g_clear_pointer (&m->in_reply_to, g_ptr_array_unref);
+	g_clear_pointer (&m->references, g_ptr_array_unref);
+	g_free (m->from);
+	g_free (m->from_addr);
+	g_free (m->from_name);
+	g_free (m->to);
+	g_free (m->cc);
+	g_free (m->reply_to);
+	g_clear_pointer (&m->addresses, g_ptr_array_unref);
+	g_clear_pointer (&m->recipients, g_ptr_array_unref);
+	g_free (m->subject);
+	g_free (m->text);
+	g_clear_pointer (&m->attachments, g_ptr_array_unref);
+	g_free (m);
+}
+
+/* Valid UTF-8 from whatever a header or part gave us; owned. */
+static char *
+utf8_or_empty (const char *text)
+{
+	if (text == NULL)
+		return g_strdup ("");
+	if (g_utf8_validate (text, -1, NULL))
+		return g_strdup (text);
+	return g_utf8_make_valid (text, -1);
+}
+
+static void
+count_warning (gint64 offset, GMimeParserWarning code, const char *item, gpointer data)
+{
+	guint *warnings = data;
+
+	(*warnings)++;
+}
+
+static void
+add_ids (GPtrArray *ids, GMimeReferences *refs, const char *own)
+{
+	int n = refs ? g_mime_references_length (refs) : 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *id = g_mime_references_get_message_id (refs, i);
+
+		if (id == NULL || *id == '\0' || strlen (id) > MAX_ID_LEN || !g_utf8_validate (id, -1, NULL))
+			continue;
+		/* A message that references itself must not thread on itself. */
+		if (g_strcmp0 (id, own) == 0)
+			continue;
+		if (!g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
+			g_ptr_array_add (ids, g_strdup (id));
+	}
+}
+
+static GPtrArray *
+parse_ids (MtMessage *m, GMimeParserOptions *options, const char *header)
+{
+	GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+	const char *value = mt_message_header (m, header);
+
+	if (value != NULL) {
+		g_autoptr (GMimeReferences) refs = g_mime_references_parse (options, value);
+		add_ids (ids, refs, m->message_id);
+	}
+	return ids;
+}
+
+static void
+collect_mailboxes (InternetAddressList *list, GPtrArray *out)
+{
+	int n = list ? internet_address_list_length (list) : 0;
+
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address (list, i);
+
+		if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+			collect_mailboxes (internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)), out);
+			continue;
+		}
+		const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+		if (addr == NULL || *addr == '\0' || !g_utf8_validate (addr, -1, NULL))
+			continue;
+		char *lower = g_utf8_strdown (addr, -1);
+		if (g_ptr_array_find_with_equal_func (out, lower, g_str_equal, NULL))
+			g_free (lower);
+		else
+			g_ptr_array_add (out, lower);
+	}
+}
+
+static char *
+address_display (InternetAddressList *list)
+{
+	g_autofree char *text = NULL;
+
+	if (list == NULL || internet_address_list_length (list) == 0)
+		return g_strdup ("");
+	text = internet_address_list_to_string (list, NULL, FALSE);
+	return utf8_or_empty (text);
+}
+
+static void
+parse_addresses (MtMessage *m)
+{
+	GMimeMessage *mime = m->mime;
+	InternetAddressList *from = g_mime_message_get_from (mime);
+	InternetAddressList *to = g_mime_message_get_to (mime);
+	InternetAddressList *cc = g_mime_message_get_cc (mime);
+	InternetAddressList *reply_to = g_mime_message_get_reply_to (mime);
+	g_autoptr (GPtrArray) from_boxes = g_ptr_array_new_with_free_func (g_free);
+
+	m->from = address_display (from);
+	m->to = address_display (to);
+	m->cc = address_display (cc);
+	m->reply_to = address_display (reply_to);
+	collect_mailboxes (from, from_boxes);
+	if (from_boxes->len > 0) {
+		InternetAddress *first = internet_address_list_get_address (from, 0);
+		m->from_addr = g_strdup (g_ptr_array_index (from_boxes, 0));
+		if (internet_address_get_name (first) != NULL && *internet_address_get_name (first))
+			m->from_name = utf8_or_empty (internet_address_get_name (first));
+	}
+	m->recipients = g_ptr_array_new_with_free_func (g_free);
+	collect_mailboxes (to, m->recipients);
+	collect_mailboxes (cc, m->recipients);
+	m->addresses = g_ptr_array_new_with_free_func (g_free);
+	collect_mailboxes (from, m->addresses);
+	collect_mailboxes (to, m->addresses);
+	collect_mailboxes (cc, m->addresses);
+	collect_mailboxes (reply_to, m->addresses);
+}
+
+/* Text of a text part in UTF-8. Without a declared charset, bytes that
+ * are not UTF-8 are taken as windows-1252, the usual culprit. */
+static char *
+part_text (GMimeTextPart *part)
+{
+	g_autofree char *text = g_mime_text_part_get_text (part);
+
+	if (text == NULL)
+		return g_strdup ("");
+	if (!g_utf8_validate (text, -1, NULL) && g_mime_text_part_get_charset (part) == NULL) {
+		char *converted = g_convert (text, -1, "UTF-8", "windows-1252", NULL, NULL, NULL);
+		if (converted != NULL)
+			return converted;
+	}
+	return utf8_or_empty (text);
+}
+
+static gint64
+decoded_size (GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content (part);
+	g_autoptr (GMimeStream) sink = NULL;
+	gssize n;
+
+	if (content == NULL)
+		return 0;
+	sink = g_mime_stream_null_new ();
+	n = g_mime_data_wrapper_write_to_stream (content, sink);
+	return n < 0 ? 0 : n;
+}
+
+static void
+add_attachment (MtMessage *m, GMimeObject *obj, const char *path, gint64 size)
+{
+	MtAttachment *a = g_new0 (MtAttachment, 1);
+	GMimeContentType *ct = g_mime_object_get_content_type (obj);
+	g_autofree char *type = ct ? g_mime_content_type_get_mime_type (ct) : g_strdup ("application/octet-stream");
+	const char *name = GMIME_IS_PART (obj) ? g_mime_part_get_filename (GMIME_PART (obj))
+					       : g_mime_object_get_content_disposition_parameter (obj, "filename");
+
+	a->type = g_ascii_strdown (type, -1);
+	a->name = name && *name ? utf8_or_empty (name) : NULL;
+	a->size = size;
+	a->part = g_strdup (path);
+	g_ptr_array_add (m->attachments, a);
+}
+
+typedef struct {
+	GString *plain;
+	char *html;
+} BodyParts;
+
+static void
+walk_leaf (MtMessage *m, GMimePart *part, const char *path, BodyParts *body)
+{
+	GMimeObject *obj = GMIME_OBJECT (part);
+	GMimeContentType *ct = g_mime_object_get_content_type (obj);
+	gboolean attached = g_mime_part_is_attachment (part);
+
+	if (!attached && GMIME_IS_TEXT_PART (part) && g_mime_content_type_is_type (ct, "text", "plain")) {
+		g_autofree char *text = part_text (GMIME_TEXT_PART (part));
+		if (body->plain->len > 0)
+			g_string_append (body->plain, "\n\n");
+		g_string_append (body->plain, text);
+		return;
+	}
+	if (!attached && GMIME_IS_TEXT_PART (part) && g_mime_content_type_is_type (ct, "text", "html")) {
+		if (body->html == NULL)
+			body->html = part_text (GMIME_TEXT_PART (part));
+		return;
+	}
+	add_attachment (m, obj, path, decoded_size (part));
+}
+
+static void
+walk (MtMessage *m, GMimeObject *obj, const char *path, BodyParts *body)
+{
+	if (GMIME_IS_MULTIPART (obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART (obj);
+		int n = g_mime_multipart_get_count (mp);
+
+		for (int i = 0; i < n; i++) {
+			g_autofree char *child = *path ? g_strdup_printf ("%s.%d", path, i + 1)
+						       : g_strdup_printf ("%d", i + 1);
+			walk (m, g_mime_multipart_get_part (mp, i), child, body);
+		}
+	} else if (GMIME_IS_MESSAGE_PART (obj)) {
+		add_attachment (m, obj, *path ? path : "1", -1);
+	} else if (GMIME_IS_PART (obj)) {
+		walk_leaf (m, GMIME_PART (obj), *path ? path : "1", body);
+	}
+}
+
+/* An attached message's size is that of its bytes as they stand. */
+static void
+size_message_parts (MtMessage *m)
+{
+	for (guint i = 0; i < m->attachments->len; i++) {
+		MtAttachment *a = g_ptr_array_index (m->attachments, i);
+		GMimeObject *obj;
+
+		if (a->size >= 0 || !(obj = mt_message_find_part (m, a->part)))
+			continue;
+		g_autoptr (GMimeStream) sink = g_mime_stream_null_new ();
+		GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
+		gssize n = inner ? g_mime_object_write_to_stream (GMIME_OBJECT (inner), NULL, sink) : 0;
+		a->size = n < 0 ? 0 : n;
+	}
+}
+
+static void
+parse_body (MtMessage *m)
+{
+	BodyParts body = { g_string_new (NULL), NULL };
+	GMimeObject *root = g_mime_message_get_mime_part (m->mime);
+
+	m->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+	if (root != NULL)
+		walk (m, root, "", &body);
+	size_message_parts (m);
+	if (body.plain->len == 0 && body.html != NULL)
+		m->text = mt_html_to_text (body.html);
+	else
+		m->text = g_strdup (body.plain->str);
+	g_string_free (body.plain, TRUE);
+	g_free (body.html);
+}
+
+static void
+parse_headers (MtMessage *m, GMimeParserOptions *options)
+{
+	const char *id = g_mime_message_get_message_id (m->mime);
+	GDateTime *date = g_mime_message_get_date (m->mime);
+
+	if (id != NULL && *id != '\0' && strlen (id) <= MAX_ID_LEN && g_utf8_validate (id, -1, NULL))
+		m->message_id = g_strdup (id);
+	m->in_reply_to = parse_ids (m, options, "In-Reply-To");
+	m->references = parse_ids (m, options, "References");
+	m->subject = utf8_or_empty (g_mime_message_get_subject (m->mime));
+	m->date = date ? g_date_time_to_unix (date) : 0;
+	parse_addresses (m);
+}
+
+static GMimeParserOptions *
+lenient_options (guint *warnings)
+{
+	GMimeParserOptions *options = g_mime_parser_options_new ();
+
+	g_mime_parser_options_set_address_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_parameter_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_rfc2047_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_fallback_charsets (options, fallback_charsets);
+	g_mime_parser_options_set_warning_callback (options, count_warning, warnings);
+	return options;
+}
+
+MtMessage *
+mt_message_parse (GByteArray *raw, GError **error)
+{
+	g_autoptr (MtMessage) m = g_new0 (MtMessage, 1);
+	g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (raw);
+	g_autoptr (GMimeParser) parser = NULL;
+
+	mt_message_init ();
+	m->options = lenient_options (&m->warnings);
+	/* The stream borrows raw; the message keeps a reference to it. */
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
+	m->raw = g_byte_array_ref (raw);
+	parser = g_mime_parser_new_with_stream (stream);
+	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+	m->mime = g_mime_parser_construct_message (parser, m->options);
+	if (m->mime == NULL || g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m->mime))) == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_DATA, "no message header found");
+		return NULL;
+	}
+	parse_headers (m, m->options);
+	parse_body (m);
+	return g_steal_pointer (&m);
+}
+
+const char *
+mt_message_header (MtMessage *m, const char *name)
+{
+	return g_mime_object_get_header (GMIME_OBJECT (m->mime), name);
+}
+
+static GMimeObject *
+find_child (GMimeObject *obj, const char *path)
+{
+	char *end = NULL;
+	guint64 index = g_ascii_strtoull (path, &end, 10);
+
+	if (end == path || index == 0)
+		return NULL;
+	if (GMIME_IS_MULTIPART (obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART (obj);
+		if (index > (guint64) g_mime_multipart_get_count (mp))
+			return NULL;
+		obj = g_mime_multipart_get_part (mp, (int) index - 1);
+	} else if (index != 1) {
+		return NULL;
+	}
+	if (*end == '\0')
+		return obj;
+	return *end == '.' ? find_child (obj, end + 1) : NULL;
+}
+
+GMimeObject *
+mt_message_find_part (MtMessage *m, const char *path)
+{
+	GMimeObject *root = g_mime_message_get_mime_part (m->mime);
+
+	return root && path ? find_child (root, path) : NULL;
+}

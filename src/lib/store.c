@@ -1,0 +1,362 @@
+/*
+ * NAME
+ *	store.c - the SQLite database: open, migrate, transactions, blobs
+ * DESCRIPTION
+ *	WAL mode so that readers never block the filter; synchronous=FULL
+ *	so that a message is on disk when the MTA hears exit 0; a
+ *	journal_size_limit so that the WAL cannot grow without end. Every
+ *	write transaction is BEGIN IMMEDIATE: the write lock is taken before
+ *	any work, so a busy database shows as one retryable error and never
+ *	as a deadlock between two upgrading readers.
+ */
+#include <string.h>
+
+#include "mailticket/autocleanups.h"
+#include "mailticket/error.h"
+#include "mailticket/store.h"
+
+struct _MtStore {
+	sqlite3 *db;
+	GHashTable *statements;	/* SQL text address -> sqlite3_stmt */
+	gboolean in_transaction;
+};
+
+static const char SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = ?";
+static const char SQL_BLOB_INSERT[] = "INSERT INTO blobs (sha256, size, data) VALUES (?, ?, zeroblob(?))";
+static const char SQL_BLOB_GET[] = "SELECT data FROM blobs WHERE sha256 = ?";
+static const char SQL_SECRET[] = "SELECT value FROM meta WHERE key = 'secret'";
+
+static const char *const store_queries[] = {
+	SQL_BLOB_FIND, SQL_BLOB_INSERT, SQL_BLOB_GET, SQL_SECRET, NULL,
+};
+
+const char *const *
+mt_store_queries (void)
+{
+	return store_queries;
+}
+
+int
+mt_store_migrations_known (void)
+{
+	int n = 0;
+
+	while (mt_migrations[n].sql != NULL)
+		n++;
+	return n;
+}
+
+static gboolean
+exec (MtStore *store, const char *sql, GError **error)
+{
+	int rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return mt_error_sqlite (error, store->db, rc, sql);
+	return TRUE;
+}
+
+static gboolean
+pragma_int (MtStore *store, const char *sql, int *value, GError **error)
+{
+	g_autoptr (sqlite3_stmt) stmt = NULL;
+	int rc = sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step (stmt);
+	if (rc != SQLITE_ROW)
+		return mt_error_sqlite (error, store->db, rc, sql);
+	*value = sqlite3_column_int (stmt, 0);
+	return TRUE;
+}
+
+int
+mt_store_version (MtStore *store)
+{
+	int version = -1;
+
+	pragma_int (store, "PRAGMA user_version", &version, NULL);
+	return version;
+}
+
+/* Applies migration i (0-based) in a transaction of its own; a second
+ * process that got there first leaves nothing to do. */
+static gboolean
+apply_migration (MtStore *store, int i, GError **error)
+{
+	g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", i + 1);
+	int version;
+
+	if (!mt_store_begin (store, error))
+		return FALSE;
+	if (!pragma_int (store, "PRAGMA user_version", &version, error))
+		goto fail;
+	if (version > i)
+		return mt_store_commit (store, error);
+	if (!exec (store, mt_migrations[i].sql, error) || !exec (store, set_version, error))
+		goto fail;
+	g_info ("applied migration %s", mt_migrations[i].name);
+	return mt_store_commit (store, error);
+fail:
+	mt_store_rollback (store);
+	return FALSE;
+}
+
+static gboolean
+migrate (MtStore *store, GError **error)
+{
+	int known = mt_store_migrations_known ();
+	int version;
+
+	if (!pragma_int (store, "PRAGMA user_version", &version, error))
+		return FALSE;
+	if (version > known) {
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG,
+			     "database schema version %d is newer than this program's %d", version, known);
+		return FALSE;
+	}
+	for (int i = version; i < known; i++)
+		if (!apply_migration (store, i, error))
+			return FALSE;
+	return TRUE;
+}
+
+static gboolean
+configure (MtStore *store, int busy_timeout, GError **error)
+{
+	sqlite3_extended_result_codes (store->db, 1);
+	sqlite3_busy_timeout (store->db, busy_timeout);
+	/* journal_mode=WAL needs a lock once, when the file is new. */
+	return exec (store, "PRAGMA journal_mode = WAL", error) &&
+	       exec (store, "PRAGMA synchronous = FULL", error) &&
+	       exec (store, "PRAGMA foreign_keys = ON", error) &&
+	       exec (store, "PRAGMA journal_size_limit = 4194304", error);
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+	sqlite3_finalize (stmt);
+}
+
+MtStore *
+mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **error)
+{
+	g_autoptr (MtStore) store = g_new0 (MtStore, 1);
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc;
+
+	if (mode == MT_STORE_EXISTING && !g_file_test (path, G_FILE_TEST_EXISTS)) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no database at %s (run: mailticket init)", path);
+		return NULL;
+	}
+	if (mode == MT_STORE_CREATE)
+		flags |= SQLITE_OPEN_CREATE;
+	store->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, finalize_statement);
+	rc = sqlite3_open_v2 (path, &store->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		g_autofree char *what = g_strdup_printf ("cannot open database %s", path);
+		mt_error_sqlite (error, NULL, rc, what);
+		return NULL;
+	}
+	if (!configure (store, busy_timeout, error) || !migrate (store, error))
+		return NULL;
+	return g_steal_pointer (&store);
+}
+
+void
+mt_store_close (MtStore *store)
+{
+	if (store == NULL)
+		return;
+	if (store->in_transaction)
+		mt_store_rollback (store);
+	g_clear_pointer (&store->statements, g_hash_table_destroy);
+	if (store->db != NULL)
+		sqlite3_close (store->db);
+	g_free (store);
+}
+
+gboolean
+mt_store_begin (MtStore *store, GError **error)
+{
+	if (!exec (store, "BEGIN IMMEDIATE", error))
+		return FALSE;
+	store->in_transaction = TRUE;
+	return TRUE;
+}
+
+gboolean
+mt_store_commit (MtStore *store, GError **error)
+{
+	if (!exec (store, "COMMIT", error)) {
+		mt_store_rollback (store);
+		return FALSE;
+	}
+	store->in_transaction = FALSE;
+	return TRUE;
+}
+
+void
+mt_store_rollback (MtStore *store)
+{
+	if (!sqlite3_get_autocommit (store->db))
+		sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+	store->in_transaction = FALSE;
+}
+
+sqlite3_stmt *
+mt_store_query (MtStore *store, const char *sql, GError **error)
+{
+	sqlite3_stmt *stmt = g_hash_table_lookup (store->statements, sql);
+	int rc;
+
+	if (stmt != NULL) {
+		sqlite3_reset (stmt);
+		sqlite3_clear_bindings (stmt);
+		return stmt;
+	}
+	rc = sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		mt_error_sqlite (error, store->db, rc, "prepare");
+		return NULL;
+	}
+	g_hash_table_insert (store->statements, (gpointer) sql, stmt);
+	return stmt;
+}
+
+int
+mt_store_step (MtStore *store, sqlite3_stmt *stmt, GError **error)
+{
+	int rc = sqlite3_step (stmt);
+
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc;
+	mt_error_sqlite (error, store->db, rc, "query");
+	return -1;
+}
+
+gboolean
+mt_store_exec_stmt (MtStore *store, sqlite3_stmt *stmt, GError **error)
+{
+	int rc;
+
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
+		;
+	return rc == SQLITE_DONE;
+}
+
+gboolean
+mt_store_get_int (MtStore *store, sqlite3_stmt *stmt, gint64 *value, GError **error)
+{
+	int rc = mt_store_step (store, stmt, error);
+
+	if (rc < 0)
+		return FALSE;
+	*value = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+	sqlite3_reset (stmt);
+	return TRUE;
+}
+
+gint64
+mt_store_last_id (MtStore *store)
+{
+	return sqlite3_last_insert_rowid (store->db);
+}
+
+sqlite3 *
+mt_store_peek_db (MtStore *store)
+{
+	return store->db;
+}
+
+static gboolean
+write_blob (MtStore *store, gint64 rowid, const guint8 *data, gsize len, GError **error)
+{
+	sqlite3_blob *blob = NULL;
+	int rc;
+
+	if (len == 0)
+		return TRUE;
+	rc = sqlite3_blob_open (store->db, "main", "blobs", "data", rowid, 1, &blob);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_blob_write (blob, data, (int) len, 0);
+	if (blob != NULL) {
+		int rc_close = sqlite3_blob_close (blob);
+		if (rc == SQLITE_OK)
+			rc = rc_close;
+	}
+	if (rc != SQLITE_OK)
+		return mt_error_sqlite (error, store->db, rc, "write message");
+	return TRUE;
+}
+
+gboolean
+mt_store_put_blob (MtStore *store, const guint8 *data, gsize len, char **sha256, GError **error)
+{
+	g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+	sqlite3_stmt *stmt;
+	gint64 rowid;
+
+	if (len > G_MAXINT) {
+		g_set_error (error, MT_ERROR, MT_ERROR_TOO_BIG, "message of %zu bytes is too big to store", len);
+		return FALSE;
+	}
+	if (!(stmt = mt_store_query (store, SQL_BLOB_FIND, error)))
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, sum, -1, SQLITE_STATIC);
+	if (!mt_store_get_int (store, stmt, &rowid, error))
+		return FALSE;
+	if (rowid == 0) {
+		if (!(stmt = mt_store_query (store, SQL_BLOB_INSERT, error)))
+			return FALSE;
+		sqlite3_bind_text (stmt, 1, sum, -1, SQLITE_STATIC);
+		sqlite3_bind_int64 (stmt, 2, (gint64) len);
+		sqlite3_bind_int64 (stmt, 3, (gint64) len);
+		if (!mt_store_exec_stmt (store, stmt, error) ||
+		    !write_blob (store, mt_store_last_id (store), data, len, error))
+			return FALSE;
+	}
+	*sha256 = g_steal_pointer (&sum);
+	return TRUE;
+}
+
+GBytes *
+mt_store_get_blob (MtStore *store, const char *sha256, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_BLOB_GET, error);
+	GBytes *bytes;
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+	rc = mt_store_step (store, stmt, error);
+	if (rc < 0)
+		return NULL;
+	if (rc == SQLITE_DONE) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no stored message %s", sha256);
+		return NULL;
+	}
+	bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+	sqlite3_reset (stmt);
+	return bytes;
+}
+
+char *
+mt_store_secret (MtStore *store, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_SECRET, error);
+	char *secret;
+	int rc;
+
+	if (stmt == NULL || (rc = mt_store_step (store, stmt, error)) < 0)
+		return NULL;
+	if (rc == SQLITE_DONE) {
+		g_set_error (error, MT_ERROR, MT_ERROR_INTERNAL, "the database holds no secret");
+		return NULL;
+	}
+	secret = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+	sqlite3_reset (stmt);
+	return secret;
+}

@@ -1,0 +1,241 @@
+/*
+ * NAME
+ *	thread.c - which ticket does a message belong to?
+ * DESCRIPTION
+ *	The threading order of DESIGN.md, as a pure function over the ids a
+ *	message carries and the lookups the caller provides. Nothing here
+ *	touches a database; tests drive it with tables of their own.
+ */
+#include <string.h>
+
+#include "mailticket/error.h"
+#include "mailticket/thread.h"
+
+/* A chain of merges longer than this is a loop. */
+#define MAX_MERGE_HOPS 32
+#define SECONDS_PER_DAY (24 * 60 * 60)
+
+const char *
+mt_thread_via_name (MtVia via)
+{
+	switch (via) {
+	case MT_VIA_TOKEN: return "token";
+	case MT_VIA_IN_REPLY_TO: return "in-reply-to";
+	case MT_VIA_REFERENCES: return "references";
+	case MT_VIA_MESSAGE_ID: return "message-id";
+	case MT_VIA_SUBJECT: return "subject";
+	case MT_VIA_NEW:
+	default: return "new";
+	}
+}
+
+void
+mt_thread_decision_clear (MtThreadDecision *d)
+{
+	g_clear_pointer (&d->matched, g_free);
+	memset (d, 0, sizeof *d);
+}
+
+/* Follows merged_into from *ticket; *found is FALSE for no such ticket. */
+static gboolean
+resolve (const MtThreadLookup *lookup, gint64 *ticket, gboolean *found, MtThreadTicket *facts,
+	 GError **error)
+{
+	for (int hops = 0; hops < MAX_MERGE_HOPS; hops++) {
+		memset (facts, 0, sizeof *facts);
+		if (!lookup->ticket (lookup->data, *ticket, found, facts, error))
+			return FALSE;
+		if (!*found || facts->merged_into == 0)
+			return TRUE;
+		*ticket = facts->merged_into;
+	}
+	g_set_error (error, MT_ERROR, MT_ERROR_INTERNAL, "ticket %" G_GINT64_FORMAT " is merged in a loop", *ticket);
+	return FALSE;
+}
+
+/* The first of ids (in the order given) known as a message of a ticket. */
+static gboolean
+find_known (const MtThreadLookup *lookup, GPtrArray *ids, gboolean newest_first, gint64 *ticket,
+	    const char **matched, GError **error)
+{
+	guint n = ids ? ids->len : 0;
+
+	for (guint i = 0; i < n; i++) {
+		const char *id = g_ptr_array_index (ids, newest_first ? n - 1 - i : i);
+		if (!lookup->message_id (lookup->data, id, ticket, error))
+			return FALSE;
+		if (*ticket != 0) {
+			*matched = id;
+			return TRUE;
+		}
+	}
+	return TRUE;
+}
+
+static gboolean
+find_by_ids (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, GError **error)
+{
+	const char *matched = NULL;
+	gint64 ticket = 0;
+	GPtrArray *own = g_ptr_array_new ();
+	gboolean ok;
+
+	if (in->message_id != NULL)
+		g_ptr_array_add (own, (gpointer) in->message_id);
+	ok = find_known (lookup, in->in_reply_to, FALSE, &ticket, &matched, error);
+	d->via = MT_VIA_IN_REPLY_TO;
+	if (ok && ticket == 0) {
+		ok = find_known (lookup, in->references, TRUE, &ticket, &matched, error);
+		d->via = MT_VIA_REFERENCES;
+	}
+	if (ok && ticket == 0) {
+		ok = find_known (lookup, own, FALSE, &ticket, &matched, error);
+		d->via = MT_VIA_MESSAGE_ID;
+	}
+	g_ptr_array_unref (own);
+	d->ticket = ticket;
+	if (ticket != 0)
+		d->matched = g_strdup_printf ("<%s>", matched);
+	return ok;
+}
+
+/* A subject token names a ticket; for a stranger it is no key to it. */
+static gboolean
+find_by_subject (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, GError **error)
+{
+	gboolean participant = FALSE;
+
+	d->via = MT_VIA_SUBJECT;
+	d->ticket = in->subject_ticket;
+	d->matched = g_strdup_printf ("#%" G_GINT64_FORMAT, in->subject_ticket);
+	if (in->sender != NULL &&
+	    !lookup->participant (lookup->data, in->subject_ticket, in->sender, &participant, error))
+		return FALSE;
+	if (!participant) {
+		d->foreign = TRUE;
+		d->flagged = in->foreign_subject_joins;
+		if (!in->foreign_subject_joins)
+			d->action = MT_THREAD_NEW_LINKED;
+	}
+	return TRUE;
+}
+
+static gboolean
+grace_expired (const MtThreadTicket *facts, gint64 now)
+{
+	if (!facts->closed || facts->reopen_closed)
+		return FALSE;
+	return facts->closed_at + (gint64) facts->grace_days * SECONDS_PER_DAY < now;
+}
+
+static gboolean
+settle (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, gboolean *found,
+	GError **error)
+{
+	MtThreadTicket facts;
+	gint64 ticket = d->ticket;
+
+	if (!resolve (lookup, &ticket, found, &facts, error))
+		return FALSE;
+	if (!*found)
+		return TRUE;
+	if (ticket != d->ticket)
+		d->merged_from = d->ticket;
+	d->ticket = ticket;
+	if (d->action == MT_THREAD_APPEND && grace_expired (&facts, in->now)) {
+		d->grace_expired = TRUE;
+		d->action = MT_THREAD_NEW_LINKED;
+	}
+	return TRUE;
+}
+
+static void
+reset (MtThreadDecision *d)
+{
+	mt_thread_decision_clear (d);
+	d->action = MT_THREAD_APPEND;
+}
+
+gboolean
+mt_thread_decide (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, GError **error)
+{
+	gboolean found = FALSE;
+
+	reset (d);
+	if (in->token_ticket > 0) {
+		d->via = MT_VIA_TOKEN;
+		d->ticket = in->token_ticket;
+		d->matched = g_strdup_printf ("token for #%" G_GINT64_FORMAT, in->token_ticket);
+		if (!settle (in, lookup, d, &found, error))
+			return FALSE;
+	}
+	if (!found) {
+		reset (d);
+		if (!find_by_ids (in, lookup, d, error))
+			return FALSE;
+		if (d->ticket != 0 && !settle (in, lookup, d, &found, error))
+			return FALSE;
+	}
+	if (!found && in->subject_ticket > 0) {
+		gboolean exists = FALSE;
+		MtThreadTicket facts;
+		gint64 ticket = in->subject_ticket;
+
+		if (!resolve (lookup, &ticket, &exists, &facts, error))
+			return FALSE;
+		if (exists) {
+			reset (d);
+			if (!find_by_subject (in, lookup, d, error) || !settle (in, lookup, d, &found, error))
+				return FALSE;
+		}
+	}
+	if (!found) {
+		mt_thread_decision_clear (d);
+		d->action = MT_THREAD_NEW;
+		d->via = MT_VIA_NEW;
+	}
+	return TRUE;
+}
+
+char *
+mt_thread_describe (const MtThreadDecision *d)
+{
+	g_autoptr (GString) s = g_string_new (NULL);
+
+	if (d->action == MT_THREAD_NEW)
+		return g_strdup ("opens a new ticket: no reply token, known message id or subject token matched");
+	if (d->action == MT_THREAD_APPEND)
+		g_string_printf (s, "joins ticket %" G_GINT64_FORMAT " by %s %s", d->ticket,
+				 mt_thread_via_name (d->via), d->matched);
+	else
+		g_string_printf (s, "opens a new ticket linked to ticket %" G_GINT64_FORMAT " (found by %s %s)",
+				 d->ticket, mt_thread_via_name (d->via), d->matched);
+	if (d->merged_from)
+		g_string_append_printf (s, "; ticket %" G_GINT64_FORMAT " was merged into it", d->merged_from);
+	if (d->foreign)
+		g_string_append (s, "; the sender is not a participant of that ticket");
+	if (d->flagged)
+		g_string_append (s, "; flagged for review");
+	if (d->grace_expired)
+		g_string_append (s, "; that ticket was closed longer than its queue's grace period");
+	return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+char *
+mt_thread_strip_prefixes (const char *subject, const char *tag)
+{
+	static const char prefixes[] =
+		"re|fwd?|aw|wg|sv|vs|antw|antwort|rif|r|odp|pd|rv|tr|enc|res|fs|vb|ynt|atb|"
+		"回复|回覆|答复|转发|轉寄|返信|転送|답장|전달|ΑΠ|ΣΧΕΤ|ПРВ|НА|ответ";
+	g_autofree char *escaped = g_regex_escape_string (tag ? tag : "Ticket", -1);
+	g_autofree char *pattern = g_strdup_printf (
+		"^(\\s*((%s)\\s*(\\[\\d+\\]|\\(\\d+\\))?\\s*[:：]|\\[\\s*%s\\s*#\\s*\\d+\\s*\\]))+\\s*",
+		prefixes, escaped);
+	g_autoptr (GRegex) regex = g_regex_new (pattern, G_REGEX_CASELESS, 0, NULL);
+
+	if (subject == NULL)
+		return g_strdup ("");
+	if (regex == NULL)
+		return g_strdup (subject);
+	return g_regex_replace_literal (regex, subject, -1, 0, "", 0, NULL);
+}

@@ -1,0 +1,383 @@
+/*
+ * NAME
+ *	ticket.c - tickets, articles, message ids, participants, links, history
+ * DESCRIPTION
+ *	The write side of a ticket. This module owns these tables; others
+ *	call its functions rather than write their SQL. Callers hold the
+ *	transaction.
+ */
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "mailticket/error.h"
+#include "mailticket/ticket.h"
+
+static const char SQL_TICKET_INSERT[] =
+	"INSERT INTO tickets (uuid, type, subject, queue, requester, created, updated)"
+	" VALUES (?1, ?2, ?3, nullif(?4, 0), nullif(?5, 0), ?6, ?6)";
+static const char SQL_ARTICLE_INSERT[] =
+	"INSERT INTO articles (ticket, kind, internal, from_addr, \"from\", \"to\", cc, reply_to, subject,"
+	" date, message_id, text, blob, size, envelope_from, envelope_to, via, automatic, warnings, created)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, 0), ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+static const char SQL_ATTACHMENT_INSERT[] =
+	"INSERT INTO attachments (article, position, name, type, size, part) VALUES (?, ?, ?, ?, ?, ?)";
+static const char SQL_TICKET_TOUCH[] = "UPDATE tickets SET updated = max(updated, ?2) WHERE id = ?1";
+static const char SQL_MSGID_INSERT[] =
+	"INSERT INTO message_ids (message_id, ticket, article) VALUES (?1, ?2, nullif(?3, 0))"
+	" ON CONFLICT (message_id) DO UPDATE SET article = excluded.article"
+	" WHERE message_ids.article IS NULL AND excluded.article IS NOT NULL";
+static const char SQL_MSGID_LOOKUP[] = "SELECT ticket FROM message_ids WHERE message_id = ?";
+static const char SQL_FIND_BY_BLOB[] =
+	"SELECT ticket, id FROM articles WHERE blob = ? AND kind = 'email-in' ORDER BY id LIMIT 1";
+static const char SQL_THREAD_FACTS[] =
+	"SELECT t.merged_into, t.status = 'closed', coalesce(t.closed, t.updated),"
+	" coalesce(q.grace_days, 30), coalesce(q.closed_reply = 'reopen', 0)"
+	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = ?";
+static const char SQL_TICKET_EXISTS[] = "SELECT count(*) FROM tickets WHERE id = ?";
+static const char SQL_PARTICIPANT_ADD[] = "INSERT OR IGNORE INTO participants (ticket, address) VALUES (?, ?)";
+static const char SQL_PARTICIPANT_IS[] =
+	"SELECT EXISTS (SELECT 1 FROM participants WHERE ticket = ?1 AND address = ?2)"
+	" OR EXISTS (SELECT 1 FROM tickets t JOIN contacts c ON c.id = t.requester"
+	"            WHERE t.id = ?1 AND c.address = ?2)"
+	" OR EXISTS (SELECT 1 FROM users WHERE email = ?2)";
+static const char SQL_STATUS_GET[] = "SELECT status FROM tickets WHERE id = ?";
+static const char SQL_STATUS_SET[] =
+	"UPDATE tickets SET status = ?2, updated = max(updated, ?3),"
+	" resolved = CASE ?2 WHEN 'resolved' THEN ?3 WHEN 'closed' THEN coalesce(resolved, ?3) END,"
+	" closed = CASE ?2 WHEN 'closed' THEN ?3 END"
+	" WHERE id = ?1";
+static const char SQL_FLAG[] = "UPDATE tickets SET flagged = 1 WHERE id = ?";
+static const char SQL_LINK_ADD[] = "INSERT OR IGNORE INTO links (ticket, kind, other, created) VALUES (?, ?, ?, ?)";
+static const char SQL_HISTORY_ADD[] =
+	"INSERT INTO history (ticket, at, who, field, old, new) VALUES (?, ?, ?, ?, ?, ?)";
+
+static const char *const ticket_queries[] = {
+	SQL_TICKET_INSERT, SQL_ARTICLE_INSERT, SQL_ATTACHMENT_INSERT, SQL_TICKET_TOUCH,
+	SQL_MSGID_INSERT, SQL_MSGID_LOOKUP, SQL_FIND_BY_BLOB, SQL_THREAD_FACTS, SQL_TICKET_EXISTS,
+	SQL_PARTICIPANT_ADD, SQL_PARTICIPANT_IS, SQL_STATUS_GET, SQL_STATUS_SET, SQL_FLAG, SQL_LINK_ADD,
+	SQL_HISTORY_ADD, NULL,
+};
+
+const char *const *
+mt_ticket_queries (void)
+{
+	return ticket_queries;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt, int i, const char *text)
+{
+	sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+}
+
+gboolean
+mt_ticket_create (MtStore *store, const MtTicketNew *t, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_INSERT, error);
+	char uuid[37];
+	uuid_t bin;
+
+	if (stmt == NULL)
+		return FALSE;
+	uuid_generate (bin);
+	uuid_unparse_lower (bin, uuid);
+	bind_text (stmt, 1, uuid);
+	bind_text (stmt, 2, t->type ? t->type : "mail");
+	bind_text (stmt, 3, t->subject ? t->subject : "");
+	sqlite3_bind_int64 (stmt, 4, t->queue);
+	sqlite3_bind_int64 (stmt, 5, t->requester);
+	sqlite3_bind_int64 (stmt, 6, t->now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*id = mt_store_last_id (store);
+	return TRUE;
+}
+
+static void
+bind_message (sqlite3_stmt *stmt, MtMessage *m)
+{
+	bind_text (stmt, 4, m->from_addr);
+	bind_text (stmt, 5, m->from);
+	bind_text (stmt, 6, m->to);
+	bind_text (stmt, 7, m->cc);
+	bind_text (stmt, 8, m->reply_to);
+	bind_text (stmt, 9, m->subject);
+	sqlite3_bind_int64 (stmt, 10, m->date);
+	bind_text (stmt, 11, m->message_id);
+	bind_text (stmt, 12, m->text);
+	sqlite3_bind_int (stmt, 19, (int) MIN (m->warnings, G_MAXINT));
+}
+
+static gboolean
+add_attachments (MtStore *store, gint64 article, GPtrArray *attachments, GError **error)
+{
+	for (guint i = 0; attachments && i < attachments->len; i++) {
+		MtAttachment *a = g_ptr_array_index (attachments, i);
+		sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENT_INSERT, error);
+
+		if (stmt == NULL)
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, article);
+		sqlite3_bind_int (stmt, 2, (int) i + 1);
+		bind_text (stmt, 3, a->name);
+		bind_text (stmt, 4, a->type);
+		sqlite3_bind_int64 (stmt, 5, a->size);
+		bind_text (stmt, 6, a->part);
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_TOUCH, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int64 (stmt, 2, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_INSERT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	bind_text (stmt, 2, a->kind);
+	sqlite3_bind_int (stmt, 3, a->internal);
+	if (a->message != NULL)
+		bind_message (stmt, a->message);
+	else
+		bind_text (stmt, 12, a->text ? a->text : "");
+	bind_text (stmt, 13, a->blob);
+	sqlite3_bind_int64 (stmt, 14, a->size);
+	bind_text (stmt, 15, a->envelope_from);
+	bind_text (stmt, 16, a->envelope_to);
+	bind_text (stmt, 17, a->via);
+	sqlite3_bind_int (stmt, 18, a->automatic);
+	sqlite3_bind_int64 (stmt, 20, a->now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*id = mt_store_last_id (store);
+	if (a->message != NULL && !add_attachments (store, *id, a->message->attachments, error))
+		return FALSE;
+	return touch (store, ticket, a->now, error);
+}
+
+gboolean
+mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article,
+			   GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_INSERT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	bind_text (stmt, 1, message_id);
+	sqlite3_bind_int64 (stmt, 2, ticket);
+	sqlite3_bind_int64 (stmt, 3, article);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_LOOKUP, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	bind_text (stmt, 1, message_id);
+	return mt_store_get_int (store, stmt, ticket, error);
+}
+
+gboolean
+mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket, gint64 *article, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_FIND_BY_BLOB, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	bind_text (stmt, 1, sha256);
+	if ((rc = mt_store_step (store, stmt, error)) < 0)
+		return FALSE;
+	*ticket = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+	*article = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 1) : 0;
+	sqlite3_reset (stmt);
+	return TRUE;
+}
+
+gboolean
+mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThreadTicket *facts, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_THREAD_FACTS, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	if ((rc = mt_store_step (store, stmt, error)) < 0)
+		return FALSE;
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		facts->merged_into = sqlite3_column_int64 (stmt, 0);
+		facts->closed = sqlite3_column_int (stmt, 1);
+		facts->closed_at = sqlite3_column_int64 (stmt, 2);
+		facts->grace_days = sqlite3_column_int (stmt, 3);
+		facts->reopen_closed = sqlite3_column_int (stmt, 4);
+	}
+	sqlite3_reset (stmt);
+	return TRUE;
+}
+
+gboolean
+mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_EXISTS, error);
+	gint64 n;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	if (!mt_store_get_int (store, stmt, &n, error))
+		return FALSE;
+	*found = n > 0;
+	return TRUE;
+}
+
+gboolean
+mt_ticket_add_participants (MtStore *store, gint64 ticket, GPtrArray *addresses, GError **error)
+{
+	for (guint i = 0; addresses && i < addresses->len; i++) {
+		sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANT_ADD, error);
+
+		if (stmt == NULL)
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, ticket);
+		bind_text (stmt, 2, g_ptr_array_index (addresses, i));
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gboolean *yes, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANT_IS, error);
+	gint64 n;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	bind_text (stmt, 2, address);
+	if (!mt_store_get_int (store, stmt, &n, error))
+		return FALSE;
+	*yes = n != 0;
+	return TRUE;
+}
+
+char *
+mt_ticket_get_status (MtStore *store, gint64 ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_STATUS_GET, error);
+	char *status;
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	if ((rc = mt_store_step (store, stmt, error)) < 0)
+		return NULL;
+	if (rc == SQLITE_DONE) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, ticket);
+		return NULL;
+	}
+	status = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+	sqlite3_reset (stmt);
+	return status;
+}
+
+gboolean
+mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status, const char *who, gint64 now,
+		      GError **error)
+{
+	g_autofree char *old = mt_ticket_get_status (store, ticket, error);
+	sqlite3_stmt *stmt;
+
+	if (old == NULL)
+		return FALSE;
+	if (strcmp (old, status) == 0)
+		return TRUE;
+	if (!(stmt = mt_store_query (store, SQL_STATUS_SET, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	bind_text (stmt, 2, status);
+	sqlite3_bind_int64 (stmt, 3, now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	return mt_ticket_add_history (store, ticket, who, "status", old, status, now, error);
+}
+
+static const char *
+reverse_kind (const char *kind)
+{
+	if (strcmp (kind, "parent") == 0)
+		return "child";
+	if (strcmp (kind, "child") == 0)
+		return "parent";
+	return kind;
+}
+
+static gboolean
+link_one (MtStore *store, gint64 a, const char *kind, gint64 b, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_LINK_ADD, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, a);
+	bind_text (stmt, 2, kind);
+	sqlite3_bind_int64 (stmt, 3, b);
+	sqlite3_bind_int64 (stmt, 4, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_link (MtStore *store, gint64 a, const char *kind, gint64 b, gint64 now, GError **error)
+{
+	return link_one (store, a, kind, b, now, error) && link_one (store, b, reverse_kind (kind), a, now, error);
+}
+
+gboolean
+mt_ticket_add_history (MtStore *store, gint64 ticket, const char *who, const char *field, const char *old_value,
+		       const char *new_value, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_HISTORY_ADD, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int64 (stmt, 2, now);
+	bind_text (stmt, 3, who);
+	bind_text (stmt, 4, field);
+	bind_text (stmt, 5, old_value);
+	bind_text (stmt, 6, new_value);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_flag (MtStore *store, gint64 ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_FLAG, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	return mt_store_exec_stmt (store, stmt, error);
+}

@@ -1,0 +1,221 @@
+/*
+ * test-store.c - the schema, every statement of every module, blobs and
+ * the classification of a busy database.
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "mailticket/directory.h"
+#include "mailticket/error.h"
+#include "mailticket/quarantine.h"
+#include "mailticket/store.h"
+#include "mailticket/ticket.h"
+#include "mailticket/view.h"
+
+typedef const char *const *(*QueryTable) (void);
+
+static char *
+temp_db (char **dir)
+{
+	g_autoptr (GError) error = NULL;
+
+	*dir = g_dir_make_tmp ("mt-store-XXXXXX", &error);
+	g_assert_no_error (error);
+	return g_build_filename (*dir, "t.db", NULL);
+}
+
+static void
+remove_tree (const char *dir)
+{
+	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+	const char *name;
+
+	while (d && (name = g_dir_read_name (d)) != NULL) {
+		g_autofree char *path = g_build_filename (dir, name, NULL);
+		g_unlink (path);
+	}
+	g_rmdir (dir);
+}
+
+static void
+test_migrations_apply (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpint (mt_store_version (store), ==, mt_store_migrations_known ());
+	g_assert_cmpint (mt_store_migrations_known (), >=, 1);
+}
+
+static void
+test_every_statement_prepares (void)
+{
+	static const QueryTable tables[] = {
+		mt_store_queries, mt_ticket_queries, mt_directory_queries, mt_quarantine_queries, mt_view_queries,
+	};
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	int n = 0;
+
+	g_assert_no_error (error);
+	for (gsize t = 0; t < G_N_ELEMENTS (tables); t++)
+		for (const char *const *q = tables[t] (); *q != NULL; q++, n++) {
+			if (mt_store_query (store, *q, &error) == NULL)
+				g_error ("does not prepare: %s\n%s", error->message, *q);
+		}
+	g_assert_cmpint (n, >, 30);
+}
+
+static void
+test_blob_round_trip (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	g_autofree char *sha = NULL;
+	g_autofree char *again = NULL;
+	g_autoptr (GBytes) back = NULL;
+	gsize len = 3 * 1024 * 1024 + 17;
+	g_autofree guint8 *data = g_malloc (len);
+
+	for (gsize i = 0; i < len; i++)
+		data[i] = (guint8) (i * 7 + (i >> 11));
+	data[10] = '\0';
+	g_assert_true (mt_store_put_blob (store, data, len, &sha, &error));
+	g_assert_true (mt_store_put_blob (store, data, len, &again, &error));
+	g_assert_cmpstr (sha, ==, again);
+	back = mt_store_get_blob (store, sha, &error);
+	g_assert_no_error (error);
+	g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), data, len);
+}
+
+static void
+test_blob_empty (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	g_autofree char *sha = NULL;
+	g_autoptr (GBytes) back = NULL;
+
+	g_assert_true (mt_store_put_blob (store, (const guint8 *) "", 0, &sha, &error));
+	g_assert_cmpstr (sha, ==, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	back = mt_store_get_blob (store, sha, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (g_bytes_get_size (back), ==, 0);
+}
+
+static void
+test_blob_missing_is_not_found (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+
+	g_assert_null (mt_store_get_blob (store, "00", &error));
+	g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
+}
+
+static void
+test_secret_created_with_schema (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) one = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	g_autoptr (MtStore) two = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	g_autofree char *a = mt_store_secret (one, &error);
+	g_autofree char *b = mt_store_secret (two, &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (strlen (a), ==, 64);
+	g_assert_cmpstr (a, !=, b);
+}
+
+static void
+test_reopen_keeps_data (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autoptr (GError) error = NULL;
+	g_autofree char *first = NULL;
+	g_autofree char *second = NULL;
+
+	{
+		g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+		g_assert_no_error (error);
+		first = mt_store_secret (store, &error);
+	}
+	{
+		g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_EXISTING, &error);
+		g_assert_no_error (error);
+		second = mt_store_secret (store, &error);
+	}
+	g_assert_cmpstr (first, ==, second);
+	remove_tree (dir);
+}
+
+static void
+test_existing_mode_needs_a_file (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_EXISTING, &error);
+
+	g_assert_null (store);
+	g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
+	g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+	remove_tree (dir);
+}
+
+static void
+test_busy_is_tempfail (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) holder = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+	g_autoptr (MtStore) waiter = mt_store_open (path, 50, MT_STORE_CREATE, &error);
+
+	g_assert_no_error (error);
+	g_assert_true (mt_store_begin (holder, &error));
+	g_assert_false (mt_store_begin (waiter, &error));
+	g_assert_error (error, MT_ERROR, MT_ERROR_TEMPFAIL);
+	mt_store_rollback (holder);
+	g_clear_error (&error);
+	g_assert_true (mt_store_begin (waiter, &error));
+	mt_store_rollback (waiter);
+	g_clear_pointer (&holder, mt_store_close);
+	g_clear_pointer (&waiter, mt_store_close);
+	remove_tree (dir);
+}
+
+static void
+test_rollback_leaves_nothing (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	g_autofree char *sha = NULL;
+	g_autoptr (GBytes) back = NULL;
+
+	g_assert_true (mt_store_begin (store, &error));
+	g_assert_true (mt_store_put_blob (store, (const guint8 *) "abc", 3, &sha, &error));
+	mt_store_rollback (store);
+	back = mt_store_get_blob (store, sha, &error);
+	g_assert_null (back);
+	g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/store/migrations/apply-in-order", test_migrations_apply);
+	g_test_add_func ("/store/sql/every-statement-prepares", test_every_statement_prepares);
+	g_test_add_func ("/store/blob/round-trip", test_blob_round_trip);
+	g_test_add_func ("/store/blob/empty", test_blob_empty);
+	g_test_add_func ("/store/blob/missing-is-not-found", test_blob_missing_is_not_found);
+	g_test_add_func ("/store/secret/created-with-schema", test_secret_created_with_schema);
+	g_test_add_func ("/store/open/reopen-keeps-data", test_reopen_keeps_data);
+	g_test_add_func ("/store/open/existing-needs-a-file", test_existing_mode_needs_a_file);
+	g_test_add_func ("/store/transaction/busy-is-tempfail", test_busy_is_tempfail);
+	g_test_add_func ("/store/transaction/rollback-leaves-nothing", test_rollback_leaves_nothing);
+	return g_test_run ();
+}
