@@ -22,8 +22,8 @@ header_is (MtMessage *m, const char *name, const char *const *values)
 
 	if (value == NULL)
 		return FALSE;
-	word = g_ascii_strdown (g_strstrip (g_strdup (value)), -1);
-	return values == NULL || g_strv_contains (values, word);
+	word = g_ascii_strdown (value, -1);
+	return values == NULL || g_strv_contains (values, g_strstrip (word));
 }
 
 static gboolean
