@@ -26,6 +26,7 @@ static const struct {
 	{ "show", mt_cmd_show, "show a ticket's thread, or one stored message" },
 	{ "explain", mt_cmd_explain, "say which ticket a message would join, storing nothing" },
 	{ "token", mt_cmd_token, "print a ticket's reply address and subject token" },
+	{ "quarantine", mt_cmd_quarantine, "list, show or replay messages that could not be parsed" },
 };
 
 static char *

@@ -40,10 +40,6 @@ exit_code (const GError *error, const char **status)
 		*status = "5.2.3";
 		return EX_UNAVAILABLE;
 	}
-	if (error->domain == MT_ERROR && error->code == MT_ERROR_REFUSED) {
-		*status = "5.7.1";
-		return EX_NOPERM;
-	}
 	if (error->domain == MT_ERROR && (error->code == MT_ERROR_CONFIG || error->code == MT_ERROR_USAGE)) {
 		*status = "4.3.5";
 		return EX_TEMPFAIL;
@@ -97,7 +93,8 @@ log_result (const MtDeliverResult *r)
 		return;
 	}
 	g_message ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " action=%s via=%s message-id=<%s> size=%zu%s",
-		   r->ticket, r->article, mt_deliver_action_name (r->action), mt_thread_via_name (r->decision.via),
+		   r->ticket, r->article, mt_deliver_action_name (r->action),
+		   r->action == MT_DELIVER_DUPLICATE ? "-" : mt_thread_via_name (r->decision.via),
 		   r->message_id ? r->message_id : "", r->size, r->reopened ? " reopened=yes" : "");
 }
 

@@ -181,8 +181,7 @@ open_ticket (Delivery *d, const MtThreadDecision *decision, gint64 *ticket, GErr
 		return FALSE;
 	if (!mt_directory_queue_for (d->store, d->config, recipient, d->now, &t.queue, error) ||
 	    !mt_ticket_create (d->store, &t, ticket, error) ||
-	    !mt_ticket_add_history (d->store, *ticket, "mail", "created", NULL,
-				    mt_thread_via_name (decision->via), d->now, error))
+	    !mt_ticket_add_history (d->store, *ticket, "mail", "created", NULL, subject, d->now, error))
 		return FALSE;
 	if (decision->action == MT_THREAD_NEW_LINKED)
 		return mt_ticket_link (d->store, *ticket, "relates", decision->ticket, d->now, error);
@@ -265,16 +264,16 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	g_autoptr (GError) parse_error = NULL;
 
+	d->message = mt_message_parse (d->raw, &parse_error);
+	if (d->message == NULL)
+		return quarantine (d, r, parse_error->message, error);
+	r->message_id = g_strdup (d->message->message_id);
 	if (!mt_ticket_find_by_blob (d->store, d->sha256, &r->ticket, &r->article, error))
 		return FALSE;
 	if (r->article != 0) {
 		r->action = MT_DELIVER_DUPLICATE;
 		return TRUE;
 	}
-	d->message = mt_message_parse (d->raw, &parse_error);
-	if (d->message == NULL)
-		return quarantine (d, r, parse_error->message, error);
-	r->message_id = g_strdup (d->message->message_id);
 	d->automatic = mt_loop_is_automatic (d->message, d->options->sender, d->config->address);
 	if (!decide (d, &r->decision, error))
 		return FALSE;

@@ -6,13 +6,22 @@
  *	learn why; retrying it would keep it in the MTA's queue for days.
  *	It is kept here, raw, for an admin to look at and replay.
  */
+#include "mailticket/error.h"
 #include "mailticket/quarantine.h"
 
 static const char SQL_QUARANTINE_ADD[] =
 	"INSERT INTO quarantine (received, blob, size, envelope_from, envelope_to, reason)"
 	" VALUES (?, ?, ?, ?, ?, ?)";
 
-static const char *const quarantine_queries[] = { SQL_QUARANTINE_ADD, NULL };
+static const char SQL_QUARANTINE_FIND[] = "SELECT id FROM quarantine WHERE blob = ? ORDER BY id LIMIT 1";
+static const char SQL_QUARANTINE_LIST[] =
+	"SELECT id, received, size, envelope_from, envelope_to, reason, blob, coalesce(replayed, 0)"
+	" FROM quarantine WHERE ?1 = 0 OR id = ?1 ORDER BY id";
+static const char SQL_QUARANTINE_REPLAYED[] = "UPDATE quarantine SET replayed = ?2 WHERE id = ?1";
+
+static const char *const quarantine_queries[] = {
+	SQL_QUARANTINE_ADD, SQL_QUARANTINE_FIND, SQL_QUARANTINE_LIST, SQL_QUARANTINE_REPLAYED, NULL,
+};
 
 const char *const *
 mt_quarantine_queries (void)
@@ -24,9 +33,15 @@ gboolean
 mt_quarantine_add (MtStore *store, const char *sha256, gint64 size, const char *sender, const char *recipient,
 		   const char *reason, gint64 now, gint64 *id, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUARANTINE_ADD, error);
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUARANTINE_FIND, error);
 
+	/* The same bytes again (a retry, or a replay that failed) keep their entry. */
 	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+	if (!mt_store_get_int (store, stmt, id, error) || *id != 0)
+		return *id != 0;
+	if (!(stmt = mt_store_query (store, SQL_QUARANTINE_ADD, error)))
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, now);
 	sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_TRANSIENT);
@@ -38,4 +53,46 @@ mt_quarantine_add (MtStore *store, const char *sha256, gint64 size, const char *
 		return FALSE;
 	*id = mt_store_last_id (store);
 	return TRUE;
+}
+
+#define TEXT(stmt, i) ((const char *) sqlite3_column_text ((stmt), (i)))
+
+gboolean
+mt_quarantine_list (MtStore *store, gint64 id, MtQuarantineRowFunc func, gpointer data, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUARANTINE_LIST, error);
+	MtQuarantineRow row;
+	int rc, n = 0;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		row = (MtQuarantineRow) {
+			.id = sqlite3_column_int64 (stmt, 0), .received = sqlite3_column_int64 (stmt, 1),
+			.size = sqlite3_column_int64 (stmt, 2), .sender = TEXT (stmt, 3), .recipient = TEXT (stmt, 4),
+			.reason = TEXT (stmt, 5), .sha256 = TEXT (stmt, 6), .replayed = sqlite3_column_int64 (stmt, 7),
+		};
+		n++;
+		if (!func (&row, data))
+			break;
+	}
+	sqlite3_reset (stmt);
+	if (rc >= 0 && id > 0 && n == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no quarantined message %" G_GINT64_FORMAT, id);
+		return FALSE;
+	}
+	return rc >= 0;
+}
+
+gboolean
+mt_quarantine_mark_replayed (MtStore *store, gint64 id, gint64 article, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUARANTINE_REPLAYED, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	sqlite3_bind_int64 (stmt, 2, article);
+	return mt_store_exec_stmt (store, stmt, error);
 }

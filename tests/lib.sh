@@ -1,0 +1,103 @@
+# tests/lib.sh: TAP helpers for tests/integration/t-*.sh (sourced; POSIX sh).
+#
+#	plan N | done_testing		the TAP plan, before or after the tests
+#	ok STATUS DESC			passes when STATUS (an exit code) is 0
+#	expect_code WANT DESC -- CMD...	runs CMD (stdout in $out, stderr in $err)
+#	expect_equal GOT WANT DESC	compares two strings
+#	skip DESC REASON, skip_all REASON
+#	deliver ARGS, mt ARGS		the programs, on $DB
+#	json EXPR			a python expression over the JSON on stdin (as d)
+#	raw_index			"sha256 ticket article" of every article, read
+#					back through list/show --json and show --raw
+#
+# Every test gets its own directory $tmp, removed at exit, a database path
+# $DB in it and a config $MAILTICKET_CONF, so nothing depends on /etc.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=$top/bin
+CORPUS=${MAILTICKET_CORPUS:-$top/../shared/corpus}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mt-$(basename "$0" .sh).XXXXXX") || exit 1
+out=$tmp/stdout err=$tmp/stderr DB=$tmp/mailticket.db
+test_n=0 test_failed=0 test_plan=
+
+test_exit () {
+	rc=0
+	[ "$test_failed" -gt 0 ] && rc=1
+	if [ -z "$test_plan" ]; then echo "# no plan"; rc=1
+	elif [ "$test_plan" != "$test_n" ] && [ "$test_plan" != 0 ]; then
+		echo "# planned $test_plan tests but ran $test_n"; rc=1
+	fi
+	[ "$test_failed" -gt 0 ] && echo "# failed $test_failed of $test_n tests"
+	rm -rf "$tmp"
+	exit $rc
+}
+trap test_exit EXIT
+trap 'exit 1' HUP INT TERM
+
+unset MAILTICKET_DB
+MAILTICKET_CONF=$tmp/mailticket.conf PYTHONUTF8=1
+export MAILTICKET_CONF PYTHONUTF8
+cat >"$MAILTICKET_CONF" <<EOF
+[database]
+busy_timeout=10000
+[mail]
+domain=example.org
+address=support@example.org
+tag=Ticket
+EOF
+
+plan () { test_plan=$1; echo "1..$1"; }
+done_testing () { test_plan=$test_n; echo "1..$test_n"; }
+skip_all () { test_plan=0; echo "1..0 # SKIP $*"; exit 0; }
+skip () { test_n=$((test_n + 1)); echo "ok $test_n - $1 # SKIP $2"; }
+diag () { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+ok () {
+	test_n=$((test_n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $test_n - $2"; return 0; fi
+	echo "not ok $test_n - $2"; test_failed=$((test_failed + 1)); return 1
+}
+
+expect_equal () {
+	[ "$1" = "$2" ] && ok 0 "$3" && return 0
+	ok 1 "$3"; diag "got:  '$1'" "want: '$2'"; return 1
+}
+
+expect_code () {
+	want=$1 desc=$2; shift 3
+	"$@" >"$out" 2>"$err"
+	got=$?
+	[ "$got" = "$want" ] && ok 0 "$desc" && return 0
+	ok 1 "$desc"; diag "command: $*" "got exit $got, want $want"
+	sed 's/^/#   stderr: /' "$err" | head -n 5
+	return 1
+}
+
+deliver () { "$BIN/mailticket-deliver" --db "$DB" "$@"; }
+mt () { "$BIN/mailticket" --db "$DB" "$@"; }
+sql () { sqlite3 -batch "$DB" "$@"; }
+
+json () {
+	python3 -c 'import json, sys
+s = sys.stdin.read()
+try: d = json.loads(s); r = eval(sys.argv[1])
+except Exception as e: print("<%s: %s; input %.60r>" % (type(e).__name__, e, s)); sys.exit(1)
+print(json.dumps(r, ensure_ascii=False) if isinstance(r, (dict, list, bool)) or r is None else r)' "$1"
+}
+
+raw_index () {
+	python3 - "$BIN/mailticket" "$DB" <<'EOF'
+import hashlib, json, subprocess, sys
+def mt(*args):
+    return subprocess.run(sys.argv[1:2] + ["--db", sys.argv[2]] + [str(a) for a in args],
+                          check=True, stdout=subprocess.PIPE).stdout
+for t in json.loads(mt("list", "--json", "--limit", 1000000)):
+    for a in json.loads(mt("show", t["id"], "--json"))["articles"]:
+        print(hashlib.sha256(mt("show", t["id"], "--raw", a["id"])).hexdigest(), t["id"], a["id"])
+EOF
+}
+
+if ! [ -x "$BIN/mailticket-deliver" ] || ! [ -x "$BIN/mailticket" ]; then
+	echo "Bail out! bin/mailticket-deliver or bin/mailticket not built (run make)"
+	test_plan=0 test_failed=1; exit 1
+fi
