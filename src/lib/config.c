@@ -9,6 +9,7 @@
  *	the MTA with a temporary failure so no mail is lost while an admin
  *	fixes it.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -25,7 +26,10 @@ mt_config_parse_size (const char *text, guint64 *size)
 
 	if (text == NULL || !g_ascii_isdigit (*text))
 		return FALSE;
+	errno = 0;
 	value = g_ascii_strtoull (text, &end, 10);
+	if (errno == ERANGE)
+		return FALSE;
 	switch (g_ascii_toupper (*end)) {
 	case 'K': unit = 1024; end++; break;
 	case 'M': unit = 1024 * 1024; end++; break;
@@ -91,12 +95,12 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	g_autofree char *foreign = get_string (kf, "thread", "foreign_subject", "link");
 	g_autofree char *timeout = get_string (kf, "database", "busy_timeout", "30000");
 	g_autofree char *default_address = NULL;
-	char *end = NULL;
+	guint64 ms = 0;
 
 	config->db_path = get_string (kf, "database", "path", MT_CONFIG_DEFAULT_DB);
-	config->busy_timeout = (int) g_ascii_strtoll (timeout, &end, 10);
-	if (*end != '\0' || config->busy_timeout < 0)
+	if (!g_ascii_string_to_unsigned (timeout, 10, 0, G_MAXINT, &ms, NULL))
 		return config_error (error, "busy_timeout: not a number of ms: %s", timeout);
+	config->busy_timeout = (int) ms;
 	config->domain = get_string (kf, "mail", "domain", g_get_host_name ());
 	default_address = g_strdup_printf ("support@%s", config->domain);
 	config->address = get_string (kf, "mail", "address", default_address);

@@ -4,7 +4,7 @@
  * DESCRIPTION
  *	For mail whose only body is HTML. Not a renderer: tags are dropped,
  *	the contents of head, script and style with them; block elements
- *	start a new line, list items a "- "; runs of white space collapse as
+ *	start a new line or paragraph, list items a "- "; runs of white space collapse as
  *	a browser would; character references are decoded. The input has
  *	already been converted to UTF-8 by GMime.
  */
@@ -18,9 +18,13 @@ typedef struct {
 	const char *skip_until;	/* closing tag whose contents are dropped */
 } Html;
 
-static const char *const block_tags[] = {
-	"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-	"pre", "table", "ul", "ol", "hr", "dt", "dd", "section", "article", "header", "footer",
+/* Elements that start a new line, and those that start a paragraph. */
+static const char *const line_tags[] = {
+	"div", "tr", "li", "dt", "dd", "section", "article", "header", "footer", NULL,
+};
+
+static const char *const paragraph_tags[] = {
+	"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "hr",
 	NULL,
 };
 
@@ -36,16 +40,21 @@ static const struct {
 	{ "ntilde", "ñ" }, { "ccedil", "ç" },
 };
 
+/* Ends the output with at least `want' newlines (one: a new line, two:
+ * an empty line between paragraphs), never more than two, none at the
+ * start. */
 static void
-newline (Html *h)
+newlines (Html *h, int want)
 {
-	/* At most one empty line in a row, none at the start. */
-	gsize len = h->out->len;
+	int have = 0;
 
 	h->space = FALSE;
-	if (len == 0 || (len >= 2 && h->out->str[len - 1] == '\n' && h->out->str[len - 2] == '\n'))
+	if (h->out->len == 0)
 		return;
-	g_string_append_c (h->out, '\n');
+	while (have < 2 && (gsize) have < h->out->len && h->out->str[h->out->len - 1 - have] == '\n')
+		have++;
+	for (; have < want; have++)
+		g_string_append_c (h->out, '\n');
 }
 
 static void
@@ -53,7 +62,7 @@ word_char (Html *h, const char *text, gssize len)
 {
 	gsize n = h->out->len;
 
-	if (h->space && n > 0 && h->out->str[n - 1] != '\n')
+	if (h->space && n > 0 && h->out->str[n - 1] != '\n' && h->out->str[n - 1] != ' ')
 		g_string_append_c (h->out, ' ');
 	h->space = FALSE;
 	g_string_append_len (h->out, text, len);
@@ -70,12 +79,6 @@ tag_name (const char *p)
 	return g_ascii_strdown (p, (gssize) n);
 }
 
-static gboolean
-is_block (const char *name)
-{
-	return g_strv_contains (block_tags, name);
-}
-
 static const char *
 handle_tag (Html *h, const char *p)
 {
@@ -90,8 +93,13 @@ handle_tag (Html *h, const char *p)
 		h->skip_until = strcmp (name, "script") == 0 ? "</script" :
 				strcmp (name, "style") == 0 ? "</style" :
 				strcmp (name, "head") == 0 ? "</head" : "</title";
-	else if (is_block (name)) {
-		newline (h);
+	else if (strcmp (name, "br") == 0)
+		/* <br><br> is how much HTML mail separates paragraphs. */
+		newlines (h, h->out->len > 0 && h->out->str[h->out->len - 1] == '\n' ? 2 : 1);
+	else if (g_strv_contains (paragraph_tags, name))
+		newlines (h, 2);
+	else if (g_strv_contains (line_tags, name)) {
+		newlines (h, 1);
 		if (!closing && strcmp (name, "li") == 0)
 			word_char (h, "- ", 2);
 	}

@@ -170,9 +170,12 @@ parse_addresses (MtMessage *m)
 	collect_mailboxes (from, from_boxes);
 	if (from_boxes->len > 0) {
 		InternetAddress *first = internet_address_list_get_address (from, 0);
+		const char *name = internet_address_get_name (first);
+
 		m->from_addr = g_strdup (g_ptr_array_index (from_boxes, 0));
-		if (internet_address_get_name (first) != NULL && *internet_address_get_name (first))
-			m->from_name = utf8_or_empty (internet_address_get_name (first));
+		/* A group's display name names the group, not the sender. */
+		if (INTERNET_ADDRESS_IS_MAILBOX (first) && name != NULL && *name != '\0')
+			m->from_name = utf8_or_empty (name);
 	}
 	m->recipients = g_ptr_array_new_with_free_func (g_free);
 	collect_mailboxes (to, m->recipients);
@@ -184,21 +187,45 @@ parse_addresses (MtMessage *m)
 	collect_mailboxes (reply_to, m->addresses);
 }
 
-/* Text of a text part in UTF-8. Without a declared charset, bytes that
- * are not UTF-8 are taken as windows-1252, the usual culprit. */
+/* The part's content with only its transfer encoding undone. */
+static GByteArray *
+part_bytes (GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content (part);
+	GByteArray *bytes = g_byte_array_new ();
+	g_autoptr (GMimeStream) sink = g_mime_stream_mem_new_with_byte_array (bytes);
+
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (sink), FALSE);
+	if (content != NULL)
+		g_mime_data_wrapper_write_to_stream (content, sink);
+	return bytes;
+}
+
+/* Text of a text part in UTF-8. A part that declares no charset, or
+ * declares UTF-8 or ASCII, but whose bytes are not UTF-8 is taken as
+ * windows-1252, the usual culprit; GMime's own conversion would drop
+ * the offending bytes and with them the umlauts. */
 static char *
 part_text (GMimeTextPart *part)
 {
-	g_autofree char *text = g_mime_text_part_get_text (part);
+	const char *declared = g_mime_text_part_get_charset (part);
+	const char *canon = declared ? g_mime_charset_canon_name (declared) : NULL;
+	g_autofree char *text = NULL;
 
-	if (text == NULL)
-		return g_strdup ("");
-	if (!g_utf8_validate (text, -1, NULL) && g_mime_text_part_get_charset (part) == NULL) {
-		char *converted = g_convert (text, -1, "UTF-8", "windows-1252", NULL, NULL, NULL);
-		if (converted != NULL)
-			return converted;
+	if (canon == NULL || g_ascii_strcasecmp (canon, "utf-8") == 0 ||
+	    g_ascii_strcasecmp (canon, "us-ascii") == 0) {
+		g_autoptr (GByteArray) bytes = part_bytes (GMIME_PART (part));
+
+		g_byte_array_append (bytes, (const guint8 *) "", 1);
+		if (!g_utf8_validate ((const char *) bytes->data, -1, NULL)) {
+			char *converted = g_convert ((const char *) bytes->data, -1, "UTF-8",
+						     "windows-1252", NULL, NULL, NULL);
+			if (converted != NULL)
+				return converted;
+		}
 	}
-	return utf8_or_empty (text);
+	text = g_mime_text_part_get_text (part);
+	return text ? utf8_or_empty (text) : g_strdup ("");
 }
 
 static gint64

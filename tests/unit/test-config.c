@@ -1,0 +1,336 @@
+/*
+ * test-config.c - which file is read, what each key becomes, the
+ * defaults, and which mistakes are an MT_ERROR_CONFIG. Each test gets a
+ * fresh temporary directory and an environment without MAILTICKET_CONF
+ * and MAILTICKET_DB.
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "mailticket/config.h"
+#include "mailticket/error.h"
+
+typedef struct {
+	char *dir;
+	GPtrArray *files;	/* written, removed at teardown */
+} Fixture;
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+
+	f->dir = g_dir_make_tmp ("test-config-XXXXXX", &error);
+	g_assert_no_error (error);
+	f->files = g_ptr_array_new_with_free_func (g_free);
+	g_unsetenv ("MAILTICKET_CONF");
+	g_unsetenv ("MAILTICKET_DB");
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+	for (guint i = 0; i < f->files->len; i++)
+		g_remove (g_ptr_array_index (f->files, i));
+	g_rmdir (f->dir);
+	g_ptr_array_unref (f->files);
+	g_free (f->dir);
+	g_unsetenv ("MAILTICKET_CONF");
+	g_unsetenv ("MAILTICKET_DB");
+}
+
+/* Writes contents to name in the test's directory; the path, borrowed. */
+static const char *
+write_file (Fixture *f, const char *name, const char *contents)
+{
+	g_autoptr (GError) error = NULL;
+	char *path = g_build_filename (f->dir, name, NULL);
+
+	g_file_set_contents (path, contents, -1, &error);
+	g_assert_no_error (error);
+	g_ptr_array_add (f->files, path);
+	return path;
+}
+
+static MtConfig *
+load_ok (const char *path, const char *db)
+{
+	g_autoptr (GError) error = NULL;
+	MtConfig *config = mt_config_load (path, db, &error);
+
+	g_assert_no_error (error);
+	g_assert_nonnull (config);
+	return config;
+}
+
+static void
+assert_config_error (const char *path, const char *db)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtConfig) config = mt_config_load (path, db, &error);
+
+	g_assert_null (config);
+	g_assert_error (error, MT_ERROR, MT_ERROR_CONFIG);
+	g_assert_nonnull (error->message);
+}
+
+/* --- sizes --- */
+
+static void
+check_size (const char *text, guint64 want)
+{
+	guint64 size = 0;
+
+	g_assert_true (mt_config_parse_size (text, &size));
+	g_assert_cmpuint (size, ==, want);
+}
+
+static void
+test_size_units (void)
+{
+	check_size ("50M", G_GUINT64_CONSTANT (52428800));
+	check_size ("512K", G_GUINT64_CONSTANT (524288));
+	check_size ("1G", G_GUINT64_CONSTANT (1073741824));
+	check_size ("1000", G_GUINT64_CONSTANT (1000));
+	check_size ("10MB", G_GUINT64_CONSTANT (10485760));
+	check_size ("2k", G_GUINT64_CONSTANT (2048));
+	check_size ("0", G_GUINT64_CONSTANT (0));
+	check_size ("16000000000G", G_GUINT64_CONSTANT (16000000000) << 30);
+}
+
+static void
+test_size_rejects (void)
+{
+	const char *bad[] = { "", "M", "-1", "5X", "1.5M", " 5M", "5M ", "5 M", "5MBB", "+5", "20000000000G" };
+	guint64 size = 7;
+
+	for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+		g_assert_false (mt_config_parse_size (bad[i], &size));
+	g_assert_false (mt_config_parse_size (NULL, &size));
+	g_assert_cmpuint (size, ==, 7);
+}
+
+/* A number past 2^64 must not become the largest size. */
+static void
+test_size_rejects_overflow (void)
+{
+	guint64 size = 7;
+	gboolean ok = mt_config_parse_size ("18446744073709551616", &size);
+
+	g_assert_false (ok);
+}
+
+/* --- which file --- */
+
+static void
+test_defaults_without_file (Fixture *f, gconstpointer data)
+{
+	g_autoptr (MtConfig) config = NULL;
+	g_autofree char *address = NULL;
+
+	if (g_file_test (MT_CONFIG_DEFAULT_FILE, G_FILE_TEST_EXISTS)) {
+		g_test_skip (MT_CONFIG_DEFAULT_FILE " exists on this machine");
+		return;
+	}
+	config = load_ok (NULL, NULL);
+	address = g_strdup_printf ("support@%s", g_get_host_name ());
+	g_assert_null (config->file);
+	g_assert_cmpstr (config->db_path, ==, MT_CONFIG_DEFAULT_DB);
+	g_assert_cmpint (config->busy_timeout, ==, 30000);
+	g_assert_cmpstr (config->tag, ==, "Ticket");
+	g_assert_cmpuint (config->max_message_size, ==, G_GUINT64_CONSTANT (52428800));
+	g_assert_cmpint (config->delimiter, ==, '+');
+	g_assert_cmpstr (config->queue, ==, "support");
+	g_assert_cmpstr (config->domain, ==, g_get_host_name ());
+	g_assert_cmpstr (config->address, ==, address);
+	g_assert_null (config->secret_file);
+	g_assert_null (config->secret);
+	g_assert_cmpint (config->foreign_subject, ==, MT_FOREIGN_SUBJECT_LINK);
+}
+
+static void
+test_empty_env_is_unset (Fixture *f, gconstpointer data)
+{
+	g_autoptr (MtConfig) config = NULL;
+
+	if (g_file_test (MT_CONFIG_DEFAULT_FILE, G_FILE_TEST_EXISTS)) {
+		g_test_skip (MT_CONFIG_DEFAULT_FILE " exists on this machine");
+		return;
+	}
+	g_setenv ("MAILTICKET_CONF", "", TRUE);
+	g_setenv ("MAILTICKET_DB", "", TRUE);
+	config = load_ok (NULL, NULL);
+	g_assert_null (config->file);
+	g_assert_cmpstr (config->db_path, ==, MT_CONFIG_DEFAULT_DB);
+}
+
+static void
+test_all_keys_read (Fixture *f, gconstpointer data)
+{
+	const char *secret = write_file (f, "secret", "  s3cr3t-value \n\n");
+	g_autofree char *text = g_strdup_printf ("# a comment\n"
+						 "[database]\n"
+						 "path = /srv/tickets.db\n"
+						 "busy_timeout = 1500\n"
+						 "[mail]\n"
+						 "domain = help.example.org\n"
+						 "address = desk@help.example.org\n"
+						 "queue = helpdesk\n"
+						 "tag = Case\n"
+						 "secret_file = %s\n"
+						 "recipient_delimiter = -\n"
+						 "max_message_size = 10M\n"
+						 "[thread]\n"
+						 "foreign_subject = join\n",
+						 secret);
+	const char *path = write_file (f, "mailticket.conf", text);
+	g_autoptr (MtConfig) config = load_ok (path, NULL);
+
+	g_assert_cmpstr (config->file, ==, path);
+	g_assert_cmpstr (config->db_path, ==, "/srv/tickets.db");
+	g_assert_cmpint (config->busy_timeout, ==, 1500);
+	g_assert_cmpstr (config->domain, ==, "help.example.org");
+	g_assert_cmpstr (config->address, ==, "desk@help.example.org");
+	g_assert_cmpstr (config->queue, ==, "helpdesk");
+	g_assert_cmpstr (config->tag, ==, "Case");
+	g_assert_cmpstr (config->secret_file, ==, secret);
+	g_assert_cmpstr (config->secret, ==, "s3cr3t-value");
+	g_assert_cmpint (config->delimiter, ==, '-');
+	g_assert_cmpuint (config->max_message_size, ==, G_GUINT64_CONSTANT (10485760));
+	g_assert_cmpint (config->foreign_subject, ==, MT_FOREIGN_SUBJECT_JOIN);
+}
+
+static void
+test_address_defaults_to_domain (Fixture *f, gconstpointer data)
+{
+	const char *path = write_file (f, "c.conf", "[mail]\ndomain = d.example\n");
+	g_autoptr (MtConfig) config = load_ok (path, NULL);
+
+	g_assert_cmpstr (config->address, ==, "support@d.example");
+	g_assert_cmpstr (config->tag, ==, "Ticket");
+	g_assert_cmpint (config->delimiter, ==, '+');
+}
+
+static void
+test_db_argument_beats_env_and_file (Fixture *f, gconstpointer data)
+{
+	const char *path = write_file (f, "c.conf", "[database]\npath = /from/file.db\n");
+	g_autoptr (MtConfig) from_file = load_ok (path, NULL);
+	g_autoptr (MtConfig) from_env = NULL;
+	g_autoptr (MtConfig) from_arg = NULL;
+
+	g_assert_cmpstr (from_file->db_path, ==, "/from/file.db");
+	g_setenv ("MAILTICKET_DB", "/from/env.db", TRUE);
+	from_env = load_ok (path, NULL);
+	g_assert_cmpstr (from_env->db_path, ==, "/from/env.db");
+	from_arg = load_ok (path, "/from/arg.db");
+	g_assert_cmpstr (from_arg->db_path, ==, "/from/arg.db");
+}
+
+static void
+test_env_conf_used_without_c (Fixture *f, gconstpointer data)
+{
+	const char *env_file = write_file (f, "env.conf", "[mail]\ntag = FromEnv\n");
+	const char *c_file = write_file (f, "c.conf", "[mail]\ntag = FromC\n");
+	g_autoptr (MtConfig) from_env = NULL;
+	g_autoptr (MtConfig) from_c = NULL;
+
+	g_setenv ("MAILTICKET_CONF", env_file, TRUE);
+	from_env = load_ok (NULL, NULL);
+	g_assert_cmpstr (from_env->file, ==, env_file);
+	g_assert_cmpstr (from_env->tag, ==, "FromEnv");
+	from_c = load_ok (c_file, NULL);
+	g_assert_cmpstr (from_c->file, ==, c_file);
+	g_assert_cmpstr (from_c->tag, ==, "FromC");
+}
+
+/* --- errors --- */
+
+static void
+test_named_file_missing (Fixture *f, gconstpointer data)
+{
+	g_autofree char *missing = g_build_filename (f->dir, "no-such.conf", NULL);
+
+	assert_config_error (missing, NULL);
+	g_setenv ("MAILTICKET_CONF", missing, TRUE);
+	assert_config_error (NULL, NULL);
+}
+
+static void
+test_file_syntax_error (Fixture *f, gconstpointer data)
+{
+	assert_config_error (write_file (f, "c.conf", "[mail\ntag = x\n"), NULL);
+	assert_config_error (write_file (f, "d.conf", "tag = outside any group\n"), NULL);
+}
+
+static void
+test_bad_max_message_size (Fixture *f, gconstpointer data)
+{
+	assert_config_error (write_file (f, "c.conf", "[mail]\nmax_message_size = 1.5M\n"), NULL);
+	assert_config_error (write_file (f, "d.conf", "[mail]\nmax_message_size = lots\n"), NULL);
+}
+
+static void
+test_bad_values (Fixture *f, gconstpointer data)
+{
+	assert_config_error (write_file (f, "a.conf", "[mail]\nrecipient_delimiter = +-\n"), NULL);
+	assert_config_error (write_file (f, "b.conf", "[thread]\nforeign_subject = merge\n"), NULL);
+	assert_config_error (write_file (f, "c.conf", "[database]\nbusy_timeout = soon\n"), NULL);
+	assert_config_error (write_file (f, "d.conf", "[database]\nbusy_timeout = -5\n"), NULL);
+}
+
+/* A timeout past INT_MAX must not wrap to another number. */
+static void
+test_busy_timeout_overflow (Fixture *f, gconstpointer data)
+{
+	const char *path = write_file (f, "c.conf", "[database]\nbusy_timeout = 4294967297\n");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtConfig) config = mt_config_load (path, NULL, &error);
+
+	g_assert_null (config);
+	g_assert_error (error, MT_ERROR, MT_ERROR_CONFIG);
+}
+
+static void
+test_secret_file_unreadable (Fixture *f, gconstpointer data)
+{
+	g_autofree char *missing = g_build_filename (f->dir, "no-such-secret", NULL);
+	g_autofree char *text = g_strdup_printf ("[mail]\nsecret_file = %s\n", missing);
+
+	assert_config_error (write_file (f, "c.conf", text), NULL);
+}
+
+static void
+test_secret_file_empty (Fixture *f, gconstpointer data)
+{
+	const char *secret = write_file (f, "secret", " \n\t\n");
+	g_autofree char *text = g_strdup_printf ("[mail]\nsecret_file = %s\n", secret);
+
+	assert_config_error (write_file (f, "c.conf", text), NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, fn) g_test_add (name, Fixture, NULL, setup, fn, teardown)
+	g_test_add_func ("/config/size/units", test_size_units);
+	g_test_add_func ("/config/size/rejects-malformed", test_size_rejects);
+	g_test_add_func ("/config/size/rejects-overflow", test_size_rejects_overflow);
+	ADD ("/config/file/none-gives-defaults", test_defaults_without_file);
+	ADD ("/config/file/empty-env-is-unset", test_empty_env_is_unset);
+	ADD ("/config/file/all-keys-read", test_all_keys_read);
+	ADD ("/config/file/address-defaults-to-domain", test_address_defaults_to_domain);
+	ADD ("/config/file/db-argument-beats-env-beats-file", test_db_argument_beats_env_and_file);
+	ADD ("/config/file/env-used-without-c", test_env_conf_used_without_c);
+	ADD ("/config/error/named-file-missing", test_named_file_missing);
+	ADD ("/config/error/syntax", test_file_syntax_error);
+	ADD ("/config/error/bad-max-message-size", test_bad_max_message_size);
+	ADD ("/config/error/bad-delimiter-foreign-subject-timeout", test_bad_values);
+	ADD ("/config/error/busy-timeout-overflow", test_busy_timeout_overflow);
+	ADD ("/config/error/secret-file-unreadable", test_secret_file_unreadable);
+	ADD ("/config/error/secret-file-empty", test_secret_file_empty);
+#undef ADD
+	return g_test_run ();
+}

@@ -1,0 +1,888 @@
+/*
+ * test-message.c - what mt_message_parse() makes of a message: decoded
+ * headers, addresses, ids, the readable text, the attachment list, and
+ * what it does with broken input. Every message is built here, inline.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "mailticket/error.h"
+#include "mailticket/message.h"
+
+/* Parses len bytes of text; NULL and *error as mt_message_parse(). */
+static MtMessage *
+parse_len (const char *text, gsize len, GError **error)
+{
+	g_autoptr (GByteArray) raw = g_byte_array_new ();
+
+	g_byte_array_append (raw, (const guint8 *) text, len);
+	return mt_message_parse (raw, error);
+}
+
+/* A message that must parse. */
+static MtMessage *
+parse (const char *text)
+{
+	g_autoptr (GError) error = NULL;
+	MtMessage *m = parse_len (text, strlen (text), &error);
+
+	g_assert_no_error (error);
+	g_assert_nonnull (m);
+	return m;
+}
+
+static void
+assert_strv (GPtrArray *got, ...)
+{
+	va_list ap;
+	guint i = 0;
+	const char *want;
+
+	g_assert_nonnull (got);
+	va_start (ap, got);
+	while ((want = va_arg (ap, const char *)) != NULL) {
+		g_assert_cmpuint (i, <, got->len);
+		g_assert_cmpstr (g_ptr_array_index (got, i), ==, want);
+		i++;
+	}
+	va_end (ap);
+	g_assert_cmpuint (got->len, ==, i);
+}
+
+static MtAttachment *
+attachment (MtMessage *m, guint i)
+{
+	g_assert_cmpuint (i, <, m->attachments->len);
+	return g_ptr_array_index (m->attachments, i);
+}
+
+/* --- addresses --- */
+
+#define ADDRESS_HEADERS \
+	"From: =?ISO-8859-1?Q?J=F6rg_M=FCller?= <Joerg.Mueller@Example.COM>\n" \
+	"To: Support <SUPPORT@example.org>, bob@example.net\n" \
+	"Cc: \"Carol C.\" <carol@Example.net>, BOB@example.net\n" \
+	"Reply-To: replies@example.com\n" \
+	"Subject: addresses\n" \
+	"\n" \
+	"body\n"
+
+static void
+test_from_decoded (void)
+{
+	g_autoptr (MtMessage) m = parse (ADDRESS_HEADERS);
+
+	g_assert_cmpstr (m->from_addr, ==, "joerg.mueller@example.com");
+	g_assert_cmpstr (m->from_name, ==, "Jörg Müller");
+	g_assert_cmpstr (m->from, ==, "Jörg Müller <Joerg.Mueller@Example.COM>");
+}
+
+static void
+test_display_forms (void)
+{
+	g_autoptr (MtMessage) m = parse (ADDRESS_HEADERS);
+
+	g_assert_cmpstr (m->to, ==, "Support <SUPPORT@example.org>, bob@example.net");
+	g_assert_cmpstr (m->cc, ==, "\"Carol C.\" <carol@Example.net>, BOB@example.net");
+	g_assert_cmpstr (m->reply_to, ==, "replies@example.com");
+}
+
+static void
+test_recipients_to_and_cc_lower_unique (void)
+{
+	g_autoptr (MtMessage) m = parse (ADDRESS_HEADERS);
+
+	assert_strv (m->recipients, "support@example.org", "bob@example.net", "carol@example.net", NULL);
+}
+
+static void
+test_addresses_all_headers (void)
+{
+	g_autoptr (MtMessage) m = parse (ADDRESS_HEADERS);
+
+	assert_strv (m->addresses, "joerg.mueller@example.com", "support@example.org", "bob@example.net",
+		     "carol@example.net", "replies@example.com", NULL);
+}
+
+static void
+test_absent_headers_empty (void)
+{
+	g_autoptr (MtMessage) m = parse ("Subject: nobody\n\nbody\n");
+
+	g_assert_cmpstr (m->from, ==, "");
+	g_assert_null (m->from_addr);
+	g_assert_null (m->from_name);
+	g_assert_cmpstr (m->to, ==, "");
+	g_assert_cmpstr (m->cc, ==, "");
+	g_assert_cmpstr (m->reply_to, ==, "");
+	g_assert_cmpuint (m->recipients->len, ==, 0);
+	g_assert_cmpuint (m->addresses->len, ==, 0);
+}
+
+static void
+test_from_without_name (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: Plain@Example.org\nSubject: x\n\nbody\n");
+
+	g_assert_cmpstr (m->from_addr, ==, "plain@example.org");
+	g_assert_null (m->from_name);
+}
+
+static void
+test_group_members_are_recipients (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "To: Team: Alice <Alice@example.org>, bob@example.org;, dave@example.org\n"
+					 "Cc: undisclosed-recipients:;\n"
+					 "Subject: group\n\nbody\n");
+
+	assert_strv (m->recipients, "alice@example.org", "bob@example.org", "dave@example.org", NULL);
+	assert_strv (m->addresses, "a@example.org", "alice@example.org", "bob@example.org", "dave@example.org", NULL);
+}
+
+/* from_name belongs to from_addr: a group's name is not the name of
+ * its first member. */
+static void
+test_from_group_name_not_member_name (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: Team: a@example.org, b@example.org;\nSubject: x\n\nbody\n");
+
+	g_assert_cmpstr (m->from_addr, ==, "a@example.org");
+	g_assert_null (m->from_name);
+}
+
+/* --- subject --- */
+
+static void
+check_subject (const char *header, const char *want)
+{
+	g_autofree char *text = g_strdup_printf ("From: a@example.org\nSubject: %s\n\nbody\n", header);
+	g_autoptr (MtMessage) m = parse (text);
+
+	g_assert_cmpstr (m->subject, ==, want);
+}
+
+static void
+test_subject_iso_8859_1_q (void)
+{
+	check_subject ("=?ISO-8859-1?Q?Gr=FC=DFe_aus_K=F6ln?=", "Grüße aus Köln");
+}
+
+static void
+test_subject_utf8_b (void)
+{
+	check_subject ("=?UTF-8?B?R3LDvMOfZSBhdXMgS8O2bG4=?=", "Grüße aus Köln");
+}
+
+static void
+test_subject_adjacent_words_joined (void)
+{
+	check_subject ("=?UTF-8?Q?Gr=C3=BC=C3=9Fe?= =?UTF-8?Q?_aus_K=C3=B6ln?=", "Grüße aus Köln");
+}
+
+static void
+test_subject_iso_2022_jp (void)
+{
+	check_subject ("=?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=", "テスト");
+}
+
+static void
+test_subject_koi8_r (void)
+{
+	check_subject ("=?KOI8-R?B?8NLJ18XU?=", "Привет");
+}
+
+static void
+test_subject_windows_1252 (void)
+{
+	check_subject ("=?windows-1252?Q?=80_5?=", "€ 5");
+}
+
+static void
+test_subject_raw_latin1 (void)
+{
+	check_subject ("M\xfcll", "Müll");
+}
+
+static void
+test_subject_absent (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n\nbody\n");
+
+	g_assert_cmpstr (m->subject, ==, "");
+}
+
+/* --- date --- */
+
+static void
+test_date_seconds (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\nDate: Mon, 23 Nov 2026 10:00:00 +0100\n\nbody\n");
+
+	g_assert_cmpint (m->date, ==, G_GINT64_CONSTANT (1795424400));
+}
+
+static void
+test_date_missing (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n\nbody\n");
+
+	g_assert_cmpint (m->date, ==, 0);
+}
+
+static void
+test_date_unreadable (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\nDate: sometime last week\n\nbody\n");
+
+	g_assert_cmpint (m->date, ==, 0);
+}
+
+/* --- message ids --- */
+
+static void
+test_message_id_without_brackets (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\nMessage-ID: <abc.123@mail.example.org>\n\nbody\n");
+
+	g_assert_cmpstr (m->message_id, ==, "abc.123@mail.example.org");
+}
+
+static void
+test_message_id_absent (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n\nbody\n");
+
+	g_assert_null (m->message_id);
+	g_assert_cmpuint (m->in_reply_to->len, ==, 0);
+	g_assert_cmpuint (m->references->len, ==, 0);
+}
+
+static void
+test_in_reply_to_list (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "Message-ID: <me@x>\n"
+					 "In-Reply-To: <one@x> <two@x>\n\nbody\n");
+
+	assert_strv (m->in_reply_to, "one@x", "two@x", NULL);
+}
+
+static void
+test_references_oldest_first (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "Message-ID: <me@x>\n"
+					 "References: <root@x>\n <mid@x>\n\t<parent@x>\n\nbody\n");
+
+	assert_strv (m->references, "root@x", "mid@x", "parent@x", NULL);
+}
+
+static void
+test_references_drop_own_id (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "Message-ID: <me@x>\n"
+					 "In-Reply-To: <me@x>\n"
+					 "References: <root@x> <me@x> <parent@x>\n\nbody\n");
+
+	assert_strv (m->references, "root@x", "parent@x", NULL);
+	g_assert_cmpuint (m->in_reply_to->len, ==, 0);
+}
+
+static void
+test_references_duplicates_removed (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "Message-ID: <me@x>\n"
+					 "References: <root@x> <parent@x> <root@x> <parent@x>\n\nbody\n");
+
+	assert_strv (m->references, "root@x", "parent@x", NULL);
+}
+
+/* --- body --- */
+
+static void
+test_body_qp_latin1 (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: text/plain; charset=ISO-8859-1\n"
+					 "Content-Transfer-Encoding: quoted-printable\n\n"
+					 "Gr=FC=DFe aus K=F6ln, sch=F6ne =C4pfel=\n und mehr\n");
+
+	g_assert_cmpstr (m->text, ==, "Grüße aus Köln, schöne Äpfel und mehr\n");
+	g_assert_cmpuint (m->attachments->len, ==, 0);
+}
+
+static void
+test_body_alternative_picks_plain (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: multipart/alternative; boundary=\"alt\"\n\n"
+					 "--alt\n"
+					 "Content-Type: text/plain; charset=utf-8\n\n"
+					 "plain version\n"
+					 "--alt\n"
+					 "Content-Type: text/html; charset=utf-8\n\n"
+					 "<p>html version</p>\n"
+					 "--alt--\n");
+
+	g_assert_cmpstr (m->text, ==, "plain version");
+	g_assert_null (strstr (m->text, "html"));
+	g_assert_cmpuint (m->attachments->len, ==, 0);
+}
+
+static void
+test_body_html_only (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: text/html; charset=utf-8\n\n"
+					 "<html><head><title>T</title><style>p { color: red }</style></head>\n"
+					 "<body><script>alert('x')</script>\n"
+					 "<p>Fish &amp; chips &lt;3 caf&#233;</p><p>line one<br>line two</p>\n"
+					 "<ul><li>first</li><li>second</li></ul></body></html>\n");
+
+	g_assert_null (strstr (m->text, "<p"));
+	g_assert_null (strstr (m->text, "</"));
+	g_assert_null (strstr (m->text, "alert"));
+	g_assert_null (strstr (m->text, "color"));
+	g_assert_cmpstr (m->text, ==, "Fish & chips <3 café\n\nline one\nline two\n\n- first\n- second");
+}
+
+static void
+test_body_no_charset_latin1 (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: text/plain\n\n"
+					 "M\xfcll \x80 und S\xfc\xdf\n");
+
+	g_assert_cmpstr (m->text, ==, "Müll € und Süß\n");
+}
+
+/* A part labelled UTF-8 that is not must not lose letters silently. */
+static void
+test_body_mislabelled_utf8_keeps_bytes (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: text/plain; charset=utf-8\n\n"
+					 "M\xfcll\n");
+
+	g_assert_true (g_strcmp0 (m->text, "Müll\n") == 0 || g_strcmp0 (m->text, "M\xef\xbf\xbdll\n") == 0);
+}
+
+static void
+test_body_no_mime_headers_utf8 (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n\nGrüße\n");
+
+	g_assert_cmpstr (m->text, ==, "Grüße\n");
+}
+
+static void
+test_body_two_plain_parts_joined (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: multipart/mixed; boundary=\"mix\"\n\n"
+					 "--mix\n"
+					 "Content-Type: text/plain; charset=utf-8\n\n"
+					 "first part\n"
+					 "--mix\n"
+					 "Content-Type: text/plain; charset=utf-8\n"
+					 "Content-Disposition: inline\n\n"
+					 "second part\n"
+					 "--mix--\n");
+
+	g_assert_cmpstr (m->text, ==, "first part\n\nsecond part");
+	g_assert_cmpuint (m->attachments->len, ==, 0);
+}
+
+static void
+test_body_empty (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\nSubject: empty\n\n");
+
+	g_assert_cmpstr (m->text, ==, "");
+}
+
+/* --- attachments --- */
+
+#define FOX_BASE64 \
+	"VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4KVGhlIHF1aWNrIGJy\n" \
+	"b3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4KVGhlIHF1aWNrIGJyb3duIGZveCBqdW1w\n" \
+	"cyBvdmVyIHRoZSBsYXp5IGRvZy4K\n"
+
+static const char attached_message[] =
+	"From: a@example.org\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/mixed; boundary=\"mix\"\n\n"
+	"--mix\n"
+	"Content-Type: text/plain; charset=utf-8\n\n"
+	"see attachments\n"
+	"--mix\n"
+	"Content-Type: Application/Octet-Stream\n"
+	"Content-Disposition: attachment; filename*=ISO-8859-1''Fehlerprotokoll_B%FCro.txt\n"
+	"Content-Transfer-Encoding: base64\n\n"
+	FOX_BASE64
+	"--mix\n"
+	"Content-Type: multipart/mixed; boundary=\"inner\"\n\n"
+	"--inner\n"
+	"Content-Type: text/plain\n\n"
+	"inner text\n"
+	"--inner\n"
+	"Content-Type: application/pdf\n"
+	"Content-Disposition: attachment;\n"
+	" filename*0*=UTF-8''Sehr%20langer%20Dateiname%20f;\n"
+	" filename*1*=%C3%BCr%20den%20Bericht.pdf\n"
+	"Content-Transfer-Encoding: base64\n\n"
+	"AAECAwQFBgcICQ==\n"
+	"--inner--\n"
+	"--mix\n"
+	"Content-Type: image/PNG\n"
+	"Content-Disposition: inline\n"
+	"Content-Transfer-Encoding: base64\n\n"
+	"AAECAwQFBgcICQ==\n"
+	"--mix--\n";
+
+static void
+test_attachment_rfc2231_name (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+
+	g_assert_cmpstr (attachment (m, 0)->name, ==, "Fehlerprotokoll_Büro.txt");
+}
+
+static void
+test_attachment_rfc2231_continuation (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+
+	g_assert_cmpstr (attachment (m, 1)->name, ==, "Sehr langer Dateiname für den Bericht.pdf");
+}
+
+static void
+test_attachment_type_lower_case (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+
+	g_assert_cmpstr (attachment (m, 0)->type, ==, "application/octet-stream");
+	g_assert_cmpstr (attachment (m, 1)->type, ==, "application/pdf");
+	g_assert_cmpstr (attachment (m, 2)->type, ==, "image/png");
+}
+
+static void
+test_attachment_decoded_size (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+
+	g_assert_cmpint (attachment (m, 0)->size, ==, 135);
+	g_assert_cmpint (attachment (m, 1)->size, ==, 10);
+}
+
+static void
+test_attachment_part_paths (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+
+	g_assert_cmpuint (m->attachments->len, ==, 3);
+	g_assert_cmpstr (attachment (m, 0)->part, ==, "2");
+	g_assert_cmpstr (attachment (m, 1)->part, ==, "3.2");
+	g_assert_cmpstr (attachment (m, 2)->part, ==, "4");
+}
+
+static void
+test_attachment_inline_text_is_body (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+
+	g_assert_cmpstr (m->text, ==, "see attachments\n\ninner text");
+}
+
+static void
+test_attachment_inline_image_listed (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+
+	g_assert_null (attachment (m, 2)->name);
+	g_assert_cmpint (attachment (m, 2)->size, ==, 10);
+}
+
+static void
+test_attachment_rfc822_is_one (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: multipart/mixed; boundary=\"out\"\n\n"
+					 "--out\n"
+					 "Content-Type: text/plain\n\n"
+					 "forwarding\n"
+					 "--out\n"
+					 "Content-Type: message/rfc822\n"
+					 "Content-Disposition: attachment; filename=\"fwd.eml\"\n\n"
+					 "From: b@example.org\n"
+					 "Subject: inner\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: multipart/mixed; boundary=\"in\"\n\n"
+					 "--in\n"
+					 "Content-Type: text/plain\n\n"
+					 "inner body\n"
+					 "--in\n"
+					 "Content-Type: application/zip\n"
+					 "Content-Disposition: attachment; filename=\"a.zip\"\n\n"
+					 "zip\n"
+					 "--in--\n"
+					 "--out--\n");
+	MtAttachment *a;
+
+	g_assert_cmpuint (m->attachments->len, ==, 1);
+	a = attachment (m, 0);
+	g_assert_cmpstr (a->type, ==, "message/rfc822");
+	g_assert_cmpstr (a->part, ==, "2");
+	g_assert_cmpstr (a->name, ==, "fwd.eml");
+	g_assert_cmpint (a->size, >, 100);
+	g_assert_cmpstr (m->text, ==, "forwarding");
+	g_assert_true (GMIME_IS_MESSAGE_PART (mt_message_find_part (m, "2")));
+}
+
+static void
+test_find_part_listed_paths (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+
+	for (guint i = 0; i < m->attachments->len; i++) {
+		MtAttachment *a = attachment (m, i);
+		GMimeObject *part = mt_message_find_part (m, a->part);
+		g_autofree char *type = NULL;
+		g_autofree char *lower = NULL;
+
+		g_assert_true (GMIME_IS_PART (part));
+		type = g_mime_content_type_get_mime_type (g_mime_object_get_content_type (part));
+		lower = g_ascii_strdown (type, -1);
+		g_assert_cmpstr (lower, ==, a->type);
+	}
+	g_assert_cmpstr (g_mime_part_get_filename (GMIME_PART (mt_message_find_part (m, "2"))), ==,
+			 "Fehlerprotokoll_Büro.txt");
+}
+
+static void
+test_find_part_unknown_paths (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+
+	g_assert_null (mt_message_find_part (m, "9"));
+	g_assert_null (mt_message_find_part (m, "1.9"));
+	g_assert_null (mt_message_find_part (m, "3.9"));
+	g_assert_null (mt_message_find_part (m, "x"));
+	g_assert_null (mt_message_find_part (m, "0"));
+	g_assert_null (mt_message_find_part (m, ""));
+	g_assert_null (mt_message_find_part (m, "2."));
+	g_assert_null (mt_message_find_part (m, NULL));
+}
+
+static void
+test_find_part_single_part (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "Content-Type: application/pdf\n"
+					 "Content-Disposition: attachment; filename=x.pdf\n\n"
+					 "%PDF\n");
+
+	g_assert_cmpuint (m->attachments->len, ==, 1);
+	g_assert_cmpstr (attachment (m, 0)->part, ==, "1");
+	g_assert_true (mt_message_find_part (m, "1") == g_mime_message_get_mime_part (m->mime));
+	g_assert_null (mt_message_find_part (m, "2"));
+}
+
+/* --- malformed input --- */
+
+static void
+test_malformed_missing_close_boundary (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: multipart/mixed; boundary=\"mix\"\n\n"
+					 "--mix\n"
+					 "Content-Type: text/plain\n\n"
+					 "the text survives\n");
+
+	g_assert_cmpstr (m->text, ==, "the text survives\n");
+	g_assert_cmpuint (m->warnings, >, 0);
+}
+
+static void
+test_malformed_multipart_without_boundary (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: multipart/mixed\n\n"
+					 "just some text\n");
+
+	g_assert_cmpuint (m->warnings, >, 0);
+}
+
+static void
+test_malformed_header_without_colon (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "Subject: still read\n"
+					 "this line is not a header\n"
+					 "\nbody\n");
+
+	g_assert_cmpstr (m->from_addr, ==, "a@example.org");
+	g_assert_cmpuint (m->warnings, >, 0);
+}
+
+static void
+test_well_formed_no_warnings (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+
+	g_assert_cmpuint (m->warnings, ==, 0);
+}
+
+static void
+test_malformed_base64 (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: multipart/mixed; boundary=\"mix\"\n\n"
+					 "--mix\n"
+					 "Content-Type: text/plain\n"
+					 "Content-Transfer-Encoding: base64\n\n"
+					 "!!!! not base64 at all ****\n==\n=\n"
+					 "--mix\n"
+					 "Content-Type: application/octet-stream\n"
+					 "Content-Transfer-Encoding: base64\n\n"
+					 "%%%%\x01\x02\xff==AB=C\n"
+					 "--mix--\n");
+
+	g_assert_true (g_utf8_validate (m->text, -1, NULL));
+	g_assert_cmpuint (m->attachments->len, ==, 1);
+	g_assert_cmpint (attachment (m, 0)->size, >=, 0);
+}
+
+static void
+test_malformed_empty_input (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtMessage) m = parse_len ("", 0, &error);
+
+	g_assert_null (m);
+	g_assert_error (error, MT_ERROR, MT_ERROR_DATA);
+}
+
+static void
+test_malformed_no_header (void)
+{
+	const char *text = "just some text\nwithout any header line\n\nat all\n";
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtMessage) m = parse_len (text, strlen (text), &error);
+
+	g_assert_null (m);
+	g_assert_error (error, MT_ERROR, MT_ERROR_DATA);
+}
+
+static void
+test_malformed_nul_bytes (void)
+{
+	static const char text[] = "From: a@example.org\nSubject: nul\0here\n\nbefore\0after\0\0end\n";
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtMessage) m = parse_len (text, sizeof text - 1, &error);
+
+	g_assert_no_error (error);
+	g_assert_nonnull (m);
+	g_assert_true (g_utf8_validate (m->text, -1, NULL));
+	g_assert_true (g_str_has_prefix (m->text, "before"));
+}
+
+/* A message with depth multiparts, one inside the other, around one
+ * text/plain part. */
+static MtMessage *
+parse_nested (int depth)
+{
+	g_autoptr (GString) s = g_string_new ("From: a@example.org\nSubject: deep\nMIME-Version: 1.0\n");
+	g_autoptr (GError) error = NULL;
+	MtMessage *m;
+
+	for (int i = 0; i < depth; i++)
+		g_string_append_printf (s, "Content-Type: multipart/mixed; boundary=\"b%04d\"\n\n--b%04d\n", i, i);
+	g_string_append (s, "Content-Type: text/plain\n\ndeep text\n");
+	for (int i = depth - 1; i >= 0; i--)
+		g_string_append_printf (s, "--b%04d--\n", i);
+	m = parse_len (s->str, s->len, &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (m);
+	return m;
+}
+
+static void
+test_malformed_500_nested (void)
+{
+	g_autoptr (MtMessage) m = parse_nested (500);
+
+	g_assert_cmpstr (m->text, ==, "deep text");
+	g_assert_cmpuint (m->warnings, ==, 0);
+}
+
+/* GMime stops descending past its nesting limit and says so. */
+static void
+test_malformed_2000_nested (void)
+{
+	g_autoptr (MtMessage) m = parse_nested (2000);
+
+	g_assert_cmpstr (m->subject, ==, "deep");
+	g_assert_true (g_utf8_validate (m->text, -1, NULL));
+	g_assert_cmpuint (m->warnings, >, 0);
+}
+
+/* --- mt_html_to_text --- */
+
+static void
+check_html (const char *html, const char *want)
+{
+	g_autofree char *text = mt_html_to_text (html);
+
+	g_assert_cmpstr (text, ==, want);
+}
+
+static void
+test_html_entities (void)
+{
+	check_html ("a &amp; b &lt;c&gt; &quot;d&quot; &#233;&#xE9;&#XE9; &euro;", "a & b <c> \"d\" ééé €");
+	check_html ("AT&T; &unknown; & alone", "AT&T; &unknown; & alone");
+	check_html ("&#0;&#xD800;x", "x");
+}
+
+static void
+test_html_whitespace_collapses (void)
+{
+	check_html ("  one \n\t two   three  ", "one two three");
+	check_html ("<b>bold</b> <i>italic</i>", "bold italic");
+}
+
+static void
+test_html_blocks (void)
+{
+	check_html ("a<br>b<br/>c<BR />d", "a\nb\nc\nd");
+	check_html ("a<br><br><br>b", "a\n\nb");
+	check_html ("<ul><li>x</li>\n<li>y</li></ul>after", "- x\n- y\n\nafter");
+	check_html ("<p>one</p><p>two</p>", "one\n\ntwo");
+	check_html ("<div>x</div>", "x");
+}
+
+static void
+test_html_nested_lists (void)
+{
+	check_html ("<ul><li>a<ol><li>b</li><li>c</li></ol></li><li>d</li></ul>",
+		    "- a\n\n- b\n- c\n\n- d");
+}
+
+static void
+test_html_list_item_whitespace (void)
+{
+	/* Runs of white space collapse as a browser would: the white space
+	 * before an item's text must not double the space after "-". */
+	g_autofree char *text = mt_html_to_text ("<ul>\n<li>\n  item\n</li>\n</ul>");
+
+	g_assert_cmpstr (text, ==, "- item");
+}
+
+static void
+test_html_comments_and_doctype (void)
+{
+	check_html ("<!DOCTYPE html><!-- hidden <p>x</p> -->shown<!-- also hidden -->", "shown");
+	check_html ("before<!-- never closed", "before");
+}
+
+static void
+test_html_dropped_elements (void)
+{
+	check_html ("<head><title>T</title></head><SCRIPT>if (a<b) x();</SCRIPT><style>p{}</style>body",
+		    "body");
+	check_html ("<script>never closed", "");
+}
+
+static void
+test_html_unterminated_tag (void)
+{
+	check_html ("text <b", "text");
+	check_html ("a < b and c <3", "a < b and c <3");
+	check_html ("", "");
+	check_html (NULL, "");
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	mt_message_init ();
+
+	g_test_add_func ("/message/from/decoded-name-and-lower-case-address", test_from_decoded);
+	g_test_add_func ("/message/from/without-name", test_from_without_name);
+	g_test_add_func ("/message/from/group-name-is-not-member-name", test_from_group_name_not_member_name);
+	g_test_add_func ("/message/addresses/display-forms", test_display_forms);
+	g_test_add_func ("/message/addresses/recipients-to-and-cc-lower-unique", test_recipients_to_and_cc_lower_unique);
+	g_test_add_func ("/message/addresses/from-to-cc-reply-to", test_addresses_all_headers);
+	g_test_add_func ("/message/addresses/absent-headers-empty", test_absent_headers_empty);
+	g_test_add_func ("/message/addresses/group-members", test_group_members_are_recipients);
+	g_test_add_func ("/message/subject/rfc2047-iso-8859-1-q", test_subject_iso_8859_1_q);
+	g_test_add_func ("/message/subject/rfc2047-utf-8-b", test_subject_utf8_b);
+	g_test_add_func ("/message/subject/rfc2047-adjacent-words-joined", test_subject_adjacent_words_joined);
+	g_test_add_func ("/message/subject/rfc2047-iso-2022-jp", test_subject_iso_2022_jp);
+	g_test_add_func ("/message/subject/rfc2047-koi8-r", test_subject_koi8_r);
+	g_test_add_func ("/message/subject/rfc2047-windows-1252", test_subject_windows_1252);
+	g_test_add_func ("/message/subject/raw-latin1-as-windows-1252", test_subject_raw_latin1);
+	g_test_add_func ("/message/subject/absent-is-empty", test_subject_absent);
+	g_test_add_func ("/message/date/seconds-since-epoch", test_date_seconds);
+	g_test_add_func ("/message/date/missing-is-zero", test_date_missing);
+	g_test_add_func ("/message/date/unreadable-is-zero", test_date_unreadable);
+	g_test_add_func ("/message/ids/message-id-without-brackets", test_message_id_without_brackets);
+	g_test_add_func ("/message/ids/absent", test_message_id_absent);
+	g_test_add_func ("/message/ids/in-reply-to-list", test_in_reply_to_list);
+	g_test_add_func ("/message/ids/references-oldest-first", test_references_oldest_first);
+	g_test_add_func ("/message/ids/own-id-dropped", test_references_drop_own_id);
+	g_test_add_func ("/message/ids/duplicates-removed", test_references_duplicates_removed);
+	g_test_add_func ("/message/body/qp-iso-8859-1-to-utf-8", test_body_qp_latin1);
+	g_test_add_func ("/message/body/alternative-picks-plain", test_body_alternative_picks_plain);
+	g_test_add_func ("/message/body/html-only-reduced-to-text", test_body_html_only);
+	g_test_add_func ("/message/body/no-charset-latin1-as-windows-1252", test_body_no_charset_latin1);
+	g_test_add_func ("/message/body/mislabelled-utf-8-keeps-bytes", test_body_mislabelled_utf8_keeps_bytes);
+	g_test_add_func ("/message/body/no-mime-headers-utf-8", test_body_no_mime_headers_utf8);
+	g_test_add_func ("/message/body/inline-plain-parts-joined", test_body_two_plain_parts_joined);
+	g_test_add_func ("/message/body/empty", test_body_empty);
+	g_test_add_func ("/message/attachment/rfc2231-filename", test_attachment_rfc2231_name);
+	g_test_add_func ("/message/attachment/rfc2231-continuation", test_attachment_rfc2231_continuation);
+	g_test_add_func ("/message/attachment/type-lower-case", test_attachment_type_lower_case);
+	g_test_add_func ("/message/attachment/decoded-size", test_attachment_decoded_size);
+	g_test_add_func ("/message/attachment/part-paths", test_attachment_part_paths);
+	g_test_add_func ("/message/attachment/inline-text-is-body", test_attachment_inline_text_is_body);
+	g_test_add_func ("/message/attachment/inline-image-listed", test_attachment_inline_image_listed);
+	g_test_add_func ("/message/attachment/rfc822-is-one-attachment", test_attachment_rfc822_is_one);
+	g_test_add_func ("/message/find-part/listed-paths", test_find_part_listed_paths);
+	g_test_add_func ("/message/find-part/unknown-paths-null", test_find_part_unknown_paths);
+	g_test_add_func ("/message/find-part/single-part-is-1", test_find_part_single_part);
+	g_test_add_func ("/message/malformed/missing-close-boundary", test_malformed_missing_close_boundary);
+	g_test_add_func ("/message/malformed/multipart-without-boundary", test_malformed_multipart_without_boundary);
+	g_test_add_func ("/message/malformed/header-without-colon", test_malformed_header_without_colon);
+	g_test_add_func ("/message/malformed/well-formed-has-no-warnings", test_well_formed_no_warnings);
+	g_test_add_func ("/message/malformed/invalid-base64", test_malformed_base64);
+	g_test_add_func ("/message/malformed/empty-input-is-data-error", test_malformed_empty_input);
+	g_test_add_func ("/message/malformed/no-header-is-data-error", test_malformed_no_header);
+	g_test_add_func ("/message/malformed/nul-bytes", test_malformed_nul_bytes);
+	g_test_add_func ("/message/malformed/500-nested-multiparts-read", test_malformed_500_nested);
+	g_test_add_func ("/message/malformed/2000-nested-multiparts-warn", test_malformed_2000_nested);
+	g_test_add_func ("/message/html/entities", test_html_entities);
+	g_test_add_func ("/message/html/whitespace-collapses", test_html_whitespace_collapses);
+	g_test_add_func ("/message/html/blocks-on-own-lines", test_html_blocks);
+	g_test_add_func ("/message/html/nested-lists", test_html_nested_lists);
+	g_test_add_func ("/message/html/list-item-leading-whitespace", test_html_list_item_whitespace);
+	g_test_add_func ("/message/html/comments-and-doctype", test_html_comments_and_doctype);
+	g_test_add_func ("/message/html/head-script-style-dropped", test_html_dropped_elements);
+	g_test_add_func ("/message/html/unterminated-tag", test_html_unterminated_tag);
+	return g_test_run ();
+}
