@@ -12,7 +12,7 @@ MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 CC      ?= cc
-PKGS    := gmime-3.0 glib-2.0 sqlite3 uuid
+PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid
 DEB_PKGS := build-essential pkg-config libgmime-3.0-dev libglib2.0-dev \
             libsqlite3-dev libesmtp-dev uuid-dev sqlite3 perl
 

@@ -34,12 +34,21 @@ typedef struct {
 	char delimiter;		/* recipient delimiter of reply tokens */
 	guint64 max_message_size;
 	MtForeignSubject foreign_subject;
+	gboolean acknowledge;	/* acknowledge new tickets by mail */
+	int ack_limit;		/* acknowledgements per sender and hour */
+	char *from_name;	/* display name of our From, or NULL */
+	char *response_time;	/* what acknowledgements promise, or NULL */
+	GHashTable *queue_response_time;	/* queue name -> text */
 } MtConfig;
 
 /* Loads the configuration. path is -c FILE or NULL; db is --db or NULL. */
 MtConfig *mt_config_load (const char *path, const char *db, GError **error);
 void mt_config_free (MtConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtConfig, mt_config_free)
+
+/* The response time a queue promises ([queue NAME] response_time, else
+ * [mail] response_time), or NULL; borrowed. */
+const char *mt_config_response_time (const MtConfig *config, const char *queue);
 
 /* Parses a size such as "50M", "512K", "1G" or "1000"; FALSE if invalid. */
 gboolean mt_config_parse_size (const char *text, guint64 *size);

@@ -43,6 +43,9 @@ typedef struct {
 	char *message_id;	/* owned, or NULL */
 	gsize size;
 	gboolean reopened;
+	gboolean bounce;	/* a delivery status notification */
+	gboolean acknowledged;	/* an acknowledgement was queued */
+	guint notified;		/* notifications queued */
 	char *reason;		/* why quarantined; owned */
 } MtDeliverResult;
 

@@ -23,6 +23,11 @@ gboolean mt_directory_queue_for (MtStore *store, const MtConfig *config, const c
 gboolean mt_directory_queue_lookup (MtStore *store, const MtConfig *config, const char *recipient,
 				    gint64 *queue, GError **error);
 
+/* The queue called name (NULL: the default queue, created if need be);
+ * MT_ERROR_NOT_FOUND when there is none. */
+gboolean mt_directory_queue_named (MtStore *store, const MtConfig *config, const char *name, gint64 now,
+				   gint64 *queue, GError **error);
+
 /* Finds or creates the contact for address; name may be NULL. */
 gboolean mt_directory_contact_ensure (MtStore *store, const char *address, const char *name,
 				      gint64 now, gint64 *contact, GError **error);

@@ -18,12 +18,15 @@ typedef struct {
 	const char *subject;
 	gint64 queue;		/* or 0 */
 	gint64 requester;	/* contact, or 0 */
+	gint64 creator;		/* user, or 0 */
+	gint64 owner;		/* user, or 0: the queue's default owner */
 	gint64 now;
 } MtTicketNew;
 
 typedef struct {
 	const char *kind;		/* "email-in", "email-out", "note", "system" */
 	gboolean internal;
+	gint64 author;			/* user, or 0 */
 	MtMessage *message;		/* headers, text, attachments; may be NULL */
 	const char *text;		/* used when message is NULL */
 	const char *blob;		/* sha256 of the raw bytes, or NULL */
@@ -76,6 +79,26 @@ gboolean mt_ticket_link (MtStore *store, gint64 a, const char *kind, gint64 b, g
 
 gboolean mt_ticket_add_history (MtStore *store, gint64 ticket, const char *who, const char *field,
 				const char *old_value, const char *new_value, gint64 now, GError **error);
+
+/* A reply went out: stamps the first response, and a new ticket is open. */
+gboolean mt_ticket_responded (MtStore *store, gint64 ticket, gint64 now, GError **error);
+
+/* What composing mail about a ticket needs to know. */
+typedef struct {
+	gint64 id;
+	char *type, *subject, *status;
+	int priority;
+	char *queue, *queue_address;	/* or NULL */
+	char *requester;		/* the requester's address, or NULL */
+	gint64 sla_minutes;		/* 0: none */
+	GPtrArray *thread_ids;		/* message ids of the articles, oldest first */
+	char *last_to, *last_cc;	/* of the last mail from a person, or NULL */
+} MtTicketMail;
+
+/* MT_ERROR_NOT_FOUND when there is no such ticket. */
+MtTicketMail *mt_ticket_mail_facts (MtStore *store, gint64 id, GError **error);
+void mt_ticket_mail_free (MtTicketMail *mail);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtTicketMail, mt_ticket_mail_free)
 
 const char *const *mt_ticket_queries (void);
 

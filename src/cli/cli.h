@@ -34,6 +34,31 @@ gboolean mt_cli_parse (GOptionContext *octx, int *argc, char ***argv, int *code)
 /* Reports error on stderr as one line; returns the exit code for it. */
 int mt_cli_fail (const GError *error);
 
+/* Who runs the command: $MAILTICKET_USER, else the login name; user is
+ * 0 and email NULL when that login is not a mailticket user. */
+typedef struct {
+	char *login;
+	gint64 user;
+	char *email;
+} MtActor;
+
+gboolean mt_cli_actor (MtContext *ctx, MtActor *actor, GError **error);
+void mt_cli_actor_clear (MtActor *actor);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MtActor, mt_cli_actor_clear)
+
+/* The text of -m TEXT or -F FILE ("-": standard input); exactly one. */
+char *mt_cli_text (const char *message, const char *file, GError **error);
+
+/* MT_ERROR_NOT_FOUND unless ticket id exists. */
+gboolean mt_cli_ticket_exists (MtContext *ctx, gint64 id, GError **error);
+
+/* Runs func in one write transaction: all of it is committed or none. */
+typedef gboolean (*MtCliWriteFunc) (MtContext *ctx, gpointer data, GError **error);
+gboolean mt_cli_write (MtContext *ctx, MtCliWriteFunc func, gpointer data, GError **error);
+
+/* A usage error: one line, exit 1. */
+int mt_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
 /* Parses a positive ticket or article number, or reports a usage error. */
 gboolean mt_cli_parse_id (const char *text, const char *what, gint64 *id, GError **error);
 
@@ -43,5 +68,11 @@ int mt_cmd_show (MtContext *ctx, int argc, char **argv);
 int mt_cmd_explain (MtContext *ctx, int argc, char **argv);
 int mt_cmd_token (MtContext *ctx, int argc, char **argv);
 int mt_cmd_quarantine (MtContext *ctx, int argc, char **argv);
+int mt_cmd_reply (MtContext *ctx, int argc, char **argv);
+int mt_cmd_note (MtContext *ctx, int argc, char **argv);
+int mt_cmd_new (MtContext *ctx, int argc, char **argv);
+int mt_cmd_watch (MtContext *ctx, int argc, char **argv);
+int mt_cmd_user (MtContext *ctx, int argc, char **argv);
+int mt_cmd_group (MtContext *ctx, int argc, char **argv);
 
 #endif

@@ -5,8 +5,13 @@
 #include <stdio.h>
 #include <sysexits.h>
 
+#include <stdarg.h>
+#include <unistd.h>
+
 #include "cli.h"
 #include "mailticket/error.h"
+#include "mailticket/people.h"
+#include "mailticket/ticket.h"
 
 gboolean
 mt_cli_open (MtContext *ctx, MtStoreMode mode, GError **error)
@@ -50,4 +55,98 @@ mt_cli_parse_id (const char *text, const char *what, gint64 *id, GError **error)
 	}
 	*id = (gint64) value;
 	return TRUE;
+}
+
+gboolean
+mt_cli_actor (MtContext *ctx, MtActor *actor, GError **error)
+{
+	const char *env = g_getenv ("MAILTICKET_USER");
+
+	actor->login = g_strdup (env && *env ? env : g_get_user_name ());
+	actor->user = 0;
+	actor->email = NULL;
+	if (!mt_people_user_find (ctx->store, actor->login, &actor->user, error))
+		return FALSE;
+	if (actor->user != 0)
+		actor->email = mt_people_user_email (ctx->store, actor->user, NULL);
+	return TRUE;
+}
+
+void
+mt_cli_actor_clear (MtActor *actor)
+{
+	g_clear_pointer (&actor->login, g_free);
+	g_clear_pointer (&actor->email, g_free);
+}
+
+static char *
+read_stdin (GError **error)
+{
+	g_autoptr (GIOChannel) in = g_io_channel_unix_new (STDIN_FILENO);
+	char *text = NULL;
+	gsize len = 0;
+
+	g_io_channel_set_encoding (in, NULL, NULL);
+	if (g_io_channel_read_to_end (in, &text, &len, error) != G_IO_STATUS_NORMAL)
+		return NULL;
+	return text;
+}
+
+char *
+mt_cli_text (const char *message, const char *file, GError **error)
+{
+	char *text = NULL;
+
+	if ((message == NULL) == (file == NULL)) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "give the text with either -m TEXT or -F FILE");
+		return NULL;
+	}
+	if (message != NULL)
+		text = g_strdup (message);
+	else if (g_strcmp0 (file, "-") == 0)
+		text = read_stdin (error);
+	else if (!g_file_get_contents (file, &text, NULL, error))
+		return NULL;
+	if (text != NULL && !g_utf8_validate (text, -1, NULL)) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "the text is not UTF-8");
+		g_clear_pointer (&text, g_free);
+	}
+	return text;
+}
+
+gboolean
+mt_cli_ticket_exists (MtContext *ctx, gint64 id, GError **error)
+{
+	gboolean found = FALSE;
+
+	if (!mt_ticket_exists (ctx->store, id, &found, error))
+		return FALSE;
+	if (!found)
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, id);
+	return found;
+}
+
+gboolean
+mt_cli_write (MtContext *ctx, MtCliWriteFunc func, gpointer data, GError **error)
+{
+	if (!mt_store_begin (ctx->store, error))
+		return FALSE;
+	if (!func (ctx, data, error)) {
+		mt_store_rollback (ctx->store);
+		return FALSE;
+	}
+	return mt_store_commit (ctx->store, error);
+}
+
+int
+mt_cli_usage (const char *format, ...)
+{
+	va_list ap;
+
+	fputs ("mailticket: ", stderr);
+	va_start (ap, format);
+	vfprintf (stderr, format, ap);
+	va_end (ap);
+	fputc ('\n', stderr);
+	return 1;
 }

@@ -27,6 +27,12 @@ static const struct {
 	{ "explain", mt_cmd_explain, "say which ticket a message would join, storing nothing" },
 	{ "token", mt_cmd_token, "print a ticket's reply address and subject token" },
 	{ "quarantine", mt_cmd_quarantine, "list, show or replay messages that could not be parsed" },
+	{ "reply", mt_cmd_reply, "answer the requester by mail" },
+	{ "note", mt_cmd_note, "add an internal note for the agents" },
+	{ "new", mt_cmd_new, "open a ticket by hand: a phone call, an internal task" },
+	{ "watch", mt_cmd_watch, "list, add or remove who hears of a ticket" },
+	{ "user", mt_cmd_user, "add or list agents" },
+	{ "group", mt_cmd_group, "add or list groups of agents, and their members" },
 };
 
 static char *

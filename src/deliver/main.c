@@ -92,10 +92,12 @@ log_result (const MtDeliverResult *r)
 			   r->size, r->reason);
 		return;
 	}
-	g_message ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " action=%s via=%s message-id=<%s> size=%zu%s",
+	g_message ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " action=%s via=%s message-id=<%s> size=%zu"
+		   "%s%s%s notified=%u",
 		   r->ticket, r->article, mt_deliver_action_name (r->action),
 		   r->action == MT_DELIVER_DUPLICATE ? "-" : mt_thread_via_name (r->decision.via),
-		   r->message_id ? r->message_id : "", r->size, r->reopened ? " reopened=yes" : "");
+		   r->message_id ? r->message_id : "", r->size, r->reopened ? " reopened=yes" : "",
+		   r->bounce ? " bounce=yes" : "", r->acknowledged ? " ack=yes" : "", r->notified);
 }
 
 static gboolean

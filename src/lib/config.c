@@ -87,6 +87,35 @@ read_secret (MtConfig *config, GError **error)
 	return TRUE;
 }
 
+/* Acknowledgements: on or off, how many per sender and hour, and what
+ * each queue promises ([queue NAME] response_time, else [mail]'s). */
+static gboolean
+apply_reply_keys (MtConfig *config, GKeyFile *kf, GError **error)
+{
+	g_autofree char *ack = get_string (kf, "mail", "acknowledge", "yes");
+	g_autofree char *limit = get_string (kf, "mail", "ack_limit", "5");
+	g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+	guint64 n = 0;
+
+	if (g_ascii_strcasecmp (ack, "yes") != 0 && g_ascii_strcasecmp (ack, "no") != 0)
+		return config_error (error, "acknowledge: yes or no: %s", ack);
+	config->acknowledge = g_ascii_strcasecmp (ack, "yes") == 0;
+	if (!g_ascii_string_to_unsigned (limit, 10, 0, 100000, &n, NULL))
+		return config_error (error, "ack_limit: not a number: %s", limit);
+	config->ack_limit = (int) n;
+	config->from_name = get_string (kf, "mail", "name", NULL);
+	config->response_time = get_string (kf, "mail", "response_time", NULL);
+	config->queue_response_time = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	for (int i = 0; groups[i]; i++) {
+		const char *name = g_str_has_prefix (groups[i], "queue ") ? groups[i] + 6 : NULL;
+		char *text = name ? get_string (kf, groups[i], "response_time", NULL) : NULL;
+
+		if (text != NULL)
+			g_hash_table_replace (config->queue_response_time, g_strstrip (g_strdup (name)), text);
+	}
+	return TRUE;
+}
+
 static gboolean
 apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 {
@@ -119,7 +148,7 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 		config->foreign_subject = MT_FOREIGN_SUBJECT_JOIN;
 	else
 		return config_error (error, "foreign_subject: link or join: %s", foreign);
-	return read_secret (config, error);
+	return apply_reply_keys (config, kf, error) && read_secret (config, error);
 }
 
 /* The file to read, and whether its absence is an error. */
@@ -186,8 +215,22 @@ mt_config_free (MtConfig *config)
 	g_free (config->queue);
 	g_free (config->tag);
 	g_free (config->secret_file);
+	g_free (config->from_name);
+	g_free (config->response_time);
+	if (config->queue_response_time != NULL)
+		g_hash_table_unref (config->queue_response_time);
 	if (config->secret != NULL)
 		memset (config->secret, 0, strlen (config->secret));
 	g_free (config->secret);
 	g_free (config);
+}
+
+const char *
+mt_config_response_time (const MtConfig *config, const char *queue)
+{
+	const char *text = NULL;
+
+	if (queue != NULL && config->queue_response_time != NULL)
+		text = g_hash_table_lookup (config->queue_response_time, queue);
+	return text ? text : config->response_time;
 }

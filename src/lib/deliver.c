@@ -12,12 +12,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mailticket/bounce.h"
 #include "mailticket/clock.h"
 #include "mailticket/deliver.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
 #include "mailticket/loop.h"
 #include "mailticket/message.h"
+#include "mailticket/notify.h"
+#include "mailticket/outbox.h"
 #include "mailticket/quarantine.h"
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
@@ -34,6 +37,7 @@ typedef struct {
 	char *sha256;
 	gint64 now;
 	gboolean automatic;
+	MtBounce bounce;	/* when the message is a bounce */
 } Delivery;
 
 const char *
@@ -149,6 +153,15 @@ decide (Delivery *d, MtThreadDecision *decision, GError **error)
 		.now = d->now,
 	};
 
+	g_autoptr (GPtrArray) returned = NULL;
+
+	/* A bounce answers the message it returns, whatever its headers say. */
+	if (d->bounce.message_id != NULL) {
+		returned = g_ptr_array_new ();
+		g_ptr_array_add (returned, d->bounce.message_id);
+		g_ptr_array_extend (returned, m->in_reply_to, NULL, NULL);
+		input.in_reply_to = returned;
+	}
 	input.token_ticket = find_token (d);
 	mt_token_find_subject (d->config->tag, m->subject, &input.subject_ticket);
 	return mt_thread_decide (&input, &lookup, decision, error);
@@ -247,6 +260,56 @@ store_article (Delivery *d, MtDeliverResult *r, GError **error)
 	       mt_ticket_add_participants (d->store, r->ticket, d->message->addresses, error);
 }
 
+/* A bounce of our own mail fails the outbox row it returns. */
+static gboolean
+record_bounce (Delivery *d, GError **error)
+{
+	gint64 row = 0;
+
+	if (!d->bounce.failed || d->bounce.message_id == NULL)
+		return TRUE;
+	if (!mt_outbox_find (d->store, d->bounce.message_id, &row, error))
+		return FALSE;
+	return row == 0 || mt_outbox_bounced (d->store, row, d->bounce.reason ? d->bounce.reason : "bounced",
+					      d->now, error);
+}
+
+/* Where an acknowledgement goes: Reply-To if the sender set one. */
+static const char *
+answer_address (Delivery *d)
+{
+	InternetAddressList *list = g_mime_message_get_reply_to (d->message->mime);
+	InternetAddress *ia = list && internet_address_list_length (list) > 0
+				      ? internet_address_list_get_address (list, 0) : NULL;
+
+	if (ia != NULL && INTERNET_ADDRESS_IS_MAILBOX (ia))
+		return internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+	return d->message->from_addr;
+}
+
+/* Mail from a person is acknowledged when it opens a ticket, and told
+ * to the watchers; automatic mail, bounces above all, is only filed:
+ * answering it is how loops start. */
+static gboolean
+tell_people (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	MtMessage *m = d->message;
+	const char *ack_to = answer_address (d);
+	g_autofree char *what = NULL;
+	MtNotifyEvent e = { .ticket = r->ticket, .article = r->article, .text = m->text,
+			    .author = m->from_addr, .now = d->now };
+
+	if (d->automatic)
+		return TRUE;
+	if (r->action == MT_DELIVER_NEW && d->config->acknowledge && ack_to != NULL &&
+	    !mt_notify_acknowledge (d->store, d->config, r->ticket, ack_to, d->now, &r->acknowledged, error))
+		return FALSE;
+	what = g_strdup_printf ("%s from %s", r->action == MT_DELIVER_NEW ? "New ticket" : "New mail",
+				*m->from ? m->from : (m->from_addr ? m->from_addr : "unknown sender"));
+	e.what = what;
+	return mt_notify_watchers (d->store, d->config, &e, &r->notified, error);
+}
+
 static gboolean
 quarantine (Delivery *d, MtDeliverResult *r, const char *reason, GError **error)
 {
@@ -275,6 +338,7 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 		return TRUE;
 	}
 	d->automatic = mt_loop_is_automatic (d->message, d->options->sender, d->config->address);
+	r->bounce = mt_bounce_parse (d->message, &d->bounce);
 	if (!decide (d, &r->decision, error))
 		return FALSE;
 	if (d->options->dry_run) {
@@ -282,7 +346,7 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 		r->ticket = r->decision.action == MT_THREAD_APPEND ? r->decision.ticket : 0;
 		return TRUE;
 	}
-	return store_article (d, r, error);
+	return store_article (d, r, error) && record_bounce (d, error) && tell_people (d, r, error);
 }
 
 static gboolean
@@ -318,6 +382,7 @@ mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw, const MtDel
 		ok = deliver_in_transaction (&d, result, error);
 	}
 	mt_message_free (d.message);
+	mt_bounce_clear (&d.bounce);
 	g_free (d.sha256);
 	g_free (d.secret);
 	return ok;

@@ -122,6 +122,19 @@ mt_directory_queue_for (MtStore *store, const MtConfig *config, const char *reci
 }
 
 gboolean
+mt_directory_queue_named (MtStore *store, const MtConfig *config, const char *name, gint64 now, gint64 *queue,
+			  GError **error)
+{
+	if (name == NULL || strcmp (name, config->queue) == 0)
+		return mt_directory_queue_for (store, config, NULL, now, queue, error);
+	if (!find_id (store, SQL_QUEUE_BY_NAME, name, queue, error))
+		return FALSE;
+	if (*queue == 0)
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no queue named '%s'", name);
+	return *queue != 0;
+}
+
+gboolean
 mt_directory_contact_ensure (MtStore *store, const char *address, const char *name, gint64 now,
 			     gint64 *contact, GError **error)
 {

@@ -13,12 +13,15 @@
 #include "mailticket/ticket.h"
 
 static const char SQL_TICKET_INSERT[] =
-	"INSERT INTO tickets (uuid, type, subject, queue, requester, created, updated)"
-	" VALUES (?1, ?2, ?3, nullif(?4, 0), nullif(?5, 0), ?6, ?6)";
+	"INSERT INTO tickets (uuid, type, subject, queue, requester, created, updated, creator, owner)"
+	" VALUES (?1, ?2, ?3, nullif(?4, 0), nullif(?5, 0), ?6, ?6, nullif(?7, 0),"
+	"         coalesce(nullif(?8, 0), (SELECT owner FROM queues WHERE id = ?4)))";
 static const char SQL_ARTICLE_INSERT[] =
 	"INSERT INTO articles (ticket, kind, internal, from_addr, \"from\", \"to\", cc, reply_to, subject,"
-	" date, message_id, text, blob, size, envelope_from, envelope_to, via, automatic, warnings, created)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, 0), ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+	" date, message_id, text, blob, size, envelope_from, envelope_to, via, automatic, warnings, created,"
+	" author)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, 0), ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+	"         nullif(?21, 0))";
 static const char SQL_ATTACHMENT_INSERT[] =
 	"INSERT INTO attachments (article, position, name, type, size, part) VALUES (?, ?, ?, ?, ?, ?)";
 static const char SQL_TICKET_TOUCH[] = "UPDATE tickets SET updated = max(updated, ?2) WHERE id = ?1";
@@ -46,6 +49,18 @@ static const char SQL_STATUS_SET[] =
 	" resolved = CASE ?2 WHEN 'resolved' THEN ?3 WHEN 'closed' THEN coalesce(resolved, ?3) END,"
 	" closed = CASE ?2 WHEN 'closed' THEN ?3 END"
 	" WHERE id = ?1";
+static const char SQL_RESPONDED[] =
+	"UPDATE tickets SET first_response = coalesce(first_response, ?2),"
+	" status = iif(status = 'new', 'open', status) WHERE id = ?1";
+static const char SQL_MAIL_FACTS[] =
+	"SELECT t.type, t.subject, t.status, t.priority, q.name, q.address, c.address, q.sla_minutes"
+	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue LEFT JOIN contacts c ON c.id = t.requester"
+	" WHERE t.id = ?";
+static const char SQL_THREAD_IDS[] =
+	"SELECT message_id FROM articles WHERE ticket = ? AND message_id IS NOT NULL ORDER BY id";
+static const char SQL_LAST_IN[] =
+	"SELECT \"to\", cc FROM articles WHERE ticket = ? AND kind = 'email-in' AND NOT automatic"
+	" ORDER BY id DESC LIMIT 1";
 static const char SQL_FLAG[] = "UPDATE tickets SET flagged = 1 WHERE id = ?";
 static const char SQL_LINK_ADD[] = "INSERT OR IGNORE INTO links (ticket, kind, other, created) VALUES (?, ?, ?, ?)";
 static const char SQL_HISTORY_ADD[] =
@@ -55,7 +70,7 @@ static const char *const ticket_queries[] = {
 	SQL_TICKET_INSERT, SQL_ARTICLE_INSERT, SQL_ATTACHMENT_INSERT, SQL_TICKET_TOUCH,
 	SQL_MSGID_INSERT, SQL_MSGID_LOOKUP, SQL_FIND_BY_BLOB, SQL_THREAD_FACTS, SQL_TICKET_EXISTS,
 	SQL_PARTICIPANT_ADD, SQL_PARTICIPANT_IS, SQL_STATUS_GET, SQL_STATUS_SET, SQL_FLAG, SQL_LINK_ADD,
-	SQL_HISTORY_ADD, NULL,
+	SQL_HISTORY_ADD, SQL_RESPONDED, SQL_MAIL_FACTS, SQL_THREAD_IDS, SQL_LAST_IN, NULL,
 };
 
 const char *const *
@@ -87,6 +102,8 @@ mt_ticket_create (MtStore *store, const MtTicketNew *t, gint64 *id, GError **err
 	sqlite3_bind_int64 (stmt, 4, t->queue);
 	sqlite3_bind_int64 (stmt, 5, t->requester);
 	sqlite3_bind_int64 (stmt, 6, t->now);
+	sqlite3_bind_int64 (stmt, 7, t->creator);
+	sqlite3_bind_int64 (stmt, 8, t->owner);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -151,6 +168,7 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 	sqlite3_bind_int64 (stmt, 1, ticket);
 	bind_text (stmt, 2, a->kind);
 	sqlite3_bind_int (stmt, 3, a->internal);
+	sqlite3_bind_int (stmt, 19, 0);
 	if (a->message != NULL)
 		bind_message (stmt, a->message);
 	else
@@ -162,6 +180,7 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 	bind_text (stmt, 17, a->via);
 	sqlite3_bind_int (stmt, 18, a->automatic);
 	sqlite3_bind_int64 (stmt, 20, a->now);
+	sqlite3_bind_int64 (stmt, 21, a->author);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -380,4 +399,102 @@ mt_ticket_flag (MtStore *store, gint64 ticket, GError **error)
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, ticket);
 	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_responded (MtStore *store, gint64 ticket, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_RESPONDED, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int64 (stmt, 2, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt, int i)
+{
+	const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+	return text ? g_strdup (text) : NULL;
+}
+
+static gboolean
+read_thread_ids (MtStore *store, MtTicketMail *mail, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_THREAD_IDS, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, mail->id);
+	mail->thread_ids = g_ptr_array_new_with_free_func (g_free);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
+		g_ptr_array_add (mail->thread_ids, column_dup (stmt, 0));
+	return rc != -1;
+}
+
+static gboolean
+read_last_in (MtStore *store, MtTicketMail *mail, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_LAST_IN, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, mail->id);
+	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		mail->last_to = column_dup (stmt, 0);
+		mail->last_cc = column_dup (stmt, 1);
+	}
+	return rc != -1;
+}
+
+MtTicketMail *
+mt_ticket_mail_facts (MtStore *store, gint64 id, GError **error)
+{
+	g_autoptr (MtTicketMail) mail = g_new0 (MtTicketMail, 1);
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MAIL_FACTS, error);
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, id);
+	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW) {
+		if (rc != -1)
+			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, id);
+		return NULL;
+	}
+	mail->id = id;
+	mail->type = column_dup (stmt, 0);
+	mail->subject = column_dup (stmt, 1);
+	mail->status = column_dup (stmt, 2);
+	mail->priority = sqlite3_column_int (stmt, 3);
+	mail->queue = column_dup (stmt, 4);
+	mail->queue_address = column_dup (stmt, 5);
+	mail->requester = column_dup (stmt, 6);
+	mail->sla_minutes = sqlite3_column_int64 (stmt, 7);
+	if (!read_thread_ids (store, mail, error) || !read_last_in (store, mail, error))
+		return NULL;
+	return g_steal_pointer (&mail);
+}
+
+void
+mt_ticket_mail_free (MtTicketMail *mail)
+{
+	if (mail == NULL)
+		return;
+	g_free (mail->type);
+	g_free (mail->subject);
+	g_free (mail->status);
+	g_free (mail->queue);
+	g_free (mail->queue_address);
+	g_free (mail->requester);
+	g_free (mail->last_to);
+	g_free (mail->last_cc);
+	if (mail->thread_ids)
+		g_ptr_array_unref (mail->thread_ids);
+	g_free (mail);
 }

@@ -1,0 +1,56 @@
+/*
+ * NAME
+ *	compose.h - the mail mailticket sends, built with GMime
+ * DESCRIPTION
+ *	mt_compose() builds a complete message: headers encoded by GMime
+ *	(RFC 2047 for non-ASCII names and subjects), a text part, optionally
+ *	a simple HTML rendering of it as multipart/alternative, attachments
+ *	read from files, and a Message-ID of ours (uuid@domain). The result
+ *	has CRLF line ends: the bytes that go on the wire.
+ *
+ *	Header values come from mail and from people: every control
+ *	character in a subject or name (CR and LF above all) is replaced by
+ *	a space, and an address with white space, control characters or no
+ *	'@' is refused, so that no input can add a header.
+ */
+#ifndef MT_COMPOSE_H
+#define MT_COMPOSE_H
+
+#include <glib.h>
+
+typedef struct {
+	const char *from_name;		/* or NULL */
+	const char *from_addr;
+	const char *reply_to;		/* or NULL */
+	GPtrArray *to;			/* addresses (char *) */
+	GPtrArray *cc;			/* or NULL */
+	const char *subject;
+	const char *text;		/* UTF-8 body */
+	gboolean html;			/* add a text/html alternative */
+	GPtrArray *attachments;		/* file paths (char *), or NULL */
+	const char *domain;		/* right side of the Message-ID */
+	const char *in_reply_to;	/* message id without <>, or NULL */
+	GPtrArray *references;		/* message ids, oldest first, or NULL */
+	const char *auto_submitted;	/* "auto-replied", "auto-generated" or NULL */
+	const char *x_loop;		/* our address, or NULL */
+	gint64 now;
+} MtCompose;
+
+/* Builds the message; *message_id (owned) is its id without <>.
+ * MT_ERROR_USAGE for a bad address, MT_ERROR_NOT_FOUND for an
+ * attachment that cannot be read. */
+GBytes *mt_compose (const MtCompose *compose, char **message_id, GError **error);
+
+/* A new message id "uuid@domain"; owned. */
+char *mt_compose_message_id (const char *domain);
+
+/* text with every control character replaced by a space; owned. */
+char *mt_compose_header_safe (const char *text);
+
+/* TRUE when address is a plain addr-spec fit for a header and SMTP. */
+gboolean mt_compose_address_ok (const char *address);
+
+/* Simple HTML for a text: escaped, paragraphs and line breaks kept. */
+char *mt_compose_html (const char *text);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * NAME
+ *	people.h - users (agents), groups, and who watches a ticket
+ * DESCRIPTION
+ *	A user is an agent with a login and an address; a group is a named
+ *	set of users. A ticket is watched by its owner and its creator, by
+ *	the users and groups added as watchers, and by plain addresses. The
+ *	audience of an article is every address that hears of it: for an
+ *	internal article only users (agents) ever do.
+ */
+#ifndef MT_PEOPLE_H
+#define MT_PEOPLE_H
+
+#include <glib.h>
+#include "mailticket/store.h"
+
+/* MT_ERROR_USAGE when the login is taken or the address unusable. */
+gboolean mt_people_user_add (MtStore *store, const char *login, const char *email, const char *name,
+			     gint64 now, gint64 *id, GError **error);
+/* The user with login, or 0. */
+gboolean mt_people_user_find (MtStore *store, const char *login, gint64 *id, GError **error);
+/* The user's address; owned, NULL when none. */
+char *mt_people_user_email (MtStore *store, gint64 user, GError **error);
+
+gboolean mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, GError **error);
+gboolean mt_people_group_find (MtStore *store, const char *name, gint64 *id, GError **error);
+/* Adds or removes a member; MT_ERROR_NOT_FOUND for an unknown group or login. */
+gboolean mt_people_group_member (MtStore *store, const char *group, const char *login, gboolean add,
+				 GError **error);
+
+/* who is a login, a group name or an address, in that order.
+ * Adding twice or removing what is not there is no error; *changed says. */
+gboolean mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboolean add, gint64 now,
+			  gboolean *changed, GError **error);
+
+/* Every address that hears of a new article of ticket, lower case,
+ * without duplicates; plain-address watchers only when !internal. */
+GPtrArray *mt_people_audience (MtStore *store, gint64 ticket, gboolean internal, GError **error);
+
+/* Calls func for each watcher: kind ("owner", "creator", "user",
+ * "group", "address") and name. */
+typedef void (*MtWatcherFunc) (const char *kind, const char *name, gpointer data);
+gboolean mt_people_watchers (MtStore *store, gint64 ticket, MtWatcherFunc func, gpointer data, GError **error);
+
+/* Users (name = login, with email, full name and groups) or groups
+ * (name, members), in name order. Fields may be NULL. */
+typedef struct {
+	const char *name, *email, *full_name, *members;
+} MtPeopleRow;
+typedef void (*MtPeopleRowFunc) (const MtPeopleRow *row, gpointer data);
+gboolean mt_people_users (MtStore *store, MtPeopleRowFunc func, gpointer data, GError **error);
+gboolean mt_people_groups (MtStore *store, MtPeopleRowFunc func, gpointer data, GError **error);
+
+/* JSON arrays built by SQLite; owned. */
+char *mt_people_users_json (MtStore *store, GError **error);
+char *mt_people_groups_json (MtStore *store, GError **error);
+char *mt_people_watchers_json (MtStore *store, gint64 ticket, GError **error);
+
+const char *const *mt_people_queries (void);
+
+#endif

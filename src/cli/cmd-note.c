@@ -1,0 +1,72 @@
+/*
+ * NAME
+ *	mailticket note - an internal note for the agents
+ * SYNOPSIS
+ *	mailticket note ID (-m TEXT | -F FILE)
+ * DESCRIPTION
+ *	Adds an internal article and tells the agents who watch the ticket;
+ *	the requester and plain-address watchers never see it.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "mailticket/clock.h"
+#include "mailticket/notify.h"
+#include "mailticket/ticket.h"
+
+typedef struct {
+	gint64 ticket;
+	const char *text;
+	MtActor *actor;
+	gint64 article;
+} Note;
+
+static gboolean
+write_note (MtContext *ctx, gpointer data, GError **error)
+{
+	Note *n = data;
+	gint64 now = mt_clock_now ();
+	MtArticleNew a = { .kind = "note", .internal = TRUE, .author = n->actor->user, .text = n->text, .now = now };
+	g_autofree char *what = g_strdup_printf ("Internal note by %s", n->actor->login);
+	MtNotifyEvent e = { .ticket = n->ticket, .what = what, .text = n->text, .internal = TRUE,
+			    .author = n->actor->email, .now = now };
+	guint queued;
+
+	if (!mt_cli_ticket_exists (ctx, n->ticket, error) ||
+	    !mt_ticket_add_article (ctx->store, n->ticket, &a, &n->article, error))
+		return FALSE;
+	e.article = n->article;
+	return mt_notify_watchers (ctx->store, ctx->config, &e, &queued, error);
+}
+
+int
+mt_cmd_note (MtContext *ctx, int argc, char **argv)
+{
+	g_autofree char *message = NULL, *file = NULL, *text = NULL;
+	GOptionEntry entries[] = {
+		{ "message", 'm', 0, G_OPTION_ARG_STRING, &message, "the text", "TEXT" },
+		{ "file", 'F', 0, G_OPTION_ARG_FILENAME, &file, "read the text from FILE (- for stdin)", "FILE" },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("ID - add an internal note for the agents");
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Note n = { 0 };
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc != 2)
+		return mt_cli_usage ("note: give one ticket number; try 'mailticket note --help'");
+	if (!mt_cli_parse_id (argv[1], "ticket", &n.ticket, &error) ||
+	    !(text = mt_cli_text (message, file, &error)) ||
+	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_actor (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	n.text = text;
+	n.actor = &actor;
+	if (!mt_cli_write (ctx, write_note, &n, &error))
+		return mt_cli_fail (error);
+	printf ("%" G_GINT64_FORMAT "\n", n.article);
+	return 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * NAME
+ *	mailticket reply - answer the requester by mail
+ * SYNOPSIS
+ *	mailticket reply ID (-m TEXT | -F FILE) [--cc ADDR]... [--bcc ADDR]... [--attach FILE]...
+ * DESCRIPTION
+ *	Composes the answer (text and a simple HTML rendering, attachments
+ *	included) to the ticket's requester and the Cc of the conversation,
+ *	stores it as an email-out article with the bytes that will be sent,
+ *	queues it for mailticket-send and tells the watchers, in one
+ *	transaction. Prints the article number.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "mailticket/clock.h"
+#include "mailticket/notify.h"
+
+typedef struct {
+	MtNotifyReply reply;
+	gint64 article;
+} Reply;
+
+static gboolean
+write_reply (MtContext *ctx, gpointer data, GError **error)
+{
+	Reply *r = data;
+
+	return mt_cli_ticket_exists (ctx, r->reply.ticket, error) &&
+	       mt_notify_reply (ctx->store, ctx->config, &r->reply, &r->article, error);
+}
+
+static GPtrArray *
+strv_array (char **strv)
+{
+	GPtrArray *array = g_ptr_array_new ();
+
+	for (int i = 0; strv && strv[i]; i++)
+		g_ptr_array_add (array, strv[i]);
+	return array;
+}
+
+int
+mt_cmd_reply (MtContext *ctx, int argc, char **argv)
+{
+	g_autofree char *message = NULL, *file = NULL, *text = NULL;
+	g_auto (GStrv) cc = NULL, bcc = NULL, attach = NULL;
+	GOptionEntry entries[] = {
+		{ "message", 'm', 0, G_OPTION_ARG_STRING, &message, "the text", "TEXT" },
+		{ "file", 'F', 0, G_OPTION_ARG_FILENAME, &file, "read the text from FILE (- for stdin)", "FILE" },
+		{ "cc", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cc, "also to ADDR, visibly", "ADDR" },
+		{ "bcc", 0, 0, G_OPTION_ARG_STRING_ARRAY, &bcc, "also to ADDR, invisibly", "ADDR" },
+		{ "attach", 'a', 0, G_OPTION_ARG_FILENAME_ARRAY, &attach, "attach FILE", "FILE" },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("ID - answer the requester by mail");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) cc_list = NULL, bcc_list = NULL, attach_list = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Reply r = { { 0 } };
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc != 2)
+		return mt_cli_usage ("reply: give one ticket number; try 'mailticket reply --help'");
+	cc_list = strv_array (cc);
+	bcc_list = strv_array (bcc);
+	attach_list = strv_array (attach);
+	if (!mt_cli_parse_id (argv[1], "ticket", &r.reply.ticket, &error) ||
+	    !(text = mt_cli_text (message, file, &error)) ||
+	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_actor (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	r.reply.text = text;
+	r.reply.cc = cc_list;
+	r.reply.bcc = bcc_list;
+	r.reply.attachments = attach_list;
+	r.reply.author = actor.user;
+	r.reply.author_address = actor.email;
+	r.reply.who = actor.login;
+	r.reply.now = mt_clock_now ();
+	if (!mt_cli_write (ctx, write_reply, &r, &error))
+		return mt_cli_fail (error);
+	printf ("%" G_GINT64_FORMAT "\n", r.article);
+	return 0;
+}

@@ -1,0 +1,83 @@
+/*
+ * NAME
+ *	mailticket user - the agents
+ * SYNOPSIS
+ *	mailticket user add LOGIN --email ADDR [--name NAME]
+ *	mailticket user list [--json]
+ * DESCRIPTION
+ *	An agent is a login (the CLI acts as $MAILTICKET_USER, else the
+ *	login name) with the address that notifications go to.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mailticket/clock.h"
+#include "mailticket/people.h"
+
+typedef struct {
+	const char *login, *email, *name;
+} User;
+
+static gboolean
+write_user (MtContext *ctx, gpointer data, GError **error)
+{
+	User *u = data;
+	gint64 id;
+
+	return mt_people_user_add (ctx->store, u->login, u->email, u->name, mt_clock_now (), &id, error);
+}
+
+static void
+print_user (const MtPeopleRow *row, gpointer data)
+{
+	printf ("%-12s %-30s %-24s %s\n", row->name, row->email ? row->email : "-",
+		row->full_name ? row->full_name : "-", row->members ? row->members : "");
+}
+
+static int
+list_users (MtContext *ctx, gboolean json)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *text = NULL;
+
+	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error))
+		return mt_cli_fail (error);
+	if (!json)
+		return mt_people_users (ctx->store, print_user, NULL, &error) ? 0 : mt_cli_fail (error);
+	if (!(text = mt_people_users_json (ctx->store, &error)))
+		return mt_cli_fail (error);
+	printf ("%s\n", text);
+	return 0;
+}
+
+int
+mt_cmd_user (MtContext *ctx, int argc, char **argv)
+{
+	g_autofree char *email = NULL, *name = NULL;
+	gboolean json = FALSE;
+	GOptionEntry entries[] = {
+		{ "email", 'e', 0, G_OPTION_ARG_STRING, &email, "the agent's address (add)", "ADDR" },
+		{ "name", 'n', 0, G_OPTION_ARG_STRING, &name, "the agent's full name (add)", "NAME" },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("add LOGIN --email ADDR | list - the agents");
+	g_autoptr (GError) error = NULL;
+	User u;
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc == 1 || (argc == 2 && strcmp (argv[1], "list") == 0))
+		return list_users (ctx, json);
+	if (argc != 3 || strcmp (argv[1], "add") != 0)
+		return mt_cli_usage ("user: usage: mailticket user add LOGIN --email ADDR [--name NAME] | list");
+	if (email == NULL)
+		return mt_cli_usage ("user add: --email ADDR is required");
+	u = (User) { argv[2], email, name };
+	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_user, &u, &error))
+		return mt_cli_fail (error);
+	return 0;
+}

@@ -1,0 +1,99 @@
+/*
+ * NAME
+ *	mailticket watch - who hears of a ticket
+ * SYNOPSIS
+ *	mailticket watch ID [--json]
+ *	mailticket watch ID add|rm WHO...
+ * DESCRIPTION
+ *	WHO is a user's login, a group's name (each member hears) or a mail
+ *	address (which never hears of internal articles). Owner and creator
+ *	watch without being added.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mailticket/clock.h"
+#include "mailticket/people.h"
+#include "mailticket/ticket.h"
+
+typedef struct {
+	gint64 ticket;
+	gboolean add;
+	char **who;
+	const char *login;
+} Watch;
+
+static gboolean
+write_watch (MtContext *ctx, gpointer data, GError **error)
+{
+	Watch *w = data;
+	gint64 now = mt_clock_now ();
+
+	if (!mt_cli_ticket_exists (ctx, w->ticket, error))
+		return FALSE;
+	for (int i = 0; w->who[i]; i++) {
+		gboolean changed = FALSE;
+
+		if (!mt_people_watch (ctx->store, w->ticket, w->who[i], w->add, now, &changed, error))
+			return FALSE;
+		if (changed && !mt_ticket_add_history (ctx->store, w->ticket, w->login, "watcher",
+						       w->add ? NULL : w->who[i], w->add ? w->who[i] : NULL, now, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+print_watcher (const char *kind, const char *name, gpointer data)
+{
+	printf ("%-8s %s\n", kind, name);
+}
+
+static int
+list_watchers (MtContext *ctx, gint64 ticket, gboolean json)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *text = NULL;
+
+	if (!mt_cli_ticket_exists (ctx, ticket, &error))
+		return mt_cli_fail (error);
+	if (!json)
+		return mt_people_watchers (ctx->store, ticket, print_watcher, NULL, &error) ? 0 : mt_cli_fail (error);
+	if (!(text = mt_people_watchers_json (ctx->store, ticket, &error)))
+		return mt_cli_fail (error);
+	printf ("%s\n", text);
+	return 0;
+}
+
+int
+mt_cmd_watch (MtContext *ctx, int argc, char **argv)
+{
+	gboolean json = FALSE;
+	GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON", NULL },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [add|rm WHO...] - who hears of a ticket");
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Watch w = { 0 };
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	g_option_context_set_description (octx, "WHO is a login, a group name or a mail address.");
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc < 2 || (argc > 2 && (argc < 4 || (strcmp (argv[2], "add") != 0 && strcmp (argv[2], "rm") != 0))))
+		return mt_cli_usage ("watch: usage: mailticket watch ID [add|rm WHO...]");
+	if (!mt_cli_parse_id (argv[1], "ticket", &w.ticket, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+		return mt_cli_fail (error);
+	if (argc == 2)
+		return list_watchers (ctx, w.ticket, json);
+	if (!mt_cli_actor (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	w.add = strcmp (argv[2], "add") == 0;
+	w.who = argv + 3;
+	w.login = actor.login;
+	return mt_cli_write (ctx, write_watch, &w, &error) ? 0 : mt_cli_fail (error);
+}

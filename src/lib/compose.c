@@ -1,0 +1,287 @@
+/*
+ * NAME
+ *	compose.c - the mail mailticket sends, built with GMime
+ * DESCRIPTION
+ *	Everything that reaches a header passes through GMime's own address
+ *	and header encoders after control characters are taken out, so a
+ *	subject or name with CR/LF in it cannot start a header of its own.
+ *	The body is UTF-8 text, quoted-printable when it needs to be; the
+ *	HTML alternative is the same text escaped, not a second source.
+ */
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include <gio/gio.h>
+
+#include "mailticket/autocleanups.h"
+#include "mailticket/compose.h"
+#include "mailticket/error.h"
+#include "mailticket/message.h"
+
+char *
+mt_compose_message_id (const char *domain)
+{
+	uuid_t bin;
+	char uuid[37];
+
+	uuid_generate (bin);
+	uuid_unparse_lower (bin, uuid);
+	return g_strdup_printf ("%s@%s", uuid, domain && *domain ? domain : "localhost");
+}
+
+char *
+mt_compose_header_safe (const char *text)
+{
+	char *safe = g_utf8_make_valid (text ? text : "", -1);
+
+	for (char *p = safe; *p; p++)
+		if ((guchar) *p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return g_strstrip (safe);
+}
+
+gboolean
+mt_compose_address_ok (const char *address)
+{
+	const char *at;
+
+	if (address == NULL || (at = strrchr (address, '@')) == NULL || at == address || at[1] == '\0')
+		return FALSE;
+	for (const char *p = address; *p; p++)
+		if ((guchar) *p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>' || *p == ',' || *p == ';')
+			return FALSE;
+	return g_utf8_validate (address, -1, NULL);
+}
+
+char *
+mt_compose_html (const char *text)
+{
+	g_auto (GStrv) paragraphs = g_regex_split_simple ("\\n[ \\t]*\\n", text ? text : "", 0, 0);
+	GString *html = g_string_new ("<!DOCTYPE html>\n<html><body>\n");
+
+	for (int i = 0; paragraphs[i]; i++) {
+		g_autofree char *escaped = NULL;
+		g_auto (GStrv) lines = NULL;
+		g_autofree char *joined = NULL;
+
+		if (*g_strstrip (paragraphs[i]) == '\0')
+			continue;
+		escaped = g_markup_escape_text (paragraphs[i], -1);
+		lines = g_strsplit (escaped, "\n", -1);
+		joined = g_strjoinv ("<br>\n", lines);
+		g_string_append_printf (html, "<p>%s</p>\n", joined);
+	}
+	g_string_append (html, "</body></html>\n");
+	return g_string_free (html, FALSE);
+}
+
+static gboolean
+bad_address (GError **error, const char *address)
+{
+	g_autofree char *shown = mt_compose_header_safe (address);
+
+	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "not a usable mail address: '%s'", shown);
+	return FALSE;
+}
+
+static gboolean
+add_addresses (GMimeMessage *m, GMimeAddressType type, GPtrArray *addresses, GError **error)
+{
+	InternetAddressList *list = g_mime_message_get_addresses (m, type);
+
+	for (guint i = 0; addresses && i < addresses->len; i++) {
+		const char *addr = g_ptr_array_index (addresses, i);
+		InternetAddress *ia;
+
+		if (!mt_compose_address_ok (addr))
+			return bad_address (error, addr);
+		ia = internet_address_mailbox_new (NULL, addr);
+		internet_address_list_add (list, ia);
+		g_object_unref (ia);
+	}
+	return TRUE;
+}
+
+static GMimeObject *
+text_part (const char *subtype, const char *text)
+{
+	GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
+
+	g_mime_text_part_set_text (part, text);
+	g_mime_part_set_content_encoding (GMIME_PART (part),
+		g_mime_part_get_best_content_encoding (GMIME_PART (part), GMIME_ENCODING_CONSTRAINT_7BIT));
+	return GMIME_OBJECT (part);
+}
+
+static GMimeObject *
+body_part (const MtCompose *c)
+{
+	GMimeMultipart *alternative;
+	g_autofree char *html = NULL;
+	GMimeObject *part;
+
+	if (!c->html)
+		return text_part ("plain", c->text ? c->text : "");
+	alternative = g_mime_multipart_new_with_subtype ("alternative");
+	part = text_part ("plain", c->text ? c->text : "");
+	g_mime_multipart_add (alternative, part);
+	g_object_unref (part);
+	html = mt_compose_html (c->text);
+	part = text_part ("html", html);
+	g_mime_multipart_add (alternative, part);
+	g_object_unref (part);
+	return GMIME_OBJECT (alternative);
+}
+
+/* The attachment's type comes from its content and name; its name in
+ * the mail is the file's base name, never the path. */
+static GMimeObject *
+attachment_part (const char *path, GError **error)
+{
+	g_autofree char *data = NULL;
+	g_autofree char *name = g_path_get_basename (path);
+	g_autofree char *guess = NULL;
+	g_autofree char *type = NULL;
+	g_autoptr (GMimeStream) stream = NULL;
+	g_autoptr (GMimeDataWrapper) content = NULL;
+	g_autoptr (GError) read_error = NULL;
+	GMimeContentType *ct;
+	GMimePart *part;
+	gsize len = 0;
+
+	if (!g_file_get_contents (path, &data, &len, &read_error)) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "attachment: %s", read_error->message);
+		return NULL;
+	}
+	guess = g_content_type_guess (name, (const guchar *) data, len, NULL);
+	type = g_content_type_get_mime_type (guess);
+	ct = g_mime_content_type_parse (NULL, type ? type : "application/octet-stream");
+	part = g_mime_part_new ();
+	g_mime_object_set_content_type (GMIME_OBJECT (part), ct);
+	g_object_unref (ct);
+	stream = g_mime_stream_mem_new_with_buffer (data, len);
+	content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content (part, content);
+	g_mime_part_set_filename (part, name);
+	g_mime_object_set_disposition (GMIME_OBJECT (part), GMIME_DISPOSITION_ATTACHMENT);
+	g_mime_part_set_content_encoding (part, g_mime_part_get_best_content_encoding (part,
+					  GMIME_ENCODING_CONSTRAINT_7BIT));
+	return GMIME_OBJECT (part);
+}
+
+static GMimeObject *
+mime_body (const MtCompose *c, GError **error)
+{
+	GMimeObject *body = body_part (c);
+	GMimeMultipart *mixed;
+
+	if (c->attachments == NULL || c->attachments->len == 0)
+		return body;
+	mixed = g_mime_multipart_new_with_subtype ("mixed");
+	g_mime_multipart_add (mixed, body);
+	g_object_unref (body);
+	for (guint i = 0; i < c->attachments->len; i++) {
+		GMimeObject *part = attachment_part (g_ptr_array_index (c->attachments, i), error);
+
+		if (part == NULL) {
+			g_object_unref (mixed);
+			return NULL;
+		}
+		g_mime_multipart_add (mixed, part);
+		g_object_unref (part);
+	}
+	return GMIME_OBJECT (mixed);
+}
+
+/* A message id from mail reaches a header only when it is one word of
+ * printable characters; others are left out of the thread headers. */
+static gboolean
+id_ok (const char *id)
+{
+	if (id == NULL || *id == '\0')
+		return FALSE;
+	for (const char *p = id; *p; p++)
+		if ((guchar) *p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>')
+			return FALSE;
+	return g_utf8_validate (id, -1, NULL);
+}
+
+static char *
+id_list (GPtrArray *ids)
+{
+	GString *s = g_string_new (NULL);
+
+	for (guint i = 0; ids && i < ids->len; i++)
+		if (id_ok (g_ptr_array_index (ids, i)))
+			g_string_append_printf (s, "%s<%s>", s->len ? " " : "", (char *) g_ptr_array_index (ids, i));
+	return g_string_free (s, FALSE);
+}
+
+static gboolean
+set_headers (GMimeMessage *m, const MtCompose *c, const char *message_id, GError **error)
+{
+	GMimeObject *obj = GMIME_OBJECT (m);
+	g_autofree char *subject = mt_compose_header_safe (c->subject);
+	g_autofree char *name = c->from_name ? mt_compose_header_safe (c->from_name) : NULL;
+	g_autoptr (GDateTime) date = g_date_time_new_from_unix_local (c->now);
+	g_autofree char *refs = id_list (c->references);
+
+	if (!mt_compose_address_ok (c->from_addr))
+		return bad_address (error, c->from_addr);
+	g_mime_message_add_mailbox (m, GMIME_ADDRESS_TYPE_FROM, name && *name ? name : NULL, c->from_addr);
+	if (c->reply_to != NULL) {
+		if (!mt_compose_address_ok (c->reply_to))
+			return bad_address (error, c->reply_to);
+		g_mime_message_add_mailbox (m, GMIME_ADDRESS_TYPE_REPLY_TO, NULL, c->reply_to);
+	}
+	if (!add_addresses (m, GMIME_ADDRESS_TYPE_TO, c->to, error) ||
+	    !add_addresses (m, GMIME_ADDRESS_TYPE_CC, c->cc, error))
+		return FALSE;
+	g_mime_message_set_subject (m, subject, "utf-8");
+	g_mime_message_set_date (m, date);
+	g_mime_message_set_message_id (m, message_id);
+	if (id_ok (c->in_reply_to)) {
+		g_autofree char *irt = g_strdup_printf ("<%s>", c->in_reply_to);
+		g_mime_object_set_header (obj, "In-Reply-To", irt, NULL);
+	}
+	if (*refs)
+		g_mime_object_set_header (obj, "References", refs, NULL);
+	if (c->auto_submitted != NULL) {
+		g_mime_object_set_header (obj, "Auto-Submitted", c->auto_submitted, NULL);
+		g_mime_object_set_header (obj, "X-Auto-Response-Suppress", "All", NULL);
+	}
+	if (c->x_loop != NULL)
+		g_mime_object_set_header (obj, "X-Loop", c->x_loop, NULL);
+	return TRUE;
+}
+
+static GBytes *
+wire_bytes (GMimeMessage *m)
+{
+	GMimeFormatOptions *options = g_mime_format_options_clone (NULL);
+	GByteArray *bytes = g_byte_array_new ();
+	g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
+
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
+	g_mime_format_options_set_newline_format (options, GMIME_NEWLINE_FORMAT_DOS);
+	g_mime_object_write_to_stream (GMIME_OBJECT (m), options, stream);
+	g_mime_format_options_free (options);
+	return g_byte_array_free_to_bytes (bytes);
+}
+
+GBytes *
+mt_compose (const MtCompose *c, char **message_id, GError **error)
+{
+	g_autoptr (GMimeMessage) m = NULL;
+	g_autofree char *id = mt_compose_message_id (c->domain);
+	GMimeObject *body;
+
+	mt_message_init ();
+	m = g_mime_message_new (TRUE);
+	if (!set_headers (m, c, id, error) || !(body = mime_body (c, error)))
+		return NULL;
+	g_mime_message_set_mime_part (m, body);
+	g_object_unref (body);
+	*message_id = g_steal_pointer (&id);
+	return wire_bytes (m);
+}

@@ -1,0 +1,328 @@
+/*
+ * NAME
+ *	people.c - users (agents), groups, and who watches a ticket
+ * DESCRIPTION
+ *	Owns users, groups, group_members and watchers. The audience query
+ *	is the one place that decides who hears of what: owner and creator,
+ *	user watchers, the members of group watchers, and plain addresses
+ *	unless the article is internal.
+ */
+#include <string.h>
+
+#include "mailticket/compose.h"
+#include "mailticket/error.h"
+#include "mailticket/people.h"
+
+static const char SQL_USER_INSERT[] =
+	"INSERT INTO users (login, email, name, created) VALUES (?, lower(?), ?, ?)";
+static const char SQL_USER_FIND[] = "SELECT id FROM users WHERE login = ?";
+static const char SQL_USER_EMAIL[] = "SELECT email FROM users WHERE id = ?";
+static const char SQL_GROUP_INSERT[] = "INSERT INTO groups (name, created) VALUES (?, ?)";
+static const char SQL_GROUP_FIND[] = "SELECT id FROM groups WHERE name = ?";
+static const char SQL_MEMBER_ADD[] = "INSERT OR IGNORE INTO group_members (grp, user) VALUES (?, ?)";
+static const char SQL_MEMBER_RM[] = "DELETE FROM group_members WHERE grp = ? AND user = ?";
+static const char SQL_WATCH_ADD[] =
+	"INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
+	" VALUES (?1, nullif(?2, 0), nullif(?3, 0), ?4, ?5)";
+static const char SQL_WATCH_RM[] =
+	"DELETE FROM watchers WHERE ticket = ?1 AND ifnull(user, 0) = ?2 AND ifnull(grp, 0) = ?3"
+	" AND ifnull(address, '') = ifnull(?4, '')";
+static const char SQL_AUDIENCE[] =
+	"SELECT lower(u.email) FROM tickets t JOIN users u ON u.id IN (t.owner, t.creator)"
+	"  WHERE t.id = ?1 AND u.email IS NOT NULL"
+	" UNION SELECT lower(u.email) FROM watchers w JOIN users u ON u.id = w.user"
+	"  WHERE w.ticket = ?1 AND u.email IS NOT NULL"
+	" UNION SELECT lower(u.email) FROM watchers w JOIN group_members m ON m.grp = w.grp"
+	"  JOIN users u ON u.id = m.user WHERE w.ticket = ?1 AND u.email IS NOT NULL"
+	" UNION SELECT lower(w.address) FROM watchers w"
+	"  WHERE w.ticket = ?1 AND w.address IS NOT NULL AND NOT ?2";
+static const char SQL_USERS[] =
+	"SELECT login, email, name, (SELECT group_concat(g.name, ', ') FROM group_members m"
+	" JOIN groups g ON g.id = m.grp WHERE m.user = u.id) FROM users u ORDER BY login";
+static const char SQL_GROUPS[] =
+	"SELECT name, NULL, NULL, (SELECT group_concat(u.login, ', ') FROM group_members m"
+	" JOIN users u ON u.id = m.user WHERE m.grp = g.id) FROM groups g ORDER BY name";
+static const char SQL_USERS_JSON[] =
+	"SELECT coalesce(json_group_array(json_object('login', login, 'email', email, 'name', name,"
+	" 'groups', (SELECT json_group_array(g.name) FROM group_members m JOIN groups g ON g.id = m.grp"
+	"            WHERE m.user = u.id))), '[]') FROM (SELECT * FROM users ORDER BY login) u";
+static const char SQL_GROUPS_JSON[] =
+	"SELECT coalesce(json_group_array(json_object('name', name,"
+	" 'members', (SELECT json_group_array(u.login) FROM group_members m JOIN users u ON u.id = m.user"
+	"             WHERE m.grp = g.id))), '[]') FROM (SELECT * FROM groups ORDER BY name) g";
+#define WATCHER_ROWS \
+	" SELECT 'owner' AS kind, u.login AS name FROM tickets t JOIN users u ON u.id = t.owner WHERE t.id = ?1" \
+	" UNION ALL SELECT 'creator', u.login FROM tickets t JOIN users u ON u.id = t.creator WHERE t.id = ?1" \
+	" UNION ALL SELECT 'user', u.login FROM watchers w JOIN users u ON u.id = w.user WHERE w.ticket = ?1" \
+	" UNION ALL SELECT 'group', g.name FROM watchers w JOIN groups g ON g.id = w.grp WHERE w.ticket = ?1" \
+	" UNION ALL SELECT 'address', address FROM watchers WHERE ticket = ?1 AND address IS NOT NULL"
+static const char SQL_WATCHERS[] = WATCHER_ROWS;
+static const char SQL_WATCHERS_JSON[] =
+	"SELECT coalesce(json_group_array(json_object('kind', kind, 'name', name)), '[]') FROM (" WATCHER_ROWS ")";
+
+static const char *const people_queries[] = {
+	SQL_USER_INSERT, SQL_USER_FIND, SQL_USER_EMAIL, SQL_GROUP_INSERT, SQL_GROUP_FIND, SQL_MEMBER_ADD,
+	SQL_MEMBER_RM, SQL_WATCH_ADD, SQL_WATCH_RM, SQL_AUDIENCE, SQL_USERS_JSON, SQL_GROUPS_JSON,
+	SQL_WATCHERS, SQL_WATCHERS_JSON, SQL_USERS, SQL_GROUPS, NULL,
+};
+
+const char *const *
+mt_people_queries (void)
+{
+	return people_queries;
+}
+
+static gboolean
+find_id (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+	return mt_store_get_int (store, stmt, id, error);
+}
+
+static gboolean
+usage (GError **error, const char *format, const char *what)
+{
+	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, format, what);
+	return FALSE;
+}
+
+/* Logins and group names are single words a shell can pass. */
+static gboolean
+name_ok (const char *name)
+{
+	if (name == NULL || *name == '\0' || strlen (name) > 64)
+		return FALSE;
+	for (const char *p = name; *p; p++)
+		if (!g_ascii_isalnum (*p) && !strchr ("._-", *p))
+			return FALSE;
+	return TRUE;
+}
+
+gboolean
+mt_people_user_add (MtStore *store, const char *login, const char *email, const char *name, gint64 now,
+		    gint64 *id, GError **error)
+{
+	g_autofree char *safe_name = name ? mt_compose_header_safe (name) : NULL;
+	sqlite3_stmt *stmt;
+
+	if (!name_ok (login))
+		return usage (error, "not a login (letters, digits, . _ -): '%s'", login);
+	if (!mt_compose_address_ok (email))
+		return usage (error, "not a usable mail address: '%s'", email);
+	if (!mt_people_user_find (store, login, id, error))
+		return FALSE;
+	if (*id != 0)
+		return usage (error, "user %s exists already", login);
+	if (!(stmt = mt_store_query (store, SQL_USER_INSERT, error)))
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, login, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 2, email, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 3, safe_name && *safe_name ? safe_name : NULL, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 4, now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*id = mt_store_last_id (store);
+	return TRUE;
+}
+
+gboolean
+mt_people_user_find (MtStore *store, const char *login, gint64 *id, GError **error)
+{
+	return find_id (store, SQL_USER_FIND, login, id, error);
+}
+
+char *
+mt_people_user_email (MtStore *store, gint64 user, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_USER_EMAIL, error);
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, user);
+	rc = mt_store_step (store, stmt, error);
+	if (rc == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+		return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+	if (rc != -1)
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "user %" G_GINT64_FORMAT " has no address", user);
+	return NULL;
+}
+
+gboolean
+mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt;
+
+	if (!name_ok (name))
+		return usage (error, "not a group name (letters, digits, . _ -): '%s'", name);
+	if (!mt_people_group_find (store, name, id, error))
+		return FALSE;
+	if (*id != 0)
+		return usage (error, "group %s exists already", name);
+	if (!(stmt = mt_store_query (store, SQL_GROUP_INSERT, error)))
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 2, now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*id = mt_store_last_id (store);
+	return TRUE;
+}
+
+gboolean
+mt_people_group_find (MtStore *store, const char *name, gint64 *id, GError **error)
+{
+	return find_id (store, SQL_GROUP_FIND, name, id, error);
+}
+
+static gboolean
+not_found (GError **error, const char *what, const char *name)
+{
+	g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no %s named '%s'", what, name);
+	return FALSE;
+}
+
+gboolean
+mt_people_group_member (MtStore *store, const char *group, const char *login, gboolean add, GError **error)
+{
+	gint64 grp = 0, user = 0;
+	sqlite3_stmt *stmt;
+
+	if (!mt_people_group_find (store, group, &grp, error) || !mt_people_user_find (store, login, &user, error))
+		return FALSE;
+	if (grp == 0)
+		return not_found (error, "group", group);
+	if (user == 0)
+		return not_found (error, "user", login);
+	if (!(stmt = mt_store_query (store, add ? SQL_MEMBER_ADD : SQL_MEMBER_RM, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, grp);
+	sqlite3_bind_int64 (stmt, 2, user);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboolean add, gint64 now, gboolean *changed,
+		 GError **error)
+{
+	gint64 user = 0, grp = 0;
+	g_autofree char *address = NULL;
+	sqlite3_stmt *stmt;
+
+	if (!mt_people_user_find (store, who, &user, error) ||
+	    (user == 0 && !mt_people_group_find (store, who, &grp, error)))
+		return FALSE;
+	if (user == 0 && grp == 0) {
+		if (!mt_compose_address_ok (who))
+			return usage (error, "no user or group named '%s', and not a mail address", who);
+		address = g_ascii_strdown (who, -1);
+	}
+	if (!(stmt = mt_store_query (store, add ? SQL_WATCH_ADD : SQL_WATCH_RM, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int64 (stmt, 2, user);
+	sqlite3_bind_int64 (stmt, 3, grp);
+	sqlite3_bind_text (stmt, 4, address, -1, SQLITE_TRANSIENT);
+	if (add)
+		sqlite3_bind_int64 (stmt, 5, now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*changed = sqlite3_changes (mt_store_peek_db (store)) > 0;
+	return TRUE;
+}
+
+GPtrArray *
+mt_people_audience (MtStore *store, gint64 ticket, gboolean internal, GError **error)
+{
+	g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_AUDIENCE, error);
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int (stmt, 2, internal);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
+		g_ptr_array_add (out, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+	return rc == -1 ? NULL : g_steal_pointer (&out);
+}
+
+static char *
+json_of (MtStore *store, const char *sql, gint64 ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return NULL;
+	if (ticket != 0)
+		sqlite3_bind_int64 (stmt, 1, ticket);
+	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
+		return NULL;
+	return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+char *
+mt_people_users_json (MtStore *store, GError **error)
+{
+	return json_of (store, SQL_USERS_JSON, 0, error);
+}
+
+char *
+mt_people_groups_json (MtStore *store, GError **error)
+{
+	return json_of (store, SQL_GROUPS_JSON, 0, error);
+}
+
+char *
+mt_people_watchers_json (MtStore *store, gint64 ticket, GError **error)
+{
+	return json_of (store, SQL_WATCHERS_JSON, ticket, error);
+}
+
+gboolean
+mt_people_watchers (MtStore *store, gint64 ticket, MtWatcherFunc func, gpointer data, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_WATCHERS, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
+		func ((const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), data);
+	return rc != -1;
+}
+
+static gboolean
+each_row (MtStore *store, const char *sql, MtPeopleRowFunc func, gpointer data, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		MtPeopleRow row = {
+			(const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+			(const char *) sqlite3_column_text (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
+		};
+		func (&row, data);
+	}
+	return rc != -1;
+}
+
+gboolean
+mt_people_users (MtStore *store, MtPeopleRowFunc func, gpointer data, GError **error)
+{
+	return each_row (store, SQL_USERS, func, data, error);
+}
+
+gboolean
+mt_people_groups (MtStore *store, MtPeopleRowFunc func, gpointer data, GError **error)
+{
+	return each_row (store, SQL_GROUPS, func, data, error);
+}
