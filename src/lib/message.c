@@ -321,6 +321,19 @@ size_message_parts (MtMessage *m)
 	}
 }
 
+/* Text is stored with LF line ends, however the message came. */
+static char *
+unix_newlines (char *text)
+{
+	char *out = text;
+
+	for (const char *p = text; *p; p++)
+		if (!(p[0] == '\r' && p[1] == '\n'))
+			*out++ = *p;
+	*out = '\0';
+	return text;
+}
+
 static void
 parse_body (MtMessage *m)
 {
@@ -332,9 +345,9 @@ parse_body (MtMessage *m)
 		walk (m, root, "", &body);
 	size_message_parts (m);
 	if (body.plain->len == 0 && body.html != NULL)
-		m->text = mt_html_to_text (body.html);
+		m->text = unix_newlines (mt_html_to_text (body.html));
 	else
-		m->text = g_strdup (body.plain->str);
+		m->text = unix_newlines (g_strdup (body.plain->str));
 	g_string_free (body.plain, TRUE);
 	g_free (body.html);
 }
