@@ -74,5 +74,12 @@ int mt_cmd_new (MtContext *ctx, int argc, char **argv);
 int mt_cmd_watch (MtContext *ctx, int argc, char **argv);
 int mt_cmd_user (MtContext *ctx, int argc, char **argv);
 int mt_cmd_group (MtContext *ctx, int argc, char **argv);
+int mt_cmd_set (MtContext *ctx, int argc, char **argv);
+int mt_cmd_tag (MtContext *ctx, int argc, char **argv);
+int mt_cmd_link (MtContext *ctx, int argc, char **argv);
+int mt_cmd_merge (MtContext *ctx, int argc, char **argv);
+int mt_cmd_task (MtContext *ctx, int argc, char **argv);
+int mt_cmd_time (MtContext *ctx, int argc, char **argv);
+int mt_cmd_approval (MtContext *ctx, int argc, char **argv);
 
 #endif

@@ -33,6 +33,13 @@ static const struct {
 	{ "watch", mt_cmd_watch, "list, add or remove who hears of a ticket" },
 	{ "user", mt_cmd_user, "add or list agents" },
 	{ "group", mt_cmd_group, "add or list groups of agents, and their members" },
+	{ "set", mt_cmd_set, "change status, priority, owner, queue, project, color, subject" },
+	{ "tag", mt_cmd_tag, "add or remove a ticket's tags" },
+	{ "link", mt_cmd_link, "relate two tickets: relates, parent, child, duplicate" },
+	{ "merge", mt_cmd_merge, "fold one ticket into another" },
+	{ "task", mt_cmd_task, "list, add or finish a ticket's tasks" },
+	{ "time", mt_cmd_time, "book time on a ticket, or report the time booked" },
+	{ "approval", mt_cmd_approval, "request, approve or reject an approval" },
 };
 
 static char *

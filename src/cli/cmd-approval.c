@@ -1,0 +1,114 @@
+/*
+ * NAME
+ *	mailticket approval - approvals on a ticket
+ * SYNOPSIS
+ *	mailticket approval ID [list] [--json]
+ *	mailticket approval ID request LOGIN [--note TEXT]
+ *	mailticket approval ID approve|reject [--note TEXT]
+ * DESCRIPTION
+ *	An approval is asked of one user, who approves or rejects it as
+ *	themselves ($MAILTICKET_USER). While one is pending the ticket
+ *	cannot be resolved or closed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mailticket/clock.h"
+#include "mailticket/error.h"
+#include "mailticket/people.h"
+#include "mailticket/work.h"
+
+typedef struct {
+	gint64 ticket;
+	const char *verb, *login, *note;
+	MtActor *actor;
+} Approval;
+
+static gboolean
+write_approval (MtContext *ctx, gpointer data, GError **error)
+{
+	Approval *a = data;
+	gint64 now = mt_clock_now (), approver = 0, id;
+
+	if (strcmp (a->verb, "request") != 0) {
+		if (a->actor->user == 0) {
+			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "you (%s) are not a mailticket user",
+				     a->actor->login);
+			return FALSE;
+		}
+		return mt_work_approval_decide (ctx->store, a->ticket, a->actor->user, strcmp (a->verb, "approve") == 0,
+						a->actor->login, a->note, now, error);
+	}
+	if (!mt_people_user_find (ctx->store, a->login, &approver, error))
+		return FALSE;
+	if (approver == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no user named '%s'", a->login);
+		return FALSE;
+	}
+	return mt_work_approval_request (ctx->store, a->ticket, approver, a->actor->login, a->note, now, &id, error);
+}
+
+static void
+print_approval (const MtApprovalRow *row, gpointer data)
+{
+	printf ("%5" G_GINT64_FORMAT "  %-9s %-12s asked by %s%s%s\n", row->id, row->state, row->approver,
+		row->requested_by, row->note ? ": " : "", row->note ? row->note : "");
+}
+
+static int
+list_approvals (MtContext *ctx, gint64 ticket, gboolean json)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *text = NULL;
+
+	if (!mt_cli_ticket_exists (ctx, ticket, &error))
+		return mt_cli_fail (error);
+	if (!json)
+		return mt_work_approvals (ctx->store, ticket, print_approval, NULL, &error) ? 0 : mt_cli_fail (error);
+	if (!(text = mt_work_approvals_json (ctx->store, ticket, &error)))
+		return mt_cli_fail (error);
+	printf ("%s\n", text);
+	return 0;
+}
+
+static gboolean
+usage_ok (int argc, char **argv)
+{
+	if (argc == 2 || (argc == 3 && strcmp (argv[2], "list") == 0))
+		return TRUE;
+	if (argc == 4 && strcmp (argv[2], "request") == 0)
+		return TRUE;
+	return argc == 3 && (strcmp (argv[2], "approve") == 0 || strcmp (argv[2], "reject") == 0);
+}
+
+int
+mt_cmd_approval (MtContext *ctx, int argc, char **argv)
+{
+	g_autofree char *note = NULL;
+	gboolean json = FALSE;
+	GOptionEntry entries[] = {
+		{ "note", 'n', 0, G_OPTION_ARG_STRING, &note, "why", "TEXT" },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [list] | ID request LOGIN | ID approve|reject");
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Approval a = { 0 };
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (!usage_ok (argc, argv))
+		return mt_cli_usage ("approval: usage: mailticket approval ID [list] | ID request LOGIN | ID approve|reject");
+	if (!mt_cli_parse_id (argv[1], "ticket", &a.ticket, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+		return mt_cli_fail (error);
+	if (argc == 2 || strcmp (argv[2], "list") == 0)
+		return list_approvals (ctx, a.ticket, json);
+	if (!mt_cli_actor (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	a = (Approval) { a.ticket, argv[2], argc == 4 ? argv[3] : NULL, note, &actor };
+	return mt_cli_write (ctx, write_approval, &a, &error) ? 0 : mt_cli_fail (error);
+}

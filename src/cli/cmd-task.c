@@ -1,0 +1,104 @@
+/*
+ * NAME
+ *	mailticket task - a ticket's tasks
+ * SYNOPSIS
+ *	mailticket task ID [list] [--json]
+ *	mailticket task ID add TITLE [--assignee LOGIN]
+ *	mailticket task done TASK
+ * DESCRIPTION
+ *	Tasks split a ticket's work among agents; time can be booked on
+ *	them (mailticket time --task).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mailticket/clock.h"
+#include "mailticket/error.h"
+#include "mailticket/people.h"
+#include "mailticket/work.h"
+
+typedef struct {
+	gint64 ticket, task;
+	const char *title, *assignee, *who;
+	gboolean done;
+} Task;
+
+static gboolean
+write_task (MtContext *ctx, gpointer data, GError **error)
+{
+	Task *t = data;
+	gint64 now = mt_clock_now (), user = 0;
+
+	if (t->done)
+		return mt_work_task_done (ctx->store, t->task, t->who, now, &t->ticket, error);
+	if (t->assignee && !mt_people_user_find (ctx->store, t->assignee, &user, error))
+		return FALSE;
+	if (t->assignee && user == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no user named '%s'", t->assignee);
+		return FALSE;
+	}
+	return mt_work_task_add (ctx->store, t->ticket, t->title, user, t->who, now, &t->task, error);
+}
+
+static void
+print_task (const MtTaskRow *row, gpointer data)
+{
+	printf ("%5" G_GINT64_FORMAT "  %-5s %-12s %s\n", row->id, row->state, row->assignee ? row->assignee : "-",
+		row->title);
+}
+
+static int
+list_tasks (MtContext *ctx, gint64 ticket, gboolean json)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *text = NULL;
+
+	if (!mt_cli_ticket_exists (ctx, ticket, &error))
+		return mt_cli_fail (error);
+	if (!json)
+		return mt_work_tasks (ctx->store, ticket, print_task, NULL, &error) ? 0 : mt_cli_fail (error);
+	if (!(text = mt_work_tasks_json (ctx->store, ticket, &error)))
+		return mt_cli_fail (error);
+	printf ("%s\n", text);
+	return 0;
+}
+
+int
+mt_cmd_task (MtContext *ctx, int argc, char **argv)
+{
+	g_autofree char *assignee = NULL;
+	gboolean json = FALSE;
+	GOptionEntry entries[] = {
+		{ "assignee", 'a', 0, G_OPTION_ARG_STRING, &assignee, "who does it (add)", "LOGIN" },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [list] | ID add TITLE | done TASK - tasks");
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Task t = { 0 };
+	gboolean done;
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	done = argc == 3 && strcmp (argv[1], "done") == 0;
+	if (!done && !(argc == 2 || (argc == 3 && strcmp (argv[2], "list") == 0) ||
+		       (argc == 4 && strcmp (argv[2], "add") == 0)))
+		return mt_cli_usage ("task: usage: mailticket task ID [list] | ID add TITLE [--assignee LOGIN] | done TASK");
+	if (!mt_cli_parse_id (done ? argv[2] : argv[1], done ? "task" : "ticket", done ? &t.task : &t.ticket, &error) ||
+	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+		return mt_cli_fail (error);
+	if (!done && argc != 4)
+		return list_tasks (ctx, t.ticket, json);
+	if (!mt_cli_actor (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	t = (Task) { t.ticket, t.task, done ? NULL : argv[3], assignee, actor.login, done };
+	if (!mt_cli_write (ctx, write_task, &t, &error))
+		return mt_cli_fail (error);
+	if (!done)
+		printf ("%" G_GINT64_FORMAT "\n", t.task);
+	return 0;
+}

@@ -1,0 +1,166 @@
+/*
+ * NAME
+ *	mailticket time - time spent on tickets
+ * SYNOPSIS
+ *	mailticket time ID MINUTES [--task TASK] [--note TEXT] [--user LOGIN] [--date YYYY-MM-DD]
+ *	mailticket time report [--from DAY] [--to DAY] [--user LOGIN] [--ticket ID] [--csv | --json]
+ * DESCRIPTION
+ *	Books minutes on a ticket (for the acting user, today, unless told
+ *	otherwise), and reports them with totals. --csv writes RFC 4180 CSV
+ *	in UTF-8 with CRLF line ends, which spreadsheets open as is.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mailticket/clock.h"
+#include "mailticket/work.h"
+
+typedef struct {
+	MtTimeEntry entry;
+	gint64 id;
+} Book;
+
+static gboolean
+write_time (MtContext *ctx, gpointer data, GError **error)
+{
+	Book *b = data;
+
+	return mt_work_time_add (ctx->store, &b->entry, &b->id, error);
+}
+
+/* RFC 4180: quoted when it holds a comma, quote or line break. */
+static void
+csv_field (GString *line, const char *text, gboolean last)
+{
+	const char *value = text ? text : "";
+
+	if (strpbrk (value, ",\"\r\n") == NULL) {
+		g_string_append (line, value);
+	} else {
+		g_string_append_c (line, '"');
+		for (const char *p = value; *p; p++) {
+			if (*p == '"')
+				g_string_append_c (line, '"');
+			g_string_append_c (line, *p);
+		}
+		g_string_append_c (line, '"');
+	}
+	g_string_append (line, last ? "\r\n" : ",");
+}
+
+static void
+csv_row (const MtTimeRow *row, gpointer data)
+{
+	g_autofree char *ticket = g_strdup_printf ("%" G_GINT64_FORMAT, row->ticket);
+	g_autofree char *minutes = g_strdup_printf ("%" G_GINT64_FORMAT, row->minutes);
+	GString *line = g_string_new (NULL);
+
+	csv_field (line, row->day, FALSE);
+	csv_field (line, row->user, FALSE);
+	csv_field (line, ticket, FALSE);
+	csv_field (line, row->subject, FALSE);
+	csv_field (line, row->task, FALSE);
+	csv_field (line, minutes, FALSE);
+	csv_field (line, row->note, TRUE);
+	fwrite (line->str, 1, line->len, stdout);
+	g_string_free (line, TRUE);
+}
+
+static void
+text_row (const MtTimeRow *row, gpointer data)
+{
+	printf ("%s  %-12s #%-6" G_GINT64_FORMAT " %5" G_GINT64_FORMAT " min  %s%s%s%s%s\n", row->day, row->user,
+		row->ticket, row->minutes, row->subject, row->task ? " / " : "", row->task ? row->task : "",
+		row->note ? ": " : "", row->note ? row->note : "");
+}
+
+static int
+report (MtContext *ctx, const MtTimeFilter *f, gboolean csv, gboolean json)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *text = NULL;
+	gint64 total = 0;
+
+	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+		return mt_cli_fail (error);
+	if (json) {
+		if (!(text = mt_work_time_report_json (ctx->store, f, &error)))
+			return mt_cli_fail (error);
+		printf ("%s\n", text);
+		return 0;
+	}
+	if (csv)
+		fputs ("day,user,ticket,subject,task,minutes,note\r\n", stdout);
+	if (!mt_work_time_report (ctx->store, f, csv ? csv_row : text_row, NULL, &total, &error))
+		return mt_cli_fail (error);
+	if (csv)
+		printf (",,,,total,%" G_GINT64_FORMAT ",\r\n", total);
+	else
+		printf ("total %" G_GINT64_FORMAT " minutes (%" G_GINT64_FORMAT ":%02d h)\n", total, total / 60,
+			(int) (total % 60));
+	return 0;
+}
+
+static char *
+today (void)
+{
+	g_autoptr (GDateTime) now = g_date_time_new_from_unix_local (mt_clock_now ());
+
+	return g_date_time_format (now, "%Y-%m-%d");
+}
+
+static int
+book (MtContext *ctx, char **argv, gint64 task, const char *note, const char *user, const char *date)
+{
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	g_autofree char *day = date ? g_strdup (date) : today ();
+	guint64 minutes;
+	Book b = { { 0 } };
+
+	if (!g_ascii_string_to_unsigned (argv[2], 10, 1, 24 * 60 * 31, &minutes, NULL))
+		return mt_cli_usage ("time: '%s' is not a number of minutes", argv[2]);
+	if (!mt_cli_parse_id (argv[1], "ticket", &b.entry.ticket, &error) ||
+	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_actor (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	b.entry = (MtTimeEntry) { b.entry.ticket, task, user ? user : actor.login, (gint64) minutes, day, note,
+				  mt_clock_now () };
+	if (!mt_cli_write (ctx, write_time, &b, &error))
+		return mt_cli_fail (error);
+	return 0;
+}
+
+int
+mt_cmd_time (MtContext *ctx, int argc, char **argv)
+{
+	g_autofree char *note = NULL, *user = NULL, *date = NULL, *from = NULL, *to = NULL;
+	gint64 task = 0, ticket = 0;
+	gboolean csv = FALSE, json = FALSE;
+	GOptionEntry entries[] = {
+		{ "task", 0, 0, G_OPTION_ARG_INT64, &task, "book on this task of the ticket", "TASK" },
+		{ "note", 'n', 0, G_OPTION_ARG_STRING, &note, "what was done", "TEXT" },
+		{ "user", 'u', 0, G_OPTION_ARG_STRING, &user, "whose time (default: yours); report: only theirs", "LOGIN" },
+		{ "date", 'd', 0, G_OPTION_ARG_STRING, &date, "the day (default: today)", "YYYY-MM-DD" },
+		{ "from", 0, 0, G_OPTION_ARG_STRING, &from, "report: from this day", "YYYY-MM-DD" },
+		{ "to", 0, 0, G_OPTION_ARG_STRING, &to, "report: to this day, inclusive", "YYYY-MM-DD" },
+		{ "ticket", 0, 0, G_OPTION_ARG_INT64, &ticket, "report: only this ticket", "ID" },
+		{ "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "report: CSV for a spreadsheet", NULL },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "report: JSON", NULL },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("ID MINUTES | report - book and report time");
+	MtTimeFilter f;
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc == 2 && strcmp (argv[1], "report") == 0) {
+		f = (MtTimeFilter) { from, to, user, ticket };
+		return report (ctx, &f, csv, json);
+	}
+	if (argc != 3)
+		return mt_cli_usage ("time: usage: mailticket time ID MINUTES [options] | time report [options]");
+	return book (ctx, argv, task, note, user, date);
+}

@@ -1,0 +1,344 @@
+/*
+ * NAME
+ *	change.c - what an agent changes on a ticket: fields, tags, merges
+ * DESCRIPTION
+ *	One static statement per field: the field name chooses the SQL, it
+ *	is never pasted into it. History shows names (logins, queue names)
+ *	rather than ids, as the agent typed them.
+ */
+#include <string.h>
+
+#include "mailticket/change.h"
+#include "mailticket/error.h"
+#include "mailticket/people.h"
+#include "mailticket/ticket.h"
+
+static const char SQL_GET[] =
+	"SELECT status, priority, owner, queue, project, color, subject, merged_into FROM ticket_summary WHERE id = ?";
+static const char SQL_SET_PRIORITY[] = "UPDATE tickets SET priority = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_OWNER[] = "UPDATE tickets SET owner = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_QUEUE[] = "UPDATE tickets SET queue = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_PROJECT[] = "UPDATE tickets SET project = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_COLOR[] = "UPDATE tickets SET color = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_SUBJECT[] = "UPDATE tickets SET subject = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_QUEUE_FIND[] = "SELECT id FROM queues WHERE name = ?";
+static const char SQL_PENDING[] = "SELECT count(*) FROM approvals WHERE ticket = ? AND state = 'pending'";
+static const char SQL_TAG_ADD[] = "INSERT OR IGNORE INTO tags (ticket, tag) VALUES (?, ?)";
+static const char SQL_TAG_RM[] = "DELETE FROM tags WHERE ticket = ? AND tag = ?";
+static const char SQL_MERGE_ARTICLES[] = "UPDATE articles SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MERGE_IDS[] = "UPDATE message_ids SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MERGE_PARTICIPANTS[] =
+	"INSERT OR IGNORE INTO participants (ticket, address) SELECT ?2, address FROM participants WHERE ticket = ?1";
+static const char SQL_MERGE_WATCHERS[] =
+	"INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
+	" SELECT ?2, user, grp, address, created FROM watchers WHERE ticket = ?1";
+static const char SQL_MERGE_WATCHERS_RM[] = "DELETE FROM watchers WHERE ticket = ?1";
+static const char SQL_MERGE_TAGS[] = "INSERT OR IGNORE INTO tags (ticket, tag) SELECT ?2, tag FROM tags WHERE ticket = ?1";
+static const char SQL_MERGE_TAGS_RM[] = "DELETE FROM tags WHERE ticket = ?1";
+static const char SQL_MERGE_TASKS[] = "UPDATE tasks SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MERGE_TIME[] = "UPDATE time_entries SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MERGE_APPROVALS[] = "UPDATE approvals SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MERGE_CLOSE[] =
+	"UPDATE tickets SET merged_into = ?2, status = 'closed', closed = ?3, resolved = coalesce(resolved, ?3),"
+	" updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_TOUCH[] = "UPDATE tickets SET updated = max(updated, ?2) WHERE id = ?1";
+
+static const char *const merge_moves[] = {
+	SQL_MERGE_ARTICLES, SQL_MERGE_IDS, SQL_MERGE_PARTICIPANTS, SQL_MERGE_WATCHERS, SQL_MERGE_WATCHERS_RM,
+	SQL_MERGE_TAGS, SQL_MERGE_TAGS_RM, SQL_MERGE_TASKS, SQL_MERGE_TIME, SQL_MERGE_APPROVALS,
+};
+
+static const char *const change_queries[] = {
+	SQL_GET, SQL_SET_PRIORITY, SQL_SET_OWNER, SQL_SET_QUEUE, SQL_SET_PROJECT, SQL_SET_COLOR, SQL_SET_SUBJECT,
+	SQL_QUEUE_FIND, SQL_PENDING, SQL_TAG_ADD, SQL_TAG_RM, SQL_MERGE_ARTICLES, SQL_MERGE_IDS,
+	SQL_MERGE_PARTICIPANTS, SQL_MERGE_WATCHERS, SQL_MERGE_WATCHERS_RM, SQL_MERGE_TAGS, SQL_MERGE_TAGS_RM,
+	SQL_MERGE_TASKS, SQL_MERGE_TIME, SQL_MERGE_APPROVALS, SQL_MERGE_CLOSE, SQL_TOUCH, NULL,
+};
+
+/* Column of SQL_GET for each field, and its UPDATE (NULL: special). */
+static const struct {
+	const char *name;
+	int column;
+	const char *sql;
+} fields[] = {
+	{ "status", 0, NULL },
+	{ "priority", 1, SQL_SET_PRIORITY },
+	{ "owner", 2, SQL_SET_OWNER },
+	{ "queue", 3, SQL_SET_QUEUE },
+	{ "project", 4, SQL_SET_PROJECT },
+	{ "color", 5, SQL_SET_COLOR },
+	{ "subject", 6, SQL_SET_SUBJECT },
+};
+
+static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
+static const char *const colors[] = {
+	"red", "orange", "yellow", "green", "blue", "purple", "grey", "black", NULL,
+};
+
+const char *const *
+mt_change_queries (void)
+{
+	return change_queries;
+}
+
+gboolean
+mt_change_is_field (const char *field)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+		if (strcmp (fields[i].name, field) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+static gboolean
+usage (GError **error, const char *field, const char *value, const char *expected)
+{
+	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "%s: '%s' is not %s", field, value, expected);
+	return FALSE;
+}
+
+static gboolean
+id_of (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+	return mt_store_get_int (store, stmt, id, error);
+}
+
+/* The current value as shown (names, not ids); owned, NULL when unset. */
+static gboolean
+current (MtStore *store, gint64 ticket, int column, char **value, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_GET, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW) {
+		if (rc != -1)
+			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, ticket);
+		return FALSE;
+	}
+	*value = sqlite3_column_text (stmt, column) ? g_strdup ((const char *) sqlite3_column_text (stmt, column)) : NULL;
+	return TRUE;
+}
+
+static gboolean
+check_status (MtStore *store, gint64 ticket, const char *value, GError **error)
+{
+	gint64 pending = 0;
+	sqlite3_stmt *stmt;
+
+	if (!g_strv_contains (statuses, value))
+		return usage (error, "status", value, "one of new, open, pending, resolved, closed");
+	if (strcmp (value, "resolved") != 0 && strcmp (value, "closed") != 0)
+		return TRUE;
+	if (!(stmt = mt_store_query (store, SQL_PENDING, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	if (!mt_store_get_int (store, stmt, &pending, error))
+		return FALSE;
+	if (pending > 0)
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+			     "ticket %" G_GINT64_FORMAT " has %" G_GINT64_FORMAT " pending approval(s); it cannot be %s",
+			     ticket, pending, value);
+	return pending == 0;
+}
+
+static gboolean
+color_ok (const char *value)
+{
+	if (g_strv_contains (colors, value) || *value == '\0')
+		return TRUE;
+	if (value[0] != '#' || strlen (value) != 7)
+		return FALSE;
+	for (int i = 1; i < 7; i++)
+		if (!g_ascii_isxdigit (value[i]))
+			return FALSE;
+	return TRUE;
+}
+
+static gboolean
+blank (const char *text)
+{
+	while (g_ascii_isspace (*text))
+		text++;
+	return *text == '\0';
+}
+
+/* The value as stored: an id for owner and queue, NULL for "". */
+static gboolean
+stored_value (MtStore *store, const char *field, const char *value, GVariant **out, GError **error)
+{
+	gint64 id = 0;
+	guint64 n;
+
+	if (strcmp (field, "priority") == 0) {
+		if (!g_ascii_string_to_unsigned (value, 10, 1, 9, &n, NULL))
+			return usage (error, field, value, "a priority from 1 to 9");
+		*out = g_variant_new_int64 ((gint64) n);
+	} else if (strcmp (field, "owner") == 0 || strcmp (field, "queue") == 0) {
+		gboolean owner = strcmp (field, "owner") == 0;
+		if (owner && (strcmp (value, "none") == 0 || *value == '\0')) {
+			*out = NULL;
+			return TRUE;
+		}
+		if (!(owner ? mt_people_user_find (store, value, &id, error) : id_of (store, SQL_QUEUE_FIND, value, &id, error)))
+			return FALSE;
+		if (id == 0) {
+			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no %s named '%s'", owner ? "user" : "queue", value);
+			return FALSE;
+		}
+		*out = g_variant_new_int64 (id);
+	} else if (strcmp (field, "color") == 0 && !color_ok (value)) {
+		return usage (error, field, value, "a colour (red, orange, yellow, green, blue, purple, grey, black or #rrggbb)");
+	} else if (strcmp (field, "subject") == 0 && blank (value)) {
+		return usage (error, field, value, "a subject");
+	} else {
+		*out = *value ? g_variant_new_string (value) : NULL;
+	}
+	if (*out)
+		g_variant_ref_sink (*out);
+	return TRUE;
+}
+
+static gboolean
+write_value (MtStore *store, const char *sql, gint64 ticket, GVariant *value, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	if (value && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+		sqlite3_bind_int64 (stmt, 2, g_variant_get_int64 (value));
+	else if (value)
+		sqlite3_bind_text (stmt, 2, g_variant_get_string (value, NULL), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 3, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_change_field (MtStore *store, gint64 ticket, const char *field, const char *value, const char *who, gint64 now,
+		 gboolean *changed, GError **error)
+{
+	g_autofree char *old = NULL;
+	g_autoptr (GVariant) stored = NULL;
+	gsize i;
+
+	*changed = FALSE;
+	for (i = 0; i < G_N_ELEMENTS (fields) && strcmp (fields[i].name, field) != 0; i++)
+		;
+	if (i == G_N_ELEMENTS (fields))
+		return usage (error, "set", field, "a field (status, priority, owner, queue, project, color, subject)");
+	if (!current (store, ticket, fields[i].column, &old, error))
+		return FALSE;
+	if (fields[i].sql == NULL) {
+		if (!check_status (store, ticket, value, error))
+			return FALSE;
+		*changed = g_strcmp0 (old, value) != 0;
+		return mt_ticket_set_status (store, ticket, value, who, now, error);
+	}
+	if (!stored_value (store, field, value, &stored, error))
+		return FALSE;
+	if (g_strcmp0 (old, *value ? value : NULL) == 0 || (strcmp (field, "owner") == 0 && !stored && !old))
+		return TRUE;
+	*changed = TRUE;
+	return write_value (store, fields[i].sql, ticket, stored, now, error) &&
+	       mt_ticket_add_history (store, ticket, who, field, old, stored ? value : NULL, now, error);
+}
+
+static gboolean
+touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_TOUCH, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int64 (stmt, 2, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+static gboolean
+tag_ok (const char *tag)
+{
+	if (tag == NULL || *tag == '\0' || strlen (tag) > 64 || !g_utf8_validate (tag, -1, NULL))
+		return FALSE;
+	for (const char *p = tag; *p; p++)
+		if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p) || *p == ',')
+			return FALSE;
+	return TRUE;
+}
+
+gboolean
+mt_change_tag (MtStore *store, gint64 ticket, const char *tag, gboolean add, const char *who, gint64 now,
+	       gboolean *changed, GError **error)
+{
+	sqlite3_stmt *stmt;
+	gboolean found;
+
+	if (!tag_ok (tag))
+		return usage (error, "tag", tag ? tag : "", "a tag (one word, no commas)");
+	if (!mt_ticket_exists (store, ticket, &found, error))
+		return FALSE;
+	if (!found) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, ticket);
+		return FALSE;
+	}
+	if (!(stmt = mt_store_query (store, add ? SQL_TAG_ADD : SQL_TAG_RM, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_text (stmt, 2, tag, -1, SQLITE_TRANSIENT);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*changed = sqlite3_changes (mt_store_peek_db (store)) > 0;
+	if (!*changed)
+		return TRUE;
+	return touch (store, ticket, now, error) &&
+	       mt_ticket_add_history (store, ticket, who, "tag", add ? NULL : tag, add ? tag : NULL, now, error);
+}
+
+static gboolean
+run_pair (MtStore *store, const char *sql, gint64 from, gint64 into, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, from);
+	sqlite3_bind_int64 (stmt, 2, into);
+	if (sql == SQL_MERGE_CLOSE)
+		sqlite3_bind_int64 (stmt, 3, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_change_merge (MtStore *store, gint64 from, gint64 into, const char *who, gint64 now, GError **error)
+{
+	g_autofree char *merged = NULL, *target_merged = NULL;
+	g_autofree char *from_text = g_strdup_printf ("%" G_GINT64_FORMAT, from);
+	g_autofree char *into_text = g_strdup_printf ("%" G_GINT64_FORMAT, into);
+
+	if (from == into)
+		return usage (error, "merge", from_text, "another ticket than the one merged into");
+	if (!current (store, from, 7, &merged, error) || !current (store, into, 7, &target_merged, error))
+		return FALSE;
+	if (merged != NULL || target_merged != NULL) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "ticket %s was merged already",
+			     merged ? from_text : into_text);
+		return FALSE;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS (merge_moves); i++)
+		if (!run_pair (store, merge_moves[i], from, into, now, error))
+			return FALSE;
+	return run_pair (store, SQL_MERGE_CLOSE, from, into, now, error) &&
+	       mt_ticket_link (store, from, "merged", into, now, error) &&
+	       touch (store, into, now, error) &&
+	       mt_ticket_add_history (store, from, who, "merged_into", NULL, into_text, now, error) &&
+	       mt_ticket_add_history (store, into, who, "merged", NULL, from_text, now, error);
+}

@@ -1,0 +1,365 @@
+/*
+ * NAME
+ *	work.c - the work on a ticket: tasks, time booked, approvals
+ * DESCRIPTION
+ *	Owns tasks, time_entries and approvals. Each change leaves a
+ *	history line on its ticket, so that show tells the whole story.
+ */
+#include <string.h>
+
+#include "mailticket/error.h"
+#include "mailticket/ticket.h"
+#include "mailticket/work.h"
+
+static const char SQL_TASK_ADD[] =
+	"INSERT INTO tasks (ticket, title, assignee, created) VALUES (?, ?, nullif(?, 0), ?)";
+static const char SQL_TASK_TICKET[] = "SELECT ticket FROM tasks WHERE id = ?";
+static const char SQL_TASK_DONE[] = "UPDATE tasks SET state = 'done', done = ?2 WHERE id = ?1 AND state = 'open'";
+static const char SQL_TASKS[] =
+	"SELECT t.id, t.ticket, t.title, u.login, t.state FROM tasks t LEFT JOIN users u ON u.id = t.assignee"
+	" WHERE t.ticket = ? ORDER BY t.id";
+static const char SQL_TASKS_JSON[] =
+	"SELECT coalesce(json_group_array(json_object('id', t.id, 'title', t.title, 'assignee', u.login,"
+	" 'state', t.state)), '[]') FROM (SELECT * FROM tasks WHERE ticket = ? ORDER BY id) t"
+	" LEFT JOIN users u ON u.id = t.assignee";
+static const char SQL_APPROVALS_JSON[] =
+	"SELECT coalesce(json_group_array(json_object('id', a.id, 'approver', u.login, 'state', a.state,"
+	" 'requested_by', a.requested_by, 'note', a.note, 'decision_note', a.decision_note)), '[]')"
+	" FROM (SELECT * FROM approvals WHERE ticket = ? ORDER BY id) a JOIN users u ON u.id = a.approver";
+static const char SQL_TIME_ADD[] =
+	"INSERT INTO time_entries (ticket, task, user, minutes, day, note, created)"
+	" VALUES (?, nullif(?, 0), ?, ?, ?, ?, ?)";
+#define TIME_ROWS \
+	" FROM time_entries e JOIN tickets t ON t.id = e.ticket LEFT JOIN tasks k ON k.id = e.task" \
+	" WHERE (?1 IS NULL OR e.day >= ?1) AND (?2 IS NULL OR e.day <= ?2)" \
+	" AND (?3 IS NULL OR e.user = ?3) AND (?4 = 0 OR e.ticket = ?4)"
+static const char SQL_TIME_REPORT[] =
+	"SELECT e.day, e.user, e.ticket, t.subject, k.title, e.minutes, e.note" TIME_ROWS
+	" ORDER BY e.day, e.user, e.ticket, e.id";
+static const char SQL_TIME_JSON[] =
+	"SELECT json_object('entries', coalesce((SELECT json_group_array(json(o)) FROM ("
+	"  SELECT json_object('day', e.day, 'user', e.user, 'ticket', e.ticket, 'subject', t.subject,"
+	"   'task', k.title, 'minutes', e.minutes, 'note', e.note) AS o" TIME_ROWS
+	"  ORDER BY e.day, e.user, e.ticket, e.id)), json('[]')),"
+	" 'total_minutes', (SELECT coalesce(sum(e.minutes), 0)" TIME_ROWS "),"
+	" 'by_user', (SELECT coalesce(json_group_object(user, minutes), json('{}')) FROM ("
+	"  SELECT e.user AS user, sum(e.minutes) AS minutes" TIME_ROWS " GROUP BY e.user)))";
+static const char SQL_APPROVAL_ADD[] =
+	"INSERT INTO approvals (ticket, approver, requested_by, note, created) VALUES (?, ?, ?, ?, ?)";
+static const char SQL_APPROVAL_DECIDE[] =
+	"UPDATE approvals SET state = ?3, decided = ?4, decision_note = ?5"
+	" WHERE id = (SELECT id FROM approvals WHERE ticket = ?1 AND approver = ?2 AND state = 'pending'"
+	"             ORDER BY id LIMIT 1)";
+static const char SQL_APPROVALS[] =
+	"SELECT a.id, u.login, a.state, a.requested_by, a.note, a.decision_note"
+	" FROM approvals a JOIN users u ON u.id = a.approver WHERE a.ticket = ? ORDER BY a.id";
+static const char SQL_USER_LOGIN[] = "SELECT login FROM users WHERE id = ?";
+
+static const char *const work_queries[] = {
+	SQL_TASK_ADD, SQL_TASK_TICKET, SQL_TASK_DONE, SQL_TASKS, SQL_TIME_ADD, SQL_TIME_REPORT, SQL_TIME_JSON,
+	SQL_APPROVAL_ADD, SQL_APPROVAL_DECIDE, SQL_APPROVALS, SQL_USER_LOGIN, SQL_TASKS_JSON, SQL_APPROVALS_JSON,
+	NULL,
+};
+
+const char *const *
+mt_work_queries (void)
+{
+	return work_queries;
+}
+
+static const char *
+col (sqlite3_stmt *stmt, int i)
+{
+	return (const char *) sqlite3_column_text (stmt, i);
+}
+
+static gboolean
+not_found (GError **error, const char *what, gint64 id)
+{
+	g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no %s %" G_GINT64_FORMAT, what, id);
+	return FALSE;
+}
+
+static gboolean
+ticket_exists (MtStore *store, gint64 ticket, GError **error)
+{
+	gboolean found;
+
+	if (!mt_ticket_exists (store, ticket, &found, error))
+		return FALSE;
+	return found || not_found (error, "ticket", ticket);
+}
+
+static char *
+number (gint64 n)
+{
+	return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+}
+
+gboolean
+mt_work_task_add (MtStore *store, gint64 ticket, const char *title, gint64 assignee, const char *who, gint64 now,
+		  gint64 *task, GError **error)
+{
+	sqlite3_stmt *stmt;
+
+	if (title == NULL || *title == '\0') {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "a task needs a title");
+		return FALSE;
+	}
+	if (!ticket_exists (store, ticket, error) || !(stmt = mt_store_query (store, SQL_TASK_ADD, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_text (stmt, 2, title, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 3, assignee);
+	sqlite3_bind_int64 (stmt, 4, now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*task = mt_store_last_id (store);
+	return mt_ticket_add_history (store, ticket, who, "task", NULL, title, now, error);
+}
+
+gboolean
+mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gint64 *ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_TASK_TICKET, error);
+	g_autofree char *text = number (task);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, task);
+	if (!mt_store_get_int (store, stmt, ticket, error))
+		return FALSE;
+	if (*ticket == 0)
+		return not_found (error, "task", task);
+	if (!(stmt = mt_store_query (store, SQL_TASK_DONE, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, task);
+	sqlite3_bind_int64 (stmt, 2, now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
+		return TRUE;
+	return mt_ticket_add_history (store, *ticket, who, "task done", NULL, text, now, error);
+}
+
+gboolean
+mt_work_tasks (MtStore *store, gint64 ticket, MtTaskFunc func, gpointer data, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_TASKS, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		MtTaskRow row = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), col (stmt, 2),
+				  col (stmt, 3), col (stmt, 4) };
+		func (&row, data);
+	}
+	return rc != -1;
+}
+
+/* A calendar day YYYY-MM-DD that exists. */
+static gboolean
+day_ok (const char *day)
+{
+	g_autofree char *iso = NULL;
+	g_autoptr (GDateTime) dt = NULL;
+	g_autofree char *back = NULL;
+
+	if (day == NULL || strlen (day) != 10)
+		return FALSE;
+	iso = g_strdup_printf ("%sT00:00:00Z", day);
+	if (!(dt = g_date_time_new_from_iso8601 (iso, NULL)))
+		return FALSE;
+	back = g_date_time_format (dt, "%Y-%m-%d");
+	return strcmp (back, day) == 0;
+}
+
+static gboolean
+task_of_ticket (MtStore *store, gint64 task, gint64 ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_TASK_TICKET, error);
+	gint64 owner = 0;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, task);
+	if (!mt_store_get_int (store, stmt, &owner, error))
+		return FALSE;
+	if (owner != ticket) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "ticket %" G_GINT64_FORMAT " has no task %" G_GINT64_FORMAT,
+			     ticket, task);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+mt_work_time_add (MtStore *store, const MtTimeEntry *e, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt;
+	g_autofree char *minutes = number (e->minutes);
+
+	if (e->minutes <= 0 || e->minutes > 24 * 60 * 31 || !day_ok (e->day)) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "time: %s", e->minutes <= 0 || e->minutes > 24 * 60 * 31
+			     ? "minutes must be a positive number" : "the date must be YYYY-MM-DD");
+		return FALSE;
+	}
+	if (!ticket_exists (store, e->ticket, error) || (e->task && !task_of_ticket (store, e->task, e->ticket, error)) ||
+	    !(stmt = mt_store_query (store, SQL_TIME_ADD, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, e->ticket);
+	sqlite3_bind_int64 (stmt, 2, e->task);
+	sqlite3_bind_text (stmt, 3, e->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 4, e->minutes);
+	sqlite3_bind_text (stmt, 5, e->day, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 6, e->note, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 7, e->now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*id = mt_store_last_id (store);
+	return mt_ticket_add_history (store, e->ticket, e->user, "time", NULL, minutes, e->now, error);
+}
+
+static void
+bind_filter (sqlite3_stmt *stmt, const MtTimeFilter *f)
+{
+	sqlite3_bind_text (stmt, 1, f->from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 2, f->to, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 3, f->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 4, f->ticket);
+}
+
+gboolean
+mt_work_time_report (MtStore *store, const MtTimeFilter *f, MtTimeFunc func, gpointer data, gint64 *total,
+		     GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_TIME_REPORT, error);
+	int rc;
+
+	*total = 0;
+	if (stmt == NULL)
+		return FALSE;
+	bind_filter (stmt, f);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		MtTimeRow row = { col (stmt, 0), col (stmt, 1), col (stmt, 3), col (stmt, 4), col (stmt, 6),
+				  sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 5) };
+		*total += row.minutes;
+		func (&row, data);
+	}
+	return rc != -1;
+}
+
+char *
+mt_work_time_report_json (MtStore *store, const MtTimeFilter *f, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_TIME_JSON, error);
+
+	if (stmt == NULL)
+		return NULL;
+	bind_filter (stmt, f);
+	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
+		return NULL;
+	return g_strdup (col (stmt, 0));
+}
+
+static char *
+login_of (MtStore *store, gint64 user, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_USER_LOGIN, error);
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, user);
+	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
+		return NULL;
+	return g_strdup (col (stmt, 0));
+}
+
+gboolean
+mt_work_approval_request (MtStore *store, gint64 ticket, gint64 approver, const char *who, const char *note,
+			  gint64 now, gint64 *id, GError **error)
+{
+	g_autofree char *login = NULL;
+	sqlite3_stmt *stmt;
+
+	if (!ticket_exists (store, ticket, error) || !(login = login_of (store, approver, error)) ||
+	    !(stmt = mt_store_query (store, SQL_APPROVAL_ADD, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int64 (stmt, 2, approver);
+	sqlite3_bind_text (stmt, 3, who, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 4, note, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 5, now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*id = mt_store_last_id (store);
+	return mt_ticket_add_history (store, ticket, who, "approval requested", NULL, login, now, error);
+}
+
+gboolean
+mt_work_approval_decide (MtStore *store, gint64 ticket, gint64 approver, gboolean approve, const char *who,
+			 const char *note, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt;
+	const char *state = approve ? "approved" : "rejected";
+
+	if (!ticket_exists (store, ticket, error) || !(stmt = mt_store_query (store, SQL_APPROVAL_DECIDE, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int64 (stmt, 2, approver);
+	sqlite3_bind_text (stmt, 3, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64 (stmt, 4, now);
+	sqlite3_bind_text (stmt, 5, note, -1, SQLITE_TRANSIENT);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	if (sqlite3_changes (mt_store_peek_db (store)) == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
+			     "ticket %" G_GINT64_FORMAT " has no approval pending for %s", ticket, who);
+		return FALSE;
+	}
+	return mt_ticket_add_history (store, ticket, who, "approval", "pending", state, now, error);
+}
+
+gboolean
+mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, gpointer data, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_APPROVALS, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		MtApprovalRow row = { sqlite3_column_int64 (stmt, 0), col (stmt, 1), col (stmt, 2), col (stmt, 3),
+				      col (stmt, 4), col (stmt, 5) };
+		func (&row, data);
+	}
+	return rc != -1;
+}
+
+static char *
+ticket_json (MtStore *store, const char *sql, gint64 ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
+		return NULL;
+	return g_strdup (col (stmt, 0));
+}
+
+char *
+mt_work_tasks_json (MtStore *store, gint64 ticket, GError **error)
+{
+	return ticket_json (store, SQL_TASKS_JSON, ticket, error);
+}
+
+char *
+mt_work_approvals_json (MtStore *store, gint64 ticket, GError **error)
+{
+	return ticket_json (store, SQL_APPROVALS_JSON, ticket, error);
+}
