@@ -56,6 +56,10 @@ gboolean mt_cli_ticket_exists (MtContext *ctx, gint64 id, GError **error);
 typedef gboolean (*MtCliWriteFunc) (MtContext *ctx, gpointer data, GError **error);
 gboolean mt_cli_write (MtContext *ctx, MtCliWriteFunc func, gpointer data, GError **error);
 
+/* A day YYYY-MM-DD in local time (its start, or with end_of_day its
+ * last second) or an ISO 8601 time, as seconds since the epoch. */
+gboolean mt_cli_parse_time (const char *text, gboolean end_of_day, gint64 *when, GError **error);
+
 /* A usage error: one line, exit 1. */
 int mt_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
@@ -81,5 +85,6 @@ int mt_cmd_merge (MtContext *ctx, int argc, char **argv);
 int mt_cmd_task (MtContext *ctx, int argc, char **argv);
 int mt_cmd_time (MtContext *ctx, int argc, char **argv);
 int mt_cmd_approval (MtContext *ctx, int argc, char **argv);
+int mt_cmd_stats (MtContext *ctx, int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 #include <sysexits.h>
 
 #include <stdarg.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -149,4 +150,30 @@ mt_cli_usage (const char *format, ...)
 	va_end (ap);
 	fputc ('\n', stderr);
 	return 1;
+}
+
+gboolean
+mt_cli_parse_time (const char *text, gboolean end_of_day, gint64 *when, GError **error)
+{
+	g_autoptr (GTimeZone) local = g_time_zone_new_local ();
+	g_autoptr (GDateTime) t = NULL;
+	g_autofree char *day = NULL;
+
+	if (strlen (text) == 10) {
+		day = g_strdup_printf ("%sT00:00:00", text);
+		t = g_date_time_new_from_iso8601 (day, local);
+		if (t != NULL && end_of_day) {
+			GDateTime *next = g_date_time_add_days (t, 1);
+			g_date_time_unref (t);
+			t = next;
+		}
+	} else {
+		t = g_date_time_new_from_iso8601 (text, local);
+	}
+	if (t == NULL) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "not a day (YYYY-MM-DD) or ISO 8601 time: '%s'", text);
+		return FALSE;
+	}
+	*when = g_date_time_to_unix (t) - (day && end_of_day ? 1 : 0);
+	return TRUE;
 }

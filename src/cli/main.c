@@ -7,6 +7,8 @@
  *	Parses the global options, then looks the command up in one table
  *	and hands it the rest of the command line.
  */
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -40,6 +42,7 @@ static const struct {
 	{ "task", mt_cmd_task, "list, add or finish a ticket's tasks" },
 	{ "time", mt_cmd_time, "book time on a ticket, or report the time booked" },
 	{ "approval", mt_cmd_approval, "request, approve or reject an approval" },
+	{ "stats", mt_cmd_stats, "tickets opened, resolved, backlog and response times by queue" },
 };
 
 static char *
@@ -76,6 +79,11 @@ main (int argc, char **argv)
 	MtCommandFunc func;
 	int code;
 
+	/* Text on the command line is UTF-8 even in the C locale, where
+	 * GOption would otherwise refuse every non-ASCII argument. */
+	setlocale (LC_ALL, "");
+	if (strcmp (nl_langinfo (CODESET), "ANSI_X3.4-1968") == 0)
+		g_setenv ("CHARSET", "UTF-8", FALSE);
 	mt_log_init ("mailticket", FALSE);
 	g_option_context_add_main_entries (octx, entries, NULL);
 	g_option_context_set_description (octx, summary);

@@ -1,0 +1,133 @@
+#!/bin/sh
+# The agent's write side: set, tag, link, merge, task, time, approval,
+# stats. Each change is checked before anything is written, recorded in
+# the history, and visible to a script through show --json and SQL.
+. "$(dirname "$0")/../lib.sh"
+
+samples=$top/contrib/samples
+for f in "$samples"/0*.eml; do deliver -r support@example.org <"$f" >/dev/null 2>&1; done
+MAILTICKET_USER=alice; export MAILTICKET_USER
+expect_code 0 "user alice" -- mt user add alice --email alice@example.org
+expect_code 0 "user bob" -- mt user add bob --email bob@example.org
+expect_equal "$(sql 'select count(*) from tickets')" 2 "the samples make two tickets"
+
+field () { sql "select $1 from ticket_summary where id = $2"; }
+history () { sql "select who || ':' || field || ':' || ifnull(old, '') || '>' || ifnull(new, '') from history where ticket = $1 and field = '$2' order by id desc limit 1"; }
+
+# set
+expect_code 0 "set several fields" -- mt set 1 status=pending priority=7 owner=bob project="VPN rollout" color=red
+expect_equal "$(field 'status, priority, owner, project, color' 1)" "pending|7|bob|VPN rollout|red" "... all changed"
+expect_equal "$(history 1 owner)" "alice:owner:>bob" "... owner change in the history with who"
+expect_equal "$(history 1 status)" "alice:status:new>pending" "... status change in the history"
+before=$(sql 'select count(*) from history')
+expect_code 1 "set an unknown status" -- mt set 1 priority=2 status=bogus
+expect_equal "$(field priority 1)" 7 "... changes nothing, not even the valid field"
+expect_code 1 "set an unknown owner" -- mt set 1 owner=nobody
+expect_code 1 "set an unknown queue" -- mt set 1 queue=nope
+expect_code 1 "set priority 10" -- mt set 1 priority=10
+expect_code 1 "set an unknown field" -- mt set 1 colour=red
+expect_code 1 "set a bad colour" -- mt set 1 color=mauve
+expect_equal "$(sql 'select count(*) from history')" "$before" "refused changes leave no history"
+[ "$(wc -l <"$err")" = 1 ]; ok $? "a refusal is one line on stderr"
+expect_code 0 "set owner=none" -- mt set 1 owner=none
+expect_equal "$(field "ifnull(owner, '-')" 1)" "-" "... clears the owner"
+expect_code 0 "set owner=bob again" -- mt set 1 owner=bob
+expect_code 1 "set on a missing ticket" -- mt set 99 status=open
+
+# watchers hear of a status change (bob owns ticket 1)
+queued=$(sql "select count(*) from outbox where kind = 'notification'")
+expect_code 0 "set status=open" -- mt set 1 status=open
+expect_equal "$(sql "select count(*) from outbox where kind = 'notification'")" $((queued + 1)) \
+	"a status change queues one notification (to the owner)"
+expect_equal "$(sql "select r.address from outbox o join outbox_recipients r on r.outbox = o.id order by o.id desc limit 1")" \
+	bob@example.org "... to bob"
+
+# tags
+expect_code 0 "tag +vpn +urgent" -- mt tag 1 +vpn +urgent
+expect_code 0 "tag -urgent" -- mt tag 1 -urgent
+expect_equal "$(sql 'select group_concat(tag) from tags where ticket = 1')" vpn "tags added and removed"
+expect_equal "$(history 1 tag)" "alice:tag:urgent>" "tag removal in the history"
+expect_code 1 "a tag with a comma" -- mt tag 1 +a,b
+expect_code 1 "tag a missing ticket" -- mt tag 99 +x
+
+# tasks, time and the CSV export
+expect_code 0 "task add" -- mt task 1 add "Check the firewall" --assignee bob
+task=$(cat "$out")
+expect_code 0 "task list --json" -- mt task 1 --json
+expect_equal "$(json 'd[0]["title"], d[0]["assignee"], d[0]["state"]' <"$out")" "('Check the firewall', 'bob', 'open')" \
+	"the task, its assignee and state"
+expect_code 0 "task done" -- mt task done "$task"
+expect_code 0 "task list --json" -- mt task 1 --json
+expect_equal "$(json 'd[0]["state"]' <"$out")" done "... done"
+expect_code 1 "task done on a missing task" -- mt task done 999
+expect_code 0 "time 30 on the task" -- mt time 1 30 --task "$task" --note 'Größe, "quoted"; semicolon' --date 2026-11-20
+expect_code 0 "time 15 for bob" -- mt time 1 15 --user bob --date 2026-11-21
+expect_code 0 "time 5 on ticket 2" -- mt time 2 5 --date 2026-11-22
+expect_code 1 "time on a task of another ticket" -- mt time 2 5 --task "$task"
+expect_code 1 "time on a day that does not exist" -- mt time 1 5 --date 2026-02-30
+expect_code 1 "time of zero minutes" -- mt time 1 0
+expect_code 0 "time report --json" -- mt time report --json
+expect_equal "$(json 'd["total_minutes"], d["by_user"]' <"$out")" "(50, {'alice': 35, 'bob': 15})" "totals by user"
+expect_code 0 "time report --ticket 1 --csv" -- mt time report --ticket 1 --csv
+python3 - "$out" <<'PY' >"$tmp/csv"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
+print(len(rows)); print(rows[0]); print(rows[1]); print(rows[-1])
+PY
+expect_equal "$(sed -n 1p "$tmp/csv")" 4 "CSV: header, two entries, total"
+expect_equal "$(sed -n 3p "$tmp/csv")" "['2026-11-20', 'alice', '1', 'VPN drops every 10 minutes', 'Check the firewall', '30', 'Größe, \"quoted\"; semicolon']" \
+	"CSV: RFC 4180 quoting read back by Python's csv module"
+expect_equal "$(sed -n 4p "$tmp/csv")" "['', '', '', '', 'total', '45', '']" "CSV: the total line"
+[ "$(grep -c "$(printf '\r')\$" "$out")" = 4 ]; ok $? "CSV lines end in CRLF"
+
+# approvals block resolving
+expect_code 0 "approval request" -- mt approval 1 request bob --note "needs budget"
+expect_code 1 "resolve with a pending approval" -- mt set 1 status=resolved
+grep -q "pending approval" "$err"; ok $? "... says why"
+expect_code 1 "alice cannot approve bob's approval" -- mt approval 1 approve
+MAILTICKET_USER=bob expect_code 0 "bob approves" -- mt approval 1 approve --note ok
+expect_code 0 "resolve after the approval" -- mt set 1 status=resolved
+expect_equal "$(sql 'select resolved is not null from tickets where id = 1')" 1 "resolving stamps the time"
+expect_code 0 "approval list --json" -- mt approval 1 --json
+expect_equal "$(json 'd[0]["state"], d[0]["approver"], d[0]["decision_note"]' <"$out")" "('approved', 'bob', 'ok')" \
+	"the approval's outcome"
+
+# link and merge
+expect_code 0 "new ticket 3" -- mt new --requester anna@customer.example --subject "VPN again" -m "phone call"
+expect_code 0 "link 2 parent 1" -- mt link 2 parent 1
+expect_equal "$(sql "select kind || other from links where ticket = 2")" parent1 "link from 2"
+expect_equal "$(sql "select kind || other from links where ticket = 1")" child2 "... and back from 1"
+expect_code 1 "link to itself" -- mt link 2 relates 2
+expect_code 0 "tag 3 +phone" -- mt tag 3 +phone
+expect_code 0 "watch 3 add bob" -- mt watch 3 add bob
+articles1=$(sql 'select count(*) from articles where ticket = 1')
+expect_code 0 "merge 3 into 1" -- mt merge 3 into 1
+expect_equal "$(sql 'select count(*) from articles where ticket = 1')" $((articles1 + 1)) "the article moved"
+expect_equal "$(sql "select group_concat(tag) from (select tag from tags where ticket = 1 order by tag)")" phone,vpn "tags moved"
+expect_equal "$(sql 'select merged_into, status from tickets where id = 3')" "1|closed" "3 is closed and points to 1"
+expect_code 1 "merge it again" -- mt merge 3 into 1
+cat >"$tmp/late" <<EOF
+From: anna@customer.example
+To: support@example.org
+Subject: Re: [Ticket#3] VPN again
+Message-ID: <late@customer.example>
+
+still broken
+EOF
+expect_code 0 "mail to the merged ticket" -- deliver -r support@example.org <"$tmp/late"
+expect_equal "$(sql "select ticket from articles where message_id = 'late@customer.example'")" 1 \
+	"... lands in the ticket it was merged into"
+
+# stats
+expect_code 0 "stats --json" -- mt stats --json
+# Ticket 3 was merged (not counted); ticket 1 was resolved, then reopened by mail.
+expect_equal "$(json '[(r["queue"], r["opened"], r["resolved"], r["backlog"]) for r in d]' <"$out")" \
+	'[["support", 2, 0, 2], ["(all)", 2, 0, 2]]' "opened, resolved and backlog by queue"
+expect_code 0 "resolve ticket 2" -- mt set 2 status=resolved
+expect_code 0 "stats --json --queue support" -- mt stats --json --queue support
+expect_equal "$(json '[(r["queue"], r["resolved"], r["backlog"], r["resolution"]["median"] is not None) for r in d]' <"$out")" \
+	'[["support", 1, 1, true], ["(all)", 1, 1, true]]' "a resolution counts, with its time"
+expect_code 0 "stats (table)" -- mt stats
+grep -q '^(all)' "$out"; ok $? "the table has a total row"
+expect_code 1 "stats --from garbage" -- mt stats --from garbage
+done_testing
