@@ -35,6 +35,29 @@ gboolean mt_directory_contact_ensure (MtStore *store, const char *address, const
 /* TRUE when address is a user's (an agent's) address. */
 gboolean mt_directory_is_agent (MtStore *store, const char *address, gboolean *yes, GError **error);
 
+typedef struct {
+	const char *name;
+	const char *address;	/* the support address mail for it arrives at */
+	gint64 sla_minutes;	/* expected first response, or 0 */
+	gint64 owner;		/* default owner of its new tickets, or 0 */
+	gint64 now;
+} MtQueueNew;
+
+/* Adds a queue, or gives an existing one of that name or address these
+ * settings. */
+gboolean mt_directory_queue_add (MtStore *store, const MtConfig *config, const MtQueueNew *queue, gint64 *id,
+				 GError **error);
+
+typedef struct {
+	const char *name, *address;
+	gint64 sla_minutes;
+	const char *owner;
+	gint64 active;		/* tickets not resolved or closed */
+} MtQueueRow;
+typedef void (*MtQueueFunc) (const MtQueueRow *row, gpointer data);
+gboolean mt_directory_queues (MtStore *store, MtQueueFunc func, gpointer data, GError **error);
+char *mt_directory_queues_json (MtStore *store, GError **error);
+
 const char *const *mt_directory_queries (void);
 
 #endif

@@ -21,10 +21,24 @@ static const char SQL_CONTACT_FIND[] = "SELECT id FROM contacts WHERE address = 
 static const char SQL_CONTACT_INSERT[] = "INSERT INTO contacts (address, name, created) VALUES (?, ?, ?)";
 static const char SQL_CONTACT_NAME[] = "UPDATE contacts SET name = ?2 WHERE id = ?1 AND name IS NULL";
 static const char SQL_IS_AGENT[] = "SELECT count(*) FROM users WHERE email = ?";
+static const char SQL_QUEUE_ADD[] =
+	"INSERT INTO queues (name, address, sla_minutes, owner, created) VALUES (?, lower(?), nullif(?, 0), nullif(?, 0), ?)";
+static const char SQL_QUEUE_UPDATE[] =
+	"UPDATE queues SET address = lower(?2), sla_minutes = coalesce(nullif(?3, 0), sla_minutes),"
+	" owner = coalesce(nullif(?4, 0), owner) WHERE id = ?1";
+#define QUEUE_ROWS \
+	" SELECT q.name, q.address, q.sla_minutes, u.login AS owner," \
+	" (SELECT count(*) FROM tickets t WHERE t.queue = q.id AND t.status NOT IN ('resolved', 'closed')" \
+	"  AND t.merged_into IS NULL) AS active" \
+	" FROM queues q LEFT JOIN users u ON u.id = q.owner ORDER BY q.name"
+static const char SQL_QUEUES[] = QUEUE_ROWS;
+static const char SQL_QUEUES_JSON[] =
+	"SELECT coalesce(json_group_array(json_object('name', name, 'address', address, 'sla_minutes', sla_minutes,"
+	" 'owner', owner, 'active', active)), '[]') FROM (" QUEUE_ROWS ")";
 
 static const char *const directory_queries[] = {
 	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_CONTACT_FIND, SQL_CONTACT_INSERT,
-	SQL_CONTACT_NAME, SQL_IS_AGENT, NULL,
+	SQL_CONTACT_NAME, SQL_IS_AGENT, SQL_QUEUE_ADD, SQL_QUEUE_UPDATE, SQL_QUEUES, SQL_QUEUES_JSON, NULL,
 };
 
 const char *const *
@@ -171,4 +185,63 @@ mt_directory_is_agent (MtStore *store, const char *address, gboolean *yes, GErro
 		return FALSE;
 	*yes = n > 0;
 	return TRUE;
+}
+
+gboolean
+mt_directory_queue_add (MtStore *store, const MtConfig *config, const MtQueueNew *q, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt;
+
+	if (!find_id (store, SQL_QUEUE_BY_NAME, q->name, id, error))
+		return FALSE;
+	if (*id == 0 && !find_id (store, SQL_QUEUE_BY_ADDRESS, q->address, id, error))
+		return FALSE;
+	if (!(stmt = mt_store_query (store, *id ? SQL_QUEUE_UPDATE : SQL_QUEUE_ADD, error)))
+		return FALSE;
+	if (*id) {
+		/* An existing queue (one that mail created, say) takes the settings. */
+		sqlite3_bind_int64 (stmt, 1, *id);
+		sqlite3_bind_text (stmt, 2, q->address, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64 (stmt, 3, q->sla_minutes);
+		sqlite3_bind_int64 (stmt, 4, q->owner);
+		return mt_store_exec_stmt (store, stmt, error);
+	}
+	sqlite3_bind_text (stmt, 1, q->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 2, q->address, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 3, q->sla_minutes);
+	sqlite3_bind_int64 (stmt, 4, q->owner);
+	sqlite3_bind_int64 (stmt, 5, q->now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*id = mt_store_last_id (store);
+	return TRUE;
+}
+
+gboolean
+mt_directory_queues (MtStore *store, MtQueueFunc func, gpointer data, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUEUES, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		MtQueueRow row = {
+			(const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+			sqlite3_column_int64 (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
+			sqlite3_column_int64 (stmt, 4),
+		};
+		func (&row, data);
+	}
+	return rc != -1;
+}
+
+char *
+mt_directory_queues_json (MtStore *store, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUEUES_JSON, error);
+
+	if (stmt == NULL || mt_store_step (store, stmt, error) != SQLITE_ROW)
+		return NULL;
+	return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
