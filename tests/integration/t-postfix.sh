@@ -71,6 +71,10 @@ relay_transport = \$default_transport
 alias_maps = hash:$cfg/aliases
 alias_database = \$alias_maps
 default_privs = $MT_USER
+# local(8) writes nothing outside \$tmp: no system mailbox, no ~/.forward
+mail_spool_directory = $mbox
+forward_path =
+mailbox_command =
 in_flow_delay = 0
 biff = no
 
