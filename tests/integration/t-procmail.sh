@@ -3,9 +3,10 @@
 #
 # The recipe is installed as ~/.procmailrc of the mailticket user with only
 # the path of mailticket-deliver changed, and procmail is run as Postfix's
-# local(8) runs the ~/.forward of contrib/procmail/README: as that user,
-# with local(8)'s environment, the message on stdin after its "From "
-# line, Return-Path, X-Original-To and Delivered-To. The test adds only
+# local(8) runs the ~/.forward of contrib/procmail/README,
+# "|exec /usr/bin/procmail -t -p": as that user, with local(8)'s
+# environment, the message on stdin after its "From " line, Return-Path,
+# X-Original-To and Delivered-To. The test adds only
 # procmail assignments on its command line: HOME (a directory of the
 # test's own), ORGMAIL and DEFAULT (a place that cannot be written, so that
 # a message procmail cannot file never lands in the system mailbox) and
@@ -70,10 +71,9 @@ msg () {
 		printf '\nBody of %s.\n' "$1"
 	} >"$tmp/$1.eml"
 }
-# local_deliver NAME [RECIPIENT [PROCMAIL-OPTIONS]]: delivers $tmp/NAME.eml
-# for RECIPIENT (support@example.org) as local(8) runs
-# "|exec /usr/bin/procmail -t" for an alias of the mailticket user; the
-# exit code of procmail in $rc
+# local_deliver NAME [RECIPIENT]: delivers $tmp/NAME.eml for RECIPIENT
+# (support@example.org) as local(8) runs "|exec /usr/bin/procmail -t -p"
+# for an alias of the mailticket user; the exit code of procmail in $rc
 local_deliver () {
 	r=${2:-support@example.org}
 	{
@@ -84,7 +84,7 @@ local_deliver () {
 	(cd / && as_mt env -i PATH=/usr/bin:/bin HOME="$pw_home" SHELL=/usr/sbin/nologin \
 		LOGNAME="$MT_USER" USER="$MT_USER" LOCAL="$MT_USER" DOMAIN=example.org EXTENSION= \
 		RECIPIENT="$MT_USER@example.org" SENDER=anna@customer.test ORIGINAL_RECIPIENT="$r" LANG=C \
-		"$procmail" -t ${3-} HOME="$home" ORGMAIL="$tmp/nowhere/orgmail" DEFAULT="$tmp/nowhere/default" \
+		"$procmail" -t -p HOME="$home" ORGMAIL="$tmp/nowhere/orgmail" DEFAULT="$tmp/nowhere/default" \
 		MAILTICKET_CONF="$MAILTICKET_CONF") <"$tmp/$1.in" >"$out" 2>"$err"
 	rc=$?
 }
@@ -110,8 +110,8 @@ local_deliver pm-reply
 expect_equal "$rc" 0 "reply: procmail exits 0"
 expect_equal "$(art pm-reply "ticket || ' ' || via")" "$t1 in-reply-to" "the reply joins ticket $t1 by In-Reply-To"
 
-# The recipe's envelope line with procmail -t -p (contrib/procmail/README):
-# the envelope recipient chooses the queue, though the header names a list.
+# The recipe's envelope line (contrib/procmail/README, step 5): the
+# envelope recipient chooses the queue, though the header names a list.
 alt=$(sed -n 's/^#   \(| \/usr\/local\/bin\/mailticket-deliver -f .*\)$/\1/p' "$top/contrib/procmail/procmailrc")
 [ -n "$alt" ]; ok $? "procmailrc documents the envelope line: $alt"
 rcfile "$tmp/envelope.rc" "s/^| .*mailticket-deliver\$/$(echo "$alt" | sed 's/[\/&|]/\\&/g')/"
@@ -120,8 +120,8 @@ ok $? "~/.procmailrc with the envelope line instead"
 cp -p "$tmp/envelope.rc" "$home/.procmailrc"
 msg pm-sales 'Quote for 40 chairs'
 sed -i 's/^To: .*/To: Purchasing <purchasing-list@customer.test>/' "$tmp/pm-sales.eml"
-local_deliver pm-sales sales@example.org -p
-expect_equal "$rc" 0 "envelope line, procmail -t -p: exit 0"
+local_deliver pm-sales sales@example.org
+expect_equal "$rc" 0 "envelope line: exit 0"
 t2=$(tk pm-sales)
 expect_equal "$(queue "$t2") $(art pm-sales "envelope_from || ' ' || envelope_to")" \
 	"sales anna@customer.test sales@example.org" "SENDER and ORIGINAL_RECIPIENT reach -f and -r"
