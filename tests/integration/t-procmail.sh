@@ -25,6 +25,20 @@ mt_account
 procmail=$(command -v procmail)
 pw_home=$(getent passwd "$MT_USER" | cut -d: -f6)
 
+# procmail creates the user's empty system mailbox whenever it starts; if
+# this test is what made /var/mail/mailticket, it removes it at exit.
+spool=$(procmail -v 2>&1 | sed -n 's|^Your system mailbox:[[:space:]]*\(/.*\)/[^/]*$|\1|p')
+sysbox=${spool:-/var/mail}/$MT_USER
+sysbox_existed=no
+[ -e "$sysbox" ] && sysbox_existed=yes
+tidy_sysbox () {
+	if [ "$sysbox_existed" = no ] && [ -f "$sysbox" ] && ! [ -s "$sysbox" ]; then
+		rm -f "$sysbox" 2>/dev/null ||
+			echo "# cannot remove the empty $sysbox that procmail created"
+	fi
+}
+at_exit=tidy_sysbox
+
 home=$tmp/home
 # ORGMAIL and DEFAULT: mailboxes procmail may lock (their directory is
 # writable) but not write
