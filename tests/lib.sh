@@ -9,9 +9,18 @@
 #	json EXPR			a python expression over the JSON on stdin (as d)
 #	raw_index			"sha256 ticket article" of every article, read
 #					back through list/show --json and show --raw
+#	need PKG:PROGRAM...		installs the Debian packages whose programs
+#					are missing (as root), or skips the whole test
+#	cannot REASON			skips the whole test (fails it in CI)
+#	mt_account			$MT_USER: the account the MTA runs
+#					mailticket-deliver as, made if missing
+#	as_mt CMD...			runs CMD as $MT_USER
+#	lock_db, unlock_db		hold and release the write lock of $DB
 #
 # Every test gets its own directory $tmp, removed at exit, a database path
-# $DB in it and a config $MAILTICKET_CONF, so nothing depends on /etc.
+# $DB in it and a config $MAILTICKET_CONF, so nothing depends on /etc. A
+# test that starts servers names its cleanup function in $at_exit, which
+# runs at exit before $tmp is removed, also after a failure or a signal.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$top/bin
@@ -21,6 +30,9 @@ out=$tmp/stdout err=$tmp/stderr DB=$tmp/mailticket.db
 test_n=0 test_failed=0 test_plan=
 
 test_exit () {
+	# a test's own cleanup first (stopping the servers it started)
+	if [ -n "${at_exit-}" ]; then $at_exit; fi
+	if [ -n "${lock_pid-}" ]; then kill "$lock_pid" 2>/dev/null; fi
 	rc=0
 	[ "$test_failed" -gt 0 ] && rc=1
 	if [ -z "$test_plan" ]; then echo "# no plan"; rc=1
@@ -95,6 +107,134 @@ for t in json.loads(mt("list", "--json", "--limit", 1000000)):
     for a in json.loads(mt("show", t["id"], "--json"))["articles"]:
         print(hashlib.sha256(mt("show", t["id"], "--raw", a["id"])).hexdigest(), t["id"], a["id"])
 EOF
+}
+
+# need PKG:PROGRAM...: each PROGRAM (a name on $PATH or an absolute path)
+# must exist; the Debian packages of those that do not are installed with
+# apt-get when we are root. Where that cannot be done the test is skipped
+# with the reason, or fails when $MAILTICKET_TEST_REQUIRE is set (CI, which
+# must run these tests for real). Postfix is preconfigured as "No
+# configuration", so that installing it starts no system mail server; an
+# installation that would remove another package (another MTA) is refused.
+need () {
+	need_missing=
+	for need_pp in "$@"; do
+		need_prog=${need_pp#*:}
+		if ! command -v "$need_prog" >/dev/null 2>&1; then
+			case " $need_missing " in
+			*" ${need_pp%%:*} "*) ;;
+			*) need_missing="$need_missing ${need_pp%%:*}" ;;
+			esac
+		fi
+	done
+	[ -z "$need_missing" ] && return 0
+	need_why=
+	if [ "$(id -u)" != 0 ]; then
+		need_why="not root, cannot install"
+	elif ! command -v apt-get >/dev/null 2>&1; then
+		need_why="no apt-get to install them"
+	else
+		echo "# installing:$need_missing"
+		echo 'postfix postfix/main_mailer_type select No configuration' |
+			debconf-set-selections 2>/dev/null
+		apt-get install -s --no-install-recommends $need_missing >"$tmp/apt.log" 2>&1 ||
+			{ apt-get update -qq >/dev/null 2>&1 &&
+			apt-get install -s --no-install-recommends $need_missing >"$tmp/apt.log" 2>&1; }
+		if [ $? -ne 0 ]; then
+			need_why="apt-get cannot install them: $(grep '^E:' "$tmp/apt.log" | head -n 1)"
+		elif grep -q '^Remv ' "$tmp/apt.log"; then
+			need_why="installing them would remove$(sed -n 's/^Remv \([^ ]*\).*/ \1/p' "$tmp/apt.log" | tr -d '\n')"
+		elif ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			$need_missing >"$tmp/apt.log" 2>&1; then
+			need_why="apt-get install failed: $(grep '^E:' "$tmp/apt.log" | head -n 1)"
+		fi
+	fi
+	if [ -z "$need_why" ]; then
+		for need_pp in "$@"; do
+			command -v "${need_pp#*:}" >/dev/null 2>&1 ||
+				need_why="${need_pp#*:} still missing after installing ${need_pp%%:*}"
+		done
+	fi
+	[ -z "$need_why" ] && return 0
+	cannot "missing packages:$need_missing ($need_why)"
+}
+
+# cannot REASON: the test cannot run here. Skipped, or a failure when
+# $MAILTICKET_TEST_REQUIRE is set (.ci/run sets it).
+cannot () {
+	if [ -n "${MAILTICKET_TEST_REQUIRE-}" ]; then
+		echo "Bail out! $* (MAILTICKET_TEST_REQUIRE is set)"
+		test_plan=0 test_failed=1; exit 1
+	fi
+	skip_all "$*"
+}
+
+# mt_account: sets MT_USER to the unprivileged account that the MTA runs
+# mailticket-deliver as. It is "mailticket", created when missing the way
+# contrib/postfix/README (step 2) creates it. As another user than root
+# the tests run the programs as themselves. Makes $tmp reachable for that
+# account; when it cannot run $BIN/mailticket-deliver where it lies (a
+# checkout in a private home), BIN becomes a copy in $tmp/bin.
+mt_account () {
+	chmod 0755 "$tmp"
+	if [ "$(id -u)" != 0 ]; then MT_USER=$(id -un); return 0; fi
+	MT_USER=mailticket
+	if ! id -u "$MT_USER" >/dev/null 2>&1; then
+		echo "# creating the system user $MT_USER"
+		if command -v adduser >/dev/null 2>&1; then
+			adduser --quiet --system --group --home /var/lib/mailticket \
+				--no-create-home --shell /usr/sbin/nologin "$MT_USER"
+		else
+			useradd --system --user-group --home-dir /var/lib/mailticket \
+				--no-create-home --shell /usr/sbin/nologin "$MT_USER"
+		fi >"$tmp/useradd.log" 2>&1
+		# (another test may have made it in the meantime)
+		id -u "$MT_USER" >/dev/null 2>&1 ||
+			cannot "cannot create the user $MT_USER: $(head -n 1 "$tmp/useradd.log")"
+	fi
+	command -v runuser >/dev/null 2>&1 || cannot "runuser(1) (util-linux) is missing"
+	if ! as_mt test -x "$BIN/mailticket-deliver"; then
+		echo "# $MT_USER cannot run $BIN/mailticket-deliver; using a copy in $tmp/bin"
+		mkdir -m 0755 "$tmp/bin" && cp -p "$BIN/mailticket-deliver" "$BIN/mailticket" "$tmp/bin/" &&
+			chmod 0755 "$tmp/bin"/* && BIN=$tmp/bin || cannot "cannot copy the programs to $tmp/bin"
+	fi
+}
+
+as_mt () {
+	if [ "$(id -u)" = 0 ]; then runuser -u "$MT_USER" -- "$@"; else "$@"; fi
+}
+
+# lock_db: a background process takes the write lock of $DB (BEGIN
+# IMMEDIATE, as a writer would) and holds it until unlock_db, at most two
+# minutes. Returns once the lock is held.
+lock_pid=
+lock_db () {
+	rm -f "$tmp/lock.held" "$tmp/lock.release"
+	python3 - "$DB" "$tmp/lock.held" "$tmp/lock.release" <<'EOF' &
+import os, sqlite3, sys, time
+db, held, release = sys.argv[1:4]
+c = sqlite3.connect(db, timeout=10, isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(held, "w").close()
+end = time.time() + 120
+while not os.path.exists(release) and time.time() < end:
+    time.sleep(0.05)
+c.execute("COMMIT")
+c.close()
+EOF
+	lock_pid=$!
+	lock_i=0
+	while ! [ -e "$tmp/lock.held" ] && [ $lock_i -lt 200 ]; do
+		kill -0 "$lock_pid" 2>/dev/null || break
+		sleep 0.05; lock_i=$((lock_i + 1))
+	done
+	[ -e "$tmp/lock.held" ]
+}
+unlock_db () {
+	[ -n "$lock_pid" ] || return 0
+	: >"$tmp/lock.release"
+	wait "$lock_pid"
+	lock_pid=
 }
 
 if ! [ -x "$BIN/mailticket-deliver" ] || ! [ -x "$BIN/mailticket" ]; then
