@@ -14,7 +14,7 @@ DESTDIR ?=
 CC      ?= cc
 PKGS    := gmime-3.0 glib-2.0 sqlite3 uuid
 DEB_PKGS := build-essential pkg-config libgmime-3.0-dev libglib2.0-dev \
-            libsqlite3-dev libesmtp-dev uuid-dev sqlite3 perl
+            libsqlite3-dev libesmtp-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc
 
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
