@@ -43,5 +43,6 @@ int mt_cmd_show (MtContext *ctx, int argc, char **argv);
 int mt_cmd_explain (MtContext *ctx, int argc, char **argv);
 int mt_cmd_token (MtContext *ctx, int argc, char **argv);
 int mt_cmd_quarantine (MtContext *ctx, int argc, char **argv);
+int mt_cmd_outbox (MtContext *ctx, int argc, char **argv);
 
 #endif

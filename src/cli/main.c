@@ -27,6 +27,7 @@ static const struct {
 	{ "explain", mt_cmd_explain, "say which ticket a message would join, storing nothing" },
 	{ "token", mt_cmd_token, "print a ticket's reply address and subject token" },
 	{ "quarantine", mt_cmd_quarantine, "list, show or replay messages that could not be parsed" },
+	{ "outbox", mt_cmd_outbox, "list, show or retry mail waiting to be sent" },
 };
 
 static char *
