@@ -37,7 +37,8 @@ struct _MtSender {
 typedef struct {
 	MtSender *sender;
 	MtSenderStats *stats;
-	GError *error;		/* the first failure to record, if any */
+	GPtrArray *unrecorded;	/* MtSmtpMessage the database refused, borrowed */
+	GError *error;		/* why, the first time */
 } Pass;
 
 gint64
@@ -280,15 +281,35 @@ count (MtSenderStats *stats, MtOutboxState state)
 		stats->deferred++;
 }
 
-/* After a failure to record, the rest waits for its claim to expire. */
+/* A message the database would not take now (busy past busy_timeout)
+ * gets another chance when the session is over. */
 static void
 on_done (MtSmtpMessage *m, gpointer data)
 {
 	Pass *p = data;
+	g_autoptr (GError) local = NULL;
 	MtOutboxState state;
 
-	if (p->error == NULL && mt_sender_record (p->sender, m, &state, &p->error))
+	if (mt_sender_record (p->sender, m, &state, &local)) {
 		count (p->stats, state);
+		return;
+	}
+	g_ptr_array_add (p->unrecorded, m);
+	if (p->error == NULL)
+		p->error = g_steal_pointer (&local);
+}
+
+/* The second chance; what still fails waits for its claim to expire and
+ * is sent again then. */
+static void
+record_late (Pass *p)
+{
+	guint n = p->unrecorded->len;
+
+	g_clear_error (&p->error);
+	for (guint i = 0; i < n; i++)
+		on_done (g_ptr_array_index (p->unrecorded, i), p);
+	g_ptr_array_remove_range (p->unrecorded, 0, n);
 }
 
 /* Every pending recipient of a message that cannot be sent fails. */
@@ -304,19 +325,20 @@ refuse_all (MtSmtpMessage *m, const char *why)
 	}
 }
 
-/* The message of a claimed row, ready to send, or NULL when there is
- * nothing to send: then it was recorded already. */
+/* The message of a claimed row; owned. *sendable is FALSE when there is
+ * nothing to send: no recipient left, or a message that cannot go out
+ * as it is (its recipients fail). NULL for a database error. */
 static MtSmtpMessage *
-prepare (Pass *p, MtOutboxItem *item, GError **error)
+prepare (MtSender *sender, MtOutboxItem *item, gboolean *sendable, GError **error)
 {
-	g_autoptr (GPtrArray) pending = mt_outbox_pending (p->sender->store, item->id, error);
+	g_autoptr (GPtrArray) pending = mt_outbox_pending (sender->store, item->id, error);
 	g_autoptr (GBytes) raw = NULL;
 	g_autoptr (GError) local = NULL;
-	g_autoptr (MtSmtpMessage) m = NULL;
+	MtSmtpMessage *m;
 
 	if (pending == NULL)
 		return NULL;
-	raw = mt_store_get_blob (p->sender->store, item->blob, &local);
+	raw = mt_store_get_blob (sender->store, item->blob, &local);
 	if (raw == NULL && !g_error_matches (local, MT_ERROR, MT_ERROR_NOT_FOUND)) {
 		g_propagate_error (error, g_steal_pointer (&local));
 		return NULL;
@@ -326,14 +348,12 @@ prepare (Pass *p, MtOutboxItem *item, GError **error)
 	m = mt_smtp_message_new (item->envelope_from, raw, pending, item);
 	if (local != NULL || !mt_smtp_check (raw, &local))
 		refuse_all (m, local->message);
-	if (local == NULL && pending->len > 0)
-		return g_steal_pointer (&m);
-	on_done (m, p);
-	return NULL;
+	*sendable = local == NULL && pending->len > 0;
+	return m;
 }
 
-static gboolean
-send_batch (Pass *p, GPtrArray *messages)
+static void
+send_batch (Pass *p, GPtrArray *batch)
 {
 	const MtConfig *c = p->sender->config;
 	MtSmtpServer server = {
@@ -341,9 +361,8 @@ send_batch (Pass *p, GPtrArray *messages)
 	};
 	g_autoptr (GError) local = NULL;
 
-	if (!mt_smtp_send (&server, messages, on_done, p, &local) && p->stats->unreachable == NULL)
+	if (!mt_smtp_send (&server, batch, on_done, p, &local) && p->stats->unreachable == NULL)
 		p->stats->unreachable = g_strdup (local->message);
-	return p->error == NULL;
 }
 
 gboolean
@@ -351,19 +370,29 @@ mt_sender_pass (MtSender *sender, MtSenderStats *stats, GError **error)
 {
 	g_autoptr (GPtrArray) items = mt_sender_claim (sender, error);
 	g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_smtp_message_free);
-	Pass p = { sender, stats, NULL };
+	g_autoptr (GPtrArray) batch = g_ptr_array_new ();
+	g_autoptr (GPtrArray) unrecorded = g_ptr_array_new ();
+	Pass p = { sender, stats, unrecorded, NULL };
 
 	if (items == NULL)
 		return FALSE;
 	stats->claimed += items->len;
-	for (guint i = 0; i < items->len && p.error == NULL; i++) {
-		MtSmtpMessage *m = prepare (&p, g_ptr_array_index (items, i), &p.error);
+	for (guint i = 0; i < items->len; i++) {
+		gboolean sendable;
+		MtSmtpMessage *m = prepare (sender, g_ptr_array_index (items, i), &sendable, error);
 
-		if (m != NULL)
-			g_ptr_array_add (messages, m);
+		if (m == NULL)
+			return FALSE;
+		g_ptr_array_add (messages, m);
+		if (sendable)
+			g_ptr_array_add (batch, m);
+		else
+			on_done (m, &p);
 	}
-	if (p.error == NULL && messages->len > 0)
-		send_batch (&p, messages);
+	if (batch->len > 0)
+		send_batch (&p, batch);
+	if (unrecorded->len > 0)
+		record_late (&p);
 	if (p.error != NULL) {
 		g_propagate_error (error, p.error);
 		return FALSE;

@@ -406,6 +406,34 @@ test_record_max_age (Fixture *f, gconstpointer data)
 	g_assert_cmpint (query_int (f, "SELECT count(*) FROM articles WHERE text LIKE '%gave up after 5d%'"), ==, 1);
 }
 
+/* A database busy past busy_timeout records nothing of the message: the
+ * row stays claimed, to be recorded on a second chance or sent again
+ * when the claim has expired. */
+static void
+test_record_busy_changes_nothing (Fixture *f, gconstpointer data)
+{
+	gint64 id = queue (f, "anna@customer.test");
+	g_autoptr (GPtrArray) items = claim (f);
+	g_autoptr (GPtrArray) pending = mt_outbox_pending (f->store, id, NULL);
+	g_autoptr (GBytes) raw = g_bytes_new_static (MESSAGE, strlen (MESSAGE));
+	g_autoptr (MtSmtpMessage) m = mt_smtp_message_new ("", raw, pending, g_ptr_array_index (items, 0));
+	g_autoptr (sqlite3) other = NULL;
+	g_autoptr (GError) error = NULL;
+	MtOutboxState state;
+
+	((MtSmtpRecipient *) g_ptr_array_index (m->recipients, 0))->outcome = MT_SMTP_SENT;
+	g_assert_cmpint (sqlite3_open (f->db, &other), ==, SQLITE_OK);
+	g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+	sqlite3_busy_timeout (mt_store_peek_db (f->store), 10);
+	g_assert_false (mt_sender_record (f->sender, m, &state, &error));
+	g_assert_error (error, MT_ERROR, MT_ERROR_TEMPFAIL);
+	g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+	assert_row (f, id, "state", "sending");
+	g_assert_cmpint (query_int (f, "SELECT count(*) FROM outbox_recipients WHERE state = 'queued'"), ==, 1);
+	g_assert_true (mt_sender_record (f->sender, m, &state, NULL));
+	g_assert_cmpint (state, ==, MT_OUTBOX_SENT);
+}
+
 /* --- retry --- */
 
 static void
@@ -519,6 +547,7 @@ main (int argc, char **argv)
 	ADD ("/sender/record/failed-notes-the-ticket", test_record_failed_notes_ticket);
 	ADD ("/sender/record/failed-without-ticket", test_record_failed_without_ticket);
 	ADD ("/sender/record/max-age-gives-up", test_record_max_age);
+	ADD ("/sender/record/busy-changes-nothing", test_record_busy_changes_nothing);
 	ADD ("/sender/retry/queues-failed-recipients", test_retry);
 	ADD ("/sender/retry/refuses-sent-missing-busy", test_retry_refuses);
 	ADD ("/sender/pass/unreachable-server-defers", test_pass_unreachable);
