@@ -20,7 +20,9 @@
 #					--reject-rcpt RE (550), --defer-rcpt RE (450),
 #					--defer-data N (451 to the first N DATA), --drop-data N
 #					(421 and hang up), --auth USER:PASS (AUTH required).
-#					A second smtp_start replaces the first.
+#					A second smtp_start replaces the first, and its
+#					[smtp] section. Call it before the first test: a
+#					skip must come before any output.
 #	smtp_conf KEY=VALUE...		more [smtp] keys, after smtp_start
 #	smtp_stop			stops the server (also done at exit, on failure too)
 #	smtp_count			the number of messages the server accepted

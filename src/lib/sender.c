@@ -14,7 +14,6 @@
  *	outbox=12 ticket=42 kind=reply message-id=<...> from=<...>
  *	to=<...> relay=localhost:25 attempts=1 status=sent (250 2.0.0 Ok)
  */
-#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>

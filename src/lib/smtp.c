@@ -18,7 +18,6 @@
  *	what we said (AUTH carries the password), to explain a session that
  *	ended early.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
