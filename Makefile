@@ -1,6 +1,6 @@
 # mailticket: build, install, test.
 #
-#   make            build bin/mailticket-deliver and bin/mailticket
+#   make            build bin/mailticket-deliver, bin/mailticket-send and bin/mailticket
 #   make demo       install missing packages, build, deliver contrib/samples into ./demo.db
 #   make check      install missing packages, build, run every test under prove
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
@@ -14,7 +14,7 @@ DESTDIR ?=
 CC      ?= cc
 PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid
 DEB_PKGS := build-essential pkg-config libgmime-3.0-dev libglib2.0-dev \
-            libsqlite3-dev libesmtp-dev uuid-dev sqlite3 perl
+            libsqlite3-dev libesmtp-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc
 
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
@@ -25,18 +25,23 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS)
+# libesmtp only for what sends: the filter's start-up must not load it.
+ESMTP_CFLAGS = $(shell pkg-config --cflags libesmtp-1.0 2>/dev/null)
+ESMTP_LIBS   = $(shell pkg-config --libs libesmtp-1.0 2>/dev/null)
+ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
 
 LIB_SRC := $(filter-out src/lib/sql-schema.c,$(wildcard src/lib/*.c))
 LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o
 LIB     := src/lib/libmailticket.a
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI_OBJ := $(CLI_SRC:.c=.o)
+SEND_SRC := $(wildcard src/send/*.c)
+SEND_OBJ := $(SEND_SRC:.c=.o)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:.c=)
 SQL     := $(sort $(wildcard sql/[0-9]*.sql))
 
-BINS := bin/mailticket-deliver bin/mailticket
+BINS := bin/mailticket-deliver bin/mailticket bin/mailticket-send
 
 .PHONY: all deps demo check unit install clean tests
 all: $(BINS)
@@ -72,8 +77,15 @@ bin/mailticket: $(CLI_OBJ) $(LIB)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+bin/mailticket-send: $(SEND_OBJ) $(LIB)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(ESMTP_LIBS)
+
 tests/unit/test-%: tests/unit/test-%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+tests/unit/test-sender: tests/unit/test-sender.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(ESMTP_LIBS)
 
 tests: $(BINS) $(UNIT_BIN)
 

@@ -16,6 +16,23 @@
 #					mailticket-deliver as, made if missing
 #	as_mt CMD...			runs CMD as $MT_USER
 #	lock_db, unlock_db		hold and release the write lock of $DB
+#	smtp_start [OPTIONS]		a real SMTP server on 127.0.0.1 (tests/smtp-server.py,
+#					python3-aiosmtpd; the test is skipped without it):
+#					sets SMTP_PORT and SMTP_DIR, a fresh directory where
+#					every accepted message is NNNN.eml (its exact bytes)
+#					and NNNN.json (mail_from, rcpt_tos, helo, auth), and a
+#					file log (one line per connect, mail, rcpt, data...);
+#					puts an [smtp] section with host and port last in
+#					$MAILTICKET_CONF (add keys with smtp_conf). OPTIONS:
+#					--reject-rcpt RE (550), --defer-rcpt RE (450),
+#					--defer-data N (451 to the first N DATA), --drop-data N
+#					(421 and hang up), --auth USER:PASS (AUTH required).
+#					A second smtp_start replaces the first, and its
+#					[smtp] section. Call it before the first test: a
+#					skip must come before any output.
+#	smtp_conf KEY=VALUE...		more [smtp] keys, after smtp_start
+#	smtp_stop			stops the server (also done at exit, on failure too)
+#	smtp_count			the number of messages the server accepted
 #
 # Every test gets its own directory $tmp, removed at exit, a database path
 # $DB in it and a config $MAILTICKET_CONF, so nothing depends on /etc. A
@@ -40,6 +57,7 @@ test_exit () {
 		echo "# planned $test_plan tests but ran $test_n"; rc=1
 	fi
 	[ "$test_failed" -gt 0 ] && echo "# failed $test_failed of $test_n tests"
+	smtp_stop
 	rm -rf "$tmp"
 	exit $rc
 }
@@ -236,6 +254,41 @@ unlock_db () {
 	wait "$lock_pid"
 	lock_pid=
 }
+SMTP_PID= SMTP_PORT= SMTP_DIR= smtp_n=0
+
+smtp_start () {
+	smtp_stop
+	/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null ||
+		skip_all "python3-aiosmtpd is not installed (make deps)"
+	smtp_n=$((smtp_n + 1))
+	SMTP_DIR=$tmp/smtp.$smtp_n
+	mkdir -p "$SMTP_DIR"
+	/usr/bin/python3 "$top/tests/smtp-server.py" --dir "$SMTP_DIR" --port-file "$SMTP_DIR/port" "$@" \
+		>"$SMTP_DIR/stderr" 2>&1 &
+	SMTP_PID=$!
+	i=0
+	while ! [ -s "$SMTP_DIR/port" ] && kill -0 "$SMTP_PID" 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	if ! [ -s "$SMTP_DIR/port" ]; then
+		echo "Bail out! the test SMTP server did not start: $(head -c 300 "$SMTP_DIR/stderr")"
+		test_failed=$((test_failed + 1)); exit 1
+	fi
+	SMTP_PORT=$(cat "$SMTP_DIR/port")
+	sed -i '/^\[smtp\]$/,$d' "$MAILTICKET_CONF"
+	printf '[smtp]\nhost=127.0.0.1\nport=%s\n' "$SMTP_PORT" >>"$MAILTICKET_CONF"
+}
+
+smtp_conf () { printf '%s\n' "$@" >>"$MAILTICKET_CONF"; }
+
+smtp_stop () {
+	[ -n "${SMTP_PID:-}" ] || return 0
+	kill "$SMTP_PID" 2>/dev/null
+	wait "$SMTP_PID" 2>/dev/null
+	SMTP_PID=
+}
+
+smtp_count () { ls "$SMTP_DIR" | grep -c '\.json$'; }
 
 if ! [ -x "$BIN/mailticket-deliver" ] || ! [ -x "$BIN/mailticket" ]; then
 	echo "Bail out! bin/mailticket-deliver or bin/mailticket not built (run make)"

@@ -21,6 +21,12 @@ typedef enum {
 	MT_FOREIGN_SUBJECT_JOIN,	/* join the ticket, flagged */
 } MtForeignSubject;
 
+typedef enum {
+	MT_STARTTLS_NO,		/* never, even when offered */
+	MT_STARTTLS_YES,	/* when offered; the certificate is not checked */
+	MT_STARTTLS_REQUIRED,	/* always, with a certificate that verifies */
+} MtStarttls;
+
 typedef struct {
 	char *file;		/* the file read, or NULL: built-in defaults */
 	char *db_path;
@@ -39,6 +45,13 @@ typedef struct {
 	char *from_name;	/* display name of our From, or NULL */
 	char *response_time;	/* what acknowledgements promise, or NULL */
 	GHashTable *queue_response_time;	/* queue name -> text */
+	char *smtp_host;	/* [smtp]: where mailticket-send delivers */
+	int smtp_port;
+	MtStarttls smtp_starttls;
+	char *smtp_user;	/* NULL: no AUTH */
+	char *smtp_password_file;	/* read by the sender, never here */
+	char *smtp_helo;
+	gint64 smtp_max_age;	/* seconds after which a message gives up */
 } MtConfig;
 
 /* Loads the configuration. path is -c FILE or NULL; db is --db or NULL. */
@@ -52,5 +65,9 @@ const char *mt_config_response_time (const MtConfig *config, const char *queue);
 
 /* Parses a size such as "50M", "512K", "1G" or "1000"; FALSE if invalid. */
 gboolean mt_config_parse_size (const char *text, guint64 *size);
+
+/* Parses a duration such as "5d", "12h", "30m", "90s" or "3600" (seconds)
+ * into seconds; FALSE if invalid. */
+gboolean mt_config_parse_duration (const char *text, gint64 *seconds);
 
 #endif

@@ -43,6 +43,7 @@ static const struct {
 	{ "time", mt_cmd_time, "book time on a ticket, or report the time booked" },
 	{ "approval", mt_cmd_approval, "request, approve or reject an approval" },
 	{ "stats", mt_cmd_stats, "tickets opened, resolved, backlog and response times by queue" },
+	{ "outbox", mt_cmd_outbox, "list, show or retry mail waiting to be sent" },
 };
 
 static char *

@@ -8,6 +8,9 @@
  *	read or holds a bad value is an MT_ERROR_CONFIG: the filter answers
  *	the MTA with a temporary failure so no mail is lost while an admin
  *	fixes it.
+ *
+ *	The [smtp] password file is only named here: mailticket-send reads
+ *	it, so that no other program holds the password nor fails for it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -17,6 +20,7 @@
 #include "mailticket/error.h"
 
 #define DEFAULT_MAX_SIZE (50 * 1024 * 1024)
+#define DEFAULT_MAX_AGE (5 * 24 * 3600)
 
 gboolean
 mt_config_parse_size (const char *text, guint64 *size)
@@ -40,6 +44,30 @@ mt_config_parse_size (const char *text, guint64 *size)
 	if (*end != '\0' || value > G_MAXUINT64 / unit)
 		return FALSE;
 	*size = value * unit;
+	return TRUE;
+}
+
+gboolean
+mt_config_parse_duration (const char *text, gint64 *seconds)
+{
+	char *end = NULL;
+	guint64 value, unit = 1;
+
+	if (text == NULL || !g_ascii_isdigit (*text))
+		return FALSE;
+	errno = 0;
+	value = g_ascii_strtoull (text, &end, 10);
+	if (errno == ERANGE)
+		return FALSE;
+	switch (*end) {
+	case 'd': unit = 24 * 3600; end++; break;
+	case 'h': unit = 3600; end++; break;
+	case 'm': unit = 60; end++; break;
+	case 's': end++; break;
+	}
+	if (*end != '\0' || value > G_MAXINT64 / unit)
+		return FALSE;
+	*seconds = (gint64) (value * unit);
 	return TRUE;
 }
 
@@ -117,6 +145,45 @@ apply_reply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 }
 
 static gboolean
+parse_starttls (const char *text, MtStarttls *starttls)
+{
+	static const char *const names[] = { "no", "yes", "required" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+		if (strcmp (text, names[i]) == 0) {
+			*starttls = (MtStarttls) i;
+			return TRUE;
+		}
+	return FALSE;
+}
+
+static gboolean
+apply_smtp_keys (MtConfig *config, GKeyFile *kf, GError **error)
+{
+	g_autofree char *port = get_string (kf, "smtp", "port", "25");
+	g_autofree char *starttls = get_string (kf, "smtp", "starttls", "no");
+	g_autofree char *max_age = get_string (kf, "smtp", "max_age", NULL);
+	guint64 number = 0;
+
+	config->smtp_host = get_string (kf, "smtp", "host", "localhost");
+	if (!g_ascii_string_to_unsigned (port, 10, 1, 65535, &number, NULL))
+		return config_error (error, "[smtp] port: not a port number: %s", port);
+	config->smtp_port = (int) number;
+	if (!parse_starttls (starttls, &config->smtp_starttls))
+		return config_error (error, "[smtp] starttls: no, yes or required: %s", starttls);
+	config->smtp_user = get_string (kf, "smtp", "user", NULL);
+	config->smtp_password_file = get_string (kf, "smtp", "password_file", NULL);
+	if ((config->smtp_user == NULL) != (config->smtp_password_file == NULL))
+		return config_error (error, "[smtp] user and password_file go together");
+	config->smtp_helo = get_string (kf, "smtp", "helo", config->domain);
+	config->smtp_max_age = DEFAULT_MAX_AGE;
+	if (max_age != NULL && !mt_config_parse_duration (max_age, &config->smtp_max_age))
+		return config_error (error, "[smtp] max_age: not a duration such as 5d, 12h, 30m, 90s: %s",
+				     max_age);
+	return TRUE;
+}
+
+static gboolean
 apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 {
 	g_autofree char *size = get_string (kf, "mail", "max_message_size", NULL);
@@ -148,7 +215,8 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 		config->foreign_subject = MT_FOREIGN_SUBJECT_JOIN;
 	else
 		return config_error (error, "foreign_subject: link or join: %s", foreign);
-	return apply_reply_keys (config, kf, error) && read_secret (config, error);
+	return apply_reply_keys (config, kf, error) && apply_smtp_keys (config, kf, error) &&
+	       read_secret (config, error);
 }
 
 /* The file to read, and whether its absence is an error. */
@@ -219,6 +287,10 @@ mt_config_free (MtConfig *config)
 	g_free (config->response_time);
 	if (config->queue_response_time != NULL)
 		g_hash_table_unref (config->queue_response_time);
+	g_free (config->smtp_host);
+	g_free (config->smtp_user);
+	g_free (config->smtp_password_file);
+	g_free (config->smtp_helo);
 	if (config->secret != NULL)
 		memset (config->secret, 0, strlen (config->secret));
 	g_free (config->secret);

@@ -6,7 +6,16 @@
  *	the mail it causes are committed together or not at all. The bytes
  *	go to blobs, so that an email-out article and its outbox row share
  *	one copy.
+ *
+ *	Sending is a claim and a settlement. A claim marks due rows
+ *	sending, with the claimer's name and a time when the claim expires;
+ *	it happens in the caller's BEGIN IMMEDIATE transaction, which holds
+ *	the write lock, so two senders see each other's claims and never
+ *	take the same row. A settlement records the attempt and lets the
+ *	recipients decide the row's state, in one statement.
  */
+#include <string.h>
+
 #include "mailticket/error.h"
 #include "mailticket/outbox.h"
 
@@ -25,9 +34,46 @@ static const char SQL_COUNT_TO[] =
 	"SELECT count(*) FROM outbox o JOIN outbox_recipients r ON r.outbox = o.id"
 	" WHERE o.kind = ?1 AND r.address = ?2 AND o.created >= ?3";
 
+static const char SQL_CLAIM[] =
+	"UPDATE outbox SET state = 'sending', claimed_by = ?1, claimed_until = ?3"
+	" WHERE id IN (SELECT id FROM outbox"
+	"  WHERE (state = 'queued' AND next_attempt <= ?2) OR (state = 'sending' AND claimed_until <= ?2)"
+	"  ORDER BY next_attempt, id LIMIT ?4)"
+	" RETURNING id, ifnull(ticket, 0), kind, message_id, blob, envelope_from, attempts, created";
+static const char SQL_RENEW[] =
+	"UPDATE outbox SET claimed_until = ?2 WHERE claimed_by = ?1 AND state = 'sending'";
+static const char SQL_HOLDS[] =
+	"SELECT count(*) FROM outbox WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2";
+static const char SQL_PENDING[] =
+	"SELECT address FROM outbox_recipients WHERE outbox = ? AND state = 'queued' ORDER BY address";
+static const char SQL_SET_RECIPIENT[] =
+	"UPDATE outbox_recipients SET state = ?3, reply = ?4 WHERE outbox = ?1 AND address = ?2";
+static const char SQL_SETTLE[] =
+	"UPDATE outbox SET attempts = attempts + 1, last_reply = coalesce(?2, last_reply), claimed_by = NULL,"
+	" claimed_until = NULL,"
+	" state = CASE"
+	"  WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = ?1 AND state = 'queued') THEN 'queued'"
+	"  WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = ?1 AND state = 'failed') THEN 'failed'"
+	"  ELSE 'sent' END,"
+	" next_attempt = CASE WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = ?1 AND state = 'queued')"
+	"  THEN ?4 ELSE next_attempt END,"
+	" done = CASE WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = ?1 AND state = 'queued')"
+	"  THEN NULL ELSE ?3 END"
+	" WHERE id = ?1 RETURNING state";
+static const char SQL_RETRY_CHECK[] = "SELECT state, ifnull(claimed_until, 0) FROM outbox WHERE id = ?";
+static const char SQL_RETRY_RECIPIENTS[] =
+	"UPDATE outbox_recipients SET state = 'queued' WHERE outbox = ? AND state = 'failed'";
+static const char SQL_RETRY_ROW[] =
+	"UPDATE outbox SET state = 'queued', next_attempt = ?2, done = NULL, claimed_by = NULL,"
+	" claimed_until = NULL WHERE id = ?1";
+
 static const char *const outbox_queries[] = {
-	SQL_INSERT, SQL_RECIPIENT, SQL_FIND, SQL_BOUNCE_RECIPIENTS, SQL_BOUNCE_ROW, SQL_COUNT_TO, NULL,
+	SQL_INSERT, SQL_RECIPIENT, SQL_FIND, SQL_BOUNCE_RECIPIENTS, SQL_BOUNCE_ROW, SQL_COUNT_TO,
+	SQL_CLAIM, SQL_RENEW, SQL_HOLDS, SQL_PENDING, SQL_SET_RECIPIENT, SQL_SETTLE, SQL_RETRY_CHECK,
+	SQL_RETRY_RECIPIENTS, SQL_RETRY_ROW, NULL,
 };
+
+static const char *const state_names[] = { "queued", "sending", "sent", "failed" };
 
 const char *const *
 mt_outbox_queries (void)
@@ -119,4 +165,214 @@ mt_outbox_count_to (MtStore *store, const char *kind, const char *address, gint6
 	sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64 (stmt, 3, since);
 	return mt_store_get_int (store, stmt, count, error);
+}
+
+const char *
+mt_outbox_state_name (MtOutboxState state)
+{
+	return state_names[state];
+}
+
+gboolean
+mt_outbox_state_parse (const char *name, MtOutboxState *state)
+{
+	for (gsize i = 0; name != NULL && i < G_N_ELEMENTS (state_names); i++)
+		if (strcmp (name, state_names[i]) == 0) {
+			*state = (MtOutboxState) i;
+			return TRUE;
+		}
+	return FALSE;
+}
+
+void
+mt_outbox_item_free (MtOutboxItem *item)
+{
+	if (item == NULL)
+		return;
+	g_free (item->kind);
+	g_free (item->message_id);
+	g_free (item->blob);
+	g_free (item->envelope_from);
+	g_free (item);
+}
+
+static MtOutboxItem *
+item_from_row (sqlite3_stmt *stmt)
+{
+	MtOutboxItem *item = g_new0 (MtOutboxItem, 1);
+
+	item->id = sqlite3_column_int64 (stmt, 0);
+	item->ticket = sqlite3_column_int64 (stmt, 1);
+	item->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+	item->message_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+	item->blob = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+	item->envelope_from = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+	item->attempts = sqlite3_column_int64 (stmt, 6);
+	item->created = sqlite3_column_int64 (stmt, 7);
+	return item;
+}
+
+static gint
+compare_items (gconstpointer a, gconstpointer b)
+{
+	const MtOutboxItem *x = *(MtOutboxItem *const *) a;
+	const MtOutboxItem *y = *(MtOutboxItem *const *) b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+GPtrArray *
+mt_outbox_claim (MtStore *store, const char *claimer, gint64 now, gint64 until, int limit, GError **error)
+{
+	g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_outbox_item_free);
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_CLAIM, error);
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_text (stmt, 1, claimer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 2, now);
+	sqlite3_bind_int64 (stmt, 3, until);
+	sqlite3_bind_int (stmt, 4, limit);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
+		g_ptr_array_add (items, item_from_row (stmt));
+	sqlite3_reset (stmt);
+	if (rc < 0)
+		return NULL;
+	/* RETURNING gives no order; the oldest go first. */
+	g_ptr_array_sort (items, compare_items);
+	return g_steal_pointer (&items);
+}
+
+gboolean
+mt_outbox_renew (MtStore *store, const char *claimer, gint64 until, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_RENEW, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, claimer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 2, until);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_outbox_holds (MtStore *store, gint64 id, const char *claimer, gboolean *held, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_HOLDS, error);
+	gint64 n;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	sqlite3_bind_text (stmt, 2, claimer, -1, SQLITE_TRANSIENT);
+	if (!mt_store_get_int (store, stmt, &n, error))
+		return FALSE;
+	*held = n > 0;
+	return TRUE;
+}
+
+GPtrArray *
+mt_outbox_pending (MtStore *store, gint64 id, GError **error)
+{
+	g_autoptr (GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_PENDING, error);
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, id);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
+		g_ptr_array_add (addresses, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+	sqlite3_reset (stmt);
+	if (rc < 0)
+		return NULL;
+	return g_steal_pointer (&addresses);
+}
+
+gboolean
+mt_outbox_set_recipient (MtStore *store, gint64 id, const char *address, MtOutboxState state, const char *reply,
+			 GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_SET_RECIPIENT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 3, mt_outbox_state_name (state), -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 4, reply, -1, SQLITE_TRANSIENT);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_outbox_settle (MtStore *store, gint64 id, const char *last_reply, gint64 now, gint64 next_attempt,
+		  MtOutboxState *state, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_SETTLE, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	sqlite3_bind_text (stmt, 2, last_reply, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 3, now);
+	sqlite3_bind_int64 (stmt, 4, next_attempt);
+	if ((rc = mt_store_step (store, stmt, error)) < 0)
+		return FALSE;
+	if (rc == SQLITE_DONE || !mt_outbox_state_parse ((const char *) sqlite3_column_text (stmt, 0), state)) {
+		sqlite3_reset (stmt);
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no outbox row %" G_GINT64_FORMAT, id);
+		return FALSE;
+	}
+	sqlite3_reset (stmt);
+	return TRUE;
+}
+
+/* Whether row id may be retried: MT_ERROR_NOT_FOUND or USAGE if not. */
+static gboolean
+check_retry (MtStore *store, gint64 id, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_RETRY_CHECK, error);
+	MtOutboxState state = MT_OUTBOX_QUEUED;
+	gint64 claimed_until;
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	if ((rc = mt_store_step (store, stmt, error)) < 0)
+		return FALSE;
+	if (rc == SQLITE_DONE) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no outbox message %" G_GINT64_FORMAT, id);
+		return FALSE;
+	}
+	mt_outbox_state_parse ((const char *) sqlite3_column_text (stmt, 0), &state);
+	claimed_until = sqlite3_column_int64 (stmt, 1);
+	sqlite3_reset (stmt);
+	if (state == MT_OUTBOX_SENT) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "outbox message %" G_GINT64_FORMAT " was sent", id);
+		return FALSE;
+	}
+	if (state == MT_OUTBOX_SENDING && claimed_until > now) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+			     "outbox message %" G_GINT64_FORMAT " is being sent; try again later", id);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+mt_outbox_retry (MtStore *store, gint64 id, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt;
+
+	if (!check_retry (store, id, now, error) || !(stmt = mt_store_query (store, SQL_RETRY_RECIPIENTS, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	if (!mt_store_exec_stmt (store, stmt, error) || !(stmt = mt_store_query (store, SQL_RETRY_ROW, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	sqlite3_bind_int64 (stmt, 2, now);
+	return mt_store_exec_stmt (store, stmt, error);
 }

@@ -168,11 +168,12 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 	sqlite3_bind_int64 (stmt, 1, ticket);
 	bind_text (stmt, 2, a->kind);
 	sqlite3_bind_int (stmt, 3, a->internal);
-	sqlite3_bind_int (stmt, 19, 0);
-	if (a->message != NULL)
+	if (a->message != NULL) {
 		bind_message (stmt, a->message);
-	else
+	} else {
 		bind_text (stmt, 12, a->text ? a->text : "");
+		sqlite3_bind_int (stmt, 19, 0);
+	}
 	bind_text (stmt, 13, a->blob);
 	sqlite3_bind_int64 (stmt, 14, a->size);
 	bind_text (stmt, 15, a->envelope_from);

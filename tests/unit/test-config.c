@@ -120,6 +120,43 @@ test_size_rejects_overflow (void)
 	g_assert_false (ok);
 }
 
+/* --- durations --- */
+
+static void
+check_duration (const char *text, gint64 want)
+{
+	gint64 seconds = -1;
+
+	g_assert_true (mt_config_parse_duration (text, &seconds));
+	g_assert_cmpint (seconds, ==, want);
+}
+
+static void
+test_duration_units (void)
+{
+	check_duration ("5d", 432000);
+	check_duration ("12h", 43200);
+	check_duration ("30m", 1800);
+	check_duration ("90s", 90);
+	check_duration ("3600", 3600);
+	check_duration ("0", 0);
+	check_duration ("0d", 0);
+}
+
+static void
+test_duration_rejects (void)
+{
+	const char *bad[] = { "", "d", "-1", "5x", "1.5h", " 5d", "5d ", "5 d", "5dd", "+5", "5D", "5M", "1d12h",
+			      "106751991167301d", "99999999999999999999" };
+	gint64 seconds = 7;
+
+	for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+		if (mt_config_parse_duration (bad[i], &seconds))
+			g_error ("accepted as a duration: '%s'", bad[i]);
+	g_assert_false (mt_config_parse_duration (NULL, &seconds));
+	g_assert_cmpint (seconds, ==, 7);
+}
+
 /* --- which file --- */
 
 static void
@@ -244,6 +281,55 @@ test_env_conf_used_without_c (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (from_c->tag, ==, "FromC");
 }
 
+static void
+test_smtp_defaults (Fixture *f, gconstpointer data)
+{
+	const char *path = write_file (f, "c.conf", "[mail]\ndomain = d.example\n");
+	g_autoptr (MtConfig) config = load_ok (path, NULL);
+
+	g_assert_cmpstr (config->smtp_host, ==, "localhost");
+	g_assert_cmpint (config->smtp_port, ==, 25);
+	g_assert_cmpint (config->smtp_starttls, ==, MT_STARTTLS_NO);
+	g_assert_null (config->smtp_user);
+	g_assert_null (config->smtp_password_file);
+	g_assert_cmpstr (config->smtp_helo, ==, "d.example");
+	g_assert_cmpint (config->smtp_max_age, ==, 5 * 24 * 3600);
+}
+
+/* The password file is the sender's business: loading the configuration
+ * neither reads it nor fails when it is missing. */
+static void
+test_smtp_all_keys_read (Fixture *f, gconstpointer data)
+{
+	const char *path = write_file (f, "c.conf",
+				       "[smtp]\n"
+				       "host = relay.example.org\n"
+				       "port = 587\n"
+				       "starttls = required\n"
+				       "user = helpdesk\n"
+				       "password_file = /nonexistent/smtp-password\n"
+				       "helo = mx1.example.org\n"
+				       "max_age = 12h\n");
+	g_autoptr (MtConfig) config = load_ok (path, NULL);
+
+	g_assert_cmpstr (config->smtp_host, ==, "relay.example.org");
+	g_assert_cmpint (config->smtp_port, ==, 587);
+	g_assert_cmpint (config->smtp_starttls, ==, MT_STARTTLS_REQUIRED);
+	g_assert_cmpstr (config->smtp_user, ==, "helpdesk");
+	g_assert_cmpstr (config->smtp_password_file, ==, "/nonexistent/smtp-password");
+	g_assert_cmpstr (config->smtp_helo, ==, "mx1.example.org");
+	g_assert_cmpint (config->smtp_max_age, ==, 43200);
+}
+
+static void
+test_smtp_starttls_yes (Fixture *f, gconstpointer data)
+{
+	const char *path = write_file (f, "c.conf", "[smtp]\nstarttls = yes\n");
+	g_autoptr (MtConfig) config = load_ok (path, NULL);
+
+	g_assert_cmpint (config->smtp_starttls, ==, MT_STARTTLS_YES);
+}
+
 /* --- errors --- */
 
 static void
@@ -277,6 +363,27 @@ test_bad_values (Fixture *f, gconstpointer data)
 	assert_config_error (write_file (f, "b.conf", "[thread]\nforeign_subject = merge\n"), NULL);
 	assert_config_error (write_file (f, "c.conf", "[database]\nbusy_timeout = soon\n"), NULL);
 	assert_config_error (write_file (f, "d.conf", "[database]\nbusy_timeout = -5\n"), NULL);
+}
+
+static void
+test_bad_smtp_values (Fixture *f, gconstpointer data)
+{
+	const char *bad[] = {
+		"[smtp]\nport = 0\n",
+		"[smtp]\nport = 65536\n",
+		"[smtp]\nport = smtp\n",
+		"[smtp]\nstarttls = maybe\n",
+		"[smtp]\nstarttls = Yes\n",
+		"[smtp]\nmax_age = forever\n",
+		"[smtp]\nmax_age = 5 days\n",
+		"[smtp]\nuser = helpdesk\n",
+		"[smtp]\npassword_file = /etc/mailticket/smtp-password\n",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+		g_autofree char *name = g_strdup_printf ("bad-%zu.conf", i);
+		assert_config_error (write_file (f, name, bad[i]), NULL);
+	}
 }
 
 /* A timeout past INT_MAX must not wrap to another number. */
@@ -318,16 +425,22 @@ main (int argc, char **argv)
 	g_test_add_func ("/config/size/units", test_size_units);
 	g_test_add_func ("/config/size/rejects-malformed", test_size_rejects);
 	g_test_add_func ("/config/size/rejects-overflow", test_size_rejects_overflow);
+	g_test_add_func ("/config/duration/units", test_duration_units);
+	g_test_add_func ("/config/duration/rejects-malformed", test_duration_rejects);
 	ADD ("/config/file/none-gives-defaults", test_defaults_without_file);
 	ADD ("/config/file/empty-env-is-unset", test_empty_env_is_unset);
 	ADD ("/config/file/all-keys-read", test_all_keys_read);
 	ADD ("/config/file/address-defaults-to-domain", test_address_defaults_to_domain);
 	ADD ("/config/file/db-argument-beats-env-beats-file", test_db_argument_beats_env_and_file);
 	ADD ("/config/file/env-used-without-c", test_env_conf_used_without_c);
+	ADD ("/config/smtp/defaults", test_smtp_defaults);
+	ADD ("/config/smtp/all-keys-read", test_smtp_all_keys_read);
+	ADD ("/config/smtp/starttls-yes", test_smtp_starttls_yes);
 	ADD ("/config/error/named-file-missing", test_named_file_missing);
 	ADD ("/config/error/syntax", test_file_syntax_error);
 	ADD ("/config/error/bad-max-message-size", test_bad_max_message_size);
 	ADD ("/config/error/bad-delimiter-foreign-subject-timeout", test_bad_values);
+	ADD ("/config/error/bad-smtp-values", test_bad_smtp_values);
 	ADD ("/config/error/busy-timeout-overflow", test_busy_timeout_overflow);
 	ADD ("/config/error/secret-file-unreadable", test_secret_file_unreadable);
 	ADD ("/config/error/secret-file-empty", test_secret_file_empty);
