@@ -86,6 +86,7 @@ int mt_cmd_task (MtContext *ctx, int argc, char **argv);
 int mt_cmd_time (MtContext *ctx, int argc, char **argv);
 int mt_cmd_approval (MtContext *ctx, int argc, char **argv);
 int mt_cmd_stats (MtContext *ctx, int argc, char **argv);
+int mt_cmd_queue (MtContext *ctx, int argc, char **argv);
 int mt_cmd_outbox (MtContext *ctx, int argc, char **argv);
 
 #endif

@@ -42,6 +42,7 @@ static const struct {
 	{ "task", mt_cmd_task, "list, add or finish a ticket's tasks" },
 	{ "time", mt_cmd_time, "book time on a ticket, or report the time booked" },
 	{ "approval", mt_cmd_approval, "request, approve or reject an approval" },
+	{ "queue", mt_cmd_queue, "add or list queues: support addresses, SLA, default owner" },
 	{ "stats", mt_cmd_stats, "tickets opened, resolved, backlog and response times by queue" },
 	{ "outbox", mt_cmd_outbox, "list, show or retry mail waiting to be sent" },
 };

@@ -130,4 +130,18 @@ expect_equal "$(json '[(r["queue"], r["resolved"], r["backlog"], r["resolution"]
 expect_code 0 "stats (table)" -- mt stats
 grep -q '^(all)' "$out"; ok $? "the table has a total row"
 expect_code 1 "stats --from garbage" -- mt stats --from garbage
+# queues
+expect_code 0 "queue add sales" -- mt queue add sales --address sales@example.org --sla 4h --owner bob
+expect_code 1 "queue add with an unknown owner" -- mt queue add x --address x@example.org --owner nobody
+expect_code 1 "queue add with a bad SLA" -- mt queue add x --address x@example.org --sla soon
+expect_code 0 "queue list --json" -- mt queue list --json
+expect_equal "$(json '[(q["name"], q["sla_minutes"], q["owner"]) for q in d]' <"$out")" \
+	'[["sales", 240, "bob"], ["support", null, null]]' "the queues with SLA and owner"
+printf 'From: carl@customer.example\nTo: sales@example.org\nSubject: Quote please\nMessage-ID: <sales-1@x>\n\nHow much?\n' |
+	deliver -r sales@example.org
+expect_equal "$(field 'queue, owner' "$(sql "select ticket from articles where message_id = 'sales-1@x'")")" "sales|bob" \
+	"mail to the sales address lands in its queue with its default owner"
+sql "select data from blobs b join outbox o on o.blob = b.sha256 where o.kind = 'ack' order by o.id desc limit 1" |
+	grep -q "We will answer within 4 hours"
+ok $? "its acknowledgement promises the queue's SLA"
 done_testing

@@ -1,0 +1,117 @@
+/*
+ * NAME
+ *	mailticket queue - the support addresses and their settings
+ * SYNOPSIS
+ *	mailticket queue add NAME --address ADDR [--sla DURATION] [--owner LOGIN]
+ *	mailticket queue list [--json]
+ * DESCRIPTION
+ *	A queue is a support address: mail to it (its +extension aside)
+ *	opens tickets in it. The SLA is the first-response time it promises
+ *	(acknowledgements say so unless mailticket.conf words it); the owner
+ *	gets its new tickets. A queue that mail created already takes the
+ *	settings.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mailticket/clock.h"
+#include "mailticket/compose.h"
+#include "mailticket/directory.h"
+#include "mailticket/error.h"
+#include "mailticket/people.h"
+
+typedef struct {
+	MtQueueNew queue;
+	const char *owner;
+} Queue;
+
+static gboolean
+write_queue (MtContext *ctx, gpointer data, GError **error)
+{
+	Queue *q = data;
+	gint64 id;
+
+	if (q->owner && !mt_people_user_find (ctx->store, q->owner, &q->queue.owner, error))
+		return FALSE;
+	if (q->owner && q->queue.owner == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no user named '%s'", q->owner);
+		return FALSE;
+	}
+	return mt_directory_queue_add (ctx->store, ctx->config, &q->queue, &id, error);
+}
+
+static void
+print_queue (const MtQueueRow *row, gpointer data)
+{
+	g_autofree char *sla = row->sla_minutes ? g_strdup_printf ("%" G_GINT64_FORMAT "m", row->sla_minutes)
+						: g_strdup ("-");
+
+	printf ("%-16s %-32s %6s  %-12s %6" G_GINT64_FORMAT "\n", row->name, row->address ? row->address : "-", sla,
+		row->owner ? row->owner : "-", row->active);
+}
+
+static int
+list_queues (MtContext *ctx, gboolean json)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *text = NULL;
+
+	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error))
+		return mt_cli_fail (error);
+	if (json) {
+		if (!(text = mt_directory_queues_json (ctx->store, &error)))
+			return mt_cli_fail (error);
+		printf ("%s\n", text);
+		return 0;
+	}
+	printf ("%-16s %-32s %6s  %-12s %6s\n", "QUEUE", "ADDRESS", "SLA", "OWNER", "ACTIVE");
+	return mt_directory_queues (ctx->store, print_queue, NULL, &error) ? 0 : mt_cli_fail (error);
+}
+
+static gboolean
+name_ok (const char *name)
+{
+	for (const char *p = name; *p; p++)
+		if (!g_ascii_isalnum (*p) && !strchr ("._-", *p))
+			return FALSE;
+	return *name != '\0';
+}
+
+int
+mt_cmd_queue (MtContext *ctx, int argc, char **argv)
+{
+	g_autofree char *address = NULL, *sla = NULL, *owner = NULL;
+	gboolean json = FALSE;
+	GOptionEntry entries[] = {
+		{ "address", 'a', 0, G_OPTION_ARG_STRING, &address, "its support address (add)", "ADDR" },
+		{ "sla", 0, 0, G_OPTION_ARG_STRING, &sla, "first response within, such as 4h or 1d (add)", "DURATION" },
+		{ "owner", 'o', 0, G_OPTION_ARG_STRING, &owner, "the owner of its new tickets (add)", "LOGIN" },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("add NAME --address ADDR | list - queues");
+	g_autoptr (GError) error = NULL;
+	gint64 seconds = 0;
+	Queue q = { { 0 } };
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc == 1 || (argc == 2 && strcmp (argv[1], "list") == 0))
+		return list_queues (ctx, json);
+	if (argc != 3 || strcmp (argv[1], "add") != 0)
+		return mt_cli_usage ("queue: usage: mailticket queue add NAME --address ADDR [--sla D] [--owner LOGIN] | list");
+	if (!name_ok (argv[2]))
+		return mt_cli_usage ("queue add: not a queue name (letters, digits, . _ -): '%s'", argv[2]);
+	if (address == NULL || !mt_compose_address_ok (address))
+		return mt_cli_usage ("queue add: --address ADDR, a mail address, is required");
+	if (sla && (!mt_config_parse_duration (sla, &seconds) || seconds < 60))
+		return mt_cli_usage ("queue add: --sla is a duration such as 30m, 4h or 2d: '%s'", sla);
+	q.queue = (MtQueueNew) { argv[2], address, seconds / 60, 0, mt_clock_now () };
+	q.owner = owner;
+	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_queue, &q, &error))
+		return mt_cli_fail (error);
+	return 0;
+}
