@@ -20,6 +20,7 @@
 
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
+#include "mailticket/notify.h"
 #include "mailticket/sender.h"
 #include "mailticket/ticket.h"
 
@@ -157,6 +158,21 @@ give_up_if_old (MtSender *sender, const MtOutboxItem *item, MtSmtpRecipient *r, 
 	r->outcome = MT_SMTP_FAILED;
 }
 
+/* The agents hear that a reply did not arrive. A failed notification
+ * is only noted: telling of it by more notifications could go on. */
+static gboolean
+tell_agents (MtSender *sender, const MtOutboxItem *item, gint64 article, const char *text, gint64 now,
+	     GError **error)
+{
+	MtNotifyEvent e = { .ticket = item->ticket, .article = article, .what = "Mail could not be delivered",
+			    .text = text, .internal = TRUE, .now = now };
+	guint queued;
+
+	if (strcmp (item->kind, "reply") != 0)
+		return TRUE;
+	return mt_notify_watchers (sender->store, sender->config, &e, &queued, error);
+}
+
 static gboolean
 note_failure (MtSender *sender, const MtOutboxItem *item, const MtSmtpRecipient *r, gint64 now, GError **error)
 {
@@ -167,9 +183,10 @@ note_failure (MtSender *sender, const MtOutboxItem *item, const MtSmtpRecipient 
 	MtArticleNew article = { .kind = "system", .internal = TRUE, .text = text, .automatic = TRUE, .now = now };
 	gint64 id;
 
-	return mt_ticket_add_article (sender->store, item->ticket, &article, &id, error) &&
-	       mt_ticket_add_history (sender->store, item->ticket, "mailticket-send", "delivery", NULL, what, now,
-				      error);
+	if (!mt_ticket_add_article (sender->store, item->ticket, &article, &id, error) ||
+	    !mt_ticket_add_history (sender->store, item->ticket, "mailticket-send", "delivery", NULL, what, now, error))
+		return FALSE;
+	return tell_agents (sender, item, id, text, now, error);
 }
 
 static MtOutboxState

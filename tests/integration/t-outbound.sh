@@ -185,6 +185,20 @@ before=$(received)
 expect_code 0 "send" -- send
 expect_equal "$(received)" "$before" "a bounce is answered by nobody"
 
+# A recipient the server refuses: the reply fails for it, and the agents hear.
+smtp_start --reject-rcpt 'gone@customer\.example'
+expect_code 0 "a reply with a Cc the server refuses" -- mt reply 1 -m "One more thing." --cc gone@customer.example
+expect_code 0 "send" -- send
+expect_code 0 "send again" -- send
+expect_equal "$(sql "select state from outbox where kind = 'reply' order by id desc limit 1")" failed \
+	"the reply's row is failed (one recipient refused)"
+expect_equal "$(sql "select state || ' ' || substr(reply, 1, 3) from outbox_recipients where address = 'gone@customer.example'")" \
+	"failed 550" "... for the refused recipient, with the server's reply"
+expect_equal "$(sql "select count(*) from articles where ticket = 1 and kind = 'system' and internal and text like '%gone@customer.example%'")" 1 \
+	"an internal system article on the ticket says so"
+grep -l "could not be delivered" "$SMTP_DIR"/*.eml | while read -r f; do cat "${f%.eml}.json"; done | grep -q bob@example.org
+ok $? "the watching agent is told"
+
 # Two helpdesks whose support addresses write to each other.
 siteconf () {	# siteconf NAME DOMAIN: a config of its own, same SMTP server
 	cat >"$tmp/$1.conf" <<EOF
