@@ -56,6 +56,9 @@ const char *mt_message_header (MtMessage *message, const char *name);
 /* The leaf part at a MIME part path as listed in attachments; borrowed. */
 GMimeObject *mt_message_find_part (MtMessage *message, const char *path);
 
+/* A leaf part's content with only its transfer encoding undone; owned. */
+GByteArray *mt_message_part_bytes (GMimePart *part);
+
 /* Reduces HTML to readable text: tags dropped, blocks on their own
  * lines, entities decoded. Owned. */
 char *mt_html_to_text (const char *html);

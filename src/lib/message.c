@@ -187,9 +187,8 @@ parse_addresses (MtMessage *m)
 	collect_mailboxes (reply_to, m->addresses);
 }
 
-/* The part's content with only its transfer encoding undone. */
-static GByteArray *
-part_bytes (GMimePart *part)
+GByteArray *
+mt_message_part_bytes (GMimePart *part)
 {
 	GMimeDataWrapper *content = g_mime_part_get_content (part);
 	GByteArray *bytes = g_byte_array_new ();
@@ -214,7 +213,7 @@ part_text (GMimeTextPart *part)
 
 	if (canon == NULL || g_ascii_strcasecmp (canon, "utf-8") == 0 ||
 	    g_ascii_strcasecmp (canon, "us-ascii") == 0) {
-		g_autoptr (GByteArray) bytes = part_bytes (GMIME_PART (part));
+		g_autoptr (GByteArray) bytes = mt_message_part_bytes (GMIME_PART (part));
 
 		g_byte_array_append (bytes, (const guint8 *) "", 1);
 		if (!g_utf8_validate ((const char *) bytes->data, -1, NULL)) {

@@ -360,3 +360,14 @@ mt_store_secret (MtStore *store, GError **error)
 	sqlite3_reset (stmt);
 	return secret;
 }
+
+gboolean
+mt_store_get_id (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+	return mt_store_get_int (store, stmt, id, error);
+}
