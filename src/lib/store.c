@@ -121,13 +121,30 @@ migrate (MtStore *store, GError **error)
 	return TRUE;
 }
 
+/* journal_mode=WAL needs a lock once, when the file is new, and SQLite
+ * does not always wait for it through the busy handler: several
+ * processes creating the database at the same moment saw "database is
+ * locked" at once. So wait here, as long as busy_timeout allows. */
+static gboolean
+set_wal (MtStore *store, int busy_timeout, GError **error)
+{
+	static const char sql[] = "PRAGMA journal_mode = WAL";
+	int rc;
+
+	for (int waited = 0; (rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL)) != SQLITE_OK; waited += 10) {
+		if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || waited >= busy_timeout)
+			return mt_error_sqlite (error, store->db, rc, sql);
+		g_usleep (10 * 1000);
+	}
+	return TRUE;
+}
+
 static gboolean
 configure (MtStore *store, int busy_timeout, GError **error)
 {
 	sqlite3_extended_result_codes (store->db, 1);
 	sqlite3_busy_timeout (store->db, busy_timeout);
-	/* journal_mode=WAL needs a lock once, when the file is new. */
-	return exec (store, "PRAGMA journal_mode = WAL", error) &&
+	return set_wal (store, busy_timeout, error) &&
 	       exec (store, "PRAGMA synchronous = FULL", error) &&
 	       exec (store, "PRAGMA foreign_keys = ON", error) &&
 	       exec (store, "PRAGMA journal_size_limit = 4194304", error);
