@@ -242,6 +242,19 @@ mt_store_query (MtStore *store, const char *sql, GError **error)
 	return stmt;
 }
 
+sqlite3_stmt *
+mt_store_prepare (MtStore *store, const char *sql, GError **error)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL);
+
+	if (rc != SQLITE_OK) {
+		mt_error_sqlite (error, store->db, rc, "prepare");
+		return NULL;
+	}
+	return stmt;
+}
+
 int
 mt_store_step (MtStore *store, sqlite3_stmt *stmt, GError **error)
 {
