@@ -27,6 +27,7 @@ typedef struct {
 	const char *from, *to, *cc, *subject, *message_id, *via, *text;
 	gint64 date, created, size;
 	gboolean has_blob;
+	const char *author;	/* the agent's login, or NULL */
 } MtArticleRow;
 
 typedef struct {

@@ -84,14 +84,16 @@ static const char SQL_TICKET_JSON[] =
 	"   SELECT json_object('id', a.id, 'kind', a.kind, 'internal', json(iif(a.internal, 'true', 'false')),"
 	"    'from', a.\"from\", 'to', a.\"to\", 'cc', a.cc, 'subject', a.subject, 'date', " ISO ("a.date") ","
 	"    'message_id', a.message_id, 'via', a.via, 'size', a.size, 'automatic', json(iif(a.automatic, 'true', 'false')),"
+	"    'author', (SELECT login FROM users WHERE id = a.author),"
 	"    'text', a.text,"
 	"    'attachments', (SELECT json_group_array(json_object('name', name, 'type', type, 'size', size,"
 	"                    'part', part)) FROM (SELECT * FROM attachments WHERE article = a.id ORDER BY position))"
 	"   ) AS o FROM articles a WHERE a.ticket = s.id ORDER BY a.id))"
 	") FROM ticket_summary s WHERE s.id = ?";
 static const char SQL_ARTICLES[] =
-	"SELECT id, kind, internal, \"from\", \"to\", cc, subject, message_id, via, text, date, created, size,"
-	" blob IS NOT NULL FROM articles WHERE ticket = ? ORDER BY id";
+	"SELECT a.id, a.kind, a.internal, a.\"from\", a.\"to\", a.cc, a.subject, a.message_id, a.via, a.text, a.date,"
+	" a.created, a.size, a.blob IS NOT NULL, u.login"
+	" FROM articles a LEFT JOIN users u ON u.id = a.author WHERE a.ticket = ? ORDER BY a.id";
 static const char SQL_ATTACHMENTS[] =
 	"SELECT position, name, type, part, size FROM attachments WHERE article = ? ORDER BY position";
 static const char SQL_ARTICLE_BLOB[] = "SELECT blob FROM articles WHERE id = ? AND ticket = ?";
@@ -234,7 +236,7 @@ mt_view_articles (MtStore *store, gint64 ticket, MtArticleRowFunc func, gpointer
 			.cc = TEXT (stmt, 5), .subject = TEXT (stmt, 6), .message_id = TEXT (stmt, 7),
 			.via = TEXT (stmt, 8), .text = TEXT (stmt, 9), .date = sqlite3_column_int64 (stmt, 10),
 			.created = sqlite3_column_int64 (stmt, 11), .size = sqlite3_column_int64 (stmt, 12),
-			.has_blob = sqlite3_column_int (stmt, 13),
+			.has_blob = sqlite3_column_int (stmt, 13), .author = TEXT (stmt, 14),
 		};
 		if (!func (&row, data))
 			break;
