@@ -101,6 +101,11 @@ char *mt_view_ticket_json (MtStore *store, gint64 id, GError **error);
 /* The raw bytes of an article of ticket; MT_ERROR_NOT_FOUND when none. */
 GBytes *mt_view_article_raw (MtStore *store, gint64 ticket, gint64 article, GError **error);
 
+/* The MIME part path of attachment n (from 1, as listed) of an article
+ * of ticket; owned. MT_ERROR_NOT_FOUND, saying what there is, when the
+ * ticket has no such article or the article no such attachment. */
+char *mt_view_attachment_part (MtStore *store, gint64 ticket, gint64 article, gint64 n, GError **error);
+
 /* The history lines of a ticket: at, who, field, old, new. */
 typedef gboolean (*MtHistoryRowFunc) (gint64 at, const char *who, const char *field, const char *old_value,
 				      const char *new_value, gpointer data);

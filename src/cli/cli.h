@@ -81,6 +81,7 @@ gboolean mt_cli_write_bytes (GBytes *bytes, GError **error);
 int mt_cmd_init (MtContext *ctx, int argc, char **argv);
 int mt_cmd_list (MtContext *ctx, int argc, char **argv);
 int mt_cmd_show (MtContext *ctx, int argc, char **argv);
+int mt_cmd_attachment (MtContext *ctx, int argc, char **argv);
 int mt_cmd_explain (MtContext *ctx, int argc, char **argv);
 int mt_cmd_token (MtContext *ctx, int argc, char **argv);
 int mt_cmd_quarantine (MtContext *ctx, int argc, char **argv);

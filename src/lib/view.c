@@ -96,6 +96,10 @@ static const char SQL_ARTICLES[] =
 	" FROM articles a LEFT JOIN users u ON u.id = a.author WHERE a.ticket = ? ORDER BY a.id";
 static const char SQL_ATTACHMENTS[] =
 	"SELECT position, name, type, part, size FROM attachments WHERE article = ? ORDER BY position";
+static const char SQL_ATTACHMENT_PART[] =
+	"SELECT (SELECT count(*) FROM attachments WHERE article = a.id),"
+	" (SELECT part FROM attachments WHERE article = a.id AND position = ?3)"
+	" FROM articles a WHERE a.id = ?1 AND a.ticket = ?2";
 static const char SQL_ARTICLE_BLOB[] = "SELECT blob FROM articles WHERE id = ? AND ticket = ?";
 static const char SQL_ADD_WATCHERS[] = "SELECT json_set(?1, '$.watchers', json(?2))";
 static const char SQL_HISTORY[] = "SELECT at, who, field, old, new FROM history WHERE ticket = ? ORDER BY id";
@@ -103,7 +107,7 @@ static const char SQL_LINKS[] = "SELECT kind, other FROM links WHERE ticket = ? 
 
 static const char *const view_queries[] = {
 	SQL_TICKET_ROW, SQL_TICKET_JSON, SQL_ARTICLES, SQL_ATTACHMENTS,
-	SQL_ARTICLE_BLOB, SQL_ADD_WATCHERS, SQL_HISTORY, SQL_LINKS, NULL,
+	SQL_ATTACHMENT_PART, SQL_ARTICLE_BLOB, SQL_ADD_WATCHERS, SQL_HISTORY, SQL_LINKS, NULL,
 };
 
 const char *const *
@@ -290,6 +294,46 @@ mt_view_article_raw (MtStore *store, gint64 ticket, gint64 article, GError **err
 		return NULL;
 	}
 	return mt_store_get_blob (store, sha, error);
+}
+
+/* Why there is no attachment n: no article, none at all, or fewer. */
+static void
+no_attachment (GError **error, gint64 ticket, gint64 article, gint64 n, gboolean found, gint64 count)
+{
+	if (!found)
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "ticket %" G_GINT64_FORMAT " has no article %" G_GINT64_FORMAT,
+			     ticket, article);
+	else if (count == 0)
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "article %" G_GINT64_FORMAT " has no attachments", article);
+	else
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
+			     "article %" G_GINT64_FORMAT " has %" G_GINT64_FORMAT " attachment%s, numbered from 1; there is no %" G_GINT64_FORMAT,
+			     article, count, count == 1 ? "" : "s", n);
+}
+
+char *
+mt_view_attachment_part (MtStore *store, gint64 ticket, gint64 article, gint64 n, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENT_PART, error);
+	g_autofree char *part = NULL;
+	gint64 count = 0;
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, article);
+	sqlite3_bind_int64 (stmt, 2, ticket);
+	sqlite3_bind_int64 (stmt, 3, n);
+	if ((rc = mt_store_step (store, stmt, error)) < 0)
+		return NULL;
+	if (rc == SQLITE_ROW) {
+		count = sqlite3_column_int64 (stmt, 0);
+		part = g_strdup (TEXT (stmt, 1));
+	}
+	sqlite3_reset (stmt);
+	if (part == NULL)
+		no_attachment (error, ticket, article, n, rc == SQLITE_ROW, count);
+	return g_steal_pointer (&part);
 }
 
 gboolean
