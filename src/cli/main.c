@@ -7,6 +7,7 @@
  *	Parses the global options, then looks the command up in one table
  *	and hands it the rest of the command line.
  */
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -56,6 +57,21 @@ find_command (const char *name)
 	return NULL;
 }
 
+/* GOption takes string arguments in the locale's charset. In the C
+ * locale (cron's, an MTA's, a bare ssh session's) that is ASCII, and
+ * every 'Müller' or 'Büro' on the command line would be refused; take C
+ * as C.UTF-8 then, as Python does. Only LC_CTYPE: output stays the same
+ * whatever the locale. */
+static void
+init_locale (void)
+{
+	const char *charset = NULL;
+
+	setlocale (LC_CTYPE, "");
+	if (!g_get_charset (&charset) && g_strcmp0 (charset, "ANSI_X3.4-1968") == 0)
+		setlocale (LC_CTYPE, "C.UTF-8");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -70,6 +86,7 @@ main (int argc, char **argv)
 	MtCommandFunc func;
 	int code;
 
+	init_locale ();
 	mt_log_init ("mailticket", FALSE);
 	g_option_context_add_main_entries (octx, entries, NULL);
 	g_option_context_set_description (octx, summary);

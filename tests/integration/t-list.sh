@@ -31,8 +31,9 @@ ok $? "tickets given owners, statuses, priorities, projects, tags, due times"
 total=$(sql 'select count(*) from tickets')
 [ "$total" -gt 20 ]; ok $? "$total tickets"
 
-# ids ARGS...: the ids that list --json prints, space separated
-ids () { mt list --json "$@" | json '" ".join(str(t["id"]) for t in d)'; }
+# ids ARGS...: the ids that list --json prints, space separated (in the C
+# locale, as cron and the MTA run us)
+ids () { LC_ALL=C mt list --json "$@" | json '" ".join(str(t["id"]) for t in d)'; }
 # want SQL: the ids of a query over ticket_summary s
 want () { sql "select group_concat(id, ' ') from (select s.id from ticket_summary s $1)"; }
 # check DESC SQL ARGS...: list ARGS lists what SQL selects, in that order
@@ -59,6 +60,9 @@ upper=$(printf '%s' "$requester" | tr a-z A-Z)
 check "--requester, case ignored" "where requester = '$requester' $recent" --requester "$upper"
 check "--tag vip" "where id in (select ticket from tags where tag = 'vip') $recent" --tag vip
 check "--tag printer: case ignored" "where id in (select ticket from tags where tag = 'Printer') $recent" --tag printer
+sql "insert into tags (ticket, tag) values (3, 'Büro')"
+check "--tag Büro in the C locale" "where id in (select ticket from tags where tag = 'Büro') $recent" --tag Büro
+check "--tag BüRO: the case of ASCII letters ignored" "where id = 3" --tag BüRO
 check "--project web" "where project = 'web' $recent" --project web
 check "--priority-min 7: priority 7, 8 and 9" "where priority >= 7 $recent" --priority-min 7
 
