@@ -82,6 +82,7 @@ int mt_cmd_init (MtContext *ctx, int argc, char **argv);
 int mt_cmd_list (MtContext *ctx, int argc, char **argv);
 int mt_cmd_show (MtContext *ctx, int argc, char **argv);
 int mt_cmd_attachment (MtContext *ctx, int argc, char **argv);
+int mt_cmd_search (MtContext *ctx, int argc, char **argv);
 int mt_cmd_explain (MtContext *ctx, int argc, char **argv);
 int mt_cmd_token (MtContext *ctx, int argc, char **argv);
 int mt_cmd_quarantine (MtContext *ctx, int argc, char **argv);

@@ -10,6 +10,7 @@
 #include "mailticket/people.h"
 #include "mailticket/outbox.h"
 #include "mailticket/quarantine.h"
+#include "mailticket/search.h"
 #include "mailticket/store.h"
 #include "mailticket/ticket.h"
 #include "mailticket/view.h"
@@ -55,6 +56,7 @@ test_every_statement_prepares (void)
 {
 	static const QueryTable tables[] = {
 		mt_store_queries, mt_ticket_queries, mt_directory_queries, mt_quarantine_queries, mt_view_queries, mt_outbox_queries, mt_people_queries,
+		mt_search_queries,
 	};
 	g_autoptr (GError) error = NULL;
 	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
