@@ -85,6 +85,12 @@ GBytes *mt_store_get_blob (MtStore *store, const char *sha256, GError **error);
  * the schema). Owned. */
 char *mt_store_secret (MtStore *store, GError **error);
 
+/* Checks the database file (PRAGMA integrity_check) and its references
+ * (PRAGMA foreign_key_check): each problem found is added to problems
+ * as one line; none added means all is well. FALSE only when the
+ * checks cannot run. */
+gboolean mt_store_check (MtStore *store, GPtrArray *problems, GError **error);
+
 /* The SQL this module prepares, for the unit tests. */
 const char *const *mt_store_queries (void);
 

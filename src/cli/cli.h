@@ -83,6 +83,7 @@ int mt_cmd_list (MtContext *ctx, int argc, char **argv);
 int mt_cmd_show (MtContext *ctx, int argc, char **argv);
 int mt_cmd_attachment (MtContext *ctx, int argc, char **argv);
 int mt_cmd_search (MtContext *ctx, int argc, char **argv);
+int mt_cmd_db (MtContext *ctx, int argc, char **argv);
 int mt_cmd_explain (MtContext *ctx, int argc, char **argv);
 int mt_cmd_token (MtContext *ctx, int argc, char **argv);
 int mt_cmd_quarantine (MtContext *ctx, int argc, char **argv);

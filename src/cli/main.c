@@ -27,6 +27,7 @@ static const struct {
 	{ "show", mt_cmd_show, "show a ticket's thread, or one stored message" },
 	{ "attachment", mt_cmd_attachment, "save one attachment of an article" },
 	{ "search", mt_cmd_search, "find articles by their words" },
+	{ "db", mt_cmd_db, "rebuild what is derived from the stored mail, or check the database" },
 	{ "explain", mt_cmd_explain, "say which ticket a message would join, storing nothing" },
 	{ "token", mt_cmd_token, "print a ticket's reply address and subject token" },
 	{ "quarantine", mt_cmd_quarantine, "list, show or replay messages that could not be parsed" },

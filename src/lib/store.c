@@ -25,9 +25,13 @@ static const char SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = ?";
 static const char SQL_BLOB_INSERT[] = "INSERT INTO blobs (sha256, size, data) VALUES (?, ?, zeroblob(?))";
 static const char SQL_BLOB_GET[] = "SELECT data FROM blobs WHERE sha256 = ?";
 static const char SQL_SECRET[] = "SELECT value FROM meta WHERE key = 'secret'";
+static const char SQL_INTEGRITY[] = "SELECT integrity_check FROM pragma_integrity_check WHERE integrity_check <> 'ok'";
+static const char SQL_REFERENCES[] =
+	"SELECT printf('a row of %s%s refers to a missing row of %s', \"table\", iif(rowid IS NULL, '', ' (' || rowid || ')'),"
+	" parent) FROM pragma_foreign_key_check";
 
 static const char *const store_queries[] = {
-	SQL_BLOB_FIND, SQL_BLOB_INSERT, SQL_BLOB_GET, SQL_SECRET, NULL,
+	SQL_BLOB_FIND, SQL_BLOB_INSERT, SQL_BLOB_GET, SQL_SECRET, SQL_INTEGRITY, SQL_REFERENCES, NULL,
 };
 
 const char *const *
@@ -389,4 +393,25 @@ mt_store_secret (MtStore *store, GError **error)
 	secret = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 	sqlite3_reset (stmt);
 	return secret;
+}
+
+/* Adds the text of every row of sql to problems. */
+static gboolean
+collect (MtStore *store, const char *sql, GPtrArray *problems, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
+		g_ptr_array_add (problems, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+	sqlite3_reset (stmt);
+	return rc == SQLITE_DONE;
+}
+
+gboolean
+mt_store_check (MtStore *store, GPtrArray *problems, GError **error)
+{
+	return collect (store, SQL_INTEGRITY, problems, error) && collect (store, SQL_REFERENCES, problems, error);
 }
