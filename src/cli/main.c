@@ -45,7 +45,7 @@ command_summary (void)
 	GString *s = g_string_new ("Commands:\n");
 
 	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-		g_string_append_printf (s, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		g_string_append_printf (s, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	g_string_append (s, "\n'mailticket COMMAND --help' tells more.");
 	return g_string_free (s, FALSE);
 }
