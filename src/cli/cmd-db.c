@@ -26,7 +26,7 @@ reindex (MtContext *ctx)
 
 	if (!mt_reindex (ctx->store, &stats, &error))
 		return mt_cli_fail (error);
-	printf ("reindexed %u stored messages (%u attachments); search index rebuilt\n", stats.articles,
+	printf ("reindexed %u stored messages, %u attachments; search index rebuilt\n", stats.articles,
 		stats.attachments);
 	if (stats.unreadable > 0)
 		printf ("%u stored messages no longer parse and were left as they were\n", stats.unreadable);

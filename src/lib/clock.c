@@ -3,7 +3,9 @@
  *	clock.c - the time every module agrees on
  * DESCRIPTION
  *	$MAILTICKET_NOW fixes the clock for tests: seconds since the epoch,
- *	or an ISO 8601 time (local time when it names no zone).
+ *	or an ISO 8601 time (local time when it names no zone). Times that
+ *	people type (list --since) are read as dates, ISO 8601 times or
+ *	@seconds.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -48,7 +48,7 @@ expect_equal "$(cat "$out")" ok "db check: ok"
 stored=$(sql "select count(*) from articles where blob is not null and kind in ('email-in', 'email-out')")
 attachments=$(sql 'select count(*) from attachments')
 expect_code 0 "db reindex" -- mt db reindex
-expect_equal "$(cat "$out")" "reindexed $stored stored messages ($attachments attachments); search index rebuilt" \
+expect_equal "$(cat "$out")" "reindexed $stored stored messages, $attachments attachments; search index rebuilt" \
 	"db reindex: says what it read"
 same "$tmp/before" "reindex reproduces list --json, show --json, participants and searches"
 expect_equal "$(mt search --json '"vpn.log"' | json '[h["article"] for h in d]')" "[$reply]" \
