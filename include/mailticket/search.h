@@ -2,13 +2,15 @@
  * NAME
  *	search.h - full-text search over the articles
  * DESCRIPTION
- *	An FTS5 index over each article's subject, text, sender and
- *	attachment names (sql/0004-search.sql), kept in step by triggers in
- *	the transactions that store articles. A query is FTS5's query
- *	language: words (all must match), "a phrase", OR, NOT, prefix*,
- *	column:word (subject, text, sender, attachments). Hits come best
- *	first (bm25, the subject weighing most) with a snippet whose
- *	matches are marked **so**.
+ *	An FTS5 index over each article's subject, text and sender, and
+ *	each attachment's name (sql/0004-search.sql), kept in step by
+ *	triggers in the transactions that store articles. A query is FTS5's
+ *	query language: words (all must match), "a phrase", OR, NOT,
+ *	prefix*, column:word (subject, text, sender, attachments). It
+ *	matches an article's own words, or the name of one of its
+ *	attachments, not both at once. Hits are articles, best first (bm25,
+ *	the subject weighing most), each with a snippet of what matched
+ *	whose matches are marked **so**.
  */
 #ifndef MT_SEARCH_H
 #define MT_SEARCH_H
@@ -26,6 +28,7 @@ typedef struct {
 	gint64 date;		/* the article's date, else when it was stored */
 	const char *snippet;	/* on one line */
 	double rank;		/* bm25: lower is better */
+	gint64 attachment;	/* the attachment whose name matched (from 1), or 0 */
 } MtSearchRow;
 
 typedef gboolean (*MtSearchRowFunc) (const MtSearchRow *row, gpointer data);

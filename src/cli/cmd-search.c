@@ -53,7 +53,10 @@ print_hit (const MtSearchRow *row, gpointer data)
 		print_header ();
 	printf ("%6" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "  %s  %-8s %s%s\n", row->ticket, row->article, when,
 		row->status, row->internal ? "INTERNAL " : "", subject);
-	printf ("%16s%s: %s\n", "", from, squeeze (snippet));
+	if (row->attachment > 0)
+		printf ("%16s%s: attachment %" G_GINT64_FORMAT ": %s\n", "", from, row->attachment, squeeze (snippet));
+	else
+		printf ("%16s%s: %s\n", "", from, squeeze (snippet));
 	return TRUE;
 }
 

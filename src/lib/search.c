@@ -13,21 +13,29 @@
 #include "mailticket/search.h"
 
 #define ISO(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
+/* The best document of each article that matches (the article itself,
+ * or one of its attachments under its negated id), best first; then a
+ * snippet of that document alone, the costly part, for these few. */
+#define BEST \
+	"WITH hit AS (" \
+	" SELECT coalesce(x.article, s.rowid) AS article, s.rowid AS doc, x.position AS attachment, s.rank AS rank" \
+	" FROM article_search s LEFT JOIN attachments x ON x.id = -s.rowid WHERE article_search MATCH ?1)," \
+	" best AS (SELECT article, doc, attachment, min(rank) AS rank FROM hit GROUP BY article ORDER BY rank LIMIT ?2) "
 /* The best few words around the matches, on one line. */
-#define SNIPPET "replace(replace(snippet(article_search, -1, '**', '**', '…', 16), char(13), ''), char(10), ' ')"
-#define HITS \
-	" FROM article_search JOIN articles a ON a.id = article_search.rowid JOIN tickets t ON t.id = a.ticket" \
-	" WHERE article_search MATCH ?1 ORDER BY rank LIMIT ?2"
+#define SNIPPET \
+	"(SELECT replace(replace(snippet(article_search, -1, '**', '**', '…', 16), char(13), ''), char(10), ' ')" \
+	" FROM article_search WHERE article_search MATCH ?1 AND rowid = b.doc)"
+#define HITS " FROM best b JOIN articles a ON a.id = b.article JOIN tickets t ON t.id = a.ticket ORDER BY b.rank"
 
 static const char SQL_SEARCH[] =
-	"SELECT a.ticket, a.id, a.kind, a.internal, t.status, t.subject, a.\"from\", coalesce(a.date, a.created),"
-	" " SNIPPET ", rank" HITS;
+	BEST "SELECT a.ticket, a.id, a.kind, a.internal, t.status, t.subject, a.\"from\", coalesce(a.date, a.created),"
+	" " SNIPPET ", b.rank, b.attachment" HITS;
 static const char SQL_SEARCH_JSON[] =
-	"SELECT coalesce(json_group_array(json(o)), '[]') FROM ("
+	BEST "SELECT coalesce(json_group_array(json(o)), '[]') FROM ("
 	" SELECT json_object('ticket', a.ticket, 'article', a.id, 'kind', a.kind,"
 	"  'internal', json(iif(a.internal, 'true', 'false')), 'status', t.status, 'subject', t.subject,"
-	"  'from', a.\"from\", 'date', " ISO ("coalesce(a.date, a.created)") ", 'rank', rank,"
-	"  'snippet', " SNIPPET ") AS o" HITS ")";
+	"  'from', a.\"from\", 'date', " ISO ("coalesce(a.date, a.created)") ", 'rank', b.rank,"
+	"  'attachment', b.attachment, 'snippet', " SNIPPET ") AS o" HITS ")";
 static const char SQL_REBUILD[] = "INSERT INTO article_search (article_search) VALUES ('rebuild')";
 static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
 
@@ -82,6 +90,7 @@ read_row (sqlite3_stmt *stmt, MtSearchRow *row)
 		.kind = TEXT (stmt, 2), .internal = sqlite3_column_int (stmt, 3), .status = TEXT (stmt, 4),
 		.subject = TEXT (stmt, 5), .from = TEXT (stmt, 6), .date = sqlite3_column_int64 (stmt, 7),
 		.snippet = TEXT (stmt, 8), .rank = sqlite3_column_double (stmt, 9),
+		.attachment = sqlite3_column_int64 (stmt, 10),
 	};
 }
 

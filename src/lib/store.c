@@ -50,14 +50,21 @@ mt_store_migrations_known (void)
 	return n;
 }
 
+/* Runs sql; an error names what failed as what. */
 static gboolean
-exec (MtStore *store, const char *sql, GError **error)
+exec_as (MtStore *store, const char *sql, const char *what, GError **error)
 {
 	int rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
-		return mt_error_sqlite (error, store->db, rc, sql);
+		return mt_error_sqlite (error, store->db, rc, what);
 	return TRUE;
+}
+
+static gboolean
+exec (MtStore *store, const char *sql, GError **error)
+{
+	return exec_as (store, sql, sql, error);
 }
 
 static gboolean
@@ -89,6 +96,7 @@ static gboolean
 apply_migration (MtStore *store, int i, GError **error)
 {
 	g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", i + 1);
+	g_autofree char *what = g_strdup_printf ("migration %s", mt_migrations[i].name);
 	int version;
 
 	if (!mt_store_begin (store, error))
@@ -97,7 +105,7 @@ apply_migration (MtStore *store, int i, GError **error)
 		goto fail;
 	if (version > i)
 		return mt_store_commit (store, error);
-	if (!exec (store, mt_migrations[i].sql, error) || !exec (store, set_version, error))
+	if (!exec_as (store, mt_migrations[i].sql, what, error) || !exec (store, set_version, error))
 		goto fail;
 	g_info ("applied migration %s", mt_migrations[i].name);
 	return mt_store_commit (store, error);

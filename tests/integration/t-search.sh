@@ -31,8 +31,15 @@ expect_equal "$(hits 'sender:kellogg' | wc -w)" \
 expect_equal "$(hits 'sender:"lars@seas.harvard.edu"' | wc -w)" \
 	"$(sql "select count(*) from articles where \"from\" like '%lars@seas.harvard.edu%'")" "a quoted address"
 expect_equal "$(hits 'attachments:fehlerprotokoll')" "2/$drucker" "attachments: finds an attachment's name"
-expect_equal "$(hits 'monatsrechnungen csv')" "2/$drucker" "the words of one query may be in text and attachment name"
-expect_equal "$(hits 'drucker NOT csv')" "" "NOT"
+expect_equal "$(hits 'monatsrechnungen OR csv')" "2/$drucker" "text and an attachment's name: one hit for the article"
+expect_equal "$(mt search --json csv | json '[h["attachment"] for h in d]')" "[1]" \
+	"--json: the number of the attachment whose name matched"
+expect_equal "$(mt search --json monatsrechnungen | json '[h["attachment"] for h in d]')" "[null]" \
+	"--json: no attachment when the article's own words matched"
+mt search csv >"$out"
+grep -q "^ *Jürgen Müller <j.mueller@kanzlei-beispiel.example>: attachment 1: Fehlerprotokoll_Büro\.\*\*csv\*\*$" "$out"
+ok $? "table: the attachment that matched, its name as the snippet"
+expect_equal "$(hits 'drucker NOT monatsrechnungen')" "" "NOT"
 expect_equal "$(hits 'monatsrech*')" "2/$drucker" "a prefix query"
 n=$(sql "select count(*) from articles where text like '%notmuch%' or subject like '%notmuch%' or \"from\" like '%notmuch%'")
 expect_equal "$(hits notmuch | wc -w)" "$n" "--limit 0: every article with the word ($n)"
@@ -42,7 +49,8 @@ expect_equal "$(mt search --limit 3 notmuch --json | json 'len(d)')" 3 "--limit 
 # JSON: keys, and best first.
 mt search --json notmuch >"$out"
 expect_equal "$(json 'sorted(d[0].keys())' <"$out")" \
-	'["article", "date", "from", "internal", "kind", "rank", "snippet", "status", "subject", "ticket"]' "--json: the keys"
+	'["article", "attachment", "date", "from", "internal", "kind", "rank", "snippet", "status", "subject", "ticket"]' \
+	"--json: the keys"
 expect_equal "$(json 'all(a["rank"] <= b["rank"] for a, b in zip(d, d[1:]))' <"$out")" true "--json: best first"
 expect_equal "$(json 'all("**notmuch**" in h["snippet"].lower() for h in d)' <"$out")" true \
 	"--json: every snippet marks the match"
@@ -72,7 +80,8 @@ fts_check; ok $? "the index matches the articles (FTS5 integrity-check)"
 
 # The migration builds the index for articles stored before it.
 sql "drop trigger article_search_insert; drop trigger article_search_update; drop trigger article_search_delete;
-	drop trigger article_search_attachment_insert; drop trigger article_search_attachment_delete;
+	drop trigger article_search_attachment_insert; drop trigger article_search_attachment_update;
+	drop trigger article_search_attachment_delete; drop index attachments_search;
 	drop table article_search; drop view article_search_source; pragma user_version = 3"
 expect_code 0 "init migrates a database of schema version 3" -- mt init
 expect_equal "$(hits rekey)" "$(sql "select ticket || '/' || id from articles where text like '%rekey%'")" \
