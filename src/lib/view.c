@@ -372,7 +372,8 @@ mt_view_links (MtStore *store, gint64 ticket, MtLinkRowFunc func, gpointer data,
 gboolean
 mt_view_parse_statuses (const char *text, guint *statuses, GError **error)
 {
-	g_auto (GStrv) names = g_strsplit (text, ",", -1);
+	/* "" splits into no names at all, and must not mean every status. */
+	g_auto (GStrv) names = g_strsplit (*text ? text : ",", ",", -1);
 
 	for (int i = 0; names[i] != NULL; i++) {
 		const char *name = g_strstrip (names[i]);

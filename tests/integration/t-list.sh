@@ -122,13 +122,15 @@ expect_equal "$(grep ' Drucker im Büro druckt nur Müll$' "$out" | awk '{ print
 	"$(sql "select id, status, priority, queue, coalesce(owner, '-') from ticket_summary
 		where subject like 'Drucker%'" | tr '|' ' ')" "table: the sample's id, status, priority, queue, owner"
 
-# On a terminal of 100 columns: no line longer, subjects cut with an ellipsis.
-python3 - "$BIN/mailticket" "$DB" >"$tmp/tty" <<'EOF'
+# on_tty COLUMNS ARGS...: list ARGS on a terminal COLUMNS wide; its output
+on_tty () {
+	python3 - "$BIN/mailticket" "$DB" "$@" <<'EOF'
 import fcntl, os, pty, struct, sys, termios
+mt, db, columns = sys.argv[1:4]
 pid, fd = pty.fork()
 if pid == 0:
-    os.execv(sys.argv[1], [sys.argv[1], "--db", sys.argv[2], "list", "--limit", "0"])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    os.execv(mt, [mt, "--db", db, "list"] + sys.argv[4:])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, int(columns), 0, 0))
 data = b""
 while True:
     try:
@@ -141,11 +143,20 @@ while True:
 os.waitpid(pid, 0)
 sys.stdout.write(data.decode("utf-8").replace("\r\n", "\n"))
 EOF
+}
+
+# On a terminal of 100 columns: no line longer, subjects cut with an ellipsis.
+on_tty 100 --limit 0 >"$tmp/tty"
 ok $? "list on a terminal"
 expect_equal "$(columns 1000 "$tmp/tty" | tr ' ' '\n' | sort -n | tail -n 1)" 100 \
 	"terminal: the longest line fills the 100 columns"
 grep -q '…$' "$tmp/tty"; ok $? "terminal: long subjects end in an ellipsis"
 grep -qF -- "$long" "$tmp/tty"; [ $? -ne 0 ]; ok $? "terminal: the longest subject is cut"
+expect_equal "$(grep -c '^(the first' "$tmp/tty")" 0 "terminal: no note when all are shown"
+on_tty 100 --limit 5 >"$tmp/tty"
+expect_equal "$(tail -n 1 "$tmp/tty")" "(the first 5; --limit 0 lists all)" "terminal: a note when more matched"
+expect_equal "$(grep -c '^ *[0-9]' "$tmp/tty")" 5 "... after 5 tickets"
+expect_equal "$(mt list --limit 5 | tail -n 1 | grep -c '^(the first')" 0 "no such note on a pipe"
 
 # Errors: one line on stderr, nothing on stdout, exit 1.
 bad () {
@@ -156,6 +167,7 @@ bad () {
 }
 bad "--status shut" --status shut
 bad "--status open,shut" --status open,shut
+bad "--status=" --status=
 bad "--sort subject" --sort subject
 bad "--since yesterday" --since yesterday
 bad "--until 2023-02-30" --until 2023-02-30

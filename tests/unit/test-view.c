@@ -106,6 +106,9 @@ test_status_and_active (void)
 	assert_ids (&f, "4 5");
 	g_assert_false (mt_view_parse_statuses ("open,shut", &f.statuses, &error));
 	g_assert_error (error, MT_ERROR, MT_ERROR_USAGE);
+	g_clear_error (&error);
+	g_assert_false (mt_view_parse_statuses ("", &f.statuses, &error));
+	g_assert_error (error, MT_ERROR, MT_ERROR_USAGE);
 }
 
 static void
