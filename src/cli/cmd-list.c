@@ -54,9 +54,9 @@ options_clear (Options *o)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
 static gboolean
-usage_error (GError **error, const char *message, const char *value)
+usage_error (GError **error, const char *message)
 {
-	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, message, value);
+	g_set_error_literal (error, MT_ERROR, MT_ERROR_USAGE, message);
 	return FALSE;
 }
 
@@ -82,9 +82,9 @@ make_filter (Options *o, MtViewFilter *f, GError **error)
 	if (o->sort != NULL && !mt_view_parse_sort (o->sort, &f->sort, error))
 		return FALSE;
 	if (o->priority_min != 0 && (o->priority_min < 1 || o->priority_min > 9))
-		return usage_error (error, "--priority-min must be between 1 and 9%s", "");
+		return usage_error (error, "--priority-min must be between 1 and 9");
 	if (o->limit < 0)
-		return usage_error (error, "--limit must be 0 (all) or more%s", "");
+		return usage_error (error, "--limit must be 0 (all) or more");
 	if (!parse_time (o->since, "--since", &f->since, &ignored, error) ||
 	    !parse_time (o->until, "--until", &ignored, &f->until, error))
 		return FALSE;
