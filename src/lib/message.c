@@ -437,3 +437,32 @@ mt_message_find_part (MtMessage *m, const char *path)
 
 	return root && path ? find_child (root, path) : NULL;
 }
+
+/* An attached message's bytes as GMime writes them; the same count as
+ * size_message_parts() lists. */
+static GByteArray *
+message_part_bytes (GMimeMessagePart *part)
+{
+	GMimeMessage *inner = g_mime_message_part_get_message (part);
+	GByteArray *bytes = g_byte_array_new ();
+	g_autoptr (GMimeStream) sink = g_mime_stream_mem_new_with_byte_array (bytes);
+
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (sink), FALSE);
+	if (inner != NULL)
+		g_mime_object_write_to_stream (GMIME_OBJECT (inner), NULL, sink);
+	return bytes;
+}
+
+GBytes *
+mt_message_part_content (MtMessage *m, const char *path, GError **error)
+{
+	GMimeObject *obj = mt_message_find_part (m, path);
+
+	if (obj != NULL && GMIME_IS_PART (obj))
+		return g_byte_array_free_to_bytes (mt_message_part_bytes (GMIME_PART (obj)));
+	if (obj != NULL && GMIME_IS_MESSAGE_PART (obj))
+		return g_byte_array_free_to_bytes (message_part_bytes (GMIME_MESSAGE_PART (obj)));
+	g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "the message has no attachment at part %s",
+		     path ? path : "(none)");
+	return NULL;
+}
