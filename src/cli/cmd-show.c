@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "mailticket/work.h"
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
@@ -134,13 +135,49 @@ print_history (gint64 at, const char *who, const char *field, const char *old_va
 	return TRUE;
 }
 
+static void
+print_task (const MtTaskRow *row, gpointer data)
+{
+	g_autofree char *title = mt_cli_printable (row->title, FALSE);
+
+	printf ("%-10s #%" G_GINT64_FORMAT " [%s] %s%s%s\n", "Task:", row->id, row->state, title,
+		row->assignee ? " -> " : "", row->assignee ? row->assignee : "");
+}
+
+static void
+print_approval (const MtApprovalRow *row, gpointer data)
+{
+	printf ("%-10s %s by %s (asked by %s)\n", "Approval:", row->state, row->approver, row->requested_by);
+}
+
+/* Only the report's total is shown here. */
+static void
+skip_entry (const MtTimeRow *row, gpointer data)
+{
+}
+
+static gboolean
+print_work (MtContext *ctx, gint64 id, GError **error)
+{
+	MtTimeFilter f = { .ticket = id };
+	gint64 total = 0;
+
+	if (!mt_work_tasks (ctx->store, id, print_task, NULL, error) ||
+	    !mt_work_approvals (ctx->store, id, print_approval, NULL, error) ||
+	    !mt_work_time_report (ctx->store, &f, skip_entry, NULL, &total, error))
+		return FALSE;
+	if (total > 0)
+		printf ("%-10s %" G_GINT64_FORMAT " minutes\n", "Time:", total);
+	return TRUE;
+}
+
 static gboolean
 show_readable (MtContext *ctx, gint64 id, GError **error)
 {
 	Show show = { ctx, id, 0 };
 
 	if (!mt_view_ticket (ctx->store, id, print_ticket, ctx, error) ||
-	    !mt_view_links (ctx->store, id, print_link, NULL, error) ||
+	    !mt_view_links (ctx->store, id, print_link, NULL, error) || !print_work (ctx, id, error) ||
 	    !mt_view_articles (ctx->store, id, print_article, &show, error))
 		return FALSE;
 	printf ("\nHistory:\n");
