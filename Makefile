@@ -64,7 +64,7 @@ deps:
 src/lib/sql-schema.c: $(SQL) sql/embed.sh
 	sh sql/embed.sh $(SQL) > $@.tmp && mv $@.tmp $@
 
-%.o: %.c $(wildcard include/mailticket/*.h) $(wildcard src/cli/*.h)
+%.o: %.c $(wildcard include/mailticket/*.h) $(wildcard src/cli/*.h) $(wildcard tests/unit/*.h)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)

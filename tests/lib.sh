@@ -35,6 +35,19 @@
 #	smtp_conf KEY=VALUE...		more [smtp] keys, after smtp_start
 #	smtp_stop			stops the server (also done at exit, on failure too)
 #	smtp_count			the number of messages the server accepted
+#	figure NAME VALUE		a figure of the test, as a TAP comment: "# NAME: VALUE"
+#	stress SHORT FULL		SHORT, or FULL when $MAILTICKET_STRESS is "full"
+#					(make stress, CI): how much a stress test does
+#	limit SECONDS			SECONDS scaled for slow builds: times 5 under
+#					AddressSanitizer, times $MAILTICKET_TIME_FACTOR
+#	measured SECONDS CMD...		runs CMD (stdin as given, stdout in $out, stderr
+#					in $err), killed after SECONDS; sets $code (the
+#					exit code, 128+N for signal N, 124 when killed for
+#					time), $secs (elapsed), $cpu (user and
+#					system seconds) and $rss (peak KB)
+#
+# $MAILTICKET_BIN names another directory for the programs (make valgrind
+# runs them through valgrind that way).
 #
 # Every test gets its own directory $tmp, removed at exit, a database path
 # $DB in it and a config $MAILTICKET_CONF, so nothing depends on /etc. A
@@ -42,7 +55,7 @@
 # runs at exit before $tmp is removed, also after a failure or a signal.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=$top/bin
+BIN=${MAILTICKET_BIN:-$top/bin}
 CORPUS=${MAILTICKET_CORPUS:-$top/../shared/corpus}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mt-$(basename "$0" .sh).XXXXXX") || exit 1
 out=$tmp/stdout err=$tmp/stderr DB=$tmp/mailticket.db
@@ -291,6 +304,46 @@ smtp_stop () {
 }
 
 smtp_count () { ls "$SMTP_DIR" | grep -c '\.json$'; }
+
+figure () { echo "# $1: $2"; }
+
+stress () { if [ "${MAILTICKET_STRESS-}" = full ]; then echo "$2"; else echo "$1"; fi; }
+
+limit_factor=
+limit () {
+	if [ -z "$limit_factor" ]; then
+		limit_factor=${MAILTICKET_TIME_FACTOR:-1}
+		if ldd "$BIN/mailticket-deliver" 2>/dev/null | grep -q libasan; then
+			limit_factor=$(python3 -c 'import sys; print(float(sys.argv[1]) * 5)' "$limit_factor")
+		fi
+	fi
+	python3 -c 'import sys; print("%g" % (float(sys.argv[1]) * float(sys.argv[2])))' "$1" "$limit_factor"
+}
+
+measured () {
+	measured_limit=$1
+	shift
+	measured_set=$(python3 -c '
+import os, signal, subprocess, sys, time
+limit = float(sys.argv[1])
+start = time.monotonic()
+with open(sys.argv[2], "wb") as out, open(sys.argv[3], "wb") as err:
+    p = subprocess.Popen(sys.argv[4:], stdout=out, stderr=err)
+    killed = False
+    while True:
+        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() - start > limit and not killed:
+            os.kill(p.pid, signal.SIGKILL)
+            killed = True
+        time.sleep(0.002)
+secs = time.monotonic() - start
+code = 124 if killed else (os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+print("code=%d secs=%.3f cpu=%.3f rss=%d" % (code, secs, usage.ru_utime + usage.ru_stime, usage.ru_maxrss))
+' "$measured_limit" "$out" "$err" "$@")
+	eval "$measured_set"
+}
 
 if ! [ -x "$BIN/mailticket-deliver" ] || ! [ -x "$BIN/mailticket" ]; then
 	echo "Bail out! bin/mailticket-deliver or bin/mailticket not built (run make)"

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mailticket/config.h"
 #include "mailticket/error.h"
@@ -99,6 +100,7 @@ read_secret (MtConfig *config, GError **error)
 {
 	g_autofree char *contents = NULL;
 	g_autoptr (GError) local = NULL;
+	struct stat st;
 
 	if (config->secret_file == NULL)
 		return TRUE;
@@ -111,6 +113,8 @@ read_secret (MtConfig *config, GError **error)
 		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "secret_file %s is empty", config->secret_file);
 		return FALSE;
 	}
+	if (stat (config->secret_file, &st) == 0 && (st.st_mode & S_IROTH))
+		g_warning ("secret_file %s is readable by every user; chmod o-rwx it", config->secret_file);
 	config->secret = g_steal_pointer (&contents);
 	return TRUE;
 }

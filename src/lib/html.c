@@ -106,13 +106,19 @@ handle_tag (Html *h, const char *p)
 	return end + 1;
 }
 
+/* The longest entity name or number looked for. */
+#define MAX_ENTITY_LEN 10
+
 static const char *
 handle_entity (Html *h, const char *p)
 {
-	const char *semi = strchr (p, ';');
+	/* The ';' is looked for only as far as an entity can reach: a
+	 * search to the end for every '&' made a megabyte of them take
+	 * seconds. */
+	const char *semi = memchr (p, ';', strnlen (p, MAX_ENTITY_LEN + 2));
 	gsize len = semi ? (gsize) (semi - p - 1) : 0;
 
-	if (semi == NULL || len == 0 || len > 10) {
+	if (semi == NULL || len == 0 || len > MAX_ENTITY_LEN) {
 		word_char (h, "&", 1);
 		return p + 1;
 	}

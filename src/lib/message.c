@@ -88,10 +88,13 @@ count_warning (gint64 offset, GMimeParserWarning code, const char *item, gpointe
 	(*warnings)++;
 }
 
+/* Ids and addresses are made unique through a set: a search of the list
+ * for each one took minutes for a header of 100,000 of them. */
 static void
 add_ids (GPtrArray *ids, GMimeReferences *refs, const char *own)
 {
 	int n = refs ? g_mime_references_length (refs) : 0;
+	g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
 	for (int i = 0; i < n; i++) {
 		const char *id = g_mime_references_get_message_id (refs, i);
@@ -101,8 +104,10 @@ add_ids (GPtrArray *ids, GMimeReferences *refs, const char *own)
 		/* A message that references itself must not thread on itself. */
 		if (g_strcmp0 (id, own) == 0)
 			continue;
-		if (!g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
+		if (!g_hash_table_contains (seen, id)) {
+			g_hash_table_add (seen, (gpointer) id);
 			g_ptr_array_add (ids, g_strdup (id));
+		}
 	}
 }
 
@@ -120,7 +125,7 @@ parse_ids (MtMessage *m, GMimeParserOptions *options, const char *header)
 }
 
 static void
-collect_mailboxes (InternetAddressList *list, GPtrArray *out)
+add_mailboxes (InternetAddressList *list, GPtrArray *out, GHashTable *seen)
 {
 	int n = list ? internet_address_list_length (list) : 0;
 
@@ -128,18 +133,31 @@ collect_mailboxes (InternetAddressList *list, GPtrArray *out)
 		InternetAddress *ia = internet_address_list_get_address (list, i);
 
 		if (INTERNET_ADDRESS_IS_GROUP (ia)) {
-			collect_mailboxes (internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)), out);
+			add_mailboxes (internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)), out, seen);
 			continue;
 		}
 		const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
 		if (addr == NULL || *addr == '\0' || !g_utf8_validate (addr, -1, NULL))
 			continue;
 		char *lower = g_utf8_strdown (addr, -1);
-		if (g_ptr_array_find_with_equal_func (out, lower, g_str_equal, NULL))
+		if (g_hash_table_contains (seen, lower)) {
 			g_free (lower);
-		else
-			g_ptr_array_add (out, lower);
+			continue;
+		}
+		g_hash_table_add (seen, lower);
+		g_ptr_array_add (out, lower);
 	}
+}
+
+/* Appends the mailboxes of list that out does not hold yet, lower case. */
+static void
+collect_mailboxes (InternetAddressList *list, GPtrArray *out)
+{
+	g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < out->len; i++)
+		g_hash_table_add (seen, g_ptr_array_index (out, i));
+	add_mailboxes (list, out, seen);
 }
 
 static char *

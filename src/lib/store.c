@@ -8,8 +8,15 @@
  *	write transaction is BEGIN IMMEDIATE: the write lock is taken before
  *	any work, so a busy database shows as one retryable error and never
  *	as a deadlock between two upgrading readers.
+ *
+ *	A new database file is mode 0660 whatever the umask, with the group
+ *	of its directory: the MTA's user and the agents' group share it.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mailticket/autocleanups.h"
 #include "mailticket/error.h"
@@ -168,6 +175,37 @@ finalize_statement (gpointer stmt)
 	sqlite3_finalize (stmt);
 }
 
+/* Creates the database file unless it exists. SQLite would make it
+ * with the umask's mode and the process's group; it gives the -wal and
+ * -shm files the mode of the database (and, as root, its owner), so
+ * this is the one place that decides. The group is the directory's
+ * when we may give it (root, or a member of it); a set-group-id
+ * directory gives it to every file anyway, the WAL included. */
+static gboolean
+create_file (const char *path, GError **error)
+{
+	g_autofree char *dir = NULL;
+	struct stat st;
+	int fd;
+
+	if (*path == '\0' || strcmp (path, ":memory:") == 0 || g_str_has_prefix (path, "file:"))
+		return TRUE;
+	fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
+	if (fd < 0 && errno == EEXIST)
+		return TRUE;
+	if (fd < 0) {
+		g_autofree char *what = g_strdup_printf ("cannot create database %s", path);
+		return mt_error_errno (error, errno, what);
+	}
+	dir = g_path_get_dirname (path);
+	if (stat (dir, &st) == 0 && fchown (fd, (uid_t) -1, st.st_gid) != 0)
+		g_debug ("%s keeps its group: %s", path, g_strerror (errno));
+	if (fchmod (fd, 0660) != 0)
+		g_debug ("%s keeps its mode: %s", path, g_strerror (errno));
+	close (fd);
+	return TRUE;
+}
+
 MtStore *
 mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **error)
 {
@@ -179,8 +217,11 @@ mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **er
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no database at %s (run: mailticket init)", path);
 		return NULL;
 	}
-	if (mode == MT_STORE_CREATE)
+	if (mode == MT_STORE_CREATE) {
+		if (!create_file (path, error))
+			return NULL;
 		flags |= SQLITE_OPEN_CREATE;
+	}
 	store->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, finalize_statement);
 	rc = sqlite3_open_v2 (path, &store->db, flags, NULL);
 	if (rc != SQLITE_OK) {

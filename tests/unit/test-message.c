@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "budget.h"
 #include "mailticket/error.h"
 #include "mailticket/message.h"
 
@@ -56,6 +57,17 @@ attachment (MtMessage *m, guint i)
 	return g_ptr_array_index (m->attachments, i);
 }
 
+/* A header of n ids or addresses, each written twice: "<i@x>" or "i@x". */
+static char *
+long_list (const char *name, guint n, gboolean ids)
+{
+	GString *s = g_string_new (name);
+
+	for (guint k = 0; k < 2 * n; k++)
+		g_string_append_printf (s, ids ? "%s<%u@x.test>" : "%sr%u@x.test", k ? (ids ? " " : ", ") : " ", k % n);
+	return g_string_free (s, FALSE);
+}
+
 /* --- addresses --- */
 
 #define ADDRESS_HEADERS \
@@ -102,6 +114,22 @@ test_addresses_all_headers (void)
 
 	assert_strv (m->addresses, "joerg.mueller@example.com", "support@example.org", "bob@example.net",
 		     "carol@example.net", "replies@example.com", NULL);
+}
+
+/* Regression: made unique by a search of the list, 100,000 took a minute. */
+static void
+test_recipients_100000_linear (void)
+{
+	g_autofree char *to = long_list ("To:", 100000, FALSE);
+	g_autofree char *text = g_strdup_printf ("From: a@example.org\n%s\nCc: R5@X.test, new@x.test\n\nbody\n", to);
+	g_autoptr (GTimer) timer = g_timer_new ();
+	g_autoptr (MtMessage) m = parse (text);
+
+	assert_within_budget (timer, 10);
+	g_assert_cmpuint (m->recipients->len, ==, 100001);
+	g_assert_cmpstr (g_ptr_array_index (m->recipients, 0), ==, "r0@x.test");
+	g_assert_cmpstr (g_ptr_array_index (m->recipients, 100000), ==, "new@x.test");
+	g_assert_cmpuint (m->addresses->len, ==, 100002);
 }
 
 static void
@@ -298,6 +326,21 @@ test_references_duplicates_removed (void)
 					 "References: <root@x> <parent@x> <root@x> <parent@x>\n\nbody\n");
 
 	assert_strv (m->references, "root@x", "parent@x", NULL);
+}
+
+/* Regression: made unique by a search of the list, 100,000 took minutes. */
+static void
+test_references_100000_linear (void)
+{
+	g_autofree char *refs = long_list ("References:", 100000, TRUE);
+	g_autofree char *text = g_strdup_printf ("From: a@example.org\n%s\n\nbody\n", refs);
+	g_autoptr (GTimer) timer = g_timer_new ();
+	g_autoptr (MtMessage) m = parse (text);
+
+	assert_within_budget (timer, 10);
+	g_assert_cmpuint (m->references->len, ==, 100000);
+	g_assert_cmpstr (g_ptr_array_index (m->references, 0), ==, "0@x.test");
+	g_assert_cmpstr (g_ptr_array_index (m->references, 99999), ==, "99999@x.test");
 }
 
 /* --- body --- */
@@ -866,6 +909,19 @@ test_html_unterminated_tag (void)
 	check_html (NULL, "");
 }
 
+/* Regression: every '&' looked for its ';' to the end of the text. */
+static void
+test_html_megabyte_of_ampersands (void)
+{
+	g_autofree char *html = g_strnfill (1 << 20, '&');
+	g_autoptr (GTimer) timer = g_timer_new ();
+	g_autofree char *text = mt_html_to_text (html);
+
+	assert_within_budget (timer, 2);
+	g_assert_cmpstr (text, ==, html);
+	check_html ("&amp &amp; &abcdefghijk; &#65;", "&amp & &abcdefghijk; A");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -879,6 +935,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/addresses/recipients-to-and-cc-lower-unique", test_recipients_to_and_cc_lower_unique);
 	g_test_add_func ("/message/addresses/from-to-cc-reply-to", test_addresses_all_headers);
 	g_test_add_func ("/message/addresses/absent-headers-empty", test_absent_headers_empty);
+	g_test_add_func ("/message/addresses/100000-recipients-linear", test_recipients_100000_linear);
 	g_test_add_func ("/message/addresses/group-members", test_group_members_are_recipients);
 	g_test_add_func ("/message/subject/rfc2047-iso-8859-1-q", test_subject_iso_8859_1_q);
 	g_test_add_func ("/message/subject/rfc2047-utf-8-b", test_subject_utf8_b);
@@ -897,6 +954,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/ids/references-oldest-first", test_references_oldest_first);
 	g_test_add_func ("/message/ids/own-id-dropped", test_references_drop_own_id);
 	g_test_add_func ("/message/ids/duplicates-removed", test_references_duplicates_removed);
+	g_test_add_func ("/message/ids/100000-references-linear", test_references_100000_linear);
 	g_test_add_func ("/message/body/qp-iso-8859-1-to-utf-8", test_body_qp_latin1);
 	g_test_add_func ("/message/body/alternative-picks-plain", test_body_alternative_picks_plain);
 	g_test_add_func ("/message/body/html-only-reduced-to-text", test_body_html_only);
@@ -937,5 +995,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/html/comments-and-doctype", test_html_comments_and_doctype);
 	g_test_add_func ("/message/html/head-script-style-dropped", test_html_dropped_elements);
 	g_test_add_func ("/message/html/unterminated-tag", test_html_unterminated_tag);
+	g_test_add_func ("/message/html/megabyte-of-ampersands", test_html_megabyte_of_ampersands);
 	return g_test_run ();
 }

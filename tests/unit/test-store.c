@@ -4,6 +4,7 @@
  */
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mailticket/stats.h"
 #include "mailticket/change.h"
@@ -174,6 +175,34 @@ test_existing_mode_needs_a_file (void)
 	remove_tree (dir);
 }
 
+/* The MTA's user and the agents' group share the database: it is made
+ * 0660, also under a umask that would take the group's rights away, and
+ * its WAL (while it lives) the same. */
+static void
+test_created_0660_whatever_the_umask (void)
+{
+	static const mode_t masks[] = { 077, 0, 022 };
+
+	for (gsize i = 0; i < G_N_ELEMENTS (masks); i++) {
+		g_autofree char *dir = NULL;
+		g_autofree char *path = temp_db (&dir);
+		g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+		g_autoptr (GError) error = NULL;
+		mode_t old = umask (masks[i]);
+		g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+		struct stat st;
+
+		umask (old);
+		g_assert_no_error (error);
+		g_assert_cmpint (g_stat (path, &st), ==, 0);
+		g_assert_cmpint (st.st_mode & 07777, ==, 0660);
+		g_assert_cmpint (g_stat (wal, &st), ==, 0);
+		g_assert_cmpint (st.st_mode & 07777, ==, 0660);
+		g_clear_pointer (&store, mt_store_close);
+		remove_tree (dir);
+	}
+}
+
 static void
 test_busy_is_tempfail (void)
 {
@@ -224,6 +253,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/secret/created-with-schema", test_secret_created_with_schema);
 	g_test_add_func ("/store/open/reopen-keeps-data", test_reopen_keeps_data);
 	g_test_add_func ("/store/open/existing-needs-a-file", test_existing_mode_needs_a_file);
+	g_test_add_func ("/store/open/created-0660-whatever-the-umask", test_created_0660_whatever_the_umask);
 	g_test_add_func ("/store/transaction/busy-is-tempfail", test_busy_is_tempfail);
 	g_test_add_func ("/store/transaction/rollback-leaves-nothing", test_rollback_leaves_nothing);
 	return g_test_run ();

@@ -4,7 +4,9 @@
  * the ticket a message lands in and the rule that put it there.
  */
 #include <string.h>
+#include <sys/resource.h>
 
+#include "budget.h"
 #include "mailticket/thread.h"
 
 #define DAY (24 * 60 * 60)
@@ -459,6 +461,56 @@ test_strip_prefixes (void)
 	}
 }
 
+/* The peak memory of this process so far, in MB. */
+static long
+peak_mb (void)
+{
+	struct rusage usage;
+
+	getrusage (RUSAGE_SELF, &usage);
+	return usage.ru_maxrss / 1024;
+}
+
+/* Regression: one pattern repeating a group took 370 MB for 250,000
+ * prefixes; the prefixes are now taken one at a time. */
+static void
+test_strip_250000_prefixes (void)
+{
+	g_autoptr (GString) subject = g_string_new (NULL);
+	g_autoptr (GTimer) timer = NULL;
+	g_autofree char *got = NULL;
+	long before = peak_mb ();
+
+	for (int i = 0; i < 250000; i++)
+		g_string_append (subject, i % 3 ? "Re: " : "回复: [Ticket#7] ");
+	g_string_append (subject, "Printer");
+	timer = g_timer_new ();
+	got = mt_thread_strip_prefixes (subject->str, "Ticket");
+	assert_within_budget (timer, 5);
+	g_assert_cmpint (peak_mb () - before, <, 100);
+	g_assert_cmpstr (got, ==, "Printer");
+}
+
+/* Prefixes are looked for in a window: characters cut by it, and a
+ * prefix longer than it, are left as they are. */
+static void
+test_strip_prefixes_window (void)
+{
+	g_autoptr (GString) umlauts = g_string_new (NULL);
+	g_autofree char *spaces = g_strnfill (300, ' ');
+	g_autofree char *long_prefix = g_strdup_printf ("Re%s: Printer", spaces);
+	g_autofree char *got = NULL;
+	g_autofree char *kept = NULL;
+
+	for (int i = 0; i < 200; i++)
+		g_string_append (umlauts, "ä");
+	g_string_prepend (umlauts, "AW: ");
+	got = mt_thread_strip_prefixes (umlauts->str, "Ticket");
+	g_assert_cmpstr (got, ==, umlauts->str + 4);
+	kept = mt_thread_strip_prefixes (long_prefix, "Ticket");
+	g_assert_cmpstr (kept, ==, long_prefix);
+}
+
 static void
 test_describe_names_the_rule (void)
 {
@@ -492,6 +544,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/thread/grace/past-opens-linked", test_closed_past_grace_opens_linked);
 	g_test_add_func ("/thread/grace/policy-reopens", test_closed_past_grace_reopens_by_policy);
 	g_test_add_func ("/thread/subject/strip-prefixes", test_strip_prefixes);
+	g_test_add_func ("/thread/subject/strip-250000-prefixes", test_strip_250000_prefixes);
+	g_test_add_func ("/thread/subject/strip-prefixes-window", test_strip_prefixes_window);
 	g_test_add_func ("/thread/describe/names-the-rule", test_describe_names_the_rule);
 	return g_test_run ();
 }
