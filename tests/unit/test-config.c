@@ -39,7 +39,8 @@ teardown (Fixture *f, gconstpointer data)
 	g_unsetenv ("MAILTICKET_DB");
 }
 
-/* Writes contents to name in the test's directory; the path, borrowed. */
+/* Writes contents to name in the test's directory, readable by its
+ * owner only, as a secret must be; the path, borrowed. */
 static const char *
 write_file (Fixture *f, const char *name, const char *contents)
 {
@@ -48,6 +49,7 @@ write_file (Fixture *f, const char *name, const char *contents)
 
 	g_file_set_contents (path, contents, -1, &error);
 	g_assert_no_error (error);
+	g_assert_cmpint (g_chmod (path, 0600), ==, 0);
 	g_ptr_array_add (f->files, path);
 	return path;
 }
@@ -408,6 +410,21 @@ test_secret_file_unreadable (Fixture *f, gconstpointer data)
 }
 
 static void
+test_secret_file_readable_by_all_warns (Fixture *f, gconstpointer data)
+{
+	const char *secret = write_file (f, "secret", "s3cr3t-value\n");
+	g_autofree char *text = g_strdup_printf ("[mail]\nsecret_file = %s\n", secret);
+	const char *path = write_file (f, "mailticket.conf", text);
+	g_autoptr (MtConfig) config = NULL;
+
+	g_assert_cmpint (g_chmod (secret, 0644), ==, 0);
+	g_test_expect_message (NULL, G_LOG_LEVEL_WARNING, "*readable by every user*");
+	config = load_ok (path, NULL);
+	g_test_assert_expected_messages ();
+	g_assert_cmpstr (config->secret, ==, "s3cr3t-value");
+}
+
+static void
 test_secret_file_empty (Fixture *f, gconstpointer data)
 {
 	const char *secret = write_file (f, "secret", " \n\t\n");
@@ -444,6 +461,7 @@ main (int argc, char **argv)
 	ADD ("/config/error/busy-timeout-overflow", test_busy_timeout_overflow);
 	ADD ("/config/error/secret-file-unreadable", test_secret_file_unreadable);
 	ADD ("/config/error/secret-file-empty", test_secret_file_empty);
+	ADD ("/config/secret-file-readable-by-all-warns", test_secret_file_readable_by_all_warns);
 #undef ADD
 	return g_test_run ();
 }
