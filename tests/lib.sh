@@ -26,7 +26,9 @@
 #					$MAILTICKET_CONF (add keys with smtp_conf). OPTIONS:
 #					--reject-rcpt RE (550), --defer-rcpt RE (450),
 #					--defer-data N (451 to the first N DATA), --drop-data N
-#					(421 and hang up), --auth USER:PASS (AUTH required).
+#					(421 and hang up), --auth USER:PASS (AUTH required),
+#					--tls PEM (offers STARTTLS with that certificate
+#					and key; NNNN.json then says whether "tls" was used).
 #					A second smtp_start replaces the first, and its
 #					[smtp] section. Call it before the first test: a
 #					skip must come before any output.

@@ -14,6 +14,7 @@ It answers as scripted:
   --defer-data N     451 after the first N DATA, then 250
   --drop-data N      421 after the first N DATA, and hangs up
   --auth USER:PASS   requires AUTH (PLAIN or LOGIN) with these
+  --tls PEM          offers STARTTLS with the certificate and key in PEM
 Counts run across connections. SIGTERM stops it.
 """
 import argparse
@@ -22,6 +23,7 @@ import json
 import os
 import re
 import signal
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -83,6 +85,7 @@ class Handler:
             "rcpt_tos": envelope.rcpt_tos,
             "helo": getattr(session, "host_name", None),
             "auth": session.auth_data.login.decode() if session.authenticated else None,
+            "tls": session.ssl is not None,
         }
         write_atomically(base + ".json", json.dumps(meta).encode())
         self.note("data", "250", "%04d" % self.saved)
@@ -107,6 +110,10 @@ def make_smtp(handler, args):
         user, _, password = args.auth.partition(":")
         options.update(authenticator=authenticator(user, password), auth_required=True,
                        auth_require_tls=False)
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls)
+        options.update(tls_context=context)
 
     def factory():
         smtp = SMTP(handler, **options)
@@ -137,6 +144,7 @@ def main():
     p.add_argument("--defer-data", type=int, default=0)
     p.add_argument("--drop-data", type=int, default=0)
     p.add_argument("--auth")
+    p.add_argument("--tls")
     args = p.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     asyncio.run(serve(args))

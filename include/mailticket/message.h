@@ -56,6 +56,14 @@ const char *mt_message_header (MtMessage *message, const char *name);
 /* The leaf part at a MIME part path as listed in attachments; borrowed. */
 GMimeObject *mt_message_find_part (MtMessage *message, const char *path);
 
+/* A leaf part's content with only its transfer encoding undone; owned. */
+GByteArray *mt_message_part_bytes (GMimePart *part);
+/* The content of the attachment at a MIME part path, as a file would
+ * hold it: a leaf part with its transfer encoding (base64,
+ * quoted-printable) undone and nothing else changed, an attached message
+ * as its bytes. Owned. MT_ERROR_NOT_FOUND when no attachment is there. */
+GBytes *mt_message_part_content (MtMessage *message, const char *path, GError **error);
+
 /* Reduces HTML to readable text: tags dropped, blocks on their own
  * lines, entities decoded. Owned. */
 char *mt_html_to_text (const char *html);

@@ -13,6 +13,9 @@
  *	by the address of their SQL text, which must therefore be a static
  *	string. Every module keeps its SQL in one table, which it exports so
  *	that the unit tests prepare each statement against a fresh schema.
+ *	The few statements assembled at run time from static pieces (the
+ *	filters of a ticket list) go through mt_store_prepare() instead and
+ *	are finalized after use.
  */
 #ifndef MT_STORE_H
 #define MT_STORE_H
@@ -53,6 +56,11 @@ void mt_store_rollback (MtStore *store);
  * cleared; borrowed. NULL and error if it does not prepare. */
 sqlite3_stmt *mt_store_query (MtStore *store, const char *sql, GError **error);
 
+/* Prepares sql that is put together at run time (from static pieces,
+ * never from values: those are bound) and so cannot be cached; owned,
+ * the caller finalizes it. NULL and error if it does not prepare. */
+sqlite3_stmt *mt_store_prepare (MtStore *store, const char *sql, GError **error);
+
 /* Steps stmt: SQLITE_ROW or SQLITE_DONE, or -1 with error set. */
 int mt_store_step (MtStore *store, sqlite3_stmt *stmt, GError **error);
 
@@ -61,6 +69,10 @@ gboolean mt_store_exec_stmt (MtStore *store, sqlite3_stmt *stmt, GError **error)
 
 /* Runs one statement that returns a single integer (0 when no row). */
 gboolean mt_store_get_int (MtStore *store, sqlite3_stmt *stmt, gint64 *value, GError **error);
+
+/* Runs sql, a static query with one text parameter that returns one
+ * integer, such as "SELECT id FROM users WHERE login = ?"; 0 when no row. */
+gboolean mt_store_get_id (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error);
 
 gint64 mt_store_last_id (MtStore *store);
 sqlite3 *mt_store_peek_db (MtStore *store);
@@ -76,6 +88,12 @@ GBytes *mt_store_get_blob (MtStore *store, const char *sha256, GError **error);
 /* The site secret for reply tokens kept in the database (created with
  * the schema). Owned. */
 char *mt_store_secret (MtStore *store, GError **error);
+
+/* Checks the database file (PRAGMA integrity_check) and its references
+ * (PRAGMA foreign_key_check): each problem found is added to problems
+ * as one line; none added means all is well. FALSE only when the
+ * checks cannot run. */
+gboolean mt_store_check (MtStore *store, GPtrArray *problems, GError **error);
 
 /* The SQL this module prepares, for the unit tests. */
 const char *const *mt_store_queries (void);

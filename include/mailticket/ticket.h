@@ -83,6 +83,26 @@ gboolean mt_ticket_add_history (MtStore *store, gint64 ticket, const char *who, 
 /* A reply went out: stamps the first response, and a new ticket is open. */
 gboolean mt_ticket_responded (MtStore *store, gint64 ticket, gint64 now, GError **error);
 
+/* An article that holds a stored message: what db reindex re-reads. */
+typedef struct {
+	gint64 id, ticket;
+	gboolean incoming;	/* email-in, whose addresses make participants */
+	char *blob;		/* sha256 of the raw message */
+} MtStoredArticle;
+
+/* The email-in and email-out articles with a stored message, by ticket
+ * and oldest first; an owned array of MtStoredArticle that frees its
+ * blobs. */
+GArray *mt_ticket_stored_articles (MtStore *store, GError **error);
+
+/* Replaces what was parsed from article's message (headers, text,
+ * warnings, attachments) by what message says now. The ticket is not
+ * touched: this is an index rebuilt, not news. */
+gboolean mt_ticket_rederive_article (MtStore *store, gint64 article, MtMessage *message, GError **error);
+
+/* Forgets the participants of ticket, for db reindex to add them again. */
+gboolean mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error);
+
 /* What composing mail about a ticket needs to know. */
 typedef struct {
 	gint64 id;

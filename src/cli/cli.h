@@ -66,9 +66,28 @@ int mt_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 /* Parses a positive ticket or article number, or reports a usage error. */
 gboolean mt_cli_parse_id (const char *text, const char *what, gint64 *id, GError **error);
 
+/* text with the control characters that could drive a terminal (escape
+ * sequences in a subject, say) shown as '?'; with lines, newlines and
+ * tabs are kept. NULL gives "-". Owned. */
+char *mt_cli_printable (const char *text, gboolean lines);
+
+/* text in exactly width characters: cut with an ellipsis, or padded
+ * with spaces; printable as above. Owned. */
+char *mt_cli_fit (const char *text, glong width);
+
+/* The width of the terminal on standard output, or 0 when standard
+ * output is no terminal. */
+int mt_cli_terminal_width (void);
+
+/* Writes bytes to standard output; FALSE and error when it cannot. */
+gboolean mt_cli_write_bytes (GBytes *bytes, GError **error);
+
 int mt_cmd_init (MtContext *ctx, int argc, char **argv);
 int mt_cmd_list (MtContext *ctx, int argc, char **argv);
 int mt_cmd_show (MtContext *ctx, int argc, char **argv);
+int mt_cmd_attachment (MtContext *ctx, int argc, char **argv);
+int mt_cmd_search (MtContext *ctx, int argc, char **argv);
+int mt_cmd_db (MtContext *ctx, int argc, char **argv);
 int mt_cmd_explain (MtContext *ctx, int argc, char **argv);
 int mt_cmd_token (MtContext *ctx, int argc, char **argv);
 int mt_cmd_quarantine (MtContext *ctx, int argc, char **argv);

@@ -1,69 +1,201 @@
 /*
  * NAME
  *	mailticket list - list tickets
+ * SYNOPSIS
+ *	mailticket list [--status S[,S...]]... [--queue Q] [--owner LOGIN|none]
+ *		[--requester ADDR] [--tag TAG] [--project P] [--priority-min N]
+ *		[--since WHEN] [--until WHEN] [--overdue]
+ *		[--sort updated|created|priority|id] [--limit N] [--json]
  * DESCRIPTION
- *	Most recently updated first, as a table or as a JSON array.
+ *	The tickets that pass every filter given, most recently updated
+ *	first unless --sort says otherwise, at most 50 unless --limit says
+ *	otherwise (0: all). A table with fixed columns, the subject last and
+ *	cut to the terminal's width only when standard output is one; or,
+ *	with --json, a JSON array. The filtering is the view module's, in
+ *	SQL with bound values.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "mailticket/clock.h"
+#include "mailticket/error.h"
 #include "mailticket/view.h"
 
-/* s cut to at most width characters, never inside a UTF-8 sequence. */
-static char *
-fit (const char *s, glong width)
+#define DEFAULT_LIMIT 50
+#define MIN_SUBJECT 20
+
+typedef struct {
+	char **status;
+	char *queue, *owner, *requester, *tag, *project, *since, *until, *sort;
+	int priority_min, limit;
+	gboolean overdue, json;
+} Options;
+
+typedef struct {
+	int subject_width;	/* 0: the whole subject */
+	int limit, shown;
+	gboolean more;		/* a row past the limit was there */
+} Table;
+
+static void
+options_clear (Options *o)
 {
-	if (s == NULL)
-		return g_strdup ("-");
-	if (g_utf8_strlen (s, -1) <= width)
-		return g_strdup (s);
-	g_autofree char *head = g_utf8_substring (s, 0, width - 1);
-	return g_strconcat (head, "…", NULL);
+	g_strfreev (o->status);
+	g_free (o->queue);
+	g_free (o->owner);
+	g_free (o->requester);
+	g_free (o->tag);
+	g_free (o->project);
+	g_free (o->since);
+	g_free (o->until);
+	g_free (o->sort);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+static gboolean
+usage_error (GError **error, const char *message)
+{
+	g_set_error_literal (error, MT_ERROR, MT_ERROR_USAGE, message);
+	return FALSE;
+}
+
+static gboolean
+parse_time (const char *text, const char *option, gint64 *start, gint64 *end, GError **error)
+{
+	if (text == NULL || mt_clock_parse (text, start, end))
+		return TRUE;
+	g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+		     "%s: '%s' is no date (YYYY-MM-DD) or ISO 8601 time (YYYY-MM-DDTHH:MM)", option, text);
+	return FALSE;
+}
+
+/* The filter the options ask for; borrows their strings. */
+static gboolean
+make_filter (Options *o, MtViewFilter *f, GError **error)
+{
+	gint64 ignored;
+
+	for (int i = 0; o->status && o->status[i]; i++)
+		if (!mt_view_parse_statuses (o->status[i], &f->statuses, error))
+			return FALSE;
+	if (o->sort != NULL && !mt_view_parse_sort (o->sort, &f->sort, error))
+		return FALSE;
+	if (o->priority_min != 0 && (o->priority_min < 1 || o->priority_min > 9))
+		return usage_error (error, "--priority-min must be between 1 and 9");
+	if (o->limit < 0)
+		return usage_error (error, "--limit must be 0 (all) or more");
+	if (!parse_time (o->since, "--since", &f->since, &ignored, error) ||
+	    !parse_time (o->until, "--until", &ignored, &f->until, error))
+		return FALSE;
+	f->unowned = o->owner != NULL && strcmp (o->owner, "none") == 0;
+	f->owner = f->unowned ? NULL : o->owner;
+	f->queue = o->queue;
+	f->requester = o->requester;
+	f->tag = o->tag;
+	f->project = o->project;
+	f->priority_min = o->priority_min;
+	f->overdue = o->overdue;
+	f->now = mt_clock_now ();
+	f->limit = o->limit;
+	return TRUE;
+}
+
+static void
+print_header (void)
+{
+	printf ("%5s  %-8s %3s  %-8s %-8s %-20s %-16s %s\n", "ID", "STATUS", "PRI", "QUEUE", "OWNER", "REQUESTER",
+		"UPDATED", "SUBJECT");
 }
 
 static gboolean
 print_row (const MtTicketRow *row, gpointer data)
 {
+	Table *t = data;
 	g_autofree char *updated = mt_clock_format (row->updated);
-	g_autofree char *queue = fit (row->queue, 10);
-	g_autofree char *requester = fit (row->requester, 24);
-	g_autofree char *subject = fit (row->subject, 60);
+	g_autofree char *queue = mt_cli_fit (row->queue, 8);
+	g_autofree char *owner = mt_cli_fit (row->owner, 8);
+	g_autofree char *requester = mt_cli_fit (row->requester, 20);
+	g_autofree char *subject = t->subject_width ? mt_cli_fit (row->subject, t->subject_width)
+						    : mt_cli_printable (row->subject, FALSE);
 
-	printf ("%5" G_GINT64_FORMAT "  %-8s %3" G_GINT64_FORMAT "  %-10s %-24s %-16s %s\n", row->id,
-		row->status, row->priority, queue, requester, updated, subject);
+	/* One row past the limit was asked for, to know that there are more. */
+	if (t->limit > 0 && t->shown == t->limit) {
+		t->more = TRUE;
+		return FALSE;
+	}
+	t->shown++;
+	g_strchomp (subject);
+	printf ("%5" G_GINT64_FORMAT "  %-8s %3" G_GINT64_FORMAT "  %s %s %s %-16s %s\n", row->id, row->status,
+		row->priority, queue, owner, requester, updated, subject);
 	return TRUE;
+}
+
+static int
+list_table (MtContext *ctx, MtViewFilter *f)
+{
+	g_autoptr (GError) error = NULL;
+	int width = mt_cli_terminal_width ();
+	/* The columns before the subject take 77 characters. */
+	Table t = { width ? MAX (width - 77, MIN_SUBJECT) : 0, f->limit, 0, FALSE };
+
+	if (f->limit > 0)
+		f->limit++;
+	print_header ();
+	if (!mt_view_list (ctx->store, f, print_row, &t, &error))
+		return mt_cli_fail (error);
+	/* Scripts read the table to its end; a person wants to know it was cut. */
+	if (width && t.more)
+		printf ("(the first %d; --limit 0 lists all)\n", t.limit);
+	return 0;
+}
+
+static int
+list_json (MtContext *ctx, const MtViewFilter *f)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *text = mt_view_list_json (ctx->store, f, &error);
+
+	if (text == NULL)
+		return mt_cli_fail (error);
+	printf ("%s\n", text);
+	return 0;
 }
 
 int
 mt_cmd_list (MtContext *ctx, int argc, char **argv)
 {
-	gboolean json = FALSE;
-	int limit = 0;
+	g_auto (Options) o = { .limit = DEFAULT_LIMIT };
 	GOptionEntry entries[] = {
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print a JSON array", NULL },
-		{ "limit", 0, 0, G_OPTION_ARG_INT, &limit, "at most N tickets", "N" },
+		{ "status", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.status,
+		  "only these statuses (new, open, pending, resolved, closed; active: the first three); repeatable, or S,S",
+		  "S" },
+		{ "queue", 'q', 0, G_OPTION_ARG_STRING, &o.queue, "only tickets of queue Q", "Q" },
+		{ "owner", 'o', 0, G_OPTION_ARG_STRING, &o.owner, "only tickets owned by LOGIN (none: by nobody)", "LOGIN" },
+		{ "requester", 'r', 0, G_OPTION_ARG_STRING, &o.requester, "only tickets requested by ADDR", "ADDR" },
+		{ "tag", 't', 0, G_OPTION_ARG_STRING, &o.tag, "only tickets tagged TAG", "TAG" },
+		{ "project", 'p', 0, G_OPTION_ARG_STRING, &o.project, "only tickets of project P", "P" },
+		{ "priority-min", 0, 0, G_OPTION_ARG_INT, &o.priority_min, "only priority N or higher (1-9)", "N" },
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &o.since, "only tickets created at or after WHEN", "WHEN" },
+		{ "until", 0, 0, G_OPTION_ARG_STRING, &o.until, "only tickets created at or before WHEN", "WHEN" },
+		{ "overdue", 0, 0, G_OPTION_ARG_NONE, &o.overdue, "only tickets past due, not resolved or closed", NULL },
+		{ "sort", 0, 0, G_OPTION_ARG_STRING, &o.sort, "updated (default), created, priority or id", "KEY" },
+		{ "limit", 'n', 0, G_OPTION_ARG_INT, &o.limit, "at most N tickets (default 50; 0: all)", "N" },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "print a JSON array", NULL },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("- list tickets, most recently updated first");
 	g_autoptr (GError) error = NULL;
-	g_autofree char *text = NULL;
+	MtViewFilter filter = { 0 };
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
+	g_option_context_set_description (octx, "WHEN is a date (YYYY-MM-DD, the whole day) or an ISO 8601 time.");
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+	if (argc > 1)
+		return mt_cli_usage ("list: unexpected argument '%s'; try 'mailticket list --help'", argv[1]);
+	if (!make_filter (&o, &filter, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
 		return mt_cli_fail (error);
-	if (json) {
-		if (!(text = mt_view_list_json (ctx->store, limit, &error)))
-			return mt_cli_fail (error);
-		printf ("%s\n", text);
-		return 0;
-	}
-	printf ("%5s  %-8s %3s  %-10s %-24s %-16s %s\n", "ID", "STATUS", "PRI", "QUEUE", "REQUESTER", "UPDATED",
-		"SUBJECT");
-	if (!mt_view_list (ctx->store, limit, print_row, NULL, &error))
-		return mt_cli_fail (error);
-	return 0;
+	return o.json ? list_json (ctx, &filter) : list_table (ctx, &filter);
 }

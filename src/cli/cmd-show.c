@@ -1,71 +1,124 @@
 /*
  * NAME
  *	mailticket show - a ticket's thread, or one stored message
+ * SYNOPSIS
+ *	mailticket show ID [--json | --raw ARTICLE]
  * DESCRIPTION
- *	Readable: the ticket's fields, then every article with its headers,
- *	text and attachments (internal ones marked), then links and history.
- *	--json: the same as one JSON object. --raw ARTICLE: the bytes of
- *	that article's message exactly as they were received.
+ *	Readable: the ticket's fields (tags, project, color, watchers
+ *	included) and links, then every article with its headers, text and
+ *	numbered attachments, internal ones marked INTERNAL, then the
+ *	history. Nothing from the mail reaches the terminal as a control
+ *	character. --json: the same as one JSON object. --raw ARTICLE: the
+ *	bytes of that article's message exactly as they were received.
  */
 #include <stdio.h>
 
 #include "cli.h"
+#include "mailticket/work.h"
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
+#include "mailticket/people.h"
 #include "mailticket/view.h"
+
+static void
+print_field (const char *name, const char *value)
+{
+	g_autofree char *clean = mt_cli_printable (value && *value ? value : NULL, FALSE);
+
+	printf ("%-10s %s\n", name, clean);
+}
+
+static void
+add_watcher (const char *kind, const char *name, gpointer data)
+{
+	GString *list = data;
+
+	g_string_append_printf (list, "%s%s %s", list->len ? ", " : "", kind, name);
+}
 
 static gboolean
 print_ticket (const MtTicketRow *row, gpointer data)
 {
+	MtContext *ctx = data;
 	g_autofree char *created = mt_clock_format (row->created);
 	g_autofree char *updated = mt_clock_format (row->updated);
+	g_autofree char *due = row->due ? mt_clock_format (row->due) : NULL;
+	g_autofree char *subject = mt_cli_printable (row->subject, FALSE);
+	g_autoptr (GString) watchers = g_string_new (NULL);
 
-	printf ("Ticket %" G_GINT64_FORMAT ": %s\n", row->id, row->subject);
-	printf ("Status: %s  Priority: %" G_GINT64_FORMAT "  Queue: %s  Owner: %s\n", row->status, row->priority,
-		row->queue ? row->queue : "-", row->owner ? row->owner : "-");
-	printf ("Requester: %s\n", row->requester ? row->requester : "-");
-	printf ("Created: %s  Updated: %s  Articles: %" G_GINT64_FORMAT "\n", created, updated, row->articles);
+	printf ("Ticket %" G_GINT64_FORMAT ": %s\n", row->id, subject);
+	printf ("%-10s %s, priority %" G_GINT64_FORMAT "\n", "Status:", row->status, row->priority);
+	print_field ("Queue:", row->queue);
+	print_field ("Owner:", row->owner);
+	print_field ("Requester:", row->requester);
+	print_field ("Project:", row->project);
+	print_field ("Color:", row->color);
+	print_field ("Tags:", row->tags);
+	if (!mt_people_watchers (ctx->store, row->id, add_watcher, watchers, NULL))
+		return FALSE;
+	print_field ("Watchers:", watchers->str);
+	printf ("%-10s %s, updated %s, due %s\n", "Created:", created, updated, due ? due : "-");
 	return TRUE;
 }
+
+typedef struct {
+	MtContext *ctx;
+	gint64 ticket, article;
+} Show;
 
 static gboolean
 print_attachment (const MtAttachmentRow *row, gpointer data)
 {
-	printf ("  [%" G_GINT64_FORMAT "] %s (%s, %" G_GINT64_FORMAT " bytes, part %s)\n", row->position,
-		row->name ? row->name : "(no name)", row->type, row->size, row->part);
+	Show *show = data;
+	g_autofree char *name = mt_cli_printable (row->name ? row->name : "(no name)", FALSE);
+	g_autofree char *size = g_format_size (row->size);
+
+	if (row->position == 1)
+		printf ("\nAttachments (mailticket attachment %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " N saves one):\n",
+			show->ticket, show->article);
+	printf ("  %" G_GINT64_FORMAT ". %s (%s, %s)\n", row->position, name, row->type, size);
 	return TRUE;
 }
 
 static void
 print_header (const char *name, const char *value)
 {
-	if (value != NULL && *value != '\0')
-		printf ("%s: %s\n", name, value);
+	g_autofree char *clean = NULL;
+
+	if (value == NULL || *value == '\0')
+		return;
+	clean = mt_cli_printable (value, FALSE);
+	printf ("%s: %s\n", name, clean);
 }
 
+/* Internal articles say so where no reader can miss it: in the
+ * separator line that opens them. */
 static gboolean
 print_article (const MtArticleRow *row, gpointer data)
 {
-	MtContext *ctx = data;
+	Show *show = data;
 	g_autofree char *when = mt_clock_format (row->date ? row->date : row->created);
+	g_autofree char *text = mt_cli_printable (row->text ? row->text : "", TRUE);
 
-	printf ("\n--- article %" G_GINT64_FORMAT " %s%s %s", row->id, row->kind, row->internal ? " [internal]" : "",
+	printf ("\n--- article %" G_GINT64_FORMAT ", %s%s, %s", row->id, row->internal ? "INTERNAL " : "", row->kind,
 		when);
 	if (row->via != NULL)
-		printf (" (via %s)", row->via);
+		printf (", via %s", row->via);
 	printf (" ---\n");
+	print_header ("Author", row->author);
 	print_header ("From", row->from);
 	print_header ("To", row->to);
 	print_header ("Cc", row->cc);
 	print_header ("Subject", row->subject);
-	printf ("\n%s\n", row->text ? row->text : "");
-	return mt_view_attachments (ctx->store, row->id, print_attachment, NULL, NULL);
+	printf ("\n%s\n", g_strchomp (text));
+	show->article = row->id;
+	return mt_view_attachments (show->ctx->store, row->id, print_attachment, show, NULL);
 }
 
 static gboolean
 print_link (const char *kind, gint64 other, gpointer data)
 {
-	printf ("Link: %s #%" G_GINT64_FORMAT "\n", kind, other);
+	printf ("%-10s %s #%" G_GINT64_FORMAT "\n", "Link:", kind, other);
 	return TRUE;
 }
 
@@ -74,17 +127,58 @@ print_history (gint64 at, const char *who, const char *field, const char *old_va
 	       gpointer data)
 {
 	g_autofree char *when = mt_clock_format (at);
+	g_autofree char *line = g_strdup_printf ("%s %s: %s %s -> %s", when, who, field, old_value ? old_value : "-",
+						 new_value ? new_value : "-");
+	g_autofree char *clean = mt_cli_printable (line, FALSE);
 
-	printf ("  %s %s: %s %s -> %s\n", when, who, field, old_value ? old_value : "-", new_value ? new_value : "-");
+	printf ("  %s\n", clean);
+	return TRUE;
+}
+
+static void
+print_task (const MtTaskRow *row, gpointer data)
+{
+	g_autofree char *title = mt_cli_printable (row->title, FALSE);
+
+	printf ("%-10s #%" G_GINT64_FORMAT " [%s] %s%s%s\n", "Task:", row->id, row->state, title,
+		row->assignee ? " -> " : "", row->assignee ? row->assignee : "");
+}
+
+static void
+print_approval (const MtApprovalRow *row, gpointer data)
+{
+	printf ("%-10s %s by %s (asked by %s)\n", "Approval:", row->state, row->approver, row->requested_by);
+}
+
+/* Only the report's total is shown here. */
+static void
+skip_entry (const MtTimeRow *row, gpointer data)
+{
+}
+
+static gboolean
+print_work (MtContext *ctx, gint64 id, GError **error)
+{
+	MtTimeFilter f = { .ticket = id };
+	gint64 total = 0;
+
+	if (!mt_work_tasks (ctx->store, id, print_task, NULL, error) ||
+	    !mt_work_approvals (ctx->store, id, print_approval, NULL, error) ||
+	    !mt_work_time_report (ctx->store, &f, skip_entry, NULL, &total, error))
+		return FALSE;
+	if (total > 0)
+		printf ("%-10s %" G_GINT64_FORMAT " minutes\n", "Time:", total);
 	return TRUE;
 }
 
 static gboolean
 show_readable (MtContext *ctx, gint64 id, GError **error)
 {
-	if (!mt_view_ticket (ctx->store, id, print_ticket, NULL, error) ||
-	    !mt_view_links (ctx->store, id, print_link, NULL, error) ||
-	    !mt_view_articles (ctx->store, id, print_article, ctx, error))
+	Show show = { ctx, id, 0 };
+
+	if (!mt_view_ticket (ctx->store, id, print_ticket, ctx, error) ||
+	    !mt_view_links (ctx->store, id, print_link, NULL, error) || !print_work (ctx, id, error) ||
+	    !mt_view_articles (ctx->store, id, print_article, &show, error))
 		return FALSE;
 	printf ("\nHistory:\n");
 	return mt_view_history (ctx->store, id, print_history, NULL, error);
@@ -137,7 +231,9 @@ mt_cmd_show (MtContext *ctx, int argc, char **argv)
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (!mt_cli_parse_id (argc == 2 ? argv[1] : NULL, "ticket", &id, &error) ||
+	if (argc != 2)
+		return mt_cli_usage ("show: give one ticket number; try 'mailticket show --help'");
+	if (!mt_cli_parse_id (argv[1], "ticket", &id, &error) ||
 	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
 		return mt_cli_fail (error);
 	if (raw != NULL)

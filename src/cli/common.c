@@ -2,11 +2,14 @@
  * NAME
  *	common.c - what every mailticket subcommand shares
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include <stdarg.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -51,7 +54,7 @@ mt_cli_parse_id (const char *text, const char *what, gint64 *id, GError **error)
 	guint64 value;
 
 	if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL)) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "%s must be a number: %s", what, text ? text : "(none)");
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "%s must be a number from 1 on: %s", what, text ? text : "(none)");
 		return FALSE;
 	}
 	*id = (gint64) value;
@@ -176,4 +179,67 @@ mt_cli_parse_time (const char *text, gboolean end_of_day, gint64 *when, GError *
 	}
 	*when = g_date_time_to_unix (t) - (day && end_of_day ? 1 : 0);
 	return TRUE;
+}
+
+char *
+mt_cli_printable (const char *text, gboolean lines)
+{
+	GString *out;
+
+	if (text == NULL)
+		return g_strdup ("-");
+	out = g_string_sized_new (strlen (text));
+	for (const char *p = text; *p; p = g_utf8_next_char (p)) {
+		gunichar c = g_utf8_get_char_validated (p, -1);
+
+		if (c == (gunichar) -1 || c == (gunichar) -2)
+			break;
+		if (lines && (c == '\n' || c == '\t'))
+			g_string_append_unichar (out, c);
+		else if (g_unichar_iscntrl (c))
+			g_string_append_c (out, c == '\n' || c == '\t' ? ' ' : '?');
+		else
+			g_string_append_unichar (out, c);
+	}
+	return g_string_free (out, FALSE);
+}
+
+char *
+mt_cli_fit (const char *text, glong width)
+{
+	g_autofree char *clean = mt_cli_printable (text, FALSE);
+	glong len = g_utf8_strlen (clean, -1);
+	GString *out;
+
+	if (len > width) {
+		g_autofree char *head = g_utf8_substring (clean, 0, MAX (width - 1, 0));
+		return width > 0 ? g_strconcat (head, "…", NULL) : g_strdup ("");
+	}
+	out = g_string_new (clean);
+	for (; len < width; len++)
+		g_string_append_c (out, ' ');
+	return g_string_free (out, FALSE);
+}
+
+int
+mt_cli_terminal_width (void)
+{
+	struct winsize ws;
+
+	if (!isatty (STDOUT_FILENO))
+		return 0;
+	if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+gboolean
+mt_cli_write_bytes (GBytes *bytes, GError **error)
+{
+	gsize len;
+	const void *data = g_bytes_get_data (bytes, &len);
+
+	if ((len == 0 || fwrite (data, 1, len, stdout) == len) && fflush (stdout) == 0)
+		return TRUE;
+	return mt_error_errno (error, errno, "cannot write to standard output");
 }

@@ -7,7 +7,6 @@
  *	Parses the global options, then looks the command up in one table
  *	and hands it the rest of the command line.
  */
-#include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +25,9 @@ static const struct {
 	{ "init", mt_cmd_init, "create the database, or bring its schema up to date" },
 	{ "list", mt_cmd_list, "list tickets" },
 	{ "show", mt_cmd_show, "show a ticket's thread, or one stored message" },
+	{ "attachment", mt_cmd_attachment, "save one attachment of an article" },
+	{ "search", mt_cmd_search, "find articles by their words" },
+	{ "db", mt_cmd_db, "rebuild what is derived from the stored mail, or check the database" },
 	{ "explain", mt_cmd_explain, "say which ticket a message would join, storing nothing" },
 	{ "token", mt_cmd_token, "print a ticket's reply address and subject token" },
 	{ "quarantine", mt_cmd_quarantine, "list, show or replay messages that could not be parsed" },
@@ -53,7 +55,7 @@ command_summary (void)
 	GString *s = g_string_new ("Commands:\n");
 
 	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-		g_string_append_printf (s, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		g_string_append_printf (s, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	g_string_append (s, "\n'mailticket COMMAND --help' tells more.");
 	return g_string_free (s, FALSE);
 }
@@ -65,6 +67,21 @@ find_command (const char *name)
 		if (strcmp (commands[i].name, name) == 0)
 			return commands[i].func;
 	return NULL;
+}
+
+/* GOption takes string arguments in the locale's charset. In the C
+ * locale (cron's, an MTA's, a bare ssh session's) that is ASCII, and
+ * every 'Müller' or 'Büro' on the command line would be refused; take C
+ * as C.UTF-8 then, as Python does. Only LC_CTYPE: output stays the same
+ * whatever the locale. */
+static void
+init_locale (void)
+{
+	const char *charset = NULL;
+
+	setlocale (LC_CTYPE, "");
+	if (!g_get_charset (&charset) && g_strcmp0 (charset, "ANSI_X3.4-1968") == 0)
+		setlocale (LC_CTYPE, "C.UTF-8");
 }
 
 int
@@ -81,11 +98,7 @@ main (int argc, char **argv)
 	MtCommandFunc func;
 	int code;
 
-	/* Text on the command line is UTF-8 even in the C locale, where
-	 * GOption would otherwise refuse every non-ASCII argument. */
-	setlocale (LC_ALL, "");
-	if (strcmp (nl_langinfo (CODESET), "ANSI_X3.4-1968") == 0)
-		g_setenv ("CHARSET", "UTF-8", FALSE);
+	init_locale ();
 	mt_log_init ("mailticket", FALSE);
 	g_option_context_add_main_entries (octx, entries, NULL);
 	g_option_context_set_description (octx, summary);

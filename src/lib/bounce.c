@@ -20,19 +20,6 @@ mt_bounce_clear (MtBounce *b)
 	memset (b, 0, sizeof *b);
 }
 
-static GByteArray *
-content_bytes (GMimePart *part)
-{
-	GMimeDataWrapper *content = g_mime_part_get_content (part);
-	GByteArray *bytes = g_byte_array_new ();
-	g_autoptr (GMimeStream) sink = g_mime_stream_mem_new_with_byte_array (bytes);
-
-	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (sink), FALSE);
-	if (content != NULL)
-		g_mime_data_wrapper_write_to_stream (content, sink);
-	return bytes;
-}
-
 /* A header block read as a message: its headers, and the rest as body. */
 static GMimeMessage *
 parse_block (const guint8 *data, gsize len)
@@ -48,7 +35,7 @@ block_body (GMimeMessage *block)
 {
 	GMimeObject *body = g_mime_message_get_mime_part (block);
 
-	return body && GMIME_IS_PART (body) ? content_bytes (GMIME_PART (body)) : NULL;
+	return body && GMIME_IS_PART (body) ? mt_message_part_bytes (GMIME_PART (body)) : NULL;
 }
 
 static void
@@ -72,7 +59,7 @@ read_recipient (GMimeMessage *fields, MtBounce *b)
 static void
 read_status (GMimePart *part, MtBounce *b)
 {
-	g_autoptr (GByteArray) bytes = content_bytes (part);
+	g_autoptr (GByteArray) bytes = mt_message_part_bytes (part);
 	g_autoptr (GMimeMessage) block = parse_block (bytes->data, bytes->len);
 
 	for (int i = 0; block != NULL && i < 1000; i++) {
@@ -97,7 +84,7 @@ read_returned (GMimeObject *part, MtBounce *b)
 	if (GMIME_IS_MESSAGE_PART (part)) {
 		returned = g_mime_message_part_get_message (GMIME_MESSAGE_PART (part));
 	} else if (GMIME_IS_PART (part)) {
-		g_autoptr (GByteArray) bytes = content_bytes (GMIME_PART (part));
+		g_autoptr (GByteArray) bytes = mt_message_part_bytes (GMIME_PART (part));
 		returned = parsed = parse_block (bytes->data, bytes->len);
 	}
 	if (returned != NULL && (id = g_mime_message_get_message_id (returned)) != NULL && b->message_id == NULL)

@@ -97,17 +97,6 @@ usage (GError **error, const char *field, const char *value, const char *expecte
 	return FALSE;
 }
 
-static gboolean
-id_of (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-	return mt_store_get_int (store, stmt, id, error);
-}
-
 /* The current value as shown (names, not ids); owned, NULL when unset. */
 static gboolean
 current (MtStore *store, gint64 ticket, int column, char **value, GError **error)
@@ -187,7 +176,7 @@ stored_value (MtStore *store, const char *field, const char *value, GVariant **o
 			*out = NULL;
 			return TRUE;
 		}
-		if (!(owner ? mt_people_user_find (store, value, &id, error) : id_of (store, SQL_QUEUE_FIND, value, &id, error)))
+		if (!(owner ? mt_people_user_find (store, value, &id, error) : mt_store_get_id (store, SQL_QUEUE_FIND, value, &id, error)))
 			return FALSE;
 		if (id == 0) {
 			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no %s named '%s'", owner ? "user" : "queue", value);

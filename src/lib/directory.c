@@ -48,17 +48,6 @@ mt_directory_queries (void)
 }
 
 static gboolean
-find_id (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-	return mt_store_get_int (store, stmt, id, error);
-}
-
-static gboolean
 insert_queue (MtStore *store, const char *name, const char *address, gint64 now, gint64 *id, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUEUE_INSERT, error);
@@ -95,9 +84,9 @@ mt_directory_queue_lookup (MtStore *store, const MtConfig *config, const char *r
 
 	*queue = 0;
 	if (recipient == NULL || *recipient == '\0')
-		return find_id (store, SQL_QUEUE_BY_NAME, config->queue, queue, error);
+		return mt_store_get_id (store, SQL_QUEUE_BY_NAME, config->queue, queue, error);
 	address = base_address (recipient, config->delimiter);
-	return find_id (store, SQL_QUEUE_BY_ADDRESS, address, queue, error);
+	return mt_store_get_id (store, SQL_QUEUE_BY_ADDRESS, address, queue, error);
 }
 
 static gboolean
@@ -105,9 +94,9 @@ default_queue (MtStore *store, const MtConfig *config, gint64 now, gint64 *queue
 {
 	g_autofree char *address = g_ascii_strdown (config->address, -1);
 
-	if (!find_id (store, SQL_QUEUE_BY_NAME, config->queue, queue, error))
+	if (!mt_store_get_id (store, SQL_QUEUE_BY_NAME, config->queue, queue, error))
 		return FALSE;
-	if (*queue == 0 && !find_id (store, SQL_QUEUE_BY_ADDRESS, address, queue, error))
+	if (*queue == 0 && !mt_store_get_id (store, SQL_QUEUE_BY_ADDRESS, address, queue, error))
 		return FALSE;
 	if (*queue != 0)
 		return TRUE;
@@ -130,7 +119,7 @@ mt_directory_queue_for (MtStore *store, const MtConfig *config, const char *reci
 	if (address == NULL || g_ascii_strcasecmp (address, config->address) == 0)
 		return default_queue (store, config, now, queue, error);
 	name = strchr (address, '@') ? g_strndup (address, strchr (address, '@') - address) : g_strdup (address);
-	if (!find_id (store, SQL_QUEUE_BY_NAME, name, &taken, error))
+	if (!mt_store_get_id (store, SQL_QUEUE_BY_NAME, name, &taken, error))
 		return FALSE;
 	return insert_queue (store, taken ? address : name, address, now, queue, error);
 }
@@ -141,7 +130,7 @@ mt_directory_queue_named (MtStore *store, const MtConfig *config, const char *na
 {
 	if (name == NULL || strcmp (name, config->queue) == 0)
 		return mt_directory_queue_for (store, config, NULL, now, queue, error);
-	if (!find_id (store, SQL_QUEUE_BY_NAME, name, queue, error))
+	if (!mt_store_get_id (store, SQL_QUEUE_BY_NAME, name, queue, error))
 		return FALSE;
 	if (*queue == 0)
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no queue named '%s'", name);
@@ -154,7 +143,7 @@ mt_directory_contact_ensure (MtStore *store, const char *address, const char *na
 {
 	sqlite3_stmt *stmt;
 
-	if (!find_id (store, SQL_CONTACT_FIND, address, contact, error))
+	if (!mt_store_get_id (store, SQL_CONTACT_FIND, address, contact, error))
 		return FALSE;
 	if (*contact != 0 && name == NULL)
 		return TRUE;
@@ -181,7 +170,7 @@ mt_directory_is_agent (MtStore *store, const char *address, gboolean *yes, GErro
 {
 	gint64 n;
 
-	if (!find_id (store, SQL_IS_AGENT, address, &n, error))
+	if (!mt_store_get_id (store, SQL_IS_AGENT, address, &n, error))
 		return FALSE;
 	*yes = n > 0;
 	return TRUE;
@@ -192,9 +181,9 @@ mt_directory_queue_add (MtStore *store, const MtConfig *config, const MtQueueNew
 {
 	sqlite3_stmt *stmt;
 
-	if (!find_id (store, SQL_QUEUE_BY_NAME, q->name, id, error))
+	if (!mt_store_get_id (store, SQL_QUEUE_BY_NAME, q->name, id, error))
 		return FALSE;
-	if (*id == 0 && !find_id (store, SQL_QUEUE_BY_ADDRESS, q->address, id, error))
+	if (*id == 0 && !mt_store_get_id (store, SQL_QUEUE_BY_ADDRESS, q->address, id, error))
 		return FALSE;
 	if (!(stmt = mt_store_query (store, *id ? SQL_QUEUE_UPDATE : SQL_QUEUE_ADD, error)))
 		return FALSE;

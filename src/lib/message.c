@@ -187,9 +187,8 @@ parse_addresses (MtMessage *m)
 	collect_mailboxes (reply_to, m->addresses);
 }
 
-/* The part's content with only its transfer encoding undone. */
-static GByteArray *
-part_bytes (GMimePart *part)
+GByteArray *
+mt_message_part_bytes (GMimePart *part)
 {
 	GMimeDataWrapper *content = g_mime_part_get_content (part);
 	GByteArray *bytes = g_byte_array_new ();
@@ -214,7 +213,7 @@ part_text (GMimeTextPart *part)
 
 	if (canon == NULL || g_ascii_strcasecmp (canon, "utf-8") == 0 ||
 	    g_ascii_strcasecmp (canon, "us-ascii") == 0) {
-		g_autoptr (GByteArray) bytes = part_bytes (GMIME_PART (part));
+		g_autoptr (GByteArray) bytes = mt_message_part_bytes (GMIME_PART (part));
 
 		g_byte_array_append (bytes, (const guint8 *) "", 1);
 		if (!g_utf8_validate ((const char *) bytes->data, -1, NULL)) {
@@ -437,4 +436,33 @@ mt_message_find_part (MtMessage *m, const char *path)
 	GMimeObject *root = g_mime_message_get_mime_part (m->mime);
 
 	return root && path ? find_child (root, path) : NULL;
+}
+
+/* An attached message's bytes as GMime writes them; the same count as
+ * size_message_parts() lists. */
+static GByteArray *
+message_part_bytes (GMimeMessagePart *part)
+{
+	GMimeMessage *inner = g_mime_message_part_get_message (part);
+	GByteArray *bytes = g_byte_array_new ();
+	g_autoptr (GMimeStream) sink = g_mime_stream_mem_new_with_byte_array (bytes);
+
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (sink), FALSE);
+	if (inner != NULL)
+		g_mime_object_write_to_stream (GMIME_OBJECT (inner), NULL, sink);
+	return bytes;
+}
+
+GBytes *
+mt_message_part_content (MtMessage *m, const char *path, GError **error)
+{
+	GMimeObject *obj = mt_message_find_part (m, path);
+
+	if (obj != NULL && GMIME_IS_PART (obj))
+		return g_byte_array_free_to_bytes (mt_message_part_bytes (GMIME_PART (obj)));
+	if (obj != NULL && GMIME_IS_MESSAGE_PART (obj))
+		return g_byte_array_free_to_bytes (message_part_bytes (GMIME_MESSAGE_PART (obj)));
+	g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "the message has no attachment at part %s",
+		     path ? path : "(none)");
+	return NULL;
 }

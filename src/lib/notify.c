@@ -180,8 +180,12 @@ mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent 
 	g_autofree char *text = NULL;
 
 	*queued = 0;
-	if (!letter_init (&l, store, config, e->ticket, error) ||
-	    !(audience = mt_people_audience (store, e->ticket, e->internal, error)))
+	if (!(audience = mt_people_audience (store, e->ticket, e->internal, error)))
+		return FALSE;
+	/* Most mail has nobody watching yet: compose nothing then. */
+	if (audience->len == 0)
+		return TRUE;
+	if (!letter_init (&l, store, config, e->ticket, error))
 		return FALSE;
 	if (e->author)
 		g_ptr_array_add (except, g_ascii_strdown (e->author, -1));

@@ -73,17 +73,6 @@ mt_people_queries (void)
 }
 
 static gboolean
-find_id (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-	return mt_store_get_int (store, stmt, id, error);
-}
-
-static gboolean
 usage (GError **error, const char *format, const char *what)
 {
 	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, format, what);
@@ -132,7 +121,7 @@ mt_people_user_add (MtStore *store, const char *login, const char *email, const 
 gboolean
 mt_people_user_find (MtStore *store, const char *login, gint64 *id, GError **error)
 {
-	return find_id (store, SQL_USER_FIND, login, id, error);
+	return mt_store_get_id (store, SQL_USER_FIND, login, id, error);
 }
 
 char *
@@ -176,7 +165,7 @@ mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, G
 gboolean
 mt_people_group_find (MtStore *store, const char *name, gint64 *id, GError **error)
 {
-	return find_id (store, SQL_GROUP_FIND, name, id, error);
+	return mt_store_get_id (store, SQL_GROUP_FIND, name, id, error);
 }
 
 static gboolean

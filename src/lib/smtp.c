@@ -17,11 +17,21 @@
  *	The protocol monitor keeps the last line the server said, never
  *	what we said (AUTH carries the password), to explain a session that
  *	ended early.
+ *
+ *	STARTTLS stops at TLS 1.2. A TLS 1.3 server sends session tickets
+ *	after the handshake; when they arrive before libesmtp (1.1.0) has
+ *	flushed its EHLO, it takes them for the EHLO reply and waits for
+ *	one without ever sending the EHLO, until its 5-minute timeout. TLS
+ *	1.2 has no such records. The certificate is checked against the
+ *	system's trusted certificates, and its name by libesmtp.
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* <openssl/ssl.h> first: libesmtp.h declares smtp_starttls_set_ctx()
+ * only then. */
+#include <openssl/ssl.h>
 #include <auth-client.h>
 #include <libesmtp.h>
 
@@ -361,16 +371,32 @@ add_message (Session *s, smtp_session_t session, Entry *e, GError **error)
 }
 
 static gboolean
+enable_tls (Session *s, smtp_session_t session, GError **error)
+{
+	static const enum starttls_option how[] = { Starttls_DISABLED, Starttls_ENABLED, Starttls_REQUIRED };
+	SSL_CTX *ctx = SSL_CTX_new (TLS_client_method ());
+	gboolean ok = ctx != NULL && SSL_CTX_set_min_proto_version (ctx, TLS1_2_VERSION) &&
+		      SSL_CTX_set_max_proto_version (ctx, TLS1_2_VERSION) &&
+		      SSL_CTX_set_default_verify_paths (ctx) && smtp_starttls_set_ctx (session, ctx) &&
+		      smtp_starttls_enable (session, how[s->server->starttls]);
+
+	/* The session holds its own reference. */
+	SSL_CTX_free (ctx);
+	if (!ok)
+		return smtp_failed (error, "STARTTLS cannot be set up");
+	return TRUE;
+}
+
+static gboolean
 configure (Session *s, smtp_session_t session, auth_context_t auth, GError **error)
 {
-	static const enum starttls_option tls[] = { Starttls_DISABLED, Starttls_ENABLED, Starttls_REQUIRED };
 	g_autofree char *hostport = g_strdup_printf ("%s:%d", s->server->host, s->server->port);
 
 	if (!smtp_set_server (session, hostport) || !smtp_set_hostname (session, s->server->helo) ||
 	    !smtp_set_eventcb (session, on_event, s) || !smtp_set_monitorcb (session, on_traffic, s, 0))
 		return smtp_failed (error, "session");
-	if (s->server->starttls != MT_STARTTLS_NO && !smtp_starttls_enable (session, tls[s->server->starttls]))
-		return smtp_failed (error, "STARTTLS is not available in this libesmtp");
+	if (s->server->starttls != MT_STARTTLS_NO && !enable_tls (s, session, error))
+		return FALSE;
 	if (auth != NULL) {
 		/* PLAIN and LOGIN are what most servers offer. */
 		auth_set_mechanism_flags (auth, AUTH_PLUGIN_PLAIN, 0);

@@ -25,9 +25,13 @@ static const char SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = ?";
 static const char SQL_BLOB_INSERT[] = "INSERT INTO blobs (sha256, size, data) VALUES (?, ?, zeroblob(?))";
 static const char SQL_BLOB_GET[] = "SELECT data FROM blobs WHERE sha256 = ?";
 static const char SQL_SECRET[] = "SELECT value FROM meta WHERE key = 'secret'";
+static const char SQL_INTEGRITY[] = "SELECT integrity_check FROM pragma_integrity_check WHERE integrity_check <> 'ok'";
+static const char SQL_REFERENCES[] =
+	"SELECT printf('a row of %s%s refers to a missing row of %s', \"table\", iif(rowid IS NULL, '', ' (' || rowid || ')'),"
+	" parent) FROM pragma_foreign_key_check";
 
 static const char *const store_queries[] = {
-	SQL_BLOB_FIND, SQL_BLOB_INSERT, SQL_BLOB_GET, SQL_SECRET, NULL,
+	SQL_BLOB_FIND, SQL_BLOB_INSERT, SQL_BLOB_GET, SQL_SECRET, SQL_INTEGRITY, SQL_REFERENCES, NULL,
 };
 
 const char *const *
@@ -46,14 +50,21 @@ mt_store_migrations_known (void)
 	return n;
 }
 
+/* Runs sql; an error names what failed as what. */
 static gboolean
-exec (MtStore *store, const char *sql, GError **error)
+exec_as (MtStore *store, const char *sql, const char *what, GError **error)
 {
 	int rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
-		return mt_error_sqlite (error, store->db, rc, sql);
+		return mt_error_sqlite (error, store->db, rc, what);
 	return TRUE;
+}
+
+static gboolean
+exec (MtStore *store, const char *sql, GError **error)
+{
+	return exec_as (store, sql, sql, error);
 }
 
 static gboolean
@@ -85,6 +96,7 @@ static gboolean
 apply_migration (MtStore *store, int i, GError **error)
 {
 	g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", i + 1);
+	g_autofree char *what = g_strdup_printf ("migration %s", mt_migrations[i].name);
 	int version;
 
 	if (!mt_store_begin (store, error))
@@ -93,7 +105,7 @@ apply_migration (MtStore *store, int i, GError **error)
 		goto fail;
 	if (version > i)
 		return mt_store_commit (store, error);
-	if (!exec (store, mt_migrations[i].sql, error) || !exec (store, set_version, error))
+	if (!exec_as (store, mt_migrations[i].sql, what, error) || !exec (store, set_version, error))
 		goto fail;
 	g_info ("applied migration %s", mt_migrations[i].name);
 	return mt_store_commit (store, error);
@@ -121,13 +133,30 @@ migrate (MtStore *store, GError **error)
 	return TRUE;
 }
 
+/* journal_mode=WAL needs a lock once, when the file is new, and SQLite
+ * does not always wait for it through the busy handler: several
+ * processes creating the database at the same moment saw "database is
+ * locked" at once. So wait here, as long as busy_timeout allows. */
+static gboolean
+set_wal (MtStore *store, int busy_timeout, GError **error)
+{
+	static const char sql[] = "PRAGMA journal_mode = WAL";
+	int rc;
+
+	for (int waited = 0; (rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL)) != SQLITE_OK; waited += 10) {
+		if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || waited >= busy_timeout)
+			return mt_error_sqlite (error, store->db, rc, sql);
+		g_usleep (10 * 1000);
+	}
+	return TRUE;
+}
+
 static gboolean
 configure (MtStore *store, int busy_timeout, GError **error)
 {
 	sqlite3_extended_result_codes (store->db, 1);
 	sqlite3_busy_timeout (store->db, busy_timeout);
-	/* journal_mode=WAL needs a lock once, when the file is new. */
-	return exec (store, "PRAGMA journal_mode = WAL", error) &&
+	return set_wal (store, busy_timeout, error) &&
 	       exec (store, "PRAGMA synchronous = FULL", error) &&
 	       exec (store, "PRAGMA foreign_keys = ON", error) &&
 	       exec (store, "PRAGMA journal_size_limit = 4194304", error);
@@ -222,6 +251,19 @@ mt_store_query (MtStore *store, const char *sql, GError **error)
 		return NULL;
 	}
 	g_hash_table_insert (store->statements, (gpointer) sql, stmt);
+	return stmt;
+}
+
+sqlite3_stmt *
+mt_store_prepare (MtStore *store, const char *sql, GError **error)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL);
+
+	if (rc != SQLITE_OK) {
+		mt_error_sqlite (error, store->db, rc, "prepare");
+		return NULL;
+	}
 	return stmt;
 }
 
@@ -359,4 +401,36 @@ mt_store_secret (MtStore *store, GError **error)
 	secret = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 	sqlite3_reset (stmt);
 	return secret;
+}
+
+gboolean
+mt_store_get_id (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+	return mt_store_get_int (store, stmt, id, error);
+}
+
+/* Adds the text of every row of sql to problems. */
+static gboolean
+collect (MtStore *store, const char *sql, GPtrArray *problems, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
+		g_ptr_array_add (problems, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+	sqlite3_reset (stmt);
+	return rc == SQLITE_DONE;
+}
+
+gboolean
+mt_store_check (MtStore *store, GPtrArray *problems, GError **error)
+{
+	return collect (store, SQL_INTEGRITY, problems, error) && collect (store, SQL_REFERENCES, problems, error);
 }

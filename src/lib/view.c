@@ -6,30 +6,81 @@
  *	escaping are SQLite's, never ours. Times in JSON are ISO 8601 UTC.
  *	Readable output walks the same rows through callbacks.
  */
+#include "mailticket/autocleanups.h"
 #include "mailticket/error.h"
+#include "mailticket/people.h"
 #include "mailticket/view.h"
 
 #define ISO(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
 
-static const char SQL_LIST_ROWS[] =
-	"SELECT id, subject, status, priority, queue, owner, requester, created, updated, articles"
-	" FROM ticket_summary ORDER BY updated DESC, id DESC LIMIT ?";
-static const char SQL_TICKET_ROW[] =
-	"SELECT id, subject, status, priority, queue, owner, requester, created, updated, articles"
-	" FROM ticket_summary WHERE id = ?";
-static const char SQL_LIST_JSON[] =
+/* A ticket's row as MtTicketRow has it, from ticket_summary s. */
+#define TICKET_COLUMNS \
+	"s.id, s.subject, s.status, s.priority, s.queue, s.owner, s.requester, s.created, s.updated," \
+	" s.articles, s.project, s.color, s.due," \
+	" (SELECT group_concat(tag, ', ') FROM (SELECT tag FROM tags WHERE ticket = s.id ORDER BY tag))"
+#define TAGS_JSON "(SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE ticket = s.id ORDER BY tag))"
+/* A ticket in a JSON list. */
+#define TICKET_OBJECT \
+	"json_object('id', s.id, 'subject', s.subject, 'status', s.status, 'priority', s.priority," \
+	" 'queue', s.queue, 'owner', s.owner, 'requester', s.requester," \
+	" 'created', " ISO ("s.created") ", 'updated', " ISO ("s.updated") ", 'articles', s.articles," \
+	" 'project', s.project, 'color', s.color, 'due', " ISO ("s.due") ", 'tags', " TAGS_JSON ")"
+
+static const char SQL_TICKET_ROW[] = "SELECT " TICKET_COLUMNS " FROM ticket_summary s WHERE s.id = ?";
+
+/* A list is a head, the filters asked for, an order, the limit, the
+ * order again and a tail, put together at run time from these static
+ * pieces only; every value is bound by name. The filters pick the ids
+ * alone, so that the costlier columns are computed for the rows shown,
+ * not for every row sorted. */
+static const char LIST_ROWS_HEAD[] =
+	"SELECT " TICKET_COLUMNS " FROM ticket_summary s"
+	" WHERE s.id IN (SELECT s.id FROM ticket_summary s WHERE 1";
+static const char LIST_ROWS_TAIL[] = "";
+static const char LIST_JSON_HEAD[] =
 	"SELECT coalesce(json_group_array(json(o)), '[]') FROM ("
-	" SELECT json_object('id', id, 'subject', subject, 'status', status, 'priority', priority,"
-	"  'queue', queue, 'owner', owner, 'requester', requester,"
-	"  'created', " ISO ("created") ", 'updated', " ISO ("updated") ", 'articles', articles) AS o"
-	" FROM ticket_summary ORDER BY updated DESC, id DESC LIMIT ?)";
+	" SELECT " TICKET_OBJECT " AS o FROM ticket_summary s"
+	" WHERE s.id IN (SELECT s.id FROM ticket_summary s WHERE 1";
+static const char LIST_JSON_TAIL[] = ")";
+static const char LIST_LIMIT[] = " LIMIT :limit)";
+
+static const char FILTER_STATUS[] = " AND s.status IN (:status1, :status2, :status3, :status4, :status5)";
+static const char FILTER_QUEUE[] = " AND s.queue = :queue";
+static const char FILTER_OWNER[] = " AND s.owner = :owner";
+static const char FILTER_UNOWNED[] = " AND s.owner IS NULL";
+static const char FILTER_REQUESTER[] = " AND s.requester = :requester";
+static const char FILTER_TAG[] = " AND s.id IN (SELECT ticket FROM tags WHERE tag = :tag)";
+static const char FILTER_PROJECT[] = " AND s.project = :project";
+static const char FILTER_PRIORITY[] = " AND s.priority >= :priority_min";
+static const char FILTER_SINCE[] = " AND s.created >= :since";
+static const char FILTER_UNTIL[] = " AND s.created < :until";
+static const char FILTER_OVERDUE[] = " AND s.due < :now AND s.status NOT IN ('resolved', 'closed')";
+
+/* Indexed by MtViewSort. */
+static const char *const list_order[] = {
+	" ORDER BY s.updated DESC, s.id DESC",
+	" ORDER BY s.created DESC, s.id DESC",
+	" ORDER BY s.priority DESC, s.updated DESC, s.id DESC",
+	" ORDER BY s.id DESC",
+};
+static const char *const sort_names[] = { "updated", "created", "priority", "id" };
+/* Indexed by the bit of MT_VIEW_STATUS_*. */
+static const char *const status_names[] = { "new", "open", "pending", "resolved", "closed" };
+
 static const char SQL_TICKET_JSON[] =
 	"SELECT json_object('id', s.id, 'uuid', s.uuid, 'type', s.type, 'subject', s.subject,"
 	" 'status', s.status, 'priority', s.priority, 'queue', s.queue, 'owner', s.owner,"
 	" 'requester', s.requester, 'project', s.project, 'color', s.color,"
 	" 'flagged', json(iif(s.flagged, 'true', 'false')), 'merged_into', s.merged_into,"
 	" 'created', " ISO ("s.created") ", 'updated', " ISO ("s.updated") ","
-	" 'resolved', " ISO ("s.resolved") ", 'closed', " ISO ("s.closed") ","
+	" 'resolved', " ISO ("s.resolved") ", 'closed', " ISO ("s.closed") ", 'due', " ISO ("s.due") ","
+	" 'tags', " TAGS_JSON ","
+	" 'tasks', (SELECT json_group_array(json_object('id', k.id, 'title', k.title, 'state', k.state,"
+	"           'assignee', (SELECT login FROM users WHERE id = k.assignee))) FROM tasks k WHERE k.ticket = s.id),"
+	" 'approvals', (SELECT json_group_array(json_object('id', p.id, 'state', p.state,"
+	"               'approver', (SELECT login FROM users WHERE id = p.approver), 'note', p.note))"
+	"               FROM approvals p WHERE p.ticket = s.id),"
+	" 'time_minutes', (SELECT coalesce(sum(minutes), 0) FROM time_entries WHERE ticket = s.id),"
 	" 'links', (SELECT json_group_array(json_object('kind', kind, 'ticket', other))"
 	"           FROM links WHERE ticket = s.id),"
 	" 'history', (SELECT json_group_array(json_object('at', " ISO ("at") ", 'who', who,"
@@ -39,23 +90,30 @@ static const char SQL_TICKET_JSON[] =
 	"   SELECT json_object('id', a.id, 'kind', a.kind, 'internal', json(iif(a.internal, 'true', 'false')),"
 	"    'from', a.\"from\", 'to', a.\"to\", 'cc', a.cc, 'subject', a.subject, 'date', " ISO ("a.date") ","
 	"    'message_id', a.message_id, 'via', a.via, 'size', a.size, 'automatic', json(iif(a.automatic, 'true', 'false')),"
+	"    'author', (SELECT login FROM users WHERE id = a.author),"
 	"    'text', a.text,"
 	"    'attachments', (SELECT json_group_array(json_object('name', name, 'type', type, 'size', size,"
 	"                    'part', part)) FROM (SELECT * FROM attachments WHERE article = a.id ORDER BY position))"
 	"   ) AS o FROM articles a WHERE a.ticket = s.id ORDER BY a.id))"
 	") FROM ticket_summary s WHERE s.id = ?";
 static const char SQL_ARTICLES[] =
-	"SELECT id, kind, internal, \"from\", \"to\", cc, subject, message_id, via, text, date, created, size,"
-	" blob IS NOT NULL FROM articles WHERE ticket = ? ORDER BY id";
+	"SELECT a.id, a.kind, a.internal, a.\"from\", a.\"to\", a.cc, a.subject, a.message_id, a.via, a.text, a.date,"
+	" a.created, a.size, a.blob IS NOT NULL, u.login"
+	" FROM articles a LEFT JOIN users u ON u.id = a.author WHERE a.ticket = ? ORDER BY a.id";
 static const char SQL_ATTACHMENTS[] =
 	"SELECT position, name, type, part, size FROM attachments WHERE article = ? ORDER BY position";
+static const char SQL_ATTACHMENT_PART[] =
+	"SELECT (SELECT count(*) FROM attachments WHERE article = a.id),"
+	" (SELECT part FROM attachments WHERE article = a.id AND position = ?3)"
+	" FROM articles a WHERE a.id = ?1 AND a.ticket = ?2";
 static const char SQL_ARTICLE_BLOB[] = "SELECT blob FROM articles WHERE id = ? AND ticket = ?";
+static const char SQL_ADD_WATCHERS[] = "SELECT json_set(?1, '$.watchers', json(?2))";
 static const char SQL_HISTORY[] = "SELECT at, who, field, old, new FROM history WHERE ticket = ? ORDER BY id";
 static const char SQL_LINKS[] = "SELECT kind, other FROM links WHERE ticket = ? ORDER BY other, kind";
 
 static const char *const view_queries[] = {
-	SQL_LIST_ROWS, SQL_TICKET_ROW, SQL_LIST_JSON, SQL_TICKET_JSON, SQL_ARTICLES, SQL_ATTACHMENTS,
-	SQL_ARTICLE_BLOB, SQL_HISTORY, SQL_LINKS, NULL,
+	SQL_TICKET_ROW, SQL_TICKET_JSON, SQL_ARTICLES, SQL_ATTACHMENTS,
+	SQL_ATTACHMENT_PART, SQL_ARTICLE_BLOB, SQL_ADD_WATCHERS, SQL_HISTORY, SQL_LINKS, NULL,
 };
 
 const char *const *
@@ -86,6 +144,10 @@ read_ticket_row (sqlite3_stmt *stmt, MtTicketRow *row)
 	row->created = sqlite3_column_int64 (stmt, 7);
 	row->updated = sqlite3_column_int64 (stmt, 8);
 	row->articles = sqlite3_column_int64 (stmt, 9);
+	row->project = TEXT (stmt, 10);
+	row->color = TEXT (stmt, 11);
+	row->due = sqlite3_column_int64 (stmt, 12);
+	row->tags = TEXT (stmt, 13);
 }
 
 /* Runs a bound ticket-row query through func; the number of rows in *n. */
@@ -104,18 +166,6 @@ each_ticket (MtStore *store, sqlite3_stmt *stmt, MtTicketRowFunc func, gpointer 
 	}
 	sqlite3_reset (stmt);
 	return rc >= 0;
-}
-
-gboolean
-mt_view_list (MtStore *store, int limit, MtTicketRowFunc func, gpointer data, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_LIST_ROWS, error);
-	gint64 n;
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int (stmt, 1, limit > 0 ? limit : -1);
-	return each_ticket (store, stmt, func, data, &n, error);
 }
 
 gboolean
@@ -151,26 +201,32 @@ json_text (MtStore *store, sqlite3_stmt *stmt, const char *what, gint64 id, GErr
 	return json;
 }
 
-char *
-mt_view_list_json (MtStore *store, int limit, GError **error)
+/* The ticket's object with the people module's watchers added. */
+static char *
+add_watchers (MtStore *store, gint64 id, const char *ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_LIST_JSON, error);
+	g_autofree char *watchers = mt_people_watchers_json (store, id, error);
+	sqlite3_stmt *stmt;
 
-	if (stmt == NULL)
+	if (watchers == NULL || !(stmt = mt_store_query (store, SQL_ADD_WATCHERS, error)))
 		return NULL;
-	sqlite3_bind_int (stmt, 1, limit > 0 ? limit : -1);
-	return json_text (store, stmt, "tickets", 0, error);
+	sqlite3_bind_text (stmt, 1, ticket, -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 2, watchers, -1, SQLITE_STATIC);
+	return json_text (store, stmt, "ticket", id, error);
 }
 
 char *
 mt_view_ticket_json (MtStore *store, gint64 id, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_JSON, error);
+	g_autofree char *ticket = NULL;
 
 	if (stmt == NULL)
 		return NULL;
 	sqlite3_bind_int64 (stmt, 1, id);
-	return json_text (store, stmt, "ticket", id, error);
+	if (!(ticket = json_text (store, stmt, "ticket", id, error)))
+		return NULL;
+	return add_watchers (store, id, ticket, error);
 }
 
 gboolean
@@ -190,7 +246,7 @@ mt_view_articles (MtStore *store, gint64 ticket, MtArticleRowFunc func, gpointer
 			.cc = TEXT (stmt, 5), .subject = TEXT (stmt, 6), .message_id = TEXT (stmt, 7),
 			.via = TEXT (stmt, 8), .text = TEXT (stmt, 9), .date = sqlite3_column_int64 (stmt, 10),
 			.created = sqlite3_column_int64 (stmt, 11), .size = sqlite3_column_int64 (stmt, 12),
-			.has_blob = sqlite3_column_int (stmt, 13),
+			.has_blob = sqlite3_column_int (stmt, 13), .author = TEXT (stmt, 14),
 		};
 		if (!func (&row, data))
 			break;
@@ -246,6 +302,46 @@ mt_view_article_raw (MtStore *store, gint64 ticket, gint64 article, GError **err
 	return mt_store_get_blob (store, sha, error);
 }
 
+/* Why there is no attachment n: no article, none at all, or fewer. */
+static void
+no_attachment (GError **error, gint64 ticket, gint64 article, gint64 n, gboolean found, gint64 count)
+{
+	if (!found)
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "ticket %" G_GINT64_FORMAT " has no article %" G_GINT64_FORMAT,
+			     ticket, article);
+	else if (count == 0)
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "article %" G_GINT64_FORMAT " has no attachments", article);
+	else
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
+			     "article %" G_GINT64_FORMAT " has %" G_GINT64_FORMAT " attachment%s, numbered from 1; there is no %" G_GINT64_FORMAT,
+			     article, count, count == 1 ? "" : "s", n);
+}
+
+char *
+mt_view_attachment_part (MtStore *store, gint64 ticket, gint64 article, gint64 n, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENT_PART, error);
+	g_autofree char *part = NULL;
+	gint64 count = 0;
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, article);
+	sqlite3_bind_int64 (stmt, 2, ticket);
+	sqlite3_bind_int64 (stmt, 3, n);
+	if ((rc = mt_store_step (store, stmt, error)) < 0)
+		return NULL;
+	if (rc == SQLITE_ROW) {
+		count = sqlite3_column_int64 (stmt, 0);
+		part = g_strdup (TEXT (stmt, 1));
+	}
+	sqlite3_reset (stmt);
+	if (part == NULL)
+		no_attachment (error, ticket, article, n, rc == SQLITE_ROW, count);
+	return g_steal_pointer (&part);
+}
+
 gboolean
 mt_view_history (MtStore *store, gint64 ticket, MtHistoryRowFunc func, gpointer data, GError **error)
 {
@@ -277,4 +373,150 @@ mt_view_links (MtStore *store, gint64 ticket, MtLinkRowFunc func, gpointer data,
 			break;
 	sqlite3_reset (stmt);
 	return rc >= 0;
+}
+
+gboolean
+mt_view_parse_statuses (const char *text, guint *statuses, GError **error)
+{
+	/* "" splits into no names at all, and must not mean every status. */
+	g_auto (GStrv) names = g_strsplit (*text ? text : ",", ",", -1);
+
+	for (int i = 0; names[i] != NULL; i++) {
+		const char *name = g_strstrip (names[i]);
+		gsize s;
+
+		if (g_ascii_strcasecmp (name, "active") == 0) {
+			*statuses |= MT_VIEW_STATUS_ACTIVE;
+			continue;
+		}
+		for (s = 0; s < G_N_ELEMENTS (status_names); s++)
+			if (g_ascii_strcasecmp (name, status_names[s]) == 0)
+				break;
+		if (s == G_N_ELEMENTS (status_names)) {
+			g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+				     "unknown status '%s' (new, open, pending, resolved, closed or active)", name);
+			return FALSE;
+		}
+		*statuses |= 1u << s;
+	}
+	return TRUE;
+}
+
+gboolean
+mt_view_parse_sort (const char *text, MtViewSort *sort, GError **error)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (sort_names); i++)
+		if (g_ascii_strcasecmp (text, sort_names[i]) == 0) {
+			*sort = (MtViewSort) i;
+			return TRUE;
+		}
+	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "cannot sort by '%s' (updated, created, priority or id)", text);
+	return FALSE;
+}
+
+/* head, the fragment of every filter that f sets, the order, the limit,
+ * the order again, tail. */
+static char *
+list_sql (const char *head, const MtViewFilter *f, const char *tail)
+{
+	GString *sql = g_string_new (head);
+	const char *order = list_order[f->sort < G_N_ELEMENTS (list_order) ? f->sort : 0];
+
+	if (f->statuses != 0)
+		g_string_append (sql, FILTER_STATUS);
+	if (f->queue != NULL)
+		g_string_append (sql, FILTER_QUEUE);
+	if (f->owner != NULL)
+		g_string_append (sql, FILTER_OWNER);
+	if (f->unowned)
+		g_string_append (sql, FILTER_UNOWNED);
+	if (f->requester != NULL)
+		g_string_append (sql, FILTER_REQUESTER);
+	if (f->tag != NULL)
+		g_string_append (sql, FILTER_TAG);
+	if (f->project != NULL)
+		g_string_append (sql, FILTER_PROJECT);
+	if (f->priority_min > 0)
+		g_string_append (sql, FILTER_PRIORITY);
+	if (f->since != 0)
+		g_string_append (sql, FILTER_SINCE);
+	if (f->until != 0)
+		g_string_append (sql, FILTER_UNTIL);
+	if (f->overdue)
+		g_string_append (sql, FILTER_OVERDUE);
+	g_string_append (sql, order);
+	g_string_append (sql, LIST_LIMIT);
+	g_string_append (sql, order);
+	g_string_append (sql, tail);
+	return g_string_free (sql, FALSE);
+}
+
+/* Binds value to the parameter called name, if the statement has it. */
+static void
+bind_text_named (sqlite3_stmt *stmt, const char *name, const char *value)
+{
+	int i = sqlite3_bind_parameter_index (stmt, name);
+
+	if (i > 0 && value != NULL)
+		sqlite3_bind_text (stmt, i, value, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_int_named (sqlite3_stmt *stmt, const char *name, gint64 value)
+{
+	int i = sqlite3_bind_parameter_index (stmt, name);
+
+	if (i > 0)
+		sqlite3_bind_int64 (stmt, i, value);
+}
+
+static void
+bind_filter (sqlite3_stmt *stmt, const MtViewFilter *f)
+{
+	for (gsize s = 0, slot = 1; s < G_N_ELEMENTS (status_names); s++)
+		if (f->statuses & (1u << s)) {
+			g_autofree char *name = g_strdup_printf (":status%zu", slot++);
+			bind_text_named (stmt, name, status_names[s]);
+		}
+	bind_text_named (stmt, ":queue", f->queue);
+	bind_text_named (stmt, ":owner", f->owner);
+	bind_text_named (stmt, ":requester", f->requester);
+	bind_text_named (stmt, ":tag", f->tag);
+	bind_text_named (stmt, ":project", f->project);
+	bind_int_named (stmt, ":priority_min", f->priority_min);
+	bind_int_named (stmt, ":since", f->since);
+	bind_int_named (stmt, ":until", f->until);
+	bind_int_named (stmt, ":now", f->now);
+	bind_int_named (stmt, ":limit", f->limit > 0 ? f->limit : -1);
+}
+
+/* The list statement for filter; owned, to be finalized. */
+static sqlite3_stmt *
+prepare_list (MtStore *store, const char *head, const MtViewFilter *filter, const char *tail, GError **error)
+{
+	static const MtViewFilter everything = { 0 };
+	const MtViewFilter *f = filter ? filter : &everything;
+	g_autofree char *sql = list_sql (head, f, tail);
+	sqlite3_stmt *stmt = mt_store_prepare (store, sql, error);
+
+	if (stmt != NULL)
+		bind_filter (stmt, f);
+	return stmt;
+}
+
+gboolean
+mt_view_list (MtStore *store, const MtViewFilter *filter, MtTicketRowFunc func, gpointer data, GError **error)
+{
+	g_autoptr (sqlite3_stmt) stmt = prepare_list (store, LIST_ROWS_HEAD, filter, LIST_ROWS_TAIL, error);
+	gint64 n;
+
+	return stmt != NULL && each_ticket (store, stmt, func, data, &n, error);
+}
+
+char *
+mt_view_list_json (MtStore *store, const MtViewFilter *filter, GError **error)
+{
+	g_autoptr (sqlite3_stmt) stmt = prepare_list (store, LIST_JSON_HEAD, filter, LIST_JSON_TAIL, error);
+
+	return stmt ? json_text (store, stmt, "tickets", 0, error) : NULL;
 }

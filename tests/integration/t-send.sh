@@ -26,6 +26,8 @@ row () { mt outbox list --json | json "(lambda r: $2)([x for x in d if x['id'] =
 received () { smtp_count; }
 # got N: the message the server saved as number N
 got () { printf '%s/%04d.eml' "$SMTP_DIR" "$1"; }
+# got_id ID: the message the server saved with Message-ID <ID@example.org>
+got_id () { grep -l "^Message-ID: <$1@example.org>" "$SMTP_DIR"/*.eml | head -n 1; }
 envelope () { json "$2" <"$(printf '%s/%04d.json' "$SMTP_DIR" "$1")"; }
 stderr_lines () { wc -l <"$err" | tr -d ' '; }
 
@@ -309,6 +311,59 @@ expect_equal "$(stderr_lines)" 1 "... one line"
 grep -q 'offers no STARTTLS' "$err"; ok $? "... saying so" || diag "$(cat "$err")"
 expect_equal "$(grep -c '^mail' "$SMTP_DIR/log")" 0 "... and nothing was sent in clear"
 expect_equal "$(row "$idtls" 'r["state"]')" queued "... the message waits"
+
+# STARTTLS, with a server certificate for "localhost" from a test CA.
+# yes takes any certificate (opportunistic, as Postfix's "may");
+# required wants one that verifies and names the host.
+if command -v openssl >/dev/null; then
+	(
+		cd "$tmp" || exit 1
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=mailticket test CA' \
+			-keyout ca.key -out ca.crt
+		openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout tls.key -out tls.csr
+		printf 'subjectAltName=DNS:localhost\n' >tls.ext
+		openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+			-extfile tls.ext -out tls.crt
+		cat tls.key tls.crt >tls.pem
+	) >/dev/null 2>&1
+	smtp_start --tls "$tmp/tls.pem"
+	smtp_conf starttls=required
+	at $((NOW + 10100))
+	expect_code 0 "starttls=required, a certificate from an unknown CA: exit 0" -- send
+	grep -q "cannot send via 127.0.0.1:$SMTP_PORT: the server's certificate does not verify" "$err"
+	ok $? "... one line saying so" || diag "$(cat "$err")"
+	expect_equal "$(grep -c '^mail' "$SMTP_DIR/log")" 0 "... and nothing was sent"
+	at $((NOW + 10300))
+	expect_code 0 "starttls=required, a trusted certificate for another name: exit 0" -- \
+		env SSL_CERT_FILE="$tmp/ca.crt" "$BIN/mailticket-send" --db "$DB"
+	grep -q "the server's certificate is for localhost, not 127.0.0.1" "$err"
+	ok $? "... one line saying so" || diag "$(cat "$err")"
+	sed -i 's/^host=127.0.0.1$/host=localhost/' "$MAILTICKET_CONF"
+	at $((NOW + 10600))
+	expect_code 0 "starttls=required, a trusted certificate for the host" -- \
+		env SSL_CERT_FILE="$tmp/ca.crt" "$BIN/mailticket-send" --db "$DB"
+	expect_equal "$(row "$idtls" 'r["state"]')" sent "... sent"
+	expect_equal "$(json 'd["tls"]' <"$(got_id tls | sed 's/eml$/json/')")" true "... over TLS"
+	cmp -s "$tmp/tls" "$(got_id tls)"; ok $? "... byte for byte"
+	mail "$tmp/tls2" tls2
+	idtls2=$(queue_mail "$tmp/tls2" 1 reply anna@customer.example)
+	sed -i 's/^starttls=required$/starttls=yes/; s/^host=localhost$/host=127.0.0.1/' "$MAILTICKET_CONF"
+	expect_code 0 "starttls=yes, a certificate from an unknown CA for another name" -- send
+	expect_equal "$(row "$idtls2" 'r["state"]')" sent "... sent"
+	expect_equal "$(json 'd["tls"]' <"$(got_id tls2 | sed 's/eml$/json/')")" true "... over TLS"
+	# Each run of these negotiates TLS again: a libesmtp that would hang
+	# on TLS 1.3 session tickets would hang here.
+	for n in 1 2 3 4 5 6; do
+		mail "$tmp/tls$n" "tlsx$n"
+		queue_mail "$tmp/tls$n" 1 reply anna@customer.example >/dev/null
+		timeout 20 "$BIN/mailticket-send" --db "$DB" || echo "run $n: exit $?" >>"$tmp/tls.runs"
+	done
+	expect_equal "$(cat "$tmp/tls.runs" 2>/dev/null)" "" "six more TLS sessions, none hangs"
+	expect_equal "$(grep -l '^Message-ID: <tlsx' "$SMTP_DIR"/*.eml | wc -l | tr -d ' ')" 6 \
+		"... and all their messages arrive"
+else
+	skip "starttls with certificates" "no openssl(1)"
+fi
 
 # Configuration errors: one line, EX_CONFIG.
 for bad in 'starttls=maybe' 'port=0' 'max_age=soon' "password_file=$tmp/no-such-file"; do

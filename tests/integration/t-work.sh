@@ -92,6 +92,12 @@ expect_code 0 "approval list --json" -- mt approval 1 --json
 expect_equal "$(json 'd[0]["state"], d[0]["approver"], d[0]["decision_note"]' <"$out")" "('approved', 'bob', 'ok')" \
 	"the approval's outcome"
 
+expect_code 0 "show --json" -- mt show 1 --json
+expect_equal "$(json '[t["state"] for t in d["tasks"]], [a["state"] for a in d["approvals"]], d["time_minutes"]' <"$out")" \
+	"(['done'], ['approved'], 45)" "show --json has the tasks, approvals and time booked"
+expect_code 0 "show" -- mt show 1
+grep -q '^Time: *45 minutes' "$out"; ok $? "show prints the time booked"
+
 # link and merge
 expect_code 0 "new ticket 3" -- mt new --requester anna@customer.example --subject "VPN again" -m "phone call"
 expect_code 0 "link 2 parent 1" -- mt link 2 parent 1

@@ -585,6 +585,56 @@ test_find_part_unknown_paths (void)
 }
 
 static void
+test_part_content_decoded (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) fox = mt_message_part_content (m, "2", &error);
+	g_autoptr (GBytes) pdf = mt_message_part_content (m, "3.2", &error);
+	const char *text = "The quick brown fox jumps over the lazy dog.\n";
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (g_bytes_get_size (fox), ==, attachment (m, 0)->size);
+	g_assert_cmpmem (g_bytes_get_data (fox, NULL), strlen (text), text, strlen (text));
+	g_assert_cmpmem (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), "\0\1\2\3\4\5\6\7\10\11", 10);
+}
+
+static void
+test_part_content_attached_message (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "Content-Type: multipart/mixed; boundary=\"out\"\n\n"
+					 "--out\n"
+					 "Content-Type: message/rfc822\n\n"
+					 "From: b@example.org\n"
+					 "Subject: inner\n\n"
+					 "inner body\n"
+					 "--out--\n");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) inner = mt_message_part_content (m, "1", &error);
+	g_autofree char *text = NULL;
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (g_bytes_get_size (inner), ==, attachment (m, 0)->size);
+	text = g_strndup (g_bytes_get_data (inner, NULL), g_bytes_get_size (inner));
+	g_assert_nonnull (strstr (text, "Subject: inner"));
+	g_assert_nonnull (strstr (text, "inner body"));
+}
+
+static void
+test_part_content_not_there (void)
+{
+	g_autoptr (MtMessage) m = parse (attached_message);
+	g_autoptr (GError) error = NULL;
+
+	g_assert_null (mt_message_part_content (m, "3", &error));
+	g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
+	g_clear_error (&error);
+	g_assert_null (mt_message_part_content (m, "7", &error));
+	g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
+}
+
+static void
 test_find_part_single_part (void)
 {
 	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
@@ -866,6 +916,9 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/find-part/listed-paths", test_find_part_listed_paths);
 	g_test_add_func ("/message/find-part/unknown-paths-null", test_find_part_unknown_paths);
 	g_test_add_func ("/message/find-part/single-part-is-1", test_find_part_single_part);
+	g_test_add_func ("/message/part-content/transfer-encoding-undone", test_part_content_decoded);
+	g_test_add_func ("/message/part-content/attached-message-whole", test_part_content_attached_message);
+	g_test_add_func ("/message/part-content/multipart-or-missing-not-found", test_part_content_not_there);
 	g_test_add_func ("/message/malformed/missing-close-boundary", test_malformed_missing_close_boundary);
 	g_test_add_func ("/message/malformed/multipart-without-boundary", test_malformed_multipart_without_boundary);
 	g_test_add_func ("/message/malformed/header-without-colon", test_malformed_header_without_colon);

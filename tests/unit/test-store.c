@@ -14,6 +14,7 @@
 #include "mailticket/outbox.h"
 #include "mailticket/outbox-view.h"
 #include "mailticket/quarantine.h"
+#include "mailticket/search.h"
 #include "mailticket/store.h"
 #include "mailticket/ticket.h"
 #include "mailticket/view.h"
@@ -60,6 +61,7 @@ test_every_statement_prepares (void)
 	static const QueryTable tables[] = {
 		mt_store_queries, mt_ticket_queries, mt_directory_queries, mt_quarantine_queries, mt_view_queries, mt_outbox_queries, mt_people_queries, mt_change_queries, mt_work_queries, mt_stats_queries,
 		mt_outbox_view_queries,
+		mt_search_queries,
 	};
 	g_autoptr (GError) error = NULL;
 	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);

@@ -1,0 +1,28 @@
+/*
+ * NAME
+ *	reindex.h - rebuild what is derived from the stored messages
+ * DESCRIPTION
+ *	The message is the truth; the database is its index. mt_reindex()
+ *	parses every stored message of an email-in or email-out article
+ *	again and replaces what was taken from it: the article's headers,
+ *	text, warnings and attachments, the participants of every ticket,
+ *	and the search index. All in one transaction: a failure leaves the
+ *	database as it was. What was decided when the mail arrived (its
+ *	ticket, the rule that threaded it, its envelope, whether it was
+ *	automatic, times, history) stays as recorded.
+ */
+#ifndef MT_REINDEX_H
+#define MT_REINDEX_H
+
+#include <glib.h>
+#include "mailticket/store.h"
+
+typedef struct {
+	guint articles;		/* re-read */
+	guint unreadable;	/* stored messages that no longer parse: left as they were */
+	guint attachments;	/* listed now */
+} MtReindexStats;
+
+gboolean mt_reindex (MtStore *store, MtReindexStats *stats, GError **error);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * NAME
+ *	search.h - full-text search over the articles
+ * DESCRIPTION
+ *	An FTS5 index over each article's subject, text and sender, and
+ *	each attachment's name (sql/0004-search.sql), kept in step by
+ *	triggers in the transactions that store articles. A query is FTS5's
+ *	query language: words (all must match), "a phrase", OR, NOT,
+ *	prefix*, column:word (subject, text, sender, attachments). It
+ *	matches an article's own words, or the name of one of its
+ *	attachments, not both at once. Hits are articles, best first (bm25,
+ *	the subject weighing most), each with a snippet of what matched
+ *	whose matches are marked **so**.
+ */
+#ifndef MT_SEARCH_H
+#define MT_SEARCH_H
+
+#include <glib.h>
+#include "mailticket/store.h"
+
+typedef struct {
+	gint64 ticket, article;
+	const char *kind;
+	gboolean internal;
+	const char *status;
+	const char *subject;	/* the ticket's */
+	const char *from;	/* the article's sender, or NULL */
+	gint64 date;		/* the article's date, else when it was stored */
+	const char *snippet;	/* on one line */
+	double rank;		/* bm25: lower is better */
+	gint64 attachment;	/* the attachment whose name matched (from 1), or 0 */
+} MtSearchRow;
+
+typedef gboolean (*MtSearchRowFunc) (const MtSearchRow *row, gpointer data);
+
+/* At most limit hits (<= 0: all). MT_ERROR_USAGE, with FTS5's words,
+ * when the query cannot be read. */
+gboolean mt_search (MtStore *store, const char *query, int limit, MtSearchRowFunc func, gpointer data,
+		    GError **error);
+/* The same as a JSON array of objects; owned. */
+char *mt_search_json (MtStore *store, const char *query, int limit, GError **error);
+
+/* Builds the index again from the articles. */
+gboolean mt_search_rebuild (MtStore *store, GError **error);
+/* MT_ERROR_INTERNAL when the index does not match the articles. */
+gboolean mt_search_check (MtStore *store, GError **error);
+
+const char *const *mt_search_queries (void);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * NAME
+ *	reindex.c - rebuild what is derived from the stored messages
+ * DESCRIPTION
+ *	Each module keeps its own tables: the ticket module re-derives an
+ *	article from its parsed message and keeps the participants, the
+ *	search module rebuilds its index. This one walks the stored
+ *	messages ticket by ticket, in one write transaction, so that
+ *	readers see the old index or the new one, never half of each.
+ *	Deliveries wait for it (busy_timeout), then are deferred by the MTA
+ *	and retried.
+ *
+ *	A message that parsed when it arrived but no longer does (a parser
+ *	made stricter) keeps what was derived from it then, and its ticket
+ *	keeps its participants: reindexing must never lose what the
+ *	database knew.
+ */
+#include "mailticket/error.h"
+#include "mailticket/message.h"
+#include "mailticket/reindex.h"
+#include "mailticket/search.h"
+#include "mailticket/ticket.h"
+
+/* Re-derives one article; its addresses, if it came in, go to
+ * addresses. *readable is FALSE when the message no longer parses. */
+static gboolean
+reindex_article (MtStore *store, const MtStoredArticle *a, GPtrArray *addresses, gboolean *readable,
+		 MtReindexStats *stats, GError **error)
+{
+	g_autoptr (GBytes) raw = mt_store_get_blob (store, a->blob, error);
+	g_autoptr (GByteArray) bytes = NULL;
+	g_autoptr (MtMessage) message = NULL;
+
+	if (raw == NULL)
+		return FALSE;
+	bytes = g_bytes_unref_to_array (g_steal_pointer (&raw));
+	if (!(*readable = (message = mt_message_parse (bytes, NULL)) != NULL)) {
+		g_warning ("article %" G_GINT64_FORMAT ": the stored message no longer parses; left as it was", a->id);
+		stats->unreadable++;
+		return TRUE;
+	}
+	stats->articles++;
+	stats->attachments += message->attachments->len;
+	for (guint i = 0; a->incoming && i < message->addresses->len; i++)
+		g_ptr_array_add (addresses, g_strdup (g_ptr_array_index (message->addresses, i)));
+	return mt_ticket_rederive_article (store, a->id, message, error);
+}
+
+/* The n stored articles of one ticket, then its participants: the
+ * addresses of the mail it received, when all of it could be read. */
+static gboolean
+reindex_ticket (MtStore *store, const MtStoredArticle *articles, guint n, MtReindexStats *stats, GError **error)
+{
+	g_autoptr (GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
+	gboolean complete = TRUE, received = FALSE;
+
+	for (guint i = 0; i < n; i++) {
+		gboolean readable;
+
+		if (!reindex_article (store, &articles[i], addresses, &readable, stats, error))
+			return FALSE;
+		complete = complete && (readable || !articles[i].incoming);
+		received = received || articles[i].incoming;
+	}
+	if (complete && received && !mt_ticket_clear_participants (store, articles[0].ticket, error))
+		return FALSE;
+	return mt_ticket_add_participants (store, articles[0].ticket, addresses, error);
+}
+
+static gboolean
+reindex_all (MtStore *store, MtReindexStats *stats, GError **error)
+{
+	g_autoptr (GArray) articles = mt_ticket_stored_articles (store, error);
+	MtStoredArticle *a;
+	guint i = 0, n;
+
+	if (articles == NULL)
+		return FALSE;
+	a = (MtStoredArticle *) (gpointer) articles->data;
+	for (; i < articles->len; i += n) {
+		for (n = 1; i + n < articles->len && a[i + n].ticket == a[i].ticket; n++)
+			;
+		if (!reindex_ticket (store, a + i, n, stats, error))
+			return FALSE;
+	}
+	/* The triggers kept the index in step; rebuilding it as well
+	 * repairs an index that was wrong before. */
+	return mt_search_rebuild (store, error);
+}
+
+gboolean
+mt_reindex (MtStore *store, MtReindexStats *stats, GError **error)
+{
+	*stats = (MtReindexStats) { 0 };
+	if (!mt_store_begin (store, error))
+		return FALSE;
+	if (!reindex_all (store, stats, error)) {
+		mt_store_rollback (store);
+		return FALSE;
+	}
+	return mt_store_commit (store, error);
+}

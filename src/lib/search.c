@@ -1,0 +1,153 @@
+/*
+ * NAME
+ *	search.c - full-text search over the articles
+ * DESCRIPTION
+ *	The index, its triggers and its ranking are in sql/0004-search.sql;
+ *	this module only asks. FTS5 reads the query when the statement
+ *	runs, not when it is prepared, so a query it cannot read shows up
+ *	as a plain SQLITE_ERROR from the first step: that, and only that,
+ *	is the user's mistake (MT_ERROR_USAGE); busy and the like stay what
+ *	mt_error_sqlite() says they are.
+ */
+#include "mailticket/error.h"
+#include "mailticket/search.h"
+
+#define ISO(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
+/* The best document of each article that matches (the article itself,
+ * or one of its attachments under its negated id), best first; then a
+ * snippet of that document alone, the costly part, for these few. */
+#define BEST \
+	"WITH hit AS (" \
+	" SELECT coalesce(x.article, s.rowid) AS article, s.rowid AS doc, x.position AS attachment, s.rank AS rank" \
+	" FROM article_search s LEFT JOIN attachments x ON x.id = -s.rowid WHERE article_search MATCH ?1)," \
+	" best AS (SELECT article, doc, attachment, min(rank) AS rank FROM hit GROUP BY article ORDER BY rank LIMIT ?2) "
+/* The best few words around the matches, on one line. */
+#define SNIPPET \
+	"(SELECT replace(replace(snippet(article_search, -1, '**', '**', '…', 16), char(13), ''), char(10), ' ')" \
+	" FROM article_search WHERE article_search MATCH ?1 AND rowid = b.doc)"
+#define HITS " FROM best b JOIN articles a ON a.id = b.article JOIN tickets t ON t.id = a.ticket ORDER BY b.rank"
+
+static const char SQL_SEARCH[] =
+	BEST "SELECT a.ticket, a.id, a.kind, a.internal, t.status, t.subject, a.\"from\", coalesce(a.date, a.created),"
+	" " SNIPPET ", b.rank, b.attachment" HITS;
+static const char SQL_SEARCH_JSON[] =
+	BEST "SELECT coalesce(json_group_array(json(o)), '[]') FROM ("
+	" SELECT json_object('ticket', a.ticket, 'article', a.id, 'kind', a.kind,"
+	"  'internal', json(iif(a.internal, 'true', 'false')), 'status', t.status, 'subject', t.subject,"
+	"  'from', a.\"from\", 'date', " ISO ("coalesce(a.date, a.created)") ", 'rank', b.rank,"
+	"  'attachment', b.attachment, 'snippet', " SNIPPET ") AS o" HITS ")";
+static const char SQL_REBUILD[] = "INSERT INTO article_search (article_search) VALUES ('rebuild')";
+static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
+
+static const char *const search_queries[] = {
+	SQL_SEARCH, SQL_SEARCH_JSON, SQL_REBUILD, SQL_CHECK, NULL,
+};
+
+const char *const *
+mt_search_queries (void)
+{
+	return search_queries;
+}
+
+#define TEXT(stmt, i) ((const char *) sqlite3_column_text ((stmt), (i)))
+
+static sqlite3_stmt *
+prepare (MtStore *store, const char *sql, const char *query, int limit, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_text (stmt, 1, query, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int (stmt, 2, limit > 0 ? limit : -1);
+	return stmt;
+}
+
+/* Steps stmt; a query FTS5 cannot read becomes the user's error. */
+static int
+step (MtStore *store, sqlite3_stmt *stmt, GError **error)
+{
+	sqlite3 *db = mt_store_peek_db (store);
+	int rc = sqlite3_step (stmt);
+
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc;
+	if (sqlite3_extended_errcode (db) == SQLITE_ERROR)
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+			     "cannot read the search query: %s (quote addresses and other punctuation: '\"a@b.example\"')",
+			     sqlite3_errmsg (db));
+	else
+		mt_error_sqlite (error, db, rc, "search");
+	sqlite3_reset (stmt);
+	return -1;
+}
+
+static void
+read_row (sqlite3_stmt *stmt, MtSearchRow *row)
+{
+	*row = (MtSearchRow) {
+		.ticket = sqlite3_column_int64 (stmt, 0), .article = sqlite3_column_int64 (stmt, 1),
+		.kind = TEXT (stmt, 2), .internal = sqlite3_column_int (stmt, 3), .status = TEXT (stmt, 4),
+		.subject = TEXT (stmt, 5), .from = TEXT (stmt, 6), .date = sqlite3_column_int64 (stmt, 7),
+		.snippet = TEXT (stmt, 8), .rank = sqlite3_column_double (stmt, 9),
+		.attachment = sqlite3_column_int64 (stmt, 10),
+	};
+}
+
+gboolean
+mt_search (MtStore *store, const char *query, int limit, MtSearchRowFunc func, gpointer data, GError **error)
+{
+	sqlite3_stmt *stmt = prepare (store, SQL_SEARCH, query, limit, error);
+	MtSearchRow row;
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	while ((rc = step (store, stmt, error)) == SQLITE_ROW) {
+		read_row (stmt, &row);
+		if (!func (&row, data))
+			break;
+	}
+	sqlite3_reset (stmt);
+	return rc >= 0;
+}
+
+char *
+mt_search_json (MtStore *store, const char *query, int limit, GError **error)
+{
+	sqlite3_stmt *stmt = prepare (store, SQL_SEARCH_JSON, query, limit, error);
+	char *json;
+
+	if (stmt == NULL || step (store, stmt, error) != SQLITE_ROW)
+		return NULL;
+	json = g_strdup (TEXT (stmt, 0));
+	sqlite3_reset (stmt);
+	return json;
+}
+
+gboolean
+mt_search_rebuild (MtStore *store, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_REBUILD, error);
+
+	return stmt != NULL && mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_search_check (MtStore *store, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_CHECK, error);
+	g_autoptr (GError) why = NULL;
+
+	if (stmt == NULL)
+		return FALSE;
+	if (mt_store_exec_stmt (store, stmt, &why))
+		return TRUE;
+	if (why->code == MT_ERROR_TEMPFAIL) {
+		g_propagate_error (error, g_steal_pointer (&why));
+		return FALSE;
+	}
+	g_set_error (error, MT_ERROR, MT_ERROR_INTERNAL,
+		     "the search index does not match the articles (%s); run 'mailticket db reindex'", why->message);
+	return FALSE;
+}
