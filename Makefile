@@ -5,6 +5,8 @@
 #   make check      install missing packages, build, run every test under prove
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
 #   make install PREFIX=/usr/local DESTDIR=
+#   make bench      install missing packages, build, measure against procmail and notmuch
+#   make bench QUICK=1      the same table on smaller numbers, in under a minute (bench/README.md)
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -44,7 +46,7 @@ SQL     := $(sort $(wildcard sql/[0-9]*.sql))
 
 BINS := bin/mailticket-deliver bin/mailticket bin/mailticket-send
 
-.PHONY: all deps demo check unit install clean tests
+.PHONY: all deps demo check unit install clean tests bench
 all: $(BINS)
 
 # Installs the Debian packages the build and the tests need, when one is
@@ -98,6 +100,15 @@ check: deps
 	@$(MAKE) --no-print-directory tests
 	prove -e '' $(UNIT_BIN) tests/integration/t-*.sh
 
+# The bench installs what it compares with (procmail, notmuch, Postfix's
+# smtp-sink ...) itself: bench/bench.py.
+bench: deps
+	@$(MAKE) --no-print-directory all bench/spawn
+	python3 bench/bench.py $(if $(QUICK),--quick)
+
+bench/spawn: bench/spawn.c
+	$(CC) $(WARN) $(CFLAGS) -o $@ $<
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
@@ -108,4 +119,4 @@ install: all
 	install -m 0644 contrib/bash-completion/mailticket $(DESTDIR)$(COMPLETIONDIR)/
 
 clean:
-	rm -rf bin src/*/*.o tests/unit/*.o $(UNIT_BIN) $(LIB) src/lib/sql-schema.c demo.db demo.db-* tests/tmp
+	rm -rf bin src/*/*.o tests/unit/*.o $(UNIT_BIN) $(LIB) src/lib/sql-schema.c demo.db demo.db-* tests/tmp bench/spawn
