@@ -92,6 +92,8 @@ tag=Ticket
 EOF
 
 plan () { test_plan=$1; echo "1..$1"; }
+# sanitized: true when the programs are an AddressSanitizer build (make SANITIZE=1)
+sanitized () { ldd "$BIN/mailticket-deliver" 2>/dev/null | grep -q libasan; }
 done_testing () { test_plan=$test_n; echo "1..$test_n"; }
 skip_all () { test_plan=0; echo "1..0 # SKIP $*"; exit 0; }
 skip () { test_n=$((test_n + 1)); echo "ok $test_n - $1 # SKIP $2"; }
