@@ -4,6 +4,9 @@
 #   make demo       install missing packages, build, deliver contrib/samples into ./demo.db
 #   make check      install missing packages, build, run every test under prove
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
+#   make stress     the reliability tests in full (MAILTICKET_STRESS=full), with their figures
+#   make fuzz       the libFuzzer harness over parsing and threading, FUZZ_SECONDS (60) long
+#   make valgrind   the unit tests and a set of integration tests under valgrind's memcheck
 #   make install PREFIX=/usr/local DESTDIR=
 #   make bench      install missing packages, build, measure against procmail and notmuch
 #   make bench QUICK=1      the same table on smaller numbers, in under a minute (bench/README.md)
@@ -46,7 +49,7 @@ SQL     := $(sort $(wildcard sql/[0-9]*.sql))
 
 BINS := bin/mailticket-deliver bin/mailticket bin/mailticket-send
 
-.PHONY: all deps demo check unit install clean tests bench
+.PHONY: all deps demo check unit install clean tests bench stress fuzz valgrind
 all: $(BINS)
 
 # Installs the Debian packages the build and the tests need, when one is
@@ -92,6 +95,9 @@ tests/unit/test-sender: tests/unit/test-sender.o $(LIB)
 
 tests: $(BINS) $(UNIT_BIN)
 
+# The unit test that replays the fuzzer's inputs includes its harness.
+tests/unit/test-fuzz.o: tests/fuzz/fuzz-mail.c
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	sh contrib/samples/demo.sh
@@ -109,6 +115,41 @@ bench: deps
 bench/spawn: bench/spawn.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
+# The reliability tests run short in make check; here in full, verbose,
+# so that their figures (messages in, stored, lost, kills ...) show.
+STRESS_TESTS := $(sort $(wildcard tests/integration/t-reliability-*.sh))
+stress: deps
+	@$(MAKE) --no-print-directory tests
+	MAILTICKET_STRESS=full prove -v -e '' $(STRESS_TESTS)
+
+# libFuzzer needs clang and its runtime; the harness is built from the
+# modules it drives, not from the library built with cc.
+FUZZ_SECONDS ?= 60
+FUZZ_CC := clang
+FUZZ_DEB_PKGS := clang libclang-rt-14-dev
+FUZZ_SRC := tests/fuzz/fuzz-mail.c src/lib/message.c src/lib/bounce.c src/lib/html.c src/lib/thread.c \
+            src/lib/token.c src/lib/error.c
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+tests/fuzz/fuzz-mail: $(FUZZ_SRC) $(wildcard include/mailticket/*.h)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRC) $(PKG_LIBS)
+
+fuzz:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(FUZZ_DEB_PKGS)"
+	@$(MAKE) --no-print-directory tests/fuzz/fuzz-mail
+	sh tests/fuzz/run.sh tests/fuzz/fuzz-mail $(FUZZ_SECONDS)
+
+# Integration tests that start every program (deliver, the CLI, send
+# over SMTP) on ordinary mail, failures and exit codes; broken mail and
+# the corpus go through the parser in the unit tests (test-fuzz). All
+# of the integration tests would take an hour: a second per process.
+VALGRIND_TESTS := tests/integration/t-deliver-basic.sh tests/integration/t-exit-codes.sh \
+                  tests/integration/t-outbound.sh tests/integration/t-show.sh
+valgrind:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) valgrind"
+	@$(MAKE) --no-print-directory tests
+	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
@@ -119,4 +160,5 @@ install: all
 	install -m 0644 contrib/bash-completion/mailticket $(DESTDIR)$(COMPLETIONDIR)/
 
 clean:
-	rm -rf bin src/*/*.o tests/unit/*.o $(UNIT_BIN) $(LIB) src/lib/sql-schema.c demo.db demo.db-* tests/tmp bench/spawn
+	rm -rf bin src/*/*.o tests/unit/*.o $(UNIT_BIN) $(LIB) src/lib/sql-schema.c demo.db demo.db-* tests/tmp \
+	    bench/spawn tests/fuzz/fuzz-mail

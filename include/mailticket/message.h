@@ -65,7 +65,8 @@ GByteArray *mt_message_part_bytes (GMimePart *part);
 GBytes *mt_message_part_content (MtMessage *message, const char *path, GError **error);
 
 /* Reduces HTML to readable text: tags dropped, blocks on their own
- * lines, entities decoded. Owned. */
+ * lines, entities decoded; bytes that are not UTF-8 become U+FFFD.
+ * Owned. */
 char *mt_html_to_text (const char *html);
 
 #endif

@@ -6,7 +6,8 @@
  *	the contents of head, script and style with them; block elements
  *	start a new line or paragraph, list items a "- "; runs of white space collapse as
  *	a browser would; character references are decoded. The input has
- *	already been converted to UTF-8 by GMime.
+ *	normally been converted to UTF-8 by GMime; bytes that are not UTF-8
+ *	become U+FFFD.
  */
 #include <string.h>
 
@@ -153,7 +154,12 @@ char *
 mt_html_to_text (const char *html)
 {
 	Html h = { g_string_new (NULL), FALSE, NULL };
+	g_autofree char *valid = NULL;
 	const char *p = html ? html : "";
+
+	/* Stepping over a character must never step over the end. */
+	if (!g_utf8_validate (p, -1, NULL))
+		p = valid = g_utf8_make_valid (p, -1);
 
 	while (*p) {
 		if (h.skip_until) {

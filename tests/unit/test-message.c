@@ -922,6 +922,15 @@ test_html_megabyte_of_ampersands (void)
 	check_html ("&amp &amp; &abcdefghijk; &#65;", "&amp & &abcdefghijk; A");
 }
 
+/* Regression (found by tests/fuzz): a text ending in the first byte of
+ * a three-byte character was read past its end. */
+static void
+test_html_invalid_utf8 (void)
+{
+	check_html ("caf\xc3", "caf\xef\xbf\xbd");
+	check_html ("<p>a\xe2</p>b\xff", "a\xef\xbf\xbd\n\nb\xef\xbf\xbd");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -996,5 +1005,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/html/head-script-style-dropped", test_html_dropped_elements);
 	g_test_add_func ("/message/html/unterminated-tag", test_html_unterminated_tag);
 	g_test_add_func ("/message/html/megabyte-of-ampersands", test_html_megabyte_of_ampersands);
+	g_test_add_func ("/message/html/invalid-utf-8-not-overrun", test_html_invalid_utf8);
 	return g_test_run ();
 }
