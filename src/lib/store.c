@@ -3,17 +3,40 @@
  *	store.c - the SQLite database: open, migrate, transactions, blobs
  * DESCRIPTION
  *	WAL mode so that readers never block the filter; synchronous=FULL
- *	so that a message is on disk when the MTA hears exit 0; a
- *	journal_size_limit so that the WAL cannot grow without end. Every
+ *	so that a message is on disk when the MTA hears exit 0. Every
  *	write transaction is BEGIN IMMEDIATE: the write lock is taken before
  *	any work, so a busy database shows as one retryable error and never
  *	as a deadlock between two upgrading readers.
+ *
+ *	The last connection to close does not checkpoint, unless the WAL
+ *	has grown to WAL_CHECKPOINT_FRAMES pages; then it copies the WAL
+ *	into the database and empties it. The MTA starts one process per
+ *	message, and each is usually the only connection: SQLite's own
+ *	checkpoint on close would copy every message into the database
+ *	file and delete the WAL in every process, five syncs a message
+ *	where the commit needs two (the WAL, and its directory the first
+ *	time a process syncs it).
+ *
+ *	The WAL stays bounded only if it is emptied, not just copied: a
+ *	process that is alone rebuilds the WAL index from the WAL file and
+ *	counts every frame in it as not yet copied, so a WAL that was only
+ *	copied would be copied again by every process and never start over
+ *	(the trap of SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE alone). While
+ *	connections overlap, SQLite's automatic checkpoint at the same size
+ *	and the reuse of a copied WAL keep it bounded as usual, and
+ *	journal_size_limit trims a WAL that was reused.
  */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mailticket/autocleanups.h"
 #include "mailticket/error.h"
 #include "mailticket/store.h"
+
+/* About 4 MB of 4 KB pages. A lone process reads the whole WAL when it
+ * opens the database: a larger WAL costs every delivery more, a smaller
+ * one is copied more often. */
+#define WAL_CHECKPOINT_FRAMES 1000
 
 struct _MtStore {
 	sqlite3 *db;
@@ -156,6 +179,8 @@ configure (MtStore *store, int busy_timeout, GError **error)
 {
 	sqlite3_extended_result_codes (store->db, 1);
 	sqlite3_busy_timeout (store->db, busy_timeout);
+	sqlite3_db_config (store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	sqlite3_wal_autocheckpoint (store->db, WAL_CHECKPOINT_FRAMES);
 	return set_wal (store, busy_timeout, error) &&
 	       exec (store, "PRAGMA synchronous = FULL", error) &&
 	       exec (store, "PRAGMA foreign_keys = ON", error) &&
@@ -193,6 +218,23 @@ mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **er
 	return g_steal_pointer (&store);
 }
 
+/* Copies a large WAL into the database and empties it, without waiting:
+ * when another connection is busy, a later close does it. Nothing
+ * depends on it: what was committed is on disk in the WAL. The size is
+ * counted in 4 KB pages without the frame headers, so that the WAL is
+ * emptied no later than SQLite's automatic checkpoint copies it. */
+static void
+empty_large_wal (MtStore *store)
+{
+	const char *wal = sqlite3_filename_wal (sqlite3_db_filename (store->db, "main"));
+	struct stat st;
+
+	if (wal == NULL || stat (wal, &st) != 0 || st.st_size < (off_t) WAL_CHECKPOINT_FRAMES * 4096)
+		return;
+	sqlite3_busy_timeout (store->db, 0);
+	sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+}
+
 void
 mt_store_close (MtStore *store)
 {
@@ -201,8 +243,10 @@ mt_store_close (MtStore *store)
 	if (store->in_transaction)
 		mt_store_rollback (store);
 	g_clear_pointer (&store->statements, g_hash_table_destroy);
-	if (store->db != NULL)
+	if (store->db != NULL) {
+		empty_large_wal (store);
 		sqlite3_close (store->db);
+	}
 	g_free (store);
 }
 

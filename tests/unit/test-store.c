@@ -212,6 +212,90 @@ test_rollback_leaves_nothing (void)
 	g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
 }
 
+static goffset
+file_size (const char *path)
+{
+	GStatBuf st;
+
+	return g_stat (path, &st) == 0 ? st.st_size : -1;
+}
+
+/* One connection at a time, as the MTA runs one process per message:
+ * stores a blob of size bytes and closes. */
+static void
+store_alone (const char *path, gsize size, guint seed)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+	g_autofree guint8 *data = g_malloc (size);
+	g_autofree char *sha = NULL;
+
+	for (gsize i = 0; i < size; i++)
+		data[i] = (guint8) g_random_int ();
+	memcpy (data, &seed, sizeof seed);
+	g_assert_no_error (error);
+	g_assert_true (mt_store_begin (store, &error));
+	g_assert_true (mt_store_put_blob (store, data, size, &sha, &error));
+	g_assert_true (mt_store_commit (store, &error));
+}
+
+/* The commit is what makes a message durable (synchronous=FULL syncs
+ * the WAL); the last connection leaves it in the WAL rather than
+ * copying it into the database at every close. */
+static void
+test_wal_kept_after_close (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+	store_alone (path, 1000, 1);
+	g_assert_cmpint (file_size (wal), >, 0);
+	{
+		g_autoptr (GError) error = NULL;
+		g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_EXISTING, &error);
+		sqlite3_stmt *stmt = mt_store_query (store, "SELECT count(*) FROM blobs", &error);
+		gint64 n = 0;
+
+		g_assert_true (mt_store_get_int (store, stmt, &n, &error));
+		g_assert_cmpint (n, ==, 1);
+	}
+	remove_tree (dir);
+}
+
+/* Connection after connection, the WAL is emptied once it passes about
+ * 4 MB: it never grows much beyond that, and nothing is lost. */
+static void
+test_wal_bounded_across_connections (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+	goffset largest = 0;
+	gboolean emptied = FALSE;
+
+	for (guint i = 0; i < 200; i++) {
+		goffset size;
+
+		store_alone (path, 60 * 1024, i);
+		size = file_size (wal);
+		largest = MAX (largest, size);
+		emptied = emptied || size == 0;
+	}
+	g_assert_true (emptied);
+	g_assert_cmpint (largest, <, 5 * 1024 * 1024);
+	{
+		g_autoptr (GError) error = NULL;
+		g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_EXISTING, &error);
+		sqlite3_stmt *stmt = mt_store_query (store, "SELECT count(*) FROM blobs", &error);
+		gint64 n = 0;
+
+		g_assert_true (mt_store_get_int (store, stmt, &n, &error));
+		g_assert_cmpint (n, ==, 200);
+	}
+	remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -226,5 +310,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/open/existing-needs-a-file", test_existing_mode_needs_a_file);
 	g_test_add_func ("/store/transaction/busy-is-tempfail", test_busy_is_tempfail);
 	g_test_add_func ("/store/transaction/rollback-leaves-nothing", test_rollback_leaves_nothing);
+	g_test_add_func ("/store/wal/kept-after-close", test_wal_kept_after_close);
+	g_test_add_func ("/store/wal/bounded-across-connections", test_wal_bounded_across_connections);
 	return g_test_run ();
 }
