@@ -212,6 +212,33 @@ test_rollback_leaves_nothing (void)
 	g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
 }
 
+/* The rate limit of acknowledgements runs for every new ticket: it must
+ * find an address's mail by index, not by reading every recipient of
+ * every message ever sent. */
+static void
+test_count_to_reads_no_table_in_full (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	sqlite3 *db = mt_store_peek_db (store);
+	gint64 count = -1;
+	int scanned = 0;
+
+	g_assert_cmpint (sqlite3_exec (db,
+				       "INSERT INTO blobs (sha256, size, data) VALUES ('x', 1, 'x');"
+				       "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200)"
+				       " INSERT INTO outbox (id, kind, message_id, blob, envelope_from, next_attempt, created)"
+				       " SELECT i, 'ack', 'm' || i, 'x', '', 0, 100 FROM c;"
+				       "INSERT INTO outbox_recipients (outbox, address)"
+				       " SELECT id, 'c' || id || '@example.com' FROM outbox;",
+				       NULL, NULL, NULL), ==, SQLITE_OK);
+	g_assert_true (mt_outbox_count_to (store, "ack", "c7@example.com", 50, &count, &error));
+	g_assert_cmpint (count, ==, 1);
+	for (sqlite3_stmt *s = sqlite3_next_stmt (db, NULL); s; s = sqlite3_next_stmt (db, s))
+		scanned += sqlite3_stmt_status (s, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+	g_assert_cmpint (scanned, ==, 0);
+}
+
 static goffset
 file_size (const char *path)
 {
@@ -310,6 +337,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/open/existing-needs-a-file", test_existing_mode_needs_a_file);
 	g_test_add_func ("/store/transaction/busy-is-tempfail", test_busy_is_tempfail);
 	g_test_add_func ("/store/transaction/rollback-leaves-nothing", test_rollback_leaves_nothing);
+	g_test_add_func ("/store/sql/ack-rate-limit-reads-no-table-in-full", test_count_to_reads_no_table_in_full);
 	g_test_add_func ("/store/wal/kept-after-close", test_wal_kept_after_close);
 	g_test_add_func ("/store/wal/bounded-across-connections", test_wal_bounded_across_connections);
 	return g_test_run ();
