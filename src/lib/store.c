@@ -42,6 +42,8 @@ struct _MtStore {
 	sqlite3 *db;
 	GHashTable *statements;	/* SQL text address -> sqlite3_stmt */
 	gboolean in_transaction;
+	int busy_timeout;	/* ms */
+	gint64 busy_until;	/* monotonic time to give up waiting for a lock */
 };
 
 static const char SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = ?";
@@ -174,11 +176,33 @@ set_wal (MtStore *store, int busy_timeout, GError **error)
 	return TRUE;
 }
 
+/* Waits for a lock another connection holds, up to busy_timeout. A
+ * delivery holds the write lock for a few milliseconds, and SQLite's own
+ * handler (sqlite3_busy_timeout) sleeps 1, 2, 5, 10, 15 ... ms between
+ * tries, so that waiting deliveries slept long past the moment the lock
+ * was free: make bench at concurrency 8 spent 10.5 ms a message instead
+ * of 7.6. This one tries again every 0.2 ms at first, every millisecond
+ * after a few, every 10 ms after a second. */
+static int
+busy_wait (void *data, int count)
+{
+	MtStore *store = data;
+	gint64 now = g_get_monotonic_time ();
+
+	if (count == 0)
+		store->busy_until = now + (gint64) store->busy_timeout * 1000;
+	if (now >= store->busy_until)
+		return 0;
+	g_usleep (count < 20 ? 200 : count < 1000 ? 1000 : 10000);
+	return 1;
+}
+
 static gboolean
 configure (MtStore *store, int busy_timeout, GError **error)
 {
 	sqlite3_extended_result_codes (store->db, 1);
-	sqlite3_busy_timeout (store->db, busy_timeout);
+	store->busy_timeout = busy_timeout;
+	sqlite3_busy_handler (store->db, busy_wait, store);
 	sqlite3_db_config (store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_wal_autocheckpoint (store->db, WAL_CHECKPOINT_FRAMES);
 	return set_wal (store, busy_timeout, error) &&
@@ -231,7 +255,7 @@ empty_large_wal (MtStore *store)
 
 	if (wal == NULL || stat (wal, &st) != 0 || st.st_size < (off_t) WAL_CHECKPOINT_FRAMES * 4096)
 		return;
-	sqlite3_busy_timeout (store->db, 0);
+	sqlite3_busy_handler (store->db, NULL, NULL);
 	sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
 

@@ -196,6 +196,40 @@ test_busy_is_tempfail (void)
 	remove_tree (dir);
 }
 
+static gpointer
+release_later (gpointer holder)
+{
+	g_usleep (30 * 1000);
+	mt_store_rollback (holder);
+	return NULL;
+}
+
+/* A writer that finds the lock taken waits for it, and gets it once it
+ * is free, long before busy_timeout. */
+static void
+test_busy_waits_for_the_lock (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) holder = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+	g_autoptr (MtStore) waiter = mt_store_open (path, 60000, MT_STORE_CREATE, &error);
+	GThread *thread;
+	gint64 started;
+
+	g_assert_no_error (error);
+	g_assert_true (mt_store_begin (holder, &error));
+	thread = g_thread_new ("release", release_later, holder);
+	started = g_get_monotonic_time ();
+	g_assert_true (mt_store_begin (waiter, &error));
+	g_assert_cmpint (g_get_monotonic_time () - started, <, 30 * G_USEC_PER_SEC);
+	mt_store_rollback (waiter);
+	g_thread_join (thread);
+	g_clear_pointer (&holder, mt_store_close);
+	g_clear_pointer (&waiter, mt_store_close);
+	remove_tree (dir);
+}
+
 static void
 test_rollback_leaves_nothing (void)
 {
@@ -336,6 +370,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/open/reopen-keeps-data", test_reopen_keeps_data);
 	g_test_add_func ("/store/open/existing-needs-a-file", test_existing_mode_needs_a_file);
 	g_test_add_func ("/store/transaction/busy-is-tempfail", test_busy_is_tempfail);
+	g_test_add_func ("/store/transaction/busy-waits-for-the-lock", test_busy_waits_for_the_lock);
 	g_test_add_func ("/store/transaction/rollback-leaves-nothing", test_rollback_leaves_nothing);
 	g_test_add_func ("/store/sql/ack-rate-limit-reads-no-table-in-full", test_count_to_reads_no_table_in_full);
 	g_test_add_func ("/store/wal/kept-after-close", test_wal_kept_after_close);
