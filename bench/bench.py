@@ -273,8 +273,8 @@ class Bench:
                 r = spawn(slices[rep], argv[:1] + ["--db", db] + argv[1:], env=self.env, watch=db + "-wal",
                           errfile=self.path("growth.err"))
                 res.setdefault(size, []).append(r)
-                log("growth rep %d %8d msgs %7.3f ms/msg wal max %d bytes failed %d"
-                    % (rep + 1, size, r["ms_per_msg"], r["max_watch_bytes"], r["failed"]))
+                log("growth rep %d %8d msgs %7.3f ms/msg %7.3f CPU ms/msg wal max %d bytes failed %d"
+                    % (rep + 1, size, r["ms_per_msg"], r["cpu_ms_per_msg"], r["max_watch_bytes"], r["failed"]))
         self.results["growth"] = res
         for size in sizes:
             if size != max(sizes):
@@ -555,10 +555,13 @@ def report(b, mode_name, started):
             cpu = median([x["cpu_ms_per_msg"] for x in runs])
             p("%-28s %5d %9.3f %9.1f %11.3f %7d" % (label, conc, ms, 1000 / ms, cpu, max(x["failed"] for x in runs)))
     p("")
-    p("ratios (ms/msg)               conc  mailticket/procmail  notmuch/mailticket")
+    p("ratios, of wall ms/msg (of CPU ms/msg)   conc  mailticket/procmail  notmuch/mailticket")
+    cpu = {k: median([x["cpu_ms_per_msg"] for x in v]) for k, v in ing.items()}
     for conc in b.m["concurrency"]:
-        p("%-28s %5d %20.2f %19.2f" % ("", conc, med[("mailticket", conc)] / med[("procmail", conc)],
-                                       med[("notmuch", conc)] / med[("mailticket", conc)]))
+        p("%-40s %4d %12.2f (%5.2f) %11.2f (%5.2f)"
+          % ("", conc, med[("mailticket", conc)] / med[("procmail", conc)],
+             cpu[("mailticket", conc)] / cpu[("procmail", conc)],
+             med[("notmuch", conc)] / med[("mailticket", conc)], cpu[("notmuch", conc)] / cpu[("mailticket", conc)]))
     p("")
     p("fsync+fdatasync per message (strace -f -c, %d messages, concurrency 1)" % b.m["fsync_msgs"])
     p("  " + "   ".join("%s %.2f" % (k, v) for k, v in r["fsync"].items()))
@@ -566,10 +569,12 @@ def report(b, mode_name, started):
     p("growth: mailticket-deliver, concurrency 1, %d new messages a repetition" % b.m["growth_msgs"])
     g = r["growth"]
     base = median([x["ms_per_msg"] for x in g[0]])
+    cbase = median([x["cpu_ms_per_msg"] for x in g[0]])
     for size, runs in g.items():
         ms = median([x["ms_per_msg"] for x in runs])
-        p("  %9d messages before: %7.3f ms/msg  ratio to empty %.2f  largest WAL %.1f MB"
-          % (size, ms, ms / base, max(x["max_watch_bytes"] for x in runs) / 1e6))
+        c = median([x["cpu_ms_per_msg"] for x in runs])
+        p("  %9d messages before: %7.3f ms/msg (CPU %6.3f)  ratio to empty %.2f (CPU %.2f)  largest WAL %.1f MB"
+          % (size, ms, c, ms / base, c / cbase, max(x["max_watch_bytes"] for x in runs) / 1e6))
     p("")
     p("memory: peak RSS of mailticket-deliver (/usr/bin/time -v)")
     for label, (size, rss, code) in r["memory"].items():
