@@ -199,8 +199,8 @@ class Bench:
                     argv, env = setup()
                     r = spawn(self.list, argv, jobs=conc, env=env, errfile=self.path("ingest-%s.err" % name))
                     res.setdefault((name, conc), []).append(r)
-                    log("ingest rep %d conc %d %-10s %7.3f ms/msg %8.1f msgs/s failed %d"
-                        % (rep + 1, conc, name, r["ms_per_msg"], r["msgs_per_s"], r["failed"]))
+                    log("ingest rep %d conc %d %-10s %7.3f ms/msg %8.1f msgs/s %7.3f CPU ms/msg failed %d"
+                        % (rep + 1, conc, name, r["ms_per_msg"], r["msgs_per_s"], r["cpu_ms_per_msg"], r["failed"]))
                     if name == "mailticket":
                         self.check_stored(self.path("ingest.db"), r)
         self.results["ingest"] = res
@@ -238,7 +238,8 @@ class Bench:
     def prefill(self, db, messages, per_ticket=2.5):
         """A database of `messages` articles in messages/per_ticket tickets,
         made by SQL: tickets, contacts, articles with text, message ids,
-        small blobs, participants and history, as delivery writes them."""
+        small blobs, participants, history and the acknowledgements sent,
+        as delivery writes them."""
         self.mt_init(db)
         tickets = max(1, int(messages / per_ticket)) if messages else 0
         sql = prefill_sql(messages, tickets)
@@ -272,8 +273,8 @@ class Bench:
                 r = spawn(slices[rep], argv[:1] + ["--db", db] + argv[1:], env=self.env, watch=db + "-wal",
                           errfile=self.path("growth.err"))
                 res.setdefault(size, []).append(r)
-                log("growth rep %d %8d msgs %7.3f ms/msg wal max %d bytes failed %d"
-                    % (rep + 1, size, r["ms_per_msg"], r["max_watch_bytes"], r["failed"]))
+                log("growth rep %d %8d msgs %7.3f ms/msg %7.3f CPU ms/msg wal max %d bytes failed %d"
+                    % (rep + 1, size, r["ms_per_msg"], r["cpu_ms_per_msg"], r["max_watch_bytes"], r["failed"]))
         self.results["growth"] = res
         for size in sizes:
             if size != max(sizes):
@@ -438,7 +439,7 @@ INSERT INTO tickets (id, uuid, subject, status, priority, queue, owner, requeste
          CASE WHEN i % 200 < 3 THEN 'new' WHEN i % 200 < 9 THEN 'open' WHEN i % 200 < 12 THEN 'pending'
               WHEN i % 200 < 31 THEN 'resolved' ELSE 'closed' END,
          1 + i % 9, 1,
-         CASE WHEN i % 5 < 3 THEN 1 + (i * 7) % 20 END,
+         CASE WHEN i % 5 < 3 THEN 1 + (i / 5) % 20 END,
          1 + i % max(1, {tickets} / 4),
          {t0} + i * 60, {t0} + i * 60 + 3600,
          CASE WHEN i % 200 >= 31 THEN {t0} + i * 60 + 7200 END
@@ -459,6 +460,17 @@ INSERT INTO articles (id, ticket, kind, from_addr, "from", "to", subject, date, 
 INSERT INTO message_ids (message_id, ticket, article) SELECT message_id, ticket, id FROM articles;
 INSERT OR IGNORE INTO participants (ticket, address) SELECT ticket, from_addr FROM articles;
 INSERT INTO history (ticket, at, who, field, new) SELECT id, created, 'mail', 'created', subject FROM tickets;
+-- the acknowledgement each new ticket sent (its bytes stand in for the ack's)
+INSERT INTO outbox (id, ticket, kind, message_id, blob, envelope_from, state, attempts, next_attempt,
+                    last_reply, created, done)
+  SELECT id, id, 'ack', printf('ack-%d@example.org', id), (SELECT blob FROM articles a WHERE a.id = t.id),
+         'support@example.org', 'sent', 1, created, '250 2.0.0 Ok', created, created + 30 FROM tickets t;
+INSERT INTO outbox_recipients (outbox, address, state, reply)
+  SELECT o.id, a.from_addr, 'sent', '250 2.0.0 Ok' FROM outbox o JOIN articles a ON a.id = o.id;
+INSERT INTO message_ids (message_id, ticket) SELECT message_id, ticket FROM outbox;
+INSERT INTO history (ticket, at, who, field, new)
+  SELECT ticket, created, 'mail', 'acknowledged', (SELECT address FROM outbox_recipients WHERE outbox = o.id)
+  FROM outbox o;
 COMMIT;
 PRAGMA journal_mode = WAL;
 """
@@ -529,7 +541,8 @@ def report(b, mode_name, started):
                                                os.uname().release))
     p("corpus: %d messages, %.1f MB; median of %d repetitions" % (len(b.messages), b.size / 1e6, b.m["reps"]))
     p("")
-    p("%-28s %6s %10s %10s %8s" % ("ingest (one process a message)", "conc", "ms/msg", "msgs/s", "failed"))
+    p("%-28s %5s %9s %9s %11s %7s" % ("ingest (one process a message)", "conc", "ms/msg", "msgs/s", "CPU ms/msg",
+                                         "failed"))
     ing = r["ingest"]
     med = {}
     for conc in b.m["concurrency"]:
@@ -539,12 +552,16 @@ def report(b, mode_name, started):
             med[(name, conc)] = ms
             label = {"mailticket": "mailticket-deliver", "procmail": "procmail -> Maildir",
                      "notmuch": "notmuch insert", "cat": "cat >/dev/null (floor)"}[name]
-            p("%-28s %6d %10.3f %10.1f %8d" % (label, conc, ms, 1000 / ms, max(x["failed"] for x in runs)))
+            cpu = median([x["cpu_ms_per_msg"] for x in runs])
+            p("%-28s %5d %9.3f %9.1f %11.3f %7d" % (label, conc, ms, 1000 / ms, cpu, max(x["failed"] for x in runs)))
     p("")
-    p("ratios (ms/msg)               conc  mailticket/procmail  notmuch/mailticket")
+    p("ratios, of wall ms/msg (of CPU ms/msg)   conc  mailticket/procmail  notmuch/mailticket")
+    cpu = {k: median([x["cpu_ms_per_msg"] for x in v]) for k, v in ing.items()}
     for conc in b.m["concurrency"]:
-        p("%-28s %5d %20.2f %19.2f" % ("", conc, med[("mailticket", conc)] / med[("procmail", conc)],
-                                       med[("notmuch", conc)] / med[("mailticket", conc)]))
+        p("%-40s %4d %12.2f (%5.2f) %11.2f (%5.2f)"
+          % ("", conc, med[("mailticket", conc)] / med[("procmail", conc)],
+             cpu[("mailticket", conc)] / cpu[("procmail", conc)],
+             med[("notmuch", conc)] / med[("mailticket", conc)], cpu[("notmuch", conc)] / cpu[("mailticket", conc)]))
     p("")
     p("fsync+fdatasync per message (strace -f -c, %d messages, concurrency 1)" % b.m["fsync_msgs"])
     p("  " + "   ".join("%s %.2f" % (k, v) for k, v in r["fsync"].items()))
@@ -552,10 +569,12 @@ def report(b, mode_name, started):
     p("growth: mailticket-deliver, concurrency 1, %d new messages a repetition" % b.m["growth_msgs"])
     g = r["growth"]
     base = median([x["ms_per_msg"] for x in g[0]])
+    cbase = median([x["cpu_ms_per_msg"] for x in g[0]])
     for size, runs in g.items():
         ms = median([x["ms_per_msg"] for x in runs])
-        p("  %9d messages before: %7.3f ms/msg  ratio to empty %.2f  largest WAL %.1f MB"
-          % (size, ms, ms / base, max(x["max_watch_bytes"] for x in runs) / 1e6))
+        c = median([x["cpu_ms_per_msg"] for x in runs])
+        p("  %9d messages before: %7.3f ms/msg (CPU %6.3f)  ratio to empty %.2f (CPU %.2f)  largest WAL %.1f MB"
+          % (size, ms, c, ms / base, c / cbase, max(x["max_watch_bytes"] for x in runs) / 1e6))
     p("")
     p("memory: peak RSS of mailticket-deliver (/usr/bin/time -v)")
     for label, (size, rss, code) in r["memory"].items():

@@ -225,6 +225,40 @@ test_busy_is_tempfail (void)
 	remove_tree (dir);
 }
 
+static gpointer
+release_later (gpointer holder)
+{
+	g_usleep (30 * 1000);
+	mt_store_rollback (holder);
+	return NULL;
+}
+
+/* A writer that finds the lock taken waits for it, and gets it once it
+ * is free, long before busy_timeout. */
+static void
+test_busy_waits_for_the_lock (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) holder = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+	g_autoptr (MtStore) waiter = mt_store_open (path, 60000, MT_STORE_CREATE, &error);
+	GThread *thread;
+	gint64 started;
+
+	g_assert_no_error (error);
+	g_assert_true (mt_store_begin (holder, &error));
+	thread = g_thread_new ("release", release_later, holder);
+	started = g_get_monotonic_time ();
+	g_assert_true (mt_store_begin (waiter, &error));
+	g_assert_cmpint (g_get_monotonic_time () - started, <, 30 * G_USEC_PER_SEC);
+	mt_store_rollback (waiter);
+	g_thread_join (thread);
+	g_clear_pointer (&holder, mt_store_close);
+	g_clear_pointer (&waiter, mt_store_close);
+	remove_tree (dir);
+}
+
 static void
 test_rollback_leaves_nothing (void)
 {
@@ -241,6 +275,117 @@ test_rollback_leaves_nothing (void)
 	g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
 }
 
+/* The rate limit of acknowledgements runs for every new ticket: it must
+ * find an address's mail by index, not by reading every recipient of
+ * every message ever sent. */
+static void
+test_count_to_reads_no_table_in_full (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	sqlite3 *db = mt_store_peek_db (store);
+	gint64 count = -1;
+	int scanned = 0;
+
+	g_assert_cmpint (sqlite3_exec (db,
+				       "INSERT INTO blobs (sha256, size, data) VALUES ('x', 1, 'x');"
+				       "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200)"
+				       " INSERT INTO outbox (id, kind, message_id, blob, envelope_from, next_attempt, created)"
+				       " SELECT i, 'ack', 'm' || i, 'x', '', 0, 100 FROM c;"
+				       "INSERT INTO outbox_recipients (outbox, address)"
+				       " SELECT id, 'c' || id || '@example.com' FROM outbox;",
+				       NULL, NULL, NULL), ==, SQLITE_OK);
+	g_assert_true (mt_outbox_count_to (store, "ack", "c7@example.com", 50, &count, &error));
+	g_assert_cmpint (count, ==, 1);
+	for (sqlite3_stmt *s = sqlite3_next_stmt (db, NULL); s; s = sqlite3_next_stmt (db, s))
+		scanned += sqlite3_stmt_status (s, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+	g_assert_cmpint (scanned, ==, 0);
+}
+
+static goffset
+file_size (const char *path)
+{
+	GStatBuf st;
+
+	return g_stat (path, &st) == 0 ? st.st_size : -1;
+}
+
+/* One connection at a time, as the MTA runs one process per message:
+ * stores a blob of size bytes and closes. */
+static void
+store_alone (const char *path, gsize size, guint seed)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+	g_autofree guint8 *data = g_malloc (size);
+	g_autofree char *sha = NULL;
+
+	for (gsize i = 0; i < size; i++)
+		data[i] = (guint8) g_random_int ();
+	memcpy (data, &seed, sizeof seed);
+	g_assert_no_error (error);
+	g_assert_true (mt_store_begin (store, &error));
+	g_assert_true (mt_store_put_blob (store, data, size, &sha, &error));
+	g_assert_true (mt_store_commit (store, &error));
+}
+
+/* The commit is what makes a message durable (synchronous=FULL syncs
+ * the WAL); the last connection leaves it in the WAL rather than
+ * copying it into the database at every close. */
+static void
+test_wal_kept_after_close (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+	store_alone (path, 1000, 1);
+	g_assert_cmpint (file_size (wal), >, 0);
+	{
+		g_autoptr (GError) error = NULL;
+		g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_EXISTING, &error);
+		sqlite3_stmt *stmt = mt_store_query (store, "SELECT count(*) FROM blobs", &error);
+		gint64 n = 0;
+
+		g_assert_true (mt_store_get_int (store, stmt, &n, &error));
+		g_assert_cmpint (n, ==, 1);
+	}
+	remove_tree (dir);
+}
+
+/* Connection after connection, the WAL is emptied once it passes about
+ * 4 MB: it never grows much beyond that, and nothing is lost. */
+static void
+test_wal_bounded_across_connections (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+	goffset largest = 0;
+	gboolean emptied = FALSE;
+
+	for (guint i = 0; i < 200; i++) {
+		goffset size;
+
+		store_alone (path, 60 * 1024, i);
+		size = file_size (wal);
+		largest = MAX (largest, size);
+		emptied = emptied || size == 0;
+	}
+	g_assert_true (emptied);
+	g_assert_cmpint (largest, <, 5 * 1024 * 1024);
+	{
+		g_autoptr (GError) error = NULL;
+		g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_EXISTING, &error);
+		sqlite3_stmt *stmt = mt_store_query (store, "SELECT count(*) FROM blobs", &error);
+		gint64 n = 0;
+
+		g_assert_true (mt_store_get_int (store, stmt, &n, &error));
+		g_assert_cmpint (n, ==, 200);
+	}
+	remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -255,6 +400,10 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/open/existing-needs-a-file", test_existing_mode_needs_a_file);
 	g_test_add_func ("/store/open/created-0660-whatever-the-umask", test_created_0660_whatever_the_umask);
 	g_test_add_func ("/store/transaction/busy-is-tempfail", test_busy_is_tempfail);
+	g_test_add_func ("/store/transaction/busy-waits-for-the-lock", test_busy_waits_for_the_lock);
 	g_test_add_func ("/store/transaction/rollback-leaves-nothing", test_rollback_leaves_nothing);
+	g_test_add_func ("/store/sql/ack-rate-limit-reads-no-table-in-full", test_count_to_reads_no_table_in_full);
+	g_test_add_func ("/store/wal/kept-after-close", test_wal_kept_after_close);
+	g_test_add_func ("/store/wal/bounded-across-connections", test_wal_bounded_across_connections);
 	return g_test_run ();
 }
