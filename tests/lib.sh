@@ -40,6 +40,8 @@
 #					(make stress, CI): how much a stress test does
 #	limit SECONDS			SECONDS scaled for slow builds: times 5 under
 #					AddressSanitizer, times $MAILTICKET_TIME_FACTOR
+#	memory_limit KB			KB, times 3 under AddressSanitizer (its
+#					quarantine of freed memory)
 #	measured SECONDS CMD...		runs CMD (stdin as given, stdout in $out, stderr
 #					in $err), killed after SECONDS; sets $code (the
 #					exit code, 128+N for signal N, 124 when killed for
@@ -320,6 +322,10 @@ limit () {
 		fi
 	fi
 	python3 -c 'import sys; print("%g" % (float(sys.argv[1]) * float(sys.argv[2])))' "$1" "$limit_factor"
+}
+
+memory_limit () {
+	if ldd "$BIN/mailticket-deliver" 2>/dev/null | grep -q libasan; then echo $(($1 * 3)); else echo "$1"; fi
 }
 
 measured () {

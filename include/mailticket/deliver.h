@@ -51,6 +51,8 @@ typedef struct {
 
 gboolean mt_deliver_read (int fd, guint64 limit, GByteArray **raw, GError **error);
 
+/* Fills result, which the caller clears after success; after a failure
+ * it holds nothing. */
 gboolean mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw,
 		     const MtDeliverOptions *options, MtDeliverResult *result, GError **error);
 void mt_deliver_result_clear (MtDeliverResult *result);

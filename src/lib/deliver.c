@@ -385,5 +385,9 @@ mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw, const MtDel
 	mt_bounce_clear (&d.bounce);
 	g_free (d.sha256);
 	g_free (d.secret);
+	/* A failure can come as late as the COMMIT (a full disk), after the
+	 * result was filled; the callers clear it only after success. */
+	if (!ok)
+		mt_deliver_result_clear (result);
 	return ok;
 }
