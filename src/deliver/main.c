@@ -108,19 +108,17 @@ run (const Options *o, GError **error)
 	g_autoptr (MtStore) store = NULL;
 	MtDeliverResult result;
 	MtDeliverOptions options = { o->sender, o->recipient, FALSE };
-	gboolean ok;
 
 	if (config == NULL || !mt_deliver_read (STDIN_FILENO, config->max_message_size, &raw, error))
 		return FALSE;
 	if (!(store = mt_store_open (config->db_path, config->busy_timeout, MT_STORE_CREATE, error)))
 		return FALSE;
-	/* A failed delivery may have got as far as threading: its result
-	 * holds what the decision found, and is cleared either way. */
-	ok = mt_deliver (store, config, raw, &options, &result, error);
-	if (ok)
-		log_result (&result);
+	/* mt_deliver() clears the result itself when it fails. */
+	if (!mt_deliver (store, config, raw, &options, &result, error))
+		return FALSE;
+	log_result (&result);
 	mt_deliver_result_clear (&result);
-	return ok;
+	return TRUE;
 }
 
 int
