@@ -121,16 +121,25 @@ is_ours (Letter *l, const char *address, gboolean *ours, GError **error)
 	return TRUE;
 }
 
+/* A set of lower-case addresses that owns its strings. */
+static GHashTable *
+address_set_new (void)
+{
+	return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* Adds address to list unless skip holds it (excepted, or seen before:
+ * skip then holds it), or it is ours. A set and not a search of the
+ * list: a reply to mail with 100,000 addresses in To took minutes. */
 static gboolean
-add_recipient (Letter *l, GPtrArray *list, const char *address, GPtrArray *except, GError **error)
+add_recipient (Letter *l, GPtrArray *list, GHashTable *skip, const char *address, GError **error)
 {
 	g_autofree char *lower = g_ascii_strdown (address, -1);
 	gboolean ours = FALSE;
 
-	if (!mt_compose_address_ok (lower) ||
-	    g_ptr_array_find_with_equal_func (list, lower, g_str_equal, NULL) ||
-	    (except && g_ptr_array_find_with_equal_func (except, lower, g_str_equal, NULL)))
+	if (!mt_compose_address_ok (lower) || g_hash_table_contains (skip, lower))
 		return TRUE;
+	g_hash_table_add (skip, g_strdup (lower));
 	if (!is_ours (l, lower, &ours, error))
 		return FALSE;
 	if (!ours)
@@ -175,7 +184,7 @@ mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent 
 {
 	g_auto (Letter) l = { 0 };
 	g_autoptr (GPtrArray) audience = NULL;
-	g_autoptr (GPtrArray) except = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GHashTable) skip = address_set_new ();
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
 	g_autofree char *text = NULL;
 
@@ -188,11 +197,11 @@ mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent 
 	if (!letter_init (&l, store, config, e->ticket, error))
 		return FALSE;
 	if (e->author)
-		g_ptr_array_add (except, g_ascii_strdown (e->author, -1));
+		g_hash_table_add (skip, g_ascii_strdown (e->author, -1));
 	if (l.mail->requester)
-		g_ptr_array_add (except, g_ascii_strdown (l.mail->requester, -1));
+		g_hash_table_add (skip, g_ascii_strdown (l.mail->requester, -1));
 	for (guint i = 0; i < audience->len; i++)
-		if (!add_recipient (&l, to, g_ptr_array_index (audience, i), except, error))
+		if (!add_recipient (&l, to, skip, g_ptr_array_index (audience, i), error))
 			return FALSE;
 	text = notification_text (&l, e);
 	for (guint i = 0; i < to->len; i++)
@@ -247,6 +256,7 @@ mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, co
 {
 	g_auto (Letter) l = { 0 };
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GHashTable) skip = address_set_new ();
 	g_autofree char *text = NULL;
 	g_autofree char *message_id = NULL;
 	g_autoptr (GBytes) raw = NULL;
@@ -254,7 +264,7 @@ mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, co
 	MtCompose c;
 
 	*queued = FALSE;
-	if (!letter_init (&l, store, config, ticket, error) || !add_recipient (&l, to, address, NULL, error))
+	if (!letter_init (&l, store, config, ticket, error) || !add_recipient (&l, to, skip, address, error))
 		return FALSE;
 	if (to->len == 0 || !mt_outbox_count_to (store, "ack", address, now - 3600, &sent, error))
 		return to->len == 0;
@@ -279,22 +289,22 @@ static gboolean
 reply_cc (Letter *l, const MtNotifyReply *r, GPtrArray *cc, GError **error)
 {
 	const char *lists[] = { l->mail->last_to, l->mail->last_cc };
-	g_autoptr (GPtrArray) except = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GHashTable) skip = address_set_new ();
 
-	g_ptr_array_add (except, g_ascii_strdown (l->mail->requester, -1));
+	g_hash_table_add (skip, g_ascii_strdown (l->mail->requester, -1));
 	for (guint i = 0; i < G_N_ELEMENTS (lists); i++) {
 		g_autoptr (InternetAddressList) list = lists[i] ? internet_address_list_parse (NULL, lists[i]) : NULL;
 
 		for (int j = 0; list && j < internet_address_list_length (list); j++) {
 			InternetAddress *ia = internet_address_list_get_address (list, j);
 			if (INTERNET_ADDRESS_IS_MAILBOX (ia) &&
-			    !add_recipient (l, cc, internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)),
-					    except, error))
+			    !add_recipient (l, cc, skip, internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)),
+					    error))
 				return FALSE;
 		}
 	}
 	for (guint i = 0; r->cc && i < r->cc->len; i++)
-		if (!add_recipient (l, cc, g_ptr_array_index (r->cc, i), except, error))
+		if (!add_recipient (l, cc, skip, g_ptr_array_index (r->cc, i), error))
 			return FALSE;
 	return TRUE;
 }
@@ -316,14 +326,17 @@ envelope (GPtrArray *to, GPtrArray *cc, GPtrArray *bcc)
 {
 	GPtrArray *lists[] = { to, cc, bcc };
 	GPtrArray *all = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GHashTable) seen = address_set_new ();
 
 	for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
 		for (guint j = 0; lists[i] && j < lists[i]->len; j++) {
 			char *lower = g_ascii_strdown (g_ptr_array_index (lists[i], j), -1);
-			if (g_ptr_array_find_with_equal_func (all, lower, g_str_equal, NULL))
+			if (g_hash_table_contains (seen, lower)) {
 				g_free (lower);
-			else
-				g_ptr_array_add (all, lower);
+				continue;
+			}
+			g_hash_table_add (seen, g_strdup (lower));
+			g_ptr_array_add (all, lower);
 		}
 	return all;
 }

@@ -107,6 +107,13 @@ else
 	mount -o remount,rw "$fs"
 	expect_equal "$(articles "$FDB")" "$before" "read-only file system: nothing stored"
 	expect_code 0 "writable again: stored" -- "$BIN/mailticket-deliver" --db "$FDB" <"$tmp/ro"
+	# Every message tried on the tmpfs (n fillers, small, late, ro) is
+	# stored in the end, once.
+	expect_equal "$(articles "$FDB")" $((n + 3)) "every message deferred was stored in the end"
+	figure "messages in" $((n + 3))
+	figure "stored" "$(articles "$FDB")"
+	figure "lost" $((n + 3 - $(articles "$FDB")))
+	figure "integrity_check" "$(sqlite3 -batch "$FDB" 'PRAGMA integrity_check')"
 	unmount
 fi
 

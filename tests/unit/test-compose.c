@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "budget.h"
 #include "mailticket/bounce.h"
 #include "mailticket/compose.h"
 #include "mailticket/error.h"
@@ -253,6 +254,31 @@ test_missing_attachment_is_an_error (void)
 }
 
 /* A bounce as Postfix writes it. */
+/* Regression: the message wrote its header anew after each address
+ * added, and 100,000 Cc (a reply to mail with that many in To) took
+ * minutes. */
+static void
+test_100000_cc (void)
+{
+	g_autoptr (GPtrArray) to = list ("anna@customer.example", NULL);
+	g_autoptr (GPtrArray) cc = g_ptr_array_new_with_free_func (g_free);
+	g_autofree char *id = NULL;
+	g_autoptr (GBytes) raw = NULL;
+	g_autoptr (MtMessage) m = NULL;
+	g_autoptr (GTimer) timer = NULL;
+	MtCompose c = base (to);
+
+	for (int i = 0; i < 100000; i++)
+		g_ptr_array_add (cc, g_strdup_printf ("r%d@x%d.test", i, i));
+	c.cc = cc;
+	timer = g_timer_new ();
+	raw = compose_ok (&c, &id);
+	assert_within_budget (timer, 10);
+	m = parse_back (raw);
+	g_assert_cmpuint (m->recipients->len, ==, 100001);
+	g_assert_cmpstr (g_ptr_array_index (m->recipients, 100000), ==, "r99999@x99999.test");
+}
+
 static const char dsn[] =
 	"From: MAILER-DAEMON@mx.example (Mail Delivery System)\n"
 	"To: support+7.abcdef0123@example.org\n"
@@ -323,6 +349,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/compose/html-alternative-and-attachment", test_html_alternative_and_attachment);
 	g_test_add_func ("/compose/html-escapes-and-keeps-paragraphs", test_html_escapes_and_keeps_paragraphs);
 	g_test_add_func ("/compose/missing-attachment-is-an-error", test_missing_attachment_is_an_error);
+	g_test_add_func ("/compose/100000-cc", test_100000_cc);
 	g_test_add_func ("/bounce/names-message-and-reason", test_bounce_names_message_and_reason);
 	g_test_add_func ("/bounce/delayed-is-not-failed-plain-mail-is-no-bounce",
 			 test_delayed_is_not_failed_and_plain_mail_is_no_bounce);
