@@ -9,7 +9,9 @@
  *	Fields: status (new, open, pending, resolved, closed; resolving or
  *	closing stamps the time, and is refused while an approval is
  *	pending), priority 1-9, owner (a login or "none"), queue (a name),
- *	project, color, subject (text; "" clears project and color).
+ *	project, color, subject (text; "" clears project and color), until
+ *	(the time a pending ticket waits until, then it is escalated and
+ *	open again; a time as mt_clock_parse_when() reads it, or none).
  */
 #ifndef MT_CHANGE_H
 #define MT_CHANGE_H

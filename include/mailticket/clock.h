@@ -29,7 +29,8 @@ gboolean mt_clock_parse (const char *text, gint64 *start, gint64 *end);
 gboolean mt_clock_parse_when (const char *text, gint64 *when);
 
 /* Fixes mt_clock_now() at text, in any form mt_clock_parse_when()
- * takes, for the rest of the process: the programs' --now.
+ * takes or seconds since the epoch, for the rest of the process: the
+ * programs' --now.
  * MT_ERROR_USAGE when text is no time. */
 gboolean mt_clock_override (const char *text, GError **error);
 

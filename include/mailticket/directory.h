@@ -41,6 +41,7 @@ typedef struct {
 	gint64 sla_minutes;	/* expected first response, or 0 */
 	gint64 owner;		/* default owner of its new tickets, or 0 */
 	gint64 now;
+	gint64 grp;		/* the group told of its escalations, or 0 */
 } MtQueueNew;
 
 /* Adds a queue, or gives an existing one of that name or address these
@@ -53,6 +54,7 @@ typedef struct {
 	gint64 sla_minutes;
 	const char *owner;
 	gint64 active;		/* tickets not resolved or closed */
+	const char *group;	/* told of escalations, or NULL */
 } MtQueueRow;
 typedef void (*MtQueueFunc) (const MtQueueRow *row, gpointer data);
 gboolean mt_directory_queues (MtStore *store, MtQueueFunc func, gpointer data, GError **error);

@@ -13,7 +13,8 @@
  *	of the conversation; an acknowledgement to whoever wrote a new
  *	ticket, at most ack_limit an hour per address; a notification to
  *	every watcher (people.h) but the author, the requester and our own
- *	addresses, and for an internal article to agents only.
+ *	addresses, and for an internal article to agents only; an alarm or
+ *	an escalation to the agents its caller names (mt_notify_agents).
  */
 #ifndef MT_NOTIFY_H
 #define MT_NOTIFY_H
@@ -35,6 +36,22 @@ typedef struct {
 /* Queues a notification to each watcher; *queued counts them. */
 gboolean mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent *event,
 			     guint *queued, GError **error);
+
+typedef struct {
+	gint64 ticket;
+	const char *kind;	/* the outbox kind: "alarm", "escalation" */
+	const char *label;	/* before the subject and its token: "Alarm" */
+	const char *what;	/* one line, before the ticket's facts */
+	const char *text;	/* after them, or NULL */
+	GPtrArray *to;		/* addresses (char *) */
+	gint64 now;
+} MtNotifyAgents;
+
+/* Queues a message about the ticket to each address of to (our own
+ * addresses and unusable ones left out, each once), Auto-Submitted:
+ * auto-generated, Reply-To the ticket; *queued counts them. */
+gboolean mt_notify_agents (MtStore *store, const MtConfig *config, const MtNotifyAgents *n, guint *queued,
+			   GError **error);
 
 /* Queues the acknowledgement of a new ticket to address, unless the
  * rate limit for that address is reached; *queued says. */

@@ -28,6 +28,16 @@ gboolean mt_people_group_find (MtStore *store, const char *name, gint64 *id, GEr
 gboolean mt_people_group_member (MtStore *store, const char *group, const char *login, gboolean add,
 				 GError **error);
 
+/* who is a login, a group name or an address, in that order: one of
+ * *user, *grp (ids) and *address (lower case, owned) is set.
+ * MT_ERROR_USAGE when it is none of them. */
+gboolean mt_people_resolve (MtStore *store, const char *who, gint64 *user, gint64 *grp, char **address,
+			    GError **error);
+
+/* The addresses (lower case, owned) of a user or of a group's members;
+ * of every user when both are 0. Users without an address are left out. */
+GPtrArray *mt_people_addresses (MtStore *store, gint64 user, gint64 grp, GError **error);
+
 /* who is a login, a group name or an address, in that order.
  * Adding twice or removing what is not there is no error; *changed says. */
 gboolean mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboolean add, gint64 now,

@@ -65,7 +65,8 @@ gboolean mt_ticket_add_participants (MtStore *store, gint64 ticket, GPtrArray *a
 gboolean mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address,
 				   gboolean *yes, GError **error);
 
-/* Sets the status, stamping resolved/closed times, with a history line. */
+/* Sets the status, stamping resolved/closed times, with a history line;
+ * a status other than pending forgets the time it was pending until. */
 gboolean mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status,
 			       const char *who, gint64 now, GError **error);
 /* The current status; owned. */
@@ -110,6 +111,7 @@ typedef struct {
 	int priority;
 	char *queue, *queue_address;	/* or NULL */
 	char *requester;		/* the requester's address, or NULL */
+	char *owner;			/* the owner's login, or NULL */
 	gint64 sla_minutes;		/* 0: none */
 	GPtrArray *thread_ids;		/* message ids of the articles, oldest first */
 	char *last_to, *last_cc;	/* of the last mail from a person, or NULL */

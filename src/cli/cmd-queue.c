@@ -2,14 +2,15 @@
  * NAME
  *	mailticket queue - the support addresses and their settings
  * SYNOPSIS
- *	mailticket queue add NAME --address ADDR [--sla DURATION] [--owner LOGIN]
+ *	mailticket queue add NAME --address ADDR [--sla DURATION] [--owner LOGIN] [--group GROUP]
  *	mailticket queue list [--json]
  * DESCRIPTION
  *	A queue is a support address: mail to it (its +extension aside)
  *	opens tickets in it. The SLA is the first-response time it promises
- *	(acknowledgements say so unless mailticket.conf words it); the owner
- *	gets its new tickets. A queue that mail created already takes the
- *	settings.
+ *	(acknowledgements say so unless mailticket.conf words it, and a
+ *	ticket without a reply by then is escalated); the owner gets its
+ *	new tickets; the group hears of escalated tickets that have no
+ *	owner. A queue that mail created already takes the settings.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 typedef struct {
 	MtQueueNew queue;
 	const char *owner;
+	const char *group;
 } Queue;
 
 static gboolean
@@ -36,6 +38,12 @@ write_queue (MtContext *ctx, gpointer data, GError **error)
 		return FALSE;
 	if (q->owner && q->queue.owner == 0) {
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no user named '%s'", q->owner);
+		return FALSE;
+	}
+	if (q->group && !mt_people_group_find (ctx->store, q->group, &q->queue.grp, error))
+		return FALSE;
+	if (q->group && q->queue.grp == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no group named '%s'", q->group);
 		return FALSE;
 	}
 	return mt_directory_queue_add (ctx->store, ctx->config, &q->queue, &id, error);
@@ -81,12 +89,13 @@ name_ok (const char *name)
 int
 mt_cmd_queue (MtContext *ctx, int argc, char **argv)
 {
-	g_autofree char *address = NULL, *sla = NULL, *owner = NULL;
+	g_autofree char *address = NULL, *sla = NULL, *owner = NULL, *group = NULL;
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
 		{ "address", 'a', 0, G_OPTION_ARG_STRING, &address, "its support address (add)", "ADDR" },
 		{ "sla", 0, 0, G_OPTION_ARG_STRING, &sla, "first response within, such as 4h or 1d (add)", "DURATION" },
 		{ "owner", 'o', 0, G_OPTION_ARG_STRING, &owner, "the owner of its new tickets (add)", "LOGIN" },
+		{ "group", 'g', 0, G_OPTION_ARG_STRING, &group, "told of escalated tickets without owner (add)", "GROUP" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ NULL },
 	};
@@ -102,7 +111,7 @@ mt_cmd_queue (MtContext *ctx, int argc, char **argv)
 	if (argc == 1 || (argc == 2 && strcmp (argv[1], "list") == 0))
 		return list_queues (ctx, json);
 	if (argc != 3 || strcmp (argv[1], "add") != 0)
-		return mt_cli_usage ("queue: usage: mailticket queue add NAME --address ADDR [--sla D] [--owner LOGIN] | list");
+		return mt_cli_usage ("queue: usage: mailticket queue add NAME --address ADDR [--sla D] [--owner LOGIN] [--group GROUP] | list");
 	if (!name_ok (argv[2]))
 		return mt_cli_usage ("queue add: not a queue name (letters, digits, . _ -): '%s'", argv[2]);
 	if (address == NULL || !mt_compose_address_ok (address))
@@ -111,6 +120,7 @@ mt_cmd_queue (MtContext *ctx, int argc, char **argv)
 		return mt_cli_usage ("queue add: --sla is a duration such as 30m, 4h or 2d: '%s'", sla);
 	q.queue = (MtQueueNew) { argv[2], address, seconds / 60, 0, mt_clock_now () };
 	q.owner = owner;
+	q.group = group;
 	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_queue, &q, &error))
 		return mt_cli_fail (error);
 	return 0;

@@ -5,7 +5,9 @@
  *	mailticket set ID FIELD=VALUE...
  * DESCRIPTION
  *	Fields: status, priority (1-9), owner (a login or none), queue,
- *	project, color, subject. Every value is checked before anything is
+ *	project, color, subject, and until (a time: a pending ticket is
+ *	escalated then, and open again; written after the status, which
+ *	must end up pending). Every value is checked before anything is
  *	written, and all of them are written in one transaction: an unknown
  *	status, owner or queue changes nothing. Each change is recorded in
  *	the history with who made it; a new status is told to the watchers.
@@ -36,6 +38,19 @@ tell_status (MtContext *ctx, Set *s, const char *old, const char *status, gint64
 }
 
 static gboolean
+set_one (MtContext *ctx, Set *s, const char *assignment, gint64 now, GError **error)
+{
+	g_auto (GStrv) kv = g_strsplit (assignment, "=", 2);
+	g_autofree char *old = strcmp (kv[0], "status") == 0 ? mt_ticket_get_status (ctx->store, s->ticket, error)
+							       : g_strdup ("");
+	gboolean changed;
+
+	if (old == NULL || !mt_change_field (ctx->store, s->ticket, kv[0], kv[1], s->actor->login, now, &changed, error))
+		return FALSE;
+	return !changed || strcmp (kv[0], "status") != 0 || tell_status (ctx, s, old, kv[1], now, error);
+}
+
+static gboolean
 write_set (MtContext *ctx, gpointer data, GError **error)
 {
 	Set *s = data;
@@ -43,18 +58,12 @@ write_set (MtContext *ctx, gpointer data, GError **error)
 
 	if (!mt_cli_ticket_exists (ctx, s->ticket, error))
 		return FALSE;
-	for (int i = 0; s->assignments[i]; i++) {
-		g_auto (GStrv) kv = g_strsplit (s->assignments[i], "=", 2);
-		g_autofree char *old = strcmp (kv[0], "status") == 0 ? mt_ticket_get_status (ctx->store, s->ticket, error)
-								       : g_strdup ("");
-		gboolean changed;
-
-		if (old == NULL ||
-		    !mt_change_field (ctx->store, s->ticket, kv[0], kv[1], s->actor->login, now, &changed, error))
-			return FALSE;
-		if (changed && strcmp (kv[0], "status") == 0 && !tell_status (ctx, s, old, kv[1], now, error))
-			return FALSE;
-	}
+	/* until= last: it wants the ticket pending, which status= may make it. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; s->assignments[i]; i++)
+			if (g_str_has_prefix (s->assignments[i], "until=") == pass &&
+			    !set_one (ctx, s, s->assignments[i], now, error))
+				return FALSE;
 	return TRUE;
 }
 
@@ -68,7 +77,8 @@ mt_cmd_set (MtContext *ctx, int argc, char **argv)
 	int code;
 
 	g_option_context_set_description (octx, "Fields: status (new, open, pending, resolved, closed), priority (1-9),\n"
-						"owner (a login, or none), queue, project, color, subject.");
+						"owner (a login, or none), queue, project, color, subject,\n"
+						"until (a pending ticket's time: +3d, monday 09:00, 2026-12-01, none).");
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
 	if (argc < 3)
@@ -79,7 +89,7 @@ mt_cmd_set (MtContext *ctx, int argc, char **argv)
 
 		if (field == NULL || !mt_change_is_field (field))
 			return mt_cli_usage ("set: '%s' is not FIELD=VALUE with a known field "
-					     "(status, priority, owner, queue, project, color, subject)", argv[i]);
+					     "(status, priority, owner, queue, project, color, subject, until)", argv[i]);
 	}
 	if (!mt_cli_parse_id (argv[1], "ticket", &s.ticket, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
 	    !mt_cli_actor (ctx, &actor, &error))

@@ -2,7 +2,7 @@
  * NAME
  *	mailticket - the agents' and sysadmins' command line
  * SYNOPSIS
- *	mailticket [-c file] [--db path] command [options] [arguments]
+ *	mailticket [-c file] [--db path] [--now time] command [options] [arguments]
  * DESCRIPTION
  *	Parses the global options, then looks the command up in one table
  *	and hands it the rest of the command line.
@@ -13,6 +13,7 @@
 #include <sysexits.h>
 
 #include "cli.h"
+#include "mailticket/clock.h"
 #include "mailticket/error.h"
 #include "mailticket/log.h"
 #include "mailticket/message.h"
@@ -47,6 +48,7 @@ static const struct {
 	{ "queue", mt_cmd_queue, "add or list queues: support addresses, SLA, default owner" },
 	{ "stats", mt_cmd_stats, "tickets opened, resolved, backlog and response times by queue" },
 	{ "outbox", mt_cmd_outbox, "list, show or retry mail waiting to be sent" },
+	{ "alarm", mt_cmd_alarm, "set, list or remove reminders about a ticket" },
 };
 
 static char *
@@ -88,9 +90,12 @@ int
 main (int argc, char **argv)
 {
 	MtContext ctx = { 0 };
+	g_autofree char *now = NULL;
+	g_autoptr (GError) error = NULL;
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &ctx.config_path, "configuration file", "FILE" },
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &ctx.db_path, "database path", "PATH" },
+		{ "now", 0, 0, G_OPTION_ARG_STRING, &now, "take the time to be TIME (tests)", "TIME" },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("COMMAND [ARGS...]");
@@ -106,6 +111,8 @@ main (int argc, char **argv)
 	g_option_context_set_strict_posix (octx, TRUE);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
+	if (now != NULL && !mt_clock_override (now, &error))
+		return mt_cli_fail (error);
 	if (argc < 2) {
 		fprintf (stderr, "mailticket: no command given; try 'mailticket --help'\n");
 		return 1;

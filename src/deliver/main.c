@@ -2,7 +2,7 @@
  * NAME
  *	mailticket-deliver - file one message from the MTA into its ticket
  * SYNOPSIS
- *	mailticket-deliver [-v] [-c file] [--db path] [-f sender] [-r recipient]
+ *	mailticket-deliver [-v] [-c file] [--db path] [-f sender] [-r recipient] [--now time]
  * DESCRIPTION
  *	Reads one message on stdin and hands it to mt_deliver(). This file
  *	only reads, calls the library, logs one line and maps the outcome to
@@ -17,6 +17,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "mailticket/clock.h"
 #include "mailticket/config.h"
 #include "mailticket/deliver.h"
 #include "mailticket/error.h"
@@ -29,6 +30,7 @@ typedef struct {
 	char *db;
 	char *sender;
 	char *recipient;
+	char *now;
 	gboolean verbose;
 } Options;
 
@@ -69,6 +71,7 @@ parse_options (int *argc, char ***argv, Options *o, GError **error)
 		{ "sender", 'f', 0, G_OPTION_ARG_STRING, &o->sender, "envelope sender", "ADDR" },
 		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &o->recipient, "envelope recipient", "ADDR" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "log to stderr too", NULL },
+		{ "now", 0, 0, G_OPTION_ARG_STRING, &o->now, "take the time to be TIME (tests)", "TIME" },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) ctx = g_option_context_new ("< message");
@@ -81,7 +84,7 @@ parse_options (int *argc, char ***argv, Options *o, GError **error)
 			     local ? local->message : "unexpected argument");
 		return FALSE;
 	}
-	return TRUE;
+	return o->now == NULL || mt_clock_override (o->now, error);
 }
 
 static void
@@ -139,5 +142,6 @@ main (int argc, char **argv)
 	g_free (o.db);
 	g_free (o.sender);
 	g_free (o.recipient);
+	g_free (o.now);
 	return code;
 }

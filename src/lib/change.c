@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mailticket/change.h"
+#include "mailticket/clock.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
 #include "mailticket/ticket.h"
@@ -42,6 +43,9 @@ static const char SQL_MERGE_CLOSE[] =
 	"UPDATE tickets SET merged_into = ?2, status = 'closed', closed = ?3, resolved = coalesce(resolved, ?3),"
 	" updated = max(updated, ?3) WHERE id = ?1";
 static const char SQL_TOUCH[] = "UPDATE tickets SET updated = max(updated, ?2) WHERE id = ?1";
+static const char SQL_UNTIL_GET[] = "SELECT pending_until FROM tickets WHERE id = ?";
+static const char SQL_UNTIL_SET[] =
+	"UPDATE tickets SET pending_until = nullif(?2, 0), updated = max(updated, ?3) WHERE id = ?1";
 
 static const char *const merge_moves[] = {
 	SQL_MERGE_ARTICLES, SQL_MERGE_IDS, SQL_MERGE_PARTICIPANTS, SQL_MERGE_WATCHERS, SQL_MERGE_WATCHERS_RM,
@@ -52,7 +56,8 @@ static const char *const change_queries[] = {
 	SQL_GET, SQL_SET_PRIORITY, SQL_SET_OWNER, SQL_SET_QUEUE, SQL_SET_PROJECT, SQL_SET_COLOR, SQL_SET_SUBJECT,
 	SQL_QUEUE_FIND, SQL_PENDING, SQL_TAG_ADD, SQL_TAG_RM, SQL_MERGE_ARTICLES, SQL_MERGE_IDS,
 	SQL_MERGE_PARTICIPANTS, SQL_MERGE_WATCHERS, SQL_MERGE_WATCHERS_RM, SQL_MERGE_TAGS, SQL_MERGE_TAGS_RM,
-	SQL_MERGE_TASKS, SQL_MERGE_TIME, SQL_MERGE_APPROVALS, SQL_MERGE_CLOSE, SQL_TOUCH, NULL,
+	SQL_MERGE_TASKS, SQL_MERGE_TIME, SQL_MERGE_APPROVALS, SQL_MERGE_CLOSE, SQL_TOUCH, SQL_UNTIL_GET, SQL_UNTIL_SET,
+	NULL,
 };
 
 /* Column of SQL_GET for each field, and its UPDATE (NULL: special). */
@@ -84,6 +89,8 @@ mt_change_queries (void)
 gboolean
 mt_change_is_field (const char *field)
 {
+	if (strcmp (field, "until") == 0)
+		return TRUE;
 	for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
 		if (strcmp (fields[i].name, field) == 0)
 			return TRUE;
@@ -211,6 +218,48 @@ write_value (MtStore *store, const char *sql, gint64 ticket, GVariant *value, gi
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
+/* The time a pending ticket waits until, as history shows it; owned. */
+static char *
+until_text (gint64 when)
+{
+	return when ? mt_clock_format (when) : NULL;
+}
+
+/* until=TIME (mt_clock_parse_when), or "none": only for a pending ticket,
+ * since any other status forgets it (mt_ticket_set_status). */
+static gboolean
+set_until (MtStore *store, gint64 ticket, const char *value, const char *who, gint64 now, gboolean *changed,
+	   GError **error)
+{
+	g_autofree char *status = mt_ticket_get_status (store, ticket, error);
+	g_autofree char *old_text = NULL, *new_text = NULL;
+	g_autoptr (GVariant) stored = NULL;
+	sqlite3_stmt *stmt;
+	gint64 old = 0, when = 0;
+
+	if (status == NULL)
+		return FALSE;
+	if (strcmp (value, "none") != 0 && *value != '\0' && !mt_clock_parse_when (value, &when))
+		return usage (error, "until", value, "a time such as +3d, monday 09:00, 2026-12-01 or none");
+	if (strcmp (status, "pending") != 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+			     "until: ticket %" G_GINT64_FORMAT " is %s, not pending (set status=pending until=TIME)", ticket,
+			     status);
+		return FALSE;
+	}
+	if (!(stmt = mt_store_query (store, SQL_UNTIL_GET, error)))
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	if (!mt_store_get_int (store, stmt, &old, error) || old == when)
+		return old == when;
+	*changed = TRUE;
+	old_text = until_text (old);
+	new_text = until_text (when);
+	stored = g_variant_ref_sink (g_variant_new_int64 (when));
+	return write_value (store, SQL_UNTIL_SET, ticket, stored, now, error) &&
+	       mt_ticket_add_history (store, ticket, who, "pending_until", old_text, new_text, now, error);
+}
+
 gboolean
 mt_change_field (MtStore *store, gint64 ticket, const char *field, const char *value, const char *who, gint64 now,
 		 gboolean *changed, GError **error)
@@ -220,10 +269,12 @@ mt_change_field (MtStore *store, gint64 ticket, const char *field, const char *v
 	gsize i;
 
 	*changed = FALSE;
+	if (strcmp (field, "until") == 0)
+		return set_until (store, ticket, value, who, now, changed, error);
 	for (i = 0; i < G_N_ELEMENTS (fields) && strcmp (fields[i].name, field) != 0; i++)
 		;
 	if (i == G_N_ELEMENTS (fields))
-		return usage (error, "set", field, "a field (status, priority, owner, queue, project, color, subject)");
+		return usage (error, "set", field, "a field (status, priority, owner, queue, project, color, subject, until)");
 	if (!current (store, ticket, fields[i].column, &old, error))
 		return FALSE;
 	if (fields[i].sql == NULL) {

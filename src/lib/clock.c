@@ -213,8 +213,10 @@ gboolean
 mt_clock_override (const char *text, GError **error)
 {
 	gint64 when;
+	/* Plain seconds too, as $MAILTICKET_NOW takes them. */
+	gboolean seconds = text && g_ascii_isdigit (*text) && strspn (text, "0123456789") == strlen (text);
 
-	if (!mt_clock_parse_when (text, &when)) {
+	if (!(seconds ? parse_fixed (text, &when) : mt_clock_parse_when (text, &when))) {
 		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
 			     "--now: not a time (YYYY-MM-DD HH:MM, ISO 8601, @SECONDS, +2h, tomorrow 09:00 ...): '%s'",
 			     text ? text : "");

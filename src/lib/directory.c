@@ -22,19 +22,20 @@ static const char SQL_CONTACT_INSERT[] = "INSERT INTO contacts (address, name, c
 static const char SQL_CONTACT_NAME[] = "UPDATE contacts SET name = ?2 WHERE id = ?1 AND name IS NULL";
 static const char SQL_IS_AGENT[] = "SELECT count(*) FROM users WHERE email = ?";
 static const char SQL_QUEUE_ADD[] =
-	"INSERT INTO queues (name, address, sla_minutes, owner, created) VALUES (?, lower(?), nullif(?, 0), nullif(?, 0), ?)";
+	"INSERT INTO queues (name, address, sla_minutes, owner, created, grp)"
+	" VALUES (?, lower(?), nullif(?, 0), nullif(?, 0), ?, nullif(?, 0))";
 static const char SQL_QUEUE_UPDATE[] =
 	"UPDATE queues SET address = lower(?2), sla_minutes = coalesce(nullif(?3, 0), sla_minutes),"
-	" owner = coalesce(nullif(?4, 0), owner) WHERE id = ?1";
+	" owner = coalesce(nullif(?4, 0), owner), grp = coalesce(nullif(?5, 0), grp) WHERE id = ?1";
 #define QUEUE_ROWS \
 	" SELECT q.name, q.address, q.sla_minutes, u.login AS owner," \
 	" (SELECT count(*) FROM tickets t WHERE t.queue = q.id AND t.status NOT IN ('resolved', 'closed')" \
-	"  AND t.merged_into IS NULL) AS active" \
-	" FROM queues q LEFT JOIN users u ON u.id = q.owner ORDER BY q.name"
+	"  AND t.merged_into IS NULL) AS active, g.name AS grp" \
+	" FROM queues q LEFT JOIN users u ON u.id = q.owner LEFT JOIN groups g ON g.id = q.grp ORDER BY q.name"
 static const char SQL_QUEUES[] = QUEUE_ROWS;
 static const char SQL_QUEUES_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('name', name, 'address', address, 'sla_minutes', sla_minutes,"
-	" 'owner', owner, 'active', active)), '[]') FROM (" QUEUE_ROWS ")";
+	" 'owner', owner, 'group', grp, 'active', active)), '[]') FROM (" QUEUE_ROWS ")";
 
 static const char *const directory_queries[] = {
 	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_CONTACT_FIND, SQL_CONTACT_INSERT,
@@ -193,6 +194,7 @@ mt_directory_queue_add (MtStore *store, const MtConfig *config, const MtQueueNew
 		sqlite3_bind_text (stmt, 2, q->address, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64 (stmt, 3, q->sla_minutes);
 		sqlite3_bind_int64 (stmt, 4, q->owner);
+		sqlite3_bind_int64 (stmt, 5, q->grp);
 		return mt_store_exec_stmt (store, stmt, error);
 	}
 	sqlite3_bind_text (stmt, 1, q->name, -1, SQLITE_TRANSIENT);
@@ -200,6 +202,7 @@ mt_directory_queue_add (MtStore *store, const MtConfig *config, const MtQueueNew
 	sqlite3_bind_int64 (stmt, 3, q->sla_minutes);
 	sqlite3_bind_int64 (stmt, 4, q->owner);
 	sqlite3_bind_int64 (stmt, 5, q->now);
+	sqlite3_bind_int64 (stmt, 6, q->grp);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -218,7 +221,7 @@ mt_directory_queues (MtStore *store, MtQueueFunc func, gpointer data, GError **e
 		MtQueueRow row = {
 			(const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
 			sqlite3_column_int64 (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
-			sqlite3_column_int64 (stmt, 4),
+			sqlite3_column_int64 (stmt, 4), (const char *) sqlite3_column_text (stmt, 5),
 		};
 		func (&row, data);
 	}

@@ -147,23 +147,28 @@ add_recipient (Letter *l, GPtrArray *list, GHashTable *skip, const char *address
 	return TRUE;
 }
 
+/* What happened, the ticket's facts, and the text; for agents (alarms,
+ * escalations) whose the ticket is and whom it is for, too. */
 static char *
-notification_text (Letter *l, const MtNotifyEvent *e)
+ticket_text (Letter *l, const char *what, const char *text, gboolean for_agents)
 {
 	MtTicketMail *m = l->mail;
+	g_autofree char *whose = for_agents ? g_strdup_printf (", owner %s\nRequester %s", m->owner ? m->owner : "-",
+							       m->requester ? m->requester : "-")
+					    : g_strdup ("");
 
 	return g_strdup_printf ("%s\n"
 				"Ticket #%" G_GINT64_FORMAT ": %s\n"
-				"Status %s, priority %d, queue %s\n"
+				"Status %s, priority %d, queue %s%s\n"
 				"\n%s%s"
 				"-- \n"
 				"Reply to this message to add to ticket #%" G_GINT64_FORMAT ".\n",
-				e->what, m->id, m->subject, m->status, m->priority, m->queue ? m->queue : "-",
-				e->text ? e->text : "", e->text && *e->text ? "\n\n" : "", m->id);
+				what, m->id, m->subject, m->status, m->priority, m->queue ? m->queue : "-", whose,
+				text ? text : "", text && *text ? "\n\n" : "", m->id);
 }
 
 static gboolean
-notify_one (Letter *l, const MtNotifyEvent *e, const char *address, const char *text, GError **error)
+notify_one (Letter *l, const char *kind, const char *address, const char *text, gint64 now, GError **error)
 {
 	g_autoptr (GPtrArray) to = g_ptr_array_new ();
 	g_autofree char *message_id = NULL;
@@ -171,11 +176,11 @@ notify_one (Letter *l, const MtNotifyEvent *e, const char *address, const char *
 	MtCompose c;
 
 	g_ptr_array_add (to, (char *) address);
-	c = letter_compose (l, to, text, e->now);
+	c = letter_compose (l, to, text, now);
 	c.auto_submitted = "auto-generated";
 	if (!(raw = mt_compose (&c, &message_id, error)))
 		return FALSE;
-	return letter_queue (l, "notification", 0, message_id, to, raw, e->now, error);
+	return letter_queue (l, kind, 0, message_id, to, raw, now, error);
 }
 
 gboolean
@@ -203,9 +208,35 @@ mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent 
 	for (guint i = 0; i < audience->len; i++)
 		if (!add_recipient (&l, to, skip, g_ptr_array_index (audience, i), error))
 			return FALSE;
-	text = notification_text (&l, e);
+	text = ticket_text (&l, e->what, e->text, FALSE);
 	for (guint i = 0; i < to->len; i++)
-		if (!notify_one (&l, e, g_ptr_array_index (to, i), text, error))
+		if (!notify_one (&l, "notification", g_ptr_array_index (to, i), text, e->now, error))
+			return FALSE;
+	*queued = to->len;
+	return TRUE;
+}
+
+gboolean
+mt_notify_agents (MtStore *store, const MtConfig *config, const MtNotifyAgents *n, guint *queued, GError **error)
+{
+	g_auto (Letter) l = { 0 };
+	g_autoptr (GHashTable) skip = address_set_new ();
+	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
+	g_autofree char *text = NULL;
+	char *subject;
+
+	*queued = 0;
+	if (!letter_init (&l, store, config, n->ticket, error))
+		return FALSE;
+	text = ticket_text (&l, n->what, n->text, TRUE);
+	subject = g_strdup_printf ("%s: %s", n->label, l.subject);
+	g_free (l.subject);
+	l.subject = subject;
+	for (guint i = 0; i < n->to->len; i++)
+		if (!add_recipient (&l, to, skip, g_ptr_array_index (n->to, i), error))
+			return FALSE;
+	for (guint i = 0; i < to->len; i++)
+		if (!notify_one (&l, n->kind, g_ptr_array_index (to, i), text, n->now, error))
 			return FALSE;
 	*queued = to->len;
 	return TRUE;

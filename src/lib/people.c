@@ -50,6 +50,11 @@ static const char SQL_GROUPS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('name', name,"
 	" 'members', (SELECT json_group_array(u.login) FROM group_members m JOIN users u ON u.id = m.user"
 	"             WHERE m.grp = g.id))), '[]') FROM (SELECT * FROM groups ORDER BY name) g";
+static const char SQL_ADDRESSES[] =
+	"SELECT lower(email) FROM users WHERE id = ?1 AND email IS NOT NULL"
+	" UNION SELECT lower(u.email) FROM group_members m JOIN users u ON u.id = m.user"
+	"  WHERE m.grp = ?2 AND u.email IS NOT NULL"
+	" UNION SELECT lower(email) FROM users WHERE ?1 = 0 AND ?2 = 0 AND email IS NOT NULL";
 #define WATCHER_ROWS \
 	" SELECT 'owner' AS kind, u.login AS name FROM tickets t JOIN users u ON u.id = t.owner WHERE t.id = ?1" \
 	" UNION ALL SELECT 'creator', u.login FROM tickets t JOIN users u ON u.id = t.creator WHERE t.id = ?1" \
@@ -63,7 +68,7 @@ static const char SQL_WATCHERS_JSON[] =
 static const char *const people_queries[] = {
 	SQL_USER_INSERT, SQL_USER_FIND, SQL_USER_EMAIL, SQL_GROUP_INSERT, SQL_GROUP_FIND, SQL_MEMBER_ADD,
 	SQL_MEMBER_RM, SQL_WATCH_ADD, SQL_WATCH_RM, SQL_AUDIENCE, SQL_USERS_JSON, SQL_GROUPS_JSON,
-	SQL_WATCHERS, SQL_WATCHERS_JSON, SQL_USERS, SQL_GROUPS, NULL,
+	SQL_WATCHERS, SQL_WATCHERS_JSON, SQL_USERS, SQL_GROUPS, SQL_ADDRESSES, NULL,
 };
 
 const char *const *
@@ -195,6 +200,38 @@ mt_people_group_member (MtStore *store, const char *group, const char *login, gb
 }
 
 gboolean
+mt_people_resolve (MtStore *store, const char *who, gint64 *user, gint64 *grp, char **address, GError **error)
+{
+	*user = *grp = 0;
+	*address = NULL;
+	if (!mt_people_user_find (store, who, user, error) ||
+	    (*user == 0 && !mt_people_group_find (store, who, grp, error)))
+		return FALSE;
+	if (*user == 0 && *grp == 0) {
+		if (!mt_compose_address_ok (who))
+			return usage (error, "no user or group named '%s', and not a mail address", who);
+		*address = g_ascii_strdown (who, -1);
+	}
+	return TRUE;
+}
+
+GPtrArray *
+mt_people_addresses (MtStore *store, gint64 user, gint64 grp, GError **error)
+{
+	g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_ADDRESSES, error);
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, user);
+	sqlite3_bind_int64 (stmt, 2, grp);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
+		g_ptr_array_add (out, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+	return rc == -1 ? NULL : g_steal_pointer (&out);
+}
+
+gboolean
 mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboolean add, gint64 now, gboolean *changed,
 		 GError **error)
 {
@@ -202,14 +239,8 @@ mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboolean add, g
 	g_autofree char *address = NULL;
 	sqlite3_stmt *stmt;
 
-	if (!mt_people_user_find (store, who, &user, error) ||
-	    (user == 0 && !mt_people_group_find (store, who, &grp, error)))
+	if (!mt_people_resolve (store, who, &user, &grp, &address, error))
 		return FALSE;
-	if (user == 0 && grp == 0) {
-		if (!mt_compose_address_ok (who))
-			return usage (error, "no user or group named '%s', and not a mail address", who);
-		address = g_ascii_strdown (who, -1);
-	}
 	if (!(stmt = mt_store_query (store, add ? SQL_WATCH_ADD : SQL_WATCH_RM, error)))
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, ticket);

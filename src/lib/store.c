@@ -342,6 +342,24 @@ mt_store_rollback (MtStore *store)
 	store->in_transaction = FALSE;
 }
 
+gboolean
+mt_store_batches (MtStore *store, MtStoreBatchFunc func, gpointer data, GError **error)
+{
+	gboolean more = TRUE;
+
+	while (more) {
+		if (!mt_store_begin (store, error))
+			return FALSE;
+		if (!func (store, data, &more, error)) {
+			mt_store_rollback (store);
+			return FALSE;
+		}
+		if (!mt_store_commit (store, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 sqlite3_stmt *
 mt_store_query (MtStore *store, const char *sql, GError **error)
 {

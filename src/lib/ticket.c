@@ -45,7 +45,7 @@ static const char SQL_PARTICIPANT_IS[] =
 	" OR EXISTS (SELECT 1 FROM users WHERE email = ?2)";
 static const char SQL_STATUS_GET[] = "SELECT status FROM tickets WHERE id = ?";
 static const char SQL_STATUS_SET[] =
-	"UPDATE tickets SET status = ?2, updated = max(updated, ?3),"
+	"UPDATE tickets SET status = ?2, updated = max(updated, ?3), pending_until = iif(?2 = 'pending', pending_until, NULL),"
 	" resolved = CASE ?2 WHEN 'resolved' THEN ?3 WHEN 'closed' THEN coalesce(resolved, ?3) END,"
 	" closed = CASE ?2 WHEN 'closed' THEN ?3 END"
 	" WHERE id = ?1";
@@ -53,9 +53,9 @@ static const char SQL_RESPONDED[] =
 	"UPDATE tickets SET first_response = coalesce(first_response, ?2),"
 	" status = iif(status = 'new', 'open', status) WHERE id = ?1";
 static const char SQL_MAIL_FACTS[] =
-	"SELECT t.type, t.subject, t.status, t.priority, q.name, q.address, c.address, q.sla_minutes"
+	"SELECT t.type, t.subject, t.status, t.priority, q.name, q.address, c.address, q.sla_minutes, u.login"
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue LEFT JOIN contacts c ON c.id = t.requester"
-	" WHERE t.id = ?";
+	" LEFT JOIN users u ON u.id = t.owner WHERE t.id = ?";
 static const char SQL_THREAD_IDS[] =
 	"SELECT message_id FROM articles WHERE ticket = ? AND message_id IS NOT NULL ORDER BY id";
 static const char SQL_LAST_IN[] =
@@ -486,6 +486,7 @@ mt_ticket_mail_facts (MtStore *store, gint64 id, GError **error)
 	mail->queue_address = column_dup (stmt, 5);
 	mail->requester = column_dup (stmt, 6);
 	mail->sla_minutes = sqlite3_column_int64 (stmt, 7);
+	mail->owner = column_dup (stmt, 8);
 	if (!read_thread_ids (store, mail, error) || !read_last_in (store, mail, error))
 		return NULL;
 	return g_steal_pointer (&mail);
@@ -502,6 +503,7 @@ mt_ticket_mail_free (MtTicketMail *mail)
 	g_free (mail->queue);
 	g_free (mail->queue_address);
 	g_free (mail->requester);
+	g_free (mail->owner);
 	g_free (mail->last_to);
 	g_free (mail->last_cc);
 	if (mail->thread_ids)

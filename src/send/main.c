@@ -2,10 +2,11 @@
  * NAME
  *	mailticket-send - deliver the outbox over SMTP
  * SYNOPSIS
- *	mailticket-send [-v] [-c file] [--db path] [--once]
+ *	mailticket-send [-v] [-c file] [--db path] [--once] [--now time]
  * DESCRIPTION
- *	Runs passes of mt_sender_pass() until nothing is due (one pass with
- *	--once). This file only reads the options, the configuration and
+ *	Fires the alarms and escalations due (mt_alarm_fire, mt_escalate_due),
+ *	then runs passes of mt_sender_pass() until nothing is due (one pass
+ *	with --once). This file only reads the options, the configuration and
  *	the password, calls the library and maps the outcome to an exit
  *	code, with one line on stderr when there is something to say.
  * DIAGNOSTICS
@@ -20,8 +21,11 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "mailticket/alarm.h"
+#include "mailticket/clock.h"
 #include "mailticket/config.h"
 #include "mailticket/error.h"
+#include "mailticket/escalate.h"
 #include "mailticket/log.h"
 #include "mailticket/sender.h"
 #include "mailticket/store.h"
@@ -29,6 +33,7 @@
 typedef struct {
 	char *config;
 	char *db;
+	char *now;
 	gboolean once;
 	gboolean verbose;
 } Options;
@@ -52,6 +57,7 @@ parse_options (int *argc, char ***argv, Options *o, GError **error)
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &o->db, "database path", "PATH" },
 		{ "once", 0, 0, G_OPTION_ARG_NONE, &o->once, "one pass, then exit", NULL },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "log to stderr too", NULL },
+		{ "now", 0, 0, G_OPTION_ARG_STRING, &o->now, "take the time to be TIME (tests)", "TIME" },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
@@ -64,7 +70,7 @@ parse_options (int *argc, char ***argv, Options *o, GError **error)
 			     local ? local->message : "unexpected argument");
 		return FALSE;
 	}
-	return TRUE;
+	return o->now == NULL || mt_clock_override (o->now, error);
 }
 
 /* The password, or NULL without AUTH; warns when anybody may read it. */
@@ -105,6 +111,19 @@ drain (MtSender *sender, gboolean once, GError **error)
 	return ok;
 }
 
+/* Alarms and escalations due become queued mail, sent by this run. */
+static gboolean
+fire_due (MtStore *store, const MtConfig *config, GError **error)
+{
+	gint64 now = mt_clock_now ();
+	guint alarms = 0, escalations = 0;
+	gboolean ok = mt_alarm_fire (store, config, now, &alarms, error) &&
+		      mt_escalate_due (store, config, now, &escalations, error);
+
+	g_debug ("alarms=%u escalations=%u", alarms, escalations);
+	return ok;
+}
+
 static gboolean
 run (const Options *o, GError **error)
 {
@@ -118,7 +137,7 @@ run (const Options *o, GError **error)
 	    !read_password (config, &password, error))
 		return FALSE;
 	sender = mt_sender_new (store, config, password);
-	return drain (sender, o->once, error);
+	return fire_due (store, config, error) && drain (sender, o->once, error);
 }
 
 int
@@ -141,5 +160,6 @@ main (int argc, char **argv)
 	}
 	g_free (o.config);
 	g_free (o.db);
+	g_free (o.now);
 	return code;
 }

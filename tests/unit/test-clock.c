@@ -136,6 +136,9 @@ test_override_beats_environment (void)
 	g_setenv ("MAILTICKET_NOW", "1000", TRUE);
 	g_assert_true (mt_clock_override ("@2000", NULL));
 	g_assert_cmpint (mt_clock_now (), ==, 2000);
+	g_assert_true (mt_clock_override ("3000", NULL));	/* as $MAILTICKET_NOW takes it */
+	g_assert_cmpint (mt_clock_now (), ==, 3000);
+	g_assert_true (mt_clock_override ("@2000", NULL));
 	g_assert_true (mt_clock_override ("+1h", NULL));	/* from the clock in force */
 	g_assert_cmpint (mt_clock_now (), ==, 2000 + 3600);
 	g_unsetenv ("MAILTICKET_NOW");

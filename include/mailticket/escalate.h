@@ -1,0 +1,34 @@
+/*
+ * NAME
+ *	escalate.h - tickets that waited too long
+ * DESCRIPTION
+ *	mailticket-send calls mt_escalate_due() every minute. A ticket is
+ *	escalated, once, when
+ *
+ *	- its queue promises a first response (sla_minutes) and that time
+ *	  since the ticket was opened has passed with no reply sent: a new
+ *	  or open ticket with a requester; stamped response_escalated;
+ *	- it is pending and the time it was pending until has passed: it
+ *	  is open again (which forgets the time).
+ *
+ *	Escalating mails the owner; without one, each member of the
+ *	queue's group; without that, the queue's default owner; without
+ *	that, every agent (user with an address). The mail (outbox kind
+ *	"escalation"), a history line and the mark are written in one
+ *	BEGIN IMMEDIATE transaction that selects only tickets not yet
+ *	marked, so two senders never escalate a ticket twice.
+ */
+#ifndef MT_ESCALATE_H
+#define MT_ESCALATE_H
+
+#include <glib.h>
+#include "mailticket/config.h"
+#include "mailticket/store.h"
+
+/* Escalates every ticket due at now, in transactions of its own (the
+ * caller holds none); *escalated counts them. */
+gboolean mt_escalate_due (MtStore *store, const MtConfig *config, gint64 now, guint *escalated, GError **error);
+
+const char *const *mt_escalate_queries (void);
+
+#endif
