@@ -45,7 +45,8 @@ for framework in "" /usr/share/bash-completion/bash_completion; do
 		ok $? "... $c among them ($with)"
 	done
 	offers "a command after the global --db" "search" --db "$DB" sea
-	offers "the global options" "--config --db --help" --
+	offers "the global options" "--config --db --help --now" --
+	offers "a command after the global --now" "search" --now +1h sea
 	offers "list's options" "--since --sort --status" list --s
 	offers "show's options" "--help --json --raw" show --
 	offers "search's options" "--help --json --limit" search --
@@ -59,6 +60,8 @@ for framework in "" /usr/share/bash-completion/bash_completion; do
 	offers "-o of attachment is a file" "$tmp/file-one $tmp/file-two" attachment 1 2 3 -o "$tmp/file-"
 	offers "db's verbs" "check reindex" db ""
 	offers "watch's verbs after the ticket" "add rm" watch 7 ""
+	offers "alarm's verbs" "list rm" alarm ""
+	offers "alarm's verbs after the ticket" "add list" alarm 7 ""
 	offers "no values made up for a number" "" list --limit ""
 done
 
