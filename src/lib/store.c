@@ -314,9 +314,22 @@ mt_store_close (MtStore *store)
 	g_free (store);
 }
 
+static void
+reset_statement (gpointer key, gpointer stmt, gpointer data)
+{
+	if (sqlite3_stmt_busy (stmt))
+		sqlite3_reset (stmt);
+}
+
 gboolean
 mt_store_begin (MtStore *store, GError **error)
 {
+	/* A cached query left at a row keeps its read snapshot open past the
+	 * last COMMIT. Upgrading that snapshot after another process wrote
+	 * fails at once with SQLITE_BUSY_SNAPSHOT, which no busy handler
+	 * waits out: two mailticket-send firing alarms at once saw "database
+	 * is locked". Let them go first, so that BEGIN starts afresh. */
+	g_hash_table_foreach (store->statements, reset_statement, NULL);
 	if (!exec (store, "BEGIN IMMEDIATE", error))
 		return FALSE;
 	store->in_transaction = TRUE;

@@ -228,6 +228,36 @@ test_busy_is_tempfail (void)
 	remove_tree (dir);
 }
 
+/* A cached query left at a row after a commit (mail facts read with
+ * one step) must not make the next transaction fail once another
+ * process has written: two mailticket-send at once did. */
+static void
+test_begin_after_a_query_left_at_a_row (void)
+{
+	static const char sql[] = "SELECT key FROM meta";
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) reader = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+	g_autoptr (MtStore) writer = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+	sqlite3_stmt *stmt;
+
+	g_assert_no_error (error);
+	stmt = mt_store_query (reader, sql, &error);
+	g_assert_nonnull (stmt);
+	g_assert_cmpint (mt_store_step (reader, stmt, &error), ==, SQLITE_ROW);
+	g_assert_true (mt_store_begin (writer, &error));
+	g_assert_true (sqlite3_exec (mt_store_peek_db (writer), "INSERT INTO meta VALUES ('k', 'v')", NULL, NULL,
+				     NULL) == SQLITE_OK);
+	g_assert_true (mt_store_commit (writer, &error));
+	g_assert_true (mt_store_begin (reader, &error));
+	g_assert_no_error (error);
+	mt_store_rollback (reader);
+	g_clear_pointer (&reader, mt_store_close);
+	g_clear_pointer (&writer, mt_store_close);
+	remove_tree (dir);
+}
+
 static gpointer
 release_later (gpointer holder)
 {
@@ -405,6 +435,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/transaction/busy-is-tempfail", test_busy_is_tempfail);
 	g_test_add_func ("/store/transaction/busy-waits-for-the-lock", test_busy_waits_for_the_lock);
 	g_test_add_func ("/store/transaction/rollback-leaves-nothing", test_rollback_leaves_nothing);
+	g_test_add_func ("/store/transaction/begin-after-a-query-left-at-a-row", test_begin_after_a_query_left_at_a_row);
 	g_test_add_func ("/store/sql/ack-rate-limit-reads-no-table-in-full", test_count_to_reads_no_table_in_full);
 	g_test_add_func ("/store/wal/kept-after-close", test_wal_kept_after_close);
 	g_test_add_func ("/store/wal/bounded-across-connections", test_wal_bounded_across_connections);
