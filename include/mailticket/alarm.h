@@ -63,7 +63,7 @@ char *mt_alarm_list_json (MtStore *store, const MtAlarmFilter *filter, GError **
 
 /* Queues the mail of every alarm due at now and not fired, records it
  * on its ticket and stamps it fired, in transactions of its own (the
- * caller holds none); *fired counts the alarms. */
+ * caller holds none); *fired counts the alarms fired and committed. */
 gboolean mt_alarm_fire (MtStore *store, const MtConfig *config, gint64 now, guint *fired, GError **error);
 
 const char *const *mt_alarm_queries (void);

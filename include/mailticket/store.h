@@ -53,11 +53,13 @@ gboolean mt_store_commit (MtStore *store, GError **error);
 void mt_store_rollback (MtStore *store);
 
 /* Runs func in one BEGIN IMMEDIATE transaction after another, as long
- * as it sets *more (it did a full batch, and there may be more): work
- * that picks its rows inside the transaction, so that two processes
- * never take the same row. FALSE, rolled back, when func fails. */
-typedef gboolean (*MtStoreBatchFunc) (MtStore *store, gpointer data, gboolean *more, GError **error);
-gboolean mt_store_batches (MtStore *store, MtStoreBatchFunc func, gpointer data, GError **error);
+ * as it does a full batch (*done == size: there may be more): work that
+ * picks its rows inside the transaction, so that two processes never
+ * take the same row. *total adds up what the committed batches did.
+ * FALSE, that batch rolled back, when func or the commit fails. */
+typedef gboolean (*MtStoreBatchFunc) (MtStore *store, gpointer data, guint *done, GError **error);
+gboolean mt_store_batches (MtStore *store, guint size, MtStoreBatchFunc func, gpointer data, guint *total,
+			   GError **error);
 
 /* Returns the cached statement for sql, reset and with its bindings
  * cleared; borrowed. NULL and error if it does not prepare. */

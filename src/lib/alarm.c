@@ -298,11 +298,10 @@ fire_one (MtStore *store, const MtConfig *config, const Due *d, gint64 now, GErr
 typedef struct {
 	const MtConfig *config;
 	gint64 now;
-	guint fired;
 } Fire;
 
 static gboolean
-fire_batch (MtStore *store, gpointer data, gboolean *more, GError **error)
+fire_batch (MtStore *store, gpointer data, guint *done, GError **error)
 {
 	Fire *f = data;
 	g_autoptr (GPtrArray) due = read_due (store, f->now, error);
@@ -312,18 +311,14 @@ fire_batch (MtStore *store, gpointer data, gboolean *more, GError **error)
 	for (guint i = 0; i < due->len; i++)
 		if (!fire_one (store, f->config, g_ptr_array_index (due, i), f->now, error))
 			return FALSE;
-	f->fired += due->len;
-	*more = due->len == FIRE_BATCH;
+	*done = due->len;
 	return TRUE;
 }
 
 gboolean
 mt_alarm_fire (MtStore *store, const MtConfig *config, gint64 now, guint *fired, GError **error)
 {
-	Fire f = { config, now, 0 };
-	gboolean ok = mt_store_batches (store, fire_batch, &f, error);
+	Fire f = { config, now };
 
-	/* What a failed batch fired was rolled back. */
-	*fired = f.fired;
-	return ok;
+	return mt_store_batches (store, FIRE_BATCH, fire_batch, &f, fired, error);
 }

@@ -152,11 +152,10 @@ escalate_one (MtStore *store, const MtConfig *config, const Overdue *o, gint64 n
 typedef struct {
 	const MtConfig *config;
 	gint64 now;
-	guint escalated;
 } Escalate;
 
 static gboolean
-escalate_batch (MtStore *store, gpointer data, gboolean *more, GError **error)
+escalate_batch (MtStore *store, gpointer data, guint *done, GError **error)
 {
 	Escalate *e = data;
 	g_autoptr (GArray) due = read_overdue (store, e->now, error);
@@ -166,17 +165,14 @@ escalate_batch (MtStore *store, gpointer data, gboolean *more, GError **error)
 	for (guint i = 0; i < due->len; i++)
 		if (!escalate_one (store, e->config, &g_array_index (due, Overdue, i), e->now, error))
 			return FALSE;
-	e->escalated += due->len;
-	*more = due->len == ESCALATE_BATCH;
+	*done = due->len;
 	return TRUE;
 }
 
 gboolean
 mt_escalate_due (MtStore *store, const MtConfig *config, gint64 now, guint *escalated, GError **error)
 {
-	Escalate e = { config, now, 0 };
-	gboolean ok = mt_store_batches (store, escalate_batch, &e, error);
+	Escalate e = { config, now };
 
-	*escalated = e.escalated;
-	return ok;
+	return mt_store_batches (store, ESCALATE_BATCH, escalate_batch, &e, escalated, error);
 }

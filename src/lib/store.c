@@ -356,14 +356,15 @@ mt_store_rollback (MtStore *store)
 }
 
 gboolean
-mt_store_batches (MtStore *store, MtStoreBatchFunc func, gpointer data, GError **error)
+mt_store_batches (MtStore *store, guint size, MtStoreBatchFunc func, gpointer data, guint *total, GError **error)
 {
-	gboolean more = TRUE;
+	guint done = size;
 
-	while (more) {
+	for (*total = 0; done == size; *total += done) {
+		done = 0;
 		if (!mt_store_begin (store, error))
 			return FALSE;
-		if (!func (store, data, &more, error)) {
+		if (!func (store, data, &done, error)) {
 			mt_store_rollback (store);
 			return FALSE;
 		}

@@ -21,7 +21,7 @@ rcpt () { json 'sorted(d["rcpt_tos"])' <"$(printf '%s/%04d.json' "$SMTP_DIR" "$1
 alarms () { mt alarm list --all --json | json "$1"; }
 history () { mt show "$1" --json | json "[h['new'] for h in (d[0] if isinstance(d, list) else d)['history'] if h['field'] == '$2']"; }
 
-plan 30
+plan 32
 
 printf 'From: Ann <ann@customer.example>\nTo: support@example.org\nSubject: Printer broken\nMessage-ID: <a1@customer.example>\n\nIt prints nothing.\n' >"$tmp/in.eml"
 expect_code 0 "deliver takes --now" -- deliver --now "2026-11-23 08:00" -r support@example.org <"$tmp/in.eml"
@@ -130,3 +130,14 @@ expect_equal "$(grep -l 'After the crash' "$SMTP_DIR"/*.eml | wc -l | tr -d ' ')
 
 expect_code 0 "alarm rm" -- mt alarm rm "$alarm"
 expect_equal "$(alarms "[a['id'] for a in d if a['id'] == $alarm]")" '[]' "the alarm is gone"
+
+# More alarms due than one transaction takes (50): all fire in one run.
+before=$(smtp_count)
+i=0
+while [ $i -lt 51 ]; do
+	mt --now "2026-11-23 14:00" alarm 1 add --at "14:30" --to "many$i@vendor.example" >/dev/null || break
+	i=$((i + 1))
+done
+send --now "2026-11-23 15:00"
+expect_equal "$(smtp_count)" $((before + 51)) "51 alarms due: 51 messages in one run"
+expect_equal "$(mt alarm list --json | json 'len(d)')" 0 "none is left unfired"
