@@ -143,7 +143,10 @@ mt_cmd_alarm (MtContext *ctx, int argc, char **argv)
 		filter = (MtAlarmFilter) { id, filter.fired, filter.due, filter.mine, actor.user, mt_clock_now () };
 		return list_alarms (ctx, &filter, json);
 	}
-	a = (Alarm) { { id, 0, to, note, actor.login, mt_clock_now () }, id, strcmp (verb, "rm") == 0 };
+	a.id = id;
+	a.remove = strcmp (verb, "rm") == 0;
+	a.alarm = (MtAlarmNew) { .ticket = a.remove ? 0 : id, .to = to, .note = note, .who = actor.login,
+				 .now = mt_clock_now () };
 	if (a.remove)
 		return mt_cli_write (ctx, write_alarm, &a, &error) ? 0 : mt_cli_fail (error);
 	return add_alarm (ctx, &a, at, &actor);
