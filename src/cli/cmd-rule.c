@@ -352,6 +352,14 @@ mt_cmd_rule (MtContext *ctx, int argc, char **argv)
 		return rule_edit (ctx, argc - 1, argv + 1);
 	if (strcmp (sub, "test") == 0)
 		return rule_test (ctx, argc - 1, argv + 1);
+	if (strcmp (sub, "--help") == 0 || strcmp (sub, "-h") == 0) {
+		printf ("Usage:\n  mailticket rule add NAME [--position N] [CONDITIONS] [ACTIONS] [--stop]\n"
+			"  mailticket rule list [--json]\n  mailticket rule rm NAME|POSITION\n"
+			"  mailticket rule move NAME|POSITION POSITION\n"
+			"  mailticket rule test [FILE.eml|-] [--sender ADDR] [--recipient ADDR]\n\n"
+			"'mailticket rule add --help' lists the conditions and actions.\n");
+		return 0;
+	}
 	return mt_cli_usage ("rule: usage: mailticket rule add|list|rm|move|test ...; "
 			     "'mailticket rule add --help' tells more");
 }
