@@ -727,16 +727,36 @@ mt_rules_json (MtStore *store, GError **error)
 
 /* ---- applying ---- */
 
+/* A name a rule gives (a queue, a user) may have gone since the rule
+ * was added: the mail is filed without that change, and the log says
+ * so, rather than deferred for ever. Other failures (a busy database)
+ * stay failures. The changes check before they write. */
+static gboolean
+unless_stale (gboolean ok, GError *local, const char *rule, GError **error)
+{
+	if (ok)
+		return TRUE;
+	if (local->domain == MT_ERROR && (local->code == MT_ERROR_NOT_FOUND || local->code == MT_ERROR_USAGE)) {
+		g_warning ("rule %s: %s; that change is skipped", rule, local->message);
+		g_error_free (local);
+		return TRUE;
+	}
+	g_propagate_error (error, local);
+	return FALSE;
+}
+
 static gboolean
 change (MtStore *store, gint64 ticket, const char *field, const MtRuleValue *v, gint64 now, GError **error)
 {
 	g_autofree char *who = NULL;
-	gboolean changed;
+	GError *local = NULL;
+	gboolean changed, ok;
 
 	if (v->value == NULL)
 		return TRUE;
 	who = g_strdup_printf ("rule:%s", v->rule);
-	return mt_change_field (store, ticket, field, v->value, who, now, &changed, error);
+	ok = mt_change_field (store, ticket, field, v->value, who, now, &changed, &local);
+	return unless_stale (ok, local, v->rule, error);
 }
 
 /* The queue "spam", made the first time it is needed. */
@@ -779,7 +799,9 @@ apply_watchers (MtStore *store, const MtRuleOutcome *o, gint64 ticket, gint64 no
 		const MtRuleValue *v = &g_array_index (o->watchers, MtRuleValue, i);
 		g_autofree char *who = g_strdup_printf ("rule:%s", v->rule);
 		gboolean changed = FALSE;
-		if (!mt_people_watch (store, ticket, v->value, TRUE, now, &changed, error) ||
+		GError *local = NULL;
+		if (!unless_stale (mt_people_watch (store, ticket, v->value, TRUE, now, &changed, &local), local, v->rule,
+				   error) ||
 		    (changed && !mt_ticket_add_history (store, ticket, who, "watcher", NULL, v->value, now, error)))
 			return FALSE;
 	}
@@ -796,7 +818,9 @@ mt_rules_apply (MtStore *store, const MtConfig *config, const MtRuleOutcome *o, 
 		const MtRuleValue *v = &g_array_index (o->tags, MtRuleValue, i);
 		g_autofree char *who = g_strdup_printf ("rule:%s", v->rule);
 		gboolean changed;
-		if (!mt_change_tag (store, ticket, v->value, TRUE, who, now, &changed, error))
+		GError *local = NULL;
+		if (!unless_stale (mt_change_tag (store, ticket, v->value, TRUE, who, now, &changed, &local), local,
+				   v->rule, error))
 			return FALSE;
 	}
 	return apply_watchers (store, o, ticket, now, error);

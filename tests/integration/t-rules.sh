@@ -145,6 +145,14 @@ expect_equal "$(rcpt eve@evil.example)" 0 "nothing to the refused sender"
 expect_code 0 "the same message from another envelope sender is taken" -- \
 	deliver -f eve@good.example -r support@example.org <"$tmp/evil"
 
+# A name that went away after the rule was added does not hold up mail.
+sql "update rules set owner = 'gone' where name = 'billing'"
+mail invoice2 "anna@customer.example" "Another invoice"
+expect_code 0 "a rule whose owner is gone: the mail is still delivered" -- \
+	deliver -v -r support@example.org <"$tmp/invoice2"
+expect_equal "$(ticket "$(ticket_of)" '[d["queue"], d["owner"]]')" '["billing", null]' \
+	"... with the rule's other changes"
+
 # Order, stop and move.
 expect_code 0 "rule nine" -- mt rule add nine --subject 'ordering test' --priority 9
 expect_code 0 "rule three" -- mt rule add three --subject 'ordering test' --priority 3
