@@ -52,7 +52,6 @@ teardown (Fixture *f, gconstpointer data)
 static MtRule *
 add (Fixture *f, const char *name, MtRuleField field, const char *pattern, MtRuleMatch match)
 {
-	g_autoptr (GError) error = NULL;
 	MtRule *r = mt_rule_new ();
 
 	r->name = g_strdup (name);
@@ -67,170 +66,137 @@ add (Fixture *f, const char *name, MtRuleField field, const char *pattern, MtRul
 	return r;
 }
 
+/* Compiles the rules and checks the message against them. */
 static void
-compile_all (Fixture *f)
+evaluate (Fixture *f)
 {
 	for (guint i = 0; i < f->rules->len; i++) {
 		g_autoptr (GError) error = NULL;
 		mt_rule_compile (g_ptr_array_index (f->rules, i), &error);
 		g_assert_no_error (error);
 	}
+	mt_rules_evaluate (f->rules, &f->input, f->outcome);
 }
 
-/* The names of the rules that match, after compiling them. */
-static char *
-matched (Fixture *f)
+/* The rules that match are these, by name, in order. */
+static void
+assert_matched (Fixture *f, const char *want)
 {
-	compile_all (f);
-	mt_rules_evaluate (f->rules, &f->input, f->outcome);
-	return mt_rule_outcome_names (f->outcome);
+	g_autofree char *names = NULL;
+
+	evaluate (f);
+	names = mt_rule_outcome_names (f->outcome);
+	g_assert_cmpstr (names, ==, want);
 }
 
 static void
 test_substring_ignores_case (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "a", MT_RULE_SUBJECT, "invoice 42 is wrong", MT_RULE_SUBSTRING);
 	add (f, "b", MT_RULE_SUBJECT, "refund", MT_RULE_SUBSTRING);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "a");
+	assert_matched (f, "a");
 }
 
 static void
 test_substring_case_sensitive (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "a", MT_RULE_SUBJECT, "wrong", MT_RULE_SUBSTRING)->case_sensitive = TRUE;
 	add (f, "b", MT_RULE_SUBJECT, "WRONG", MT_RULE_SUBSTRING)->case_sensitive = TRUE;
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "b");
+	assert_matched (f, "b");
 }
 
 static void
 test_glob_whole_value (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "whole", MT_RULE_FROM, "*@customer.example", MT_RULE_GLOB);
 	add (f, "part", MT_RULE_FROM, "customer", MT_RULE_GLOB);
 	add (f, "display", MT_RULE_FROM, "anna kunde <*>", MT_RULE_GLOB);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "whole,display");
+	assert_matched (f, "whole,display");
 }
 
 static void
 test_regex_anywhere (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "anywhere", MT_RULE_SUBJECT, "invoice [0-9]+", MT_RULE_REGEX);
 	add (f, "anchored", MT_RULE_SUBJECT, "^wrong", MT_RULE_REGEX);
 	add (f, "end", MT_RULE_SUBJECT, "wrong$", MT_RULE_REGEX);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "anywhere,end");
+	assert_matched (f, "anywhere,end");
 }
 
 static void
 test_regex_case_sensitive (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "lower", MT_RULE_SUBJECT, "wrong", MT_RULE_REGEX)->case_sensitive = TRUE;
 	add (f, "upper", MT_RULE_SUBJECT, "WRONG", MT_RULE_REGEX)->case_sensitive = TRUE;
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "upper");
+	assert_matched (f, "upper");
 }
 
 static void
 test_to_any_recipient (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "cc", MT_RULE_TO, "boss@customer.example", MT_RULE_GLOB);
 	add (f, "to", MT_RULE_TO, "other@*", MT_RULE_GLOB);
 	add (f, "from-is-not-to", MT_RULE_TO, "anna@", MT_RULE_SUBSTRING);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "cc,to");
+	assert_matched (f, "cc,to");
 }
 
 static void
 test_envelope (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "sender", MT_RULE_SENDER, "bounces+*", MT_RULE_GLOB);
 	add (f, "from-is-not-sender", MT_RULE_SENDER, "anna@", MT_RULE_SUBSTRING);
 	f->input.recipient = "sales@example.org";
 	add (f, "recipient", MT_RULE_RECIPIENT, "sales@", MT_RULE_SUBSTRING);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "sender,recipient");
+	assert_matched (f, "sender,recipient");
 }
 
 static void
 test_recipient_from_header (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "recorded", MT_RULE_RECIPIENT, "billing@example.org", MT_RULE_GLOB);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "recorded");
+	assert_matched (f, "recorded");
 }
 
 static void
 test_header_any_occurrence (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "second", MT_RULE_HEADER, "yes", MT_RULE_GLOB);
 	add (f, "missing", MT_RULE_HEADER, "maybe", MT_RULE_SUBSTRING);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "second");
+	assert_matched (f, "second");
 }
 
 static void
 test_body (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "body", MT_RULE_BODY, "CHECK THE AMOUNT", MT_RULE_SUBSTRING);
 	add (f, "not-subject", MT_RULE_BODY, "invoice", MT_RULE_SUBSTRING);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "body");
+	assert_matched (f, "body");
 }
 
 static void
 test_all_conditions_hold (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
 	MtRule *both = add (f, "both", MT_RULE_SUBJECT, "invoice", MT_RULE_SUBSTRING);
 	MtRule *one = add (f, "one", MT_RULE_SUBJECT, "invoice", MT_RULE_SUBSTRING);
 
 	both->patterns[MT_RULE_BODY] = g_strdup ("amount");
 	one->patterns[MT_RULE_BODY] = g_strdup ("refund");
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "both");
+	assert_matched (f, "both");
 }
 
 static void
 test_no_condition_matches_all (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "everything", MT_RULE_SUBJECT, NULL, MT_RULE_SUBSTRING);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "everything");
+	assert_matched (f, "everything");
 }
 
 static void
 test_later_setting_wins (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "first", MT_RULE_SUBJECT, NULL, 0)->queue = g_strdup ("one");
 	add (f, "second", MT_RULE_SUBJECT, NULL, 0)->queue = g_strdup ("two");
-	names = matched (f);
+	evaluate (f);
 	g_assert_cmpstr (f->outcome->queue.value, ==, "two");
 	g_assert_cmpstr (f->outcome->queue.rule, ==, "second");
 }
@@ -238,34 +204,26 @@ test_later_setting_wins (Fixture *f, gconstpointer data)
 static void
 test_stop_ends_walk (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "first", MT_RULE_SUBJECT, NULL, 0);
 	add (f, "stopper", MT_RULE_SUBJECT, "invoice", 0)->stop = TRUE;
 	add (f, "never", MT_RULE_SUBJECT, NULL, 0);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "first,stopper");
+	assert_matched (f, "first,stopper");
 }
 
 static void
 test_stop_only_when_matched (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "stopper", MT_RULE_SUBJECT, "refund", 0)->stop = TRUE;
 	add (f, "after", MT_RULE_SUBJECT, NULL, 0);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "after");
+	assert_matched (f, "after");
 }
 
 static void
 test_tags_add_up_once (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "a b", MT_RULE_SUBJECT, NULL, 0);
 	add (f, "B c", MT_RULE_SUBJECT, NULL, 0);
-	names = matched (f);
+	evaluate (f);
 	g_assert_cmpuint (f->outcome->tags->len, ==, 3);
 	g_assert_cmpstr (g_array_index (f->outcome->tags, MtRuleValue, 2).value, ==, "c");
 	g_assert_cmpstr (g_array_index (f->outcome->tags, MtRuleValue, 2).rule, ==, "B c");
@@ -274,14 +232,12 @@ test_tags_add_up_once (Fixture *f, gconstpointer data)
 static void
 test_refuse_default_status (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
 	MtRule *r = add (f, "no", MT_RULE_SUBJECT, NULL, 0);
 
 	r->refuse_code = 77;
 	r->refuse_text = g_strdup ("Not from you");
 	add (f, "never", MT_RULE_SUBJECT, NULL, 0);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "no");
+	assert_matched (f, "no");
 	g_assert_cmpint (f->outcome->refuse_code, ==, 77);
 	g_assert_cmpstr (f->outcome->refuse_line, ==, "5.7.1 Not from you");
 }
@@ -289,24 +245,20 @@ test_refuse_default_status (Fixture *f, gconstpointer data)
 static void
 test_refuse_own_status (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
 	MtRule *r = add (f, "nouser", MT_RULE_SUBJECT, NULL, 0);
 
 	r->refuse_code = 67;
 	r->refuse_text = g_strdup ("5.1.1 No such ticket address");
-	names = matched (f);
+	evaluate (f);
 	g_assert_cmpstr (f->outcome->refuse_line, ==, "5.1.1 No such ticket address");
 }
 
 static void
 test_spam_ends_walk (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	add (f, "spam", MT_RULE_HEADER, "yes", 0)->spam = TRUE;
 	add (f, "never", MT_RULE_SUBJECT, NULL, 0);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "spam");
+	assert_matched (f, "spam");
 	g_assert_cmpstr (f->outcome->spam.value, ==, "yes");
 }
 
@@ -331,13 +283,10 @@ test_uncompiled_never_matches (Fixture *f, gconstpointer data)
 static void
 test_invalid_utf8_envelope (Fixture *f, gconstpointer data)
 {
-	g_autofree char *names = NULL;
-
 	f->input.sender = "caf\xe9\xff@example.org";
 	add (f, "regex", MT_RULE_SENDER, "^caf.*@example", MT_RULE_REGEX);
 	add (f, "glob", MT_RULE_SENDER, "caf*@example.org", MT_RULE_GLOB);
-	names = matched (f);
-	g_assert_cmpstr (names, ==, "regex,glob");
+	assert_matched (f, "regex,glob");
 }
 
 static void
