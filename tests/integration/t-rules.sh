@@ -65,6 +65,8 @@ expect_code 0 "rule test on the invoice" -- mt rule test "$tmp/invoice"
 expect_equal "$(grep -E '^(match|queue|owner|priority|tag|action):' "$out" | tr '\n' '|')" \
 	"match: 1 billing|queue: billing (rule billing)|owner: bob (rule billing)|priority: 8 (rule billing)|tag: money (rule billing)|action: new|" \
 	"... says billing matches, and what it sets"
+mt rule test <"$tmp/invoice" >"$tmp/stdin.out" 2>&1
+expect_equal "$(cat "$tmp/stdin.out")" "$(cat "$out")" "... the same read from standard input"
 expect_code 0 "deliver the invoice" -- deliver -v -f anna@customer.example -r support@example.org <"$tmp/invoice"
 grep -q "action=new .* rules=billing" "$err"; ok $? "... the log line names the rule"
 invoice=$(ticket_of)
