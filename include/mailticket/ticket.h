@@ -74,6 +74,10 @@ char *mt_ticket_get_status (MtStore *store, gint64 ticket, GError **error);
 /* Marks a ticket for an agent's review. */
 gboolean mt_ticket_flag (MtStore *store, gint64 ticket, GError **error);
 
+/* Marks a ticket personal (left out of lists unless asked for), with a
+ * history line by who. */
+gboolean mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 now, GError **error);
+
 /* Links a and b both ways: relates/relates, parent/child, duplicate, merged. */
 gboolean mt_ticket_link (MtStore *store, gint64 a, const char *kind, gint64 b, gint64 now, GError **error);
 

@@ -57,6 +57,14 @@ typedef enum {
 	MT_VIEW_SORT_ID,	/* highest number first */
 } MtViewSort;
 
+/* Personal tickets (a rule marked them): listed with the others, left
+ * out, or listed alone. */
+typedef enum {
+	MT_VIEW_PERSONAL_ANY,
+	MT_VIEW_PERSONAL_HIDE,
+	MT_VIEW_PERSONAL_ONLY,
+} MtViewPersonal;
+
 /* Which tickets a list shows, and in what order. Every filter given
  * must hold; a zero field (NULL, 0, FALSE) filters nothing. Strings
  * compare as the columns do: addresses and tags without case. */
@@ -73,6 +81,7 @@ typedef struct {
 	gint64 until;		/* created < until */
 	gboolean overdue;	/* due before now, and neither resolved nor closed */
 	gint64 now;
+	MtViewPersonal personal;
 	MtViewSort sort;
 	int limit;		/* at most this many; <= 0 means all */
 } MtViewFilter;

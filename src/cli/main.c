@@ -47,6 +47,7 @@ static const struct {
 	{ "queue", mt_cmd_queue, "add or list queues: support addresses, SLA, default owner" },
 	{ "stats", mt_cmd_stats, "tickets opened, resolved, backlog and response times by queue" },
 	{ "outbox", mt_cmd_outbox, "list, show or retry mail waiting to be sent" },
+	{ "rule", mt_cmd_rule, "rules on incoming mail: add, list, rm, move, test" },
 };
 
 static char *

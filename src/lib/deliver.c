@@ -22,6 +22,7 @@
 #include "mailticket/notify.h"
 #include "mailticket/outbox.h"
 #include "mailticket/quarantine.h"
+#include "mailticket/rules.h"
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
 
@@ -43,7 +44,7 @@ typedef struct {
 const char *
 mt_deliver_action_name (MtDeliverAction action)
 {
-	static const char *const names[] = { "new", "append", "duplicate", "quarantine" };
+	static const char *const names[] = { "new", "append", "duplicate", "quarantine", "refused" };
 
 	return names[action];
 }
@@ -54,6 +55,7 @@ mt_deliver_result_clear (MtDeliverResult *r)
 	mt_thread_decision_clear (&r->decision);
 	g_free (r->message_id);
 	g_free (r->reason);
+	g_clear_pointer (&r->rules, mt_rule_outcome_free);
 	memset (r, 0, sizeof *r);
 }
 
@@ -299,9 +301,9 @@ tell_people (Delivery *d, MtDeliverResult *r, GError **error)
 	MtNotifyEvent e = { .ticket = r->ticket, .article = r->article, .text = m->text,
 			    .author = m->from_addr, .now = d->now };
 
-	if (d->automatic)
+	if (d->automatic || r->rules->spam.value != NULL)
 		return TRUE;
-	if (r->action == MT_DELIVER_NEW && d->config->acknowledge && ack_to != NULL &&
+	if (r->action == MT_DELIVER_NEW && d->config->acknowledge && ack_to != NULL && r->rules->no_ack.value == NULL &&
 	    !mt_notify_acknowledge (d->store, d->config, r->ticket, ack_to, d->now, &r->acknowledged, error))
 		return FALSE;
 	what = g_strdup_printf ("%s from %s", r->action == MT_DELIVER_NEW ? "New ticket" : "New mail",
@@ -319,6 +321,28 @@ quarantine (Delivery *d, MtDeliverResult *r, const char *reason, GError **error)
 		return TRUE;
 	return mt_quarantine_add (d->store, d->sha256, d->raw->len, d->options->sender, d->options->recipient,
 				  reason, d->now, &r->quarantine, error);
+}
+
+/* The rules' verdict on the message, before threading. A refusal is an
+ * error, so that the transaction stores nothing; a dry run reports it. */
+static gboolean
+check_rules (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	g_autoptr (GPtrArray) rules = mt_rules_load (d->store, error);
+	MtRuleInput input = { d->message, d->options->sender, d->options->recipient };
+
+	if (rules == NULL)
+		return FALSE;
+	r->rules = mt_rule_outcome_new ();
+	mt_rules_evaluate (rules, &input, r->rules);
+	if (r->rules->refuse_code == 0)
+		return TRUE;
+	r->action = MT_DELIVER_REFUSED;
+	if (d->options->dry_run)
+		return TRUE;
+	g_message ("action=refused rule=%s message-id=<%s>", r->rules->refuse_rule, r->message_id ? r->message_id : "");
+	g_set_error_literal (error, MT_RULES_REFUSAL, r->rules->refuse_code, r->rules->refuse_line);
+	return FALSE;
 }
 
 /* Everything after the blob: inside the transaction, or a dry run. */
@@ -339,14 +363,21 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 	}
 	d->automatic = mt_loop_is_automatic (d->message, d->options->sender, d->config->address);
 	r->bounce = mt_bounce_parse (d->message, &d->bounce);
-	if (!decide (d, &r->decision, error))
+	if (!check_rules (d, r, error))
+		return FALSE;
+	if (r->action == MT_DELIVER_REFUSED)
+		return TRUE;	/* a dry run; a delivery failed above */
+	/* Spam opens a ticket of its own, whatever it answers. */
+	if (r->rules->spam.value == NULL && !decide (d, &r->decision, error))
 		return FALSE;
 	if (d->options->dry_run) {
 		r->action = r->decision.action == MT_THREAD_APPEND ? MT_DELIVER_APPEND : MT_DELIVER_NEW;
 		r->ticket = r->decision.action == MT_THREAD_APPEND ? r->decision.ticket : 0;
 		return TRUE;
 	}
-	return store_article (d, r, error) && record_bounce (d, error) && tell_people (d, r, error);
+	return store_article (d, r, error) &&
+	       mt_rules_apply (d->store, d->config, r->rules, r->ticket, r->action == MT_DELIVER_NEW, d->now, error) &&
+	       record_bounce (d, error) && tell_people (d, r, error);
 }
 
 static gboolean

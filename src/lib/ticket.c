@@ -62,6 +62,7 @@ static const char SQL_LAST_IN[] =
 	"SELECT \"to\", cc FROM articles WHERE ticket = ? AND kind = 'email-in' AND NOT automatic"
 	" ORDER BY id DESC LIMIT 1";
 static const char SQL_FLAG[] = "UPDATE tickets SET flagged = 1 WHERE id = ?";
+static const char SQL_PERSONAL[] = "UPDATE tickets SET personal = 1 WHERE id = ? AND personal = 0";
 static const char SQL_LINK_ADD[] = "INSERT OR IGNORE INTO links (ticket, kind, other, created) VALUES (?, ?, ?, ?)";
 static const char SQL_STORED_ARTICLES[] =
 	"SELECT id, ticket, kind = 'email-in', blob FROM articles"
@@ -79,7 +80,7 @@ static const char *const ticket_queries[] = {
 	SQL_MSGID_INSERT, SQL_MSGID_LOOKUP, SQL_FIND_BY_BLOB, SQL_THREAD_FACTS, SQL_TICKET_EXISTS,
 	SQL_PARTICIPANT_ADD, SQL_PARTICIPANT_IS, SQL_STATUS_GET, SQL_STATUS_SET, SQL_FLAG, SQL_LINK_ADD,
 	SQL_HISTORY_ADD, SQL_RESPONDED, SQL_MAIL_FACTS, SQL_THREAD_IDS, SQL_LAST_IN, SQL_STORED_ARTICLES,
-	SQL_ARTICLE_REDERIVE, SQL_ATTACHMENTS_CLEAR, SQL_PARTICIPANTS_CLEAR, NULL,
+	SQL_ARTICLE_REDERIVE, SQL_ATTACHMENTS_CLEAR, SQL_PARTICIPANTS_CLEAR, SQL_PERSONAL, NULL,
 };
 
 const char *const *
@@ -409,6 +410,21 @@ mt_ticket_flag (MtStore *store, gint64 ticket, GError **error)
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, ticket);
 	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_PERSONAL, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
+		return TRUE;
+	return mt_ticket_add_history (store, ticket, who, "personal", NULL, "yes", now, error);
 }
 
 gboolean

@@ -54,6 +54,8 @@ static const char FILTER_PROJECT[] = " AND s.project = :project";
 static const char FILTER_PRIORITY[] = " AND s.priority >= :priority_min";
 static const char FILTER_SINCE[] = " AND s.created >= :since";
 static const char FILTER_UNTIL[] = " AND s.created < :until";
+static const char FILTER_NOT_PERSONAL[] = " AND NOT (SELECT personal FROM tickets WHERE id = s.id)";
+static const char FILTER_PERSONAL[] = " AND (SELECT personal FROM tickets WHERE id = s.id)";
 static const char FILTER_OVERDUE[] = " AND s.due < :now AND s.status NOT IN ('resolved', 'closed')";
 
 /* Indexed by MtViewSort. */
@@ -72,6 +74,7 @@ static const char SQL_TICKET_JSON[] =
 	" 'status', s.status, 'priority', s.priority, 'queue', s.queue, 'owner', s.owner,"
 	" 'requester', s.requester, 'project', s.project, 'color', s.color,"
 	" 'flagged', json(iif(s.flagged, 'true', 'false')), 'merged_into', s.merged_into,"
+	" 'personal', json(iif((SELECT personal FROM tickets WHERE id = s.id), 'true', 'false')),"
 	" 'created', " ISO ("s.created") ", 'updated', " ISO ("s.updated") ","
 	" 'resolved', " ISO ("s.resolved") ", 'closed', " ISO ("s.closed") ", 'due', " ISO ("s.due") ","
 	" 'tags', " TAGS_JSON ","
@@ -444,6 +447,8 @@ list_sql (const char *head, const MtViewFilter *f, const char *tail)
 		g_string_append (sql, FILTER_UNTIL);
 	if (f->overdue)
 		g_string_append (sql, FILTER_OVERDUE);
+	if (f->personal != MT_VIEW_PERSONAL_ANY)
+		g_string_append (sql, f->personal == MT_VIEW_PERSONAL_HIDE ? FILTER_NOT_PERSONAL : FILTER_PERSONAL);
 	g_string_append (sql, order);
 	g_string_append (sql, LIST_LIMIT);
 	g_string_append (sql, order);

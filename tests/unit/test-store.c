@@ -15,6 +15,7 @@
 #include "mailticket/outbox.h"
 #include "mailticket/outbox-view.h"
 #include "mailticket/quarantine.h"
+#include "mailticket/rules.h"
 #include "mailticket/search.h"
 #include "mailticket/store.h"
 #include "mailticket/ticket.h"
@@ -63,6 +64,7 @@ test_every_statement_prepares (void)
 		mt_store_queries, mt_ticket_queries, mt_directory_queries, mt_quarantine_queries, mt_view_queries, mt_outbox_queries, mt_people_queries, mt_change_queries, mt_work_queries, mt_stats_queries,
 		mt_outbox_view_queries,
 		mt_search_queries,
+		mt_rules_queries,
 	};
 	g_autoptr (GError) error = NULL;
 	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
