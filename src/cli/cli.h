@@ -107,5 +107,7 @@ int mt_cmd_approval (MtContext *ctx, int argc, char **argv);
 int mt_cmd_stats (MtContext *ctx, int argc, char **argv);
 int mt_cmd_queue (MtContext *ctx, int argc, char **argv);
 int mt_cmd_outbox (MtContext *ctx, int argc, char **argv);
+int mt_cmd_contact (MtContext *ctx, int argc, char **argv);
+int mt_cmd_org (MtContext *ctx, int argc, char **argv);
 
 #endif

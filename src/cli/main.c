@@ -47,6 +47,8 @@ static const struct {
 	{ "queue", mt_cmd_queue, "add or list queues: support addresses, SLA, default owner" },
 	{ "stats", mt_cmd_stats, "tickets opened, resolved, backlog and response times by queue" },
 	{ "outbox", mt_cmd_outbox, "list, show or retry mail waiting to be sent" },
+	{ "contact", mt_cmd_contact, "add or list customers' addresses, by organisation" },
+	{ "org", mt_cmd_org, "add, remove or list customer organisations and their domains" },
 };
 
 static char *
