@@ -18,6 +18,7 @@ typedef struct {
 	const char *project, *color;
 	const char *tags;	/* "a, b", in order; NULL when none */
 	gint64 due;		/* 0 when none */
+	const char *org;	/* the requester's organisation, or NULL */
 } MtTicketRow;
 
 typedef struct {
@@ -74,6 +75,7 @@ typedef struct {
 	const char *owner;	/* the owner's login */
 	gboolean unowned;	/* only tickets that nobody owns */
 	const char *requester;	/* the requester's address */
+	const char *org;	/* the requester's organisation's name */
 	const char *tag;
 	const char *project;
 	int priority_min;	/* priority >= priority_min (9 is the highest) */

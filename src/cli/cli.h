@@ -113,5 +113,7 @@ int mt_cmd_stats (MtContext *ctx, int argc, char **argv);
 int mt_cmd_queue (MtContext *ctx, int argc, char **argv);
 int mt_cmd_outbox (MtContext *ctx, int argc, char **argv);
 int mt_cmd_rule (MtContext *ctx, int argc, char **argv);
+int mt_cmd_contact (MtContext *ctx, int argc, char **argv);
+int mt_cmd_org (MtContext *ctx, int argc, char **argv);
 
 #endif

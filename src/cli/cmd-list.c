@@ -3,7 +3,7 @@
  *	mailticket list - list tickets
  * SYNOPSIS
  *	mailticket list [--status S[,S...]]... [--queue Q] [--owner LOGIN|none]
- *		[--requester ADDR] [--tag TAG] [--project P] [--priority-min N]
+ *		[--requester ADDR] [--org NAME] [--tag TAG] [--project P] [--priority-min N]
  *		[--since WHEN] [--until WHEN] [--overdue] [--personal | --all]
  *		[--sort updated|created|priority|id] [--limit N] [--json]
  * DESCRIPTION
@@ -28,7 +28,7 @@
 
 typedef struct {
 	char **status;
-	char *queue, *owner, *requester, *tag, *project, *since, *until, *sort;
+	char *queue, *owner, *requester, *org, *tag, *project, *since, *until, *sort;
 	int priority_min, limit;
 	gboolean overdue, json, personal, all;
 } Options;
@@ -46,6 +46,7 @@ options_clear (Options *o)
 	g_free (o->queue);
 	g_free (o->owner);
 	g_free (o->requester);
+	g_free (o->org);
 	g_free (o->tag);
 	g_free (o->project);
 	g_free (o->since);
@@ -95,6 +96,7 @@ make_filter (Options *o, MtViewFilter *f, GError **error)
 	f->owner = f->unowned ? NULL : o->owner;
 	f->queue = o->queue;
 	f->requester = o->requester;
+	f->org = o->org;
 	f->tag = o->tag;
 	f->project = o->project;
 	f->priority_min = o->priority_min;
@@ -177,6 +179,8 @@ mt_cmd_list (MtContext *ctx, int argc, char **argv)
 		{ "queue", 'q', 0, G_OPTION_ARG_STRING, &o.queue, "only tickets of queue Q", "Q" },
 		{ "owner", 'o', 0, G_OPTION_ARG_STRING, &o.owner, "only tickets owned by LOGIN (none: by nobody)", "LOGIN" },
 		{ "requester", 'r', 0, G_OPTION_ARG_STRING, &o.requester, "only tickets requested by ADDR", "ADDR" },
+		{ "org", 0, 0, G_OPTION_ARG_STRING, &o.org, "only tickets whose requester belongs to organisation NAME",
+		  "NAME" },
 		{ "tag", 't', 0, G_OPTION_ARG_STRING, &o.tag, "only tickets tagged TAG", "TAG" },
 		{ "project", 'p', 0, G_OPTION_ARG_STRING, &o.project, "only tickets of project P", "P" },
 		{ "priority-min", 0, 0, G_OPTION_ARG_INT, &o.priority_min, "only priority N or higher (1-9)", "N" },

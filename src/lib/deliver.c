@@ -14,6 +14,7 @@
 
 #include "mailticket/bounce.h"
 #include "mailticket/clock.h"
+#include "mailticket/commands.h"
 #include "mailticket/deliver.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
@@ -21,6 +22,7 @@
 #include "mailticket/message.h"
 #include "mailticket/notify.h"
 #include "mailticket/outbox.h"
+#include "mailticket/people.h"
 #include "mailticket/quarantine.h"
 #include "mailticket/rules.h"
 #include "mailticket/ticket.h"
@@ -39,6 +41,8 @@ typedef struct {
 	gint64 now;
 	gboolean automatic;
 	MtBounce bounce;	/* when the message is a bounce */
+	char *agent;		/* the login of the agent whose commands apply */
+	MtCommands *commands;	/* the agent's, taken out of the text; or NULL */
 } Delivery;
 
 const char *
@@ -243,6 +247,7 @@ store_article (Delivery *d, MtDeliverResult *r, GError **error)
 		.kind = "email-in", .message = d->message, .blob = d->sha256, .size = d->raw->len,
 		.envelope_from = d->options->sender, .envelope_to = d->options->recipient,
 		.via = mt_thread_via_name (decision->via), .automatic = d->automatic, .now = d->now,
+		.internal = d->commands && d->commands->internal,
 	};
 
 	if (decision->action == MT_THREAD_APPEND) {
@@ -299,7 +304,8 @@ tell_people (Delivery *d, MtDeliverResult *r, GError **error)
 	const char *ack_to = answer_address (d);
 	g_autofree char *what = NULL;
 	MtNotifyEvent e = { .ticket = r->ticket, .article = r->article, .text = m->text,
-			    .author = m->from_addr, .now = d->now };
+			    .author = m->from_addr, .now = d->now,
+			    .internal = d->commands && d->commands->internal };
 
 	if (d->automatic || r->rules->spam.value != NULL)
 		return TRUE;
@@ -345,6 +351,46 @@ check_rules (Delivery *d, MtDeliverResult *r, GError **error)
 	return FALSE;
 }
 
+/* An agent's mail that found its ticket by a verified reply token or a
+ * subject token may begin with commands (commands.h): they leave the
+ * text here and are applied once the article is stored. From anyone
+ * else, or threaded by headers alone, the same lines are text. */
+static gboolean
+take_commands (Delivery *d, const MtThreadDecision *decision, GError **error)
+{
+	MtMessage *m = d->message;
+
+	if (d->automatic || decision->action != MT_THREAD_APPEND || m->from_addr == NULL ||
+	    (decision->via != MT_VIA_TOKEN && decision->via != MT_VIA_SUBJECT))
+		return TRUE;
+	if (!mt_people_user_by_email (d->store, m->from_addr, &d->agent, error))
+		return FALSE;
+	if (d->agent == NULL || !(d->commands = mt_commands_parse (m->text)))
+		return TRUE;
+	g_free (m->text);
+	m->text = g_strdup (d->commands->rest);
+	return TRUE;
+}
+
+static gboolean
+apply_commands (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	MtCommandContext context = { d->agent, r->ticket, d->now };
+	g_autofree char *refused = NULL;
+
+	if (d->commands == NULL)
+		return TRUE;
+	if (!mt_ticket_mark_commands (d->store, r->article, error) ||
+	    !mt_commands_apply (d->store, &context, d->commands, &refused, error))
+		return FALSE;
+	g_message ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " commands=%u agent=%s%s", r->ticket,
+		   r->article, d->commands->commands->len, d->agent, d->commands->internal ? " internal" : "");
+	if (refused != NULL)
+		g_warning ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " refused commands: %s", r->ticket,
+			   r->article, refused);
+	return TRUE;
+}
+
 /* Everything after the blob: inside the transaction, or a dry run. */
 static gboolean
 thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
@@ -375,9 +421,9 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 		r->ticket = r->decision.action == MT_THREAD_APPEND ? r->decision.ticket : 0;
 		return TRUE;
 	}
-	return store_article (d, r, error) &&
+	return take_commands (d, &r->decision, error) && store_article (d, r, error) &&
 	       mt_rules_apply (d->store, d->config, r->rules, r->ticket, r->action == MT_DELIVER_NEW, d->now, error) &&
-	       record_bounce (d, error) && tell_people (d, r, error);
+	       apply_commands (d, r, error) && record_bounce (d, error) && tell_people (d, r, error);
 }
 
 static gboolean
@@ -414,6 +460,8 @@ mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw, const MtDel
 	}
 	mt_message_free (d.message);
 	mt_bounce_clear (&d.bounce);
+	mt_commands_free (d.commands);
+	g_free (d.agent);
 	g_free (d.sha256);
 	g_free (d.secret);
 	/* A failure can come as late as the COMMIT (a full disk), after the

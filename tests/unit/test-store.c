@@ -9,6 +9,7 @@
 #include "mailticket/stats.h"
 #include "mailticket/change.h"
 #include "mailticket/work.h"
+#include "mailticket/customer.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
@@ -63,7 +64,7 @@ test_every_statement_prepares (void)
 	static const QueryTable tables[] = {
 		mt_store_queries, mt_ticket_queries, mt_directory_queries, mt_quarantine_queries, mt_view_queries, mt_outbox_queries, mt_people_queries, mt_change_queries, mt_work_queries, mt_stats_queries,
 		mt_outbox_view_queries,
-		mt_search_queries,
+		mt_search_queries, mt_customer_queries,
 		mt_rules_queries,
 	};
 	g_autoptr (GError) error = NULL;
