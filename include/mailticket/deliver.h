@@ -12,12 +12,18 @@
  *	delivered again change nothing. A message that cannot be parsed at
  *	all goes to the quarantine. With dry_run nothing is written and the
  *	result says what would have happened (mailticket explain).
+ *
+ *	The rules (rules.h) are checked after the duplicate check and
+ *	before threading. A rule's refusal fails the delivery with an error
+ *	in MT_RULES_REFUSAL, storing nothing; spam opens a ticket of its own
+ *	and tells nobody; no-ack keeps the acknowledgement back.
  */
 #ifndef MT_DELIVER_H
 #define MT_DELIVER_H
 
 #include <glib.h>
 #include "mailticket/config.h"
+#include "mailticket/rules.h"
 #include "mailticket/store.h"
 #include "mailticket/thread.h"
 
@@ -32,6 +38,7 @@ typedef enum {
 	MT_DELIVER_APPEND,
 	MT_DELIVER_DUPLICATE,
 	MT_DELIVER_QUARANTINE,
+	MT_DELIVER_REFUSED,	/* by a rule; only a dry run reports it, a delivery fails */
 } MtDeliverAction;
 
 typedef struct {
@@ -47,6 +54,7 @@ typedef struct {
 	gboolean acknowledged;	/* an acknowledgement was queued */
 	guint notified;		/* notifications queued */
 	char *reason;		/* why quarantined; owned */
+	MtRuleOutcome *rules;	/* what the rules said, or NULL (duplicate, quarantine); owned */
 } MtDeliverResult;
 
 gboolean mt_deliver_read (int fd, guint64 limit, GByteArray **raw, GError **error);
@@ -57,7 +65,7 @@ gboolean mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw,
 		     const MtDeliverOptions *options, MtDeliverResult *result, GError **error);
 void mt_deliver_result_clear (MtDeliverResult *result);
 
-/* "new", "append", "duplicate", "quarantine" */
+/* "new", "append", "duplicate", "quarantine", "refused" */
 const char *mt_deliver_action_name (MtDeliverAction action);
 
 /* The site secret: the config's secret_file, else the database's. */

@@ -28,7 +28,8 @@ gboolean mt_directory_queue_lookup (MtStore *store, const MtConfig *config, cons
 gboolean mt_directory_queue_named (MtStore *store, const MtConfig *config, const char *name, gint64 now,
 				   gint64 *queue, GError **error);
 
-/* Finds or creates the contact for address; name may be NULL. */
+/* Finds or creates the contact for address; name may be NULL. A new
+ * contact belongs to the organisation of its domain (customer.h). */
 gboolean mt_directory_contact_ensure (MtStore *store, const char *address, const char *name,
 				      gint64 now, gint64 *contact, GError **error);
 

@@ -26,12 +26,13 @@ typedef struct {
 	GMimeParserOptions *options;	/* kept for the message's lifetime */
 	GByteArray *raw;	/* the bytes parsed; referenced, unchanged */
 	char *message_id;	/* without angle brackets, or NULL */
-	GPtrArray *in_reply_to;	/* message ids, in header order */
-	GPtrArray *references;	/* message ids, oldest first */
+	GPtrArray *in_reply_to;	/* message ids, in header order: the last 100 */
+	GPtrArray *references;	/* message ids, oldest first: the newest 100 */
 	char *from;		/* decoded display form, "" when absent */
 	char *from_addr;	/* first From mailbox, lower case, or NULL */
 	char *from_name;	/* its display name, or NULL */
-	char *to;		/* decoded display forms, "" when absent */
+	char *to;		/* decoded display forms, "" when absent; past 1000
+				 * addresses, the decoded header */
 	char *cc;
 	char *reply_to;
 	GPtrArray *addresses;	/* every From, To, Cc, Reply-To mailbox, lower case */

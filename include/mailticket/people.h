@@ -21,6 +21,9 @@ gboolean mt_people_user_add (MtStore *store, const char *login, const char *emai
 gboolean mt_people_user_find (MtStore *store, const char *login, gint64 *id, GError **error);
 /* The user's address; owned, NULL when none. */
 char *mt_people_user_email (MtStore *store, gint64 user, GError **error);
+/* The login of the user (agent) whose address this is; *login is NULL
+ * (and no error) when it is nobody's. Owned. */
+gboolean mt_people_user_by_email (MtStore *store, const char *address, char **login, GError **error);
 
 gboolean mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, GError **error);
 gboolean mt_people_group_find (MtStore *store, const char *name, gint64 *id, GError **error);

@@ -75,6 +75,10 @@ char *mt_ticket_get_status (MtStore *store, gint64 ticket, GError **error);
 /* Marks a ticket for an agent's review. */
 gboolean mt_ticket_flag (MtStore *store, gint64 ticket, GError **error);
 
+/* Marks a ticket personal (left out of lists unless asked for), with a
+ * history line by who. */
+gboolean mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 now, GError **error);
+
 /* Links a and b both ways: relates/relates, parent/child, duplicate, merged. */
 gboolean mt_ticket_link (MtStore *store, gint64 a, const char *kind, gint64 b, gint64 now, GError **error);
 
@@ -89,6 +93,7 @@ typedef struct {
 	gint64 id, ticket;
 	gboolean incoming;	/* email-in, whose addresses make participants */
 	char *blob;		/* sha256 of the raw message */
+	gboolean commands;	/* an agent's command lines were taken out of its text */
 } MtStoredArticle;
 
 /* The email-in and email-out articles with a stored message, by ticket
@@ -100,6 +105,11 @@ GArray *mt_ticket_stored_articles (MtStore *store, GError **error);
  * warnings, attachments) by what message says now. The ticket is not
  * touched: this is an index rebuilt, not news. */
 gboolean mt_ticket_rederive_article (MtStore *store, gint64 article, MtMessage *message, GError **error);
+
+/* Records that article's text is its message's without the leading
+ * command lines (commands.h), which were applied: db reindex takes them
+ * out again, and never applies them. */
+gboolean mt_ticket_mark_commands (MtStore *store, gint64 article, GError **error);
 
 /* Forgets the participants of ticket, for db reindex to add them again. */
 gboolean mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error);

@@ -18,6 +18,7 @@ typedef struct {
 	const char *project, *color;
 	const char *tags;	/* "a, b", in order; NULL when none */
 	gint64 due;		/* 0 when none */
+	const char *org;	/* the requester's organisation, or NULL */
 } MtTicketRow;
 
 typedef struct {
@@ -57,6 +58,14 @@ typedef enum {
 	MT_VIEW_SORT_ID,	/* highest number first */
 } MtViewSort;
 
+/* Personal tickets (a rule marked them): listed with the others, left
+ * out, or listed alone. */
+typedef enum {
+	MT_VIEW_PERSONAL_ANY,
+	MT_VIEW_PERSONAL_HIDE,
+	MT_VIEW_PERSONAL_ONLY,
+} MtViewPersonal;
+
 /* Which tickets a list shows, and in what order. Every filter given
  * must hold; a zero field (NULL, 0, FALSE) filters nothing. Strings
  * compare as the columns do: addresses and tags without case. */
@@ -66,6 +75,7 @@ typedef struct {
 	const char *owner;	/* the owner's login */
 	gboolean unowned;	/* only tickets that nobody owns */
 	const char *requester;	/* the requester's address */
+	const char *org;	/* the requester's organisation's name */
 	const char *tag;
 	const char *project;
 	int priority_min;	/* priority >= priority_min (9 is the highest) */
@@ -73,6 +83,7 @@ typedef struct {
 	gint64 until;		/* created < until */
 	gboolean overdue;	/* due before now, and neither resolved nor closed */
 	gint64 now;
+	MtViewPersonal personal;
 	MtViewSort sort;
 	int limit;		/* at most this many; <= 0 means all */
 } MtViewFilter;

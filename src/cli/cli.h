@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "mailticket/config.h"
+#include "mailticket/deliver.h"
 #include "mailticket/store.h"
 
 typedef struct {
@@ -82,6 +83,10 @@ int mt_cli_terminal_width (void);
 /* Writes bytes to standard output; FALSE and error when it cannot. */
 gboolean mt_cli_write_bytes (GBytes *bytes, GError **error);
 
+/* What a dry-run delivery would do (action, ticket, via, reason), as
+ * mailticket explain prints it. */
+void mt_cli_print_delivery (const MtDeliverResult *result);
+
 int mt_cmd_init (MtContext *ctx, int argc, char **argv);
 int mt_cmd_list (MtContext *ctx, int argc, char **argv);
 int mt_cmd_show (MtContext *ctx, int argc, char **argv);
@@ -107,6 +112,9 @@ int mt_cmd_approval (MtContext *ctx, int argc, char **argv);
 int mt_cmd_stats (MtContext *ctx, int argc, char **argv);
 int mt_cmd_queue (MtContext *ctx, int argc, char **argv);
 int mt_cmd_outbox (MtContext *ctx, int argc, char **argv);
+int mt_cmd_rule (MtContext *ctx, int argc, char **argv);
+int mt_cmd_contact (MtContext *ctx, int argc, char **argv);
+int mt_cmd_org (MtContext *ctx, int argc, char **argv);
 int mt_cmd_alarm (MtContext *ctx, int argc, char **argv);
 
 #endif

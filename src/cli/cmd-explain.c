@@ -4,7 +4,8 @@
  * DESCRIPTION
  *	Runs a message file through the same code as mailticket-deliver in
  *	a dry run: nothing is stored. Prints action, ticket, via and reason,
- *	one per line.
+ *	one per line. The rules on incoming mail take part, as in a
+ *	delivery: `mailticket rule test` prints what they say first.
  */
 #include <stdio.h>
 
@@ -20,12 +21,17 @@ action_name (const MtDeliverResult *r)
 	return r->decision.action == MT_THREAD_NEW_LINKED ? "new-linked" : "new";
 }
 
-static void
-print_result (const MtDeliverResult *r)
+void
+mt_cli_print_delivery (const MtDeliverResult *r)
 {
 	g_autofree char *reason = mt_thread_describe (&r->decision);
 
 	printf ("action: %s\n", action_name (r));
+	if (r->action == MT_DELIVER_REFUSED) {
+		printf ("reason: rule %s refuses it: exit %d, %s\n", r->rules->refuse_rule, r->rules->refuse_code,
+			r->rules->refuse_line);
+		return;
+	}
 	if (r->action == MT_DELIVER_DUPLICATE) {
 		printf ("ticket: %" G_GINT64_FORMAT "\narticle: %" G_GINT64_FORMAT "\n", r->ticket, r->article);
 		printf ("reason: these exact bytes are stored already\n");
@@ -35,6 +41,10 @@ print_result (const MtDeliverResult *r)
 		printf ("reason: %s\n", r->reason);
 		return;
 	}
+	if (r->rules && r->rules->spam.value)
+		printf ("reason: rule %s files it as spam, in a ticket of its own\n", r->rules->spam.rule);
+	if (r->rules && r->rules->spam.value)
+		return;
 	if (r->decision.ticket != 0)
 		printf ("ticket: %" G_GINT64_FORMAT "\n", r->decision.ticket);
 	printf ("via: %s\n", mt_thread_via_name (r->decision.via));
@@ -70,7 +80,7 @@ mt_cmd_explain (MtContext *ctx, int argc, char **argv)
 	raw = g_byte_array_new_take ((guint8 *) g_steal_pointer (&contents), len);
 	if (!mt_deliver (ctx->store, ctx->config, raw, &options, &result, &error))
 		return mt_cli_fail (error);
-	print_result (&result);
+	mt_cli_print_delivery (&result);
 	mt_deliver_result_clear (&result);
 	g_free ((char *) options.sender);
 	g_free ((char *) options.recipient);

@@ -3,15 +3,16 @@
  *	mailticket list - list tickets
  * SYNOPSIS
  *	mailticket list [--status S[,S...]]... [--queue Q] [--owner LOGIN|none]
- *		[--requester ADDR] [--tag TAG] [--project P] [--priority-min N]
- *		[--since WHEN] [--until WHEN] [--overdue]
+ *		[--requester ADDR] [--org NAME] [--tag TAG] [--project P] [--priority-min N]
+ *		[--since WHEN] [--until WHEN] [--overdue] [--personal | --all]
  *		[--sort updated|created|priority|id] [--limit N] [--json]
  * DESCRIPTION
  *	The tickets that pass every filter given, most recently updated
  *	first unless --sort says otherwise, at most 50 unless --limit says
  *	otherwise (0: all). A table with fixed columns, the subject last and
  *	cut to the terminal's width only when standard output is one; or,
- *	with --json, a JSON array. The filtering is the view module's, in
+ *	with --json, a JSON array. Personal tickets (a rule marked them)
+ *	are left out unless --personal (only them) or --all. The filtering is the view module's, in
  *	SQL with bound values.
  */
 #include <stdio.h>
@@ -27,9 +28,9 @@
 
 typedef struct {
 	char **status;
-	char *queue, *owner, *requester, *tag, *project, *since, *until, *sort;
+	char *queue, *owner, *requester, *org, *tag, *project, *since, *until, *sort;
 	int priority_min, limit;
-	gboolean overdue, json;
+	gboolean overdue, json, personal, all;
 } Options;
 
 typedef struct {
@@ -45,6 +46,7 @@ options_clear (Options *o)
 	g_free (o->queue);
 	g_free (o->owner);
 	g_free (o->requester);
+	g_free (o->org);
 	g_free (o->tag);
 	g_free (o->project);
 	g_free (o->since);
@@ -85,6 +87,8 @@ make_filter (Options *o, MtViewFilter *f, GError **error)
 		return usage_error (error, "--priority-min must be between 1 and 9");
 	if (o->limit < 0)
 		return usage_error (error, "--limit must be 0 (all) or more");
+	if (o->personal && o->all)
+		return usage_error (error, "--personal and --all do not go together");
 	if (!parse_time (o->since, "--since", &f->since, &ignored, error) ||
 	    !parse_time (o->until, "--until", &ignored, &f->until, error))
 		return FALSE;
@@ -92,10 +96,12 @@ make_filter (Options *o, MtViewFilter *f, GError **error)
 	f->owner = f->unowned ? NULL : o->owner;
 	f->queue = o->queue;
 	f->requester = o->requester;
+	f->org = o->org;
 	f->tag = o->tag;
 	f->project = o->project;
 	f->priority_min = o->priority_min;
 	f->overdue = o->overdue;
+	f->personal = o->all ? MT_VIEW_PERSONAL_ANY : o->personal ? MT_VIEW_PERSONAL_ONLY : MT_VIEW_PERSONAL_HIDE;
 	f->now = mt_clock_now ();
 	f->limit = o->limit;
 	return TRUE;
@@ -173,12 +179,16 @@ mt_cmd_list (MtContext *ctx, int argc, char **argv)
 		{ "queue", 'q', 0, G_OPTION_ARG_STRING, &o.queue, "only tickets of queue Q", "Q" },
 		{ "owner", 'o', 0, G_OPTION_ARG_STRING, &o.owner, "only tickets owned by LOGIN (none: by nobody)", "LOGIN" },
 		{ "requester", 'r', 0, G_OPTION_ARG_STRING, &o.requester, "only tickets requested by ADDR", "ADDR" },
+		{ "org", 0, 0, G_OPTION_ARG_STRING, &o.org, "only tickets whose requester belongs to organisation NAME",
+		  "NAME" },
 		{ "tag", 't', 0, G_OPTION_ARG_STRING, &o.tag, "only tickets tagged TAG", "TAG" },
 		{ "project", 'p', 0, G_OPTION_ARG_STRING, &o.project, "only tickets of project P", "P" },
 		{ "priority-min", 0, 0, G_OPTION_ARG_INT, &o.priority_min, "only priority N or higher (1-9)", "N" },
 		{ "since", 0, 0, G_OPTION_ARG_STRING, &o.since, "only tickets created at or after WHEN", "WHEN" },
 		{ "until", 0, 0, G_OPTION_ARG_STRING, &o.until, "only tickets created at or before WHEN", "WHEN" },
 		{ "overdue", 0, 0, G_OPTION_ARG_NONE, &o.overdue, "only tickets past due, not resolved or closed", NULL },
+		{ "personal", 0, 0, G_OPTION_ARG_NONE, &o.personal, "only personal tickets (left out otherwise)", NULL },
+		{ "all", 'a', 0, G_OPTION_ARG_NONE, &o.all, "personal tickets too", NULL },
 		{ "sort", 0, 0, G_OPTION_ARG_STRING, &o.sort, "updated (default), created, priority or id", "KEY" },
 		{ "limit", 'n', 0, G_OPTION_ARG_INT, &o.limit, "at most N tickets (default 50; 0: all)", "N" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "print a JSON array", NULL },

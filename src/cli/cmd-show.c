@@ -51,6 +51,7 @@ print_ticket (const MtTicketRow *row, gpointer data)
 	print_field ("Queue:", row->queue);
 	print_field ("Owner:", row->owner);
 	print_field ("Requester:", row->requester);
+	print_field ("Org:", row->org);
 	print_field ("Project:", row->project);
 	print_field ("Color:", row->color);
 	print_field ("Tags:", row->tags);

@@ -48,6 +48,9 @@ static const struct {
 	{ "queue", mt_cmd_queue, "add or list queues: support addresses, SLA, default owner" },
 	{ "stats", mt_cmd_stats, "tickets opened, resolved, backlog and response times by queue" },
 	{ "outbox", mt_cmd_outbox, "list, show or retry mail waiting to be sent" },
+	{ "rule", mt_cmd_rule, "rules on incoming mail: add, list, rm, move, test" },
+	{ "contact", mt_cmd_contact, "add or list customers' addresses, by organisation" },
+	{ "org", mt_cmd_org, "add, remove or list customer organisations and their domains" },
 	{ "alarm", mt_cmd_alarm, "set, list or remove reminders about a ticket" },
 };
 

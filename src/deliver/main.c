@@ -10,10 +10,12 @@
  * DIAGNOSTICS
  *	Exit 0: stored, duplicate or quarantined. Exit 75 (EX_TEMPFAIL) with
  *	a 4.x.x line: Postfix defers and retries. Exit 69 (EX_UNAVAILABLE)
- *	with a 5.x.x line: Postfix bounces. Never 1, 2 or 111, which
- *	pipe(8) would bounce.
+ *	with a 5.x.x line: Postfix bounces. A rule's refusal exits with the
+ *	rule's code (77 EX_NOPERM, 67 EX_NOUSER ...) and its 5.x.x line.
+ *	Never 1, 2 or 111, which pipe(8) would bounce.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -23,6 +25,7 @@
 #include "mailticket/error.h"
 #include "mailticket/log.h"
 #include "mailticket/message.h"
+#include "mailticket/rules.h"
 #include "mailticket/store.h"
 
 typedef struct {
@@ -55,8 +58,15 @@ static int
 fail (const GError *error)
 {
 	const char *status;
-	int code = exit_code (error, &status);
+	int code;
 
+	/* A rule's refusal: its own code, and its line as the customer reads it. */
+	if (error->domain == MT_RULES_REFUSAL) {
+		fprintf (stderr, "%s\n", error->message);
+		g_warning ("status=%.5s %s", error->message, error->message + MIN (strlen (error->message), 6));
+		return error->code;
+	}
+	code = exit_code (error, &status);
 	fprintf (stderr, "%s mailticket-deliver: %s\n", status, error->message);
 	g_warning ("status=%s %s", status, error->message);
 	return code;
@@ -90,17 +100,20 @@ parse_options (int *argc, char ***argv, Options *o, GError **error)
 static void
 log_result (const MtDeliverResult *r)
 {
+	g_autofree char *rules = r->rules && r->rules->matched->len ? mt_rule_outcome_names (r->rules) : NULL;
+
 	if (r->action == MT_DELIVER_QUARANTINE) {
 		g_message ("quarantine=%" G_GINT64_FORMAT " action=quarantine size=%zu reason=%s", r->quarantine,
 			   r->size, r->reason);
 		return;
 	}
 	g_message ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " action=%s via=%s message-id=<%s> size=%zu"
-		   "%s%s%s notified=%u",
+		   "%s%s%s notified=%u%s%s",
 		   r->ticket, r->article, mt_deliver_action_name (r->action),
 		   r->action == MT_DELIVER_DUPLICATE ? "-" : mt_thread_via_name (r->decision.via),
 		   r->message_id ? r->message_id : "", r->size, r->reopened ? " reopened=yes" : "",
-		   r->bounce ? " bounce=yes" : "", r->acknowledged ? " ack=yes" : "", r->notified);
+		   r->bounce ? " bounce=yes" : "", r->acknowledged ? " ack=yes" : "", r->notified,
+		   rules ? " rules=" : "", rules ? rules : "");
 }
 
 static gboolean

@@ -14,6 +14,7 @@
 
 #include "mailticket/bounce.h"
 #include "mailticket/clock.h"
+#include "mailticket/commands.h"
 #include "mailticket/deliver.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
@@ -21,7 +22,9 @@
 #include "mailticket/message.h"
 #include "mailticket/notify.h"
 #include "mailticket/outbox.h"
+#include "mailticket/people.h"
 #include "mailticket/quarantine.h"
+#include "mailticket/rules.h"
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
 
@@ -38,12 +41,14 @@ typedef struct {
 	gint64 now;
 	gboolean automatic;
 	MtBounce bounce;	/* when the message is a bounce */
+	char *agent;		/* the login of the agent whose commands apply */
+	MtCommands *commands;	/* the agent's, taken out of the text; or NULL */
 } Delivery;
 
 const char *
 mt_deliver_action_name (MtDeliverAction action)
 {
-	static const char *const names[] = { "new", "append", "duplicate", "quarantine" };
+	static const char *const names[] = { "new", "append", "duplicate", "quarantine", "refused" };
 
 	return names[action];
 }
@@ -54,6 +59,7 @@ mt_deliver_result_clear (MtDeliverResult *r)
 	mt_thread_decision_clear (&r->decision);
 	g_free (r->message_id);
 	g_free (r->reason);
+	g_clear_pointer (&r->rules, mt_rule_outcome_free);
 	memset (r, 0, sizeof *r);
 }
 
@@ -241,6 +247,7 @@ store_article (Delivery *d, MtDeliverResult *r, GError **error)
 		.kind = "email-in", .message = d->message, .blob = d->sha256, .size = d->raw->len,
 		.envelope_from = d->options->sender, .envelope_to = d->options->recipient,
 		.via = mt_thread_via_name (decision->via), .automatic = d->automatic, .now = d->now,
+		.internal = d->commands && d->commands->internal,
 	};
 
 	if (decision->action == MT_THREAD_APPEND) {
@@ -297,11 +304,12 @@ tell_people (Delivery *d, MtDeliverResult *r, GError **error)
 	const char *ack_to = answer_address (d);
 	g_autofree char *what = NULL;
 	MtNotifyEvent e = { .ticket = r->ticket, .article = r->article, .text = m->text,
-			    .author = m->from_addr, .now = d->now };
+			    .author = m->from_addr, .now = d->now,
+			    .internal = d->commands && d->commands->internal };
 
-	if (d->automatic)
+	if (d->automatic || r->rules->spam.value != NULL)
 		return TRUE;
-	if (r->action == MT_DELIVER_NEW && d->config->acknowledge && ack_to != NULL &&
+	if (r->action == MT_DELIVER_NEW && d->config->acknowledge && ack_to != NULL && r->rules->no_ack.value == NULL &&
 	    !mt_notify_acknowledge (d->store, d->config, r->ticket, ack_to, d->now, &r->acknowledged, error))
 		return FALSE;
 	what = g_strdup_printf ("%s from %s", r->action == MT_DELIVER_NEW ? "New ticket" : "New mail",
@@ -319,6 +327,68 @@ quarantine (Delivery *d, MtDeliverResult *r, const char *reason, GError **error)
 		return TRUE;
 	return mt_quarantine_add (d->store, d->sha256, d->raw->len, d->options->sender, d->options->recipient,
 				  reason, d->now, &r->quarantine, error);
+}
+
+/* The rules' verdict on the message, before threading. A refusal is an
+ * error, so that the transaction stores nothing; a dry run reports it. */
+static gboolean
+check_rules (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	g_autoptr (GPtrArray) rules = mt_rules_load (d->store, error);
+	MtRuleInput input = { d->message, d->options->sender, d->options->recipient };
+
+	if (rules == NULL)
+		return FALSE;
+	r->rules = mt_rule_outcome_new ();
+	mt_rules_evaluate (rules, &input, r->rules);
+	if (r->rules->refuse_code == 0)
+		return TRUE;
+	r->action = MT_DELIVER_REFUSED;
+	if (d->options->dry_run)
+		return TRUE;
+	g_message ("action=refused rule=%s message-id=<%s>", r->rules->refuse_rule, r->message_id ? r->message_id : "");
+	g_set_error_literal (error, MT_RULES_REFUSAL, r->rules->refuse_code, r->rules->refuse_line);
+	return FALSE;
+}
+
+/* An agent's mail that found its ticket by a verified reply token or a
+ * subject token may begin with commands (commands.h): they leave the
+ * text here and are applied once the article is stored. From anyone
+ * else, or threaded by headers alone, the same lines are text. */
+static gboolean
+take_commands (Delivery *d, const MtThreadDecision *decision, GError **error)
+{
+	MtMessage *m = d->message;
+
+	if (d->automatic || decision->action != MT_THREAD_APPEND || m->from_addr == NULL ||
+	    (decision->via != MT_VIA_TOKEN && decision->via != MT_VIA_SUBJECT))
+		return TRUE;
+	if (!mt_people_user_by_email (d->store, m->from_addr, &d->agent, error))
+		return FALSE;
+	if (d->agent == NULL || !(d->commands = mt_commands_parse (m->text)))
+		return TRUE;
+	g_free (m->text);
+	m->text = g_strdup (d->commands->rest);
+	return TRUE;
+}
+
+static gboolean
+apply_commands (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	MtCommandContext context = { d->agent, r->ticket, d->now };
+	g_autofree char *refused = NULL;
+
+	if (d->commands == NULL)
+		return TRUE;
+	if (!mt_ticket_mark_commands (d->store, r->article, error) ||
+	    !mt_commands_apply (d->store, &context, d->commands, &refused, error))
+		return FALSE;
+	g_message ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " commands=%u agent=%s%s", r->ticket,
+		   r->article, d->commands->commands->len, d->agent, d->commands->internal ? " internal" : "");
+	if (refused != NULL)
+		g_warning ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " refused commands: %s", r->ticket,
+			   r->article, refused);
+	return TRUE;
 }
 
 /* Everything after the blob: inside the transaction, or a dry run. */
@@ -339,14 +409,21 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 	}
 	d->automatic = mt_loop_is_automatic (d->message, d->options->sender, d->config->address);
 	r->bounce = mt_bounce_parse (d->message, &d->bounce);
-	if (!decide (d, &r->decision, error))
+	if (!check_rules (d, r, error))
+		return FALSE;
+	if (r->action == MT_DELIVER_REFUSED)
+		return TRUE;	/* a dry run; a delivery failed above */
+	/* Spam opens a ticket of its own, whatever it answers. */
+	if (r->rules->spam.value == NULL && !decide (d, &r->decision, error))
 		return FALSE;
 	if (d->options->dry_run) {
 		r->action = r->decision.action == MT_THREAD_APPEND ? MT_DELIVER_APPEND : MT_DELIVER_NEW;
 		r->ticket = r->decision.action == MT_THREAD_APPEND ? r->decision.ticket : 0;
 		return TRUE;
 	}
-	return store_article (d, r, error) && record_bounce (d, error) && tell_people (d, r, error);
+	return take_commands (d, &r->decision, error) && store_article (d, r, error) &&
+	       mt_rules_apply (d->store, d->config, r->rules, r->ticket, r->action == MT_DELIVER_NEW, d->now, error) &&
+	       apply_commands (d, r, error) && record_bounce (d, error) && tell_people (d, r, error);
 }
 
 static gboolean
@@ -383,6 +460,8 @@ mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw, const MtDel
 	}
 	mt_message_free (d.message);
 	mt_bounce_clear (&d.bounce);
+	mt_commands_free (d.commands);
+	g_free (d.agent);
 	g_free (d.sha256);
 	g_free (d.secret);
 	/* A failure can come as late as the COMMIT (a full disk), after the

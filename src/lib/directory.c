@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "mailticket/customer.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
 
@@ -163,7 +164,7 @@ mt_directory_contact_ensure (MtStore *store, const char *address, const char *na
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*contact = mt_store_last_id (store);
-	return TRUE;
+	return mt_customer_contact_match (store, *contact, error);
 }
 
 gboolean

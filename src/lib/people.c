@@ -17,6 +17,7 @@ static const char SQL_USER_INSERT[] =
 	"INSERT INTO users (login, email, name, created) VALUES (?, lower(?), ?, ?)";
 static const char SQL_USER_FIND[] = "SELECT id FROM users WHERE login = ?";
 static const char SQL_USER_EMAIL[] = "SELECT email FROM users WHERE id = ?";
+static const char SQL_USER_BY_EMAIL[] = "SELECT login FROM users WHERE email = ? ORDER BY id LIMIT 1";
 static const char SQL_GROUP_INSERT[] = "INSERT INTO groups (name, created) VALUES (?, ?)";
 static const char SQL_GROUP_FIND[] = "SELECT id FROM groups WHERE name = ?";
 static const char SQL_MEMBER_ADD[] = "INSERT OR IGNORE INTO group_members (grp, user) VALUES (?, ?)";
@@ -68,7 +69,7 @@ static const char SQL_WATCHERS_JSON[] =
 static const char *const people_queries[] = {
 	SQL_USER_INSERT, SQL_USER_FIND, SQL_USER_EMAIL, SQL_GROUP_INSERT, SQL_GROUP_FIND, SQL_MEMBER_ADD,
 	SQL_MEMBER_RM, SQL_WATCH_ADD, SQL_WATCH_RM, SQL_AUDIENCE, SQL_USERS_JSON, SQL_GROUPS_JSON,
-	SQL_WATCHERS, SQL_WATCHERS_JSON, SQL_USERS, SQL_GROUPS, SQL_ADDRESSES, NULL,
+	SQL_WATCHERS, SQL_WATCHERS_JSON, SQL_USERS, SQL_GROUPS, SQL_USER_BY_EMAIL, SQL_ADDRESSES, NULL,
 };
 
 const char *const *
@@ -144,6 +145,22 @@ mt_people_user_email (MtStore *store, gint64 user, GError **error)
 	if (rc != -1)
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "user %" G_GINT64_FORMAT " has no address", user);
 	return NULL;
+}
+
+gboolean
+mt_people_user_by_email (MtStore *store, const char *address, char **login, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_USER_BY_EMAIL, error);
+	int rc;
+
+	*login = NULL;
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, address, -1, SQLITE_TRANSIENT);
+	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
+		*login = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+	sqlite3_reset (stmt);
+	return rc != -1;
 }
 
 gboolean

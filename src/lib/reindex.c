@@ -15,11 +15,25 @@
  *	keeps its participants: reindexing must never lose what the
  *	database knew.
  */
+#include "mailticket/commands.h"
 #include "mailticket/error.h"
 #include "mailticket/message.h"
 #include "mailticket/reindex.h"
 #include "mailticket/search.h"
 #include "mailticket/ticket.h"
+
+/* An agent's command lines were taken out of the text when the mail
+ * came and applied then; they stay out, and are not applied again. */
+static void
+strip_commands (MtMessage *message)
+{
+	g_autoptr (MtCommands) commands = mt_commands_parse (message->text);
+
+	if (commands == NULL)
+		return;
+	g_free (message->text);
+	message->text = g_steal_pointer (&commands->rest);
+}
 
 /* Re-derives one article; its addresses, if it came in, go to
  * addresses. *readable is FALSE when the message no longer parses. */
@@ -40,6 +54,8 @@ reindex_article (MtStore *store, const MtStoredArticle *a, GPtrArray *addresses,
 		return TRUE;
 	}
 	stats->articles++;
+	if (a->commands)
+		strip_commands (message);
 	stats->attachments += message->attachments->len;
 	for (guint i = 0; a->incoming && i < message->addresses->len; i++)
 		g_ptr_array_add (addresses, g_strdup (g_ptr_array_index (message->addresses, i)));

@@ -62,15 +62,17 @@ static const char SQL_LAST_IN[] =
 	"SELECT \"to\", cc FROM articles WHERE ticket = ? AND kind = 'email-in' AND NOT automatic"
 	" ORDER BY id DESC LIMIT 1";
 static const char SQL_FLAG[] = "UPDATE tickets SET flagged = 1 WHERE id = ?";
+static const char SQL_PERSONAL[] = "UPDATE tickets SET personal = 1 WHERE id = ? AND personal = 0";
 static const char SQL_LINK_ADD[] = "INSERT OR IGNORE INTO links (ticket, kind, other, created) VALUES (?, ?, ?, ?)";
 static const char SQL_STORED_ARTICLES[] =
-	"SELECT id, ticket, kind = 'email-in', blob FROM articles"
+	"SELECT id, ticket, kind = 'email-in', blob, commands FROM articles"
 	" WHERE blob IS NOT NULL AND kind IN ('email-in', 'email-out') ORDER BY ticket, id";
 static const char SQL_ARTICLE_REDERIVE[] =
 	"UPDATE articles SET from_addr = ?4, \"from\" = ?5, \"to\" = ?6, cc = ?7, reply_to = ?8, subject = ?9,"
 	" date = nullif(?10, 0), message_id = ?11, text = ?12, warnings = ?19 WHERE id = ?1";
 static const char SQL_ATTACHMENTS_CLEAR[] = "DELETE FROM attachments WHERE article = ?";
 static const char SQL_PARTICIPANTS_CLEAR[] = "DELETE FROM participants WHERE ticket = ?";
+static const char SQL_MARK_COMMANDS[] = "UPDATE articles SET commands = 1 WHERE id = ?";
 static const char SQL_HISTORY_ADD[] =
 	"INSERT INTO history (ticket, at, who, field, old, new) VALUES (?, ?, ?, ?, ?, ?)";
 
@@ -79,7 +81,7 @@ static const char *const ticket_queries[] = {
 	SQL_MSGID_INSERT, SQL_MSGID_LOOKUP, SQL_FIND_BY_BLOB, SQL_THREAD_FACTS, SQL_TICKET_EXISTS,
 	SQL_PARTICIPANT_ADD, SQL_PARTICIPANT_IS, SQL_STATUS_GET, SQL_STATUS_SET, SQL_FLAG, SQL_LINK_ADD,
 	SQL_HISTORY_ADD, SQL_RESPONDED, SQL_MAIL_FACTS, SQL_THREAD_IDS, SQL_LAST_IN, SQL_STORED_ARTICLES,
-	SQL_ARTICLE_REDERIVE, SQL_ATTACHMENTS_CLEAR, SQL_PARTICIPANTS_CLEAR, NULL,
+	SQL_ARTICLE_REDERIVE, SQL_ATTACHMENTS_CLEAR, SQL_PARTICIPANTS_CLEAR, SQL_PERSONAL, SQL_MARK_COMMANDS, NULL,
 };
 
 const char *const *
@@ -412,6 +414,21 @@ mt_ticket_flag (MtStore *store, gint64 ticket, GError **error)
 }
 
 gboolean
+mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_PERSONAL, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
+		return TRUE;
+	return mt_ticket_add_history (store, ticket, who, "personal", NULL, "yes", now, error);
+}
+
+gboolean
 mt_ticket_responded (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_RESPONDED, error);
@@ -532,7 +549,7 @@ mt_ticket_stored_articles (MtStore *store, GError **error)
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtStoredArticle a = {
 			sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int (stmt, 2),
-			column_dup (stmt, 3),
+			column_dup (stmt, 3), sqlite3_column_int (stmt, 4),
 		};
 		g_array_append_val (list, a);
 	}
@@ -572,5 +589,16 @@ mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error)
 	if (stmt == NULL)
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, ticket);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_mark_commands (MtStore *store, gint64 article, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MARK_COMMANDS, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, article);
 	return mt_store_exec_stmt (store, stmt, error);
 }

@@ -14,15 +14,20 @@
 #define ISO(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
 
 /* A ticket's row as MtTicketRow has it, from ticket_summary s. */
+/* The organisation of the ticket's requester (customer.h). */
+#define ORG_NAME \
+	"(SELECT o.name FROM tickets t JOIN contacts c ON c.id = t.requester JOIN organisations o ON o.id = c.org" \
+	" WHERE t.id = s.id)"
 #define TICKET_COLUMNS \
 	"s.id, s.subject, s.status, s.priority, s.queue, s.owner, s.requester, s.created, s.updated," \
 	" s.articles, s.project, s.color, s.due," \
-	" (SELECT group_concat(tag, ', ') FROM (SELECT tag FROM tags WHERE ticket = s.id ORDER BY tag))"
+	" (SELECT group_concat(tag, ', ') FROM (SELECT tag FROM tags WHERE ticket = s.id ORDER BY tag))," \
+	" " ORG_NAME
 #define TAGS_JSON "(SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE ticket = s.id ORDER BY tag))"
 /* A ticket in a JSON list. */
 #define TICKET_OBJECT \
 	"json_object('id', s.id, 'subject', s.subject, 'status', s.status, 'priority', s.priority," \
-	" 'queue', s.queue, 'owner', s.owner, 'requester', s.requester," \
+	" 'queue', s.queue, 'owner', s.owner, 'requester', s.requester, 'org', " ORG_NAME "," \
 	" 'created', " ISO ("s.created") ", 'updated', " ISO ("s.updated") ", 'articles', s.articles," \
 	" 'project', s.project, 'color', s.color, 'due', " ISO ("s.due") ", 'tags', " TAGS_JSON ")"
 
@@ -49,11 +54,15 @@ static const char FILTER_QUEUE[] = " AND s.queue = :queue";
 static const char FILTER_OWNER[] = " AND s.owner = :owner";
 static const char FILTER_UNOWNED[] = " AND s.owner IS NULL";
 static const char FILTER_REQUESTER[] = " AND s.requester = :requester";
+static const char FILTER_ORG[] =
+	" AND s.requester IN (SELECT c.address FROM contacts c JOIN organisations o ON o.id = c.org WHERE o.name = :org)";
 static const char FILTER_TAG[] = " AND s.id IN (SELECT ticket FROM tags WHERE tag = :tag)";
 static const char FILTER_PROJECT[] = " AND s.project = :project";
 static const char FILTER_PRIORITY[] = " AND s.priority >= :priority_min";
 static const char FILTER_SINCE[] = " AND s.created >= :since";
 static const char FILTER_UNTIL[] = " AND s.created < :until";
+static const char FILTER_NOT_PERSONAL[] = " AND NOT (SELECT personal FROM tickets WHERE id = s.id)";
+static const char FILTER_PERSONAL[] = " AND (SELECT personal FROM tickets WHERE id = s.id)";
 static const char FILTER_OVERDUE[] = " AND s.due < :now AND s.status NOT IN ('resolved', 'closed')";
 
 /* Indexed by MtViewSort. */
@@ -70,8 +79,9 @@ static const char *const status_names[] = { "new", "open", "pending", "resolved"
 static const char SQL_TICKET_JSON[] =
 	"SELECT json_object('id', s.id, 'uuid', s.uuid, 'type', s.type, 'subject', s.subject,"
 	" 'status', s.status, 'priority', s.priority, 'queue', s.queue, 'owner', s.owner,"
-	" 'requester', s.requester, 'project', s.project, 'color', s.color,"
+	" 'requester', s.requester, 'org', " ORG_NAME ", 'project', s.project, 'color', s.color,"
 	" 'flagged', json(iif(s.flagged, 'true', 'false')), 'merged_into', s.merged_into,"
+	" 'personal', json(iif((SELECT personal FROM tickets WHERE id = s.id), 'true', 'false')),"
 	" 'created', " ISO ("s.created") ", 'updated', " ISO ("s.updated") ","
 	" 'resolved', " ISO ("s.resolved") ", 'closed', " ISO ("s.closed") ", 'due', " ISO ("s.due") ","
 	" 'tags', " TAGS_JSON ","
@@ -148,6 +158,7 @@ read_ticket_row (sqlite3_stmt *stmt, MtTicketRow *row)
 	row->color = TEXT (stmt, 11);
 	row->due = sqlite3_column_int64 (stmt, 12);
 	row->tags = TEXT (stmt, 13);
+	row->org = TEXT (stmt, 14);
 }
 
 /* Runs a bound ticket-row query through func; the number of rows in *n. */
@@ -432,6 +443,8 @@ list_sql (const char *head, const MtViewFilter *f, const char *tail)
 		g_string_append (sql, FILTER_UNOWNED);
 	if (f->requester != NULL)
 		g_string_append (sql, FILTER_REQUESTER);
+	if (f->org != NULL)
+		g_string_append (sql, FILTER_ORG);
 	if (f->tag != NULL)
 		g_string_append (sql, FILTER_TAG);
 	if (f->project != NULL)
@@ -444,6 +457,8 @@ list_sql (const char *head, const MtViewFilter *f, const char *tail)
 		g_string_append (sql, FILTER_UNTIL);
 	if (f->overdue)
 		g_string_append (sql, FILTER_OVERDUE);
+	if (f->personal != MT_VIEW_PERSONAL_ANY)
+		g_string_append (sql, f->personal == MT_VIEW_PERSONAL_HIDE ? FILTER_NOT_PERSONAL : FILTER_PERSONAL);
 	g_string_append (sql, order);
 	g_string_append (sql, LIST_LIMIT);
 	g_string_append (sql, order);
@@ -481,6 +496,7 @@ bind_filter (sqlite3_stmt *stmt, const MtViewFilter *f)
 	bind_text_named (stmt, ":queue", f->queue);
 	bind_text_named (stmt, ":owner", f->owner);
 	bind_text_named (stmt, ":requester", f->requester);
+	bind_text_named (stmt, ":org", f->org);
 	bind_text_named (stmt, ":tag", f->tag);
 	bind_text_named (stmt, ":project", f->project);
 	bind_int_named (stmt, ":priority_min", f->priority_min);

@@ -60,6 +60,8 @@ for framework in "" /usr/share/bash-completion/bash_completion; do
 	offers "-o of attachment is a file" "$tmp/file-one $tmp/file-two" attachment 1 2 3 -o "$tmp/file-"
 	offers "db's verbs" "check reindex" db ""
 	offers "watch's verbs after the ticket" "add rm" watch 7 ""
+	offers "org's verbs" "add list rm" org ""
+	offers "contact's long options" "--help --json --name --org" contact add x --
 	offers "alarm's verbs" "list rm" alarm ""
 	offers "alarm's verbs after the ticket" "add list" alarm 7 ""
 	offers "no values made up for a number" "" list --limit ""

@@ -96,7 +96,7 @@ check "an owner nobody is" "where 0" --owner nobody
 # JSON: the keys of before, and tags and project.
 expect_code 0 "list --json --tag printer" -- mt list --json --tag printer
 expect_equal "$(json 'sorted(d[0].keys())' <"$out")" \
-	'["articles", "color", "created", "due", "id", "owner", "priority", "project", "queue", "requester", "status", "subject", "tags", "updated"]' \
+	'["articles", "color", "created", "due", "id", "org", "owner", "priority", "project", "queue", "requester", "status", "subject", "tags", "updated"]' \
 	"list --json: the keys"
 expect_equal "$(json 'd[0]["tags"]' <"$out")" '["Printer"]' "list --json: tags as an array"
 expect_equal "$(json 'd[0]["subject"]' <"$out")" "Drucker im Büro druckt nur Müll" "list --json: decoded subject"

@@ -130,6 +130,9 @@ test_recipients_100000_linear (void)
 	g_assert_cmpstr (g_ptr_array_index (m->recipients, 0), ==, "r0@x.test");
 	g_assert_cmpstr (g_ptr_array_index (m->recipients, 100000), ==, "new@x.test");
 	g_assert_cmpuint (m->addresses->len, ==, 100002);
+	/* So many are shown as the header says them, every one. */
+	g_assert_true (g_str_has_prefix (m->to, "r0@x.test, r1@x.test, "));
+	g_assert_true (g_str_has_suffix (m->to, ", r99999@x.test"));
 }
 
 static void
@@ -328,9 +331,11 @@ test_references_duplicates_removed (void)
 	assert_strv (m->references, "root@x", "parent@x", NULL);
 }
 
-/* Regression: made unique by a search of the list, 100,000 took minutes. */
+/* Regression: made unique by a search of the list, 100,000 took minutes;
+ * then each of them was looked up and remembered, three billion
+ * instructions. The newest hundred are what threading needs. */
 static void
-test_references_100000_linear (void)
+test_references_100000_newest_100 (void)
 {
 	g_autofree char *refs = long_list ("References:", 100000, TRUE);
 	g_autofree char *text = g_strdup_printf ("From: a@example.org\n%s\n\nbody\n", refs);
@@ -338,9 +343,9 @@ test_references_100000_linear (void)
 	g_autoptr (MtMessage) m = parse (text);
 
 	assert_within_budget (timer, 10);
-	g_assert_cmpuint (m->references->len, ==, 100000);
-	g_assert_cmpstr (g_ptr_array_index (m->references, 0), ==, "0@x.test");
-	g_assert_cmpstr (g_ptr_array_index (m->references, 99999), ==, "99999@x.test");
+	g_assert_cmpuint (m->references->len, ==, 100);
+	g_assert_cmpstr (g_ptr_array_index (m->references, 0), ==, "99900@x.test");
+	g_assert_cmpstr (g_ptr_array_index (m->references, 99), ==, "99999@x.test");
 }
 
 /* --- body --- */
@@ -963,7 +968,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/ids/references-oldest-first", test_references_oldest_first);
 	g_test_add_func ("/message/ids/own-id-dropped", test_references_drop_own_id);
 	g_test_add_func ("/message/ids/duplicates-removed", test_references_duplicates_removed);
-	g_test_add_func ("/message/ids/100000-references-linear", test_references_100000_linear);
+	g_test_add_func ("/message/ids/100000-references-newest-100", test_references_100000_newest_100);
 	g_test_add_func ("/message/body/qp-iso-8859-1-to-utf-8", test_body_qp_latin1);
 	g_test_add_func ("/message/body/alternative-picks-plain", test_body_alternative_picks_plain);
 	g_test_add_func ("/message/body/html-only-reduced-to-text", test_body_html_only);

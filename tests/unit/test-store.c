@@ -11,12 +11,14 @@
 #include "mailticket/escalate.h"
 #include "mailticket/change.h"
 #include "mailticket/work.h"
+#include "mailticket/customer.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
 #include "mailticket/outbox.h"
 #include "mailticket/outbox-view.h"
 #include "mailticket/quarantine.h"
+#include "mailticket/rules.h"
 #include "mailticket/search.h"
 #include "mailticket/store.h"
 #include "mailticket/ticket.h"
@@ -64,7 +66,8 @@ test_every_statement_prepares (void)
 	static const QueryTable tables[] = {
 		mt_store_queries, mt_ticket_queries, mt_directory_queries, mt_quarantine_queries, mt_view_queries, mt_outbox_queries, mt_people_queries, mt_change_queries, mt_work_queries, mt_stats_queries,
 		mt_outbox_view_queries,
-		mt_search_queries,
+		mt_search_queries, mt_customer_queries,
+		mt_rules_queries,
 		mt_alarm_queries, mt_escalate_queries,
 	};
 	g_autoptr (GError) error = NULL;

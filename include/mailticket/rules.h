@@ -1,0 +1,165 @@
+/*
+ * NAME
+ *	rules.h - rules on incoming mail: what to do with a message before
+ *	it is threaded
+ * DESCRIPTION
+ *	A rule has conditions on the envelope sender, From, To/Cc, the
+ *	envelope recipient, Subject, one named header and the body text,
+ *	and actions: set queue, owner, priority, status, add tags and
+ *	watchers, mark the ticket personal, skip the acknowledgement, file
+ *	the message as spam, or refuse it with a sysexits code. The rules
+ *	are kept in order (positions 1, 2, ...); a message is checked
+ *	against each in turn, and a rule with stop, spam or refuse ends the
+ *	walk. Conditions of one rule must all hold; a rule without any
+ *	condition matches every message.
+ *
+ *	Patterns are substrings (the default), globs (GPatternSpec, the
+ *	whole value must match) or regular expressions (GRegex, found
+ *	anywhere unless anchored), without regard to case unless the rule
+ *	says otherwise. A field with several values (From: its address and
+ *	its display form; To/Cc: every address and both display forms; a
+ *	header that occurs several times) matches when any value does.
+ *
+ *	mt_rules_evaluate() is pure: it reads the rules and the message and
+ *	says what would be done, so that `mailticket rule test` and a
+ *	delivery share it. mt_rules_apply() then does it to a ticket.
+ */
+#ifndef MT_RULES_H
+#define MT_RULES_H
+
+#include <glib.h>
+#include "mailticket/config.h"
+#include "mailticket/message.h"
+#include "mailticket/store.h"
+
+/* A refusal by a rule: the code is the sysexits exit code the MTA must
+ * see, the message the line for it, starting with an enhanced status
+ * code ("5.7.1 Go away"). */
+#define MT_RULES_REFUSAL (mt_rules_refusal_quark ())
+GQuark mt_rules_refusal_quark (void);
+
+typedef enum {
+	MT_RULE_SUBSTRING,
+	MT_RULE_GLOB,
+	MT_RULE_REGEX,
+} MtRuleMatch;
+
+/* The fields a condition looks at; indexes of MtRule.patterns. */
+typedef enum {
+	MT_RULE_SENDER,		/* the envelope sender */
+	MT_RULE_FROM,
+	MT_RULE_TO,		/* To and Cc */
+	MT_RULE_RECIPIENT,	/* the envelope recipient */
+	MT_RULE_SUBJECT,
+	MT_RULE_HEADER,		/* the header named MtRule.header */
+	MT_RULE_BODY,
+	MT_RULE_FIELDS
+} MtRuleField;
+
+typedef struct {
+	gint64 id;
+	int position;		/* from 1 */
+	char *name;
+	MtRuleMatch match;
+	gboolean case_sensitive;
+	char *patterns[MT_RULE_FIELDS];	/* NULL: no condition on the field */
+	char *header;		/* the header's name, with MT_RULE_HEADER */
+	char *queue, *owner, *status;	/* or NULL */
+	int priority;		/* 1-9, or 0 */
+	char **tags, **watchers;	/* NULL-terminated, or NULL */
+	gboolean personal, no_ack, spam, stop;
+	int refuse_code;	/* a sysexits code, or 0 */
+	char *refuse_text;	/* one line, with refuse_code */
+	gpointer compiled;	/* the patterns ready to match; private */
+} MtRule;
+
+MtRule *mt_rule_new (void);
+void mt_rule_free (MtRule *rule);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtRule, mt_rule_free)
+
+/* Names a field as the options and the list do: "sender", "from" ... */
+const char *mt_rule_field_name (MtRuleField field);
+/* "substring", "glob", "regex" */
+const char *mt_rule_match_name (MtRuleMatch match);
+
+/* Compiles the patterns; MT_ERROR_USAGE for a regular expression that
+ * does not compile. Done by mt_rules_load() and mt_rules_check(). */
+gboolean mt_rule_compile (MtRule *rule, GError **error);
+
+/* The rule's conditions and actions in one line, as `rule list` shows
+ * them; owned. */
+char *mt_rule_describe (const MtRule *rule);
+
+/* Every rule in order, compiled: an owned array of MtRule. A rule
+ * whose pattern no longer compiles is kept and never matches. */
+GPtrArray *mt_rules_load (MtStore *store, GError **error);
+
+/* What a message and its envelope are checked against. */
+typedef struct {
+	MtMessage *message;
+	const char *sender;	/* envelope sender, or NULL */
+	const char *recipient;	/* envelope recipient, or NULL */
+} MtRuleInput;
+
+/* One setting of the outcome and the rule that made it. */
+typedef struct {
+	char *value;		/* NULL: not set */
+	char *rule;		/* the rule's name */
+} MtRuleValue;
+
+/* What the rules say to do. A later rule's queue, owner, priority and
+ * status replace an earlier one's; tags and watchers add up. */
+typedef struct {
+	GPtrArray *rules;	/* a reference to the rules evaluated, which matched borrows from */
+	GPtrArray *matched;	/* the MtRule that matched, in order */
+	MtRuleValue queue, owner, priority, status;
+	MtRuleValue personal, no_ack, spam;	/* value "yes" when set */
+	GArray *tags, *watchers;	/* MtRuleValue */
+	int refuse_code;	/* 0: not refused */
+	char *refuse_line;	/* "5.7.1 text", or the rule's own enhanced code */
+	char *refuse_rule;
+} MtRuleOutcome;
+
+MtRuleOutcome *mt_rule_outcome_new (void);
+void mt_rule_outcome_free (MtRuleOutcome *outcome);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtRuleOutcome, mt_rule_outcome_free)
+
+/* Checks input against rules (as loaded) in order; never fails. The
+ * outcome keeps a reference to rules. */
+void mt_rules_evaluate (GPtrArray *rules, const MtRuleInput *input, MtRuleOutcome *outcome);
+
+/* The names of the rules that matched, joined by commas ("-" for
+ * none); owned. */
+char *mt_rule_outcome_names (const MtRuleOutcome *outcome);
+
+/* Does what outcome says to ticket, which the message opened (created)
+ * or joined; each change has a history line by "rule:NAME". Queue,
+ * owner, priority, status and personal only for a new ticket; spam
+ * moves it to the queue "spam", made on first use. */
+gboolean mt_rules_apply (MtStore *store, const MtConfig *config, const MtRuleOutcome *outcome, gint64 ticket,
+			 gboolean created, gint64 now, GError **error);
+
+/* Checks a rule before it is added: patterns compile, queue, owner and
+ * watchers exist, priority, status, tags and refusal are valid, and it
+ * does something. MT_ERROR_USAGE or MT_ERROR_NOT_FOUND saying what is
+ * wrong. */
+gboolean mt_rules_check (MtStore *store, const MtConfig *config, MtRule *rule, GError **error);
+
+/* Inserts rule at its position (0 or past the end: last); the rules
+ * after it move down. MT_ERROR_USAGE when the name is taken. */
+gboolean mt_rules_add (MtStore *store, MtRule *rule, gint64 now, GError **error);
+
+/* The position of the rule called, or at, key (a name or a number);
+ * MT_ERROR_NOT_FOUND when there is none. */
+gboolean mt_rules_find (MtStore *store, const char *key, int *position, GError **error);
+
+gboolean mt_rules_remove (MtStore *store, const char *key, GError **error);
+/* Moves a rule to position (past the end: last). */
+gboolean mt_rules_move (MtStore *store, const char *key, int position, GError **error);
+
+/* Every rule as a JSON array, in order; owned. */
+char *mt_rules_json (MtStore *store, GError **error);
+
+const char *const *mt_rules_queries (void);
+
+#endif

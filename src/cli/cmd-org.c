@@ -1,0 +1,92 @@
+/*
+ * NAME
+ *	mailticket org - customer organisations
+ * SYNOPSIS
+ *	mailticket org add NAME --domain D [--domain D2]...
+ *	mailticket org rm NAME
+ *	mailticket org list [--json]
+ * DESCRIPTION
+ *	An organisation is found by its domains: a contact whose address is
+ *	in one of them, or in a subdomain, belongs to it (customer.h). Adding
+ *	an organisation that exists adds the domains to it; either way the
+ *	existing contacts of those domains without an organisation join it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mailticket/clock.h"
+#include "mailticket/customer.h"
+
+typedef struct {
+	const char *name;
+	char **domains;
+	gboolean remove;
+} Org;
+
+static gboolean
+write_org (MtContext *ctx, gpointer data, GError **error)
+{
+	Org *o = data;
+
+	if (o->remove)
+		return mt_customer_org_remove (ctx->store, o->name, error);
+	return mt_customer_org_add (ctx->store, o->name, o->domains, mt_clock_now (), error);
+}
+
+static void
+print_org (const MtOrgRow *row, gpointer data)
+{
+	printf ("%-24s %6" G_GINT64_FORMAT " %6" G_GINT64_FORMAT "  %s\n", row->name, row->contacts, row->tickets,
+		row->domains ? row->domains : "-");
+}
+
+static int
+list_orgs (MtContext *ctx, gboolean json)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *text = NULL;
+
+	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error))
+		return mt_cli_fail (error);
+	if (!json) {
+		printf ("%-24s %6s %6s  %s\n", "NAME", "PEOPLE", "TICKETS", "DOMAINS");
+		return mt_customer_orgs (ctx->store, print_org, NULL, &error) ? 0 : mt_cli_fail (error);
+	}
+	if (!(text = mt_customer_orgs_json (ctx->store, &error)))
+		return mt_cli_fail (error);
+	printf ("%s\n", text);
+	return 0;
+}
+
+int
+mt_cmd_org (MtContext *ctx, int argc, char **argv)
+{
+	g_auto (GStrv) domains = NULL;
+	gboolean json = FALSE;
+	GOptionEntry entries[] = {
+		{ "domain", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &domains, "a domain of the organisation (add; repeatable)",
+		  "D" },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx =
+		g_option_context_new ("add NAME --domain D... | rm NAME | list - customer organisations");
+	g_autoptr (GError) error = NULL;
+	Org o;
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc == 1 || (argc == 2 && strcmp (argv[1], "list") == 0))
+		return list_orgs (ctx, json);
+	if (argc != 3 || (strcmp (argv[1], "add") != 0 && strcmp (argv[1], "rm") != 0))
+		return mt_cli_usage ("org: usage: mailticket org add NAME --domain D... | rm NAME | list [--json]");
+	o = (Org) { argv[2], domains, strcmp (argv[1], "rm") == 0 };
+	if (!o.remove && domains == NULL)
+		return mt_cli_usage ("org add: --domain D is required");
+	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_org, &o, &error))
+		return mt_cli_fail (error);
+	return 0;
+}

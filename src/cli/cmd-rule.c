@@ -1,0 +1,365 @@
+/*
+ * NAME
+ *	mailticket rule - rules on incoming mail
+ * SYNOPSIS
+ *	mailticket rule add NAME [--position N] [conditions] [--glob|--regex]
+ *		[--case-sensitive] [actions] [--stop]
+ *	mailticket rule list [--json]
+ *	mailticket rule rm NAME|POSITION
+ *	mailticket rule move NAME|POSITION POSITION
+ *	mailticket rule test [FILE.eml|-] [--sender ADDR] [--recipient ADDR]
+ * DESCRIPTION
+ *	Conditions: --sender, --from, --to, --recipient, --subject,
+ *	--header 'Name: P', --body; all must hold. Actions: --queue,
+ *	--owner, --priority, --status, --tag, --watch, --personal, --no-ack,
+ *	--spam, --refuse 'CODE TEXT'. Everything is checked when the rule is
+ *	added. `rule test` runs a message through a dry-run delivery, the
+ *	code mailticket-deliver runs, and prints the rules that matched,
+ *	what they would do, and where threading would then put the message.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "mailticket/clock.h"
+#include "mailticket/deliver.h"
+#include "mailticket/error.h"
+#include "mailticket/rules.h"
+
+typedef struct {
+	char *patterns[MT_RULE_FIELDS];
+	char *queue, *owner, *priority, *status, *refuse;
+	char **tags, **watchers;
+	int position;
+	gboolean glob, regex, case_sensitive, personal, no_ack, spam, stop;
+} AddOptions;
+
+static void
+add_options_clear (AddOptions *o)
+{
+	for (int f = 0; f < MT_RULE_FIELDS; f++)
+		g_free (o->patterns[f]);
+	g_free (o->queue);
+	g_free (o->owner);
+	g_free (o->priority);
+	g_free (o->status);
+	g_free (o->refuse);
+	g_strfreev (o->tags);
+	g_strfreev (o->watchers);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AddOptions, add_options_clear)
+
+static gboolean
+usage (GError **error, const char *message)
+{
+	g_set_error_literal (error, MT_ERROR, MT_ERROR_USAGE, message);
+	return FALSE;
+}
+
+/* --header 'Name: PATTERN' */
+static gboolean
+take_header (AddOptions *o, MtRule *r, GError **error)
+{
+	char *colon = o->patterns[MT_RULE_HEADER] ? strchr (o->patterns[MT_RULE_HEADER], ':') : NULL;
+
+	if (o->patterns[MT_RULE_HEADER] == NULL)
+		return TRUE;
+	if (colon == NULL || colon == o->patterns[MT_RULE_HEADER])
+		return usage (error, "--header: give it as 'Name: PATTERN'");
+	r->header = g_strstrip (g_strndup (o->patterns[MT_RULE_HEADER], colon - o->patterns[MT_RULE_HEADER]));
+	g_free (r->patterns[MT_RULE_HEADER]);
+	r->patterns[MT_RULE_HEADER] = g_strdup (colon + 1 + strspn (colon + 1, " \t"));
+	return TRUE;
+}
+
+/* --refuse 'CODE TEXT' */
+static gboolean
+take_refusal (const char *refuse, MtRule *r, GError **error)
+{
+	g_auto (GStrv) parts = NULL;
+	guint64 code;
+
+	if (refuse == NULL)
+		return TRUE;
+	parts = g_strsplit (refuse, " ", 2);
+	if (parts[0] == NULL || parts[1] == NULL || !g_ascii_string_to_unsigned (parts[0], 10, 1, 255, &code, NULL))
+		return usage (error, "--refuse: give it as 'CODE TEXT', such as '77 No mail from you, please'");
+	r->refuse_code = (int) code;
+	r->refuse_text = g_strstrip (g_strdup (parts[1]));
+	return TRUE;
+}
+
+/* The rule the options describe; borrows nothing. */
+static gboolean
+make_rule (AddOptions *o, const char *name, MtRule *r, GError **error)
+{
+	guint64 priority = 0;
+
+	if (o->glob && o->regex)
+		return usage (error, "--glob and --regex do not go together");
+	if (o->priority && !g_ascii_string_to_unsigned (o->priority, 10, 1, 9, &priority, NULL))
+		return usage (error, "--priority: give a number from 1 to 9");
+	r->name = g_strdup (name);
+	r->position = o->position;
+	r->match = o->regex ? MT_RULE_REGEX : o->glob ? MT_RULE_GLOB : MT_RULE_SUBSTRING;
+	r->case_sensitive = o->case_sensitive;
+	for (int f = 0; f < MT_RULE_FIELDS; f++)
+		r->patterns[f] = g_strdup (o->patterns[f]);
+	r->queue = g_strdup (o->queue);
+	r->owner = g_strdup (o->owner);
+	r->priority = (int) priority;
+	r->status = g_strdup (o->status);
+	r->tags = g_strdupv (o->tags);
+	r->watchers = g_strdupv (o->watchers);
+	r->personal = o->personal;
+	r->no_ack = o->no_ack;
+	r->spam = o->spam;
+	r->stop = o->stop;
+	return take_header (o, r, error) && take_refusal (o->refuse, r, error);
+}
+
+static gboolean
+write_add (MtContext *ctx, gpointer data, GError **error)
+{
+	MtRule *rule = data;
+
+	return mt_rules_check (ctx->store, ctx->config, rule, error) &&
+	       mt_rules_add (ctx->store, rule, mt_clock_now (), error);
+}
+
+static GOptionEntry *
+add_entries (AddOptions *o)
+{
+	GOptionEntry entries[] = {
+		{ "position", 0, 0, G_OPTION_ARG_INT, &o->position, "put it at position N (default: last)", "N" },
+		{ "sender", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_SENDER], "envelope sender matches P", "P" },
+		{ "from", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_FROM], "From matches P", "P" },
+		{ "to", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_TO], "To or Cc matches P", "P" },
+		{ "recipient", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_RECIPIENT], "envelope recipient matches P", "P" },
+		{ "subject", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_SUBJECT], "Subject matches P", "P" },
+		{ "header", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_HEADER], "header Name matches P", "'Name: P'" },
+		{ "body", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_BODY], "the body text matches P", "P" },
+		{ "glob", 0, 0, G_OPTION_ARG_NONE, &o->glob, "patterns are globs (* and ?) over the whole value", NULL },
+		{ "regex", 0, 0, G_OPTION_ARG_NONE, &o->regex, "patterns are regular expressions (GRegex)", NULL },
+		{ "case-sensitive", 0, 0, G_OPTION_ARG_NONE, &o->case_sensitive, "case matters", NULL },
+		{ "queue", 0, 0, G_OPTION_ARG_STRING, &o->queue, "a new ticket goes to queue Q", "Q" },
+		{ "owner", 0, 0, G_OPTION_ARG_STRING, &o->owner, "a new ticket is owned by LOGIN", "LOGIN" },
+		{ "priority", 0, 0, G_OPTION_ARG_STRING, &o->priority, "a new ticket has priority N (1-9)", "N" },
+		{ "status", 0, 0, G_OPTION_ARG_STRING, &o->status, "a new ticket has status S", "S" },
+		{ "tag", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->tags, "tag the ticket T (repeatable)", "T" },
+		{ "watch", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->watchers, "WHO watches the ticket (repeatable)",
+		  "LOGIN|GROUP|ADDR" },
+		{ "personal", 0, 0, G_OPTION_ARG_NONE, &o->personal, "a new ticket is personal (not listed)", NULL },
+		{ "no-ack", 0, 0, G_OPTION_ARG_NONE, &o->no_ack, "send no acknowledgement", NULL },
+		{ "spam", 0, 0, G_OPTION_ARG_NONE, &o->spam, "file it in the queue spam, tell nobody", NULL },
+		{ "refuse", 0, 0, G_OPTION_ARG_STRING, &o->refuse, "refuse the message with exit CODE", "'CODE TEXT'" },
+		{ "stop", 0, 0, G_OPTION_ARG_NONE, &o->stop, "check no further rules", NULL },
+		{ NULL },
+	};
+
+	return g_memdup2 (entries, sizeof entries);
+}
+
+static int
+rule_add (MtContext *ctx, int argc, char **argv)
+{
+	g_auto (AddOptions) o = { 0 };
+	g_autofree GOptionEntry *entries = add_entries (&o);
+	g_autoptr (GOptionContext) octx = g_option_context_new ("NAME [CONDITIONS] [ACTIONS] - add a rule");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtRule) rule = mt_rule_new ();
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	g_option_context_set_description (octx, "Patterns are substrings unless --glob or --regex, case aside "
+						"unless --case-sensitive; every condition given must hold.");
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc != 2)
+		return mt_cli_usage ("rule add: usage: mailticket rule add NAME [CONDITIONS] [ACTIONS]; try --help");
+	if (!make_rule (&o, argv[1], rule, &error) || !mt_cli_open (ctx, MT_STORE_CREATE, &error) ||
+	    !mt_cli_write (ctx, write_add, rule, &error))
+		return mt_cli_fail (error);
+	printf ("rule %d %s\n", rule->position, rule->name);
+	return 0;
+}
+
+static int
+rule_list (MtContext *ctx, int argc, char **argv)
+{
+	gboolean json = FALSE;
+	GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print a JSON array", NULL },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("- the rules, in the order they are checked");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) rules = NULL;
+	g_autofree char *text = NULL;
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc != 1)
+		return mt_cli_usage ("rule list: unexpected argument '%s'", argv[1]);
+	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error))
+		return mt_cli_fail (error);
+	if (json) {
+		if (!(text = mt_rules_json (ctx->store, &error)))
+			return mt_cli_fail (error);
+		printf ("%s\n", text);
+		return 0;
+	}
+	if (!(rules = mt_rules_load (ctx->store, &error)))
+		return mt_cli_fail (error);
+	for (guint i = 0; i < rules->len; i++) {
+		MtRule *r = g_ptr_array_index (rules, i);
+		g_autofree char *what = mt_rule_describe (r);
+		g_autofree char *shown = mt_cli_printable (what, FALSE);
+		printf ("%3d  %-16s %s\n", r->position, r->name, shown);
+	}
+	return 0;
+}
+
+typedef struct {
+	const char *key;
+	int position;	/* 0: remove */
+} Edit;
+
+static gboolean
+write_edit (MtContext *ctx, gpointer data, GError **error)
+{
+	Edit *e = data;
+
+	if (e->position == 0)
+		return mt_rules_remove (ctx->store, e->key, error);
+	return mt_rules_move (ctx->store, e->key, e->position, error);
+}
+
+/* rule rm KEY, rule move KEY POSITION */
+static int
+rule_edit (MtContext *ctx, int argc, char **argv)
+{
+	gboolean move = strcmp (argv[0], "move") == 0;
+	g_autoptr (GOptionContext) octx = g_option_context_new (move ? "NAME|POSITION POSITION - move a rule"
+								     : "NAME|POSITION - remove a rule");
+	g_autoptr (GError) error = NULL;
+	Edit e = { 0 };
+	guint64 position = 0;
+	int code;
+
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc != (move ? 3 : 2) || (move && !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXINT, &position, NULL)))
+		return mt_cli_usage (move ? "rule move: usage: mailticket rule move NAME|POSITION POSITION"
+					  : "rule rm: usage: mailticket rule rm NAME|POSITION");
+	e = (Edit) { argv[1], (int) position };
+	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_write (ctx, write_edit, &e, &error))
+		return mt_cli_fail (error);
+	return 0;
+}
+
+static void
+print_value (const char *what, const MtRuleValue *v)
+{
+	g_autofree char *shown = v->value ? mt_cli_printable (v->value, FALSE) : NULL;
+
+	if (v->value != NULL)
+		printf ("%s: %s (rule %s)\n", what, shown, v->rule);
+}
+
+static void
+print_outcome (const MtRuleOutcome *o)
+{
+	const char *names[] = { "queue", "owner", "priority", "status", "personal", "no-ack", "spam" };
+	const MtRuleValue *values[] = { &o->queue, &o->owner, &o->priority, &o->status, &o->personal, &o->no_ack, &o->spam };
+
+	for (guint i = 0; i < o->matched->len; i++) {
+		MtRule *r = g_ptr_array_index (o->matched, i);
+		printf ("match: %d %s\n", r->position, r->name);
+	}
+	if (o->matched->len == 0)
+		printf ("match: none\n");
+	for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+		print_value (names[i], values[i]);
+	for (guint i = 0; i < o->tags->len; i++)
+		print_value ("tag", &g_array_index (o->tags, MtRuleValue, i));
+	for (guint i = 0; i < o->watchers->len; i++)
+		print_value ("watch", &g_array_index (o->watchers, MtRuleValue, i));
+	if (o->refuse_code)
+		printf ("refuse: %d %s (rule %s)\n", o->refuse_code, o->refuse_line, o->refuse_rule);
+}
+
+/* The message in file, or on standard input for "-". */
+static gboolean
+read_message (MtContext *ctx, const char *file, GByteArray **raw, GError **error)
+{
+	char *contents = NULL;
+	gsize len;
+
+	if (strcmp (file, "-") == 0)
+		return mt_deliver_read (STDIN_FILENO, ctx->config->max_message_size, raw, error);
+	if (!g_file_get_contents (file, &contents, &len, error))
+		return FALSE;
+	*raw = g_byte_array_new_take ((guint8 *) contents, len);
+	return TRUE;
+}
+
+static int
+rule_test (MtContext *ctx, int argc, char **argv)
+{
+	g_autofree char *sender = NULL, *recipient = NULL;
+	GOptionEntry entries[] = {
+		{ "sender", 'f', 0, G_OPTION_ARG_STRING, &sender, "envelope sender", "ADDR" },
+		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &recipient, "envelope recipient", "ADDR" },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("[FILE.eml|-] - what the rules do to a message");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GByteArray) raw = NULL;
+	MtDeliverResult result;
+	MtDeliverOptions options = { 0 };
+	int code;
+
+	g_option_context_add_main_entries (octx, entries, NULL);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	if (argc > 2)
+		return mt_cli_usage ("rule test: one message file expected");
+	options = (MtDeliverOptions) { sender, recipient, TRUE };
+	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !read_message (ctx, argc == 2 ? argv[1] : "-", &raw, &error) ||
+	    !mt_deliver (ctx->store, ctx->config, raw, &options, &result, &error))
+		return mt_cli_fail (error);
+	if (result.rules != NULL)
+		print_outcome (result.rules);
+	mt_cli_print_delivery (&result);
+	mt_deliver_result_clear (&result);
+	return 0;
+}
+
+int
+mt_cmd_rule (MtContext *ctx, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+
+	if (strcmp (sub, "add") == 0)
+		return rule_add (ctx, argc - 1, argv + 1);
+	if (strcmp (sub, "list") == 0)
+		return rule_list (ctx, argc - 1, argv + 1);
+	if (strcmp (sub, "rm") == 0 || strcmp (sub, "move") == 0)
+		return rule_edit (ctx, argc - 1, argv + 1);
+	if (strcmp (sub, "test") == 0)
+		return rule_test (ctx, argc - 1, argv + 1);
+	if (strcmp (sub, "--help") == 0 || strcmp (sub, "-h") == 0) {
+		printf ("Usage:\n  mailticket rule add NAME [--position N] [CONDITIONS] [ACTIONS] [--stop]\n"
+			"  mailticket rule list [--json]\n  mailticket rule rm NAME|POSITION\n"
+			"  mailticket rule move NAME|POSITION POSITION\n"
+			"  mailticket rule test [FILE.eml|-] [--sender ADDR] [--recipient ADDR]\n\n"
+			"'mailticket rule add --help' lists the conditions and actions.\n");
+		return 0;
+	}
+	return mt_cli_usage ("rule: usage: mailticket rule add|list|rm|move|test ...; "
+			     "'mailticket rule add --help' tells more");
+}
