@@ -8,6 +8,7 @@
 #   make fuzz       the libFuzzer harness over parsing and threading, FUZZ_SECONDS (60) long
 #   make valgrind   the unit tests and a set of integration tests under valgrind's memcheck
 #   make install PREFIX=/usr/local DESTDIR=
+#   make format     apply .clang-format to every C file (t-format.sh checks it)
 #   make bench      install missing packages, build, measure against procmail and notmuch
 #   make bench QUICK=1      the same table on smaller numbers, in under a minute (bench/README.md)
 
@@ -19,7 +20,7 @@ DESTDIR ?=
 
 CC      ?= cc
 PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid
-DEB_PKGS := build-essential pkg-config libgmime-3.0-dev libglib2.0-dev \
+DEB_PKGS := build-essential pkg-config clang-format libgmime-3.0-dev libglib2.0-dev \
             libsqlite3-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl \
             libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev
 
@@ -66,7 +67,7 @@ SQL     := $(sort $(wildcard sql/[0-9]*.sql))
 
 BINS := bin/mailticket-deliver bin/mailticket bin/mailticket-send
 
-.PHONY: all deps demo check unit install clean tests bench stress fuzz valgrind
+.PHONY: all deps demo check unit install clean tests bench stress fuzz valgrind format
 all: $(BINS)
 
 # Installs the Debian packages the build and the tests need, when one is
@@ -166,6 +167,10 @@ valgrind:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) valgrind"
 	@$(MAKE) --no-print-directory tests
 	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS)
+
+FORMAT_SRC = $(filter-out src/lib/sql-schema.c,$(shell find src include tests bench -name '*.[ch]'))
+format:
+	clang-format -i $(FORMAT_SRC)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8

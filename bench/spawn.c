@@ -52,9 +52,9 @@ typedef struct {
 } Message;
 
 typedef struct {
-	pid_t pid;		/* 0: the slot is free */
+	pid_t pid; /* 0: the slot is free */
 	int pidfd;
-	int wfd;		/* -1 once the message is written */
+	int wfd; /* -1 once the message is written */
 	size_t msg, off;
 	double started;
 } Slot;
@@ -86,8 +86,7 @@ read_file (const char *path)
 	if (fd < 0 || fstat (fd, &st) < 0)
 		die (path);
 	m.data = malloc (st.st_size + 1);
-	while (m.data != NULL && m.len < (size_t) st.st_size &&
-	       (n = read (fd, m.data + m.len, st.st_size - m.len)) > 0)
+	while (m.data != NULL && m.len < (size_t) st.st_size && (n = read (fd, m.data + m.len, st.st_size - m.len)) > 0)
 		m.len += n;
 	if (m.data == NULL || m.len != (size_t) st.st_size)
 		die (path);
@@ -251,10 +250,10 @@ main (int argc, char **argv)
 			if (slots[i].pid == 0)
 				continue;
 			if (slots[i].wfd >= 0) {
-				fds[k] = (struct pollfd) { slots[i].wfd, POLLOUT, 0 };
+				fds[k] = (struct pollfd){ slots[i].wfd, POLLOUT, 0 };
 				owner[k++] = i;
 			}
-			fds[k] = (struct pollfd) { slots[i].pidfd, POLLIN, 0 };
+			fds[k] = (struct pollfd){ slots[i].pidfd, POLLIN, 0 };
 			owner[k++] = -1 - i;
 		}
 		if (poll (fds, k, watch_file ? 1 : -1) < 0 && errno != EINTR)
@@ -284,8 +283,7 @@ main (int argc, char **argv)
 	qsort (took, n, sizeof *took, cmp_double);
 	printf ("messages=%zu failed=%d seconds=%.4f ms_per_msg=%.4f msgs_per_s=%.2f p50_ms=%.3f p95_ms=%.3f"
 		" cpu_ms_per_msg=%.4f max_watch_bytes=%lld\n",
-		n, failed, t1 - t0, n ? (t1 - t0) * 1000 / n : 0, n ? n / (t1 - t0) : 0,
-		n ? took[n / 2] * 1000 : 0, n ? took[(size_t) (n * 0.95)] * 1000 : 0, n ? cpu * 1000 / n : 0,
-		max_watch);
+		n, failed, t1 - t0, n ? (t1 - t0) * 1000 / n : 0, n ? n / (t1 - t0) : 0, n ? took[n / 2] * 1000 : 0,
+		n ? took[(size_t) (n * 0.95)] * 1000 : 0, n ? cpu * 1000 / n : 0, max_watch);
 	return failed ? 1 : 0;
 }

@@ -22,9 +22,9 @@
 typedef struct {
 	gint64 ticket;
 	gint64 due;
-	const char *to;		/* a login, a group name or an address */
-	const char *note;	/* or NULL */
-	const char *who;	/* the login that sets it */
+	const char *to;   /* a login, a group name or an address */
+	const char *note; /* or NULL */
+	const char *who;  /* the login that sets it */
 	gint64 now;
 } MtAlarmNew;
 
@@ -37,27 +37,26 @@ gboolean mt_alarm_add (MtStore *store, const MtAlarmNew *alarm, gint64 *id, GErr
 gboolean mt_alarm_remove (MtStore *store, gint64 id, const char *who, gint64 now, GError **error);
 
 typedef struct {
-	gint64 ticket;		/* or 0: every ticket */
-	gboolean fired;		/* those fired too */
-	gboolean due;		/* only those due at now and not fired */
-	gboolean mine;		/* only those for user: to them, a group of theirs, their address */
-	gint64 user;		/* with mine; 0 matches nothing */
+	gint64 ticket;  /* or 0: every ticket */
+	gboolean fired; /* those fired too */
+	gboolean due;   /* only those due at now and not fired */
+	gboolean mine;  /* only those for user: to them, a group of theirs, their address */
+	gint64 user;    /* with mine; 0 matches nothing */
 	gint64 now;
 } MtAlarmFilter;
 
 typedef struct {
 	gint64 id, ticket, due;
-	gint64 fired;		/* 0: not yet */
-	const char *to;		/* login, group name or address */
-	const char *note;	/* or NULL */
+	gint64 fired;     /* 0: not yet */
+	const char *to;   /* login, group name or address */
+	const char *note; /* or NULL */
 	const char *created_by;
-	const char *subject;	/* the ticket's */
+	const char *subject; /* the ticket's */
 } MtAlarmRow;
 typedef void (*MtAlarmFunc) (const MtAlarmRow *row, gpointer data);
 
 /* The alarms filter lets through, soonest first. */
-gboolean mt_alarm_list (MtStore *store, const MtAlarmFilter *filter, MtAlarmFunc func, gpointer data,
-			GError **error);
+gboolean mt_alarm_list (MtStore *store, const MtAlarmFilter *filter, MtAlarmFunc func, gpointer data, GError **error);
 /* The same as a JSON array built by SQLite (times ISO 8601 UTC); owned. */
 char *mt_alarm_list_json (MtStore *store, const MtAlarmFilter *filter, GError **error);
 

@@ -15,9 +15,9 @@
 #include "mailticket/message.h"
 
 typedef struct {
-	char *message_id;	/* of the returned message, or NULL */
-	gboolean failed;	/* some recipient's Action is failed */
-	char *reason;		/* "5.1.1 smtp; 550 ..." for the log and the outbox, or NULL */
+	char *message_id; /* of the returned message, or NULL */
+	gboolean failed;  /* some recipient's Action is failed */
+	char *reason;     /* "5.1.1 smtp; 550 ..." for the log and the outbox, or NULL */
 } MtBounce;
 
 /* TRUE when message is a delivery status notification; fills bounce. */

@@ -29,8 +29,8 @@ gboolean mt_change_field (MtStore *store, gint64 ticket, const char *field, cons
 gboolean mt_change_is_field (const char *field);
 
 /* Adds or removes a tag (a word without white space or commas). */
-gboolean mt_change_tag (MtStore *store, gint64 ticket, const char *tag, gboolean add, const char *who,
-			gint64 now, gboolean *changed, GError **error);
+gboolean mt_change_tag (MtStore *store, gint64 ticket, const char *tag, gboolean add, const char *who, gint64 now,
+			gboolean *changed, GError **error);
 
 /* Merges ticket from into into: articles, message ids, participants,
  * watchers, tags, tasks, time and approvals move; from is closed and

@@ -40,17 +40,17 @@ typedef enum {
 
 typedef struct {
 	MtCommandKind kind;
-	char *line;		/* the line as written, trimmed, for notes and the log */
-	char *value;		/* status, owner, priority or tag as written; NULL for note */
-	gboolean add;		/* tag: + (or no sign) adds, - removes */
-	gint64 minutes;		/* time */
-	char *invalid;		/* why the line cannot be done, or NULL */
+	char *line;     /* the line as written, trimmed, for notes and the log */
+	char *value;    /* status, owner, priority or tag as written; NULL for note */
+	gboolean add;   /* tag: + (or no sign) adds, - removes */
+	gint64 minutes; /* time */
+	char *invalid;  /* why the line cannot be done, or NULL */
 } MtCommand;
 
 typedef struct {
-	GPtrArray *commands;	/* MtCommand, in the order written; one per tag word */
-	char *rest;		/* the text after the command lines */
-	gboolean internal;	/* a #note line was there */
+	GPtrArray *commands; /* MtCommand, in the order written; one per tag word */
+	char *rest;          /* the text after the command lines */
+	gboolean internal;   /* a #note line was there */
 } MtCommands;
 
 /* The leading commands of text and the text without them; NULL when
@@ -64,7 +64,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtCommands, mt_commands_free)
 gboolean mt_commands_parse_minutes (const char *text, gint64 *minutes);
 
 typedef struct {
-	const char *login;	/* the agent: history names them */
+	const char *login; /* the agent: history names them */
 	gint64 ticket;
 	gint64 now;
 } MtCommandContext;
@@ -75,7 +75,7 @@ typedef struct {
  * to *refused (one line each, owned, NULL when none) and to the ticket's
  * history as "command-refused". FALSE only on an error of the store,
  * which the caller must roll back. */
-gboolean mt_commands_apply (MtStore *store, const MtCommandContext *context, const MtCommands *commands,
-			    char **refused, GError **error);
+gboolean mt_commands_apply (MtStore *store, const MtCommandContext *context, const MtCommands *commands, char **refused,
+			    GError **error);
 
 #endif

@@ -19,20 +19,20 @@
 #include <glib.h>
 
 typedef struct {
-	const char *from_name;		/* or NULL */
+	const char *from_name; /* or NULL */
 	const char *from_addr;
-	const char *reply_to;		/* or NULL */
-	GPtrArray *to;			/* addresses (char *) */
-	GPtrArray *cc;			/* or NULL */
+	const char *reply_to; /* or NULL */
+	GPtrArray *to;        /* addresses (char *) */
+	GPtrArray *cc;        /* or NULL */
 	const char *subject;
-	const char *text;		/* UTF-8 body */
-	gboolean html;			/* add a text/html alternative */
-	GPtrArray *attachments;		/* file paths (char *), or NULL */
-	const char *domain;		/* right side of the Message-ID */
-	const char *in_reply_to;	/* message id without <>, or NULL */
-	GPtrArray *references;		/* message ids, oldest first, or NULL */
-	const char *auto_submitted;	/* "auto-replied", "auto-generated" or NULL */
-	const char *x_loop;		/* our address, or NULL */
+	const char *text;           /* UTF-8 body */
+	gboolean html;              /* add a text/html alternative */
+	GPtrArray *attachments;     /* file paths (char *), or NULL */
+	const char *domain;         /* right side of the Message-ID */
+	const char *in_reply_to;    /* message id without <>, or NULL */
+	GPtrArray *references;      /* message ids, oldest first, or NULL */
+	const char *auto_submitted; /* "auto-replied", "auto-generated" or NULL */
+	const char *x_loop;         /* our address, or NULL */
 	gint64 now;
 } MtCompose;
 

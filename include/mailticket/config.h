@@ -17,41 +17,41 @@
 #define MT_CONFIG_DEFAULT_DB "/var/lib/mailticket/mailticket.db"
 
 typedef enum {
-	MT_FOREIGN_SUBJECT_LINK,	/* open a new ticket linked to the old one */
-	MT_FOREIGN_SUBJECT_JOIN,	/* join the ticket, flagged */
+	MT_FOREIGN_SUBJECT_LINK, /* open a new ticket linked to the old one */
+	MT_FOREIGN_SUBJECT_JOIN, /* join the ticket, flagged */
 } MtForeignSubject;
 
 typedef enum {
-	MT_STARTTLS_NO,		/* never, even when offered */
-	MT_STARTTLS_YES,	/* when offered; the certificate is not checked */
-	MT_STARTTLS_REQUIRED,	/* always, with a certificate that verifies */
+	MT_STARTTLS_NO,       /* never, even when offered */
+	MT_STARTTLS_YES,      /* when offered; the certificate is not checked */
+	MT_STARTTLS_REQUIRED, /* always, with a certificate that verifies */
 } MtStarttls;
 
 typedef struct {
-	char *file;		/* the file read, or NULL: built-in defaults */
+	char *file; /* the file read, or NULL: built-in defaults */
 	char *db_path;
-	int busy_timeout;	/* milliseconds */
+	int busy_timeout; /* milliseconds */
 	char *domain;
-	char *address;		/* the default queue's address */
-	char *queue;		/* the default queue's name */
-	char *tag;		/* subject token tag: [<tag>#<id>] */
-	char *secret_file;	/* NULL: the secret kept in the database */
-	char *secret;		/* read from secret_file, or NULL */
-	char delimiter;		/* recipient delimiter of reply tokens */
+	char *address;     /* the default queue's address */
+	char *queue;       /* the default queue's name */
+	char *tag;         /* subject token tag: [<tag>#<id>] */
+	char *secret_file; /* NULL: the secret kept in the database */
+	char *secret;      /* read from secret_file, or NULL */
+	char delimiter;    /* recipient delimiter of reply tokens */
 	guint64 max_message_size;
 	MtForeignSubject foreign_subject;
-	gboolean acknowledge;	/* acknowledge new tickets by mail */
-	int ack_limit;		/* acknowledgements per sender and hour */
-	char *from_name;	/* display name of our From, or NULL */
-	char *response_time;	/* what acknowledgements promise, or NULL */
-	GHashTable *queue_response_time;	/* queue name -> text */
-	char *smtp_host;	/* [smtp]: where mailticket-send delivers */
+	gboolean acknowledge;            /* acknowledge new tickets by mail */
+	int ack_limit;                   /* acknowledgements per sender and hour */
+	char *from_name;                 /* display name of our From, or NULL */
+	char *response_time;             /* what acknowledgements promise, or NULL */
+	GHashTable *queue_response_time; /* queue name -> text */
+	char *smtp_host;                 /* [smtp]: where mailticket-send delivers */
 	int smtp_port;
 	MtStarttls smtp_starttls;
-	char *smtp_user;	/* NULL: no AUTH */
-	char *smtp_password_file;	/* read by the sender, never here */
+	char *smtp_user;          /* NULL: no AUTH */
+	char *smtp_password_file; /* read by the sender, never here */
 	char *smtp_helo;
-	gint64 smtp_max_age;	/* seconds after which a message gives up */
+	gint64 smtp_max_age; /* seconds after which a message gives up */
 } MtConfig;
 
 /* Loads the configuration. path is -c FILE or NULL; db is --db or NULL. */

@@ -35,19 +35,19 @@ gboolean mt_customer_contact_match (MtStore *store, gint64 contact, GError **err
 
 /* Adds a contact or finds it by address; name (or NULL) replaces its
  * name, org (or NULL: by domain) its organisation. */
-gboolean mt_customer_contact_add (MtStore *store, const char *address, const char *name, const char *org,
-				  gint64 now, GError **error);
+gboolean mt_customer_contact_add (MtStore *store, const char *address, const char *name, const char *org, gint64 now,
+				  GError **error);
 
 typedef struct {
-	const char *name, *domains;	/* "a.example, b.example" */
-	gint64 contacts, tickets;	/* its contacts; the tickets they requested */
+	const char *name, *domains; /* "a.example, b.example" */
+	gint64 contacts, tickets;   /* its contacts; the tickets they requested */
 } MtOrgRow;
 typedef void (*MtOrgFunc) (const MtOrgRow *row, gpointer data);
 gboolean mt_customer_orgs (MtStore *store, MtOrgFunc func, gpointer data, GError **error);
 
 typedef struct {
-	const char *address, *name, *org;	/* name and org may be NULL */
-	gint64 tickets;				/* requested */
+	const char *address, *name, *org; /* name and org may be NULL */
+	gint64 tickets;                   /* requested */
 } MtContactRow;
 typedef void (*MtContactFunc) (const MtContactRow *row, gpointer data);
 /* The contacts, by address; only org's when org is not NULL. */

@@ -28,8 +28,8 @@
 #include "mailticket/thread.h"
 
 typedef struct {
-	const char *sender;	/* envelope sender (-f), or NULL */
-	const char *recipient;	/* envelope recipient (-r), or NULL */
+	const char *sender;    /* envelope sender (-f), or NULL */
+	const char *recipient; /* envelope recipient (-r), or NULL */
 	gboolean dry_run;
 } MtDeliverOptions;
 
@@ -38,31 +38,31 @@ typedef enum {
 	MT_DELIVER_APPEND,
 	MT_DELIVER_DUPLICATE,
 	MT_DELIVER_QUARANTINE,
-	MT_DELIVER_REFUSED,	/* by a rule; only a dry run reports it, a delivery fails */
+	MT_DELIVER_REFUSED, /* by a rule; only a dry run reports it, a delivery fails */
 } MtDeliverAction;
 
 typedef struct {
 	MtDeliverAction action;
-	gint64 ticket;		/* the ticket stored into (0 for quarantine, or dry-run new) */
+	gint64 ticket; /* the ticket stored into (0 for quarantine, or dry-run new) */
 	gint64 article;
 	gint64 quarantine;
 	MtThreadDecision decision;
-	char *message_id;	/* owned, or NULL */
+	char *message_id; /* owned, or NULL */
 	gsize size;
 	gboolean reopened;
-	gboolean bounce;	/* a delivery status notification */
-	gboolean acknowledged;	/* an acknowledgement was queued */
-	guint notified;		/* notifications queued */
-	char *reason;		/* why quarantined; owned */
-	MtRuleOutcome *rules;	/* what the rules said, or NULL (duplicate, quarantine); owned */
+	gboolean bounce;       /* a delivery status notification */
+	gboolean acknowledged; /* an acknowledgement was queued */
+	guint notified;        /* notifications queued */
+	char *reason;          /* why quarantined; owned */
+	MtRuleOutcome *rules;  /* what the rules said, or NULL (duplicate, quarantine); owned */
 } MtDeliverResult;
 
 gboolean mt_deliver_read (int fd, guint64 limit, GByteArray **raw, GError **error);
 
 /* Fills result, which the caller clears after success; after a failure
  * it holds nothing. */
-gboolean mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw,
-		     const MtDeliverOptions *options, MtDeliverResult *result, GError **error);
+gboolean mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw, const MtDeliverOptions *options,
+		     MtDeliverResult *result, GError **error);
 void mt_deliver_result_clear (MtDeliverResult *result);
 
 /* "new", "append", "duplicate", "quarantine", "refused" */

@@ -16,33 +16,33 @@
 #include "mailticket/config.h"
 
 /* The queue for a recipient address (NULL: the default queue). */
-gboolean mt_directory_queue_for (MtStore *store, const MtConfig *config, const char *recipient,
-				 gint64 now, gint64 *queue, GError **error);
+gboolean mt_directory_queue_for (MtStore *store, const MtConfig *config, const char *recipient, gint64 now,
+				 gint64 *queue, GError **error);
 
 /* Finds the queue for a recipient without creating one: 0 when none. */
-gboolean mt_directory_queue_lookup (MtStore *store, const MtConfig *config, const char *recipient,
-				    gint64 *queue, GError **error);
+gboolean mt_directory_queue_lookup (MtStore *store, const MtConfig *config, const char *recipient, gint64 *queue,
+				    GError **error);
 
 /* The queue called name (NULL: the default queue, created if need be);
  * MT_ERROR_NOT_FOUND when there is none. */
-gboolean mt_directory_queue_named (MtStore *store, const MtConfig *config, const char *name, gint64 now,
-				   gint64 *queue, GError **error);
+gboolean mt_directory_queue_named (MtStore *store, const MtConfig *config, const char *name, gint64 now, gint64 *queue,
+				   GError **error);
 
 /* Finds or creates the contact for address; name may be NULL. A new
  * contact belongs to the organisation of its domain (customer.h). */
-gboolean mt_directory_contact_ensure (MtStore *store, const char *address, const char *name,
-				      gint64 now, gint64 *contact, GError **error);
+gboolean mt_directory_contact_ensure (MtStore *store, const char *address, const char *name, gint64 now,
+				      gint64 *contact, GError **error);
 
 /* TRUE when address is a user's (an agent's) address. */
 gboolean mt_directory_is_agent (MtStore *store, const char *address, gboolean *yes, GError **error);
 
 typedef struct {
 	const char *name;
-	const char *address;	/* the support address mail for it arrives at */
-	gint64 sla_minutes;	/* expected first response, or 0 */
-	gint64 owner;		/* default owner of its new tickets, or 0 */
+	const char *address; /* the support address mail for it arrives at */
+	gint64 sla_minutes;  /* expected first response, or 0 */
+	gint64 owner;        /* default owner of its new tickets, or 0 */
 	gint64 now;
-	gint64 grp;		/* the group told of its escalations, or 0 */
+	gint64 grp; /* the group told of its escalations, or 0 */
 } MtQueueNew;
 
 /* Adds a queue, or gives an existing one of that name or address these
@@ -54,8 +54,8 @@ typedef struct {
 	const char *name, *address;
 	gint64 sla_minutes;
 	const char *owner;
-	gint64 active;		/* tickets not resolved or closed */
-	const char *group;	/* told of escalations, or NULL */
+	gint64 active;     /* tickets not resolved or closed */
+	const char *group; /* told of escalations, or NULL */
 } MtQueueRow;
 typedef void (*MtQueueFunc) (const MtQueueRow *row, gpointer data);
 gboolean mt_directory_queues (MtStore *store, MtQueueFunc func, gpointer data, GError **error);

@@ -18,14 +18,14 @@
 #define MT_ERROR (mt_error_quark ())
 
 typedef enum {
-	MT_ERROR_TEMPFAIL,	/* may work later: busy, locked, disk full, I/O, memory */
-	MT_ERROR_CONFIG,	/* configuration unreadable or wrong: an admin must act */
-	MT_ERROR_TOO_BIG,	/* permanent: the message is over max_message_size */
-	MT_ERROR_REFUSED,	/* permanent: policy refuses the message */
-	MT_ERROR_USAGE,		/* a person gave a bad argument */
-	MT_ERROR_NOT_FOUND,	/* no such ticket, article, attachment ... */
-	MT_ERROR_DATA,		/* input that cannot be read as what it should be */
-	MT_ERROR_INTERNAL,	/* a bug or a corrupt database */
+	MT_ERROR_TEMPFAIL,  /* may work later: busy, locked, disk full, I/O, memory */
+	MT_ERROR_CONFIG,    /* configuration unreadable or wrong: an admin must act */
+	MT_ERROR_TOO_BIG,   /* permanent: the message is over max_message_size */
+	MT_ERROR_REFUSED,   /* permanent: policy refuses the message */
+	MT_ERROR_USAGE,     /* a person gave a bad argument */
+	MT_ERROR_NOT_FOUND, /* no such ticket, article, attachment ... */
+	MT_ERROR_DATA,      /* input that cannot be read as what it should be */
+	MT_ERROR_INTERNAL,  /* a bug or a corrupt database */
 } MtErrorCode;
 
 GQuark mt_error_quark (void);

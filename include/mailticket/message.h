@@ -15,33 +15,33 @@
 #include <gmime/gmime.h>
 
 typedef struct {
-	char *name;	/* file name (RFC 2231 decoded), or NULL */
-	char *type;	/* "type/subtype", lower case */
-	gint64 size;	/* decoded size in bytes */
-	char *part;	/* MIME part path: "2", "1.3", ... */
+	char *name;  /* file name (RFC 2231 decoded), or NULL */
+	char *type;  /* "type/subtype", lower case */
+	gint64 size; /* decoded size in bytes */
+	char *part;  /* MIME part path: "2", "1.3", ... */
 } MtAttachment;
 
 typedef struct {
 	GMimeMessage *mime;
-	GMimeParserOptions *options;	/* kept for the message's lifetime */
-	GByteArray *raw;	/* the bytes parsed; referenced, unchanged */
-	char *message_id;	/* without angle brackets, or NULL */
-	GPtrArray *in_reply_to;	/* message ids, in header order: the last 100 */
-	GPtrArray *references;	/* message ids, oldest first: the newest 100 */
-	char *from;		/* decoded display form, "" when absent */
-	char *from_addr;	/* first From mailbox, lower case, or NULL */
-	char *from_name;	/* its display name, or NULL */
-	char *to;		/* decoded display forms, "" when absent; past 1000
+	GMimeParserOptions *options; /* kept for the message's lifetime */
+	GByteArray *raw;             /* the bytes parsed; referenced, unchanged */
+	char *message_id;            /* without angle brackets, or NULL */
+	GPtrArray *in_reply_to;      /* message ids, in header order: the last 100 */
+	GPtrArray *references;       /* message ids, oldest first: the newest 100 */
+	char *from;                  /* decoded display form, "" when absent */
+	char *from_addr;             /* first From mailbox, lower case, or NULL */
+	char *from_name;             /* its display name, or NULL */
+	char *to;                    /* decoded display forms, "" when absent; past 1000
 				 * addresses, the decoded header */
 	char *cc;
 	char *reply_to;
-	GPtrArray *addresses;	/* every From, To, Cc, Reply-To mailbox, lower case */
-	GPtrArray *recipients;	/* the To and Cc mailboxes, lower case */
-	char *subject;		/* decoded, "" when absent */
-	gint64 date;		/* seconds since the epoch, 0 when absent or unreadable */
-	char *text;		/* the readable body, "" when none */
-	GPtrArray *attachments;	/* MtAttachment */
-	guint warnings;		/* parser complaints about the structure */
+	GPtrArray *addresses;   /* every From, To, Cc, Reply-To mailbox, lower case */
+	GPtrArray *recipients;  /* the To and Cc mailboxes, lower case */
+	char *subject;          /* decoded, "" when absent */
+	gint64 date;            /* seconds since the epoch, 0 when absent or unreadable */
+	char *text;             /* the readable body, "" when none */
+	GPtrArray *attachments; /* MtAttachment */
+	guint warnings;         /* parser complaints about the structure */
 } MtMessage;
 
 /* Once per process, before any other call. */

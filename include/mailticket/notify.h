@@ -25,25 +25,25 @@
 
 typedef struct {
 	gint64 ticket;
-	gint64 article;		/* the new article, or 0 */
-	const char *what;	/* one line: "New mail from Ann <ann@example.com>" */
-	const char *text;	/* the article's text, or NULL */
+	gint64 article;   /* the new article, or 0 */
+	const char *what; /* one line: "New mail from Ann <ann@example.com>" */
+	const char *text; /* the article's text, or NULL */
 	gboolean internal;
-	const char *author;	/* the author's address, who is not told; or NULL */
+	const char *author; /* the author's address, who is not told; or NULL */
 	gint64 now;
 } MtNotifyEvent;
 
 /* Queues a notification to each watcher; *queued counts them. */
-gboolean mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent *event,
-			     guint *queued, GError **error);
+gboolean mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent *event, guint *queued,
+			     GError **error);
 
 typedef struct {
 	gint64 ticket;
-	const char *kind;	/* the outbox kind: "alarm", "escalation" */
-	const char *label;	/* before the subject and its token: "Alarm" */
-	const char *what;	/* one line, before the ticket's facts */
-	const char *text;	/* after them, or NULL */
-	GPtrArray *to;		/* addresses (char *) */
+	const char *kind;  /* the outbox kind: "alarm", "escalation" */
+	const char *label; /* before the subject and its token: "Alarm" */
+	const char *what;  /* one line, before the ticket's facts */
+	const char *text;  /* after them, or NULL */
+	GPtrArray *to;     /* addresses (char *) */
 	gint64 now;
 } MtNotifyAgents;
 
@@ -55,18 +55,18 @@ gboolean mt_notify_agents (MtStore *store, const MtConfig *config, const MtNotif
 
 /* Queues the acknowledgement of a new ticket to address, unless the
  * rate limit for that address is reached; *queued says. */
-gboolean mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address,
-				gint64 now, gboolean *queued, GError **error);
+gboolean mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address, gint64 now,
+				gboolean *queued, GError **error);
 
 typedef struct {
 	gint64 ticket;
 	const char *text;
-	GPtrArray *cc;		/* more Cc addresses, or NULL */
-	GPtrArray *bcc;		/* envelope-only recipients, or NULL */
-	GPtrArray *attachments;	/* file paths, or NULL */
-	gint64 author;		/* user, or 0 */
-	const char *author_address;	/* or NULL */
-	const char *who;	/* the acting login, for the notifications */
+	GPtrArray *cc;              /* more Cc addresses, or NULL */
+	GPtrArray *bcc;             /* envelope-only recipients, or NULL */
+	GPtrArray *attachments;     /* file paths, or NULL */
+	gint64 author;              /* user, or 0 */
+	const char *author_address; /* or NULL */
+	const char *who;            /* the acting login, for the notifications */
 	gint64 now;
 } MtNotifyReply;
 

@@ -13,16 +13,15 @@
 #include "mailticket/store.h"
 
 typedef struct {
-	gint64 id, ticket, article;	/* ticket and article 0 when none */
+	gint64 id, ticket, article; /* ticket and article 0 when none */
 	const char *state, *kind, *message_id, *envelope_from;
-	const char *recipients;		/* "a@x, b@y" */
-	gint64 attempts, next_attempt, created, done, claimed_until, size;	/* 0 when none */
-	const char *claimed_by, *last_reply;	/* or NULL */
+	const char *recipients;                                            /* "a@x, b@y" */
+	gint64 attempts, next_attempt, created, done, claimed_until, size; /* 0 when none */
+	const char *claimed_by, *last_reply;                               /* or NULL */
 } MtOutboxRow;
 
 typedef gboolean (*MtOutboxRowFunc) (const MtOutboxRow *row, gpointer data);
-typedef gboolean (*MtOutboxRecipientFunc) (const char *address, const char *state, const char *reply,
-					   gpointer data);
+typedef gboolean (*MtOutboxRecipientFunc) (const char *address, const char *state, const char *reply, gpointer data);
 
 /* The rows in state (all when NULL), or row id alone when id > 0
  * (MT_ERROR_NOT_FOUND when there is none), oldest first. */

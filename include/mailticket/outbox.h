@@ -27,13 +27,13 @@
 #include "mailticket/store.h"
 
 typedef struct {
-	gint64 ticket;			/* or 0 */
-	gint64 article;			/* the email-out article with these bytes, or 0 */
-	const char *kind;		/* "ack", "reply", "notification", "alarm", "escalation" */
-	const char *message_id;		/* without angle brackets */
-	const char *envelope_from;	/* "" for the null sender */
-	GPtrArray *recipients;		/* envelope recipients (char *), at least one */
-	GBytes *raw;			/* the message, CRLF line ends */
+	gint64 ticket;             /* or 0 */
+	gint64 article;            /* the email-out article with these bytes, or 0 */
+	const char *kind;          /* "ack", "reply", "notification", "alarm", "escalation" */
+	const char *message_id;    /* without angle brackets */
+	const char *envelope_from; /* "" for the null sender */
+	GPtrArray *recipients;     /* envelope recipients (char *), at least one */
+	GBytes *raw;               /* the message, CRLF line ends */
 	gint64 now;
 } MtOutboxNew;
 
@@ -50,8 +50,8 @@ gboolean mt_outbox_bounced (MtStore *store, gint64 id, const char *reason, gint6
 
 /* Automatic mail of kind sent to address since a time: the rate limit
  * of acknowledgements. */
-gboolean mt_outbox_count_to (MtStore *store, const char *kind, const char *address, gint64 since,
-			     gint64 *count, GError **error);
+gboolean mt_outbox_count_to (MtStore *store, const char *kind, const char *address, gint64 since, gint64 *count,
+			     GError **error);
 
 typedef enum {
 	MT_OUTBOX_QUEUED,
@@ -67,12 +67,12 @@ gboolean mt_outbox_state_parse (const char *name, MtOutboxState *state);
 /* A claimed row: what the sender needs to send it. */
 typedef struct {
 	gint64 id;
-	gint64 ticket;		/* or 0 */
+	gint64 ticket; /* or 0 */
 	char *kind;
 	char *message_id;
-	char *blob;		/* sha256 of the message */
-	char *envelope_from;	/* "" for the null sender */
-	gint64 attempts;	/* made before this claim */
+	char *blob;          /* sha256 of the message */
+	char *envelope_from; /* "" for the null sender */
+	gint64 attempts;     /* made before this claim */
 	gint64 created;
 } MtOutboxItem;
 
@@ -83,8 +83,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtOutboxItem, mt_outbox_item_free)
  * now: queued with next_attempt <= now, or sending under a claim that
  * has expired. Returns the rows (MtOutboxItem), oldest first; owned.
  * The caller holds the transaction. */
-GPtrArray *mt_outbox_claim (MtStore *store, const char *claimer, gint64 now, gint64 until, int limit,
-			    GError **error);
+GPtrArray *mt_outbox_claim (MtStore *store, const char *claimer, gint64 now, gint64 until, int limit, GError **error);
 
 /* Extends claimer's claims on the rows it is still sending. */
 gboolean mt_outbox_renew (MtStore *store, const char *claimer, gint64 until, GError **error);
@@ -104,8 +103,8 @@ gboolean mt_outbox_set_recipient (MtStore *store, gint64 id, const char *address
  * last_reply. The row is sent when every recipient was sent, failed
  * when none is queued and one failed (done = now), else queued again
  * until next_attempt. Its new state in *state. */
-gboolean mt_outbox_settle (MtStore *store, gint64 id, const char *last_reply, gint64 now,
-			   gint64 next_attempt, MtOutboxState *state, GError **error);
+gboolean mt_outbox_settle (MtStore *store, gint64 id, const char *last_reply, gint64 now, gint64 next_attempt,
+			   MtOutboxState *state, GError **error);
 
 /* Puts a failed or waiting row, and its failed recipients, back to
  * queued, due at now. MT_ERROR_NOT_FOUND when there is no such row;

@@ -15,8 +15,8 @@
 #include "mailticket/store.h"
 
 /* MT_ERROR_USAGE when the login is taken or the address unusable. */
-gboolean mt_people_user_add (MtStore *store, const char *login, const char *email, const char *name,
-			     gint64 now, gint64 *id, GError **error);
+gboolean mt_people_user_add (MtStore *store, const char *login, const char *email, const char *name, gint64 now,
+			     gint64 *id, GError **error);
 /* The user with login, or 0. */
 gboolean mt_people_user_find (MtStore *store, const char *login, gint64 *id, GError **error);
 /* The user's address; owned, NULL when none. */
@@ -28,14 +28,12 @@ gboolean mt_people_user_by_email (MtStore *store, const char *address, char **lo
 gboolean mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, GError **error);
 gboolean mt_people_group_find (MtStore *store, const char *name, gint64 *id, GError **error);
 /* Adds or removes a member; MT_ERROR_NOT_FOUND for an unknown group or login. */
-gboolean mt_people_group_member (MtStore *store, const char *group, const char *login, gboolean add,
-				 GError **error);
+gboolean mt_people_group_member (MtStore *store, const char *group, const char *login, gboolean add, GError **error);
 
 /* who is a login, a group name or an address, in that order: one of
  * *user, *grp (ids) and *address (lower case, owned) is set.
  * MT_ERROR_USAGE when it is none of them. */
-gboolean mt_people_resolve (MtStore *store, const char *who, gint64 *user, gint64 *grp, char **address,
-			    GError **error);
+gboolean mt_people_resolve (MtStore *store, const char *who, gint64 *user, gint64 *grp, char **address, GError **error);
 
 /* The addresses (lower case, owned) of a user or of a group's members;
  * of every user when both are 0. Users without an address are left out. */
@@ -43,8 +41,8 @@ GPtrArray *mt_people_addresses (MtStore *store, gint64 user, gint64 grp, GError 
 
 /* who is a login, a group name or an address, in that order.
  * Adding twice or removing what is not there is no error; *changed says. */
-gboolean mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboolean add, gint64 now,
-			  gboolean *changed, GError **error);
+gboolean mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboolean add, gint64 now, gboolean *changed,
+			  GError **error);
 
 /* Every address that hears of a new article of ticket, lower case,
  * without duplicates; plain-address watchers only when !internal. */

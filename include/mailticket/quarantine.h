@@ -9,16 +9,15 @@
 #include "mailticket/store.h"
 
 /* Keeps a message; the same bytes a second time keep their first entry. */
-gboolean mt_quarantine_add (MtStore *store, const char *sha256, gint64 size, const char *sender,
-			    const char *recipient, const char *reason, gint64 now, gint64 *id,
-			    GError **error);
+gboolean mt_quarantine_add (MtStore *store, const char *sha256, gint64 size, const char *sender, const char *recipient,
+			    const char *reason, gint64 now, gint64 *id, GError **error);
 
 typedef struct {
 	gint64 id;
 	gint64 received;
 	gint64 size;
 	const char *sender, *recipient, *reason, *sha256;
-	gint64 replayed;	/* article it became, or 0 */
+	gint64 replayed; /* article it became, or 0 */
 } MtQuarantineRow;
 
 typedef gboolean (*MtQuarantineRowFunc) (const MtQuarantineRow *row, gpointer data);

@@ -18,9 +18,9 @@
 #include "mailticket/store.h"
 
 typedef struct {
-	guint articles;		/* re-read */
-	guint unreadable;	/* stored messages that no longer parse: left as they were */
-	guint attachments;	/* listed now */
+	guint articles;    /* re-read */
+	guint unreadable;  /* stored messages that no longer parse: left as they were */
+	guint attachments; /* listed now */
 } MtReindexStats;
 
 gboolean mt_reindex (MtStore *store, MtReindexStats *stats, GError **error);

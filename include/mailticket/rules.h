@@ -46,31 +46,31 @@ typedef enum {
 
 /* The fields a condition looks at; indexes of MtRule.patterns. */
 typedef enum {
-	MT_RULE_SENDER,		/* the envelope sender */
+	MT_RULE_SENDER, /* the envelope sender */
 	MT_RULE_FROM,
-	MT_RULE_TO,		/* To and Cc */
-	MT_RULE_RECIPIENT,	/* the envelope recipient */
+	MT_RULE_TO,        /* To and Cc */
+	MT_RULE_RECIPIENT, /* the envelope recipient */
 	MT_RULE_SUBJECT,
-	MT_RULE_HEADER,		/* the header named MtRule.header */
+	MT_RULE_HEADER, /* the header named MtRule.header */
 	MT_RULE_BODY,
 	MT_RULE_FIELDS
 } MtRuleField;
 
 typedef struct {
 	gint64 id;
-	int position;		/* from 1 */
+	int position; /* from 1 */
 	char *name;
 	MtRuleMatch match;
 	gboolean case_sensitive;
-	char *patterns[MT_RULE_FIELDS];	/* NULL: no condition on the field */
-	char *header;		/* the header's name, with MT_RULE_HEADER */
-	char *queue, *owner, *status;	/* or NULL */
-	int priority;		/* 1-9, or 0 */
-	char **tags, **watchers;	/* NULL-terminated, or NULL */
+	char *patterns[MT_RULE_FIELDS]; /* NULL: no condition on the field */
+	char *header;                   /* the header's name, with MT_RULE_HEADER */
+	char *queue, *owner, *status;   /* or NULL */
+	int priority;                   /* 1-9, or 0 */
+	char **tags, **watchers;        /* NULL-terminated, or NULL */
 	gboolean personal, no_ack, spam, stop;
-	int refuse_code;	/* a sysexits code, or 0 */
-	char *refuse_text;	/* one line, with refuse_code */
-	gpointer compiled;	/* the patterns ready to match; private */
+	int refuse_code;   /* a sysexits code, or 0 */
+	char *refuse_text; /* one line, with refuse_code */
+	gpointer compiled; /* the patterns ready to match; private */
 } MtRule;
 
 MtRule *mt_rule_new (void);
@@ -97,26 +97,26 @@ GPtrArray *mt_rules_load (MtStore *store, GError **error);
 /* What a message and its envelope are checked against. */
 typedef struct {
 	MtMessage *message;
-	const char *sender;	/* envelope sender, or NULL */
-	const char *recipient;	/* envelope recipient, or NULL */
+	const char *sender;    /* envelope sender, or NULL */
+	const char *recipient; /* envelope recipient, or NULL */
 } MtRuleInput;
 
 /* One setting of the outcome and the rule that made it. */
 typedef struct {
-	char *value;		/* NULL: not set */
-	char *rule;		/* the rule's name */
+	char *value; /* NULL: not set */
+	char *rule;  /* the rule's name */
 } MtRuleValue;
 
 /* What the rules say to do. A later rule's queue, owner, priority and
  * status replace an earlier one's; tags and watchers add up. */
 typedef struct {
-	GPtrArray *rules;	/* a reference to the rules evaluated, which matched borrows from */
-	GPtrArray *matched;	/* the MtRule that matched, in order */
+	GPtrArray *rules;   /* a reference to the rules evaluated, which matched borrows from */
+	GPtrArray *matched; /* the MtRule that matched, in order */
 	MtRuleValue queue, owner, priority, status;
-	MtRuleValue personal, no_ack, spam;	/* value "yes" when set */
-	GArray *tags, *watchers;	/* MtRuleValue */
-	int refuse_code;	/* 0: not refused */
-	char *refuse_line;	/* "5.7.1 text", or the rule's own enhanced code */
+	MtRuleValue personal, no_ack, spam; /* value "yes" when set */
+	GArray *tags, *watchers;            /* MtRuleValue */
+	int refuse_code;                    /* 0: not refused */
+	char *refuse_line;                  /* "5.7.1 text", or the rule's own enhanced code */
 	char *refuse_rule;
 } MtRuleOutcome;
 

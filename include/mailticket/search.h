@@ -23,20 +23,19 @@ typedef struct {
 	const char *kind;
 	gboolean internal;
 	const char *status;
-	const char *subject;	/* the ticket's */
-	const char *from;	/* the article's sender, or NULL */
-	gint64 date;		/* the article's date, else when it was stored */
-	const char *snippet;	/* on one line */
-	double rank;		/* bm25: lower is better */
-	gint64 attachment;	/* the attachment whose name matched (from 1), or 0 */
+	const char *subject; /* the ticket's */
+	const char *from;    /* the article's sender, or NULL */
+	gint64 date;         /* the article's date, else when it was stored */
+	const char *snippet; /* on one line */
+	double rank;         /* bm25: lower is better */
+	gint64 attachment;   /* the attachment whose name matched (from 1), or 0 */
 } MtSearchRow;
 
 typedef gboolean (*MtSearchRowFunc) (const MtSearchRow *row, gpointer data);
 
 /* At most limit hits (<= 0: all). MT_ERROR_USAGE, with FTS5's words,
  * when the query cannot be read. */
-gboolean mt_search (MtStore *store, const char *query, int limit, MtSearchRowFunc func, gpointer data,
-		    GError **error);
+gboolean mt_search (MtStore *store, const char *query, int limit, MtSearchRowFunc func, gpointer data, GError **error);
 /* The same as a JSON array of objects; owned. */
 char *mt_search_json (MtStore *store, const char *query, int limit, GError **error);
 

@@ -35,9 +35,9 @@
 #define MT_SENDER_CLAIM 1800
 
 typedef struct {
-	guint claimed;		/* rows claimed */
-	guint sent, deferred, failed;	/* rows, by the state they were left in */
-	char *unreachable;	/* why no message reached the server, or NULL */
+	guint claimed;                /* rows claimed */
+	guint sent, deferred, failed; /* rows, by the state they were left in */
+	char *unreachable;            /* why no message reached the server, or NULL */
 } MtSenderStats;
 
 void mt_sender_stats_clear (MtSenderStats *stats);

@@ -23,22 +23,22 @@
 #include "mailticket/config.h"
 
 typedef enum {
-	MT_SMTP_DEFERRED,	/* try again later */
-	MT_SMTP_SENT,		/* the server took it */
-	MT_SMTP_FAILED,		/* the server refused it for good */
+	MT_SMTP_DEFERRED, /* try again later */
+	MT_SMTP_SENT,     /* the server took it */
+	MT_SMTP_FAILED,   /* the server refused it for good */
 } MtSmtpOutcome;
 
 typedef struct {
 	char *address;
 	MtSmtpOutcome outcome;
-	char *reply;		/* "250 2.0.0 Ok", or why there is none */
+	char *reply; /* "250 2.0.0 Ok", or why there is none */
 } MtSmtpRecipient;
 
 typedef struct {
-	char *envelope_from;	/* "" for the null sender */
-	GBytes *raw;		/* the message, CRLF line ends */
-	GPtrArray *recipients;	/* MtSmtpRecipient, filled by mt_smtp_send */
-	gpointer data;		/* the caller's */
+	char *envelope_from;   /* "" for the null sender */
+	GBytes *raw;           /* the message, CRLF line ends */
+	GPtrArray *recipients; /* MtSmtpRecipient, filled by mt_smtp_send */
+	gpointer data;         /* the caller's */
 } MtSmtpMessage;
 
 /* A message to the addresses (char *), all deferred until sent. */
@@ -51,7 +51,7 @@ typedef struct {
 	int port;
 	MtStarttls starttls;
 	const char *helo;
-	const char *user;	/* NULL: no AUTH */
+	const char *user; /* NULL: no AUTH */
 	const char *password;
 } MtSmtpServer;
 

@@ -15,14 +15,14 @@
 #include "mailticket/store.h"
 
 typedef struct {
-	gint64 from, to;	/* seconds since the epoch, inclusive */
-	const char *queue;	/* or NULL: every queue */
+	gint64 from, to;   /* seconds since the epoch, inclusive */
+	const char *queue; /* or NULL: every queue */
 } MtStatsRange;
 
 typedef struct {
 	const char *queue;
 	gint64 opened, resolved, backlog;
-	gint64 response_median, response_p90;		/* seconds, -1 when none */
+	gint64 response_median, response_p90; /* seconds, -1 when none */
 	gint64 resolution_median, resolution_p90;
 } MtStatsRow;
 

@@ -34,8 +34,8 @@ extern const MtMigration mt_migrations[];
 typedef struct _MtStore MtStore;
 
 typedef enum {
-	MT_STORE_CREATE,	/* create the database if it is not there */
-	MT_STORE_EXISTING,	/* MT_ERROR_NOT_FOUND when it is not there */
+	MT_STORE_CREATE,   /* create the database if it is not there */
+	MT_STORE_EXISTING, /* MT_ERROR_NOT_FOUND when it is not there */
 } MtStoreMode;
 
 MtStore *mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **error);

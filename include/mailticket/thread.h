@@ -35,29 +35,29 @@ typedef enum {
 } MtVia;
 
 typedef enum {
-	MT_THREAD_NEW,		/* open a new ticket */
-	MT_THREAD_APPEND,	/* append to ticket */
-	MT_THREAD_NEW_LINKED,	/* open a new ticket linked to ticket */
+	MT_THREAD_NEW,        /* open a new ticket */
+	MT_THREAD_APPEND,     /* append to ticket */
+	MT_THREAD_NEW_LINKED, /* open a new ticket linked to ticket */
 } MtThreadAction;
 
 typedef struct {
-	gint64 token_ticket;		/* from a verified reply token, or 0 */
-	const char *message_id;		/* or NULL */
-	GPtrArray *in_reply_to;		/* char *, may be NULL */
-	GPtrArray *references;		/* char *, oldest first, may be NULL */
-	gint64 subject_ticket;		/* from the subject token, or 0 */
-	const char *sender;		/* From address, for the participant check */
-	gboolean foreign_subject_joins;	/* policy for non-participants */
+	gint64 token_ticket;            /* from a verified reply token, or 0 */
+	const char *message_id;         /* or NULL */
+	GPtrArray *in_reply_to;         /* char *, may be NULL */
+	GPtrArray *references;          /* char *, oldest first, may be NULL */
+	gint64 subject_ticket;          /* from the subject token, or 0 */
+	const char *sender;             /* From address, for the participant check */
+	gboolean foreign_subject_joins; /* policy for non-participants */
 	gint64 now;
 } MtThreadInput;
 
 /* What the decision needs to know of a ticket. */
 typedef struct {
-	gint64 merged_into;	/* 0 unless merged */
-	gboolean closed;	/* status closed */
+	gint64 merged_into; /* 0 unless merged */
+	gboolean closed;    /* status closed */
 	gint64 closed_at;
-	int grace_days;		/* of its queue */
-	gboolean reopen_closed;	/* the queue reopens closed tickets whatever their age */
+	int grace_days;         /* of its queue */
+	gboolean reopen_closed; /* the queue reopens closed tickets whatever their age */
 } MtThreadTicket;
 
 typedef struct {
@@ -71,17 +71,17 @@ typedef struct {
 
 typedef struct {
 	MtThreadAction action;
-	gint64 ticket;		/* appended to, or linked to; 0 for NEW */
-	MtVia via;		/* the rule that found ticket */
-	char *matched;		/* the id or token that matched; owned */
-	gint64 merged_from;	/* the ticket found before following merges, or 0 */
-	gboolean flagged;	/* joined on a subject token from a non-participant */
-	gboolean foreign;	/* a subject token from a non-participant */
-	gboolean grace_expired;	/* the ticket was closed longer than the grace period */
+	gint64 ticket;          /* appended to, or linked to; 0 for NEW */
+	MtVia via;              /* the rule that found ticket */
+	char *matched;          /* the id or token that matched; owned */
+	gint64 merged_from;     /* the ticket found before following merges, or 0 */
+	gboolean flagged;       /* joined on a subject token from a non-participant */
+	gboolean foreign;       /* a subject token from a non-participant */
+	gboolean grace_expired; /* the ticket was closed longer than the grace period */
 } MtThreadDecision;
 
-gboolean mt_thread_decide (const MtThreadInput *input, const MtThreadLookup *lookup,
-			   MtThreadDecision *decision, GError **error);
+gboolean mt_thread_decide (const MtThreadInput *input, const MtThreadLookup *lookup, MtThreadDecision *decision,
+			   GError **error);
 void mt_thread_decision_clear (MtThreadDecision *decision);
 
 /* "new", "token", "in-reply-to", "references", "message-id", "subject" */

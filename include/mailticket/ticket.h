@@ -14,22 +14,22 @@
 #include "mailticket/message.h"
 
 typedef struct {
-	const char *type;	/* "mail", "internal", "request" */
+	const char *type; /* "mail", "internal", "request" */
 	const char *subject;
-	gint64 queue;		/* or 0 */
-	gint64 requester;	/* contact, or 0 */
-	gint64 creator;		/* user, or 0 */
-	gint64 owner;		/* user, or 0: the queue's default owner */
+	gint64 queue;     /* or 0 */
+	gint64 requester; /* contact, or 0 */
+	gint64 creator;   /* user, or 0 */
+	gint64 owner;     /* user, or 0: the queue's default owner */
 	gint64 now;
 } MtTicketNew;
 
 typedef struct {
-	const char *kind;		/* "email-in", "email-out", "note", "system" */
+	const char *kind; /* "email-in", "email-out", "note", "system" */
 	gboolean internal;
-	gint64 author;			/* user, or 0 */
-	MtMessage *message;		/* headers, text, attachments; may be NULL */
-	const char *text;		/* used when message is NULL */
-	const char *blob;		/* sha256 of the raw bytes, or NULL */
+	gint64 author;      /* user, or 0 */
+	MtMessage *message; /* headers, text, attachments; may be NULL */
+	const char *text;   /* used when message is NULL */
+	const char *blob;   /* sha256 of the raw bytes, or NULL */
 	gint64 size;
 	const char *envelope_from;
 	const char *envelope_to;
@@ -41,34 +41,30 @@ typedef struct {
 gboolean mt_ticket_create (MtStore *store, const MtTicketNew *ticket, gint64 *id, GError **error);
 
 /* Adds an article with its attachments; touches the ticket. */
-gboolean mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *article,
-				gint64 *id, GError **error);
+gboolean mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *article, gint64 *id, GError **error);
 
 /* Records a message id for ticket: received (article > 0) or only
  * referenced (article 0). An id already known keeps its ticket. */
-gboolean mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket,
-				    gint64 article, GError **error);
+gboolean mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article,
+				    GError **error);
 
 /* The ticket of a known message id, or 0. */
 gboolean mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, GError **error);
 
 /* The incoming article that stored exactly these bytes, or 0s. */
-gboolean mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket,
-				 gint64 *article, GError **error);
+gboolean mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket, gint64 *article, GError **error);
 
-gboolean mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found,
-				     MtThreadTicket *facts, GError **error);
+gboolean mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThreadTicket *facts, GError **error);
 
 gboolean mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **error);
 
 gboolean mt_ticket_add_participants (MtStore *store, gint64 ticket, GPtrArray *addresses, GError **error);
-gboolean mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address,
-				   gboolean *yes, GError **error);
+gboolean mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gboolean *yes, GError **error);
 
 /* Sets the status, stamping resolved/closed times, with a history line;
  * a status other than pending forgets the time it was pending until. */
-gboolean mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status,
-			       const char *who, gint64 now, GError **error);
+gboolean mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status, const char *who, gint64 now,
+			       GError **error);
 /* The current status; owned. */
 char *mt_ticket_get_status (MtStore *store, gint64 ticket, GError **error);
 
@@ -91,9 +87,9 @@ gboolean mt_ticket_responded (MtStore *store, gint64 ticket, gint64 now, GError 
 /* An article that holds a stored message: what db reindex re-reads. */
 typedef struct {
 	gint64 id, ticket;
-	gboolean incoming;	/* email-in, whose addresses make participants */
-	char *blob;		/* sha256 of the raw message */
-	gboolean commands;	/* an agent's command lines were taken out of its text */
+	gboolean incoming; /* email-in, whose addresses make participants */
+	char *blob;        /* sha256 of the raw message */
+	gboolean commands; /* an agent's command lines were taken out of its text */
 } MtStoredArticle;
 
 /* The email-in and email-out articles with a stored message, by ticket
@@ -119,12 +115,12 @@ typedef struct {
 	gint64 id;
 	char *type, *subject, *status;
 	int priority;
-	char *queue, *queue_address;	/* or NULL */
-	char *requester;		/* the requester's address, or NULL */
-	char *owner;			/* the owner's login, or NULL */
-	gint64 sla_minutes;		/* 0: none */
-	GPtrArray *thread_ids;		/* message ids of the articles, oldest first */
-	char *last_to, *last_cc;	/* of the last mail from a person, or NULL */
+	char *queue, *queue_address; /* or NULL */
+	char *requester;             /* the requester's address, or NULL */
+	char *owner;                 /* the owner's login, or NULL */
+	gint64 sla_minutes;          /* 0: none */
+	GPtrArray *thread_ids;       /* message ids of the articles, oldest first */
+	char *last_to, *last_cc;     /* of the last mail from a person, or NULL */
 } MtTicketMail;
 
 /* MT_ERROR_NOT_FOUND when there is no such ticket. */

@@ -16,9 +16,9 @@ typedef struct {
 	const char *subject, *status, *queue, *owner, *requester;
 	gint64 priority, created, updated, articles;
 	const char *project, *color;
-	const char *tags;	/* "a, b", in order; NULL when none */
-	gint64 due;		/* 0 when none */
-	const char *org;	/* the requester's organisation, or NULL */
+	const char *tags; /* "a, b", in order; NULL when none */
+	gint64 due;       /* 0 when none */
+	const char *org;  /* the requester's organisation, or NULL */
 } MtTicketRow;
 
 typedef struct {
@@ -28,7 +28,7 @@ typedef struct {
 	const char *from, *to, *cc, *subject, *message_id, *via, *text;
 	gint64 date, created, size;
 	gboolean has_blob;
-	const char *author;	/* the agent's login, or NULL */
+	const char *author; /* the agent's login, or NULL */
 } MtArticleRow;
 
 typedef struct {
@@ -52,10 +52,10 @@ enum {
 };
 
 typedef enum {
-	MT_VIEW_SORT_UPDATED,	/* most recently updated first */
-	MT_VIEW_SORT_CREATED,	/* most recently created first */
-	MT_VIEW_SORT_PRIORITY,	/* highest priority first, then as UPDATED */
-	MT_VIEW_SORT_ID,	/* highest number first */
+	MT_VIEW_SORT_UPDATED,  /* most recently updated first */
+	MT_VIEW_SORT_CREATED,  /* most recently created first */
+	MT_VIEW_SORT_PRIORITY, /* highest priority first, then as UPDATED */
+	MT_VIEW_SORT_ID,       /* highest number first */
 } MtViewSort;
 
 /* Personal tickets (a rule marked them): listed with the others, left
@@ -70,22 +70,22 @@ typedef enum {
  * must hold; a zero field (NULL, 0, FALSE) filters nothing. Strings
  * compare as the columns do: addresses and tags without case. */
 typedef struct {
-	guint statuses;		/* MT_VIEW_STATUS_* bits */
-	const char *queue;	/* the queue's name */
-	const char *owner;	/* the owner's login */
-	gboolean unowned;	/* only tickets that nobody owns */
-	const char *requester;	/* the requester's address */
-	const char *org;	/* the requester's organisation's name */
+	guint statuses;        /* MT_VIEW_STATUS_* bits */
+	const char *queue;     /* the queue's name */
+	const char *owner;     /* the owner's login */
+	gboolean unowned;      /* only tickets that nobody owns */
+	const char *requester; /* the requester's address */
+	const char *org;       /* the requester's organisation's name */
 	const char *tag;
 	const char *project;
-	int priority_min;	/* priority >= priority_min (9 is the highest) */
-	gint64 since;		/* created >= since */
-	gint64 until;		/* created < until */
-	gboolean overdue;	/* due before now, and neither resolved nor closed */
+	int priority_min; /* priority >= priority_min (9 is the highest) */
+	gint64 since;     /* created >= since */
+	gint64 until;     /* created < until */
+	gboolean overdue; /* due before now, and neither resolved nor closed */
 	gint64 now;
 	MtViewPersonal personal;
 	MtViewSort sort;
-	int limit;		/* at most this many; <= 0 means all */
+	int limit; /* at most this many; <= 0 means all */
 } MtViewFilter;
 
 /* Adds the statuses named in text ("open", "new,pending", or "active"
@@ -98,15 +98,13 @@ gboolean mt_view_parse_sort (const char *text, MtViewSort *sort, GError **error)
 /* The tickets that pass filter (NULL: all of them, most recently
  * updated first). The JSON array has the members of the rows plus
  * tags as an array; times in ISO 8601 UTC. */
-gboolean mt_view_list (MtStore *store, const MtViewFilter *filter, MtTicketRowFunc func, gpointer data,
-		       GError **error);
+gboolean mt_view_list (MtStore *store, const MtViewFilter *filter, MtTicketRowFunc func, gpointer data, GError **error);
 char *mt_view_list_json (MtStore *store, const MtViewFilter *filter, GError **error);
 
 /* One ticket's fields; MT_ERROR_NOT_FOUND when there is none. */
 gboolean mt_view_ticket (MtStore *store, gint64 id, MtTicketRowFunc func, gpointer data, GError **error);
 gboolean mt_view_articles (MtStore *store, gint64 ticket, MtArticleRowFunc func, gpointer data, GError **error);
-gboolean mt_view_attachments (MtStore *store, gint64 article, MtAttachmentRowFunc func, gpointer data,
-			      GError **error);
+gboolean mt_view_attachments (MtStore *store, gint64 article, MtAttachmentRowFunc func, gpointer data, GError **error);
 char *mt_view_ticket_json (MtStore *store, gint64 id, GError **error);
 
 /* The raw bytes of an article of ticket; MT_ERROR_NOT_FOUND when none. */

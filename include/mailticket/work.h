@@ -17,8 +17,7 @@
 gboolean mt_work_task_add (MtStore *store, gint64 ticket, const char *title, gint64 assignee, const char *who,
 			   gint64 now, gint64 *task, GError **error);
 /* Marks a task done; *ticket is its ticket. MT_ERROR_NOT_FOUND. */
-gboolean mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gint64 *ticket,
-			    GError **error);
+gboolean mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gint64 *ticket, GError **error);
 
 typedef struct {
 	gint64 id, ticket;
@@ -29,11 +28,11 @@ gboolean mt_work_tasks (MtStore *store, gint64 ticket, MtTaskFunc func, gpointer
 
 typedef struct {
 	gint64 ticket;
-	gint64 task;		/* or 0 */
-	const char *user;	/* login */
+	gint64 task;      /* or 0 */
+	const char *user; /* login */
 	gint64 minutes;
-	const char *day;	/* YYYY-MM-DD */
-	const char *note;	/* or NULL */
+	const char *day;  /* YYYY-MM-DD */
+	const char *note; /* or NULL */
 	gint64 now;
 } MtTimeEntry;
 
@@ -42,9 +41,9 @@ typedef struct {
 gboolean mt_work_time_add (MtStore *store, const MtTimeEntry *entry, gint64 *id, GError **error);
 
 typedef struct {
-	const char *from, *to;	/* days, inclusive, or NULL */
-	const char *user;	/* or NULL */
-	gint64 ticket;		/* or 0 */
+	const char *from, *to; /* days, inclusive, or NULL */
+	const char *user;      /* or NULL */
+	gint64 ticket;         /* or 0 */
 } MtTimeFilter;
 
 typedef struct {
@@ -54,16 +53,16 @@ typedef struct {
 typedef void (*MtTimeFunc) (const MtTimeRow *row, gpointer data);
 
 /* The entries in day order, then *total minutes. */
-gboolean mt_work_time_report (MtStore *store, const MtTimeFilter *filter, MtTimeFunc func, gpointer data,
-			      gint64 *total, GError **error);
+gboolean mt_work_time_report (MtStore *store, const MtTimeFilter *filter, MtTimeFunc func, gpointer data, gint64 *total,
+			      GError **error);
 char *mt_work_time_report_json (MtStore *store, const MtTimeFilter *filter, GError **error);
 
-gboolean mt_work_approval_request (MtStore *store, gint64 ticket, gint64 approver, const char *who,
-				   const char *note, gint64 now, gint64 *id, GError **error);
+gboolean mt_work_approval_request (MtStore *store, gint64 ticket, gint64 approver, const char *who, const char *note,
+				   gint64 now, gint64 *id, GError **error);
 /* The acting user's pending approval on ticket; MT_ERROR_NOT_FOUND
  * when there is none. */
-gboolean mt_work_approval_decide (MtStore *store, gint64 ticket, gint64 approver, gboolean approve,
-				  const char *who, const char *note, gint64 now, GError **error);
+gboolean mt_work_approval_decide (MtStore *store, gint64 ticket, gint64 approver, gboolean approve, const char *who,
+				  const char *note, gint64 now, GError **error);
 
 typedef struct {
 	gint64 id;

@@ -17,9 +17,9 @@
 #include "mailticket/store.h"
 
 typedef struct {
-	const char *config_path;	/* -c, or NULL */
-	const char *db_path;		/* --db, or NULL */
-	MtConfig *config;		/* loaded by mt_cli_open */
+	const char *config_path; /* -c, or NULL */
+	const char *db_path;     /* --db, or NULL */
+	MtConfig *config;        /* loaded by mt_cli_open */
 	MtStore *store;
 } MtContext;
 

@@ -25,7 +25,7 @@
 
 typedef struct {
 	MtAlarmNew alarm;
-	gint64 id;		/* the new alarm, or the one to remove */
+	gint64 id; /* the new alarm, or the one to remove */
 	gboolean remove;
 } Alarm;
 
@@ -98,7 +98,8 @@ add_alarm (MtContext *ctx, Alarm *a, const char *at, const MtActor *actor)
 
 	if (at == NULL || !mt_clock_parse_when (at, &a->alarm.due))
 		return mt_cli_usage ("alarm add: --at TIME is a time such as +2h, tomorrow 09:00, friday 14:00,"
-				     " 2026-12-01 09:00: '%s'", at ? at : "");
+				     " 2026-12-01 09:00: '%s'",
+				     at ? at : "");
 	if (a->alarm.to == NULL && actor->user == 0)
 		return mt_cli_usage ("alarm add: %s is no mailticket user; say whom to remind with --to", actor->login);
 	if (a->alarm.to == NULL)
@@ -140,13 +141,14 @@ mt_cmd_alarm (MtContext *ctx, int argc, char **argv)
 	    !mt_cli_actor (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	if (strcmp (verb, "list") == 0) {
-		filter = (MtAlarmFilter) { id, filter.fired, filter.due, filter.mine, actor.user, mt_clock_now () };
+		filter = (MtAlarmFilter){ id, filter.fired, filter.due, filter.mine, actor.user, mt_clock_now () };
 		return list_alarms (ctx, &filter, json);
 	}
 	a.id = id;
 	a.remove = strcmp (verb, "rm") == 0;
-	a.alarm = (MtAlarmNew) { .ticket = a.remove ? 0 : id, .to = to, .note = note, .who = actor.login,
-				 .now = mt_clock_now () };
+	a.alarm = (MtAlarmNew){
+		.ticket = a.remove ? 0 : id, .to = to, .note = note, .who = actor.login, .now = mt_clock_now ()
+	};
 	if (a.remove)
 		return mt_cli_write (ctx, write_alarm, &a, &error) ? 0 : mt_cli_fail (error);
 	return add_alarm (ctx, &a, at, &actor);

@@ -102,13 +102,14 @@ mt_cmd_approval (MtContext *ctx, int argc, char **argv)
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
 	if (!usage_ok (argc, argv))
-		return mt_cli_usage ("approval: usage: mailticket approval ID [list] | ID request LOGIN | ID approve|reject");
+		return mt_cli_usage (
+			"approval: usage: mailticket approval ID [list] | ID request LOGIN | ID approve|reject");
 	if (!mt_cli_parse_id (argv[1], "ticket", &a.ticket, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
 		return mt_cli_fail (error);
 	if (argc == 2 || strcmp (argv[2], "list") == 0)
 		return list_approvals (ctx, a.ticket, json);
 	if (!mt_cli_actor (ctx, &actor, &error))
 		return mt_cli_fail (error);
-	a = (Approval) { a.ticket, argv[2], argc == 4 ? argv[3] : NULL, note, &actor };
+	a = (Approval){ a.ticket, argv[2], argc == 4 ? argv[3] : NULL, note, &actor };
 	return mt_cli_write (ctx, write_approval, &a, &error) ? 0 : mt_cli_fail (error);
 }

@@ -61,7 +61,8 @@ mt_cmd_contact (MtContext *ctx, int argc, char **argv)
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
 		{ "name", 'n', 0, G_OPTION_ARG_STRING, &name, "the contact's full name (add)", "NAME" },
-		{ "org", 'o', 0, G_OPTION_ARG_STRING, &org, "the organisation (add), or only its contacts (list)", "NAME" },
+		{ "org", 'o', 0, G_OPTION_ARG_STRING, &org, "the organisation (add), or only its contacts (list)",
+		  "NAME" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ NULL },
 	};
@@ -78,7 +79,7 @@ mt_cmd_contact (MtContext *ctx, int argc, char **argv)
 		return list_contacts (ctx, org, json);
 	if (argc != 3 || strcmp (argv[1], "add") != 0)
 		return mt_cli_usage ("contact: usage: mailticket contact add ADDR [--name N] [--org NAME] | list");
-	c = (Contact) { argv[2], name, org };
+	c = (Contact){ argv[2], name, org };
 	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_contact, &c, &error))
 		return mt_cli_fail (error);
 	return 0;

@@ -61,10 +61,10 @@ mt_cmd_db (MtContext *ctx, int argc, char **argv)
 	g_autoptr (GError) error = NULL;
 	int code;
 
-	g_option_context_set_description (octx,
-		"reindex: parse every stored message again and rebuild what was taken from it\n"
-		"         (headers, text, attachments, participants, the search index).\n"
-		"check:   SQLite's integrity and reference checks, and the search index's.");
+	g_option_context_set_description (
+		octx, "reindex: parse every stored message again and rebuild what was taken from it\n"
+		      "         (headers, text, attachments, participants, the search index).\n"
+		      "check:   SQLite's integrity and reference checks, and the search index's.");
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
 	if (argc != 2 || (strcmp (argv[1], "reindex") != 0 && strcmp (argv[1], "check") != 0))

@@ -17,7 +17,7 @@
 #include "mailticket/people.h"
 
 typedef struct {
-	char **argv;	/* "add NAME" or "member NAME add|rm LOGIN..." */
+	char **argv; /* "add NAME" or "member NAME add|rm LOGIN..." */
 } Group;
 
 static gboolean

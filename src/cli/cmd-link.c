@@ -36,7 +36,8 @@ write_link (MtContext *ctx, gpointer data, GError **error)
 int
 mt_cmd_link (MtContext *ctx, int argc, char **argv)
 {
-	g_autoptr (GOptionContext) octx = g_option_context_new ("ID relates|parent|child|duplicate ID2 - relate two tickets");
+	g_autoptr (GOptionContext) octx =
+		g_option_context_new ("ID relates|parent|child|duplicate ID2 - relate two tickets");
 	g_autoptr (GError) error = NULL;
 	g_auto (MtActor) actor = { 0 };
 	Link l = { 0 };

@@ -34,9 +34,9 @@ typedef struct {
 } Options;
 
 typedef struct {
-	int subject_width;	/* 0: the whole subject */
+	int subject_width; /* 0: the whole subject */
 	int limit, shown;
-	gboolean more;		/* a row past the limit was there */
+	gboolean more; /* a row past the limit was there */
 } Table;
 
 static void
@@ -122,8 +122,8 @@ print_row (const MtTicketRow *row, gpointer data)
 	g_autofree char *queue = mt_cli_fit (row->queue, 8);
 	g_autofree char *owner = mt_cli_fit (row->owner, 8);
 	g_autofree char *requester = mt_cli_fit (row->requester, 20);
-	g_autofree char *subject = t->subject_width ? mt_cli_fit (row->subject, t->subject_width)
-						    : mt_cli_printable (row->subject, FALSE);
+	g_autofree char *subject =
+		t->subject_width ? mt_cli_fit (row->subject, t->subject_width) : mt_cli_printable (row->subject, FALSE);
 
 	/* One row past the limit was asked for, to know that there are more. */
 	if (t->limit > 0 && t->shown == t->limit) {
@@ -174,10 +174,12 @@ mt_cmd_list (MtContext *ctx, int argc, char **argv)
 	g_auto (Options) o = { .limit = DEFAULT_LIMIT };
 	GOptionEntry entries[] = {
 		{ "status", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.status,
-		  "only these statuses (new, open, pending, resolved, closed; active: the first three); repeatable, or S,S",
+		  "only these statuses (new, open, pending, resolved, closed; active: the first three); repeatable, or "
+		  "S,S",
 		  "S" },
 		{ "queue", 'q', 0, G_OPTION_ARG_STRING, &o.queue, "only tickets of queue Q", "Q" },
-		{ "owner", 'o', 0, G_OPTION_ARG_STRING, &o.owner, "only tickets owned by LOGIN (none: by nobody)", "LOGIN" },
+		{ "owner", 'o', 0, G_OPTION_ARG_STRING, &o.owner, "only tickets owned by LOGIN (none: by nobody)",
+		  "LOGIN" },
 		{ "requester", 'r', 0, G_OPTION_ARG_STRING, &o.requester, "only tickets requested by ADDR", "ADDR" },
 		{ "org", 0, 0, G_OPTION_ARG_STRING, &o.org, "only tickets whose requester belongs to organisation NAME",
 		  "NAME" },
@@ -186,8 +188,10 @@ mt_cmd_list (MtContext *ctx, int argc, char **argv)
 		{ "priority-min", 0, 0, G_OPTION_ARG_INT, &o.priority_min, "only priority N or higher (1-9)", "N" },
 		{ "since", 0, 0, G_OPTION_ARG_STRING, &o.since, "only tickets created at or after WHEN", "WHEN" },
 		{ "until", 0, 0, G_OPTION_ARG_STRING, &o.until, "only tickets created at or before WHEN", "WHEN" },
-		{ "overdue", 0, 0, G_OPTION_ARG_NONE, &o.overdue, "only tickets past due, not resolved or closed", NULL },
-		{ "personal", 0, 0, G_OPTION_ARG_NONE, &o.personal, "only personal tickets (left out otherwise)", NULL },
+		{ "overdue", 0, 0, G_OPTION_ARG_NONE, &o.overdue, "only tickets past due, not resolved or closed",
+		  NULL },
+		{ "personal", 0, 0, G_OPTION_ARG_NONE, &o.personal, "only personal tickets (left out otherwise)",
+		  NULL },
 		{ "all", 'a', 0, G_OPTION_ARG_NONE, &o.all, "personal tickets too", NULL },
 		{ "sort", 0, 0, G_OPTION_ARG_STRING, &o.sort, "updated (default), created, priority or id", "KEY" },
 		{ "limit", 'n', 0, G_OPTION_ARG_INT, &o.limit, "at most N tickets (default 50; 0: all)", "N" },

@@ -33,11 +33,16 @@ static gboolean
 first_article (MtContext *ctx, New *n, gint64 now, GError **error)
 {
 	gboolean internal = strcmp (n->type, "internal") == 0;
-	MtArticleNew a = { .kind = "note", .internal = internal, .author = n->actor->user, .text = n->text,
-			   .now = now };
+	MtArticleNew a = {
+		.kind = "note", .internal = internal, .author = n->actor->user, .text = n->text, .now = now
+	};
 	g_autofree char *what = g_strdup_printf ("New %s ticket by %s", n->type, n->actor->login);
-	MtNotifyEvent e = { .ticket = n->ticket, .what = what, .text = n->text, .internal = internal,
-			    .author = n->actor->email, .now = now };
+	MtNotifyEvent e = { .ticket = n->ticket,
+			    .what = what,
+			    .text = n->text,
+			    .internal = internal,
+			    .author = n->actor->email,
+			    .now = now };
 	guint queued;
 
 	if (n->text && *n->text && !mt_ticket_add_article (ctx->store, n->ticket, &a, &e.article, error))
@@ -105,7 +110,7 @@ mt_cmd_new (MtContext *ctx, int argc, char **argv)
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	n = (New) { type ? type : "request", requester, subject, NULL, queue, owner, &actor, 0 };
+	n = (New){ type ? type : "request", requester, subject, NULL, queue, owner, &actor, 0 };
 	if (argc != 1)
 		return mt_cli_usage ("new: unexpected argument '%s'", argv[1]);
 	if ((code = check (&n)) != 0)

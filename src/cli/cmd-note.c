@@ -28,8 +28,12 @@ write_note (MtContext *ctx, gpointer data, GError **error)
 	gint64 now = mt_clock_now ();
 	MtArticleNew a = { .kind = "note", .internal = TRUE, .author = n->actor->user, .text = n->text, .now = now };
 	g_autofree char *what = g_strdup_printf ("Internal note by %s", n->actor->login);
-	MtNotifyEvent e = { .ticket = n->ticket, .what = what, .text = n->text, .internal = TRUE,
-			    .author = n->actor->email, .now = now };
+	MtNotifyEvent e = { .ticket = n->ticket,
+			    .what = what,
+			    .text = n->text,
+			    .internal = TRUE,
+			    .author = n->actor->email,
+			    .now = now };
 	guint queued;
 
 	if (!mt_cli_ticket_exists (ctx, n->ticket, error) ||
@@ -59,8 +63,7 @@ mt_cmd_note (MtContext *ctx, int argc, char **argv)
 		return code;
 	if (argc != 2)
 		return mt_cli_usage ("note: give one ticket number; try 'mailticket note --help'");
-	if (!mt_cli_parse_id (argv[1], "ticket", &n.ticket, &error) ||
-	    !(text = mt_cli_text (message, file, &error)) ||
+	if (!mt_cli_parse_id (argv[1], "ticket", &n.ticket, &error) || !(text = mt_cli_text (message, file, &error)) ||
 	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_actor (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	n.text = text;

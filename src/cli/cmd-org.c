@@ -65,8 +65,8 @@ mt_cmd_org (MtContext *ctx, int argc, char **argv)
 	g_auto (GStrv) domains = NULL;
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
-		{ "domain", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &domains, "a domain of the organisation (add; repeatable)",
-		  "D" },
+		{ "domain", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &domains,
+		  "a domain of the organisation (add; repeatable)", "D" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ NULL },
 	};
@@ -83,7 +83,7 @@ mt_cmd_org (MtContext *ctx, int argc, char **argv)
 		return list_orgs (ctx, json);
 	if (argc != 3 || (strcmp (argv[1], "add") != 0 && strcmp (argv[1], "rm") != 0))
 		return mt_cli_usage ("org: usage: mailticket org add NAME --domain D... | rm NAME | list [--json]");
-	o = (Org) { argv[2], domains, strcmp (argv[1], "rm") == 0 };
+	o = (Org){ argv[2], domains, strcmp (argv[1], "rm") == 0 };
 	if (!o.remove && domains == NULL)
 		return mt_cli_usage ("org add: --domain D is required");
 	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_org, &o, &error))

@@ -39,9 +39,8 @@ print_row (const MtOutboxRow *row, gpointer data)
 	gboolean waiting = strcmp (row->state, "queued") == 0;
 	g_autofree char *next = format_time (waiting ? row->next_attempt : 0);
 
-	printf ("%5" G_GINT64_FORMAT "  %-8s %-12s %6" G_GINT64_FORMAT " %5" G_GINT64_FORMAT "  %-16s  %s",
-		row->id, row->state, row->kind, row->ticket, row->attempts, next,
-		row->recipients ? row->recipients : "-");
+	printf ("%5" G_GINT64_FORMAT "  %-8s %-12s %6" G_GINT64_FORMAT " %5" G_GINT64_FORMAT "  %-16s  %s", row->id,
+		row->state, row->kind, row->ticket, row->attempts, next, row->recipients ? row->recipients : "-");
 	if (row->last_reply != NULL)
 		printf ("  (%s)", row->last_reply);
 	printf ("\n");

@@ -52,8 +52,8 @@ write_queue (MtContext *ctx, gpointer data, GError **error)
 static void
 print_queue (const MtQueueRow *row, gpointer data)
 {
-	g_autofree char *sla = row->sla_minutes ? g_strdup_printf ("%" G_GINT64_FORMAT "m", row->sla_minutes)
-						: g_strdup ("-");
+	g_autofree char *sla =
+		row->sla_minutes ? g_strdup_printf ("%" G_GINT64_FORMAT "m", row->sla_minutes) : g_strdup ("-");
 
 	printf ("%-16s %-32s %6s  %-12s %6" G_GINT64_FORMAT "\n", row->name, row->address ? row->address : "-", sla,
 		row->owner ? row->owner : "-", row->active);
@@ -95,7 +95,8 @@ mt_cmd_queue (MtContext *ctx, int argc, char **argv)
 		{ "address", 'a', 0, G_OPTION_ARG_STRING, &address, "its support address (add)", "ADDR" },
 		{ "sla", 0, 0, G_OPTION_ARG_STRING, &sla, "first response within, such as 4h or 1d (add)", "DURATION" },
 		{ "owner", 'o', 0, G_OPTION_ARG_STRING, &owner, "the owner of its new tickets (add)", "LOGIN" },
-		{ "group", 'g', 0, G_OPTION_ARG_STRING, &group, "told of escalated tickets without owner (add)", "GROUP" },
+		{ "group", 'g', 0, G_OPTION_ARG_STRING, &group, "told of escalated tickets without owner (add)",
+		  "GROUP" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ NULL },
 	};
@@ -111,14 +112,15 @@ mt_cmd_queue (MtContext *ctx, int argc, char **argv)
 	if (argc == 1 || (argc == 2 && strcmp (argv[1], "list") == 0))
 		return list_queues (ctx, json);
 	if (argc != 3 || strcmp (argv[1], "add") != 0)
-		return mt_cli_usage ("queue: usage: mailticket queue add NAME --address ADDR [--sla D] [--owner LOGIN] [--group GROUP] | list");
+		return mt_cli_usage ("queue: usage: mailticket queue add NAME --address ADDR [--sla D] [--owner LOGIN] "
+				     "[--group GROUP] | list");
 	if (!name_ok (argv[2]))
 		return mt_cli_usage ("queue add: not a queue name (letters, digits, . _ -): '%s'", argv[2]);
 	if (address == NULL || !mt_compose_address_ok (address))
 		return mt_cli_usage ("queue add: --address ADDR, a mail address, is required");
 	if (sla && (!mt_config_parse_duration (sla, &seconds) || seconds < 60))
 		return mt_cli_usage ("queue add: --sla is a duration such as 30m, 4h or 2d: '%s'", sla);
-	q.queue = (MtQueueNew) { argv[2], address, seconds / 60, 0, mt_clock_now () };
+	q.queue = (MtQueueNew){ argv[2], address, seconds / 60, 0, mt_clock_now () };
 	q.owner = owner;
 	q.group = group;
 	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_queue, &q, &error))

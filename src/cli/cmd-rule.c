@@ -136,11 +136,14 @@ add_entries (AddOptions *o)
 		{ "sender", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_SENDER], "envelope sender matches P", "P" },
 		{ "from", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_FROM], "From matches P", "P" },
 		{ "to", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_TO], "To or Cc matches P", "P" },
-		{ "recipient", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_RECIPIENT], "envelope recipient matches P", "P" },
+		{ "recipient", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_RECIPIENT],
+		  "envelope recipient matches P", "P" },
 		{ "subject", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_SUBJECT], "Subject matches P", "P" },
-		{ "header", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_HEADER], "header Name matches P", "'Name: P'" },
+		{ "header", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_HEADER], "header Name matches P",
+		  "'Name: P'" },
 		{ "body", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_BODY], "the body text matches P", "P" },
-		{ "glob", 0, 0, G_OPTION_ARG_NONE, &o->glob, "patterns are globs (* and ?) over the whole value", NULL },
+		{ "glob", 0, 0, G_OPTION_ARG_NONE, &o->glob, "patterns are globs (* and ?) over the whole value",
+		  NULL },
 		{ "regex", 0, 0, G_OPTION_ARG_NONE, &o->regex, "patterns are regular expressions (GRegex)", NULL },
 		{ "case-sensitive", 0, 0, G_OPTION_ARG_NONE, &o->case_sensitive, "case matters", NULL },
 		{ "queue", 0, 0, G_OPTION_ARG_STRING, &o->queue, "a new ticket goes to queue Q", "Q" },
@@ -225,7 +228,7 @@ rule_list (MtContext *ctx, int argc, char **argv)
 
 typedef struct {
 	const char *key;
-	int position;	/* 0: remove */
+	int position; /* 0: remove */
 } Edit;
 
 static gboolean
@@ -243,8 +246,8 @@ static int
 rule_edit (MtContext *ctx, int argc, char **argv)
 {
 	gboolean move = strcmp (argv[0], "move") == 0;
-	g_autoptr (GOptionContext) octx = g_option_context_new (move ? "NAME|POSITION POSITION - move a rule"
-								     : "NAME|POSITION - remove a rule");
+	g_autoptr (GOptionContext) octx =
+		g_option_context_new (move ? "NAME|POSITION POSITION - move a rule" : "NAME|POSITION - remove a rule");
 	g_autoptr (GError) error = NULL;
 	Edit e = { 0 };
 	guint64 position = 0;
@@ -255,7 +258,7 @@ rule_edit (MtContext *ctx, int argc, char **argv)
 	if (argc != (move ? 3 : 2) || (move && !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXINT, &position, NULL)))
 		return mt_cli_usage (move ? "rule move: usage: mailticket rule move NAME|POSITION POSITION"
 					  : "rule rm: usage: mailticket rule rm NAME|POSITION");
-	e = (Edit) { argv[1], (int) position };
+	e = (Edit){ argv[1], (int) position };
 	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_write (ctx, write_edit, &e, &error))
 		return mt_cli_fail (error);
 	return 0;
@@ -274,7 +277,8 @@ static void
 print_outcome (const MtRuleOutcome *o)
 {
 	const char *names[] = { "queue", "owner", "priority", "status", "personal", "no-ack", "spam" };
-	const MtRuleValue *values[] = { &o->queue, &o->owner, &o->priority, &o->status, &o->personal, &o->no_ack, &o->spam };
+	const MtRuleValue *values[] = { &o->queue,    &o->owner,  &o->priority, &o->status,
+					&o->personal, &o->no_ack, &o->spam };
 
 	for (guint i = 0; i < o->matched->len; i++) {
 		MtRule *r = g_ptr_array_index (o->matched, i);
@@ -328,8 +332,9 @@ rule_test (MtContext *ctx, int argc, char **argv)
 		return code;
 	if (argc > 2)
 		return mt_cli_usage ("rule test: one message file expected");
-	options = (MtDeliverOptions) { sender, recipient, TRUE };
-	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !read_message (ctx, argc == 2 ? argv[1] : "-", &raw, &error) ||
+	options = (MtDeliverOptions){ sender, recipient, TRUE };
+	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
+	    !read_message (ctx, argc == 2 ? argv[1] : "-", &raw, &error) ||
 	    !mt_deliver (ctx->store, ctx->config, raw, &options, &result, &error))
 		return mt_cli_fail (error);
 	if (result.rules != NULL)

@@ -101,7 +101,8 @@ mt_cmd_search (MtContext *ctx, int argc, char **argv)
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
-	g_option_context_set_description (octx,
+	g_option_context_set_description (
+		octx,
 		"QUERY: words (all must match), \"a phrase\", OR, NOT, prefix*, NEAR(a b), and\n"
 		"subject:, text:, sender:, attachments: for one field. Quote an address: '\"anna@example.org\"'.");
 	if (!mt_cli_parse (octx, &argc, &argv, &code))

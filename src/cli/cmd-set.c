@@ -41,11 +41,12 @@ static gboolean
 set_one (MtContext *ctx, Set *s, const char *assignment, gint64 now, GError **error)
 {
 	g_auto (GStrv) kv = g_strsplit (assignment, "=", 2);
-	g_autofree char *old = strcmp (kv[0], "status") == 0 ? mt_ticket_get_status (ctx->store, s->ticket, error)
-							       : g_strdup ("");
+	g_autofree char *old =
+		strcmp (kv[0], "status") == 0 ? mt_ticket_get_status (ctx->store, s->ticket, error) : g_strdup ("");
 	gboolean changed;
 
-	if (old == NULL || !mt_change_field (ctx->store, s->ticket, kv[0], kv[1], s->actor->login, now, &changed, error))
+	if (old == NULL ||
+	    !mt_change_field (ctx->store, s->ticket, kv[0], kv[1], s->actor->login, now, &changed, error))
 		return FALSE;
 	return !changed || strcmp (kv[0], "status") != 0 || tell_status (ctx, s, old, kv[1], now, error);
 }
@@ -76,9 +77,10 @@ mt_cmd_set (MtContext *ctx, int argc, char **argv)
 	Set s = { 0 };
 	int code;
 
-	g_option_context_set_description (octx, "Fields: status (new, open, pending, resolved, closed), priority (1-9),\n"
-						"owner (a login, or none), queue, project, color, subject,\n"
-						"until (a pending ticket's time: +3d, monday 09:00, 2026-12-01, none).");
+	g_option_context_set_description (octx,
+					  "Fields: status (new, open, pending, resolved, closed), priority (1-9),\n"
+					  "owner (a login, or none), queue, project, color, subject,\n"
+					  "until (a pending ticket's time: +3d, monday 09:00, 2026-12-01, none).");
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
 	if (argc < 3)
@@ -89,7 +91,8 @@ mt_cmd_set (MtContext *ctx, int argc, char **argv)
 
 		if (field == NULL || !mt_change_is_field (field))
 			return mt_cli_usage ("set: '%s' is not FIELD=VALUE with a known field "
-					     "(status, priority, owner, queue, project, color, subject, until)", argv[i]);
+					     "(status, priority, owner, queue, project, color, subject, until)",
+					     argv[i]);
 	}
 	if (!mt_cli_parse_id (argv[1], "ticket", &s.ticket, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
 	    !mt_cli_actor (ctx, &actor, &error))

@@ -75,7 +75,8 @@ print_attachment (const MtAttachmentRow *row, gpointer data)
 	g_autofree char *size = g_format_size (row->size);
 
 	if (row->position == 1)
-		printf ("\nAttachments (mailticket attachment %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " N saves one):\n",
+		printf ("\nAttachments (mailticket attachment %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+			" N saves one):\n",
 			show->ticket, show->article);
 	printf ("  %" G_GINT64_FORMAT ". %s (%s, %s)\n", row->position, name, row->type, size);
 	return TRUE;
@@ -234,8 +235,7 @@ mt_cmd_show (MtContext *ctx, int argc, char **argv)
 		return code;
 	if (argc != 2)
 		return mt_cli_usage ("show: give one ticket number; try 'mailticket show --help'");
-	if (!mt_cli_parse_id (argv[1], "ticket", &id, &error) ||
-	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+	if (!mt_cli_parse_id (argv[1], "ticket", &id, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
 		return mt_cli_fail (error);
 	if (raw != NULL)
 		ok = show_raw (ctx, id, raw, &error);

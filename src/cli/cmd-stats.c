@@ -33,8 +33,8 @@ print_row (const MtStatsRow *r, gpointer data)
 	g_autofree char *rm = duration (r->response_median), *rp = duration (r->response_p90);
 	g_autofree char *sm = duration (r->resolution_median), *sp = duration (r->resolution_p90);
 
-	printf ("%-16s %7" G_GINT64_FORMAT " %9" G_GINT64_FORMAT " %8" G_GINT64_FORMAT "  %8s %8s  %8s %8s\n",
-		r->queue, r->opened, r->resolved, r->backlog, rm, rp, sm, sp);
+	printf ("%-16s %7" G_GINT64_FORMAT " %9" G_GINT64_FORMAT " %8" G_GINT64_FORMAT "  %8s %8s  %8s %8s\n", r->queue,
+		r->opened, r->resolved, r->backlog, rm, rp, sm, sp);
 }
 
 int

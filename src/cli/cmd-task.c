@@ -85,9 +85,10 @@ mt_cmd_task (MtContext *ctx, int argc, char **argv)
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
 	done = argc == 3 && strcmp (argv[1], "done") == 0;
-	if (!done && !(argc == 2 || (argc == 3 && strcmp (argv[2], "list") == 0) ||
-		       (argc == 4 && strcmp (argv[2], "add") == 0)))
-		return mt_cli_usage ("task: usage: mailticket task ID [list] | ID add TITLE [--assignee LOGIN] | done TASK");
+	if (!done &&
+	    !(argc == 2 || (argc == 3 && strcmp (argv[2], "list") == 0) || (argc == 4 && strcmp (argv[2], "add") == 0)))
+		return mt_cli_usage (
+			"task: usage: mailticket task ID [list] | ID add TITLE [--assignee LOGIN] | done TASK");
 	if (!mt_cli_parse_id (done ? argv[2] : argv[1], done ? "task" : "ticket", done ? &t.task : &t.ticket, &error) ||
 	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
 		return mt_cli_fail (error);
@@ -95,7 +96,7 @@ mt_cmd_task (MtContext *ctx, int argc, char **argv)
 		return list_tasks (ctx, t.ticket, json);
 	if (!mt_cli_actor (ctx, &actor, &error))
 		return mt_cli_fail (error);
-	t = (Task) { t.ticket, t.task, done ? NULL : argv[3], assignee, actor.login, done };
+	t = (Task){ t.ticket, t.task, done ? NULL : argv[3], assignee, actor.login, done };
 	if (!mt_cli_write (ctx, write_task, &t, &error))
 		return mt_cli_fail (error);
 	if (!done)

@@ -124,8 +124,8 @@ book (MtContext *ctx, char **argv, gint64 task, const char *note, const char *us
 	if (!mt_cli_parse_id (argv[1], "ticket", &b.entry.ticket, &error) ||
 	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_actor (ctx, &actor, &error))
 		return mt_cli_fail (error);
-	b.entry = (MtTimeEntry) { b.entry.ticket, task, user ? user : actor.login, (gint64) minutes, day, note,
-				  mt_clock_now () };
+	b.entry = (MtTimeEntry){ b.entry.ticket, task,           user ? user : actor.login, (gint64) minutes, day,
+				 note,           mt_clock_now () };
 	if (!mt_cli_write (ctx, write_time, &b, &error))
 		return mt_cli_fail (error);
 	return 0;
@@ -140,7 +140,8 @@ mt_cmd_time (MtContext *ctx, int argc, char **argv)
 	GOptionEntry entries[] = {
 		{ "task", 0, 0, G_OPTION_ARG_INT64, &task, "book on this task of the ticket", "TASK" },
 		{ "note", 'n', 0, G_OPTION_ARG_STRING, &note, "what was done", "TEXT" },
-		{ "user", 'u', 0, G_OPTION_ARG_STRING, &user, "whose time (default: yours); report: only theirs", "LOGIN" },
+		{ "user", 'u', 0, G_OPTION_ARG_STRING, &user, "whose time (default: yours); report: only theirs",
+		  "LOGIN" },
 		{ "date", 'd', 0, G_OPTION_ARG_STRING, &date, "the day (default: today)", "YYYY-MM-DD" },
 		{ "from", 0, 0, G_OPTION_ARG_STRING, &from, "report: from this day", "YYYY-MM-DD" },
 		{ "to", 0, 0, G_OPTION_ARG_STRING, &to, "report: to this day, inclusive", "YYYY-MM-DD" },
@@ -157,7 +158,7 @@ mt_cmd_time (MtContext *ctx, int argc, char **argv)
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
 	if (argc == 2 && strcmp (argv[1], "report") == 0) {
-		f = (MtTimeFilter) { from, to, user, ticket };
+		f = (MtTimeFilter){ from, to, user, ticket };
 		return report (ctx, &f, csv, json);
 	}
 	if (argc != 3)

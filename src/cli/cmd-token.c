@@ -27,8 +27,7 @@ mt_cmd_token (MtContext *ctx, int argc, char **argv)
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
 	if (!mt_cli_parse_id (argc == 2 ? argv[1] : NULL, "ticket", &id, &error) ||
-	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
-	    !mt_ticket_exists (ctx->store, id, &found, &error) ||
+	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_ticket_exists (ctx->store, id, &found, &error) ||
 	    !(secret = mt_deliver_secret (ctx->store, ctx->config, &error)))
 		return mt_cli_fail (error);
 	if (!found) {

@@ -76,7 +76,7 @@ mt_cmd_user (MtContext *ctx, int argc, char **argv)
 		return mt_cli_usage ("user: usage: mailticket user add LOGIN --email ADDR [--name NAME] | list");
 	if (email == NULL)
 		return mt_cli_usage ("user add: --email ADDR is required");
-	u = (User) { argv[2], email, name };
+	u = (User){ argv[2], email, name };
 	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_user, &u, &error))
 		return mt_cli_fail (error);
 	return 0;

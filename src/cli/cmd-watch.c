@@ -37,8 +37,9 @@ write_watch (MtContext *ctx, gpointer data, GError **error)
 
 		if (!mt_people_watch (ctx->store, w->ticket, w->who[i], w->add, now, &changed, error))
 			return FALSE;
-		if (changed && !mt_ticket_add_history (ctx->store, w->ticket, w->login, "watcher",
-						       w->add ? NULL : w->who[i], w->add ? w->who[i] : NULL, now, error))
+		if (changed &&
+		    !mt_ticket_add_history (ctx->store, w->ticket, w->login, "watcher", w->add ? NULL : w->who[i],
+					    w->add ? w->who[i] : NULL, now, error))
 			return FALSE;
 	}
 	return TRUE;

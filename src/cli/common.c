@@ -54,7 +54,8 @@ mt_cli_parse_id (const char *text, const char *what, gint64 *id, GError **error)
 	guint64 value;
 
 	if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL)) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "%s must be a number from 1 on: %s", what, text ? text : "(none)");
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "%s must be a number from 1 on: %s", what,
+			     text ? text : "(none)");
 		return FALSE;
 	}
 	*id = (gint64) value;

@@ -23,13 +23,11 @@
 #define FIRE_BATCH 50
 #define ISO(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
 
-static const char SQL_INSERT[] =
-	"INSERT INTO alarms (ticket, due, user, grp, address, note, created_by, created)"
-	" VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8)";
+static const char SQL_INSERT[] = "INSERT INTO alarms (ticket, due, user, grp, address, note, created_by, created)"
+				 " VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8)";
 #define RECIPIENT "coalesce(u.login, g.name, a.address)"
 #define RECIPIENT_JOINS " LEFT JOIN users u ON u.id = a.user LEFT JOIN groups g ON g.id = a.grp"
-static const char SQL_GET[] =
-	"SELECT a.ticket, a.due, " RECIPIENT " FROM alarms a" RECIPIENT_JOINS " WHERE a.id = ?";
+static const char SQL_GET[] = "SELECT a.ticket, a.due, " RECIPIENT " FROM alarms a" RECIPIENT_JOINS " WHERE a.id = ?";
 static const char SQL_DELETE[] = "DELETE FROM alarms WHERE id = ?";
 static const char SQL_DUE[] =
 	"SELECT a.id, a.ticket, a.due, ifnull(a.user, 0), ifnull(a.grp, 0), a.address, a.note, a.created_by, " RECIPIENT
@@ -37,19 +35,20 @@ static const char SQL_DUE[] =
 static const char SQL_FIRED[] = "UPDATE alarms SET fired = ?2 WHERE id = ?1 AND fired IS NULL";
 /* The filter's parameters: ?1 ticket or 0, ?2 fired too, ?3 only due,
  * ?4 now, ?5 only mine, ?6 my user id. */
-#define ALARM_ROWS \
+#define ALARM_ROWS                                                                                            \
 	" SELECT a.id, a.ticket, a.due, a.fired, " RECIPIENT " AS recipient, a.note, a.created_by, t.subject" \
-	" FROM alarms a JOIN tickets t ON t.id = a.ticket" RECIPIENT_JOINS \
-	" WHERE (?1 = 0 OR a.ticket = ?1) AND (?2 OR a.fired IS NULL)" \
-	" AND (NOT ?3 OR (a.fired IS NULL AND a.due <= ?4))" \
-	" AND (NOT ?5 OR a.user = ?6 OR a.grp IN (SELECT grp FROM group_members WHERE user = ?6)" \
-	"      OR a.address = (SELECT email FROM users WHERE id = ?6))" \
+	" FROM alarms a JOIN tickets t ON t.id = a.ticket" RECIPIENT_JOINS                                    \
+	" WHERE (?1 = 0 OR a.ticket = ?1) AND (?2 OR a.fired IS NULL)"                                        \
+	" AND (NOT ?3 OR (a.fired IS NULL AND a.due <= ?4))"                                                  \
+	" AND (NOT ?5 OR a.user = ?6 OR a.grp IN (SELECT grp FROM group_members WHERE user = ?6)"             \
+	"      OR a.address = (SELECT email FROM users WHERE id = ?6))"                                       \
 	" ORDER BY a.due, a.id"
 static const char SQL_LIST[] = ALARM_ROWS;
 static const char SQL_LIST_JSON[] =
-	"SELECT coalesce(json_group_array(json_object('id', id, 'ticket', ticket, 'due', " ISO ("due") ","
-	" 'fired', " ISO ("fired") ", 'to', recipient, 'note', note, 'created_by', created_by,"
-	" 'subject', subject)), '[]') FROM (" ALARM_ROWS ")";
+	"SELECT coalesce(json_group_array(json_object('id', id, 'ticket', ticket, 'due', " ISO (
+		"due") ","
+		       " 'fired', " ISO ("fired") ", 'to', recipient, 'note', note, 'created_by', created_by,"
+						  " 'subject', subject)), '[]') FROM (" ALARM_ROWS ")";
 
 static const char *const alarm_queries[] = {
 	SQL_INSERT, SQL_GET, SQL_DELETE, SQL_DUE, SQL_FIRED, SQL_LIST, SQL_LIST_JSON, NULL,
@@ -161,8 +160,10 @@ mt_alarm_list (MtStore *store, const MtAlarmFilter *f, MtAlarmFunc func, gpointe
 		return FALSE;
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtAlarmRow row = {
-			.id = sqlite3_column_int64 (stmt, 0), .ticket = sqlite3_column_int64 (stmt, 1),
-			.due = sqlite3_column_int64 (stmt, 2), .fired = sqlite3_column_int64 (stmt, 3),
+			.id = sqlite3_column_int64 (stmt, 0),
+			.ticket = sqlite3_column_int64 (stmt, 1),
+			.due = sqlite3_column_int64 (stmt, 2),
+			.fired = sqlite3_column_int64 (stmt, 3),
 			.to = (const char *) sqlite3_column_text (stmt, 4),
 			.note = (const char *) sqlite3_column_text (stmt, 5),
 			.created_by = (const char *) sqlite3_column_text (stmt, 6),
@@ -279,7 +280,12 @@ fire_one (MtStore *store, const MtConfig *config, const Due *d, gint64 now, GErr
 	g_autofree char *text = g_strdup_printf ("Alarm for %s, due %s, set by %s.", d->to, when, d->created_by);
 	g_autofree char *what = NULL;
 	MtNotifyAgents n = {
-		.ticket = d->ticket, .kind = "alarm", .label = "Alarm", .what = text, .text = d->note, .now = now,
+		.ticket = d->ticket,
+		.kind = "alarm",
+		.label = "Alarm",
+		.what = text,
+		.text = d->note,
+		.now = now,
 	};
 	guint queued = 0;
 

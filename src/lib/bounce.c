@@ -99,8 +99,8 @@ mt_bounce_parse (MtMessage *m, MtBounce *b)
 	const char *report = ct ? g_mime_content_type_get_parameter (ct, "report-type") : NULL;
 
 	memset (b, 0, sizeof *b);
-	if (!GMIME_IS_MULTIPART (root) || !g_mime_content_type_is_type (ct, "multipart", "report") ||
-	    report == NULL || g_ascii_strcasecmp (report, "delivery-status") != 0)
+	if (!GMIME_IS_MULTIPART (root) || !g_mime_content_type_is_type (ct, "multipart", "report") || report == NULL ||
+	    g_ascii_strcasecmp (report, "delivery-status") != 0)
 		return FALSE;
 	for (int i = 0; i < g_mime_multipart_get_count (GMIME_MULTIPART (root)); i++) {
 		GMimeObject *part = g_mime_multipart_get_part (GMIME_MULTIPART (root), i);

@@ -30,11 +30,11 @@ static const char SQL_MERGE_ARTICLES[] = "UPDATE articles SET ticket = ?2 WHERE 
 static const char SQL_MERGE_IDS[] = "UPDATE message_ids SET ticket = ?2 WHERE ticket = ?1";
 static const char SQL_MERGE_PARTICIPANTS[] =
 	"INSERT OR IGNORE INTO participants (ticket, address) SELECT ?2, address FROM participants WHERE ticket = ?1";
-static const char SQL_MERGE_WATCHERS[] =
-	"INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
-	" SELECT ?2, user, grp, address, created FROM watchers WHERE ticket = ?1";
+static const char SQL_MERGE_WATCHERS[] = "INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
+					 " SELECT ?2, user, grp, address, created FROM watchers WHERE ticket = ?1";
 static const char SQL_MERGE_WATCHERS_RM[] = "DELETE FROM watchers WHERE ticket = ?1";
-static const char SQL_MERGE_TAGS[] = "INSERT OR IGNORE INTO tags (ticket, tag) SELECT ?2, tag FROM tags WHERE ticket = ?1";
+static const char SQL_MERGE_TAGS[] =
+	"INSERT OR IGNORE INTO tags (ticket, tag) SELECT ?2, tag FROM tags WHERE ticket = ?1";
 static const char SQL_MERGE_TAGS_RM[] = "DELETE FROM tags WHERE ticket = ?1";
 static const char SQL_MERGE_TASKS[] = "UPDATE tasks SET ticket = ?2 WHERE ticket = ?1";
 static const char SQL_MERGE_TIME[] = "UPDATE time_entries SET ticket = ?2 WHERE ticket = ?1";
@@ -48,15 +48,36 @@ static const char SQL_UNTIL_SET[] =
 	"UPDATE tickets SET pending_until = nullif(?2, 0), updated = max(updated, ?3) WHERE id = ?1";
 
 static const char *const merge_moves[] = {
-	SQL_MERGE_ARTICLES, SQL_MERGE_IDS, SQL_MERGE_PARTICIPANTS, SQL_MERGE_WATCHERS, SQL_MERGE_WATCHERS_RM,
-	SQL_MERGE_TAGS, SQL_MERGE_TAGS_RM, SQL_MERGE_TASKS, SQL_MERGE_TIME, SQL_MERGE_APPROVALS,
+	SQL_MERGE_ARTICLES, SQL_MERGE_IDS,     SQL_MERGE_PARTICIPANTS, SQL_MERGE_WATCHERS, SQL_MERGE_WATCHERS_RM,
+	SQL_MERGE_TAGS,     SQL_MERGE_TAGS_RM, SQL_MERGE_TASKS,        SQL_MERGE_TIME,     SQL_MERGE_APPROVALS,
 };
 
 static const char *const change_queries[] = {
-	SQL_GET, SQL_SET_PRIORITY, SQL_SET_OWNER, SQL_SET_QUEUE, SQL_SET_PROJECT, SQL_SET_COLOR, SQL_SET_SUBJECT,
-	SQL_QUEUE_FIND, SQL_PENDING, SQL_TAG_ADD, SQL_TAG_RM, SQL_MERGE_ARTICLES, SQL_MERGE_IDS,
-	SQL_MERGE_PARTICIPANTS, SQL_MERGE_WATCHERS, SQL_MERGE_WATCHERS_RM, SQL_MERGE_TAGS, SQL_MERGE_TAGS_RM,
-	SQL_MERGE_TASKS, SQL_MERGE_TIME, SQL_MERGE_APPROVALS, SQL_MERGE_CLOSE, SQL_TOUCH, SQL_UNTIL_GET, SQL_UNTIL_SET,
+	SQL_GET,
+	SQL_SET_PRIORITY,
+	SQL_SET_OWNER,
+	SQL_SET_QUEUE,
+	SQL_SET_PROJECT,
+	SQL_SET_COLOR,
+	SQL_SET_SUBJECT,
+	SQL_QUEUE_FIND,
+	SQL_PENDING,
+	SQL_TAG_ADD,
+	SQL_TAG_RM,
+	SQL_MERGE_ARTICLES,
+	SQL_MERGE_IDS,
+	SQL_MERGE_PARTICIPANTS,
+	SQL_MERGE_WATCHERS,
+	SQL_MERGE_WATCHERS_RM,
+	SQL_MERGE_TAGS,
+	SQL_MERGE_TAGS_RM,
+	SQL_MERGE_TASKS,
+	SQL_MERGE_TIME,
+	SQL_MERGE_APPROVALS,
+	SQL_MERGE_CLOSE,
+	SQL_TOUCH,
+	SQL_UNTIL_GET,
+	SQL_UNTIL_SET,
 	NULL,
 };
 
@@ -119,7 +140,8 @@ current (MtStore *store, gint64 ticket, int column, char **value, GError **error
 			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, ticket);
 		return FALSE;
 	}
-	*value = sqlite3_column_text (stmt, column) ? g_strdup ((const char *) sqlite3_column_text (stmt, column)) : NULL;
+	*value = sqlite3_column_text (stmt, column) ? g_strdup ((const char *) sqlite3_column_text (stmt, column))
+						    : NULL;
 	return TRUE;
 }
 
@@ -140,7 +162,8 @@ check_status (MtStore *store, gint64 ticket, const char *value, GError **error)
 		return FALSE;
 	if (pending > 0)
 		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
-			     "ticket %" G_GINT64_FORMAT " has %" G_GINT64_FORMAT " pending approval(s); it cannot be %s",
+			     "ticket %" G_GINT64_FORMAT " has %" G_GINT64_FORMAT
+			     " pending approval(s); it cannot be %s",
 			     ticket, pending, value);
 	return pending == 0;
 }
@@ -183,15 +206,18 @@ stored_value (MtStore *store, const char *field, const char *value, GVariant **o
 			*out = NULL;
 			return TRUE;
 		}
-		if (!(owner ? mt_people_user_find (store, value, &id, error) : mt_store_get_id (store, SQL_QUEUE_FIND, value, &id, error)))
+		if (!(owner ? mt_people_user_find (store, value, &id, error)
+			    : mt_store_get_id (store, SQL_QUEUE_FIND, value, &id, error)))
 			return FALSE;
 		if (id == 0) {
-			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no %s named '%s'", owner ? "user" : "queue", value);
+			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no %s named '%s'", owner ? "user" : "queue",
+				     value);
 			return FALSE;
 		}
 		*out = g_variant_new_int64 (id);
 	} else if (strcmp (field, "color") == 0 && !color_ok (value)) {
-		return usage (error, field, value, "a colour (red, orange, yellow, green, blue, purple, grey, black or #rrggbb)");
+		return usage (error, field, value,
+			      "a colour (red, orange, yellow, green, blue, purple, grey, black or #rrggbb)");
 	} else if (strcmp (field, "subject") == 0 && blank (value)) {
 		return usage (error, field, value, "a subject");
 	} else {
@@ -243,8 +269,8 @@ set_until (MtStore *store, gint64 ticket, const char *value, const char *who, gi
 		return usage (error, "until", value, "a time such as +3d, monday 09:00, 2026-12-01 or none");
 	if (strcmp (status, "pending") != 0) {
 		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
-			     "until: ticket %" G_GINT64_FORMAT " is %s, not pending (set status=pending until=TIME)", ticket,
-			     status);
+			     "until: ticket %" G_GINT64_FORMAT " is %s, not pending (set status=pending until=TIME)",
+			     ticket, status);
 		return FALSE;
 	}
 	if (!(stmt = mt_store_query (store, SQL_UNTIL_GET, error)))
@@ -274,7 +300,8 @@ mt_change_field (MtStore *store, gint64 ticket, const char *field, const char *v
 	for (i = 0; i < G_N_ELEMENTS (fields) && strcmp (fields[i].name, field) != 0; i++)
 		;
 	if (i == G_N_ELEMENTS (fields))
-		return usage (error, "set", field, "a field (status, priority, owner, queue, project, color, subject, until)");
+		return usage (error, "set", field,
+			      "a field (status, priority, owner, queue, project, color, subject, until)");
 	if (!current (store, ticket, fields[i].column, &old, error))
 		return FALSE;
 	if (fields[i].sql == NULL) {
@@ -377,8 +404,7 @@ mt_change_merge (MtStore *store, gint64 from, gint64 into, const char *who, gint
 		if (!run_pair (store, merge_moves[i], from, into, now, error))
 			return FALSE;
 	return run_pair (store, SQL_MERGE_CLOSE, from, into, now, error) &&
-	       mt_ticket_link (store, from, "merged", into, now, error) &&
-	       touch (store, into, now, error) &&
+	       mt_ticket_link (store, from, "merged", into, now, error) && touch (store, into, now, error) &&
 	       mt_ticket_add_history (store, from, who, "merged_into", NULL, into_text, now, error) &&
 	       mt_ticket_add_history (store, into, who, "merged", NULL, from_text, now, error);
 }

@@ -97,7 +97,8 @@ add_tags (MtCommands *commands, const char *line, const char *args)
 		if (*w == '\0')
 			continue;
 		add_command (commands, MT_COMMAND_TAG, line, sign ? w + 1 : w,
-			     sign && w[1] == '\0' ? "a tag is a word after + or -" : NULL)->add = w[0] != '-';
+			     sign && w[1] == '\0' ? "a tag is a word after + or -" : NULL)
+			->add = w[0] != '-';
 		any = TRUE;
 	}
 	if (!any)
@@ -216,7 +217,7 @@ apply_one (MtStore *store, const MtCommandContext *x, const MtCommand *c, GError
 		return mt_change_tag (store, x->ticket, c->value, c->add, x->login, x->now, &changed, error);
 	case MT_COMMAND_TIME:
 		day = today (x->now);
-		entry = (MtTimeEntry) { x->ticket, 0, x->login, c->minutes, day, c->value, x->now };
+		entry = (MtTimeEntry){ x->ticket, 0, x->login, c->minutes, day, c->value, x->now };
 		return mt_work_time_add (store, &entry, &id, error);
 	case MT_COMMAND_NOTE:
 		break;

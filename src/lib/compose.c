@@ -113,7 +113,8 @@ text_part (const char *subtype, const char *text)
 	GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
 
 	g_mime_text_part_set_text (part, text);
-	g_mime_part_set_content_encoding (GMIME_PART (part),
+	g_mime_part_set_content_encoding (
+		GMIME_PART (part),
 		g_mime_part_get_best_content_encoding (GMIME_PART (part), GMIME_ENCODING_CONSTRAINT_7BIT));
 	return GMIME_OBJECT (part);
 }
@@ -169,8 +170,8 @@ attachment_part (const char *path, GError **error)
 	g_mime_part_set_content (part, content);
 	g_mime_part_set_filename (part, name);
 	g_mime_object_set_disposition (GMIME_OBJECT (part), GMIME_DISPOSITION_ATTACHMENT);
-	g_mime_part_set_content_encoding (part, g_mime_part_get_best_content_encoding (part,
-					  GMIME_ENCODING_CONSTRAINT_7BIT));
+	g_mime_part_set_content_encoding (part,
+					  g_mime_part_get_best_content_encoding (part, GMIME_ENCODING_CONSTRAINT_7BIT));
 	return GMIME_OBJECT (part);
 }
 

@@ -36,9 +36,18 @@ mt_config_parse_size (const char *text, guint64 *size)
 	if (errno == ERANGE)
 		return FALSE;
 	switch (g_ascii_toupper (*end)) {
-	case 'K': unit = 1024; end++; break;
-	case 'M': unit = 1024 * 1024; end++; break;
-	case 'G': unit = 1024 * 1024 * 1024; end++; break;
+	case 'K':
+		unit = 1024;
+		end++;
+		break;
+	case 'M':
+		unit = 1024 * 1024;
+		end++;
+		break;
+	case 'G':
+		unit = 1024 * 1024 * 1024;
+		end++;
+		break;
 	}
 	if (g_ascii_toupper (*end) == 'B')
 		end++;
@@ -61,10 +70,21 @@ mt_config_parse_duration (const char *text, gint64 *seconds)
 	if (errno == ERANGE)
 		return FALSE;
 	switch (*end) {
-	case 'd': unit = 24 * 3600; end++; break;
-	case 'h': unit = 3600; end++; break;
-	case 'm': unit = 60; end++; break;
-	case 's': end++; break;
+	case 'd':
+		unit = 24 * 3600;
+		end++;
+		break;
+	case 'h':
+		unit = 3600;
+		end++;
+		break;
+	case 'm':
+		unit = 60;
+		end++;
+		break;
+	case 's':
+		end++;
+		break;
 	}
 	if (*end != '\0' || value > G_MAXINT64 / unit)
 		return FALSE;
@@ -72,8 +92,7 @@ mt_config_parse_duration (const char *text, gint64 *seconds)
 	return TRUE;
 }
 
-static gboolean G_GNUC_PRINTF (2, 3)
-config_error (GError **error, const char *format, ...)
+static gboolean G_GNUC_PRINTF (2, 3) config_error (GError **error, const char *format, ...)
 {
 	va_list ap;
 
@@ -182,8 +201,7 @@ apply_smtp_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	config->smtp_helo = get_string (kf, "smtp", "helo", config->domain);
 	config->smtp_max_age = DEFAULT_MAX_AGE;
 	if (max_age != NULL && !mt_config_parse_duration (max_age, &config->smtp_max_age))
-		return config_error (error, "[smtp] max_age: not a duration such as 5d, 12h, 30m, 90s: %s",
-				     max_age);
+		return config_error (error, "[smtp] max_age: not a duration such as 5d, 12h, 30m, 90s: %s", max_age);
 	return TRUE;
 }
 

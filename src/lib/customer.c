@@ -27,30 +27,31 @@ static const char SQL_DOMAIN_ADD[] = "INSERT OR IGNORE INTO organisation_domains
 static const char SQL_ATTACH[] =
 	"UPDATE contacts AS c SET org = ?2 WHERE c.org IS NULL AND " UNDER (DOMAIN_OF ("c"), "?1");
 static const char SQL_MATCH[] =
-	"UPDATE contacts AS c SET org = (SELECT g.org FROM organisation_domains g WHERE " UNDER (DOMAIN_OF ("c"), "g.domain")
-	" ORDER BY length(g.domain) DESC LIMIT 1) WHERE c.id = ?1 AND c.org IS NULL";
+	"UPDATE contacts AS c SET org = (SELECT g.org FROM organisation_domains g WHERE " UNDER (
+		DOMAIN_OF ("c"),
+		"g.domain") " ORDER BY length(g.domain) DESC LIMIT 1) WHERE c.id = ?1 AND c.org IS NULL";
 static const char SQL_CONTACT_ORG[] = "UPDATE contacts SET org = ?2 WHERE id = ?1";
 static const char SQL_CONTACT_RENAME[] = "UPDATE contacts SET name = ?2 WHERE id = ?1";
 static const char SQL_ORG_DETACH[] = "UPDATE contacts SET org = NULL WHERE org = ?";
 static const char SQL_ORG_DOMAINS_RM[] = "DELETE FROM organisation_domains WHERE org = ?";
 static const char SQL_ORG_RM[] = "DELETE FROM organisations WHERE id = ?";
-#define ORG_ROWS \
-	" SELECT o.name AS name," \
-	" (SELECT group_concat(domain, ', ') FROM (SELECT domain FROM organisation_domains WHERE org = o.id" \
-	"  ORDER BY domain)) AS domains," \
-	" (SELECT json_group_array(domain) FROM (SELECT domain FROM organisation_domains WHERE org = o.id" \
-	"  ORDER BY domain)) AS domains_json," \
-	" (SELECT count(*) FROM contacts WHERE org = o.id) AS contacts," \
+#define ORG_ROWS                                                                                                \
+	" SELECT o.name AS name,"                                                                               \
+	" (SELECT group_concat(domain, ', ') FROM (SELECT domain FROM organisation_domains WHERE org = o.id"    \
+	"  ORDER BY domain)) AS domains,"                                                                       \
+	" (SELECT json_group_array(domain) FROM (SELECT domain FROM organisation_domains WHERE org = o.id"      \
+	"  ORDER BY domain)) AS domains_json,"                                                                  \
+	" (SELECT count(*) FROM contacts WHERE org = o.id) AS contacts,"                                        \
 	" (SELECT count(*) FROM tickets t JOIN contacts c ON c.id = t.requester WHERE c.org = o.id) AS tickets" \
 	" FROM organisations o ORDER BY o.name"
 static const char SQL_ORGS[] = ORG_ROWS;
 static const char SQL_ORGS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('name', name, 'domains', json(domains_json),"
 	" 'contacts', contacts, 'tickets', tickets)), '[]') FROM (" ORG_ROWS ")";
-#define CONTACT_ROWS \
-	" SELECT c.address AS address, c.name AS name, o.name AS org," \
+#define CONTACT_ROWS                                                        \
+	" SELECT c.address AS address, c.name AS name, o.name AS org,"      \
 	" (SELECT count(*) FROM tickets WHERE requester = c.id) AS tickets" \
-	" FROM contacts c LEFT JOIN organisations o ON o.id = c.org" \
+	" FROM contacts c LEFT JOIN organisations o ON o.id = c.org"        \
 	" WHERE ?1 IS NULL OR o.name = ?1 ORDER BY c.address"
 static const char SQL_CONTACTS[] = CONTACT_ROWS;
 static const char SQL_CONTACTS_JSON[] =
@@ -58,9 +59,10 @@ static const char SQL_CONTACTS_JSON[] =
 	" 'tickets', tickets)), '[]') FROM (" CONTACT_ROWS ")";
 
 static const char *const customer_queries[] = {
-	SQL_ORG_FIND, SQL_ORG_INSERT, SQL_DOMAIN_OWNER, SQL_DOMAIN_ADD, SQL_ATTACH, SQL_MATCH, SQL_CONTACT_ORG,
-	SQL_CONTACT_RENAME, SQL_ORG_DETACH, SQL_ORG_DOMAINS_RM, SQL_ORG_RM, SQL_ORGS, SQL_ORGS_JSON, SQL_CONTACTS,
-	SQL_CONTACTS_JSON, NULL,
+	SQL_ORG_FIND,   SQL_ORG_INSERT,     SQL_DOMAIN_OWNER,  SQL_DOMAIN_ADD,
+	SQL_ATTACH,     SQL_MATCH,          SQL_CONTACT_ORG,   SQL_CONTACT_RENAME,
+	SQL_ORG_DETACH, SQL_ORG_DOMAINS_RM, SQL_ORG_RM,        SQL_ORGS,
+	SQL_ORGS_JSON,  SQL_CONTACTS,       SQL_CONTACTS_JSON, NULL,
 };
 
 const char *const *
@@ -230,8 +232,10 @@ mt_customer_orgs (MtStore *store, MtOrgFunc func, gpointer data, GError **error)
 		return FALSE;
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtOrgRow row = {
-			(const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
-			sqlite3_column_int64 (stmt, 3), sqlite3_column_int64 (stmt, 4),
+			(const char *) sqlite3_column_text (stmt, 0),
+			(const char *) sqlite3_column_text (stmt, 1),
+			sqlite3_column_int64 (stmt, 3),
+			sqlite3_column_int64 (stmt, 4),
 		};
 		func (&row, data);
 	}
@@ -249,8 +253,10 @@ mt_customer_contacts (MtStore *store, const char *org, MtContactFunc func, gpoin
 	sqlite3_bind_text (stmt, 1, org, -1, SQLITE_TRANSIENT);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtContactRow row = {
-			(const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
-			(const char *) sqlite3_column_text (stmt, 2), sqlite3_column_int64 (stmt, 3),
+			(const char *) sqlite3_column_text (stmt, 0),
+			(const char *) sqlite3_column_text (stmt, 1),
+			(const char *) sqlite3_column_text (stmt, 2),
+			sqlite3_column_int64 (stmt, 3),
 		};
 		func (&row, data);
 	}

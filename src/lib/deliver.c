@@ -40,9 +40,9 @@ typedef struct {
 	char *sha256;
 	gint64 now;
 	gboolean automatic;
-	MtBounce bounce;	/* when the message is a bounce */
-	char *agent;		/* the login of the agent whose commands apply */
-	MtCommands *commands;	/* the agent's, taken out of the text; or NULL */
+	MtBounce bounce;      /* when the message is a bounce */
+	char *agent;          /* the login of the agent whose commands apply */
+	MtCommands *commands; /* the agent's, taken out of the text; or NULL */
 } Delivery;
 
 const char *
@@ -67,7 +67,8 @@ static gboolean
 too_big (GError **error, guint64 size, guint64 limit)
 {
 	g_set_error (error, MT_ERROR, MT_ERROR_TOO_BIG,
-		     "message size %" G_GUINT64_FORMAT " exceeds the limit of %" G_GUINT64_FORMAT " bytes", size, limit);
+		     "message size %" G_GUINT64_FORMAT " exceeds the limit of %" G_GUINT64_FORMAT " bytes", size,
+		     limit);
 	return FALSE;
 }
 
@@ -244,9 +245,15 @@ store_article (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	const MtThreadDecision *decision = &r->decision;
 	MtArticleNew a = {
-		.kind = "email-in", .message = d->message, .blob = d->sha256, .size = d->raw->len,
-		.envelope_from = d->options->sender, .envelope_to = d->options->recipient,
-		.via = mt_thread_via_name (decision->via), .automatic = d->automatic, .now = d->now,
+		.kind = "email-in",
+		.message = d->message,
+		.blob = d->sha256,
+		.size = d->raw->len,
+		.envelope_from = d->options->sender,
+		.envelope_to = d->options->recipient,
+		.via = mt_thread_via_name (decision->via),
+		.automatic = d->automatic,
+		.now = d->now,
 		.internal = d->commands && d->commands->internal,
 	};
 
@@ -277,8 +284,8 @@ record_bounce (Delivery *d, GError **error)
 		return TRUE;
 	if (!mt_outbox_find (d->store, d->bounce.message_id, &row, error))
 		return FALSE;
-	return row == 0 || mt_outbox_bounced (d->store, row, d->bounce.reason ? d->bounce.reason : "bounced",
-					      d->now, error);
+	return row == 0 ||
+	       mt_outbox_bounced (d->store, row, d->bounce.reason ? d->bounce.reason : "bounced", d->now, error);
 }
 
 /* Where an acknowledgement goes: Reply-To if the sender set one. */
@@ -286,8 +293,8 @@ static const char *
 answer_address (Delivery *d)
 {
 	InternetAddressList *list = g_mime_message_get_reply_to (d->message->mime);
-	InternetAddress *ia = list && internet_address_list_length (list) > 0
-				      ? internet_address_list_get_address (list, 0) : NULL;
+	InternetAddress *ia =
+		list && internet_address_list_length (list) > 0 ? internet_address_list_get_address (list, 0) : NULL;
 
 	if (ia != NULL && INTERNET_ADDRESS_IS_MAILBOX (ia))
 		return internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
@@ -303,8 +310,11 @@ tell_people (Delivery *d, MtDeliverResult *r, GError **error)
 	MtMessage *m = d->message;
 	const char *ack_to = answer_address (d);
 	g_autofree char *what = NULL;
-	MtNotifyEvent e = { .ticket = r->ticket, .article = r->article, .text = m->text,
-			    .author = m->from_addr, .now = d->now,
+	MtNotifyEvent e = { .ticket = r->ticket,
+			    .article = r->article,
+			    .text = m->text,
+			    .author = m->from_addr,
+			    .now = d->now,
 			    .internal = d->commands && d->commands->internal };
 
 	if (d->automatic || r->rules->spam.value != NULL)
@@ -325,8 +335,8 @@ quarantine (Delivery *d, MtDeliverResult *r, const char *reason, GError **error)
 	r->reason = g_strdup (reason);
 	if (d->options->dry_run)
 		return TRUE;
-	return mt_quarantine_add (d->store, d->sha256, d->raw->len, d->options->sender, d->options->recipient,
-				  reason, d->now, &r->quarantine, error);
+	return mt_quarantine_add (d->store, d->sha256, d->raw->len, d->options->sender, d->options->recipient, reason,
+				  d->now, &r->quarantine, error);
 }
 
 /* The rules' verdict on the message, before threading. A refusal is an
@@ -412,7 +422,7 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 	if (!check_rules (d, r, error))
 		return FALSE;
 	if (r->action == MT_DELIVER_REFUSED)
-		return TRUE;	/* a dry run; a delivery failed above */
+		return TRUE; /* a dry run; a delivery failed above */
 	/* Spam opens a ticket of its own, whatever it answers. */
 	if (r->rules->spam.value == NULL && !decide (d, &r->decision, error))
 		return FALSE;

@@ -16,22 +16,20 @@
 
 static const char SQL_QUEUE_BY_ADDRESS[] = "SELECT id FROM queues WHERE address = ?";
 static const char SQL_QUEUE_BY_NAME[] = "SELECT id FROM queues WHERE name = ?";
-static const char SQL_QUEUE_INSERT[] =
-	"INSERT INTO queues (name, address, created) VALUES (?, ?, ?)";
+static const char SQL_QUEUE_INSERT[] = "INSERT INTO queues (name, address, created) VALUES (?, ?, ?)";
 static const char SQL_CONTACT_FIND[] = "SELECT id FROM contacts WHERE address = ?";
 static const char SQL_CONTACT_INSERT[] = "INSERT INTO contacts (address, name, created) VALUES (?, ?, ?)";
 static const char SQL_CONTACT_NAME[] = "UPDATE contacts SET name = ?2 WHERE id = ?1 AND name IS NULL";
 static const char SQL_IS_AGENT[] = "SELECT count(*) FROM users WHERE email = ?";
-static const char SQL_QUEUE_ADD[] =
-	"INSERT INTO queues (name, address, sla_minutes, owner, created, grp)"
-	" VALUES (?, lower(?), nullif(?, 0), nullif(?, 0), ?, nullif(?, 0))";
+static const char SQL_QUEUE_ADD[] = "INSERT INTO queues (name, address, sla_minutes, owner, created, grp)"
+				    " VALUES (?, lower(?), nullif(?, 0), nullif(?, 0), ?, nullif(?, 0))";
 static const char SQL_QUEUE_UPDATE[] =
 	"UPDATE queues SET address = lower(?2), sla_minutes = coalesce(nullif(?3, 0), sla_minutes),"
 	" owner = coalesce(nullif(?4, 0), owner), grp = coalesce(nullif(?5, 0), grp) WHERE id = ?1";
-#define QUEUE_ROWS \
-	" SELECT q.name, q.address, q.sla_minutes, u.login AS owner," \
+#define QUEUE_ROWS                                                                                         \
+	" SELECT q.name, q.address, q.sla_minutes, u.login AS owner,"                                      \
 	" (SELECT count(*) FROM tickets t WHERE t.queue = q.id AND t.status NOT IN ('resolved', 'closed')" \
-	"  AND t.merged_into IS NULL) AS active, g.name AS grp" \
+	"  AND t.merged_into IS NULL) AS active, g.name AS grp"                                            \
 	" FROM queues q LEFT JOIN users u ON u.id = q.owner LEFT JOIN groups g ON g.id = q.grp ORDER BY q.name"
 static const char SQL_QUEUES[] = QUEUE_ROWS;
 static const char SQL_QUEUES_JSON[] =
@@ -39,8 +37,9 @@ static const char SQL_QUEUES_JSON[] =
 	" 'owner', owner, 'group', grp, 'active', active)), '[]') FROM (" QUEUE_ROWS ")";
 
 static const char *const directory_queries[] = {
-	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_CONTACT_FIND, SQL_CONTACT_INSERT,
-	SQL_CONTACT_NAME, SQL_IS_AGENT, SQL_QUEUE_ADD, SQL_QUEUE_UPDATE, SQL_QUEUES, SQL_QUEUES_JSON, NULL,
+	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_CONTACT_FIND,
+	SQL_CONTACT_INSERT,   SQL_CONTACT_NAME,  SQL_IS_AGENT,     SQL_QUEUE_ADD,
+	SQL_QUEUE_UPDATE,     SQL_QUEUES,        SQL_QUEUES_JSON,  NULL,
 };
 
 const char *const *
@@ -79,8 +78,7 @@ base_address (const char *address, char delimiter)
 }
 
 gboolean
-mt_directory_queue_lookup (MtStore *store, const MtConfig *config, const char *recipient, gint64 *queue,
-			   GError **error)
+mt_directory_queue_lookup (MtStore *store, const MtConfig *config, const char *recipient, gint64 *queue, GError **error)
 {
 	g_autofree char *address = NULL;
 
@@ -106,8 +104,8 @@ default_queue (MtStore *store, const MtConfig *config, gint64 now, gint64 *queue
 }
 
 gboolean
-mt_directory_queue_for (MtStore *store, const MtConfig *config, const char *recipient, gint64 now,
-			gint64 *queue, GError **error)
+mt_directory_queue_for (MtStore *store, const MtConfig *config, const char *recipient, gint64 now, gint64 *queue,
+			GError **error)
 {
 	g_autofree char *address = NULL;
 	g_autofree char *name = NULL;
@@ -140,8 +138,8 @@ mt_directory_queue_named (MtStore *store, const MtConfig *config, const char *na
 }
 
 gboolean
-mt_directory_contact_ensure (MtStore *store, const char *address, const char *name, gint64 now,
-			     gint64 *contact, GError **error)
+mt_directory_contact_ensure (MtStore *store, const char *address, const char *name, gint64 now, gint64 *contact,
+			     GError **error)
 {
 	sqlite3_stmt *stmt;
 
@@ -220,9 +218,12 @@ mt_directory_queues (MtStore *store, MtQueueFunc func, gpointer data, GError **e
 		return FALSE;
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtQueueRow row = {
-			(const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
-			sqlite3_column_int64 (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
-			sqlite3_column_int64 (stmt, 4), (const char *) sqlite3_column_text (stmt, 5),
+			(const char *) sqlite3_column_text (stmt, 0),
+			(const char *) sqlite3_column_text (stmt, 1),
+			sqlite3_column_int64 (stmt, 2),
+			(const char *) sqlite3_column_text (stmt, 3),
+			sqlite3_column_int64 (stmt, 4),
+			(const char *) sqlite3_column_text (stmt, 5),
 		};
 		func (&row, data);
 	}

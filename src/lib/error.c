@@ -13,7 +13,10 @@
 
 #include "mailticket/error.h"
 
+/* The macro makes a string of its first argument as written. */
+/* clang-format off */
 G_DEFINE_QUARK (mt-error-quark, mt_error)
+/* clang-format on */
 
 static MtErrorCode
 classify_sqlite (int rc)
@@ -62,7 +65,7 @@ mt_error_errno (GError **error, int errsv, const char *what)
 	case EINVAL:
 		code = MT_ERROR_INTERNAL;
 		break;
-	default:		/* ENOSPC, EIO, ENOMEM, EACCES, EROFS, EINTR ... */
+	default: /* ENOSPC, EIO, ENOMEM, EACCES, EROFS, EINTR ... */
 		code = MT_ERROR_TEMPFAIL;
 		break;
 	}

@@ -51,7 +51,7 @@ mt_escalate_queries (void)
 
 typedef struct {
 	gint64 ticket;
-	gboolean pending;	/* else a first response overdue */
+	gboolean pending; /* else a first response overdue */
 	gint64 deadline, sla_minutes;
 	gint64 owner, grp, queue_owner;
 } Overdue;
@@ -71,8 +71,10 @@ read_overdue (MtStore *store, gint64 now, GError **error)
 		Overdue o = {
 			.ticket = sqlite3_column_int64 (stmt, 0),
 			.pending = strcmp ((const char *) sqlite3_column_text (stmt, 1), "pending") == 0,
-			.deadline = sqlite3_column_int64 (stmt, 2), .sla_minutes = sqlite3_column_int64 (stmt, 3),
-			.owner = sqlite3_column_int64 (stmt, 4), .grp = sqlite3_column_int64 (stmt, 5),
+			.deadline = sqlite3_column_int64 (stmt, 2),
+			.sla_minutes = sqlite3_column_int64 (stmt, 3),
+			.owner = sqlite3_column_int64 (stmt, 4),
+			.grp = sqlite3_column_int64 (stmt, 5),
 			.queue_owner = sqlite3_column_int64 (stmt, 6),
 		};
 		g_array_append_val (due, o);
@@ -136,16 +138,17 @@ escalate_one (MtStore *store, const MtConfig *config, const Overdue *o, gint64 n
 	g_autoptr (GPtrArray) to = recipients (store, o, error);
 	g_autofree char *text = overdue_text (o, FALSE);
 	g_autofree char *what = overdue_text (o, TRUE);
-	MtNotifyAgents n = { .ticket = o->ticket, .kind = "escalation", .label = "Escalation", .what = text,
-			     .to = to, .now = now };
+	MtNotifyAgents n = {
+		.ticket = o->ticket, .kind = "escalation", .label = "Escalation", .what = text, .to = to, .now = now
+	};
 	guint queued = 0;
 
 	if (to == NULL || !mt_notify_agents (store, config, &n, &queued, error) ||
 	    !mt_ticket_add_history (store, o->ticket, WHO, "escalation", NULL, what, now, error) ||
 	    !mark (store, o, now, error))
 		return FALSE;
-	g_message ("escalation=%s ticket=%" G_GINT64_FORMAT " mails=%u", o->pending ? "pending" : "response",
-		   o->ticket, queued);
+	g_message ("escalation=%s ticket=%" G_GINT64_FORMAT " mails=%u", o->pending ? "pending" : "response", o->ticket,
+		   queued);
 	return TRUE;
 }
 

@@ -15,8 +15,8 @@
 
 typedef struct {
 	GString *out;
-	gboolean space;		/* white space seen since the last word */
-	const char *skip_until;	/* closing tag whose contents are dropped */
+	gboolean space;         /* white space seen since the last word */
+	const char *skip_until; /* closing tag whose contents are dropped */
 } Html;
 
 /* Elements that start a new line, and those that start a paragraph. */
@@ -25,19 +25,17 @@ static const char *const line_tags[] = {
 };
 
 static const char *const paragraph_tags[] = {
-	"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "hr",
-	NULL,
+	"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "hr", NULL,
 };
 
 static const struct {
 	const char *name;
 	const char *text;
 } entities[] = {
-	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" }, { "apos", "'" },
-	{ "nbsp", " " }, { "copy", "©" }, { "reg", "®" }, { "euro", "€" }, { "hellip", "…" },
-	{ "mdash", "—" }, { "ndash", "–" }, { "laquo", "«" }, { "raquo", "»" },
-	{ "auml", "ä" }, { "ouml", "ö" }, { "uuml", "ü" }, { "Auml", "Ä" }, { "Ouml", "Ö" },
-	{ "Uuml", "Ü" }, { "szlig", "ß" }, { "eacute", "é" }, { "egrave", "è" }, { "aacute", "á" },
+	{ "amp", "&" },    { "lt", "<" },     { "gt", ">" },    { "quot", "\"" },  { "apos", "'" },   { "nbsp", " " },
+	{ "copy", "©" },   { "reg", "®" },    { "euro", "€" },  { "hellip", "…" }, { "mdash", "—" },  { "ndash", "–" },
+	{ "laquo", "«" },  { "raquo", "»" },  { "auml", "ä" },  { "ouml", "ö" },   { "uuml", "ü" },   { "Auml", "Ä" },
+	{ "Ouml", "Ö" },   { "Uuml", "Ü" },   { "szlig", "ß" }, { "eacute", "é" }, { "egrave", "è" }, { "aacute", "á" },
 	{ "ntilde", "ñ" }, { "ccedil", "ç" },
 };
 
@@ -89,11 +87,12 @@ handle_tag (Html *h, const char *p)
 
 	if (end == NULL)
 		return p + strlen (p);
-	if (!closing && (strcmp (name, "script") == 0 || strcmp (name, "style") == 0 ||
-			 strcmp (name, "head") == 0 || strcmp (name, "title") == 0))
-		h->skip_until = strcmp (name, "script") == 0 ? "</script" :
-				strcmp (name, "style") == 0 ? "</style" :
-				strcmp (name, "head") == 0 ? "</head" : "</title";
+	if (!closing && (strcmp (name, "script") == 0 || strcmp (name, "style") == 0 || strcmp (name, "head") == 0 ||
+			 strcmp (name, "title") == 0))
+		h->skip_until = strcmp (name, "script") == 0  ? "</script"
+				: strcmp (name, "style") == 0 ? "</style"
+				: strcmp (name, "head") == 0  ? "</head"
+							      : "</title";
 	else if (strcmp (name, "br") == 0)
 		/* <br><br> is how much HTML mail separates paragraphs. */
 		newlines (h, h->out->len > 0 && h->out->str[h->out->len - 1] == '\n' ? 2 : 1);

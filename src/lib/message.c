@@ -249,14 +249,13 @@ part_text (GMimeTextPart *part)
 	const char *canon = declared ? g_mime_charset_canon_name (declared) : NULL;
 	g_autofree char *text = NULL;
 
-	if (canon == NULL || g_ascii_strcasecmp (canon, "utf-8") == 0 ||
-	    g_ascii_strcasecmp (canon, "us-ascii") == 0) {
+	if (canon == NULL || g_ascii_strcasecmp (canon, "utf-8") == 0 || g_ascii_strcasecmp (canon, "us-ascii") == 0) {
 		g_autoptr (GByteArray) bytes = mt_message_part_bytes (GMIME_PART (part));
 
 		g_byte_array_append (bytes, (const guint8 *) "", 1);
 		if (!g_utf8_validate ((const char *) bytes->data, -1, NULL)) {
-			char *converted = g_convert ((const char *) bytes->data, -1, "UTF-8",
-						     "windows-1252", NULL, NULL, NULL);
+			char *converted =
+				g_convert ((const char *) bytes->data, -1, "UTF-8", "windows-1252", NULL, NULL, NULL);
 			if (converted != NULL)
 				return converted;
 		}
@@ -330,8 +329,8 @@ walk (MtMessage *m, GMimeObject *obj, const char *path, BodyParts *body)
 		int n = g_mime_multipart_get_count (mp);
 
 		for (int i = 0; i < n; i++) {
-			g_autofree char *child = *path ? g_strdup_printf ("%s.%d", path, i + 1)
-						       : g_strdup_printf ("%d", i + 1);
+			g_autofree char *child =
+				*path ? g_strdup_printf ("%s.%d", path, i + 1) : g_strdup_printf ("%d", i + 1);
 			walk (m, g_mime_multipart_get_part (mp, i), child, body);
 		}
 	} else if (GMIME_IS_MESSAGE_PART (obj)) {
@@ -432,7 +431,8 @@ mt_message_parse (GByteArray *raw, GError **error)
 	parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
 	m->mime = g_mime_parser_construct_message (parser, m->options);
-	if (m->mime == NULL || g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m->mime))) == 0) {
+	if (m->mime == NULL ||
+	    g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m->mime))) == 0) {
 		g_set_error (error, MT_ERROR, MT_ERROR_DATA, "no message header found");
 		return NULL;
 	}

@@ -29,8 +29,8 @@ typedef struct {
 	MtStore *store;
 	const MtConfig *config;
 	MtTicketMail *mail;
-	char *from;		/* the queue's address */
-	char *reply_to;		/* with the ticket's token */
+	char *from;     /* the queue's address */
+	char *reply_to; /* with the ticket's token */
 	char *subject;
 	GPtrArray *references;
 } Letter;
@@ -83,22 +83,35 @@ letter_compose (Letter *l, GPtrArray *to, const char *text, gint64 now)
 {
 	GPtrArray *ids = l->mail->thread_ids;
 	MtCompose c = {
-		.from_name = l->config->from_name, .from_addr = l->from, .reply_to = l->reply_to,
-		.to = to, .subject = l->subject, .text = text, .domain = l->config->domain,
+		.from_name = l->config->from_name,
+		.from_addr = l->from,
+		.reply_to = l->reply_to,
+		.to = to,
+		.subject = l->subject,
+		.text = text,
+		.domain = l->config->domain,
 		.in_reply_to = ids->len ? g_ptr_array_index (ids, ids->len - 1) : NULL,
-		.references = l->references, .x_loop = l->config->address, .now = now,
+		.references = l->references,
+		.x_loop = l->config->address,
+		.now = now,
 	};
 	return c;
 }
 
 /* Queues composed bytes and records their id for the ticket. */
 static gboolean
-letter_queue (Letter *l, const char *kind, gint64 article, const char *message_id, GPtrArray *rcpts,
-	      GBytes *raw, gint64 now, GError **error)
+letter_queue (Letter *l, const char *kind, gint64 article, const char *message_id, GPtrArray *rcpts, GBytes *raw,
+	      gint64 now, GError **error)
 {
 	MtOutboxNew o = {
-		.ticket = l->mail->id, .article = article, .kind = kind, .message_id = message_id,
-		.envelope_from = l->reply_to, .recipients = rcpts, .raw = raw, .now = now,
+		.ticket = l->mail->id,
+		.article = article,
+		.kind = kind,
+		.message_id = message_id,
+		.envelope_from = l->reply_to,
+		.recipients = rcpts,
+		.raw = raw,
+		.now = now,
 	};
 	gint64 id;
 
@@ -184,8 +197,7 @@ notify_one (Letter *l, const char *kind, const char *address, const char *text, 
 }
 
 gboolean
-mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent *e, guint *queued,
-		    GError **error)
+mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent *e, guint *queued, GError **error)
 {
 	g_auto (Letter) l = { 0 };
 	g_autoptr (GPtrArray) audience = NULL;
@@ -250,8 +262,9 @@ acknowledgement_text (Letter *l)
 	g_autofree char *token = mt_token_subject (l->config->tag, l->mail->id);
 
 	if (promise == NULL && l->mail->sla_minutes > 0)
-		promise = sla = l->mail->sla_minutes % 60 ? g_strdup_printf ("%" G_GINT64_FORMAT " minutes", l->mail->sla_minutes)
-							  : g_strdup_printf ("%" G_GINT64_FORMAT " hours", l->mail->sla_minutes / 60);
+		promise = sla = l->mail->sla_minutes % 60
+					? g_strdup_printf ("%" G_GINT64_FORMAT " minutes", l->mail->sla_minutes)
+					: g_strdup_printf ("%" G_GINT64_FORMAT " hours", l->mail->sla_minutes / 60);
 	return g_strdup_printf ("Hello,\n\n"
 				"we have received your message and opened ticket #%" G_GINT64_FORMAT ":\n\n"
 				"    %s\n\n"
@@ -259,9 +272,8 @@ acknowledgement_text (Letter *l)
 				"To add to it, reply to this message, or keep %s in the subject\n"
 				"of a new one.\n\n"
 				"-- \n%s\n",
-				l->mail->id, l->mail->subject,
-				promise ? "We will answer within " : "", promise ? promise : "", promise ? ".\n\n" : "",
-				token, l->from);
+				l->mail->id, l->mail->subject, promise ? "We will answer within " : "",
+				promise ? promise : "", promise ? ".\n\n" : "", token, l->from);
 }
 
 static gboolean
@@ -329,8 +341,8 @@ reply_cc (Letter *l, const MtNotifyReply *r, GPtrArray *cc, GError **error)
 		for (int j = 0; list && j < internet_address_list_length (list); j++) {
 			InternetAddress *ia = internet_address_list_get_address (list, j);
 			if (INTERNET_ADDRESS_IS_MAILBOX (ia) &&
-			    !add_recipient (l, cc, skip, internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)),
-					    error))
+			    !add_recipient (l, cc, skip,
+					    internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), error))
 				return FALSE;
 		}
 	}
@@ -377,8 +389,12 @@ reply_notify (Letter *l, const MtNotifyReply *r, gint64 article, GError **error)
 {
 	g_autofree char *what = g_strdup_printf ("Reply by %s to %s", r->who, l->mail->requester);
 	MtNotifyEvent e = {
-		.ticket = r->ticket, .article = article, .what = what, .text = r->text,
-		.author = r->author_address, .now = r->now,
+		.ticket = r->ticket,
+		.article = article,
+		.what = what,
+		.text = r->text,
+		.author = r->author_address,
+		.now = r->now,
 	};
 	guint queued;
 
@@ -400,8 +416,8 @@ mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotifyReply *r,
 	    !letter_init (&l, store, config, r->ticket, error))
 		return FALSE;
 	if (l.mail->requester == NULL || !mt_compose_address_ok (l.mail->requester)) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "ticket %" G_GINT64_FORMAT " has no requester to reply to",
-			     r->ticket);
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+			     "ticket %" G_GINT64_FORMAT " has no requester to reply to", r->ticket);
 		return FALSE;
 	}
 	g_ptr_array_add (to, l.mail->requester);

@@ -10,15 +10,20 @@
 #include "mailticket/outbox-view.h"
 
 #define ISO(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
-#define OBJECT \
-	"json_object('id', o.id, 'state', o.state, 'kind', o.kind, 'ticket', o.ticket, 'article', o.article," \
-	" 'message_id', o.message_id, 'envelope_from', o.envelope_from," \
-	" 'recipients', (SELECT json_group_array(json_object('address', address, 'state', state, 'reply', reply))" \
-	"                FROM (SELECT * FROM outbox_recipients WHERE outbox = o.id ORDER BY address))," \
-	" 'attempts', o.attempts, 'next_attempt', " ISO ("o.next_attempt") "," \
-	" 'created', " ISO ("o.created") ", 'done', " ISO ("o.done") "," \
-	" 'claimed_by', o.claimed_by, 'claimed_until', " ISO ("o.claimed_until") "," \
-	" 'last_reply', o.last_reply, 'size', (SELECT size FROM blobs WHERE sha256 = o.blob))"
+#define OBJECT                                                                                                         \
+	"json_object('id', o.id, 'state', o.state, 'kind', o.kind, 'ticket', o.ticket, 'article', o.article,"          \
+	" 'message_id', o.message_id, 'envelope_from', o.envelope_from,"                                               \
+	" 'recipients', (SELECT json_group_array(json_object('address', address, 'state', state, 'reply', reply))"     \
+	"                FROM (SELECT * FROM outbox_recipients WHERE outbox = o.id ORDER BY address)),"                \
+	" 'attempts', o.attempts, 'next_attempt', " ISO (                                                              \
+		"o.next_attempt") ","                                                                                  \
+				  " 'created', " ISO ("o.created") ", 'done', " ISO (                                  \
+					  "o.done") ","                                                                \
+						    " 'claimed_by', o.claimed_by, 'claimed_until', " ISO (             \
+							    "o.claimed_until") ","                                     \
+									       " 'last_reply', o.last_reply, 'size', " \
+									       "(SELECT size FROM blobs WHERE sha256 " \
+									       "= o.blob))"
 
 static const char SQL_LIST_JSON[] =
 	"SELECT coalesce(json_group_array(json(j)), '[]') FROM ("
@@ -57,20 +62,28 @@ not_found (GError **error, gint64 id)
 static void
 read_row (sqlite3_stmt *stmt, MtOutboxRow *row)
 {
-	*row = (MtOutboxRow) {
-		.id = sqlite3_column_int64 (stmt, 0), .ticket = sqlite3_column_int64 (stmt, 1),
-		.article = sqlite3_column_int64 (stmt, 2), .state = TEXT (stmt, 3), .kind = TEXT (stmt, 4),
-		.message_id = TEXT (stmt, 5), .envelope_from = TEXT (stmt, 6), .recipients = TEXT (stmt, 7),
-		.attempts = sqlite3_column_int64 (stmt, 8), .next_attempt = sqlite3_column_int64 (stmt, 9),
-		.created = sqlite3_column_int64 (stmt, 10), .done = sqlite3_column_int64 (stmt, 11),
-		.claimed_until = sqlite3_column_int64 (stmt, 12), .size = sqlite3_column_int64 (stmt, 13),
-		.claimed_by = TEXT (stmt, 14), .last_reply = TEXT (stmt, 15),
+	*row = (MtOutboxRow){
+		.id = sqlite3_column_int64 (stmt, 0),
+		.ticket = sqlite3_column_int64 (stmt, 1),
+		.article = sqlite3_column_int64 (stmt, 2),
+		.state = TEXT (stmt, 3),
+		.kind = TEXT (stmt, 4),
+		.message_id = TEXT (stmt, 5),
+		.envelope_from = TEXT (stmt, 6),
+		.recipients = TEXT (stmt, 7),
+		.attempts = sqlite3_column_int64 (stmt, 8),
+		.next_attempt = sqlite3_column_int64 (stmt, 9),
+		.created = sqlite3_column_int64 (stmt, 10),
+		.done = sqlite3_column_int64 (stmt, 11),
+		.claimed_until = sqlite3_column_int64 (stmt, 12),
+		.size = sqlite3_column_int64 (stmt, 13),
+		.claimed_by = TEXT (stmt, 14),
+		.last_reply = TEXT (stmt, 15),
 	};
 }
 
 gboolean
-mt_outbox_view_list (MtStore *store, const char *state, gint64 id, MtOutboxRowFunc func, gpointer data,
-		     GError **error)
+mt_outbox_view_list (MtStore *store, const char *state, gint64 id, MtOutboxRowFunc func, gpointer data, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_ROWS, error);
 	MtOutboxRow row;

@@ -22,17 +22,15 @@
 static const char SQL_INSERT[] =
 	"INSERT INTO outbox (ticket, article, kind, message_id, blob, envelope_from, next_attempt, created)"
 	" VALUES (nullif(?1, 0), nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?7)";
-static const char SQL_RECIPIENT[] =
-	"INSERT OR IGNORE INTO outbox_recipients (outbox, address) VALUES (?, ?)";
+static const char SQL_RECIPIENT[] = "INSERT OR IGNORE INTO outbox_recipients (outbox, address) VALUES (?, ?)";
 static const char SQL_FIND[] = "SELECT id FROM outbox WHERE message_id = ? ORDER BY id LIMIT 1";
 static const char SQL_BOUNCE_RECIPIENTS[] =
 	"UPDATE outbox_recipients SET state = 'failed', reply = ?2 WHERE outbox = ?1";
 static const char SQL_BOUNCE_ROW[] =
 	"UPDATE outbox SET state = 'failed', last_reply = ?2, done = ?3, claimed_by = NULL,"
 	" claimed_until = NULL WHERE id = ?1";
-static const char SQL_COUNT_TO[] =
-	"SELECT count(*) FROM outbox o JOIN outbox_recipients r ON r.outbox = o.id"
-	" WHERE o.kind = ?1 AND r.address = ?2 AND o.created >= ?3";
+static const char SQL_COUNT_TO[] = "SELECT count(*) FROM outbox o JOIN outbox_recipients r ON r.outbox = o.id"
+				   " WHERE o.kind = ?1 AND r.address = ?2 AND o.created >= ?3";
 
 static const char SQL_CLAIM[] =
 	"UPDATE outbox SET state = 'sending', claimed_by = ?1, claimed_until = ?3"
@@ -40,10 +38,8 @@ static const char SQL_CLAIM[] =
 	"  WHERE (state = 'queued' AND next_attempt <= ?2) OR (state = 'sending' AND claimed_until <= ?2)"
 	"  ORDER BY next_attempt, id LIMIT ?4)"
 	" RETURNING id, ifnull(ticket, 0), kind, message_id, blob, envelope_from, attempts, created";
-static const char SQL_RENEW[] =
-	"UPDATE outbox SET claimed_until = ?2 WHERE claimed_by = ?1 AND state = 'sending'";
-static const char SQL_HOLDS[] =
-	"SELECT count(*) FROM outbox WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2";
+static const char SQL_RENEW[] = "UPDATE outbox SET claimed_until = ?2 WHERE claimed_by = ?1 AND state = 'sending'";
+static const char SQL_HOLDS[] = "SELECT count(*) FROM outbox WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2";
 static const char SQL_PENDING[] =
 	"SELECT address FROM outbox_recipients WHERE outbox = ? AND state = 'queued' ORDER BY address";
 static const char SQL_SET_RECIPIENT[] =
@@ -68,9 +64,10 @@ static const char SQL_RETRY_ROW[] =
 	" claimed_until = NULL WHERE id = ?1";
 
 static const char *const outbox_queries[] = {
-	SQL_INSERT, SQL_RECIPIENT, SQL_FIND, SQL_BOUNCE_RECIPIENTS, SQL_BOUNCE_ROW, SQL_COUNT_TO,
-	SQL_CLAIM, SQL_RENEW, SQL_HOLDS, SQL_PENDING, SQL_SET_RECIPIENT, SQL_SETTLE, SQL_RETRY_CHECK,
-	SQL_RETRY_RECIPIENTS, SQL_RETRY_ROW, NULL,
+	SQL_INSERT,      SQL_RECIPIENT,        SQL_FIND,          SQL_BOUNCE_RECIPIENTS,
+	SQL_BOUNCE_ROW,  SQL_COUNT_TO,         SQL_CLAIM,         SQL_RENEW,
+	SQL_HOLDS,       SQL_PENDING,          SQL_SET_RECIPIENT, SQL_SETTLE,
+	SQL_RETRY_CHECK, SQL_RETRY_RECIPIENTS, SQL_RETRY_ROW,     NULL,
 };
 
 static const char *const state_names[] = { "queued", "sending", "sent", "failed" };
@@ -154,8 +151,7 @@ mt_outbox_bounced (MtStore *store, gint64 id, const char *reason, gint64 now, GE
 }
 
 gboolean
-mt_outbox_count_to (MtStore *store, const char *kind, const char *address, gint64 since, gint64 *count,
-		    GError **error)
+mt_outbox_count_to (MtStore *store, const char *kind, const char *address, gint64 since, gint64 *count, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_COUNT_TO, error);
 

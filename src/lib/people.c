@@ -13,8 +13,7 @@
 #include "mailticket/error.h"
 #include "mailticket/people.h"
 
-static const char SQL_USER_INSERT[] =
-	"INSERT INTO users (login, email, name, created) VALUES (?, lower(?), ?, ?)";
+static const char SQL_USER_INSERT[] = "INSERT INTO users (login, email, name, created) VALUES (?, lower(?), ?, ?)";
 static const char SQL_USER_FIND[] = "SELECT id FROM users WHERE login = ?";
 static const char SQL_USER_EMAIL[] = "SELECT email FROM users WHERE id = ?";
 static const char SQL_USER_BY_EMAIL[] = "SELECT login FROM users WHERE email = ? ORDER BY id LIMIT 1";
@@ -22,27 +21,23 @@ static const char SQL_GROUP_INSERT[] = "INSERT INTO groups (name, created) VALUE
 static const char SQL_GROUP_FIND[] = "SELECT id FROM groups WHERE name = ?";
 static const char SQL_MEMBER_ADD[] = "INSERT OR IGNORE INTO group_members (grp, user) VALUES (?, ?)";
 static const char SQL_MEMBER_RM[] = "DELETE FROM group_members WHERE grp = ? AND user = ?";
-static const char SQL_WATCH_ADD[] =
-	"INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
-	" VALUES (?1, nullif(?2, 0), nullif(?3, 0), ?4, ?5)";
+static const char SQL_WATCH_ADD[] = "INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
+				    " VALUES (?1, nullif(?2, 0), nullif(?3, 0), ?4, ?5)";
 static const char SQL_WATCH_RM[] =
 	"DELETE FROM watchers WHERE ticket = ?1 AND ifnull(user, 0) = ?2 AND ifnull(grp, 0) = ?3"
 	" AND ifnull(address, '') = ifnull(?4, '')";
-static const char SQL_AUDIENCE[] =
-	"SELECT lower(u.email) FROM tickets t JOIN users u ON u.id IN (t.owner, t.creator)"
-	"  WHERE t.id = ?1 AND u.email IS NOT NULL"
-	" UNION SELECT lower(u.email) FROM watchers w JOIN users u ON u.id = w.user"
-	"  WHERE w.ticket = ?1 AND u.email IS NOT NULL"
-	" UNION SELECT lower(u.email) FROM watchers w JOIN group_members m ON m.grp = w.grp"
-	"  JOIN users u ON u.id = m.user WHERE w.ticket = ?1 AND u.email IS NOT NULL"
-	" UNION SELECT lower(w.address) FROM watchers w"
-	"  WHERE w.ticket = ?1 AND w.address IS NOT NULL AND NOT ?2";
-static const char SQL_USERS[] =
-	"SELECT login, email, name, (SELECT group_concat(g.name, ', ') FROM group_members m"
-	" JOIN groups g ON g.id = m.grp WHERE m.user = u.id) FROM users u ORDER BY login";
-static const char SQL_GROUPS[] =
-	"SELECT name, NULL, NULL, (SELECT group_concat(u.login, ', ') FROM group_members m"
-	" JOIN users u ON u.id = m.user WHERE m.grp = g.id) FROM groups g ORDER BY name";
+static const char SQL_AUDIENCE[] = "SELECT lower(u.email) FROM tickets t JOIN users u ON u.id IN (t.owner, t.creator)"
+				   "  WHERE t.id = ?1 AND u.email IS NOT NULL"
+				   " UNION SELECT lower(u.email) FROM watchers w JOIN users u ON u.id = w.user"
+				   "  WHERE w.ticket = ?1 AND u.email IS NOT NULL"
+				   " UNION SELECT lower(u.email) FROM watchers w JOIN group_members m ON m.grp = w.grp"
+				   "  JOIN users u ON u.id = m.user WHERE w.ticket = ?1 AND u.email IS NOT NULL"
+				   " UNION SELECT lower(w.address) FROM watchers w"
+				   "  WHERE w.ticket = ?1 AND w.address IS NOT NULL AND NOT ?2";
+static const char SQL_USERS[] = "SELECT login, email, name, (SELECT group_concat(g.name, ', ') FROM group_members m"
+				" JOIN groups g ON g.id = m.grp WHERE m.user = u.id) FROM users u ORDER BY login";
+static const char SQL_GROUPS[] = "SELECT name, NULL, NULL, (SELECT group_concat(u.login, ', ') FROM group_members m"
+				 " JOIN users u ON u.id = m.user WHERE m.grp = g.id) FROM groups g ORDER BY name";
 static const char SQL_USERS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('login', login, 'email', email, 'name', name,"
 	" 'groups', (SELECT json_group_array(g.name) FROM group_members m JOIN groups g ON g.id = m.grp"
@@ -56,20 +51,22 @@ static const char SQL_ADDRESSES[] =
 	" UNION SELECT lower(u.email) FROM group_members m JOIN users u ON u.id = m.user"
 	"  WHERE m.grp = ?2 AND u.email IS NOT NULL"
 	" UNION SELECT lower(email) FROM users WHERE ?1 = 0 AND ?2 = 0 AND email IS NOT NULL";
-#define WATCHER_ROWS \
+#define WATCHER_ROWS                                                                                             \
 	" SELECT 'owner' AS kind, u.login AS name FROM tickets t JOIN users u ON u.id = t.owner WHERE t.id = ?1" \
-	" UNION ALL SELECT 'creator', u.login FROM tickets t JOIN users u ON u.id = t.creator WHERE t.id = ?1" \
-	" UNION ALL SELECT 'user', u.login FROM watchers w JOIN users u ON u.id = w.user WHERE w.ticket = ?1" \
-	" UNION ALL SELECT 'group', g.name FROM watchers w JOIN groups g ON g.id = w.grp WHERE w.ticket = ?1" \
+	" UNION ALL SELECT 'creator', u.login FROM tickets t JOIN users u ON u.id = t.creator WHERE t.id = ?1"   \
+	" UNION ALL SELECT 'user', u.login FROM watchers w JOIN users u ON u.id = w.user WHERE w.ticket = ?1"    \
+	" UNION ALL SELECT 'group', g.name FROM watchers w JOIN groups g ON g.id = w.grp WHERE w.ticket = ?1"    \
 	" UNION ALL SELECT 'address', address FROM watchers WHERE ticket = ?1 AND address IS NOT NULL"
 static const char SQL_WATCHERS[] = WATCHER_ROWS;
 static const char SQL_WATCHERS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('kind', kind, 'name', name)), '[]') FROM (" WATCHER_ROWS ")";
 
 static const char *const people_queries[] = {
-	SQL_USER_INSERT, SQL_USER_FIND, SQL_USER_EMAIL, SQL_GROUP_INSERT, SQL_GROUP_FIND, SQL_MEMBER_ADD,
-	SQL_MEMBER_RM, SQL_WATCH_ADD, SQL_WATCH_RM, SQL_AUDIENCE, SQL_USERS_JSON, SQL_GROUPS_JSON,
-	SQL_WATCHERS, SQL_WATCHERS_JSON, SQL_USERS, SQL_GROUPS, SQL_USER_BY_EMAIL, SQL_ADDRESSES, NULL,
+	SQL_USER_INSERT,   SQL_USER_FIND,     SQL_USER_EMAIL, SQL_GROUP_INSERT,
+	SQL_GROUP_FIND,    SQL_MEMBER_ADD,    SQL_MEMBER_RM,  SQL_WATCH_ADD,
+	SQL_WATCH_RM,      SQL_AUDIENCE,      SQL_USERS_JSON, SQL_GROUPS_JSON,
+	SQL_WATCHERS,      SQL_WATCHERS_JSON, SQL_USERS,      SQL_GROUPS,
+	SQL_USER_BY_EMAIL, SQL_ADDRESSES,     NULL,
 };
 
 const char *const *
@@ -98,8 +95,8 @@ name_ok (const char *name)
 }
 
 gboolean
-mt_people_user_add (MtStore *store, const char *login, const char *email, const char *name, gint64 now,
-		    gint64 *id, GError **error)
+mt_people_user_add (MtStore *store, const char *login, const char *email, const char *name, gint64 now, gint64 *id,
+		    GError **error)
 {
 	g_autofree char *safe_name = name ? mt_compose_header_safe (name) : NULL;
 	sqlite3_stmt *stmt;
@@ -344,8 +341,10 @@ each_row (MtStore *store, const char *sql, MtPeopleRowFunc func, gpointer data, 
 		return FALSE;
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtPeopleRow row = {
-			(const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
-			(const char *) sqlite3_column_text (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
+			(const char *) sqlite3_column_text (stmt, 0),
+			(const char *) sqlite3_column_text (stmt, 1),
+			(const char *) sqlite3_column_text (stmt, 2),
+			(const char *) sqlite3_column_text (stmt, 3),
 		};
 		func (&row, data);
 	}

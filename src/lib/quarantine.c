@@ -68,10 +68,15 @@ mt_quarantine_list (MtStore *store, gint64 id, MtQuarantineRowFunc func, gpointe
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, id);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		row = (MtQuarantineRow) {
-			.id = sqlite3_column_int64 (stmt, 0), .received = sqlite3_column_int64 (stmt, 1),
-			.size = sqlite3_column_int64 (stmt, 2), .sender = TEXT (stmt, 3), .recipient = TEXT (stmt, 4),
-			.reason = TEXT (stmt, 5), .sha256 = TEXT (stmt, 6), .replayed = sqlite3_column_int64 (stmt, 7),
+		row = (MtQuarantineRow){
+			.id = sqlite3_column_int64 (stmt, 0),
+			.received = sqlite3_column_int64 (stmt, 1),
+			.size = sqlite3_column_int64 (stmt, 2),
+			.sender = TEXT (stmt, 3),
+			.recipient = TEXT (stmt, 4),
+			.reason = TEXT (stmt, 5),
+			.sha256 = TEXT (stmt, 6),
+			.replayed = sqlite3_column_int64 (stmt, 7),
 		};
 		n++;
 		if (!func (&row, data))

@@ -107,7 +107,7 @@ reindex_all (MtStore *store, MtReindexStats *stats, GError **error)
 gboolean
 mt_reindex (MtStore *store, MtReindexStats *stats, GError **error)
 {
-	*stats = (MtReindexStats) { 0 };
+	*stats = (MtReindexStats){ 0 };
 	if (!mt_store_begin (store, error))
 		return FALSE;
 	if (!reindex_all (store, stats, error)) {

@@ -22,12 +22,15 @@
 #include "mailticket/rules.h"
 #include "mailticket/ticket.h"
 
+/* The macro makes a string of its first argument as written. */
+/* clang-format off */
 G_DEFINE_QUARK (mt-rules-refusal-quark, mt_rules_refusal)
+/* clang-format on */
 
 /* Column k of SQL_LOAD is parameter k of SQL_INSERT (k >= 1); the
  * patterns are in MtRuleField order from column 5. */
-#define RULE_COLUMNS \
-	"name, position, match_kind, case_sensitive, sender, from_pattern, to_pattern, recipient, subject," \
+#define RULE_COLUMNS                                                                                            \
+	"name, position, match_kind, case_sensitive, sender, from_pattern, to_pattern, recipient, subject,"     \
 	" header_pattern, body, header_name, queue, owner, priority, status, tags, watchers, personal, no_ack," \
 	" spam, refuse_code, refuse_text, stop"
 #define COL_PATTERNS 5
@@ -36,9 +39,9 @@ G_DEFINE_QUARK (mt-rules-refusal-quark, mt_rules_refusal)
 
 static const char SQL_LOAD[] =
 	"SELECT id, name, position, match_kind, case_sensitive, sender, from_pattern, to_pattern, recipient, subject,"
-	" header_pattern, body, header_name, queue, owner, priority, status, " LIST_TEXT ("tags") ", "
-	LIST_TEXT ("watchers") ", personal, no_ack, spam, refuse_code, refuse_text, stop FROM rules"
-	" ORDER BY position, id";
+	" header_pattern, body, header_name, queue, owner, priority, status, " LIST_TEXT ("tags") ", " LIST_TEXT (
+		"watchers") ", personal, no_ack, spam, refuse_code, refuse_text, stop FROM rules"
+			    " ORDER BY position, id";
 static const char SQL_INSERT[] =
 	"INSERT INTO rules (" RULE_COLUMNS ", created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 	" ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
@@ -48,10 +51,9 @@ static const char SQL_BY_NAME[] = "SELECT position FROM rules WHERE name = ?";
 static const char SQL_OPEN_GAP[] = "UPDATE rules SET position = position + 1 WHERE position >= ?";
 static const char SQL_DELETE[] = "DELETE FROM rules WHERE position = ?";
 static const char SQL_CLOSE_GAP[] = "UPDATE rules SET position = position - 1 WHERE position > ?";
-static const char SQL_MOVE[] =
-	"UPDATE rules SET position = CASE WHEN position = ?1 THEN ?2"
-	" WHEN ?2 < ?1 AND position >= ?2 AND position < ?1 THEN position + 1"
-	" WHEN ?2 > ?1 AND position > ?1 AND position <= ?2 THEN position - 1 ELSE position END";
+static const char SQL_MOVE[] = "UPDATE rules SET position = CASE WHEN position = ?1 THEN ?2"
+			       " WHEN ?2 < ?1 AND position >= ?2 AND position < ?1 THEN position + 1"
+			       " WHEN ?2 > ?1 AND position > ?1 AND position <= ?2 THEN position - 1 ELSE position END";
 static const char SQL_JSON[] =
 	"SELECT coalesce(json_group_array(json(o)), '[]') FROM (SELECT json_object('position', position,"
 	" 'name', name, 'match', match_kind, 'case_sensitive', json(iif(case_sensitive, 'true', 'false')),"
@@ -66,8 +68,8 @@ static const char SQL_JSON[] =
 	" FROM rules ORDER BY position)";
 
 static const char *const rules_queries[] = {
-	SQL_LOAD, SQL_INSERT, SQL_JSON_APPEND, SQL_COUNT, SQL_BY_NAME, SQL_OPEN_GAP, SQL_DELETE, SQL_CLOSE_GAP,
-	SQL_MOVE, SQL_JSON, NULL,
+	SQL_LOAD,   SQL_INSERT,    SQL_JSON_APPEND, SQL_COUNT, SQL_BY_NAME, SQL_OPEN_GAP,
+	SQL_DELETE, SQL_CLOSE_GAP, SQL_MOVE,        SQL_JSON,  NULL,
 };
 
 static const char *const field_names[] = { "sender", "from", "to", "recipient", "subject", "header", "body" };
@@ -470,7 +472,8 @@ describe_conditions (const MtRule *r, GString *s)
 	if (s->len == 0)
 		g_string_append (s, "any message ");
 	if (r->match != MT_RULE_SUBSTRING || r->case_sensitive)
-		g_string_append_printf (s, "(%s%s) ", match_names[r->match], r->case_sensitive ? ", case-sensitive" : "");
+		g_string_append_printf (s, "(%s%s) ", match_names[r->match],
+					r->case_sensitive ? ", case-sensitive" : "");
 }
 
 static void
@@ -525,8 +528,9 @@ read_rule (sqlite3_stmt *stmt)
 	r->id = sqlite3_column_int64 (stmt, 0);
 	r->name = g_strdup (TEXT (stmt, 1));
 	r->position = sqlite3_column_int (stmt, 2);
-	r->match = g_strcmp0 (match, "regex") == 0 ? MT_RULE_REGEX
-		 : g_strcmp0 (match, "glob") == 0 ? MT_RULE_GLOB : MT_RULE_SUBSTRING;
+	r->match = g_strcmp0 (match, "regex") == 0  ? MT_RULE_REGEX
+		   : g_strcmp0 (match, "glob") == 0 ? MT_RULE_GLOB
+						    : MT_RULE_SUBSTRING;
 	r->case_sensitive = sqlite3_column_int (stmt, 4);
 	for (int f = 0; f < MT_RULE_FIELDS; f++)
 		r->patterns[f] = g_strdup (TEXT (stmt, COL_PATTERNS + f));
@@ -657,7 +661,8 @@ mt_rules_add (MtStore *store, MtRule *rule, gint64 now, GError **error)
 	if (rule->position <= 0 || rule->position > n)
 		rule->position = (int) n + 1;
 	if (!json_list (store, rule->tags, &tags, error) || !json_list (store, rule->watchers, &watchers, error) ||
-	    !exec_int (store, SQL_OPEN_GAP, rule->position, error) || !(stmt = mt_store_query (store, SQL_INSERT, error)))
+	    !exec_int (store, SQL_OPEN_GAP, rule->position, error) ||
+	    !(stmt = mt_store_query (store, SQL_INSERT, error)))
 		return FALSE;
 	bind_rule (stmt, rule, tags, watchers, now);
 	return mt_store_exec_stmt (store, stmt, error);
@@ -777,8 +782,7 @@ spam_queue (MtStore *store, const MtConfig *config, gint64 now, GError **error)
 }
 
 static gboolean
-apply_fields (MtStore *store, const MtConfig *config, const MtRuleOutcome *o, gint64 ticket, gint64 now,
-	      GError **error)
+apply_fields (MtStore *store, const MtConfig *config, const MtRuleOutcome *o, gint64 ticket, gint64 now, GError **error)
 {
 	MtRuleValue spam = { "spam", o->spam.rule };
 	g_autofree char *who = o->personal.value ? g_strdup_printf ("rule:%s", o->personal.rule) : NULL;
@@ -800,8 +804,8 @@ apply_watchers (MtStore *store, const MtRuleOutcome *o, gint64 ticket, gint64 no
 		g_autofree char *who = g_strdup_printf ("rule:%s", v->rule);
 		gboolean changed = FALSE;
 		GError *local = NULL;
-		if (!unless_stale (mt_people_watch (store, ticket, v->value, TRUE, now, &changed, &local), local, v->rule,
-				   error) ||
+		if (!unless_stale (mt_people_watch (store, ticket, v->value, TRUE, now, &changed, &local), local,
+				   v->rule, error) ||
 		    (changed && !mt_ticket_add_history (store, ticket, who, "watcher", NULL, v->value, now, error)))
 			return FALSE;
 	}
@@ -828,8 +832,7 @@ mt_rules_apply (MtStore *store, const MtConfig *config, const MtRuleOutcome *o, 
 
 /* ---- checking a new rule ---- */
 
-static gboolean
-bad (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+static gboolean bad (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static gboolean
 bad (GError **error, const char *format, ...)
@@ -879,13 +882,13 @@ check_patterns (MtRule *r, GError **error)
 	for (int f = 0; f < MT_RULE_FIELDS; f++)
 		if (r->patterns[f] != NULL && !g_utf8_validate (r->patterns[f], -1, NULL))
 			return bad (error, "--%s: the pattern is not UTF-8", field_names[f]);
-	if (r->patterns[MT_RULE_HEADER] != NULL &&
-	    (!line_ok (r->header, TRUE) || strchr (r->header, ':') != NULL))
+	if (r->patterns[MT_RULE_HEADER] != NULL && (!line_ok (r->header, TRUE) || strchr (r->header, ':') != NULL))
 		return bad (error, "--header: give it as 'Name: PATTERN'");
 	any_action = r->queue || r->owner || r->priority || r->status || r->tags || r->watchers || r->personal ||
 		     r->no_ack || r->spam || r->refuse_code || r->stop;
 	if (!any_action)
-		return bad (error, "rule %s does nothing: give it an action (--queue, --tag, --spam, --stop ...)", r->name);
+		return bad (error, "rule %s does nothing: give it an action (--queue, --tag, --spam, --stop ...)",
+			    r->name);
 	return mt_rule_compile (r, error);
 }
 
@@ -899,7 +902,8 @@ check_refusal (const MtRule *r, GError **error)
 	for (gsize i = 0; i < G_N_ELEMENTS (refusal_codes); i++)
 		known = known || refusal_codes[i] == r->refuse_code;
 	if (!known)
-		return bad (error, "--refuse: %d is not a permanent sysexits code"
+		return bad (error,
+			    "--refuse: %d is not a permanent sysexits code"
 			    " (65 EX_DATAERR, 67 EX_NOUSER, 68 EX_NOHOST, 69 EX_UNAVAILABLE, 77 EX_NOPERM)",
 			    r->refuse_code);
 	if (!line_ok (r->refuse_text, FALSE))
@@ -928,7 +932,8 @@ check_names (MtStore *store, const MtConfig *config, const MtRule *r, GError **e
 		    !mt_people_group_find (store, r->watchers[i], &grp, error))
 			return FALSE;
 		if (!user && !grp && !mt_compose_address_ok (r->watchers[i]))
-			return bad (error, "--watch: no user or group named '%s', and not a mail address", r->watchers[i]);
+			return bad (error, "--watch: no user or group named '%s', and not a mail address",
+				    r->watchers[i]);
 	}
 	return TRUE;
 }

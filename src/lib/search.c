@@ -16,26 +16,28 @@
 /* The best document of each article that matches (the article itself,
  * or one of its attachments under its negated id), best first; then a
  * snippet of that document alone, the costly part, for these few. */
-#define BEST \
-	"WITH hit AS (" \
-	" SELECT coalesce(x.article, s.rowid) AS article, s.rowid AS doc, x.position AS attachment, s.rank AS rank" \
-	" FROM article_search s LEFT JOIN attachments x ON x.id = -s.rowid WHERE article_search MATCH ?1)," \
-	" best AS (SELECT article, doc, attachment, min(rank) AS rank FROM hit GROUP BY article ORDER BY rank LIMIT ?2) "
+#define BEST                                                                                                          \
+	"WITH hit AS ("                                                                                               \
+	" SELECT coalesce(x.article, s.rowid) AS article, s.rowid AS doc, x.position AS attachment, s.rank AS rank"   \
+	" FROM article_search s LEFT JOIN attachments x ON x.id = -s.rowid WHERE article_search MATCH ?1),"           \
+	" best AS (SELECT article, doc, attachment, min(rank) AS rank FROM hit GROUP BY article ORDER BY rank LIMIT " \
+	"?2) "
 /* The best few words around the matches, on one line. */
-#define SNIPPET \
+#define SNIPPET                                                                                                     \
 	"(SELECT replace(replace(snippet(article_search, -1, '**', '**', '…', 16), char(13), ''), char(10), ' ')" \
 	" FROM article_search WHERE article_search MATCH ?1 AND rowid = b.doc)"
 #define HITS " FROM best b JOIN articles a ON a.id = b.article JOIN tickets t ON t.id = a.ticket ORDER BY b.rank"
 
 static const char SQL_SEARCH[] =
 	BEST "SELECT a.ticket, a.id, a.kind, a.internal, t.status, t.subject, a.\"from\", coalesce(a.date, a.created),"
-	" " SNIPPET ", b.rank, b.attachment" HITS;
-static const char SQL_SEARCH_JSON[] =
-	BEST "SELECT coalesce(json_group_array(json(o)), '[]') FROM ("
+	     " " SNIPPET ", b.rank, b.attachment" HITS;
+static const char SQL_SEARCH_JSON[] = BEST
+	"SELECT coalesce(json_group_array(json(o)), '[]') FROM ("
 	" SELECT json_object('ticket', a.ticket, 'article', a.id, 'kind', a.kind,"
 	"  'internal', json(iif(a.internal, 'true', 'false')), 'status', t.status, 'subject', t.subject,"
-	"  'from', a.\"from\", 'date', " ISO ("coalesce(a.date, a.created)") ", 'rank', b.rank,"
-	"  'attachment', b.attachment, 'snippet', " SNIPPET ") AS o" HITS ")";
+	"  'from', a.\"from\", 'date', " ISO (
+		"coalesce(a.date, a.created)") ", 'rank', b.rank,"
+					       "  'attachment', b.attachment, 'snippet', " SNIPPET ") AS o" HITS ")";
 static const char SQL_REBUILD[] = "INSERT INTO article_search (article_search) VALUES ('rebuild')";
 static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
 
@@ -73,9 +75,10 @@ step (MtStore *store, sqlite3_stmt *stmt, GError **error)
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
 		return rc;
 	if (sqlite3_extended_errcode (db) == SQLITE_ERROR)
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
-			     "cannot read the search query: %s (quote addresses and other punctuation: '\"a@b.example\"')",
-			     sqlite3_errmsg (db));
+		g_set_error (
+			error, MT_ERROR, MT_ERROR_USAGE,
+			"cannot read the search query: %s (quote addresses and other punctuation: '\"a@b.example\"')",
+			sqlite3_errmsg (db));
 	else
 		mt_error_sqlite (error, db, rc, "search");
 	sqlite3_reset (stmt);
@@ -85,11 +88,17 @@ step (MtStore *store, sqlite3_stmt *stmt, GError **error)
 static void
 read_row (sqlite3_stmt *stmt, MtSearchRow *row)
 {
-	*row = (MtSearchRow) {
-		.ticket = sqlite3_column_int64 (stmt, 0), .article = sqlite3_column_int64 (stmt, 1),
-		.kind = TEXT (stmt, 2), .internal = sqlite3_column_int (stmt, 3), .status = TEXT (stmt, 4),
-		.subject = TEXT (stmt, 5), .from = TEXT (stmt, 6), .date = sqlite3_column_int64 (stmt, 7),
-		.snippet = TEXT (stmt, 8), .rank = sqlite3_column_double (stmt, 9),
+	*row = (MtSearchRow){
+		.ticket = sqlite3_column_int64 (stmt, 0),
+		.article = sqlite3_column_int64 (stmt, 1),
+		.kind = TEXT (stmt, 2),
+		.internal = sqlite3_column_int (stmt, 3),
+		.status = TEXT (stmt, 4),
+		.subject = TEXT (stmt, 5),
+		.from = TEXT (stmt, 6),
+		.date = sqlite3_column_int64 (stmt, 7),
+		.snippet = TEXT (stmt, 8),
+		.rank = sqlite3_column_double (stmt, 9),
 		.attachment = sqlite3_column_int64 (stmt, 10),
 	};
 }

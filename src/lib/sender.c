@@ -37,8 +37,8 @@ struct _MtSender {
 typedef struct {
 	MtSender *sender;
 	MtSenderStats *stats;
-	GPtrArray *unrecorded;	/* MtSmtpMessage the database refused, borrowed */
-	GError *error;		/* why, the first time */
+	GPtrArray *unrecorded; /* MtSmtpMessage the database refused, borrowed */
+	GError *error;         /* why, the first time */
 } Pass;
 
 gint64
@@ -161,11 +161,14 @@ give_up_if_old (MtSender *sender, const MtOutboxItem *item, MtSmtpRecipient *r, 
 /* The agents hear that a reply did not arrive. A failed notification
  * is only noted: telling of it by more notifications could go on. */
 static gboolean
-tell_agents (MtSender *sender, const MtOutboxItem *item, gint64 article, const char *text, gint64 now,
-	     GError **error)
+tell_agents (MtSender *sender, const MtOutboxItem *item, gint64 article, const char *text, gint64 now, GError **error)
 {
-	MtNotifyEvent e = { .ticket = item->ticket, .article = article, .what = "Mail could not be delivered",
-			    .text = text, .internal = TRUE, .now = now };
+	MtNotifyEvent e = { .ticket = item->ticket,
+			    .article = article,
+			    .what = "Mail could not be delivered",
+			    .text = text,
+			    .internal = TRUE,
+			    .now = now };
 	guint queued;
 
 	if (strcmp (item->kind, "reply") != 0)

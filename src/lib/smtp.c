@@ -41,7 +41,7 @@
 typedef struct {
 	MtSmtpMessage *message;
 	smtp_message_t handle;
-	smtp_recipient_t *recipients;	/* in the order of message->recipients */
+	smtp_recipient_t *recipients; /* in the order of message->recipients */
 	gboolean reported;
 } Entry;
 
@@ -51,9 +51,9 @@ typedef struct {
 	guint n_entries;
 	MtSmtpDoneFunc done;
 	gpointer data;
-	char *failure;		/* why the session stopped, when we know */
-	char *last_line;	/* the server's last reply line */
-	gboolean answered;	/* the server answered a MAIL FROM */
+	char *failure;     /* why the session stopped, when we know */
+	char *last_line;   /* the server's last reply line */
+	gboolean answered; /* the server answered a MAIL FROM */
 } Session;
 
 static void
@@ -229,7 +229,8 @@ tls_event (Session *s, int event, va_list ap)
 	case SMTP_EV_WRONG_PEER_CERTIFICATE: {
 		ok = va_arg (ap, int *);
 		const char *name = va_arg (ap, const char *);
-		tls_doubt (s, ok, g_strdup_printf ("the server's certificate is for %s, not %s", name, s->server->host));
+		tls_doubt (s, ok,
+			   g_strdup_printf ("the server's certificate is for %s, not %s", name, s->server->host));
 		break;
 	}
 	}
@@ -273,8 +274,8 @@ on_event (smtp_session_t session, int event, void *arg, ...)
 static gboolean
 auth_refused (Session *s, const char *line)
 {
-	return s->server->user != NULL && (g_str_has_prefix (line, "535") || g_str_has_prefix (line, "534") ||
-					   g_str_has_prefix (line, "538"));
+	return s->server->user != NULL &&
+	       (g_str_has_prefix (line, "535") || g_str_has_prefix (line, "534") || g_str_has_prefix (line, "538"));
 }
 
 static void
@@ -376,9 +377,8 @@ enable_tls (Session *s, smtp_session_t session, GError **error)
 	static const enum starttls_option how[] = { Starttls_DISABLED, Starttls_ENABLED, Starttls_REQUIRED };
 	SSL_CTX *ctx = SSL_CTX_new (TLS_client_method ());
 	gboolean ok = ctx != NULL && SSL_CTX_set_min_proto_version (ctx, TLS1_2_VERSION) &&
-		      SSL_CTX_set_max_proto_version (ctx, TLS1_2_VERSION) &&
-		      SSL_CTX_set_default_verify_paths (ctx) && smtp_starttls_set_ctx (session, ctx) &&
-		      smtp_starttls_enable (session, how[s->server->starttls]);
+		      SSL_CTX_set_max_proto_version (ctx, TLS1_2_VERSION) && SSL_CTX_set_default_verify_paths (ctx) &&
+		      smtp_starttls_set_ctx (session, ctx) && smtp_starttls_enable (session, how[s->server->starttls]);
 
 	/* The session holds its own reference. */
 	SSL_CTX_free (ctx);
@@ -441,8 +441,7 @@ auth_init (void)
 }
 
 gboolean
-mt_smtp_send (const MtSmtpServer *server, GPtrArray *messages, MtSmtpDoneFunc done, gpointer data,
-	      GError **error)
+mt_smtp_send (const MtSmtpServer *server, GPtrArray *messages, MtSmtpDoneFunc done, gpointer data, GError **error)
 {
 	Session s = { server, g_new0 (Entry, messages->len), messages->len, done, data, NULL, NULL, FALSE };
 	smtp_session_t session = smtp_create_session ();

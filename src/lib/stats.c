@@ -8,41 +8,41 @@
  */
 #include "mailticket/stats.h"
 
-#define STATS_ROWS \
-	"WITH base AS (" \
-	"  SELECT t.created, t.first_response, t.resolved, coalesce(q.name, '-') AS queue" \
-	"  FROM tickets t LEFT JOIN queues q ON q.id = t.queue" \
-	"  WHERE t.merged_into IS NULL AND (?3 IS NULL OR q.name = ?3)" \
-	"  UNION ALL SELECT t.created, t.first_response, t.resolved, '(all)'" \
-	"  FROM tickets t LEFT JOIN queues q ON q.id = t.queue" \
-	"  WHERE t.merged_into IS NULL AND (?3 IS NULL OR q.name = ?3))," \
-	" response AS (SELECT queue, first_response - created AS s," \
-	"  row_number() OVER (PARTITION BY queue ORDER BY first_response - created) AS n," \
-	"  count(*) OVER (PARTITION BY queue) AS c" \
-	"  FROM base WHERE first_response BETWEEN ?1 AND ?2)," \
-	" resolution AS (SELECT queue, resolved - created AS s," \
-	"  row_number() OVER (PARTITION BY queue ORDER BY resolved - created) AS n," \
-	"  count(*) OVER (PARTITION BY queue) AS c" \
-	"  FROM base WHERE resolved BETWEEN ?1 AND ?2)," \
-	" rows AS (SELECT b.queue," \
-	"  sum(b.created BETWEEN ?1 AND ?2) AS opened," \
-	"  sum(coalesce(b.resolved BETWEEN ?1 AND ?2, 0)) AS resolved," \
-	"  sum(b.created <= ?2 AND (b.resolved IS NULL OR b.resolved > ?2)) AS backlog," \
-	"  (SELECT s FROM response r WHERE r.queue = b.queue AND r.n = (r.c + 1) / 2) AS response_median," \
-	"  (SELECT s FROM response r WHERE r.queue = b.queue AND r.n = (9 * r.c + 9) / 10) AS response_p90," \
-	"  (SELECT s FROM resolution r WHERE r.queue = b.queue AND r.n = (r.c + 1) / 2) AS resolution_median," \
+#define STATS_ROWS                                                                                              \
+	"WITH base AS ("                                                                                        \
+	"  SELECT t.created, t.first_response, t.resolved, coalesce(q.name, '-') AS queue"                      \
+	"  FROM tickets t LEFT JOIN queues q ON q.id = t.queue"                                                 \
+	"  WHERE t.merged_into IS NULL AND (?3 IS NULL OR q.name = ?3)"                                         \
+	"  UNION ALL SELECT t.created, t.first_response, t.resolved, '(all)'"                                   \
+	"  FROM tickets t LEFT JOIN queues q ON q.id = t.queue"                                                 \
+	"  WHERE t.merged_into IS NULL AND (?3 IS NULL OR q.name = ?3)),"                                       \
+	" response AS (SELECT queue, first_response - created AS s,"                                            \
+	"  row_number() OVER (PARTITION BY queue ORDER BY first_response - created) AS n,"                      \
+	"  count(*) OVER (PARTITION BY queue) AS c"                                                             \
+	"  FROM base WHERE first_response BETWEEN ?1 AND ?2),"                                                  \
+	" resolution AS (SELECT queue, resolved - created AS s,"                                                \
+	"  row_number() OVER (PARTITION BY queue ORDER BY resolved - created) AS n,"                            \
+	"  count(*) OVER (PARTITION BY queue) AS c"                                                             \
+	"  FROM base WHERE resolved BETWEEN ?1 AND ?2),"                                                        \
+	" rows AS (SELECT b.queue,"                                                                             \
+	"  sum(b.created BETWEEN ?1 AND ?2) AS opened,"                                                         \
+	"  sum(coalesce(b.resolved BETWEEN ?1 AND ?2, 0)) AS resolved,"                                         \
+	"  sum(b.created <= ?2 AND (b.resolved IS NULL OR b.resolved > ?2)) AS backlog,"                        \
+	"  (SELECT s FROM response r WHERE r.queue = b.queue AND r.n = (r.c + 1) / 2) AS response_median,"      \
+	"  (SELECT s FROM response r WHERE r.queue = b.queue AND r.n = (9 * r.c + 9) / 10) AS response_p90,"    \
+	"  (SELECT s FROM resolution r WHERE r.queue = b.queue AND r.n = (r.c + 1) / 2) AS resolution_median,"  \
 	"  (SELECT s FROM resolution r WHERE r.queue = b.queue AND r.n = (9 * r.c + 9) / 10) AS resolution_p90" \
 	"  FROM base b GROUP BY b.queue)"
 
 static const char SQL_STATS[] =
 	STATS_ROWS " SELECT queue, opened, resolved, backlog, response_median, response_p90, resolution_median,"
-	" resolution_p90 FROM rows ORDER BY queue = '(all)', queue";
+		   " resolution_p90 FROM rows ORDER BY queue = '(all)', queue";
 static const char SQL_STATS_JSON[] =
 	STATS_ROWS " SELECT coalesce(json_group_array(json_object('queue', queue, 'opened', opened,"
-	" 'resolved', resolved, 'backlog', backlog,"
-	" 'first_response', json_object('median', response_median, 'p90', response_p90),"
-	" 'resolution', json_object('median', resolution_median, 'p90', resolution_p90))), '[]')"
-	" FROM (SELECT * FROM rows ORDER BY queue = '(all)', queue)";
+		   " 'resolved', resolved, 'backlog', backlog,"
+		   " 'first_response', json_object('median', response_median, 'p90', response_p90),"
+		   " 'resolution', json_object('median', resolution_median, 'p90', resolution_p90))), '[]')"
+		   " FROM (SELECT * FROM rows ORDER BY queue = '(all)', queue)";
 
 static const char *const stats_queries[] = { SQL_STATS, SQL_STATS_JSON, NULL };
 
@@ -77,9 +77,14 @@ mt_stats (MtStore *store, const MtStatsRange *range, MtStatsFunc func, gpointer 
 	bind_range (stmt, range);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtStatsRow row = {
-			(const char *) sqlite3_column_text (stmt, 0), sqlite3_column_int64 (stmt, 1),
-			sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3), seconds_or_none (stmt, 4),
-			seconds_or_none (stmt, 5), seconds_or_none (stmt, 6), seconds_or_none (stmt, 7),
+			(const char *) sqlite3_column_text (stmt, 0),
+			sqlite3_column_int64 (stmt, 1),
+			sqlite3_column_int64 (stmt, 2),
+			sqlite3_column_int64 (stmt, 3),
+			seconds_or_none (stmt, 4),
+			seconds_or_none (stmt, 5),
+			seconds_or_none (stmt, 6),
+			seconds_or_none (stmt, 7),
 		};
 		func (&row, data);
 	}

@@ -51,10 +51,10 @@
 
 struct _MtStore {
 	sqlite3 *db;
-	GHashTable *statements;	/* SQL text address -> sqlite3_stmt */
+	GHashTable *statements; /* SQL text address -> sqlite3_stmt */
 	gboolean in_transaction;
-	int busy_timeout;	/* ms */
-	gint64 busy_until;	/* monotonic time to give up waiting for a lock */
+	int busy_timeout;  /* ms */
+	gint64 busy_until; /* monotonic time to give up waiting for a lock */
 };
 
 static const char SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = ?";
@@ -62,9 +62,9 @@ static const char SQL_BLOB_INSERT[] = "INSERT INTO blobs (sha256, size, data) VA
 static const char SQL_BLOB_GET[] = "SELECT data FROM blobs WHERE sha256 = ?";
 static const char SQL_SECRET[] = "SELECT value FROM meta WHERE key = 'secret'";
 static const char SQL_INTEGRITY[] = "SELECT integrity_check FROM pragma_integrity_check WHERE integrity_check <> 'ok'";
-static const char SQL_REFERENCES[] =
-	"SELECT printf('a row of %s%s refers to a missing row of %s', \"table\", iif(rowid IS NULL, '', ' (' || rowid || ')'),"
-	" parent) FROM pragma_foreign_key_check";
+static const char SQL_REFERENCES[] = "SELECT printf('a row of %s%s refers to a missing row of %s', \"table\", "
+				     "iif(rowid IS NULL, '', ' (' || rowid || ')'),"
+				     " parent) FROM pragma_foreign_key_check";
 
 static const char *const store_queries[] = {
 	SQL_BLOB_FIND, SQL_BLOB_INSERT, SQL_BLOB_GET, SQL_SECRET, SQL_INTEGRITY, SQL_REFERENCES, NULL,
@@ -216,8 +216,7 @@ configure (MtStore *store, int busy_timeout, GError **error)
 	sqlite3_busy_handler (store->db, busy_wait, store);
 	sqlite3_db_config (store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_wal_autocheckpoint (store->db, WAL_CHECKPOINT_FRAMES);
-	return set_wal (store, busy_timeout, error) &&
-	       exec (store, "PRAGMA synchronous = FULL", error) &&
+	return set_wal (store, busy_timeout, error) && exec (store, "PRAGMA synchronous = FULL", error) &&
 	       exec (store, "PRAGMA foreign_keys = ON", error) &&
 	       exec (store, "PRAGMA journal_size_limit = 4194304", error);
 }

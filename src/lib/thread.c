@@ -19,13 +19,19 @@ const char *
 mt_thread_via_name (MtVia via)
 {
 	switch (via) {
-	case MT_VIA_TOKEN: return "token";
-	case MT_VIA_IN_REPLY_TO: return "in-reply-to";
-	case MT_VIA_REFERENCES: return "references";
-	case MT_VIA_MESSAGE_ID: return "message-id";
-	case MT_VIA_SUBJECT: return "subject";
+	case MT_VIA_TOKEN:
+		return "token";
+	case MT_VIA_IN_REPLY_TO:
+		return "in-reply-to";
+	case MT_VIA_REFERENCES:
+		return "references";
+	case MT_VIA_MESSAGE_ID:
+		return "message-id";
+	case MT_VIA_SUBJECT:
+		return "subject";
 	case MT_VIA_NEW:
-	default: return "new";
+	default:
+		return "new";
 	}
 }
 
@@ -38,8 +44,7 @@ mt_thread_decision_clear (MtThreadDecision *d)
 
 /* Follows merged_into from *ticket; *found is FALSE for no such ticket. */
 static gboolean
-resolve (const MtThreadLookup *lookup, gint64 *ticket, gboolean *found, MtThreadTicket *facts,
-	 GError **error)
+resolve (const MtThreadLookup *lookup, gint64 *ticket, gboolean *found, MtThreadTicket *facts, GError **error)
 {
 	for (int hops = 0; hops < MAX_MERGE_HOPS; hops++) {
 		memset (facts, 0, sizeof *facts);
@@ -55,8 +60,8 @@ resolve (const MtThreadLookup *lookup, gint64 *ticket, gboolean *found, MtThread
 
 /* The first of ids (in the order given) known as a message of a ticket. */
 static gboolean
-find_known (const MtThreadLookup *lookup, GPtrArray *ids, gboolean newest_first, gint64 *ticket,
-	    const char **matched, GError **error)
+find_known (const MtThreadLookup *lookup, GPtrArray *ids, gboolean newest_first, gint64 *ticket, const char **matched,
+	    GError **error)
 {
 	guint n = ids ? ids->len : 0;
 
@@ -129,8 +134,7 @@ grace_expired (const MtThreadTicket *facts, gint64 now)
 }
 
 static gboolean
-settle (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, gboolean *found,
-	GError **error)
+settle (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, gboolean *found, GError **error)
 {
 	MtThreadTicket facts;
 	gint64 ticket = d->ticket;
@@ -236,7 +240,8 @@ prefix_length (GRegex *regex, const char *text)
 
 	while (len > 0 && text[len] != '\0' && ((guchar) text[len] & 0xc0) == 0x80)
 		len--;
-	if (!g_regex_match_full (regex, text, len, 0, 0, &match, NULL) || !g_match_info_fetch_pos (match, 0, NULL, &end))
+	if (!g_regex_match_full (regex, text, len, 0, 0, &match, NULL) ||
+	    !g_match_info_fetch_pos (match, 0, NULL, &end))
 		return 0;
 	return end;
 }
@@ -244,13 +249,12 @@ prefix_length (GRegex *regex, const char *text)
 char *
 mt_thread_strip_prefixes (const char *subject, const char *tag)
 {
-	static const char prefixes[] =
-		"re|fwd?|aw|wg|sv|vs|antw|antwort|rif|r|odp|pd|rv|tr|enc|res|fs|vb|ynt|atb|"
-		"回复|回覆|答复|转发|轉寄|返信|転送|답장|전달|ΑΠ|ΣΧΕΤ|ПРВ|НА|ответ";
+	static const char prefixes[] = "re|fwd?|aw|wg|sv|vs|antw|antwort|rif|r|odp|pd|rv|tr|enc|res|fs|vb|ynt|atb|"
+				       "回复|回覆|答复|转发|轉寄|返信|転送|답장|전달|ΑΠ|ΣΧΕΤ|ПРВ|НА|ответ";
 	g_autofree char *escaped = g_regex_escape_string (tag ? tag : "Ticket", -1);
-	g_autofree char *pattern = g_strdup_printf (
-		"\\s*(?:(?:%s)\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*[:：]|\\[\\s*%s\\s*#\\s*\\d+\\s*\\])",
-		prefixes, escaped);
+	g_autofree char *pattern =
+		g_strdup_printf ("\\s*(?:(?:%s)\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*[:：]|\\[\\s*%s\\s*#\\s*\\d+\\s*\\])",
+				 prefixes, escaped);
 	g_autoptr (GRegex) regex = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_ANCHORED, 0, NULL);
 	gsize pos = 0;
 	gint n;

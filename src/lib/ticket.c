@@ -32,26 +32,24 @@ static const char SQL_MSGID_INSERT[] =
 static const char SQL_MSGID_LOOKUP[] = "SELECT ticket FROM message_ids WHERE message_id = ?";
 static const char SQL_FIND_BY_BLOB[] =
 	"SELECT ticket, id FROM articles WHERE blob = ? AND kind = 'email-in' ORDER BY id LIMIT 1";
-static const char SQL_THREAD_FACTS[] =
-	"SELECT t.merged_into, t.status = 'closed', coalesce(t.closed, t.updated),"
-	" coalesce(q.grace_days, 30), coalesce(q.closed_reply = 'reopen', 0)"
-	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = ?";
+static const char SQL_THREAD_FACTS[] = "SELECT t.merged_into, t.status = 'closed', coalesce(t.closed, t.updated),"
+				       " coalesce(q.grace_days, 30), coalesce(q.closed_reply = 'reopen', 0)"
+				       " FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = ?";
 static const char SQL_TICKET_EXISTS[] = "SELECT count(*) FROM tickets WHERE id = ?";
 static const char SQL_PARTICIPANT_ADD[] = "INSERT OR IGNORE INTO participants (ticket, address) VALUES (?, ?)";
-static const char SQL_PARTICIPANT_IS[] =
-	"SELECT EXISTS (SELECT 1 FROM participants WHERE ticket = ?1 AND address = ?2)"
-	" OR EXISTS (SELECT 1 FROM tickets t JOIN contacts c ON c.id = t.requester"
-	"            WHERE t.id = ?1 AND c.address = ?2)"
-	" OR EXISTS (SELECT 1 FROM users WHERE email = ?2)";
+static const char SQL_PARTICIPANT_IS[] = "SELECT EXISTS (SELECT 1 FROM participants WHERE ticket = ?1 AND address = ?2)"
+					 " OR EXISTS (SELECT 1 FROM tickets t JOIN contacts c ON c.id = t.requester"
+					 "            WHERE t.id = ?1 AND c.address = ?2)"
+					 " OR EXISTS (SELECT 1 FROM users WHERE email = ?2)";
 static const char SQL_STATUS_GET[] = "SELECT status FROM tickets WHERE id = ?";
 static const char SQL_STATUS_SET[] =
-	"UPDATE tickets SET status = ?2, updated = max(updated, ?3), pending_until = iif(?2 = 'pending', pending_until, NULL),"
+	"UPDATE tickets SET status = ?2, updated = max(updated, ?3), pending_until = iif(?2 = 'pending', "
+	"pending_until, NULL),"
 	" resolved = CASE ?2 WHEN 'resolved' THEN ?3 WHEN 'closed' THEN coalesce(resolved, ?3) END,"
 	" closed = CASE ?2 WHEN 'closed' THEN ?3 END"
 	" WHERE id = ?1";
-static const char SQL_RESPONDED[] =
-	"UPDATE tickets SET first_response = coalesce(first_response, ?2),"
-	" status = iif(status = 'new', 'open', status) WHERE id = ?1";
+static const char SQL_RESPONDED[] = "UPDATE tickets SET first_response = coalesce(first_response, ?2),"
+				    " status = iif(status = 'new', 'open', status) WHERE id = ?1";
 static const char SQL_MAIL_FACTS[] =
 	"SELECT t.type, t.subject, t.status, t.priority, q.name, q.address, c.address, q.sla_minutes, u.login"
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue LEFT JOIN contacts c ON c.id = t.requester"
@@ -77,11 +75,33 @@ static const char SQL_HISTORY_ADD[] =
 	"INSERT INTO history (ticket, at, who, field, old, new) VALUES (?, ?, ?, ?, ?, ?)";
 
 static const char *const ticket_queries[] = {
-	SQL_TICKET_INSERT, SQL_ARTICLE_INSERT, SQL_ATTACHMENT_INSERT, SQL_TICKET_TOUCH,
-	SQL_MSGID_INSERT, SQL_MSGID_LOOKUP, SQL_FIND_BY_BLOB, SQL_THREAD_FACTS, SQL_TICKET_EXISTS,
-	SQL_PARTICIPANT_ADD, SQL_PARTICIPANT_IS, SQL_STATUS_GET, SQL_STATUS_SET, SQL_FLAG, SQL_LINK_ADD,
-	SQL_HISTORY_ADD, SQL_RESPONDED, SQL_MAIL_FACTS, SQL_THREAD_IDS, SQL_LAST_IN, SQL_STORED_ARTICLES,
-	SQL_ARTICLE_REDERIVE, SQL_ATTACHMENTS_CLEAR, SQL_PARTICIPANTS_CLEAR, SQL_PERSONAL, SQL_MARK_COMMANDS, NULL,
+	SQL_TICKET_INSERT,
+	SQL_ARTICLE_INSERT,
+	SQL_ATTACHMENT_INSERT,
+	SQL_TICKET_TOUCH,
+	SQL_MSGID_INSERT,
+	SQL_MSGID_LOOKUP,
+	SQL_FIND_BY_BLOB,
+	SQL_THREAD_FACTS,
+	SQL_TICKET_EXISTS,
+	SQL_PARTICIPANT_ADD,
+	SQL_PARTICIPANT_IS,
+	SQL_STATUS_GET,
+	SQL_STATUS_SET,
+	SQL_FLAG,
+	SQL_LINK_ADD,
+	SQL_HISTORY_ADD,
+	SQL_RESPONDED,
+	SQL_MAIL_FACTS,
+	SQL_THREAD_IDS,
+	SQL_LAST_IN,
+	SQL_STORED_ARTICLES,
+	SQL_ARTICLE_REDERIVE,
+	SQL_ATTACHMENTS_CLEAR,
+	SQL_PARTICIPANTS_CLEAR,
+	SQL_PERSONAL,
+	SQL_MARK_COMMANDS,
+	NULL,
 };
 
 const char *const *
@@ -202,8 +222,7 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 }
 
 gboolean
-mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article,
-			   GError **error)
+mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_INSERT, error);
 
@@ -335,8 +354,7 @@ mt_ticket_get_status (MtStore *store, gint64 ticket, GError **error)
 }
 
 gboolean
-mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status, const char *who, gint64 now,
-		      GError **error)
+mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status, const char *who, gint64 now, GError **error)
 {
 	g_autofree char *old = mt_ticket_get_status (store, ticket, error);
 	sqlite3_stmt *stmt;
@@ -549,7 +567,7 @@ mt_ticket_stored_articles (MtStore *store, GError **error)
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtStoredArticle a = {
 			sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int (stmt, 2),
-			column_dup (stmt, 3), sqlite3_column_int (stmt, 4),
+			column_dup (stmt, 3),           sqlite3_column_int (stmt, 4),
 		};
 		g_array_append_val (list, a);
 	}

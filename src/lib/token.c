@@ -16,8 +16,8 @@ char *
 mt_token_mac (const char *secret, gint64 ticket)
 {
 	g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, ticket);
-	g_autofree char *hex = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) secret,
-							  strlen (secret), id, -1);
+	g_autofree char *hex =
+		g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) secret, strlen (secret), id, -1);
 
 	return g_strndup (hex, MT_TOKEN_MAC_LEN);
 }

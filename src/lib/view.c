@@ -15,21 +15,23 @@
 
 /* A ticket's row as MtTicketRow has it, from ticket_summary s. */
 /* The organisation of the ticket's requester (customer.h). */
-#define ORG_NAME \
+#define ORG_NAME                                                                                                   \
 	"(SELECT o.name FROM tickets t JOIN contacts c ON c.id = t.requester JOIN organisations o ON o.id = c.org" \
 	" WHERE t.id = s.id)"
-#define TICKET_COLUMNS \
-	"s.id, s.subject, s.status, s.priority, s.queue, s.owner, s.requester, s.created, s.updated," \
-	" s.articles, s.project, s.color, s.due," \
+#define TICKET_COLUMNS                                                                                    \
+	"s.id, s.subject, s.status, s.priority, s.queue, s.owner, s.requester, s.created, s.updated,"     \
+	" s.articles, s.project, s.color, s.due,"                                                         \
 	" (SELECT group_concat(tag, ', ') FROM (SELECT tag FROM tags WHERE ticket = s.id ORDER BY tag))," \
 	" " ORG_NAME
 #define TAGS_JSON "(SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE ticket = s.id ORDER BY tag))"
 /* A ticket in a JSON list. */
-#define TICKET_OBJECT \
-	"json_object('id', s.id, 'subject', s.subject, 'status', s.status, 'priority', s.priority," \
-	" 'queue', s.queue, 'owner', s.owner, 'requester', s.requester, 'org', " ORG_NAME "," \
-	" 'created', " ISO ("s.created") ", 'updated', " ISO ("s.updated") ", 'articles', s.articles," \
-	" 'project', s.project, 'color', s.color, 'due', " ISO ("s.due") ", 'tags', " TAGS_JSON ")"
+#define TICKET_OBJECT                                                                                                \
+	"json_object('id', s.id, 'subject', s.subject, 'status', s.status, 'priority', s.priority,"                  \
+	" 'queue', s.queue, 'owner', s.owner, 'requester', s.requester, 'org', " ORG_NAME ","                        \
+	" 'created', " ISO ("s.created") ", 'updated', " ISO (                                                       \
+		"s.updated") ", 'articles', s.articles,"                                                             \
+			     " 'project', s.project, 'color', s.color, 'due', " ISO ("s.due") ", 'tags', " TAGS_JSON \
+											      ")"
 
 static const char SQL_TICKET_ROW[] = "SELECT " TICKET_COLUMNS " FROM ticket_summary s WHERE s.id = ?";
 
@@ -38,14 +40,12 @@ static const char SQL_TICKET_ROW[] = "SELECT " TICKET_COLUMNS " FROM ticket_summ
  * pieces only; every value is bound by name. The filters pick the ids
  * alone, so that the costlier columns are computed for the rows shown,
  * not for every row sorted. */
-static const char LIST_ROWS_HEAD[] =
-	"SELECT " TICKET_COLUMNS " FROM ticket_summary s"
-	" WHERE s.id IN (SELECT s.id FROM ticket_summary s WHERE 1";
+static const char LIST_ROWS_HEAD[] = "SELECT " TICKET_COLUMNS " FROM ticket_summary s"
+				     " WHERE s.id IN (SELECT s.id FROM ticket_summary s WHERE 1";
 static const char LIST_ROWS_TAIL[] = "";
-static const char LIST_JSON_HEAD[] =
-	"SELECT coalesce(json_group_array(json(o)), '[]') FROM ("
-	" SELECT " TICKET_OBJECT " AS o FROM ticket_summary s"
-	" WHERE s.id IN (SELECT s.id FROM ticket_summary s WHERE 1";
+static const char LIST_JSON_HEAD[] = "SELECT coalesce(json_group_array(json(o)), '[]') FROM ("
+				     " SELECT " TICKET_OBJECT " AS o FROM ticket_summary s"
+				     " WHERE s.id IN (SELECT s.id FROM ticket_summary s WHERE 1";
 static const char LIST_JSON_TAIL[] = ")";
 static const char LIST_LIMIT[] = " LIMIT :limit)";
 
@@ -54,8 +54,8 @@ static const char FILTER_QUEUE[] = " AND s.queue = :queue";
 static const char FILTER_OWNER[] = " AND s.owner = :owner";
 static const char FILTER_UNOWNED[] = " AND s.owner IS NULL";
 static const char FILTER_REQUESTER[] = " AND s.requester = :requester";
-static const char FILTER_ORG[] =
-	" AND s.requester IN (SELECT c.address FROM contacts c JOIN organisations o ON o.id = c.org WHERE o.name = :org)";
+static const char FILTER_ORG[] = " AND s.requester IN (SELECT c.address FROM contacts c JOIN organisations o ON o.id = "
+				 "c.org WHERE o.name = :org)";
 static const char FILTER_TAG[] = " AND s.id IN (SELECT ticket FROM tags WHERE tag = :tag)";
 static const char FILTER_PROJECT[] = " AND s.project = :project";
 static const char FILTER_PRIORITY[] = " AND s.priority >= :priority_min";
@@ -82,48 +82,68 @@ static const char SQL_TICKET_JSON[] =
 	" 'requester', s.requester, 'org', " ORG_NAME ", 'project', s.project, 'color', s.color,"
 	" 'flagged', json(iif(s.flagged, 'true', 'false')), 'merged_into', s.merged_into,"
 	" 'personal', json(iif((SELECT personal FROM tickets WHERE id = s.id), 'true', 'false')),"
-	" 'created', " ISO ("s.created") ", 'updated', " ISO ("s.updated") ","
-	" 'resolved', " ISO ("s.resolved") ", 'closed', " ISO ("s.closed") ", 'due', " ISO ("s.due") ","
-	" 'tags', " TAGS_JSON ","
-	" 'tasks', (SELECT json_group_array(json_object('id', k.id, 'title', k.title, 'state', k.state,"
-	"           'assignee', (SELECT login FROM users WHERE id = k.assignee))) FROM tasks k WHERE k.ticket = s.id),"
-	" 'approvals', (SELECT json_group_array(json_object('id', p.id, 'state', p.state,"
-	"               'approver', (SELECT login FROM users WHERE id = p.approver), 'note', p.note))"
-	"               FROM approvals p WHERE p.ticket = s.id),"
-	" 'time_minutes', (SELECT coalesce(sum(minutes), 0) FROM time_entries WHERE ticket = s.id),"
-	" 'links', (SELECT json_group_array(json_object('kind', kind, 'ticket', other))"
-	"           FROM links WHERE ticket = s.id),"
-	" 'history', (SELECT json_group_array(json_object('at', " ISO ("at") ", 'who', who,"
-	"             'field', field, 'old', old, 'new', new))"
-	"             FROM (SELECT * FROM history WHERE ticket = s.id ORDER BY id)),"
-	" 'articles', (SELECT json_group_array(json(o)) FROM ("
-	"   SELECT json_object('id', a.id, 'kind', a.kind, 'internal', json(iif(a.internal, 'true', 'false')),"
-	"    'from', a.\"from\", 'to', a.\"to\", 'cc', a.cc, 'subject', a.subject, 'date', " ISO ("a.date") ","
-	"    'message_id', a.message_id, 'via', a.via, 'size', a.size, 'automatic', json(iif(a.automatic, 'true', 'false')),"
-	"    'author', (SELECT login FROM users WHERE id = a.author),"
-	"    'text', a.text,"
-	"    'attachments', (SELECT json_group_array(json_object('name', name, 'type', type, 'size', size,"
-	"                    'part', part)) FROM (SELECT * FROM attachments WHERE article = a.id ORDER BY position))"
-	"   ) AS o FROM articles a WHERE a.ticket = s.id ORDER BY a.id))"
-	") FROM ticket_summary s WHERE s.id = ?";
+	" 'created', " ISO ("s.created") ", 'updated', " ISO (
+		"s.updated") ","
+			     " 'resolved', " ISO ("s.resolved") ", 'closed', " ISO ("s.closed") ", 'due', " ISO (
+				     "s.due") ","
+					      " 'tags', " TAGS_JSON ","
+					      " 'tasks', (SELECT json_group_array(json_object('id', k.id, 'title', "
+					      "k.title, 'state', k.state,"
+					      "           'assignee', (SELECT login FROM users WHERE id = "
+					      "k.assignee))) FROM tasks k WHERE k.ticket = s.id),"
+					      " 'approvals', (SELECT json_group_array(json_object('id', p.id, 'state', "
+					      "p.state,"
+					      "               'approver', (SELECT login FROM users WHERE id = "
+					      "p.approver), 'note', p.note))"
+					      "               FROM approvals p WHERE p.ticket = s.id),"
+					      " 'time_minutes', (SELECT coalesce(sum(minutes), 0) FROM time_entries "
+					      "WHERE ticket = s.id),"
+					      " 'links', (SELECT json_group_array(json_object('kind', kind, 'ticket', "
+					      "other))"
+					      "           FROM links WHERE ticket = s.id),"
+					      " 'history', (SELECT json_group_array(json_object('at', " ISO (
+						      "at") ", 'who', who,"
+							    "             'field', field, 'old', old, 'new', new))"
+							    "             FROM (SELECT * FROM history WHERE ticket = "
+							    "s.id ORDER BY id)),"
+							    " 'articles', (SELECT json_group_array(json(o)) FROM ("
+							    "   SELECT json_object('id', a.id, 'kind', a.kind, "
+							    "'internal', json(iif(a.internal, 'true', 'false')),"
+							    "    'from', a.\"from\", 'to', a.\"to\", 'cc', a.cc, "
+							    "'subject', a.subject, 'date', " ISO (
+								    "a.date") ","
+									      "    'message_id', a.message_id, 'via', "
+									      "a.via, 'size', a.size, 'automatic', "
+									      "json(iif(a.automatic, 'true', 'false')),"
+									      "    'author', (SELECT login FROM users "
+									      "WHERE id = a.author),"
+									      "    'text', a.text,"
+									      "    'attachments', (SELECT "
+									      "json_group_array(json_object('name', "
+									      "name, 'type', type, 'size', size,"
+									      "                    'part', part)) FROM "
+									      "(SELECT * FROM attachments WHERE "
+									      "article = a.id ORDER BY position))"
+									      "   ) AS o FROM articles a WHERE "
+									      "a.ticket = s.id ORDER BY a.id))"
+									      ") FROM ticket_summary s WHERE s.id = ?";
 static const char SQL_ARTICLES[] =
 	"SELECT a.id, a.kind, a.internal, a.\"from\", a.\"to\", a.cc, a.subject, a.message_id, a.via, a.text, a.date,"
 	" a.created, a.size, a.blob IS NOT NULL, u.login"
 	" FROM articles a LEFT JOIN users u ON u.id = a.author WHERE a.ticket = ? ORDER BY a.id";
 static const char SQL_ATTACHMENTS[] =
 	"SELECT position, name, type, part, size FROM attachments WHERE article = ? ORDER BY position";
-static const char SQL_ATTACHMENT_PART[] =
-	"SELECT (SELECT count(*) FROM attachments WHERE article = a.id),"
-	" (SELECT part FROM attachments WHERE article = a.id AND position = ?3)"
-	" FROM articles a WHERE a.id = ?1 AND a.ticket = ?2";
+static const char SQL_ATTACHMENT_PART[] = "SELECT (SELECT count(*) FROM attachments WHERE article = a.id),"
+					  " (SELECT part FROM attachments WHERE article = a.id AND position = ?3)"
+					  " FROM articles a WHERE a.id = ?1 AND a.ticket = ?2";
 static const char SQL_ARTICLE_BLOB[] = "SELECT blob FROM articles WHERE id = ? AND ticket = ?";
 static const char SQL_ADD_WATCHERS[] = "SELECT json_set(?1, '$.watchers', json(?2))";
 static const char SQL_HISTORY[] = "SELECT at, who, field, old, new FROM history WHERE ticket = ? ORDER BY id";
 static const char SQL_LINKS[] = "SELECT kind, other FROM links WHERE ticket = ? ORDER BY other, kind";
 
 static const char *const view_queries[] = {
-	SQL_TICKET_ROW, SQL_TICKET_JSON, SQL_ARTICLES, SQL_ATTACHMENTS,
-	SQL_ATTACHMENT_PART, SQL_ARTICLE_BLOB, SQL_ADD_WATCHERS, SQL_HISTORY, SQL_LINKS, NULL,
+	SQL_TICKET_ROW,   SQL_TICKET_JSON,  SQL_ARTICLES, SQL_ATTACHMENTS, SQL_ATTACHMENT_PART,
+	SQL_ARTICLE_BLOB, SQL_ADD_WATCHERS, SQL_HISTORY,  SQL_LINKS,       NULL,
 };
 
 const char *const *
@@ -251,13 +271,22 @@ mt_view_articles (MtStore *store, gint64 ticket, MtArticleRowFunc func, gpointer
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		row = (MtArticleRow) {
-			.id = sqlite3_column_int64 (stmt, 0), .kind = TEXT (stmt, 1),
-			.internal = sqlite3_column_int (stmt, 2), .from = TEXT (stmt, 3), .to = TEXT (stmt, 4),
-			.cc = TEXT (stmt, 5), .subject = TEXT (stmt, 6), .message_id = TEXT (stmt, 7),
-			.via = TEXT (stmt, 8), .text = TEXT (stmt, 9), .date = sqlite3_column_int64 (stmt, 10),
-			.created = sqlite3_column_int64 (stmt, 11), .size = sqlite3_column_int64 (stmt, 12),
-			.has_blob = sqlite3_column_int (stmt, 13), .author = TEXT (stmt, 14),
+		row = (MtArticleRow){
+			.id = sqlite3_column_int64 (stmt, 0),
+			.kind = TEXT (stmt, 1),
+			.internal = sqlite3_column_int (stmt, 2),
+			.from = TEXT (stmt, 3),
+			.to = TEXT (stmt, 4),
+			.cc = TEXT (stmt, 5),
+			.subject = TEXT (stmt, 6),
+			.message_id = TEXT (stmt, 7),
+			.via = TEXT (stmt, 8),
+			.text = TEXT (stmt, 9),
+			.date = sqlite3_column_int64 (stmt, 10),
+			.created = sqlite3_column_int64 (stmt, 11),
+			.size = sqlite3_column_int64 (stmt, 12),
+			.has_blob = sqlite3_column_int (stmt, 13),
+			.author = TEXT (stmt, 14),
 		};
 		if (!func (&row, data))
 			break;
@@ -278,9 +307,12 @@ mt_view_attachments (MtStore *store, gint64 article, MtAttachmentRowFunc func, g
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, article);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		row = (MtAttachmentRow) {
-			.position = sqlite3_column_int64 (stmt, 0), .name = TEXT (stmt, 1),
-			.type = TEXT (stmt, 2), .part = TEXT (stmt, 3), .size = sqlite3_column_int64 (stmt, 4),
+		row = (MtAttachmentRow){
+			.position = sqlite3_column_int64 (stmt, 0),
+			.name = TEXT (stmt, 1),
+			.type = TEXT (stmt, 2),
+			.part = TEXT (stmt, 3),
+			.size = sqlite3_column_int64 (stmt, 4),
 		};
 		if (!func (&row, data))
 			break;
@@ -307,7 +339,8 @@ mt_view_article_raw (MtStore *store, gint64 ticket, gint64 article, GError **err
 	sqlite3_reset (stmt);
 	if (sha == NULL) {
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
-			     "ticket %" G_GINT64_FORMAT " has no stored message as article %" G_GINT64_FORMAT, ticket, article);
+			     "ticket %" G_GINT64_FORMAT " has no stored message as article %" G_GINT64_FORMAT, ticket,
+			     article);
 		return NULL;
 	}
 	return mt_store_get_blob (store, sha, error);
@@ -318,13 +351,15 @@ static void
 no_attachment (GError **error, gint64 ticket, gint64 article, gint64 n, gboolean found, gint64 count)
 {
 	if (!found)
-		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "ticket %" G_GINT64_FORMAT " has no article %" G_GINT64_FORMAT,
-			     ticket, article);
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
+			     "ticket %" G_GINT64_FORMAT " has no article %" G_GINT64_FORMAT, ticket, article);
 	else if (count == 0)
-		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "article %" G_GINT64_FORMAT " has no attachments", article);
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "article %" G_GINT64_FORMAT " has no attachments",
+			     article);
 	else
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
-			     "article %" G_GINT64_FORMAT " has %" G_GINT64_FORMAT " attachment%s, numbered from 1; there is no %" G_GINT64_FORMAT,
+			     "article %" G_GINT64_FORMAT " has %" G_GINT64_FORMAT
+			     " attachment%s, numbered from 1; there is no %" G_GINT64_FORMAT,
 			     article, count, count == 1 ? "" : "s", n);
 }
 

@@ -26,16 +26,14 @@ static const char SQL_APPROVALS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('id', a.id, 'approver', u.login, 'state', a.state,"
 	" 'requested_by', a.requested_by, 'note', a.note, 'decision_note', a.decision_note)), '[]')"
 	" FROM (SELECT * FROM approvals WHERE ticket = ? ORDER BY id) a JOIN users u ON u.id = a.approver";
-static const char SQL_TIME_ADD[] =
-	"INSERT INTO time_entries (ticket, task, user, minutes, day, note, created)"
-	" VALUES (?, nullif(?, 0), ?, ?, ?, ?, ?)";
-#define TIME_ROWS \
+static const char SQL_TIME_ADD[] = "INSERT INTO time_entries (ticket, task, user, minutes, day, note, created)"
+				   " VALUES (?, nullif(?, 0), ?, ?, ?, ?, ?)";
+#define TIME_ROWS                                                                                   \
 	" FROM time_entries e JOIN tickets t ON t.id = e.ticket LEFT JOIN tasks k ON k.id = e.task" \
-	" WHERE (?1 IS NULL OR e.day >= ?1) AND (?2 IS NULL OR e.day <= ?2)" \
+	" WHERE (?1 IS NULL OR e.day >= ?1) AND (?2 IS NULL OR e.day <= ?2)"                        \
 	" AND (?3 IS NULL OR e.user = ?3) AND (?4 = 0 OR e.ticket = ?4)"
-static const char SQL_TIME_REPORT[] =
-	"SELECT e.day, e.user, e.ticket, t.subject, k.title, e.minutes, e.note" TIME_ROWS
-	" ORDER BY e.day, e.user, e.ticket, e.id";
+static const char SQL_TIME_REPORT[] = "SELECT e.day, e.user, e.ticket, t.subject, k.title, e.minutes, e.note" TIME_ROWS
+				      " ORDER BY e.day, e.user, e.ticket, e.id";
 static const char SQL_TIME_JSON[] =
 	"SELECT json_object('entries', coalesce((SELECT json_group_array(json(o)) FROM ("
 	"  SELECT json_object('day', e.day, 'user', e.user, 'ticket', e.ticket, 'subject', t.subject,"
@@ -56,9 +54,13 @@ static const char SQL_APPROVALS[] =
 static const char SQL_USER_LOGIN[] = "SELECT login FROM users WHERE id = ?";
 
 static const char *const work_queries[] = {
-	SQL_TASK_ADD, SQL_TASK_TICKET, SQL_TASK_DONE, SQL_TASKS, SQL_TIME_ADD, SQL_TIME_REPORT, SQL_TIME_JSON,
-	SQL_APPROVAL_ADD, SQL_APPROVAL_DECIDE, SQL_APPROVALS, SQL_USER_LOGIN, SQL_TASKS_JSON, SQL_APPROVALS_JSON,
-	NULL,
+	SQL_TASK_ADD,        SQL_TASK_TICKET,
+	SQL_TASK_DONE,       SQL_TASKS,
+	SQL_TIME_ADD,        SQL_TIME_REPORT,
+	SQL_TIME_JSON,       SQL_APPROVAL_ADD,
+	SQL_APPROVAL_DECIDE, SQL_APPROVALS,
+	SQL_USER_LOGIN,      SQL_TASKS_JSON,
+	SQL_APPROVALS_JSON,  NULL,
 };
 
 const char *const *
@@ -188,8 +190,8 @@ task_of_ticket (MtStore *store, gint64 task, gint64 ticket, GError **error)
 	if (!mt_store_get_int (store, stmt, &owner, error))
 		return FALSE;
 	if (owner != ticket) {
-		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "ticket %" G_GINT64_FORMAT " has no task %" G_GINT64_FORMAT,
-			     ticket, task);
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
+			     "ticket %" G_GINT64_FORMAT " has no task %" G_GINT64_FORMAT, ticket, task);
 		return FALSE;
 	}
 	return TRUE;
@@ -202,11 +204,13 @@ mt_work_time_add (MtStore *store, const MtTimeEntry *e, gint64 *id, GError **err
 	g_autofree char *minutes = number (e->minutes);
 
 	if (e->minutes <= 0 || e->minutes > 24 * 60 * 31 || !day_ok (e->day)) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "time: %s", e->minutes <= 0 || e->minutes > 24 * 60 * 31
-			     ? "minutes must be a positive number" : "the date must be YYYY-MM-DD");
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "time: %s",
+			     e->minutes <= 0 || e->minutes > 24 * 60 * 31 ? "minutes must be a positive number"
+									  : "the date must be YYYY-MM-DD");
 		return FALSE;
 	}
-	if (!ticket_exists (store, e->ticket, error) || (e->task && !task_of_ticket (store, e->task, e->ticket, error)) ||
+	if (!ticket_exists (store, e->ticket, error) ||
+	    (e->task && !task_of_ticket (store, e->task, e->ticket, error)) ||
 	    !(stmt = mt_store_query (store, SQL_TIME_ADD, error)))
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, e->ticket);
@@ -243,8 +247,13 @@ mt_work_time_report (MtStore *store, const MtTimeFilter *f, MtTimeFunc func, gpo
 		return FALSE;
 	bind_filter (stmt, f);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		MtTimeRow row = { col (stmt, 0), col (stmt, 1), col (stmt, 3), col (stmt, 4), col (stmt, 6),
-				  sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 5) };
+		MtTimeRow row = { col (stmt, 0),
+				  col (stmt, 1),
+				  col (stmt, 3),
+				  col (stmt, 4),
+				  col (stmt, 6),
+				  sqlite3_column_int64 (stmt, 2),
+				  sqlite3_column_int64 (stmt, 5) };
 		*total += row.minutes;
 		func (&row, data);
 	}
@@ -278,8 +287,8 @@ login_of (MtStore *store, gint64 user, GError **error)
 }
 
 gboolean
-mt_work_approval_request (MtStore *store, gint64 ticket, gint64 approver, const char *who, const char *note,
-			  gint64 now, gint64 *id, GError **error)
+mt_work_approval_request (MtStore *store, gint64 ticket, gint64 approver, const char *who, const char *note, gint64 now,
+			  gint64 *id, GError **error)
 {
 	g_autofree char *login = NULL;
 	sqlite3_stmt *stmt;
@@ -332,8 +341,12 @@ mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, gpointer 
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		MtApprovalRow row = { sqlite3_column_int64 (stmt, 0), col (stmt, 1), col (stmt, 2), col (stmt, 3),
-				      col (stmt, 4), col (stmt, 5) };
+		MtApprovalRow row = { sqlite3_column_int64 (stmt, 0),
+				      col (stmt, 1),
+				      col (stmt, 2),
+				      col (stmt, 3),
+				      col (stmt, 4),
+				      col (stmt, 5) };
 		func (&row, data);
 	}
 	return rc != -1;

@@ -26,7 +26,7 @@
 
 #define SECRET "fuzz-secret"
 
-static GHashTable *known_ids;	/* message id -> ticket */
+static GHashTable *known_ids; /* message id -> ticket */
 
 /* Tickets 1-20: 5 is merged into 6, 7 and 8 into each other (a loop),
  * 9 into 21 that does not exist; 10-12 are closed, 12 long ago. */
@@ -90,8 +90,12 @@ thread (MtMessage *m)
 {
 	MtThreadLookup lookup = { lookup_message_id, lookup_ticket, lookup_participant, NULL };
 	MtThreadInput input = {
-		.message_id = m->message_id, .in_reply_to = m->in_reply_to, .references = m->references,
-		.sender = m->from_addr, .foreign_subject_joins = m->subject[0] % 2, .now = 1900000000,
+		.message_id = m->message_id,
+		.in_reply_to = m->in_reply_to,
+		.references = m->references,
+		.sender = m->from_addr,
+		.foreign_subject_joins = m->subject[0] % 2,
+		.now = 1900000000,
 	};
 	MtThreadDecision decision = { 0 };
 	g_autoptr (GError) error = NULL;

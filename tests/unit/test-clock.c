@@ -12,7 +12,7 @@ test_date_is_the_whole_day (void)
 	gint64 start = 0, end = 0;
 
 	g_assert_true (mt_clock_parse ("2023-01-02", &start, &end));
-	g_assert_cmpint (start, ==, 1672614000);	/* midnight in Berlin, UTC+1 */
+	g_assert_cmpint (start, ==, 1672614000); /* midnight in Berlin, UTC+1 */
 	g_assert_cmpint (end, ==, start + 86400);
 }
 
@@ -35,7 +35,7 @@ test_time_is_one_second (void)
 	g_assert_cmpint (start, ==, 1672653600);
 	g_assert_cmpint (end, ==, start + 1);
 	g_assert_true (mt_clock_parse ("2023-01-02 11:00", &start, &end));
-	g_assert_cmpint (start, ==, 1672653600);	/* local time */
+	g_assert_cmpint (start, ==, 1672653600); /* local time */
 	g_assert_true (mt_clock_parse ("@1672653600", &start, &end));
 	g_assert_cmpint (start, ==, 1672653600);
 }
@@ -44,7 +44,8 @@ static void
 test_rejects_what_is_no_time (void)
 {
 	gint64 start = 0, end = 0;
-	const char *bad[] = { "", "yesterday", "2023-02-30", "2023-13-01", "2023-01-02x", "12:00", "2023", "1672653600", "@", "@x", NULL };
+	const char *bad[] = { "",     "yesterday",  "2023-02-30", "2023-13-01", "2023-01-02x", "12:00",
+			      "2023", "1672653600", "@",          "@x",         NULL };
 
 	for (int i = 0; bad[i]; i++)
 		g_assert_false (mt_clock_parse (bad[i], &start, &end));
@@ -78,9 +79,9 @@ test_when_relative (void)
 static void
 test_when_time_of_day (void)
 {
-	g_assert_cmpint (when ("11:00"), ==, 1672826400);	/* later today */
-	g_assert_cmpint (when ("09:00"), ==, 1672819200 + 86400);	/* passed: tomorrow */
-	g_assert_cmpint (when ("today 09:00"), ==, 1672819200);	/* as said, even past */
+	g_assert_cmpint (when ("11:00"), ==, 1672826400);         /* later today */
+	g_assert_cmpint (when ("09:00"), ==, 1672819200 + 86400); /* passed: tomorrow */
+	g_assert_cmpint (when ("today 09:00"), ==, 1672819200);   /* as said, even past */
 	g_assert_cmpint (when ("tomorrow 09:00"), ==, 1672819200 + 86400);
 	g_assert_cmpint (when ("Tomorrow"), ==, WEDNESDAY + 86400);
 }
@@ -90,7 +91,7 @@ test_when_weekday (void)
 {
 	g_assert_cmpint (when ("friday 09:00"), ==, 1672819200 + 2 * 86400);
 	g_assert_cmpint (when ("mon 08:00"), ==, 1672815600 + 5 * 86400);
-	g_assert_cmpint (when ("wednesday"), ==, WEDNESDAY + 7 * 86400);	/* the next one */
+	g_assert_cmpint (when ("wednesday"), ==, WEDNESDAY + 7 * 86400); /* the next one */
 }
 
 static void
@@ -117,8 +118,8 @@ test_when_absolute (void)
 static void
 test_when_rejects_what_is_no_time (void)
 {
-	const char *bad[] = { "", "soon", "+2", "+2y", "-2h", "25:00", "12:60", "tu 10:00", "tomorrow 9", "mondays",
-			      "2023", NULL };
+	const char *bad[] = { "",      "soon",     "+2",         "+2y",     "-2h",  "25:00",
+			      "12:60", "tu 10:00", "tomorrow 9", "mondays", "2023", NULL };
 	g_autoptr (GError) error = NULL;
 	gint64 t;
 
@@ -136,10 +137,10 @@ test_override_beats_environment (void)
 	g_setenv ("MAILTICKET_NOW", "1000", TRUE);
 	g_assert_true (mt_clock_override ("@2000", NULL));
 	g_assert_cmpint (mt_clock_now (), ==, 2000);
-	g_assert_true (mt_clock_override ("3000", NULL));	/* as $MAILTICKET_NOW takes it */
+	g_assert_true (mt_clock_override ("3000", NULL)); /* as $MAILTICKET_NOW takes it */
 	g_assert_cmpint (mt_clock_now (), ==, 3000);
 	g_assert_true (mt_clock_override ("@2000", NULL));
-	g_assert_true (mt_clock_override ("+1h", NULL));	/* from the clock in force */
+	g_assert_true (mt_clock_override ("+1h", NULL)); /* from the clock in force */
 	g_assert_cmpint (mt_clock_now (), ==, 2000 + 3600);
 	g_unsetenv ("MAILTICKET_NOW");
 }

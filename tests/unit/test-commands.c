@@ -54,7 +54,8 @@ test_parse_no_command (void)
 static void
 test_parse_skips_blank_lines (void)
 {
-	g_autoptr (MtCommands) c = mt_commands_parse ("\r\n\n  #Status  resolved  \r\n\n#priority 2\n\nThanks\n#tag +x\n");
+	g_autoptr (MtCommands) c =
+		mt_commands_parse ("\r\n\n  #Status  resolved  \r\n\n#priority 2\n\nThanks\n#tag +x\n");
 
 	g_assert_nonnull (c);
 	g_assert_cmpuint (c->commands->len, ==, 2);

@@ -29,9 +29,14 @@ static MtCompose
 base (GPtrArray *to)
 {
 	MtCompose c = {
-		.from_addr = "support@example.org", .reply_to = "support+7.abcdef0123@example.org", .to = to,
-		.subject = "[Ticket#7] Printer", .text = "Hello\nworld\n", .domain = "example.org",
-		.x_loop = "support@example.org", .now = 1700000000,
+		.from_addr = "support@example.org",
+		.reply_to = "support+7.abcdef0123@example.org",
+		.to = to,
+		.subject = "[Ticket#7] Printer",
+		.text = "Hello\nworld\n",
+		.domain = "example.org",
+		.x_loop = "support@example.org",
+		.now = 1700000000,
 	};
 	return c;
 }
@@ -342,7 +347,8 @@ main (int argc, char **argv)
 	g_setenv ("TZ", "UTC", TRUE);
 	g_test_add_func ("/compose/headers-and-message-id", test_headers_and_message_id);
 	g_test_add_func ("/compose/every-line-ends-crlf", test_every_line_ends_crlf);
-	g_test_add_func ("/compose/crlf-in-subject-and-name-adds-no-header", test_crlf_in_subject_and_name_adds_no_header);
+	g_test_add_func ("/compose/crlf-in-subject-and-name-adds-no-header",
+			 test_crlf_in_subject_and_name_adds_no_header);
 	g_test_add_func ("/compose/bad-addresses-refused", test_bad_addresses_refused);
 	g_test_add_func ("/compose/thread-ids-unfit-for-headers-left-out", test_thread_ids_unfit_for_headers_left_out);
 	g_test_add_func ("/compose/non-ascii-encoded", test_non_ascii_encoded);

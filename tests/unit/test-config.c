@@ -12,7 +12,7 @@
 
 typedef struct {
 	char *dir;
-	GPtrArray *files;	/* written, removed at teardown */
+	GPtrArray *files; /* written, removed at teardown */
 } Fixture;
 
 static void
@@ -148,8 +148,21 @@ test_duration_units (void)
 static void
 test_duration_rejects (void)
 {
-	const char *bad[] = { "", "d", "-1", "5x", "1.5h", " 5d", "5d ", "5 d", "5dd", "+5", "5D", "5M", "1d12h",
-			      "106751991167301d", "99999999999999999999" };
+	const char *bad[] = { "",
+			      "d",
+			      "-1",
+			      "5x",
+			      "1.5h",
+			      " 5d",
+			      "5d ",
+			      "5 d",
+			      "5dd",
+			      "+5",
+			      "5D",
+			      "5M",
+			      "1d12h",
+			      "106751991167301d",
+			      "99999999999999999999" };
 	gint64 seconds = 7;
 
 	for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)

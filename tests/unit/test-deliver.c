@@ -64,8 +64,7 @@ test_full_database (void)
 	g_assert_true (mt_store_put_blob (store, raw->data, raw->len, &sha256, &error));
 	/* No free page left in the file, and not one more allowed. */
 	g_assert_cmpint (sqlite3_exec (mt_store_peek_db (store), "VACUUM", NULL, NULL, NULL), ==, SQLITE_OK);
-	limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
-				 count (store, "PRAGMA page_count"));
+	limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, count (store, "PRAGMA page_count"));
 	g_assert_cmpint (sqlite3_exec (mt_store_peek_db (store), limit, NULL, NULL, NULL), ==, SQLITE_OK);
 
 	g_assert_false (mt_deliver (store, config, raw, &options, &result, &error));

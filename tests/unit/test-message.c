@@ -70,13 +70,13 @@ long_list (const char *name, guint n, gboolean ids)
 
 /* --- addresses --- */
 
-#define ADDRESS_HEADERS \
+#define ADDRESS_HEADERS                                                        \
 	"From: =?ISO-8859-1?Q?J=F6rg_M=FCller?= <Joerg.Mueller@Example.COM>\n" \
-	"To: Support <SUPPORT@example.org>, bob@example.net\n" \
-	"Cc: \"Carol C.\" <carol@Example.net>, BOB@example.net\n" \
-	"Reply-To: replies@example.com\n" \
-	"Subject: addresses\n" \
-	"\n" \
+	"To: Support <SUPPORT@example.org>, bob@example.net\n"                 \
+	"Cc: \"Carol C.\" <carol@Example.net>, BOB@example.net\n"              \
+	"Reply-To: replies@example.com\n"                                      \
+	"Subject: addresses\n"                                                 \
+	"\n"                                                                   \
 	"body\n"
 
 static void
@@ -460,7 +460,7 @@ test_body_empty (void)
 
 /* --- attachments --- */
 
-#define FOX_BASE64 \
+#define FOX_BASE64                                                                       \
 	"VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4KVGhlIHF1aWNrIGJy\n" \
 	"b3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4KVGhlIHF1aWNrIGJyb3duIGZveCBqdW1w\n" \
 	"cyBvdmVyIHRoZSBsYXp5IGRvZy4K\n"
@@ -475,9 +475,7 @@ static const char attached_message[] =
 	"--mix\n"
 	"Content-Type: Application/Octet-Stream\n"
 	"Content-Disposition: attachment; filename*=ISO-8859-1''Fehlerprotokoll_B%FCro.txt\n"
-	"Content-Transfer-Encoding: base64\n\n"
-	FOX_BASE64
-	"--mix\n"
+	"Content-Transfer-Encoding: base64\n\n" FOX_BASE64 "--mix\n"
 	"Content-Type: multipart/mixed; boundary=\"inner\"\n\n"
 	"--inner\n"
 	"Content-Type: text/plain\n\n"
@@ -876,8 +874,7 @@ test_html_blocks (void)
 static void
 test_html_nested_lists (void)
 {
-	check_html ("<ul><li>a<ol><li>b</li><li>c</li></ol></li><li>d</li></ul>",
-		    "- a\n\n- b\n- c\n\n- d");
+	check_html ("<ul><li>a<ol><li>b</li><li>c</li></ol></li><li>d</li></ul>", "- a\n\n- b\n- c\n\n- d");
 }
 
 static void
@@ -900,8 +897,7 @@ test_html_comments_and_doctype (void)
 static void
 test_html_dropped_elements (void)
 {
-	check_html ("<head><title>T</title></head><SCRIPT>if (a<b) x();</SCRIPT><style>p{}</style>body",
-		    "body");
+	check_html ("<head><title>T</title></head><SCRIPT>if (a<b) x();</SCRIPT><style>p{}</style>body", "body");
 	check_html ("<script>never closed", "");
 }
 
@@ -946,7 +942,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/from/without-name", test_from_without_name);
 	g_test_add_func ("/message/from/group-name-is-not-member-name", test_from_group_name_not_member_name);
 	g_test_add_func ("/message/addresses/display-forms", test_display_forms);
-	g_test_add_func ("/message/addresses/recipients-to-and-cc-lower-unique", test_recipients_to_and_cc_lower_unique);
+	g_test_add_func ("/message/addresses/recipients-to-and-cc-lower-unique",
+			 test_recipients_to_and_cc_lower_unique);
 	g_test_add_func ("/message/addresses/from-to-cc-reply-to", test_addresses_all_headers);
 	g_test_add_func ("/message/addresses/absent-headers-empty", test_absent_headers_empty);
 	g_test_add_func ("/message/addresses/100000-recipients-linear", test_recipients_100000_linear);

@@ -7,17 +7,16 @@
 #include "mailticket/error.h"
 #include "mailticket/rules.h"
 
-static const char MESSAGE[] =
-	"From: Anna Kunde <Anna@Customer.Example>\n"
-	"To: Support <support@example.org>, other@example.net\n"
-	"Cc: boss@customer.example\n"
-	"Subject: Invoice 42 is WRONG\n"
-	"X-Spam-Flag: NO\n"
-	"X-Spam-Flag: yes\n"
-	"X-Original-To: billing@example.org\n"
-	"Message-ID: <r1@customer.example>\n"
-	"\n"
-	"Please check the amount on page 2.\n";
+static const char MESSAGE[] = "From: Anna Kunde <Anna@Customer.Example>\n"
+			      "To: Support <support@example.org>, other@example.net\n"
+			      "Cc: boss@customer.example\n"
+			      "Subject: Invoice 42 is WRONG\n"
+			      "X-Spam-Flag: NO\n"
+			      "X-Spam-Flag: yes\n"
+			      "X-Original-To: billing@example.org\n"
+			      "Message-ID: <r1@customer.example>\n"
+			      "\n"
+			      "Please check the amount on page 2.\n";
 
 typedef struct {
 	MtMessage *message;
@@ -37,7 +36,7 @@ setup (Fixture *f, gconstpointer data)
 	g_assert_no_error (error);
 	f->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_rule_free);
 	f->outcome = mt_rule_outcome_new ();
-	f->input = (MtRuleInput) { f->message, "bounces+17@customer.example", NULL };
+	f->input = (MtRuleInput){ f->message, "bounces+17@customer.example", NULL };
 }
 
 static void

@@ -48,8 +48,7 @@ setup (Fixture *f, gconstpointer data)
 	g_assert_no_error (error);
 	f->db = g_build_filename (f->dir, "t.db", NULL);
 	f->conf = g_build_filename (f->dir, "t.conf", NULL);
-	g_file_set_contents (f->conf, "[mail]\ndomain = example.org\n[smtp]\nhost = 127.0.0.1\nport = 1\n", -1,
-			     &error);
+	g_file_set_contents (f->conf, "[mail]\ndomain = example.org\n[smtp]\nhost = 127.0.0.1\nport = 1\n", -1, &error);
 	g_assert_no_error (error);
 	f->config = mt_config_load (f->conf, f->db, &error);
 	g_assert_no_error (error);
@@ -67,7 +66,7 @@ teardown (Fixture *f, gconstpointer data)
 	mt_sender_free (f->sender);
 	mt_store_close (f->store);
 	mt_config_free (f->config);
-	for (const char *const *s = (const char *const[]) { "t.db", "t.db-wal", "t.db-shm", "t.conf", NULL }; *s; s++) {
+	for (const char *const *s = (const char *const[]){ "t.db", "t.db-wal", "t.db-shm", "t.conf", NULL }; *s; s++) {
 		g_autofree char *path = g_build_filename (f->dir, *s, NULL);
 		g_unlink (path);
 	}
@@ -158,8 +157,9 @@ record (Fixture *f, MtOutboxItem *item, const char *const *replies)
 		MtSmtpRecipient *r = g_ptr_array_index (m->recipients, i);
 
 		r->reply = g_strdup (replies[i]);
-		r->outcome = replies[i][0] == '2' ? MT_SMTP_SENT : replies[i][0] == '5' ? MT_SMTP_FAILED
-										  : MT_SMTP_DEFERRED;
+		r->outcome = replies[i][0] == '2'   ? MT_SMTP_SENT
+			     : replies[i][0] == '5' ? MT_SMTP_FAILED
+						    : MT_SMTP_DEFERRED;
 	}
 	g_assert_true (mt_sender_record (f->sender, m, &state, &error));
 	g_assert_no_error (error);
@@ -237,7 +237,7 @@ test_claim_twice_disjoint (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (first->len, ==, MT_SENDER_BATCH);
 	g_assert_cmpuint (second->len, ==, 50);
 	g_assert_cmpuint (third->len, ==, 0);
-	for (GPtrArray *const *set = (GPtrArray *const[]) { first, second, NULL }; *set; set++)
+	for (GPtrArray *const *set = (GPtrArray *const[]){ first, second, NULL }; *set; set++)
 		for (guint i = 0; i < (*set)->len; i++) {
 			MtOutboxItem *item = g_ptr_array_index (*set, i);
 
@@ -509,9 +509,10 @@ test_pass_refuses_altered (Fixture *f, gconstpointer data)
 	MtSenderStats stats = { 0 };
 	gint64 id = queue (f, "anna@customer.test");
 
-	g_assert_true (sqlite3_exec (mt_store_peek_db (f->store),
-				     "UPDATE blobs SET data = CAST(replace(CAST(data AS TEXT), 'Date:', 'X-Date:') AS BLOB)",
-				     NULL, NULL, NULL) == SQLITE_OK);
+	g_assert_true (
+		sqlite3_exec (mt_store_peek_db (f->store),
+			      "UPDATE blobs SET data = CAST(replace(CAST(data AS TEXT), 'Date:', 'X-Date:') AS BLOB)",
+			      NULL, NULL, NULL) == SQLITE_OK);
 	g_assert_true (mt_sender_pass (f->sender, &stats, &error));
 	g_assert_cmpuint (stats.failed, ==, 1);
 	g_assert_null (stats.unreachable);

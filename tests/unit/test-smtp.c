@@ -8,22 +8,22 @@
 #include "mailticket/error.h"
 #include "mailticket/smtp.h"
 
-#define HEADER \
-	"From: Support <support@example.org>\r\n" \
-	"To: Anna <anna@customer.test>\r\n" \
-	"Cc: bob@customer.test\r\n" \
-	"Reply-To: support+1.abc@example.org\r\n" \
-	"Subject: Re: VPN [Ticket#1]\r\n" \
-	"Date: Fri, 15 Jan 2027 08:00:00 +0000\r\n" \
-	"Message-ID: <out-1@example.org>\r\n" \
-	"In-Reply-To: <req-1@customer.test>\r\n" \
-	"References: <req-1@customer.test>\r\n" \
-	"Auto-Submitted: auto-replied\r\n" \
-	"X-Auto-Response-Suppress: All\r\n" \
-	"X-Loop: support@example.org\r\n" \
+#define HEADER                                                       \
+	"From: Support <support@example.org>\r\n"                    \
+	"To: Anna <anna@customer.test>\r\n"                          \
+	"Cc: bob@customer.test\r\n"                                  \
+	"Reply-To: support+1.abc@example.org\r\n"                    \
+	"Subject: Re: VPN [Ticket#1]\r\n"                            \
+	"Date: Fri, 15 Jan 2027 08:00:00 +0000\r\n"                  \
+	"Message-ID: <out-1@example.org>\r\n"                        \
+	"In-Reply-To: <req-1@customer.test>\r\n"                     \
+	"References: <req-1@customer.test>\r\n"                      \
+	"Auto-Submitted: auto-replied\r\n"                           \
+	"X-Auto-Response-Suppress: All\r\n"                          \
+	"X-Loop: support@example.org\r\n"                            \
 	"Received: from a by b; Fri, 15 Jan 2027 08:00:00 +0000\r\n" \
 	"Received: from c by d; Fri, 15 Jan 2027 08:00:00 +0000\r\n" \
-	"MIME-Version: 1.0\r\n" \
+	"MIME-Version: 1.0\r\n"                                      \
 	"Content-Type: text/plain; charset=UTF-8\r\n"
 #define BODY "\r\nHello,\r\n.\r\n..two dots\r\n"
 
@@ -60,8 +60,7 @@ test_refuses_missing_headers (void)
 {
 	assert_check ("From: a@example.org\r\nMessage-ID: <x@y>\r\n" BODY, "no header Date");
 	assert_check ("Date: Fri, 15 Jan 2027 08:00:00 +0000\r\nMessage-ID: <x@y>\r\n" BODY, "no header From");
-	assert_check ("From: a@example.org\r\nDate: Fri, 15 Jan 2027 08:00:00 +0000\r\n" BODY,
-		      "no header Message-ID");
+	assert_check ("From: a@example.org\r\nDate: Fri, 15 Jan 2027 08:00:00 +0000\r\n" BODY, "no header Message-ID");
 }
 
 static void

@@ -64,11 +64,10 @@ static void
 test_every_statement_prepares (void)
 {
 	static const QueryTable tables[] = {
-		mt_store_queries, mt_ticket_queries, mt_directory_queries, mt_quarantine_queries, mt_view_queries, mt_outbox_queries, mt_people_queries, mt_change_queries, mt_work_queries, mt_stats_queries,
-		mt_outbox_view_queries,
-		mt_search_queries, mt_customer_queries,
-		mt_rules_queries,
-		mt_alarm_queries, mt_escalate_queries,
+		mt_store_queries,    mt_ticket_queries, mt_directory_queries,   mt_quarantine_queries,
+		mt_view_queries,     mt_outbox_queries, mt_people_queries,      mt_change_queries,
+		mt_work_queries,     mt_stats_queries,  mt_outbox_view_queries, mt_search_queries,
+		mt_customer_queries, mt_rules_queries,  mt_alarm_queries,       mt_escalate_queries,
 	};
 	g_autoptr (GError) error = NULL;
 	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
@@ -76,7 +75,7 @@ test_every_statement_prepares (void)
 
 	g_assert_no_error (error);
 	for (gsize t = 0; t < G_N_ELEMENTS (tables); t++)
-		for (const char *const *q = tables[t] (); *q != NULL; q++, n++) {
+		for (const char *const *q = tables[t](); *q != NULL; q++, n++) {
 			if (mt_store_query (store, *q, &error) == NULL)
 				g_error ("does not prepare: %s\n%s", error->message, *q);
 		}
@@ -323,14 +322,16 @@ test_count_to_reads_no_table_in_full (void)
 	gint64 count = -1;
 	int scanned = 0;
 
-	g_assert_cmpint (sqlite3_exec (db,
-				       "INSERT INTO blobs (sha256, size, data) VALUES ('x', 1, 'x');"
-				       "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200)"
-				       " INSERT INTO outbox (id, kind, message_id, blob, envelope_from, next_attempt, created)"
-				       " SELECT i, 'ack', 'm' || i, 'x', '', 0, 100 FROM c;"
-				       "INSERT INTO outbox_recipients (outbox, address)"
-				       " SELECT id, 'c' || id || '@example.com' FROM outbox;",
-				       NULL, NULL, NULL), ==, SQLITE_OK);
+	g_assert_cmpint (
+		sqlite3_exec (db,
+			      "INSERT INTO blobs (sha256, size, data) VALUES ('x', 1, 'x');"
+			      "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200)"
+			      " INSERT INTO outbox (id, kind, message_id, blob, envelope_from, next_attempt, created)"
+			      " SELECT i, 'ack', 'm' || i, 'x', '', 0, 100 FROM c;"
+			      "INSERT INTO outbox_recipients (outbox, address)"
+			      " SELECT id, 'c' || id || '@example.com' FROM outbox;",
+			      NULL, NULL, NULL),
+		==, SQLITE_OK);
 	g_assert_true (mt_outbox_count_to (store, "ack", "c7@example.com", 50, &count, &error));
 	g_assert_cmpint (count, ==, 1);
 	for (sqlite3_stmt *s = sqlite3_next_stmt (db, NULL); s; s = sqlite3_next_stmt (db, s))
@@ -438,7 +439,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/transaction/busy-is-tempfail", test_busy_is_tempfail);
 	g_test_add_func ("/store/transaction/busy-waits-for-the-lock", test_busy_waits_for_the_lock);
 	g_test_add_func ("/store/transaction/rollback-leaves-nothing", test_rollback_leaves_nothing);
-	g_test_add_func ("/store/transaction/begin-after-a-query-left-at-a-row", test_begin_after_a_query_left_at_a_row);
+	g_test_add_func ("/store/transaction/begin-after-a-query-left-at-a-row",
+			 test_begin_after_a_query_left_at_a_row);
 	g_test_add_func ("/store/sql/ack-rate-limit-reads-no-table-in-full", test_count_to_reads_no_table_in_full);
 	g_test_add_func ("/store/wal/kept-after-close", test_wal_kept_after_close);
 	g_test_add_func ("/store/wal/bounded-across-connections", test_wal_bounded_across_connections);

@@ -13,9 +13,9 @@
 #define NOW (1800000000)
 
 typedef struct {
-	GHashTable *ids;		/* message id -> ticket */
-	GHashTable *tickets;		/* ticket -> MtThreadTicket */
-	GHashTable *participants;	/* "ticket:address" */
+	GHashTable *ids;          /* message id -> ticket */
+	GHashTable *tickets;      /* ticket -> MtThreadTicket */
+	GHashTable *participants; /* "ticket:address" */
 } World;
 
 static World *

@@ -8,9 +8,9 @@
 #include "mailticket/token.h"
 
 #define SECRET "sekrit"
-#define MAC_42 "6feef60b7d"	/* secret "sekrit", ticket 42 */
-#define MAC_7 "67f08bb07b"	/* secret "sekrit", ticket 7 */
-#define OTHER_MAC_42 "bbc9a7ab0c"	/* secret "other", ticket 42 */
+#define MAC_42 "6feef60b7d"       /* secret "sekrit", ticket 42 */
+#define MAC_7 "67f08bb07b"        /* secret "sekrit", ticket 7 */
+#define OTHER_MAC_42 "bbc9a7ab0c" /* secret "other", ticket 42 */
 #define REPLY_42 "support+42." MAC_42 "@example.org"
 
 static void
@@ -162,10 +162,7 @@ static void
 test_subject_found (void)
 {
 	const char *subjects[] = {
-		"[Ticket#42]",
-		"Re: AW: [ticket # 42] x",
-		"[ TICKET#42 ]",
-		"Fwd: printer broken [Ticket#42]",
+		"[Ticket#42]",   "Re: AW: [ticket # 42] x", "[ TICKET#42 ]", "Fwd: printer broken [Ticket#42]",
 		"[Ticket#0042]",
 	};
 	gint64 ticket;
@@ -180,8 +177,8 @@ static void
 test_subject_not_found (void)
 {
 	const char *subjects[] = {
-		"[Ticket#]", "[Tickets#42]", "Ticket#42", "[Other#42]", "[Ticket#-42]",
-		"[Ticket#42", "Ticket#42]", "[Ticket 42]", "[Ticket#0]", "",
+		"[Ticket#]",  "[Tickets#42]", "Ticket#42",   "[Other#42]", "[Ticket#-42]",
+		"[Ticket#42", "Ticket#42]",   "[Ticket 42]", "[Ticket#0]", "",
 	};
 	gint64 ticket;
 

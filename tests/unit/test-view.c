@@ -66,10 +66,10 @@ ids (MtStore *store, const MtViewFilter *filter)
 	return g_string_free (ids, FALSE);
 }
 
-#define assert_ids(filter, want)                                                   \
-	do {                                                                       \
-		g_autofree char *got = ids (store, (filter));                      \
-		g_assert_cmpstr (got, ==, (want));                                 \
+#define assert_ids(filter, want)                              \
+	do {                                                  \
+		g_autofree char *got = ids (store, (filter)); \
+		g_assert_cmpstr (got, ==, (want));            \
 	} while (0)
 
 static void
@@ -78,7 +78,7 @@ test_no_filter_updated_first (void)
 	g_autoptr (MtStore) store = store_with_fixture ();
 
 	assert_ids (NULL, "1 2 3 4 5 6");
-	assert_ids (&((MtViewFilter) { 0 }), "1 2 3 4 5 6");
+	assert_ids (&((MtViewFilter){ 0 }), "1 2 3 4 5 6");
 }
 
 static void
@@ -86,10 +86,10 @@ test_sort_keys (void)
 {
 	g_autoptr (MtStore) store = store_with_fixture ();
 
-	assert_ids (&((MtViewFilter) { .sort = MT_VIEW_SORT_CREATED }), "6 5 4 3 2 1");
-	assert_ids (&((MtViewFilter) { .sort = MT_VIEW_SORT_ID }), "6 5 4 3 2 1");
+	assert_ids (&((MtViewFilter){ .sort = MT_VIEW_SORT_CREATED }), "6 5 4 3 2 1");
+	assert_ids (&((MtViewFilter){ .sort = MT_VIEW_SORT_ID }), "6 5 4 3 2 1");
 	/* Equal priorities (2 and 6) in updated order. */
-	assert_ids (&((MtViewFilter) { .sort = MT_VIEW_SORT_PRIORITY }), "4 2 6 1 3 5");
+	assert_ids (&((MtViewFilter){ .sort = MT_VIEW_SORT_PRIORITY }), "4 2 6 1 3 5");
 }
 
 static void
@@ -116,12 +116,12 @@ test_people_and_places (void)
 {
 	g_autoptr (MtStore) store = store_with_fixture ();
 
-	assert_ids (&((MtViewFilter) { .queue = "billing" }), "3 4");
-	assert_ids (&((MtViewFilter) { .queue = "nowhere" }), "");
-	assert_ids (&((MtViewFilter) { .owner = "alice" }), "2 4");
-	assert_ids (&((MtViewFilter) { .unowned = TRUE }), "1 5");
-	assert_ids (&((MtViewFilter) { .requester = "ANNA@Customer.test" }), "1 3 4");
-	assert_ids (&((MtViewFilter) { .project = "web" }), "2 3");
+	assert_ids (&((MtViewFilter){ .queue = "billing" }), "3 4");
+	assert_ids (&((MtViewFilter){ .queue = "nowhere" }), "");
+	assert_ids (&((MtViewFilter){ .owner = "alice" }), "2 4");
+	assert_ids (&((MtViewFilter){ .unowned = TRUE }), "1 5");
+	assert_ids (&((MtViewFilter){ .requester = "ANNA@Customer.test" }), "1 3 4");
+	assert_ids (&((MtViewFilter){ .project = "web" }), "2 3");
 }
 
 static void
@@ -129,8 +129,8 @@ test_tag_ignores_case (void)
 {
 	g_autoptr (MtStore) store = store_with_fixture ();
 
-	assert_ids (&((MtViewFilter) { .tag = "vip" }), "2 5");
-	assert_ids (&((MtViewFilter) { .tag = "PRINTER" }), "3 5");
+	assert_ids (&((MtViewFilter){ .tag = "vip" }), "2 5");
+	assert_ids (&((MtViewFilter){ .tag = "PRINTER" }), "3 5");
 }
 
 static void
@@ -138,9 +138,9 @@ test_priority_and_created (void)
 {
 	g_autoptr (MtStore) store = store_with_fixture ();
 
-	assert_ids (&((MtViewFilter) { .priority_min = 7 }), "2 4 6");
+	assert_ids (&((MtViewFilter){ .priority_min = 7 }), "2 4 6");
 	/* since is inclusive, until exclusive. */
-	assert_ids (&((MtViewFilter) { .since = 2000, .until = 4000 }), "2 3");
+	assert_ids (&((MtViewFilter){ .since = 2000, .until = 4000 }), "2 3");
 }
 
 static void
@@ -149,8 +149,8 @@ test_overdue_skips_resolved (void)
 	g_autoptr (MtStore) store = store_with_fixture ();
 
 	/* 4 is past due but resolved; 3 is due later; 6 is due exactly now. */
-	assert_ids (&((MtViewFilter) { .overdue = TRUE, .now = 2999 }), "2");
-	assert_ids (&((MtViewFilter) { .overdue = TRUE, .now = 3000 }), "2 6");
+	assert_ids (&((MtViewFilter){ .overdue = TRUE, .now = 2999 }), "2");
+	assert_ids (&((MtViewFilter){ .overdue = TRUE, .now = 3000 }), "2 6");
 }
 
 static void
@@ -158,16 +158,26 @@ test_filters_combine_and_limit (void)
 {
 	g_autoptr (MtStore) store = store_with_fixture ();
 	MtViewFilter every = {
-		.statuses = MT_VIEW_STATUS_ACTIVE, .queue = "support", .owner = "alice", .requester = "carl@customer.test",
-		.tag = "vip", .project = "web", .priority_min = 2, .since = 1, .until = 9999, .overdue = TRUE,
-		.now = 9999, .sort = MT_VIEW_SORT_PRIORITY, .limit = 5,
+		.statuses = MT_VIEW_STATUS_ACTIVE,
+		.queue = "support",
+		.owner = "alice",
+		.requester = "carl@customer.test",
+		.tag = "vip",
+		.project = "web",
+		.priority_min = 2,
+		.since = 1,
+		.until = 9999,
+		.overdue = TRUE,
+		.now = 9999,
+		.sort = MT_VIEW_SORT_PRIORITY,
+		.limit = 5,
 	};
 
 	assert_ids (&every, "2");
 	every.unowned = TRUE;
 	assert_ids (&every, "");
-	assert_ids (&((MtViewFilter) { .limit = 2 }), "1 2");
-	assert_ids (&((MtViewFilter) { .limit = 2, .sort = MT_VIEW_SORT_ID }), "6 5");
+	assert_ids (&((MtViewFilter){ .limit = 2 }), "1 2");
+	assert_ids (&((MtViewFilter){ .limit = 2, .sort = MT_VIEW_SORT_ID }), "6 5");
 }
 
 static void
@@ -175,7 +185,7 @@ test_row_fields (void)
 {
 	g_autoptr (MtStore) store = store_with_fixture ();
 	g_autoptr (GError) error = NULL;
-	g_autofree char *json = mt_view_list_json (store, &((MtViewFilter) { .tag = "printer", .limit = 1 }), &error);
+	g_autofree char *json = mt_view_list_json (store, &((MtViewFilter){ .tag = "printer", .limit = 1 }), &error);
 
 	g_assert_no_error (error);
 	g_assert_nonnull (strstr (json, "\"project\":\"web\""));
