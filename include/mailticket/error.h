@@ -36,4 +36,8 @@ gboolean mt_error_sqlite (GError **error, sqlite3 *db, int rc, const char *what)
 /* Sets error from an errno value; always returns FALSE. */
 gboolean mt_error_errno (GError **error, int errsv, const char *what);
 
+/* Sets a MT_ERROR_USAGE error, unless one is set already: the first
+ * thing wrong with an argument is the one to tell; always returns FALSE. */
+gboolean mt_error_usage (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
 #endif

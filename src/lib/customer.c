@@ -71,13 +71,6 @@ mt_customer_queries (void)
 	return customer_queries;
 }
 
-static gboolean
-usage (GError **error, const char *format, const char *what)
-{
-	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, format, what);
-	return FALSE;
-}
-
 /* "@Example.COM" -> "example.com"; NULL when it is no domain name. */
 static char *
 domain_clean (const char *text)
@@ -121,10 +114,10 @@ org_ensure (MtStore *store, const char *name, gint64 now, gint64 *org, GError **
 	sqlite3_stmt *stmt;
 
 	if (name == NULL || *name == '\0' || strlen (name) > 200 || !g_utf8_validate (name, -1, NULL))
-		return usage (error, "not an organisation name: '%s'", name ? name : "");
+		return mt_error_usage (error, "not an organisation name: '%s'", name ? name : "");
 	for (const char *p = name; *p; p++)
 		if (g_ascii_iscntrl (*p))
-			return usage (error, "not an organisation name: '%s'", "(control characters)");
+			return mt_error_usage (error, "not an organisation name: '%s'", "(control characters)");
 	if (!mt_store_get_id (store, SQL_ORG_FIND, name, org, error) || *org != 0)
 		return *org != 0;
 	if (!(stmt = mt_store_query (store, SQL_ORG_INSERT, error)))
@@ -146,11 +139,11 @@ add_domain (MtStore *store, gint64 org, const char *text, GError **error)
 	gint64 owner;
 
 	if (domain == NULL)
-		return usage (error, "not a domain: '%s'", text);
+		return mt_error_usage (error, "not a domain: '%s'", text);
 	if (!mt_store_get_id (store, SQL_DOMAIN_OWNER, domain, &owner, error))
 		return FALSE;
 	if (owner != 0 && owner != org)
-		return usage (error, "domain %s belongs to another organisation", domain);
+		return mt_error_usage (error, "domain %s belongs to another organisation", domain);
 	if (!(stmt = mt_store_query (store, SQL_DOMAIN_ADD, error)))
 		return FALSE;
 	sqlite3_bind_text (stmt, 1, domain, -1, SQLITE_TRANSIENT);
@@ -212,7 +205,7 @@ mt_customer_contact_add (MtStore *store, const char *address, const char *name, 
 	gint64 contact, org_id = 0;
 
 	if (!mt_compose_address_ok (address))
-		return usage (error, "not a usable mail address: '%s'", address);
+		return mt_error_usage (error, "not a usable mail address: '%s'", address);
 	if (org != NULL && !mt_customer_org_find (store, org, &org_id, error))
 		return FALSE;
 	if (!mt_directory_contact_ensure (store, address, NULL, now, &contact, error))

@@ -9,6 +9,7 @@
  *	permissions), I/O, out-of-memory and cannot-open: MT_ERROR_TEMPFAIL.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "mailticket/error.h"
@@ -70,5 +71,17 @@ mt_error_errno (GError **error, int errsv, const char *what)
 		break;
 	}
 	g_set_error (error, MT_ERROR, code, "%s: %s", what, g_strerror (errsv));
+	return FALSE;
+}
+
+gboolean
+mt_error_usage (GError **error, const char *format, ...)
+{
+	va_list args;
+
+	va_start (args, format);
+	if (error != NULL && *error == NULL)
+		*error = g_error_new_valist (MT_ERROR, MT_ERROR_USAGE, format, args);
+	va_end (args);
 	return FALSE;
 }

@@ -181,12 +181,13 @@ static char *
 address_display (MtMessage *m, InternetAddressList *list, const char *header)
 {
 	int n = list ? internet_address_list_length (list) : 0;
+	const char *decoded = n > MAX_FORMATTED ? mt_message_header (m, header) : NULL;
 	g_autofree char *text = NULL;
 
 	if (n == 0)
 		return g_strdup ("");
-	if (n > MAX_FORMATTED && mt_message_header (m, header) != NULL)
-		return utf8_or_empty (mt_message_header (m, header));
+	if (decoded != NULL)
+		return utf8_or_empty (decoded);
 	text = internet_address_list_to_string (list, NULL, FALSE);
 	return utf8_or_empty (text);
 }

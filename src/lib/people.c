@@ -75,13 +75,6 @@ mt_people_queries (void)
 	return people_queries;
 }
 
-static gboolean
-usage (GError **error, const char *format, const char *what)
-{
-	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, format, what);
-	return FALSE;
-}
-
 /* Logins and group names are single words a shell can pass. */
 static gboolean
 name_ok (const char *name)
@@ -102,13 +95,13 @@ mt_people_user_add (MtStore *store, const char *login, const char *email, const 
 	sqlite3_stmt *stmt;
 
 	if (!name_ok (login))
-		return usage (error, "not a login (letters, digits, . _ -): '%s'", login);
+		return mt_error_usage (error, "not a login (letters, digits, . _ -): '%s'", login);
 	if (!mt_compose_address_ok (email))
-		return usage (error, "not a usable mail address: '%s'", email);
+		return mt_error_usage (error, "not a usable mail address: '%s'", email);
 	if (!mt_people_user_find (store, login, id, error))
 		return FALSE;
 	if (*id != 0)
-		return usage (error, "user %s exists already", login);
+		return mt_error_usage (error, "user %s exists already", login);
 	if (!(stmt = mt_store_query (store, SQL_USER_INSERT, error)))
 		return FALSE;
 	sqlite3_bind_text (stmt, 1, login, -1, SQLITE_TRANSIENT);
@@ -166,11 +159,11 @@ mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, G
 	sqlite3_stmt *stmt;
 
 	if (!name_ok (name))
-		return usage (error, "not a group name (letters, digits, . _ -): '%s'", name);
+		return mt_error_usage (error, "not a group name (letters, digits, . _ -): '%s'", name);
 	if (!mt_people_group_find (store, name, id, error))
 		return FALSE;
 	if (*id != 0)
-		return usage (error, "group %s exists already", name);
+		return mt_error_usage (error, "group %s exists already", name);
 	if (!(stmt = mt_store_query (store, SQL_GROUP_INSERT, error)))
 		return FALSE;
 	sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
@@ -223,7 +216,7 @@ mt_people_resolve (MtStore *store, const char *who, gint64 *user, gint64 *grp, c
 		return FALSE;
 	if (*user == 0 && *grp == 0) {
 		if (!mt_compose_address_ok (who))
-			return usage (error, "no user or group named '%s', and not a mail address", who);
+			return mt_error_usage (error, "no user or group named '%s', and not a mail address", who);
 		*address = g_ascii_strdown (who, -1);
 	}
 	return TRUE;

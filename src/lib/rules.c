@@ -832,20 +832,6 @@ mt_rules_apply (MtStore *store, const MtConfig *config, const MtRuleOutcome *o, 
 
 /* ---- checking a new rule ---- */
 
-static gboolean bad (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-bad (GError **error, const char *format, ...)
-{
-	va_list args;
-
-	va_start (args, format);
-	if (error != NULL && *error == NULL)
-		*error = g_error_new_valist (MT_ERROR, MT_ERROR_USAGE, format, args);
-	va_end (args);
-	return FALSE;
-}
-
 /* One word of letters, digits, '.', '_', '-', not a number (a number
  * names a position), so that logs and history can quote it bare. */
 static gboolean
@@ -881,14 +867,14 @@ check_patterns (MtRule *r, GError **error)
 
 	for (int f = 0; f < MT_RULE_FIELDS; f++)
 		if (r->patterns[f] != NULL && !g_utf8_validate (r->patterns[f], -1, NULL))
-			return bad (error, "--%s: the pattern is not UTF-8", field_names[f]);
+			return mt_error_usage (error, "--%s: the pattern is not UTF-8", field_names[f]);
 	if (r->patterns[MT_RULE_HEADER] != NULL && (!line_ok (r->header, TRUE) || strchr (r->header, ':') != NULL))
-		return bad (error, "--header: give it as 'Name: PATTERN'");
+		return mt_error_usage (error, "--header: give it as 'Name: PATTERN'");
 	any_action = r->queue || r->owner || r->priority || r->status || r->tags || r->watchers || r->personal ||
 		     r->no_ack || r->spam || r->refuse_code || r->stop;
 	if (!any_action)
-		return bad (error, "rule %s does nothing: give it an action (--queue, --tag, --spam, --stop ...)",
-			    r->name);
+		return mt_error_usage (
+			error, "rule %s does nothing: give it an action (--queue, --tag, --spam, --stop ...)", r->name);
 	return mt_rule_compile (r, error);
 }
 
@@ -902,14 +888,15 @@ check_refusal (const MtRule *r, GError **error)
 	for (gsize i = 0; i < G_N_ELEMENTS (refusal_codes); i++)
 		known = known || refusal_codes[i] == r->refuse_code;
 	if (!known)
-		return bad (error,
-			    "--refuse: %d is not a permanent sysexits code"
-			    " (65 EX_DATAERR, 67 EX_NOUSER, 68 EX_NOHOST, 69 EX_UNAVAILABLE, 77 EX_NOPERM)",
-			    r->refuse_code);
+		return mt_error_usage (error,
+				       "--refuse: %d is not a permanent sysexits code"
+				       " (65 EX_DATAERR, 67 EX_NOUSER, 68 EX_NOHOST, 69 EX_UNAVAILABLE, 77 EX_NOPERM)",
+				       r->refuse_code);
 	if (!line_ok (r->refuse_text, FALSE))
-		return bad (error, "--refuse: give it as 'CODE TEXT', the text on one line");
+		return mt_error_usage (error, "--refuse: give it as 'CODE TEXT', the text on one line");
 	if (g_regex_match_simple ("^[0-9]\\.[0-9]+\\.[0-9]+", r->refuse_text, 0, 0) && r->refuse_text[0] != '5')
-		return bad (error, "--refuse: a refusal's status code is 5.x.x, not %.*s", 5, r->refuse_text);
+		return mt_error_usage (error, "--refuse: a refusal's status code is 5.x.x, not %.*s", 5,
+				       r->refuse_text);
 	return TRUE;
 }
 
@@ -932,8 +919,8 @@ check_names (MtStore *store, const MtConfig *config, const MtRule *r, GError **e
 		    !mt_people_group_find (store, r->watchers[i], &grp, error))
 			return FALSE;
 		if (!user && !grp && !mt_compose_address_ok (r->watchers[i]))
-			return bad (error, "--watch: no user or group named '%s', and not a mail address",
-				    r->watchers[i]);
+			return mt_error_usage (error, "--watch: no user or group named '%s', and not a mail address",
+					       r->watchers[i]);
 	}
 	return TRUE;
 }
@@ -942,14 +929,16 @@ gboolean
 mt_rules_check (MtStore *store, const MtConfig *config, MtRule *r, GError **error)
 {
 	if (!name_ok (r->name))
-		return bad (error, "'%s' is no rule name: one word of letters, digits, '.', '_', '-', not a number",
-			    r->name ? r->name : "");
+		return mt_error_usage (error,
+				       "'%s' is no rule name: one word of letters, digits, '.', '_', '-', not a number",
+				       r->name ? r->name : "");
 	if (r->priority != 0 && (r->priority < 1 || r->priority > 9))
-		return bad (error, "--priority: %d is not from 1 to 9", r->priority);
+		return mt_error_usage (error, "--priority: %d is not from 1 to 9", r->priority);
 	if (r->status && !g_strv_contains (statuses, r->status))
-		return bad (error, "--status: '%s' is not one of new, open, pending, resolved, closed", r->status);
+		return mt_error_usage (error, "--status: '%s' is not one of new, open, pending, resolved, closed",
+				       r->status);
 	for (int i = 0; r->tags && r->tags[i]; i++)
 		if (!line_ok (r->tags[i], TRUE) || strlen (r->tags[i]) > 64)
-			return bad (error, "--tag: '%s' is not a tag (one word, no commas)", r->tags[i]);
+			return mt_error_usage (error, "--tag: '%s' is not a tag (one word, no commas)", r->tags[i]);
 	return check_refusal (r, error) && check_patterns (r, error) && check_names (store, config, r, error);
 }
