@@ -40,21 +40,31 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libc, and the libraries Debian ships no archive of (libmount, libselinux
 # and their pcre2), stay shared. Static means: rebuild after a security
 # update of GMime, GLib or SQLite; STATIC=0 links them all shared.
+#
+# mailticket-deliver and mailticket-send go further: without GIO
+# (src/lib/gmime-no-gio.c says how), they need no shared library but
+# libc and libm, and the send's libesmtp and OpenSSL.
 STATIC ?= 1
 STATIC_LIBS := -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lsqlite3 -luuid \
                -lgpgme -lassuan -lgpg-error -lidn2 -lunistring -lffi -lz
 SHARED_LIBS := -lmount -lselinux -lpcre2-8 -lm -ldl -pthread
+NO_GIO_LIBS := -lgmime-3.0 -lgobject-2.0 -lglib-2.0 -lsqlite3 -luuid -lgpgme -lassuan -lgpg-error \
+               -lidn2 -lunistring -lffi -lz -lpcre2-8
 ifeq ($(STATIC),1)
 LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic $(SHARED_LIBS)
+FILTER_OBJ = src/lib/gmime-no-gio.o
+FILTER_LIBS = -Wl,--as-needed -Wl,-Bstatic $(NO_GIO_LIBS) -Wl,-Bdynamic -lm -ldl -pthread
 else
 LINK_LIBS = $(PKG_LIBS)
+FILTER_OBJ =
+FILTER_LIBS = $(PKG_LIBS)
 endif
 # libesmtp only for what sends: the filter's start-up must not load it.
 ESMTP_CFLAGS = $(shell pkg-config --cflags libesmtp-1.0 openssl 2>/dev/null)
 ESMTP_LIBS   = $(shell pkg-config --libs libesmtp-1.0 openssl 2>/dev/null)
 ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
 
-LIB_SRC := $(filter-out src/lib/sql-schema.c,$(wildcard src/lib/*.c))
+LIB_SRC := $(filter-out src/lib/sql-schema.c src/lib/gmime-no-gio.c,$(wildcard src/lib/*.c))
 LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o
 LIB     := src/lib/libmailticket.a
 CLI_SRC := $(wildcard src/cli/*.c)
@@ -93,17 +103,17 @@ src/lib/sql-schema.c: $(SQL) sql/embed.sh
 $(LIB): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-bin/mailticket-deliver: src/deliver/main.o $(LIB)
+bin/mailticket-deliver: src/deliver/main.o $(FILTER_OBJ) $(LIB)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(FILTER_LIBS)
 
 bin/mailticket: $(CLI_OBJ) $(LIB)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
-bin/mailticket-send: $(SEND_OBJ) $(LIB)
+bin/mailticket-send: $(SEND_OBJ) $(FILTER_OBJ) $(LIB)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS) $(ESMTP_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(FILTER_LIBS) $(ESMTP_LIBS)
 
 tests/unit/test-%: tests/unit/test-%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)

@@ -12,8 +12,11 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include <gio/gio.h>
+
 #include "cli.h"
 #include "mailticket/clock.h"
+#include "mailticket/compose.h"
 #include "mailticket/error.h"
 #include "mailticket/log.h"
 #include "mailticket/message.h"
@@ -89,6 +92,17 @@ init_locale (void)
 		setlocale (LC_CTYPE, "C.UTF-8");
 }
 
+/* An attachment's type for mt_compose(), from its name and content:
+ * GIO's shared-mime-info guess. Only the CLI attaches files, and only
+ * it links GIO. */
+static char *
+guess_type (const char *name, const guchar *data, gsize len)
+{
+	g_autofree char *guess = g_content_type_guess (name, data, len, NULL);
+
+	return guess ? g_content_type_get_mime_type (guess) : NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -125,6 +139,7 @@ main (int argc, char **argv)
 		return 1;
 	}
 	mt_message_init ();
+	mt_compose_set_type_guess (guess_type);
 	code = func (&ctx, argc - 1, argv + 1);
 	g_clear_pointer (&ctx.store, mt_store_close);
 	g_clear_pointer (&ctx.config, mt_config_free);

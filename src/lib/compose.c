@@ -11,7 +11,7 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
-#include <gio/gio.h>
+#include <gmime/gmime.h>
 
 #include "mailticket/autocleanups.h"
 #include "mailticket/compose.h"
@@ -139,14 +139,22 @@ body_part (const MtCompose *c)
 	return GMIME_OBJECT (alternative);
 }
 
-/* The attachment's type comes from its content and name; its name in
- * the mail is the file's base name, never the path. */
+static MtComposeTypeGuess type_guess;
+
+void
+mt_compose_set_type_guess (MtComposeTypeGuess guess)
+{
+	type_guess = guess;
+}
+
+/* The attachment's type comes from its content and name, as far as
+ * type_guess tells; its name in the mail is the file's base name, never
+ * the path. */
 static GMimeObject *
 attachment_part (const char *path, GError **error)
 {
 	g_autofree char *data = NULL;
 	g_autofree char *name = g_path_get_basename (path);
-	g_autofree char *guess = NULL;
 	g_autofree char *type = NULL;
 	g_autoptr (GMimeStream) stream = NULL;
 	g_autoptr (GMimeDataWrapper) content = NULL;
@@ -159,8 +167,8 @@ attachment_part (const char *path, GError **error)
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "attachment: %s", read_error->message);
 		return NULL;
 	}
-	guess = g_content_type_guess (name, (const guchar *) data, len, NULL);
-	type = g_content_type_get_mime_type (guess);
+	if (type_guess != NULL)
+		type = type_guess (name, (const guchar *) data, len);
 	ct = g_mime_content_type_parse (NULL, type ? type : "application/octet-stream");
 	part = g_mime_part_new ();
 	g_mime_object_set_content_type (GMIME_OBJECT (part), ct);

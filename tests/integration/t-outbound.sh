@@ -82,8 +82,10 @@ mt user add alice --email alice@example.org --name "Alice Agent" >/dev/null
 mt user add bob --email bob@example.org >/dev/null
 expect_code 0 "bob watches ticket 1" -- mt watch 1 add bob
 head -c 3000 /dev/urandom >"$tmp/diag.bin"
-expect_code 0 "alice replies with an attachment" -- \
-	mt reply 1 -m "Please install the new driver. Grüße" --attach "$tmp/diag.bin" --cc boss@customer.example
+printf 'driver 4.1\nfirmware 2.0\n' >"$tmp/versions.txt"
+expect_code 0 "alice replies with two attachments" -- \
+	mt reply 1 -m "Please install the new driver. Grüße" --attach "$tmp/diag.bin" --attach "$tmp/versions.txt" \
+	--cc boss@customer.example
 expect_code 0 "send" -- send
 expect_equal "$(received)" 3 "the reply and one notification went out"
 reply_n=$(for n in 2 3; do [ "$(hdr $n Auto-Submitted)" = "" ] && echo $n; done)
@@ -92,15 +94,17 @@ expect_equal "$(env "$reply_n" 'sorted(e["rcpt_tos"])')" "['anna@customer.exampl
 	"the reply goes to the requester and the Cc"
 expect_equal "$(hdr "$reply_n" In-Reply-To)" "<ans-subj@customer.example>" "... In-Reply-To the customer's last mail"
 expect_equal "$(hdr "$reply_n" Subject)" "[Ticket#1] Printer jams" "... with the subject token"
-python3 - "$(msg "$reply_n")" "$tmp/diag.bin" <<'PY'; ok $? "... multipart/alternative text and HTML, the attachment intact"
+python3 - "$(msg "$reply_n")" "$tmp/diag.bin" <<'PY'; ok $? "... multipart/alternative text and HTML, the attachments intact and typed"
 import email, email.policy, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 kinds = [p.get_content_type() for p in m.walk()]
 att = [p for p in m.iter_attachments()]
 assert "multipart/alternative" in kinds and "text/html" in kinds, kinds
 assert "Grüße" in m.get_body(("plain",)).get_content()
-assert len(att) == 1 and att[0].get_filename() == "diag.bin", att
+assert [a.get_filename() for a in att] == ["diag.bin", "versions.txt"], att
 assert att[0].get_content() == open(sys.argv[2], "rb").read()
+assert att[0].get_content_type() == "application/octet-stream", att[0].get_content_type()
+assert att[1].get_content_type() == "text/plain", att[1].get_content_type()
 PY
 expect_equal "$(env "$note_n" 'e["rcpt_tos"]')" "['bob@example.org']" "bob, watching, is notified"
 expect_equal "$(hdr "$note_n" Auto-Submitted)" auto-generated "... Auto-Submitted: auto-generated"
