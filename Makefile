@@ -37,19 +37,17 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # static archives. mailticket-deliver runs once per message, and with
 # twenty shared libraries it spent a sixth of its instructions in the
 # dynamic loader, binding symbols, before reading a byte (make bench).
-# libc, and the libraries Debian ships no archive of (libmount, libselinux
-# and their pcre2), stay shared. Static means: rebuild after a security
-# update of GMime, GLib or SQLite; STATIC=0 links them all shared.
-#
-# mailticket-deliver and mailticket-send go further: without GIO
-# (src/lib/gmime-no-gio.c says how), they need no shared library but
-# libc and libm, and the send's libesmtp and OpenSSL.
+# In the CLI, libc and what GIO needs (libmount, of which Debian ships no
+# archive, with libselinux and pcre2) stay shared. mailticket-deliver
+# and mailticket-send link without GIO (src/lib/gmime-no-gio.c says how)
+# and need no shared library but libc and libm, and the send's libesmtp
+# and OpenSSL. Static means: rebuild after a security update of GMime,
+# GLib or SQLite; STATIC=0 links them all shared.
 STATIC ?= 1
 STATIC_LIBS := -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lsqlite3 -luuid \
                -lgpgme -lassuan -lgpg-error -lidn2 -lunistring -lffi -lz
 SHARED_LIBS := -lmount -lselinux -lpcre2-8 -lm -ldl -pthread
-NO_GIO_LIBS := -lgmime-3.0 -lgobject-2.0 -lglib-2.0 -lsqlite3 -luuid -lgpgme -lassuan -lgpg-error \
-               -lidn2 -lunistring -lffi -lz -lpcre2-8
+NO_GIO_LIBS := $(filter-out -lgio-2.0 -lgmodule-2.0,$(STATIC_LIBS)) -lpcre2-8
 ifeq ($(STATIC),1)
 LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic $(SHARED_LIBS)
 FILTER_OBJ = src/lib/gmime-no-gio.o

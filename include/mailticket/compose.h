@@ -39,7 +39,7 @@ typedef struct {
 /* Guesses a file's MIME type from its name and bytes: an owned type
  * ("image/png"), or NULL. mt_compose() asks the one set here and takes
  * application/octet-stream without it. The CLI sets GIO's content-type
- * guess (src/cli/content-type.c); mailticket-deliver and mailticket-send
+ * guess (src/cli/main.c); mailticket-deliver and mailticket-send
  * attach no files, and do without GIO (Makefile). */
 typedef char *(*MtComposeTypeGuess) (const char *name, const guchar *data, gsize len);
 void mt_compose_set_type_guess (MtComposeTypeGuess guess);
