@@ -246,16 +246,33 @@ prefix_length (GRegex *regex, const char *text)
 	return end;
 }
 
-char *
-mt_thread_strip_prefixes (const char *subject, const char *tag)
+/* Compiled once per process and tag (borrowed): a delivery server strips
+ * the subject of every message, and the compile costs more than the match. */
+static GRegex *
+prefix_regex (const char *tag)
 {
 	static const char prefixes[] = "re|fwd?|aw|wg|sv|vs|antw|antwort|rif|r|odp|pd|rv|tr|enc|res|fs|vb|ynt|atb|"
 				       "回复|回覆|答复|转发|轉寄|返信|転送|답장|전달|ΑΠ|ΣΧΕΤ|ПРВ|НА|ответ";
-	g_autofree char *escaped = g_regex_escape_string (tag ? tag : "Ticket", -1);
+	static GRegex *regex;
+	static char *compiled_for;
+
+	if (regex != NULL && strcmp (compiled_for, tag) == 0)
+		return regex;
+	g_autofree char *escaped = g_regex_escape_string (tag, -1);
 	g_autofree char *pattern =
 		g_strdup_printf ("\\s*(?:(?:%s)\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*[:：]|\\[\\s*%s\\s*#\\s*\\d+\\s*\\])",
 				 prefixes, escaped);
-	g_autoptr (GRegex) regex = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_ANCHORED, 0, NULL);
+	g_clear_pointer (&regex, g_regex_unref);
+	g_free (compiled_for);
+	compiled_for = g_strdup (tag);
+	regex = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_ANCHORED, 0, NULL);
+	return regex;
+}
+
+char *
+mt_thread_strip_prefixes (const char *subject, const char *tag)
+{
+	GRegex *regex = prefix_regex (tag ? tag : "Ticket");
 	gsize pos = 0;
 	gint n;
 
