@@ -67,6 +67,8 @@ LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o
 LIB     := src/lib/libmailticket.a
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI_OBJ := $(CLI_SRC:.c=.o)
+DELIVER_SRC := $(wildcard src/deliver/*.c)
+DELIVER_OBJ := $(DELIVER_SRC:.c=.o)
 SEND_SRC := $(wildcard src/send/*.c)
 SEND_OBJ := $(SEND_SRC:.c=.o)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
@@ -95,13 +97,13 @@ deps:
 src/lib/sql-schema.c: $(SQL) sql/embed.sh
 	sh sql/embed.sh $(SQL) > $@.tmp && mv $@.tmp $@
 
-%.o: %.c $(wildcard include/mailticket/*.h) $(wildcard src/cli/*.h) $(wildcard tests/unit/*.h)
+%.o: %.c $(wildcard include/mailticket/*.h) $(wildcard src/cli/*.h) $(wildcard src/deliver/*.h) $(wildcard tests/unit/*.h)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-bin/mailticket-deliver: src/deliver/main.o $(FILTER_OBJ) $(LIB)
+bin/mailticket-deliver: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(FILTER_LIBS)
 

@@ -32,12 +32,13 @@ typedef struct {
 	char *db_path;
 	int busy_timeout; /* milliseconds */
 	char *domain;
-	char *address;     /* the default queue's address */
-	char *queue;       /* the default queue's name */
-	char *tag;         /* subject token tag: [<tag>#<id>] */
-	char *secret_file; /* NULL: the secret kept in the database */
-	char *secret;      /* read from secret_file, or NULL */
-	char delimiter;    /* recipient delimiter of reply tokens */
+	char *address;        /* the default queue's address */
+	char *queue;          /* the default queue's name */
+	char *tag;            /* subject token tag: [<tag>#<id>] */
+	char *secret_file;    /* NULL: the secret kept in the database */
+	char *secret;         /* read from secret_file, or NULL */
+	char *deliver_socket; /* [deliver] socket of mailticket-deliver --serve, or NULL */
+	char delimiter;       /* recipient delimiter of reply tokens */
 	guint64 max_message_size;
 	MtForeignSubject foreign_subject;
 	gboolean acknowledge;            /* acknowledge new tickets by mail */

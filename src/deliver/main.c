@@ -3,30 +3,28 @@
  *	mailticket-deliver - file one message from the MTA into its ticket
  * SYNOPSIS
  *	mailticket-deliver [-v] [-c file] [--db path] [-f sender] [-r recipient] [--now time]
+ *	mailticket-deliver --serve [-v] [-c file] [--db path]
  * DESCRIPTION
- *	Reads one message on stdin and hands it to mt_deliver(). This file
- *	only reads, calls the library, logs one line and maps the outcome to
- *	the exit code the MTA acts on.
- * DIAGNOSTICS
- *	Exit 0: stored, duplicate or quarantined. Exit 75 (EX_TEMPFAIL) with
- *	a 4.x.x line: Postfix defers and retries. Exit 69 (EX_UNAVAILABLE)
- *	with a 5.x.x line: Postfix bounces. A rule's refusal exits with the
- *	rule's code (77 EX_NOPERM, 67 EX_NOUSER ...) and its 5.x.x line.
- *	Never 1, 2 or 111, which pipe(8) would bounce.
+ *	Reads one message on stdin. When the config names a [deliver]
+ *	socket and a server listens there, the server delivers it (see
+ *	handoff.h); otherwise, or when the server cannot answer, this
+ *	process does, through the same code. Either way the exit code and
+ *	the line on stderr come from outcome.c.
+ *
+ *	With --serve it is that server.
  */
 #include <stdio.h>
-#include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "mailticket/clock.h"
-#include "mailticket/config.h"
-#include "mailticket/deliver.h"
 #include "mailticket/error.h"
+#include "mailticket/handoff.h"
 #include "mailticket/log.h"
-#include "mailticket/message.h"
-#include "mailticket/rules.h"
-#include "mailticket/store.h"
+
+/* How long a client waits for the server beyond the database's own lock wait. */
+#define SERVER_GRACE_MS 30000
 
 typedef struct {
 	char *config;
@@ -35,42 +33,9 @@ typedef struct {
 	char *recipient;
 	char *now;
 	gboolean verbose;
+	gboolean serve;
+	gboolean here;
 } Options;
-
-/* The one table from errors to what the MTA is told. */
-static int
-exit_code (const GError *error, const char **status)
-{
-	if (error->domain == MT_ERROR && error->code == MT_ERROR_TOO_BIG) {
-		*status = "5.2.3";
-		return EX_UNAVAILABLE;
-	}
-	if (error->domain == MT_ERROR && (error->code == MT_ERROR_CONFIG || error->code == MT_ERROR_USAGE)) {
-		*status = "4.3.5";
-		return EX_TEMPFAIL;
-	}
-	/* Busy, full, I/O, and our own bugs: the message must stay queued. */
-	*status = "4.3.0";
-	return EX_TEMPFAIL;
-}
-
-static int
-fail (const GError *error)
-{
-	const char *status;
-	int code;
-
-	/* A rule's refusal: its own code, and its line as the customer reads it. */
-	if (error->domain == MT_RULES_REFUSAL) {
-		fprintf (stderr, "%s\n", error->message);
-		g_warning ("status=%.5s %s", error->message, error->message + MIN (strlen (error->message), 6));
-		return error->code;
-	}
-	code = exit_code (error, &status);
-	fprintf (stderr, "%s mailticket-deliver: %s\n", status, error->message);
-	g_warning ("status=%s %s", status, error->message);
-	return code;
-}
 
 static gboolean
 parse_options (int *argc, char ***argv, Options *o, GError **error)
@@ -82,6 +47,8 @@ parse_options (int *argc, char ***argv, Options *o, GError **error)
 		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &o->recipient, "envelope recipient", "ADDR" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "log to stderr too", NULL },
 		{ "now", 0, 0, G_OPTION_ARG_STRING, &o->now, "take the time to be TIME (tests)", "TIME" },
+		{ "serve", 0, 0, G_OPTION_ARG_NONE, &o->serve, "serve deliveries on the [deliver] socket", NULL },
+		{ "no-server", 0, 0, G_OPTION_ARG_NONE, &o->here, "deliver in this process, not by the server", NULL },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) ctx = g_option_context_new ("< message");
@@ -97,44 +64,49 @@ parse_options (int *argc, char ***argv, Options *o, GError **error)
 	return o->now == NULL || mt_clock_override (o->now, error);
 }
 
-static void
-log_result (const MtDeliverResult *r)
+/* TRUE when the server delivered raw (or refused it): its line is on stderr, *code its exit code. */
+static gboolean
+hand_over (const Options *o, const MtConfig *config, const GByteArray *raw, int *code)
 {
-	g_autofree char *rules = r->rules && r->rules->matched->len ? mt_rule_outcome_names (r->rules) : NULL;
+	g_autofree char *db = g_canonicalize_filename (config->db_path, NULL);
+	g_autofree char *file = config->file ? g_canonicalize_filename (config->file, NULL) : NULL;
+	MtHandoffRequest request = { db, file, o->sender, o->recipient };
+	MtHandoffReply reply;
+	g_autoptr (GError) error = NULL;
 
-	if (r->action == MT_DELIVER_QUARANTINE) {
-		g_message ("quarantine=%" G_GINT64_FORMAT " action=quarantine size=%zu reason=%s", r->quarantine,
-			   r->size, r->reason);
-		return;
+	request.fixed = mt_clock_fixed (&request.now);
+	if (!mt_handoff_send (config->deliver_socket, &request, raw, config->busy_timeout + SERVER_GRACE_MS, &reply,
+			      &error)) {
+		g_message ("delivering in this process: %s", error->message);
+		return FALSE;
 	}
-	g_message ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " action=%s via=%s message-id=<%s> size=%zu"
-		   "%s%s%s notified=%u%s%s",
-		   r->ticket, r->article, mt_deliver_action_name (r->action),
-		   r->action == MT_DELIVER_DUPLICATE ? "-" : mt_thread_via_name (r->decision.via),
-		   r->message_id ? r->message_id : "", r->size, r->reopened ? " reopened=yes" : "",
-		   r->bounce ? " bounce=yes" : "", r->acknowledged ? " ack=yes" : "", r->notified,
-		   rules ? " rules=" : "", rules ? rules : "");
+	if (*reply.line)
+		fprintf (stderr, "%s\n", reply.line);
+	g_debug ("by the server: %s", reply.summary);
+	*code = reply.code;
+	mt_handoff_reply_clear (&reply);
+	return TRUE;
 }
 
-static gboolean
-run (const Options *o, GError **error)
+static int
+run (const Options *o)
 {
-	g_autoptr (MtConfig) config = mt_config_load (o->config, o->db, error);
+	g_autoptr (GError) error = NULL;
+	g_autofree char *line = NULL;
+	g_autoptr (MtConfig) config = mt_config_load (o->config, o->db, &error);
 	g_autoptr (GByteArray) raw = NULL;
 	g_autoptr (MtStore) store = NULL;
-	MtDeliverResult result;
+	g_autofree char *log_line = NULL;
 	MtDeliverOptions options = { o->sender, o->recipient, FALSE };
+	int code;
 
-	if (config == NULL || !mt_deliver_read (STDIN_FILENO, config->max_message_size, &raw, error))
-		return FALSE;
-	if (!(store = mt_store_open (config->db_path, config->busy_timeout, MT_STORE_CREATE, error)))
-		return FALSE;
-	/* mt_deliver() clears the result itself when it fails. */
-	if (!mt_deliver (store, config, raw, &options, &result, error))
-		return FALSE;
-	log_result (&result);
-	mt_deliver_result_clear (&result);
-	return TRUE;
+	if (config == NULL || !mt_deliver_read (STDIN_FILENO, config->max_message_size, &raw, &error))
+		return filter_fail (error, stderr, &line);
+	if (config->deliver_socket != NULL && !o->here && hand_over (o, config, raw, &code))
+		return code;
+	if (!(store = mt_store_open (config->db_path, config->busy_timeout, MT_STORE_CREATE, &error)))
+		return filter_fail (error, stderr, &line);
+	return filter_deliver (store, config, raw, &options, stderr, &line, &log_line);
 }
 
 int
@@ -142,15 +114,16 @@ main (int argc, char **argv)
 {
 	Options o = { 0 };
 	g_autoptr (GError) error = NULL;
-	int code = EX_OK;
+	g_autofree char *line = NULL;
+	int code;
 
 	mt_log_init ("mailticket-deliver", FALSE);
-	if (parse_options (&argc, &argv, &o, &error)) {
+	if (!parse_options (&argc, &argv, &o, &error))
+		code = filter_fail (error, stderr, &line);
+	else {
 		mt_log_init ("mailticket-deliver", o.verbose);
-		run (&o, &error);
+		code = o.serve ? filter_serve (o.config, o.db) : run (&o);
 	}
-	if (error != NULL)
-		code = fail (error);
 	g_free (o.config);
 	g_free (o.db);
 	g_free (o.sender);

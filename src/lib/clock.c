@@ -227,6 +227,22 @@ mt_clock_override (const char *text, GError **error)
 	return TRUE;
 }
 
+gboolean
+mt_clock_fixed (gint64 *when)
+{
+	const char *fixed = g_getenv ("MAILTICKET_NOW");
+
+	*when = mt_clock_now ();
+	return overridden || (fixed != NULL && *fixed != '\0' && parse_fixed (fixed, when));
+}
+
+void
+mt_clock_set (gboolean fixed, gint64 when)
+{
+	overridden = fixed;
+	override_now = when;
+}
+
 char *
 mt_clock_format (gint64 when)
 {

@@ -225,6 +225,7 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	config->queue = get_string (kf, "mail", "queue", "support");
 	config->tag = get_string (kf, "mail", "tag", "Ticket");
 	config->secret_file = get_string (kf, "mail", "secret_file", NULL);
+	config->deliver_socket = get_string (kf, "deliver", "socket", NULL);
 	config->max_message_size = DEFAULT_MAX_SIZE;
 	if (size != NULL && !mt_config_parse_size (size, &config->max_message_size))
 		return config_error (error, "max_message_size: not a size: %s", size);
@@ -305,6 +306,7 @@ mt_config_free (MtConfig *config)
 	g_free (config->queue);
 	g_free (config->tag);
 	g_free (config->secret_file);
+	g_free (config->deliver_socket);
 	g_free (config->from_name);
 	g_free (config->response_time);
 	if (config->queue_response_time != NULL)

@@ -1,0 +1,163 @@
+#!/bin/sh
+# mailticket-deliver --serve: with a [deliver] socket in the config, the
+# process the MTA starts hands the message to the server and exits with
+# the server's answer; the tickets, exit codes and stderr lines are those
+# of a delivery in the process itself. Whenever the server cannot answer
+# (not running, killed, another database) the process delivers itself,
+# and nothing is lost or stored twice.
+. "$(dirname "$0")/../lib.sh"
+
+sock=$tmp/deliver.sock
+printf '[deliver]\nsocket=%s\n' "$sock" >>"$MAILTICKET_CONF"
+server=
+
+# serve: starts a server and waits until it says it listens (a socket
+# file alone may be a dead server's)
+serve () {
+	started=$(grep -c 'serving' "$tmp/server.log" 2>/dev/null)
+	"$BIN/mailticket-deliver" -v --serve --db "$DB" 2>>"$tmp/server.log" &
+	server=$!
+	i=0
+	while [ "$(grep -c 'serving' "$tmp/server.log")" = "${started:-0}" ] && [ $i -lt 400 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+stop_server () {
+	[ -n "$server" ] || return 0
+	kill "$server" 2>/dev/null
+	wait "$server" 2>/dev/null
+	server=
+}
+at_exit=stop_server
+
+# mkmsg FILE MESSAGE-ID SUBJECT [IN-REPLY-TO]
+mkmsg () {
+	{
+		printf 'From: Alice <alice@customer.test>\nTo: support@example.org\n'
+		printf 'Subject: %s\nDate: Mon, 02 Jan 2023 10:00:00 +0000\nMessage-ID: <%s>\n' "$3" "$2"
+		if [ -n "${4-}" ]; then printf 'In-Reply-To: <%s>\n' "$4"; fi
+		printf '\nHello, this is %s.\n' "$3"
+	} >"$1"
+}
+articles () { sql 'select count(*) from articles'; }
+by_server () { grep -q 'by the server: ticket=' "$err"; }
+here () { grep -q 'delivering in this process' "$err"; }
+
+mt init >/dev/null
+serve
+[ -S "$sock" ]; ok $? "the server listens on the [deliver] socket"
+
+# New ticket and a reply, through the server.
+mkmsg "$tmp/new" s1@mt.test 'printer on fire'
+expect_code 0 "a new message: exit 0" -- deliver -v -f alice@customer.test -r support@example.org <"$tmp/new"
+by_server; ok $? "... delivered by the server"
+mkmsg "$tmp/reply" s2@mt.test 'Re: printer on fire' s1@mt.test
+expect_code 0 "a reply: exit 0" -- deliver -v -f alice@customer.test -r support@example.org <"$tmp/reply"
+by_server; ok $? "... delivered by the server"
+expect_equal "$(mt list --json | json '[(t["id"], t["articles"]) for t in d]')" "[[1, 2]]" \
+	"the reply joined the ticket"
+expect_code 0 "the same bytes again: exit 0" -- deliver -v <"$tmp/reply"
+grep -q 'action=duplicate' "$err"; ok $? "... a duplicate, says the server"
+expect_equal "$(articles)" 2 "... and stored once"
+expect_code 0 "acknowledgement queued by the server" -- mt outbox list
+grep -q 'alice@customer.test' "$out"; ok $? "... to the customer"
+
+# --now reaches the server, per request.
+mkmsg "$tmp/dated" s3@mt.test 'dated'
+expect_code 0 "--now through the server" -- deliver -v --now "2026-11-23 08:00" <"$tmp/dated"
+by_server; ok $? "... delivered by the server"
+expect_equal "$(mt list --json | json '[t["created"] for t in d if t["subject"] == "dated"][0]')" \
+	"2026-11-23T08:00:00Z" "... the ticket was opened at the client's --now"
+
+# The exit codes and lines of the MTA contract come back from the server.
+mt rule add blocked --sender '*@evil.example' --glob --refuse '77 Mail from you is not accepted here' >/dev/null
+mkmsg "$tmp/evil" s4@mt.test 'buy now'
+expect_code 77 "a rule's refusal through the server: its code" -- deliver -f spam@evil.example <"$tmp/evil"
+expect_equal "$(head -n 1 "$err")" "5.7.1 Mail from you is not accepted here" "... and its line first on stderr" ||
+	diag "$(cat "$err")"
+expect_equal "$(articles)" 3 "... nothing stored"
+
+# Another database: the server declines, the process delivers itself.
+mkmsg "$tmp/other" s5@mt.test 'other database'
+expect_code 0 "a message for another database: exit 0" -- \
+	"$BIN/mailticket-deliver" -v --db "$tmp/other.db" <"$tmp/other"
+here; ok $? "... delivered in the process, not by the server"
+expect_equal "$(sqlite3 "$tmp/other.db" 'select count(*) from articles')" 1 "... into its own database"
+expect_code 0 "--no-server delivers in the process" -- deliver -v --no-server <"$tmp/other"
+by_server; [ $? -ne 0 ]; ok $? "... the server was not asked"
+
+# Eight deliverers at once: every message once.
+i=0
+while [ $i -lt 40 ]; do
+	mkmsg "$tmp/p$i" "p$i@mt.test" "parallel $i"
+	i=$((i + 1))
+done
+workers=
+for w in 0 1 2 3 4 5 6 7; do
+	(
+		i=$w fails=0
+		while [ $i -lt 40 ]; do
+			deliver <"$tmp/p$i" 2>/dev/null || fails=$((fails + 1))
+			i=$((i + 8))
+		done
+		exit $fails
+	) &
+	workers="$workers $!"
+done
+fails=0
+for job in $workers; do
+	wait "$job" || fails=$((fails + 1))
+done
+expect_equal "$fails" 0 "eight deliverers at once: all exit 0"
+expect_equal "$(sql "select count(*) from articles where subject like 'parallel %'")" 40 "... 40 messages stored once each"
+
+# The config changed under the server: read again before the next delivery.
+acks () { sql "select count(*) from outbox where kind = 'ack'"; }
+before=$(acks)
+sed -i 's/^\[mail\]$/[mail]\nacknowledge=no/' "$MAILTICKET_CONF"
+mkmsg "$tmp/quiet" q1@mt.test 'no acknowledgement please'
+sed -i 's/alice@customer.test/bob@customer.test/' "$tmp/quiet"
+expect_code 0 "after acknowledge=no was set: exit 0" -- deliver -v -f bob@customer.test <"$tmp/quiet"
+by_server; ok $? "... delivered by the server"
+expect_equal "$(acks)" "$before" "... and no acknowledgement queued"
+
+# The database file replaced under the server: the server opens the new one.
+stop_server
+serve
+rm -f "$DB" "$DB-wal" "$DB-shm"
+mt init >/dev/null
+expect_code 0 "after the database was replaced: exit 0" -- deliver -v <"$tmp/new"
+by_server; ok $? "... delivered by the server"
+expect_equal "$(articles)" 1 "... into the new file"
+
+# A second server on the same socket is refused.
+expect_code 75 "a second server: exit 75" -- "$BIN/mailticket-deliver" --serve --db "$DB"
+grep -q 'another server holds' "$err"; ok $? "... another server holds the lock"
+
+# Killed: the socket stays behind, nobody answers, the process delivers itself.
+kill -9 "$server"
+wait "$server" 2>/dev/null
+server=
+[ -S "$sock" ]; ok $? "a killed server leaves its socket"
+expect_code 0 "no server behind the socket: exit 0" -- deliver -v <"$tmp/reply"
+here; ok $? "... delivered in the process"
+expect_equal "$(mt list --json | json '[t["articles"] for t in d]')" "[2]" "... into the ticket"
+
+# Restarted over the stale socket; SIGTERM removes it.
+serve
+kill -0 "$server" 2>/dev/null; ok $? "a new server starts over the stale socket"
+expect_code 0 "... and delivers" -- deliver -v <"$tmp/dated"
+by_server; ok $? "... by the server"
+kill "$server"
+wait "$server"
+expect_equal "$?" 0 "SIGTERM: the server exits 0"
+server=
+[ ! -e "$sock" ]; ok $? "... and removes its socket"
+
+# Without a [deliver] socket, --serve refuses to start.
+sed '/^\[deliver\]/,$d' "$MAILTICKET_CONF" >"$tmp/plain.conf"
+expect_code 75 "--serve without a socket: exit 75" -- "$BIN/mailticket-deliver" --serve -c "$tmp/plain.conf" --db "$DB"
+grep -q 'no \[deliver\] socket' "$err"; ok $? "... says what is missing"
+
+done_testing
