@@ -87,7 +87,8 @@ expect_equal "$(sqlite3 "$tmp/other.db" 'select count(*) from articles')" 1 "...
 expect_code 0 "--no-server delivers in the process" -- deliver -v --no-server <"$tmp/other"
 by_server; [ $? -ne 0 ]; ok $? "... the server was not asked"
 
-# Eight deliverers at once: every message once.
+# Eight deliverers at once, every fifth message refused by the rule:
+# 77 for those, nothing of them stored, every other message stored once.
 i=0
 while [ $i -lt 40 ]; do
 	mkmsg "$tmp/p$i" "p$i@mt.test" "parallel $i"
@@ -98,7 +99,12 @@ for w in 0 1 2 3 4 5 6 7; do
 	(
 		i=$w fails=0
 		while [ $i -lt 40 ]; do
-			deliver <"$tmp/p$i" 2>/dev/null || fails=$((fails + 1))
+			if [ $((i % 5)) = 4 ]; then
+				deliver -f spam@evil.example <"$tmp/p$i" 2>/dev/null
+				[ $? = 77 ] || fails=$((fails + 1))
+			else
+				deliver <"$tmp/p$i" 2>/dev/null || fails=$((fails + 1))
+			fi
 			i=$((i + 8))
 		done
 		exit $fails
@@ -109,8 +115,11 @@ fails=0
 for job in $workers; do
 	wait "$job" || fails=$((fails + 1))
 done
-expect_equal "$fails" 0 "eight deliverers at once: all exit 0"
-expect_equal "$(sql "select count(*) from articles where subject like 'parallel %'")" 40 "... 40 messages stored once each"
+expect_equal "$fails" 0 "eight deliverers at once: 0 for each message, 77 for each refused one"
+expect_equal "$(sql "select count(*) from articles where subject like 'parallel %'")" 32 \
+	"... the 32 accepted messages stored once each"
+expect_equal "$(sql "select count(*) from articles where subject like 'parallel %' and (cast(substr(subject, 10) as int) % 5) = 4")" 0 \
+	"... none of the refused ones"
 
 # The config changed under the server: read again before the next delivery.
 acks () { sql "select count(*) from outbox where kind = 'ack'"; }
