@@ -123,8 +123,8 @@ refresh (Server *s, GError **error)
 		g_message ("config %s read again", s->config->file);
 	}
 	db_path = g_canonicalize_filename (s->config->db_path, NULL);
-	if (strcmp (db_path, s->db_path) == 0 && stat (db_path, &st) == 0 && st.st_dev == s->db_stat.st_dev &&
-	    st.st_ino == s->db_stat.st_ino)
+	if (s->store != NULL && strcmp (db_path, s->db_path) == 0 && stat (db_path, &st) == 0 &&
+	    st.st_dev == s->db_stat.st_dev && st.st_ino == s->db_stat.st_ino)
 		return TRUE;
 	g_message ("opening %s again: its file was replaced or the config names another", db_path);
 	return open_store (s, error);
@@ -137,7 +137,9 @@ decline_reason (const Server *s, int fd, const MtHandoffRequest *request)
 	struct ucred peer;
 	socklen_t len = sizeof peer;
 
-	if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0 || (peer.uid != 0 && peer.uid != getuid ()))
+	if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0)
+		return g_strdup_printf ("who is asking: %s", g_strerror (errno));
+	if (peer.uid != 0 && peer.uid != getuid ())
 		return g_strdup_printf ("uid %u is not served", (unsigned) peer.uid);
 	if (g_strcmp0 (request->config, s->config_file) != 0)
 		return g_strdup_printf ("this server reads %s", s->config_file ? s->config_file : "no config file");
