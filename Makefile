@@ -172,7 +172,8 @@ fuzz:
 # the corpus go through the parser in the unit tests (test-fuzz). All
 # of the integration tests would take an hour: a second per process.
 VALGRIND_TESTS := tests/integration/t-deliver-basic.sh tests/integration/t-exit-codes.sh \
-                  tests/integration/t-outbound.sh tests/integration/t-show.sh
+                  tests/integration/t-outbound.sh tests/integration/t-show.sh \
+                  tests/integration/t-deliver-server.sh
 valgrind:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) valgrind"
 	@$(MAKE) --no-print-directory tests

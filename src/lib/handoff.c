@@ -107,8 +107,8 @@ read_frame (int fd, const char *type, GError **error)
 	data = g_malloc (len);
 	if (!read_all (fd, data, len, error))
 		return NULL;
-	return g_variant_ref_sink (
-		g_variant_new_from_data (G_VARIANT_TYPE (type), g_steal_pointer (&data), len, FALSE, g_free, NULL));
+	g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+	return g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (type), bytes, FALSE));
 }
 
 static void
