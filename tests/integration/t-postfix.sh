@@ -124,6 +124,7 @@ instance_pids () {
 	grep -lazx "MAIL_CONFIG=$cfg" /proc/[0-9]*/environ 2>/dev/null | sed 's|^/proc/\([0-9]*\)/environ$|\1|'
 }
 stop_instance () {
+	pkill -KILL -f -- "--serve -c $tmp/deliver.conf" 2>/dev/null
 	[ -e "$cfg/master.cf" ] || return 0
 	if [ -n "$(master_pid)" ] && kill -0 "$(master_pid)" 2>/dev/null; then
 		pf stop >/dev/null 2>&1
@@ -353,6 +354,29 @@ sed 's/^/# bounce: /' "$out"
 		read -r line3 && [ "$line3" = "notification: True" ]
 } <"$out"
 ok $? "the bounce to anna@customer.test: Status 5.2.3 and mailticket's reason in the DSN"
+conf
+
+# The delivery server of step 9 in contrib/postfix/README: with [deliver]
+# socket set, each mailticket-deliver that pipe(8) starts hands its
+# message to mailticket-deliver --serve, running as the same user.
+conf '[deliver]' "socket=$tmp/db/deliver.sock"
+as_mt "$BIN/mailticket-deliver" -v --serve -c "$tmp/deliver.conf" 2>"$tmp/serve.log" &
+i=0
+while ! grep -q 'serving' "$tmp/serve.log" && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+grep -q 'serving' "$tmp/serve.log"; ok $? "mailticket-deliver --serve runs as $MT_USER"
+before=$(sent)
+smtp-source -s 4 -m 20 -f served@customer.test -t support@example.org -S 'served load' \
+	-M client.customer.test "127.0.0.1:$port" >"$out" 2>&1
+ok $? "smtp-source: 20 messages, 4 sessions at a time" || sed 's/^/#   /' "$out" | head -n 5
+wait_empty 60; ok $? "queue empty"
+expect_equal "$(sql "select count(*), count(distinct blob) from articles where envelope_from = 'served@customer.test'")" \
+	"20|20" "all 20 stored once"
+expect_equal "$(grep -c 'ticket=.* action=new' "$tmp/serve.log")" 20 "... each by the server"
+expect_equal "$(($(sent) - before))" 20 "log: 20 times status=sent via mailticket"
+pkill -TERM -f -- "--serve -c $tmp/deliver.conf"
+i=0
+while pgrep -f -- "--serve -c $tmp/deliver.conf" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ ! -e "$tmp/db/deliver.sock" ]; ok $? "the server stops on SIGTERM and removes its socket"
 conf
 
 # Stop; nothing of the instance may survive.
