@@ -16,8 +16,9 @@
  *	on to the MTA means what it means without a server.
  *
  *	mt_handoff_send() returns FALSE when the server could not be
- *	reached, declined (another database or config file) or did not
- *	answer in full: the caller then delivers in its own process. A
+ *	reached, declined (another database or config file), did not
+ *	answer in full, or answered an exit code that is neither 0 nor a
+ *	sysexits code: the caller then delivers in its own process. A
  *	server that committed and died before answering costs nothing but
  *	time, because the same bytes delivered again are a duplicate.
  */

@@ -192,6 +192,10 @@ mt_handoff_send (const char *socket_path, const MtHandoffRequest *request, const
 	if (ok && reply->code == MT_HANDOFF_DECLINED) {
 		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL, "server declined: %s", reply->line);
 		ok = FALSE;
+	} else if (ok && reply->code != 0 && (reply->code < 64 || reply->code > 78)) {
+		/* pipe(8) would bounce a 1: only 0 and the sysexits codes pass. */
+		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL, "server answered exit code %d", reply->code);
+		ok = FALSE;
 	}
 	if (!ok)
 		mt_handoff_reply_clear (reply);

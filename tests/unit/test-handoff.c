@@ -136,6 +136,17 @@ test_declined_is_an_error (Fixture *f, gconstpointer data)
 	g_assert_nonnull (strstr (error->message, "declined"));
 }
 
+/* Only 0 and the sysexits codes reach the MTA: pipe(8) bounces a 1. */
+static void
+test_odd_exit_code_is_an_error (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+
+	f->answer_code = 1;
+	error = send_failing (f);
+	g_assert_nonnull (strstr (error->message, "exit code 1"));
+}
+
 static void
 test_hang_up_is_an_error (Fixture *f, gconstpointer data)
 {
@@ -215,6 +226,8 @@ main (int argc, char **argv)
 	g_test_init (&argc, &argv, NULL);
 	g_test_add ("/handoff/request-arrives-whole", Fixture, NULL, setup, test_request_arrives_whole, teardown);
 	g_test_add ("/handoff/declined-is-an-error", Fixture, NULL, setup, test_declined_is_an_error, teardown);
+	g_test_add ("/handoff/odd-exit-code-is-an-error", Fixture, NULL, setup, test_odd_exit_code_is_an_error,
+		    teardown);
 	g_test_add ("/handoff/hang-up-is-an-error", Fixture, NULL, setup, test_hang_up_is_an_error, teardown);
 	g_test_add ("/handoff/oversized-request-refused", Fixture, NULL, setup, test_oversized_request_refused,
 		    teardown);
