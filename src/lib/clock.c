@@ -95,17 +95,21 @@ mt_clock_parse (const char *text, gint64 *start, gint64 *end)
 	return TRUE;
 }
 
+gboolean
+mt_clock_fixed (gint64 *when)
+{
+	const char *fixed = g_getenv ("MAILTICKET_NOW");
+
+	*when = override_now;
+	return overridden || (fixed != NULL && *fixed != '\0' && parse_fixed (fixed, when));
+}
+
 gint64
 mt_clock_now (void)
 {
-	const char *fixed = g_getenv ("MAILTICKET_NOW");
 	gint64 when;
 
-	if (overridden)
-		return override_now;
-	if (fixed != NULL && *fixed != '\0' && parse_fixed (fixed, &when))
-		return when;
-	return g_get_real_time () / G_USEC_PER_SEC;
+	return mt_clock_fixed (&when) ? when : g_get_real_time () / G_USEC_PER_SEC;
 }
 
 /* "+N" and a unit: minutes, hours, days or weeks from now. */
@@ -225,15 +229,6 @@ mt_clock_override (const char *text, GError **error)
 	override_now = when;
 	overridden = TRUE;
 	return TRUE;
-}
-
-gboolean
-mt_clock_fixed (gint64 *when)
-{
-	const char *fixed = g_getenv ("MAILTICKET_NOW");
-
-	*when = mt_clock_now ();
-	return overridden || (fixed != NULL && *fixed != '\0' && parse_fixed (fixed, when));
 }
 
 void
