@@ -54,6 +54,7 @@ gboolean mt_handoff_send (const char *socket_path, const MtHandoffRequest *reque
 			  int timeout_ms, MtHandoffReply *reply, GError **error);
 
 int mt_handoff_listen (const char *socket_path, int *lock_fd, GError **error);
+int mt_handoff_accept (int listener, int timeout_ms);
 
 gboolean mt_handoff_read_request (int fd, guint64 limit, MtHandoffRequest *request, GByteArray **raw, GError **error);
 

@@ -202,7 +202,7 @@ static void
 loop (Server *s, int listener)
 {
 	while (!stopping) {
-		int fd = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
+		int fd = mt_handoff_accept (listener, CLIENT_TIMEOUT_MS);
 		if (fd < 0) {
 			if (errno != EINTR && errno != ECONNABORTED)
 				g_warning ("accept: %s", g_strerror (errno));
@@ -210,9 +210,6 @@ loop (Server *s, int listener)
 				g_usleep (G_USEC_PER_SEC / 10);
 			continue;
 		}
-		struct timeval tv = { CLIENT_TIMEOUT_MS / 1000, 0 };
-		setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-		setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 		serve_one (s, fd);
 		close (fd);
 	}

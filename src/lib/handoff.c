@@ -173,7 +173,7 @@ read_reply (int fd, MtHandoffReply *reply, GError **error)
 	return TRUE;
 }
 
-/* The request's size is the caller's promise about raw->len. */
+/* request->size is not read: the size sent is raw->len. */
 gboolean
 mt_handoff_send (const char *socket_path, const MtHandoffRequest *request, const GByteArray *raw, int timeout_ms,
 		 MtHandoffReply *reply, GError **error)
@@ -255,6 +255,18 @@ mt_handoff_listen (const char *socket_path, int *lock_fd, GError **error)
 	close (*lock_fd);
 	*lock_fd = -1;
 	return -1;
+}
+
+/* The next client, its reads and writes bounded by timeout_ms; -1 and
+ * errno as accept(2) sets it when there is none. */
+int
+mt_handoff_accept (int listener, int timeout_ms)
+{
+	int fd = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd >= 0)
+		set_timeout (fd, timeout_ms);
+	return fd;
 }
 
 static gboolean
