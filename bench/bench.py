@@ -36,6 +36,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -149,9 +150,7 @@ class Server:
         return int(m.group(1)) * 1024
 
     def stop(self):
-        self.proc.send_signal(2 if self.pid != self.proc.pid else 15)
-        if self.pid != self.proc.pid:
-            os.kill(self.pid, 15)
+        os.kill(self.pid, signal.SIGTERM)  # strace, if any, ends with it
         self.proc.wait()
 
 
