@@ -39,6 +39,12 @@ gboolean mt_search (MtStore *store, const char *query, int limit, MtSearchRowFun
 /* The same as a JSON array of objects; owned. */
 char *mt_search_json (MtStore *store, const char *query, int limit, GError **error);
 
+/* Merges about pages pages of the index's segments, on levels that
+ * hold four or more, in a transaction of its own that waits for no lock
+ * (mt_store_upkeep). *more is TRUE when there was something to merge,
+ * so that another call may find more. */
+gboolean mt_search_merge (MtStore *store, int pages, gboolean *more, GError **error);
+
 /* Builds the index again from the articles. */
 gboolean mt_search_rebuild (MtStore *store, GError **error);
 /* MT_ERROR_INTERNAL when the index does not match the articles. */

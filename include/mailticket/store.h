@@ -52,6 +52,19 @@ gboolean mt_store_commit (MtStore *store, GError **error);
 /* Rolls back an open transaction, if any. Never fails. */
 void mt_store_rollback (MtStore *store);
 
+/* Runs func in a transaction of its own that neither waits for a lock
+ * nor syncs on commit: for upkeep that only rearranges what is stored
+ * already, which a crash may undo without harm (a later commit syncs
+ * it along). MT_ERROR_TEMPFAIL at once when another connection holds
+ * the write lock. The store's waiting and syncing are as before after. */
+typedef gboolean (*MtStoreFunc) (MtStore *store, gpointer data, GError **error);
+gboolean mt_store_upkeep (MtStore *store, MtStoreFunc func, gpointer data, GError **error);
+
+/* Copies the WAL into the database and empties it, without waiting for
+ * other connections. FALSE when something was left in it: a reader
+ * still needs it, or a writer was busy. */
+gboolean mt_store_empty_wal (MtStore *store);
+
 /* Runs func in one BEGIN IMMEDIATE transaction after another, as long
  * as it does a full batch (*done == size: there may be more): work that
  * picks its rows inside the transaction, so that two processes never

@@ -39,10 +39,11 @@ static const char SQL_SEARCH_JSON[] = BEST
 		"coalesce(a.date, a.created)") ", 'rank', b.rank,"
 					       "  'attachment', b.attachment, 'snippet', " SNIPPET ") AS o" HITS ")";
 static const char SQL_REBUILD[] = "INSERT INTO article_search (article_search) VALUES ('rebuild')";
+static const char SQL_MERGE[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', ?)";
 static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
 
 static const char *const search_queries[] = {
-	SQL_SEARCH, SQL_SEARCH_JSON, SQL_REBUILD, SQL_CHECK, NULL,
+	SQL_SEARCH, SQL_SEARCH_JSON, SQL_REBUILD, SQL_MERGE, SQL_CHECK, NULL,
 };
 
 const char *const *
@@ -140,6 +141,38 @@ mt_search_rebuild (MtStore *store, GError **error)
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_REBUILD, error);
 
 	return stmt != NULL && mt_store_exec_stmt (store, stmt, error);
+}
+
+typedef struct {
+	int pages;
+	gboolean more;
+} Merge;
+
+/* FTS5 counts two changes or more when its 'merge' merged anything, fewer when it found nothing to do. */
+static gboolean
+merge_step (MtStore *store, gpointer data, GError **error)
+{
+	Merge *m = data;
+	sqlite3_int64 before = sqlite3_total_changes64 (mt_store_peek_db (store));
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MERGE, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int (stmt, 1, m->pages);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	m->more = sqlite3_total_changes64 (mt_store_peek_db (store)) - before >= 2;
+	return TRUE;
+}
+
+gboolean
+mt_search_merge (MtStore *store, int pages, gboolean *more, GError **error)
+{
+	Merge m = { MAX (pages, 1), FALSE };
+	gboolean done = mt_store_upkeep (store, merge_step, &m, error);
+
+	*more = done && m.more;
+	return done;
 }
 
 gboolean

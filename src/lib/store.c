@@ -286,21 +286,39 @@ mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **er
 	return g_steal_pointer (&store);
 }
 
-/* Copies a large WAL into the database and empties it, without waiting:
- * when another connection is busy, a later close does it. Nothing
- * depends on it: what was committed is on disk in the WAL. The size is
- * counted in 4 KB pages without the frame headers, so that the WAL is
- * emptied no later than SQLite's automatic checkpoint copies it. */
-static void
-empty_large_wal (MtStore *store)
+/* The size of the WAL file in bytes; 0 when there is none. */
+static off_t
+wal_size (MtStore *store)
 {
 	const char *wal = sqlite3_filename_wal (sqlite3_db_filename (store->db, "main"));
 	struct stat st;
 
-	if (wal == NULL || stat (wal, &st) != 0 || st.st_size < (off_t) WAL_CHECKPOINT_FRAMES * 4096)
-		return;
+	return wal != NULL && stat (wal, &st) == 0 ? st.st_size : 0;
+}
+
+gboolean
+mt_store_empty_wal (MtStore *store)
+{
+	int rc;
+
+	if (wal_size (store) == 0)
+		return TRUE;
 	sqlite3_busy_handler (store->db, NULL, NULL);
-	sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	rc = sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_busy_handler (store->db, busy_wait, store);
+	return rc == SQLITE_OK && wal_size (store) == 0;
+}
+
+/* Empties a large WAL when the last connection closes: when another
+ * connection is busy, a later close does it. Nothing depends on it:
+ * what was committed is on disk in the WAL. The size is counted in 4 KB
+ * pages without the frame headers, so that the WAL is emptied no later
+ * than SQLite's automatic checkpoint copies it. */
+static void
+empty_large_wal (MtStore *store)
+{
+	if (wal_size (store) >= (off_t) WAL_CHECKPOINT_FRAMES * 4096)
+		mt_store_empty_wal (store);
 }
 
 void
@@ -376,6 +394,25 @@ mt_store_batches (MtStore *store, guint size, MtStoreBatchFunc func, gpointer da
 			return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+mt_store_upkeep (MtStore *store, MtStoreFunc func, gpointer data, GError **error)
+{
+	gboolean done;
+
+	if (!exec (store, "PRAGMA synchronous = NORMAL", error))
+		return FALSE;
+	sqlite3_busy_handler (store->db, NULL, NULL);
+	done = mt_store_begin (store, error);
+	if (done && !(done = func (store, data, error)))
+		mt_store_rollback (store);
+	done = done && mt_store_commit (store, error);
+	sqlite3_busy_handler (store->db, busy_wait, store);
+	/* Back to FULL whatever happened; a failure of the work is the one to tell. */
+	if (!exec (store, "PRAGMA synchronous = FULL", done ? error : NULL))
+		return FALSE;
+	return done;
 }
 
 sqlite3_stmt *

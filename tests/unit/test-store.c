@@ -423,6 +423,114 @@ test_wal_bounded_across_connections (void)
 	remove_tree (dir);
 }
 
+static gint64
+count (MtStore *store, const char *sql)
+{
+	g_autoptr (GError) error = NULL;
+	sqlite3_stmt *stmt = mt_store_query (store, sql, &error);
+	gint64 n = -1;
+
+	g_assert_no_error (error);
+	g_assert_true (mt_store_get_int (store, stmt, &n, &error));
+	return n;
+}
+
+/* One segment of the search index for each document: every write is
+ * its own transaction, as deliveries are. */
+static void
+index_one_by_one (MtStore *store, int n)
+{
+	for (int i = 1; i <= n; i++) {
+		g_autofree char *sql = g_strdup_printf (
+			"INSERT INTO article_search (rowid, subject, text) VALUES (%d, 'word%d', 'text')", i, i);
+		g_assert_cmpint (sqlite3_exec (mt_store_peek_db (store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+	}
+}
+
+/* Deliveries leave up to seven segments a level (sql/0009); a merge
+ * joins the levels of four or more, says it did, and says so no more
+ * once there is nothing left; every word is still found. */
+static void
+test_search_merge_joins_segments (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	gboolean more = FALSE;
+	int calls = 0;
+
+	g_assert_no_error (error);
+	index_one_by_one (store, 6);
+	g_assert_cmpint (count (store, "SELECT count(*) FROM article_search_idx"), ==, 6);
+	g_assert_true (mt_search_merge (store, 64, &more, &error));
+	g_assert_no_error (error);
+	g_assert_true (more);
+	while (more && calls++ < 10)
+		g_assert_true (mt_search_merge (store, 64, &more, &error));
+	g_assert_false (more);
+	g_assert_cmpint (count (store, "SELECT count(*) FROM article_search_idx"), ==, 1);
+	g_assert_cmpint (
+		count (store, "SELECT count(*) FROM article_search WHERE article_search MATCH 'word6 OR word1'"), ==,
+		2);
+}
+
+/* Upkeep never waits for a writer: it fails at once, and retryably. */
+static void
+test_upkeep_does_not_wait (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) holder = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+	g_autoptr (MtStore) tidier = mt_store_open (path, 60000, MT_STORE_CREATE, &error);
+	gint64 started = g_get_monotonic_time ();
+	gboolean more = TRUE;
+
+	g_assert_no_error (error);
+	index_one_by_one (tidier, 5);
+	g_assert_true (mt_store_begin (holder, &error));
+	g_assert_false (mt_search_merge (tidier, 64, &more, &error));
+	g_assert_error (error, MT_ERROR, MT_ERROR_TEMPFAIL);
+	g_assert_false (more);
+	g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
+	mt_store_rollback (holder);
+	g_clear_error (&error);
+	g_assert_true (mt_search_merge (tidier, 64, &more, &error));
+	g_assert_true (more);
+	g_clear_pointer (&holder, mt_store_close);
+	g_clear_pointer (&tidier, mt_store_close);
+	remove_tree (dir);
+}
+
+/* mt_store_empty_wal() leaves an empty WAL when no one reads, and says
+ * so; with a reader in the middle of a transaction it says it could not. */
+static void
+test_empty_wal (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+	g_autoptr (MtStore) reader = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+	sqlite3_stmt *stmt;
+
+	g_assert_no_error (error);
+	index_one_by_one (store, 3);
+	stmt = mt_store_query (reader, "SELECT key FROM meta", &error);
+	g_assert_cmpint (mt_store_step (reader, stmt, &error), ==, SQLITE_ROW);
+	index_one_by_one (store, 1);
+	g_assert_false (mt_store_empty_wal (store));
+	g_assert_cmpint (file_size (wal), >, 0);
+	sqlite3_reset (stmt);
+	g_assert_true (mt_store_empty_wal (store));
+	g_assert_cmpint (file_size (wal), ==, 0);
+	g_assert_cmpint (count (reader, "SELECT count(*) FROM article_search WHERE article_search MATCH 'word1'"), ==,
+			 1);
+	g_clear_pointer (&reader, mt_store_close);
+	g_clear_pointer (&store, mt_store_close);
+	remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,5 +552,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/sql/ack-rate-limit-reads-no-table-in-full", test_count_to_reads_no_table_in_full);
 	g_test_add_func ("/store/wal/kept-after-close", test_wal_kept_after_close);
 	g_test_add_func ("/store/wal/bounded-across-connections", test_wal_bounded_across_connections);
+	g_test_add_func ("/store/wal/emptied-unless-read", test_empty_wal);
+	g_test_add_func ("/store/upkeep/does-not-wait-for-a-writer", test_upkeep_does_not_wait);
+	g_test_add_func ("/store/search/merge-joins-segments", test_search_merge_joins_segments);
 	return g_test_run ();
 }
