@@ -13,6 +13,15 @@
  *	is replaced, so that neither outlives what the admin put in place.
  *	Only processes of the server's own user (or root) are served.
  *
+ *	When no client has come for IDLE_MS after a delivery, the server
+ *	tidies up what deliveries leave: it merges the search index's
+ *	segments a few pages at a time, looking for a client between
+ *	steps, and then empties the WAL into the database. So a delivery
+ *	in a burst spends less on merging, a search finds few segments,
+ *	and the WAL a reader must look through is empty when mail is
+ *	quiet. None of it changes what is stored, and a crash in the
+ *	middle undoes a step at most.
+ *
  *	SIGTERM or SIGINT: the delivery under way is finished and
  *	answered, then the socket removed.
  * DIAGNOSTICS
@@ -21,6 +30,7 @@
  */
 #include <errno.h>
 #include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -32,11 +42,19 @@
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
 #include "mailticket/handoff.h"
+#include "mailticket/search.h"
 
 /* A client that stalls this long in sending is dropped; it then delivers itself. */
 #define CLIENT_TIMEOUT_MS 30000
 /* After a message this large, hand the memory back to the system. */
 #define TRIM_AFTER (1024 * 1024)
+/* Tidy up when no client has come for this long after a delivery: longer
+ * than the gap between the messages of a burst, short enough that the
+ * next burst finds the work done. */
+#define IDLE_MS 200
+/* Pages of the search index merged in one step: a few milliseconds, what
+ * a client that comes meanwhile may have to wait. */
+#define MERGE_PAGES 64
 
 typedef struct {
 	char *config_path; /* as given: -c, or NULL */
@@ -47,6 +65,7 @@ typedef struct {
 	char *db_path;     /* canonical */
 	MtStore *store;
 	struct stat db_stat;
+	gboolean untidy; /* delivered since the last tidy_up() finished */
 } Server;
 
 static volatile sig_atomic_t stopping;
@@ -198,11 +217,51 @@ serve_one (Server *s, int fd)
 	}
 }
 
+/* TRUE when no client is waiting on listener, nor comes within ms. */
+static gboolean
+idle_for (int listener, int ms)
+{
+	struct pollfd p = { listener, POLLIN, 0 };
+
+	return poll (&p, 1, ms) == 0;
+}
+
+/* Merges the search index while no client waits, then empties the WAL.
+ * A busy database (a CLI writing) is tried again at the next idle time;
+ * any other failure, and a WAL a reader still holds on to, wait for the
+ * next delivery. */
+static void
+tidy_up (Server *s, int listener)
+{
+	g_autoptr (GError) error = NULL;
+	gboolean more = TRUE;
+
+	while (more && !stopping && idle_for (listener, 0))
+		if (!mt_search_merge (s->store, MERGE_PAGES, &more, &error)) {
+			g_debug ("merging the search index: %s", error->message);
+			s->untidy = error->code == MT_ERROR_TEMPFAIL;
+			return;
+		}
+	if (more)
+		return;
+	if (!mt_store_empty_wal (s->store))
+		g_debug ("the WAL is not empty yet: a reader or writer was busy");
+	s->untidy = FALSE;
+}
+
 static void
 loop (Server *s, int listener)
 {
 	while (!stopping) {
-		int fd = mt_handoff_accept (listener, CLIENT_TIMEOUT_MS);
+		int fd;
+
+		if (s->untidy && idle_for (listener, IDLE_MS)) {
+			tidy_up (s, listener);
+			continue;
+		}
+		if (stopping)
+			break;
+		fd = mt_handoff_accept (listener, CLIENT_TIMEOUT_MS);
 		if (fd < 0) {
 			if (errno != EINTR && errno != ECONNABORTED)
 				g_warning ("accept: %s", g_strerror (errno));
@@ -212,6 +271,7 @@ loop (Server *s, int listener)
 		}
 		serve_one (s, fd);
 		close (fd);
+		s->untidy = s->store != NULL;
 	}
 }
 

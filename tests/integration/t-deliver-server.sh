@@ -121,6 +121,17 @@ expect_equal "$(sql "select count(*) from articles where subject like 'parallel 
 expect_equal "$(sql "select count(*) from articles where subject like 'parallel %' and (cast(substr(subject, 10) as int) % 5) = 4")" 0 \
 	"... none of the refused ones"
 
+# Quiet after the burst: the server merges the search index and then
+# empties the WAL into the database; all of the mail is found.
+i=0
+while [ "$(wc -c <"$DB-wal")" != 0 ] && [ $i -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+expect_equal "$(wc -c <"$DB-wal")" 0 "quiet after a burst: the server empties the WAL"
+expect_equal "$(mt search --json --limit 0 parallel | json 'len(d)')" 32 "... and every message is found by search"
+expect_code 0 "... in an index that matches the articles" -- mt db check
+
 # The config changed under the server: read again before the next delivery.
 acks () { sql "select count(*) from outbox where kind = 'ack'"; }
 before=$(acks)
