@@ -145,6 +145,22 @@ class Server:
     def cpu_ms_used(self):
         return self.cpu_ms() - self.cpu0
 
+    def tidy_ms(self, db):
+        """Waits while the server, idle, tidies up (merges the search
+        index, then empties the WAL: src/deliver/serve.c), and returns
+        the CPU ms that took."""
+        before = self.cpu_ms_used()
+        last, still, deadline = before, 0, time.time() + 60
+        while time.time() < deadline:
+            time.sleep(0.1)
+            now = self.cpu_ms_used()
+            empty = not os.path.exists(db + "-wal") or os.path.getsize(db + "-wal") == 0
+            still = still + 1 if now == last else 0
+            last = now
+            if (empty and still >= 2) or still >= 10:
+                break
+        return last - before
+
     def peak_rss(self):
         m = re.search(r"VmHWM:\s+(\d+) kB", open("/proc/%d/status" % self.pid).read())
         return int(m.group(1)) * 1024
@@ -251,13 +267,17 @@ class Bench:
     def deliver_argv(self, db):
         return [os.path.join(BIN, "mailticket-deliver"), "--db", db, "-f", SENDER, "-r", RECIPIENT]
 
-    def run_program(self, listfile, setup, conc=1, watch=None, errfile=None):
-        """One run of spawn; with a server, its CPU time is added to the processes'."""
+    def run_program(self, listfile, setup, conc=1, watch=None, errfile=None, db=None):
+        """One run of spawn; with a server, its CPU time is added to the
+        processes', and what it spends tidying up once the run is over
+        (given db) is tidy_cpu_ms_per_msg, apart."""
         argv, env, server = setup()
         try:
             r = spawn(listfile, argv, jobs=conc, env=env, watch=watch, errfile=errfile)
             if server:
                 r["cpu_ms_per_msg"] += server.cpu_ms_used() / max(1, r["messages"])
+                if db:
+                    r["tidy_cpu_ms_per_msg"] = server.tidy_ms(db) / max(1, r["messages"])
         finally:
             if server:
                 server.stop()
@@ -274,7 +294,8 @@ class Bench:
                 for name, setup in progs[k:] + progs[:k]:
                     if name == "alone" and conc != 1:
                         continue  # one row is enough to compare, and the bench must end in 15 minutes
-                    r = self.run_program(self.list, setup, conc, errfile=self.path("ingest-%s.err" % name))
+                    r = self.run_program(self.list, setup, conc, errfile=self.path("ingest-%s.err" % name),
+                                         db=self.path("ingest.db"))
                     res.setdefault((name, conc), []).append(r)
                     log("ingest rep %d conc %d %-10s %7.3f ms/msg %8.1f msgs/s %7.3f CPU ms/msg failed %d"
                         % (rep + 1, conc, name, r["ms_per_msg"], r["msgs_per_s"], r["cpu_ms_per_msg"], r["failed"]))
@@ -360,7 +381,7 @@ class Bench:
                     setup = lambda: (self.deliver_argv(db), self.served_env if served else self.env,
                                      self.serve(db) if served else None)
                     r = self.run_program(slices[rep * 2 + served], setup, watch=db + "-wal",
-                                         errfile=self.path("growth.err"))
+                                         errfile=self.path("growth.err"), db=db)
                     res.setdefault((how, size), []).append(r)
                     log("growth rep %d %-6s %8d msgs %7.3f ms/msg %7.3f CPU ms/msg wal max %d bytes failed %d"
                         % (rep + 1, how, size, r["ms_per_msg"], r["cpu_ms_per_msg"], r["max_watch_bytes"],
@@ -655,6 +676,10 @@ def report(b, mode_name, started):
                 p("%-32s %5d %9.3f %9.1f %11.3f %7d" % (labels[name], conc, med[(name, conc)], 1000 / med[(name, conc)],
                                                        cpu[(name, conc)], max(x["failed"] for x in ing[(name, conc)])))
     p("(1) mailticket-deliver --serve running; CPU counts the server's too")
+    tidy = {conc: median([x["tidy_cpu_ms_per_msg"] for x in ing[("mailticket", conc)]])
+            for conc in b.m["concurrency"]}
+    p("    and apart from it, the server's tidying up once idle after the run (search index merged, WAL emptied):")
+    p("    " + ", ".join("%.3f CPU ms/msg at conc %d" % (v, c) for c, v in tidy.items()))
     p("")
     p("ratios, of wall ms/msg (of CPU ms/msg)     conc  mailticket/procmail  notmuch/mailticket")
     for name, conc in [("mailticket", c) for c in b.m["concurrency"]] + [("alone", 1)]:
@@ -679,6 +704,9 @@ def report(b, mode_name, started):
             p("  %-9s %9d messages before: %7.3f ms/msg (CPU %6.3f)  ratio to empty %.2f (CPU %.2f)  largest WAL %.1f MB"
               % ("server" if how == "served" else "no server", size, gms[k], gcpu[k], gms[k] / gms[(how, 0)],
                  gcpu[k] / gcpu[(how, 0)], gwal[k] / 1e6))
+    for size in sizes:
+        p("  server    %9d messages before: tidying up once idle, apart: %6.3f CPU ms/msg"
+          % (size, median([x["tidy_cpu_ms_per_msg"] for x in g[("served", size)]])))
     p("")
     p("memory: peak RSS (/usr/bin/time -v; the server's VmHWM)")
     for label, (size, rss, code, client, server, ccode) in r["memory"].items():
