@@ -45,7 +45,7 @@ char *mt_search_json (MtStore *store, const char *query, int limit, GError **err
  * so that another call may find more. */
 gboolean mt_search_merge (MtStore *store, int pages, gboolean *more, GError **error);
 
-/* Builds the index again from the articles. */
+/* Builds the index again from the articles, and merges it. */
 gboolean mt_search_rebuild (MtStore *store, GError **error);
 /* MT_ERROR_INTERNAL when the index does not match the articles. */
 gboolean mt_search_check (MtStore *store, GError **error);

@@ -39,11 +39,13 @@ static const char SQL_SEARCH_JSON[] = BEST
 		"coalesce(a.date, a.created)") ", 'rank', b.rank,"
 					       "  'attachment', b.attachment, 'snippet', " SNIPPET ") AS o" HITS ")";
 static const char SQL_REBUILD[] = "INSERT INTO article_search (article_search) VALUES ('rebuild')";
+/* All the merging there is to do, on levels of four segments or more. */
+static const char SQL_MERGE_ALL[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', 2147483647)";
 static const char SQL_MERGE[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', ?)";
 static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
 
 static const char *const search_queries[] = {
-	SQL_SEARCH, SQL_SEARCH_JSON, SQL_REBUILD, SQL_MERGE, SQL_CHECK, NULL,
+	SQL_SEARCH, SQL_SEARCH_JSON, SQL_REBUILD, SQL_MERGE_ALL, SQL_MERGE, SQL_CHECK, NULL,
 };
 
 const char *const *
@@ -135,11 +137,16 @@ mt_search_json (MtStore *store, const char *query, int limit, GError **error)
 	return json;
 }
 
+/* A rebuild writes the index in many segments at once, up to seven on a
+ * level; merged now, the deliveries after it do not have to (sql/0009). */
 gboolean
 mt_search_rebuild (MtStore *store, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_REBUILD, error);
 
+	if (stmt == NULL || !mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	stmt = mt_store_query (store, SQL_MERGE_ALL, error);
 	return stmt != NULL && mt_store_exec_stmt (store, stmt, error);
 }
 
