@@ -345,7 +345,11 @@ class Bench:
         """A database of `messages` articles in messages/per_ticket tickets,
         made by SQL: tickets, contacts, articles with text, message ids,
         small blobs, participants, history and the acknowledgements sent,
-        as delivery writes them."""
+        as delivery writes them; the search index merged as the delivery
+        server leaves it when mail is quiet (four segments a level at
+        most). Left as one bulk insert leaves it, up to seven a level,
+        the first deliveries after it merged most of the index: 13 ms a
+        message and a 100 MB WAL for 1,000,000 messages."""
         self.mt_init(db)
         tickets = max(1, int(messages / per_ticket)) if messages else 0
         sql = prefill_sql(messages, tickets)
@@ -593,6 +597,8 @@ INSERT INTO message_ids (message_id, ticket) SELECT message_id, ticket FROM outb
 INSERT INTO history (ticket, at, who, field, new)
   SELECT ticket, created, 'mail', 'acknowledged', (SELECT address FROM outbox_recipients WHERE outbox = o.id)
   FROM outbox o;
+-- as mailticket-deliver --serve leaves the search index when mail is quiet
+INSERT INTO article_search (article_search, rank) VALUES ('merge', 2147483647);
 COMMIT;
 PRAGMA journal_mode = WAL;
 """
