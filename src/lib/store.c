@@ -53,8 +53,9 @@ struct _MtStore {
 	sqlite3 *db;
 	GHashTable *statements; /* SQL text address -> sqlite3_stmt */
 	gboolean in_transaction;
-	int busy_timeout;  /* ms */
-	gint64 busy_until; /* monotonic time to give up waiting for a lock */
+	gboolean not_synced; /* synchronous is NORMAL: no commit but upkeep's until FULL again */
+	int busy_timeout;    /* ms */
+	gint64 busy_until;   /* monotonic time to give up waiting for a lock */
 };
 
 static const char SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = ?";
@@ -343,8 +344,18 @@ reset_statement (gpointer key, gpointer stmt, gpointer data)
 		sqlite3_reset (stmt);
 }
 
-gboolean
-mt_store_begin (MtStore *store, GError **error)
+/* What every write but upkeep's commits with: on disk when COMMIT returns. */
+static gboolean
+sync_fully (MtStore *store, GError **error)
+{
+	if (!exec (store, "PRAGMA synchronous = FULL", error))
+		return FALSE;
+	store->not_synced = FALSE;
+	return TRUE;
+}
+
+static gboolean
+begin_immediate (MtStore *store, GError **error)
 {
 	/* A cached query left at a row keeps its read snapshot open past the
 	 * last COMMIT. Upgrading that snapshot after another process wrote
@@ -356,6 +367,14 @@ mt_store_begin (MtStore *store, GError **error)
 		return FALSE;
 	store->in_transaction = TRUE;
 	return TRUE;
+}
+
+gboolean
+mt_store_begin (MtStore *store, GError **error)
+{
+	if (store->not_synced && !sync_fully (store, error))
+		return FALSE;
+	return begin_immediate (store, error);
 }
 
 gboolean
@@ -401,16 +420,20 @@ mt_store_upkeep (MtStore *store, MtStoreFunc func, gpointer data, GError **error
 {
 	gboolean done;
 
+	/* SQLite takes the setting only outside a transaction. */
 	if (!exec (store, "PRAGMA synchronous = NORMAL", error))
 		return FALSE;
+	store->not_synced = TRUE;
 	sqlite3_busy_handler (store->db, NULL, NULL);
-	done = mt_store_begin (store, error);
+	done = begin_immediate (store, error);
 	if (done && !(done = func (store, data, error)))
 		mt_store_rollback (store);
 	done = done && mt_store_commit (store, error);
 	sqlite3_busy_handler (store->db, busy_wait, store);
-	/* Back to FULL whatever happened; a failure of the work is the one to tell. */
-	if (!exec (store, "PRAGMA synchronous = FULL", done ? error : NULL))
+	/* Back to FULL whatever happened; a failure of the work is the one
+	 * to tell. Should it fail, the next mt_store_begin() tries again and
+	 * starts no transaction without it. */
+	if (store->not_synced && !sync_fully (store, done ? error : NULL))
 		return FALSE;
 	return done;
 }

@@ -467,13 +467,15 @@ test_search_merge_joins_segments (void)
 	while (more && calls++ < 10)
 		g_assert_true (mt_search_merge (store, 64, &more, &error));
 	g_assert_false (more);
+	g_assert_cmpint (count (store, "PRAGMA synchronous"), ==, 2);
 	g_assert_cmpint (count (store, "SELECT count(*) FROM article_search_idx"), ==, 1);
 	g_assert_cmpint (
 		count (store, "SELECT count(*) FROM article_search WHERE article_search MATCH 'word6 OR word1'"), ==,
 		2);
 }
 
-/* Upkeep never waits for a writer: it fails at once, and retryably. */
+/* Upkeep never waits for a writer: it fails at once, and retryably, and
+ * leaves the connection syncing every commit as before. */
 static void
 test_upkeep_does_not_wait (void)
 {
@@ -491,6 +493,7 @@ test_upkeep_does_not_wait (void)
 	g_assert_false (mt_search_merge (tidier, 64, &more, &error));
 	g_assert_error (error, MT_ERROR, MT_ERROR_TEMPFAIL);
 	g_assert_false (more);
+	g_assert_cmpint (count (tidier, "PRAGMA synchronous"), ==, 2); /* FULL again for deliveries */
 	g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
 	mt_store_rollback (holder);
 	g_clear_error (&error);
