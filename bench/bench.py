@@ -54,10 +54,10 @@ RECIPIENT = "support@example.org"
 # What each mode measures. QUICK keeps every row of the table, on fewer
 # and smaller things, to finish in under a minute.
 FULL = dict(generated=2000, shared=True, reps=3, concurrency=(1, 4, 8), fsync_msgs=200,
-            growth=(0, 100000, 1000000), growth_msgs=150, query_tickets=100000, query_reps=7,
+            growth=(0, 100000, 1000000), growth_msgs=150, growth_reps=7, query_tickets=100000, query_reps=7,
             send_msgs=5000, send_reps=3)
 QUICK = dict(generated=40, shared=False, reps=3, concurrency=(1, 4, 8), fsync_msgs=20,
-             growth=(0, 10000, 100000), growth_msgs=30, query_tickets=10000, query_reps=3,
+             growth=(0, 10000, 100000), growth_msgs=30, growth_reps=3, query_tickets=10000, query_reps=3,
              send_msgs=500, send_reps=3)
 
 PACKAGES = [("procmail", "/usr/bin/procmail"), ("notmuch", "/usr/bin/notmuch"),
@@ -367,10 +367,10 @@ class Bench:
         # same bytes again would be a duplicate, which costs less), the same
         # for every database size.
         gen = self.path("growth-corpus")
-        run([sys.executable, os.path.join(TOP, "bench", "gen-corpus.py"), gen, str(n * self.m["reps"] * 2), "9"])
+        run([sys.executable, os.path.join(TOP, "bench", "gen-corpus.py"), gen, str(n * self.m["growth_reps"] * 2), "9"])
         fresh = open(os.path.join(gen, "list")).read().split()
         slices = [write_list(self.path("growth-%d.list" % i), fresh[i * n:(i + 1) * n])
-                  for i in range(self.m["reps"] * 2)]
+                  for i in range(self.m["growth_reps"] * 2)]
         dbs = {}
         for size in sizes:
             db = self.path("growth-%d.db" % size)
@@ -380,7 +380,7 @@ class Bench:
             log("growth: prefilled %d messages in %.0f s, %.0f MB" % (size, time.time() - t,
                                                                        os.path.getsize(db) / 1e6))
         res = {}
-        for rep in range(self.m["reps"]):
+        for rep in range(self.m["growth_reps"]):
             order = sizes[rep % len(sizes):] + sizes[:rep % len(sizes)]
             for size in order:
                 db = dbs[size]
@@ -702,7 +702,8 @@ def report(b, mode_name, started):
       % b.m["fsync_msgs"])
     p("  " + "   ".join("%s %.2f" % ("no-server" if k == "alone" else k, v) for k, v in r["fsync"].items()))
     p("")
-    p("growth: mailticket-deliver, concurrency 1, %d new messages a repetition" % b.m["growth_msgs"])
+    p("growth: mailticket-deliver, concurrency 1, %d new messages a repetition, median of %d"
+      % (b.m["growth_msgs"], b.m["growth_reps"]))
     g = r["growth"]
     gms = {k: median([x["ms_per_msg"] for x in v]) for k, v in g.items()}
     gcpu = {k: median([x["cpu_ms_per_msg"] for x in v]) for k, v in g.items()}
