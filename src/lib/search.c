@@ -39,13 +39,11 @@ static const char SQL_SEARCH_JSON[] = BEST
 		"coalesce(a.date, a.created)") ", 'rank', b.rank,"
 					       "  'attachment', b.attachment, 'snippet', " SNIPPET ") AS o" HITS ")";
 static const char SQL_REBUILD[] = "INSERT INTO article_search (article_search) VALUES ('rebuild')";
-/* All the merging there is to do, on levels of four segments or more. */
-static const char SQL_MERGE_ALL[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', 2147483647)";
 static const char SQL_MERGE[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', ?)";
 static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
 
 static const char *const search_queries[] = {
-	SQL_SEARCH, SQL_SEARCH_JSON, SQL_REBUILD, SQL_MERGE_ALL, SQL_MERGE, SQL_CHECK, NULL,
+	SQL_SEARCH, SQL_SEARCH_JSON, SQL_REBUILD, SQL_MERGE, SQL_CHECK, NULL,
 };
 
 const char *const *
@@ -137,17 +135,33 @@ mt_search_json (MtStore *store, const char *query, int limit, GError **error)
 	return json;
 }
 
+/* Merges about pages pages on levels of four segments or more. FTS5
+ * counts two changes or more when its 'merge' merged anything, fewer
+ * when it found nothing to do: *merged. */
+static gboolean
+merge (MtStore *store, int pages, gboolean *merged, GError **error)
+{
+	sqlite3_int64 before = sqlite3_total_changes64 (mt_store_peek_db (store));
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MERGE, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int (stmt, 1, pages);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*merged = sqlite3_total_changes64 (mt_store_peek_db (store)) - before >= 2;
+	return TRUE;
+}
+
 /* A rebuild writes the index in many segments at once, up to seven on a
  * level; merged now, the deliveries after it do not have to (sql/0009). */
 gboolean
 mt_search_rebuild (MtStore *store, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_REBUILD, error);
+	gboolean merged;
 
-	if (stmt == NULL || !mt_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	stmt = mt_store_query (store, SQL_MERGE_ALL, error);
-	return stmt != NULL && mt_store_exec_stmt (store, stmt, error);
+	return stmt != NULL && mt_store_exec_stmt (store, stmt, error) && merge (store, G_MAXINT, &merged, error);
 }
 
 typedef struct {
@@ -155,21 +169,12 @@ typedef struct {
 	gboolean more;
 } Merge;
 
-/* FTS5 counts two changes or more when its 'merge' merged anything, fewer when it found nothing to do. */
 static gboolean
 merge_step (MtStore *store, gpointer data, GError **error)
 {
 	Merge *m = data;
-	sqlite3_int64 before = sqlite3_total_changes64 (mt_store_peek_db (store));
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MERGE, error);
 
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int (stmt, 1, m->pages);
-	if (!mt_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	m->more = sqlite3_total_changes64 (mt_store_peek_db (store)) - before >= 2;
-	return TRUE;
+	return merge (store, m->pages, &m->more, error);
 }
 
 gboolean

@@ -433,7 +433,7 @@ mt_store_upkeep (MtStore *store, MtStoreFunc func, gpointer data, GError **error
 	/* Back to FULL whatever happened; a failure of the work is the one
 	 * to tell. Should it fail, the next mt_store_begin() tries again and
 	 * starts no transaction without it. */
-	if (store->not_synced && !sync_fully (store, done ? error : NULL))
+	if (!sync_fully (store, done ? error : NULL))
 		return FALSE;
 	return done;
 }

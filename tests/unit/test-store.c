@@ -366,6 +366,18 @@ store_alone (const char *path, gsize size, guint seed)
 	g_assert_true (mt_store_commit (store, &error));
 }
 
+static gint64
+count (MtStore *store, const char *sql)
+{
+	g_autoptr (GError) error = NULL;
+	sqlite3_stmt *stmt = mt_store_query (store, sql, &error);
+	gint64 n = -1;
+
+	g_assert_no_error (error);
+	g_assert_true (mt_store_get_int (store, stmt, &n, &error));
+	return n;
+}
+
 /* The commit is what makes a message durable (synchronous=FULL syncs
  * the WAL); the last connection leaves it in the WAL rather than
  * copying it into the database at every close. */
@@ -381,11 +393,9 @@ test_wal_kept_after_close (void)
 	{
 		g_autoptr (GError) error = NULL;
 		g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_EXISTING, &error);
-		sqlite3_stmt *stmt = mt_store_query (store, "SELECT count(*) FROM blobs", &error);
-		gint64 n = 0;
 
-		g_assert_true (mt_store_get_int (store, stmt, &n, &error));
-		g_assert_cmpint (n, ==, 1);
+		g_assert_no_error (error);
+		g_assert_cmpint (count (store, "SELECT count(*) FROM blobs"), ==, 1);
 	}
 	remove_tree (dir);
 }
@@ -421,18 +431,6 @@ test_wal_bounded_across_connections (void)
 		g_assert_cmpint (n, ==, 200);
 	}
 	remove_tree (dir);
-}
-
-static gint64
-count (MtStore *store, const char *sql)
-{
-	g_autoptr (GError) error = NULL;
-	sqlite3_stmt *stmt = mt_store_query (store, sql, &error);
-	gint64 n = -1;
-
-	g_assert_no_error (error);
-	g_assert_true (mt_store_get_int (store, stmt, &n, &error));
-	return n;
 }
 
 /* One segment of the search index for each document: every write is
