@@ -188,6 +188,7 @@ deliver (Server *s, int fd, const MtHandoffRequest *request, GByteArray *raw)
 	mt_clock_set (request->fixed, request->now);
 	code = filter_deliver (s->store, s->config, raw, &options, NULL, &line, &log_line);
 	mt_clock_set (FALSE, 0);
+	s->untidy = TRUE;
 	answer (fd, code, line, log_line);
 }
 
@@ -271,7 +272,6 @@ loop (Server *s, int listener)
 		}
 		serve_one (s, fd);
 		close (fd);
-		s->untidy = s->store != NULL;
 	}
 }
 
