@@ -601,7 +601,10 @@ INSERT INTO message_ids (message_id, ticket) SELECT message_id, ticket FROM outb
 INSERT INTO history (ticket, at, who, field, new)
   SELECT ticket, created, 'mail', 'acknowledged', (SELECT address FROM outbox_recipients WHERE outbox = o.id)
   FROM outbox o;
--- as mailticket-deliver --serve leaves the search index when mail is quiet
+-- as mailticket-deliver --serve leaves the search index when mail is quiet:
+-- every article indexed (sql/0010), the segments merged
+INSERT INTO article_search (article_search) VALUES ('rebuild');
+DELETE FROM search_pending;
 INSERT INTO article_search (article_search, rank) VALUES ('merge', 2147483647);
 COMMIT;
 PRAGMA journal_mode = WAL;

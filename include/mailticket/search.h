@@ -45,9 +45,19 @@ char *mt_search_json (MtStore *store, const char *query, int limit, GError **err
  * so that another call may find more. */
 gboolean mt_search_merge (MtStore *store, int pages, gboolean *more, GError **error);
 
+/* A new article is pending until it is indexed (sql/0010).
+ * mt_search_index_now() indexes every pending article, in the caller's
+ * transaction, unless the store is set to index later
+ * (mt_store_set_search_later: the delivery server), which then calls
+ * mt_search_index_pending(): the first limit ones, in a transaction of
+ * its own that waits for no lock (mt_store_upkeep); *left how many are
+ * pending after it. */
+gboolean mt_search_index_now (MtStore *store, GError **error);
+gboolean mt_search_index_pending (MtStore *store, int limit, gint64 *left, GError **error);
 /* Builds the index again from the articles, and merges it. */
 gboolean mt_search_rebuild (MtStore *store, GError **error);
-/* MT_ERROR_INTERNAL when the index does not match the articles. */
+/* MT_ERROR_INTERNAL when the index does not match the articles; indexes
+ * the pending ones first, in a transaction of its own. */
 gboolean mt_search_check (MtStore *store, GError **error);
 
 const char *const *mt_search_queries (void);

@@ -60,6 +60,11 @@ void mt_store_rollback (MtStore *store);
 typedef gboolean (*MtStoreFunc) (MtStore *store, gpointer data, GError **error);
 gboolean mt_store_upkeep (MtStore *store, MtStoreFunc func, gpointer data, GError **error);
 
+/* Whether new articles wait to be indexed for search until the caller
+ * says (search.h); FALSE when opened. */
+void mt_store_set_search_later (MtStore *store, gboolean later);
+gboolean mt_store_search_later (MtStore *store);
+
 /* Copies the WAL into the database and empties it, without waiting for
  * other connections. FALSE when something was left in it: a reader
  * still needs it, or a writer was busy. */

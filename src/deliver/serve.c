@@ -13,14 +13,19 @@
  *	is replaced, so that neither outlives what the admin put in place.
  *	Only processes of the server's own user (or root) are served.
  *
+ *	The server answers a client as soon as its message is committed,
+ *	and indexes it for search later (sql/0010): INDEX_BATCH articles
+ *	together while mail keeps coming, the rest once it stops.
+ *
  *	When no client has come for IDLE_MS after a delivery, the server
- *	tidies up what deliveries leave: it merges the search index's
- *	segments a few pages at a time, looking for a client between
- *	steps, and then empties the WAL into the database. So a delivery
- *	in a burst spends less on merging, a search finds few segments,
- *	and the WAL a reader must look through is empty when mail is
- *	quiet. None of it changes what is stored, and a crash in the
- *	middle undoes a step at most.
+ *	tidies up what deliveries leave: it indexes the pending articles,
+ *	merges the search index's segments a few pages at a time, looking
+ *	for a client between steps, and then empties the WAL into the
+ *	database. So a delivery in a burst spends less on indexing and
+ *	merging, a search finds few segments, and the WAL a reader must
+ *	look through is empty when mail is quiet. None of it changes what
+ *	is stored, and a crash in the middle undoes a step at most: the
+ *	articles it was indexing stay pending.
  *
  *	SIGTERM or SIGINT: the delivery under way is finished and
  *	answered, then the socket removed.
@@ -55,6 +60,10 @@
 /* Pages of the search index merged in one step: a few milliseconds, what
  * a client that comes meanwhile may have to wait. */
 #define MERGE_PAGES 64
+/* Articles indexed together while clients keep coming: one segment of
+ * the search index for them all, instead of one each, and a wait of a
+ * few milliseconds for the client that comes meanwhile. */
+#define INDEX_BATCH 64
 
 typedef struct {
 	char *config_path; /* as given: -c, or NULL */
@@ -66,6 +75,7 @@ typedef struct {
 	MtStore *store;
 	struct stat db_stat;
 	gboolean untidy; /* delivered since the last tidy_up() finished */
+	gint64 pending;  /* articles not yet indexed for search, as far as known */
 } Server;
 
 static volatile sig_atomic_t stopping;
@@ -124,6 +134,10 @@ open_store (Server *s, GError **error)
 	s->db_path = g_canonicalize_filename (s->config->db_path, NULL);
 	if (!(s->store = mt_store_open (s->db_path, s->config->busy_timeout, MT_STORE_CREATE, error)))
 		return FALSE;
+	mt_store_set_search_later (s->store, TRUE);
+	/* A server that stopped may have left some: tidy_up() finds out. */
+	s->untidy = TRUE;
+	s->pending = 1;
 	if (stat (s->db_path, &s->db_stat) < 0)
 		return mt_error_errno (error, errno, s->db_path);
 	return TRUE;
@@ -189,6 +203,7 @@ deliver (Server *s, int fd, const MtHandoffRequest *request, GByteArray *raw)
 	code = filter_deliver (s->store, s->config, raw, &options, NULL, &line, &log_line);
 	mt_clock_set (FALSE, 0);
 	s->untidy = TRUE;
+	s->pending++;
 	answer (fd, code, line, log_line);
 }
 
@@ -227,7 +242,32 @@ idle_for (int listener, int ms)
 	return poll (&p, 1, ms) == 0;
 }
 
-/* Merges the search index while no client waits, then empties the WAL.
+/* Indexes up to limit pending articles. FALSE when it could not; *busy
+ * when that was a CLI writing, to be tried again at the next idle time. */
+static gboolean
+index_pending (Server *s, int limit, gboolean *busy)
+{
+	g_autoptr (GError) error = NULL;
+
+	if (mt_search_index_pending (s->store, limit, &s->pending, &error))
+		return TRUE;
+	g_debug ("indexing for search: %s", error->message);
+	*busy = error->code == MT_ERROR_TEMPFAIL;
+	return FALSE;
+}
+
+/* After an answer: a batch, once there is one. */
+static void
+index_batch (Server *s)
+{
+	gboolean busy;
+
+	if (s->pending >= INDEX_BATCH)
+		index_pending (s, INDEX_BATCH, &busy);
+}
+
+/* Indexes what is pending and merges the search index while no client
+ * waits, then empties the WAL.
  * A busy database (a CLI writing) is tried again at the next idle time;
  * any other failure, and a WAL a reader still holds on to, wait for the
  * next delivery. */
@@ -235,8 +275,15 @@ static void
 tidy_up (Server *s, int listener)
 {
 	g_autoptr (GError) error = NULL;
-	gboolean more = TRUE;
+	gboolean more = TRUE, busy;
 
+	while (s->pending > 0 && !stopping && idle_for (listener, 0))
+		if (!index_pending (s, INDEX_BATCH, &busy)) {
+			s->untidy = busy;
+			return;
+		}
+	if (s->pending > 0)
+		return;
 	while (more && !stopping && idle_for (listener, 0))
 		if (!mt_search_merge (s->store, MERGE_PAGES, &more, &error)) {
 			g_debug ("merging the search index: %s", error->message);
@@ -272,6 +319,7 @@ loop (Server *s, int listener)
 		}
 		serve_one (s, fd);
 		close (fd);
+		index_batch (s);
 	}
 }
 

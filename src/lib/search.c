@@ -41,9 +41,19 @@ static const char SQL_SEARCH_JSON[] = BEST
 static const char SQL_REBUILD[] = "INSERT INTO article_search (article_search) VALUES ('rebuild')";
 static const char SQL_MERGE[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', ?)";
 static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
+/* The first ?1 pending articles (sql/0010), their attachments, and off the list. */
+#define FIRST_PENDING "(SELECT article FROM search_pending ORDER BY article LIMIT ?1)"
+static const char SQL_INDEX_ARTICLES[] = "INSERT INTO article_search (rowid, subject, text, sender)"
+					 " SELECT id, subject, text, \"from\" FROM articles WHERE id IN " FIRST_PENDING;
+static const char SQL_INDEX_ATTACHMENTS[] = "INSERT INTO article_search (rowid, attachments)"
+					    " SELECT -id, name FROM attachments WHERE article IN " FIRST_PENDING;
+static const char SQL_INDEXED[] = "DELETE FROM search_pending WHERE article IN " FIRST_PENDING;
+static const char SQL_PENDING[] = "SELECT count(*) FROM search_pending";
+static const char SQL_NONE_PENDING[] = "DELETE FROM search_pending";
 
 static const char *const search_queries[] = {
-	SQL_SEARCH, SQL_SEARCH_JSON, SQL_REBUILD, SQL_MERGE, SQL_CHECK, NULL,
+	SQL_SEARCH,  SQL_SEARCH_JSON, SQL_REBUILD,      SQL_MERGE, SQL_CHECK, SQL_INDEX_ARTICLES, SQL_INDEX_ATTACHMENTS,
+	SQL_INDEXED, SQL_PENDING,     SQL_NONE_PENDING, NULL,
 };
 
 const char *const *
@@ -139,7 +149,7 @@ mt_search_json (MtStore *store, const char *query, int limit, GError **error)
  * counts two changes or more when its 'merge' merged anything, fewer
  * when it found nothing to do: *merged. */
 static gboolean
-merge (MtStore *store, int pages, gboolean *merged, GError **error)
+merge (MtStore *store, int pages, gint64 *merged, GError **error)
 {
 	sqlite3_int64 before = sqlite3_total_changes64 (mt_store_peek_db (store));
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_MERGE, error);
@@ -153,47 +163,120 @@ merge (MtStore *store, int pages, gboolean *merged, GError **error)
 	return TRUE;
 }
 
+/* Runs sql with ?1 bound to n. */
+static gboolean
+exec_n (MtStore *store, const char *sql, int n, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int (stmt, 1, n);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+/* Indexes the first limit pending articles; *left how many are pending then. */
+static gboolean
+index_pending (MtStore *store, int limit, gint64 *left, GError **error)
+{
+	sqlite3_stmt *stmt;
+
+	if (!exec_n (store, SQL_INDEX_ARTICLES, limit, error) || !exec_n (store, SQL_INDEX_ATTACHMENTS, limit, error) ||
+	    !exec_n (store, SQL_INDEXED, limit, error))
+		return FALSE;
+	return (stmt = mt_store_query (store, SQL_PENDING, error)) != NULL &&
+	       mt_store_get_int (store, stmt, left, error);
+}
+
+gboolean
+mt_search_index_now (MtStore *store, GError **error)
+{
+	gint64 left;
+
+	return mt_store_search_later (store) || index_pending (store, -1, &left, error);
+}
+
+/* merge() or index_pending(), in a transaction of upkeep's (store.h). */
+typedef gboolean (*UpkeepFunc) (MtStore *store, int n, gint64 *out, GError **error);
+
+typedef struct {
+	UpkeepFunc func;
+	int n;
+	gint64 out;
+} Upkeep;
+
+static gboolean
+upkeep_step (MtStore *store, gpointer data, GError **error)
+{
+	Upkeep *u = data;
+
+	return u->func (store, u->n, &u->out, error);
+}
+
+static gboolean
+upkeep (MtStore *store, UpkeepFunc func, int n, gint64 *out, GError **error)
+{
+	Upkeep u = { func, MAX (n, 1), 0 };
+	gboolean done = mt_store_upkeep (store, upkeep_step, &u, error);
+
+	*out = u.out;
+	return done;
+}
+
+gboolean
+mt_search_index_pending (MtStore *store, int limit, gint64 *left, GError **error)
+{
+	return upkeep (store, index_pending, limit, left, error);
+}
+
 /* A rebuild writes the index in many segments at once, up to seven on a
- * level; merged now, the deliveries after it do not have to (sql/0009). */
+ * level; merged now, the deliveries after it do not have to (sql/0009).
+ * It indexes the pending articles with all the others. */
 gboolean
 mt_search_rebuild (MtStore *store, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_REBUILD, error);
-	gboolean merged;
+	gint64 merged;
 
-	return stmt != NULL && mt_store_exec_stmt (store, stmt, error) && merge (store, G_MAXINT, &merged, error);
-}
-
-typedef struct {
-	int pages;
-	gboolean more;
-} Merge;
-
-static gboolean
-merge_step (MtStore *store, gpointer data, GError **error)
-{
-	Merge *m = data;
-
-	return merge (store, m->pages, &m->more, error);
+	return stmt != NULL && mt_store_exec_stmt (store, stmt, error) &&
+	       (stmt = mt_store_query (store, SQL_NONE_PENDING, error)) != NULL &&
+	       mt_store_exec_stmt (store, stmt, error) && merge (store, G_MAXINT, &merged, error);
 }
 
 gboolean
 mt_search_merge (MtStore *store, int pages, gboolean *more, GError **error)
 {
-	Merge m = { MAX (pages, 1), FALSE };
-	gboolean done = mt_store_upkeep (store, merge_step, &m, error);
+	gint64 merged = 0;
+	gboolean done = upkeep (store, merge, pages, &merged, error);
 
-	*more = done && m.more;
+	*more = done && merged;
 	return done;
 }
 
+/* In a transaction of its own, as a command writes. */
+static gboolean
+index_all (MtStore *store, GError **error)
+{
+	gint64 left;
+
+	if (!mt_store_begin (store, error))
+		return FALSE;
+	if (!index_pending (store, -1, &left, error)) {
+		mt_store_rollback (store);
+		return FALSE;
+	}
+	return mt_store_commit (store, error);
+}
+
+/* The articles a delivery server has not indexed yet would not match:
+ * they are indexed first. */
 gboolean
 mt_search_check (MtStore *store, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CHECK, error);
+	sqlite3_stmt *stmt;
 	g_autoptr (GError) why = NULL;
 
-	if (stmt == NULL)
+	if (!index_all (store, error) || (stmt = mt_store_query (store, SQL_CHECK, error)) == NULL)
 		return FALSE;
 	if (mt_store_exec_stmt (store, stmt, &why))
 		return TRUE;

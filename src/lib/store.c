@@ -53,9 +53,10 @@ struct _MtStore {
 	sqlite3 *db;
 	GHashTable *statements; /* SQL text address -> sqlite3_stmt */
 	gboolean in_transaction;
-	gboolean not_synced; /* synchronous is NORMAL: no commit but upkeep's until FULL again */
-	int busy_timeout;    /* ms */
-	gint64 busy_until;   /* monotonic time to give up waiting for a lock */
+	gboolean not_synced;   /* synchronous is NORMAL: no commit but upkeep's until FULL again */
+	gboolean search_later; /* see mt_store_set_search_later() */
+	int busy_timeout;      /* ms */
+	gint64 busy_until;     /* monotonic time to give up waiting for a lock */
 };
 
 static const char SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = ?";
@@ -436,6 +437,18 @@ mt_store_upkeep (MtStore *store, MtStoreFunc func, gpointer data, GError **error
 	if (!sync_fully (store, done ? error : NULL))
 		return FALSE;
 	return done;
+}
+
+void
+mt_store_set_search_later (MtStore *store, gboolean later)
+{
+	store->search_later = later;
+}
+
+gboolean
+mt_store_search_later (MtStore *store)
+{
+	return store->search_later;
 }
 
 sqlite3_stmt *

@@ -10,6 +10,7 @@
 #include <uuid/uuid.h>
 
 #include "mailticket/error.h"
+#include "mailticket/search.h"
 #include "mailticket/ticket.h"
 
 static const char SQL_TICKET_INSERT[] =
@@ -216,6 +217,9 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
+	/* Before the attachments: those of an indexed article are indexed as they come. */
+	if (!mt_search_index_now (store, error))
+		return FALSE;
 	if (a->message != NULL && !add_attachments (store, *id, a->message->attachments, error))
 		return FALSE;
 	return touch (store, ticket, a->now, error);

@@ -41,6 +41,15 @@ mkmsg () {
 	} >"$1"
 }
 articles () { sql 'select count(*) from articles'; }
+pending () { sql 'select count(*) from search_pending'; }
+# unindex MESSAGE-ID: the state a server killed before it indexed that
+# message leaves: stored, pending, not in the search index
+unindex () {
+	sql "insert into article_search (article_search, rowid, subject, text, sender)
+		select 'delete', id, subject, text, \"from\" from articles where message_id = '$1';
+	insert into search_pending select id from articles where message_id = '$1'"
+}
+found () { mt search --json --limit 0 "$1" | json 'len(d)'; }
 by_server () { grep -q 'by the server: ticket=' "$err"; }
 here () { grep -q 'delivering in this process' "$err"; }
 
@@ -129,7 +138,8 @@ while [ "$(wc -c <"$DB-wal")" != 0 ] && [ $i -lt 200 ]; do
 	i=$((i + 1))
 done
 expect_equal "$(wc -c <"$DB-wal")" 0 "quiet after a burst: the server empties the WAL"
-expect_equal "$(mt search --json --limit 0 parallel | json 'len(d)')" 32 "... and every message is found by search"
+expect_equal "$(pending)" 0 "... having indexed every message it delivered"
+expect_equal "$(found parallel)" 32 "... and every message is found by search"
 expect_code 0 "... in an index that matches the articles" -- mt db check
 
 # The config changed under the server: read again before the next delivery.
@@ -160,13 +170,23 @@ kill -9 "$server"
 wait "$server" 2>/dev/null
 server=
 [ -S "$sock" ]; ok $? "a killed server leaves its socket"
+unindex s1@mt.test
+expect_equal "$(found fire)" 0 "a message the killed server had not indexed yet is not found"
 expect_code 0 "no server behind the socket: exit 0" -- deliver -v <"$tmp/reply"
 here; ok $? "... delivered in the process"
 expect_equal "$(mt list --json | json '[t["articles"] for t in d]')" "[2]" "... into the ticket"
+expect_equal "$(pending)/$(found fire)" 0/2 "... which indexed it with the killed server's message"
 
 # Restarted over the stale socket; SIGTERM removes it.
+unindex s2@mt.test
 serve
 kill -0 "$server" 2>/dev/null; ok $? "a new server starts over the stale socket"
+i=0
+while [ "$(pending)" != 0 ] && [ $i -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+expect_equal "$(pending)/$(found fire)" 0/2 "... and indexes what a server before it left pending"
 expect_code 0 "... and delivers" -- deliver -v <"$tmp/dated"
 by_server; ok $? "... by the server"
 kill "$server"

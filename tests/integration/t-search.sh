@@ -85,7 +85,7 @@ sql "drop trigger article_search_insert; drop trigger article_search_update; dro
 	drop trigger article_search_attachment_delete; drop index attachments_search;
 	drop table article_search; drop view article_search_source; drop index outbox_recipients_address;
 	drop index contacts_org; alter table contacts drop column org; alter table articles drop column commands;
-	drop table organisation_domains; drop table organisations;
+	drop table organisation_domains; drop table organisations; drop table search_pending;
 	drop table rules; alter table tickets drop column personal;
 	drop table alarms; drop index tickets_pending_until; alter table tickets drop column pending_until;
 	alter table tickets drop column response_escalated; alter table queues drop column grp;

@@ -472,6 +472,116 @@ test_search_merge_joins_segments (void)
 		2);
 }
 
+/* An article with the given text in a ticket of its own, in a transaction. */
+static gint64
+add_article (MtStore *store, const char *text)
+{
+	g_autoptr (GError) error = NULL;
+	MtTicketNew t = { .type = "mail", .subject = "Drucker", .now = 1 };
+	MtArticleNew a = { .kind = "email-in", .text = text, .now = 1 };
+	gint64 ticket = 0, article = 0;
+
+	g_assert_true (mt_store_begin (store, &error));
+	g_assert_true (mt_ticket_create (store, &t, &ticket, &error));
+	g_assert_true (mt_ticket_add_article (store, ticket, &a, &article, &error));
+	g_assert_true (mt_store_commit (store, &error));
+	g_assert_no_error (error);
+	return article;
+}
+
+/* Not through mt_store_query(), which keeps statements by the address of their text. */
+static gint64
+hits (MtStore *store, const char *query)
+{
+	sqlite3_stmt *stmt = NULL;
+	gint64 n;
+
+	g_assert_cmpint (sqlite3_prepare_v2 (mt_store_peek_db (store),
+					     "SELECT count(*) FROM article_search WHERE article_search MATCH ?", -1,
+					     &stmt, NULL),
+			 ==, SQLITE_OK);
+	sqlite3_bind_text (stmt, 1, query, -1, SQLITE_STATIC);
+	g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+	n = sqlite3_column_int64 (stmt, 0);
+	sqlite3_finalize (stmt);
+	return n;
+}
+
+/* Indexed as it is stored, unless the store indexes later (the delivery
+ * server): then it is pending, and found once indexed. */
+static void
+test_search_later (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	gint64 left = -1;
+
+	add_article (store, "Toner leer");
+	g_assert_cmpint (hits (store, "toner"), ==, 1);
+	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 0);
+
+	mt_store_set_search_later (store, TRUE);
+	add_article (store, "Papierstau im Fach");
+	add_article (store, "Papier knapp");
+	g_assert_cmpint (hits (store, "papier*"), ==, 0);
+	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 2);
+	g_assert_true (mt_search_index_pending (store, 1, &left, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (left, ==, 1);
+	g_assert_cmpint (hits (store, "papierstau"), ==, 1);
+	g_assert_cmpint (hits (store, "knapp"), ==, 0);
+	g_assert_true (mt_search_index_pending (store, 64, &left, &error));
+	g_assert_cmpint (left, ==, 0);
+	g_assert_cmpint (hits (store, "papier*"), ==, 2);
+	g_assert_cmpint (count (store, "PRAGMA synchronous"), ==, 2);
+	g_assert_true (mt_search_check (store, &error));
+	g_assert_no_error (error);
+}
+
+/* What a pending article goes through before it is indexed (its text
+ * changed, attachments added and renamed) leaves the index matching the
+ * articles, and so does what comes to it afterwards; a new article
+ * indexes the pending ones with it. */
+static void
+test_search_pending_changes (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	sqlite3 *db = mt_store_peek_db (store);
+	g_autofree char *sql = NULL;
+	gint64 article, left;
+
+	mt_store_set_search_later (store, TRUE);
+	article = add_article (store, "Toner leer");
+	sql = g_strdup_printf ("UPDATE articles SET text = 'Trommel defekt' WHERE id = %" G_GINT64_FORMAT ";"
+			       "INSERT INTO attachments (article, position, name, type, size, part)"
+			       " VALUES (%" G_GINT64_FORMAT ", 1, 'alt.pdf', 'application/pdf', 1, '2');"
+			       "UPDATE attachments SET name = 'rechnung.pdf';",
+			       article, article);
+	g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+	g_assert_true (mt_search_check (store, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 0);
+	g_assert_cmpint (hits (store, "toner OR alt"), ==, 0);
+	g_assert_cmpint (hits (store, "trommel"), ==, 1);
+	g_assert_cmpint (hits (store, "rechnung"), ==, 1);
+
+	g_assert_cmpint (sqlite3_exec (db, "UPDATE attachments SET name = 'lieferschein.pdf'", NULL, NULL, NULL), ==,
+			 SQLITE_OK);
+	g_assert_cmpint (hits (store, "rechnung"), ==, 0);
+	g_assert_cmpint (hits (store, "lieferschein"), ==, 1);
+
+	add_article (store, "Kabel fehlt");
+	mt_store_set_search_later (store, FALSE);
+	add_article (store, "Netzteil summt");
+	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 0);
+	g_assert_cmpint (hits (store, "kabel OR netzteil"), ==, 2);
+	g_assert_true (mt_search_index_pending (store, 64, &left, &error));
+	g_assert_cmpint (left, ==, 0);
+	g_assert_true (mt_search_check (store, &error));
+	g_assert_no_error (error);
+}
+
 /* Upkeep never waits for a writer: it fails at once, and retryably, and
  * leaves the connection syncing every commit as before. */
 static void
@@ -556,5 +666,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/wal/emptied-unless-read", test_empty_wal);
 	g_test_add_func ("/store/upkeep/does-not-wait-for-a-writer", test_upkeep_does_not_wait);
 	g_test_add_func ("/store/search/merge-joins-segments", test_search_merge_joins_segments);
+	g_test_add_func ("/store/search/later", test_search_later);
+	g_test_add_func ("/store/search/pending-changes", test_search_pending_changes);
 	return g_test_run ();
 }
