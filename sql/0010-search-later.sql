@@ -7,10 +7,10 @@
 -- same transaction. Whoever added it then indexes what is pending
 -- before it commits (mt_ticket_add_article()), as before, unless it is
 -- mailticket-deliver --serve: that answers the MTA first and indexes
--- the pending articles when no client waits, or 64 at a time while mail
--- keeps coming (search.h). A pending article is durable with its
+-- the pending articles 64 at a time while mail keeps coming, the rest
+-- once it stops (serve.c). A pending article is durable with its
 -- delivery, so one that a crash left unindexed is indexed by the next
--- to do so; `mailticket db check` counts them.
+-- delivery or server, and by `mailticket db check`.
 --
 -- An article's attachments are indexed with it while it is pending. An
 -- external-content index must not be told to forget what it never held:

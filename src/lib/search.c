@@ -175,7 +175,8 @@ exec_n (MtStore *store, const char *sql, int n, GError **error)
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
-/* Indexes the first limit pending articles; *left how many are pending then. */
+/* Indexes the first limit pending articles (< 0: all); *left how many
+ * are pending then, unless left is NULL. */
 static gboolean
 index_pending (MtStore *store, int limit, gint64 *left, GError **error)
 {
@@ -184,16 +185,14 @@ index_pending (MtStore *store, int limit, gint64 *left, GError **error)
 	if (!exec_n (store, SQL_INDEX_ARTICLES, limit, error) || !exec_n (store, SQL_INDEX_ATTACHMENTS, limit, error) ||
 	    !exec_n (store, SQL_INDEXED, limit, error))
 		return FALSE;
-	return (stmt = mt_store_query (store, SQL_PENDING, error)) != NULL &&
-	       mt_store_get_int (store, stmt, left, error);
+	return left == NULL || ((stmt = mt_store_query (store, SQL_PENDING, error)) != NULL &&
+				mt_store_get_int (store, stmt, left, error));
 }
 
 gboolean
 mt_search_index_now (MtStore *store, GError **error)
 {
-	gint64 left;
-
-	return mt_store_search_later (store) || index_pending (store, -1, &left, error);
+	return mt_store_search_later (store) || index_pending (store, -1, NULL, error);
 }
 
 /* merge() or index_pending(), in a transaction of upkeep's (store.h). */
@@ -257,11 +256,9 @@ mt_search_merge (MtStore *store, int pages, gboolean *more, GError **error)
 static gboolean
 index_all (MtStore *store, GError **error)
 {
-	gint64 left;
-
 	if (!mt_store_begin (store, error))
 		return FALSE;
-	if (!index_pending (store, -1, &left, error)) {
+	if (!index_pending (store, -1, NULL, error)) {
 		mt_store_rollback (store);
 		return FALSE;
 	}
