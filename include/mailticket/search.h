@@ -54,10 +54,13 @@ gboolean mt_search_merge (MtStore *store, int pages, gboolean *more, GError **er
  * pending after it. */
 gboolean mt_search_index_now (MtStore *store, GError **error);
 gboolean mt_search_index_pending (MtStore *store, int limit, gint64 *left, GError **error);
+/* Indexes every pending article, if there is one, in a transaction of
+ * its own: what a search or a check does first. */
+gboolean mt_search_index_all (MtStore *store, GError **error);
 /* Builds the index again from the articles, and merges it. */
 gboolean mt_search_rebuild (MtStore *store, GError **error);
-/* MT_ERROR_INTERNAL when the index does not match the articles; indexes
- * the pending ones first, in a transaction of its own. */
+/* MT_ERROR_INTERNAL when the index does not match the articles, after
+ * mt_search_index_all(). */
 gboolean mt_search_check (MtStore *store, GError **error);
 
 const char *const *mt_search_queries (void);

@@ -10,7 +10,8 @@
  *	ticket, article, date, status and the ticket's subject, one with the
  *	sender and a snippet in which the matches are marked **so**.
  *	Internal articles say INTERNAL. At most 20 hits unless --limit says
- *	otherwise (0: all).
+ *	otherwise (0: all). Mail that a delivery server has not indexed yet
+ *	is indexed first.
  */
 #include <stdio.h>
 
@@ -116,5 +117,11 @@ mt_cmd_search (MtContext *ctx, int argc, char **argv)
 		return mt_cli_usage ("search: the query is empty");
 	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error))
 		return mt_cli_fail (error);
+	/* What a delivery server stored and has not indexed yet (a reader
+	 * of a database it may not write searches without it). */
+	if (!mt_search_index_all (ctx->store, &error)) {
+		fprintf (stderr, "mailticket: searching without the newest mail: %s\n", error->message);
+		g_clear_error (&error);
+	}
 	return json ? search_json (ctx, query, limit) : search_table (ctx, query, limit);
 }

@@ -49,11 +49,13 @@ static const char SQL_INDEX_ATTACHMENTS[] = "INSERT INTO article_search (rowid, 
 					    " SELECT -id, name FROM attachments WHERE article IN " FIRST_PENDING;
 static const char SQL_INDEXED[] = "DELETE FROM search_pending WHERE article IN " FIRST_PENDING;
 static const char SQL_PENDING[] = "SELECT count(*) FROM search_pending";
+static const char SQL_ANY_PENDING[] = "SELECT EXISTS (SELECT 1 FROM search_pending)";
 static const char SQL_NONE_PENDING[] = "DELETE FROM search_pending";
 
 static const char *const search_queries[] = {
-	SQL_SEARCH,  SQL_SEARCH_JSON, SQL_REBUILD,      SQL_MERGE, SQL_CHECK, SQL_INDEX_ARTICLES, SQL_INDEX_ATTACHMENTS,
-	SQL_INDEXED, SQL_PENDING,     SQL_NONE_PENDING, NULL,
+	SQL_SEARCH,  SQL_SEARCH_JSON,    SQL_REBUILD,           SQL_MERGE,
+	SQL_CHECK,   SQL_INDEX_ARTICLES, SQL_INDEX_ATTACHMENTS, SQL_INDEXED,
+	SQL_PENDING, SQL_ANY_PENDING,    SQL_NONE_PENDING,      NULL,
 };
 
 const char *const *
@@ -252,10 +254,16 @@ mt_search_merge (MtStore *store, int pages, gboolean *more, GError **error)
 	return done;
 }
 
-/* In a transaction of its own, as a command writes. */
-static gboolean
-index_all (MtStore *store, GError **error)
+gboolean
+mt_search_index_all (MtStore *store, GError **error)
 {
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_ANY_PENDING, error);
+	gint64 any = 0;
+
+	if (stmt == NULL || !mt_store_get_int (store, stmt, &any, error))
+		return FALSE;
+	if (!any)
+		return TRUE;
 	if (!mt_store_begin (store, error))
 		return FALSE;
 	if (!index_pending (store, -1, NULL, error)) {
@@ -273,7 +281,7 @@ mt_search_check (MtStore *store, GError **error)
 	sqlite3_stmt *stmt;
 	g_autoptr (GError) why = NULL;
 
-	if (!index_all (store, error) || (stmt = mt_store_query (store, SQL_CHECK, error)) == NULL)
+	if (!mt_search_index_all (store, error) || (stmt = mt_store_query (store, SQL_CHECK, error)) == NULL)
 		return FALSE;
 	if (mt_store_exec_stmt (store, stmt, &why))
 		return TRUE;

@@ -78,6 +78,15 @@ sql "update articles set text = 'Ersatzteil Mahlwerk bestellt' where id = $note"
 expect_equal "$(hits brühgruppe)/$(hits mahlwerk)" "/$t/$note" "a changed text: old words gone, new ones found"
 fts_check; ok $? "the index matches the articles (FTS5 integrity-check)"
 
+# A message a delivery server stored and has not indexed yet (as it
+# leaves it, pending and out of the index) is indexed by the search.
+sql "insert into article_search (article_search, rowid, subject, text, sender)
+	select 'delete', id, subject, text, \"from\" from articles where message_id = 'rank1@t';
+insert into search_pending select id from articles where message_id = 'rank1@t'"
+expect_equal "$(hits reparieren)" "$1" "a message not indexed yet is found"
+expect_equal "$(sql 'select count(*) from search_pending')" 0 "... indexed by the search"
+fts_check; ok $? "... and the index matches the articles"
+
 # The migration builds the index for articles stored before it. (A
 # database of schema version 3 has none of what later migrations add.)
 sql "drop trigger article_search_insert; drop trigger article_search_update; drop trigger article_search_delete;
