@@ -54,8 +54,8 @@ gboolean mt_search_merge (MtStore *store, int pages, gboolean *more, GError **er
  * pending after it. */
 gboolean mt_search_index_now (MtStore *store, GError **error);
 gboolean mt_search_index_pending (MtStore *store, int limit, gint64 *left, GError **error);
-/* Indexes every pending article, if there is one, in a transaction of
- * its own: what a search or a check does first. */
+/* Indexes every pending article, if there is one, in transactions of
+ * their own (mt_store_batches): what a search or a check does first. */
 gboolean mt_search_index_all (MtStore *store, GError **error);
 /* Builds the index again from the articles, and merges it. */
 gboolean mt_search_rebuild (MtStore *store, GError **error);

@@ -41,6 +41,8 @@ static const char SQL_SEARCH_JSON[] = BEST
 static const char SQL_REBUILD[] = "INSERT INTO article_search (article_search) VALUES ('rebuild')";
 static const char SQL_MERGE[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', ?)";
 static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
+/* Articles mt_search_index_all() indexes in one transaction. */
+#define INDEX_ALL_BATCH 256
 /* The first ?1 pending articles (sql/0010), their attachments, and off the list. */
 #define FIRST_PENDING "(SELECT article FROM search_pending ORDER BY article LIMIT ?1)"
 static const char SQL_INDEX_ARTICLES[] = "INSERT INTO article_search (rowid, subject, text, sender)"
@@ -254,23 +256,26 @@ mt_search_merge (MtStore *store, int pages, gboolean *more, GError **error)
 	return done;
 }
 
+/* One transaction of mt_search_index_all(): *done how many it indexed. */
+static gboolean
+index_batch (MtStore *store, gpointer data, guint *done, GError **error)
+{
+	if (!index_pending (store, INDEX_ALL_BATCH, NULL, error))
+		return FALSE;
+	*done = sqlite3_changes (mt_store_peek_db (store)); /* of SQL_INDEXED, the last */
+	return TRUE;
+}
+
 gboolean
 mt_search_index_all (MtStore *store, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_ANY_PENDING, error);
 	gint64 any = 0;
+	guint indexed;
 
 	if (stmt == NULL || !mt_store_get_int (store, stmt, &any, error))
 		return FALSE;
-	if (!any)
-		return TRUE;
-	if (!mt_store_begin (store, error))
-		return FALSE;
-	if (!index_pending (store, -1, NULL, error)) {
-		mt_store_rollback (store);
-		return FALSE;
-	}
-	return mt_store_commit (store, error);
+	return !any || mt_store_batches (store, INDEX_ALL_BATCH, index_batch, NULL, &indexed, error);
 }
 
 /* The articles a delivery server has not indexed yet would not match:

@@ -538,6 +538,26 @@ test_search_later (void)
 	g_assert_no_error (error);
 }
 
+/* More pending than one transaction of mt_search_index_all() takes:
+ * all of them indexed. */
+static void
+test_search_index_all_in_batches (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+
+	mt_store_set_search_later (store, TRUE);
+	for (int i = 0; i < 600; i++)
+		add_article (store, "Toner leer");
+	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 600);
+	g_assert_true (mt_search_index_all (store, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 0);
+	g_assert_cmpint (hits (store, "toner"), ==, 600);
+	g_assert_true (mt_search_check (store, &error));
+	g_assert_no_error (error);
+}
+
 /* What a pending article goes through before it is indexed (its text
  * changed, attachments added and renamed) leaves the index matching the
  * articles, and so does what comes to it afterwards; a new article
@@ -668,5 +688,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/search/merge-joins-segments", test_search_merge_joins_segments);
 	g_test_add_func ("/store/search/later", test_search_later);
 	g_test_add_func ("/store/search/pending-changes", test_search_pending_changes);
+	g_test_add_func ("/store/search/index-all-in-batches", test_search_index_all_in_batches);
 	return g_test_run ();
 }
