@@ -13,6 +13,11 @@
  *	all goes to the quarantine. With dry_run nothing is written and the
  *	result says what would have happened (mailticket explain).
  *
+ *	mt_deliver_prepare() does what needs the bytes alone, their sha256
+ *	and their parse, and mt_deliver_prepared() the rest, in the store;
+ *	mt_deliver() is the two together. A delivery server prepares one
+ *	message while it stores another.
+ *
  *	The rules (rules.h) are checked after the duplicate check and
  *	before threading. A rule's refusal fails the delivery with an error
  *	in MT_RULES_REFUSAL, storing nothing; spam opens a ticket of its own
@@ -23,6 +28,7 @@
 
 #include <glib.h>
 #include "mailticket/config.h"
+#include "mailticket/message.h"
 #include "mailticket/rules.h"
 #include "mailticket/store.h"
 #include "mailticket/thread.h"
@@ -59,10 +65,24 @@ typedef struct {
 
 gboolean mt_deliver_read (int fd, guint64 limit, GByteArray **raw, GError **error);
 
+/* What a delivery works out of the bytes before it touches the store. */
+typedef struct {
+	GByteArray *raw;     /* borrowed */
+	char *sha256;        /* NULL when raw is over the limit */
+	MtMessage *message;  /* NULL when raw is over the limit, or cannot be parsed: */
+	GError *parse_error; /* why it cannot */
+} MtDeliverInput;
+
+/* A message over limit is neither summed nor parsed: it will be refused. */
+void mt_deliver_prepare (MtDeliverInput *input, GByteArray *raw, guint64 limit);
+void mt_deliver_input_clear (MtDeliverInput *input);
+
 /* Fills result, which the caller clears after success; after a failure
  * it holds nothing. */
 gboolean mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw, const MtDeliverOptions *options,
 		     MtDeliverResult *result, GError **error);
+gboolean mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *input,
+			      const MtDeliverOptions *options, MtDeliverResult *result, GError **error);
 void mt_deliver_result_clear (MtDeliverResult *result);
 
 /* "new", "append", "duplicate", "quarantine", "refused" */

@@ -108,6 +108,9 @@ sqlite3 *mt_store_peek_db (MtStore *store);
  * it is there already; *sha256 is owned by the caller. Large messages are
  * written with incremental blob I/O so they are not copied in memory. */
 gboolean mt_store_put_blob (MtStore *store, const guint8 *data, gsize len, char **sha256, GError **error);
+/* The same, with the sum worked out beforehand (mt_store_blob_sum()). */
+gboolean mt_store_put_summed_blob (MtStore *store, const guint8 *data, gsize len, const char *sha256, GError **error);
+char *mt_store_blob_sum (const guint8 *data, gsize len);
 
 /* Reads a blob back; owned. MT_ERROR_NOT_FOUND if there is none. */
 GBytes *mt_store_get_blob (MtStore *store, const char *sha256, GError **error);

@@ -20,9 +20,10 @@
  * echo, or when echo is NULL left in *line (owned). */
 int filter_fail (const GError *error, FILE *echo, char **line);
 
-/* Delivers raw and logs the result. Returns the exit code; a failure's
- * line as filter_fail() leaves it; *summary the log line, or NULL. */
-int filter_deliver (MtStore *store, const MtConfig *config, GByteArray *raw, const MtDeliverOptions *options,
+/* Delivers a prepared message and logs the result. Returns the exit
+ * code; a failure's line as filter_fail() leaves it; *summary the log
+ * line, or NULL. */
+int filter_deliver (MtStore *store, const MtConfig *config, MtDeliverInput *input, const MtDeliverOptions *options,
 		    FILE *echo, char **line, char **summary);
 
 /* mailticket-deliver --serve: runs until SIGTERM; returns the exit code. */

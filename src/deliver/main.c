@@ -98,6 +98,7 @@ run (const Options *o)
 	g_autoptr (MtStore) store = NULL;
 	g_autofree char *log_line = NULL;
 	MtDeliverOptions options = { o->sender, o->recipient, FALSE };
+	MtDeliverInput input;
 	int code;
 
 	if (config == NULL || !mt_deliver_read (STDIN_FILENO, config->max_message_size, &raw, &error))
@@ -106,7 +107,10 @@ run (const Options *o)
 		return code;
 	if (!(store = mt_store_open (config->db_path, config->busy_timeout, MT_STORE_CREATE, &error)))
 		return filter_fail (error, stderr, &line);
-	return filter_deliver (store, config, raw, &options, stderr, &line, &log_line);
+	mt_deliver_prepare (&input, raw, config->max_message_size);
+	code = filter_deliver (store, config, &input, &options, stderr, &line, &log_line);
+	mt_deliver_input_clear (&input);
+	return code;
 }
 
 int

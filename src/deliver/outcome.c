@@ -84,15 +84,15 @@ summary (const MtDeliverResult *r)
 }
 
 int
-filter_deliver (MtStore *store, const MtConfig *config, GByteArray *raw, const MtDeliverOptions *options, FILE *echo,
-		char **line, char **log_line)
+filter_deliver (MtStore *store, const MtConfig *config, MtDeliverInput *input, const MtDeliverOptions *options,
+		FILE *echo, char **line, char **log_line)
 {
 	g_autoptr (GError) error = NULL;
 	MtDeliverResult result;
 
 	*line = *log_line = NULL;
-	/* mt_deliver() clears the result itself when it fails. */
-	if (!mt_deliver (store, config, raw, options, &result, &error))
+	/* mt_deliver_prepared() clears the result itself when it fails. */
+	if (!mt_deliver_prepared (store, config, input, options, &result, &error))
 		return filter_fail (error, echo, line);
 	*log_line = summary (&result);
 	g_message ("%s", *log_line);

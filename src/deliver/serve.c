@@ -196,15 +196,19 @@ static void
 deliver (Server *s, int fd, const MtHandoffRequest *request, GByteArray *raw)
 {
 	MtDeliverOptions options = { request->sender, request->recipient, FALSE };
+	MtDeliverInput input;
 	char *line = NULL, *log_line = NULL;
 	int code;
 
+	mt_deliver_prepare (&input, raw, s->config->max_message_size);
 	mt_clock_set (request->fixed, request->now);
-	code = filter_deliver (s->store, s->config, raw, &options, NULL, &line, &log_line);
+	code = filter_deliver (s->store, s->config, &input, &options, NULL, &line, &log_line);
 	mt_clock_set (FALSE, 0);
 	s->untidy = TRUE;
 	s->pending++;
 	answer (fd, code, line, log_line);
+	/* The parsed message is freed after the answer, not before it. */
+	mt_deliver_input_clear (&input);
 }
 
 static void

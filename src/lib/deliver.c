@@ -35,9 +35,10 @@ typedef struct {
 	const MtConfig *config;
 	const MtDeliverOptions *options;
 	GByteArray *raw;
-	MtMessage *message;
+	MtMessage *message; /* the input's */
 	char *secret;
-	char *sha256;
+	const char *sha256;      /* the input's */
+	const char *parse_error; /* the input's: why message is NULL */
 	gint64 now;
 	gboolean automatic;
 	MtBounce bounce;      /* when the message is a bounce */
@@ -405,11 +406,8 @@ apply_commands (Delivery *d, MtDeliverResult *r, GError **error)
 static gboolean
 thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 {
-	g_autoptr (GError) parse_error = NULL;
-
-	d->message = mt_message_parse (d->raw, &parse_error);
 	if (d->message == NULL)
-		return quarantine (d, r, parse_error->message, error);
+		return quarantine (d, r, d->parse_error, error);
 	r->message_id = g_strdup (d->message->message_id);
 	if (!mt_ticket_find_by_blob (d->store, d->sha256, &r->ticket, &r->article, error))
 		return FALSE;
@@ -441,7 +439,7 @@ deliver_in_transaction (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	if (!mt_store_begin (d->store, error))
 		return FALSE;
-	if (!mt_store_put_blob (d->store, d->raw->data, d->raw->len, &d->sha256, error) ||
+	if (!mt_store_put_summed_blob (d->store, d->raw->data, d->raw->len, d->sha256, error) ||
 	    !thread_and_store (d, r, error)) {
 		mt_store_rollback (d->store);
 		return FALSE;
@@ -449,34 +447,68 @@ deliver_in_transaction (Delivery *d, MtDeliverResult *r, GError **error)
 	return mt_store_commit (d->store, error);
 }
 
-gboolean
-mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw, const MtDeliverOptions *options,
-	    MtDeliverResult *result, GError **error)
+void
+mt_deliver_prepare (MtDeliverInput *input, GByteArray *raw, guint64 limit)
 {
-	Delivery d = { store, config, options, raw, NULL, NULL, NULL, mt_clock_now (), FALSE };
+	memset (input, 0, sizeof *input);
+	input->raw = raw;
+	if (raw->len > limit)
+		return;
+	input->sha256 = mt_store_blob_sum (raw->data, raw->len);
+	input->message = mt_message_parse (raw, &input->parse_error);
+}
+
+void
+mt_deliver_input_clear (MtDeliverInput *input)
+{
+	g_free (input->sha256);
+	g_clear_pointer (&input->message, mt_message_free);
+	g_clear_error (&input->parse_error);
+	memset (input, 0, sizeof *input);
+}
+
+gboolean
+mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *input, const MtDeliverOptions *options,
+		     MtDeliverResult *result, GError **error)
+{
+	Delivery d = {
+		.store = store, .config = config, .options = options, .raw = input->raw, .now = mt_clock_now ()
+	};
 	gboolean ok;
 
 	memset (result, 0, sizeof *result);
-	result->size = raw->len;
-	if (raw->len > config->max_message_size)
-		return too_big (error, raw->len, config->max_message_size);
+	result->size = input->raw->len;
+	if (input->raw->len > config->max_message_size)
+		return too_big (error, input->raw->len, config->max_message_size);
+	/* Prepared for a larger limit than the config's now. */
+	if (input->sha256 == NULL)
+		mt_deliver_prepare (input, input->raw, G_MAXUINT64);
+	d.message = input->message;
+	d.sha256 = input->sha256;
+	d.parse_error = input->parse_error ? input->parse_error->message : NULL;
 	if (!(d.secret = mt_deliver_secret (store, config, error)))
 		return FALSE;
-	if (options->dry_run) {
-		d.sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, raw->data, raw->len);
-		ok = thread_and_store (&d, result, error);
-	} else {
-		ok = deliver_in_transaction (&d, result, error);
-	}
-	mt_message_free (d.message);
+	ok = options->dry_run ? thread_and_store (&d, result, error) : deliver_in_transaction (&d, result, error);
 	mt_bounce_clear (&d.bounce);
 	mt_commands_free (d.commands);
 	g_free (d.agent);
-	g_free (d.sha256);
 	g_free (d.secret);
 	/* A failure can come as late as the COMMIT (a full disk), after the
 	 * result was filled; the callers clear it only after success. */
 	if (!ok)
 		mt_deliver_result_clear (result);
+	return ok;
+}
+
+gboolean
+mt_deliver (MtStore *store, const MtConfig *config, GByteArray *raw, const MtDeliverOptions *options,
+	    MtDeliverResult *result, GError **error)
+{
+	MtDeliverInput input;
+	gboolean ok;
+
+	mt_deliver_prepare (&input, raw, config->max_message_size);
+	ok = mt_deliver_prepared (store, config, &input, options, result, error);
+	mt_deliver_input_clear (&input);
 	return ok;
 }

@@ -550,10 +550,15 @@ write_blob (MtStore *store, gint64 rowid, const guint8 *data, gsize len, GError 
 	return TRUE;
 }
 
-gboolean
-mt_store_put_blob (MtStore *store, const guint8 *data, gsize len, char **sha256, GError **error)
+char *
+mt_store_blob_sum (const guint8 *data, gsize len)
 {
-	g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+	return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+}
+
+gboolean
+mt_store_put_summed_blob (MtStore *store, const guint8 *data, gsize len, const char *sha256, GError **error)
+{
 	sqlite3_stmt *stmt;
 	gint64 rowid;
 
@@ -563,19 +568,27 @@ mt_store_put_blob (MtStore *store, const guint8 *data, gsize len, char **sha256,
 	}
 	if (!(stmt = mt_store_query (store, SQL_BLOB_FIND, error)))
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, sum, -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
 	if (!mt_store_get_int (store, stmt, &rowid, error))
 		return FALSE;
-	if (rowid == 0) {
-		if (!(stmt = mt_store_query (store, SQL_BLOB_INSERT, error)))
-			return FALSE;
-		sqlite3_bind_text (stmt, 1, sum, -1, SQLITE_STATIC);
-		sqlite3_bind_int64 (stmt, 2, (gint64) len);
-		sqlite3_bind_int64 (stmt, 3, (gint64) len);
-		if (!mt_store_exec_stmt (store, stmt, error) ||
-		    !write_blob (store, mt_store_last_id (store), data, len, error))
-			return FALSE;
-	}
+	if (rowid != 0)
+		return TRUE;
+	if (!(stmt = mt_store_query (store, SQL_BLOB_INSERT, error)))
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64 (stmt, 2, (gint64) len);
+	sqlite3_bind_int64 (stmt, 3, (gint64) len);
+	return mt_store_exec_stmt (store, stmt, error) &&
+	       write_blob (store, mt_store_last_id (store), data, len, error);
+}
+
+gboolean
+mt_store_put_blob (MtStore *store, const guint8 *data, gsize len, char **sha256, GError **error)
+{
+	g_autofree char *sum = mt_store_blob_sum (data, len);
+
+	if (!mt_store_put_summed_blob (store, data, len, sum, error))
+		return FALSE;
 	*sha256 = g_steal_pointer (&sum);
 	return TRUE;
 }

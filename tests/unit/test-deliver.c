@@ -3,6 +3,10 @@
  * temporary failure, nothing stored, and nothing left in the result.
  * SQLite's max_page_count stands in for a full disk; the message's text
  * needs more pages than the database has free.
+ *
+ * And a message prepared apart from its delivery (as the delivery
+ * server does) under another size limit than the config's when it is
+ * delivered: the config's limit decides.
  */
 #include <glib/gstdio.h>
 #include <string.h>
@@ -80,11 +84,65 @@ test_full_database (void)
 	g_rmdir (dir);
 }
 
+static void
+test_prepared_limit (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *dir = g_dir_make_tmp ("mt-deliver-XXXXXX", &error);
+	g_autofree char *db = g_build_filename (dir, "t.db", NULL);
+	g_autofree char *query = NULL;
+	g_autoptr (MtConfig) config = NULL;
+	g_autoptr (MtStore) store = NULL;
+	g_autoptr (GByteArray) raw = g_byte_array_new ();
+	MtDeliverOptions options = { "anna@customer.example", "support@example.org", FALSE };
+	MtDeliverResult result;
+	MtDeliverInput input;
+
+	g_assert_no_error (error);
+	config = mt_config_load (NULL, db, &error);
+	g_assert_no_error (error);
+	store = mt_store_open (db, 1000, MT_STORE_CREATE, &error);
+	g_assert_no_error (error);
+	g_byte_array_append (raw, (const guint8 *) MESSAGE, strlen (MESSAGE));
+
+	/* Prepared under a limit the config no longer has: refused. */
+	mt_deliver_prepare (&input, raw, G_MAXUINT64);
+	g_assert_nonnull (input.message);
+	config->max_message_size = raw->len - 1;
+	g_assert_false (mt_deliver_prepared (store, config, &input, &options, &result, &error));
+	g_assert_error (error, MT_ERROR, MT_ERROR_TOO_BIG);
+	g_clear_error (&error);
+	g_assert_cmpint (count (store, "SELECT count(*) FROM blobs"), ==, 0);
+	mt_deliver_input_clear (&input);
+
+	/* Too big when prepared, within the config's limit when delivered:
+	 * summed and parsed then, and stored under its sum. */
+	mt_deliver_prepare (&input, raw, raw->len - 1);
+	g_assert_null (input.sha256);
+	g_assert_null (input.message);
+	config->max_message_size = raw->len;
+	g_assert_true (mt_deliver_prepared (store, config, &input, &options, &result, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (result.action, ==, MT_DELIVER_NEW);
+	g_assert_cmpstr (result.message_id, ==, "full@customer.example");
+	query = g_strdup_printf ("SELECT count(*) FROM articles JOIN blobs ON blobs.sha256 = articles.blob "
+				 "WHERE blobs.sha256 = '%s'",
+				 input.sha256);
+	g_assert_cmpint (count (store, query), ==, 1);
+	mt_deliver_result_clear (&result);
+	mt_deliver_input_clear (&input);
+
+	g_clear_pointer (&store, mt_store_close);
+	g_unlink (db);
+	g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 	mt_message_init ();
 	g_test_add_func ("/deliver/full-database/tempfail-nothing-left", test_full_database);
+	g_test_add_func ("/deliver/prepared/the-config-limit-decides", test_prepared_limit);
 	return g_test_run ();
 }
