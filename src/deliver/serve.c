@@ -3,9 +3,15 @@
  *	serve.c - mailticket-deliver --serve: deliveries without start-up
  * DESCRIPTION
  *	Listens on the config's [deliver] socket and delivers each message
- *	a mailticket-deliver process hands over, one at a time (SQLite has
- *	one writer anyway), keeping the database open between them: the
- *	schema read, the statements compiled, the WAL index mapped.
+ *	a mailticket-deliver process hands over, keeping the database open
+ *	between them: the schema read, the statements compiled, the WAL
+ *	index mapped. WORKERS threads take the clients in turn, one of
+ *	them waiting for the next client at a time: each reads its
+ *	client's message, sums and parses it (mt_deliver_prepare()), and
+ *	then waits for the store, which one thread uses at a time (SQLite
+ *	has one writer anyway). So while one message is stored, the next
+ *	is being read and parsed on another core, and no message waits for
+ *	a thread to wake up to take it.
  *
  *	A request for another database or config file is declined, and
  *	its client delivers in its own process. The config file is read
@@ -17,18 +23,21 @@
  *	and indexes it for search later (sql/0010): INDEX_BATCH articles
  *	together while mail keeps coming, the rest once it stops.
  *
- *	When no client has come for IDLE_MS after a delivery, the server
- *	tidies up what deliveries leave: it indexes the pending articles,
- *	merges the search index's segments a few pages at a time, looking
- *	for a client between steps, and then empties the WAL into the
- *	database. So a delivery in a burst spends less on indexing and
- *	merging, a search finds few segments, and the WAL a reader must
- *	look through is empty when mail is quiet. None of it changes what
- *	is stored, and a crash in the middle undoes a step at most: the
- *	articles it was indexing stay pending.
+ *	When no client has come for IDLE_MS after the last delivery, the
+ *	thread waiting for the next client tidies up what deliveries
+ *	leave: it indexes the pending articles, merges the search index's
+ *	segments a few pages at a time, looking for a client between
+ *	steps, and then empties the WAL into the database. So a delivery
+ *	in a burst spends less on indexing and merging, a search finds few
+ *	segments, and the WAL a reader must look through is empty when
+ *	mail is quiet. A client that comes meanwhile waits for one step at
+ *	most. None of it changes what is stored, and a crash in the middle
+ *	undoes a step at most: the articles it was indexing stay pending.
  *
- *	SIGTERM or SIGINT: the delivery under way is finished and
- *	answered, then the socket removed.
+ *	SIGTERM or SIGINT, which every thread blocks and the main thread
+ *	waits for: the clients already taken are served and answered, then
+ *	the socket removed. A client still sending holds up the stop until
+ *	it is done or CLIENT_TIMEOUT_MS have passed.
  * DIAGNOSTICS
  *	Exit 0 after a signal; 75 with a line on stderr when it cannot
  *	start (no socket configured, another server, database unreadable).
@@ -42,6 +51,8 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
+
+#include <glib-unix.h>
 
 #include "filter.h"
 #include "mailticket/clock.h"
@@ -64,39 +75,40 @@
  * the search index for them all, instead of one each, and a wait of a
  * few milliseconds for the client that comes meanwhile. */
 #define INDEX_BATCH 64
+/* Threads taking clients: one storing, the others reading and parsing
+ * the next messages, and some to spare for a client slow to send. */
+#define WORKERS 4
 
 typedef struct {
 	char *config_path; /* as given: -c, or NULL */
 	char *db;          /* as given: --db, or NULL */
+	int listener;
+	int wake[2];      /* a byte in wake[0] when the server is to stop */
+	GMutex accepting; /* held by the thread waiting for the next client */
+	gint clients;     /* taken and not yet done with; atomic */
+	GMutex lock;      /* over all that follows */
 	MtConfig *config;
 	struct stat config_stat;
 	char *config_file; /* canonical, or NULL: built-in defaults */
 	char *db_path;     /* canonical */
 	MtStore *store;
 	struct stat db_stat;
-	gboolean untidy; /* delivered since the last tidy_up() finished */
-	gint64 pending;  /* articles not yet indexed for search, as far as known */
+	gboolean untidy;    /* delivered since the last tidy_up() finished */
+	gint64 pending;     /* articles not yet indexed for search, as far as known */
+	gint64 quiet_since; /* monotonic time of the last client done with, or tidy_up() */
 } Server;
 
-static volatile sig_atomic_t stopping;
+static gint stopping; /* atomic */
 
+/* The signals that stop the server: every thread blocks them, and the
+ * main thread waits for them. */
 static void
-on_signal (int sig)
+stop_signals (sigset_t *set)
 {
-	(void) sig;
-	stopping = 1;
-}
-
-/* No SA_RESTART: accept() returns EINTR and the loop sees the flag. */
-static void
-catch_signals (void)
-{
-	struct sigaction sa = { 0 };
-
-	sa.sa_handler = on_signal;
-	sigemptyset (&sa.sa_mask);
-	sigaction (SIGTERM, &sa, NULL);
-	sigaction (SIGINT, &sa, NULL);
+	sigemptyset (set);
+	sigaddset (set, SIGTERM);
+	sigaddset (set, SIGINT);
+	pthread_sigmask (SIG_BLOCK, set, NULL);
 	signal (SIGPIPE, SIG_IGN);
 	/* The config is read again when it changes; a hangup is no reason to stop. */
 	signal (SIGHUP, SIG_IGN);
@@ -192,60 +204,6 @@ answer (int fd, int code, char *line, char *log_line)
 	mt_handoff_reply_clear (&reply);
 }
 
-static void
-deliver (Server *s, int fd, const MtHandoffRequest *request, GByteArray *raw)
-{
-	MtDeliverOptions options = { request->sender, request->recipient, FALSE };
-	MtDeliverInput input;
-	char *line = NULL, *log_line = NULL;
-	int code;
-
-	mt_deliver_prepare (&input, raw, s->config->max_message_size);
-	mt_clock_set (request->fixed, request->now);
-	code = filter_deliver (s->store, s->config, &input, &options, NULL, &line, &log_line);
-	mt_clock_set (FALSE, 0);
-	s->untidy = TRUE;
-	s->pending++;
-	answer (fd, code, line, log_line);
-	/* The parsed message is freed after the answer, not before it. */
-	mt_deliver_input_clear (&input);
-}
-
-static void
-serve_one (Server *s, int fd)
-{
-	MtHandoffRequest request;
-	g_autoptr (GByteArray) raw = NULL;
-	g_autoptr (GError) error = NULL;
-	char *why = NULL;
-
-	if (!mt_handoff_read_request (fd, s->config->max_message_size, &request, &raw, &error)) {
-		g_warning ("dropped a client: %s", error->message);
-		return;
-	}
-	if (!refresh (s, &error)) {
-		int code = filter_fail (error, NULL, &why);
-		answer (fd, code, why, NULL);
-	} else if ((why = decline_reason (s, fd, &request)) != NULL)
-		answer (fd, MT_HANDOFF_DECLINED, why, NULL);
-	else
-		deliver (s, fd, &request, raw);
-	mt_handoff_request_clear (&request);
-	if (raw->len >= TRIM_AFTER) {
-		g_clear_pointer (&raw, g_byte_array_unref);
-		malloc_trim (0);
-	}
-}
-
-/* TRUE when no client is waiting on listener, nor comes within ms. */
-static gboolean
-idle_for (int listener, int ms)
-{
-	struct pollfd p = { listener, POLLIN, 0 };
-
-	return poll (&p, 1, ms) == 0;
-}
-
 /* Indexes up to limit pending articles. FALSE when it could not; *busy
  * when that was a CLI writing, to be tried again at the next idle time. */
 static gboolean
@@ -260,7 +218,28 @@ index_pending (Server *s, int limit, gboolean *busy)
 	return FALSE;
 }
 
-/* After an answer: a batch, once there is one. */
+/* Under the lock: the answer to a prepared request, in *line and *log_line. */
+static int
+deliver (Server *s, int fd, const MtHandoffRequest *request, MtDeliverInput *input, char **line, char **log_line)
+{
+	MtDeliverOptions options = { request->sender, request->recipient, FALSE };
+	g_autoptr (GError) error = NULL;
+	int code;
+
+	*line = *log_line = NULL;
+	if (!refresh (s, &error))
+		return filter_fail (error, NULL, line);
+	if ((*line = decline_reason (s, fd, request)) != NULL)
+		return MT_HANDOFF_DECLINED;
+	mt_clock_set (request->fixed, request->now);
+	code = filter_deliver (s->store, s->config, input, &options, NULL, line, log_line);
+	mt_clock_set (FALSE, 0);
+	s->untidy = TRUE;
+	s->pending++;
+	return code;
+}
+
+/* Under the lock, after an answer: a batch, once there is one. */
 static void
 index_batch (Server *s)
 {
@@ -270,25 +249,78 @@ index_batch (Server *s)
 		index_pending (s, INDEX_BATCH, &busy);
 }
 
-/* Indexes what is pending and merges the search index while no client
- * waits, then empties the WAL.
+/* One client, from its request to the index. */
+static void
+serve_one (Server *s, int fd)
+{
+	MtHandoffRequest request;
+	g_autoptr (GByteArray) raw = NULL;
+	g_autoptr (GError) error = NULL;
+	MtDeliverInput input;
+	char *line, *log_line;
+	guint64 limit;
+	int code;
+
+	g_mutex_lock (&s->lock);
+	limit = s->config->max_message_size;
+	g_mutex_unlock (&s->lock);
+	if (mt_handoff_read_request (fd, limit, &request, &raw, &error)) {
+		mt_deliver_prepare (&input, raw, limit);
+		g_mutex_lock (&s->lock);
+		code = deliver (s, fd, &request, &input, &line, &log_line);
+		g_mutex_unlock (&s->lock);
+		answer (fd, code, line, log_line);
+		mt_deliver_input_clear (&input);
+		mt_handoff_request_clear (&request);
+	} else
+		g_warning ("dropped a client: %s", error->message);
+	close (fd);
+	if (raw != NULL && raw->len >= TRIM_AFTER) {
+		g_clear_pointer (&raw, g_byte_array_unref);
+		malloc_trim (0);
+	}
+	g_mutex_lock (&s->lock);
+	index_batch (s);
+	s->quiet_since = g_get_monotonic_time ();
+	g_mutex_unlock (&s->lock);
+	g_atomic_int_add (&s->clients, -1);
+}
+
+/* TRUE when no client is waiting on listener, nor comes within ms. */
+static gboolean
+idle_for (int listener, int ms)
+{
+	struct pollfd p = { listener, POLLIN, 0 };
+
+	return poll (&p, 1, ms) == 0;
+}
+
+/* No client in hand, none waiting, no signal. */
+static gboolean
+quiet (Server *s)
+{
+	return !g_atomic_int_get (&stopping) && g_atomic_int_get (&s->clients) == 0 && idle_for (s->listener, 0);
+}
+
+/* Under the lock: indexes what is pending and merges the search index
+ * while the server is quiet, then empties the WAL.
  * A busy database (a CLI writing) is tried again at the next idle time;
  * any other failure, and a WAL a reader still holds on to, wait for the
  * next delivery. */
 static void
-tidy_up (Server *s, int listener)
+tidy_up (Server *s)
 {
 	g_autoptr (GError) error = NULL;
 	gboolean more = TRUE, busy;
 
-	while (s->pending > 0 && !stopping && idle_for (listener, 0))
+	while (s->pending > 0 && quiet (s))
 		if (!index_pending (s, INDEX_BATCH, &busy)) {
 			s->untidy = busy;
 			return;
 		}
 	if (s->pending > 0)
 		return;
-	while (more && !stopping && idle_for (listener, 0))
+	while (more && quiet (s))
 		if (!mt_search_merge (s->store, MERGE_PAGES, &more, &error)) {
 			g_debug ("merging the search index: %s", error->message);
 			s->untidy = error->code == MT_ERROR_TEMPFAIL;
@@ -301,34 +333,117 @@ tidy_up (Server *s, int listener)
 	s->untidy = FALSE;
 }
 
-static void
-loop (Server *s, int listener)
+/* TRUE when it is time to tidy up; else *wait_ms is how long to wait
+ * for a client before asking again, -1 for as long as it takes. */
+static gboolean
+tidy_due (Server *s, int *wait_ms)
 {
-	while (!stopping) {
-		int fd;
+	gboolean due = FALSE;
 
-		if (s->untidy && idle_for (listener, IDLE_MS)) {
-			tidy_up (s, listener);
+	*wait_ms = -1;
+	/* A client in hand leaves work to tidy once done with. */
+	if (g_atomic_int_get (&s->clients) > 0) {
+		*wait_ms = IDLE_MS;
+		return FALSE;
+	}
+	g_mutex_lock (&s->lock);
+	if (s->untidy) {
+		gint64 left = IDLE_MS - (g_get_monotonic_time () - s->quiet_since) / 1000;
+
+		due = left <= 0;
+		*wait_ms = (int) MAX (left, 0);
+	}
+	g_mutex_unlock (&s->lock);
+	return due;
+}
+
+/* TRUE when a client is waiting on the listener; FALSE after wait_ms
+ * (-1: no limit), or when the server is to stop. */
+static gboolean
+client_waiting (Server *s, int wait_ms)
+{
+	struct pollfd p[2] = { { s->listener, POLLIN, 0 }, { s->wake[0], POLLIN, 0 } };
+
+	return poll (p, 2, wait_ms) > 0 && !g_atomic_int_get (&stopping) && (p[0].revents & POLLIN);
+}
+
+/* The next client, tidying up while there is none; -1 when the server stops. */
+static int
+next_client (Server *s)
+{
+	while (!g_atomic_int_get (&stopping)) {
+		int fd, wait_ms;
+
+		if (tidy_due (s, &wait_ms)) {
+			g_mutex_lock (&s->lock);
+			tidy_up (s);
+			/* What is left (a client came, a CLI was writing) waits for the next quiet spell. */
+			s->quiet_since = g_get_monotonic_time ();
+			g_mutex_unlock (&s->lock);
 			continue;
 		}
-		if (stopping)
-			break;
-		fd = mt_handoff_accept (listener, CLIENT_TIMEOUT_MS);
-		if (fd < 0) {
-			if (errno != EINTR && errno != ECONNABORTED)
-				g_warning ("accept: %s", g_strerror (errno));
-			if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
-				g_usleep (G_USEC_PER_SEC / 10);
+		if (!client_waiting (s, wait_ms))
 			continue;
-		}
+		if ((fd = mt_handoff_accept (s->listener, CLIENT_TIMEOUT_MS)) >= 0)
+			return fd;
+		if (errno != EINTR && errno != ECONNABORTED)
+			g_warning ("accept: %s", g_strerror (errno));
+		if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
+			g_usleep (G_USEC_PER_SEC / 10);
+	}
+	return -1;
+}
+
+/* A worker: waits for a client in its turn, then serves it. */
+static gpointer
+work (gpointer data)
+{
+	Server *s = data;
+	int fd;
+
+	for (;;) {
+		g_mutex_lock (&s->accepting);
+		if ((fd = next_client (s)) >= 0)
+			g_atomic_int_inc (&s->clients);
+		g_mutex_unlock (&s->accepting);
+		if (fd < 0)
+			return NULL;
 		serve_one (s, fd);
-		close (fd);
-		index_batch (s);
 	}
 }
 
+/* Serves until SIGTERM or SIGINT; then lets the workers finish the
+ * clients they hold. FALSE when not one worker could start. */
 static gboolean
-start (Server *s, int *listener, int *lock, GError **error)
+run (Server *s, sigset_t *signals, GError **error)
+{
+	GThread *workers[WORKERS] = { NULL };
+	int sig = 0;
+
+	for (int i = 0; i < WORKERS; i++) {
+		g_autoptr (GError) local = NULL;
+
+		if (!(workers[i] = g_thread_try_new ("deliver", work, s, &local))) {
+			if (i == 0) {
+				g_propagate_error (error, g_steal_pointer (&local));
+				return FALSE;
+			}
+			g_warning ("serving with %d threads: %s", i, local->message);
+			break;
+		}
+	}
+	g_message ("serving %s on %s", s->db_path, s->config->deliver_socket);
+	sigwait (signals, &sig);
+	g_atomic_int_set (&stopping, 1);
+	if (write (s->wake[1], "", 1) < 0)
+		g_warning ("waking the workers: %s", g_strerror (errno));
+	for (int i = 0; i < WORKERS && workers[i] != NULL; i++)
+		g_thread_join (workers[i]);
+	return TRUE;
+}
+
+static gboolean
+start (Server *s, int *lock, GError **error)
 {
 	if (!load_config (s, error))
 		return FALSE;
@@ -339,37 +454,51 @@ start (Server *s, int *listener, int *lock, GError **error)
 	}
 	if (!open_store (s, error))
 		return FALSE;
-	*listener = mt_handoff_listen (s->config->deliver_socket, lock, error);
-	return *listener >= 0;
+	if (!g_unix_open_pipe (s->wake, FD_CLOEXEC, error))
+		return FALSE;
+	s->listener = mt_handoff_listen (s->config->deliver_socket, lock, error);
+	return s->listener >= 0;
+}
+
+static void
+close_fd (int fd)
+{
+	if (fd >= 0)
+		close (fd);
 }
 
 int
 filter_serve (const char *config_path, const char *db)
 {
-	Server s = { g_strdup (config_path), g_strdup (db) };
+	Server s = { g_strdup (config_path), g_strdup (db), -1, { -1, -1 } };
 	g_autoptr (GError) error = NULL;
 	g_autofree char *line = NULL;
 	g_autofree char *socket_path = NULL;
-	int listener = -1, lock = -1, code = EX_OK;
+	sigset_t signals;
+	int lock = -1, code = EX_OK;
 
-	catch_signals ();
-	if (start (&s, &listener, &lock, &error)) {
+	g_mutex_init (&s.accepting);
+	g_mutex_init (&s.lock);
+	stop_signals (&signals);
+	if (start (&s, &lock, &error)) {
 		socket_path = g_strdup (s.config->deliver_socket);
-		g_message ("serving %s on %s", s.db_path, socket_path);
-		loop (&s, listener);
+		if (run (&s, &signals, &error))
+			g_message ("stopped");
 		unlink (socket_path);
-		g_message ("stopped");
-	} else
+	}
+	if (error != NULL)
 		code = filter_fail (error, stderr, &line);
-	if (listener >= 0)
-		close (listener);
-	if (lock >= 0)
-		close (lock);
+	close_fd (s.listener);
+	close_fd (s.wake[0]);
+	close_fd (s.wake[1]);
+	close_fd (lock);
 	g_clear_pointer (&s.store, mt_store_close);
 	mt_config_free (s.config);
 	g_free (s.config_path);
 	g_free (s.db);
 	g_free (s.config_file);
 	g_free (s.db_path);
+	g_mutex_clear (&s.lock);
+	g_mutex_clear (&s.accepting);
 	return code;
 }

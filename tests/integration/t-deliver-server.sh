@@ -129,6 +129,23 @@ expect_equal "$(sql "select count(*) from articles where subject like 'parallel 
 	"... the 32 accepted messages stored once each"
 expect_equal "$(sql "select count(*) from articles where subject like 'parallel %' and (cast(substr(subject, 10) as int) % 5) = 4")" 0 \
 	"... none of the refused ones"
+expect_equal "$(grep -c 'action=new via=new message-id=<p[0-9]*@mt.test>' "$tmp/server.log")" 32 \
+	"... all of them by the server"
+
+# A client that stalls halfway through its request holds up itself
+# alone: the server takes the next client meanwhile.
+python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.send(b"\0\0\0\20")
+time.sleep(60)' "$sock" &
+stalled=$!
+sleep 0.5
+mkmsg "$tmp/after-stall" s6@mt.test 'after a stalled client'
+expect_code 0 "a client stalls: the next one is answered meanwhile" -- \
+	timeout 10 "$BIN/mailticket-deliver" --db "$DB" -v <"$tmp/after-stall"
+by_server; ok $? "... by the server"
+kill "$stalled"
 
 # Quiet after the burst: the server merges the search index and then
 # empties the WAL into the database; all of the mail is found.
