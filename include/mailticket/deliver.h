@@ -64,6 +64,8 @@ typedef struct {
 } MtDeliverResult;
 
 gboolean mt_deliver_read (int fd, guint64 limit, GByteArray **raw, GError **error);
+/* Sets MT_ERROR_TOO_BIG for a message of size over limit; FALSE. */
+gboolean mt_deliver_refuse_size (GError **error, guint64 size, guint64 limit);
 
 /* What a delivery works out of the bytes before it touches the store. */
 typedef struct {

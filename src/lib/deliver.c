@@ -28,8 +28,6 @@
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
 
-#define READ_CHUNK 65536
-
 typedef struct {
 	MtStore *store;
 	const MtConfig *config;
@@ -62,42 +60,6 @@ mt_deliver_result_clear (MtDeliverResult *r)
 	g_free (r->reason);
 	g_clear_pointer (&r->rules, mt_rule_outcome_free);
 	memset (r, 0, sizeof *r);
-}
-
-static gboolean
-too_big (GError **error, guint64 size, guint64 limit)
-{
-	g_set_error (error, MT_ERROR, MT_ERROR_TOO_BIG,
-		     "message size %" G_GUINT64_FORMAT " exceeds the limit of %" G_GUINT64_FORMAT " bytes", size,
-		     limit);
-	return FALSE;
-}
-
-gboolean
-mt_deliver_read (int fd, guint64 limit, GByteArray **raw, GError **error)
-{
-	g_autoptr (GByteArray) buf = g_byte_array_new ();
-	guint8 chunk[READ_CHUNK];
-	guint64 total = 0;
-	gssize n;
-
-	for (;;) {
-		n = read (fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return mt_error_errno (error, errno, "reading the message");
-		if (n == 0)
-			break;
-		total += (guint64) n;
-		/* Past the limit, keep reading so the MTA is not cut off mid-write. */
-		if (total <= limit)
-			g_byte_array_append (buf, chunk, (guint) n);
-	}
-	if (total > limit)
-		return too_big (error, total, limit);
-	*raw = g_steal_pointer (&buf);
-	return TRUE;
 }
 
 char *
@@ -479,7 +441,7 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 	memset (result, 0, sizeof *result);
 	result->size = input->raw->len;
 	if (input->raw->len > config->max_message_size)
-		return too_big (error, input->raw->len, config->max_message_size);
+		return mt_deliver_refuse_size (error, input->raw->len, config->max_message_size);
 	/* Prepared for a larger limit than the config's now. */
 	if (input->sha256 == NULL)
 		mt_deliver_prepare (input, input->raw, G_MAXUINT64);

@@ -22,11 +22,6 @@
 #include "mailticket/rules.h"
 #include "mailticket/ticket.h"
 
-/* The macro makes a string of its first argument as written. */
-/* clang-format off */
-G_DEFINE_QUARK (mt-rules-refusal-quark, mt_rules_refusal)
-/* clang-format on */
-
 /* Column k of SQL_LOAD is parameter k of SQL_INSERT (k >= 1); the
  * patterns are in MtRuleField order from column 5. */
 #define RULE_COLUMNS                                                                                            \
