@@ -67,7 +67,10 @@ LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o
 LIB     := src/lib/libmailticket.a
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI_OBJ := $(CLI_SRC:.c=.o)
-DELIVER_SRC := $(wildcard src/deliver/*.c)
+# mailticket-deliver is front.c and what it shares with the rest; the
+# rest is mailticket-deliver-local (src/deliver/filter.h says why).
+FRONT_OBJ := src/deliver/front.o src/deliver/options.o src/deliver/fail.o
+DELIVER_SRC := $(filter-out src/deliver/front.c,$(wildcard src/deliver/*.c))
 DELIVER_OBJ := $(DELIVER_SRC:.c=.o)
 SEND_SRC := $(wildcard src/send/*.c)
 SEND_OBJ := $(SEND_SRC:.c=.o)
@@ -75,7 +78,7 @@ UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:.c=)
 SQL     := $(sort $(wildcard sql/[0-9]*.sql))
 
-BINS := bin/mailticket-deliver bin/mailticket bin/mailticket-send
+BINS := bin/mailticket-deliver bin/mailticket-deliver-local bin/mailticket bin/mailticket-send
 
 .PHONY: all deps demo check unit install clean tests bench stress fuzz valgrind format
 all: $(BINS)
@@ -103,7 +106,12 @@ src/lib/sql-schema.c: $(SQL) sql/embed.sh
 $(LIB): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-bin/mailticket-deliver: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB)
+# Without gmime-no-gio.o, which would link GMime, and GObject with it.
+bin/mailticket-deliver: $(FRONT_OBJ) $(LIB)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(FILTER_LIBS)
+
+bin/mailticket-deliver-local: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(FILTER_LIBS)
 

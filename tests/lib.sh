@@ -232,7 +232,8 @@ mt_account () {
 	command -v runuser >/dev/null 2>&1 || cannot "runuser(1) (util-linux) is missing"
 	if ! as_mt test -x "$BIN/mailticket-deliver"; then
 		echo "# $MT_USER cannot run $BIN/mailticket-deliver; using a copy in $tmp/bin"
-		mkdir -m 0755 "$tmp/bin" && cp -p "$BIN/mailticket-deliver" "$BIN/mailticket" "$tmp/bin/" &&
+		mkdir -m 0755 "$tmp/bin" &&
+			cp -p "$BIN/mailticket-deliver" "$BIN/mailticket-deliver-local" "$BIN/mailticket" "$tmp/bin/" &&
 			chmod 0755 "$tmp/bin"/* && BIN=$tmp/bin || cannot "cannot copy the programs to $tmp/bin"
 	fi
 }

@@ -20,16 +20,18 @@ fi
 command -v valgrind >/dev/null || { echo "valgrind: not installed (make deps as root)" >&2; exit 1; }
 
 # One wrapper runs any program under memcheck; the programs' directory
-# for the integration tests holds one per program.
+# for the integration tests holds one per program. mailticket-deliver
+# runs mailticket-deliver-local in its place (--trace-children): one
+# process, so both write to one log, opened here for appending.
 cat >"$vg/run" <<END
 #!/bin/sh
+exec 3>>"$vg/log/\$\$-\$(date +%s%N).log"
 G_SLICE=always-malloc G_DEBUG=gc-friendly exec valgrind --tool=memcheck --leak-check=full \\
 	--errors-for-leak-kinds=definite --show-leak-kinds=definite --error-exitcode=99 \\
-	--suppressions="$top/tests/valgrind.supp" \\
-	--log-file="$vg/log/\$\$-\$(date +%s%N).log" "\$@"
+	--suppressions="$top/tests/valgrind.supp" --trace-children=yes --log-fd=3 "\$@"
 END
 chmod 0755 "$vg/run"
-for p in mailticket mailticket-deliver mailticket-send; do
+for p in mailticket mailticket-deliver mailticket-deliver-local mailticket-send; do
 	printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$vg/run" "$top/bin/$p" >"$vg/bin/$p"
 	chmod 0755 "$vg/bin/$p"
 done

@@ -2,10 +2,14 @@
  * NAME
  *	filter.h - the parts of mailticket-deliver
  * DESCRIPTION
- *	outcome.c turns one delivery into what the MTA is told: the exit
- *	code, the line on stderr and the log line. The process the MTA
- *	starts (main.c) and the server it may hand the message to (serve.c)
- *	both go through it, so that the MTA sees the same either way.
+ *	mailticket-deliver is two programs. The one the MTA starts
+ *	(front.c) reads the message and hands it to the delivery server;
+ *	mailticket-deliver-local (main.c), which it runs in its place for
+ *	anything else, delivers in its own process or is that server
+ *	(serve.c). outcome.c turns one delivery into what the MTA is told:
+ *	the exit code, the line on stderr and the log line, and fail.c a
+ *	failure; all go through them, so that the MTA sees the same either
+ *	way.
  */
 #ifndef FILTER_H
 #define FILTER_H
@@ -16,7 +20,25 @@
 #include "mailticket/deliver.h"
 #include "mailticket/store.h"
 
-/* Exit code for error, and logs it. The line for stderr is written to
+/* The command line, the same for both programs (options.c). */
+typedef struct {
+	char *config;
+	char *db;
+	char *sender;
+	char *recipient;
+	char *now;
+	gboolean verbose;
+	gboolean serve;
+	gboolean here;
+} FilterOptions;
+
+gboolean filter_options_parse (int *argc, char ***argv, FilterOptions *o, GError **error);
+/* Parses the command line and starts logging as it says; FALSE, the
+ * error told and *code the exit code, when it cannot be parsed. */
+gboolean filter_start (int *argc, char ***argv, FilterOptions *o, int *code);
+void filter_options_clear (FilterOptions *o);
+
+/* Exit code for error, and logs it (fail.c). The line for stderr is written to
  * echo, or when echo is NULL left in *line (owned). */
 int filter_fail (const GError *error, FILE *echo, char **line);
 

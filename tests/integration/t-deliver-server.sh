@@ -87,6 +87,17 @@ expect_equal "$(head -n 1 "$err")" "5.7.1 Mail from you is not accepted here" ".
 	diag "$(cat "$err")"
 expect_equal "$(articles)" 3 "... nothing stored"
 
+# Over the size limit: refused by the process the MTA starts, which
+# reads the message, before any server is asked.
+sed '/^\[mail\]$/a max_message_size=1K' "$MAILTICKET_CONF" >"$tmp/size.conf"
+mkmsg "$tmp/big" s4b@mt.test 'too big'
+python3 -c 'print(("y" * 99 + "\n") * 20, end="")' >>"$tmp/big"
+expect_code 69 "over the size limit: exit 69" -- deliver -v -c "$tmp/size.conf" <"$tmp/big"
+expect_equal "$(head -n 1 "$err")" \
+	"5.2.3 mailticket-deliver: message size $(wc -c <"$tmp/big") exceeds the limit of 1024 bytes" "... and a 5.2.3 line"
+grep -q 'by the server\|in this process' "$err"; [ $? -ne 0 ]; ok $? "... neither the server nor this process delivered"
+expect_equal "$(articles)" 3 "... nothing stored"
+
 # Another database: the server declines, the process delivers itself.
 mkmsg "$tmp/other" s5@mt.test 'other database'
 expect_code 0 "a message for another database: exit 0" -- \

@@ -118,6 +118,16 @@ expect_equal "$(articles) $(quarantined)" "$n $q" "too big: nothing stored"
 expect_code 75 "bad option: exit 75" -- deliver --bogus <"$tmp/m3"
 expect_equal "$(articles)" "$n" "bad option: nothing stored"
 
+# mailticket-deliver runs mailticket-deliver-local, from its own
+# directory, for all but handing a message to the server. Without it:
+# 75 and a 4.3.0 line, and the message stays with the MTA.
+mkdir "$tmp/alone"
+cp "$top/bin/mailticket-deliver" "$tmp/alone/"
+expect_code 75 "mailticket-deliver-local missing: exit 75" -- "$tmp/alone/mailticket-deliver" --db "$DB" <"$tmp/m3"
+first_line_is 4.3.0 "... with a 4.3.0 line"
+grep -q 'cannot run mailticket-deliver-local' "$err"; ok $? "... that names the program"
+expect_equal "$(articles)" "$n" "... nothing stored"
+
 # Empty input and binary garbage are kept, never refused.
 expect_code 0 "empty stdin: exit 0" -- deliver </dev/null
 expect_equal "$(quarantined)" $((q + 1)) "empty stdin is quarantined"

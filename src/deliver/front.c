@@ -1,0 +1,154 @@
+/*
+ * NAME
+ *	mailticket-deliver - file one message from the MTA into its ticket
+ * SYNOPSIS
+ *	mailticket-deliver [-v] [-c file] [--db path] [-f sender] [-r recipient] [--now time]
+ *	mailticket-deliver --serve [-v] [-c file] [--db path]
+ * DESCRIPTION
+ *	Reads one message on stdin. When the config names a [deliver]
+ *	socket and a server listens there, the server delivers it (see
+ *	handoff.h) and this process exits with its answer.
+ *
+ *	Everything else is done by mailticket-deliver-local, the program
+ *	beside this one, which this process runs in its place with the same
+ *	arguments: with no socket in the config or with --no-server at once,
+ *	stdin unread; when no server answered, with --no-server first and
+ *	the message on stdin again, from memory; and --serve.
+ *
+ *	This program links neither GMime nor SQLite's users nor GObject,
+ *	whose type system alone took two fifths of the instructions of a
+ *	process that only hands a message over: the MTA waits for its
+ *	start-up once per message.
+ * DIAGNOSTICS
+ *	Those of mailticket-deliver-local (fail.c); 75 with a 4.3.0 line
+ *	when that program cannot be run.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "mailticket/clock.h"
+#include "mailticket/error.h"
+#include "mailticket/handoff.h"
+
+#define LOCAL "mailticket-deliver-local"
+/* How long a client waits for the server beyond the database's own lock wait. */
+#define SERVER_GRACE_MS 30000
+
+/* TRUE when the server delivered raw (or refused it): its line is on stderr, *code its exit code. */
+static gboolean
+hand_over (const FilterOptions *o, const MtConfig *config, const GByteArray *raw, int *code)
+{
+	g_autofree char *db = g_canonicalize_filename (config->db_path, NULL);
+	g_autofree char *file = config->file ? g_canonicalize_filename (config->file, NULL) : NULL;
+	MtHandoffRequest request = { db, file, o->sender, o->recipient };
+	MtHandoffReply reply;
+	g_autoptr (GError) error = NULL;
+
+	request.fixed = mt_clock_fixed (&request.now);
+	if (!mt_handoff_send (config->deliver_socket, &request, raw, config->busy_timeout + SERVER_GRACE_MS, &reply,
+			      &error)) {
+		g_message ("delivering in this process: %s", error->message);
+		return FALSE;
+	}
+	if (*reply.line)
+		fprintf (stderr, "%s\n", reply.line);
+	g_debug ("by the server: %s", reply.summary);
+	*code = reply.code;
+	mt_handoff_reply_clear (&reply);
+	return TRUE;
+}
+
+/* raw, read already, as stdin again: a file in memory. */
+static gboolean
+stdin_from (const GByteArray *raw, GError **error)
+{
+	int fd = memfd_create ("message", 0);
+	gsize done = 0;
+
+	if (fd < 0)
+		return mt_error_errno (error, errno, "keeping the message in memory");
+	while (done < raw->len) {
+		ssize_t n = write (fd, raw->data + done, raw->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			mt_error_errno (error, errno, "keeping the message in memory");
+			close (fd);
+			return FALSE;
+		}
+		done += (gsize) n;
+	}
+	if (lseek (fd, 0, SEEK_SET) < 0 || dup2 (fd, STDIN_FILENO) < 0) {
+		mt_error_errno (error, errno, "keeping the message in memory");
+		close (fd);
+		return FALSE;
+	}
+	close (fd);
+	return TRUE;
+}
+
+/* Runs mailticket-deliver-local in this process's place, with args and,
+ * unless NULL, raw on stdin; returns only when it cannot. */
+static int
+run_local (GStrv args, const GByteArray *raw)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *line = NULL;
+	g_autofree char *self = g_file_read_link ("/proc/self/exe", &error);
+	g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
+	g_autofree char *local = dir ? g_build_filename (dir, LOCAL, NULL) : NULL;
+
+	if (local != NULL && (raw == NULL || stdin_from (raw, &error))) {
+		g_free (args[0]);
+		args[0] = g_strdup (local);
+		execv (local, args);
+		mt_error_errno (&error, errno, local);
+	}
+	g_prefix_error (&error, "cannot run " LOCAL ": ");
+	return filter_fail (error, stderr, &line);
+}
+
+static int
+run (const FilterOptions *o, GStrv args)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *line = NULL;
+	g_autoptr (MtConfig) config = NULL;
+	g_autoptr (GByteArray) raw = NULL;
+	g_autoptr (GStrvBuilder) here = NULL;
+	g_auto (GStrv) here_args = NULL;
+	int code;
+
+	if (o->serve || o->here)
+		return run_local (args, NULL);
+	if (!(config = mt_config_load (o->config, o->db, &error)))
+		return filter_fail (error, stderr, &line);
+	if (config->deliver_socket == NULL)
+		return run_local (args, NULL);
+	if (!mt_deliver_read (STDIN_FILENO, config->max_message_size, &raw, &error))
+		return filter_fail (error, stderr, &line);
+	if (hand_over (o, config, raw, &code))
+		return code;
+	here = g_strv_builder_new ();
+	g_strv_builder_add (here, args[0]);
+	g_strv_builder_add (here, "--no-server");
+	g_strv_builder_addv (here, (const char **) args + 1);
+	here_args = g_strv_builder_end (here);
+	return run_local (here_args, raw);
+}
+
+int
+main (int argc, char **argv)
+{
+	FilterOptions o = { 0 };
+	g_auto (GStrv) args = g_strdupv (argv);
+	int code;
+
+	if (filter_start (&argc, &argv, &o, &code))
+		code = run (&o, args);
+	filter_options_clear (&o);
+	return code;
+}

@@ -1,0 +1,64 @@
+/*
+ * NAME
+ *	options.c - the command line of both programs of mailticket-deliver,
+ *	and their logging
+ */
+#include <string.h>
+
+#include "filter.h"
+#include "mailticket/clock.h"
+#include "mailticket/error.h"
+#include "mailticket/log.h"
+
+gboolean
+filter_options_parse (int *argc, char ***argv, FilterOptions *o, GError **error)
+{
+	GOptionEntry entries[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config, "configuration file", "FILE" },
+		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &o->db, "database path", "PATH" },
+		{ "sender", 'f', 0, G_OPTION_ARG_STRING, &o->sender, "envelope sender", "ADDR" },
+		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &o->recipient, "envelope recipient", "ADDR" },
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "log to stderr too", NULL },
+		{ "now", 0, 0, G_OPTION_ARG_STRING, &o->now, "take the time to be TIME (tests)", "TIME" },
+		{ "serve", 0, 0, G_OPTION_ARG_NONE, &o->serve, "serve deliveries on the [deliver] socket", NULL },
+		{ "no-server", 0, 0, G_OPTION_ARG_NONE, &o->here, "deliver in this process, not by the server", NULL },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) ctx = g_option_context_new ("< message");
+	g_autoptr (GError) local = NULL;
+
+	g_option_context_set_summary (ctx, "Files one message from the MTA into its mailticket ticket.");
+	g_option_context_add_main_entries (ctx, entries, NULL);
+	if (!g_option_context_parse (ctx, argc, argv, &local) || *argc > 1) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "usage: %s",
+			     local ? local->message : "unexpected argument");
+		return FALSE;
+	}
+	return o->now == NULL || mt_clock_override (o->now, error);
+}
+
+gboolean
+filter_start (int *argc, char ***argv, FilterOptions *o, int *code)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *line = NULL;
+
+	mt_log_init ("mailticket-deliver", FALSE);
+	if (!filter_options_parse (argc, argv, o, &error)) {
+		*code = filter_fail (error, stderr, &line);
+		return FALSE;
+	}
+	mt_log_init ("mailticket-deliver", o->verbose);
+	return TRUE;
+}
+
+void
+filter_options_clear (FilterOptions *o)
+{
+	g_free (o->config);
+	g_free (o->db);
+	g_free (o->sender);
+	g_free (o->recipient);
+	g_free (o->now);
+	memset (o, 0, sizeof *o);
+}
