@@ -105,8 +105,12 @@ static gboolean G_GNUC_PRINTF (2, 3) config_error (GError **error, const char *f
 static char *
 get_string (GKeyFile *kf, const char *group, const char *key, const char *fallback)
 {
-	g_autofree char *value = g_key_file_get_string (kf, group, key, NULL);
+	g_autofree char *value = NULL;
 
+	/* Asked only when there: GKeyFile formats an error message for each
+	 * key or group it lacks, and most keys are left at their defaults. */
+	if (g_key_file_has_group (kf, group) && g_key_file_has_key (kf, group, key, NULL))
+		value = g_key_file_get_string (kf, group, key, NULL);
 	if (value != NULL)
 		g_strstrip (value);
 	if (value == NULL || *value == '\0')
