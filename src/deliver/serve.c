@@ -58,6 +58,7 @@
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
 #include "mailticket/handoff.h"
+#include "mailticket/message.h"
 #include "mailticket/search.h"
 
 /* A client that stalls this long in sending is dropped; it then delivers itself. */
@@ -454,6 +455,8 @@ start (Server *s, int *lock, GError **error)
 	}
 	if (!open_store (s, error))
 		return FALSE;
+	/* GMime set up once, before the workers use it. */
+	mt_message_init ();
 	if (!g_unix_open_pipe (s->wake, FD_CLOEXEC, error))
 		return FALSE;
 	s->listener = mt_handoff_listen (s->config->deliver_socket, lock, error);

@@ -420,11 +420,14 @@ lenient_options (guint *warnings)
 MtMessage *
 mt_message_parse (GByteArray *raw, GError **error)
 {
-	g_autoptr (MtMessage) m = g_new0 (MtMessage, 1);
-	g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (raw);
+	g_autoptr (MtMessage) m = NULL;
+	g_autoptr (GMimeStream) stream = NULL;
 	g_autoptr (GMimeParser) parser = NULL;
 
+	/* Before anything of GMime: another thread may be first to set it up. */
 	mt_message_init ();
+	m = g_new0 (MtMessage, 1);
+	stream = g_mime_stream_mem_new_with_byte_array (raw);
 	m->options = lenient_options (&m->warnings);
 	/* The stream borrows raw; the message keeps a reference to it. */
 	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);

@@ -932,13 +932,79 @@ test_html_invalid_utf8 (void)
 	check_html ("<p>a\xe2</p>b\xff", "a\xef\xbf\xbd\n\nb\xef\xbf\xbd");
 }
 
+/* The first messages a process parses, on threads of their own at once,
+ * as the delivery server's workers do: GMime sets itself up while the
+ * others wait, not while they use it. Regression: the parse made its
+ * stream before it set GMime up, and one worker of a new server died
+ * in g_mime_stream_construct() while another ran g_mime_init(). Each
+ * try is a new process, in which nothing set GMime up before. */
+#define FIRST_PARSERS 8
+#define FIRST_TRIES 20
+
+static gint first_go;
+
+static gpointer
+parse_first (gpointer data)
+{
+	static const char raw_text[] = "From: anna@customer.example\n"
+				       "Subject: first\n"
+				       "MIME-Version: 1.0\n"
+				       "Content-Type: multipart/mixed; boundary=b\n"
+				       "\n"
+				       "--b\n"
+				       "Content-Type: text/plain; charset=iso-8859-1\n"
+				       "Content-Transfer-Encoding: quoted-printable\n"
+				       "\n"
+				       "Gr=FC=DFe\n"
+				       "--b\n"
+				       "Content-Type: application/octet-stream; name=a.bin\n"
+				       "Content-Transfer-Encoding: base64\n"
+				       "\n"
+				       "AAECAw==\n"
+				       "--b--\n";
+	g_autoptr (GByteArray) raw = g_byte_array_new ();
+	g_autoptr (GError) error = NULL;
+	MtMessage *m;
+	gboolean ok;
+
+	g_byte_array_append (raw, (const guint8 *) raw_text, sizeof raw_text - 1);
+	while (!g_atomic_int_get (&first_go))
+		;
+	m = mt_message_parse (raw, &error);
+	ok = m != NULL && g_strcmp0 (m->subject, "first") == 0 && m->attachments->len == 1;
+	mt_message_free (m);
+	return GINT_TO_POINTER (ok);
+}
+
+static void
+test_first_parses_at_once (void)
+{
+	if (g_test_subprocess ()) {
+		GThread *threads[FIRST_PARSERS];
+
+		for (int i = 0; i < FIRST_PARSERS; i++)
+			threads[i] = g_thread_new ("parse", parse_first, NULL);
+		g_atomic_int_set (&first_go, 1);
+		for (int i = 0; i < FIRST_PARSERS; i++)
+			g_assert_true (GPOINTER_TO_INT (g_thread_join (threads[i])));
+		return;
+	}
+	for (int i = 0; i < FIRST_TRIES; i++) {
+		g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+		g_test_trap_assert_passed ();
+	}
+}
+
 int
 main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
-	mt_message_init ();
+	/* Not in the subprocess of /message/parse/first-at-once: it is about the first. */
+	if (!g_test_subprocess ())
+		mt_message_init ();
 
 	g_test_add_func ("/message/from/decoded-name-and-lower-case-address", test_from_decoded);
+	g_test_add_func ("/message/parse/first-at-once", test_first_parses_at_once);
 	g_test_add_func ("/message/from/without-name", test_from_without_name);
 	g_test_add_func ("/message/from/group-name-is-not-member-name", test_from_group_name_not_member_name);
 	g_test_add_func ("/message/addresses/display-forms", test_display_forms);
