@@ -166,6 +166,10 @@ class Server:
         return int(m.group(1)) * 1024
 
     def stop(self):
+        # A server that died leaves its clients to deliver in their own
+        # processes: the run's figures would not be the server's.
+        if self.proc.poll() is not None:
+            sys.exit("bench: mailticket-deliver --serve died during the run (exit %d)" % self.proc.returncode)
         os.kill(self.pid, signal.SIGTERM)  # strace, if any, ends with it
         self.proc.wait()
 
