@@ -219,19 +219,32 @@ index_pending (Server *s, int limit, gboolean *busy)
 	return FALSE;
 }
 
-/* Under the lock: the answer to a prepared request, in *line and *log_line. */
+/* Under the lock: FALSE, with the answer in *code and *line, when the
+ * server cannot or should not deliver the request. */
+static gboolean
+admit (Server *s, int fd, const MtHandoffRequest *request, int *code, char **line)
+{
+	g_autoptr (GError) error = NULL;
+
+	*line = NULL;
+	if (!refresh (s, &error))
+		*code = filter_fail (error, NULL, line);
+	else if ((*line = decline_reason (s, fd, request)) != NULL)
+		*code = MT_HANDOFF_DECLINED;
+	return *line == NULL;
+}
+
+/* Under the lock: the answer to a prepared request, in *line and
+ * *log_line. Admitted again: the config may have changed meanwhile. */
 static int
 deliver (Server *s, int fd, const MtHandoffRequest *request, MtDeliverInput *input, char **line, char **log_line)
 {
 	MtDeliverOptions options = { request->sender, request->recipient, FALSE };
-	g_autoptr (GError) error = NULL;
 	int code;
 
-	*line = *log_line = NULL;
-	if (!refresh (s, &error))
-		return filter_fail (error, NULL, line);
-	if ((*line = decline_reason (s, fd, request)) != NULL)
-		return MT_HANDOFF_DECLINED;
+	*log_line = NULL;
+	if (!admit (s, fd, request, &code, line))
+		return code;
 	mt_clock_set (request->fixed, request->now);
 	code = filter_deliver (s->store, s->config, input, &options, NULL, line, log_line);
 	mt_clock_set (FALSE, 0);
@@ -257,8 +270,9 @@ serve_one (Server *s, int fd)
 	MtHandoffRequest request;
 	g_autoptr (GByteArray) raw = NULL;
 	g_autoptr (GError) error = NULL;
-	MtDeliverInput input;
+	MtDeliverInput input = { 0 };
 	char *line, *log_line;
+	gboolean admitted;
 	guint64 limit;
 	int code;
 
@@ -266,10 +280,17 @@ serve_one (Server *s, int fd)
 	limit = s->config->max_message_size;
 	g_mutex_unlock (&s->lock);
 	if (mt_handoff_read_request (fd, limit, &request, &raw, &error)) {
-		mt_deliver_prepare (&input, raw, limit);
+		/* Whom the server declines, it does not parse for. */
 		g_mutex_lock (&s->lock);
-		code = deliver (s, fd, &request, &input, &line, &log_line);
+		admitted = admit (s, fd, &request, &code, &line);
 		g_mutex_unlock (&s->lock);
+		log_line = NULL;
+		if (admitted) {
+			mt_deliver_prepare (&input, raw, limit);
+			g_mutex_lock (&s->lock);
+			code = deliver (s, fd, &request, &input, &line, &log_line);
+			g_mutex_unlock (&s->lock);
+		}
 		answer (fd, code, line, log_line);
 		mt_deliver_input_clear (&input);
 		mt_handoff_request_clear (&request);
