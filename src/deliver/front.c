@@ -66,28 +66,22 @@ static gboolean
 stdin_from (const GByteArray *raw, GError **error)
 {
 	int fd = memfd_create ("message", 0);
-	gsize done = 0;
+	gboolean ok = fd >= 0;
 
-	if (fd < 0)
-		return mt_error_errno (error, errno, "keeping the message in memory");
-	while (done < raw->len) {
+	for (gsize done = 0; ok && done < raw->len;) {
 		ssize_t n = write (fd, raw->data + done, raw->len - done);
+
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			mt_error_errno (error, errno, "keeping the message in memory");
-			close (fd);
-			return FALSE;
-		}
-		done += (gsize) n;
+		ok = n >= 0;
+		done += ok ? (gsize) n : 0;
 	}
-	if (lseek (fd, 0, SEEK_SET) < 0 || dup2 (fd, STDIN_FILENO) < 0) {
+	ok = ok && lseek (fd, 0, SEEK_SET) == 0 && dup2 (fd, STDIN_FILENO) >= 0;
+	if (!ok)
 		mt_error_errno (error, errno, "keeping the message in memory");
+	if (fd >= 0)
 		close (fd);
-		return FALSE;
-	}
-	close (fd);
-	return TRUE;
+	return ok;
 }
 
 /* Runs mailticket-deliver-local in this process's place, with args and,

@@ -8,9 +8,7 @@
  *	nothing behind for the retry to trip over, and a retry after a
  *	crash finds the same bytes and changes nothing.
  */
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mailticket/bounce.h"
 #include "mailticket/clock.h"
@@ -442,7 +440,7 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 	result->size = input->raw->len;
 	if (input->raw->len > config->max_message_size)
 		return mt_deliver_refuse_size (error, input->raw->len, config->max_message_size);
-	/* Prepared for a larger limit than the config's now. */
+	/* Not prepared: over the limit it was prepared under, not over the config's. */
 	if (input->sha256 == NULL)
 		mt_deliver_prepare (input, input->raw, G_MAXUINT64);
 	d.message = input->message;
