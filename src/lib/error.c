@@ -1,12 +1,12 @@
 /*
  * NAME
  *	error.c - the project's error domain and the classification of
- *	SQLite and errno failures
+ *	errno failures
  * DESCRIPTION
- *	The one place where a SQLite result code or an errno value is turned
- *	into what the caller can do about it, as Postfix's mbox_dsn() does.
- *	A retry may help after busy, locked, full, read-only (an admin may fix
- *	permissions), I/O, out-of-memory and cannot-open: MT_ERROR_TEMPFAIL.
+ *	The one place where an errno value is turned into what the caller
+ *	can do about it, as Postfix's mbox_dsn() does; error-sqlite.c does
+ *	the same for SQLite's result codes, apart, so that a program that
+ *	uses no database (mailticket-deliver, the front) links no SQLite.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -22,40 +22,6 @@
 G_DEFINE_QUARK (mt-error-quark, mt_error)
 G_DEFINE_QUARK (mt-rules-refusal-quark, mt_rules_refusal)
 /* clang-format on */
-
-static MtErrorCode
-classify_sqlite (int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
-	case SQLITE_NOMEM:
-	case SQLITE_READONLY:
-	case SQLITE_CANTOPEN:
-	case SQLITE_PROTOCOL:
-	case SQLITE_PERM:
-		return MT_ERROR_TEMPFAIL;
-	case SQLITE_CONSTRAINT:
-	case SQLITE_MISMATCH:
-	case SQLITE_RANGE:
-	case SQLITE_ERROR:
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-	default:
-		return MT_ERROR_INTERNAL;
-	}
-}
-
-gboolean
-mt_error_sqlite (GError **error, sqlite3 *db, int rc, const char *what)
-{
-	const char *detail = db ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
-
-	g_set_error (error, MT_ERROR, classify_sqlite (rc), "%s: %s", what, detail);
-	return FALSE;
-}
 
 gboolean
 mt_error_errno (GError **error, int errsv, const char *what)
