@@ -52,6 +52,18 @@ gboolean mt_store_commit (MtStore *store, GError **error);
 /* Rolls back an open transaction, if any. Never fails. */
 void mt_store_rollback (MtStore *store);
 
+/* Several writes that each begin and commit, in one transaction, with
+ * one sync for them all. Between mt_store_batch_begin() (BEGIN
+ * IMMEDIATE) and mt_store_batch_commit(), mt_store_begin() opens a
+ * savepoint, mt_store_commit() releases it and mt_store_rollback()
+ * undoes that write alone: nothing of any is on disk before the batch's
+ * commit, and none of its writes is when that fails. Should SQLite roll
+ * back the whole transaction after an error (a full disk), every later
+ * write of the batch and its commit fail, MT_ERROR_TEMPFAIL. */
+gboolean mt_store_batch_begin (MtStore *store, GError **error);
+gboolean mt_store_batch_commit (MtStore *store, GError **error);
+void mt_store_batch_rollback (MtStore *store);
+
 /* Runs func in a transaction of its own that neither waits for a lock
  * nor syncs on commit: for upkeep that only rearranges what is stored
  * already, which a crash may undo without harm (a later commit syncs

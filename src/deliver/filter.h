@@ -42,9 +42,9 @@ void filter_options_clear (FilterOptions *o);
  * echo, or when echo is NULL left in *line (owned). */
 int filter_fail (const GError *error, FILE *echo, char **line);
 
-/* Delivers a prepared message and logs the result. Returns the exit
- * code; a failure's line as filter_fail() leaves it; *summary the log
- * line, or NULL. */
+/* Delivers a prepared message. Returns the exit code; a failure's line
+ * as filter_fail() leaves it, logged; *summary the log line of a
+ * success, for the caller to log, or NULL. */
 int filter_deliver (MtStore *store, const MtConfig *config, MtDeliverInput *input, const MtDeliverOptions *options,
 		    FILE *echo, char **line, char **summary);
 

@@ -38,6 +38,8 @@ run (const FilterOptions *o)
 		return filter_fail (error, stderr, &line);
 	mt_deliver_prepare (&input, raw, config->max_message_size);
 	code = filter_deliver (store, config, &input, &options, stderr, &line, &log_line);
+	if (log_line != NULL)
+		g_message ("%s", log_line);
 	mt_deliver_input_clear (&input);
 	return code;
 }

@@ -3,7 +3,8 @@
  *	outcome.c - what the MTA is told about one delivery
  * DESCRIPTION
  *	One delivery, its exit code (through fail.c when it failed) and the
- *	one log line per delivery.
+ *	one log line per delivery, which the caller logs once the delivery
+ *	is on disk (serve.c commits several together).
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,7 +44,6 @@ filter_deliver (MtStore *store, const MtConfig *config, MtDeliverInput *input, c
 	if (!mt_deliver_prepared (store, config, input, options, &result, &error))
 		return filter_fail (error, echo, line);
 	*log_line = summary (&result);
-	g_message ("%s", *log_line);
 	mt_deliver_result_clear (&result);
 	return EX_OK;
 }

@@ -13,6 +13,13 @@
  *	is being read and parsed on another core, and no message waits for
  *	a thread to wake up to take it.
  *
+ *	The messages that wait for the store while a thread stores are
+ *	stored next, by one of their threads, in one transaction: one
+ *	sync, and one write of each index page they share, for them all
+ *	(mt_store_batch_begin()). Each is delivered as if alone, and one
+ *	that fails is undone alone; the others are answered only when the
+ *	transaction is committed, and all of them fail if it is not.
+ *
  *	A request for another database or config file is declined, and
  *	its client delivers in its own process. The config file is read
  *	again when it changes, and the database opened again when its file
@@ -79,6 +86,9 @@
 /* Threads taking clients: one storing, the others reading and parsing
  * the next messages, and some to spare for a client slow to send. */
 #define WORKERS 4
+/* The messages stored in one transaction: those that wait for the store
+ * while one thread stores, up to this many bytes; a larger one alone. */
+#define BATCH_BYTES (4 * 1024 * 1024)
 
 typedef struct {
 	char *config_path; /* as given: -c, or NULL */
@@ -87,17 +97,35 @@ typedef struct {
 	int wake[2];      /* a byte in wake[0] when the server is to stop */
 	GMutex accepting; /* held by the thread waiting for the next client */
 	gint clients;     /* taken and not yet done with; atomic */
-	GMutex lock;      /* over all that follows */
+	GMutex lock;      /* the store's: over all that follows but what state is over */
 	MtConfig *config;
 	struct stat config_stat;
 	char *config_file; /* canonical, or NULL: built-in defaults */
 	char *db_path;     /* canonical */
 	MtStore *store;
 	struct stat db_stat;
+	gint64 pending; /* articles not yet indexed for search, as far as known */
+	/* Over the next two, and over config, config_file and db_path for
+	 * a thread that does not hold lock: whoever changes those holds both. */
+	GMutex state;
 	gboolean untidy;    /* delivered since the last tidy_up() finished */
-	gint64 pending;     /* articles not yet indexed for search, as far as known */
 	gint64 quiet_since; /* monotonic time of the last client done with, or tidy_up() */
+	GMutex queue_lock;  /* over the three that follow */
+	GQueue waiting;     /* of Turn: prepared, to be stored */
+	gboolean storing;   /* a thread is storing a batch */
+	GCond batch_done;
 } Server;
+
+/* A prepared message on its way to the store, and then its answer. */
+typedef struct {
+	int fd;
+	const MtHandoffRequest *request;
+	MtDeliverInput *input;
+	gboolean stored; /* code, line and log_line are its answer */
+	int code;
+	char *line;
+	char *log_line;
+} Turn;
 
 static gint stopping; /* atomic */
 
@@ -122,17 +150,29 @@ same_file (const struct stat *a, const struct stat *b)
 	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
+static void
+set_untidy (Server *s, gboolean untidy)
+{
+	g_mutex_lock (&s->state);
+	s->untidy = untidy;
+	g_mutex_unlock (&s->state);
+}
+
 static gboolean
 load_config (Server *s, GError **error)
 {
 	MtConfig *config = mt_config_load (s->config_path, s->db, error);
 
+	MtConfig *old = s->config;
+
 	if (config == NULL)
 		return FALSE;
-	mt_config_free (s->config);
+	g_mutex_lock (&s->state);
 	s->config = config;
 	g_free (s->config_file);
 	s->config_file = config->file ? g_canonicalize_filename (config->file, NULL) : NULL;
+	g_mutex_unlock (&s->state);
+	mt_config_free (old);
 	memset (&s->config_stat, 0, sizeof s->config_stat);
 	if (config->file != NULL)
 		stat (config->file, &s->config_stat);
@@ -143,13 +183,15 @@ static gboolean
 open_store (Server *s, GError **error)
 {
 	g_clear_pointer (&s->store, mt_store_close);
+	g_mutex_lock (&s->state);
 	g_free (s->db_path);
 	s->db_path = g_canonicalize_filename (s->config->db_path, NULL);
+	g_mutex_unlock (&s->state);
 	if (!(s->store = mt_store_open (s->db_path, s->config->busy_timeout, MT_STORE_CREATE, error)))
 		return FALSE;
 	mt_store_set_search_later (s->store, TRUE);
 	/* A server that stopped may have left some: tidy_up() finds out. */
-	s->untidy = TRUE;
+	set_untidy (s, TRUE);
 	s->pending = 1;
 	if (stat (s->db_path, &s->db_stat) < 0)
 		return mt_error_errno (error, errno, s->db_path);
@@ -219,38 +261,141 @@ index_pending (Server *s, int limit, gboolean *busy)
 	return FALSE;
 }
 
-/* Under the lock: FALSE, with the answer in *code and *line, when the
- * server cannot or should not deliver the request. */
+/* FALSE, with the answer in *code and *line, when the server cannot or
+ * should not deliver the request: whom it declines, it does not parse
+ * for. Checked against the config as last read, without waiting for the
+ * store; only a request that this declines waits, to be checked again
+ * against the config as it is now. Its batch checks it again anyway. */
 static gboolean
 admit (Server *s, int fd, const MtHandoffRequest *request, int *code, char **line)
 {
 	g_autoptr (GError) error = NULL;
 
-	*line = NULL;
+	g_mutex_lock (&s->state);
+	*line = decline_reason (s, fd, request);
+	g_mutex_unlock (&s->state);
+	if (*line == NULL)
+		return TRUE;
+	g_clear_pointer (line, g_free);
+	g_mutex_lock (&s->lock);
 	if (!refresh (s, &error))
 		*code = filter_fail (error, NULL, line);
 	else if ((*line = decline_reason (s, fd, request)) != NULL)
 		*code = MT_HANDOFF_DECLINED;
+	g_mutex_unlock (&s->lock);
 	return *line == NULL;
 }
 
-/* Under the lock: the answer to a prepared request, in *line and
- * *log_line. Admitted again: the config may have changed meanwhile. */
-static int
-deliver (Server *s, int fd, const MtHandoffRequest *request, MtDeliverInput *input, char **line, char **log_line)
+/* Under the lock: turn's delivery, inside the batch's transaction. */
+static void
+deliver_one (Server *s, Turn *turn)
 {
-	MtDeliverOptions options = { request->sender, request->recipient, FALSE };
-	int code;
+	MtDeliverOptions options = { turn->request->sender, turn->request->recipient, FALSE };
 
-	*log_line = NULL;
-	if (!admit (s, fd, request, &code, line))
-		return code;
-	mt_clock_set (request->fixed, request->now);
-	code = filter_deliver (s->store, s->config, input, &options, NULL, line, log_line);
+	if ((turn->line = decline_reason (s, turn->fd, turn->request)) != NULL) {
+		turn->code = MT_HANDOFF_DECLINED;
+		return;
+	}
+	mt_clock_set (turn->request->fixed, turn->request->now);
+	turn->code = filter_deliver (s->store, s->config, turn->input, &options, NULL, &turn->line, &turn->log_line);
 	mt_clock_set (FALSE, 0);
-	s->untidy = TRUE;
 	s->pending++;
-	return code;
+}
+
+/* Gives every turn of batch the answer for error, unless it has a
+ * failure of its own. */
+static void
+fail_batch (GPtrArray *batch, const GError *error)
+{
+	g_autofree char *line = NULL;
+	int code = filter_fail (error, NULL, &line);
+
+	for (guint i = 0; i < batch->len; i++) {
+		Turn *turn = batch->pdata[i];
+
+		if (turn->code != EX_OK)
+			continue;
+		g_clear_pointer (&turn->log_line, g_free);
+		turn->code = code;
+		turn->line = g_strdup (line);
+	}
+}
+
+/* Under the lock: the batch's deliveries, in one transaction with one
+ * sync for them all when there are several. Each is admitted again, as
+ * the config may have changed since its client was, and undone alone
+ * when it fails; the others are told they are delivered only once the
+ * transaction is committed. */
+static void
+deliver_batch (Server *s, GPtrArray *batch)
+{
+	g_autoptr (GError) error = NULL;
+	gboolean together = batch->len > 1;
+
+	if (!refresh (s, &error) || (together && !mt_store_batch_begin (s->store, &error))) {
+		fail_batch (batch, error);
+		return;
+	}
+	set_untidy (s, TRUE);
+	for (guint i = 0; i < batch->len; i++)
+		deliver_one (s, batch->pdata[i]);
+	if (together && !mt_store_batch_commit (s->store, &error))
+		fail_batch (batch, error);
+	else if (together)
+		g_debug ("%u messages in one transaction", batch->len);
+	for (guint i = 0; i < batch->len; i++) {
+		Turn *turn = batch->pdata[i];
+
+		if (turn->log_line != NULL)
+			g_message ("%s", turn->log_line);
+	}
+}
+
+/* Under queue_lock: the turns to store together, oldest first: all that
+ * wait, up to BATCH_BYTES of messages, and one at least. */
+static GPtrArray *
+take_batch (Server *s)
+{
+	GPtrArray *batch = g_ptr_array_new ();
+	gsize bytes = 0;
+	Turn *next;
+
+	while ((next = g_queue_peek_head (&s->waiting)) != NULL &&
+	       (batch->len == 0 || bytes + next->input->raw->len <= BATCH_BYTES)) {
+		bytes += next->input->raw->len;
+		g_ptr_array_add (batch, g_queue_pop_head (&s->waiting));
+	}
+	return batch;
+}
+
+/* Returns once turn is delivered: in the batch of the thread storing
+ * now or of the one storing next, which may be this one, storing what
+ * waits with it. */
+static void
+store_in_turn (Server *s, Turn *turn)
+{
+	g_mutex_lock (&s->queue_lock);
+	g_queue_push_tail (&s->waiting, turn);
+	while (!turn->stored) {
+		g_autoptr (GPtrArray) batch = NULL;
+
+		if (s->storing) {
+			g_cond_wait (&s->batch_done, &s->queue_lock);
+			continue;
+		}
+		s->storing = TRUE;
+		batch = take_batch (s);
+		g_mutex_unlock (&s->queue_lock);
+		g_mutex_lock (&s->lock);
+		deliver_batch (s, batch);
+		g_mutex_unlock (&s->lock);
+		g_mutex_lock (&s->queue_lock);
+		for (guint i = 0; i < batch->len; i++)
+			((Turn *) batch->pdata[i])->stored = TRUE;
+		s->storing = FALSE;
+		g_cond_broadcast (&s->batch_done);
+	}
+	g_mutex_unlock (&s->queue_lock);
 }
 
 /* Under the lock, after an answer: a batch, once there is one. */
@@ -271,25 +416,22 @@ serve_one (Server *s, int fd)
 	g_autoptr (GByteArray) raw = NULL;
 	g_autoptr (GError) error = NULL;
 	MtDeliverInput input = { 0 };
-	char *line, *log_line;
-	gboolean admitted;
+	char *line, *log_line = NULL;
 	guint64 limit;
-	int code;
+	int code = EX_TEMPFAIL;
 
-	g_mutex_lock (&s->lock);
+	g_mutex_lock (&s->state);
 	limit = s->config->max_message_size;
-	g_mutex_unlock (&s->lock);
+	g_mutex_unlock (&s->state);
 	if (mt_handoff_read_request (fd, limit, &request, &raw, &error)) {
-		/* Whom the server declines, it does not parse for. */
-		g_mutex_lock (&s->lock);
-		admitted = admit (s, fd, &request, &code, &line);
-		g_mutex_unlock (&s->lock);
-		log_line = NULL;
-		if (admitted) {
+		if (admit (s, fd, &request, &code, &line)) {
+			Turn turn = { fd, &request, &input };
+
 			mt_deliver_prepare (&input, raw, limit);
-			g_mutex_lock (&s->lock);
-			code = deliver (s, fd, &request, &input, &line, &log_line);
-			g_mutex_unlock (&s->lock);
+			store_in_turn (s, &turn);
+			code = turn.code;
+			line = turn.line;
+			log_line = turn.log_line;
 		}
 		answer (fd, code, line, log_line);
 		mt_deliver_input_clear (&input);
@@ -301,10 +443,14 @@ serve_one (Server *s, int fd)
 		g_clear_pointer (&raw, g_byte_array_unref);
 		malloc_trim (0);
 	}
-	g_mutex_lock (&s->lock);
-	index_batch (s);
+	/* While another thread stores, the next client's end does it, or tidy_up(). */
+	if (g_mutex_trylock (&s->lock)) {
+		index_batch (s);
+		g_mutex_unlock (&s->lock);
+	}
+	g_mutex_lock (&s->state);
 	s->quiet_since = g_get_monotonic_time ();
-	g_mutex_unlock (&s->lock);
+	g_mutex_unlock (&s->state);
 	g_atomic_int_add (&s->clients, -1);
 }
 
@@ -337,7 +483,7 @@ tidy_up (Server *s)
 
 	while (s->pending > 0 && quiet (s))
 		if (!index_pending (s, INDEX_BATCH, &busy)) {
-			s->untidy = busy;
+			set_untidy (s, busy);
 			return;
 		}
 	if (s->pending > 0)
@@ -345,14 +491,14 @@ tidy_up (Server *s)
 	while (more && quiet (s))
 		if (!mt_search_merge (s->store, MERGE_PAGES, &more, &error)) {
 			g_debug ("merging the search index: %s", error->message);
-			s->untidy = error->code == MT_ERROR_TEMPFAIL;
+			set_untidy (s, error->code == MT_ERROR_TEMPFAIL);
 			return;
 		}
 	if (more)
 		return;
 	if (!mt_store_empty_wal (s->store))
 		g_debug ("the WAL is not empty yet: a reader or writer was busy");
-	s->untidy = FALSE;
+	set_untidy (s, FALSE);
 }
 
 /* TRUE when it is time to tidy up; else *wait_ms is how long to wait
@@ -368,14 +514,14 @@ tidy_due (Server *s, int *wait_ms)
 		*wait_ms = IDLE_MS;
 		return FALSE;
 	}
-	g_mutex_lock (&s->lock);
+	g_mutex_lock (&s->state);
 	if (s->untidy) {
 		gint64 left = IDLE_MS - (g_get_monotonic_time () - s->quiet_since) / 1000;
 
 		due = left <= 0;
 		*wait_ms = (int) MAX (left, 0);
 	}
-	g_mutex_unlock (&s->lock);
+	g_mutex_unlock (&s->state);
 	return due;
 }
 
@@ -399,9 +545,11 @@ next_client (Server *s)
 		if (tidy_due (s, &wait_ms)) {
 			g_mutex_lock (&s->lock);
 			tidy_up (s);
-			/* What is left (a client came, a CLI was writing) waits for the next quiet spell. */
-			s->quiet_since = g_get_monotonic_time ();
 			g_mutex_unlock (&s->lock);
+			/* What is left (a client came, a CLI was writing) waits for the next quiet spell. */
+			g_mutex_lock (&s->state);
+			s->quiet_since = g_get_monotonic_time ();
+			g_mutex_unlock (&s->state);
 			continue;
 		}
 		if (!client_waiting (s, wait_ms))
@@ -503,6 +651,10 @@ filter_serve (const char *config_path, const char *db)
 
 	g_mutex_init (&s.accepting);
 	g_mutex_init (&s.lock);
+	g_mutex_init (&s.state);
+	g_mutex_init (&s.queue_lock);
+	g_cond_init (&s.batch_done);
+	g_queue_init (&s.waiting);
 	stop_signals (&signals);
 	if (start (&s, &lock, &error)) {
 		socket_path = g_strdup (s.config->deliver_socket);
@@ -523,6 +675,9 @@ filter_serve (const char *config_path, const char *db)
 	g_free (s.config_file);
 	g_free (s.db_path);
 	g_mutex_clear (&s.lock);
+	g_mutex_clear (&s.state);
 	g_mutex_clear (&s.accepting);
+	g_mutex_clear (&s.queue_lock);
+	g_cond_clear (&s.batch_done);
 	return code;
 }

@@ -53,6 +53,9 @@ struct _MtStore {
 	sqlite3 *db;
 	GHashTable *statements; /* SQL text address -> sqlite3_stmt */
 	gboolean in_transaction;
+	gboolean batch;      /* within mt_store_batch_begin(): begin and commit are a savepoint's */
+	gboolean batch_lost; /* and SQLite rolled that transaction back after an error */
+	gboolean temp_in_memory;
 	gboolean not_synced;   /* synchronous is NORMAL: no commit but upkeep's until FULL again */
 	gboolean search_later; /* see mt_store_set_search_later() */
 	int busy_timeout;      /* ms */
@@ -329,7 +332,7 @@ mt_store_close (MtStore *store)
 	if (store == NULL)
 		return;
 	if (store->in_transaction)
-		mt_store_rollback (store);
+		mt_store_batch_rollback (store);
 	g_clear_pointer (&store->statements, g_hash_table_destroy);
 	if (store->db != NULL) {
 		empty_large_wal (store);
@@ -373,6 +376,13 @@ begin_immediate (MtStore *store, GError **error)
 gboolean
 mt_store_begin (MtStore *store, GError **error)
 {
+	if (store->batch_lost) {
+		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL,
+			     "an earlier write of this batch failed, and its transaction was rolled back");
+		return FALSE;
+	}
+	if (store->batch)
+		return exec (store, "SAVEPOINT part", error);
 	if (store->not_synced && !sync_fully (store, error))
 		return FALSE;
 	return begin_immediate (store, error);
@@ -381,20 +391,64 @@ mt_store_begin (MtStore *store, GError **error)
 gboolean
 mt_store_commit (MtStore *store, GError **error)
 {
-	if (!exec (store, "COMMIT", error)) {
+	if (!exec (store, store->batch ? "RELEASE part" : "COMMIT", error)) {
 		mt_store_rollback (store);
 		return FALSE;
 	}
-	store->in_transaction = FALSE;
+	store->in_transaction = store->batch;
 	return TRUE;
 }
 
 void
 mt_store_rollback (MtStore *store)
 {
-	if (!sqlite3_get_autocommit (store->db))
+	/* Some errors (a full disk, say) make SQLite roll back the whole
+	 * transaction itself: then the batch's earlier parts are gone too. */
+	if (store->batch && sqlite3_get_autocommit (store->db))
+		store->batch_lost = TRUE;
+	else if (store->batch)
+		sqlite3_exec (store->db, "ROLLBACK TO part; RELEASE part", NULL, NULL, NULL);
+	else if (!sqlite3_get_autocommit (store->db))
 		sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-	store->in_transaction = FALSE;
+	store->in_transaction = store->batch;
+}
+
+gboolean
+mt_store_batch_begin (MtStore *store, GError **error)
+{
+	g_return_val_if_fail (!store->in_transaction, FALSE);
+	/* A savepoint keeps the pages it changes, to undo them: in memory,
+	 * not in a temporary file opened and removed for every batch. */
+	if (!store->temp_in_memory && !exec (store, "PRAGMA temp_store = MEMORY", error))
+		return FALSE;
+	store->temp_in_memory = TRUE;
+	if (!mt_store_begin (store, error))
+		return FALSE;
+	store->batch = TRUE;
+	store->batch_lost = FALSE;
+	return TRUE;
+}
+
+gboolean
+mt_store_batch_commit (MtStore *store, GError **error)
+{
+	gboolean lost = store->batch_lost;
+
+	store->batch = store->batch_lost = FALSE;
+	if (lost) {
+		store->in_transaction = FALSE;
+		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL,
+			     "a write of this batch failed, and its transaction was rolled back");
+		return FALSE;
+	}
+	return mt_store_commit (store, error);
+}
+
+void
+mt_store_batch_rollback (MtStore *store)
+{
+	store->batch = store->batch_lost = FALSE;
+	mt_store_rollback (store);
 }
 
 gboolean

@@ -43,11 +43,13 @@ mkmsg () {
 articles () { sql 'select count(*) from articles'; }
 pending () { sql 'select count(*) from search_pending'; }
 # unindex MESSAGE-ID: the state a server killed before it indexed that
-# message leaves: stored, pending, not in the search index
+# message leaves: stored, pending, not in the search index (where it may
+# be already: the server indexes when it is idle)
 unindex () {
 	sql "insert into article_search (article_search, rowid, subject, text, sender)
-		select 'delete', id, subject, text, \"from\" from articles where message_id = '$1';
-	insert into search_pending select id from articles where message_id = '$1'"
+		select 'delete', id, subject, text, \"from\" from articles
+		where message_id = '$1' and id not in (select article from search_pending);
+	insert or ignore into search_pending select id from articles where message_id = '$1'"
 }
 found () { mt search --json --limit 0 "$1" | json 'len(d)'; }
 by_server () { grep -q 'by the server: ticket=' "$err"; }
@@ -142,6 +144,44 @@ expect_equal "$(sql "select count(*) from articles where subject like 'parallel 
 	"... none of the refused ones"
 expect_equal "$(grep -c 'action=new via=new message-id=<p[0-9]*@mt.test>' "$tmp/server.log")" 32 \
 	"... all of them by the server"
+
+# While a CLI holds the write lock, the messages that come wait for the
+# store together, and are stored in one transaction, one sync for all:
+# each answered as if alone, the refused one undone by itself.
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(2)
+c.execute("COMMIT")' "$DB" >"$tmp/locked" &
+locker=$!
+i=0
+while ! grep -q locked "$tmp/locked" && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+for i in 0 1 2 3; do mkmsg "$tmp/b$i" "b$i@mt.test" "batched $i"; done
+deliver <"$tmp/b0" 2>/dev/null &
+first=$!
+sleep 0.5
+deliver <"$tmp/b1" 2>/dev/null &
+b1=$!
+deliver -f spam@evil.example <"$tmp/b2" 2>"$tmp/b2.err" &
+b2=$!
+deliver <"$tmp/b3" 2>/dev/null &
+b3=$!
+codes=
+for job in $first $b1 $b2 $b3; do
+	wait "$job"
+	codes="$codes $?"
+done
+wait "$locker"
+expect_equal "$codes" " 0 0 77 0" "messages held up by a CLI's lock: 0 each, 77 for the refused one"
+expect_equal "$(head -n 1 "$tmp/b2.err")" "5.7.1 Mail from you is not accepted here" "... with its line"
+expect_equal "$(sql "select group_concat(subject, ',') from (select subject from articles where subject like 'batched %' order by subject)")" \
+	"batched 0,batched 1,batched 3" "... the accepted ones stored, the refused one not"
+grep -q '3 messages in one transaction' "$tmp/server.log"
+ok $? "... the three that waited together stored in one transaction" || diag "$(grep transaction "$tmp/server.log")"
 
 # A client that stalls halfway through its request holds up itself
 # alone: the server takes the next client meanwhile.

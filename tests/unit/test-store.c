@@ -310,6 +310,105 @@ test_rollback_leaves_nothing (void)
 	g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
 }
 
+static gboolean
+has_blob (MtStore *store, const char *sha)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) bytes = mt_store_get_blob (store, sha, &error);
+
+	if (bytes == NULL)
+		g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
+	return bytes != NULL;
+}
+
+/* One write of the batch: its own begin and commit, as a delivery's. */
+static char *
+batch_write (MtStore *store, const char *text, gboolean keep)
+{
+	g_autoptr (GError) error = NULL;
+	char *sha = NULL;
+
+	g_assert_true (mt_store_begin (store, &error));
+	g_assert_true (mt_store_put_blob (store, (const guint8 *) text, strlen (text), &sha, &error));
+	if (keep)
+		g_assert_true (mt_store_commit (store, &error));
+	else
+		mt_store_rollback (store);
+	g_assert_no_error (error);
+	return sha;
+}
+
+/* A batch: each write undone alone, none seen by another connection (on
+ * disk) before the batch's commit, all that were kept after it. */
+static void
+test_batch_each_write_alone (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+	g_autoptr (MtStore) other = mt_store_open (path, 1000, MT_STORE_EXISTING, &error);
+	g_autofree char *a = NULL, *b = NULL, *c = NULL;
+
+	g_assert_no_error (error);
+	g_assert_true (mt_store_batch_begin (store, &error));
+	a = batch_write (store, "first", TRUE);
+	b = batch_write (store, "second, refused", FALSE);
+	c = batch_write (store, "third", TRUE);
+	g_assert_true (has_blob (store, a) && !has_blob (store, b) && has_blob (store, c));
+	g_assert_false (has_blob (other, a));
+	g_assert_true (mt_store_batch_commit (store, &error));
+	g_assert_no_error (error);
+	g_assert_true (has_blob (other, a) && !has_blob (other, b) && has_blob (other, c));
+	/* After the batch, a write commits by itself again. */
+	g_free (b);
+	b = batch_write (store, "after", TRUE);
+	g_assert_true (has_blob (other, b));
+	g_clear_pointer (&store, mt_store_close);
+	g_clear_pointer (&other, mt_store_close);
+	remove_tree (dir);
+}
+
+static void
+test_batch_rollback_drops_all (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	g_autofree char *a = NULL;
+
+	g_assert_true (mt_store_batch_begin (store, &error));
+	a = batch_write (store, "kept, then not", TRUE);
+	mt_store_batch_rollback (store);
+	g_assert_false (has_blob (store, a));
+}
+
+/* SQLite rolls back the whole transaction after some errors (a full
+ * disk): the writes kept before are gone, and neither a later write nor
+ * the batch's commit may pretend otherwise. */
+static void
+test_batch_lost_transaction (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	g_autofree char *a = NULL;
+
+	g_assert_true (mt_store_batch_begin (store, &error));
+	a = batch_write (store, "kept, then lost", TRUE);
+	g_assert_true (mt_store_begin (store, &error));
+	g_assert_cmpint (sqlite3_exec (mt_store_peek_db (store), "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+	mt_store_rollback (store);
+	g_assert_false (mt_store_begin (store, &error));
+	g_assert_error (error, MT_ERROR, MT_ERROR_TEMPFAIL);
+	g_clear_error (&error);
+	g_assert_false (mt_store_batch_commit (store, &error));
+	g_assert_error (error, MT_ERROR, MT_ERROR_TEMPFAIL);
+	g_clear_error (&error);
+	g_assert_false (has_blob (store, a));
+	g_free (a);
+	a = batch_write (store, "after", TRUE);
+	g_assert_true (has_blob (store, a));
+}
+
 /* The rate limit of acknowledgements runs for every new ticket: it must
  * find an address's mail by index, not by reading every recipient of
  * every message ever sent. */
@@ -685,6 +784,9 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/wal/bounded-across-connections", test_wal_bounded_across_connections);
 	g_test_add_func ("/store/wal/emptied-unless-read", test_empty_wal);
 	g_test_add_func ("/store/upkeep/does-not-wait-for-a-writer", test_upkeep_does_not_wait);
+	g_test_add_func ("/store/batch/each-write-alone", test_batch_each_write_alone);
+	g_test_add_func ("/store/batch/rollback-drops-all", test_batch_rollback_drops_all);
+	g_test_add_func ("/store/batch/lost-transaction", test_batch_lost_transaction);
 	g_test_add_func ("/store/search/merge-joins-segments", test_search_merge_joins_segments);
 	g_test_add_func ("/store/search/later", test_search_later);
 	g_test_add_func ("/store/search/pending-changes", test_search_pending_changes);
