@@ -77,6 +77,17 @@ gboolean mt_store_upkeep (MtStore *store, MtStoreFunc func, gpointer data, GErro
 void mt_store_set_search_later (MtStore *store, gboolean later);
 gboolean mt_store_search_later (MtStore *store);
 
+/* Whether the commit that fills the WAL to 400 pages copies it into the
+ * database (FALSE, as opened: SQLite's checkpoint, in the commit), or
+ * leaves that to the caller, who can answer first: mt_store_checkpoint()
+ * once mt_store_checkpoint_due(). A commit still copies the WAL when it
+ * has grown to four times that. */
+void mt_store_set_checkpoint_later (MtStore *store, gboolean later);
+gboolean mt_store_checkpoint_due (MtStore *store);
+/* Copies what it can of the WAL into the database, without waiting for
+ * any other connection: a reader holds back what it still reads. */
+void mt_store_checkpoint (MtStore *store);
+
 /* Copies the WAL into the database and empties it, without waiting for
  * other connections. FALSE when something was left in it: a reader
  * still needs it, or a writer was busy. */

@@ -28,7 +28,10 @@
  *
  *	The server answers a client as soon as its message is committed,
  *	and indexes it for search later (sql/0010): INDEX_BATCH articles
- *	together while mail keeps coming, the rest once it stops.
+ *	together while mail keeps coming, the rest once it stops. The WAL,
+ *	too, is copied into the database after an answer, once it is full
+ *	(mt_store_set_checkpoint_later()), not by the commit that filled it
+ *	while its client waits.
  *
  *	When no client has come for IDLE_MS after the last delivery, the
  *	thread waiting for the next client tidies up what deliveries
@@ -190,6 +193,7 @@ open_store (Server *s, GError **error)
 	if (!(s->store = mt_store_open (s->db_path, s->config->busy_timeout, MT_STORE_CREATE, error)))
 		return FALSE;
 	mt_store_set_search_later (s->store, TRUE);
+	mt_store_set_checkpoint_later (s->store, TRUE);
 	/* A server that stopped may have left some: tidy_up() finds out. */
 	set_untidy (s, TRUE);
 	s->pending = 1;
@@ -443,9 +447,13 @@ serve_one (Server *s, int fd)
 		g_clear_pointer (&raw, g_byte_array_unref);
 		malloc_trim (0);
 	}
-	/* While another thread stores, the next client's end does it, or tidy_up(). */
+	/* After the answer, what deliveries leave: while another thread
+	 * stores, the next client's end does it, or tidy_up(). */
 	if (g_mutex_trylock (&s->lock)) {
-		index_batch (s);
+		if (s->store != NULL)
+			index_batch (s);
+		if (s->store != NULL && mt_store_checkpoint_due (s->store))
+			mt_store_checkpoint (s->store);
 		g_mutex_unlock (&s->lock);
 	}
 	g_mutex_lock (&s->state);
@@ -481,6 +489,9 @@ tidy_up (Server *s)
 	g_autoptr (GError) error = NULL;
 	gboolean more = TRUE, busy;
 
+	/* Not open again yet, after its file was replaced: the next delivery tries. */
+	if (s->store == NULL)
+		return;
 	while (s->pending > 0 && quiet (s))
 		if (!index_pending (s, INDEX_BATCH, &busy)) {
 			set_untidy (s, busy);

@@ -48,6 +48,9 @@
  * delivery's 12 in reading the WAL; 400, a copy every eight deliveries
  * and 1.3 syncs a message; 100, 1.9 syncs a message. */
 #define WAL_CHECKPOINT_FRAMES 400
+/* With checkpoints later (mt_store_set_checkpoint_later()), the commit
+ * that fills the WAL this far copies it all the same. */
+#define WAL_CHECKPOINT_LATE_FRAMES (4 * WAL_CHECKPOINT_FRAMES)
 
 struct _MtStore {
 	sqlite3 *db;
@@ -58,6 +61,7 @@ struct _MtStore {
 	gboolean temp_in_memory;
 	gboolean not_synced;   /* synchronous is NORMAL: no commit but upkeep's until FULL again */
 	gboolean search_later; /* see mt_store_set_search_later() */
+	int wal_frames;        /* in the WAL after the last commit, with checkpoints later */
 	int busy_timeout;      /* ms */
 	gint64 busy_until;     /* monotonic time to give up waiting for a lock */
 };
@@ -503,6 +507,46 @@ gboolean
 mt_store_search_later (MtStore *store)
 {
 	return store->search_later;
+}
+
+/* After every commit, with checkpoints later: copies the WAL into the
+ * database only when the caller has not for too long. */
+static int
+wal_committed (void *data, sqlite3 *db, const char *name, int frames)
+{
+	MtStore *store = data;
+
+	store->wal_frames = frames;
+	if (frames >= WAL_CHECKPOINT_LATE_FRAMES)
+		mt_store_checkpoint (store);
+	return SQLITE_OK;
+}
+
+void
+mt_store_set_checkpoint_later (MtStore *store, gboolean later)
+{
+	if (later)
+		sqlite3_wal_hook (store->db, wal_committed, store);
+	else
+		sqlite3_wal_autocheckpoint (store->db, WAL_CHECKPOINT_FRAMES);
+}
+
+gboolean
+mt_store_checkpoint_due (MtStore *store)
+{
+	return store->wal_frames >= WAL_CHECKPOINT_FRAMES;
+}
+
+void
+mt_store_checkpoint (MtStore *store)
+{
+	int frames = 0, copied = 0;
+
+	sqlite3_busy_handler (store->db, NULL, NULL);
+	if (sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) == SQLITE_OK &&
+	    copied == frames)
+		store->wal_frames = 0;
+	sqlite3_busy_handler (store->db, busy_wait, store);
 }
 
 sqlite3_stmt *

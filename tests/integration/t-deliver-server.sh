@@ -229,6 +229,19 @@ expect_code 0 "after the database was replaced: exit 0" -- deliver -v <"$tmp/new
 by_server; ok $? "... delivered by the server"
 expect_equal "$(articles)" 1 "... into the new file"
 
+# Replaced by a file that is no database: 75, and the server, which
+# cannot open it, stays up, idle with no database, until there is one.
+rm -f "$DB" "$DB-wal" "$DB-shm"
+python3 -c 'print("not a database " * 40)' >"$DB"
+expect_code 75 "the database replaced by a file that is none: exit 75" -- deliver <"$tmp/new"
+sleep 0.5
+kill -0 "$server" 2>/dev/null; ok $? "... the server stays up through its idle time"
+rm -f "$DB"
+mt init >/dev/null
+expect_code 0 "... and delivers once there is a database again" -- deliver -v <"$tmp/new"
+by_server; ok $? "... by the server"
+expect_equal "$(articles)" 1 "... into it"
+
 # A second server on the same socket is refused.
 expect_code 75 "a second server: exit 75" -- "$BIN/mailticket-deliver" --serve --db "$DB"
 grep -q 'another server holds' "$err"; ok $? "... another server holds the lock"

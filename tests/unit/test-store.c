@@ -409,6 +409,46 @@ test_batch_lost_transaction (void)
 	g_assert_true (has_blob (store, a));
 }
 
+static void
+put_blob_of (MtStore *store, gsize size, char fill)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree guint8 *data = g_malloc (size);
+	g_autofree char *sha = NULL;
+
+	memset (data, fill, size);
+	g_assert_true (mt_store_begin (store, &error));
+	g_assert_true (mt_store_put_blob (store, data, size, &sha, &error));
+	g_assert_true (mt_store_commit (store, &error));
+	g_assert_no_error (error);
+}
+
+/* With checkpoints later, a commit leaves a full WAL to the caller, up to
+ * four times full; the caller's checkpoint copies it. */
+static void
+test_checkpoint_later (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autoptr (MtStore) store = mt_store_open (path, 1000, MT_STORE_CREATE, &error);
+
+	g_assert_no_error (error);
+	mt_store_set_checkpoint_later (store, TRUE);
+	put_blob_of (store, 100 * 4096, 'a');
+	g_assert_false (mt_store_checkpoint_due (store));
+	for (int i = 0; i < 4; i++)
+		put_blob_of (store, 100 * 4096, 'b' + i);
+	g_assert_true (mt_store_checkpoint_due (store));
+	mt_store_checkpoint (store);
+	g_assert_false (mt_store_checkpoint_due (store));
+	/* Four times full: the commit copies it itself. */
+	put_blob_of (store, 1700 * 4096, 'z');
+	g_assert_false (mt_store_checkpoint_due (store));
+	g_clear_pointer (&store, mt_store_close);
+	remove_tree (dir);
+}
+
 /* The rate limit of acknowledgements runs for every new ticket: it must
  * find an address's mail by index, not by reading every recipient of
  * every message ever sent. */
@@ -787,6 +827,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/batch/each-write-alone", test_batch_each_write_alone);
 	g_test_add_func ("/store/batch/rollback-drops-all", test_batch_rollback_drops_all);
 	g_test_add_func ("/store/batch/lost-transaction", test_batch_lost_transaction);
+	g_test_add_func ("/store/checkpoint/later", test_checkpoint_later);
 	g_test_add_func ("/store/search/merge-joins-segments", test_search_merge_joins_segments);
 	g_test_add_func ("/store/search/later", test_search_later);
 	g_test_add_func ("/store/search/pending-changes", test_search_pending_changes);
