@@ -165,7 +165,6 @@ static gboolean
 load_config (Server *s, GError **error)
 {
 	MtConfig *config = mt_config_load (s->config_path, s->db, error);
-
 	MtConfig *old = s->config;
 
 	if (config == NULL)

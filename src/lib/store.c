@@ -542,11 +542,10 @@ mt_store_checkpoint (MtStore *store)
 {
 	int frames = 0, copied = 0;
 
-	sqlite3_busy_handler (store->db, NULL, NULL);
+	/* PASSIVE waits for no one: it calls no busy handler. */
 	if (sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) == SQLITE_OK &&
 	    copied == frames)
 		store->wal_frames = 0;
-	sqlite3_busy_handler (store->db, busy_wait, store);
 }
 
 sqlite3_stmt *
