@@ -11,9 +11,11 @@
 
 smtp_start
 fs=$tmp/fs
-mounted=
+mounted= server=
 unmount () { if [ -n "$mounted" ]; then umount "$fs" 2>/dev/null || umount -l "$fs"; mounted=; fi; }
-at_exit=unmount
+stop_server () { if [ -n "$server" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; server=; fi; }
+cleanup () { stop_server; unmount; }
+at_exit=cleanup
 why_no_mount=
 if [ "$(id -u)" != 0 ]; then
 	why_no_mount="not root: cannot mount a tmpfs"
@@ -114,6 +116,68 @@ else
 	figure "stored" "$(articles "$FDB")"
 	figure "lost" $((n + 3 - $(articles "$FDB")))
 	figure "integrity_check" "$(sqlite3 -batch "$FDB" 'PRAGMA integrity_check')"
+
+	# The delivery server on a disk that fills up, storing the messages
+	# that waited for it in one transaction: each exits 0 and is stored,
+	# or 75 and is not; once space returns, every deferred one is stored,
+	# and none twice.
+	unmount
+	mount -t tmpfs -o size=2m,mode=0755 tmpfs "$fs" && mounted=1
+	SDB=$fs/served.db
+	mt --db "$SDB" init >/dev/null
+	printf '[deliver]\nsocket=%s\n' "$tmp/d.sock" | cat "$MAILTICKET_CONF" - >"$tmp/served.conf"
+	"$BIN/mailticket-deliver" -v -c "$tmp/served.conf" --serve --db "$SDB" 2>"$tmp/server.log" &
+	server=$!
+	i=0
+	while ! grep -q serving "$tmp/server.log" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	served () { "$BIN/mailticket-deliver" -c "$tmp/served.conf" --db "$SDB" "$@"; }
+	# A CLI holds the write lock: the first message waits for it alone,
+	# the three after it wait together.
+	python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(1.5)
+c.execute("COMMIT")' "$SDB" >"$tmp/locked" &
+	locker=$!
+	i=0
+	while ! grep -q locked "$tmp/locked" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	mail "$tmp/s0" s0 300
+	for k in 1 2 3; do mail "$tmp/s$k" "s$k" 500; done
+	served <"$tmp/s0" >/dev/null 2>&1 &
+	jobs_=$!
+	sleep 0.5
+	for k in 1 2 3; do
+		served <"$tmp/s$k" >/dev/null 2>&1 &
+		jobs_="$jobs_ $!"
+	done
+	k=0 deferred= wrong=
+	for job in $jobs_; do
+		wait "$job"
+		code=$?
+		stored_=$(has "$SDB" "s$k")
+		case "$code $stored_" in
+		"0 1") ;;
+		"75 0") deferred="$deferred $k" ;;
+		*) wrong="$wrong s$k:$code/$stored_" ;;
+		esac
+		k=$((k + 1))
+	done
+	wait "$locker"
+	expect_equal "${wrong:-none}" none "a full disk under the server: 0 and stored, or 75 and absent"
+	expect_equal "$(sqlite3 -batch "$SDB" 'PRAGMA integrity_check')" ok "... integrity_check ok"
+	[ -n "$deferred" ]; ok $? "... the disk was full for some (deferred:${deferred:- none})"
+	diag "$(grep -c 'in one transaction' "$tmp/server.log") batches committed"
+	diag "$(grep "status=" "$tmp/server.log" | cut -c 1-160)"
+	mount -o remount,size=16m "$fs"
+	wrong=
+	for k in $deferred; do
+		served <"$tmp/s$k" >/dev/null 2>&1 || wrong="$wrong s$k"
+	done
+	expect_equal "${wrong:-none}" none "space returns: the deferred ones are delivered"
+	expect_equal "$(sqlite3 -batch "$SDB" "SELECT count(*), count(DISTINCT message_id) FROM articles")" "4|4" \
+		"... all four stored, each once"
+	stop_server
 	unmount
 fi
 
