@@ -305,22 +305,18 @@ deliver_one (Server *s, Turn *turn)
 	s->pending++;
 }
 
-/* Gives every turn of batch the answer for error, unless it has a
- * failure of its own. */
+/* Gives every turn of batch the answer for error, and logs it once for
+ * each, unless it has a failure of its own. */
 static void
 fail_batch (GPtrArray *batch, const GError *error)
 {
-	g_autofree char *line = NULL;
-	int code = filter_fail (error, NULL, &line);
-
 	for (guint i = 0; i < batch->len; i++) {
 		Turn *turn = batch->pdata[i];
 
 		if (turn->code != EX_OK)
 			continue;
 		g_clear_pointer (&turn->log_line, g_free);
-		turn->code = code;
-		turn->line = g_strdup (line);
+		turn->code = filter_fail (error, NULL, &turn->line);
 	}
 }
 
