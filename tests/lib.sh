@@ -15,7 +15,7 @@
 #	mt_account			$MT_USER: the account the MTA runs
 #					mailticket-deliver as, made if missing
 #	as_mt CMD...			runs CMD as $MT_USER
-#	lock_db, unlock_db		hold and release the write lock of $DB
+#	lock_db, unlock_db		hold and release the write lock of $DB (or another)
 #	smtp_start [OPTIONS]		a real SMTP server on 127.0.0.1 (tests/smtp-server.py,
 #					python3-aiosmtpd; the test is skipped without it):
 #					sets SMTP_PORT and SMTP_DIR, a fresh directory where
@@ -242,13 +242,14 @@ as_mt () {
 	if [ "$(id -u)" = 0 ]; then runuser -u "$MT_USER" -- "$@"; else "$@"; fi
 }
 
-# lock_db: a background process takes the write lock of $DB (BEGIN
-# IMMEDIATE, as a writer would) and holds it until unlock_db, at most two
-# minutes. Returns once the lock is held.
+# lock_db [DATABASE]: a background process takes the write lock of
+# DATABASE, $DB unless given (BEGIN IMMEDIATE, as a writer would), and
+# holds it until unlock_db, at most two minutes. Returns once the lock is
+# held.
 lock_pid=
 lock_db () {
 	rm -f "$tmp/lock.held" "$tmp/lock.release"
-	python3 - "$DB" "$tmp/lock.held" "$tmp/lock.release" <<'EOF' &
+	python3 - "${1:-$DB}" "$tmp/lock.held" "$tmp/lock.release" <<'EOF' &
 import os, sqlite3, sys, time
 db, held, release = sys.argv[1:4]
 c = sqlite3.connect(db, timeout=10, isolation_level=None)

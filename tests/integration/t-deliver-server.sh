@@ -148,18 +148,7 @@ expect_equal "$(grep -c 'action=new via=new message-id=<p[0-9]*@mt.test>' "$tmp/
 # While a CLI holds the write lock, the messages that come wait for the
 # store together, and are stored in one transaction, one sync for all:
 # each answered as if alone, the refused one undone by itself.
-python3 -c 'import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(2)
-c.execute("COMMIT")' "$DB" >"$tmp/locked" &
-locker=$!
-i=0
-while ! grep -q locked "$tmp/locked" && [ $i -lt 100 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+lock_db
 for i in 0 1 2 3; do mkmsg "$tmp/b$i" "b$i@mt.test" "batched $i"; done
 deliver <"$tmp/b0" 2>/dev/null &
 first=$!
@@ -171,11 +160,12 @@ b2=$!
 deliver <"$tmp/b3" 2>/dev/null &
 b3=$!
 codes=
+sleep 0.5
+unlock_db
 for job in $first $b1 $b2 $b3; do
 	wait "$job"
 	codes="$codes $?"
 done
-wait "$locker"
 expect_equal "$codes" " 0 0 77 0" "messages held up by a CLI's lock: 0 each, 77 for the refused one"
 expect_equal "$(head -n 1 "$tmp/b2.err")" "5.7.1 Mail from you is not accepted here" "... with its line"
 expect_equal "$(sql "select group_concat(subject, ',') from (select subject from articles where subject like 'batched %' order by subject)")" \

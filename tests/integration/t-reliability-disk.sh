@@ -133,15 +133,7 @@ else
 	served () { "$BIN/mailticket-deliver" -c "$tmp/served.conf" --db "$SDB" "$@"; }
 	# A CLI holds the write lock: the first message waits for it alone,
 	# the three after it wait together.
-	python3 -c 'import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(1.5)
-c.execute("COMMIT")' "$SDB" >"$tmp/locked" &
-	locker=$!
-	i=0
-	while ! grep -q locked "$tmp/locked" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	lock_db "$SDB"
 	mail "$tmp/s0" s0 300
 	for k in 1 2 3; do mail "$tmp/s$k" "s$k" 500; done
 	served <"$tmp/s0" >/dev/null 2>&1 &
@@ -151,6 +143,8 @@ c.execute("COMMIT")' "$SDB" >"$tmp/locked" &
 		served <"$tmp/s$k" >/dev/null 2>&1 &
 		jobs_="$jobs_ $!"
 	done
+	sleep 0.5
+	unlock_db
 	k=0 deferred= wrong=
 	for job in $jobs_; do
 		wait "$job"
@@ -163,7 +157,6 @@ c.execute("COMMIT")' "$SDB" >"$tmp/locked" &
 		esac
 		k=$((k + 1))
 	done
-	wait "$locker"
 	expect_equal "${wrong:-none}" none "a full disk under the server: 0 and stored, or 75 and absent"
 	expect_equal "$(sqlite3 -batch "$SDB" 'PRAGMA integrity_check')" ok "... integrity_check ok"
 	[ -n "$deferred" ]; ok $? "... the disk was full for some (deferred:${deferred:- none})"
