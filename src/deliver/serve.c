@@ -445,10 +445,11 @@ serve_one (Server *s, int fd)
 	/* After the answer, what deliveries leave: while another thread
 	 * stores, the next client's end does it, or tidy_up(). */
 	if (g_mutex_trylock (&s->lock)) {
-		if (s->store != NULL)
+		if (s->store != NULL) {
 			index_batch (s);
-		if (s->store != NULL && mt_store_checkpoint_due (s->store))
-			mt_store_checkpoint (s->store);
+			if (mt_store_checkpoint_due (s->store))
+				mt_store_checkpoint (s->store);
+		}
 		g_mutex_unlock (&s->lock);
 	}
 	g_mutex_lock (&s->state);
