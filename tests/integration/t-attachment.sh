@@ -48,7 +48,11 @@ for t in json.loads(mt("list", "--json", "--limit", 0)):
             print(t["id"], a["id"], n, x["size"], x["part"], x["name"] or "-")
 EOF
 count=$(wc -l <"$tmp/every")
-[ "$count" -gt 10 ]; ok $? "$count attachments listed"
+if [ -d "$CORPUS/public" ]; then
+	[ "$count" -gt 10 ]; ok $? "$count attachments listed"
+else
+	skip "more than 10 attachments listed" "corpus not found ($CORPUS/public)"
+fi
 
 mkdir "$tmp/work"
 wrong=
