@@ -13,7 +13,7 @@ rm -rf "$vg"
 mkdir -p "$vg/bin" "$vg/log"
 # Tests run programs as other users too (nobody, the MTA's user).
 chmod 1777 "$vg/log"
-if ldd "$top/bin/mailticket-deliver" | grep -q libasan; then
+if ldd "$top/bin/mailticket-deliver-local" | grep -q libasan; then
 	echo "valgrind: the programs are built with AddressSanitizer; run make clean first" >&2
 	exit 1
 fi

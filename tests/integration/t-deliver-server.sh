@@ -260,6 +260,20 @@ done
 expect_equal "$(pending)" 0 "... and indexes what a server before it left pending"
 expect_code 0 "... and delivers" -- deliver -v <"$tmp/dated"
 by_server; ok $? "... by the server"
+
+# The environment Postfix's pipe(8) gives a command can be all but
+# empty: no HOME, no PATH, no locale. mailticket-deliver, linked static,
+# needs none of them, through the server or in its own process.
+mkmsg "$tmp/bare" bare1@mt.test 'bare environment'
+expect_code 0 "an empty environment: exit 0" -- \
+	env -i MAILTICKET_CONF="$MAILTICKET_CONF" "$BIN/mailticket-deliver" -v --db "$DB" <"$tmp/bare"
+by_server; ok $? "... delivered by the server"
+mkmsg "$tmp/bare2" bare2@mt.test 'bare environment, no server'
+expect_code 0 "an empty environment, --no-server: exit 0" -- \
+	env -i MAILTICKET_CONF="$MAILTICKET_CONF" "$BIN/mailticket-deliver" -v --no-server --db "$DB" <"$tmp/bare2"
+by_server; [ $? -ne 0 ]; ok $? "... not by the server"
+expect_equal "$(sql "select count(*) from articles where message_id in ('bare1@mt.test', 'bare2@mt.test')")" 2 \
+	"... both stored"
 kill "$server"
 wait "$server"
 expect_equal "$?" 0 "SIGTERM: the server exits 0"
