@@ -61,12 +61,12 @@ endif
 # hand it to the server: linked wholly static, libc included, it maps no
 # shared library and binds no symbol before its first read (make bench:
 # two fifths less CPU a process, less than cat(1) takes). It needs no
-# shared library at run time either: it looks up no user and converts
-# no charset but ASCII and UTF-8, which glibc has built in; ld warns of
-# getpwuid and getpwnam_r, which GLib's gutils.o holds and the front
-# never calls. Not with SANITIZE, whose runtime needs the shared libc,
-# and not for memcheck, which cannot follow malloc in a static program:
-# make valgrind links it with FRONT_STATIC=0.
+# shared library at run time either: it looks up no user, sets no
+# locale, and converts its arguments from ASCII, which glibc has built
+# in. ld warns of getpwuid and getpwnam_r, which GLib's gutils.o holds
+# and the front never calls. Not with SANITIZE, whose runtime needs the
+# shared libc, and not for memcheck, which cannot follow malloc in a
+# static program: make valgrind links it with FRONT_STATIC=0.
 FRONT_STATIC ?= $(if $(filter 1,$(STATIC)),$(if $(filter 1,$(SANITIZE)),0,1),0)
 FRONT_LIBS = $(if $(filter 1,$(FRONT_STATIC)),-static $(filter-out -Wl$(comma)-Bdynamic,$(FILTER_LIBS)),$(FILTER_LIBS))
 comma := ,
