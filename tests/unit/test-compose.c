@@ -232,6 +232,59 @@ test_html_alternative_and_attachment (void)
 	g_rmdir (dir);
 }
 
+/* Sniffing as GIO does it: binary content now and then passes for a
+ * text format. */
+static char *
+guess_text (const char *name, const guchar *data, gsize len)
+{
+	(void) name, (void) data, (void) len;
+	return g_strdup ("text/x-matlab");
+}
+
+/* Regression: a random binary file that sniffing took for MATLAB source
+ * went out as text/x-matlab, and the customer's client decoded it as
+ * text, not as the file's bytes. */
+static void
+test_binary_attachment_never_sent_as_text (void)
+{
+	g_autoptr (GPtrArray) to = list ("ann@customer.example", NULL);
+	g_autofree char *dir = g_dir_make_tmp ("mt-compose-XXXXXX", NULL);
+	g_autofree char *bin = g_build_filename (dir, "diag.bin", NULL);
+	g_autofree char *utf8 = g_build_filename (dir, "notes.m", NULL);
+	g_autofree char *ascii = g_build_filename (dir, "plain.m", NULL);
+	g_autoptr (GPtrArray) files = list (bin, utf8, ascii, NULL);
+	MtCompose c = base (to);
+	g_autofree char *id = NULL;
+	g_autoptr (GBytes) raw = NULL;
+	g_autoptr (MtMessage) m = NULL;
+	const char data[] = { '%', 0, (char) 0xc3, 0x28, 'x' };
+	const char *raw_text;
+	gsize len;
+
+	g_assert_true (g_file_set_contents (bin, data, sizeof data, NULL));
+	g_assert_true (g_file_set_contents (utf8, "% Grüße\n", -1, NULL));
+	g_assert_true (g_file_set_contents (ascii, "% hello\n", -1, NULL));
+	c.text = "see the files";
+	c.attachments = files;
+	mt_compose_set_type_guess (guess_text);
+	raw = compose_ok (&c, &id);
+	mt_compose_set_type_guess (NULL);
+	m = parse_back (raw);
+	g_assert_cmpuint (m->attachments->len, ==, 3);
+	g_assert_cmpstr (((MtAttachment *) g_ptr_array_index (m->attachments, 0))->type, ==,
+			 "application/octet-stream");
+	g_assert_cmpint (((MtAttachment *) g_ptr_array_index (m->attachments, 0))->size, ==, sizeof data);
+	g_assert_cmpstr (((MtAttachment *) g_ptr_array_index (m->attachments, 1))->type, ==, "text/x-matlab");
+	g_assert_cmpstr (((MtAttachment *) g_ptr_array_index (m->attachments, 2))->type, ==, "text/x-matlab");
+	raw_text = g_bytes_get_data (raw, &len);
+	g_assert_nonnull (g_strstr_len (raw_text, len, "Content-Type: text/x-matlab; charset=utf-8; name=notes.m\r\n"));
+	g_assert_nonnull (g_strstr_len (raw_text, len, "Content-Type: text/x-matlab; name=plain.m\r\n"));
+	g_unlink (bin);
+	g_unlink (utf8);
+	g_unlink (ascii);
+	g_rmdir (dir);
+}
+
 static void
 test_html_escapes_and_keeps_paragraphs (void)
 {
@@ -353,6 +406,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/compose/thread-ids-unfit-for-headers-left-out", test_thread_ids_unfit_for_headers_left_out);
 	g_test_add_func ("/compose/non-ascii-encoded", test_non_ascii_encoded);
 	g_test_add_func ("/compose/html-alternative-and-attachment", test_html_alternative_and_attachment);
+	g_test_add_func ("/compose/binary-attachment-never-sent-as-text", test_binary_attachment_never_sent_as_text);
 	g_test_add_func ("/compose/html-escapes-and-keeps-paragraphs", test_html_escapes_and_keeps_paragraphs);
 	g_test_add_func ("/compose/missing-attachment-is-an-error", test_missing_attachment_is_an_error);
 	g_test_add_func ("/compose/100000-cc", test_100000_cc);
