@@ -166,12 +166,9 @@ attachment_type (const char *name, const char *data, gsize len)
 		g_object_unref (ct);
 		return g_mime_content_type_parse (NULL, "application/octet-stream");
 	}
-	for (gsize i = 0; i < len; i++) {
-		if ((guchar) data[i] >= 0x80) {
-			g_mime_content_type_set_parameter (ct, "charset", "utf-8");
-			break;
-		}
-	}
+	/* g_file_get_contents() ends data with a NUL, and it holds no other. */
+	if (!g_str_is_ascii (data))
+		g_mime_content_type_set_parameter (ct, "charset", "utf-8");
 	return ct;
 }
 
