@@ -375,6 +375,8 @@ store_in_turn (Server *s, Turn *turn)
 {
 	g_mutex_lock (&s->queue_lock);
 	g_queue_push_tail (&s->waiting, turn);
+	if (s->storing)
+		g_debug ("a message waits while a batch is stored");
 	while (!turn->stored) {
 		g_autoptr (GPtrArray) batch = NULL;
 
@@ -385,6 +387,7 @@ store_in_turn (Server *s, Turn *turn)
 		s->storing = TRUE;
 		batch = take_batch (s);
 		g_mutex_unlock (&s->queue_lock);
+		g_debug ("storing a batch of %u", batch->len);
 		g_mutex_lock (&s->lock);
 		deliver_batch (s, batch);
 		g_mutex_unlock (&s->lock);

@@ -9,6 +9,8 @@
 
 sock=$tmp/deliver.sock
 printf '[deliver]\nsocket=%s\n' "$sock" >>"$MAILTICKET_CONF"
+# Deliveries that wait for a CLI's lock below wait for slow builds too.
+sed -i "s/^busy_timeout=.*/busy_timeout=$(printf %.0f "$(limit 10000)")/" "$MAILTICKET_CONF"
 server=
 
 # serve: starts a server and waits until it says it listens (a socket
@@ -22,6 +24,16 @@ serve () {
 		sleep 0.05
 		i=$((i + 1))
 	done
+}
+# logged N PATTERN: waits until N lines of the server's log match
+# PATTERN, a minute at most (longer for slow builds); false if they do not
+logged () {
+	i=0 tries=$(printf %.0f "$(limit 600)")
+	while [ "$(grep -c "$2" "$tmp/server.log")" -lt "$1" ] && [ $i -lt "$tries" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(grep -c "$2" "$tmp/server.log")" -ge "$1" ]
 }
 stop_server () {
 	[ -n "$server" ] || return 0
@@ -147,20 +159,23 @@ expect_equal "$(grep -c 'action=new via=new message-id=<p[0-9]*@mt.test>' "$tmp/
 
 # While a CLI holds the write lock, the messages that come wait for the
 # store together, and are stored in one transaction, one sync for all:
-# each answered as if alone, the refused one undone by itself.
+# each answered as if alone, the refused one undone by itself. The log
+# says when the first is being stored and the others wait.
 lock_db
 for i in 0 1 2 3; do mkmsg "$tmp/b$i" "b$i@mt.test" "batched $i"; done
+storing=$(grep -c 'storing a batch' "$tmp/server.log")
+waiting=$(grep -c 'waits while a batch is stored' "$tmp/server.log")
 deliver <"$tmp/b0" 2>/dev/null &
 first=$!
-sleep 0.5
+logged $((storing + 1)) 'storing a batch' || diag "the first message is not being stored"
 deliver <"$tmp/b1" 2>/dev/null &
 b1=$!
 deliver -f spam@evil.example <"$tmp/b2" 2>"$tmp/b2.err" &
 b2=$!
 deliver <"$tmp/b3" 2>/dev/null &
 b3=$!
+logged $((waiting + 3)) 'waits while a batch is stored' || diag "not all three wait for the store"
 codes=
-sleep 0.5
 unlock_db
 for job in $first $b1 $b2 $b3; do
 	wait "$job"
