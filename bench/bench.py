@@ -785,9 +785,9 @@ def report(b, mode_name, started):
         p("  fsyncs per message <= 2%s: %.2f %s" % ("" if name == "mailticket" else " without the server", f,
                                                      verdict(f <= 2)))
     big = max(sizes)
-    wal = max(gwal.values())
     for how in ("served", "alone"):
         ratio = paired(how, big, "ms_per_msg")
+        wal = max(v for (h, _), v in gwal.items() if h == how)
         p("  %d-message database <= 1.1x empty%s: %.2fx %s; WAL bounded (largest %.1f MB)"
           % (big, "" if how == "served" else " without the server", ratio, verdict(ratio <= 1.1), wal / 1e6))
     size, rss, code, client, server, ccode = r["memory"]["25 MB"]
