@@ -13,27 +13,28 @@ printf '[deliver]\nsocket=%s\n' "$sock" >>"$MAILTICKET_CONF"
 sed -i "s/^busy_timeout=.*/busy_timeout=$(printf %.0f "$(limit 10000)")/" "$MAILTICKET_CONF"
 server=
 
-# serve: starts a server and waits until it says it listens (a socket
-# file alone may be a dead server's)
-serve () {
-	started=$(grep -c 'serving' "$tmp/server.log" 2>/dev/null)
-	"$BIN/mailticket-deliver" -v --serve --db "$DB" 2>>"$tmp/server.log" &
-	server=$!
-	i=0
-	while [ "$(grep -c 'serving' "$tmp/server.log")" = "${started:-0}" ] && [ $i -lt 400 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+# log_count PATTERN: how many lines of the server's log match
+log_count () {
+	n=$(grep -c "$1" "$tmp/server.log" 2>/dev/null)
+	echo "${n:-0}"
 }
 # logged N PATTERN: waits until N lines of the server's log match
 # PATTERN, a minute at most (longer for slow builds); false if they do not
 logged () {
-	i=0 tries=$(printf %.0f "$(limit 600)")
-	while [ "$(grep -c "$2" "$tmp/server.log")" -lt "$1" ] && [ $i -lt "$tries" ]; do
-		sleep 0.1
+	i=0 tries=$(printf %.0f "$(limit 1200)")
+	while [ "$(log_count "$2")" -lt "$1" ] && [ $i -lt "$tries" ]; do
+		sleep 0.05
 		i=$((i + 1))
 	done
-	[ "$(grep -c "$2" "$tmp/server.log")" -ge "$1" ]
+	[ "$(log_count "$2")" -ge "$1" ]
+}
+# serve: starts a server and waits until it says it listens (a socket
+# file alone may be a dead server's)
+serve () {
+	started=$(log_count serving)
+	"$BIN/mailticket-deliver" -v --serve --db "$DB" 2>>"$tmp/server.log" &
+	server=$!
+	logged $((started + 1)) serving
 }
 stop_server () {
 	[ -n "$server" ] || return 0
@@ -163,8 +164,8 @@ expect_equal "$(grep -c 'action=new via=new message-id=<p[0-9]*@mt.test>' "$tmp/
 # says when the first is being stored and the others wait.
 lock_db
 for i in 0 1 2 3; do mkmsg "$tmp/b$i" "b$i@mt.test" "batched $i"; done
-storing=$(grep -c 'storing a batch' "$tmp/server.log")
-waiting=$(grep -c 'waits while a batch is stored' "$tmp/server.log")
+storing=$(log_count 'storing a batch')
+waiting=$(log_count 'waits while a batch is stored')
 deliver <"$tmp/b0" 2>/dev/null &
 first=$!
 logged $((storing + 1)) 'storing a batch' || diag "the first message is not being stored"
