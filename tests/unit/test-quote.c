@@ -362,6 +362,83 @@ test_wrote_in_sentence (void)
 		assert_new_text (texts[i], texts[i]);
 }
 
+/* Compared without printing megabytes when they differ. */
+static void
+assert_big_new_text (const char *text, const char *expected)
+{
+	g_autofree char *got = mt_quote_new_text (text);
+
+	g_assert_cmpuint (strlen (got), ==, strlen (expected));
+	g_assert_true (strcmp (got, expected) == 0);
+}
+
+/* Each input is 2 MB of what makes a careless matcher slow; the answer
+ * must still be right. */
+static void
+test_hostile_quote_marks (void)
+{
+	gsize n = 2 * 1024 * 1024;
+	g_autofree char *marks = g_strnfill (n, '>');
+	g_autofree char *text = g_strconcat ("Thanks.\n", marks, NULL);
+	g_autoptr (GString) lines = g_string_new ("Thanks.\n");
+	g_autofree char *got = NULL;
+
+	assert_big_new_text (text, "Thanks.\n");
+	while (lines->len < n)
+		g_string_append (lines, ">\n");
+	assert_big_new_text (lines->str, "Thanks.\n");
+	got = mt_quote_new_text (marks);
+	g_assert_cmpuint (strlen (got), ==, n);
+}
+
+static void
+test_hostile_header_lines (void)
+{
+	gsize n = 2 * 1024 * 1024;
+	/* Each piece repeated; the new text is all of it or "Thanks.\n". */
+	const struct {
+		const char *piece;
+		gboolean cut;
+	} cases[] = {
+		{ "On ", FALSE },
+		{ "On \n", FALSE },
+		{ "On 1 a@b\n", FALSE },
+		{ "On 1 <a@b>\nwrote", FALSE },
+		{ "From: x\n", FALSE },
+		{ "Am 1 schrieb ", FALSE },
+		{ "* [1", FALSE },
+		{ "-----", FALSE },
+		{ "\n__________\n", FALSE },
+		{ "On 2026 <a@b>\nwrote:\n", TRUE },
+		{ ">\nOn 10:00 a@b wrote:\n", TRUE },
+		{ "From: x\nTo: y\nCc: z\n", TRUE },
+		{ "\n>", TRUE },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autoptr (GString) text = g_string_new ("Thanks.\n");
+
+		while (text->len < n)
+			g_string_append (text, cases[i].piece);
+		assert_big_new_text (text->str, cases[i].cut ? "Thanks.\n" : text->str);
+	}
+}
+
+static void
+test_hostile_long_header (void)
+{
+	gsize n = 2 * 1024 * 1024;
+	g_autoptr (GString) text = g_string_new ("Thanks.\n\nOn 1 Dec 2026");
+
+	while (text->len < n)
+		g_string_append (text, " at 10:00 <a@example.org>");
+	g_string_append (text, " wrote:\n");
+	g_autofree char *expected = g_strdup (text->str);
+	g_string_append (text, "> quoted\n");
+	/* Too long for a quote header: kept, as the writer's. */
+	assert_big_new_text (text->str, expected);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -403,5 +480,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/quote/whole-quote/starts-with-header-keeps-all-but-signature",
 			 test_starts_with_quote_header);
 	g_test_add_func ("/quote/crlf/cut-and-line-ends-kept", test_crlf);
+	g_test_add_func ("/quote/hostile/2mb-of-quote-marks", test_hostile_quote_marks);
+	g_test_add_func ("/quote/hostile/2mb-of-header-starts", test_hostile_header_lines);
+	g_test_add_func ("/quote/hostile/2mb-header-line", test_hostile_long_header);
 	return g_test_run ();
 }
