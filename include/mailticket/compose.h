@@ -18,6 +18,13 @@
 
 #include <glib.h>
 
+/* An attachment given as bytes: one of a mail's, passed on. */
+typedef struct {
+	const char *name; /* file name, or NULL */
+	const char *type; /* "type/subtype" as declared, or NULL */
+	GBytes *data;
+} MtComposePart;
+
 typedef struct {
 	const char *from_name; /* or NULL */
 	const char *from_addr;
@@ -28,6 +35,7 @@ typedef struct {
 	const char *text;           /* UTF-8 body */
 	gboolean html;              /* add a text/html alternative */
 	GPtrArray *attachments;     /* file paths (char *), or NULL */
+	GPtrArray *parts;           /* MtComposePart, attached after the files; or NULL */
 	const char *domain;         /* right side of the Message-ID */
 	const char *in_reply_to;    /* message id without <>, or NULL */
 	GPtrArray *references;      /* message ids, oldest first, or NULL */

@@ -27,6 +27,18 @@ typedef enum {
 	MT_STARTTLS_REQUIRED, /* always, with a certificate that verifies */
 } MtStarttls;
 
+/* Who hears what ([notify], overridden per queue by [queue NAME]). */
+typedef struct {
+	gboolean new_ticket;         /* new_ticket: a new ticket is told to the queue's group and owner */
+	gboolean owner;              /* owner: a new owner is told */
+	gboolean task;               /* task: an assignee is told */
+	gboolean approval;           /* approval: an approver is told */
+	gboolean reply_takes;        /* reply_takes: an agent who replies becomes owner (when none) and watcher */
+	gboolean requester_resolved; /* requester_resolved: the requester is told of resolved */
+	gboolean requester_pending;  /* requester_pending: ... of pending with a note */
+	gboolean bounce;             /* bounce: a bounced reply is told to its author */
+} MtNotifyPolicy;
+
 typedef struct {
 	char *file; /* the file read, or NULL: built-in defaults */
 	char *db_path;
@@ -46,6 +58,10 @@ typedef struct {
 	char *from_name;                 /* display name of our From, or NULL */
 	char *response_time;             /* what acknowledgements promise, or NULL */
 	GHashTable *queue_response_time; /* queue name -> text */
+	char *trust_authserv_id;         /* Authentication-Results host that commands need, or NULL */
+	int max_reply_recipients;        /* a reply to more addresses is refused */
+	MtNotifyPolicy notify;           /* [notify] */
+	GHashTable *queue_notify;        /* queue name -> MtNotifyPolicy, for [queue NAME] */
 	char *smtp_host;                 /* [smtp]: where mailticket-send delivers */
 	int smtp_port;
 	MtStarttls smtp_starttls;
@@ -63,6 +79,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtConfig, mt_config_free)
 /* The response time a queue promises ([queue NAME] response_time, else
  * [mail] response_time), or NULL; borrowed. */
 const char *mt_config_response_time (const MtConfig *config, const char *queue);
+
+/* Who hears what for a queue (NULL: the default); borrowed. */
+const MtNotifyPolicy *mt_config_notify (const MtConfig *config, const char *queue);
 
 /* Parses a size such as "50M", "512K", "1G" or "1000"; FALSE if invalid. */
 gboolean mt_config_parse_size (const char *text, guint64 *size);

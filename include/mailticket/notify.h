@@ -5,12 +5,16 @@
  *	Every message is composed here (compose.h), queued in the outbox in
  *	the caller's transaction, and its Message-ID recorded for the
  *	ticket, so that an answer to it threads back. Everything we send
- *	comes from the queue's address, with the ticket's reply token as
- *	Reply-To and envelope sender (a bounce finds its ticket by it), the
- *	subject token, In-Reply-To and References of the thread, and X-Loop.
+ *	comes from the queue's address, with a reply token as Reply-To and
+ *	envelope sender (a bounce finds its ticket by it), the subject
+ *	token, In-Reply-To and References of the thread, and X-Loop. The
+ *	token is bound to the recipient (token.h): an agent's notification
+ *	carries the agent's token and names the comment address, anything
+ *	to the customer side the requester's or the recipient's own.
  *
  *	Who hears of what: correspondence goes to the requester and the Cc
- *	of the conversation; an acknowledgement to whoever wrote a new
+ *	of the conversation (what the requester's own mail and the agents
+ *	put there, and the address watchers); an acknowledgement to whoever wrote a new
  *	ticket, at most ack_limit an hour per address; a notification to
  *	every watcher (people.h) but the author, the requester and our own
  *	addresses, and for an internal article to agents only; an alarm or
@@ -29,7 +33,9 @@ typedef struct {
 	const char *what; /* one line: "New mail from Ann <ann@example.com>" */
 	const char *text; /* the article's text, or NULL */
 	gboolean internal;
-	const char *author; /* the author's address, who is not told; or NULL */
+	const char *author;  /* the author's address, who is not told; or NULL */
+	GPtrArray *told;     /* addresses that have the news already, or NULL */
+	gboolean new_ticket; /* the queue's group hears of it too ([notify] group) */
 	gint64 now;
 } MtNotifyEvent;
 
@@ -64,16 +70,76 @@ typedef struct {
 	GPtrArray *cc;              /* more Cc addresses, or NULL */
 	GPtrArray *bcc;             /* envelope-only recipients, or NULL */
 	GPtrArray *attachments;     /* file paths, or NULL */
+	GPtrArray *parts;           /* MtComposePart to attach, or NULL */
 	gint64 author;              /* user, or 0 */
 	const char *author_address; /* or NULL */
 	const char *who;            /* the acting login, for the notifications */
 	gint64 now;
 } MtNotifyReply;
 
-/* Composes a reply to the requester and Cc, stores it as an email-out
- * article with the bytes that are sent, queues it and notifies the
- * watchers. MT_ERROR_USAGE when the ticket has no requester. */
+/* Composes a reply to the requester and the Cc of the conversation
+ * (with the cc given, remembered for later replies), stores it as an
+ * email-out article with the bytes that are sent, queues it and
+ * notifies the watchers. MT_ERROR_USAGE when the ticket has no
+ * requester, or the reply would go to more than max_reply_recipients. */
 gboolean mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotifyReply *reply, gint64 *article,
 			  GError **error);
+
+/* An agent answered or noted on ticket: with [notify] reply_takes, the
+ * agent becomes its owner when it has none, else a watcher. */
+gboolean mt_notify_took_part (MtStore *store, const MtConfig *config, gint64 ticket, const char *login, gint64 now,
+			      GError **error);
+
+typedef struct {
+	gint64 ticket;
+	const char *what; /* one sentence: "Your request has been resolved." */
+	const char *text; /* an agent's words after it, or NULL */
+	gint64 now;
+} MtNotifyRequester;
+
+/* Queues a status mail to the requester (Auto-Submitted: auto-generated,
+ * the requester's reply address); *queued says whether there was one. */
+gboolean mt_notify_requester (MtStore *store, const MtConfig *config, const MtNotifyRequester *n, gboolean *queued,
+			      GError **error);
+
+typedef enum {
+	MT_ASSIGNED_OWNER,    /* made the owner of the ticket */
+	MT_ASSIGNED_TASK,     /* given a task on it */
+	MT_ASSIGNED_APPROVAL, /* asked to approve */
+} MtAssigned;
+
+typedef struct {
+	gint64 ticket;
+	MtAssigned kind;
+	gint64 user;            /* the agent assigned; 0: nobody, nothing is sent */
+	const char *by;         /* the login that did it */
+	const char *by_address; /* its address: an agent is not told what they did; or NULL */
+	const char *text;       /* the task's title, the note to the approver, or NULL */
+	gint64 now;
+} MtNotifyAssigned;
+
+/* Tells an agent that the ticket, a task or an approval is now theirs,
+ * as [notify] owner, task and approval say for the ticket's queue. */
+gboolean mt_notify_assigned (MtStore *store, const MtConfig *config, const MtNotifyAssigned *assigned, GError **error);
+
+typedef enum {
+	MT_NOTIFY_DEFAULT, /* as [notify] requester_resolved and requester_pending say */
+	MT_NOTIFY_ALWAYS,  /* set --notify */
+	MT_NOTIFY_QUIET,   /* set --quiet */
+} MtNotifyMode;
+
+typedef struct {
+	gint64 ticket;
+	const char *status; /* the new status */
+	const char *note;   /* the agent's words to the requester, or NULL */
+	MtNotifyMode mode;
+	gint64 now;
+} MtNotifyStatus;
+
+/* The requester's status mail after a change of status: by default
+ * when the ticket is resolved (or closed), and when it is set pending
+ * with a note. */
+gboolean mt_notify_status (MtStore *store, const MtConfig *config, const MtNotifyStatus *status, gboolean *queued,
+			   GError **error);
 
 #endif

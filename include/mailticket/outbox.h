@@ -50,6 +50,9 @@ gboolean mt_outbox_bounced (MtStore *store, gint64 id, const char *reason, gint6
 
 /* Automatic mail of kind sent to address since a time: the rate limit
  * of acknowledgements. */
+/* The addresses (lower case, owned) that mail about ticket went to, the
+ * latest first, at most limit of them. */
+GPtrArray *mt_outbox_sent_to (MtStore *store, gint64 ticket, int limit, GError **error);
 gboolean mt_outbox_count_to (MtStore *store, const char *kind, const char *address, gint64 since, gint64 *count,
 			     GError **error);
 

@@ -48,6 +48,10 @@ gboolean mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboole
  * without duplicates; plain-address watchers only when !internal. */
 GPtrArray *mt_people_audience (MtStore *store, gint64 ticket, gboolean internal, GError **error);
 
+/* The plain addresses that watch ticket (lower case, owned): they are
+ * Cc'd on every reply. */
+GPtrArray *mt_people_address_watchers (MtStore *store, gint64 ticket, GError **error);
+
 /* Calls func for each watcher: kind ("owner", "creator", "user",
  * "group", "address") and name. */
 typedef void (*MtWatcherFunc) (const char *kind, const char *name, gpointer data);

@@ -120,6 +120,10 @@ gboolean mt_store_exec_stmt (MtStore *store, sqlite3_stmt *stmt, GError **error)
 /* Runs one statement that returns a single integer (0 when no row). */
 gboolean mt_store_get_int (MtStore *store, sqlite3_stmt *stmt, gint64 *value, GError **error);
 
+/* Runs stmt to its end: the text of its first column in each row
+ * (owned strings), or NULL on an error. */
+GPtrArray *mt_store_get_strings (MtStore *store, sqlite3_stmt *stmt, GError **error);
+
 /* Runs sql, a static query with one text parameter that returns one
  * integer, such as "SELECT id FROM users WHERE login = ?"; 0 when no row. */
 gboolean mt_store_get_id (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error);

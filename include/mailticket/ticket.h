@@ -90,6 +90,7 @@ typedef struct {
 	gboolean incoming; /* email-in, whose addresses make participants */
 	char *blob;        /* sha256 of the raw message */
 	gboolean commands; /* an agent's command lines were taken out of its text */
+	gboolean new_text; /* its text is an agent's new text (quote.h) */
 } MtStoredArticle;
 
 /* The email-in and email-out articles with a stored message, by ticket
@@ -107,20 +108,46 @@ gboolean mt_ticket_rederive_article (MtStore *store, gint64 article, MtMessage *
  * out again, and never applies them. */
 gboolean mt_ticket_mark_commands (MtStore *store, gint64 article, GError **error);
 
+/* Records that article's text is the new text of an agent's mail
+ * (quote.h): db reindex cuts the quoted history and signature again. */
+gboolean mt_ticket_mark_new_text (MtStore *store, gint64 article, GError **error);
+
+/* The ticket's uuid and its requester's address (NULL when none), both
+ * owned; *uuid is NULL when there is no such ticket. */
+gboolean mt_ticket_identity (MtStore *store, gint64 id, char **uuid, char **requester, GError **error);
+
+/* Who put an address on the Cc of a ticket's conversation: the
+ * requester's own mail, an agent, or any other mail (proposed: shown to
+ * agents, mailed only once an agent adds it). */
+typedef enum {
+	MT_CC_REQUESTER,
+	MT_CC_AGENT,
+	MT_CC_PROPOSED,
+} MtCcSource;
+
+/* Adds address to the conversation's Cc; a proposed address that the
+ * requester or an agent names later is theirs from then on. */
+gboolean mt_ticket_add_cc (MtStore *store, gint64 ticket, const char *address, MtCcSource source, gint64 article,
+			   gint64 now, GError **error);
+/* The conversation's Cc (lower case, owned): the addresses a reply goes
+ * to besides the requester, or with proposed those it does not. */
+GPtrArray *mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error);
+
 /* Forgets the participants of ticket, for db reindex to add them again. */
 gboolean mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error);
 
 /* What composing mail about a ticket needs to know. */
 typedef struct {
 	gint64 id;
+	char *uuid;
 	char *type, *subject, *status;
 	int priority;
 	char *queue, *queue_address; /* or NULL */
 	char *requester;             /* the requester's address, or NULL */
 	char *owner;                 /* the owner's login, or NULL */
 	gint64 sla_minutes;          /* 0: none */
+	gint64 queue_group;          /* the queue's group, or 0 */
 	GPtrArray *thread_ids;       /* message ids of the articles, oldest first */
-	char *last_to, *last_cc;     /* of the last mail from a person, or NULL */
 } MtTicketMail;
 
 /* MT_ERROR_NOT_FOUND when there is no such ticket. */

@@ -5,7 +5,8 @@
  *	mailticket reply ID (-m TEXT | -F FILE) [--cc ADDR]... [--bcc ADDR]... [--attach FILE]...
  * DESCRIPTION
  *	Composes the answer (text and a simple HTML rendering, attachments
- *	included) to the ticket's requester and the Cc of the conversation,
+ *	included) to the ticket's requester and the Cc of the conversation
+ *	(--cc adds to it for this and later replies),
  *	stores it as an email-out article with the bytes that will be sent,
  *	queues it for mailticket-send and tells the watchers, in one
  *	transaction. Prints the article number.
@@ -27,7 +28,9 @@ write_reply (MtContext *ctx, gpointer data, GError **error)
 	Reply *r = data;
 
 	return mt_cli_ticket_exists (ctx, r->reply.ticket, error) &&
-	       mt_notify_reply (ctx->store, ctx->config, &r->reply, &r->article, error);
+	       mt_notify_reply (ctx->store, ctx->config, &r->reply, &r->article, error) &&
+	       mt_notify_took_part (ctx->store, ctx->config, r->reply.ticket, r->reply.author ? r->reply.who : NULL,
+				    r->reply.now, error);
 }
 
 static GPtrArray *

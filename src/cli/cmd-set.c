@@ -2,7 +2,7 @@
  * NAME
  *	mailticket set - change a ticket's fields
  * SYNOPSIS
- *	mailticket set ID FIELD=VALUE...
+ *	mailticket set ID [-m TEXT] [--notify | --quiet] FIELD=VALUE...
  * DESCRIPTION
  *	Fields: status, priority (1-9), owner (a login or none), queue,
  *	project, color, subject, and until (a time: a pending ticket is
@@ -10,7 +10,10 @@
  *	must end up pending). Every value is checked before anything is
  *	written, and all of them are written in one transaction: an unknown
  *	status, owner or queue changes nothing. Each change is recorded in
- *	the history with who made it; a new status is told to the watchers.
+ *	the history with who made it. Then, with the ticket as it is now, a
+ *	new status is told to the watchers, and to the requester when it is
+ *	resolved or set pending with -m (as [notify] says; --notify always,
+ *	--quiet never); a new owner is told.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,22 +22,51 @@
 #include "mailticket/change.h"
 #include "mailticket/clock.h"
 #include "mailticket/notify.h"
+#include "mailticket/people.h"
 #include "mailticket/ticket.h"
 
 typedef struct {
 	gint64 ticket;
 	char **assignments;
 	MtActor *actor;
+	const char *note; /* -m: words to the requester with the status mail */
+	MtNotifyMode mode;
+	char *old_status, *new_status; /* when the status changed */
+	gboolean new_owner;
 } Set;
 
-static gboolean
-tell_status (MtContext *ctx, Set *s, const char *old, const char *status, gint64 now, GError **error)
+static void
+set_clear (Set *s)
 {
-	g_autofree char *what = g_strdup_printf ("Status changed from %s to %s by %s", old, status, s->actor->login);
-	MtNotifyEvent e = { .ticket = s->ticket, .what = what, .author = s->actor->email, .now = now };
-	guint queued;
+	g_free (s->old_status);
+	g_free (s->new_status);
+}
 
-	return mt_notify_watchers (ctx->store, ctx->config, &e, &queued, error);
+/* Told once every field is written, so that the mails show the ticket
+ * as it is now. */
+static gboolean
+tell_status (MtContext *ctx, Set *s, gint64 now, GError **error)
+{
+	g_autofree char *what =
+		g_strdup_printf ("Status changed from %s to %s by %s", s->old_status, s->new_status, s->actor->login);
+	MtNotifyEvent e = { .ticket = s->ticket, .what = what, .author = s->actor->email, .now = now };
+	MtNotifyStatus status = { s->ticket, s->new_status, s->note, s->mode, now };
+	guint queued;
+	gboolean told;
+
+	return mt_notify_watchers (ctx->store, ctx->config, &e, &queued, error) &&
+	       mt_notify_status (ctx->store, ctx->config, &status, &told, error);
+}
+
+static gboolean
+tell_owner (MtContext *ctx, Set *s, gint64 now, GError **error)
+{
+	g_autoptr (MtTicketMail) mail = mt_ticket_mail_facts (ctx->store, s->ticket, error);
+	MtNotifyAssigned a = { s->ticket, MT_ASSIGNED_OWNER, 0, s->actor->login, s->actor->email, NULL, now };
+
+	if (mail == NULL || (mail->owner && !mt_people_user_find (ctx->store, mail->owner, &a.user, error)))
+		return FALSE;
+	return mt_notify_assigned (ctx->store, ctx->config, &a, error);
 }
 
 static gboolean
@@ -48,7 +80,14 @@ set_one (MtContext *ctx, Set *s, const char *assignment, gint64 now, GError **er
 	if (old == NULL ||
 	    !mt_change_field (ctx->store, s->ticket, kv[0], kv[1], s->actor->login, now, &changed, error))
 		return FALSE;
-	return !changed || strcmp (kv[0], "status") != 0 || tell_status (ctx, s, old, kv[1], now, error);
+	if (changed && strcmp (kv[0], "status") == 0) {
+		if (s->old_status == NULL)
+			s->old_status = g_steal_pointer (&old);
+		g_free (s->new_status);
+		s->new_status = g_strdup (kv[1]);
+	}
+	s->new_owner |= changed && strcmp (kv[0], "owner") == 0;
+	return TRUE;
 }
 
 static gboolean
@@ -65,7 +104,8 @@ write_set (MtContext *ctx, gpointer data, GError **error)
 			if (g_str_has_prefix (s->assignments[i], "until=") == pass &&
 			    !set_one (ctx, s, s->assignments[i], now, error))
 				return FALSE;
-	return TRUE;
+	return (s->new_status == NULL || tell_status (ctx, s, now, error)) &&
+	       (!s->new_owner || tell_owner (ctx, s, now, error));
 }
 
 int
@@ -74,15 +114,27 @@ mt_cmd_set (MtContext *ctx, int argc, char **argv)
 	g_autoptr (GOptionContext) octx = g_option_context_new ("ID FIELD=VALUE... - change a ticket's fields");
 	g_autoptr (GError) error = NULL;
 	g_auto (MtActor) actor = { 0 };
+	g_autofree char *note = NULL;
+	gboolean notify = FALSE, quiet = FALSE;
+	GOptionEntry entries[] = {
+		{ "message", 'm', 0, G_OPTION_ARG_STRING, &note, "words to the requester in the status mail", "TEXT" },
+		{ "notify", 0, 0, G_OPTION_ARG_NONE, &notify, "mail the requester of the new status", NULL },
+		{ "quiet", 0, 0, G_OPTION_ARG_NONE, &quiet, "mail the requester nothing", NULL },
+		{ NULL },
+	};
 	Set s = { 0 };
 	int code;
+	gboolean ok;
 
 	g_option_context_set_description (octx,
 					  "Fields: status (new, open, pending, resolved, closed), priority (1-9),\n"
 					  "owner (a login, or none), queue, project, color, subject,\n"
 					  "until (a pending ticket's time: +3d, monday 09:00, 2026-12-01, none).");
+	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
+	if (notify && quiet)
+		return mt_cli_usage ("set: --notify or --quiet, not both");
 	if (argc < 3)
 		return mt_cli_usage ("set: usage: mailticket set ID FIELD=VALUE...");
 	for (int i = 2; i < argc; i++) {
@@ -99,5 +151,9 @@ mt_cmd_set (MtContext *ctx, int argc, char **argv)
 		return mt_cli_fail (error);
 	s.assignments = argv + 2;
 	s.actor = &actor;
-	return mt_cli_write (ctx, write_set, &s, &error) ? 0 : mt_cli_fail (error);
+	s.note = note && *note ? note : NULL;
+	s.mode = notify ? MT_NOTIFY_ALWAYS : quiet ? MT_NOTIFY_QUIET : MT_NOTIFY_DEFAULT;
+	ok = mt_cli_write (ctx, write_set, &s, &error);
+	set_clear (&s);
+	return ok ? 0 : mt_cli_fail (error);
 }

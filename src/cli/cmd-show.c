@@ -18,6 +18,7 @@
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
+#include "mailticket/ticket.h"
 #include "mailticket/view.h"
 
 static void
@@ -34,6 +35,39 @@ add_watcher (const char *kind, const char *name, gpointer data)
 	GString *list = data;
 
 	g_string_append_printf (list, "%s%s %s", list->len ? ", " : "", kind, name);
+}
+
+/* The first few of a list, and how many more. */
+static char *
+some_of (GPtrArray *list)
+{
+	GString *s = g_string_new (NULL);
+	guint shown = MIN (list->len, 10);
+
+	for (guint i = 0; i < shown; i++)
+		g_string_append_printf (s, "%s%s", i ? ", " : "", (char *) g_ptr_array_index (list, i));
+	if (list->len > shown)
+		g_string_append_printf (s, " (and %u more)", list->len - shown);
+	return g_string_free (s, FALSE);
+}
+
+/* Who a reply goes to besides the requester, and the addresses other
+ * mail proposed, which an agent adds with reply --cc. */
+static gboolean
+print_cc (MtContext *ctx, gint64 ticket)
+{
+	g_autoptr (GPtrArray) cc = mt_ticket_cc (ctx->store, ticket, FALSE, NULL);
+	g_autoptr (GPtrArray) proposed = cc ? mt_ticket_cc (ctx->store, ticket, TRUE, NULL) : NULL;
+	g_autofree char *kept = NULL, *offered = NULL;
+
+	if (proposed == NULL)
+		return FALSE;
+	kept = some_of (cc);
+	offered = some_of (proposed);
+	print_field ("Cc:", *kept ? kept : NULL);
+	if (*offered)
+		print_field ("Proposed:", offered);
+	return TRUE;
 }
 
 static gboolean
@@ -58,6 +92,8 @@ print_ticket (const MtTicketRow *row, gpointer data)
 	if (!mt_people_watchers (ctx->store, row->id, add_watcher, watchers, NULL))
 		return FALSE;
 	print_field ("Watchers:", watchers->str);
+	if (!print_cc (ctx, row->id))
+		return FALSE;
 	printf ("%-10s %s, updated %s, due %s\n", "Created:", created, updated, due ? due : "-");
 	return TRUE;
 }

@@ -153,11 +153,14 @@ mt_compose_set_type_guess (MtComposeTypeGuess guess)
  * client at the other end, which then shows or saves other bytes than
  * the file's. So a text type is kept only for content that is UTF-8
  * without NUL bytes, and said to be UTF-8 when it is not plain ASCII;
- * anything else goes as application/octet-stream. */
+ * anything else goes as application/octet-stream. The same holds for
+ * a type declared by the mail an attachment is passed on from. */
 static GMimeContentType *
-attachment_type (const char *name, const char *data, gsize len)
+attachment_type (const char *name, const char *declared, const char *data, gsize len)
 {
-	g_autofree char *guess = type_guess ? type_guess (name, (const guchar *) data, len) : NULL;
+	g_autofree char *guess = declared     ? g_strdup (declared)
+				 : type_guess ? type_guess (name ? name : "", (const guchar *) data, len)
+					      : NULL;
 	GMimeContentType *ct = g_mime_content_type_parse (NULL, guess ? guess : "application/octet-stream");
 
 	if (!g_mime_content_type_is_type (ct, "text", "*"))
@@ -172,6 +175,28 @@ attachment_type (const char *name, const char *data, gsize len)
 	return ct;
 }
 
+/* A part for an attachment of data; guess is the declared type, or NULL
+ * for one guessed from name and data. */
+static GMimeObject *
+attachment_of (const char *name, const char *guess, const char *data, gsize len)
+{
+	g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (data, len);
+	g_autoptr (GMimeDataWrapper) content =
+		g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+	GMimeContentType *ct = attachment_type (name, guess, data, len);
+	GMimePart *part = g_mime_part_new ();
+
+	g_mime_object_set_content_type (GMIME_OBJECT (part), ct);
+	g_object_unref (ct);
+	g_mime_part_set_content (part, content);
+	if (name != NULL)
+		g_mime_part_set_filename (part, name);
+	g_mime_object_set_disposition (GMIME_OBJECT (part), GMIME_DISPOSITION_ATTACHMENT);
+	g_mime_part_set_content_encoding (part,
+					  g_mime_part_get_best_content_encoding (part, GMIME_ENCODING_CONSTRAINT_7BIT));
+	return GMIME_OBJECT (part);
+}
+
 /* The attachment's name in the mail is the file's base name, never the
  * path. */
 static GMimeObject *
@@ -179,29 +204,29 @@ attachment_part (const char *path, GError **error)
 {
 	g_autofree char *data = NULL;
 	g_autofree char *name = g_path_get_basename (path);
-	g_autoptr (GMimeStream) stream = NULL;
-	g_autoptr (GMimeDataWrapper) content = NULL;
 	g_autoptr (GError) read_error = NULL;
-	GMimeContentType *ct;
-	GMimePart *part;
 	gsize len = 0;
 
 	if (!g_file_get_contents (path, &data, &len, &read_error)) {
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "attachment: %s", read_error->message);
 		return NULL;
 	}
-	ct = attachment_type (name, data, len);
-	part = g_mime_part_new ();
-	g_mime_object_set_content_type (GMIME_OBJECT (part), ct);
-	g_object_unref (ct);
-	stream = g_mime_stream_mem_new_with_buffer (data, len);
-	content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
-	g_mime_part_set_content (part, content);
-	g_mime_part_set_filename (part, name);
-	g_mime_object_set_disposition (GMIME_OBJECT (part), GMIME_DISPOSITION_ATTACHMENT);
-	g_mime_part_set_content_encoding (part,
-					  g_mime_part_get_best_content_encoding (part, GMIME_ENCODING_CONSTRAINT_7BIT));
-	return GMIME_OBJECT (part);
+	return attachment_of (name, NULL, data, len);
+}
+
+/* A passed-on attachment; its bytes are copied, as GLib's file reading
+ * would have them: with a NUL after them, which attachment_type() needs. */
+static GMimeObject *
+passed_part (const MtComposePart *p)
+{
+	gsize len = 0;
+	const char *bytes = g_bytes_get_data (p->data, &len);
+	g_autofree char *data = g_malloc (len + 1);
+
+	if (len > 0)
+		memcpy (data, bytes, len);
+	data[len] = '\0';
+	return attachment_of (p->name, p->type, data, len);
 }
 
 static GMimeObject *
@@ -210,18 +235,24 @@ mime_body (const MtCompose *c, GError **error)
 	GMimeObject *body = body_part (c);
 	GMimeMultipart *mixed;
 
-	if (c->attachments == NULL || c->attachments->len == 0)
+	if ((c->attachments == NULL || c->attachments->len == 0) && (c->parts == NULL || c->parts->len == 0))
 		return body;
 	mixed = g_mime_multipart_new_with_subtype ("mixed");
 	g_mime_multipart_add (mixed, body);
 	g_object_unref (body);
-	for (guint i = 0; i < c->attachments->len; i++) {
+	for (guint i = 0; c->attachments && i < c->attachments->len; i++) {
 		GMimeObject *part = attachment_part (g_ptr_array_index (c->attachments, i), error);
 
 		if (part == NULL) {
 			g_object_unref (mixed);
 			return NULL;
 		}
+		g_mime_multipart_add (mixed, part);
+		g_object_unref (part);
+	}
+	for (guint i = 0; c->parts && i < c->parts->len; i++) {
+		GMimeObject *part = passed_part (g_ptr_array_index (c->parts, i));
+
 		g_mime_multipart_add (mixed, part);
 		g_object_unref (part);
 	}

@@ -171,6 +171,74 @@ apply_reply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+static const struct {
+	const char *key;
+	gsize offset;
+} notify_flags[] = {
+	{ "new_ticket", G_STRUCT_OFFSET (MtNotifyPolicy, new_ticket) },
+	{ "owner", G_STRUCT_OFFSET (MtNotifyPolicy, owner) },
+	{ "task", G_STRUCT_OFFSET (MtNotifyPolicy, task) },
+	{ "approval", G_STRUCT_OFFSET (MtNotifyPolicy, approval) },
+	{ "reply_takes", G_STRUCT_OFFSET (MtNotifyPolicy, reply_takes) },
+	{ "requester_resolved", G_STRUCT_OFFSET (MtNotifyPolicy, requester_resolved) },
+	{ "requester_pending", G_STRUCT_OFFSET (MtNotifyPolicy, requester_pending) },
+	{ "bounce", G_STRUCT_OFFSET (MtNotifyPolicy, bounce) },
+};
+
+/* The keys of [notify], or of [queue NAME] over base. */
+static gboolean
+read_notify (GKeyFile *kf, const char *group, const MtNotifyPolicy *base, MtNotifyPolicy *policy, GError **error)
+{
+	*policy = *base;
+	for (gsize i = 0; i < G_N_ELEMENTS (notify_flags); i++) {
+		gboolean *flag = G_STRUCT_MEMBER_P (policy, notify_flags[i].offset);
+		g_autofree char *value = get_string (kf, group, notify_flags[i].key, *flag ? "yes" : "no");
+
+		if (g_ascii_strcasecmp (value, "yes") != 0 && g_ascii_strcasecmp (value, "no") != 0)
+			return config_error (error, "[%s] %s: yes or no: %s", group, notify_flags[i].key, value);
+		*flag = g_ascii_strcasecmp (value, "yes") == 0;
+	}
+	return TRUE;
+}
+
+static gboolean
+apply_notify_keys (MtConfig *config, GKeyFile *kf, GError **error)
+{
+	static const MtNotifyPolicy defaults = { TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE };
+	g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+	g_autofree char *max = get_string (kf, "mail", "max_reply_recipients", "50");
+	guint64 n = 0;
+
+	if (!g_ascii_string_to_unsigned (max, 10, 1, 100000, &n, NULL))
+		return config_error (error, "max_reply_recipients: a number from 1 on: %s", max);
+	config->max_reply_recipients = (int) n;
+	config->trust_authserv_id = get_string (kf, "mail", "trust_authserv_id", NULL);
+	if (!read_notify (kf, "notify", &defaults, &config->notify, error))
+		return FALSE;
+	config->queue_notify = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	for (int i = 0; groups[i]; i++) {
+		MtNotifyPolicy *policy;
+
+		if (!g_str_has_prefix (groups[i], "queue "))
+			continue;
+		policy = g_new0 (MtNotifyPolicy, 1);
+		g_hash_table_replace (config->queue_notify, g_strstrip (g_strdup (groups[i] + 6)), policy);
+		if (!read_notify (kf, groups[i], &config->notify, policy, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+const MtNotifyPolicy *
+mt_config_notify (const MtConfig *config, const char *queue)
+{
+	const MtNotifyPolicy *policy = NULL;
+
+	if (queue != NULL && config->queue_notify != NULL)
+		policy = g_hash_table_lookup (config->queue_notify, queue);
+	return policy ? policy : &config->notify;
+}
+
 static gboolean
 parse_starttls (const char *text, MtStarttls *starttls)
 {
@@ -242,8 +310,8 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 		config->foreign_subject = MT_FOREIGN_SUBJECT_JOIN;
 	else
 		return config_error (error, "foreign_subject: link or join: %s", foreign);
-	return apply_reply_keys (config, kf, error) && apply_smtp_keys (config, kf, error) &&
-	       read_secret (config, error);
+	return apply_reply_keys (config, kf, error) && apply_notify_keys (config, kf, error) &&
+	       apply_smtp_keys (config, kf, error) && read_secret (config, error);
 }
 
 /* The file to read, and whether its absence is an error. */
@@ -315,6 +383,9 @@ mt_config_free (MtConfig *config)
 	g_free (config->response_time);
 	if (config->queue_response_time != NULL)
 		g_hash_table_unref (config->queue_response_time);
+	if (config->queue_notify != NULL)
+		g_hash_table_unref (config->queue_notify);
+	g_free (config->trust_authserv_id);
 	g_free (config->smtp_host);
 	g_free (config->smtp_user);
 	g_free (config->smtp_password_file);

@@ -13,6 +13,7 @@
 #include "mailticket/bounce.h"
 #include "mailticket/clock.h"
 #include "mailticket/commands.h"
+#include "mailticket/compose.h"
 #include "mailticket/deliver.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
@@ -21,7 +22,9 @@
 #include "mailticket/notify.h"
 #include "mailticket/outbox.h"
 #include "mailticket/people.h"
+#include "mailticket/proof.h"
 #include "mailticket/quarantine.h"
+#include "mailticket/quote.h"
 #include "mailticket/rules.h"
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
@@ -37,9 +40,12 @@ typedef struct {
 	const char *parse_error; /* the input's: why message is NULL */
 	gint64 now;
 	gboolean automatic;
-	MtBounce bounce;      /* when the message is a bounce */
-	char *agent;          /* the login of the agent whose commands apply */
-	MtCommands *commands; /* the agent's, taken out of the text; or NULL */
+	MtBounce bounce;           /* when the message is a bounce */
+	MtProof proof;             /* what its reply token proves */
+	gboolean agent_mail;       /* the proof makes it an agent's, on the token's ticket */
+	gboolean internal;         /* an agent's note: to the comment address, or #note */
+	MtCommands *commands;      /* the agent's, taken out of the text; or NULL */
+	gboolean commands_ignored; /* command lines in a mail that may not run them */
 } Delivery;
 
 const char *
@@ -87,24 +93,14 @@ lookup_participant (gpointer data, gint64 ticket, const char *address, gboolean 
 	return mt_ticket_is_participant (data, ticket, address, yes, error);
 }
 
-/* A verified reply token in the envelope recipient, the addresses the
- * MTA recorded, or To and Cc: in that order. */
-static gint64
-find_token (Delivery *d)
+/* The reply token's proof: which ticket, whose token, and whether the
+ * mail is an agent's. */
+static gboolean
+examine (Delivery *d, GError **error)
 {
-	const char *headers[] = { "X-Original-To", "Delivered-To", NULL };
-	char delimiter = d->config->delimiter;
-	gint64 ticket = 0;
+	MtProofInput input = { d->secret, d->message, d->options->sender, d->options->recipient };
 
-	if (mt_token_parse_reply (d->secret, d->options->recipient, delimiter, &ticket))
-		return ticket;
-	for (int i = 0; headers[i]; i++)
-		if (mt_token_parse_reply (d->secret, mt_message_header (d->message, headers[i]), delimiter, &ticket))
-			return ticket;
-	for (guint i = 0; i < d->message->recipients->len; i++)
-		if (mt_token_parse_reply (d->secret, g_ptr_array_index (d->message->recipients, i), delimiter, &ticket))
-			return ticket;
-	return 0;
+	return mt_proof_examine (d->store, d->config, &input, &d->proof, error);
 }
 
 static gboolean
@@ -130,7 +126,9 @@ decide (Delivery *d, MtThreadDecision *decision, GError **error)
 		g_ptr_array_extend (returned, m->in_reply_to, NULL, NULL);
 		input.in_reply_to = returned;
 	}
-	input.token_ticket = find_token (d);
+	if (!examine (d, error))
+		return FALSE;
+	input.token_ticket = d->proof.ticket;
 	mt_token_find_subject (d->config->tag, m->subject, &input.subject_ticket);
 	return mt_thread_decide (&input, &lookup, decision, error);
 }
@@ -179,7 +177,7 @@ wake_ticket (Delivery *d, gint64 ticket, gboolean *reopened, GError **error)
 
 	if (status == NULL)
 		return FALSE;
-	if (d->automatic || strcmp (status, "new") == 0 || strcmp (status, "open") == 0)
+	if (d->automatic || d->agent_mail || strcmp (status, "new") == 0 || strcmp (status, "open") == 0)
 		return TRUE;
 	who = g_strdup_printf ("mail:%s", d->message->from_addr ? d->message->from_addr : "unknown");
 	*reopened = TRUE;
@@ -201,6 +199,60 @@ note_ids (Delivery *d, gint64 ticket, gint64 article, GError **error)
 	return TRUE;
 }
 
+/* Whose word puts the mail's addresses on the conversation's Cc: the
+ * opening mail's and the requester's own (their token) are the
+ * requester's, an agent's mail the agent's; anything else only proposes
+ * them to the agents. */
+static gboolean
+cc_source (Delivery *d, MtDeliverResult *r, MtCcSource *source, GError **error)
+{
+	g_autofree char *uuid = NULL, *requester = NULL;
+
+	*source = MT_CC_PROPOSED;
+	if (d->agent_mail)
+		*source = MT_CC_AGENT;
+	else if (r->action == MT_DELIVER_NEW)
+		*source = MT_CC_REQUESTER;
+	else if (d->proof.role == MT_TOKEN_CUSTOMER && r->decision.via == MT_VIA_TOKEN) {
+		if (!mt_ticket_identity (d->store, r->ticket, &uuid, &requester, error))
+			return FALSE;
+		if (requester != NULL && g_ascii_strcasecmp (requester, d->proof.recipient) == 0)
+			*source = MT_CC_REQUESTER;
+	}
+	return TRUE;
+}
+
+static gboolean
+add_cc (Delivery *d, MtDeliverResult *r, const char *address, MtCcSource source, GError **error)
+{
+	gint64 queue = 0;
+
+	if (!mt_directory_queue_lookup (d->store, d->config, address, &queue, error))
+		return FALSE;
+	if (queue != 0 || g_ascii_strcasecmp (address, d->config->address) == 0)
+		return TRUE;
+	return mt_ticket_add_cc (d->store, r->ticket, address, source, r->article, d->now, error);
+}
+
+/* The conversation's Cc, from the mail's To and Cc less our own
+ * addresses; at most MAX_CC_TAKEN of one mail. */
+#define MAX_CC_TAKEN 200
+static gboolean
+record_cc (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	GPtrArray *rcpts = d->message->recipients;
+	MtCcSource source;
+
+	if (d->automatic)
+		return TRUE;
+	if (!cc_source (d, r, &source, error))
+		return FALSE;
+	for (guint i = 0; i < rcpts->len && i < MAX_CC_TAKEN; i++)
+		if (!add_cc (d, r, g_ptr_array_index (rcpts, i), source, error))
+			return FALSE;
+	return TRUE;
+}
+
 static gboolean
 store_article (Delivery *d, MtDeliverResult *r, GError **error)
 {
@@ -215,7 +267,11 @@ store_article (Delivery *d, MtDeliverResult *r, GError **error)
 		.via = mt_thread_via_name (decision->via),
 		.automatic = d->automatic,
 		.now = d->now,
-		.internal = d->commands && d->commands->internal,
+		/* What the customer gets of an agent's mail is the reply it
+		 * causes: the mail itself, quoted notification and all, is the
+		 * agents'. */
+		.internal = d->agent_mail,
+		.author = d->agent_mail ? d->proof.agent_user : 0,
 	};
 
 	if (decision->action == MT_THREAD_APPEND) {
@@ -231,8 +287,10 @@ store_article (Delivery *d, MtDeliverResult *r, GError **error)
 			return FALSE;
 	}
 	return mt_ticket_add_article (d->store, r->ticket, &a, &r->article, error) &&
+	       (!d->agent_mail || mt_ticket_mark_new_text (d->store, r->article, error)) &&
 	       note_ids (d, r->ticket, r->article, error) &&
-	       mt_ticket_add_participants (d->store, r->ticket, d->message->addresses, error);
+	       mt_ticket_add_participants (d->store, r->ticket, d->message->addresses, error) &&
+	       record_cc (d, r, error);
 }
 
 /* A bounce of our own mail fails the outbox row it returns. */
@@ -276,7 +334,7 @@ tell_people (Delivery *d, MtDeliverResult *r, GError **error)
 			    .text = m->text,
 			    .author = m->from_addr,
 			    .now = d->now,
-			    .internal = d->commands && d->commands->internal };
+			    .new_ticket = r->action == MT_DELIVER_NEW };
 
 	if (d->automatic || r->rules->spam.value != NULL)
 		return TRUE;
@@ -322,44 +380,179 @@ check_rules (Delivery *d, MtDeliverResult *r, GError **error)
 	return FALSE;
 }
 
-/* An agent's mail that found its ticket by a verified reply token or a
- * subject token may begin with commands (commands.h): they leave the
- * text here and are applied once the article is stored. From anyone
- * else, or threaded by headers alone, the same lines are text. */
+/* Only an agent's mail (proof.h) on the ticket of its token runs
+ * commands (commands.h) and answers the customer: its command lines
+ * leave the text, and the quoted history and signature are cut, so that
+ * the text is what the agent wrote. In any other mail the same lines
+ * stay text, and the history says they were ignored. */
 static gboolean
 take_commands (Delivery *d, const MtThreadDecision *decision, GError **error)
 {
 	MtMessage *m = d->message;
+	g_autoptr (MtCommands) commands = NULL;
+	char *text;
 
-	if (d->automatic || decision->action != MT_THREAD_APPEND || m->from_addr == NULL ||
-	    (decision->via != MT_VIA_TOKEN && decision->via != MT_VIA_SUBJECT))
+	if (d->automatic)
 		return TRUE;
-	if (!mt_people_user_by_email (d->store, m->from_addr, &d->agent, error))
-		return FALSE;
-	if (d->agent == NULL || !(d->commands = mt_commands_parse (m->text)))
+	commands = mt_commands_parse (m->text);
+	d->agent_mail = d->proof.agent != NULL && decision->action == MT_THREAD_APPEND && decision->via == MT_VIA_TOKEN;
+	if (!d->agent_mail) {
+		d->commands_ignored = commands != NULL;
 		return TRUE;
+	}
+	d->internal = d->proof.role == MT_TOKEN_COMMENT || (commands && commands->internal);
+	d->commands_ignored = commands != NULL && !d->proof.commands;
+	text = mt_quote_new_text (commands ? commands->rest : m->text);
 	g_free (m->text);
-	m->text = g_strdup (d->commands->rest);
+	m->text = text;
+	if (commands && d->proof.commands)
+		d->commands = g_steal_pointer (&commands);
 	return TRUE;
+}
+
+static gboolean
+ignore_commands (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	g_autofree char *who = g_strdup_printf ("mail:%s", d->message->from_addr ? d->message->from_addr : "unknown");
+	g_autofree char *why = g_strdup_printf ("not authenticated: %s", d->proof.why);
+
+	g_message ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " commands ignored: %s", r->ticket,
+		   r->article, why);
+	return mt_ticket_add_history (d->store, r->ticket, who, "commands ignored", NULL, why, d->now, error);
+}
+
+/* What the commands changed that others hear of: the requester of a
+ * resolved ticket (unless the mail is a note), a new owner. */
+static gboolean
+tell_changes (Delivery *d, MtDeliverResult *r, const MtTicketMail *before, GError **error)
+{
+	g_autoptr (MtTicketMail) after = mt_ticket_mail_facts (d->store, r->ticket, error);
+	/* A note is for the agents: the requester hears nothing of it. */
+	MtNotifyStatus status = { r->ticket, NULL, NULL, d->internal ? MT_NOTIFY_QUIET : MT_NOTIFY_DEFAULT, d->now };
+	MtNotifyAssigned owner = {
+		r->ticket, MT_ASSIGNED_OWNER, 0, d->proof.agent, d->proof.recipient, NULL, d->now,
+	};
+	gboolean told;
+
+	if (after == NULL)
+		return FALSE;
+	status.status = after->status;
+	if (strcmp (before->status, after->status) != 0 &&
+	    !mt_notify_status (d->store, d->config, &status, &told, error))
+		return FALSE;
+	if (after->owner == NULL || g_strcmp0 (before->owner, after->owner) == 0)
+		return TRUE;
+	return mt_people_user_find (d->store, after->owner, &owner.user, error) &&
+	       mt_notify_assigned (d->store, d->config, &owner, error);
 }
 
 static gboolean
 apply_commands (Delivery *d, MtDeliverResult *r, GError **error)
 {
-	MtCommandContext context = { d->agent, r->ticket, d->now };
+	MtCommandContext context = { d->proof.agent, r->ticket, d->now };
 	g_autofree char *refused = NULL;
+	g_autoptr (MtTicketMail) before = NULL;
 
+	if (d->commands_ignored)
+		return ignore_commands (d, r, error);
 	if (d->commands == NULL)
 		return TRUE;
-	if (!mt_ticket_mark_commands (d->store, r->article, error) ||
-	    !mt_commands_apply (d->store, &context, d->commands, &refused, error))
+	if (!(before = mt_ticket_mail_facts (d->store, r->ticket, error)) ||
+	    !mt_ticket_mark_commands (d->store, r->article, error) ||
+	    !mt_commands_apply (d->store, &context, d->commands, &refused, error) ||
+	    !tell_changes (d, r, before, error))
 		return FALSE;
 	g_message ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " commands=%u agent=%s%s", r->ticket,
-		   r->article, d->commands->commands->len, d->agent, d->commands->internal ? " internal" : "");
+		   r->article, d->commands->commands->len, d->proof.agent, d->internal ? " internal" : "");
 	if (refused != NULL)
 		g_warning ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " refused commands: %s", r->ticket,
 			   r->article, refused);
 	return TRUE;
+}
+
+static void
+part_free (gpointer data)
+{
+	MtComposePart *p = data;
+
+	g_bytes_unref (p->data);
+	g_free (p);
+}
+
+/* The agent's attachments, passed on to the customer as they came. */
+static GPtrArray *
+agent_parts (Delivery *d)
+{
+	GPtrArray *parts = g_ptr_array_new_with_free_func (part_free);
+	GPtrArray *attachments = d->message->attachments;
+
+	for (guint i = 0; i < attachments->len; i++) {
+		MtAttachment *a = g_ptr_array_index (attachments, i);
+		GBytes *data = mt_message_part_content (d->message, a->part, NULL);
+		MtComposePart *p;
+
+		if (data == NULL)
+			continue;
+		p = g_new0 (MtComposePart, 1);
+		p->name = a->name;
+		p->type = a->type;
+		p->data = data;
+		g_ptr_array_add (parts, p);
+	}
+	return parts;
+}
+
+/* A reply the helpdesk cannot send (no requester, too many recipients)
+ * leaves the agent's mail filed and says why in the history. */
+static gboolean
+answer_customer (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	g_autoptr (GPtrArray) parts = agent_parts (d);
+	g_autoptr (GError) refused = NULL;
+	MtNotifyReply reply = {
+		.ticket = r->ticket,
+		.text = d->message->text,
+		.parts = parts,
+		.author = d->proof.agent_user,
+		.author_address = d->proof.recipient,
+		.who = d->proof.agent,
+		.now = d->now,
+	};
+	gint64 article = 0;
+
+	if (*d->message->text == '\0' && parts->len == 0)
+		return TRUE;
+	if (mt_notify_reply (d->store, d->config, &reply, &article, &refused))
+		return TRUE;
+	if (refused->domain != MT_ERROR || refused->code != MT_ERROR_USAGE) {
+		g_propagate_error (error, g_steal_pointer (&refused));
+		return FALSE;
+	}
+	g_warning ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " reply not sent: %s", r->ticket, r->article,
+		   refused->message);
+	return mt_ticket_add_history (d->store, r->ticket, d->proof.agent, "reply not sent", NULL, refused->message,
+				      d->now, error);
+}
+
+/* An agent's mail answers the customer, or is a note the other agents
+ * hear of; either way the agent takes the ticket as a reply does. */
+static gboolean
+agent_answer (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	g_autofree char *what = g_strdup_printf ("Note by %s", d->proof.agent);
+	MtNotifyEvent e = { .ticket = r->ticket,
+			    .article = r->article,
+			    .what = what,
+			    .text = d->message->text,
+			    .author = d->proof.recipient,
+			    .internal = TRUE,
+			    .now = d->now };
+
+	if (!mt_notify_took_part (d->store, d->config, r->ticket, d->proof.agent, d->now, error))
+		return FALSE;
+	if (!d->internal)
+		return answer_customer (d, r, error);
+	return mt_notify_watchers (d->store, d->config, &e, &r->notified, error);
 }
 
 /* Everything after the blob: inside the transaction, or a dry run. */
@@ -391,7 +584,8 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 	}
 	return take_commands (d, &r->decision, error) && store_article (d, r, error) &&
 	       mt_rules_apply (d->store, d->config, r->rules, r->ticket, r->action == MT_DELIVER_NEW, d->now, error) &&
-	       apply_commands (d, r, error) && record_bounce (d, error) && tell_people (d, r, error);
+	       apply_commands (d, r, error) && record_bounce (d, error) &&
+	       (d->agent_mail ? agent_answer (d, r, error) : tell_people (d, r, error));
 }
 
 static gboolean
@@ -451,7 +645,7 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 	ok = options->dry_run ? thread_and_store (&d, result, error) : deliver_in_transaction (&d, result, error);
 	mt_bounce_clear (&d.bounce);
 	mt_commands_free (d.commands);
-	g_free (d.agent);
+	mt_proof_clear (&d.proof);
 	g_free (d.secret);
 	/* A failure can come as late as the COMMIT (a full disk), after the
 	 * result was filled; the callers clear it only after success. */

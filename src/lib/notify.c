@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mailticket/autocleanups.h"
+#include "mailticket/change.h"
 #include "mailticket/compose.h"
 #include "mailticket/deliver.h"
 #include "mailticket/directory.h"
@@ -29,8 +30,8 @@ typedef struct {
 	MtStore *store;
 	const MtConfig *config;
 	MtTicketMail *mail;
-	char *from;     /* the queue's address */
-	char *reply_to; /* with the ticket's token */
+	char *from;   /* the queue's address */
+	char *secret; /* for the reply tokens */
 	char *subject;
 	GPtrArray *references;
 } Letter;
@@ -40,7 +41,7 @@ letter_clear (Letter *l)
 {
 	mt_ticket_mail_free (l->mail);
 	g_free (l->from);
-	g_free (l->reply_to);
+	g_free (l->secret);
 	g_free (l->subject);
 	if (l->references)
 		g_ptr_array_unref (l->references);
@@ -61,31 +62,39 @@ thread_references (GPtrArray *ids)
 static gboolean
 letter_init (Letter *l, MtStore *store, const MtConfig *config, gint64 ticket, GError **error)
 {
-	g_autofree char *secret = NULL;
 	g_autofree char *token = NULL;
 
 	memset (l, 0, sizeof *l);
 	l->store = store;
 	l->config = config;
 	if (!(l->mail = mt_ticket_mail_facts (store, ticket, error)) ||
-	    !(secret = mt_deliver_secret (store, config, error)))
+	    !(l->secret = mt_deliver_secret (store, config, error)))
 		return FALSE;
 	l->from = g_strdup (l->mail->queue_address ? l->mail->queue_address : config->address);
-	l->reply_to = mt_token_reply_address (secret, l->from, config->delimiter, ticket);
 	token = mt_token_subject (config->tag, ticket);
 	l->subject = g_strdup_printf ("%s %s", token, l->mail->subject);
 	l->references = thread_references (l->mail->thread_ids);
 	return TRUE;
 }
 
+/* The reply address of the ticket for recipient in role; owned. */
+static char *
+letter_token (Letter *l, MtTokenRole role, const char *recipient)
+{
+	return mt_token_reply_address (l->secret, l->from, l->config->delimiter, l->mail->id, l->mail->uuid, role,
+				       recipient);
+}
+
+/* reply_to is the token the message carries, which is also its envelope
+ * sender: a bounce comes back to it. */
 static MtCompose
-letter_compose (Letter *l, GPtrArray *to, const char *text, gint64 now)
+letter_compose (Letter *l, GPtrArray *to, const char *reply_to, const char *text, gint64 now)
 {
 	GPtrArray *ids = l->mail->thread_ids;
 	MtCompose c = {
 		.from_name = l->config->from_name,
 		.from_addr = l->from,
-		.reply_to = l->reply_to,
+		.reply_to = reply_to,
 		.to = to,
 		.subject = l->subject,
 		.text = text,
@@ -100,15 +109,16 @@ letter_compose (Letter *l, GPtrArray *to, const char *text, gint64 now)
 
 /* Queues composed bytes and records their id for the ticket. */
 static gboolean
-letter_queue (Letter *l, const char *kind, gint64 article, const char *message_id, GPtrArray *rcpts, GBytes *raw,
-	      gint64 now, GError **error)
+letter_queue (Letter *l, const char *kind, gint64 article, const MtCompose *c, const char *message_id, GPtrArray *rcpts,
+	      GBytes *raw, GError **error)
 {
+	gint64 now = c->now;
 	MtOutboxNew o = {
 		.ticket = l->mail->id,
 		.article = article,
 		.kind = kind,
 		.message_id = message_id,
-		.envelope_from = l->reply_to,
+		.envelope_from = c->reply_to,
 		.recipients = rcpts,
 		.raw = raw,
 		.now = now,
@@ -160,40 +170,69 @@ add_recipient (Letter *l, GPtrArray *list, GHashTable *skip, const char *address
 	return TRUE;
 }
 
-/* What happened, the ticket's facts, and the text; for agents (alarms,
- * escalations) whose the ticket is and whom it is for, too. */
+/* What happened, the ticket's facts, and the text; for agents whose the
+ * ticket is and whom it is for, and the two addresses an agent answers
+ * to. */
 static char *
-ticket_text (Letter *l, const char *what, const char *text, gboolean for_agents)
+ticket_text (Letter *l, const char *what, const char *text, const char *comment)
 {
 	MtTicketMail *m = l->mail;
-	g_autofree char *whose = for_agents ? g_strdup_printf (", owner %s\nRequester %s", m->owner ? m->owner : "-",
-							       m->requester ? m->requester : "-")
-					    : g_strdup ("");
+	g_autofree char *whose = comment ? g_strdup_printf (", owner %s\nRequester %s", m->owner ? m->owner : "-",
+							    m->requester ? m->requester : "-")
+					 : g_strdup ("");
+	g_autofree char *how =
+		comment ? g_strdup_printf ("Reply to this message to answer the requester of ticket "
+					   "#%" G_GINT64_FORMAT ";\nwrite to %s for an internal note.\n",
+					   m->id, comment)
+			: g_strdup_printf ("Reply to this message to add to ticket #%" G_GINT64_FORMAT ".\n", m->id);
 
 	return g_strdup_printf ("%s\n"
 				"Ticket #%" G_GINT64_FORMAT ": %s\n"
 				"Status %s, priority %d, queue %s%s\n"
 				"\n%s%s"
-				"-- \n"
-				"Reply to this message to add to ticket #%" G_GINT64_FORMAT ".\n",
+				"-- \n%s",
 				what, m->id, m->subject, m->status, m->priority, m->queue ? m->queue : "-", whose,
-				text ? text : "", text && *text ? "\n\n" : "", m->id);
+				text ? text : "", text && *text ? "\n\n" : "", how);
 }
 
+/* One message about the ticket to one address: an agent's gets the
+ * agent's reply address and the comment address, anyone else's a
+ * customer-side reply address of their own. */
 static gboolean
-notify_one (Letter *l, const char *kind, const char *address, const char *text, gint64 now, GError **error)
+notify_one (Letter *l, const char *kind, const char *address, const char *what, const char *text, gint64 now,
+	    GError **error)
 {
 	g_autoptr (GPtrArray) to = g_ptr_array_new ();
-	g_autofree char *message_id = NULL;
+	g_autofree char *login = NULL, *reply_to = NULL, *comment = NULL, *body = NULL, *message_id = NULL;
 	g_autoptr (GBytes) raw = NULL;
 	MtCompose c;
 
+	if (!mt_people_user_by_email (l->store, address, &login, error))
+		return FALSE;
+	reply_to = letter_token (l, login ? MT_TOKEN_AGENT : MT_TOKEN_CUSTOMER, address);
+	comment = login ? letter_token (l, MT_TOKEN_COMMENT, address) : NULL;
+	body = ticket_text (l, what, text, comment);
 	g_ptr_array_add (to, (char *) address);
-	c = letter_compose (l, to, text, now);
+	c = letter_compose (l, to, reply_to, body, now);
 	c.auto_submitted = "auto-generated";
 	if (!(raw = mt_compose (&c, &message_id, error)))
 		return FALSE;
-	return letter_queue (l, kind, 0, message_id, to, raw, now, error);
+	return letter_queue (l, kind, 0, &c, message_id, to, raw, error);
+}
+
+/* A new ticket is told to the queue's group too, when it has one. */
+static gboolean
+add_queue_group (Letter *l, GPtrArray *audience, GError **error)
+{
+	g_autoptr (GPtrArray) members = NULL;
+
+	if (!mt_config_notify (l->config, l->mail->queue)->new_ticket || l->mail->queue_group == 0)
+		return TRUE;
+	if (!(members = mt_people_addresses (l->store, 0, l->mail->queue_group, error)))
+		return FALSE;
+	for (guint i = 0; i < members->len; i++)
+		g_ptr_array_add (audience, g_strdup (g_ptr_array_index (members, i)));
+	return TRUE;
 }
 
 gboolean
@@ -203,26 +242,27 @@ mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent 
 	g_autoptr (GPtrArray) audience = NULL;
 	g_autoptr (GHashTable) skip = address_set_new ();
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
-	g_autofree char *text = NULL;
 
 	*queued = 0;
 	if (!(audience = mt_people_audience (store, e->ticket, e->internal, error)))
 		return FALSE;
 	/* Most mail has nobody watching yet: compose nothing then. */
-	if (audience->len == 0)
+	if (audience->len == 0 && !e->new_ticket)
 		return TRUE;
-	if (!letter_init (&l, store, config, e->ticket, error))
+	if (!letter_init (&l, store, config, e->ticket, error) ||
+	    (e->new_ticket && !add_queue_group (&l, audience, error)))
 		return FALSE;
 	if (e->author)
 		g_hash_table_add (skip, g_ascii_strdown (e->author, -1));
 	if (l.mail->requester)
 		g_hash_table_add (skip, g_ascii_strdown (l.mail->requester, -1));
+	for (guint i = 0; e->told && i < e->told->len; i++)
+		g_hash_table_add (skip, g_ascii_strdown (g_ptr_array_index (e->told, i), -1));
 	for (guint i = 0; i < audience->len; i++)
 		if (!add_recipient (&l, to, skip, g_ptr_array_index (audience, i), error))
 			return FALSE;
-	text = ticket_text (&l, e->what, e->text, FALSE);
 	for (guint i = 0; i < to->len; i++)
-		if (!notify_one (&l, "notification", g_ptr_array_index (to, i), text, e->now, error))
+		if (!notify_one (&l, "notification", g_ptr_array_index (to, i), e->what, e->text, e->now, error))
 			return FALSE;
 	*queued = to->len;
 	return TRUE;
@@ -234,13 +274,11 @@ mt_notify_agents (MtStore *store, const MtConfig *config, const MtNotifyAgents *
 	g_auto (Letter) l = { 0 };
 	g_autoptr (GHashTable) skip = address_set_new ();
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
-	g_autofree char *text = NULL;
 	char *subject;
 
 	*queued = 0;
 	if (!letter_init (&l, store, config, n->ticket, error))
 		return FALSE;
-	text = ticket_text (&l, n->what, n->text, TRUE);
 	subject = g_strdup_printf ("%s: %s", n->label, l.subject);
 	g_free (l.subject);
 	l.subject = subject;
@@ -248,7 +286,7 @@ mt_notify_agents (MtStore *store, const MtConfig *config, const MtNotifyAgents *
 		if (!add_recipient (&l, to, skip, g_ptr_array_index (n->to, i), error))
 			return FALSE;
 	for (guint i = 0; i < to->len; i++)
-		if (!notify_one (&l, n->kind, g_ptr_array_index (to, i), text, n->now, error))
+		if (!notify_one (&l, n->kind, g_ptr_array_index (to, i), n->what, n->text, n->now, error))
 			return FALSE;
 	*queued = to->len;
 	return TRUE;
@@ -277,20 +315,36 @@ acknowledgement_text (Letter *l)
 }
 
 static gboolean
-store_outgoing (Letter *l, GBytes *raw, gint64 author, gint64 now, gint64 *article, GError **error)
+store_outgoing (Letter *l, const MtCompose *c, GBytes *raw, gint64 author, gint64 *article, GError **error)
 {
 	g_autoptr (GByteArray) bytes = g_bytes_unref_to_array (g_bytes_ref (raw));
 	g_autoptr (MtMessage) m = mt_message_parse (bytes, error);
 	g_autofree char *sha256 = NULL;
-	MtArticleNew a = { .kind = "email-out", .author = author, .now = now };
+	MtArticleNew a = { .kind = "email-out", .author = author, .now = c->now };
 
 	if (m == NULL || !mt_store_put_blob (l->store, bytes->data, bytes->len, &sha256, error))
 		return FALSE;
 	a.message = m;
 	a.blob = sha256;
 	a.size = bytes->len;
-	a.envelope_from = l->reply_to;
+	a.envelope_from = c->reply_to;
 	return mt_ticket_add_article (l->store, l->mail->id, &a, article, error);
+}
+
+/* A mail to the customer side that is no reply: the acknowledgement, or
+ * a status mail. Not an article: the history and the outbox say it went. */
+static gboolean
+customer_mail (Letter *l, const char *kind, GPtrArray *to, const char *text, const char *auto_submitted, gint64 now,
+	       GError **error)
+{
+	g_autofree char *reply_to = letter_token (l, MT_TOKEN_CUSTOMER, g_ptr_array_index (to, 0));
+	g_autofree char *message_id = NULL;
+	g_autoptr (GBytes) raw = NULL;
+	MtCompose c = letter_compose (l, to, reply_to, text, now);
+
+	c.auto_submitted = auto_submitted;
+	return (raw = mt_compose (&c, &message_id, error)) != NULL &&
+	       letter_queue (l, kind, 0, &c, message_id, to, raw, error);
 }
 
 gboolean
@@ -301,10 +355,7 @@ mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, co
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (GHashTable) skip = address_set_new ();
 	g_autofree char *text = NULL;
-	g_autofree char *message_id = NULL;
-	g_autoptr (GBytes) raw = NULL;
 	gint64 sent = 0;
-	MtCompose c;
 
 	*queued = FALSE;
 	if (!letter_init (&l, store, config, ticket, error) || !add_recipient (&l, to, skip, address, error))
@@ -314,40 +365,70 @@ mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, co
 	if (sent >= config->ack_limit)
 		return TRUE;
 	text = acknowledgement_text (&l);
-	c = letter_compose (&l, to, text, now);
-	c.auto_submitted = "auto-replied";
-	/* Not an article: the thread is the conversation, and the history
-	 * and the outbox say that it was acknowledged. */
-	if (!(raw = mt_compose (&c, &message_id, error)) ||
-	    !letter_queue (&l, "ack", 0, message_id, to, raw, now, error) ||
+	if (!customer_mail (&l, "ack", to, text, "auto-replied", now, error) ||
 	    !mt_ticket_add_history (store, ticket, "mail", "acknowledged", NULL, g_ptr_array_index (to, 0), now, error))
 		return FALSE;
 	*queued = TRUE;
 	return TRUE;
 }
 
-/* The Cc of the conversation: the To and Cc of the last mail from a
- * person, less ourselves and the requester, and what the agent added. */
+gboolean
+mt_notify_requester (MtStore *store, const MtConfig *config, const MtNotifyRequester *n, gboolean *queued,
+		     GError **error)
+{
+	g_auto (Letter) l = { 0 };
+	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GHashTable) skip = address_set_new ();
+	g_autofree char *text = NULL;
+
+	*queued = FALSE;
+	if (!letter_init (&l, store, config, n->ticket, error))
+		return FALSE;
+	if (l.mail->requester == NULL || !add_recipient (&l, to, skip, l.mail->requester, error) || to->len == 0)
+		return l.mail->requester == NULL || to->len == 0;
+	text = g_strdup_printf ("Hello,\n\n%s\n\n    #%" G_GINT64_FORMAT ": %s\n\n%s%s"
+				"If anything is still open, reply to this message.\n\n-- \n%s\n",
+				n->what, l.mail->id, l.mail->subject, n->text ? n->text : "",
+				n->text && *n->text ? "\n\n" : "", l.from);
+	if (!customer_mail (&l, "notification", to, text, "auto-generated", n->now, error) ||
+	    !mt_ticket_add_history (store, n->ticket, "mail", "requester-told", NULL, n->what, n->now, error))
+		return FALSE;
+	*queued = TRUE;
+	return TRUE;
+}
+
+/* Adds each address of list (char *) to cc. */
+static gboolean
+add_all (Letter *l, GPtrArray *cc, GHashTable *skip, GPtrArray *list, GError **error)
+{
+	for (guint i = 0; list && i < list->len; i++)
+		if (!add_recipient (l, cc, skip, g_ptr_array_index (list, i), error))
+			return FALSE;
+	return TRUE;
+}
+
+/* The Cc of the conversation: what the requester's own mail and the
+ * agents put there, the address watchers, and what this reply adds,
+ * which is remembered for the next one. Never the addresses that other
+ * mail named: those are only proposed to the agents. */
 static gboolean
 reply_cc (Letter *l, const MtNotifyReply *r, GPtrArray *cc, GError **error)
 {
-	const char *lists[] = { l->mail->last_to, l->mail->last_cc };
 	g_autoptr (GHashTable) skip = address_set_new ();
+	g_autoptr (GPtrArray) kept = mt_ticket_cc (l->store, r->ticket, FALSE, error);
+	g_autoptr (GPtrArray) watching = kept ? mt_people_address_watchers (l->store, r->ticket, error) : NULL;
 
+	if (watching == NULL)
+		return FALSE;
 	g_hash_table_add (skip, g_ascii_strdown (l->mail->requester, -1));
-	for (guint i = 0; i < G_N_ELEMENTS (lists); i++) {
-		g_autoptr (InternetAddressList) list = lists[i] ? internet_address_list_parse (NULL, lists[i]) : NULL;
-
-		for (int j = 0; list && j < internet_address_list_length (list); j++) {
-			InternetAddress *ia = internet_address_list_get_address (list, j);
-			if (INTERNET_ADDRESS_IS_MAILBOX (ia) &&
-			    !add_recipient (l, cc, skip,
-					    internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), error))
-				return FALSE;
-		}
-	}
+	if (r->author_address != NULL)
+		g_hash_table_add (skip, g_ascii_strdown (r->author_address, -1));
+	if (!add_all (l, cc, skip, kept, error) || !add_all (l, cc, skip, watching, error) ||
+	    !add_all (l, cc, skip, r->cc, error))
+		return FALSE;
 	for (guint i = 0; r->cc && i < r->cc->len; i++)
-		if (!add_recipient (l, cc, skip, g_ptr_array_index (r->cc, i), error))
+		if (!mt_ticket_add_cc (l->store, r->ticket, g_ptr_array_index (r->cc, i), MT_CC_AGENT, 0, r->now,
+				       error))
 			return FALSE;
 	return TRUE;
 }
@@ -385,7 +466,19 @@ envelope (GPtrArray *to, GPtrArray *cc, GPtrArray *bcc)
 }
 
 static gboolean
-reply_notify (Letter *l, const MtNotifyReply *r, gint64 article, GError **error)
+too_many (const MtConfig *config, GPtrArray *rcpts, GError **error)
+{
+	if (rcpts->len <= (guint) config->max_reply_recipients)
+		return FALSE;
+	g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+		     "the reply would go to %u addresses, more than max_reply_recipients (%d); "
+		     "remove watchers or Cc, or raise the limit in mailticket.conf",
+		     rcpts->len, config->max_reply_recipients);
+	return TRUE;
+}
+
+static gboolean
+reply_notify (Letter *l, const MtNotifyReply *r, gint64 article, GPtrArray *rcpts, GError **error)
 {
 	g_autofree char *what = g_strdup_printf ("Reply by %s to %s", r->who, l->mail->requester);
 	MtNotifyEvent e = {
@@ -394,11 +487,24 @@ reply_notify (Letter *l, const MtNotifyReply *r, gint64 article, GError **error)
 		.what = what,
 		.text = r->text,
 		.author = r->author_address,
+		.told = rcpts,
 		.now = r->now,
 	};
 	guint queued;
 
 	return mt_notify_watchers (l->store, l->config, &e, &queued, error);
+}
+
+static gboolean
+reply_recipients (Letter *l, const MtNotifyReply *r, GPtrArray *to, GPtrArray *cc, GError **error)
+{
+	if (l->mail->requester == NULL || !mt_compose_address_ok (l->mail->requester)) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+			     "ticket %" G_GINT64_FORMAT " has no requester to reply to", r->ticket);
+		return FALSE;
+	}
+	g_ptr_array_add (to, l->mail->requester);
+	return reply_cc (l, r, cc, error);
 }
 
 gboolean
@@ -408,30 +514,122 @@ mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotifyReply *r,
 	g_autoptr (GPtrArray) to = g_ptr_array_new ();
 	g_autoptr (GPtrArray) cc = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (GPtrArray) rcpts = NULL;
-	g_autofree char *message_id = NULL;
+	g_autofree char *message_id = NULL, *reply_to = NULL;
 	g_autoptr (GBytes) raw = NULL;
 	MtCompose c;
 
 	if (bad_addresses (r->cc, error) || bad_addresses (r->bcc, error) ||
-	    !letter_init (&l, store, config, r->ticket, error))
+	    !letter_init (&l, store, config, r->ticket, error) || !reply_recipients (&l, r, to, cc, error))
 		return FALSE;
-	if (l.mail->requester == NULL || !mt_compose_address_ok (l.mail->requester)) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
-			     "ticket %" G_GINT64_FORMAT " has no requester to reply to", r->ticket);
+	rcpts = envelope (to, cc, r->bcc);
+	if (too_many (config, rcpts, error))
 		return FALSE;
-	}
-	g_ptr_array_add (to, l.mail->requester);
-	if (!reply_cc (&l, r, cc, error))
-		return FALSE;
-	c = letter_compose (&l, to, r->text, r->now);
+	/* One message to all: it carries the requester's reply address. */
+	reply_to = letter_token (&l, MT_TOKEN_CUSTOMER, l.mail->requester);
+	c = letter_compose (&l, to, reply_to, r->text, r->now);
 	c.cc = cc;
 	c.html = TRUE;
 	c.attachments = r->attachments;
-	rcpts = envelope (to, cc, r->bcc);
-	if (!(raw = mt_compose (&c, &message_id, error)) ||
-	    !store_outgoing (&l, raw, r->author, r->now, article, error) ||
-	    !letter_queue (&l, "reply", *article, message_id, rcpts, raw, r->now, error) ||
+	c.parts = r->parts;
+	if (!(raw = mt_compose (&c, &message_id, error)) || !store_outgoing (&l, &c, raw, r->author, article, error) ||
+	    !letter_queue (&l, "reply", *article, &c, message_id, rcpts, raw, error) ||
 	    !mt_ticket_responded (store, r->ticket, r->now, error))
 		return FALSE;
-	return reply_notify (&l, r, *article, error);
+	return reply_notify (&l, r, *article, rcpts, error);
+}
+
+gboolean
+mt_notify_took_part (MtStore *store, const MtConfig *config, gint64 ticket, const char *login, gint64 now,
+		     GError **error)
+{
+	g_autoptr (MtTicketMail) mail = mt_ticket_mail_facts (store, ticket, error);
+	gboolean changed = FALSE;
+
+	if (mail == NULL)
+		return FALSE;
+	if (login == NULL || !mt_config_notify (config, mail->queue)->reply_takes)
+		return TRUE;
+	if (mail->owner == NULL)
+		return mt_change_field (store, ticket, "owner", login, login, now, &changed, error);
+	return g_strcmp0 (mail->owner, login) == 0 ||
+	       mt_people_watch (store, ticket, login, TRUE, now, &changed, error);
+}
+
+/* Tells one agent (a user) something about the ticket, unless the agent
+ * did it. */
+static gboolean
+tell_agent (MtStore *store, const MtConfig *config, gint64 ticket, gint64 user, const char *label, const char *what,
+	    const char *text, const char *by_address, gint64 now, GError **error)
+{
+	g_autofree char *address = mt_people_user_email (store, user, NULL);
+	g_autoptr (GPtrArray) to = g_ptr_array_new ();
+	MtNotifyAgents n = { ticket, "notification", label, what, text, to, now };
+	guint queued;
+
+	if (address == NULL || (by_address != NULL && g_ascii_strcasecmp (address, by_address) == 0))
+		return TRUE;
+	g_ptr_array_add (to, address);
+	return mt_notify_agents (store, config, &n, &queued, error);
+}
+
+gboolean
+mt_notify_assigned (MtStore *store, const MtConfig *config, const MtNotifyAssigned *a, GError **error)
+{
+	static const struct {
+		const char *label, *what;
+	} kinds[] = {
+		[MT_ASSIGNED_OWNER] = { "Owner", "You are now the owner of this ticket (set by %s)." },
+		[MT_ASSIGNED_TASK] = { "Task", "%s gave you a task on this ticket." },
+		[MT_ASSIGNED_APPROVAL] = { "Approval", "%s asks for your approval on this ticket." },
+	};
+	g_autoptr (MtTicketMail) mail = mt_ticket_mail_facts (store, a->ticket, error);
+	const MtNotifyPolicy *policy;
+	g_autofree char *what = NULL;
+	gboolean wanted;
+
+	if (mail == NULL)
+		return FALSE;
+	policy = mt_config_notify (config, mail->queue);
+	wanted = a->kind == MT_ASSIGNED_OWNER  ? policy->owner
+		 : a->kind == MT_ASSIGNED_TASK ? policy->task
+					       : policy->approval;
+	if (!wanted || a->user == 0)
+		return TRUE;
+	what = g_strdup_printf (kinds[a->kind].what, a->by);
+	return tell_agent (store, config, a->ticket, a->user, kinds[a->kind].label, what, a->text, a->by_address,
+			   a->now, error);
+}
+
+/* The sentence of a requester's status mail, or NULL for none. */
+static const char *
+status_sentence (const MtNotifyPolicy *policy, const MtNotifyStatus *s)
+{
+	gboolean resolved = g_strcmp0 (s->status, "resolved") == 0 || g_strcmp0 (s->status, "closed") == 0;
+	gboolean pending = g_strcmp0 (s->status, "pending") == 0;
+
+	if (s->mode == MT_NOTIFY_QUIET)
+		return NULL;
+	if (resolved && (policy->requester_resolved || s->mode == MT_NOTIFY_ALWAYS))
+		return "Your request has been resolved:";
+	if (pending && ((policy->requester_pending && s->note != NULL) || s->mode == MT_NOTIFY_ALWAYS))
+		return "We are waiting for your answer on your request:";
+	if (s->mode == MT_NOTIFY_ALWAYS)
+		return "Your request is now being worked on:";
+	return NULL;
+}
+
+gboolean
+mt_notify_status (MtStore *store, const MtConfig *config, const MtNotifyStatus *s, gboolean *queued, GError **error)
+{
+	g_autoptr (MtTicketMail) mail = mt_ticket_mail_facts (store, s->ticket, error);
+	const char *what;
+	MtNotifyRequester n = { s->ticket, NULL, s->note, s->now };
+
+	*queued = FALSE;
+	if (mail == NULL)
+		return FALSE;
+	if ((what = status_sentence (mt_config_notify (config, mail->queue), s)) == NULL)
+		return TRUE;
+	n.what = what;
+	return mt_notify_requester (store, config, &n, queued, error);
 }

@@ -29,6 +29,8 @@ static const char SQL_BOUNCE_RECIPIENTS[] =
 static const char SQL_BOUNCE_ROW[] =
 	"UPDATE outbox SET state = 'failed', last_reply = ?2, done = ?3, claimed_by = NULL,"
 	" claimed_until = NULL WHERE id = ?1";
+static const char SQL_SENT_TO[] = "SELECT lower(r.address) FROM outbox o JOIN outbox_recipients r ON r.outbox = o.id"
+				  " WHERE o.ticket = ?1 GROUP BY lower(r.address) ORDER BY max(o.id) DESC LIMIT ?2";
 static const char SQL_COUNT_TO[] = "SELECT count(*) FROM outbox o JOIN outbox_recipients r ON r.outbox = o.id"
 				   " WHERE o.kind = ?1 AND r.address = ?2 AND o.created >= ?3";
 
@@ -64,10 +66,23 @@ static const char SQL_RETRY_ROW[] =
 	" claimed_until = NULL WHERE id = ?1";
 
 static const char *const outbox_queries[] = {
-	SQL_INSERT,      SQL_RECIPIENT,        SQL_FIND,          SQL_BOUNCE_RECIPIENTS,
-	SQL_BOUNCE_ROW,  SQL_COUNT_TO,         SQL_CLAIM,         SQL_RENEW,
-	SQL_HOLDS,       SQL_PENDING,          SQL_SET_RECIPIENT, SQL_SETTLE,
-	SQL_RETRY_CHECK, SQL_RETRY_RECIPIENTS, SQL_RETRY_ROW,     NULL,
+	SQL_INSERT,
+	SQL_RECIPIENT,
+	SQL_FIND,
+	SQL_BOUNCE_RECIPIENTS,
+	SQL_BOUNCE_ROW,
+	SQL_COUNT_TO,
+	SQL_CLAIM,
+	SQL_RENEW,
+	SQL_HOLDS,
+	SQL_PENDING,
+	SQL_SET_RECIPIENT,
+	SQL_SETTLE,
+	SQL_RETRY_CHECK,
+	SQL_RETRY_RECIPIENTS,
+	SQL_RETRY_ROW,
+	SQL_SENT_TO,
+	NULL,
 };
 
 static const char *const state_names[] = { "queued", "sending", "sent", "failed" };
@@ -148,6 +163,18 @@ mt_outbox_bounced (MtStore *store, gint64 id, const char *reason, gint64 now, GE
 	sqlite3_bind_text (stmt, 2, reason, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64 (stmt, 3, now);
 	return mt_store_exec_stmt (store, stmt, error);
+}
+
+GPtrArray *
+mt_outbox_sent_to (MtStore *store, gint64 ticket, int limit, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_SENT_TO, error);
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int (stmt, 2, limit);
+	return mt_store_get_strings (store, stmt, error);
 }
 
 gboolean

@@ -34,6 +34,8 @@ static const char SQL_AUDIENCE[] = "SELECT lower(u.email) FROM tickets t JOIN us
 				   "  JOIN users u ON u.id = m.user WHERE w.ticket = ?1 AND u.email IS NOT NULL"
 				   " UNION SELECT lower(w.address) FROM watchers w"
 				   "  WHERE w.ticket = ?1 AND w.address IS NOT NULL AND NOT ?2";
+static const char SQL_ADDRESS_WATCHERS[] =
+	"SELECT lower(address) FROM watchers WHERE ticket = ? AND address IS NOT NULL ORDER BY id";
 static const char SQL_USERS[] = "SELECT login, email, name, (SELECT group_concat(g.name, ', ') FROM group_members m"
 				" JOIN groups g ON g.id = m.grp WHERE m.user = u.id) FROM users u ORDER BY login";
 static const char SQL_GROUPS[] = "SELECT name, NULL, NULL, (SELECT group_concat(u.login, ', ') FROM group_members m"
@@ -62,11 +64,10 @@ static const char SQL_WATCHERS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('kind', kind, 'name', name)), '[]') FROM (" WATCHER_ROWS ")";
 
 static const char *const people_queries[] = {
-	SQL_USER_INSERT,   SQL_USER_FIND,     SQL_USER_EMAIL, SQL_GROUP_INSERT,
-	SQL_GROUP_FIND,    SQL_MEMBER_ADD,    SQL_MEMBER_RM,  SQL_WATCH_ADD,
-	SQL_WATCH_RM,      SQL_AUDIENCE,      SQL_USERS_JSON, SQL_GROUPS_JSON,
-	SQL_WATCHERS,      SQL_WATCHERS_JSON, SQL_USERS,      SQL_GROUPS,
-	SQL_USER_BY_EMAIL, SQL_ADDRESSES,     NULL,
+	SQL_USER_INSERT, SQL_USER_FIND,     SQL_USER_EMAIL, SQL_GROUP_INSERT,     SQL_GROUP_FIND,
+	SQL_MEMBER_ADD,  SQL_MEMBER_RM,     SQL_WATCH_ADD,  SQL_WATCH_RM,         SQL_AUDIENCE,
+	SQL_USERS_JSON,  SQL_GROUPS_JSON,   SQL_WATCHERS,   SQL_WATCHERS_JSON,    SQL_USERS,
+	SQL_GROUPS,      SQL_USER_BY_EMAIL, SQL_ADDRESSES,  SQL_ADDRESS_WATCHERS, NULL,
 };
 
 const char *const *
@@ -225,17 +226,13 @@ mt_people_resolve (MtStore *store, const char *who, gint64 *user, gint64 *grp, c
 GPtrArray *
 mt_people_addresses (MtStore *store, gint64 user, gint64 grp, GError **error)
 {
-	g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_ADDRESSES, error);
-	int rc;
 
 	if (stmt == NULL)
 		return NULL;
 	sqlite3_bind_int64 (stmt, 1, user);
 	sqlite3_bind_int64 (stmt, 2, grp);
-	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
-		g_ptr_array_add (out, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-	return rc == -1 ? NULL : g_steal_pointer (&out);
+	return mt_store_get_strings (store, stmt, error);
 }
 
 gboolean
@@ -265,17 +262,24 @@ mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboolean add, g
 GPtrArray *
 mt_people_audience (MtStore *store, gint64 ticket, gboolean internal, GError **error)
 {
-	g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_AUDIENCE, error);
-	int rc;
 
 	if (stmt == NULL)
 		return NULL;
 	sqlite3_bind_int64 (stmt, 1, ticket);
 	sqlite3_bind_int (stmt, 2, internal);
-	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
-		g_ptr_array_add (out, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-	return rc == -1 ? NULL : g_steal_pointer (&out);
+	return mt_store_get_strings (store, stmt, error);
+}
+
+GPtrArray *
+mt_people_address_watchers (MtStore *store, gint64 ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_ADDRESS_WATCHERS, error);
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	return mt_store_get_strings (store, stmt, error);
 }
 
 static char *

@@ -16,6 +16,7 @@
  *	database knew.
  */
 #include "mailticket/commands.h"
+#include "mailticket/quote.h"
 #include "mailticket/error.h"
 #include "mailticket/message.h"
 #include "mailticket/reindex.h"
@@ -56,6 +57,11 @@ reindex_article (MtStore *store, const MtStoredArticle *a, GPtrArray *addresses,
 	stats->articles++;
 	if (a->commands)
 		strip_commands (message);
+	if (a->new_text) {
+		char *text = mt_quote_new_text (message->text);
+		g_free (message->text);
+		message->text = text;
+	}
 	stats->attachments += message->attachments->len;
 	for (guint i = 0; a->incoming && i < message->addresses->len; i++)
 		g_ptr_array_add (addresses, g_strdup (g_ptr_array_index (message->addresses, i)));

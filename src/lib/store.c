@@ -614,6 +614,17 @@ mt_store_get_int (MtStore *store, sqlite3_stmt *stmt, gint64 *value, GError **er
 	return TRUE;
 }
 
+GPtrArray *
+mt_store_get_strings (MtStore *store, sqlite3_stmt *stmt, GError **error)
+{
+	g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+	int rc;
+
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
+		g_ptr_array_add (out, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+	return rc == -1 ? NULL : g_steal_pointer (&out);
+}
+
 gint64
 mt_store_last_id (MtStore *store)
 {

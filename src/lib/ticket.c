@@ -38,10 +38,15 @@ static const char SQL_THREAD_FACTS[] = "SELECT t.merged_into, t.status = 'closed
 				       " FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = ?";
 static const char SQL_TICKET_EXISTS[] = "SELECT count(*) FROM tickets WHERE id = ?";
 static const char SQL_PARTICIPANT_ADD[] = "INSERT OR IGNORE INTO participants (ticket, address) VALUES (?, ?)";
-static const char SQL_PARTICIPANT_IS[] = "SELECT EXISTS (SELECT 1 FROM participants WHERE ticket = ?1 AND address = ?2)"
-					 " OR EXISTS (SELECT 1 FROM tickets t JOIN contacts c ON c.id = t.requester"
-					 "            WHERE t.id = ?1 AND c.address = ?2)"
-					 " OR EXISTS (SELECT 1 FROM users WHERE email = ?2)";
+static const char SQL_PARTICIPANT_IS[] =
+	"SELECT EXISTS (SELECT 1 FROM participants WHERE ticket = ?1 AND address = ?2)"
+	" OR EXISTS (SELECT 1 FROM tickets t JOIN contacts c ON c.id = t.requester"
+	"            WHERE t.id = ?1 AND c.address = ?2)"
+	" OR EXISTS (SELECT 1 FROM users u JOIN tickets t ON t.id = ?1"
+	"            WHERE u.email = ?2 AND u.id IN (t.owner, t.creator))"
+	" OR EXISTS (SELECT 1 FROM users u JOIN watchers w ON w.ticket = ?1 WHERE u.email = ?2"
+	"            AND (w.user = u.id OR w.grp IN (SELECT grp FROM group_members"
+	"                                            WHERE user = u.id)))";
 static const char SQL_STATUS_GET[] = "SELECT status FROM tickets WHERE id = ?";
 static const char SQL_STATUS_SET[] =
 	"UPDATE tickets SET status = ?2, updated = max(updated, ?3), pending_until = iif(?2 = 'pending', "
@@ -52,19 +57,17 @@ static const char SQL_STATUS_SET[] =
 static const char SQL_RESPONDED[] = "UPDATE tickets SET first_response = coalesce(first_response, ?2),"
 				    " status = iif(status = 'new', 'open', status) WHERE id = ?1";
 static const char SQL_MAIL_FACTS[] =
-	"SELECT t.type, t.subject, t.status, t.priority, q.name, q.address, c.address, q.sla_minutes, u.login"
-	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue LEFT JOIN contacts c ON c.id = t.requester"
+	"SELECT t.type, t.subject, t.status, t.priority, q.name, q.address, c.address, q.sla_minutes, u.login,"
+	" t.uuid, ifnull(q.grp, 0) FROM tickets t LEFT JOIN queues q ON q.id = t.queue LEFT JOIN contacts c ON c.id = "
+	"t.requester"
 	" LEFT JOIN users u ON u.id = t.owner WHERE t.id = ?";
 static const char SQL_THREAD_IDS[] =
 	"SELECT message_id FROM articles WHERE ticket = ? AND message_id IS NOT NULL ORDER BY id";
-static const char SQL_LAST_IN[] =
-	"SELECT \"to\", cc FROM articles WHERE ticket = ? AND kind = 'email-in' AND NOT automatic"
-	" ORDER BY id DESC LIMIT 1";
 static const char SQL_FLAG[] = "UPDATE tickets SET flagged = 1 WHERE id = ?";
 static const char SQL_PERSONAL[] = "UPDATE tickets SET personal = 1 WHERE id = ? AND personal = 0";
 static const char SQL_LINK_ADD[] = "INSERT OR IGNORE INTO links (ticket, kind, other, created) VALUES (?, ?, ?, ?)";
 static const char SQL_STORED_ARTICLES[] =
-	"SELECT id, ticket, kind = 'email-in', blob, commands FROM articles"
+	"SELECT id, ticket, kind = 'email-in', blob, commands, new_text FROM articles"
 	" WHERE blob IS NOT NULL AND kind IN ('email-in', 'email-out') ORDER BY ticket, id";
 static const char SQL_ARTICLE_REDERIVE[] =
 	"UPDATE articles SET from_addr = ?4, \"from\" = ?5, \"to\" = ?6, cc = ?7, reply_to = ?8, subject = ?9,"
@@ -72,6 +75,16 @@ static const char SQL_ARTICLE_REDERIVE[] =
 static const char SQL_ATTACHMENTS_CLEAR[] = "DELETE FROM attachments WHERE article = ?";
 static const char SQL_PARTICIPANTS_CLEAR[] = "DELETE FROM participants WHERE ticket = ?";
 static const char SQL_MARK_COMMANDS[] = "UPDATE articles SET commands = 1 WHERE id = ?";
+static const char SQL_MARK_NEW_TEXT[] = "UPDATE articles SET new_text = 1 WHERE id = ?";
+static const char SQL_IDENTITY[] = "SELECT t.uuid, c.address FROM tickets t LEFT JOIN contacts c ON c.id = t.requester"
+				   " WHERE t.id = ?";
+static const char SQL_CC_ADD[] =
+	"INSERT INTO conversation_cc (ticket, address, source, article, created) VALUES (?1, lower(?2), ?3, nullif(?4, "
+	"0), ?5)"
+	" ON CONFLICT (ticket, address) DO UPDATE SET source = excluded.source, article = excluded.article"
+	" WHERE conversation_cc.source = 'proposed' AND excluded.source <> 'proposed'";
+static const char SQL_CC_LIST[] = "SELECT address FROM conversation_cc WHERE ticket = ?1"
+				  " AND (source = 'proposed') = ?2 ORDER BY created, address";
 static const char SQL_HISTORY_ADD[] =
 	"INSERT INTO history (ticket, at, who, field, old, new) VALUES (?, ?, ?, ?, ?, ?)";
 
@@ -95,13 +108,16 @@ static const char *const ticket_queries[] = {
 	SQL_RESPONDED,
 	SQL_MAIL_FACTS,
 	SQL_THREAD_IDS,
-	SQL_LAST_IN,
 	SQL_STORED_ARTICLES,
 	SQL_ARTICLE_REDERIVE,
 	SQL_ATTACHMENTS_CLEAR,
 	SQL_PARTICIPANTS_CLEAR,
 	SQL_PERSONAL,
 	SQL_MARK_COMMANDS,
+	SQL_MARK_NEW_TEXT,
+	SQL_IDENTITY,
+	SQL_CC_ADD,
+	SQL_CC_LIST,
 	NULL,
 };
 
@@ -485,22 +501,6 @@ read_thread_ids (MtStore *store, MtTicketMail *mail, GError **error)
 	return rc != -1;
 }
 
-static gboolean
-read_last_in (MtStore *store, MtTicketMail *mail, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_LAST_IN, error);
-	int rc;
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, mail->id);
-	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		mail->last_to = column_dup (stmt, 0);
-		mail->last_cc = column_dup (stmt, 1);
-	}
-	return rc != -1;
-}
-
 MtTicketMail *
 mt_ticket_mail_facts (MtStore *store, gint64 id, GError **error)
 {
@@ -526,7 +526,9 @@ mt_ticket_mail_facts (MtStore *store, gint64 id, GError **error)
 	mail->requester = column_dup (stmt, 6);
 	mail->sla_minutes = sqlite3_column_int64 (stmt, 7);
 	mail->owner = column_dup (stmt, 8);
-	if (!read_thread_ids (store, mail, error) || !read_last_in (store, mail, error))
+	mail->uuid = column_dup (stmt, 9);
+	mail->queue_group = sqlite3_column_int64 (stmt, 10);
+	if (!read_thread_ids (store, mail, error))
 		return NULL;
 	return g_steal_pointer (&mail);
 }
@@ -536,6 +538,7 @@ mt_ticket_mail_free (MtTicketMail *mail)
 {
 	if (mail == NULL)
 		return;
+	g_free (mail->uuid);
 	g_free (mail->type);
 	g_free (mail->subject);
 	g_free (mail->status);
@@ -543,8 +546,6 @@ mt_ticket_mail_free (MtTicketMail *mail)
 	g_free (mail->queue_address);
 	g_free (mail->requester);
 	g_free (mail->owner);
-	g_free (mail->last_to);
-	g_free (mail->last_cc);
 	if (mail->thread_ids)
 		g_ptr_array_unref (mail->thread_ids);
 	g_free (mail);
@@ -571,7 +572,7 @@ mt_ticket_stored_articles (MtStore *store, GError **error)
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtStoredArticle a = {
 			sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int (stmt, 2),
-			column_dup (stmt, 3),           sqlite3_column_int (stmt, 4),
+			column_dup (stmt, 3),           sqlite3_column_int (stmt, 4),   sqlite3_column_int (stmt, 5),
 		};
 		g_array_append_val (list, a);
 	}
@@ -623,4 +624,62 @@ mt_ticket_mark_commands (MtStore *store, gint64 article, GError **error)
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, article);
 	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_mark_new_text (MtStore *store, gint64 article, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MARK_NEW_TEXT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, article);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_identity (MtStore *store, gint64 id, char **uuid, char **requester, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_IDENTITY, error);
+	int rc;
+
+	*uuid = *requester = NULL;
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		*uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+		*requester = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+	}
+	sqlite3_reset (stmt);
+	return rc != -1;
+}
+
+gboolean
+mt_ticket_add_cc (MtStore *store, gint64 ticket, const char *address, MtCcSource source, gint64 article, gint64 now,
+		  GError **error)
+{
+	static const char *const sources[] = { "requester", "agent", "proposed" };
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_CC_ADD, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	bind_text (stmt, 2, address);
+	sqlite3_bind_text (stmt, 3, sources[source], -1, SQLITE_STATIC);
+	sqlite3_bind_int64 (stmt, 4, article);
+	sqlite3_bind_int64 (stmt, 5, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+GPtrArray *
+mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_CC_LIST, error);
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int (stmt, 2, proposed);
+	return mt_store_get_strings (store, stmt, error);
 }

@@ -3,36 +3,85 @@
  *	token.c - reply-address and subject tokens
  * DESCRIPTION
  *	The reply token is what lets a reply find its ticket when a client
- *	drops In-Reply-To and rewrites the subject: support+42.<mac>@domain.
- *	The mac is HMAC-SHA256 over the ticket number under the site secret,
- *	so a number alone is no key to a ticket. Macs are compared in
- *	constant time.
+ *	drops In-Reply-To and rewrites the subject, and what proves that
+ *	its writer holds a mail we sent to one address:
+ *	support+42.a<mac>@domain. The mac is HMAC-SHA256 under the site
+ *	secret over the ticket's uuid, the role and that address, so a
+ *	number alone is no key to a ticket and a token says whose it is.
+ *	Macs are compared in constant time.
  */
 #include <string.h>
 
 #include "mailticket/token.h"
 
-char *
-mt_token_mac (const char *secret, gint64 ticket)
+static const struct {
+	MtTokenRole role;
+	char letter;
+	const char *name;
+} roles[] = {
+	{ MT_TOKEN_LEGACY, 0, "legacy" },
+	{ MT_TOKEN_CUSTOMER, 'c', "customer" },
+	{ MT_TOKEN_AGENT, 'a', "agent" },
+	{ MT_TOKEN_COMMENT, 'n', "comment" },
+};
+
+char
+mt_token_role_letter (MtTokenRole role)
+{
+	return roles[role].letter;
+}
+
+const char *
+mt_token_role_name (MtTokenRole role)
+{
+	return roles[role].name;
+}
+
+/* The first form: the mac of the ticket number alone. */
+static char *
+legacy_mac (const char *secret, gint64 ticket)
 {
 	g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, ticket);
 	g_autofree char *hex =
 		g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) secret, strlen (secret), id, -1);
 
+	return g_strndup (hex, MT_TOKEN_LEGACY_MAC_LEN);
+}
+
+/* The fields are joined with NUL bytes, which none of them can hold, so
+ * that no two different triples give the same input. */
+static char *
+bound_mac (const char *secret, const char *uuid, MtTokenRole role, const char *recipient)
+{
+	g_autofree char *lower = g_ascii_strdown (recipient ? recipient : "", -1);
+	GString *data = g_string_new ("mailticket-token-2");
+	g_autofree char *hex = NULL;
+
+	g_string_append_c (data, '\0');
+	g_string_append (data, uuid ? uuid : "");
+	g_string_append_c (data, '\0');
+	g_string_append_c (data, roles[role].letter);
+	g_string_append_c (data, '\0');
+	g_string_append (data, lower);
+	hex = g_compute_hmac_for_data (G_CHECKSUM_SHA256, (const guchar *) secret, strlen (secret),
+				       (const guchar *) data->str, data->len);
+	g_string_free (data, TRUE);
 	return g_strndup (hex, MT_TOKEN_MAC_LEN);
 }
 
 char *
-mt_token_reply_address (const char *secret, const char *address, char delimiter, gint64 ticket)
+mt_token_reply_address (const char *secret, const char *address, char delimiter, gint64 ticket, const char *uuid,
+			MtTokenRole role, const char *recipient)
 {
 	const char *at = strrchr (address, '@');
-	g_autofree char *mac = mt_token_mac (secret, ticket);
+	g_autofree char *mac = bound_mac (secret, uuid, role, recipient);
 	g_autofree char *local = g_strndup (address, at ? (gsize) (at - address) : strlen (address));
 	char *plus = strchr (local, delimiter);
 
 	if (plus != NULL)
 		*plus = '\0';
-	return g_strdup_printf ("%s%c%" G_GINT64_FORMAT ".%s%s", local, delimiter, ticket, mac, at ? at : "");
+	return g_strdup_printf ("%s%c%" G_GINT64_FORMAT ".%c%s%s", local, delimiter, ticket, roles[role].letter, mac,
+				at ? at : "");
 }
 
 static gboolean
@@ -45,28 +94,65 @@ equal_in_constant_time (const char *a, const char *b, gsize len)
 	return diff == 0;
 }
 
+static gboolean
+all_hex (const char *p, gsize len)
+{
+	for (gsize i = 0; i < len; i++)
+		if (!g_ascii_isxdigit (p[i]))
+			return FALSE;
+	return TRUE;
+}
+
+/* The role and mac after the dot, len characters up to the '@'. */
+static gboolean
+parse_mac (const char *p, gsize len, MtToken *token)
+{
+	if (len == MT_TOKEN_LEGACY_MAC_LEN && all_hex (p, len)) {
+		token->role = MT_TOKEN_LEGACY;
+		memcpy (token->mac, p, len);
+		token->mac[len] = '\0';
+		return TRUE;
+	}
+	if (len != MT_TOKEN_MAC_LEN + 1 || !all_hex (p + 1, MT_TOKEN_MAC_LEN))
+		return FALSE;
+	for (gsize i = 1; i < G_N_ELEMENTS (roles); i++)
+		if (g_ascii_tolower (*p) == roles[i].letter) {
+			token->role = roles[i].role;
+			memcpy (token->mac, p + 1, MT_TOKEN_MAC_LEN);
+			token->mac[MT_TOKEN_MAC_LEN] = '\0';
+			return TRUE;
+		}
+	return FALSE;
+}
+
 gboolean
-mt_token_parse_reply (const char *secret, const char *address, char delimiter, gint64 *ticket)
+mt_token_parse (const char *address, char delimiter, MtToken *token)
 {
 	const char *at = address ? strrchr (address, '@') : NULL;
-	const char *p = address ? memchr (address, delimiter, at ? (gsize) (at - address) : 0) : NULL;
-	const char *dot;
+	const char *p = at ? memchr (address, delimiter, (gsize) (at - address)) : NULL;
 	char *end = NULL;
-	gint64 id;
 
-	if (p == NULL || secret == NULL || !g_ascii_isdigit (p[1]))
+	memset (token, 0, sizeof *token);
+	if (p == NULL || !g_ascii_isdigit (p[1]))
 		return FALSE;
-	id = g_ascii_strtoll (p + 1, &end, 10);
-	if (id <= 0 || *end != '.')
+	token->ticket = g_ascii_strtoll (p + 1, &end, 10);
+	if (token->ticket <= 0 || *end != '.' || end > at)
 		return FALSE;
-	dot = end;
-	if (at - dot - 1 != MT_TOKEN_MAC_LEN)
+	return parse_mac (end + 1, (gsize) (at - end - 1), token);
+}
+
+gboolean
+mt_token_verify (const char *secret, const MtToken *token, const char *uuid, const char *recipient)
+{
+	g_autofree char *mac = NULL;
+
+	if (secret == NULL)
 		return FALSE;
-	g_autofree char *mac = mt_token_mac (secret, id);
-	if (!equal_in_constant_time (dot + 1, mac, MT_TOKEN_MAC_LEN))
-		return FALSE;
-	*ticket = id;
-	return TRUE;
+	if (token->role == MT_TOKEN_LEGACY)
+		mac = legacy_mac (secret, token->ticket);
+	else
+		mac = bound_mac (secret, uuid, token->role, recipient);
+	return strlen (token->mac) == strlen (mac) && equal_in_constant_time (token->mac, mac, strlen (mac));
 }
 
 char *

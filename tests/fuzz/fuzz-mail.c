@@ -25,6 +25,7 @@
 #include "mailticket/token.h"
 
 #define SECRET "fuzz-secret"
+#define UUID "00000000-0000-4000-8000-000000000042"
 
 static GHashTable *known_ids; /* message id -> ticket */
 
@@ -77,11 +78,12 @@ setup (void)
 static gint64
 find_token (MtMessage *m)
 {
-	gint64 ticket = 0;
+	MtToken token;
 
 	for (guint i = 0; i < m->recipients->len; i++)
-		if (mt_token_parse_reply (SECRET, g_ptr_array_index (m->recipients, i), '+', &ticket))
-			return ticket;
+		if (mt_token_parse (g_ptr_array_index (m->recipients, i), '+', &token) &&
+		    mt_token_verify (SECRET, &token, UUID, m->from_addr))
+			return token.ticket;
 	return 0;
 }
 
@@ -150,8 +152,11 @@ as_text (const uint8_t *data, size_t size)
 	if (!g_utf8_validate (text, -1, NULL))
 		return;
 	stripped = mt_thread_strip_prefixes (text, "Ticket");
+	MtToken token;
+
 	mt_token_find_subject ("Ticket", text, &ticket);
-	mt_token_parse_reply (SECRET, text, '+', &ticket);
+	if (mt_token_parse (text, '+', &token))
+		mt_token_verify (SECRET, &token, UUID, text);
 }
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);

@@ -92,9 +92,14 @@ expect_code 1 "show 1 --raw 99999: exit 1" -- mt show 1 --raw 99999
 
 # token
 expect_code 0 "token 1" -- mt token 1
+# The mac covers the ticket's uuid, the role (c: customer side) and the
+# recipient, by default the requester.
+uuid=$(sql "select uuid from tickets where id = 1")
+requester=$(sql "select c.address from tickets t join contacts c on c.id = t.requester where t.id = 1")
 mac=$(python3 -c 'import hmac, hashlib, sys
-print(hmac.new(open(sys.argv[1], "rb").read(), b"1", hashlib.sha256).hexdigest()[:10])' "$tmp/secret")
-expect_equal "$(sed -n 1p "$out")" "support+1.$mac@example.org" "token: reply address with HMAC-SHA256 mac"
+data = b"mailticket-token-2\0" + sys.argv[2].encode() + b"\0c\0" + sys.argv[3].encode()
+print(hmac.new(open(sys.argv[1], "rb").read(), data, hashlib.sha256).hexdigest()[:16])' "$tmp/secret" "$uuid" "$requester")
+expect_equal "$(sed -n 1p "$out")" "support+1.c$mac@example.org" "token: reply address with HMAC-SHA256 mac"
 expect_equal "$(sed -n 2p "$out")" "[Ticket#1]" "token: subject token"
 
 # explain: says what would happen, stores nothing.
@@ -112,7 +117,7 @@ has "ticket: 1" "explain stranger: ticket: 1"
 has "via: subject" "explain stranger: via: subject"
 expect_code 0 "explain a message already stored" -- mt explain "$tmp/m1"
 has "action: duplicate" "explain stored message: action: duplicate"
-expect_code 0 "explain with a reply token" -- mt explain -r "support+1.$mac@example.org" "$tmp/m5"
+expect_code 0 "explain with a reply token" -- mt explain -r "support+1.c$mac@example.org" "$tmp/m5"
 has "via: token" "explain -r token: via: token"
 expect_equal "$(state)" "$before" "explain stores nothing"
 

@@ -1,9 +1,10 @@
 #!/bin/sh
-# Email commands: an agent answering on a ticket's reply address (or
-# with its subject token) can set status, priority, owner, tags, book
-# time and make the mail an internal note with #lines at the top. The
-# same lines from a customer, or from an agent whose mail found the
-# ticket by its headers alone, are text and change nothing. What the
+# Email commands: an agent answering on the agent's own reply address
+# (the one in the agent's notifications) can set status, priority,
+# owner, tags, book time and make the mail an internal note with #lines
+# at the top. The same lines from a customer, or from an agent whose mail
+# found the ticket by the customer's reply address, its headers or its
+# subject token alone, are text and change nothing. What the
 # watchers and the SMTP server see follows: an internal note never
 # reaches a customer.
 . "$(dirname "$0")/../lib.sh"
@@ -43,9 +44,10 @@ expect_code 0 "send" -- send
 expect_equal "$(to anna@customer.example)" 1 "the customer got the acknowledgement"
 token=$(mt token 1 | sed -n 1p)
 subject_token=$(mt token 1 | sed -n 2p)
+atoken=$(mt token 1 --agent alice | sed -n 1p)
 
 # The agent's commands, on the reply address.
-mail 'Alice <alice@example.org>' "$token" cmd-1@example.org 'Re: VPN drops' >"$tmp/cmd" <<'MAIL'
+mail 'Alice <alice@example.org>' "$atoken" cmd-1@example.org 'Re: VPN drops' >"$tmp/cmd" <<'MAIL'
 
 #status resolved
 #priority 7
@@ -56,7 +58,7 @@ mail 'Alice <alice@example.org>' "$token" cmd-1@example.org 'Re: VPN drops' >"$t
 Rebooted the concentrator; closing.
 MAIL
 expect_code 0 "an agent's mail with commands to the reply address is stored" -- \
-	deliver -f alice@example.org -r "$token" <"$tmp/cmd"
+	deliver -f alice@example.org -r "$atoken" <"$tmp/cmd"
 a=$(last_article)
 expect_equal "$(field 'status, priority')" "resolved|7" "... the ticket is resolved, priority 7"
 expect_equal "$(tags)" vpn "... tagged vpn"
@@ -91,8 +93,10 @@ MAIL
 expect_code 0 "the customer's mail with the same lines is stored" -- \
 	deliver -f anna@customer.example -r "$token" <"$tmp/fake"
 a=$(last_article)
-expect_equal "$(field "status, priority, ifnull(owner, '-')")" "open|7|-" \
-	"... the priority and owner stay; a customer's reply reopens as always"
+expect_equal "$(field "status, priority, ifnull(owner, '-')")" "open|7|alice" \
+	"... the priority and owner (alice, who answered first) stay; a customer's reply reopens as always"
+expect_equal "$(sql "select new from history where ticket = 1 and field = 'commands ignored'" | tail -n 1)" \
+	"not authenticated: a customer's reply address" "... the history says why the lines did nothing"
 expect_equal "$(tags)" vpn "... the tags stay"
 expect_equal "$(minutes)" 30 "... no time booked"
 expect_equal "$(article "$a" 'a["internal"]')" false "... the article is not internal"
@@ -114,7 +118,7 @@ expect_equal "$(sql "select ticket || '|' || via from articles where id = $a")" 
 expect_equal "$(field priority)/$(tags)" "7/vpn" "... its commands change nothing"
 article "$a" 'a["text"]' | grep -q '^#priority 2'; ok $? "... and stay in its text"
 
-# The subject token is a key too.
+# The subject token is no key: every customer sees it.
 mail 'Alice <alice@example.org>' support@example.org cmd-3@example.org "Re: VPN drops $subject_token" \
 	>"$tmp/subj" <<'MAIL'
 #priority 3
@@ -123,11 +127,11 @@ mail 'Alice <alice@example.org>' support@example.org cmd-3@example.org "Re: VPN 
 Handing over to Bob.
 MAIL
 expect_code 0 "an agent's mail with the subject token" -- deliver -f alice@example.org -r support@example.org <"$tmp/subj"
-expect_equal "$(field 'priority, owner')" "3|bob" "... its commands apply"
-expect_equal "$(minutes)" 105 "... 1h15 is 75 minutes more"
+expect_equal "$(field 'priority, owner')" "7|alice" "... its commands change nothing"
+expect_equal "$(minutes)" 30 "... nor is time booked"
 
 # Invalid commands do not lose the mail.
-mail 'Alice <alice@example.org>' "$token" cmd-4@example.org 'Re: VPN drops' >"$tmp/bad" <<'MAIL'
+mail 'Alice <alice@example.org>' "$atoken" cmd-4@example.org 'Re: VPN drops' >"$tmp/bad" <<'MAIL'
 #priority 12
 #owner nobody
 #status done
@@ -135,9 +139,9 @@ mail 'Alice <alice@example.org>' "$token" cmd-4@example.org 'Re: VPN drops' >"$t
 #time soon
 Please look.
 MAIL
-expect_code 0 "an agent's mail with invalid commands is stored" -- deliver -f alice@example.org -r "$token" <"$tmp/bad"
+expect_code 0 "an agent's mail with invalid commands is stored" -- deliver -f alice@example.org -r "$atoken" <"$tmp/bad"
 a=$(last_article)
-expect_equal "$(field 'priority, owner, status')" "3|bob|open" "... the invalid ones change nothing"
+expect_equal "$(field 'priority, owner, status')" "7|alice|open" "... the invalid ones change nothing"
 expect_equal "$(tags)" "urgent,vpn" "... the valid one applies"
 expect_equal "$(sql "select count(*) from history where ticket = 1 and field = 'command-refused' and who = 'alice'")" 4 \
 	"... each refusal is in the history"
@@ -146,10 +150,10 @@ sql "select new from history where field = 'command-refused'" | grep -q "^#prior
 expect_equal "$(article "$a" 'a["text"].strip()')" "Please look." "... all the command lines leave the text"
 
 # A look-alike of an agent's address with the reply token is a customer.
-mail 'Mallory <alice@example.org.evil.example>' "$token" cmd-5@evil.example 'Re: VPN drops' >"$tmp/evil" <<'MAIL'
+mail 'Mallory <alice@example.org.evil.example>' "$atoken" cmd-5@evil.example 'Re: VPN drops' >"$tmp/evil" <<'MAIL'
 #status closed
 MAIL
-expect_code 0 "a look-alike address with the token" -- deliver -f x@evil.example -r "$token" <"$tmp/evil"
+expect_code 0 "a look-alike address with the agent's token" -- deliver -f x@evil.example -r "$atoken" <"$tmp/evil"
 expect_equal "$(field status)" open "... changes nothing"
 
 # db reindex rebuilds the text from the raw messages: the commands stay
@@ -159,10 +163,10 @@ texts=$(sql "select group_concat(text, '|') from articles where ticket = 1")
 expect_code 0 "db reindex" -- mt db reindex
 expect_equal "$(sql "select group_concat(text, '|') from articles where ticket = 1")" "$texts" \
 	"... the texts are as they were, command lines out where they were taken"
-expect_equal "$(sql "select count(*) from history")/$(minutes)/$(tags)" "$before/105/urgent,vpn" \
+expect_equal "$(sql "select count(*) from history")/$(minutes)/$(tags)" "$before/30/urgent,vpn" \
 	"... nothing applied twice"
 
 # A redelivery (the MTA timed out) changes nothing either.
-expect_code 0 "the first command mail again" -- deliver -f alice@example.org -r "$token" <"$tmp/cmd"
-expect_equal "$(minutes)/$(field status)" "105/open" "... is a duplicate: nothing applied"
+expect_code 0 "the first command mail again" -- deliver -f alice@example.org -r "$atoken" <"$tmp/cmd"
+expect_equal "$(minutes)/$(field status)" "30/open" "... is a duplicate: nothing applied"
 done_testing

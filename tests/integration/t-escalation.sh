@@ -6,6 +6,9 @@
 # open again; a status other than pending forgets the until time.
 . "$(dirname "$0")/../lib.sh"
 
+# Only the escalations and replies reach the server: not the news of
+# each new ticket to the queue's group ([notify] new_ticket).
+printf '[notify]\nnew_ticket=no\n' >>"$MAILTICKET_CONF"
 smtp_start
 sed -i '/^\[mail\]$/a acknowledge=no' "$MAILTICKET_CONF"
 TZ=UTC

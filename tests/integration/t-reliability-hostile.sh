@@ -89,12 +89,13 @@ hostile recipients-100000
 expect_equal "$(sql "SELECT count(*) FROM participants WHERE ticket = $(ticket_of recipients@evil.test)")" 100001 \
 	"recipients-100000: every address a participant, once"
 # An agent's reply goes to the requester and, as Cc, the conversation:
-# here 100,000 addresses, composed and queued within seconds (3 s on
-# the project's machine; 57 s built with SANITIZE, which limit() allows
-# only five times as long).
+# here the first 200 of the 100,000 addresses, more than
+# max_reply_recipients (50): the reply is refused at once, with a line
+# that says why, and nothing is queued.
 measured "$(limit 30)" "$BIN/mailticket" --db "$DB" reply "$(ticket_of recipients@evil.test)" -m "To all of you."
 expect_equal "$code $(sql "SELECT count(*) FROM outbox_recipients r JOIN outbox o ON o.id = r.outbox WHERE o.kind = 'reply' AND o.ticket = $(ticket_of recipients@evil.test)")" \
-	"0 100001" "recipients-100000: an agent's reply, queued to all of them ($secs s)"
+	"1 0" "recipients-100000: an agent's reply to them all is refused, nothing queued ($secs s)"
+grep -q 'max_reply_recipients' "$err"; ok $? "recipients-100000: ... naming max_reply_recipients"
 hostile references-100000
 hostile html-megabyte-of-ampersands
 hostile html-megabyte-of-tags

@@ -101,6 +101,7 @@ fts_check; ok $? "... and the index matches the articles"
 sql "drop trigger article_search_insert; drop trigger article_search_update; drop trigger article_search_delete;
 	drop trigger article_search_attachment_insert; drop trigger article_search_attachment_update;
 	drop trigger article_search_attachment_delete; drop index attachments_search;
+	drop table conversation_cc; alter table articles drop column new_text;
 	drop table article_search; drop view article_search_source; drop index outbox_recipients_address;
 	drop index contacts_org; alter table contacts drop column org; alter table articles drop column commands;
 	drop table organisation_domains; drop table organisations; drop table search_pending;

@@ -1,154 +1,163 @@
 /*
  * test-token.c - reply-address and subject tokens. The expected macs are
  * computed outside GLib, with Python:
- *   hmac.new(b'sekrit', b'42', hashlib.sha256).hexdigest()[:10]
+ *   hmac.new(b'sekrit', b'mailticket-token-2\0' + uuid + b'\0c\0ann@example.com',
+ *            hashlib.sha256).hexdigest()[:16]
+ * and for the first form hmac.new(b'sekrit', b'42', ...).hexdigest()[:10].
  */
 #include <string.h>
 
 #include "mailticket/token.h"
 
 #define SECRET "sekrit"
-#define MAC_42 "6feef60b7d"       /* secret "sekrit", ticket 42 */
-#define MAC_7 "67f08bb07b"        /* secret "sekrit", ticket 7 */
-#define OTHER_MAC_42 "bbc9a7ab0c" /* secret "other", ticket 42 */
-#define REPLY_42 "support+42." MAC_42 "@example.org"
+#define UUID "6a1e0c1e-4b9f-4c57-9a8e-0f1d2c3b4a59"
+#define ANN "ann@example.com"
+#define ALICE "alice@example.org"
+#define MAC_ANN "8638101cd4174391"       /* customer, ann@example.com */
+#define MAC_ALICE "2bc37a6f52dc4512"     /* agent, alice@example.org */
+#define MAC_ALICE_N "55a9acd182fd0c3f"   /* comment, alice@example.org */
+#define OTHER_MAC_ANN "0c695b7fe2668fa5" /* secret "other", customer, ann@example.com */
+#define LEGACY_42 "6feef60b7d"           /* the first form: secret "sekrit", ticket 42 */
+#define REPLY_ANN "support+42.c" MAC_ANN "@example.org"
 
 static void
-test_mac_is_hmac_sha256_prefix (void)
+test_reply_address_binds_recipient_and_role (void)
 {
-	g_autofree char *mac42 = mt_token_mac (SECRET, 42);
-	g_autofree char *mac7 = mt_token_mac (SECRET, 7);
-	g_autofree char *other = mt_token_mac ("other", 42);
+	g_autofree char *ann =
+		mt_token_reply_address (SECRET, "support@example.org", '+', 42, UUID, MT_TOKEN_CUSTOMER, ANN);
+	g_autofree char *upper = mt_token_reply_address (SECRET, "support@example.org", '+', 42, UUID,
+							 MT_TOKEN_CUSTOMER, "Ann@Example.COM");
+	g_autofree char *alice =
+		mt_token_reply_address (SECRET, "support@example.org", '+', 42, UUID, MT_TOKEN_AGENT, ALICE);
+	g_autofree char *note =
+		mt_token_reply_address (SECRET, "support@example.org", '+', 42, UUID, MT_TOKEN_COMMENT, ALICE);
 
-	g_assert_cmpstr (mac42, ==, MAC_42);
-	g_assert_cmpstr (mac7, ==, MAC_7);
-	g_assert_cmpstr (other, ==, OTHER_MAC_42);
-	g_assert_cmpuint (strlen (mac42), ==, MT_TOKEN_MAC_LEN);
-}
-
-static void
-test_reply_address_adds_token (void)
-{
-	g_autofree char *address = mt_token_reply_address (SECRET, "support@example.org", '+', 42);
-
-	g_assert_cmpstr (address, ==, REPLY_42);
+	g_assert_cmpstr (ann, ==, REPLY_ANN);
+	g_assert_cmpstr (upper, ==, REPLY_ANN);
+	g_assert_cmpstr (alice, ==, "support+42.a" MAC_ALICE "@example.org");
+	g_assert_cmpstr (note, ==, "support+42.n" MAC_ALICE_N "@example.org");
 }
 
 static void
 test_reply_address_replaces_extension (void)
 {
-	g_autofree char *address = mt_token_reply_address (SECRET, "support+old@example.org", '+', 42);
+	g_autofree char *address =
+		mt_token_reply_address (SECRET, "support+old@example.org", '+', 42, UUID, MT_TOKEN_CUSTOMER, ANN);
 
-	g_assert_cmpstr (address, ==, REPLY_42);
+	g_assert_cmpstr (address, ==, REPLY_ANN);
 }
 
 static void
 test_reply_address_other_delimiter (void)
 {
-	g_autofree char *address = mt_token_reply_address (SECRET, "support-x@example.org", '-', 7);
+	g_autofree char *address =
+		mt_token_reply_address (SECRET, "support-x@example.org", '-', 42, UUID, MT_TOKEN_CUSTOMER, ANN);
 
-	g_assert_cmpstr (address, ==, "support-7." MAC_7 "@example.org");
+	g_assert_cmpstr (address, ==, "support-42.c" MAC_ANN "@example.org");
 }
 
 static gboolean
-parse (const char *secret, const char *address, char delimiter, gint64 *ticket)
+parse (const char *address, char delimiter, MtToken *token)
 {
-	*ticket = -1;
-	return mt_token_parse_reply (secret, address, delimiter, ticket);
+	memset (token, 0xff, sizeof *token);
+	return mt_token_parse (address, delimiter, token);
 }
 
 static void
-test_parse_accepts_own_address (void)
+test_parse_reads_role_and_mac (void)
 {
-	g_autofree char *address = mt_token_reply_address (SECRET, "support@example.org", '+', 42);
-	gint64 ticket;
+	MtToken t;
 
-	g_assert_true (parse (SECRET, address, '+', &ticket));
-	g_assert_cmpint (ticket, ==, 42);
-	g_assert_true (parse (SECRET, REPLY_42, '+', &ticket));
-	g_assert_cmpint (ticket, ==, 42);
+	g_assert_true (parse (REPLY_ANN, '+', &t));
+	g_assert_cmpint (t.ticket, ==, 42);
+	g_assert_cmpint (t.role, ==, MT_TOKEN_CUSTOMER);
+	g_assert_cmpstr (t.mac, ==, MAC_ANN);
+	g_assert_true (parse ("support+7.a" MAC_ALICE "@example.org", '+', &t));
+	g_assert_cmpint (t.role, ==, MT_TOKEN_AGENT);
+	g_assert_true (parse ("Support+7.N" MAC_ALICE_N "@EXAMPLE.ORG", '+', &t));
+	g_assert_cmpint (t.role, ==, MT_TOKEN_COMMENT);
+	g_assert_true (parse ("support+42." LEGACY_42 "@example.org", '+', &t));
+	g_assert_cmpint (t.role, ==, MT_TOKEN_LEGACY);
 }
 
 static void
-test_parse_accepts_upper_case (void)
+test_parse_rejects_malformed (void)
 {
-	gint64 ticket;
+	const char *bad[] = {
+		"support+42.c" MAC_ANN "0@example.org",
+		"support+42.x" MAC_ANN "@example.org",
+		"support+42.c8638101cd417439z@example.org",
+		"support+42.6feef60b7@example.org",
+		"support+42.@example.org",
+		"support+42@example.org",
+		"support+.c" MAC_ANN "@example.org",
+		"support+0.c" MAC_ANN "@example.org",
+		"support+-42.c" MAC_ANN "@example.org",
+		"support+4x2.c" MAC_ANN "@example.org",
+		"support42.c" MAC_ANN "@example.org",
+		"support@ex+42.c" MAC_ANN,
+		"support+42.c" MAC_ANN,
+		"",
+	};
+	MtToken t;
 
-	g_assert_true (parse (SECRET, "support+42.6FEEF60B7D@example.org", '+', &ticket));
-	g_assert_cmpint (ticket, ==, 42);
-	g_assert_true (parse (SECRET, "Support+42." MAC_42 "@EXAMPLE.ORG", '+', &ticket));
-	g_assert_cmpint (ticket, ==, 42);
+	for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+		g_assert_false (parse (bad[i], '+', &t));
+	g_assert_false (parse (NULL, '+', &t));
+	g_assert_false (parse (REPLY_ANN, '-', &t));
+}
+
+static gboolean
+verify (const char *secret, const char *address, const char *uuid, const char *recipient)
+{
+	MtToken t;
+
+	return mt_token_parse (address, '+', &t) && mt_token_verify (secret, &t, uuid, recipient);
 }
 
 static void
-test_parse_rejects_wrong_mac (void)
+test_verify_needs_the_recipient (void)
 {
-	gint64 ticket;
-
-	g_assert_false (parse (SECRET, "support+42.6feef60b7e@example.org", '+', &ticket));
-	g_assert_false (parse (SECRET, "support+43." MAC_42 "@example.org", '+', &ticket));
-	g_assert_false (parse (SECRET, "support+7." MAC_42 "@example.org", '+', &ticket));
-	g_assert_cmpint (ticket, ==, -1);
+	g_assert_true (verify (SECRET, REPLY_ANN, UUID, ANN));
+	g_assert_true (verify (SECRET, REPLY_ANN, UUID, "ANN@example.com"));
+	g_assert_false (verify (SECRET, REPLY_ANN, UUID, "eve@example.net"));
+	g_assert_false (verify (SECRET, REPLY_ANN, UUID, ""));
+	g_assert_false (verify (SECRET, REPLY_ANN, UUID, NULL));
 }
 
 static void
-test_parse_rejects_mac_length (void)
+test_verify_needs_the_role (void)
 {
-	gint64 ticket;
-
-	g_assert_false (parse (SECRET, "support+42.6feef60b7@example.org", '+', &ticket));
-	g_assert_false (parse (SECRET, "support+42." MAC_42 "0@example.org", '+', &ticket));
-	g_assert_false (parse (SECRET, "support+42.@example.org", '+', &ticket));
-	g_assert_false (parse (SECRET, "support+42@example.org", '+', &ticket));
+	/* A customer's mac under an agent's letter is no agent's token. */
+	g_assert_false (verify (SECRET, "support+42.a" MAC_ANN "@example.org", UUID, ANN));
+	g_assert_false (verify (SECRET, "support+42.c" MAC_ALICE "@example.org", UUID, ALICE));
+	g_assert_false (verify (SECRET, "support+42.n" MAC_ALICE "@example.org", UUID, ALICE));
+	g_assert_true (verify (SECRET, "support+42.a" MAC_ALICE "@example.org", UUID, ALICE));
 }
 
 static void
-test_parse_rejects_bad_id (void)
+test_verify_needs_the_ticket (void)
 {
-	g_autofree char *mac0 = mt_token_mac (SECRET, 0);
-	g_autofree char *zero = g_strdup_printf ("support+0.%s@example.org", mac0);
-	g_autofree char *mac_neg = mt_token_mac (SECRET, -42);
-	g_autofree char *negative = g_strdup_printf ("support+-42.%s@example.org", mac_neg);
-	gint64 ticket;
-
-	g_assert_false (parse (SECRET, "support+." MAC_42 "@example.org", '+', &ticket));
-	g_assert_false (parse (SECRET, zero, '+', &ticket));
-	g_assert_false (parse (SECRET, negative, '+', &ticket));
-	g_assert_false (parse (SECRET, "support+4x2." MAC_42 "@example.org", '+', &ticket));
-	g_assert_cmpint (ticket, ==, -1);
+	/* Another ticket, or the same number in a rebuilt database. */
+	g_assert_false (verify (SECRET, REPLY_ANN, "6a1e0c1e-4b9f-4c57-9a8e-0f1d2c3b4a5a", ANN));
+	g_assert_false (verify (SECRET, REPLY_ANN, NULL, ANN));
 }
 
 static void
-test_parse_rejects_delimiter (void)
+test_verify_needs_the_secret (void)
 {
-	gint64 ticket;
-
-	g_assert_false (parse (SECRET, "support42." MAC_42 "@example.org", '+', &ticket));
-	g_assert_false (parse (SECRET, "support-42." MAC_42 "@example.org", '+', &ticket));
-	g_assert_false (parse (SECRET, REPLY_42, '-', &ticket));
-	/* The delimiter only counts in the local part. */
-	g_assert_false (parse (SECRET, "support@ex+42." MAC_42, '+', &ticket));
-	g_assert_false (parse (SECRET, "support+42." MAC_42, '+', &ticket));
+	g_assert_false (verify ("other", REPLY_ANN, UUID, ANN));
+	g_assert_true (verify ("other", "support+42.c" OTHER_MAC_ANN "@example.org", UUID, ANN));
+	g_assert_false (verify (NULL, REPLY_ANN, UUID, ANN));
 }
 
 static void
-test_parse_rejects_null (void)
+test_verify_legacy (void)
 {
-	gint64 ticket;
-
-	g_assert_false (parse (SECRET, NULL, '+', &ticket));
-	g_assert_false (parse (NULL, REPLY_42, '+', &ticket));
-	g_assert_cmpint (ticket, ==, -1);
-}
-
-static void
-test_parse_rejects_other_secret (void)
-{
-	gint64 ticket;
-
-	g_assert_false (parse ("other", REPLY_42, '+', &ticket));
-	g_assert_true (parse ("other", "support+42." OTHER_MAC_42 "@example.org", '+', &ticket));
-	g_assert_cmpint (ticket, ==, 42);
+	g_assert_true (verify (SECRET, "support+42." LEGACY_42 "@example.org", NULL, NULL));
+	g_assert_true (verify (SECRET, "support+42.6FEEF60B7D@example.org", UUID, ANN));
+	g_assert_false (verify (SECRET, "support+43." LEGACY_42 "@example.org", NULL, NULL));
+	g_assert_false (verify (SECRET, "support+42.6feef60b7e@example.org", NULL, NULL));
 }
 
 static gboolean
@@ -216,18 +225,16 @@ main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 
-	g_test_add_func ("/token/mac/hmac-sha256-first-10-hex", test_mac_is_hmac_sha256_prefix);
-	g_test_add_func ("/token/reply-address/adds-token", test_reply_address_adds_token);
+	g_test_add_func ("/token/reply-address/binds-recipient-and-role", test_reply_address_binds_recipient_and_role);
 	g_test_add_func ("/token/reply-address/replaces-extension", test_reply_address_replaces_extension);
 	g_test_add_func ("/token/reply-address/other-delimiter", test_reply_address_other_delimiter);
-	g_test_add_func ("/token/parse-reply/accepts-own-address", test_parse_accepts_own_address);
-	g_test_add_func ("/token/parse-reply/accepts-upper-case", test_parse_accepts_upper_case);
-	g_test_add_func ("/token/parse-reply/rejects-wrong-mac", test_parse_rejects_wrong_mac);
-	g_test_add_func ("/token/parse-reply/rejects-mac-length", test_parse_rejects_mac_length);
-	g_test_add_func ("/token/parse-reply/rejects-missing-zero-negative-id", test_parse_rejects_bad_id);
-	g_test_add_func ("/token/parse-reply/rejects-missing-or-other-delimiter", test_parse_rejects_delimiter);
-	g_test_add_func ("/token/parse-reply/rejects-null", test_parse_rejects_null);
-	g_test_add_func ("/token/parse-reply/rejects-other-secret", test_parse_rejects_other_secret);
+	g_test_add_func ("/token/parse/reads-role-and-mac", test_parse_reads_role_and_mac);
+	g_test_add_func ("/token/parse/rejects-malformed", test_parse_rejects_malformed);
+	g_test_add_func ("/token/verify/needs-the-recipient", test_verify_needs_the_recipient);
+	g_test_add_func ("/token/verify/needs-the-role", test_verify_needs_the_role);
+	g_test_add_func ("/token/verify/needs-the-ticket-uuid", test_verify_needs_the_ticket);
+	g_test_add_func ("/token/verify/needs-the-secret", test_verify_needs_the_secret);
+	g_test_add_func ("/token/verify/legacy-form-still-threads", test_verify_legacy);
 	g_test_add_func ("/token/subject/found-case-and-space-tolerant", test_subject_found);
 	g_test_add_func ("/token/subject/not-found", test_subject_not_found);
 	g_test_add_func ("/token/subject/tag-metacharacters-literal", test_subject_tag_escaped);

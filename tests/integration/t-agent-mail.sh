@@ -1,0 +1,168 @@
+#!/bin/sh
+# Agent mail: an agent answers a notification from a mail client and the
+# customer gets exactly the new text; the comment address makes a note.
+# Nobody acts as an agent by forging a header: commands and answers need
+# the agent's own reply token from the agent's address. A reply goes to
+# the requester and the Cc that the requester or an agent named, never
+# to the addresses a stranger's mail put there.
+. "$(dirname "$0")/../lib.sh"
+
+printf 'agent-mail-secret' >"$tmp/secret"
+printf 'secret_file=%s\n[thread]\nforeign_subject=join\n' "$tmp/secret" >>"$MAILTICKET_CONF"
+smtp_start
+send () { "$BIN/mailticket-send" --db "$DB" --once; }
+as_alice () { MAILTICKET_USER=alice "$BIN/mailticket" --db "$DB" "$@"; }
+field () { sql "select $1 from ticket_summary where id = ${2:-1}"; }
+minutes () { sql "select coalesce(sum(minutes), 0) from time_entries where ticket = 1"; }
+# received_by ADDR: the newest message the SMTP server accepted for ADDR
+received_by () {
+	f=$(grep -l "\"$1\"" "$SMTP_DIR"/*.json 2>/dev/null | sort | tail -n 1)
+	[ -n "$f" ] && echo "${f%.json}.eml"
+}
+count_to () { cat "$SMTP_DIR"/*.json 2>/dev/null | grep -o "\"$1\"" | wc -l | tr -d ' '; }
+rcpts () { python3 -c 'import json, sys; print(" ".join(sorted(json.load(open(sys.argv[1]))["rcpt_tos"])))' "$1"; }
+header () {
+	python3 -c 'import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+print(m[sys.argv[2]] or "")' "$1" "$2"
+}
+body () {
+	python3 -c 'import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+for p in m.walk():
+    if p.get_content_type() == "text/plain":
+        sys.stdout.write(p.get_payload(decode=True).decode()); break' "$1"
+}
+history () { sql "select new from history where ticket = ${2:-1} and field = '$1' order by id desc limit 1"; }
+# mail FROM TO MESSAGE-ID SUBJECT [HEADER]: a message whose body is stdin
+mail () {
+	printf 'From: %s\nTo: %s\nSubject: %s\nDate: Mon, 23 Nov 2026 10:00:00 +0000\nMessage-ID: <%s>\n' \
+		"$1" "$2" "$4" "$3"
+	[ -n "${5:-}" ] && printf '%s\n' "$5"
+	printf '\n'
+	cat
+}
+commands () { printf '#status resolved\n#owner none\n#priority 9\n#tag +forged\n#time 600\n\nDone.\n'; }
+state () { echo "$(field "status, ifnull(owner, '-'), priority")|$(minutes)"; }
+
+mt user add alice --email alice@example.org >/dev/null
+mt user add bob --email bob@example.org >/dev/null
+mail 'Anna <anna@customer.example>' support@example.org req-1@customer.example 'VPN drops' \
+	'Cc: Carl <carl@customer.example>' >"$tmp/req" <<'MAIL'
+The VPN drops every ten minutes.
+MAIL
+expect_code 0 "a customer opens ticket 1, Cc carl" -- deliver -f anna@customer.example -r support@example.org <"$tmp/req"
+mail 'Olga <olga@other.example>' support@example.org req-2@other.example 'Printer' >"$tmp/req2" <<'MAIL'
+Printer jammed.
+MAIL
+expect_code 0 "another customer opens ticket 2" -- deliver -f olga@other.example -r support@example.org <"$tmp/req2"
+expect_code 0 "bob owns ticket 1" -- as_alice set 1 owner=bob priority=3
+expect_code 0 "alice watches ticket 1" -- as_alice watch 1 add alice
+expect_code 0 "a note by bob, which alice hears of" -- env MAILTICKET_USER=bob "$BIN/mailticket" --db "$DB" note 1 -m 'Looking into it.'
+expect_code 0 "send" -- send
+n=$(received_by alice@example.org)
+[ -n "$n" ]; ok $? "alice received a notification"
+areply=$(header "$n" Reply-To)
+case $areply in support+1.a*@example.org) r=0 ;; *) r=1 ;; esac
+ok $r "... its Reply-To is alice's agent token for ticket 1 ($areply)"
+comment=$(mt token 1 --agent alice --comment | sed -n 1p)
+grep -q "$comment" "$n"; ok $? "... its text offers the comment address"
+ctoken=$(mt token 1 | sed -n 1p)
+btoken=$(mt token 1 --agent bob | sed -n 1p)
+a2token=$(mt token 2 --agent alice | sed -n 1p)
+
+# Forgeries: none of these runs a command.
+before=$(state)
+try_forged () { # DESC TO [HEADER]
+	commands | mail 'Alice <alice@example.org>' "$2" "forged-$test_n@evil.example" "Re: VPN drops [Ticket#1]" \
+		"${3:-}" >"$tmp/forged"
+	expect_code 0 "forged From alice, $1: stored" -- deliver -f mallory@evil.example -r "$2" <"$tmp/forged"
+	expect_equal "$(state)" "$before" "... no command applied: status, owner, priority, time as they were"
+	case $(history 'commands ignored') in "not authenticated: "*) r=0 ;; *) r=1 ;; esac
+	ok $r "... the history says why the commands were ignored: $(history 'commands ignored')"
+	sql "delete from history where field = 'commands ignored'"
+}
+try_forged "the subject token" support@example.org
+try_forged "References to the customer's mail" support@example.org "References: <req-1@customer.example>"
+try_forged "the customer's token" "$ctoken"
+try_forged "bob's agent token" "$btoken"
+try_forged "alice's token of ticket 2, renumbered" "$(echo "$a2token" | sed 's/+2\./+1./')"
+commands | mail 'Mallory <mallory@evil.example>' "$a2token" forged-x@evil.example "Re: Printer" >"$tmp/forged"
+expect_code 0 "alice's token of ticket 2 from another sender" -- deliver -f mallory@evil.example -r "$a2token" <"$tmp/forged"
+expect_equal "$(field 'status, priority' 2)" "new|5" "... runs nothing on ticket 2"
+
+# The same lines with alice's own token from alice's address apply.
+commands | mail 'Alice <alice@example.org>' "$areply" cmd-1@example.org "Re: VPN drops" >"$tmp/cmd"
+expect_code 0 "alice's own token from alice's address" -- deliver -f alice@example.org -r "$areply" <"$tmp/cmd"
+expect_equal "$(state)" "resolved|alice|9|600" "... the commands apply (and alice, who answered, owns it)"
+expect_code 0 "set it back" -- as_alice set 1 status=open owner=bob priority=3 --quiet
+expect_code 0 "send" -- send
+
+# Alice answers the notification from her mail client.
+count_before=$(count_to anna@customer.example)
+{
+	printf 'From: Alice <alice@example.org>\nTo: %s\nSubject: Re: [Ticket#1] VPN drops\n' "$areply"
+	printf 'Date: Mon, 23 Nov 2026 11:00:00 +0000\nMessage-ID: <answer-1@example.org>\n'
+	printf 'In-Reply-To: %s\n\n' "$(header "$n" Message-ID)"
+	printf 'Dear Anna,\n\nplease update the client to 5.2.\n\nOn Mon, 23 Nov 2026 10:00 support@example.org wrote:\n'
+	body "$n" | tr -d '\r' | sed 's/^/> /'
+	printf '\n-- \nAlice Agent\nExample Support\n'
+} >"$tmp/answer"
+expect_code 0 "alice's answer is delivered" -- deliver -f alice@example.org -r "$areply" <"$tmp/answer"
+expect_code 0 "send" -- send
+expect_equal "$(count_to anna@customer.example)" "$((count_before + 1))" "the customer received one mail"
+c=$(received_by anna@customer.example)
+expect_equal "$(body "$c" | tr -d '\r')" "$(printf 'Dear Anna,\n\nplease update the client to 5.2.')" \
+	"... exactly the new text: no quote, no signature"
+expect_equal "$(rcpts "${c%.eml}.json")" "anna@customer.example carl@customer.example" \
+	"... to the requester and the Cc of her opening mail"
+expect_equal "$(header "$c" Reply-To)" "$ctoken" "... with the customer's own reply address"
+header "$c" In-Reply-To | grep -q '@'; ok $? "... with In-Reply-To"
+header "$c" References | grep -q '<req-1@customer.example>'; ok $? "... and References of the thread"
+expect_equal "$(header "$c" Subject)" "[Ticket#1] VPN drops" "... and the subject token"
+expect_equal "$(sql "select text from articles where ticket = 1 and kind = 'email-out' order by id desc limit 1")" \
+	"$(printf 'Dear Anna,\n\nplease update the client to 5.2.')" "... stored as an email-out article"
+expect_equal "$(sql "select u.login from articles a join users u on u.id = a.author
+	where a.ticket = 1 and a.kind = 'email-out' order by a.id desc limit 1")" alice "... by alice"
+expect_equal "$(field status)" open "... the answer reopens or resolves nothing"
+
+# The comment address gives a note the agents hear of, not the customer.
+count_before=$(count_to anna@customer.example)
+printf 'Customer runs an old client.\n' |
+	mail 'Alice <alice@example.org>' "$comment" note-1@example.org 'Re: VPN' >"$tmp/note"
+expect_code 0 "alice writes to the comment address" -- deliver -f alice@example.org -r "$comment" <"$tmp/note"
+expect_equal "$(sql "select internal from articles where message_id = 'note-1@example.org'")" 1 "... an internal note"
+expect_code 0 "send" -- send
+expect_equal "$(count_to anna@customer.example)" "$count_before" "... the customer got nothing"
+grep -q 'Customer runs an old client' "$(received_by bob@example.org)"; ok $? "... bob, the owner, got the note"
+
+# An outsider's mail with 1,000 Cc that joined by subject token.
+python3 - "$tmp/cc" <<'PY'
+import sys
+cc = ", ".join("victim%d@spam.example" % i for i in range(1000))
+open(sys.argv[1], "w").write("From: eve@evil.example\nTo: support@example.org\nCc: %s\n"
+    "Subject: Re: [Ticket#1] VPN\nMessage-ID: <cc-1@evil.example>\n\nHello all.\n" % cc)
+PY
+expect_code 0 "an outsider's mail with 1,000 Cc joins by subject token" -- \
+	deliver -f eve@evil.example -r support@example.org <"$tmp/cc"
+expect_code 0 "alice replies from the CLI" -- as_alice reply 1 -m 'Fixed.'
+expect_code 0 "send" -- send
+c=$(received_by anna@customer.example)
+expect_equal "$(rcpts "${c%.eml}.json")" "anna@customer.example carl@customer.example" \
+	"... the reply goes to the requester and her Cc alone"
+mt show 1 >"$out"
+expect_equal "$(sed -n 's/^Cc: *//p' "$out" | head -n 1)" "carl@customer.example" "... show lists the conversation's Cc"
+grep -q '^Proposed: *victim0@spam.example, .* (and 189 more)$' "$out"; ok $? \
+	"... and the outsider's as proposed, the first 200 addresses of one mail, less ours"
+expect_code 1 "a reply to 60 addresses is refused" -- as_alice reply 1 -m x $(seq -f '--cc=x%g@cc.example' 1 60)
+grep -q max_reply_recipients "$err"; ok $? "... naming max_reply_recipients"
+
+# Resolve: the requester is told; a new owner is told.
+count_before=$(count_to anna@customer.example)
+expect_code 0 "resolve ticket 1" -- as_alice set 1 status=resolved
+expect_code 0 "bob is made owner of ticket 2" -- as_alice set 2 owner=bob
+expect_code 0 "send" -- send
+expect_equal "$(count_to anna@customer.example)" "$((count_before + 1))" "the requester received the resolved mail"
+grep -qi 'resolved' "$(received_by anna@customer.example)"; ok $? "... saying resolved"
+grep -q 'owner' "$(received_by bob@example.org)"; ok $? "bob received a mail that he owns ticket 2"
+done_testing
