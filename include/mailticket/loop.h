@@ -12,8 +12,9 @@
  *	return path, MAILER-DAEMON, postmaster, or a local part that begins
  *	with noreply, no-reply, no_reply, donotreply, do-not-reply or
  *	do_not_reply, or ends with one after "-", "_" or ".". An empty header
- *	says nothing. Automatic mail never reopens a ticket and is never
- *	answered automatically.
+ *	says nothing. Automatic mail never reopens a ticket, is never
+ *	answered automatically, and starts no first-response clock
+ *	(escalate.h).
  */
 #ifndef MT_LOOP_H
 #define MT_LOOP_H
