@@ -7,7 +7,10 @@
  *
  *	- its queue promises a first response (sla_minutes) and that time
  *	  since the ticket was opened has passed with no reply sent: a new
- *	  or open ticket with a requester; stamped response_escalated;
+ *	  or open ticket with a requester; stamped response_escalated. A
+ *	  ticket that automatic mail opened (loop.h) starts that clock
+ *	  only with its first article that is not automatic, and without
+ *	  one is never escalated for it;
  *	- it is pending and the time it was pending until has passed: it
  *	  is open again (which forgets the time).
  *

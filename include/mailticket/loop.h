@@ -2,11 +2,19 @@
  * NAME
  *	loop.h - recognising automatic mail
  * DESCRIPTION
- *	A message is automatic when it says so (Auto-Submitted other than
- *	"no", Precedence bulk, junk or list, List-Id, X-Loop naming us), has
- *	an empty return path, or comes from MAILER-DAEMON, postmaster or a
- *	noreply address. Automatic mail never reopens a ticket and is never
- *	answered automatically.
+ *	A message is automatic when it says so: Auto-Submitted, X-Autoreply
+ *	or X-Autorespond other than "no" (or "false" for the two X-
+ *	headers); X-Auto-Response-Suppress with any of All, OOF, AutoReply,
+ *	DR, NDR, RN, NRN; Precedence or X-Precedence bulk, junk, list or
+ *	auto_reply; List-Id, List-Unsubscribe or Feedback-Type; a top-level
+ *	multipart/report with report-type=feedback-report; X-Loop naming
+ *	us. Or when its sender, envelope or From, is no person: an empty
+ *	return path, MAILER-DAEMON, postmaster, or a local part that begins
+ *	with noreply, no-reply, no_reply, donotreply, do-not-reply or
+ *	do_not_reply, or ends with one after "-", "_" or ".". An empty header
+ *	says nothing. Automatic mail never reopens a ticket, is never
+ *	answered automatically, and starts no first-response clock
+ *	(escalate.h).
  */
 #ifndef MT_LOOP_H
 #define MT_LOOP_H

@@ -25,14 +25,20 @@
 
 /* ?1 now, ?2 batch size. A first response is owed only to a requester,
  * and only while the ticket is new or open: pending means the agent
- * waits for something, and has its own time. */
+ * waits for something, and has its own time. It is owed from the
+ * ticket's opening; for a ticket that automatic mail opened (an
+ * auto-reply, a bounce, a newsletter: loop.h), from the first article
+ * that is not automatic, as until a person writes nobody waits. */
 static const char SQL_OVERDUE[] =
-	"SELECT t.id, 'response', t.created + q.sla_minutes * 60, q.sla_minutes,"
+	"SELECT * FROM (SELECT t.id, 'response',"
+	"  iif((SELECT automatic FROM articles WHERE ticket = t.id ORDER BY id LIMIT 1),"
+	"      (SELECT min(created) FROM articles WHERE ticket = t.id AND NOT automatic), t.created)"
+	"  + q.sla_minutes * 60 AS deadline, q.sla_minutes,"
 	" ifnull(t.owner, 0), ifnull(q.grp, 0), ifnull(q.owner, 0)"
 	" FROM tickets t JOIN queues q ON q.id = t.queue"
 	" WHERE q.sla_minutes > 0 AND t.first_response IS NULL AND t.response_escalated IS NULL"
-	" AND t.requester IS NOT NULL AND t.merged_into IS NULL AND t.status IN ('new', 'open')"
-	" AND t.created + q.sla_minutes * 60 <= ?1"
+	" AND t.requester IS NOT NULL AND t.merged_into IS NULL AND t.status IN ('new', 'open'))"
+	" WHERE deadline <= ?1"
 	" UNION ALL"
 	" SELECT t.id, 'pending', t.pending_until, 0, ifnull(t.owner, 0), ifnull(q.grp, 0), ifnull(q.owner, 0)"
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue"

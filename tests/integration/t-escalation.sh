@@ -3,7 +3,9 @@
 # by the queue's SLA mails the owner, else the queue's group, else every
 # agent, once, also with two senders at once; an answered ticket is not
 # escalated; a pending ticket whose until time passed is escalated and
-# open again; a status other than pending forgets the until time.
+# open again; a status other than pending forgets the until time; a
+# ticket that an auto-reply opened owes a response only from the first
+# mail a person writes into it.
 . "$(dirname "$0")/../lib.sh"
 
 # Only the escalations and replies reach the server: not the news of
@@ -34,7 +36,7 @@ rcpts () { for f in "$SMTP_DIR"/*.json; do json 'd["rcpt_tos"][0]' <"$f"; done |
 escalations () { sql "select count(*) from history where ticket = $1 and field = 'escalation'"; }
 status () { mt show "$1" --json | json '(d[0] if isinstance(d, list) else d)["status"]'; }
 
-plan 23
+plan 26
 
 mt user add bob --email bob@example.org >/dev/null
 mt user add carol --email carol@example.org >/dev/null
@@ -103,3 +105,17 @@ expect_equal "$(smtp_count)" $((answers + 7)) "then its owner hears of it, once"
 expect_equal "$(status 4)" open "and the ticket is open again"
 expect_equal "$(sql "select new from history where ticket = 4 and field = 'escalation'")" \
 	"Pending until 2026-11-23 12:00, which has passed" "with a history line"
+
+# An auto-reply opens a ticket but no clock: nobody waits for an answer
+# until a person writes into it.
+printf 'From: Customer 6 <c6@customer.example>\nTo: support@example.org\nSubject: Out of office\nMessage-ID: <m6@customer.example>\nAuto-Submitted: auto-replied\n\nI am away.\n' |
+	deliver --now "2026-11-23 12:00" -r support@example.org
+auto=$(sql "select ticket from articles where message_id = 'm6@customer.example'")
+both "2026-11-23 14:00"
+expect_equal "$(escalations "$auto")" 0 "a ticket that an auto-reply opened is not escalated"
+printf 'From: Customer 6 <c6@customer.example>\nTo: support@example.org\nSubject: Re: Out of office\nMessage-ID: <m7@customer.example>\nIn-Reply-To: <m6@customer.example>\n\nBack now: please help.\n' |
+	deliver --now "2026-11-23 15:00" -r support@example.org
+both "2026-11-23 15:59"
+expect_equal "$(escalations "$auto")" 0 "a person's mail into it starts the clock..."
+both "2026-11-23 16:00"
+expect_equal "$(escalations "$auto")" 1 "... which runs out an hour later"
