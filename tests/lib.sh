@@ -81,7 +81,7 @@ test_exit () {
 trap test_exit EXIT
 trap 'exit 1' HUP INT TERM
 
-unset MAILTICKET_DB
+unset MAILTICKET_DB MAILTICKET_USER
 MAILTICKET_CONF=$tmp/mailticket.conf PYTHONUTF8=1
 export MAILTICKET_CONF PYTHONUTF8
 cat >"$MAILTICKET_CONF" <<EOF

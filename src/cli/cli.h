@@ -35,8 +35,11 @@ gboolean mt_cli_parse (GOptionContext *octx, int *argc, char ***argv, int *code)
 /* Reports error on stderr as one line; returns the exit code for it. */
 int mt_cli_fail (const GError *error);
 
-/* Who runs the command: $MAILTICKET_USER, else the login name; user is
- * 0 and email NULL when that login is not a mailticket user. */
+/* Who runs the command: the login of the real user id. Root and the
+ * owner of the database file (the MTA's account) may name another login
+ * in $MAILTICKET_USER; anyone else setting it to another login gets an
+ * error. user is 0 and email NULL when that login is no mailticket
+ * user. Call after mt_cli_open. */
 typedef struct {
 	char *login;
 	gint64 user;
