@@ -47,6 +47,10 @@ typedef struct {
 } MtActor;
 
 gboolean mt_cli_actor (MtContext *ctx, MtActor *actor, GError **error);
+/* mt_cli_actor for a command that writes on a ticket: an error unless
+ * the actor is an agent, so that history, approvals, time and articles
+ * always name one. */
+gboolean mt_cli_agent (MtContext *ctx, MtActor *actor, GError **error);
 void mt_cli_actor_clear (MtActor *actor);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MtActor, mt_cli_actor_clear)
 

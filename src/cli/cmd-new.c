@@ -116,7 +116,7 @@ mt_cmd_new (MtContext *ctx, int argc, char **argv)
 	if ((code = check (&n)) != 0)
 		return code;
 	if (((message || file) && !(text = mt_cli_text (message, file, &error))) ||
-	    !mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_actor (ctx, &actor, &error))
+	    !mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	n.text = text;
 	if (!mt_cli_write (ctx, write_new, &n, &error))

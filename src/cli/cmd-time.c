@@ -5,7 +5,7 @@
  *	mailticket time ID MINUTES [--task TASK] [--note TEXT] [--user LOGIN] [--date YYYY-MM-DD]
  *	mailticket time report [--from DAY] [--to DAY] [--user LOGIN] [--ticket ID] [--csv | --json]
  * DESCRIPTION
- *	Books minutes on a ticket (for the acting user, today, unless told
+ *	Books minutes on a ticket (for the acting agent, today, unless told
  *	otherwise), and reports them with totals. --csv writes RFC 4180 CSV
  *	in UTF-8 with CRLF line ends, which spreadsheets open as is.
  */
@@ -122,7 +122,7 @@ book (MtContext *ctx, char **argv, gint64 task, const char *note, const char *us
 	if (!g_ascii_string_to_unsigned (argv[2], 10, 1, 24 * 60 * 31, &minutes, NULL))
 		return mt_cli_usage ("time: '%s' is not a number of minutes", argv[2]);
 	if (!mt_cli_parse_id (argv[1], "ticket", &b.entry.ticket, &error) ||
-	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_actor (ctx, &actor, &error))
+	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	b.entry = (MtTimeEntry){ b.entry.ticket, task,           user ? user : actor.login, (gint64) minutes, day,
 				 note,           mt_clock_now () };

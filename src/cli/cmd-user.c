@@ -7,7 +7,7 @@
  * DESCRIPTION
  *	An agent is a login (the CLI acts as the Unix login; root and the
  *	database's owner may name another in $MAILTICKET_USER) with the
- *	address that notifications go to.
+ *	address that notifications go to. Only agents write on tickets.
  */
 #include <stdio.h>
 #include <string.h>

@@ -125,6 +125,20 @@ mt_cli_actor (MtContext *ctx, MtActor *actor, GError **error)
 	return TRUE;
 }
 
+gboolean
+mt_cli_agent (MtContext *ctx, MtActor *actor, GError **error)
+{
+	if (!mt_cli_actor (ctx, actor, error))
+		return FALSE;
+	if (actor->user == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
+			     "'%s' is no mailticket agent; an admin adds one with: mailticket user add %s --email ADDR",
+			     actor->login, actor->login);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 void
 mt_cli_actor_clear (MtActor *actor)
 {
