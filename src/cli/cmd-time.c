@@ -6,14 +6,17 @@
  *	mailticket time report [--from DAY] [--to DAY] [--user LOGIN] [--ticket ID] [--csv | --json]
  * DESCRIPTION
  *	Books minutes on a ticket (for the acting agent, today, unless told
- *	otherwise), and reports them with totals. --csv writes RFC 4180 CSV
- *	in UTF-8 with CRLF line ends, which spreadsheets open as is.
+ *	otherwise: --user names another agent), and reports them with
+ *	totals. --csv writes RFC 4180 CSV in UTF-8 with CRLF line ends,
+ *	which spreadsheets open as is.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "mailticket/clock.h"
+#include "mailticket/error.h"
+#include "mailticket/people.h"
 #include "mailticket/work.h"
 
 typedef struct {
@@ -25,7 +28,15 @@ static gboolean
 write_time (MtContext *ctx, gpointer data, GError **error)
 {
 	Book *b = data;
+	gint64 user = 0;
 
+	/* Whoever the time is booked for (--user) is an agent, not a typo. */
+	if (!mt_people_user_find (ctx->store, b->entry.user, &user, error))
+		return FALSE;
+	if (user == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "time: no user named '%s'", b->entry.user);
+		return FALSE;
+	}
 	return mt_work_time_add (ctx->store, &b->entry, &b->id, error);
 }
 
