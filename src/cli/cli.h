@@ -54,7 +54,8 @@ gboolean mt_cli_agent (MtContext *ctx, MtActor *actor, GError **error);
 void mt_cli_actor_clear (MtActor *actor);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MtActor, mt_cli_actor_clear)
 
-/* The text of -m TEXT or -F FILE ("-": standard input); exactly one. */
+/* The text of -m TEXT or -F FILE ("-": standard input); exactly one.
+ * A text of nothing but white space is an error. */
 char *mt_cli_text (const char *message, const char *file, GError **error);
 
 /* MT_ERROR_NOT_FOUND unless ticket id exists. */

@@ -45,7 +45,7 @@ first_article (MtContext *ctx, New *n, gint64 now, GError **error)
 			    .now = now };
 	guint queued;
 
-	if (n->text && *n->text && !mt_ticket_add_article (ctx->store, n->ticket, &a, &e.article, error))
+	if (n->text && !mt_ticket_add_article (ctx->store, n->ticket, &a, &e.article, error))
 		return FALSE;
 	return mt_notify_watchers (ctx->store, ctx->config, &e, &queued, error);
 }

@@ -159,6 +159,16 @@ read_stdin (GError **error)
 	return text;
 }
 
+/* Nothing but white space, which no reply or note is. */
+static gboolean
+blank (const char *text)
+{
+	for (const char *p = text; *p; p = g_utf8_next_char (p))
+		if (!g_unichar_isspace (g_utf8_get_char (p)))
+			return FALSE;
+	return TRUE;
+}
+
 char *
 mt_cli_text (const char *message, const char *file, GError **error)
 {
@@ -176,6 +186,10 @@ mt_cli_text (const char *message, const char *file, GError **error)
 		return NULL;
 	if (text != NULL && !g_utf8_validate (text, -1, NULL)) {
 		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "the text is not UTF-8");
+		g_clear_pointer (&text, g_free);
+	} else if (text != NULL && blank (text)) {
+		/* An empty reply would still go out, as a mail saying nothing. */
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "the text is empty");
 		g_clear_pointer (&text, g_free);
 	}
 	return text;
