@@ -15,6 +15,10 @@
 #	mt_account			$MT_USER: the account the MTA runs
 #					mailticket-deliver as, made if missing
 #	as_mt CMD...			runs CMD as $MT_USER
+#	agent LOGIN			makes LOGIN an agent (LOGIN@example.org) unless it
+#					is one, and exports MAILTICKET_USER=LOGIN: what
+#					writes on a ticket acts as that agent (root and
+#					the database's owner may name one)
 #	lock_db, unlock_db		hold and release the write lock of $DB (or another)
 #	smtp_start [OPTIONS]		a real SMTP server on 127.0.0.1 (tests/smtp-server.py,
 #					python3-aiosmtpd; the test is skipped without it):
@@ -81,7 +85,7 @@ test_exit () {
 trap test_exit EXIT
 trap 'exit 1' HUP INT TERM
 
-unset MAILTICKET_DB
+unset MAILTICKET_DB MAILTICKET_USER
 MAILTICKET_CONF=$tmp/mailticket.conf PYTHONUTF8=1
 export MAILTICKET_CONF PYTHONUTF8
 cat >"$MAILTICKET_CONF" <<EOF
@@ -241,6 +245,16 @@ mt_account () {
 
 as_mt () {
 	if [ "$(id -u)" = 0 ]; then runuser -u "$MT_USER" -- "$@"; else "$@"; fi
+}
+
+agent () {
+	if ! mt user add "$1" --email "$1@example.org" >"$tmp/agent.out" 2>&1 &&
+		! grep -q "user $1 exists already" "$tmp/agent.out"; then
+		echo "Bail out! cannot make $1 an agent: $(head -n 1 "$tmp/agent.out")"
+		test_failed=$((test_failed + 1)); exit 1
+	fi
+	MAILTICKET_USER=$1
+	export MAILTICKET_USER
 }
 
 # lock_db [DATABASE]: a background process takes the write lock of

@@ -35,8 +35,11 @@ gboolean mt_cli_parse (GOptionContext *octx, int *argc, char ***argv, int *code)
 /* Reports error on stderr as one line; returns the exit code for it. */
 int mt_cli_fail (const GError *error);
 
-/* Who runs the command: $MAILTICKET_USER, else the login name; user is
- * 0 and email NULL when that login is not a mailticket user. */
+/* Who runs the command: the login of the real user id. Root and the
+ * owner of the database file (the MTA's account) may name another login
+ * in $MAILTICKET_USER; anyone else setting it to another login gets an
+ * error. user is 0 and email NULL when that login is no mailticket
+ * user. Call after mt_cli_open. */
 typedef struct {
 	char *login;
 	gint64 user;
@@ -44,10 +47,15 @@ typedef struct {
 } MtActor;
 
 gboolean mt_cli_actor (MtContext *ctx, MtActor *actor, GError **error);
+/* mt_cli_actor for a command that writes on a ticket: an error unless
+ * the actor is an agent, so that history, approvals, time and articles
+ * always name one. */
+gboolean mt_cli_agent (MtContext *ctx, MtActor *actor, GError **error);
 void mt_cli_actor_clear (MtActor *actor);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MtActor, mt_cli_actor_clear)
 
-/* The text of -m TEXT or -F FILE ("-": standard input); exactly one. */
+/* The text of -m TEXT or -F FILE ("-": standard input); exactly one.
+ * A text of nothing but white space is an error. */
 char *mt_cli_text (const char *message, const char *file, GError **error);
 
 /* MT_ERROR_NOT_FOUND unless ticket id exists. */

@@ -100,8 +100,6 @@ add_alarm (MtContext *ctx, Alarm *a, const char *at, const MtActor *actor)
 		return mt_cli_usage ("alarm add: --at TIME is a time such as +2h, tomorrow 09:00, friday 14:00,"
 				     " 2026-12-01 09:00: '%s'",
 				     at ? at : "");
-	if (a->alarm.to == NULL && actor->user == 0)
-		return mt_cli_usage ("alarm add: %s is no mailticket user; say whom to remind with --to", actor->login);
 	if (a->alarm.to == NULL)
 		a->alarm.to = actor->login;
 	if (!mt_cli_write (ctx, write_alarm, a, &error))
@@ -137,13 +135,16 @@ mt_cmd_alarm (MtContext *ctx, int argc, char **argv)
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (!parse_words (argc, argv, &verb, &id, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
-	    !mt_cli_actor (ctx, &actor, &error))
+	if (!parse_words (argc, argv, &verb, &id, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
 		return mt_cli_fail (error);
 	if (strcmp (verb, "list") == 0) {
+		if (filter.mine && !mt_cli_actor (ctx, &actor, &error))
+			return mt_cli_fail (error);
 		filter = (MtAlarmFilter){ id, filter.fired, filter.due, filter.mine, actor.user, mt_clock_now () };
 		return list_alarms (ctx, &filter, json);
 	}
+	if (!mt_cli_agent (ctx, &actor, &error))
+		return mt_cli_fail (error);
 	a.id = id;
 	a.remove = strcmp (verb, "rm") == 0;
 	a.alarm = (MtAlarmNew){

@@ -7,8 +7,8 @@
  *	mailticket approval ID approve|reject [--note TEXT]
  * DESCRIPTION
  *	An approval is asked of one user, who approves or rejects it as
- *	themselves ($MAILTICKET_USER). While one is pending the ticket
- *	cannot be resolved or closed.
+ *	themselves (mt_cli_agent: their login). While one is pending the
+ *	ticket cannot be resolved or closed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,15 +31,9 @@ write_approval (MtContext *ctx, gpointer data, GError **error)
 	Approval *a = data;
 	gint64 now = mt_clock_now (), approver = 0, id;
 
-	if (strcmp (a->verb, "request") != 0) {
-		if (a->actor->user == 0) {
-			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "you (%s) are not a mailticket user",
-				     a->actor->login);
-			return FALSE;
-		}
+	if (strcmp (a->verb, "request") != 0)
 		return mt_work_approval_decide (ctx->store, a->ticket, a->actor->user, strcmp (a->verb, "approve") == 0,
 						a->actor->login, a->note, now, error);
-	}
 	if (!mt_people_user_find (ctx->store, a->login, &approver, error))
 		return FALSE;
 	if (approver == 0) {
@@ -108,7 +102,7 @@ mt_cmd_approval (MtContext *ctx, int argc, char **argv)
 		return mt_cli_fail (error);
 	if (argc == 2 || strcmp (argv[2], "list") == 0)
 		return list_approvals (ctx, a.ticket, json);
-	if (!mt_cli_actor (ctx, &actor, &error))
+	if (!mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	a = (Approval){ a.ticket, argv[2], argc == 4 ? argv[3] : NULL, note, &actor };
 	return mt_cli_write (ctx, write_approval, &a, &error) ? 0 : mt_cli_fail (error);

@@ -45,7 +45,7 @@ first_article (MtContext *ctx, New *n, gint64 now, GError **error)
 			    .now = now };
 	guint queued;
 
-	if (n->text && *n->text && !mt_ticket_add_article (ctx->store, n->ticket, &a, &e.article, error))
+	if (n->text && !mt_ticket_add_article (ctx->store, n->ticket, &a, &e.article, error))
 		return FALSE;
 	return mt_notify_watchers (ctx->store, ctx->config, &e, &queued, error);
 }
@@ -116,7 +116,7 @@ mt_cmd_new (MtContext *ctx, int argc, char **argv)
 	if ((code = check (&n)) != 0)
 		return code;
 	if (((message || file) && !(text = mt_cli_text (message, file, &error))) ||
-	    !mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_actor (ctx, &actor, &error))
+	    !mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	n.text = text;
 	if (!mt_cli_write (ctx, write_new, &n, &error))

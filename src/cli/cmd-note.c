@@ -64,7 +64,7 @@ mt_cmd_note (MtContext *ctx, int argc, char **argv)
 	if (argc != 2)
 		return mt_cli_usage ("note: give one ticket number; try 'mailticket note --help'");
 	if (!mt_cli_parse_id (argv[1], "ticket", &n.ticket, &error) || !(text = mt_cli_text (message, file, &error)) ||
-	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_actor (ctx, &actor, &error))
+	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	n.text = text;
 	n.actor = &actor;

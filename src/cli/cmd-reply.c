@@ -73,7 +73,7 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 	attach_list = strv_array (attach);
 	if (!mt_cli_parse_id (argv[1], "ticket", &r.reply.ticket, &error) ||
 	    !(text = mt_cli_text (message, file, &error)) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
-	    !mt_cli_actor (ctx, &actor, &error))
+	    !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	r.reply.text = text;
 	r.reply.cc = cc_list;

@@ -147,7 +147,7 @@ mt_cmd_set (MtContext *ctx, int argc, char **argv)
 					     argv[i]);
 	}
 	if (!mt_cli_parse_id (argv[1], "ticket", &s.ticket, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
-	    !mt_cli_actor (ctx, &actor, &error))
+	    !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	s.assignments = argv + 2;
 	s.actor = &actor;

@@ -53,7 +53,7 @@ mt_cmd_tag (MtContext *ctx, int argc, char **argv)
 	if (argc < 3)
 		return mt_cli_usage ("tag: usage: mailticket tag ID +TAG -TAG...");
 	if (!mt_cli_parse_id (argv[1], "ticket", &t.ticket, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
-	    !mt_cli_actor (ctx, &actor, &error))
+	    !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	t.tags = argv + 2;
 	t.who = actor.login;

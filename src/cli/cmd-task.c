@@ -94,7 +94,7 @@ mt_cmd_task (MtContext *ctx, int argc, char **argv)
 		return mt_cli_fail (error);
 	if (!done && argc != 4)
 		return list_tasks (ctx, t.ticket, json);
-	if (!mt_cli_actor (ctx, &actor, &error))
+	if (!mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	t = (Task){ t.ticket, t.task, done ? NULL : argv[3], assignee, actor.login, done };
 	if (!mt_cli_write (ctx, write_task, &t, &error))

@@ -5,15 +5,18 @@
  *	mailticket time ID MINUTES [--task TASK] [--note TEXT] [--user LOGIN] [--date YYYY-MM-DD]
  *	mailticket time report [--from DAY] [--to DAY] [--user LOGIN] [--ticket ID] [--csv | --json]
  * DESCRIPTION
- *	Books minutes on a ticket (for the acting user, today, unless told
- *	otherwise), and reports them with totals. --csv writes RFC 4180 CSV
- *	in UTF-8 with CRLF line ends, which spreadsheets open as is.
+ *	Books minutes on a ticket (for the acting agent, today, unless told
+ *	otherwise: --user names another agent), and reports them with
+ *	totals. --csv writes RFC 4180 CSV in UTF-8 with CRLF line ends,
+ *	which spreadsheets open as is.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "mailticket/clock.h"
+#include "mailticket/error.h"
+#include "mailticket/people.h"
 #include "mailticket/work.h"
 
 typedef struct {
@@ -25,7 +28,15 @@ static gboolean
 write_time (MtContext *ctx, gpointer data, GError **error)
 {
 	Book *b = data;
+	gint64 user = 0;
 
+	/* Whoever the time is booked for (--user) is an agent, not a typo. */
+	if (!mt_people_user_find (ctx->store, b->entry.user, &user, error))
+		return FALSE;
+	if (user == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "time: no user named '%s'", b->entry.user);
+		return FALSE;
+	}
 	return mt_work_time_add (ctx->store, &b->entry, &b->id, error);
 }
 
@@ -122,7 +133,7 @@ book (MtContext *ctx, char **argv, gint64 task, const char *note, const char *us
 	if (!g_ascii_string_to_unsigned (argv[2], 10, 1, 24 * 60 * 31, &minutes, NULL))
 		return mt_cli_usage ("time: '%s' is not a number of minutes", argv[2]);
 	if (!mt_cli_parse_id (argv[1], "ticket", &b.entry.ticket, &error) ||
-	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_actor (ctx, &actor, &error))
+	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	b.entry = (MtTimeEntry){ b.entry.ticket, task,           user ? user : actor.login, (gint64) minutes, day,
 				 note,           mt_clock_now () };

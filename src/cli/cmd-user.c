@@ -5,8 +5,9 @@
  *	mailticket user add LOGIN --email ADDR [--name NAME]
  *	mailticket user list [--json]
  * DESCRIPTION
- *	An agent is a login (the CLI acts as $MAILTICKET_USER, else the
- *	login name) with the address that notifications go to.
+ *	An agent is a login (the CLI acts as the Unix login; root and the
+ *	database's owner may name another in $MAILTICKET_USER) with the
+ *	address that notifications go to. Only agents write on tickets.
  */
 #include <stdio.h>
 #include <string.h>

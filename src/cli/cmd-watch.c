@@ -91,7 +91,7 @@ mt_cmd_watch (MtContext *ctx, int argc, char **argv)
 		return mt_cli_fail (error);
 	if (argc == 2)
 		return list_watchers (ctx, w.ticket, json);
-	if (!mt_cli_actor (ctx, &actor, &error))
+	if (!mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	w.add = strcmp (argv[2], "add") == 0;
 	w.who = argv + 3;

@@ -7,9 +7,10 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include <pwd.h>
 #include <stdarg.h>
-#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -62,18 +63,79 @@ mt_cli_parse_id (const char *text, const char *what, gint64 *id, GError **error)
 	return TRUE;
 }
 
+/* The login name of uid. Owned. */
+static char *
+unix_login (uid_t uid, GError **error)
+{
+	struct passwd *pw = getpwuid (uid);
+
+	if (pw == NULL) {
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "user id %u has no login name", (unsigned) uid);
+		return NULL;
+	}
+	return g_strdup (pw->pw_name);
+}
+
+/* Root and the owner of the database (the account the MTA delivers as,
+ * which scripts and cron jobs run as) may act for an agent. Anyone else
+ * who could name another login would write history, approvals and
+ * articles in that agent's name. */
+static gboolean
+may_name_actor (MtContext *ctx, uid_t uid, uid_t *owner)
+{
+	struct stat st;
+
+	*owner = stat (ctx->config->db_path, &st) == 0 ? st.st_uid : 0;
+	return uid == 0 || *owner == uid;
+}
+
+/* The login of the real user id, which the CLI acts as, unless
+ * $MAILTICKET_USER names another and may. Naming oneself is harmless,
+ * and agents may have it set from when anyone could. Owned. */
+static char *
+actor_login (MtContext *ctx, GError **error)
+{
+	const char *env = g_getenv ("MAILTICKET_USER");
+	g_autofree char *login = unix_login (getuid (), error);
+	g_autofree char *owner_login = NULL;
+	uid_t owner;
+
+	if (login == NULL || env == NULL || *env == '\0' || strcmp (env, login) == 0)
+		return g_steal_pointer (&login);
+	if (may_name_actor (ctx, getuid (), &owner))
+		return g_strdup (env);
+	if (!(owner_login = unix_login (owner, NULL)))
+		owner_login = g_strdup_printf ("user id %u", (unsigned) owner);
+	g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+		     "only root and the database's owner (%s) may set MAILTICKET_USER; unset it to act as %s",
+		     owner_login, login);
+	return NULL;
+}
+
 gboolean
 mt_cli_actor (MtContext *ctx, MtActor *actor, GError **error)
 {
-	const char *env = g_getenv ("MAILTICKET_USER");
-
-	actor->login = g_strdup (env && *env ? env : g_get_user_name ());
 	actor->user = 0;
 	actor->email = NULL;
-	if (!mt_people_user_find (ctx->store, actor->login, &actor->user, error))
+	if (!(actor->login = actor_login (ctx, error)) ||
+	    !mt_people_user_find (ctx->store, actor->login, &actor->user, error))
 		return FALSE;
 	if (actor->user != 0)
 		actor->email = mt_people_user_email (ctx->store, actor->user, NULL);
+	return TRUE;
+}
+
+gboolean
+mt_cli_agent (MtContext *ctx, MtActor *actor, GError **error)
+{
+	if (!mt_cli_actor (ctx, actor, error))
+		return FALSE;
+	if (actor->user == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
+			     "'%s' is no mailticket agent; an admin adds one with: mailticket user add %s --email ADDR",
+			     actor->login, actor->login);
+		return FALSE;
+	}
 	return TRUE;
 }
 
@@ -97,6 +159,16 @@ read_stdin (GError **error)
 	return text;
 }
 
+/* Nothing but white space, which no reply or note is. */
+static gboolean
+blank (const char *text)
+{
+	for (const char *p = text; *p; p = g_utf8_next_char (p))
+		if (!g_unichar_isspace (g_utf8_get_char (p)))
+			return FALSE;
+	return TRUE;
+}
+
 char *
 mt_cli_text (const char *message, const char *file, GError **error)
 {
@@ -114,6 +186,10 @@ mt_cli_text (const char *message, const char *file, GError **error)
 		return NULL;
 	if (text != NULL && !g_utf8_validate (text, -1, NULL)) {
 		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "the text is not UTF-8");
+		g_clear_pointer (&text, g_free);
+	} else if (text != NULL && blank (text)) {
+		/* An empty reply would still go out, as a mail saying nothing. */
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "the text is empty");
 		g_clear_pointer (&text, g_free);
 	}
 	return text;

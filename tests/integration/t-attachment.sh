@@ -112,6 +112,7 @@ expect_equal "$(cat "$out")" "$(printf '#!/bin/sh\necho owned')" "... its conten
 [ ! -e /tmp/evil.sh ]; ok $? "... and /tmp/evil.sh not written"
 
 # A reply's attachment comes back as the file that was attached.
+agent alice
 printf 'line one\nline two: \303\244\n' >"$tmp/vpn.log"
 head -c 3000 /dev/urandom >"$tmp/blob.bin"
 expect_code 0 "a reply with two attachments" -- mt reply 1 -m "See the logs." --attach "$tmp/vpn.log" \

@@ -33,6 +33,7 @@ mail () {
 
 expect_code 0 "agent alice" -- mt user add alice --email alice@example.org
 expect_code 0 "agent bob" -- mt user add bob --email bob@example.org
+agent alice
 
 mail 'Anna <anna@customer.example>' support@example.org req-1@customer.example 'VPN drops' >"$tmp/req" <<'MAIL'
 The VPN drops every ten minutes.

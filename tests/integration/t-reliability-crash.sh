@@ -33,7 +33,8 @@ figure "deliver: killed message absent, then stored" "$absent"
 figure "deliver: killed message already whole" "$present"
 figure "deliver: partly stored (must be 0)" "$partial"
 
-# mailticket-send
+# mailticket-send (with agents' replies)
+agent alice
 python3 "$top/tests/crash.py" send "$BIN" "$DB" "$SMTP_DIR" "$(stress 4 30)" 1800000000 \
 	>"$tmp/send.figures" 2>"$tmp/send.problems"
 ok $? "send: after every kill and a restart, each message sent once or twice, recorded once" ||

@@ -88,6 +88,7 @@ hostile subject-250000-prefixes
 hostile recipients-100000
 expect_equal "$(sql "SELECT count(*) FROM participants WHERE ticket = $(ticket_of recipients@evil.test)")" 100001 \
 	"recipients-100000: every address a participant, once"
+agent alice
 # An agent's reply goes to the requester and, as Cc, the conversation:
 # here the first 200 of the 100,000 addresses, more than
 # max_reply_recipients (50): the reply is refused at once, with a line

@@ -76,7 +76,8 @@ expect_equal "$(hits kaffeemaschine)" "$1 $2" "a word in the subject ranks first
 
 # In step: a note is found at once, marked internal.
 t=${1%/*}
-MAILTICKET_USER=alice mt note "$t" -m "Ersatzteil Brühgruppe bestellt" >"$out"
+agent alice
+mt note "$t" -m "Ersatzteil Brühgruppe bestellt" >"$out"
 note=$(cat "$out")
 expect_equal "$(hits brühgruppe)" "$t/$note" "a note is found as soon as it is stored"
 expect_equal "$(mt search --json bruhgruppe | json '[d[0]["kind"], d[0]["internal"]]')" '["note", true]' \
