@@ -77,7 +77,7 @@ escalations () { grep -cx "$1" "$tmp/escalated"; }
 
 plan $((nkinds * 4 + 4))
 
-mt user add bob --email bob@example.org >/dev/null
+agent bob
 mt queue add support --address support@example.org --sla 1h >/dev/null
 
 # The person's mail: a request that waits, and one that was resolved.
