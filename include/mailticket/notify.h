@@ -122,6 +122,11 @@ typedef struct {
  * as [notify] owner, task and approval say for the ticket's queue. */
 gboolean mt_notify_assigned (MtStore *store, const MtConfig *config, const MtNotifyAssigned *assigned, GError **error);
 
+/* Tells the agent who wrote a reply that it bounced, with the reason,
+ * as [notify] bounce says. */
+gboolean mt_notify_bounce (MtStore *store, const MtConfig *config, gint64 ticket, gint64 author, const char *reason,
+			   gint64 now, GError **error);
+
 typedef enum {
 	MT_NOTIFY_DEFAULT, /* as [notify] requester_resolved and requester_pending say */
 	MT_NOTIFY_ALWAYS,  /* set --notify */

@@ -50,6 +50,8 @@ gboolean mt_outbox_bounced (MtStore *store, gint64 id, const char *reason, gint6
 
 /* Automatic mail of kind sent to address since a time: the rate limit
  * of acknowledgements. */
+/* The article a queued message is (a reply), or 0. */
+gboolean mt_outbox_article (MtStore *store, gint64 id, gint64 *article, GError **error);
 /* The addresses (lower case, owned) that mail about ticket went to, the
  * latest first, at most limit of them. */
 GPtrArray *mt_outbox_sent_to (MtStore *store, gint64 ticket, int limit, GError **error);

@@ -112,6 +112,9 @@ gboolean mt_ticket_mark_commands (MtStore *store, gint64 article, GError **error
  * (quote.h): db reindex cuts the quoted history and signature again. */
 gboolean mt_ticket_mark_new_text (MtStore *store, gint64 article, GError **error);
 
+/* The user who wrote article, or 0. */
+gboolean mt_ticket_article_author (MtStore *store, gint64 article, gint64 *user, GError **error);
+
 /* The ticket's uuid and its requester's address (NULL when none), both
  * owned; *uuid is NULL when there is no such ticket. */
 gboolean mt_ticket_identity (MtStore *store, gint64 id, char **uuid, char **requester, GError **error);

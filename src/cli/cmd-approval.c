@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
+#include "mailticket/notify.h"
 #include "mailticket/people.h"
 #include "mailticket/work.h"
 
@@ -40,7 +41,11 @@ write_approval (MtContext *ctx, gpointer data, GError **error)
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no user named '%s'", a->login);
 		return FALSE;
 	}
-	return mt_work_approval_request (ctx->store, a->ticket, approver, a->actor->login, a->note, now, &id, error);
+	MtNotifyAssigned told = { a->ticket, MT_ASSIGNED_APPROVAL, approver, a->actor->login, a->actor->email, a->note,
+				  now };
+
+	return mt_work_approval_request (ctx->store, a->ticket, approver, a->actor->login, a->note, now, &id, error) &&
+	       mt_notify_assigned (ctx->store, ctx->config, &told, error);
 }
 
 static void

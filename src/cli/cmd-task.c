@@ -15,12 +15,14 @@
 #include "cli.h"
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
+#include "mailticket/notify.h"
 #include "mailticket/people.h"
 #include "mailticket/work.h"
 
 typedef struct {
 	gint64 ticket, task;
 	const char *title, *assignee, *who;
+	const char *who_address; /* the acting agent's, who is not told of a task they took */
 	gboolean done;
 } Task;
 
@@ -38,7 +40,10 @@ write_task (MtContext *ctx, gpointer data, GError **error)
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no user named '%s'", t->assignee);
 		return FALSE;
 	}
-	return mt_work_task_add (ctx->store, t->ticket, t->title, user, t->who, now, &t->task, error);
+	MtNotifyAssigned told = { t->ticket, MT_ASSIGNED_TASK, user, t->who, t->who_address, t->title, now };
+
+	return mt_work_task_add (ctx->store, t->ticket, t->title, user, t->who, now, &t->task, error) &&
+	       mt_notify_assigned (ctx->store, ctx->config, &told, error);
 }
 
 static void
@@ -96,7 +101,7 @@ mt_cmd_task (MtContext *ctx, int argc, char **argv)
 		return list_tasks (ctx, t.ticket, json);
 	if (!mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
-	t = (Task){ t.ticket, t.task, done ? NULL : argv[3], assignee, actor.login, done };
+	t = (Task){ t.ticket, t.task, done ? NULL : argv[3], assignee, actor.login, actor.email, done };
 	if (!mt_cli_write (ctx, write_task, &t, &error))
 		return mt_cli_fail (error);
 	if (!done)

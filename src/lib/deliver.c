@@ -295,16 +295,22 @@ store_article (Delivery *d, MtDeliverResult *r, GError **error)
 
 /* A bounce of our own mail fails the outbox row it returns. */
 static gboolean
-record_bounce (Delivery *d, GError **error)
+record_bounce (Delivery *d, MtDeliverResult *r, GError **error)
 {
-	gint64 row = 0;
+	const char *reason = d->bounce.reason ? d->bounce.reason : "bounced";
+	gint64 row = 0, article = 0, author = 0;
 
 	if (!d->bounce.failed || d->bounce.message_id == NULL)
 		return TRUE;
 	if (!mt_outbox_find (d->store, d->bounce.message_id, &row, error))
 		return FALSE;
-	return row == 0 ||
-	       mt_outbox_bounced (d->store, row, d->bounce.reason ? d->bounce.reason : "bounced", d->now, error);
+	if (row == 0)
+		return TRUE;
+	/* A reply's author hears of it: the customer never got the answer. */
+	return mt_outbox_bounced (d->store, row, reason, d->now, error) &&
+	       mt_outbox_article (d->store, row, &article, error) &&
+	       (article == 0 || mt_ticket_article_author (d->store, article, &author, error)) &&
+	       mt_notify_bounce (d->store, d->config, r->ticket, author, reason, d->now, error);
 }
 
 /* Where an acknowledgement goes: Reply-To if the sender set one. */
@@ -584,7 +590,7 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 	}
 	return take_commands (d, &r->decision, error) && store_article (d, r, error) &&
 	       mt_rules_apply (d->store, d->config, r->rules, r->ticket, r->action == MT_DELIVER_NEW, d->now, error) &&
-	       apply_commands (d, r, error) && record_bounce (d, error) &&
+	       apply_commands (d, r, error) && record_bounce (d, r, error) &&
 	       (d->agent_mail ? agent_answer (d, r, error) : tell_people (d, r, error));
 }
 

@@ -633,3 +633,18 @@ mt_notify_status (MtStore *store, const MtConfig *config, const MtNotifyStatus *
 	n.what = what;
 	return mt_notify_requester (store, config, &n, queued, error);
 }
+
+gboolean
+mt_notify_bounce (MtStore *store, const MtConfig *config, gint64 ticket, gint64 author, const char *reason, gint64 now,
+		  GError **error)
+{
+	g_autoptr (MtTicketMail) mail = mt_ticket_mail_facts (store, ticket, error);
+
+	if (mail == NULL)
+		return FALSE;
+	if (author == 0 || !mt_config_notify (config, mail->queue)->bounce)
+		return TRUE;
+	return tell_agent (store, config, ticket, author, "Bounce",
+			   "Your reply on this ticket could not be delivered; the customer has not received it.",
+			   reason, NULL, now, error);
+}

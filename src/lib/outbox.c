@@ -29,6 +29,7 @@ static const char SQL_BOUNCE_RECIPIENTS[] =
 static const char SQL_BOUNCE_ROW[] =
 	"UPDATE outbox SET state = 'failed', last_reply = ?2, done = ?3, claimed_by = NULL,"
 	" claimed_until = NULL WHERE id = ?1";
+static const char SQL_ARTICLE_OF[] = "SELECT ifnull(article, 0) FROM outbox WHERE id = ?";
 static const char SQL_SENT_TO[] = "SELECT lower(r.address) FROM outbox o JOIN outbox_recipients r ON r.outbox = o.id"
 				  " WHERE o.ticket = ?1 GROUP BY lower(r.address) ORDER BY max(o.id) DESC LIMIT ?2";
 static const char SQL_COUNT_TO[] = "SELECT count(*) FROM outbox o JOIN outbox_recipients r ON r.outbox = o.id"
@@ -163,6 +164,17 @@ mt_outbox_bounced (MtStore *store, gint64 id, const char *reason, gint64 now, GE
 	sqlite3_bind_text (stmt, 2, reason, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64 (stmt, 3, now);
 	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_outbox_article (MtStore *store, gint64 id, gint64 *article, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_OF, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, id);
+	return mt_store_get_int (store, stmt, article, error);
 }
 
 GPtrArray *

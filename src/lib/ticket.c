@@ -76,6 +76,7 @@ static const char SQL_ATTACHMENTS_CLEAR[] = "DELETE FROM attachments WHERE artic
 static const char SQL_PARTICIPANTS_CLEAR[] = "DELETE FROM participants WHERE ticket = ?";
 static const char SQL_MARK_COMMANDS[] = "UPDATE articles SET commands = 1 WHERE id = ?";
 static const char SQL_MARK_NEW_TEXT[] = "UPDATE articles SET new_text = 1 WHERE id = ?";
+static const char SQL_AUTHOR[] = "SELECT ifnull(author, 0) FROM articles WHERE id = ?";
 static const char SQL_IDENTITY[] = "SELECT t.uuid, c.address FROM tickets t LEFT JOIN contacts c ON c.id = t.requester"
 				   " WHERE t.id = ?";
 static const char SQL_CC_ADD[] =
@@ -116,6 +117,7 @@ static const char *const ticket_queries[] = {
 	SQL_MARK_COMMANDS,
 	SQL_MARK_NEW_TEXT,
 	SQL_IDENTITY,
+	SQL_AUTHOR,
 	SQL_CC_ADD,
 	SQL_CC_LIST,
 	NULL,
@@ -682,4 +684,15 @@ mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error)
 	sqlite3_bind_int64 (stmt, 1, ticket);
 	sqlite3_bind_int (stmt, 2, proposed);
 	return mt_store_get_strings (store, stmt, error);
+}
+
+gboolean
+mt_ticket_article_author (MtStore *store, gint64 article, gint64 *user, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_AUTHOR, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, article);
+	return mt_store_get_int (store, stmt, user, error);
 }

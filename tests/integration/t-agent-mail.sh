@@ -165,4 +165,32 @@ expect_code 0 "send" -- send
 expect_equal "$(count_to anna@customer.example)" "$((count_before + 1))" "the requester received the resolved mail"
 grep -qi 'resolved' "$(received_by anna@customer.example)"; ok $? "... saying resolved"
 grep -q 'owner' "$(received_by bob@example.org)"; ok $? "bob received a mail that he owns ticket 2"
+
+# With trust_authserv_id, commands also need that host's word for the
+# agent's domain.
+sed -i '/^\[mail\]$/a trust_authserv_id=mx.example.org' "$MAILTICKET_CONF"
+before=$(state)
+printf '#priority 8\n' | mail 'Alice <alice@example.org>' "$areply" authres-1@example.org 'Re: VPN' \
+	'Authentication-Results: mx.evil.example; dmarc=pass header.from=example.org' >"$tmp/authres"
+expect_code 0 "alice's token, Authentication-Results of another host" -- deliver -f alice@example.org -r "$areply" <"$tmp/authres"
+expect_equal "$(state)" "$before" "... runs no command"
+case $(history 'commands ignored') in *Authentication-Results*) r=0 ;; *) r=1 ;; esac
+ok $r "... the history says why"
+printf '#priority 8\n' | mail 'Alice <alice@example.org>' "$areply" authres-2@example.org 'Re: VPN' \
+	'Authentication-Results: mx.example.org; dkim=pass header.d=example.org' >"$tmp/authres"
+expect_code 0 "... and of the trusted host" -- deliver -f alice@example.org -r "$areply" <"$tmp/authres"
+expect_equal "$(field priority)" 8 "... runs it"
+sed -i '/^trust_authserv_id=/d' "$MAILTICKET_CONF"
+
+# A task's assignee and an approver are told; an agent who gives herself
+# a task is not.
+expect_code 0 "alice gives bob a task" -- as_alice task 2 add 'Order a fuser' --assignee bob
+expect_code 0 "alice gives herself one" -- as_alice task 2 add 'Call Olga' --assignee alice
+expect_code 0 "alice asks bob to approve" -- as_alice approval 2 request bob --note 'The fuser costs 300 EUR.'
+count_before=$(count_to alice@example.org)
+expect_code 0 "send" -- send
+mails_to () { grep -l "\"$1\"" "$SMTP_DIR"/*.json | sed 's/json$/eml/'; }
+mails_to bob@example.org | xargs grep -l 'Order a fuser' | grep -q .; ok $? "bob received the task"
+mails_to bob@example.org | xargs grep -l 'The fuser costs 300 EUR' | grep -q .; ok $? "bob received the approval request"
+expect_equal "$(count_to alice@example.org)" "$count_before" "alice is not told of the task she took"
 done_testing

@@ -190,7 +190,9 @@ sql "select last_reply from outbox where message_id = '$(echo "$reply_id" | tr -
 ok $? "... with the reason from the report"
 before=$(received)
 expect_code 0 "send" -- send
-expect_equal "$(received)" "$before" "a bounce is answered by nobody"
+expect_equal "$(received)" "$((before + 1))" "a bounce is answered by nobody: one mail goes out, ..."
+expect_equal "$(env "$(received)" 'e["rcpt_tos"]')" "['alice@example.org']" "... to alice, who wrote the reply"
+grep -q '550 5.1.1' "$(printf '%s/%04d.eml' "$SMTP_DIR" "$(received)")"; ok $? "... with the reason"
 
 # A recipient the server refuses: the reply fails for it, and the agents hear.
 smtp_start --reject-rcpt 'gone@customer\.example'
