@@ -87,6 +87,12 @@ static const char SQL_TICKET_JSON[] =
 			     " 'resolved', " ISO ("s.resolved") ", 'closed', " ISO ("s.closed") ", 'due', " ISO (
 				     "s.due") ","
 					      " 'tags', " TAGS_JSON ","
+					      " 'cc', (SELECT json_group_array(address) FROM (SELECT address FROM"
+					      " conversation_cc WHERE ticket = s.id AND source <> 'proposed'"
+					      " ORDER BY created, address)),"
+					      " 'proposed_cc', (SELECT json_group_array(address) FROM (SELECT address"
+					      " FROM conversation_cc WHERE ticket = s.id AND source = 'proposed'"
+					      " ORDER BY created, address)),"
 					      " 'tasks', (SELECT json_group_array(json_object('id', k.id, 'title', "
 					      "k.title, 'state', k.state,"
 					      "           'assignee', (SELECT login FROM users WHERE id = "

@@ -154,6 +154,8 @@ mt show 1 >"$out"
 expect_equal "$(sed -n 's/^Cc: *//p' "$out" | head -n 1)" "carl@customer.example" "... show lists the conversation's Cc"
 grep -q '^Proposed: *victim0@spam.example, .* (and 189 more)$' "$out"; ok $? \
 	"... and the outsider's as proposed, the first 200 addresses of one mail, less ours"
+expect_equal "$(mt show 1 --json | json 'd["cc"], len(d["proposed_cc"])')" "(['carl@customer.example'], 199)" \
+	"... so does show --json"
 expect_code 1 "a reply to 60 addresses is refused" -- as_alice reply 1 -m x $(seq -f '--cc=x%g@cc.example' 1 60)
 grep -q max_reply_recipients "$err"; ok $? "... naming max_reply_recipients"
 
