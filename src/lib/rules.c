@@ -11,6 +11,20 @@
  *	and says how a rule reads and what makes one valid; rules-match.c
  *	compiles and evaluates, rules-store.c keeps the table rules, and
  *	rules-apply.c does to a ticket what the outcome says.
+ *
+ *	A new action (say --language L, for a new ticket) takes these
+ *	edits, one for each thing the action is, none to keep SQL in step:
+ *	- sql/NNNN-*.sql: a migration, ALTER TABLE rules ADD COLUMN;
+ *	- rules.h: its member of MtRule, and of MtRuleOutcome;
+ *	- rules-store.c: its line in RULE_COLUMNS, from which the insert,
+ *	  its parameters and the load are made; its key in SQL_JSON;
+ *	- rules-match.c: mt_rule_free() frees it; take_actions() puts it in
+ *	  the outcome, and mt_rule_outcome_free() frees it there;
+ *	- rules.c: mt_rule_describe() shows it; mt_rules_check() checks it,
+ *	  and check_patterns() counts it as an action;
+ *	- rules-apply.c: mt_rules_apply() does it;
+ *	- src/cli/cmd-rule.c: its option (AddOptions, add_entries(),
+ *	  make_rule()) and its line in print_outcome(); man/mailticket.1.
  */
 #include <string.h>
 
