@@ -27,26 +27,18 @@
 #include "mailticket/error.h"
 #include "mailticket/rules.h"
 
+/* What the options of rule add give that MtRule does not hold as given;
+ * the rest go straight into the rule's members. */
 typedef struct {
-	char *patterns[MT_RULE_FIELDS];
-	char *queue, *owner, *priority, *status, *refuse;
-	char **tags, **watchers;
-	int position;
-	gboolean glob, regex, case_sensitive, personal, no_ack, spam, stop;
+	char *priority, *refuse;
+	gboolean glob, regex;
 } AddOptions;
 
 static void
 add_options_clear (AddOptions *o)
 {
-	for (int f = 0; f < MT_RULE_FIELDS; f++)
-		g_free (o->patterns[f]);
-	g_free (o->queue);
-	g_free (o->owner);
 	g_free (o->priority);
-	g_free (o->status);
 	g_free (o->refuse);
-	g_strfreev (o->tags);
-	g_strfreev (o->watchers);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AddOptions, add_options_clear)
 
@@ -57,19 +49,20 @@ usage (GError **error, const char *message)
 	return FALSE;
 }
 
-/* --header 'Name: PATTERN' */
+/* --header 'Name: PATTERN', as given, into the header's name and pattern */
 static gboolean
-take_header (AddOptions *o, MtRule *r, GError **error)
+take_header (MtRule *r, GError **error)
 {
-	char *colon = o->patterns[MT_RULE_HEADER] ? strchr (o->patterns[MT_RULE_HEADER], ':') : NULL;
+	char *given = r->patterns[MT_RULE_HEADER];
+	char *colon = given ? strchr (given, ':') : NULL;
 
-	if (o->patterns[MT_RULE_HEADER] == NULL)
+	if (given == NULL)
 		return TRUE;
-	if (colon == NULL || colon == o->patterns[MT_RULE_HEADER])
+	if (colon == NULL || colon == given)
 		return usage (error, "--header: give it as 'Name: PATTERN'");
-	r->header = g_strstrip (g_strndup (o->patterns[MT_RULE_HEADER], colon - o->patterns[MT_RULE_HEADER]));
-	g_free (r->patterns[MT_RULE_HEADER]);
+	r->header = g_strstrip (g_strndup (given, colon - given));
 	r->patterns[MT_RULE_HEADER] = g_strdup (colon + 1 + strspn (colon + 1, " \t"));
+	g_free (given);
 	return TRUE;
 }
 
@@ -90,7 +83,7 @@ take_refusal (const char *refuse, MtRule *r, GError **error)
 	return TRUE;
 }
 
-/* The rule the options describe; borrows nothing. */
+/* Completes the rule the options filled in. */
 static gboolean
 make_rule (AddOptions *o, const char *name, MtRule *r, GError **error)
 {
@@ -101,22 +94,9 @@ make_rule (AddOptions *o, const char *name, MtRule *r, GError **error)
 	if (o->priority && !g_ascii_string_to_unsigned (o->priority, 10, 1, 9, &priority, NULL))
 		return usage (error, "--priority: give a number from 1 to 9");
 	r->name = g_strdup (name);
-	r->position = o->position;
 	r->match = o->regex ? MT_RULE_REGEX : o->glob ? MT_RULE_GLOB : MT_RULE_SUBSTRING;
-	r->case_sensitive = o->case_sensitive;
-	for (int f = 0; f < MT_RULE_FIELDS; f++)
-		r->patterns[f] = g_strdup (o->patterns[f]);
-	r->queue = g_strdup (o->queue);
-	r->owner = g_strdup (o->owner);
 	r->priority = (int) priority;
-	r->status = g_strdup (o->status);
-	r->tags = g_strdupv (o->tags);
-	r->watchers = g_strdupv (o->watchers);
-	r->personal = o->personal;
-	r->no_ack = o->no_ack;
-	r->spam = o->spam;
-	r->stop = o->stop;
-	return take_header (o, r, error) && take_refusal (o->refuse, r, error);
+	return take_header (r, error) && take_refusal (o->refuse, r, error);
 }
 
 static gboolean
@@ -129,35 +109,35 @@ write_add (MtContext *ctx, gpointer data, GError **error)
 }
 
 static GOptionEntry *
-add_entries (AddOptions *o)
+add_entries (AddOptions *o, MtRule *r)
 {
 	GOptionEntry entries[] = {
-		{ "position", 0, 0, G_OPTION_ARG_INT, &o->position, "put it at position N (default: last)", "N" },
-		{ "sender", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_SENDER], "envelope sender matches P", "P" },
-		{ "from", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_FROM], "From matches P", "P" },
-		{ "to", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_TO], "To or Cc matches P", "P" },
-		{ "recipient", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_RECIPIENT],
+		{ "position", 0, 0, G_OPTION_ARG_INT, &r->position, "put it at position N (default: last)", "N" },
+		{ "sender", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_SENDER], "envelope sender matches P", "P" },
+		{ "from", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_FROM], "From matches P", "P" },
+		{ "to", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_TO], "To or Cc matches P", "P" },
+		{ "recipient", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_RECIPIENT],
 		  "envelope recipient matches P", "P" },
-		{ "subject", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_SUBJECT], "Subject matches P", "P" },
-		{ "header", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_HEADER], "header Name matches P",
+		{ "subject", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_SUBJECT], "Subject matches P", "P" },
+		{ "header", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_HEADER], "header Name matches P",
 		  "'Name: P'" },
-		{ "body", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_BODY], "the body text matches P", "P" },
+		{ "body", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_BODY], "the body text matches P", "P" },
 		{ "glob", 0, 0, G_OPTION_ARG_NONE, &o->glob, "patterns are globs (* and ?) over the whole value",
 		  NULL },
 		{ "regex", 0, 0, G_OPTION_ARG_NONE, &o->regex, "patterns are regular expressions (GRegex)", NULL },
-		{ "case-sensitive", 0, 0, G_OPTION_ARG_NONE, &o->case_sensitive, "case matters", NULL },
-		{ "queue", 0, 0, G_OPTION_ARG_STRING, &o->queue, "a new ticket goes to queue Q", "Q" },
-		{ "owner", 0, 0, G_OPTION_ARG_STRING, &o->owner, "a new ticket is owned by LOGIN", "LOGIN" },
+		{ "case-sensitive", 0, 0, G_OPTION_ARG_NONE, &r->case_sensitive, "case matters", NULL },
+		{ "queue", 0, 0, G_OPTION_ARG_STRING, &r->queue, "a new ticket goes to queue Q", "Q" },
+		{ "owner", 0, 0, G_OPTION_ARG_STRING, &r->owner, "a new ticket is owned by LOGIN", "LOGIN" },
 		{ "priority", 0, 0, G_OPTION_ARG_STRING, &o->priority, "a new ticket has priority N (1-9)", "N" },
-		{ "status", 0, 0, G_OPTION_ARG_STRING, &o->status, "a new ticket has status S", "S" },
-		{ "tag", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->tags, "tag the ticket T (repeatable)", "T" },
-		{ "watch", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->watchers, "WHO watches the ticket (repeatable)",
+		{ "status", 0, 0, G_OPTION_ARG_STRING, &r->status, "a new ticket has status S", "S" },
+		{ "tag", 0, 0, G_OPTION_ARG_STRING_ARRAY, &r->tags, "tag the ticket T (repeatable)", "T" },
+		{ "watch", 0, 0, G_OPTION_ARG_STRING_ARRAY, &r->watchers, "WHO watches the ticket (repeatable)",
 		  "LOGIN|GROUP|ADDR" },
-		{ "personal", 0, 0, G_OPTION_ARG_NONE, &o->personal, "a new ticket is personal (not listed)", NULL },
-		{ "no-ack", 0, 0, G_OPTION_ARG_NONE, &o->no_ack, "send no acknowledgement", NULL },
-		{ "spam", 0, 0, G_OPTION_ARG_NONE, &o->spam, "file it in the queue spam, tell nobody", NULL },
+		{ "personal", 0, 0, G_OPTION_ARG_NONE, &r->personal, "a new ticket is personal (not listed)", NULL },
+		{ "no-ack", 0, 0, G_OPTION_ARG_NONE, &r->no_ack, "send no acknowledgement", NULL },
+		{ "spam", 0, 0, G_OPTION_ARG_NONE, &r->spam, "file it in the queue spam, tell nobody", NULL },
 		{ "refuse", 0, 0, G_OPTION_ARG_STRING, &o->refuse, "refuse the message with exit CODE", "'CODE TEXT'" },
-		{ "stop", 0, 0, G_OPTION_ARG_NONE, &o->stop, "check no further rules", NULL },
+		{ "stop", 0, 0, G_OPTION_ARG_NONE, &r->stop, "check no further rules", NULL },
 		{ NULL },
 	};
 
@@ -167,11 +147,11 @@ add_entries (AddOptions *o)
 static int
 rule_add (MtContext *ctx, int argc, char **argv)
 {
+	g_autoptr (MtRule) rule = mt_rule_new ();
 	g_auto (AddOptions) o = { 0 };
-	g_autofree GOptionEntry *entries = add_entries (&o);
+	g_autofree GOptionEntry *entries = add_entries (&o, rule);
 	g_autoptr (GOptionContext) octx = g_option_context_new ("NAME [CONDITIONS] [ACTIONS] - add a rule");
 	g_autoptr (GError) error = NULL;
-	g_autoptr (MtRule) rule = mt_rule_new ();
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);

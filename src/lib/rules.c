@@ -23,8 +23,8 @@
  *	- rules.c: mt_rule_describe() shows it; mt_rules_check() checks it,
  *	  and check_patterns() counts it as an action;
  *	- rules-apply.c: mt_rules_apply() does it;
- *	- src/cli/cmd-rule.c: its option (AddOptions, add_entries(),
- *	  make_rule()) and its line in print_outcome(); man/mailticket.1.
+ *	- src/cli/cmd-rule.c: its option in add_entries(), which fills the
+ *	  member itself, and its line in print_outcome(); man/mailticket.1.
  */
 #include <string.h>
 
