@@ -27,6 +27,15 @@
 #include "mailticket/error.h"
 #include "mailticket/rules.h"
 
+/* A verb of mailticket rule, run with argv[0] the verb. */
+typedef struct Verb Verb;
+struct Verb {
+	const char *name;
+	int (*run) (MtContext *ctx, const Verb *verb, int argc, char **argv);
+	MtStoreMode mode;  /* how it opens the database */
+	const char *usage; /* its arguments, as --help shows them */
+};
+
 /* What the options of rule add give that MtRule does not hold as given;
  * the rest go straight into the rule's members. */
 typedef struct {
@@ -145,7 +154,7 @@ add_entries (AddOptions *o, MtRule *r)
 }
 
 static int
-rule_add (MtContext *ctx, int argc, char **argv)
+rule_add (MtContext *ctx, const Verb *verb, int argc, char **argv)
 {
 	g_autoptr (MtRule) rule = mt_rule_new ();
 	g_auto (AddOptions) o = { 0 };
@@ -161,7 +170,7 @@ rule_add (MtContext *ctx, int argc, char **argv)
 		return code;
 	if (argc != 2)
 		return mt_cli_usage ("rule add: usage: mailticket rule add NAME [CONDITIONS] [ACTIONS]; try --help");
-	if (!make_rule (&o, argv[1], rule, &error) || !mt_cli_open (ctx, MT_STORE_CREATE, &error) ||
+	if (!make_rule (&o, argv[1], rule, &error) || !mt_cli_open (ctx, verb->mode, &error) ||
 	    !mt_cli_write (ctx, write_add, rule, &error))
 		return mt_cli_fail (error);
 	printf ("rule %d %s\n", rule->position, rule->name);
@@ -169,7 +178,7 @@ rule_add (MtContext *ctx, int argc, char **argv)
 }
 
 static int
-rule_list (MtContext *ctx, int argc, char **argv)
+rule_list (MtContext *ctx, const Verb *verb, int argc, char **argv)
 {
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
@@ -187,7 +196,7 @@ rule_list (MtContext *ctx, int argc, char **argv)
 		return code;
 	if (argc != 1)
 		return mt_cli_usage ("rule list: unexpected argument '%s'", argv[1]);
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error))
+	if (!mt_cli_open (ctx, verb->mode, &error))
 		return mt_cli_fail (error);
 	if (json) {
 		if (!(text = mt_rules_json (ctx->store, &error)))
@@ -223,11 +232,10 @@ write_edit (MtContext *ctx, gpointer data, GError **error)
 
 /* rule rm KEY, rule move KEY POSITION */
 static int
-rule_edit (MtContext *ctx, int argc, char **argv)
+rule_edit (MtContext *ctx, const Verb *verb, int argc, char **argv, gboolean move)
 {
-	gboolean move = strcmp (argv[0], "move") == 0;
-	g_autoptr (GOptionContext) octx =
-		g_option_context_new (move ? "NAME|POSITION POSITION - move a rule" : "NAME|POSITION - remove a rule");
+	g_autofree char *parameters = g_strdup_printf ("%s - %s", verb->usage, move ? "move a rule" : "remove a rule");
+	g_autoptr (GOptionContext) octx = g_option_context_new (parameters);
 	g_autoptr (GError) error = NULL;
 	Edit e = { 0 };
 	guint64 position = 0;
@@ -236,12 +244,23 @@ rule_edit (MtContext *ctx, int argc, char **argv)
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
 	if (argc != (move ? 3 : 2) || (move && !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXINT, &position, NULL)))
-		return mt_cli_usage (move ? "rule move: usage: mailticket rule move NAME|POSITION POSITION"
-					  : "rule rm: usage: mailticket rule rm NAME|POSITION");
+		return mt_cli_usage ("rule %s: usage: mailticket rule %s %s", verb->name, verb->name, verb->usage);
 	e = (Edit){ argv[1], (int) position };
-	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_write (ctx, write_edit, &e, &error))
+	if (!mt_cli_open (ctx, verb->mode, &error) || !mt_cli_write (ctx, write_edit, &e, &error))
 		return mt_cli_fail (error);
 	return 0;
+}
+
+static int
+rule_rm (MtContext *ctx, const Verb *verb, int argc, char **argv)
+{
+	return rule_edit (ctx, verb, argc, argv, FALSE);
+}
+
+static int
+rule_move (MtContext *ctx, const Verb *verb, int argc, char **argv)
+{
+	return rule_edit (ctx, verb, argc, argv, TRUE);
 }
 
 static void
@@ -292,7 +311,7 @@ read_message (MtContext *ctx, const char *file, GByteArray **raw, GError **error
 }
 
 static int
-rule_test (MtContext *ctx, int argc, char **argv)
+rule_test (MtContext *ctx, const Verb *verb, int argc, char **argv)
 {
 	g_autofree char *sender = NULL, *recipient = NULL;
 	GOptionEntry entries[] = {
@@ -313,8 +332,7 @@ rule_test (MtContext *ctx, int argc, char **argv)
 	if (argc > 2)
 		return mt_cli_usage ("rule test: one message file expected");
 	options = (MtDeliverOptions){ sender, recipient, TRUE };
-	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
-	    !read_message (ctx, argc == 2 ? argv[1] : "-", &raw, &error) ||
+	if (!mt_cli_open (ctx, verb->mode, &error) || !read_message (ctx, argc == 2 ? argv[1] : "-", &raw, &error) ||
 	    !mt_deliver (ctx->store, ctx->config, raw, &options, &result, &error))
 		return mt_cli_fail (error);
 	if (result.rules != NULL)
@@ -324,27 +342,45 @@ rule_test (MtContext *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* The verbs, in the order --help lists them. */
+static const Verb verbs[] = {
+	{ "add", rule_add, MT_STORE_CREATE, "NAME [--position N] [CONDITIONS] [ACTIONS] [--stop]" },
+	{ "list", rule_list, MT_STORE_CREATE, "[--json]" },
+	{ "rm", rule_rm, MT_STORE_EXISTING, "NAME|POSITION" },
+	{ "move", rule_move, MT_STORE_EXISTING, "NAME|POSITION POSITION" },
+	{ "test", rule_test, MT_STORE_EXISTING, "[FILE.eml|-] [--sender ADDR] [--recipient ADDR]" },
+};
+
+static int
+print_help (void)
+{
+	printf ("Usage:\n");
+	for (gsize i = 0; i < G_N_ELEMENTS (verbs); i++)
+		printf ("  mailticket rule %s %s\n", verbs[i].name, verbs[i].usage);
+	printf ("\n'mailticket rule add --help' lists the conditions and actions.\n");
+	return 0;
+}
+
+static int
+usage_error (void)
+{
+	g_autoptr (GString) names = g_string_new (NULL);
+
+	for (gsize i = 0; i < G_N_ELEMENTS (verbs); i++)
+		g_string_append_printf (names, "%s%s", i ? "|" : "", verbs[i].name);
+	return mt_cli_usage ("rule: usage: mailticket rule %s ...; 'mailticket rule add --help' tells more",
+			     names->str);
+}
+
 int
 mt_cmd_rule (MtContext *ctx, int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
 
-	if (strcmp (sub, "add") == 0)
-		return rule_add (ctx, argc - 1, argv + 1);
-	if (strcmp (sub, "list") == 0)
-		return rule_list (ctx, argc - 1, argv + 1);
-	if (strcmp (sub, "rm") == 0 || strcmp (sub, "move") == 0)
-		return rule_edit (ctx, argc - 1, argv + 1);
-	if (strcmp (sub, "test") == 0)
-		return rule_test (ctx, argc - 1, argv + 1);
-	if (strcmp (sub, "--help") == 0 || strcmp (sub, "-h") == 0) {
-		printf ("Usage:\n  mailticket rule add NAME [--position N] [CONDITIONS] [ACTIONS] [--stop]\n"
-			"  mailticket rule list [--json]\n  mailticket rule rm NAME|POSITION\n"
-			"  mailticket rule move NAME|POSITION POSITION\n"
-			"  mailticket rule test [FILE.eml|-] [--sender ADDR] [--recipient ADDR]\n\n"
-			"'mailticket rule add --help' lists the conditions and actions.\n");
-		return 0;
-	}
-	return mt_cli_usage ("rule: usage: mailticket rule add|list|rm|move|test ...; "
-			     "'mailticket rule add --help' tells more");
+	for (gsize i = 0; i < G_N_ELEMENTS (verbs); i++)
+		if (strcmp (sub, verbs[i].name) == 0)
+			return verbs[i].run (ctx, &verbs[i], argc - 1, argv + 1);
+	if (strcmp (sub, "--help") == 0 || strcmp (sub, "-h") == 0)
+		return print_help ();
+	return usage_error ();
 }
