@@ -342,10 +342,12 @@ rule_test (MtContext *ctx, const Verb *verb, int argc, char **argv)
 	return 0;
 }
 
-/* The verbs, in the order --help lists them. */
+/* The verbs, in the order --help lists them. Only add makes a database:
+ * the others have nothing to read or change in a new one, and a mistyped
+ * --db must not leave one behind. */
 static const Verb verbs[] = {
 	{ "add", rule_add, MT_STORE_CREATE, "NAME [--position N] [CONDITIONS] [ACTIONS] [--stop]" },
-	{ "list", rule_list, MT_STORE_CREATE, "[--json]" },
+	{ "list", rule_list, MT_STORE_EXISTING, "[--json]" },
 	{ "rm", rule_rm, MT_STORE_EXISTING, "NAME|POSITION" },
 	{ "move", rule_move, MT_STORE_EXISTING, "NAME|POSITION POSITION" },
 	{ "test", rule_test, MT_STORE_EXISTING, "[FILE.eml|-] [--sender ADDR] [--recipient ADDR]" },
