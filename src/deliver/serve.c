@@ -289,11 +289,12 @@ admit (Server *s, int fd, const MtHandoffRequest *request, int *code, char **lin
 	return *line == NULL;
 }
 
-/* Under the lock: turn's delivery, inside the batch's transaction. */
+/* Under the lock: turn's delivery, as one write of the batch when
+ * batched, else in a transaction of its own. */
 static void
-deliver_one (Server *s, Turn *turn)
+deliver_one (Server *s, Turn *turn, gboolean batched)
 {
-	MtDeliverOptions options = { turn->request->sender, turn->request->recipient, FALSE };
+	MtDeliverOptions options = { turn->request->sender, turn->request->recipient, FALSE, batched };
 
 	if ((turn->line = decline_reason (s, turn->fd, turn->request)) != NULL) {
 		turn->code = MT_HANDOFF_DECLINED;
@@ -337,7 +338,7 @@ deliver_batch (Server *s, GPtrArray *batch)
 	}
 	set_untidy (s, TRUE);
 	for (guint i = 0; i < batch->len; i++)
-		deliver_one (s, batch->pdata[i]);
+		deliver_one (s, batch->pdata[i], together);
 	if (together && !mt_store_batch_commit (s->store, &error))
 		fail_batch (batch, error);
 	else if (together)

@@ -52,13 +52,14 @@ begin_immediate (MtStore *store, GError **error)
 gboolean
 mt_store_begin (MtStore *store, GError **error)
 {
-	if (store->batch_lost) {
-		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL,
-			     "an earlier write of this batch failed, and its transaction was rolled back");
+	/* A transaction of its own inside a batch would commit the batch's
+	 * writes with it, or fail: say which mistake it is. */
+	if (store->batch) {
+		g_set_error_literal (
+			error, MT_ERROR, MT_ERROR_INTERNAL,
+			"a transaction was begun inside a batch (its writes go through mt_store_batch_write())");
 		return FALSE;
 	}
-	if (store->batch)
-		return store_exec (store, "SAVEPOINT part", error);
 	if (store->not_synced && !sync_fully (store, error))
 		return FALSE;
 	return begin_immediate (store, error);
@@ -67,26 +68,20 @@ mt_store_begin (MtStore *store, GError **error)
 gboolean
 mt_store_commit (MtStore *store, GError **error)
 {
-	if (!store_exec (store, store->batch ? "RELEASE part" : "COMMIT", error)) {
+	if (!store_exec (store, "COMMIT", error)) {
 		mt_store_rollback (store);
 		return FALSE;
 	}
-	store->in_transaction = store->batch;
+	store->in_transaction = FALSE;
 	return TRUE;
 }
 
 void
 mt_store_rollback (MtStore *store)
 {
-	/* Some errors (a full disk, say) make SQLite roll back the whole
-	 * transaction itself: then the batch's earlier parts are gone too. */
-	if (store->batch && sqlite3_get_autocommit (store->db))
-		store->batch_lost = TRUE;
-	else if (store->batch)
-		sqlite3_exec (store->db, "ROLLBACK TO part; RELEASE part", NULL, NULL, NULL);
-	else if (!sqlite3_get_autocommit (store->db))
+	if (!sqlite3_get_autocommit (store->db))
 		sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-	store->in_transaction = store->batch;
+	store->in_transaction = FALSE;
 }
 
 gboolean
@@ -103,6 +98,35 @@ mt_store_batch_begin (MtStore *store, GError **error)
 	store->batch = TRUE;
 	store->batch_lost = FALSE;
 	return TRUE;
+}
+
+/* Undoes the write of the batch that failed. Some errors (a full disk,
+ * say) make SQLite roll back the whole transaction itself: then the
+ * batch's earlier writes are gone too. */
+static void
+undo_write (MtStore *store)
+{
+	if (sqlite3_get_autocommit (store->db))
+		store->batch_lost = TRUE;
+	else
+		sqlite3_exec (store->db, "ROLLBACK TO part; RELEASE part", NULL, NULL, NULL);
+}
+
+gboolean
+mt_store_batch_write (MtStore *store, MtStoreFunc func, gpointer data, GError **error)
+{
+	g_return_val_if_fail (store->batch, FALSE);
+	if (store->batch_lost) {
+		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL,
+			     "an earlier write of this batch failed, and its transaction was rolled back");
+		return FALSE;
+	}
+	if (!store_exec (store, "SAVEPOINT part", error))
+		return FALSE;
+	if (func (store, data, error) && store_exec (store, "RELEASE part", error))
+		return TRUE;
+	undo_write (store);
+	return FALSE;
 }
 
 gboolean
