@@ -47,11 +47,14 @@ gboolean mt_search_merge (MtStore *store, int pages, gboolean *more, GError **er
 
 /* A new article is pending until it is indexed (sql/0010).
  * mt_search_index_now() indexes every pending article, in the caller's
- * transaction, unless the store is set to index later
- * (mt_store_set_search_later: the delivery server), which then calls
- * mt_search_index_pending(): the first limit ones, in a transaction of
- * its own that waits for no lock (mt_store_upkeep); *left how many are
- * pending after it. */
+ * transaction, unless this process indexes later: the delivery server,
+ * which answers the MTA first and then calls mt_search_index_pending():
+ * the first limit ones, in a transaction of its own that waits for no
+ * lock (mt_store_upkeep); *left how many are pending after it.
+ * Indexing later is the program's choice, not a connection's: made once,
+ * with mt_search_set_index_later(), before any thread stores an
+ * article; every program indexes now unless it says otherwise. */
+void mt_search_set_index_later (gboolean later);
 gboolean mt_search_index_now (MtStore *store, GError **error);
 gboolean mt_search_index_pending (MtStore *store, int limit, gint64 *left, GError **error);
 /* Indexes every pending article, if there is one, in transactions of

@@ -78,11 +78,6 @@ void mt_store_batch_rollback (MtStore *store);
  * the write lock. The store's waiting and syncing are as before after. */
 gboolean mt_store_upkeep (MtStore *store, MtStoreFunc func, gpointer data, GError **error);
 
-/* Whether new articles wait to be indexed for search until the caller
- * says (search.h); FALSE when opened. */
-void mt_store_set_search_later (MtStore *store, gboolean later);
-gboolean mt_store_search_later (MtStore *store);
-
 /* Whether the commit that fills the WAL to 400 pages copies it into the
  * database (FALSE, as opened: SQLite's checkpoint, in the commit), or
  * leaves that to the caller, who can answer first: mt_store_checkpoint()

@@ -191,7 +191,6 @@ open_store (Server *s, GError **error)
 	g_mutex_unlock (&s->state);
 	if (!(s->store = mt_store_open (s->db_path, s->config->busy_timeout, MT_STORE_CREATE, error)))
 		return FALSE;
-	mt_store_set_search_later (s->store, TRUE);
 	mt_store_set_checkpoint_later (s->store, TRUE);
 	/* A server that stopped may have left some: tidy_up() finds out. */
 	set_untidy (s, TRUE);
@@ -635,8 +634,10 @@ start (Server *s, int *lock, GError **error)
 	}
 	if (!open_store (s, error))
 		return FALSE;
-	/* GMime set up once, before the workers use it. */
+	/* GMime set up once, before the workers use it; and the articles
+	 * they store indexed after the answer, not before. */
 	mt_message_init ();
+	mt_search_set_index_later (TRUE);
 	if (!g_unix_open_pipe (s->wake, FD_CLOEXEC, error))
 		return FALSE;
 	s->listener = mt_handoff_listen (s->config->deliver_socket, lock, error);

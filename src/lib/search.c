@@ -193,10 +193,19 @@ index_pending (MtStore *store, int limit, gint64 *left, GError **error)
 				mt_store_get_int (store, stmt, left, error));
 }
 
+/* Set once, before any thread stores an article: see mt_search_set_index_later(). */
+static gboolean index_later;
+
+void
+mt_search_set_index_later (gboolean later)
+{
+	index_later = later;
+}
+
 gboolean
 mt_search_index_now (MtStore *store, GError **error)
 {
-	return mt_store_search_later (store) || index_pending (store, -1, NULL, error);
+	return index_later || index_pending (store, -1, NULL, error);
 }
 
 /* merge() or index_pending(), in a transaction of upkeep's (store.h). */

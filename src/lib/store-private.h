@@ -23,11 +23,10 @@ struct _MtStore {
 	gboolean batch;      /* within mt_store_batch_begin() */
 	gboolean batch_lost; /* and SQLite rolled that transaction back after an error */
 	gboolean temp_in_memory;
-	gboolean not_synced;   /* synchronous is NORMAL: no commit but upkeep's until FULL again */
-	gboolean search_later; /* see mt_store_set_search_later() */
-	int wal_frames;        /* in the WAL after the last commit, with checkpoints later */
-	int busy_timeout;      /* ms */
-	gint64 busy_until;     /* monotonic time to give up waiting for a lock */
+	gboolean not_synced; /* synchronous is NORMAL: no commit but upkeep's until FULL again */
+	int wal_frames;      /* in the WAL after the last commit, with checkpoints later */
+	int busy_timeout;    /* ms */
+	gint64 busy_until;   /* monotonic time to give up waiting for a lock */
 };
 
 /* Runs sql; an error names what failed as what (store.c). */

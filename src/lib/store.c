@@ -252,18 +252,6 @@ mt_store_close (MtStore *store)
 	g_free (store);
 }
 
-void
-mt_store_set_search_later (MtStore *store, gboolean later)
-{
-	store->search_later = later;
-}
-
-gboolean
-mt_store_search_later (MtStore *store)
-{
-	return store->search_later;
-}
-
 sqlite3_stmt *
 mt_store_query (MtStore *store, const char *sql, GError **error)
 {

@@ -708,8 +708,8 @@ hits (MtStore *store, const char *query)
 	return n;
 }
 
-/* Indexed as it is stored, unless the store indexes later (the delivery
- * server): then it is pending, and found once indexed. */
+/* Indexed as it is stored, unless the process indexes later (the
+ * delivery server): then it is pending, and found once indexed. */
 static void
 test_search_later (void)
 {
@@ -721,7 +721,7 @@ test_search_later (void)
 	g_assert_cmpint (hits (store, "toner"), ==, 1);
 	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 0);
 
-	mt_store_set_search_later (store, TRUE);
+	mt_search_set_index_later (TRUE);
 	add_article (store, "Papierstau im Fach");
 	add_article (store, "Papier knapp");
 	g_assert_cmpint (hits (store, "papier*"), ==, 0);
@@ -737,6 +737,7 @@ test_search_later (void)
 	g_assert_cmpint (count (store, "PRAGMA synchronous"), ==, 2);
 	g_assert_true (mt_search_check (store, &error));
 	g_assert_no_error (error);
+	mt_search_set_index_later (FALSE);
 }
 
 /* More pending than one transaction of mt_search_index_all() takes:
@@ -747,7 +748,7 @@ test_search_index_all_in_batches (void)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
 
-	mt_store_set_search_later (store, TRUE);
+	mt_search_set_index_later (TRUE);
 	for (int i = 0; i < 600; i++)
 		add_article (store, "Toner leer");
 	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 600);
@@ -757,6 +758,7 @@ test_search_index_all_in_batches (void)
 	g_assert_cmpint (hits (store, "toner"), ==, 600);
 	g_assert_true (mt_search_check (store, &error));
 	g_assert_no_error (error);
+	mt_search_set_index_later (FALSE);
 }
 
 /* What a pending article goes through before it is indexed (its text
@@ -772,7 +774,7 @@ test_search_pending_changes (void)
 	g_autofree char *sql = NULL;
 	gint64 article, left;
 
-	mt_store_set_search_later (store, TRUE);
+	mt_search_set_index_later (TRUE);
 	article = add_article (store, "Toner leer");
 	sql = g_strdup_printf ("UPDATE articles SET text = 'Trommel defekt' WHERE id = %" G_GINT64_FORMAT ";"
 			       "INSERT INTO attachments (article, position, name, type, size, part)"
@@ -793,7 +795,7 @@ test_search_pending_changes (void)
 	g_assert_cmpint (hits (store, "lieferschein"), ==, 1);
 
 	add_article (store, "Kabel fehlt");
-	mt_store_set_search_later (store, FALSE);
+	mt_search_set_index_later (FALSE);
 	add_article (store, "Netzteil summt");
 	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 0);
 	g_assert_cmpint (hits (store, "kabel OR netzteil"), ==, 2);
