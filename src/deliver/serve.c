@@ -289,19 +289,24 @@ admit (Server *s, int fd, const MtHandoffRequest *request, int *code, char **lin
 }
 
 /* Under the lock: turn's delivery, as one write of the batch when
- * batched, else in a transaction of its own. */
+ * batched, else in a transaction of its own; at the client's time when
+ * its clock is fixed (--now, $MAILTICKET_NOW), else at the server's. */
 static void
 deliver_one (Server *s, Turn *turn, gboolean batched)
 {
-	MtDeliverOptions options = { turn->request->sender, turn->request->recipient, FALSE, batched };
+	const MtHandoffRequest *request = turn->request;
+	MtDeliverOptions options = {
+		.sender = request->sender,
+		.recipient = request->recipient,
+		.batched = batched,
+		.now = request->fixed ? request->now : mt_clock_now (),
+	};
 
 	if ((turn->line = decline_reason (s, turn->fd, turn->request)) != NULL) {
 		turn->code = MT_HANDOFF_DECLINED;
 		return;
 	}
-	mt_clock_set (turn->request->fixed, turn->request->now);
 	turn->code = filter_deliver (s->store, s->config, turn->input, &options, NULL, &turn->line, &turn->log_line);
-	mt_clock_set (FALSE, 0);
 	s->pending++;
 }
 

@@ -655,6 +655,8 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 	};
 	gboolean ok;
 
+	if (options->now != 0)
+		d.now = options->now;
 	memset (result, 0, sizeof *result);
 	result->size = input->raw->len;
 	if (input->raw->len > config->max_message_size)
