@@ -16,9 +16,12 @@
  *	The messages that wait for the store while a thread stores are
  *	stored next, by one of their threads, in one transaction: one
  *	sync, and one write of each index page they share, for them all
- *	(mt_store_batch_begin()). Each is delivered as if alone, and one
- *	that fails is undone alone; the others are answered only when the
- *	transaction is committed, and all of them fail if it is not.
+ *	(mt_store_batch_begin()). Each is delivered as if alone, as one
+ *	write of the batch (MtDeliverOptions.batched), and one that fails is
+ *	undone alone; the others are answered only when the transaction is
+ *	committed, and all of them fail if it is not. Each is delivered at
+ *	its client's time when the client's clock is fixed (--now), else at
+ *	the server's: the request's time is passed to its delivery alone.
  *
  *	A request for another database or config file is declined, and
  *	its client delivers in its own process. The config file is read
@@ -27,7 +30,8 @@
  *	Only processes of the server's own user (or root) are served.
  *
  *	The server answers a client as soon as its message is committed,
- *	and indexes it for search later (sql/0010): INDEX_BATCH articles
+ *	and indexes it for search later (sql/0010,
+ *	mt_search_set_index_later()): INDEX_BATCH articles
  *	together while mail keeps coming, the rest once it stops. The WAL,
  *	too, is copied into the database after an answer, once it is full
  *	(mt_store_set_checkpoint_later()), not by the commit that filled it
@@ -48,6 +52,21 @@
  *	waits for: the clients already taken are served and answered, then
  *	the socket removed. A client still sending holds up the stop until
  *	it is done or CLIENT_TIMEOUT_MS have passed.
+ * LOCK ORDER
+ *	Four mutexes, taken in this order and never the other way round:
+ *	accepting, then store_lock, then state; queue_lock is taken alone.
+ *
+ *	accepting is held by the thread waiting for the next client, which
+ *	tidies up meanwhile: it takes store_lock to tidy, and state to ask
+ *	whether it is time. store_lock is the store's, and the config's and
+ *	database's that come with it: one thread delivers or tidies at a
+ *	time, and whoever reads the config again or opens the database
+ *	again holds it, and takes state to change what a thread without
+ *	store_lock reads. state is the last: nothing is taken while it is
+ *	held. queue_lock is over the messages that wait for the store: a
+ *	thread holding it takes no other lock, and lets go of it before it
+ *	takes store_lock to store a batch, so that the messages that come
+ *	meanwhile can join the queue.
  * DIAGNOSTICS
  *	Exit 0 after a signal; 75 with a line on stderr when it cannot
  *	start (no socket configured, another server, database unreadable).
@@ -98,9 +117,12 @@ typedef struct {
 	char *db;          /* as given: --db, or NULL */
 	int listener;
 	int wake[2];      /* a byte in wake[0] when the server is to stop */
+	gint stopping;    /* atomic: set once, when the server is to stop */
 	GMutex accepting; /* held by the thread waiting for the next client */
 	gint clients;     /* taken and not yet done with; atomic */
-	GMutex lock;      /* the store's: over all that follows but what state is over */
+	/* Over all that follows but what state and queue_lock are over: the
+	 * one thread that stores, or tidies up, at a time. */
+	GMutex store_lock;
 	MtConfig *config;
 	struct stat config_stat;
 	char *config_file; /* canonical, or NULL: built-in defaults */
@@ -109,7 +131,7 @@ typedef struct {
 	struct stat db_stat;
 	gint64 pending; /* articles not yet indexed for search, as far as known */
 	/* Over the next two, and over config, config_file and db_path for
-	 * a thread that does not hold lock: whoever changes those holds both. */
+	 * a thread that does not hold store_lock: whoever changes those holds both. */
 	GMutex state;
 	gboolean untidy;    /* delivered since the last tidy_up() finished */
 	gint64 quiet_since; /* monotonic time of the last client done with, or tidy_up() */
@@ -129,8 +151,6 @@ typedef struct {
 	char *line;
 	char *log_line;
 } Turn;
-
-static gint stopping; /* atomic */
 
 /* The signals that stop the server: every thread blocks them, and the
  * main thread waits for them. */
@@ -279,16 +299,16 @@ admit (Server *s, int fd, const MtHandoffRequest *request, int *code, char **lin
 	if (*line == NULL)
 		return TRUE;
 	g_clear_pointer (line, g_free);
-	g_mutex_lock (&s->lock);
+	g_mutex_lock (&s->store_lock);
 	if (!refresh (s, &error))
 		*code = filter_fail (error, NULL, line);
 	else if ((*line = decline_reason (s, fd, request)) != NULL)
 		*code = MT_HANDOFF_DECLINED;
-	g_mutex_unlock (&s->lock);
+	g_mutex_unlock (&s->store_lock);
 	return *line == NULL;
 }
 
-/* Under the lock: turn's delivery, as one write of the batch when
+/* Under store_lock: turn's delivery, as one write of the batch when
  * batched, else in a transaction of its own; at the client's time when
  * its clock is fixed (--now, $MAILTICKET_NOW), else at the server's. */
 static void
@@ -325,7 +345,7 @@ fail_batch (GPtrArray *batch, const GError *error)
 	}
 }
 
-/* Under the lock: the batch's deliveries, in one transaction with one
+/* Under store_lock: the batch's deliveries, in one transaction with one
  * sync for them all when there are several. Each is admitted again, as
  * the config may have changed since its client was, and undone alone
  * when it fails; the others are told they are delivered only once the
@@ -393,9 +413,9 @@ store_in_turn (Server *s, Turn *turn)
 		batch = take_batch (s);
 		g_mutex_unlock (&s->queue_lock);
 		g_debug ("storing a batch of %u", batch->len);
-		g_mutex_lock (&s->lock);
+		g_mutex_lock (&s->store_lock);
 		deliver_batch (s, batch);
-		g_mutex_unlock (&s->lock);
+		g_mutex_unlock (&s->store_lock);
 		g_mutex_lock (&s->queue_lock);
 		for (guint i = 0; i < batch->len; i++)
 			((Turn *) batch->pdata[i])->stored = TRUE;
@@ -405,7 +425,7 @@ store_in_turn (Server *s, Turn *turn)
 	g_mutex_unlock (&s->queue_lock);
 }
 
-/* Under the lock, after an answer: a batch, once there is one. */
+/* Under store_lock, after an answer: a batch, once there is one. */
 static void
 index_batch (Server *s)
 {
@@ -452,13 +472,13 @@ serve_one (Server *s, int fd)
 	}
 	/* After the answer, what deliveries leave: while another thread
 	 * stores, the next client's end does it, or tidy_up(). */
-	if (g_mutex_trylock (&s->lock)) {
+	if (g_mutex_trylock (&s->store_lock)) {
 		if (s->store != NULL) {
 			index_batch (s);
 			if (mt_store_checkpoint_due (s->store))
 				mt_store_checkpoint (s->store);
 		}
-		g_mutex_unlock (&s->lock);
+		g_mutex_unlock (&s->store_lock);
 	}
 	g_mutex_lock (&s->state);
 	s->quiet_since = g_get_monotonic_time ();
@@ -479,10 +499,10 @@ idle_for (int listener, int ms)
 static gboolean
 quiet (Server *s)
 {
-	return !g_atomic_int_get (&stopping) && g_atomic_int_get (&s->clients) == 0 && idle_for (s->listener, 0);
+	return !g_atomic_int_get (&s->stopping) && g_atomic_int_get (&s->clients) == 0 && idle_for (s->listener, 0);
 }
 
-/* Under the lock: indexes what is pending and merges the search index
+/* Under store_lock: indexes what is pending and merges the search index
  * while the server is quiet, then empties the WAL.
  * A busy database (a CLI writing) is tried again at the next idle time;
  * any other failure, and a WAL a reader still holds on to, wait for the
@@ -547,20 +567,20 @@ client_waiting (Server *s, int wait_ms)
 {
 	struct pollfd p[2] = { { s->listener, POLLIN, 0 }, { s->wake[0], POLLIN, 0 } };
 
-	return poll (p, 2, wait_ms) > 0 && !g_atomic_int_get (&stopping) && (p[0].revents & POLLIN);
+	return poll (p, 2, wait_ms) > 0 && !g_atomic_int_get (&s->stopping) && (p[0].revents & POLLIN);
 }
 
 /* The next client, tidying up while there is none; -1 when the server stops. */
 static int
 next_client (Server *s)
 {
-	while (!g_atomic_int_get (&stopping)) {
+	while (!g_atomic_int_get (&s->stopping)) {
 		int fd, wait_ms;
 
 		if (tidy_due (s, &wait_ms)) {
-			g_mutex_lock (&s->lock);
+			g_mutex_lock (&s->store_lock);
 			tidy_up (s);
-			g_mutex_unlock (&s->lock);
+			g_mutex_unlock (&s->store_lock);
 			/* What is left (a client came, a CLI was writing) waits for the next quiet spell. */
 			g_mutex_lock (&s->state);
 			s->quiet_since = g_get_monotonic_time ();
@@ -619,7 +639,7 @@ run (Server *s, sigset_t *signals, GError **error)
 	}
 	g_message ("serving %s on %s", s->db_path, s->config->deliver_socket);
 	sigwait (signals, &sig);
-	g_atomic_int_set (&stopping, 1);
+	g_atomic_int_set (&s->stopping, 1);
 	if (write (s->wake[1], "", 1) < 0)
 		g_warning ("waking the workers: %s", g_strerror (errno));
 	for (int i = 0; i < WORKERS && workers[i] != NULL; i++)
@@ -667,7 +687,7 @@ filter_serve (const char *config_path, const char *db)
 	int lock = -1, code = EX_OK;
 
 	g_mutex_init (&s.accepting);
-	g_mutex_init (&s.lock);
+	g_mutex_init (&s.store_lock);
 	g_mutex_init (&s.state);
 	g_mutex_init (&s.queue_lock);
 	g_cond_init (&s.batch_done);
@@ -691,7 +711,7 @@ filter_serve (const char *config_path, const char *db)
 	g_free (s.db);
 	g_free (s.config_file);
 	g_free (s.db_path);
-	g_mutex_clear (&s.lock);
+	g_mutex_clear (&s.store_lock);
 	g_mutex_clear (&s.state);
 	g_mutex_clear (&s.accepting);
 	g_mutex_clear (&s.queue_lock);
