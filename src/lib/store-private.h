@@ -41,7 +41,7 @@ void store_wait_for_locks (MtStore *store, gboolean wait);
 gboolean store_wal_open (MtStore *store, int busy_timeout, GError **error);
 void store_wal_close (MtStore *store);
 
-/* The blob module's statements, for mt_store_queries() (store-blob.c). */
+/* The statements of the blobs, for mt_store_queries() (store-blob.c). */
 extern const char STORE_SQL_BLOB_FIND[];
 extern const char STORE_SQL_BLOB_INSERT[];
 extern const char STORE_SQL_BLOB_GET[];

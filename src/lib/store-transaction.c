@@ -12,7 +12,9 @@
  *	A batch is the delivery server's: several writes that would each
  *	commit by itself, in one transaction with one sync for them all,
  *	each in a savepoint of its own so that one that fails is undone
- *	alone.
+ *	alone. It is an API of its own (mt_store_batch_write()), not a mode
+ *	of mt_store_begin(): a caller that begins a transaction gets one, or
+ *	an error inside a batch, never a savepoint it did not ask for.
  */
 #include "mailticket/error.h"
 #include "store-private.h"
