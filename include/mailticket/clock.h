@@ -35,12 +35,10 @@ gboolean mt_clock_parse_when (const char *text, gint64 *when);
 gboolean mt_clock_override (const char *text, GError **error);
 
 /* Whether the clock is fixed (--now or $MAILTICKET_NOW), and at what
- * time: what a client hands to mailticket-deliver --serve. */
+ * time: what a client hands to mailticket-deliver --serve, which passes
+ * it to that delivery alone (MtDeliverOptions.now) and never sets its
+ * own clock per request. */
 gboolean mt_clock_fixed (gint64 *when);
-
-/* Fixes the clock at when, or with fixed FALSE lets it run again as
- * mt_clock_now() says: the server's, per request. */
-void mt_clock_set (gboolean fixed, gint64 when);
 
 /* Formats seconds since the epoch as local "YYYY-MM-DD HH:MM"; owned. */
 char *mt_clock_format (gint64 when);

@@ -37,6 +37,8 @@ typedef struct {
 	const char *sender;    /* envelope sender (-f), or NULL */
 	const char *recipient; /* envelope recipient (-r), or NULL */
 	gboolean dry_run;
+	gboolean batched; /* one write of the caller's batch (mt_store_batch_begin()), not a transaction of its own */
+	gint64 now;       /* the time of the delivery, or 0: mt_clock_now() */
 } MtDeliverOptions;
 
 typedef enum {

@@ -34,7 +34,12 @@ typedef struct {
 typedef gboolean (*MtSearchRowFunc) (const MtSearchRow *row, gpointer data);
 
 /* At most limit hits (<= 0: all). MT_ERROR_USAGE, with FTS5's words,
- * when the query cannot be read. */
+ * when the query cannot be read. The articles pending when it starts
+ * (not indexed yet: see mt_search_index_now()) are found too, through
+ * a temporary index that the search fills anew each time: a search
+ * writes nothing to the database, and waits for no writer. They rank by
+ * the figures of that small index, so not quite as they will once
+ * indexed. */
 gboolean mt_search (MtStore *store, const char *query, int limit, MtSearchRowFunc func, gpointer data, GError **error);
 /* The same as a JSON array of objects; owned. */
 char *mt_search_json (MtStore *store, const char *query, int limit, GError **error);
@@ -47,15 +52,18 @@ gboolean mt_search_merge (MtStore *store, int pages, gboolean *more, GError **er
 
 /* A new article is pending until it is indexed (sql/0010).
  * mt_search_index_now() indexes every pending article, in the caller's
- * transaction, unless the store is set to index later
- * (mt_store_set_search_later: the delivery server), which then calls
- * mt_search_index_pending(): the first limit ones, in a transaction of
- * its own that waits for no lock (mt_store_upkeep); *left how many are
- * pending after it. */
+ * transaction, unless this process indexes later: the delivery server,
+ * which answers the MTA first and then calls mt_search_index_pending():
+ * the first limit ones, in a transaction of its own that waits for no
+ * lock (mt_store_upkeep); *left how many are pending after it.
+ * Indexing later is the program's choice, not a connection's: made once,
+ * with mt_search_set_index_later(), before any thread stores an
+ * article; every program indexes now unless it says otherwise. */
+void mt_search_set_index_later (gboolean later);
 gboolean mt_search_index_now (MtStore *store, GError **error);
 gboolean mt_search_index_pending (MtStore *store, int limit, gint64 *left, GError **error);
 /* Indexes every pending article, if there is one, in transactions of
- * their own (mt_store_batches): what a search or a check does first. */
+ * their own (mt_store_batches): what a check does first. */
 gboolean mt_search_index_all (MtStore *store, GError **error);
 /* Builds the index again from the articles, and merges it. */
 gboolean mt_search_rebuild (MtStore *store, GError **error);
@@ -63,6 +71,9 @@ gboolean mt_search_rebuild (MtStore *store, GError **error);
  * mt_search_index_all(). */
 gboolean mt_search_check (MtStore *store, GError **error);
 
+/* The SQL this module prepares, for the unit tests; those of a search
+ * read its temporary index too, which the connection's first search
+ * makes. */
 const char *const *mt_search_queries (void);
 
 #endif

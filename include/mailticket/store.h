@@ -52,15 +52,22 @@ gboolean mt_store_commit (MtStore *store, GError **error);
 /* Rolls back an open transaction, if any. Never fails. */
 void mt_store_rollback (MtStore *store);
 
-/* Several writes that each begin and commit, in one transaction, with
- * one sync for them all. Between mt_store_batch_begin() (BEGIN
- * IMMEDIATE) and mt_store_batch_commit(), mt_store_begin() opens a
- * savepoint, mt_store_commit() releases it and mt_store_rollback()
- * undoes that write alone: nothing of any is on disk before the batch's
- * commit, and none of its writes is when that fails. Should SQLite roll
- * back the whole transaction after an error (a full disk), every later
- * write of the batch and its commit fail, MT_ERROR_TEMPFAIL. */
+/* A function that writes in a transaction its caller opened: for
+ * mt_store_batch_write() and mt_store_upkeep(). */
+typedef gboolean (*MtStoreFunc) (MtStore *store, gpointer data, GError **error);
+
+/* A batch: several writes, each of which would otherwise be a
+ * transaction of its own, in one transaction with one sync for them all
+ * (the delivery server's). mt_store_batch_begin() opens it (BEGIN
+ * IMMEDIATE); mt_store_batch_write() runs func as one write of it, in a
+ * savepoint: when func fails, that write alone is undone. Nothing of any
+ * write is on disk before mt_store_batch_commit(), and none of them is
+ * when that fails. Should SQLite roll back the whole transaction after
+ * an error (a full disk), every later write of the batch and its commit
+ * fail, MT_ERROR_TEMPFAIL. Inside a batch, mt_store_begin() fails,
+ * MT_ERROR_INTERNAL: a write of the batch begins and commits nothing. */
 gboolean mt_store_batch_begin (MtStore *store, GError **error);
+gboolean mt_store_batch_write (MtStore *store, MtStoreFunc func, gpointer data, GError **error);
 gboolean mt_store_batch_commit (MtStore *store, GError **error);
 void mt_store_batch_rollback (MtStore *store);
 
@@ -69,13 +76,7 @@ void mt_store_batch_rollback (MtStore *store);
  * already, which a crash may undo without harm (a later commit syncs
  * it along). MT_ERROR_TEMPFAIL at once when another connection holds
  * the write lock. The store's waiting and syncing are as before after. */
-typedef gboolean (*MtStoreFunc) (MtStore *store, gpointer data, GError **error);
 gboolean mt_store_upkeep (MtStore *store, MtStoreFunc func, gpointer data, GError **error);
-
-/* Whether new articles wait to be indexed for search until the caller
- * says (search.h); FALSE when opened. */
-void mt_store_set_search_later (MtStore *store, gboolean later);
-gboolean mt_store_search_later (MtStore *store);
 
 /* Whether the commit that fills the WAL to 400 pages copies it into the
  * database (FALSE, as opened: SQLite's checkpoint, in the commit), or

@@ -10,8 +10,9 @@
  *	ticket, article, date, status and the ticket's subject, one with the
  *	sender and a snippet in which the matches are marked **so**.
  *	Internal articles say INTERNAL. At most 20 hits unless --limit says
- *	otherwise (0: all). Mail that a delivery server has not indexed yet
- *	is indexed first.
+ *	otherwise (0: all). Mail that a delivery server has stored and not
+ *	indexed yet is found too (search.h): the command only reads, and
+ *	leaves the indexing to the programs that write.
  */
 #include <stdio.h>
 
@@ -117,11 +118,5 @@ mt_cmd_search (MtContext *ctx, int argc, char **argv)
 		return mt_cli_usage ("search: the query is empty");
 	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error))
 		return mt_cli_fail (error);
-	/* What a delivery server stored and has not indexed yet (a reader
-	 * of a database it may not write searches without it). */
-	if (!mt_search_index_all (ctx->store, &error)) {
-		fprintf (stderr, "mailticket: searching without the newest mail: %s\n", error->message);
-		g_clear_error (&error);
-	}
 	return json ? search_json (ctx, query, limit) : search_table (ctx, query, limit);
 }

@@ -11,14 +11,10 @@
  *	then waits for the store, which one thread uses at a time (SQLite
  *	has one writer anyway). So while one message is stored, the next
  *	is being read and parsed on another core, and no message waits for
- *	a thread to wake up to take it.
- *
- *	The messages that wait for the store while a thread stores are
- *	stored next, by one of their threads, in one transaction: one
- *	sync, and one write of each index page they share, for them all
- *	(mt_store_batch_begin()). Each is delivered as if alone, and one
- *	that fails is undone alone; the others are answered only when the
- *	transaction is committed, and all of them fail if it is not.
+ *	a thread to wake up to take it. The messages that wait for the
+ *	store meanwhile are stored together, in one transaction
+ *	(serve-batch.c); the indexing for search and the copying of the WAL
+ *	wait until the client is answered, or mail is quiet (serve-tidy.c).
  *
  *	A request for another database or config file is declined, and
  *	its client delivers in its own process. The config file is read
@@ -26,111 +22,50 @@
  *	is replaced, so that neither outlives what the admin put in place.
  *	Only processes of the server's own user (or root) are served.
  *
- *	The server answers a client as soon as its message is committed,
- *	and indexes it for search later (sql/0010): INDEX_BATCH articles
- *	together while mail keeps coming, the rest once it stops. The WAL,
- *	too, is copied into the database after an answer, once it is full
- *	(mt_store_set_checkpoint_later()), not by the commit that filled it
- *	while its client waits.
- *
- *	When no client has come for IDLE_MS after the last delivery, the
- *	thread waiting for the next client tidies up what deliveries
- *	leave: it indexes the pending articles, merges the search index's
- *	segments a few pages at a time, looking for a client between
- *	steps, and then empties the WAL into the database. So a delivery
- *	in a burst spends less on indexing and merging, a search finds few
- *	segments, and the WAL a reader must look through is empty when
- *	mail is quiet. A client that comes meanwhile waits for one step at
- *	most. None of it changes what is stored, and a crash in the middle
- *	undoes a step at most: the articles it was indexing stay pending.
- *
  *	SIGTERM or SIGINT, which every thread blocks and the main thread
  *	waits for: the clients already taken are served and answered, then
  *	the socket removed. A client still sending holds up the stop until
- *	it is done or CLIENT_TIMEOUT_MS have passed.
+ *	it is done or its time is up (serve-tidy.c: CLIENT_TIMEOUT_MS).
+ * LOCK ORDER
+ *	Four mutexes (serve.h), taken in this order in all three files of
+ *	the server, and never the other way round:
+ *	accepting, then store_lock, then state; queue_lock is taken alone.
+ *
+ *	accepting is held by the thread waiting for the next client, which
+ *	tidies up meanwhile: it takes store_lock to tidy, and state to ask
+ *	whether it is time. store_lock is the store's, and the config's and
+ *	database's that come with it: one thread delivers or tidies at a
+ *	time, and whoever reads the config again or opens the database
+ *	again holds it, and takes state to change what a thread without
+ *	store_lock reads. state is the last: nothing is taken while it is
+ *	held. queue_lock is over the messages that wait for the store: a
+ *	thread holding it takes no other lock, and lets go of it before it
+ *	takes store_lock to store a batch, so that the messages that come
+ *	meanwhile can join the queue.
  * DIAGNOSTICS
  *	Exit 0 after a signal; 75 with a line on stderr when it cannot
  *	start (no socket configured, another server, database unreadable).
  */
 #include <errno.h>
 #include <malloc.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
 
-#include "filter.h"
-#include "mailticket/clock.h"
 #include "mailticket/error.h"
-#include "mailticket/handoff.h"
 #include "mailticket/message.h"
 #include "mailticket/search.h"
+#include "serve.h"
 
-/* A client that stalls this long in sending is dropped; it then delivers itself. */
-#define CLIENT_TIMEOUT_MS 30000
 /* After a message this large, hand the memory back to the system. */
 #define TRIM_AFTER (1024 * 1024)
-/* Tidy up when no client has come for this long after a delivery: longer
- * than the gap between the messages of a burst, short enough that the
- * next burst finds the work done. */
-#define IDLE_MS 200
-/* Pages of the search index merged in one step: a few milliseconds, what
- * a client that comes meanwhile may have to wait. */
-#define MERGE_PAGES 64
-/* Articles indexed together while clients keep coming: one segment of
- * the search index for them all, instead of one each, and a wait of a
- * few milliseconds for the client that comes meanwhile. */
-#define INDEX_BATCH 64
 /* Threads taking clients: one storing, the others reading and parsing
  * the next messages, and some to spare for a client slow to send. */
 #define WORKERS 4
-/* The messages stored in one transaction: those that wait for the store
- * while one thread stores, up to this many bytes; a larger one alone. */
-#define BATCH_BYTES (4 * 1024 * 1024)
-
-typedef struct {
-	char *config_path; /* as given: -c, or NULL */
-	char *db;          /* as given: --db, or NULL */
-	int listener;
-	int wake[2];      /* a byte in wake[0] when the server is to stop */
-	GMutex accepting; /* held by the thread waiting for the next client */
-	gint clients;     /* taken and not yet done with; atomic */
-	GMutex lock;      /* the store's: over all that follows but what state is over */
-	MtConfig *config;
-	struct stat config_stat;
-	char *config_file; /* canonical, or NULL: built-in defaults */
-	char *db_path;     /* canonical */
-	MtStore *store;
-	struct stat db_stat;
-	gint64 pending; /* articles not yet indexed for search, as far as known */
-	/* Over the next two, and over config, config_file and db_path for
-	 * a thread that does not hold lock: whoever changes those holds both. */
-	GMutex state;
-	gboolean untidy;    /* delivered since the last tidy_up() finished */
-	gint64 quiet_since; /* monotonic time of the last client done with, or tidy_up() */
-	GMutex queue_lock;  /* over the three that follow */
-	GQueue waiting;     /* of Turn: prepared, to be stored */
-	gboolean storing;   /* a thread is storing a batch */
-	GCond batch_done;
-} Server;
-
-/* A prepared message on its way to the store, and then its answer. */
-typedef struct {
-	int fd;
-	const MtHandoffRequest *request;
-	MtDeliverInput *input;
-	gboolean stored; /* code, line and log_line are its answer */
-	int code;
-	char *line;
-	char *log_line;
-} Turn;
-
-static gint stopping; /* atomic */
 
 /* The signals that stop the server: every thread blocks them, and the
  * main thread waits for them. */
@@ -153,8 +88,8 @@ same_file (const struct stat *a, const struct stat *b)
 	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-static void
-set_untidy (Server *s, gboolean untidy)
+void
+serve_set_untidy (Server *s, gboolean untidy)
 {
 	g_mutex_lock (&s->state);
 	s->untidy = untidy;
@@ -191,19 +126,17 @@ open_store (Server *s, GError **error)
 	g_mutex_unlock (&s->state);
 	if (!(s->store = mt_store_open (s->db_path, s->config->busy_timeout, MT_STORE_CREATE, error)))
 		return FALSE;
-	mt_store_set_search_later (s->store, TRUE);
 	mt_store_set_checkpoint_later (s->store, TRUE);
 	/* A server that stopped may have left some: tidy_up() finds out. */
-	set_untidy (s, TRUE);
+	serve_set_untidy (s, TRUE);
 	s->pending = 1;
 	if (stat (s->db_path, &s->db_stat) < 0)
 		return mt_error_errno (error, errno, s->db_path);
 	return TRUE;
 }
 
-/* Before each delivery: the config as it is now, the database file that is there now. */
-static gboolean
-refresh (Server *s, GError **error)
+gboolean
+serve_refresh (Server *s, GError **error)
 {
 	struct stat st;
 	g_autofree char *db_path = NULL;
@@ -221,9 +154,8 @@ refresh (Server *s, GError **error)
 	return open_store (s, error);
 }
 
-/* Why the server should not deliver this request, or NULL. */
-static char *
-decline_reason (const Server *s, int fd, const MtHandoffRequest *request)
+char *
+serve_decline_reason (const Server *s, int fd, const MtHandoffRequest *request)
 {
 	struct ucred peer;
 	socklen_t len = sizeof peer;
@@ -250,20 +182,6 @@ answer (int fd, int code, char *line, char *log_line)
 	mt_handoff_reply_clear (&reply);
 }
 
-/* Indexes up to limit pending articles. FALSE when it could not; *busy
- * when that was a CLI writing, to be tried again at the next idle time. */
-static gboolean
-index_pending (Server *s, int limit, gboolean *busy)
-{
-	g_autoptr (GError) error = NULL;
-
-	if (mt_search_index_pending (s->store, limit, &s->pending, &error))
-		return TRUE;
-	g_debug ("indexing for search: %s", error->message);
-	*busy = error->code == MT_ERROR_TEMPFAIL;
-	return FALSE;
-}
-
 /* FALSE, with the answer in *code and *line, when the server cannot or
  * should not deliver the request: whom it declines, it does not parse
  * for. Checked against the config as last read, without waiting for the
@@ -275,139 +193,18 @@ admit (Server *s, int fd, const MtHandoffRequest *request, int *code, char **lin
 	g_autoptr (GError) error = NULL;
 
 	g_mutex_lock (&s->state);
-	*line = decline_reason (s, fd, request);
+	*line = serve_decline_reason (s, fd, request);
 	g_mutex_unlock (&s->state);
 	if (*line == NULL)
 		return TRUE;
 	g_clear_pointer (line, g_free);
-	g_mutex_lock (&s->lock);
-	if (!refresh (s, &error))
+	g_mutex_lock (&s->store_lock);
+	if (!serve_refresh (s, &error))
 		*code = filter_fail (error, NULL, line);
-	else if ((*line = decline_reason (s, fd, request)) != NULL)
+	else if ((*line = serve_decline_reason (s, fd, request)) != NULL)
 		*code = MT_HANDOFF_DECLINED;
-	g_mutex_unlock (&s->lock);
+	g_mutex_unlock (&s->store_lock);
 	return *line == NULL;
-}
-
-/* Under the lock: turn's delivery, inside the batch's transaction. */
-static void
-deliver_one (Server *s, Turn *turn)
-{
-	MtDeliverOptions options = { turn->request->sender, turn->request->recipient, FALSE };
-
-	if ((turn->line = decline_reason (s, turn->fd, turn->request)) != NULL) {
-		turn->code = MT_HANDOFF_DECLINED;
-		return;
-	}
-	mt_clock_set (turn->request->fixed, turn->request->now);
-	turn->code = filter_deliver (s->store, s->config, turn->input, &options, NULL, &turn->line, &turn->log_line);
-	mt_clock_set (FALSE, 0);
-	s->pending++;
-}
-
-/* Gives every turn of batch the answer for error, and logs it once for
- * each, unless it has a failure of its own. */
-static void
-fail_batch (GPtrArray *batch, const GError *error)
-{
-	for (guint i = 0; i < batch->len; i++) {
-		Turn *turn = batch->pdata[i];
-
-		if (turn->code != EX_OK)
-			continue;
-		g_clear_pointer (&turn->log_line, g_free);
-		turn->code = filter_fail (error, NULL, &turn->line);
-	}
-}
-
-/* Under the lock: the batch's deliveries, in one transaction with one
- * sync for them all when there are several. Each is admitted again, as
- * the config may have changed since its client was, and undone alone
- * when it fails; the others are told they are delivered only once the
- * transaction is committed. */
-static void
-deliver_batch (Server *s, GPtrArray *batch)
-{
-	g_autoptr (GError) error = NULL;
-	gboolean together = batch->len > 1;
-
-	if (!refresh (s, &error) || (together && !mt_store_batch_begin (s->store, &error))) {
-		fail_batch (batch, error);
-		return;
-	}
-	set_untidy (s, TRUE);
-	for (guint i = 0; i < batch->len; i++)
-		deliver_one (s, batch->pdata[i]);
-	if (together && !mt_store_batch_commit (s->store, &error))
-		fail_batch (batch, error);
-	else if (together)
-		g_debug ("%u messages in one transaction", batch->len);
-	for (guint i = 0; i < batch->len; i++) {
-		Turn *turn = batch->pdata[i];
-
-		if (turn->log_line != NULL)
-			g_message ("%s", turn->log_line);
-	}
-}
-
-/* Under queue_lock: the turns to store together, oldest first: all that
- * wait, up to BATCH_BYTES of messages, and one at least. */
-static GPtrArray *
-take_batch (Server *s)
-{
-	GPtrArray *batch = g_ptr_array_new ();
-	gsize bytes = 0;
-	Turn *next;
-
-	while ((next = g_queue_peek_head (&s->waiting)) != NULL &&
-	       (batch->len == 0 || bytes + next->input->raw->len <= BATCH_BYTES)) {
-		bytes += next->input->raw->len;
-		g_ptr_array_add (batch, g_queue_pop_head (&s->waiting));
-	}
-	return batch;
-}
-
-/* Returns once turn is delivered: in the batch of the thread storing
- * now or of the one storing next, which may be this one, storing what
- * waits with it. */
-static void
-store_in_turn (Server *s, Turn *turn)
-{
-	g_mutex_lock (&s->queue_lock);
-	g_queue_push_tail (&s->waiting, turn);
-	if (s->storing)
-		g_debug ("a message waits while a batch is stored");
-	while (!turn->stored) {
-		g_autoptr (GPtrArray) batch = NULL;
-
-		if (s->storing) {
-			g_cond_wait (&s->batch_done, &s->queue_lock);
-			continue;
-		}
-		s->storing = TRUE;
-		batch = take_batch (s);
-		g_mutex_unlock (&s->queue_lock);
-		g_debug ("storing a batch of %u", batch->len);
-		g_mutex_lock (&s->lock);
-		deliver_batch (s, batch);
-		g_mutex_unlock (&s->lock);
-		g_mutex_lock (&s->queue_lock);
-		for (guint i = 0; i < batch->len; i++)
-			((Turn *) batch->pdata[i])->stored = TRUE;
-		s->storing = FALSE;
-		g_cond_broadcast (&s->batch_done);
-	}
-	g_mutex_unlock (&s->queue_lock);
-}
-
-/* Under the lock, after an answer: a batch, once there is one. */
-static void
-index_batch (Server *s)
-{
-	gboolean busy;
-
-	if (s->pending >= INDEX_BATCH)
-		index_pending (s, INDEX_BATCH, &busy);
 }
 
 /* One client, from its request to the index. */
@@ -430,7 +227,7 @@ serve_one (Server *s, int fd)
 			Turn turn = { fd, &request, &input };
 
 			mt_deliver_prepare (&input, raw, limit);
-			store_in_turn (s, &turn);
+			serve_store_in_turn (s, &turn);
 			code = turn.code;
 			line = turn.line;
 			log_line = turn.log_line;
@@ -445,133 +242,11 @@ serve_one (Server *s, int fd)
 		g_clear_pointer (&raw, g_byte_array_unref);
 		malloc_trim (0);
 	}
-	/* After the answer, what deliveries leave: while another thread
-	 * stores, the next client's end does it, or tidy_up(). */
-	if (g_mutex_trylock (&s->lock)) {
-		if (s->store != NULL) {
-			index_batch (s);
-			if (mt_store_checkpoint_due (s->store))
-				mt_store_checkpoint (s->store);
-		}
-		g_mutex_unlock (&s->lock);
-	}
+	serve_tidy_after_answer (s);
 	g_mutex_lock (&s->state);
 	s->quiet_since = g_get_monotonic_time ();
 	g_mutex_unlock (&s->state);
 	g_atomic_int_add (&s->clients, -1);
-}
-
-/* TRUE when no client is waiting on listener, nor comes within ms. */
-static gboolean
-idle_for (int listener, int ms)
-{
-	struct pollfd p = { listener, POLLIN, 0 };
-
-	return poll (&p, 1, ms) == 0;
-}
-
-/* No client in hand, none waiting, no signal. */
-static gboolean
-quiet (Server *s)
-{
-	return !g_atomic_int_get (&stopping) && g_atomic_int_get (&s->clients) == 0 && idle_for (s->listener, 0);
-}
-
-/* Under the lock: indexes what is pending and merges the search index
- * while the server is quiet, then empties the WAL.
- * A busy database (a CLI writing) is tried again at the next idle time;
- * any other failure, and a WAL a reader still holds on to, wait for the
- * next delivery. */
-static void
-tidy_up (Server *s)
-{
-	g_autoptr (GError) error = NULL;
-	gboolean more = TRUE, busy;
-
-	/* Not open again yet, after its file was replaced: the next delivery tries. */
-	if (s->store == NULL)
-		return;
-	while (s->pending > 0 && quiet (s))
-		if (!index_pending (s, INDEX_BATCH, &busy)) {
-			set_untidy (s, busy);
-			return;
-		}
-	if (s->pending > 0)
-		return;
-	while (more && quiet (s))
-		if (!mt_search_merge (s->store, MERGE_PAGES, &more, &error)) {
-			g_debug ("merging the search index: %s", error->message);
-			set_untidy (s, error->code == MT_ERROR_TEMPFAIL);
-			return;
-		}
-	if (more)
-		return;
-	if (!mt_store_empty_wal (s->store))
-		g_debug ("the WAL is not empty yet: a reader or writer was busy");
-	set_untidy (s, FALSE);
-}
-
-/* TRUE when it is time to tidy up; else *wait_ms is how long to wait
- * for a client before asking again, -1 for as long as it takes. */
-static gboolean
-tidy_due (Server *s, int *wait_ms)
-{
-	gboolean due = FALSE;
-
-	*wait_ms = -1;
-	/* A client in hand leaves work to tidy once done with. */
-	if (g_atomic_int_get (&s->clients) > 0) {
-		*wait_ms = IDLE_MS;
-		return FALSE;
-	}
-	g_mutex_lock (&s->state);
-	if (s->untidy) {
-		gint64 left = IDLE_MS - (g_get_monotonic_time () - s->quiet_since) / 1000;
-
-		due = left <= 0;
-		*wait_ms = (int) MAX (left, 0);
-	}
-	g_mutex_unlock (&s->state);
-	return due;
-}
-
-/* TRUE when a client is waiting on the listener; FALSE after wait_ms
- * (-1: no limit), or when the server is to stop. */
-static gboolean
-client_waiting (Server *s, int wait_ms)
-{
-	struct pollfd p[2] = { { s->listener, POLLIN, 0 }, { s->wake[0], POLLIN, 0 } };
-
-	return poll (p, 2, wait_ms) > 0 && !g_atomic_int_get (&stopping) && (p[0].revents & POLLIN);
-}
-
-/* The next client, tidying up while there is none; -1 when the server stops. */
-static int
-next_client (Server *s)
-{
-	while (!g_atomic_int_get (&stopping)) {
-		int fd, wait_ms;
-
-		if (tidy_due (s, &wait_ms)) {
-			g_mutex_lock (&s->lock);
-			tidy_up (s);
-			g_mutex_unlock (&s->lock);
-			/* What is left (a client came, a CLI was writing) waits for the next quiet spell. */
-			g_mutex_lock (&s->state);
-			s->quiet_since = g_get_monotonic_time ();
-			g_mutex_unlock (&s->state);
-			continue;
-		}
-		if (!client_waiting (s, wait_ms))
-			continue;
-		if ((fd = mt_handoff_accept (s->listener, CLIENT_TIMEOUT_MS)) >= 0)
-			return fd;
-		if (errno != EINTR && errno != ECONNABORTED)
-			g_warning ("accept: %s", g_strerror (errno));
-		if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
-			g_usleep (G_USEC_PER_SEC / 10);
-	}
-	return -1;
 }
 
 /* A worker: waits for a client in its turn, then serves it. */
@@ -583,7 +258,7 @@ work (gpointer data)
 
 	for (;;) {
 		g_mutex_lock (&s->accepting);
-		if ((fd = next_client (s)) >= 0)
+		if ((fd = serve_next_client (s)) >= 0)
 			g_atomic_int_inc (&s->clients);
 		g_mutex_unlock (&s->accepting);
 		if (fd < 0)
@@ -614,7 +289,7 @@ run (Server *s, sigset_t *signals, GError **error)
 	}
 	g_message ("serving %s on %s", s->db_path, s->config->deliver_socket);
 	sigwait (signals, &sig);
-	g_atomic_int_set (&stopping, 1);
+	g_atomic_int_set (&s->stopping, 1);
 	if (write (s->wake[1], "", 1) < 0)
 		g_warning ("waking the workers: %s", g_strerror (errno));
 	for (int i = 0; i < WORKERS && workers[i] != NULL; i++)
@@ -634,8 +309,10 @@ start (Server *s, int *lock, GError **error)
 	}
 	if (!open_store (s, error))
 		return FALSE;
-	/* GMime set up once, before the workers use it. */
+	/* GMime set up once, before the workers use it; and the articles
+	 * they store indexed after the answer, not before. */
 	mt_message_init ();
+	mt_search_set_index_later (TRUE);
 	if (!g_unix_open_pipe (s->wake, FD_CLOEXEC, error))
 		return FALSE;
 	s->listener = mt_handoff_listen (s->config->deliver_socket, lock, error);
@@ -660,7 +337,7 @@ filter_serve (const char *config_path, const char *db)
 	int lock = -1, code = EX_OK;
 
 	g_mutex_init (&s.accepting);
-	g_mutex_init (&s.lock);
+	g_mutex_init (&s.store_lock);
 	g_mutex_init (&s.state);
 	g_mutex_init (&s.queue_lock);
 	g_cond_init (&s.batch_done);
@@ -684,7 +361,7 @@ filter_serve (const char *config_path, const char *db)
 	g_free (s.db);
 	g_free (s.config_file);
 	g_free (s.db_path);
-	g_mutex_clear (&s.lock);
+	g_mutex_clear (&s.store_lock);
 	g_mutex_clear (&s.state);
 	g_mutex_clear (&s.accepting);
 	g_mutex_clear (&s.queue_lock);

@@ -231,13 +231,6 @@ mt_clock_override (const char *text, GError **error)
 	return TRUE;
 }
 
-void
-mt_clock_set (gboolean fixed, gint64 when)
-{
-	overridden = fixed;
-	override_now = when;
-}
-
 char *
 mt_clock_format (gint64 when)
 {

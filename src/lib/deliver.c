@@ -606,13 +606,32 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 	       (d->agent_mail ? agent_answer (d, r, error) : tell_people (d, r, error));
 }
 
+typedef struct {
+	Delivery *d;
+	MtDeliverResult *r;
+} Write;
+
+/* The blob and everything after it, in the transaction that
+ * deliver_in_transaction() opened. */
+static gboolean
+write_delivery (MtStore *store, gpointer data, GError **error)
+{
+	Write *w = data;
+
+	return mt_store_put_summed_blob (store, w->d->raw->data, w->d->raw->len, w->d->sha256, error) &&
+	       thread_and_store (w->d, w->r, error);
+}
+
 static gboolean
 deliver_in_transaction (Delivery *d, MtDeliverResult *r, GError **error)
 {
+	Write w = { d, r };
+
+	if (d->options->batched)
+		return mt_store_batch_write (d->store, write_delivery, &w, error);
 	if (!mt_store_begin (d->store, error))
 		return FALSE;
-	if (!mt_store_put_summed_blob (d->store, d->raw->data, d->raw->len, d->sha256, error) ||
-	    !thread_and_store (d, r, error)) {
+	if (!write_delivery (d->store, &w, error)) {
 		mt_store_rollback (d->store);
 		return FALSE;
 	}
@@ -648,6 +667,8 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 	};
 	gboolean ok;
 
+	if (options->now != 0)
+		d.now = options->now;
 	memset (result, 0, sizeof *result);
 	result->size = input->raw->len;
 	if (input->raw->len > config->max_message_size)

@@ -8,6 +8,14 @@
  *	as a plain SQLITE_ERROR from the first step: that, and only that,
  *	is the user's mistake (MT_ERROR_USAGE); busy and the like stay what
  *	mt_error_sqlite() says they are.
+ *
+ *	Articles are indexed by the programs that write: in the transaction
+ *	that stores them, or by the delivery server soon after (sql/0010).
+ *	A search writes nothing. What is still pending when it starts it
+ *	copies into a temporary index of its connection's own, in memory or
+ *	a temporary file, never the database, and asks both indexes: so a
+ *	search finds all the mail stored before it, needs no write lock,
+ *	waits for no writer and works where the database is read-only.
  */
 #include "mailticket/error.h"
 #include "mailticket/search.h"
@@ -15,17 +23,26 @@
 #define ISO(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
 /* The best document of each article that matches (the article itself,
  * or one of its attachments under its negated id), best first; then a
- * snippet of that document alone, the costly part, for these few. */
+ * snippet of that document alone, the costly part, for these few. The
+ * articles pending (sql/0010) when the search began are matched in
+ * unindexed_search; one the delivery server has indexed since is in
+ * both indexes, and one hit all the same. */
 #define BEST                                                                                                          \
 	"WITH hit AS ("                                                                                               \
 	" SELECT coalesce(x.article, s.rowid) AS article, s.rowid AS doc, x.position AS attachment, s.rank AS rank"   \
-	" FROM article_search s LEFT JOIN attachments x ON x.id = -s.rowid WHERE article_search MATCH ?1),"           \
+	" FROM article_search s LEFT JOIN attachments x ON x.id = -s.rowid WHERE article_search MATCH ?1"             \
+	" UNION ALL"                                                                                                  \
+	" SELECT coalesce(x.article, u.rowid), u.rowid, x.position, u.rank"                                           \
+	" FROM unindexed_search u LEFT JOIN attachments x ON x.id = -u.rowid WHERE unindexed_search MATCH ?1),"       \
 	" best AS (SELECT article, doc, attachment, min(rank) AS rank FROM hit GROUP BY article ORDER BY rank LIMIT " \
 	"?2) "
 /* The best few words around the matches, on one line. */
-#define SNIPPET                                                                                                     \
-	"(SELECT replace(replace(snippet(article_search, -1, '**', '**', '…', 16), char(13), ''), char(10), ' ')" \
-	" FROM article_search WHERE article_search MATCH ?1 AND rowid = b.doc)"
+#define SNIPPET                                                                   \
+	"replace(replace(coalesce("                                               \
+	" (SELECT snippet(article_search, -1, '**', '**', '…', 16)"             \
+	"  FROM article_search WHERE article_search MATCH ?1 AND rowid = b.doc)," \
+	" (SELECT snippet(unindexed_search, -1, '**', '**', '…', 16)"           \
+	"  FROM unindexed_search WHERE unindexed_search MATCH ?1 AND rowid = b.doc)), char(13), ''), char(10), ' ')"
 #define HITS " FROM best b JOIN articles a ON a.id = b.article JOIN tickets t ON t.id = a.ticket ORDER BY b.rank"
 
 static const char SQL_SEARCH[] =
@@ -53,11 +70,37 @@ static const char SQL_INDEXED[] = "DELETE FROM search_pending WHERE article IN "
 static const char SQL_PENDING[] = "SELECT count(*) FROM search_pending";
 static const char SQL_ANY_PENDING[] = "SELECT EXISTS (SELECT 1 FROM search_pending)";
 static const char SQL_NONE_PENDING[] = "DELETE FROM search_pending";
+/* The temporary index of what is pending (index_unindexed()): the
+ * columns, tokenizer and ranking of article_search (sql/0004), its own
+ * copy of the text, in the connection's temp schema. */
+static const char SQL_UNINDEXED_CREATE[] =
+	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.unindexed_search USING fts5 ("
+	" subject, text, sender, attachments, tokenize = 'unicode61 remove_diacritics 2');"
+	"INSERT INTO temp.unindexed_search (unindexed_search, rank) VALUES ('rank', 'bm25(10.0, 1.0, 4.0, 4.0)')";
+static const char SQL_UNINDEXED_CLEAR[] = "DELETE FROM temp.unindexed_search";
+static const char SQL_UNINDEXED_ARTICLES[] =
+	"INSERT INTO temp.unindexed_search (rowid, subject, text, sender)"
+	" SELECT id, subject, text, \"from\" FROM articles WHERE id IN (SELECT article FROM search_pending)";
+static const char SQL_UNINDEXED_ATTACHMENTS[] =
+	"INSERT INTO temp.unindexed_search (rowid, attachments)"
+	" SELECT -id, name FROM attachments WHERE article IN (SELECT article FROM search_pending)";
 
 static const char *const search_queries[] = {
-	SQL_SEARCH,  SQL_SEARCH_JSON,    SQL_REBUILD,           SQL_MERGE,
-	SQL_CHECK,   SQL_INDEX_ARTICLES, SQL_INDEX_ATTACHMENTS, SQL_INDEXED,
-	SQL_PENDING, SQL_ANY_PENDING,    SQL_NONE_PENDING,      NULL,
+	SQL_SEARCH,
+	SQL_SEARCH_JSON,
+	SQL_REBUILD,
+	SQL_MERGE,
+	SQL_CHECK,
+	SQL_INDEX_ARTICLES,
+	SQL_INDEX_ATTACHMENTS,
+	SQL_INDEXED,
+	SQL_PENDING,
+	SQL_ANY_PENDING,
+	SQL_NONE_PENDING,
+	SQL_UNINDEXED_CLEAR,
+	SQL_UNINDEXED_ARTICLES,
+	SQL_UNINDEXED_ATTACHMENTS,
+	NULL,
 };
 
 const char *const *
@@ -68,12 +111,37 @@ mt_search_queries (void)
 
 #define TEXT(stmt, i) ((const char *) sqlite3_column_text ((stmt), (i)))
 
-static sqlite3_stmt *
-prepare (MtStore *store, const char *sql, const char *query, int limit, GError **error)
+/* Runs a statement of search_queries[] that takes no parameter. */
+static gboolean
+exec (MtStore *store, const char *sql, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
 
-	if (stmt == NULL)
+	return stmt != NULL && mt_store_exec_stmt (store, stmt, error);
+}
+
+/* Copies the articles pending now into the temporary index, made the
+ * first time. It is in the temp schema: nothing is written to the
+ * database, nor waits for its write lock. */
+static gboolean
+index_unindexed (MtStore *store, GError **error)
+{
+	int rc = sqlite3_exec (mt_store_peek_db (store), SQL_UNINDEXED_CREATE, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return mt_error_sqlite (error, mt_store_peek_db (store), rc, "the temporary search index");
+	return exec (store, SQL_UNINDEXED_CLEAR, error) && exec (store, SQL_UNINDEXED_ARTICLES, error) &&
+	       exec (store, SQL_UNINDEXED_ATTACHMENTS, error);
+}
+
+/* The articles pending now in the temporary index, and sql prepared
+ * with the query and limit bound. */
+static sqlite3_stmt *
+prepare (MtStore *store, const char *sql, const char *query, int limit, GError **error)
+{
+	sqlite3_stmt *stmt;
+
+	if (!index_unindexed (store, error) || (stmt = mt_store_query (store, sql, error)) == NULL)
 		return NULL;
 	sqlite3_bind_text (stmt, 1, query, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int (stmt, 2, limit > 0 ? limit : -1);
@@ -193,10 +261,19 @@ index_pending (MtStore *store, int limit, gint64 *left, GError **error)
 				mt_store_get_int (store, stmt, left, error));
 }
 
+/* Set once, before any thread stores an article: see mt_search_set_index_later(). */
+static gboolean index_later;
+
+void
+mt_search_set_index_later (gboolean later)
+{
+	index_later = later;
+}
+
 gboolean
 mt_search_index_now (MtStore *store, GError **error)
 {
-	return mt_store_search_later (store) || index_pending (store, -1, NULL, error);
+	return index_later || index_pending (store, -1, NULL, error);
 }
 
 /* merge() or index_pending(), in a transaction of upkeep's (store.h). */

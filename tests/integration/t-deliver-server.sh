@@ -157,6 +157,8 @@ expect_equal "$(sql "select count(*) from articles where subject like 'parallel 
 	"... none of the refused ones"
 expect_equal "$(grep -c 'action=new via=new message-id=<p[0-9]*@mt.test>' "$tmp/server.log")" 32 \
 	"... all of them by the server"
+expect_equal "$(mt list --json --limit 0 | json 'sum(t["created"] == "2026-11-23T08:00:00Z" for t in d if t["subject"].startswith("parallel "))')" 0 \
+	"... at the server's own time: an earlier client's --now was that request's alone"
 
 # While a CLI holds the write lock, the messages that come wait for the
 # store together, and are stored in one transaction, one sync for all:

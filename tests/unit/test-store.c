@@ -74,6 +74,9 @@ test_every_statement_prepares (void)
 	int n = 0;
 
 	g_assert_no_error (error);
+	/* A search's statements read its temporary index, which the first search makes. */
+	g_free (mt_search_json (store, "word", 1, &error));
+	g_assert_no_error (error);
 	for (gsize t = 0; t < G_N_ELEMENTS (tables); t++)
 		for (const char *const *q = tables[t](); *q != NULL; q++, n++) {
 			if (mt_store_query (store, *q, &error) == NULL)
@@ -321,21 +324,53 @@ has_blob (MtStore *store, const char *sha)
 	return bytes != NULL;
 }
 
-/* One write of the batch: its own begin and commit, as a delivery's. */
+typedef struct {
+	const char *text;
+	gboolean keep;
+	char *sha;
+} BlobWrite;
+
+/* Stores w's text, and then fails unless w is to be kept: as a delivery
+ * that a rule refuses after it stored its blob. */
+static gboolean
+put_text (MtStore *store, gpointer data, GError **error)
+{
+	BlobWrite *w = data;
+
+	if (!mt_store_put_blob (store, (const guint8 *) w->text, strlen (w->text), &w->sha, error))
+		return FALSE;
+	if (!w->keep)
+		g_set_error_literal (error, MT_ERROR, MT_ERROR_REFUSED, "refused");
+	return w->keep;
+}
+
+/* One write of the batch, as a delivery's: kept, or failing. */
 static char *
 batch_write (MtStore *store, const char *text, gboolean keep)
 {
 	g_autoptr (GError) error = NULL;
-	char *sha = NULL;
+	BlobWrite w = { text, keep, NULL };
+
+	g_assert_cmpint (mt_store_batch_write (store, put_text, &w, &error), ==, keep);
+	if (keep)
+		g_assert_no_error (error);
+	else
+		g_assert_error (error, MT_ERROR, MT_ERROR_REFUSED);
+	return w.sha;
+}
+
+/* A write in a transaction of its own. */
+static char *
+plain_write (MtStore *store, const char *text)
+{
+	g_autoptr (GError) error = NULL;
+	BlobWrite w = { text, TRUE, NULL };
 
 	g_assert_true (mt_store_begin (store, &error));
-	g_assert_true (mt_store_put_blob (store, (const guint8 *) text, strlen (text), &sha, &error));
-	if (keep)
-		g_assert_true (mt_store_commit (store, &error));
-	else
-		mt_store_rollback (store);
+	g_assert_true (put_text (store, &w, &error));
+	g_assert_true (mt_store_commit (store, &error));
 	g_assert_no_error (error);
-	return sha;
+	return w.sha;
 }
 
 /* A batch: each write undone alone, none seen by another connection (on
@@ -362,7 +397,7 @@ test_batch_each_write_alone (void)
 	g_assert_true (has_blob (other, a) && !has_blob (other, b) && has_blob (other, c));
 	/* After the batch, a write commits by itself again. */
 	g_free (b);
-	b = batch_write (store, "after", TRUE);
+	b = plain_write (store, "after");
 	g_assert_true (has_blob (other, b));
 	g_clear_pointer (&store, mt_store_close);
 	g_clear_pointer (&other, mt_store_close);
@@ -382,6 +417,16 @@ test_batch_rollback_drops_all (void)
 	g_assert_false (has_blob (store, a));
 }
 
+/* What SQLite does to the transaction after some errors (a full disk):
+ * rolls it back, whole. */
+static gboolean
+lose_transaction (MtStore *store, gpointer data, GError **error)
+{
+	g_assert_cmpint (sqlite3_exec (mt_store_peek_db (store), "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+	g_set_error_literal (error, MT_ERROR, MT_ERROR_TEMPFAIL, "disk full");
+	return FALSE;
+}
+
 /* SQLite rolls back the whole transaction after some errors (a full
  * disk): the writes kept before are gone, and neither a later write nor
  * the batch's commit may pretend otherwise. */
@@ -391,21 +436,41 @@ test_batch_lost_transaction (void)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
 	g_autofree char *a = NULL;
+	BlobWrite later = { "later", TRUE, NULL };
 
 	g_assert_true (mt_store_batch_begin (store, &error));
 	a = batch_write (store, "kept, then lost", TRUE);
-	g_assert_true (mt_store_begin (store, &error));
-	g_assert_cmpint (sqlite3_exec (mt_store_peek_db (store), "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
-	mt_store_rollback (store);
-	g_assert_false (mt_store_begin (store, &error));
+	g_assert_false (mt_store_batch_write (store, lose_transaction, NULL, &error));
+	g_clear_error (&error);
+	g_assert_false (mt_store_batch_write (store, put_text, &later, &error));
 	g_assert_error (error, MT_ERROR, MT_ERROR_TEMPFAIL);
+	g_assert_null (later.sha);
 	g_clear_error (&error);
 	g_assert_false (mt_store_batch_commit (store, &error));
 	g_assert_error (error, MT_ERROR, MT_ERROR_TEMPFAIL);
 	g_clear_error (&error);
 	g_assert_false (has_blob (store, a));
 	g_free (a);
-	a = batch_write (store, "after", TRUE);
+	a = plain_write (store, "after");
+	g_assert_true (has_blob (store, a));
+}
+
+/* A write of a batch is no transaction of its own: beginning one inside
+ * the batch fails, and the batch goes on. */
+static void
+test_batch_begin_inside_fails (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	g_autofree char *a = NULL;
+
+	g_assert_true (mt_store_batch_begin (store, &error));
+	a = batch_write (store, "first", TRUE);
+	g_assert_false (mt_store_begin (store, &error));
+	g_assert_error (error, MT_ERROR, MT_ERROR_INTERNAL);
+	g_clear_error (&error);
+	g_assert_true (mt_store_batch_commit (store, &error));
+	g_assert_no_error (error);
 	g_assert_true (has_blob (store, a));
 }
 
@@ -646,8 +711,8 @@ hits (MtStore *store, const char *query)
 	return n;
 }
 
-/* Indexed as it is stored, unless the store indexes later (the delivery
- * server): then it is pending, and found once indexed. */
+/* Indexed as it is stored, unless the process indexes later (the
+ * delivery server): then it is pending, and found once indexed. */
 static void
 test_search_later (void)
 {
@@ -659,7 +724,7 @@ test_search_later (void)
 	g_assert_cmpint (hits (store, "toner"), ==, 1);
 	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 0);
 
-	mt_store_set_search_later (store, TRUE);
+	mt_search_set_index_later (TRUE);
 	add_article (store, "Papierstau im Fach");
 	add_article (store, "Papier knapp");
 	g_assert_cmpint (hits (store, "papier*"), ==, 0);
@@ -675,6 +740,38 @@ test_search_later (void)
 	g_assert_cmpint (count (store, "PRAGMA synchronous"), ==, 2);
 	g_assert_true (mt_search_check (store, &error));
 	g_assert_no_error (error);
+	mt_search_set_index_later (FALSE);
+}
+
+static gboolean
+count_hit (const MtSearchRow *row, gpointer data)
+{
+	(*(int *) data)++;
+	return TRUE;
+}
+
+/* A search finds an article not indexed yet, and leaves it pending: it
+ * writes nothing. Once indexed, the article is one hit still. */
+static void
+test_search_finds_pending (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	int found = 0;
+	gint64 left;
+
+	mt_search_set_index_later (TRUE);
+	add_article (store, "Toner leer");
+	g_assert_true (mt_search (store, "toner", 0, count_hit, &found, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (found, ==, 1);
+	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 1);
+	g_assert_cmpint (hits (store, "toner"), ==, 0);
+	g_assert_true (mt_search_index_pending (store, 64, &left, &error));
+	found = 0;
+	g_assert_true (mt_search (store, "toner", 0, count_hit, &found, &error));
+	g_assert_cmpint (found, ==, 1);
+	mt_search_set_index_later (FALSE);
 }
 
 /* More pending than one transaction of mt_search_index_all() takes:
@@ -685,7 +782,7 @@ test_search_index_all_in_batches (void)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
 
-	mt_store_set_search_later (store, TRUE);
+	mt_search_set_index_later (TRUE);
 	for (int i = 0; i < 600; i++)
 		add_article (store, "Toner leer");
 	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 600);
@@ -695,6 +792,7 @@ test_search_index_all_in_batches (void)
 	g_assert_cmpint (hits (store, "toner"), ==, 600);
 	g_assert_true (mt_search_check (store, &error));
 	g_assert_no_error (error);
+	mt_search_set_index_later (FALSE);
 }
 
 /* What a pending article goes through before it is indexed (its text
@@ -710,7 +808,7 @@ test_search_pending_changes (void)
 	g_autofree char *sql = NULL;
 	gint64 article, left;
 
-	mt_store_set_search_later (store, TRUE);
+	mt_search_set_index_later (TRUE);
 	article = add_article (store, "Toner leer");
 	sql = g_strdup_printf ("UPDATE articles SET text = 'Trommel defekt' WHERE id = %" G_GINT64_FORMAT ";"
 			       "INSERT INTO attachments (article, position, name, type, size, part)"
@@ -731,7 +829,7 @@ test_search_pending_changes (void)
 	g_assert_cmpint (hits (store, "lieferschein"), ==, 1);
 
 	add_article (store, "Kabel fehlt");
-	mt_store_set_search_later (store, FALSE);
+	mt_search_set_index_later (FALSE);
 	add_article (store, "Netzteil summt");
 	g_assert_cmpint (count (store, "SELECT count(*) FROM search_pending"), ==, 0);
 	g_assert_cmpint (hits (store, "kabel OR netzteil"), ==, 2);
@@ -827,9 +925,11 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/batch/each-write-alone", test_batch_each_write_alone);
 	g_test_add_func ("/store/batch/rollback-drops-all", test_batch_rollback_drops_all);
 	g_test_add_func ("/store/batch/lost-transaction", test_batch_lost_transaction);
+	g_test_add_func ("/store/batch/begin-inside-fails", test_batch_begin_inside_fails);
 	g_test_add_func ("/store/checkpoint/later", test_checkpoint_later);
 	g_test_add_func ("/store/search/merge-joins-segments", test_search_merge_joins_segments);
 	g_test_add_func ("/store/search/later", test_search_later);
+	g_test_add_func ("/store/search/finds-pending-without-writing", test_search_finds_pending);
 	g_test_add_func ("/store/search/pending-changes", test_search_pending_changes);
 	g_test_add_func ("/store/search/index-all-in-batches", test_search_index_all_in_batches);
 	return g_test_run ();
