@@ -96,17 +96,8 @@ static gboolean
 write_raw (MtContext *ctx, gint64 id, GError **error)
 {
 	g_autoptr (GBytes) raw = mt_outbox_view_raw (ctx->store, id, error);
-	gsize len;
-	const void *bytes;
 
-	if (raw == NULL)
-		return FALSE;
-	bytes = g_bytes_get_data (raw, &len);
-	if ((len > 0 && fwrite (bytes, 1, len, stdout) != len) || fflush (stdout) != 0) {
-		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL, "cannot write the message");
-		return FALSE;
-	}
-	return TRUE;
+	return raw != NULL && mt_cli_write_bytes (raw, error);
 }
 
 static gboolean

@@ -56,21 +56,12 @@ show (MtContext *ctx, gint64 id, GError **error)
 {
 	MtQuarantineRow row = { 0 };
 	g_autoptr (GBytes) raw = NULL;
-	gsize len;
-	const void *bytes;
-	gboolean ok;
 
 	if (!mt_quarantine_list (ctx->store, id, copy_row, &row, error))
 		return FALSE;
 	raw = mt_store_get_blob (ctx->store, row.sha256, error);
 	free_row (&row);
-	if (raw == NULL)
-		return FALSE;
-	bytes = g_bytes_get_data (raw, &len);
-	ok = (len == 0 || fwrite (bytes, 1, len, stdout) == len) && fflush (stdout) == 0;
-	if (!ok)
-		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL, "cannot write the message");
-	return ok;
+	return raw != NULL && mt_cli_write_bytes (raw, error);
 }
 
 static gboolean

@@ -227,16 +227,9 @@ show_raw (MtContext *ctx, gint64 id, const char *article_text, GError **error)
 {
 	g_autoptr (GBytes) raw = NULL;
 	gint64 article;
-	gsize len;
-	const void *data;
 
-	if (!mt_cli_parse_id (article_text, "article", &article, error) ||
-	    !(raw = mt_view_article_raw (ctx->store, id, article, error)))
-		return FALSE;
-	data = g_bytes_get_data (raw, &len);
-	if (len > 0 && fwrite (data, 1, len, stdout) != len)
-		return FALSE;
-	return fflush (stdout) == 0;
+	return mt_cli_parse_id (article_text, "article", &article, error) &&
+	       (raw = mt_view_article_raw (ctx->store, id, article, error)) != NULL && mt_cli_write_bytes (raw, error);
 }
 
 static gboolean
