@@ -32,7 +32,10 @@ gboolean mt_cli_open (MtContext *ctx, MtStoreMode mode, GError **error);
  * Returns FALSE when the command should exit with *code. */
 gboolean mt_cli_parse (GOptionContext *octx, int *argc, char ***argv, int *code);
 
-/* Reports error on stderr as one line; returns the exit code for it. */
+/* Reports error on stderr as one line; returns the exit code for it.
+ * Every error of the CLI ends here, usage errors included: those are
+ * MT_ERROR_USAGE (exit 1), made by the code that finds them or by
+ * mt_cli_usage. */
 int mt_cli_fail (const GError *error);
 
 /* Who runs the command: the login of the real user id. Root and the
@@ -69,7 +72,8 @@ gboolean mt_cli_write (MtContext *ctx, MtCliWriteFunc func, gpointer data, GErro
  * last second) or an ISO 8601 time, as seconds since the epoch. */
 gboolean mt_cli_parse_time (const char *text, gboolean end_of_day, gint64 *when, GError **error);
 
-/* A usage error: one line, exit 1. */
+/* Reports a usage error (MT_ERROR_USAGE through mt_cli_fail): one line,
+ * exit 1. */
 int mt_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 /* Parses a positive ticket or article number, or reports a usage error. */

@@ -108,10 +108,8 @@ mt_cmd_quarantine (MtContext *ctx, int argc, char **argv)
 	g_option_context_set_summary (octx, "Messages kept whole because they could not be parsed.");
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (strcmp (verb, "list") != 0 && strcmp (verb, "show") != 0 && strcmp (verb, "replay") != 0) {
-		fprintf (stderr, "mailticket quarantine: list, show ID or replay ID\n");
-		return 1;
-	}
+	if (strcmp (verb, "list") != 0 && strcmp (verb, "show") != 0 && strcmp (verb, "replay") != 0)
+		return mt_cli_usage ("quarantine: list, show ID or replay ID");
 	if ((strcmp (verb, "list") != 0 && !mt_cli_parse_id (argc > 2 ? argv[2] : NULL, "entry", &id, &error)) ||
 	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
 		return mt_cli_fail (error);

@@ -35,8 +35,7 @@ mt_cli_parse (GOptionContext *octx, int *argc, char ***argv, int *code)
 
 	if (g_option_context_parse (octx, argc, argv, &error))
 		return TRUE;
-	fprintf (stderr, "%s: %s\n", g_get_prgname (), error->message);
-	*code = 1;
+	*code = mt_cli_usage ("%s", error->message);
 	return FALSE;
 }
 
@@ -54,11 +53,8 @@ mt_cli_parse_id (const char *text, const char *what, gint64 *id, GError **error)
 {
 	guint64 value;
 
-	if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL)) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "%s must be a number from 1 on: %s", what,
-			     text ? text : "(none)");
-		return FALSE;
-	}
+	if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+		return mt_error_usage (error, "%s must be a number from 1 on: %s", what, text ? text : "(none)");
 	*id = (gint64) value;
 	return TRUE;
 }
@@ -222,14 +218,13 @@ mt_cli_write (MtContext *ctx, MtCliWriteFunc func, gpointer data, GError **error
 int
 mt_cli_usage (const char *format, ...)
 {
+	g_autoptr (GError) error = NULL;
 	va_list ap;
 
-	fputs ("mailticket: ", stderr);
 	va_start (ap, format);
-	vfprintf (stderr, format, ap);
+	error = g_error_new_valist (MT_ERROR, MT_ERROR_USAGE, format, ap);
 	va_end (ap);
-	fputc ('\n', stderr);
-	return 1;
+	return mt_cli_fail (error);
 }
 
 gboolean
@@ -250,10 +245,8 @@ mt_cli_parse_time (const char *text, gboolean end_of_day, gint64 *when, GError *
 	} else {
 		t = g_date_time_new_from_iso8601 (text, local);
 	}
-	if (t == NULL) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "not a day (YYYY-MM-DD) or ISO 8601 time: '%s'", text);
-		return FALSE;
-	}
+	if (t == NULL)
+		return mt_error_usage (error, "not a day (YYYY-MM-DD) or ISO 8601 time: '%s'", text);
 	*when = g_date_time_to_unix (t) - (day && end_of_day ? 1 : 0);
 	return TRUE;
 }

@@ -130,14 +130,10 @@ main (int argc, char **argv)
 		return code;
 	if (now != NULL && !mt_clock_override (now, &error))
 		return mt_cli_fail (error);
-	if (argc < 2) {
-		fprintf (stderr, "mailticket: no command given; try 'mailticket --help'\n");
-		return 1;
-	}
-	if ((func = find_command (argv[1])) == NULL) {
-		fprintf (stderr, "mailticket: unknown command '%s'; try 'mailticket --help'\n", argv[1]);
-		return 1;
-	}
+	if (argc < 2)
+		return mt_cli_usage ("no command given; try 'mailticket --help'");
+	if ((func = find_command (argv[1])) == NULL)
+		return mt_cli_usage ("unknown command '%s'; try 'mailticket --help'", argv[1]);
 	mt_message_init ();
 	mt_compose_set_type_guess (guess_type);
 	code = func (&ctx, argc - 1, argv + 1);
