@@ -3,9 +3,11 @@
  *	cli.h - what every mailticket subcommand shares
  * DESCRIPTION
  *	main.c parses the global options and dispatches to mt_cmd_<name>()
- *	in cmd-<name>.c. A command returns its exit code: 0 success, 1 a
- *	usage or not-found error (one line on stderr), 75 a temporary
- *	failure such as a busy database.
+ *	in cmd-<name>.c. Its table says how each command opens the store,
+ *	and common.c opens it, in one place, once the command's options are
+ *	parsed: a command never picks its own mode. A command returns its
+ *	exit code: 0 success, 1 a usage or not-found error (one line on
+ *	stderr), 75 a temporary failure such as a busy database.
  */
 #ifndef MT_CLI_H
 #define MT_CLI_H
@@ -16,21 +18,43 @@
 #include "mailticket/deliver.h"
 #include "mailticket/store.h"
 
+/* How a command opens the store, from least to most. Only init and the
+ * commands that can set up a new database (adding users, groups,
+ * queues, organisations, contacts) create one: anything else on a
+ * database that is not there says so and exits 1, so that a mistyped
+ * --db never leaves an empty database behind. The store has no
+ * read-only mode yet: READ and WRITE both open an existing database,
+ * and READ says that the command means to change nothing. */
+typedef enum {
+	MT_CLI_OPEN_NONE,   /* opens nothing */
+	MT_CLI_OPEN_READ,   /* an existing database, to read */
+	MT_CLI_OPEN_WRITE,  /* an existing database, to change */
+	MT_CLI_OPEN_CREATE, /* the database, created when it is not there */
+} MtCliOpen;
+
 typedef struct {
 	const char *config_path; /* -c, or NULL */
 	const char *db_path;     /* --db, or NULL */
-	MtConfig *config;        /* loaded by mt_cli_open */
+	MtCliOpen open;          /* the command table's: the most the command may do */
+	MtConfig *config;        /* loaded when the store is opened */
 	MtStore *store;
 } MtContext;
 
 typedef int (*MtCommandFunc) (MtContext *ctx, int argc, char **argv);
 
-/* Loads the config and opens the database; mode says whether to create it. */
-gboolean mt_cli_open (MtContext *ctx, MtStoreMode mode, GError **error);
-
 /* Parses a command's options; prints usage errors and --help itself.
  * Returns FALSE when the command should exit with *code. */
 gboolean mt_cli_parse (GOptionContext *octx, int *argc, char ***argv, int *code);
+
+/* mt_cli_parse, then loads the config and opens the store as the
+ * command table says (ctx->open). Returns FALSE when the command should
+ * exit with *code. What a command without verbs starts with. */
+gboolean mt_cli_start (MtContext *ctx, GOptionContext *octx, int *argc, char ***argv, int *code);
+
+/* Opens the store for a command that does not start with mt_cli_start
+ * or a verb table: as mode asks, but never more than the command table
+ * allows (rule, until its verbs are in a table). */
+gboolean mt_cli_open (MtContext *ctx, MtStoreMode mode, GError **error);
 
 /* Reports error on stderr as one line; returns the exit code for it.
  * Every error of the CLI ends here, usage errors included: those are

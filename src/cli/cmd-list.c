@@ -197,11 +197,11 @@ mt_cmd_list (MtContext *ctx, int argc, char **argv)
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	g_option_context_set_description (octx, "WHEN is a date (YYYY-MM-DD, the whole day) or an ISO 8601 time.");
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc > 1)
 		return mt_cli_usage ("list: unexpected argument '%s'; try 'mailticket list --help'", argv[1]);
-	if (!make_filter (&o, &filter, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+	if (!make_filter (&o, &filter, &error))
 		return mt_cli_fail (error);
 	return o.json ? list_json (ctx, &filter) : list_table (ctx, &filter);
 }

@@ -260,11 +260,11 @@ mt_cmd_show (MtContext *ctx, int argc, char **argv)
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc != 2)
 		return mt_cli_usage ("show: give one ticket number; try 'mailticket show --help'");
-	if (!mt_cli_parse_id (argv[1], "ticket", &id, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+	if (!mt_cli_parse_id (argv[1], "ticket", &id, &error))
 		return mt_cli_fail (error);
 	if (raw != NULL)
 		ok = show_raw (ctx, id, raw, &error);

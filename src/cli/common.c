@@ -18,14 +18,28 @@
 #include "mailticket/people.h"
 #include "mailticket/ticket.h"
 
-gboolean
-mt_cli_open (MtContext *ctx, MtStoreMode mode, GError **error)
+/* The one place where the CLI opens the store: the config, then the
+ * database as open says. */
+static gboolean
+open_store (MtContext *ctx, MtCliOpen open, GError **error)
 {
+	MtStoreMode mode = open == MT_CLI_OPEN_CREATE ? MT_STORE_CREATE : MT_STORE_EXISTING;
+
+	if (open == MT_CLI_OPEN_NONE)
+		return TRUE;
 	if (ctx->config == NULL && !(ctx->config = mt_config_load (ctx->config_path, ctx->db_path, error)))
 		return FALSE;
 	if (ctx->store == NULL)
 		ctx->store = mt_store_open (ctx->config->db_path, ctx->config->busy_timeout, mode, error);
 	return ctx->store != NULL;
+}
+
+gboolean
+mt_cli_open (MtContext *ctx, MtStoreMode mode, GError **error)
+{
+	MtCliOpen asked = mode == MT_STORE_CREATE ? MT_CLI_OPEN_CREATE : MT_CLI_OPEN_WRITE;
+
+	return open_store (ctx, MIN (asked, ctx->open), error);
 }
 
 gboolean
@@ -36,6 +50,19 @@ mt_cli_parse (GOptionContext *octx, int *argc, char ***argv, int *code)
 	if (g_option_context_parse (octx, argc, argv, &error))
 		return TRUE;
 	*code = mt_cli_usage ("%s", error->message);
+	return FALSE;
+}
+
+gboolean
+mt_cli_start (MtContext *ctx, GOptionContext *octx, int *argc, char ***argv, int *code)
+{
+	g_autoptr (GError) error = NULL;
+
+	if (!mt_cli_parse (octx, argc, argv, code))
+		return FALSE;
+	if (open_store (ctx, ctx->open, &error))
+		return TRUE;
+	*code = mt_cli_fail (error);
 	return FALSE;
 }
 
