@@ -56,6 +56,38 @@ gboolean mt_cli_start (MtContext *ctx, GOptionContext *octx, int *argc, char ***
  * allows (rule, until its verbs are in a table). */
 gboolean mt_cli_open (MtContext *ctx, MtStoreMode mode, GError **error);
 
+/* The words of a command line that a verb table matched. */
+typedef struct {
+	const char *verb; /* the table's; NULL for a form without one */
+	gint64 ticket;    /* the ticket number before the verb; 0 when none was given */
+	char **args;      /* the words after the verb (or the ticket), NULL-terminated */
+} MtCliArgs;
+
+typedef int (*MtCliVerbFunc) (MtContext *ctx, const MtCliArgs *args, gpointer options);
+
+/* One form of a command with verbs. usage is the form as the usage
+ * line shows it, and the shape the words must have:
+ *	ID, [ID]	first: a ticket number, or an optional one
+ *	list, [list]	the verb (the first word in lower case), or the
+ *			verb that may be left out: the form when none is given
+ *	add|rm		after the verb: one of these words
+ *	NAME, [NAME]	a word, or an optional one
+ *	WHO...		one word or more ([WHO...]: any number)
+ *	--at TIME, [--json] and the like: options, left to GOption
+ * A form without a verb ("ID MINUTES") has verb NULL. */
+typedef struct {
+	const char *verb;
+	MtCliVerbFunc func;
+	MtCliOpen open; /* never more than the command table's */
+	const char *usage;
+} MtCliVerb;
+
+/* Runs the first form of verbs (ended by one with func NULL) that the
+ * words after the command (argv[1]...) fit, once their options are
+ * parsed: the ticket number read, the store opened as the form says.
+ * Words that fit no form are a usage error that shows them all. */
+int mt_cli_run_verb (MtContext *ctx, const MtCliVerb *verbs, char **argv, gpointer options);
+
 /* Reports error on stderr as one line; returns the exit code for it.
  * Every error of the CLI ends here, usage errors included: those are
  * MT_ERROR_USAGE (exit 1), made by the code that finds them or by
