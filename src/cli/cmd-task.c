@@ -10,7 +10,6 @@
  *	them (mailticket time --task).
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "mailticket/clock.h"
@@ -53,21 +52,65 @@ print_task (const MtTaskRow *row, gpointer data)
 		row->title);
 }
 
+typedef struct {
+	const char *assignee;
+	gboolean json;
+} Options;
+
 static int
-list_tasks (MtContext *ctx, gint64 ticket, gboolean json)
+list_tasks (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const Options *o = options;
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 
-	if (!mt_cli_ticket_exists (ctx, ticket, &error))
+	if (!mt_cli_ticket_exists (ctx, args->ticket, &error))
 		return mt_cli_fail (error);
-	if (!json)
-		return mt_work_tasks (ctx->store, ticket, print_task, NULL, &error) ? 0 : mt_cli_fail (error);
-	if (!(text = mt_work_tasks_json (ctx->store, ticket, &error)))
+	if (!o->json)
+		return mt_work_tasks (ctx->store, args->ticket, print_task, NULL, &error) ? 0 : mt_cli_fail (error);
+	if (!(text = mt_work_tasks_json (ctx->store, args->ticket, &error)))
 		return mt_cli_fail (error);
 	printf ("%s\n", text);
 	return 0;
 }
+
+static int
+add_task (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Task t;
+
+	if (!mt_cli_agent (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	t = (Task){ args->ticket, 0, args->args[0], o->assignee, actor.login, actor.email, FALSE };
+	if (!mt_cli_write (ctx, write_task, &t, &error))
+		return mt_cli_fail (error);
+	printf ("%" G_GINT64_FORMAT "\n", t.task);
+	return 0;
+}
+
+static int
+finish_task (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	gint64 task;
+	Task t;
+
+	if (!mt_cli_parse_id (args->args[0], "task", &task, &error) || !mt_cli_agent (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	t = (Task){ args->ticket, task, NULL, NULL, actor.login, actor.email, TRUE };
+	return mt_cli_write (ctx, write_task, &t, &error) ? 0 : mt_cli_fail (error);
+}
+
+static const MtCliVerb verbs[] = {
+	{ "list", list_tasks, MT_CLI_OPEN_READ, "ID [list]" },
+	{ "add", add_task, MT_CLI_OPEN_WRITE, "ID add TITLE [--assignee LOGIN]" },
+	{ "done", finish_task, MT_CLI_OPEN_WRITE, "done TASK" },
+	{ NULL },
+};
 
 int
 mt_cmd_task (MtContext *ctx, int argc, char **argv)
@@ -80,31 +123,10 @@ mt_cmd_task (MtContext *ctx, int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [list] | ID add TITLE | done TASK - tasks");
-	g_autoptr (GError) error = NULL;
-	g_auto (MtActor) actor = { 0 };
-	Task t = { 0 };
-	gboolean done;
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	done = argc == 3 && strcmp (argv[1], "done") == 0;
-	if (!done &&
-	    !(argc == 2 || (argc == 3 && strcmp (argv[2], "list") == 0) || (argc == 4 && strcmp (argv[2], "add") == 0)))
-		return mt_cli_usage (
-			"task: usage: mailticket task ID [list] | ID add TITLE [--assignee LOGIN] | done TASK");
-	if (!mt_cli_parse_id (done ? argv[2] : argv[1], done ? "task" : "ticket", done ? &t.task : &t.ticket, &error) ||
-	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
-		return mt_cli_fail (error);
-	if (!done && argc != 4)
-		return list_tasks (ctx, t.ticket, json);
-	if (!mt_cli_agent (ctx, &actor, &error))
-		return mt_cli_fail (error);
-	t = (Task){ t.ticket, t.task, done ? NULL : argv[3], assignee, actor.login, actor.email, done };
-	if (!mt_cli_write (ctx, write_task, &t, &error))
-		return mt_cli_fail (error);
-	if (!done)
-		printf ("%" G_GINT64_FORMAT "\n", t.task);
-	return 0;
+	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ assignee, json });
 }
