@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	mailticket alarm ID add --at TIME [--to LOGIN|GROUP|ADDR] [--note TEXT]
  *	mailticket alarm [ID] list [--due] [--mine] [--all] [--json]
- *	mailticket alarm rm ALARM
+ *	mailticket alarm [ID] rm ALARM
  * DESCRIPTION
  *	An alarm mails its recipient (the agent who sets it, unless --to
  *	names a user, a group or an address) about the ticket at TIME:
@@ -13,19 +13,46 @@
  *	like (mt_clock_parse_when). list shows the alarms not fired yet,
  *	soonest first; --all those fired too, --due only those due now,
  *	--mine only those for the agent running it (directly, through a
- *	group, or to their address).
+ *	group, or to their address). An alarm's number is its own, so rm
+ *	needs no ticket; given one, as add and list take it, it must be
+ *	the alarm's.
  */
 #include <stdio.h>
 
 #include "cli.h"
 #include "mailticket/alarm.h"
 #include "mailticket/clock.h"
+#include "mailticket/error.h"
 
 typedef struct {
-	MtAlarmNew alarm;
-	gint64 id; /* the new alarm, or the one to remove */
-	gboolean remove;
+	MtAlarmNew alarm; /* alarm.ticket: to remove, the ticket asked for, or 0 */
+	gint64 id;        /* the new alarm, or the one to remove */
+	gboolean remove, found;
 } Alarm;
+
+static void
+find_alarm (const MtAlarmRow *row, gpointer data)
+{
+	Alarm *a = data;
+
+	a->found |= row->id == a->id;
+}
+
+/* The alarm to remove is one of the ticket asked for, if any. */
+static gboolean
+alarm_of_ticket (MtContext *ctx, Alarm *a, GError **error)
+{
+	MtAlarmFilter all = { .ticket = a->alarm.ticket, .fired = TRUE, .now = a->alarm.now };
+
+	if (a->alarm.ticket == 0)
+		return TRUE;
+	if (!mt_alarm_list (ctx->store, &all, find_alarm, a, error))
+		return FALSE;
+	if (!a->found)
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
+			     "ticket %" G_GINT64_FORMAT " has no alarm %" G_GINT64_FORMAT, a->alarm.ticket, a->id);
+	return a->found;
+}
 
 static gboolean
 write_alarm (MtContext *ctx, gpointer data, GError **error)
@@ -33,7 +60,8 @@ write_alarm (MtContext *ctx, gpointer data, GError **error)
 	Alarm *a = data;
 
 	if (a->remove)
-		return mt_alarm_remove (ctx->store, a->id, a->alarm.who, a->alarm.now, error);
+		return alarm_of_ticket (ctx, a, error) &&
+		       mt_alarm_remove (ctx->store, a->id, a->alarm.who, a->alarm.now, error);
 	return mt_alarm_add (ctx->store, &a->alarm, &a->id, error);
 }
 
@@ -119,14 +147,14 @@ remove_alarm (MtContext *ctx, const MtCliArgs *args, gpointer options)
 
 	if (!mt_cli_parse_id (args->args[0], "alarm", &a.id, &error) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
-	a.alarm = (MtAlarmNew){ .who = actor.login, .now = mt_clock_now () };
+	a.alarm = (MtAlarmNew){ .ticket = args->ticket, .who = actor.login, .now = mt_clock_now () };
 	return mt_cli_write (ctx, write_alarm, &a, &error) ? 0 : mt_cli_fail (error);
 }
 
 static const MtCliVerb verbs[] = {
 	{ "add", add_alarm, MT_CLI_OPEN_WRITE, "ID add --at TIME [--to WHO] [--note TEXT]" },
 	{ "list", list_alarms, MT_CLI_OPEN_READ, "[ID] [list] [--due] [--mine] [--all]" },
-	{ "rm", remove_alarm, MT_CLI_OPEN_WRITE, "rm ALARM" },
+	{ "rm", remove_alarm, MT_CLI_OPEN_WRITE, "[ID] rm ALARM" },
 	{ NULL },
 };
 
@@ -145,7 +173,8 @@ mt_cmd_alarm (MtContext *ctx, int argc, char **argv)
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("ID add --at TIME | [ID] list | rm ALARM - alarms");
+	g_autoptr (GOptionContext) octx =
+		g_option_context_new ("ID add --at TIME | [ID] list | [ID] rm ALARM - alarms");
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);

@@ -4,10 +4,12 @@
  * SYNOPSIS
  *	mailticket task ID [list] [--json]
  *	mailticket task ID add TITLE [--assignee LOGIN]
- *	mailticket task done TASK
+ *	mailticket task [ID] done TASK
  * DESCRIPTION
  *	Tasks split a ticket's work among agents; time can be booked on
- *	them (mailticket time --task).
+ *	them (mailticket time --task). A task's number is its own, so done
+ *	needs no ticket; given one, as the other verbs are, it must be the
+ *	task's.
  */
 #include <stdio.h>
 
@@ -25,6 +27,21 @@ typedef struct {
 	gboolean done;
 } Task;
 
+/* Done, in the ticket asked for (t->ticket) if any. */
+static gboolean
+finish (MtContext *ctx, Task *t, gint64 now, GError **error)
+{
+	gint64 asked = t->ticket;
+
+	if (!mt_work_task_done (ctx->store, t->task, t->who, now, &t->ticket, error))
+		return FALSE;
+	if (asked == 0 || asked == t->ticket)
+		return TRUE;
+	g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "ticket %" G_GINT64_FORMAT " has no task %" G_GINT64_FORMAT,
+		     asked, t->task);
+	return FALSE;
+}
+
 static gboolean
 write_task (MtContext *ctx, gpointer data, GError **error)
 {
@@ -32,7 +49,7 @@ write_task (MtContext *ctx, gpointer data, GError **error)
 	gint64 now = mt_clock_now (), user = 0;
 
 	if (t->done)
-		return mt_work_task_done (ctx->store, t->task, t->who, now, &t->ticket, error);
+		return finish (ctx, t, now, error);
 	if (t->assignee && !mt_people_user_find (ctx->store, t->assignee, &user, error))
 		return FALSE;
 	if (t->assignee && user == 0) {
@@ -108,7 +125,7 @@ finish_task (MtContext *ctx, const MtCliArgs *args, gpointer options)
 static const MtCliVerb verbs[] = {
 	{ "list", list_tasks, MT_CLI_OPEN_READ, "ID [list]" },
 	{ "add", add_task, MT_CLI_OPEN_WRITE, "ID add TITLE [--assignee LOGIN]" },
-	{ "done", finish_task, MT_CLI_OPEN_WRITE, "done TASK" },
+	{ "done", finish_task, MT_CLI_OPEN_WRITE, "[ID] done TASK" },
 	{ NULL },
 };
 
@@ -122,7 +139,7 @@ mt_cmd_task (MtContext *ctx, int argc, char **argv)
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [list] | ID add TITLE | done TASK - tasks");
+	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [list] | ID add TITLE | [ID] done TASK - tasks");
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
