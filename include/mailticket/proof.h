@@ -11,10 +11,13 @@
  *	The mail is an agent's when its token was issued to an agent (role
  *	agent or comment) and that agent's address is the envelope sender or
  *	the From: only such a mail answers the customer, adds notes or runs
- *	commands. With [mail] trust_authserv_id set, commands also need an
+ *	commands. With [mail] trust_authserv_id set, it also needs an
  *	Authentication-Results header of that authserv-id with dmarc=pass
  *	(header.from) or dkim=pass (header.d) for the agent's domain;
- *	headers of that name from other hosts are ignored.
+ *	headers of that name from other hosts are ignored. A token leaked
+ *	to a customer, quoted in a mail, say, is then no key on its own.
+ *
+ *	At most the first three tokens of a mail are tried.
  */
 #ifndef MT_PROOF_H
 #define MT_PROOF_H
@@ -38,8 +41,7 @@ typedef struct {
 	char *recipient;   /* whom it was issued to, lower case; NULL for a legacy token */
 	char *agent;       /* the agent's login when the mail is the agent's, or NULL */
 	gint64 agent_user; /* and the agent's user id */
-	gboolean commands; /* the agent's commands may apply (authserv checked) */
-	const char *why;   /* why the mail is not the agent's or runs no commands; static */
+	const char *why;   /* why the mail is not the agent's; static */
 } MtProof;
 
 gboolean mt_proof_examine (MtStore *store, const MtConfig *config, const MtProofInput *input, MtProof *proof,

@@ -61,6 +61,11 @@ gboolean mt_token_parse (const char *address, char delimiter, MtToken *token);
  * recipient. */
 gboolean mt_token_verify (const char *secret, const MtToken *token, const char *uuid, const char *recipient);
 
+/* text with every agent's and comment reply address replaced by
+ * "[address removed]": what an agent writes to a customer must not hand
+ * on the agent's own token (a quoted notification names both). Owned. */
+char *mt_token_redact (const char *text, char delimiter);
+
 /* "[<tag>#<ticket>]"; owned. */
 char *mt_token_subject (const char *tag, gint64 ticket);
 

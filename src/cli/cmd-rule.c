@@ -27,26 +27,27 @@
 #include "mailticket/error.h"
 #include "mailticket/rules.h"
 
+/* A verb of mailticket rule, run with argv[0] the verb. */
+typedef struct Verb Verb;
+struct Verb {
+	const char *name;
+	int (*run) (MtContext *ctx, const Verb *verb, int argc, char **argv);
+	MtStoreMode mode;  /* how it opens the database */
+	const char *usage; /* its arguments, as --help shows them */
+};
+
+/* What the options of rule add give that MtRule does not hold as given;
+ * the rest go straight into the rule's members. */
 typedef struct {
-	char *patterns[MT_RULE_FIELDS];
-	char *queue, *owner, *priority, *status, *refuse;
-	char **tags, **watchers;
-	int position;
-	gboolean glob, regex, case_sensitive, personal, no_ack, spam, stop;
+	char *priority, *refuse;
+	gboolean glob, regex;
 } AddOptions;
 
 static void
 add_options_clear (AddOptions *o)
 {
-	for (int f = 0; f < MT_RULE_FIELDS; f++)
-		g_free (o->patterns[f]);
-	g_free (o->queue);
-	g_free (o->owner);
 	g_free (o->priority);
-	g_free (o->status);
 	g_free (o->refuse);
-	g_strfreev (o->tags);
-	g_strfreev (o->watchers);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AddOptions, add_options_clear)
 
@@ -57,19 +58,20 @@ usage (GError **error, const char *message)
 	return FALSE;
 }
 
-/* --header 'Name: PATTERN' */
+/* --header 'Name: PATTERN', as given, into the header's name and pattern */
 static gboolean
-take_header (AddOptions *o, MtRule *r, GError **error)
+take_header (MtRule *r, GError **error)
 {
-	char *colon = o->patterns[MT_RULE_HEADER] ? strchr (o->patterns[MT_RULE_HEADER], ':') : NULL;
+	char *given = r->patterns[MT_RULE_HEADER];
+	char *colon = given ? strchr (given, ':') : NULL;
 
-	if (o->patterns[MT_RULE_HEADER] == NULL)
+	if (given == NULL)
 		return TRUE;
-	if (colon == NULL || colon == o->patterns[MT_RULE_HEADER])
+	if (colon == NULL || colon == given)
 		return usage (error, "--header: give it as 'Name: PATTERN'");
-	r->header = g_strstrip (g_strndup (o->patterns[MT_RULE_HEADER], colon - o->patterns[MT_RULE_HEADER]));
-	g_free (r->patterns[MT_RULE_HEADER]);
+	r->header = g_strstrip (g_strndup (given, colon - given));
 	r->patterns[MT_RULE_HEADER] = g_strdup (colon + 1 + strspn (colon + 1, " \t"));
+	g_free (given);
 	return TRUE;
 }
 
@@ -90,7 +92,7 @@ take_refusal (const char *refuse, MtRule *r, GError **error)
 	return TRUE;
 }
 
-/* The rule the options describe; borrows nothing. */
+/* Completes the rule the options filled in. */
 static gboolean
 make_rule (AddOptions *o, const char *name, MtRule *r, GError **error)
 {
@@ -101,22 +103,9 @@ make_rule (AddOptions *o, const char *name, MtRule *r, GError **error)
 	if (o->priority && !g_ascii_string_to_unsigned (o->priority, 10, 1, 9, &priority, NULL))
 		return usage (error, "--priority: give a number from 1 to 9");
 	r->name = g_strdup (name);
-	r->position = o->position;
 	r->match = o->regex ? MT_RULE_REGEX : o->glob ? MT_RULE_GLOB : MT_RULE_SUBSTRING;
-	r->case_sensitive = o->case_sensitive;
-	for (int f = 0; f < MT_RULE_FIELDS; f++)
-		r->patterns[f] = g_strdup (o->patterns[f]);
-	r->queue = g_strdup (o->queue);
-	r->owner = g_strdup (o->owner);
 	r->priority = (int) priority;
-	r->status = g_strdup (o->status);
-	r->tags = g_strdupv (o->tags);
-	r->watchers = g_strdupv (o->watchers);
-	r->personal = o->personal;
-	r->no_ack = o->no_ack;
-	r->spam = o->spam;
-	r->stop = o->stop;
-	return take_header (o, r, error) && take_refusal (o->refuse, r, error);
+	return take_header (r, error) && take_refusal (o->refuse, r, error);
 }
 
 static gboolean
@@ -129,35 +118,35 @@ write_add (MtContext *ctx, gpointer data, GError **error)
 }
 
 static GOptionEntry *
-add_entries (AddOptions *o)
+add_entries (AddOptions *o, MtRule *r)
 {
 	GOptionEntry entries[] = {
-		{ "position", 0, 0, G_OPTION_ARG_INT, &o->position, "put it at position N (default: last)", "N" },
-		{ "sender", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_SENDER], "envelope sender matches P", "P" },
-		{ "from", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_FROM], "From matches P", "P" },
-		{ "to", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_TO], "To or Cc matches P", "P" },
-		{ "recipient", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_RECIPIENT],
+		{ "position", 0, 0, G_OPTION_ARG_INT, &r->position, "put it at position N (default: last)", "N" },
+		{ "sender", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_SENDER], "envelope sender matches P", "P" },
+		{ "from", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_FROM], "From matches P", "P" },
+		{ "to", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_TO], "To or Cc matches P", "P" },
+		{ "recipient", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_RECIPIENT],
 		  "envelope recipient matches P", "P" },
-		{ "subject", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_SUBJECT], "Subject matches P", "P" },
-		{ "header", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_HEADER], "header Name matches P",
+		{ "subject", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_SUBJECT], "Subject matches P", "P" },
+		{ "header", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_HEADER], "header Name matches P",
 		  "'Name: P'" },
-		{ "body", 0, 0, G_OPTION_ARG_STRING, &o->patterns[MT_RULE_BODY], "the body text matches P", "P" },
+		{ "body", 0, 0, G_OPTION_ARG_STRING, &r->patterns[MT_RULE_BODY], "the body text matches P", "P" },
 		{ "glob", 0, 0, G_OPTION_ARG_NONE, &o->glob, "patterns are globs (* and ?) over the whole value",
 		  NULL },
 		{ "regex", 0, 0, G_OPTION_ARG_NONE, &o->regex, "patterns are regular expressions (GRegex)", NULL },
-		{ "case-sensitive", 0, 0, G_OPTION_ARG_NONE, &o->case_sensitive, "case matters", NULL },
-		{ "queue", 0, 0, G_OPTION_ARG_STRING, &o->queue, "a new ticket goes to queue Q", "Q" },
-		{ "owner", 0, 0, G_OPTION_ARG_STRING, &o->owner, "a new ticket is owned by LOGIN", "LOGIN" },
+		{ "case-sensitive", 0, 0, G_OPTION_ARG_NONE, &r->case_sensitive, "case matters", NULL },
+		{ "queue", 0, 0, G_OPTION_ARG_STRING, &r->queue, "a new ticket goes to queue Q", "Q" },
+		{ "owner", 0, 0, G_OPTION_ARG_STRING, &r->owner, "a new ticket is owned by LOGIN", "LOGIN" },
 		{ "priority", 0, 0, G_OPTION_ARG_STRING, &o->priority, "a new ticket has priority N (1-9)", "N" },
-		{ "status", 0, 0, G_OPTION_ARG_STRING, &o->status, "a new ticket has status S", "S" },
-		{ "tag", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->tags, "tag the ticket T (repeatable)", "T" },
-		{ "watch", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->watchers, "WHO watches the ticket (repeatable)",
+		{ "status", 0, 0, G_OPTION_ARG_STRING, &r->status, "a new ticket has status S", "S" },
+		{ "tag", 0, 0, G_OPTION_ARG_STRING_ARRAY, &r->tags, "tag the ticket T (repeatable)", "T" },
+		{ "watch", 0, 0, G_OPTION_ARG_STRING_ARRAY, &r->watchers, "WHO watches the ticket (repeatable)",
 		  "LOGIN|GROUP|ADDR" },
-		{ "personal", 0, 0, G_OPTION_ARG_NONE, &o->personal, "a new ticket is personal (not listed)", NULL },
-		{ "no-ack", 0, 0, G_OPTION_ARG_NONE, &o->no_ack, "send no acknowledgement", NULL },
-		{ "spam", 0, 0, G_OPTION_ARG_NONE, &o->spam, "file it in the queue spam, tell nobody", NULL },
+		{ "personal", 0, 0, G_OPTION_ARG_NONE, &r->personal, "a new ticket is personal (not listed)", NULL },
+		{ "no-ack", 0, 0, G_OPTION_ARG_NONE, &r->no_ack, "send no acknowledgement", NULL },
+		{ "spam", 0, 0, G_OPTION_ARG_NONE, &r->spam, "file it in the queue spam, tell nobody", NULL },
 		{ "refuse", 0, 0, G_OPTION_ARG_STRING, &o->refuse, "refuse the message with exit CODE", "'CODE TEXT'" },
-		{ "stop", 0, 0, G_OPTION_ARG_NONE, &o->stop, "check no further rules", NULL },
+		{ "stop", 0, 0, G_OPTION_ARG_NONE, &r->stop, "check no further rules", NULL },
 		{ NULL },
 	};
 
@@ -165,13 +154,13 @@ add_entries (AddOptions *o)
 }
 
 static int
-rule_add (MtContext *ctx, int argc, char **argv)
+rule_add (MtContext *ctx, const Verb *verb, int argc, char **argv)
 {
+	g_autoptr (MtRule) rule = mt_rule_new ();
 	g_auto (AddOptions) o = { 0 };
-	g_autofree GOptionEntry *entries = add_entries (&o);
+	g_autofree GOptionEntry *entries = add_entries (&o, rule);
 	g_autoptr (GOptionContext) octx = g_option_context_new ("NAME [CONDITIONS] [ACTIONS] - add a rule");
 	g_autoptr (GError) error = NULL;
-	g_autoptr (MtRule) rule = mt_rule_new ();
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
@@ -181,7 +170,7 @@ rule_add (MtContext *ctx, int argc, char **argv)
 		return code;
 	if (argc != 2)
 		return mt_cli_usage ("rule add: usage: mailticket rule add NAME [CONDITIONS] [ACTIONS]; try --help");
-	if (!make_rule (&o, argv[1], rule, &error) || !mt_cli_open (ctx, MT_STORE_CREATE, &error) ||
+	if (!make_rule (&o, argv[1], rule, &error) || !mt_cli_open (ctx, verb->mode, &error) ||
 	    !mt_cli_write (ctx, write_add, rule, &error))
 		return mt_cli_fail (error);
 	printf ("rule %d %s\n", rule->position, rule->name);
@@ -189,7 +178,7 @@ rule_add (MtContext *ctx, int argc, char **argv)
 }
 
 static int
-rule_list (MtContext *ctx, int argc, char **argv)
+rule_list (MtContext *ctx, const Verb *verb, int argc, char **argv)
 {
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
@@ -207,7 +196,7 @@ rule_list (MtContext *ctx, int argc, char **argv)
 		return code;
 	if (argc != 1)
 		return mt_cli_usage ("rule list: unexpected argument '%s'", argv[1]);
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error))
+	if (!mt_cli_open (ctx, verb->mode, &error))
 		return mt_cli_fail (error);
 	if (json) {
 		if (!(text = mt_rules_json (ctx->store, &error)))
@@ -243,11 +232,10 @@ write_edit (MtContext *ctx, gpointer data, GError **error)
 
 /* rule rm KEY, rule move KEY POSITION */
 static int
-rule_edit (MtContext *ctx, int argc, char **argv)
+rule_edit (MtContext *ctx, const Verb *verb, int argc, char **argv, gboolean move)
 {
-	gboolean move = strcmp (argv[0], "move") == 0;
-	g_autoptr (GOptionContext) octx =
-		g_option_context_new (move ? "NAME|POSITION POSITION - move a rule" : "NAME|POSITION - remove a rule");
+	g_autofree char *parameters = g_strdup_printf ("%s - %s", verb->usage, move ? "move a rule" : "remove a rule");
+	g_autoptr (GOptionContext) octx = g_option_context_new (parameters);
 	g_autoptr (GError) error = NULL;
 	Edit e = { 0 };
 	guint64 position = 0;
@@ -256,12 +244,23 @@ rule_edit (MtContext *ctx, int argc, char **argv)
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
 	if (argc != (move ? 3 : 2) || (move && !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXINT, &position, NULL)))
-		return mt_cli_usage (move ? "rule move: usage: mailticket rule move NAME|POSITION POSITION"
-					  : "rule rm: usage: mailticket rule rm NAME|POSITION");
+		return mt_cli_usage ("rule %s: usage: mailticket rule %s %s", verb->name, verb->name, verb->usage);
 	e = (Edit){ argv[1], (int) position };
-	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_write (ctx, write_edit, &e, &error))
+	if (!mt_cli_open (ctx, verb->mode, &error) || !mt_cli_write (ctx, write_edit, &e, &error))
 		return mt_cli_fail (error);
 	return 0;
+}
+
+static int
+rule_rm (MtContext *ctx, const Verb *verb, int argc, char **argv)
+{
+	return rule_edit (ctx, verb, argc, argv, FALSE);
+}
+
+static int
+rule_move (MtContext *ctx, const Verb *verb, int argc, char **argv)
+{
+	return rule_edit (ctx, verb, argc, argv, TRUE);
 }
 
 static void
@@ -312,7 +311,7 @@ read_message (MtContext *ctx, const char *file, GByteArray **raw, GError **error
 }
 
 static int
-rule_test (MtContext *ctx, int argc, char **argv)
+rule_test (MtContext *ctx, const Verb *verb, int argc, char **argv)
 {
 	g_autofree char *sender = NULL, *recipient = NULL;
 	GOptionEntry entries[] = {
@@ -333,8 +332,7 @@ rule_test (MtContext *ctx, int argc, char **argv)
 	if (argc > 2)
 		return mt_cli_usage ("rule test: one message file expected");
 	options = (MtDeliverOptions){ sender, recipient, TRUE };
-	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
-	    !read_message (ctx, argc == 2 ? argv[1] : "-", &raw, &error) ||
+	if (!mt_cli_open (ctx, verb->mode, &error) || !read_message (ctx, argc == 2 ? argv[1] : "-", &raw, &error) ||
 	    !mt_deliver (ctx->store, ctx->config, raw, &options, &result, &error))
 		return mt_cli_fail (error);
 	if (result.rules != NULL)
@@ -344,27 +342,47 @@ rule_test (MtContext *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* The verbs, in the order --help lists them. Only add makes a database:
+ * the others have nothing to read or change in a new one, and a mistyped
+ * --db must not leave one behind. */
+static const Verb verbs[] = {
+	{ "add", rule_add, MT_STORE_CREATE, "NAME [--position N] [CONDITIONS] [ACTIONS] [--stop]" },
+	{ "list", rule_list, MT_STORE_EXISTING, "[--json]" },
+	{ "rm", rule_rm, MT_STORE_EXISTING, "NAME|POSITION" },
+	{ "move", rule_move, MT_STORE_EXISTING, "NAME|POSITION POSITION" },
+	{ "test", rule_test, MT_STORE_EXISTING, "[FILE.eml|-] [--sender ADDR] [--recipient ADDR]" },
+};
+
+static int
+print_help (void)
+{
+	printf ("Usage:\n");
+	for (gsize i = 0; i < G_N_ELEMENTS (verbs); i++)
+		printf ("  mailticket rule %s %s\n", verbs[i].name, verbs[i].usage);
+	printf ("\n'mailticket rule add --help' lists the conditions and actions.\n");
+	return 0;
+}
+
+static int
+usage_error (void)
+{
+	g_autoptr (GString) names = g_string_new (NULL);
+
+	for (gsize i = 0; i < G_N_ELEMENTS (verbs); i++)
+		g_string_append_printf (names, "%s%s", i ? "|" : "", verbs[i].name);
+	return mt_cli_usage ("rule: usage: mailticket rule %s ...; 'mailticket rule add --help' tells more",
+			     names->str);
+}
+
 int
 mt_cmd_rule (MtContext *ctx, int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
 
-	if (strcmp (sub, "add") == 0)
-		return rule_add (ctx, argc - 1, argv + 1);
-	if (strcmp (sub, "list") == 0)
-		return rule_list (ctx, argc - 1, argv + 1);
-	if (strcmp (sub, "rm") == 0 || strcmp (sub, "move") == 0)
-		return rule_edit (ctx, argc - 1, argv + 1);
-	if (strcmp (sub, "test") == 0)
-		return rule_test (ctx, argc - 1, argv + 1);
-	if (strcmp (sub, "--help") == 0 || strcmp (sub, "-h") == 0) {
-		printf ("Usage:\n  mailticket rule add NAME [--position N] [CONDITIONS] [ACTIONS] [--stop]\n"
-			"  mailticket rule list [--json]\n  mailticket rule rm NAME|POSITION\n"
-			"  mailticket rule move NAME|POSITION POSITION\n"
-			"  mailticket rule test [FILE.eml|-] [--sender ADDR] [--recipient ADDR]\n\n"
-			"'mailticket rule add --help' lists the conditions and actions.\n");
-		return 0;
-	}
-	return mt_cli_usage ("rule: usage: mailticket rule add|list|rm|move|test ...; "
-			     "'mailticket rule add --help' tells more");
+	for (gsize i = 0; i < G_N_ELEMENTS (verbs); i++)
+		if (strcmp (sub, verbs[i].name) == 0)
+			return verbs[i].run (ctx, &verbs[i], argc - 1, argv + 1);
+	if (strcmp (sub, "--help") == 0 || strcmp (sub, "-h") == 0)
+		return print_help ();
+	return usage_error ();
 }

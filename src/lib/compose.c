@@ -222,11 +222,14 @@ passed_part (const MtComposePart *p)
 	gsize len = 0;
 	const char *bytes = g_bytes_get_data (p->data, &len);
 	g_autofree char *data = g_malloc (len + 1);
+	/* Both come from a mail: no line break may reach the part's header. */
+	g_autofree char *name = p->name ? mt_compose_header_safe (p->name) : NULL;
+	g_autofree char *type = p->type ? mt_compose_header_safe (p->type) : NULL;
 
 	if (len > 0)
 		memcpy (data, bytes, len);
 	data[len] = '\0';
-	return attachment_of (p->name, p->type, data, len);
+	return attachment_of (name, type, data, len);
 }
 
 static GMimeObject *

@@ -200,9 +200,17 @@ note_ids (Delivery *d, gint64 ticket, gint64 article, GError **error)
 }
 
 /* Whose word puts the mail's addresses on the conversation's Cc: the
- * opening mail's and the requester's own (their token) are the
- * requester's, an agent's mail the agent's; anything else only proposes
- * them to the agents. */
+ * opening mail's and the requester's own are the requester's, an
+ * agent's mail the agent's; anything else only proposes them to the
+ * agents. The requester's own mail carries the requester's token of
+ * this very ticket (not of one merged into it) and comes from the
+ * requester's address: everyone Cc'd on a reply holds that token too. */
+static gboolean
+same_sender (const char *address, const char *requester)
+{
+	return address != NULL && g_ascii_strcasecmp (address, requester) == 0;
+}
+
 static gboolean
 cc_source (Delivery *d, MtDeliverResult *r, MtCcSource *source, GError **error)
 {
@@ -213,10 +221,12 @@ cc_source (Delivery *d, MtDeliverResult *r, MtCcSource *source, GError **error)
 		*source = MT_CC_AGENT;
 	else if (r->action == MT_DELIVER_NEW)
 		*source = MT_CC_REQUESTER;
-	else if (d->proof.role == MT_TOKEN_CUSTOMER && r->decision.via == MT_VIA_TOKEN) {
+	else if (d->proof.role == MT_TOKEN_CUSTOMER && r->decision.via == MT_VIA_TOKEN &&
+		 d->proof.ticket == r->ticket) {
 		if (!mt_ticket_identity (d->store, r->ticket, &uuid, &requester, error))
 			return FALSE;
-		if (requester != NULL && g_ascii_strcasecmp (requester, d->proof.recipient) == 0)
+		if (requester != NULL && g_ascii_strcasecmp (requester, d->proof.recipient) == 0 &&
+		    (same_sender (d->message->from_addr, requester) || same_sender (d->options->sender, requester)))
 			*source = MT_CC_REQUESTER;
 	}
 	return TRUE;
@@ -407,12 +417,10 @@ take_commands (Delivery *d, const MtThreadDecision *decision, GError **error)
 		return TRUE;
 	}
 	d->internal = d->proof.role == MT_TOKEN_COMMENT || (commands && commands->internal);
-	d->commands_ignored = commands != NULL && !d->proof.commands;
 	text = mt_quote_new_text (commands ? commands->rest : m->text);
 	g_free (m->text);
 	m->text = text;
-	if (commands && d->proof.commands)
-		d->commands = g_steal_pointer (&commands);
+	d->commands = g_steal_pointer (&commands);
 	return TRUE;
 }
 
@@ -494,10 +502,13 @@ agent_parts (Delivery *d)
 
 	for (guint i = 0; i < attachments->len; i++) {
 		MtAttachment *a = g_ptr_array_index (attachments, i);
-		GBytes *data = mt_message_part_content (d->message, a->part, NULL);
+		GBytes *data = NULL;
 		MtComposePart *p;
 
-		if (data == NULL)
+		/* An attached mail is most often the notification itself, with
+		 * the agent's reply address in it: it stays with the agents. */
+		if (g_str_has_prefix (a->type, "message/") ||
+		    (data = mt_message_part_content (d->message, a->part, NULL)) == NULL)
 			continue;
 		p = g_new0 (MtComposePart, 1);
 		p->name = a->name;
@@ -515,9 +526,10 @@ answer_customer (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	g_autoptr (GPtrArray) parts = agent_parts (d);
 	g_autoptr (GError) refused = NULL;
+	g_autofree char *text = mt_token_redact (d->message->text, d->config->delimiter);
 	MtNotifyReply reply = {
 		.ticket = r->ticket,
-		.text = d->message->text,
+		.text = text,
 		.parts = parts,
 		.author = d->proof.agent_user,
 		.author_address = d->proof.recipient,
@@ -526,7 +538,7 @@ answer_customer (Delivery *d, MtDeliverResult *r, GError **error)
 	};
 	gint64 article = 0;
 
-	if (*d->message->text == '\0' && parts->len == 0)
+	if (*text == '\0' && parts->len == 0)
 		return TRUE;
 	if (mt_notify_reply (d->store, d->config, &reply, &article, &refused))
 		return TRUE;

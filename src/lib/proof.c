@@ -23,6 +23,9 @@
 
 /* Addresses of the ticket's mail tried for a token: the latest first. */
 #define MAX_CANDIDATES 1000
+/* Tokens tried in one mail: each costs look-ups and up to MAX_CANDIDATES
+ * macs, and a mail may hold 100,000 addresses of the right form. */
+#define MAX_TOKENS 3
 /* Authentication-Results headers read, at most. */
 #define MAX_AUTHRES 20
 
@@ -122,12 +125,13 @@ check_agent (MtStore *store, const MtConfig *config, const MtProofInput *in, MtP
 		proof->why = "the reply address is for no agent now";
 		return TRUE;
 	}
-	proof->agent = g_steal_pointer (&login);
 	at = strrchr (proof->recipient, '@');
-	proof->commands = config->trust_authserv_id == NULL ||
-			  (at != NULL && mt_proof_authenticated (in->message, config->trust_authserv_id, at + 1));
-	if (!proof->commands)
+	if (config->trust_authserv_id != NULL &&
+	    (at == NULL || !mt_proof_authenticated (in->message, config->trust_authserv_id, at + 1))) {
 		proof->why = "no Authentication-Results of the trusted host vouch for the agent's domain";
+		return TRUE;
+	}
+	proof->agent = g_steal_pointer (&login);
 	return TRUE;
 }
 
@@ -136,12 +140,14 @@ mt_proof_examine (MtStore *store, const MtConfig *config, const MtProofInput *in
 {
 	g_autoptr (GPtrArray) places = token_places (in);
 	MtToken token;
+	int tried = 0;
 
 	memset (proof, 0, sizeof *proof);
 	proof->why = "no reply address of an agent";
-	for (guint i = 0; i < places->len && proof->ticket == 0; i++) {
+	for (guint i = 0; i < places->len && proof->ticket == 0 && tried < MAX_TOKENS; i++) {
 		if (!mt_token_parse (g_ptr_array_index (places, i), config->delimiter, &token))
 			continue;
+		tried++;
 		if (!verify (store, in, &token, proof, error))
 			return FALSE;
 		if (proof->ticket != 0)

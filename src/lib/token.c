@@ -194,3 +194,16 @@ mt_token_find_subject (const char *tag, const char *subject, gint64 *ticket)
 	*ticket = g_ascii_strtoll (digits, NULL, 10);
 	return *ticket > 0;
 }
+
+char *
+mt_token_redact (const char *text, char delimiter)
+{
+	g_autofree char *d = g_regex_escape_string ((char[]){ delimiter, 0 }, -1);
+	g_autofree char *pattern = g_strdup_printf ("[^\\s<>\"'(),;:@]+%s[0-9]{1,18}\\.[an][0-9a-f]{%d}@[A-Za-z0-9.-]+",
+						    d, MT_TOKEN_MAC_LEN);
+	g_autoptr (GRegex) regex = g_regex_new (pattern, G_REGEX_CASELESS, 0, NULL);
+
+	if (regex == NULL || text == NULL)
+		return g_strdup (text);
+	return g_regex_replace_literal (regex, text, -1, 0, "[address removed]", 0, NULL);
+}

@@ -4,6 +4,8 @@
  * DESCRIPTION
  *	JSON comes whole out of SQLite's json functions, so quoting and
  *	escaping are SQLite's, never ours. Times in JSON are ISO 8601 UTC.
+ *	The long queries are views in sql/0012-views.sql; here are only the
+ *	filters, orders and limits put around them.
  *	Readable output walks the same rows through callbacks.
  */
 #include "mailticket/autocleanups.h"
@@ -11,27 +13,10 @@
 #include "mailticket/people.h"
 #include "mailticket/view.h"
 
-#define ISO(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
-
 /* A ticket's row as MtTicketRow has it, from ticket_summary s. */
-/* The organisation of the ticket's requester (customer.h). */
-#define ORG_NAME                                                                                                   \
-	"(SELECT o.name FROM tickets t JOIN contacts c ON c.id = t.requester JOIN organisations o ON o.id = c.org" \
-	" WHERE t.id = s.id)"
-#define TICKET_COLUMNS                                                                                    \
-	"s.id, s.subject, s.status, s.priority, s.queue, s.owner, s.requester, s.created, s.updated,"     \
-	" s.articles, s.project, s.color, s.due,"                                                         \
-	" (SELECT group_concat(tag, ', ') FROM (SELECT tag FROM tags WHERE ticket = s.id ORDER BY tag))," \
-	" " ORG_NAME
-#define TAGS_JSON "(SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE ticket = s.id ORDER BY tag))"
-/* A ticket in a JSON list. */
-#define TICKET_OBJECT                                                                                                \
-	"json_object('id', s.id, 'subject', s.subject, 'status', s.status, 'priority', s.priority,"                  \
-	" 'queue', s.queue, 'owner', s.owner, 'requester', s.requester, 'org', " ORG_NAME ","                        \
-	" 'created', " ISO ("s.created") ", 'updated', " ISO (                                                       \
-		"s.updated") ", 'articles', s.articles,"                                                             \
-			     " 'project', s.project, 'color', s.color, 'due', " ISO ("s.due") ", 'tags', " TAGS_JSON \
-											      ")"
+#define TICKET_COLUMNS                                                                                \
+	"s.id, s.subject, s.status, s.priority, s.queue, s.owner, s.requester, s.created, s.updated," \
+	" s.articles, s.project, s.color, s.due, s.tags, s.org"
 
 static const char SQL_TICKET_ROW[] = "SELECT " TICKET_COLUMNS " FROM ticket_summary s WHERE s.id = ?";
 
@@ -44,7 +29,7 @@ static const char LIST_ROWS_HEAD[] = "SELECT " TICKET_COLUMNS " FROM ticket_summ
 				     " WHERE s.id IN (SELECT s.id FROM ticket_summary s WHERE 1";
 static const char LIST_ROWS_TAIL[] = "";
 static const char LIST_JSON_HEAD[] = "SELECT coalesce(json_group_array(json(o)), '[]') FROM ("
-				     " SELECT " TICKET_OBJECT " AS o FROM ticket_summary s"
+				     " SELECT j.json AS o FROM ticket_summary s JOIN ticket_list_json j ON j.id = s.id"
 				     " WHERE s.id IN (SELECT s.id FROM ticket_summary s WHERE 1";
 static const char LIST_JSON_TAIL[] = ")";
 static const char LIST_LIMIT[] = " LIMIT :limit)";
@@ -61,8 +46,8 @@ static const char FILTER_PROJECT[] = " AND s.project = :project";
 static const char FILTER_PRIORITY[] = " AND s.priority >= :priority_min";
 static const char FILTER_SINCE[] = " AND s.created >= :since";
 static const char FILTER_UNTIL[] = " AND s.created < :until";
-static const char FILTER_NOT_PERSONAL[] = " AND NOT (SELECT personal FROM tickets WHERE id = s.id)";
-static const char FILTER_PERSONAL[] = " AND (SELECT personal FROM tickets WHERE id = s.id)";
+static const char FILTER_NOT_PERSONAL[] = " AND NOT s.personal";
+static const char FILTER_PERSONAL[] = " AND s.personal";
 static const char FILTER_OVERDUE[] = " AND s.due < :now AND s.status NOT IN ('resolved', 'closed')";
 
 /* Indexed by MtViewSort. */
@@ -76,63 +61,7 @@ static const char *const sort_names[] = { "updated", "created", "priority", "id"
 /* Indexed by the bit of MT_VIEW_STATUS_*. */
 static const char *const status_names[] = { "new", "open", "pending", "resolved", "closed" };
 
-static const char SQL_TICKET_JSON[] =
-	"SELECT json_object('id', s.id, 'uuid', s.uuid, 'type', s.type, 'subject', s.subject,"
-	" 'status', s.status, 'priority', s.priority, 'queue', s.queue, 'owner', s.owner,"
-	" 'requester', s.requester, 'org', " ORG_NAME ", 'project', s.project, 'color', s.color,"
-	" 'flagged', json(iif(s.flagged, 'true', 'false')), 'merged_into', s.merged_into,"
-	" 'personal', json(iif((SELECT personal FROM tickets WHERE id = s.id), 'true', 'false')),"
-	" 'created', " ISO ("s.created") ", 'updated', " ISO (
-		"s.updated") ","
-			     " 'resolved', " ISO ("s.resolved") ", 'closed', " ISO ("s.closed") ", 'due', " ISO (
-				     "s.due") ","
-					      " 'tags', " TAGS_JSON ","
-					      " 'cc', (SELECT json_group_array(address) FROM (SELECT address FROM"
-					      " conversation_cc WHERE ticket = s.id AND source <> 'proposed'"
-					      " ORDER BY created, address)),"
-					      " 'proposed_cc', (SELECT json_group_array(address) FROM (SELECT address"
-					      " FROM conversation_cc WHERE ticket = s.id AND source = 'proposed'"
-					      " ORDER BY created, address)),"
-					      " 'tasks', (SELECT json_group_array(json_object('id', k.id, 'title', "
-					      "k.title, 'state', k.state,"
-					      "           'assignee', (SELECT login FROM users WHERE id = "
-					      "k.assignee))) FROM tasks k WHERE k.ticket = s.id),"
-					      " 'approvals', (SELECT json_group_array(json_object('id', p.id, 'state', "
-					      "p.state,"
-					      "               'approver', (SELECT login FROM users WHERE id = "
-					      "p.approver), 'note', p.note))"
-					      "               FROM approvals p WHERE p.ticket = s.id),"
-					      " 'time_minutes', (SELECT coalesce(sum(minutes), 0) FROM time_entries "
-					      "WHERE ticket = s.id),"
-					      " 'links', (SELECT json_group_array(json_object('kind', kind, 'ticket', "
-					      "other))"
-					      "           FROM links WHERE ticket = s.id),"
-					      " 'history', (SELECT json_group_array(json_object('at', " ISO (
-						      "at") ", 'who', who,"
-							    "             'field', field, 'old', old, 'new', new))"
-							    "             FROM (SELECT * FROM history WHERE ticket = "
-							    "s.id ORDER BY id)),"
-							    " 'articles', (SELECT json_group_array(json(o)) FROM ("
-							    "   SELECT json_object('id', a.id, 'kind', a.kind, "
-							    "'internal', json(iif(a.internal, 'true', 'false')),"
-							    "    'from', a.\"from\", 'to', a.\"to\", 'cc', a.cc, "
-							    "'subject', a.subject, 'date', " ISO (
-								    "a.date") ","
-									      "    'message_id', a.message_id, 'via', "
-									      "a.via, 'size', a.size, 'automatic', "
-									      "json(iif(a.automatic, 'true', 'false')),"
-									      "    'author', (SELECT login FROM users "
-									      "WHERE id = a.author),"
-									      "    'text', a.text,"
-									      "    'attachments', (SELECT "
-									      "json_group_array(json_object('name', "
-									      "name, 'type', type, 'size', size,"
-									      "                    'part', part)) FROM "
-									      "(SELECT * FROM attachments WHERE "
-									      "article = a.id ORDER BY position))"
-									      "   ) AS o FROM articles a WHERE "
-									      "a.ticket = s.id ORDER BY a.id))"
-									      ") FROM ticket_summary s WHERE s.id = ?";
+static const char SQL_TICKET_JSON[] = "SELECT json FROM ticket_json WHERE id = ?";
 static const char SQL_ARTICLES[] =
 	"SELECT a.id, a.kind, a.internal, a.\"from\", a.\"to\", a.cc, a.subject, a.message_id, a.via, a.text, a.date,"
 	" a.created, a.size, a.blob IS NOT NULL, u.login"

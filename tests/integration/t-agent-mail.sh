@@ -126,6 +126,27 @@ expect_equal "$(sql "select u.login from articles a join users u on u.id = a.aut
 	where a.ticket = 1 and a.kind = 'email-out' order by a.id desc limit 1")" alice "... by alice"
 expect_equal "$(field status)" open "... the answer reopens or resolves nothing"
 
+# Quoted another way (indented, as Outlook does), the notification still
+# does not hand the agent's addresses to the customer.
+{
+	printf 'From: Alice <alice@example.org>\nTo: %s\nSubject: Re: [Ticket#1] VPN drops\n' "$areply"
+	printf 'Message-ID: <answer-2@example.org>\n\nAnd reboot the router.\n\n'
+	body "$n" | tr -d '\r' | sed 's/^/    /'
+} >"$tmp/answer2"
+expect_code 0 "alice answers with the notification indented" -- deliver -f alice@example.org -r "$areply" <"$tmp/answer2"
+expect_code 0 "send" -- send
+c=$(received_by anna@customer.example)
+grep -q 'And reboot the router' "$c"; ok $? "... the customer gets the answer"
+! grep -qi 'support+1\.[an]' "$c"; ok $? "... without alice's reply or comment address"
+
+# Carl, Cc'd, holds the requester's reply address too: what his reply
+# adds to Cc is only proposed.
+printf 'Adding Eve.\n' | mail 'Carl <carl@customer.example>' "$ctoken" carl-1@customer.example 'Re: VPN' \
+	'Cc: eve@evil.example' >"$tmp/carl"
+expect_code 0 "carl replies with the requester's address, Cc eve" -- deliver -f carl@customer.example -r "$ctoken" <"$tmp/carl"
+expect_equal "$(sql "select source from conversation_cc where ticket = 1 and address = 'eve@evil.example'")" proposed \
+	"... eve is only proposed"
+
 # The comment address gives a note the agents hear of, not the customer.
 count_before=$(count_to anna@customer.example)
 printf 'Customer runs an old client.\n' |
@@ -152,9 +173,9 @@ expect_equal "$(rcpts "${c%.eml}.json")" "anna@customer.example carl@customer.ex
 	"... the reply goes to the requester and her Cc alone"
 mt show 1 >"$out"
 expect_equal "$(sed -n 's/^Cc: *//p' "$out" | head -n 1)" "carl@customer.example" "... show lists the conversation's Cc"
-grep -q '^Proposed: *victim0@spam.example, .* (and 189 more)$' "$out"; ok $? \
+grep -q '^Proposed: *eve@evil.example, victim0@spam.example, .* (and 190 more)$' "$out"; ok $? \
 	"... and the outsider's as proposed, the first 200 addresses of one mail, less ours"
-expect_equal "$(mt show 1 --json | json 'd["cc"], len(d["proposed_cc"])')" "(['carl@customer.example'], 199)" \
+expect_equal "$(mt show 1 --json | json 'd["cc"], len(d["proposed_cc"])')" "(['carl@customer.example'], 200)" \
 	"... so does show --json"
 expect_code 1 "a reply to 60 addresses is refused" -- as_alice reply 1 -m x $(seq -f '--cc=x%g@cc.example' 1 60)
 grep -q max_reply_recipients "$err"; ok $? "... naming max_reply_recipients"
@@ -171,11 +192,14 @@ grep -q 'owner' "$(received_by bob@example.org)"; ok $? "bob received a mail tha
 # With trust_authserv_id, commands also need that host's word for the
 # agent's domain.
 sed -i '/^\[mail\]$/a trust_authserv_id=mx.example.org' "$MAILTICKET_CONF"
-before=$(state)
-printf '#priority 8\n' | mail 'Alice <alice@example.org>' "$areply" authres-1@example.org 'Re: VPN' \
-	'Authentication-Results: mx.evil.example; dmarc=pass header.from=example.org' >"$tmp/authres"
+before=$(field priority)
+count_before=$(count_to anna@customer.example)
+printf '#priority 8\n\nPlease send us your password.\n' | mail 'Alice <alice@example.org>' "$areply" authres-1@example.org \
+	'Re: VPN' 'Authentication-Results: mx.evil.example; dmarc=pass header.from=example.org' >"$tmp/authres"
 expect_code 0 "alice's token, Authentication-Results of another host" -- deliver -f alice@example.org -r "$areply" <"$tmp/authres"
-expect_equal "$(state)" "$before" "... runs no command"
+expect_equal "$(field priority)" "$before" "... runs no command"
+expect_code 0 "send" -- send
+expect_equal "$(count_to anna@customer.example)" "$count_before" "... and answers nobody: a leaked token is no key"
 case $(history 'commands ignored') in *Authentication-Results*) r=0 ;; *) r=1 ;; esac
 ok $r "... the history says why"
 printf '#priority 8\n' | mail 'Alice <alice@example.org>' "$areply" authres-2@example.org 'Re: VPN' \

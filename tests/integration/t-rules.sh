@@ -26,6 +26,11 @@ mail () {	# mail FILE FROM SUBJECT [HEADER...]: a message from FROM
 	  printf '%s\n' "$@"; printf '\nHello,\nthis is %s.\n' "$(basename "$f")"; } >"$f"
 }
 
+# Reading rules needs a database: a mistyped --db makes none.
+expect_code 1 "rule list on a missing database" -- "$BIN/mailticket" --db "$tmp/typo.db" rule list
+grep -q "no database at $tmp/typo.db" "$err"; ok $? "... says there is no database"
+expect_equal "$(ls "$tmp" | grep -c '^typo\.db')" 0 "... and makes none"
+
 expect_code 0 "init" -- mt init
 expect_code 0 "user bob" -- mt user add bob --email bob@example.org
 expect_code 0 "queue billing" -- mt queue add billing --address billing@example.org

@@ -102,6 +102,13 @@ fts_check; ok $? "... and the index matches the articles"
 sql "drop trigger article_search_insert; drop trigger article_search_update; drop trigger article_search_delete;
 	drop trigger article_search_attachment_insert; drop trigger article_search_attachment_update;
 	drop trigger article_search_attachment_delete; drop index attachments_search;
+	drop view ticket_json; drop view article_json; drop view ticket_list_json; drop view ticket_summary;
+	create view ticket_summary as select t.id, t.uuid, t.type, t.subject, t.status, t.priority,
+	  q.name as queue, u.login as owner, c.address as requester, t.project, t.color, t.flagged, t.created,
+	  t.updated, t.first_response, t.resolved, t.closed, t.due, t.merged_into,
+	  (select count(*) from articles a where a.ticket = t.id) as articles
+	  from tickets t left join queues q on q.id = t.queue left join users u on u.id = t.owner
+	  left join contacts c on c.id = t.requester;
 	drop table conversation_cc; alter table articles drop column new_text;
 	drop table article_search; drop view article_search_source; drop index outbox_recipients_address;
 	drop index contacts_org; alter table contacts drop column org; alter table articles drop column commands;

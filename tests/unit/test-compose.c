@@ -234,6 +234,28 @@ test_html_alternative_and_attachment (void)
 
 /* Sniffing as GIO does it: binary content now and then passes for a
  * text format. */
+/* A name and type passed on from an agent's mail reach the part's
+ * header as one line each: no header nor body line can be added. */
+static void
+test_passed_part_name_cannot_add_lines (void)
+{
+	g_autoptr (GPtrArray) to = list ("ann@customer.example", NULL);
+	g_autoptr (GPtrArray) parts = g_ptr_array_new ();
+	g_autoptr (GBytes) data = g_bytes_new_static ("hello", 5);
+	MtComposePart part = { "a\r\nBcc: eve@evil.example\r\n\r\nb", "text/plain\r\nX-Evil: 1", data };
+	MtCompose c = base (to);
+	g_autofree char *id = NULL, *text = NULL;
+	g_autoptr (GBytes) raw = NULL;
+
+	g_ptr_array_add (parts, &part);
+	c.parts = parts;
+	raw = compose_ok (&c, &id);
+	text = text_of (raw);
+	g_assert_null (strstr (text, "\r\nBcc:"));
+	g_assert_null (strstr (text, "\nX-Evil"));
+	g_assert_nonnull (strstr (text, "aGVsbG8=") ? "aGVsbG8=" : strstr (text, "hello"));
+}
+
 static char *
 guess_text (const char *name, const guchar *data, gsize len)
 {
@@ -409,6 +431,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/compose/html-escapes-and-keeps-paragraphs", test_html_escapes_and_keeps_paragraphs);
 	g_test_add_func ("/compose/missing-attachment-is-an-error", test_missing_attachment_is_an_error);
 	g_test_add_func ("/compose/100000-cc", test_100000_cc);
+	g_test_add_func ("/compose/passed-part-name-cannot-add-lines", test_passed_part_name_cannot_add_lines);
 	g_test_add_func ("/bounce/names-message-and-reason", test_bounce_names_message_and_reason);
 	g_test_add_func ("/bounce/delayed-is-not-failed-plain-mail-is-no-bounce",
 			 test_delayed_is_not_failed_and_plain_mail_is_no_bounce);

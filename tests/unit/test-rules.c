@@ -371,6 +371,121 @@ test_table_name_unique (void)
 	g_assert_error (error, MT_ERROR, MT_ERROR_USAGE);
 }
 
+/* A rule with every text and number column set, each to a value of its
+ * own, and the flags case_sensitive, no_ack and stop. */
+static MtRule *
+full_rule (void)
+{
+	MtRule *r = mt_rule_new ();
+	const char *patterns[] = { "s@x", "f@x", "t@x", "r@x", "subj", "yes", "body text" };
+
+	r->name = g_strdup ("full");
+	r->match = MT_RULE_GLOB;
+	r->case_sensitive = r->no_ack = r->stop = TRUE;
+	for (int f = 0; f < MT_RULE_FIELDS; f++)
+		r->patterns[f] = g_strdup (patterns[f]);
+	r->header = g_strdup ("X-Spam-Flag");
+	r->queue = g_strdup ("billing");
+	r->owner = g_strdup ("bob");
+	r->priority = 7;
+	r->status = g_strdup ("pending");
+	r->tags = g_strsplit ("money urgent", " ", -1);
+	r->watchers = g_strsplit ("ops@example.org team", " ", -1);
+	r->refuse_code = 77;
+	r->refuse_text = g_strdup ("5.7.1 Go away");
+	return r;
+}
+
+/* A rule with nothing but a name and the flags given. */
+static MtRule *
+flag_rule (const char *name, gboolean personal, gboolean no_ack, gboolean spam, gboolean stop)
+{
+	MtRule *r = mt_rule_new ();
+
+	r->name = g_strdup (name);
+	r->personal = personal;
+	r->no_ack = no_ack;
+	r->spam = spam;
+	r->stop = stop;
+	return r;
+}
+
+static void
+assert_same_words (char **got, char **want)
+{
+	g_assert_true ((got == NULL) == (want == NULL));
+	g_assert_true (got == NULL || g_strv_equal ((const char *const *) got, (const char *const *) want));
+}
+
+static void
+assert_same_rule (const MtRule *got, const MtRule *want)
+{
+	g_assert_cmpint (got->id, >, 0);
+	g_assert_cmpstr (got->name, ==, want->name);
+	g_assert_cmpint (got->position, ==, want->position);
+	g_assert_cmpint (got->match, ==, want->match);
+	g_assert_cmpint (got->case_sensitive, ==, want->case_sensitive);
+	for (int f = 0; f < MT_RULE_FIELDS; f++)
+		g_assert_cmpstr (got->patterns[f], ==, want->patterns[f]);
+	g_assert_cmpstr (got->header, ==, want->header);
+	g_assert_cmpstr (got->queue, ==, want->queue);
+	g_assert_cmpstr (got->owner, ==, want->owner);
+	g_assert_cmpint (got->priority, ==, want->priority);
+	g_assert_cmpstr (got->status, ==, want->status);
+	assert_same_words (got->tags, want->tags);
+	assert_same_words (got->watchers, want->watchers);
+	g_assert_cmpint (got->personal, ==, want->personal);
+	g_assert_cmpint (got->no_ack, ==, want->no_ack);
+	g_assert_cmpint (got->spam, ==, want->spam);
+	g_assert_cmpint (got->refuse_code, ==, want->refuse_code);
+	g_assert_cmpstr (got->refuse_text, ==, want->refuse_text);
+	g_assert_cmpint (got->stop, ==, want->stop);
+}
+
+/* The rules of the test below as `rule list --json` shows them. */
+#define RULES_JSON                                                                                              \
+	"[{\"position\":1,\"name\":\"full\",\"match\":\"glob\",\"case_sensitive\":true,"                        \
+	"\"conditions\":{\"sender\":\"s@x\",\"from\":\"f@x\",\"to\":\"t@x\",\"recipient\":\"r@x\","             \
+	"\"subject\":\"subj\",\"header\":\"X-Spam-Flag: yes\",\"body\":\"body text\"},"                         \
+	"\"actions\":{\"queue\":\"billing\",\"owner\":\"bob\",\"priority\":7,\"status\":\"pending\","           \
+	"\"tags\":[\"money\",\"urgent\"],\"watchers\":[\"ops@example.org\",\"team\"],\"no_ack\":true,"          \
+	"\"refuse\":\"77 5.7.1 Go away\",\"stop\":true}},"                                                      \
+	"{\"position\":2,\"name\":\"a\",\"match\":\"substring\",\"case_sensitive\":false,\"conditions\":{},"    \
+	"\"actions\":{\"personal\":true,\"no_ack\":true}},"                                                     \
+	"{\"position\":3,\"name\":\"b\",\"match\":\"substring\",\"case_sensitive\":false,\"conditions\":{},"    \
+	"\"actions\":{\"spam\":true,\"stop\":true}},"                                                           \
+	"{\"position\":4,\"name\":\"bare\",\"match\":\"substring\",\"case_sensitive\":false,\"conditions\":{}," \
+	"\"actions\":{}}]"
+
+/* What mt_rules_add stores, mt_rules_load reads back, column for column;
+ * and each column holds its own member, as the JSON (whose query names
+ * the columns) shows: every value differs, and each flag is set in a
+ * different set of the rules. */
+static void
+test_table_every_column_round_trips (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	MtRule *want[] = { full_rule (), flag_rule ("a", TRUE, TRUE, FALSE, FALSE),
+			   flag_rule ("b", FALSE, FALSE, TRUE, TRUE), flag_rule ("bare", FALSE, FALSE, FALSE, FALSE) };
+	g_autoptr (GPtrArray) rules = NULL;
+	g_autofree char *json = NULL;
+
+	g_assert_no_error (error);
+	for (gsize i = 0; i < G_N_ELEMENTS (want); i++)
+		g_assert_true (mt_rules_add (store, want[i], 1, &error));
+	rules = mt_rules_load (store, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (rules->len, ==, G_N_ELEMENTS (want));
+	for (gsize i = 0; i < G_N_ELEMENTS (want); i++) {
+		assert_same_rule (g_ptr_array_index (rules, i), want[i]);
+		mt_rule_free (want[i]);
+	}
+	json = mt_rules_json (store, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (json, ==, RULES_JSON);
+}
+
 #define ADD(path, fn) g_test_add ("/rules/" path, Fixture, NULL, setup, fn, teardown)
 
 int
@@ -403,5 +518,6 @@ main (int argc, char **argv)
 	ADD ("describe/one-line", test_describe);
 	g_test_add_func ("/rules/table/positions-add-move-rm", test_table_positions);
 	g_test_add_func ("/rules/table/name-unique", test_table_name_unique);
+	g_test_add_func ("/rules/table/every-column-round-trips", test_table_every_column_round_trips);
 	return g_test_run ();
 }

@@ -160,6 +160,19 @@ test_verify_legacy (void)
 	g_assert_false (verify (SECRET, "support+42.6feef60b7e@example.org", NULL, NULL));
 }
 
+static void
+test_redact_agent_addresses (void)
+{
+	g_autofree char *text = mt_token_redact ("Answer to <support+1.a" MAC_ALICE "@example.org>, note to\n"
+						 "support+1.N" MAC_ALICE_N "@example.org; keep " REPLY_ANN " and\n"
+						 "support+42." LEGACY_42 "@example.org.",
+						 '+');
+
+	g_assert_cmpstr (text, ==,
+			 "Answer to <[address removed]>, note to\n[address removed]; keep " REPLY_ANN
+			 " and\nsupport+42." LEGACY_42 "@example.org.");
+}
+
 static gboolean
 find (const char *tag, const char *subject, gint64 *ticket)
 {
@@ -235,6 +248,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/token/verify/needs-the-ticket-uuid", test_verify_needs_the_ticket);
 	g_test_add_func ("/token/verify/needs-the-secret", test_verify_needs_the_secret);
 	g_test_add_func ("/token/verify/legacy-form-still-threads", test_verify_legacy);
+	g_test_add_func ("/token/redact/agent-and-comment-addresses", test_redact_agent_addresses);
 	g_test_add_func ("/token/subject/found-case-and-space-tolerant", test_subject_found);
 	g_test_add_func ("/token/subject/not-found", test_subject_not_found);
 	g_test_add_func ("/token/subject/tag-metacharacters-literal", test_subject_tag_escaped);
