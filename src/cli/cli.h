@@ -20,7 +20,7 @@
 
 /* How a command opens the store, from least to most. Only init and the
  * commands that can set up a new database (adding users, groups,
- * queues, organisations, contacts) create one: anything else on a
+ * queues, organisations, contacts, rules) create one: anything else on a
  * database that is not there says so and exits 1, so that a mistyped
  * --db never leaves an empty database behind. The store has no
  * read-only mode yet: READ and WRITE both open an existing database,
@@ -51,9 +51,9 @@ gboolean mt_cli_parse (GOptionContext *octx, int *argc, char ***argv, int *code)
  * exit with *code. What a command without verbs starts with. */
 gboolean mt_cli_start (MtContext *ctx, GOptionContext *octx, int *argc, char ***argv, int *code);
 
-/* Opens the store for a command that does not start with mt_cli_start
- * or a verb table: as mode asks, but never more than the command table
- * allows (rule, until its verbs are in a table). */
+/* Opens the store for a command that neither starts with mt_cli_start
+ * nor runs a verb table (rule, whose verbs parse options of their own):
+ * as mode asks, but never more than the command table allows. */
 gboolean mt_cli_open (MtContext *ctx, MtStoreMode mode, GError **error);
 
 /* The words of a command line that a verb table matched. */

@@ -56,7 +56,7 @@ static const struct {
 	{ "queue", mt_cmd_queue, MT_CLI_OPEN_CREATE, "add or list queues: support addresses, SLA, default owner" },
 	{ "stats", mt_cmd_stats, MT_CLI_OPEN_READ, "tickets opened, resolved, backlog and response times by queue" },
 	{ "outbox", mt_cmd_outbox, MT_CLI_OPEN_WRITE, "list, show or retry mail waiting to be sent" },
-	{ "rule", mt_cmd_rule, MT_CLI_OPEN_WRITE, "rules on incoming mail: add, list, rm, move, test" },
+	{ "rule", mt_cmd_rule, MT_CLI_OPEN_CREATE, "rules on incoming mail: add, list, rm, move, test" },
 	{ "contact", mt_cmd_contact, MT_CLI_OPEN_CREATE, "add or list customers' addresses, by organisation" },
 	{ "org", mt_cmd_org, MT_CLI_OPEN_CREATE, "add, remove or list customer organisations and their domains" },
 	{ "alarm", mt_cmd_alarm, MT_CLI_OPEN_WRITE, "set, list or remove reminders about a ticket" },
