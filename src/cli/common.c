@@ -1,6 +1,12 @@
 /*
  * NAME
  *	common.c - what every mailticket subcommand shares
+ * DESCRIPTION
+ *	The one place that opens the store, as the command table and the
+ *	verb tables say (open_store); the verb tables and their matcher
+ *	(mt_cli_run_verb); the one way an error reaches the user
+ *	(mt_cli_fail); and the small parsers and printers the commands
+ *	share.
  */
 #include <errno.h>
 #include <stdio.h>
