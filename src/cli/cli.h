@@ -3,9 +3,11 @@
  *	cli.h - what every mailticket subcommand shares
  * DESCRIPTION
  *	main.c parses the global options and dispatches to mt_cmd_<name>()
- *	in cmd-<name>.c. A command returns its exit code: 0 success, 1 a
- *	usage or not-found error (one line on stderr), 75 a temporary
- *	failure such as a busy database.
+ *	in cmd-<name>.c. Its table says how each command opens the store,
+ *	and common.c opens it, in one place, once the command's options are
+ *	parsed: a command never picks its own mode. A command returns its
+ *	exit code: 0 success, 1 a usage or not-found error (one line on
+ *	stderr), 75 a temporary failure such as a busy database.
  */
 #ifndef MT_CLI_H
 #define MT_CLI_H
@@ -16,23 +18,80 @@
 #include "mailticket/deliver.h"
 #include "mailticket/store.h"
 
+/* How a command opens the store, from least to most. Only init and the
+ * commands that can set up a new database (adding users, groups,
+ * queues, organisations, contacts, rules) create one: anything else on a
+ * database that is not there says so and exits 1, so that a mistyped
+ * --db never leaves an empty database behind. The store has no
+ * read-only mode yet: READ and WRITE both open an existing database,
+ * and READ says that the command means to change nothing. */
+typedef enum {
+	MT_CLI_OPEN_NONE,   /* opens nothing */
+	MT_CLI_OPEN_READ,   /* an existing database, to read */
+	MT_CLI_OPEN_WRITE,  /* an existing database, to change */
+	MT_CLI_OPEN_CREATE, /* the database, created when it is not there */
+} MtCliOpen;
+
 typedef struct {
 	const char *config_path; /* -c, or NULL */
 	const char *db_path;     /* --db, or NULL */
-	MtConfig *config;        /* loaded by mt_cli_open */
+	MtCliOpen open;          /* the command table's: the most the command may do */
+	MtConfig *config;        /* loaded when the store is opened */
 	MtStore *store;
 } MtContext;
 
 typedef int (*MtCommandFunc) (MtContext *ctx, int argc, char **argv);
 
-/* Loads the config and opens the database; mode says whether to create it. */
-gboolean mt_cli_open (MtContext *ctx, MtStoreMode mode, GError **error);
-
 /* Parses a command's options; prints usage errors and --help itself.
  * Returns FALSE when the command should exit with *code. */
 gboolean mt_cli_parse (GOptionContext *octx, int *argc, char ***argv, int *code);
 
-/* Reports error on stderr as one line; returns the exit code for it. */
+/* mt_cli_parse, then loads the config and opens the store as the
+ * command table says (ctx->open). Returns FALSE when the command should
+ * exit with *code. What a command without verbs starts with. */
+gboolean mt_cli_start (MtContext *ctx, GOptionContext *octx, int *argc, char ***argv, int *code);
+
+/* Opens the store for a command that neither starts with mt_cli_start
+ * nor runs a verb table (rule, whose verbs parse options of their own):
+ * as mode asks, but never more than the command table allows. */
+gboolean mt_cli_open (MtContext *ctx, MtStoreMode mode, GError **error);
+
+/* The words of a command line that a verb table matched. */
+typedef struct {
+	const char *verb; /* the table's; NULL for a form without one */
+	gint64 ticket;    /* the ticket number before the verb; 0 when none was given */
+	char **args;      /* the words after the verb (or the ticket), NULL-terminated */
+} MtCliArgs;
+
+typedef int (*MtCliVerbFunc) (MtContext *ctx, const MtCliArgs *args, gpointer options);
+
+/* One form of a command with verbs. usage is the form as the usage
+ * line shows it, and the shape the words must have:
+ *	ID, [ID]	first: a ticket number, or an optional one
+ *	list, [list]	the verb (the first word in lower case), or the
+ *			verb that may be left out: the form when none is given
+ *	add|rm		after the verb: one of these words
+ *	NAME, [NAME]	a word, or an optional one
+ *	WHO...		one word or more ([WHO...]: any number)
+ *	--at TIME, [--json] and the like: options, left to GOption
+ * A form without a verb ("ID MINUTES") has verb NULL. */
+typedef struct {
+	const char *verb;
+	MtCliVerbFunc func;
+	MtCliOpen open; /* never more than the command table's */
+	const char *usage;
+} MtCliVerb;
+
+/* Runs the first form of verbs (ended by one with func NULL) that the
+ * words after the command (argv[1]...) fit, once their options are
+ * parsed: the ticket number read, the store opened as the form says.
+ * Words that fit no form are a usage error that shows them all. */
+int mt_cli_run_verb (MtContext *ctx, const MtCliVerb *verbs, char **argv, gpointer options);
+
+/* Reports error on stderr as one line; returns the exit code for it.
+ * Every error of the CLI ends here, usage errors included: those are
+ * MT_ERROR_USAGE (exit 1), made by the code that finds them or by
+ * mt_cli_usage. */
 int mt_cli_fail (const GError *error);
 
 /* Who runs the command: the login of the real user id. Root and the
@@ -69,7 +128,8 @@ gboolean mt_cli_write (MtContext *ctx, MtCliWriteFunc func, gpointer data, GErro
  * last second) or an ISO 8601 time, as seconds since the epoch. */
 gboolean mt_cli_parse_time (const char *text, gboolean end_of_day, gint64 *when, GError **error);
 
-/* A usage error: one line, exit 1. */
+/* Reports a usage error (MT_ERROR_USAGE through mt_cli_fail): one line,
+ * exit 1. */
 int mt_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 /* Parses a positive ticket or article number, or reports a usage error. */

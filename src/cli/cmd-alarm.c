@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	mailticket alarm ID add --at TIME [--to LOGIN|GROUP|ADDR] [--note TEXT]
  *	mailticket alarm [ID] list [--due] [--mine] [--all] [--json]
- *	mailticket alarm rm ALARM
+ *	mailticket alarm [ID] rm ALARM
  * DESCRIPTION
  *	An alarm mails its recipient (the agent who sets it, unless --to
  *	names a user, a group or an address) about the ticket at TIME:
@@ -13,10 +13,11 @@
  *	like (mt_clock_parse_when). list shows the alarms not fired yet,
  *	soonest first; --all those fired too, --due only those due now,
  *	--mine only those for the agent running it (directly, through a
- *	group, or to their address).
+ *	group, or to their address). An alarm's number is its own, so rm
+ *	needs no ticket; given one, as add and list take it, it must be
+ *	the alarm's.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "mailticket/alarm.h"
@@ -24,10 +25,34 @@
 #include "mailticket/error.h"
 
 typedef struct {
-	MtAlarmNew alarm;
-	gint64 id; /* the new alarm, or the one to remove */
-	gboolean remove;
+	MtAlarmNew alarm; /* alarm.ticket: to remove, the ticket asked for, or 0 */
+	gint64 id;        /* the new alarm, or the one to remove */
+	gboolean remove, found;
 } Alarm;
+
+static void
+find_alarm (const MtAlarmRow *row, gpointer data)
+{
+	Alarm *a = data;
+
+	a->found |= row->id == a->id;
+}
+
+/* The alarm to remove is one of the ticket asked for, if any. */
+static gboolean
+alarm_of_ticket (MtContext *ctx, Alarm *a, GError **error)
+{
+	MtAlarmFilter all = { .ticket = a->alarm.ticket, .fired = TRUE, .now = a->alarm.now };
+
+	if (a->alarm.ticket == 0)
+		return TRUE;
+	if (!mt_alarm_list (ctx->store, &all, find_alarm, a, error))
+		return FALSE;
+	if (!a->found)
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
+			     "ticket %" G_GINT64_FORMAT " has no alarm %" G_GINT64_FORMAT, a->alarm.ticket, a->id);
+	return a->found;
+}
 
 static gboolean
 write_alarm (MtContext *ctx, gpointer data, GError **error)
@@ -35,7 +60,8 @@ write_alarm (MtContext *ctx, gpointer data, GError **error)
 	Alarm *a = data;
 
 	if (a->remove)
-		return mt_alarm_remove (ctx->store, a->id, a->alarm.who, a->alarm.now, error);
+		return alarm_of_ticket (ctx, a, error) &&
+		       mt_alarm_remove (ctx->store, a->id, a->alarm.who, a->alarm.now, error);
 	return mt_alarm_add (ctx->store, &a->alarm, &a->id, error);
 }
 
@@ -50,8 +76,13 @@ print_alarm (const MtAlarmRow *row, gpointer data)
 		row->fired ? "fired" : "", to, note);
 }
 
+typedef struct {
+	const char *at, *to, *note;
+	gboolean due, mine, all, json;
+} Options;
+
 static int
-list_alarms (MtContext *ctx, const MtAlarmFilter *filter, gboolean json)
+print_alarms (MtContext *ctx, const MtAlarmFilter *filter, gboolean json)
 {
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
@@ -68,89 +99,89 @@ list_alarms (MtContext *ctx, const MtAlarmFilter *filter, gboolean json)
 	return mt_alarm_list (ctx->store, filter, print_alarm, NULL, &error) ? 0 : mt_cli_fail (error);
 }
 
-/* The verb and the ticket or alarm number it needs: "ID add", "ID
- * [list]", "list", "rm ALARM". */
-static gboolean
-parse_words (int argc, char **argv, const char **verb, gint64 *id, GError **error)
+static int
+list_alarms (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
-	*id = 0;
-	*verb = "list";
-	if (argc == 1 || (argc == 2 && strcmp (argv[1], "list") == 0))
-		return TRUE;
-	if (argc == 3 && strcmp (argv[1], "rm") == 0) {
-		*verb = "rm";
-		return mt_cli_parse_id (argv[2], "alarm", id, error);
-	}
-	if (argc == 2 || (argc == 3 && (strcmp (argv[2], "add") == 0 || strcmp (argv[2], "list") == 0))) {
-		*verb = argc == 3 ? argv[2] : "list";
-		return mt_cli_parse_id (argv[1], "ticket", id, error);
-	}
-	g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
-		     "alarm: usage: mailticket alarm ID add --at TIME [--to WHO] [--note TEXT]"
-		     " | [ID] list [--due] [--mine] [--all] | rm ALARM");
-	return FALSE;
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	MtAlarmFilter filter;
+
+	if (o->mine && !mt_cli_actor (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	filter = (MtAlarmFilter){ args->ticket, o->all, o->due, o->mine, actor.user, mt_clock_now () };
+	return print_alarms (ctx, &filter, o->json);
 }
 
 static int
-add_alarm (MtContext *ctx, Alarm *a, const char *at, const MtActor *actor)
+add_alarm (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const Options *o = options;
 	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Alarm a = { 0 };
 
-	if (at == NULL || !mt_clock_parse_when (at, &a->alarm.due))
+	if (!mt_cli_agent (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	a.alarm = (MtAlarmNew){ .ticket = args->ticket,
+				.to = o->to ? o->to : actor.login,
+				.note = o->note,
+				.who = actor.login,
+				.now = mt_clock_now () };
+	if (o->at == NULL || !mt_clock_parse_when (o->at, &a.alarm.due))
 		return mt_cli_usage ("alarm add: --at TIME is a time such as +2h, tomorrow 09:00, friday 14:00,"
 				     " 2026-12-01 09:00: '%s'",
-				     at ? at : "");
-	if (a->alarm.to == NULL)
-		a->alarm.to = actor->login;
-	if (!mt_cli_write (ctx, write_alarm, a, &error))
+				     o->at ? o->at : "");
+	if (!mt_cli_write (ctx, write_alarm, &a, &error))
 		return mt_cli_fail (error);
-	printf ("%" G_GINT64_FORMAT "\n", a->id);
+	printf ("%" G_GINT64_FORMAT "\n", a.id);
 	return 0;
 }
+
+static int
+remove_alarm (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Alarm a = { .remove = TRUE };
+
+	if (!mt_cli_parse_id (args->args[0], "alarm", &a.id, &error) || !mt_cli_agent (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	a.alarm = (MtAlarmNew){ .ticket = args->ticket, .who = actor.login, .now = mt_clock_now () };
+	return mt_cli_write (ctx, write_alarm, &a, &error) ? 0 : mt_cli_fail (error);
+}
+
+static const MtCliVerb verbs[] = {
+	{ "add", add_alarm, MT_CLI_OPEN_WRITE, "ID add --at TIME [--to WHO] [--note TEXT]" },
+	{ "list", list_alarms, MT_CLI_OPEN_READ, "[ID] [list] [--due] [--mine] [--all]" },
+	{ "rm", remove_alarm, MT_CLI_OPEN_WRITE, "[ID] rm ALARM" },
+	{ NULL },
+};
 
 int
 mt_cmd_alarm (MtContext *ctx, int argc, char **argv)
 {
 	g_autofree char *at = NULL, *to = NULL, *note = NULL;
-	MtAlarmFilter filter = { 0 };
-	gboolean json = FALSE;
+	Options o = { 0 };
 	GOptionEntry entries[] = {
 		{ "at", 0, 0, G_OPTION_ARG_STRING, &at, "when it falls due (add)", "TIME" },
 		{ "to", 0, 0, G_OPTION_ARG_STRING, &to, "whom it reminds, else yourself (add)", "LOGIN|GROUP|ADDR" },
 		{ "note", 'm', 0, G_OPTION_ARG_STRING, &note, "what to remember (add)", "TEXT" },
-		{ "due", 0, 0, G_OPTION_ARG_NONE, &filter.due, "only those due now (list)", NULL },
-		{ "mine", 0, 0, G_OPTION_ARG_NONE, &filter.mine, "only those for you (list)", NULL },
-		{ "all", 0, 0, G_OPTION_ARG_NONE, &filter.fired, "those fired too (list)", NULL },
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
+		{ "due", 0, 0, G_OPTION_ARG_NONE, &o.due, "only those due now (list)", NULL },
+		{ "mine", 0, 0, G_OPTION_ARG_NONE, &o.mine, "only those for you (list)", NULL },
+		{ "all", 0, 0, G_OPTION_ARG_NONE, &o.all, "those fired too (list)", NULL },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("ID add --at TIME | [ID] list | rm ALARM - alarms");
-	g_autoptr (GError) error = NULL;
-	g_auto (MtActor) actor = { 0 };
-	Alarm a = { 0 };
-	const char *verb;
-	gint64 id;
+	g_autoptr (GOptionContext) octx =
+		g_option_context_new ("ID add --at TIME | [ID] list | [ID] rm ALARM - alarms");
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (!parse_words (argc, argv, &verb, &id, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
-		return mt_cli_fail (error);
-	if (strcmp (verb, "list") == 0) {
-		if (filter.mine && !mt_cli_actor (ctx, &actor, &error))
-			return mt_cli_fail (error);
-		filter = (MtAlarmFilter){ id, filter.fired, filter.due, filter.mine, actor.user, mt_clock_now () };
-		return list_alarms (ctx, &filter, json);
-	}
-	if (!mt_cli_agent (ctx, &actor, &error))
-		return mt_cli_fail (error);
-	a.id = id;
-	a.remove = strcmp (verb, "rm") == 0;
-	a.alarm = (MtAlarmNew){
-		.ticket = a.remove ? 0 : id, .to = to, .note = note, .who = actor.login, .now = mt_clock_now ()
-	};
-	if (a.remove)
-		return mt_cli_write (ctx, write_alarm, &a, &error) ? 0 : mt_cli_fail (error);
-	return add_alarm (ctx, &a, at, &actor);
+	o.at = at;
+	o.to = to;
+	o.note = note;
+	return mt_cli_run_verb (ctx, verbs, argv, &o);
 }

@@ -55,31 +55,51 @@ print_approval (const MtApprovalRow *row, gpointer data)
 		row->requested_by, row->note ? ": " : "", row->note ? row->note : "");
 }
 
+typedef struct {
+	const char *note;
+	gboolean json;
+} Options;
+
 static int
-list_approvals (MtContext *ctx, gint64 ticket, gboolean json)
+list_approvals (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const Options *o = options;
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 
-	if (!mt_cli_ticket_exists (ctx, ticket, &error))
+	if (!mt_cli_ticket_exists (ctx, args->ticket, &error))
 		return mt_cli_fail (error);
-	if (!json)
-		return mt_work_approvals (ctx->store, ticket, print_approval, NULL, &error) ? 0 : mt_cli_fail (error);
-	if (!(text = mt_work_approvals_json (ctx->store, ticket, &error)))
+	if (!o->json)
+		return mt_work_approvals (ctx->store, args->ticket, print_approval, NULL, &error) ? 0
+												  : mt_cli_fail (error);
+	if (!(text = mt_work_approvals_json (ctx->store, args->ticket, &error)))
 		return mt_cli_fail (error);
 	printf ("%s\n", text);
 	return 0;
 }
 
-static gboolean
-usage_ok (int argc, char **argv)
+/* approval ID request LOGIN, approval ID approve|reject */
+static int
+change_approval (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
-	if (argc == 2 || (argc == 3 && strcmp (argv[2], "list") == 0))
-		return TRUE;
-	if (argc == 4 && strcmp (argv[2], "request") == 0)
-		return TRUE;
-	return argc == 3 && (strcmp (argv[2], "approve") == 0 || strcmp (argv[2], "reject") == 0);
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Approval a;
+
+	if (!mt_cli_agent (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	a = (Approval){ args->ticket, args->verb, args->args[0], o->note, &actor };
+	return mt_cli_write (ctx, write_approval, &a, &error) ? 0 : mt_cli_fail (error);
 }
+
+static const MtCliVerb verbs[] = {
+	{ "list", list_approvals, MT_CLI_OPEN_READ, "ID [list]" },
+	{ "request", change_approval, MT_CLI_OPEN_WRITE, "ID request LOGIN" },
+	{ "approve", change_approval, MT_CLI_OPEN_WRITE, "ID approve|reject" },
+	{ "reject", change_approval, MT_CLI_OPEN_WRITE, "ID approve|reject" },
+	{ NULL },
+};
 
 int
 mt_cmd_approval (MtContext *ctx, int argc, char **argv)
@@ -92,23 +112,10 @@ mt_cmd_approval (MtContext *ctx, int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [list] | ID request LOGIN | ID approve|reject");
-	g_autoptr (GError) error = NULL;
-	g_auto (MtActor) actor = { 0 };
-	Approval a = { 0 };
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (!usage_ok (argc, argv))
-		return mt_cli_usage (
-			"approval: usage: mailticket approval ID [list] | ID request LOGIN | ID approve|reject");
-	if (!mt_cli_parse_id (argv[1], "ticket", &a.ticket, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
-		return mt_cli_fail (error);
-	if (argc == 2 || strcmp (argv[2], "list") == 0)
-		return list_approvals (ctx, a.ticket, json);
-	if (!mt_cli_agent (ctx, &actor, &error))
-		return mt_cli_fail (error);
-	a = (Approval){ a.ticket, argv[2], argc == 4 ? argv[3] : NULL, note, &actor };
-	return mt_cli_write (ctx, write_approval, &a, &error) ? 0 : mt_cli_fail (error);
+	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ note, json });
 }

@@ -71,7 +71,7 @@ save (MtContext *ctx, const Which *w, const char *file)
 
 	if (file == NULL && isatty (STDOUT_FILENO))
 		return mt_cli_usage ("attachment: will not write to a terminal; give -o FILE, or a pipe");
-	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !(content = read_attachment (ctx, w, &error)))
+	if (!(content = read_attachment (ctx, w, &error)))
 		return mt_cli_fail (error);
 	if (file != NULL ? !write_file (file, content, &error) : !mt_cli_write_bytes (content, &error))
 		return mt_cli_fail (error);
@@ -93,7 +93,7 @@ mt_cmd_attachment (MtContext *ctx, int argc, char **argv)
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	g_option_context_set_description (octx, "N counts from 1, as 'mailticket show ID' numbers the attachments.");
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc != 4)
 		return mt_cli_usage ("attachment: give ID ARTICLE N; try 'mailticket attachment --help'");

@@ -9,7 +9,6 @@
  *	hand to give it a name or an organisation other than its domain's.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "mailticket/clock.h"
@@ -34,25 +33,46 @@ print_contact (const MtContactRow *row, gpointer data)
 		row->org ? row->org : "-", row->tickets);
 }
 
+typedef struct {
+	const char *name, *org;
+	gboolean json;
+} Options;
+
 static int
-list_contacts (MtContext *ctx, const char *org, gboolean json)
+list_contacts (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const Options *o = options;
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 	gint64 id;
 
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) ||
-	    (org != NULL && !mt_customer_org_find (ctx->store, org, &id, &error)))
+	if (o->org != NULL && !mt_customer_org_find (ctx->store, o->org, &id, &error))
 		return mt_cli_fail (error);
-	if (!json) {
+	if (!o->json) {
 		printf ("%-32s %-24s %-20s %6s\n", "ADDRESS", "NAME", "ORG", "TICKETS");
-		return mt_customer_contacts (ctx->store, org, print_contact, NULL, &error) ? 0 : mt_cli_fail (error);
+		return mt_customer_contacts (ctx->store, o->org, print_contact, NULL, &error) ? 0 : mt_cli_fail (error);
 	}
-	if (!(text = mt_customer_contacts_json (ctx->store, org, &error)))
+	if (!(text = mt_customer_contacts_json (ctx->store, o->org, &error)))
 		return mt_cli_fail (error);
 	printf ("%s\n", text);
 	return 0;
 }
+
+static int
+add_contact (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
+	Contact c = { args->args[0], o->name, o->org };
+
+	return mt_cli_write (ctx, write_contact, &c, &error) ? 0 : mt_cli_fail (error);
+}
+
+static const MtCliVerb verbs[] = {
+	{ "add", add_contact, MT_CLI_OPEN_CREATE, "add ADDR [--name N] [--org NAME]" },
+	{ "list", list_contacts, MT_CLI_OPEN_READ, "[list]" },
+	{ NULL },
+};
 
 int
 mt_cmd_contact (MtContext *ctx, int argc, char **argv)
@@ -68,19 +88,10 @@ mt_cmd_contact (MtContext *ctx, int argc, char **argv)
 	};
 	g_autoptr (GOptionContext) octx =
 		g_option_context_new ("add ADDR [--name N] [--org NAME] | list [--org NAME] - the customers");
-	g_autoptr (GError) error = NULL;
-	Contact c;
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (argc == 1 || (argc == 2 && strcmp (argv[1], "list") == 0))
-		return list_contacts (ctx, org, json);
-	if (argc != 3 || strcmp (argv[1], "add") != 0)
-		return mt_cli_usage ("contact: usage: mailticket contact add ADDR [--name N] [--org NAME] | list");
-	c = (Contact){ argv[2], name, org };
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_contact, &c, &error))
-		return mt_cli_fail (error);
-	return 0;
+	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ name, org, json });
 }

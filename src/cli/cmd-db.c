@@ -11,7 +11,6 @@
  *	prints "ok" or one line per problem, and exits 1 on a problem.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "mailticket/error.h"
@@ -19,7 +18,7 @@
 #include "mailticket/search.h"
 
 static int
-reindex (MtContext *ctx)
+reindex (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
 	g_autoptr (GError) error = NULL;
 	MtReindexStats stats;
@@ -34,7 +33,7 @@ reindex (MtContext *ctx)
 }
 
 static int
-check (MtContext *ctx)
+check (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GError) search = NULL;
@@ -54,11 +53,16 @@ check (MtContext *ctx)
 	return problems->len == 0 ? 0 : 1;
 }
 
+static const MtCliVerb verbs[] = {
+	{ "reindex", reindex, MT_CLI_OPEN_WRITE, "reindex" },
+	{ "check", check, MT_CLI_OPEN_READ, "check" },
+	{ NULL },
+};
+
 int
 mt_cmd_db (MtContext *ctx, int argc, char **argv)
 {
 	g_autoptr (GOptionContext) octx = g_option_context_new ("reindex | check - look after the database");
-	g_autoptr (GError) error = NULL;
 	int code;
 
 	g_option_context_set_description (
@@ -67,9 +71,5 @@ mt_cmd_db (MtContext *ctx, int argc, char **argv)
 		      "check:   SQLite's integrity and reference checks, and the search index's.");
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (argc != 2 || (strcmp (argv[1], "reindex") != 0 && strcmp (argv[1], "check") != 0))
-		return mt_cli_usage ("db: give reindex or check; try 'mailticket db --help'");
-	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error))
-		return mt_cli_fail (error);
-	return strcmp (argv[1], "reindex") == 0 ? reindex (ctx) : check (ctx);
+	return mt_cli_run_verb (ctx, verbs, argv, NULL);
 }

@@ -69,13 +69,11 @@ mt_cmd_explain (MtContext *ctx, int argc, char **argv)
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
-	if (argc != 2) {
-		fprintf (stderr, "mailticket explain: one message file expected\n");
-		return 1;
-	}
-	if (!g_file_get_contents (argv[1], &contents, &len, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+	if (argc != 2)
+		return mt_cli_usage ("explain: one message file expected");
+	if (!g_file_get_contents (argv[1], &contents, &len, &error))
 		return mt_cli_fail (error);
 	raw = g_byte_array_new_take ((guint8 *) g_steal_pointer (&contents), len);
 	if (!mt_deliver (ctx->store, ctx->config, raw, &options, &result, &error))

@@ -17,21 +17,21 @@
 #include "mailticket/people.h"
 
 typedef struct {
-	char **argv; /* "add NAME" or "member NAME add|rm LOGIN..." */
+	const char *name;
+	char **logins; /* members to add or remove; NULL: add the group */
+	gboolean add;
 } Group;
 
 static gboolean
 write_group (MtContext *ctx, gpointer data, GError **error)
 {
-	char **argv = ((Group *) data)->argv;
-	gboolean add;
+	Group *g = data;
 	gint64 id;
 
-	if (strcmp (argv[0], "add") == 0)
-		return mt_people_group_add (ctx->store, argv[1], mt_clock_now (), &id, error);
-	add = strcmp (argv[2], "add") == 0;
-	for (int i = 3; argv[i]; i++)
-		if (!mt_people_group_member (ctx->store, argv[1], argv[i], add, error))
+	if (g->logins == NULL)
+		return mt_people_group_add (ctx->store, g->name, mt_clock_now (), &id, error);
+	for (int i = 0; g->logins[i]; i++)
+		if (!mt_people_group_member (ctx->store, g->name, g->logins[i], g->add, error))
 			return FALSE;
 	return TRUE;
 }
@@ -43,14 +43,13 @@ print_group (const MtPeopleRow *row, gpointer data)
 }
 
 static int
-list_groups (MtContext *ctx, gboolean json)
+list_groups (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const gboolean *json = options;
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error))
-		return mt_cli_fail (error);
-	if (!json)
+	if (!*json)
 		return mt_people_groups (ctx->store, print_group, NULL, &error) ? 0 : mt_cli_fail (error);
 	if (!(text = mt_people_groups_json (ctx->store, &error)))
 		return mt_cli_fail (error);
@@ -58,14 +57,24 @@ list_groups (MtContext *ctx, gboolean json)
 	return 0;
 }
 
-static gboolean
-usage_ok (int argc, char **argv)
+/* group add NAME, group member NAME add|rm LOGIN... */
+static int
+change_group (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
-	if (argc == 3 && strcmp (argv[1], "add") == 0)
-		return TRUE;
-	return argc >= 5 && strcmp (argv[1], "member") == 0 &&
-	       (strcmp (argv[3], "add") == 0 || strcmp (argv[3], "rm") == 0);
+	g_autoptr (GError) error = NULL;
+	Group g = { args->args[0], NULL, TRUE };
+
+	if (args->args[1] != NULL)
+		g = (Group){ args->args[0], args->args + 2, strcmp (args->args[1], "add") == 0 };
+	return mt_cli_write (ctx, write_group, &g, &error) ? 0 : mt_cli_fail (error);
 }
+
+static const MtCliVerb verbs[] = {
+	{ "add", change_group, MT_CLI_OPEN_CREATE, "add NAME" },
+	{ "member", change_group, MT_CLI_OPEN_WRITE, "member NAME add|rm LOGIN..." },
+	{ "list", list_groups, MT_CLI_OPEN_READ, "[list]" },
+	{ NULL },
+};
 
 int
 mt_cmd_group (MtContext *ctx, int argc, char **argv)
@@ -76,19 +85,10 @@ mt_cmd_group (MtContext *ctx, int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("add NAME | member NAME add|rm LOGIN... | list");
-	g_autoptr (GError) error = NULL;
-	Group g = { argv + 1 };
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	g.argv = argv + 1;
-	if (argc == 1 || (argc == 2 && strcmp (argv[1], "list") == 0))
-		return list_groups (ctx, json);
-	if (!usage_ok (argc, argv))
-		return mt_cli_usage ("group: usage: mailticket group add NAME | member NAME add|rm LOGIN... | list");
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_group, &g, &error))
-		return mt_cli_fail (error);
-	return 0;
+	return mt_cli_run_verb (ctx, verbs, argv, &json);
 }

@@ -10,13 +10,10 @@ int
 mt_cmd_init (MtContext *ctx, int argc, char **argv)
 {
 	g_autoptr (GOptionContext) octx = g_option_context_new ("- create the database and its schema");
-	g_autoptr (GError) error = NULL;
 	int code;
 
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error))
-		return mt_cli_fail (error);
 	printf ("%s: schema version %d\n", ctx->config->db_path, mt_store_version (ctx->store));
 	return 0;
 }

@@ -43,7 +43,7 @@ mt_cmd_link (MtContext *ctx, int argc, char **argv)
 	Link l = { 0 };
 	int code;
 
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc != 4 || !g_strv_contains (kinds, argv[2]))
 		return mt_cli_usage ("link: usage: mailticket link ID relates|parent|child|duplicate ID2");
@@ -51,7 +51,7 @@ mt_cmd_link (MtContext *ctx, int argc, char **argv)
 		return mt_cli_fail (error);
 	if (l.a == l.b)
 		return mt_cli_usage ("link: a ticket is not linked to itself");
-	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_agent (ctx, &actor, &error))
+	if (!mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	l.kind = argv[2];
 	l.who = actor.login;

@@ -56,20 +56,12 @@ options_clear (Options *o)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
 static gboolean
-usage_error (GError **error, const char *message)
-{
-	g_set_error_literal (error, MT_ERROR, MT_ERROR_USAGE, message);
-	return FALSE;
-}
-
-static gboolean
 parse_time (const char *text, const char *option, gint64 *start, gint64 *end, GError **error)
 {
 	if (text == NULL || mt_clock_parse (text, start, end))
 		return TRUE;
-	g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
-		     "%s: '%s' is no date (YYYY-MM-DD) or ISO 8601 time (YYYY-MM-DDTHH:MM)", option, text);
-	return FALSE;
+	return mt_error_usage (error, "%s: '%s' is no date (YYYY-MM-DD) or ISO 8601 time (YYYY-MM-DDTHH:MM)", option,
+			       text);
 }
 
 /* The filter the options ask for; borrows their strings. */
@@ -84,11 +76,11 @@ make_filter (Options *o, MtViewFilter *f, GError **error)
 	if (o->sort != NULL && !mt_view_parse_sort (o->sort, &f->sort, error))
 		return FALSE;
 	if (o->priority_min != 0 && (o->priority_min < 1 || o->priority_min > 9))
-		return usage_error (error, "--priority-min must be between 1 and 9");
+		return mt_error_usage (error, "--priority-min must be between 1 and 9");
 	if (o->limit < 0)
-		return usage_error (error, "--limit must be 0 (all) or more");
+		return mt_error_usage (error, "--limit must be 0 (all) or more");
 	if (o->personal && o->all)
-		return usage_error (error, "--personal and --all do not go together");
+		return mt_error_usage (error, "--personal and --all do not go together");
 	if (!parse_time (o->since, "--since", &f->since, &ignored, error) ||
 	    !parse_time (o->until, "--until", &ignored, &f->until, error))
 		return FALSE;
@@ -205,11 +197,11 @@ mt_cmd_list (MtContext *ctx, int argc, char **argv)
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	g_option_context_set_description (octx, "WHEN is a date (YYYY-MM-DD, the whole day) or an ISO 8601 time.");
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc > 1)
 		return mt_cli_usage ("list: unexpected argument '%s'; try 'mailticket list --help'", argv[1]);
-	if (!make_filter (&o, &filter, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+	if (!make_filter (&o, &filter, &error))
 		return mt_cli_fail (error);
 	return o.json ? list_json (ctx, &filter) : list_table (ctx, &filter);
 }

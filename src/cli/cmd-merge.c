@@ -38,13 +38,12 @@ mt_cmd_merge (MtContext *ctx, int argc, char **argv)
 	Merge m = { 0 };
 	int code;
 
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc != 4 || g_ascii_strcasecmp (argv[2], "into") != 0)
 		return mt_cli_usage ("merge: usage: mailticket merge ID into ID2");
 	if (!mt_cli_parse_id (argv[1], "ticket", &m.from, &error) ||
-	    !mt_cli_parse_id (argv[3], "ticket", &m.into, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
-	    !mt_cli_agent (ctx, &actor, &error))
+	    !mt_cli_parse_id (argv[3], "ticket", &m.into, &error) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	m.who = actor.login;
 	return mt_cli_write (ctx, write_merge, &m, &error) ? 0 : mt_cli_fail (error);

@@ -108,15 +108,14 @@ mt_cmd_new (MtContext *ctx, int argc, char **argv)
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	n = (New){ type ? type : "request", requester, subject, NULL, queue, owner, &actor, 0 };
 	if (argc != 1)
 		return mt_cli_usage ("new: unexpected argument '%s'", argv[1]);
 	if ((code = check (&n)) != 0)
 		return code;
-	if (((message || file) && !(text = mt_cli_text (message, file, &error))) ||
-	    !mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_agent (ctx, &actor, &error))
+	if (((message || file) && !(text = mt_cli_text (message, file, &error))) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	n.text = text;
 	if (!mt_cli_write (ctx, write_new, &n, &error))

@@ -59,12 +59,12 @@ mt_cmd_note (MtContext *ctx, int argc, char **argv)
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc != 2)
 		return mt_cli_usage ("note: give one ticket number; try 'mailticket note --help'");
 	if (!mt_cli_parse_id (argv[1], "ticket", &n.ticket, &error) || !(text = mt_cli_text (message, file, &error)) ||
-	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_agent (ctx, &actor, &error))
+	    !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	n.text = text;
 	n.actor = &actor;

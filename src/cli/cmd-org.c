@@ -41,15 +41,19 @@ print_org (const MtOrgRow *row, gpointer data)
 		row->domains ? row->domains : "-");
 }
 
+typedef struct {
+	char **domains;
+	gboolean json;
+} Options;
+
 static int
-list_orgs (MtContext *ctx, gboolean json)
+list_orgs (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const Options *o = options;
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error))
-		return mt_cli_fail (error);
-	if (!json) {
+	if (!o->json) {
 		printf ("%-24s %6s %6s  %s\n", "NAME", "PEOPLE", "TICKETS", "DOMAINS");
 		return mt_customer_orgs (ctx->store, print_org, NULL, &error) ? 0 : mt_cli_fail (error);
 	}
@@ -58,6 +62,26 @@ list_orgs (MtContext *ctx, gboolean json)
 	printf ("%s\n", text);
 	return 0;
 }
+
+/* org add NAME --domain D..., org rm NAME */
+static int
+change_org (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
+	Org org = { args->args[0], o->domains, strcmp (args->verb, "rm") == 0 };
+
+	if (!org.remove && o->domains == NULL)
+		return mt_cli_usage ("org add: --domain D is required");
+	return mt_cli_write (ctx, write_org, &org, &error) ? 0 : mt_cli_fail (error);
+}
+
+static const MtCliVerb verbs[] = {
+	{ "add", change_org, MT_CLI_OPEN_CREATE, "add NAME --domain D..." },
+	{ "rm", change_org, MT_CLI_OPEN_WRITE, "rm NAME" },
+	{ "list", list_orgs, MT_CLI_OPEN_READ, "[list] [--json]" },
+	{ NULL },
+};
 
 int
 mt_cmd_org (MtContext *ctx, int argc, char **argv)
@@ -72,21 +96,10 @@ mt_cmd_org (MtContext *ctx, int argc, char **argv)
 	};
 	g_autoptr (GOptionContext) octx =
 		g_option_context_new ("add NAME --domain D... | rm NAME | list - customer organisations");
-	g_autoptr (GError) error = NULL;
-	Org o;
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (argc == 1 || (argc == 2 && strcmp (argv[1], "list") == 0))
-		return list_orgs (ctx, json);
-	if (argc != 3 || (strcmp (argv[1], "add") != 0 && strcmp (argv[1], "rm") != 0))
-		return mt_cli_usage ("org: usage: mailticket org add NAME --domain D... | rm NAME | list [--json]");
-	o = (Org){ argv[2], domains, strcmp (argv[1], "rm") == 0 };
-	if (!o.remove && domains == NULL)
-		return mt_cli_usage ("org add: --domain D is required");
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_org, &o, &error))
-		return mt_cli_fail (error);
-	return 0;
+	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ domains, json });
 }

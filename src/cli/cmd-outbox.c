@@ -17,14 +17,13 @@
 
 #include "cli.h"
 #include "mailticket/clock.h"
-#include "mailticket/error.h"
 #include "mailticket/outbox-view.h"
 #include "mailticket/outbox.h"
 
 typedef struct {
 	gboolean json;
 	gboolean raw;
-	char *state;
+	const char *state;
 } Options;
 
 static char *
@@ -96,17 +95,8 @@ static gboolean
 write_raw (MtContext *ctx, gint64 id, GError **error)
 {
 	g_autoptr (GBytes) raw = mt_outbox_view_raw (ctx->store, id, error);
-	gsize len;
-	const void *bytes;
 
-	if (raw == NULL)
-		return FALSE;
-	bytes = g_bytes_get_data (raw, &len);
-	if ((len > 0 && fwrite (bytes, 1, len, stdout) != len) || fflush (stdout) != 0) {
-		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL, "cannot write the message");
-		return FALSE;
-	}
-	return TRUE;
+	return raw != NULL && mt_cli_write_bytes (raw, error);
 }
 
 static gboolean
@@ -127,72 +117,87 @@ show (MtContext *ctx, gint64 id, const Options *o, GError **error)
 }
 
 static gboolean
-retry (MtContext *ctx, gint64 id, GError **error)
+write_retry (MtContext *ctx, gpointer data, GError **error)
 {
-	if (!mt_store_begin (ctx->store, error))
-		return FALSE;
-	if (!mt_outbox_retry (ctx->store, id, mt_clock_now (), error) || !mt_store_commit (ctx->store, error)) {
-		mt_store_rollback (ctx->store);
-		return FALSE;
-	}
-	printf ("outbox message %" G_GINT64_FORMAT " queued again\n", id);
-	return TRUE;
+	return mt_outbox_retry (ctx->store, *(gint64 *) data, mt_clock_now (), error);
 }
 
-/* The verb and its ID, with the options that go with it. */
-static gboolean
-check_usage (const char *verb, int argc, char **argv, const Options *o, gint64 *id, GError **error)
+/* An option given to a verb it does not go with. */
+static int
+misplaced (const char *verb)
 {
+	return mt_cli_usage ("outbox %s: an option that does not go with it", verb);
+}
+
+static int
+list_verb (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
 	MtOutboxState state;
-	gboolean is_list = strcmp (verb, "list") == 0, is_show = strcmp (verb, "show") == 0;
 
-	if (!is_list && !is_show && strcmp (verb, "retry") != 0) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "outbox: list, show ID or retry ID, not '%s'", verb);
-		return FALSE;
-	}
-	if ((o->state && !is_list) || (o->raw && !is_show) || (o->json && !is_list && !is_show) ||
-	    (o->raw && o->json)) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "outbox %s: an option that does not go with it", verb);
-		return FALSE;
-	}
-	if (o->state && !mt_outbox_state_parse (o->state, &state)) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "--state: queued, sending, sent or failed, not '%s'",
-			     o->state);
-		return FALSE;
-	}
-	return is_list || mt_cli_parse_id (argc > 2 ? argv[2] : NULL, "outbox message", id, error);
+	if (o->raw)
+		return misplaced ("list");
+	if (o->state && !mt_outbox_state_parse (o->state, &state))
+		return mt_cli_usage ("--state: queued, sending, sent or failed, not '%s'", o->state);
+	return list (ctx, o, &error) ? 0 : mt_cli_fail (error);
 }
+
+static int
+show_verb (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
+	gint64 id;
+
+	if (o->state || (o->raw && o->json))
+		return misplaced ("show");
+	if (!mt_cli_parse_id (args->args[0], "outbox message", &id, &error) || !show (ctx, id, o, &error))
+		return mt_cli_fail (error);
+	return 0;
+}
+
+static int
+retry_verb (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
+	gint64 id;
+
+	if (o->state || o->raw || o->json)
+		return misplaced ("retry");
+	if (!mt_cli_parse_id (args->args[0], "outbox message", &id, &error) ||
+	    !mt_cli_write (ctx, write_retry, &id, &error))
+		return mt_cli_fail (error);
+	printf ("outbox message %" G_GINT64_FORMAT " queued again\n", id);
+	return 0;
+}
+
+static const MtCliVerb verbs[] = {
+	{ "list", list_verb, MT_CLI_OPEN_READ, "[list] [--state STATE] [--json]" },
+	{ "show", show_verb, MT_CLI_OPEN_READ, "show ID [--raw | --json]" },
+	{ "retry", retry_verb, MT_CLI_OPEN_WRITE, "retry ID" },
+	{ NULL },
+};
 
 int
 mt_cmd_outbox (MtContext *ctx, int argc, char **argv)
 {
+	g_autofree char *state = NULL;
 	Options o = { 0 };
 	GOptionEntry entries[] = {
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "list or show as JSON", NULL },
-		{ "state", 0, 0, G_OPTION_ARG_STRING, &o.state, "list only messages in STATE", "STATE" },
+		{ "state", 0, 0, G_OPTION_ARG_STRING, &state, "list only messages in STATE", "STATE" },
 		{ "raw", 0, 0, G_OPTION_ARG_NONE, &o.raw, "show the message's exact bytes", NULL },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("[list | show ID | retry ID]");
-	g_autoptr (GError) error = NULL;
-	const char *verb;
-	gint64 id = 0;
-	gboolean ok = FALSE;
 	int code;
 
 	g_option_context_set_summary (octx, "Mail waiting to be sent, sent, or given up.");
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	verb = argc > 1 ? argv[1] : "list";
-	if (check_usage (verb, argc, argv, &o, &id, &error) && mt_cli_open (ctx, MT_STORE_EXISTING, &error)) {
-		if (strcmp (verb, "show") == 0)
-			ok = show (ctx, id, &o, &error);
-		else if (strcmp (verb, "retry") == 0)
-			ok = retry (ctx, id, &error);
-		else
-			ok = list (ctx, &o, &error);
-	}
-	g_free (o.state);
-	return ok ? 0 : mt_cli_fail (error);
+	o.state = state;
+	return mt_cli_run_verb (ctx, verbs, argv, &o);
 }

@@ -12,12 +12,10 @@
  *	records the ticket it joined.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "mailticket/clock.h"
 #include "mailticket/deliver.h"
-#include "mailticket/error.h"
 #include "mailticket/quarantine.h"
 
 static gboolean
@@ -51,30 +49,32 @@ free_row (MtQuarantineRow *row)
 	g_free ((char *) row->recipient);
 }
 
-static gboolean
-show (MtContext *ctx, gint64 id, GError **error)
+static int
+list (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	g_autoptr (GError) error = NULL;
+
+	return mt_quarantine_list (ctx->store, 0, print_row, NULL, &error) ? 0 : mt_cli_fail (error);
+}
+
+static int
+show (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	g_autoptr (GError) error = NULL;
 	MtQuarantineRow row = { 0 };
 	g_autoptr (GBytes) raw = NULL;
-	gsize len;
-	const void *bytes;
-	gboolean ok;
+	gint64 id;
 
-	if (!mt_quarantine_list (ctx->store, id, copy_row, &row, error))
-		return FALSE;
-	raw = mt_store_get_blob (ctx->store, row.sha256, error);
+	if (!mt_cli_parse_id (args->args[0], "entry", &id, &error) ||
+	    !mt_quarantine_list (ctx->store, id, copy_row, &row, &error))
+		return mt_cli_fail (error);
+	raw = mt_store_get_blob (ctx->store, row.sha256, &error);
 	free_row (&row);
-	if (raw == NULL)
-		return FALSE;
-	bytes = g_bytes_get_data (raw, &len);
-	ok = (len == 0 || fwrite (bytes, 1, len, stdout) == len) && fflush (stdout) == 0;
-	if (!ok)
-		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL, "cannot write the message");
-	return ok;
+	return raw != NULL && mt_cli_write_bytes (raw, &error) ? 0 : mt_cli_fail (error);
 }
 
 static gboolean
-replay (MtContext *ctx, gint64 id, GError **error)
+replay_entry (MtContext *ctx, gint64 id, GError **error)
 {
 	MtQuarantineRow row = { 0 };
 	g_autoptr (GBytes) raw = NULL;
@@ -104,31 +104,32 @@ replay (MtContext *ctx, gint64 id, GError **error)
 	return ok;
 }
 
+static int
+replay (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	g_autoptr (GError) error = NULL;
+	gint64 id;
+
+	if (!mt_cli_parse_id (args->args[0], "entry", &id, &error) || !replay_entry (ctx, id, &error))
+		return mt_cli_fail (error);
+	return 0;
+}
+
+static const MtCliVerb verbs[] = {
+	{ "list", list, MT_CLI_OPEN_READ, "[list]" },
+	{ "show", show, MT_CLI_OPEN_READ, "show ID" },
+	{ "replay", replay, MT_CLI_OPEN_WRITE, "replay ID" },
+	{ NULL },
+};
+
 int
 mt_cmd_quarantine (MtContext *ctx, int argc, char **argv)
 {
 	g_autoptr (GOptionContext) octx = g_option_context_new ("[list | show ID | replay ID]");
-	g_autoptr (GError) error = NULL;
-	const char *verb = argc > 1 ? argv[1] : "list";
-	gint64 id = 0;
-	gboolean ok;
 	int code;
 
 	g_option_context_set_summary (octx, "Messages kept whole because they could not be parsed.");
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (strcmp (verb, "list") != 0 && strcmp (verb, "show") != 0 && strcmp (verb, "replay") != 0) {
-		fprintf (stderr, "mailticket quarantine: list, show ID or replay ID\n");
-		return 1;
-	}
-	if ((strcmp (verb, "list") != 0 && !mt_cli_parse_id (argc > 2 ? argv[2] : NULL, "entry", &id, &error)) ||
-	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
-		return mt_cli_fail (error);
-	if (strcmp (verb, "show") == 0)
-		ok = show (ctx, id, &error);
-	else if (strcmp (verb, "replay") == 0)
-		ok = replay (ctx, id, &error);
-	else
-		ok = mt_quarantine_list (ctx->store, 0, print_row, NULL, &error);
-	return ok ? 0 : mt_cli_fail (error);
+	return mt_cli_run_verb (ctx, verbs, argv, NULL);
 }

@@ -59,15 +59,28 @@ print_queue (const MtQueueRow *row, gpointer data)
 		row->owner ? row->owner : "-", row->active);
 }
 
-static int
-list_queues (MtContext *ctx, gboolean json)
+static gboolean
+name_ok (const char *name)
 {
+	for (const char *p = name; *p; p++)
+		if (!g_ascii_isalnum (*p) && !strchr ("._-", *p))
+			return FALSE;
+	return *name != '\0';
+}
+
+typedef struct {
+	const char *address, *sla, *owner, *group;
+	gboolean json;
+} Options;
+
+static int
+list_queues (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error))
-		return mt_cli_fail (error);
-	if (json) {
+	if (o->json) {
 		if (!(text = mt_directory_queues_json (ctx->store, &error)))
 			return mt_cli_fail (error);
 		printf ("%s\n", text);
@@ -77,14 +90,30 @@ list_queues (MtContext *ctx, gboolean json)
 	return mt_directory_queues (ctx->store, print_queue, NULL, &error) ? 0 : mt_cli_fail (error);
 }
 
-static gboolean
-name_ok (const char *name)
+static int
+add_queue (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
-	for (const char *p = name; *p; p++)
-		if (!g_ascii_isalnum (*p) && !strchr ("._-", *p))
-			return FALSE;
-	return *name != '\0';
+	const Options *o = options;
+	const char *name = args->args[0];
+	g_autoptr (GError) error = NULL;
+	gint64 seconds = 0;
+	Queue q;
+
+	if (!name_ok (name))
+		return mt_cli_usage ("queue add: not a queue name (letters, digits, . _ -): '%s'", name);
+	if (o->address == NULL || !mt_compose_address_ok (o->address))
+		return mt_cli_usage ("queue add: --address ADDR, a mail address, is required");
+	if (o->sla && (!mt_config_parse_duration (o->sla, &seconds) || seconds < 60))
+		return mt_cli_usage ("queue add: --sla is a duration such as 30m, 4h or 2d: '%s'", o->sla);
+	q = (Queue){ { name, o->address, seconds / 60, 0, mt_clock_now () }, o->owner, o->group };
+	return mt_cli_write (ctx, write_queue, &q, &error) ? 0 : mt_cli_fail (error);
 }
+
+static const MtCliVerb verbs[] = {
+	{ "add", add_queue, MT_CLI_OPEN_CREATE, "add NAME --address ADDR [--sla D] [--owner LOGIN] [--group GROUP]" },
+	{ "list", list_queues, MT_CLI_OPEN_READ, "[list]" },
+	{ NULL },
+};
 
 int
 mt_cmd_queue (MtContext *ctx, int argc, char **argv)
@@ -101,29 +130,10 @@ mt_cmd_queue (MtContext *ctx, int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("add NAME --address ADDR | list - queues");
-	g_autoptr (GError) error = NULL;
-	gint64 seconds = 0;
-	Queue q = { { 0 } };
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (argc == 1 || (argc == 2 && strcmp (argv[1], "list") == 0))
-		return list_queues (ctx, json);
-	if (argc != 3 || strcmp (argv[1], "add") != 0)
-		return mt_cli_usage ("queue: usage: mailticket queue add NAME --address ADDR [--sla D] [--owner LOGIN] "
-				     "[--group GROUP] | list");
-	if (!name_ok (argv[2]))
-		return mt_cli_usage ("queue add: not a queue name (letters, digits, . _ -): '%s'", argv[2]);
-	if (address == NULL || !mt_compose_address_ok (address))
-		return mt_cli_usage ("queue add: --address ADDR, a mail address, is required");
-	if (sla && (!mt_config_parse_duration (sla, &seconds) || seconds < 60))
-		return mt_cli_usage ("queue add: --sla is a duration such as 30m, 4h or 2d: '%s'", sla);
-	q.queue = (MtQueueNew){ argv[2], address, seconds / 60, 0, mt_clock_now () };
-	q.owner = owner;
-	q.group = group;
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_queue, &q, &error))
-		return mt_cli_fail (error);
-	return 0;
+	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ address, sla, owner, group, json });
 }

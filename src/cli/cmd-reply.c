@@ -64,7 +64,7 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc != 2)
 		return mt_cli_usage ("reply: give one ticket number; try 'mailticket reply --help'");
@@ -72,8 +72,7 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 	bcc_list = strv_array (bcc);
 	attach_list = strv_array (attach);
 	if (!mt_cli_parse_id (argv[1], "ticket", &r.reply.ticket, &error) ||
-	    !(text = mt_cli_text (message, file, &error)) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
-	    !mt_cli_agent (ctx, &actor, &error))
+	    !(text = mt_cli_text (message, file, &error)) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	r.reply.text = text;
 	r.reply.cc = cc_list;

@@ -107,7 +107,7 @@ mt_cmd_search (MtContext *ctx, int argc, char **argv)
 		octx,
 		"QUERY: words (all must match), \"a phrase\", OR, NOT, prefix*, NEAR(a b), and\n"
 		"subject:, text:, sender:, attachments: for one field. Quote an address: '\"anna@example.org\"'.");
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc < 2)
 		return mt_cli_usage ("search: give a query; try 'mailticket search --help'");
@@ -116,7 +116,5 @@ mt_cmd_search (MtContext *ctx, int argc, char **argv)
 	query = g_strstrip (g_strjoinv (" ", argv + 1));
 	if (*query == '\0')
 		return mt_cli_usage ("search: the query is empty");
-	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error))
-		return mt_cli_fail (error);
 	return json ? search_json (ctx, query, limit) : search_table (ctx, query, limit);
 }

@@ -131,7 +131,7 @@ mt_cmd_set (MtContext *ctx, int argc, char **argv)
 					  "owner (a login, or none), queue, project, color, subject,\n"
 					  "until (a pending ticket's time: +3d, monday 09:00, 2026-12-01, none).");
 	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (notify && quiet)
 		return mt_cli_usage ("set: --notify or --quiet, not both");
@@ -146,8 +146,7 @@ mt_cmd_set (MtContext *ctx, int argc, char **argv)
 					     "(status, priority, owner, queue, project, color, subject, until)",
 					     argv[i]);
 	}
-	if (!mt_cli_parse_id (argv[1], "ticket", &s.ticket, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
-	    !mt_cli_agent (ctx, &actor, &error))
+	if (!mt_cli_parse_id (argv[1], "ticket", &s.ticket, &error) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	s.assignments = argv + 2;
 	s.actor = &actor;

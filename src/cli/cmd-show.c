@@ -227,16 +227,9 @@ show_raw (MtContext *ctx, gint64 id, const char *article_text, GError **error)
 {
 	g_autoptr (GBytes) raw = NULL;
 	gint64 article;
-	gsize len;
-	const void *data;
 
-	if (!mt_cli_parse_id (article_text, "article", &article, error) ||
-	    !(raw = mt_view_article_raw (ctx->store, id, article, error)))
-		return FALSE;
-	data = g_bytes_get_data (raw, &len);
-	if (len > 0 && fwrite (data, 1, len, stdout) != len)
-		return FALSE;
-	return fflush (stdout) == 0;
+	return mt_cli_parse_id (article_text, "article", &article, error) &&
+	       (raw = mt_view_article_raw (ctx->store, id, article, error)) != NULL && mt_cli_write_bytes (raw, error);
 }
 
 static gboolean
@@ -267,11 +260,11 @@ mt_cmd_show (MtContext *ctx, int argc, char **argv)
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc != 2)
 		return mt_cli_usage ("show: give one ticket number; try 'mailticket show --help'");
-	if (!mt_cli_parse_id (argv[1], "ticket", &id, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+	if (!mt_cli_parse_id (argv[1], "ticket", &id, &error))
 		return mt_cli_fail (error);
 	if (raw != NULL)
 		ok = show_raw (ctx, id, raw, &error);

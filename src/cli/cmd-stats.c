@@ -55,12 +55,12 @@ mt_cmd_stats (MtContext *ctx, int argc, char **argv)
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc != 1)
 		return mt_cli_usage ("stats: unexpected argument '%s'", argv[1]);
 	if ((from && !mt_cli_parse_time (from, FALSE, &range.from, &error)) ||
-	    (to && !mt_cli_parse_time (to, TRUE, &range.to, &error)) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
+	    (to && !mt_cli_parse_time (to, TRUE, &range.to, &error)))
 		return mt_cli_fail (error);
 	range.queue = queue;
 	if (json) {

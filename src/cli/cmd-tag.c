@@ -48,12 +48,11 @@ mt_cmd_tag (MtContext *ctx, int argc, char **argv)
 
 	/* After ID, "-TAG" is an argument, not an option. */
 	g_option_context_set_strict_posix (octx, TRUE);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if (argc < 3)
 		return mt_cli_usage ("tag: usage: mailticket tag ID +TAG -TAG...");
-	if (!mt_cli_parse_id (argv[1], "ticket", &t.ticket, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
-	    !mt_cli_agent (ctx, &actor, &error))
+	if (!mt_cli_parse_id (argv[1], "ticket", &t.ticket, &error) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	t.tags = argv + 2;
 	t.who = actor.login;

@@ -4,13 +4,14 @@
  * SYNOPSIS
  *	mailticket task ID [list] [--json]
  *	mailticket task ID add TITLE [--assignee LOGIN]
- *	mailticket task done TASK
+ *	mailticket task [ID] done TASK
  * DESCRIPTION
  *	Tasks split a ticket's work among agents; time can be booked on
- *	them (mailticket time --task).
+ *	them (mailticket time --task). A task's number is its own, so done
+ *	needs no ticket; given one, as the other verbs are, it must be the
+ *	task's.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "mailticket/clock.h"
@@ -26,6 +27,21 @@ typedef struct {
 	gboolean done;
 } Task;
 
+/* Done, in the ticket asked for (t->ticket) if any. */
+static gboolean
+finish (MtContext *ctx, Task *t, gint64 now, GError **error)
+{
+	gint64 asked = t->ticket;
+
+	if (!mt_work_task_done (ctx->store, t->task, t->who, now, &t->ticket, error))
+		return FALSE;
+	if (asked == 0 || asked == t->ticket)
+		return TRUE;
+	g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "ticket %" G_GINT64_FORMAT " has no task %" G_GINT64_FORMAT,
+		     asked, t->task);
+	return FALSE;
+}
+
 static gboolean
 write_task (MtContext *ctx, gpointer data, GError **error)
 {
@@ -33,7 +49,7 @@ write_task (MtContext *ctx, gpointer data, GError **error)
 	gint64 now = mt_clock_now (), user = 0;
 
 	if (t->done)
-		return mt_work_task_done (ctx->store, t->task, t->who, now, &t->ticket, error);
+		return finish (ctx, t, now, error);
 	if (t->assignee && !mt_people_user_find (ctx->store, t->assignee, &user, error))
 		return FALSE;
 	if (t->assignee && user == 0) {
@@ -53,21 +69,65 @@ print_task (const MtTaskRow *row, gpointer data)
 		row->title);
 }
 
+typedef struct {
+	const char *assignee;
+	gboolean json;
+} Options;
+
 static int
-list_tasks (MtContext *ctx, gint64 ticket, gboolean json)
+list_tasks (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const Options *o = options;
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 
-	if (!mt_cli_ticket_exists (ctx, ticket, &error))
+	if (!mt_cli_ticket_exists (ctx, args->ticket, &error))
 		return mt_cli_fail (error);
-	if (!json)
-		return mt_work_tasks (ctx->store, ticket, print_task, NULL, &error) ? 0 : mt_cli_fail (error);
-	if (!(text = mt_work_tasks_json (ctx->store, ticket, &error)))
+	if (!o->json)
+		return mt_work_tasks (ctx->store, args->ticket, print_task, NULL, &error) ? 0 : mt_cli_fail (error);
+	if (!(text = mt_work_tasks_json (ctx->store, args->ticket, &error)))
 		return mt_cli_fail (error);
 	printf ("%s\n", text);
 	return 0;
 }
+
+static int
+add_task (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Task t;
+
+	if (!mt_cli_agent (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	t = (Task){ args->ticket, 0, args->args[0], o->assignee, actor.login, actor.email, FALSE };
+	if (!mt_cli_write (ctx, write_task, &t, &error))
+		return mt_cli_fail (error);
+	printf ("%" G_GINT64_FORMAT "\n", t.task);
+	return 0;
+}
+
+static int
+finish_task (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	gint64 task;
+	Task t;
+
+	if (!mt_cli_parse_id (args->args[0], "task", &task, &error) || !mt_cli_agent (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	t = (Task){ args->ticket, task, NULL, NULL, actor.login, actor.email, TRUE };
+	return mt_cli_write (ctx, write_task, &t, &error) ? 0 : mt_cli_fail (error);
+}
+
+static const MtCliVerb verbs[] = {
+	{ "list", list_tasks, MT_CLI_OPEN_READ, "ID [list]" },
+	{ "add", add_task, MT_CLI_OPEN_WRITE, "ID add TITLE [--assignee LOGIN]" },
+	{ "done", finish_task, MT_CLI_OPEN_WRITE, "[ID] done TASK" },
+	{ NULL },
+};
 
 int
 mt_cmd_task (MtContext *ctx, int argc, char **argv)
@@ -79,32 +139,11 @@ mt_cmd_task (MtContext *ctx, int argc, char **argv)
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [list] | ID add TITLE | done TASK - tasks");
-	g_autoptr (GError) error = NULL;
-	g_auto (MtActor) actor = { 0 };
-	Task t = { 0 };
-	gboolean done;
+	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [list] | ID add TITLE | [ID] done TASK - tasks");
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	done = argc == 3 && strcmp (argv[1], "done") == 0;
-	if (!done &&
-	    !(argc == 2 || (argc == 3 && strcmp (argv[2], "list") == 0) || (argc == 4 && strcmp (argv[2], "add") == 0)))
-		return mt_cli_usage (
-			"task: usage: mailticket task ID [list] | ID add TITLE [--assignee LOGIN] | done TASK");
-	if (!mt_cli_parse_id (done ? argv[2] : argv[1], done ? "task" : "ticket", done ? &t.task : &t.ticket, &error) ||
-	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
-		return mt_cli_fail (error);
-	if (!done && argc != 4)
-		return list_tasks (ctx, t.ticket, json);
-	if (!mt_cli_agent (ctx, &actor, &error))
-		return mt_cli_fail (error);
-	t = (Task){ t.ticket, t.task, done ? NULL : argv[3], assignee, actor.login, actor.email, done };
-	if (!mt_cli_write (ctx, write_task, &t, &error))
-		return mt_cli_fail (error);
-	if (!done)
-		printf ("%" G_GINT64_FORMAT "\n", t.task);
-	return 0;
+	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ assignee, json });
 }

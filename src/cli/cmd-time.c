@@ -86,26 +86,32 @@ text_row (const MtTimeRow *row, gpointer data)
 		row->note ? ": " : "", row->note ? row->note : "");
 }
 
+typedef struct {
+	gint64 task, ticket;
+	const char *note, *user, *date, *from, *to;
+	gboolean csv, json;
+} Options;
+
 static int
-report (MtContext *ctx, const MtTimeFilter *f, gboolean csv, gboolean json)
+report (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const Options *o = options;
+	MtTimeFilter f = { o->from, o->to, o->user, o->ticket };
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 	gint64 total = 0;
 
-	if (!mt_cli_open (ctx, MT_STORE_EXISTING, &error))
-		return mt_cli_fail (error);
-	if (json) {
-		if (!(text = mt_work_time_report_json (ctx->store, f, &error)))
+	if (o->json) {
+		if (!(text = mt_work_time_report_json (ctx->store, &f, &error)))
 			return mt_cli_fail (error);
 		printf ("%s\n", text);
 		return 0;
 	}
-	if (csv)
+	if (o->csv)
 		fputs ("day,user,ticket,subject,task,minutes,note\r\n", stdout);
-	if (!mt_work_time_report (ctx->store, f, csv ? csv_row : text_row, NULL, &total, &error))
+	if (!mt_work_time_report (ctx->store, &f, o->csv ? csv_row : text_row, NULL, &total, &error))
 		return mt_cli_fail (error);
-	if (csv)
+	if (o->csv)
 		printf (",,,,total,%" G_GINT64_FORMAT ",\r\n", total);
 	else
 		printf ("total %" G_GINT64_FORMAT " minutes (%" G_GINT64_FORMAT ":%02d h)\n", total, total / 60,
@@ -121,26 +127,31 @@ today (void)
 	return g_date_time_format (now, "%Y-%m-%d");
 }
 
+/* time ID MINUTES */
 static int
-book (MtContext *ctx, char **argv, gint64 task, const char *note, const char *user, const char *date)
+book (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const Options *o = options;
 	g_autoptr (GError) error = NULL;
 	g_auto (MtActor) actor = { 0 };
-	g_autofree char *day = date ? g_strdup (date) : today ();
+	g_autofree char *day = o->date ? g_strdup (o->date) : today ();
 	guint64 minutes;
 	Book b = { { 0 } };
 
-	if (!g_ascii_string_to_unsigned (argv[2], 10, 1, 24 * 60 * 31, &minutes, NULL))
-		return mt_cli_usage ("time: '%s' is not a number of minutes", argv[2]);
-	if (!mt_cli_parse_id (argv[1], "ticket", &b.entry.ticket, &error) ||
-	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) || !mt_cli_agent (ctx, &actor, &error))
+	if (!g_ascii_string_to_unsigned (args->args[0], 10, 1, 24 * 60 * 31, &minutes, NULL))
+		return mt_cli_usage ("time: '%s' is not a number of minutes", args->args[0]);
+	if (!mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
-	b.entry = (MtTimeEntry){ b.entry.ticket, task,           user ? user : actor.login, (gint64) minutes, day,
-				 note,           mt_clock_now () };
-	if (!mt_cli_write (ctx, write_time, &b, &error))
-		return mt_cli_fail (error);
-	return 0;
+	b.entry = (MtTimeEntry){ args->ticket, o->task,        o->user ? o->user : actor.login, (gint64) minutes, day,
+				 o->note,      mt_clock_now () };
+	return mt_cli_write (ctx, write_time, &b, &error) ? 0 : mt_cli_fail (error);
 }
+
+static const MtCliVerb verbs[] = {
+	{ NULL, book, MT_CLI_OPEN_WRITE, "ID MINUTES [--task TASK] [--note TEXT] [--date DAY]" },
+	{ "report", report, MT_CLI_OPEN_READ, "report [--from DAY] [--to DAY] [--csv | --json]" },
+	{ NULL },
+};
 
 int
 mt_cmd_time (MtContext *ctx, int argc, char **argv)
@@ -162,17 +173,10 @@ mt_cmd_time (MtContext *ctx, int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("ID MINUTES | report - book and report time");
-	MtTimeFilter f;
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (argc == 2 && strcmp (argv[1], "report") == 0) {
-		f = (MtTimeFilter){ from, to, user, ticket };
-		return report (ctx, &f, csv, json);
-	}
-	if (argc != 3)
-		return mt_cli_usage ("time: usage: mailticket time ID MINUTES [options] | time report [options]");
-	return book (ctx, argv, task, note, user, date);
+	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ task, ticket, note, user, date, from, to, csv, json });
 }

@@ -66,12 +66,11 @@ mt_cmd_token (MtContext *ctx, int argc, char **argv)
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
+	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
 	if ((f.to && f.agent) || (f.comment && !f.agent))
 		return mt_cli_usage ("token: --to goes alone, and --comment with --agent");
 	if (!mt_cli_parse_id (argc == 2 ? argv[1] : NULL, "ticket", &id, &error) ||
-	    !mt_cli_open (ctx, MT_STORE_EXISTING, &error) ||
 	    !mt_ticket_identity (ctx->store, id, &uuid, &requester, &error))
 		return mt_cli_fail (error);
 	if (uuid == NULL)

@@ -10,7 +10,6 @@
  *	address that notifications go to. Only agents write on tickets.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "mailticket/clock.h"
@@ -36,21 +35,43 @@ print_user (const MtPeopleRow *row, gpointer data)
 		row->full_name ? row->full_name : "-", row->members ? row->members : "");
 }
 
+typedef struct {
+	const char *email, *name;
+	gboolean json;
+} Options;
+
 static int
-list_users (MtContext *ctx, gboolean json)
+list_users (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const Options *o = options;
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error))
-		return mt_cli_fail (error);
-	if (!json)
+	if (!o->json)
 		return mt_people_users (ctx->store, print_user, NULL, &error) ? 0 : mt_cli_fail (error);
 	if (!(text = mt_people_users_json (ctx->store, &error)))
 		return mt_cli_fail (error);
 	printf ("%s\n", text);
 	return 0;
 }
+
+static int
+add_user (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
+	User u = { args->args[0], o->email, o->name };
+
+	if (o->email == NULL)
+		return mt_cli_usage ("user add: --email ADDR is required");
+	return mt_cli_write (ctx, write_user, &u, &error) ? 0 : mt_cli_fail (error);
+}
+
+static const MtCliVerb verbs[] = {
+	{ "add", add_user, MT_CLI_OPEN_CREATE, "add LOGIN --email ADDR [--name NAME]" },
+	{ "list", list_users, MT_CLI_OPEN_READ, "[list]" },
+	{ NULL },
+};
 
 int
 mt_cmd_user (MtContext *ctx, int argc, char **argv)
@@ -64,21 +85,10 @@ mt_cmd_user (MtContext *ctx, int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("add LOGIN --email ADDR | list - the agents");
-	g_autoptr (GError) error = NULL;
-	User u;
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (argc == 1 || (argc == 2 && strcmp (argv[1], "list") == 0))
-		return list_users (ctx, json);
-	if (argc != 3 || strcmp (argv[1], "add") != 0)
-		return mt_cli_usage ("user: usage: mailticket user add LOGIN --email ADDR [--name NAME] | list");
-	if (email == NULL)
-		return mt_cli_usage ("user add: --email ADDR is required");
-	u = (User){ argv[2], email, name };
-	if (!mt_cli_open (ctx, MT_STORE_CREATE, &error) || !mt_cli_write (ctx, write_user, &u, &error))
-		return mt_cli_fail (error);
-	return 0;
+	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ email, name, json });
 }

@@ -52,20 +52,43 @@ print_watcher (const char *kind, const char *name, gpointer data)
 }
 
 static int
-list_watchers (MtContext *ctx, gint64 ticket, gboolean json)
+list_watchers (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const gboolean *json = options;
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 
-	if (!mt_cli_ticket_exists (ctx, ticket, &error))
+	if (!mt_cli_ticket_exists (ctx, args->ticket, &error))
 		return mt_cli_fail (error);
-	if (!json)
-		return mt_people_watchers (ctx->store, ticket, print_watcher, NULL, &error) ? 0 : mt_cli_fail (error);
-	if (!(text = mt_people_watchers_json (ctx->store, ticket, &error)))
+	if (!*json)
+		return mt_people_watchers (ctx->store, args->ticket, print_watcher, NULL, &error) ? 0
+												  : mt_cli_fail (error);
+	if (!(text = mt_people_watchers_json (ctx->store, args->ticket, &error)))
 		return mt_cli_fail (error);
 	printf ("%s\n", text);
 	return 0;
 }
+
+/* watch ID add|rm WHO... */
+static int
+change_watchers (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Watch w;
+
+	if (!mt_cli_agent (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	w = (Watch){ args->ticket, strcmp (args->verb, "add") == 0, args->args, actor.login };
+	return mt_cli_write (ctx, write_watch, &w, &error) ? 0 : mt_cli_fail (error);
+}
+
+static const MtCliVerb verbs[] = {
+	{ NULL, list_watchers, MT_CLI_OPEN_READ, "ID" },
+	{ "add", change_watchers, MT_CLI_OPEN_WRITE, "ID add|rm WHO..." },
+	{ "rm", change_watchers, MT_CLI_OPEN_WRITE, "ID add|rm WHO..." },
+	{ NULL },
+};
 
 int
 mt_cmd_watch (MtContext *ctx, int argc, char **argv)
@@ -76,25 +99,11 @@ mt_cmd_watch (MtContext *ctx, int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [add|rm WHO...] - who hears of a ticket");
-	g_autoptr (GError) error = NULL;
-	g_auto (MtActor) actor = { 0 };
-	Watch w = { 0 };
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	g_option_context_set_description (octx, "WHO is a login, a group name or a mail address.");
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	if (argc < 2 || (argc > 2 && (argc < 4 || (strcmp (argv[2], "add") != 0 && strcmp (argv[2], "rm") != 0))))
-		return mt_cli_usage ("watch: usage: mailticket watch ID [add|rm WHO...]");
-	if (!mt_cli_parse_id (argv[1], "ticket", &w.ticket, &error) || !mt_cli_open (ctx, MT_STORE_EXISTING, &error))
-		return mt_cli_fail (error);
-	if (argc == 2)
-		return list_watchers (ctx, w.ticket, json);
-	if (!mt_cli_agent (ctx, &actor, &error))
-		return mt_cli_fail (error);
-	w.add = strcmp (argv[2], "add") == 0;
-	w.who = argv + 3;
-	w.login = actor.login;
-	return mt_cli_write (ctx, write_watch, &w, &error) ? 0 : mt_cli_fail (error);
+	return mt_cli_run_verb (ctx, verbs, argv, &json);
 }

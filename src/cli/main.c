@@ -5,7 +5,10 @@
  *	mailticket [-c file] [--db path] [--now time] command [options] [arguments]
  * DESCRIPTION
  *	Parses the global options, then looks the command up in one table
- *	and hands it the rest of the command line.
+ *	and hands it the rest of the command line. The table says how the
+ *	command opens the store; common.c opens it so once the command's
+ *	options are parsed, or as the command's verb table says for each
+ *	verb, never more than the table allows.
  */
 #include <locale.h>
 #include <stdio.h>
@@ -24,37 +27,39 @@
 static const struct {
 	const char *name;
 	MtCommandFunc func;
+	MtCliOpen open; /* the most it does with the store; a verb table may say less per verb */
 	const char *summary;
 } commands[] = {
-	{ "init", mt_cmd_init, "create the database, or bring its schema up to date" },
-	{ "list", mt_cmd_list, "list tickets" },
-	{ "show", mt_cmd_show, "show a ticket's thread, or one stored message" },
-	{ "attachment", mt_cmd_attachment, "save one attachment of an article" },
-	{ "search", mt_cmd_search, "find articles by their words" },
-	{ "db", mt_cmd_db, "rebuild what is derived from the stored mail, or check the database" },
-	{ "explain", mt_cmd_explain, "say which ticket a message would join, storing nothing" },
-	{ "token", mt_cmd_token, "print a ticket's reply address and subject token" },
-	{ "quarantine", mt_cmd_quarantine, "list, show or replay messages that could not be parsed" },
-	{ "reply", mt_cmd_reply, "answer the requester by mail" },
-	{ "note", mt_cmd_note, "add an internal note for the agents" },
-	{ "new", mt_cmd_new, "open a ticket by hand: a phone call, an internal task" },
-	{ "watch", mt_cmd_watch, "list, add or remove who hears of a ticket" },
-	{ "user", mt_cmd_user, "add or list agents" },
-	{ "group", mt_cmd_group, "add or list groups of agents, and their members" },
-	{ "set", mt_cmd_set, "change status, priority, owner, queue, project, color, subject" },
-	{ "tag", mt_cmd_tag, "add or remove a ticket's tags" },
-	{ "link", mt_cmd_link, "relate two tickets: relates, parent, child, duplicate" },
-	{ "merge", mt_cmd_merge, "fold one ticket into another" },
-	{ "task", mt_cmd_task, "list, add or finish a ticket's tasks" },
-	{ "time", mt_cmd_time, "book time on a ticket, or report the time booked" },
-	{ "approval", mt_cmd_approval, "request, approve or reject an approval" },
-	{ "queue", mt_cmd_queue, "add or list queues: support addresses, SLA, default owner" },
-	{ "stats", mt_cmd_stats, "tickets opened, resolved, backlog and response times by queue" },
-	{ "outbox", mt_cmd_outbox, "list, show or retry mail waiting to be sent" },
-	{ "rule", mt_cmd_rule, "rules on incoming mail: add, list, rm, move, test" },
-	{ "contact", mt_cmd_contact, "add or list customers' addresses, by organisation" },
-	{ "org", mt_cmd_org, "add, remove or list customer organisations and their domains" },
-	{ "alarm", mt_cmd_alarm, "set, list or remove reminders about a ticket" },
+	{ "init", mt_cmd_init, MT_CLI_OPEN_CREATE, "create the database, or bring its schema up to date" },
+	{ "list", mt_cmd_list, MT_CLI_OPEN_READ, "list tickets" },
+	{ "show", mt_cmd_show, MT_CLI_OPEN_READ, "show a ticket's thread, or one stored message" },
+	{ "attachment", mt_cmd_attachment, MT_CLI_OPEN_READ, "save one attachment of an article" },
+	{ "search", mt_cmd_search, MT_CLI_OPEN_READ, "find articles by their words" },
+	{ "db", mt_cmd_db, MT_CLI_OPEN_WRITE, "rebuild what is derived from the stored mail, or check the database" },
+	{ "explain", mt_cmd_explain, MT_CLI_OPEN_READ, "say which ticket a message would join, storing nothing" },
+	{ "token", mt_cmd_token, MT_CLI_OPEN_READ, "print a ticket's reply address and subject token" },
+	{ "quarantine", mt_cmd_quarantine, MT_CLI_OPEN_WRITE,
+	  "list, show or replay messages that could not be parsed" },
+	{ "reply", mt_cmd_reply, MT_CLI_OPEN_WRITE, "answer the requester by mail" },
+	{ "note", mt_cmd_note, MT_CLI_OPEN_WRITE, "add an internal note for the agents" },
+	{ "new", mt_cmd_new, MT_CLI_OPEN_WRITE, "open a ticket by hand: a phone call, an internal task" },
+	{ "watch", mt_cmd_watch, MT_CLI_OPEN_WRITE, "list, add or remove who hears of a ticket" },
+	{ "user", mt_cmd_user, MT_CLI_OPEN_CREATE, "add or list agents" },
+	{ "group", mt_cmd_group, MT_CLI_OPEN_CREATE, "add or list groups of agents, and their members" },
+	{ "set", mt_cmd_set, MT_CLI_OPEN_WRITE, "change status, priority, owner, queue, project, color, subject" },
+	{ "tag", mt_cmd_tag, MT_CLI_OPEN_WRITE, "add or remove a ticket's tags" },
+	{ "link", mt_cmd_link, MT_CLI_OPEN_WRITE, "relate two tickets: relates, parent, child, duplicate" },
+	{ "merge", mt_cmd_merge, MT_CLI_OPEN_WRITE, "fold one ticket into another" },
+	{ "task", mt_cmd_task, MT_CLI_OPEN_WRITE, "list, add or finish a ticket's tasks" },
+	{ "time", mt_cmd_time, MT_CLI_OPEN_WRITE, "book time on a ticket, or report the time booked" },
+	{ "approval", mt_cmd_approval, MT_CLI_OPEN_WRITE, "request, approve or reject an approval" },
+	{ "queue", mt_cmd_queue, MT_CLI_OPEN_CREATE, "add or list queues: support addresses, SLA, default owner" },
+	{ "stats", mt_cmd_stats, MT_CLI_OPEN_READ, "tickets opened, resolved, backlog and response times by queue" },
+	{ "outbox", mt_cmd_outbox, MT_CLI_OPEN_WRITE, "list, show or retry mail waiting to be sent" },
+	{ "rule", mt_cmd_rule, MT_CLI_OPEN_CREATE, "rules on incoming mail: add, list, rm, move, test" },
+	{ "contact", mt_cmd_contact, MT_CLI_OPEN_CREATE, "add or list customers' addresses, by organisation" },
+	{ "org", mt_cmd_org, MT_CLI_OPEN_CREATE, "add, remove or list customer organisations and their domains" },
+	{ "alarm", mt_cmd_alarm, MT_CLI_OPEN_WRITE, "set, list or remove reminders about a ticket" },
 };
 
 static char *
@@ -68,13 +73,13 @@ command_summary (void)
 	return g_string_free (s, FALSE);
 }
 
-static MtCommandFunc
+static gssize
 find_command (const char *name)
 {
 	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
 		if (strcmp (commands[i].name, name) == 0)
-			return commands[i].func;
-	return NULL;
+			return i;
+	return -1;
 }
 
 /* GOption takes string arguments in the locale's charset. In the C
@@ -117,7 +122,7 @@ main (int argc, char **argv)
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("COMMAND [ARGS...]");
 	g_autofree char *summary = command_summary ();
-	MtCommandFunc func;
+	gssize command;
 	int code;
 
 	init_locale ();
@@ -130,17 +135,14 @@ main (int argc, char **argv)
 		return code;
 	if (now != NULL && !mt_clock_override (now, &error))
 		return mt_cli_fail (error);
-	if (argc < 2) {
-		fprintf (stderr, "mailticket: no command given; try 'mailticket --help'\n");
-		return 1;
-	}
-	if ((func = find_command (argv[1])) == NULL) {
-		fprintf (stderr, "mailticket: unknown command '%s'; try 'mailticket --help'\n", argv[1]);
-		return 1;
-	}
+	if (argc < 2)
+		return mt_cli_usage ("no command given; try 'mailticket --help'");
+	if ((command = find_command (argv[1])) < 0)
+		return mt_cli_usage ("unknown command '%s'; try 'mailticket --help'", argv[1]);
 	mt_message_init ();
 	mt_compose_set_type_guess (guess_type);
-	code = func (&ctx, argc - 1, argv + 1);
+	ctx.open = commands[command].open;
+	code = commands[command].func (&ctx, argc - 1, argv + 1);
 	g_clear_pointer (&ctx.store, mt_store_close);
 	g_clear_pointer (&ctx.config, mt_config_free);
 	g_free ((char *) ctx.config_path);

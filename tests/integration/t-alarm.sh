@@ -21,7 +21,7 @@ rcpt () { json 'sorted(d["rcpt_tos"])' <"$(printf '%s/%04d.json' "$SMTP_DIR" "$1
 alarms () { mt alarm list --all --json | json "$1"; }
 history () { mt show "$1" --json | json "[h['new'] for h in (d[0] if isinstance(d, list) else d)['history'] if h['field'] == '$2']"; }
 
-plan 32
+plan 36
 
 printf 'From: Ann <ann@customer.example>\nTo: support@example.org\nSubject: Printer broken\nMessage-ID: <a1@customer.example>\n\nIt prints nothing.\n' >"$tmp/in.eml"
 expect_code 0 "deliver takes --now" -- deliver --now "2026-11-23 08:00" -r support@example.org <"$tmp/in.eml"
@@ -130,6 +130,12 @@ expect_equal "$(grep -l 'After the crash' "$SMTP_DIR"/*.eml | wc -l | tr -d ' ')
 
 expect_code 0 "alarm rm" -- mt alarm rm "$alarm"
 expect_equal "$(alarms "[a['id'] for a in d if a['id'] == $alarm]")" '[]' "the alarm is gone"
+# The ticket first, as for add and list: it must be the alarm's.
+alarm=$(mt alarm 1 add --at "+1d")
+expect_code 1 "alarm 999 rm: not that ticket's alarm" -- mt alarm 999 rm "$alarm"
+expect_equal "$(cat "$err")" "mailticket: ticket 999 has no alarm $alarm" "... saying so"
+expect_code 0 "alarm 1 rm: the ticket before the verb" -- mt alarm 1 rm "$alarm"
+expect_equal "$(alarms "[a['id'] for a in d if a['id'] == $alarm]")" '[]' "... the alarm is gone"
 
 # More alarms due than one transaction takes (50): all fire in one run.
 before=$(smtp_count)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The mailticket CLI as people and scripts see it: init, list, show,
-# explain (which stores nothing) and token.
+# explain (which stores nothing) and token; no command but init and the
+# set-up ones makes a database that is not there.
 . "$(dirname "$0")/../lib.sh"
 
 printf 'test-secret-42' >"$tmp/secret"
@@ -16,6 +17,66 @@ one_line_error () {
 	[ "$(wc -l <"$err")" = 1 ] && [ ! -s "$out" ]; ok $? "$1" || sed 's/^/#   stderr: /' "$err"
 }
 state () { sql 'select (select count(*) from tickets), (select count(*) from articles), (select count(*) from message_ids)'; }
+
+# A mistyped --db: every command that reads says what list says, exits
+# 1 and leaves no file behind; so do those that change a database.
+typo=$tmp/typo.db
+printf 'From: a@b.example\nSubject: x\n\ny\n' >"$tmp/some.eml"
+while IFS= read -r words; do
+	eval "set -- $words"
+	"$BIN/mailticket" --db "$typo" "$@" >"$out" 2>"$err"
+	expect_equal "$? $(cat "$out" "$err")$(ls "$tmp" | grep typo)" \
+		"1 mailticket: no database at $typo (run: mailticket init)" "$words on a missing database"
+	rm -f "$typo" "$typo-wal" "$typo-shm"
+done <<EOF
+list
+list --json
+show 1
+show 1 --json
+attachment 1 1 1
+search printer
+explain $tmp/some.eml
+token 1
+stats
+db check
+quarantine
+quarantine list
+quarantine show 1
+outbox
+outbox list
+outbox show 1
+watch 1
+task 1
+task 1 list
+approval 1
+approval 1 list
+alarm
+alarm list
+alarm 1 list
+time report
+user
+user list
+group
+group list
+contact
+contact list
+org
+org list
+queue
+queue list
+rule list
+rule test $tmp/some.eml
+set 1 status=open
+note 1 -m "A note."
+task 1 add "A task"
+alarm rm 1
+org rm Nobody
+group member nobody add somebody
+db reindex
+EOF
+expect_code 0 "user add on a missing database creates it" -- \
+	"$BIN/mailticket" --db "$typo" user add zed --email z@example.org
+[ -f "$typo" ]; ok $? "... there it is"
 
 # init
 expect_code 0 "init" -- mt init

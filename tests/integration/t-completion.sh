@@ -64,6 +64,12 @@ for framework in "" /usr/share/bash-completion/bash_completion; do
 	offers "contact's long options" "--help --json --name --org" contact add x --
 	offers "alarm's verbs" "list rm" alarm ""
 	offers "alarm's verbs after the ticket" "add list" alarm 7 ""
+	offers "task's verb without a ticket" "done" task ""
+	offers "task's verbs after the ticket" "add list" task 7 ""
+	offers "approval's verbs after the ticket" "approve list reject request" approval 7 ""
+	offers "outbox's verbs" "list retry show" outbox ""
+	offers "queue's verbs" "add list" queue ""
+	offers "time's verb" "report" time r
 	offers "no values made up for a number" "" list --limit ""
 done
 

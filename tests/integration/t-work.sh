@@ -60,6 +60,13 @@ expect_code 0 "task done" -- mt task done "$task"
 expect_code 0 "task list --json" -- mt task 1 --json
 expect_equal "$(json 'd[0]["state"]' <"$out")" done "... done"
 expect_code 1 "task done on a missing task" -- mt task done 999
+# The ticket first, as for the other verbs: it must be the task's.
+task2=$(mt task 2 add "Replace the cable")
+expect_code 1 "task 1 done: not ticket 1's task" -- mt task 1 done "$task2"
+expect_equal "$(cat "$err")" "mailticket: ticket 1 has no task $task2" "... saying so"
+expect_equal "$(mt task 2 --json | json '[t["state"] for t in d]')" '["open"]' "... and it stays open"
+expect_code 0 "task 2 done: the ticket before the verb" -- mt task 2 done "$task2"
+expect_equal "$(mt task 2 --json | json '[t["state"] for t in d]')" '["done"]' "... done"
 expect_code 0 "time 30 on the task" -- mt time 1 30 --task "$task" --note 'Größe, "quoted"; semicolon' --date 2026-11-20
 expect_code 0 "time 15 for bob" -- mt time 1 15 --user bob --date 2026-11-21
 expect_code 0 "time 5 on ticket 2" -- mt time 2 5 --date 2026-11-22
