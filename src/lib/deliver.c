@@ -14,6 +14,7 @@
 #include "mailticket/clock.h"
 #include "mailticket/commands.h"
 #include "mailticket/compose.h"
+#include "mailticket/customer.h"
 #include "mailticket/deliver.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
@@ -156,7 +157,7 @@ open_ticket (Delivery *d, const MtThreadDecision *decision, gint64 *ticket, GErr
 	MtTicketNew t = { .type = "mail", .subject = subject, .now = d->now };
 
 	if (requester != NULL && *requester != '\0' &&
-	    !mt_directory_contact_ensure (d->store, requester, m->from_name, d->now, &t.requester, error))
+	    !mt_customer_contact_ensure (d->store, requester, m->from_name, d->now, &t.requester, error))
 		return FALSE;
 	if (!mt_directory_queue_for (d->store, d->config, recipient, d->now, &t.queue, error) ||
 	    !mt_ticket_create (d->store, &t, ticket, error) ||
