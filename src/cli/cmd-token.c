@@ -14,9 +14,9 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "mailticket/deliver.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
+#include "mailticket/secret.h"
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
 
@@ -77,7 +77,7 @@ mt_cmd_token (MtContext *ctx, int argc, char **argv)
 	if (uuid == NULL)
 		return mt_cli_usage ("no ticket %" G_GINT64_FORMAT, id);
 	if (!(rcpt = recipient (ctx, &f, requester, &role, &error)) ||
-	    !(secret = mt_deliver_secret (ctx->store, ctx->config, &error)))
+	    !(secret = mt_secret_get (ctx->store, ctx->config, &error)))
 		return mt_cli_fail (error);
 	address = mt_token_reply_address (secret, ctx->config->address, ctx->config->delimiter, id, uuid, role, rcpt);
 	token = mt_token_subject (ctx->config->tag, id);

@@ -27,6 +27,7 @@
 #include "mailticket/quarantine.h"
 #include "mailticket/quote.h"
 #include "mailticket/rules.h"
+#include "mailticket/secret.h"
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
 
@@ -65,14 +66,6 @@ mt_deliver_result_clear (MtDeliverResult *r)
 	g_free (r->reason);
 	g_clear_pointer (&r->rules, mt_rule_outcome_free);
 	memset (r, 0, sizeof *r);
-}
-
-char *
-mt_deliver_secret (MtStore *store, const MtConfig *config, GError **error)
-{
-	if (config->secret != NULL)
-		return g_strdup (config->secret);
-	return mt_store_secret (store, error);
 }
 
 /* The thread module's lookups, answered from the store. */
@@ -647,7 +640,7 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 	d.message = input->message;
 	d.sha256 = input->sha256;
 	d.parse_error = input->parse_error ? input->parse_error->message : NULL;
-	if (!(d.secret = mt_deliver_secret (store, config, error)))
+	if (!(d.secret = mt_secret_get (store, config, error)))
 		return FALSE;
 	ok = options->dry_run ? thread_and_store (&d, result, error) : deliver_in_transaction (&d, result, error);
 	mt_bounce_clear (&d.bounce);

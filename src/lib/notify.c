@@ -13,13 +13,13 @@
 #include "mailticket/autocleanups.h"
 #include "mailticket/change.h"
 #include "mailticket/compose.h"
-#include "mailticket/deliver.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
 #include "mailticket/message.h"
 #include "mailticket/notify.h"
 #include "mailticket/outbox.h"
 #include "mailticket/people.h"
+#include "mailticket/secret.h"
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
 
@@ -68,7 +68,7 @@ letter_init (Letter *l, MtStore *store, const MtConfig *config, gint64 ticket, G
 	l->store = store;
 	l->config = config;
 	if (!(l->mail = mt_ticket_mail_facts (store, ticket, error)) ||
-	    !(l->secret = mt_deliver_secret (store, config, error)))
+	    !(l->secret = mt_secret_get (store, config, error)))
 		return FALSE;
 	l->from = g_strdup (l->mail->queue_address ? l->mail->queue_address : config->address);
 	token = mt_token_subject (config->tag, ticket);
