@@ -2,8 +2,11 @@
  * NAME
  *	ticket.h - tickets, articles, message ids, participants, links, history
  * DESCRIPTION
- *	The write side of a ticket as mail fills it. Callers hold a
- *	transaction (mt_store_begin) around a group of calls.
+ *	The write side of a ticket as mail fills it, in two files:
+ *	ticket.c writes tickets, links and history, ticket-article.c
+ *	articles, attachments, message ids, participants and the
+ *	conversation's Cc. Callers hold a transaction (mt_store_begin)
+ *	around a group of calls.
  */
 #ifndef MT_TICKET_H
 #define MT_TICKET_H
@@ -39,6 +42,9 @@ typedef struct {
 } MtArticleNew;
 
 gboolean mt_ticket_create (MtStore *store, const MtTicketNew *ticket, gint64 *id, GError **error);
+
+/* Sets the ticket's last change to now, unless it is later already. */
+gboolean mt_ticket_touch (MtStore *store, gint64 ticket, gint64 now, GError **error);
 
 /* Adds an article with its attachments; touches the ticket. */
 gboolean mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *article, gint64 *id, GError **error);
@@ -159,5 +165,6 @@ void mt_ticket_mail_free (MtTicketMail *mail);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtTicketMail, mt_ticket_mail_free)
 
 const char *const *mt_ticket_queries (void);
+const char *const *mt_ticket_article_queries (void);
 
 #endif
