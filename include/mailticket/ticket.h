@@ -74,6 +74,36 @@ gboolean mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status
 /* The current status; owned. */
 char *mt_ticket_get_status (MtStore *store, gint64 ticket, GError **error);
 
+/* The statuses a ticket can have, in their order on the way to closed:
+ * new, open, pending, resolved, closed; NULL-terminated, static. */
+const char *const *mt_ticket_statuses (void);
+/* TRUE when status is one of them. */
+gboolean mt_ticket_status_known (const char *status);
+
+/* The fields of a ticket an agent sets (change.h checks the values). */
+typedef enum {
+	MT_TICKET_PRIORITY,      /* an int64, 1-9 */
+	MT_TICKET_OWNER,         /* an int64 user id */
+	MT_TICKET_QUEUE,         /* an int64 queue id */
+	MT_TICKET_PROJECT,       /* a string */
+	MT_TICKET_COLOR,         /* a string */
+	MT_TICKET_SUBJECT,       /* a string */
+	MT_TICKET_PENDING_UNTIL, /* an int64 time; 0 for none */
+} MtTicketField;
+
+/* Sets field to value (NULL clears it) and touches the ticket. Writes
+ * no history: the caller does, naming the value as the agent gave it. */
+gboolean mt_ticket_set_field (MtStore *store, gint64 ticket, MtTicketField field, GVariant *value, gint64 now,
+			      GError **error);
+
+/* Closes ticket from as merged into into (change.h does the merge),
+ * stamping it resolved and closed. */
+gboolean mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint64 now, GError **error);
+
+/* Records that ticket's overdue first response was escalated, unless it
+ * was already (escalate.h). */
+gboolean mt_ticket_mark_response_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error);
+
 /* Marks a ticket for an agent's review. */
 gboolean mt_ticket_flag (MtStore *store, gint64 ticket, GError **error);
 

@@ -45,11 +45,37 @@ static const char SQL_IDENTITY[] = "SELECT t.uuid, c.address FROM tickets t LEFT
 				   " WHERE t.id = ?";
 static const char SQL_HISTORY_ADD[] =
 	"INSERT INTO history (ticket, at, who, field, old, new) VALUES (?, ?, ?, ?, ?, ?)";
+static const char SQL_SET_PRIORITY[] = "UPDATE tickets SET priority = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_OWNER[] = "UPDATE tickets SET owner = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_QUEUE[] = "UPDATE tickets SET queue = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_PROJECT[] = "UPDATE tickets SET project = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_COLOR[] = "UPDATE tickets SET color = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_SUBJECT[] = "UPDATE tickets SET subject = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_UNTIL[] =
+	"UPDATE tickets SET pending_until = nullif(?2, 0), updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_CLOSE_MERGED[] =
+	"UPDATE tickets SET merged_into = ?2, status = 'closed', closed = ?3, resolved = coalesce(resolved, ?3),"
+	" updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_RESPONSE_ESCALATED[] =
+	"UPDATE tickets SET response_escalated = ?2 WHERE id = ?1 AND response_escalated IS NULL";
+
+/* Indexed by MtTicketField: the field chooses the statement, it is never
+ * pasted into one. */
+static const char *const set_field[] = {
+	SQL_SET_PRIORITY, SQL_SET_OWNER, SQL_SET_QUEUE, SQL_SET_PROJECT, SQL_SET_COLOR, SQL_SET_SUBJECT, SQL_SET_UNTIL,
+};
+
+/* In their order on the way to closed; the CHECK on tickets.status
+ * names the same. */
+static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 
 static const char *const ticket_queries[] = {
-	SQL_TICKET_INSERT, SQL_TICKET_TOUCH, SQL_THREAD_FACTS, SQL_TICKET_EXISTS, SQL_STATUS_GET,
-	SQL_STATUS_SET,    SQL_RESPONDED,    SQL_MAIL_FACTS,   SQL_THREAD_IDS,    SQL_FLAG,
-	SQL_PERSONAL,      SQL_LINK_ADD,     SQL_IDENTITY,     SQL_HISTORY_ADD,   NULL,
+	SQL_TICKET_INSERT, SQL_TICKET_TOUCH, SQL_THREAD_FACTS,       SQL_TICKET_EXISTS,
+	SQL_STATUS_GET,    SQL_STATUS_SET,   SQL_RESPONDED,          SQL_MAIL_FACTS,
+	SQL_THREAD_IDS,    SQL_FLAG,         SQL_PERSONAL,           SQL_LINK_ADD,
+	SQL_IDENTITY,      SQL_HISTORY_ADD,  SQL_SET_PRIORITY,       SQL_SET_OWNER,
+	SQL_SET_QUEUE,     SQL_SET_PROJECT,  SQL_SET_COLOR,          SQL_SET_SUBJECT,
+	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, NULL,
 };
 
 const char *const *
@@ -62,6 +88,18 @@ static void
 bind_text (sqlite3_stmt *stmt, int i, const char *text)
 {
 	sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+}
+
+const char *const *
+mt_ticket_statuses (void)
+{
+	return statuses;
+}
+
+gboolean
+mt_ticket_status_known (const char *status)
+{
+	return status != NULL && g_strv_contains (statuses, status);
 }
 
 gboolean
@@ -178,6 +216,47 @@ mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status, const c
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	return mt_ticket_add_history (store, ticket, who, "status", old, status, now, error);
+}
+
+gboolean
+mt_ticket_set_field (MtStore *store, gint64 ticket, MtTicketField field, GVariant *value, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, set_field[field], error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	if (value && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+		sqlite3_bind_int64 (stmt, 2, g_variant_get_int64 (value));
+	else if (value)
+		bind_text (stmt, 2, g_variant_get_string (value, NULL));
+	sqlite3_bind_int64 (stmt, 3, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_CLOSE_MERGED, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, from);
+	sqlite3_bind_int64 (stmt, 2, into);
+	sqlite3_bind_int64 (stmt, 3, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_mark_response_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_RESPONSE_ESCALATED, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int64 (stmt, 2, now);
+	return mt_store_exec_stmt (store, stmt, error);
 }
 
 static const char *
