@@ -172,6 +172,10 @@ gboolean mt_ticket_add_cc (MtStore *store, gint64 ticket, const char *address, M
  * to besides the requester, or with proposed those it does not. */
 GPtrArray *mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error);
 
+/* Moves the articles and message ids of ticket from to into, whose
+ * participants from's become too: a merge (change.h). */
+gboolean mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GError **error);
+
 /* Forgets the participants of ticket, for db reindex to add them again. */
 gboolean mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error);
 

@@ -2,9 +2,11 @@
  * NAME
  *	change.c - what an agent changes on a ticket: fields, tags, merges
  * DESCRIPTION
- *	One static statement per field: the field name chooses the SQL, it
- *	is never pasted into it. History shows names (logins, queue names)
- *	rather than ids, as the agent typed them.
+ *	Checks what an agent asks for, then writes it through the module
+ *	whose table it is: a field through ticket.h, a merge through each
+ *	owner's move (ticket.h, people.h, work.h). Owns tags. History shows
+ *	names (logins, queue names) rather than ids, as the agent typed
+ *	them.
  */
 #include <string.h>
 
@@ -13,6 +15,7 @@
 #include "mailticket/error.h"
 #include "mailticket/people.h"
 #include "mailticket/ticket.h"
+#include "mailticket/work.h"
 
 static const char SQL_GET[] =
 	"SELECT status, priority, owner, queue, project, color, subject, merged_into FROM ticket_summary WHERE id = ?";
@@ -20,44 +23,14 @@ static const char SQL_QUEUE_FIND[] = "SELECT id FROM queues WHERE name = ?";
 static const char SQL_PENDING[] = "SELECT count(*) FROM approvals WHERE ticket = ? AND state = 'pending'";
 static const char SQL_TAG_ADD[] = "INSERT OR IGNORE INTO tags (ticket, tag) VALUES (?, ?)";
 static const char SQL_TAG_RM[] = "DELETE FROM tags WHERE ticket = ? AND tag = ?";
-static const char SQL_MERGE_ARTICLES[] = "UPDATE articles SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MERGE_IDS[] = "UPDATE message_ids SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MERGE_PARTICIPANTS[] =
-	"INSERT OR IGNORE INTO participants (ticket, address) SELECT ?2, address FROM participants WHERE ticket = ?1";
-static const char SQL_MERGE_WATCHERS[] = "INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
-					 " SELECT ?2, user, grp, address, created FROM watchers WHERE ticket = ?1";
-static const char SQL_MERGE_WATCHERS_RM[] = "DELETE FROM watchers WHERE ticket = ?1";
-static const char SQL_MERGE_TAGS[] =
+static const char SQL_MOVE_TAGS[] =
 	"INSERT OR IGNORE INTO tags (ticket, tag) SELECT ?2, tag FROM tags WHERE ticket = ?1";
-static const char SQL_MERGE_TAGS_RM[] = "DELETE FROM tags WHERE ticket = ?1";
-static const char SQL_MERGE_TASKS[] = "UPDATE tasks SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MERGE_TIME[] = "UPDATE time_entries SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MERGE_APPROVALS[] = "UPDATE approvals SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_FORGET_TAGS[] = "DELETE FROM tags WHERE ticket = ?1";
 static const char SQL_UNTIL_GET[] = "SELECT pending_until FROM tickets WHERE id = ?";
 
-static const char *const merge_moves[] = {
-	SQL_MERGE_ARTICLES, SQL_MERGE_IDS,     SQL_MERGE_PARTICIPANTS, SQL_MERGE_WATCHERS, SQL_MERGE_WATCHERS_RM,
-	SQL_MERGE_TAGS,     SQL_MERGE_TAGS_RM, SQL_MERGE_TASKS,        SQL_MERGE_TIME,     SQL_MERGE_APPROVALS,
-};
-
 static const char *const change_queries[] = {
-	SQL_GET,
-	SQL_QUEUE_FIND,
-	SQL_PENDING,
-	SQL_TAG_ADD,
-	SQL_TAG_RM,
-	SQL_MERGE_ARTICLES,
-	SQL_MERGE_IDS,
-	SQL_MERGE_PARTICIPANTS,
-	SQL_MERGE_WATCHERS,
-	SQL_MERGE_WATCHERS_RM,
-	SQL_MERGE_TAGS,
-	SQL_MERGE_TAGS_RM,
-	SQL_MERGE_TASKS,
-	SQL_MERGE_TIME,
-	SQL_MERGE_APPROVALS,
-	SQL_UNTIL_GET,
-	NULL,
+	SQL_GET,       SQL_QUEUE_FIND,  SQL_PENDING,   SQL_TAG_ADD, SQL_TAG_RM,
+	SQL_MOVE_TAGS, SQL_FORGET_TAGS, SQL_UNTIL_GET, NULL,
 };
 
 /* Column of SQL_GET for each field but status, and what it sets. */
@@ -325,16 +298,23 @@ mt_change_tag (MtStore *store, gint64 ticket, const char *tag, gboolean add, con
 	       mt_ticket_add_history (store, ticket, who, "tag", add ? NULL : tag, add ? tag : NULL, now, error);
 }
 
+/* The tags of from are into's: a merge. */
 static gboolean
-run_pair (MtStore *store, const char *sql, gint64 from, gint64 into, gint64 now, GError **error)
+move_tags (MtStore *store, gint64 from, gint64 into, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	static const char *const moves[] = { SQL_MOVE_TAGS, SQL_FORGET_TAGS };
 
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, from);
-	sqlite3_bind_int64 (stmt, 2, into);
-	return mt_store_exec_stmt (store, stmt, error);
+	for (gsize i = 0; i < G_N_ELEMENTS (moves); i++) {
+		sqlite3_stmt *stmt = mt_store_query (store, moves[i], error);
+
+		if (stmt == NULL)
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, from);
+		sqlite3_bind_int64 (stmt, 2, into);
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
 }
 
 gboolean
@@ -354,9 +334,10 @@ mt_change_merge (MtStore *store, gint64 from, gint64 into, const char *who, gint
 			     merged ? from_text : into_text);
 		return FALSE;
 	}
-	for (gsize i = 0; i < G_N_ELEMENTS (merge_moves); i++)
-		if (!run_pair (store, merge_moves[i], from, into, now, error))
-			return FALSE;
+	if (!mt_ticket_move_articles (store, from, into, error) ||
+	    !mt_people_move_watchers (store, from, into, error) || !move_tags (store, from, into, error) ||
+	    !mt_work_move (store, from, into, error))
+		return FALSE;
 	return mt_ticket_close_merged (store, from, into, now, error) &&
 	       mt_ticket_link (store, from, "merged", into, now, error) && mt_ticket_touch (store, into, now, error) &&
 	       mt_ticket_add_history (store, from, who, "merged_into", NULL, into_text, now, error) &&

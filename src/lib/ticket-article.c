@@ -53,6 +53,11 @@ static const char SQL_CC_ADD[] =
 static const char SQL_CC_LIST[] = "SELECT address FROM conversation_cc WHERE ticket = ?1"
 				  " AND (source = 'proposed') = ?2 ORDER BY created, address";
 
+static const char SQL_MOVE_ARTICLES[] = "UPDATE articles SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MOVE_IDS[] = "UPDATE message_ids SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MOVE_PARTICIPANTS[] =
+	"INSERT OR IGNORE INTO participants (ticket, address) SELECT ?2, address FROM participants WHERE ticket = ?1";
+
 static const char *const article_queries[] = {
 	SQL_ARTICLE_INSERT,
 	SQL_ATTACHMENT_INSERT,
@@ -70,6 +75,9 @@ static const char *const article_queries[] = {
 	SQL_AUTHOR,
 	SQL_CC_ADD,
 	SQL_CC_LIST,
+	SQL_MOVE_ARTICLES,
+	SQL_MOVE_IDS,
+	SQL_MOVE_PARTICIPANTS,
 	NULL,
 };
 
@@ -361,4 +369,22 @@ mt_ticket_article_author (MtStore *store, gint64 article, gint64 *user, GError *
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, article);
 	return mt_store_get_int (store, stmt, user, error);
+}
+
+gboolean
+mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GError **error)
+{
+	static const char *const moves[] = { SQL_MOVE_ARTICLES, SQL_MOVE_IDS, SQL_MOVE_PARTICIPANTS };
+
+	for (gsize i = 0; i < G_N_ELEMENTS (moves); i++) {
+		sqlite3_stmt *stmt = mt_store_query (store, moves[i], error);
+
+		if (stmt == NULL)
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, from);
+		sqlite3_bind_int64 (stmt, 2, into);
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
 }
