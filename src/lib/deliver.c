@@ -127,26 +127,14 @@ decide (Delivery *d, MtThreadDecision *decision, GError **error)
 	return mt_thread_decide (&input, &lookup, decision, error);
 }
 
-/* The address the message was sent to, for its queue. */
-static const char *
-queue_recipient (Delivery *d)
-{
-	const char *header;
-
-	if (d->options->recipient != NULL && *d->options->recipient != '\0')
-		return d->options->recipient;
-	if ((header = mt_message_header (d->message, "X-Original-To")) != NULL)
-		return header;
-	return mt_message_header (d->message, "Delivered-To");
-}
-
 static gboolean
 open_ticket (Delivery *d, const MtThreadDecision *decision, gint64 *ticket, GError **error)
 {
 	MtMessage *m = d->message;
 	const char *requester = m->from_addr ? m->from_addr : d->options->sender;
 	g_autofree char *subject = mt_thread_strip_prefixes (m->subject, d->config->tag);
-	g_autofree char *recipient = g_strstrip (g_strdup (queue_recipient (d) ? queue_recipient (d) : ""));
+	const char *to = mt_message_recipient (m, d->options->recipient);
+	g_autofree char *recipient = g_strstrip (g_strdup (to ? to : ""));
 	MtTicketNew t = { .type = "mail", .subject = subject, .now = d->now };
 
 	if (requester != NULL && *requester != '\0' &&
