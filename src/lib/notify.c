@@ -85,6 +85,17 @@ letter_token (Letter *l, MtTokenRole role, const char *recipient)
 				       recipient);
 }
 
+char *
+mt_notify_reply_address (MtStore *store, const MtConfig *config, gint64 ticket, MtTokenRole role, const char *recipient,
+			 GError **error)
+{
+	g_auto (Letter) l = { 0 };
+
+	if (!letter_init (&l, store, config, ticket, error))
+		return NULL;
+	return letter_token (&l, role, recipient);
+}
+
 /* reply_to is the token the message carries, which is also its envelope
  * sender: a bounce comes back to it. */
 static MtCompose
