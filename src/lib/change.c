@@ -2,11 +2,11 @@
  * NAME
  *	change.c - what an agent changes on a ticket: fields, tags, merges
  * DESCRIPTION
- *	Checks what an agent asks for, then writes it through the module
- *	whose table it is: a field through ticket.h, a merge through each
- *	owner's move (ticket.h, people.h, work.h). Owns tags. History shows
- *	names (logins, queue names) rather than ids, as the agent typed
- *	them.
+ *	Owns the table tags. Checks what an agent asks for, then writes it
+ *	through the module whose table it is: a field through ticket.h, a
+ *	merge through each owner's move (ticket.h, people.h, work.h).
+ *	History shows names (logins, queue names) rather than ids, as the
+ *	agent typed them.
  */
 #include <string.h>
 

@@ -2,8 +2,9 @@
  * NAME
  *	customer.c - contacts and the organisations they belong to
  * DESCRIPTION
- *	Owns contacts, organisations and organisation_domains: a contact
- *	is created here, and matched to its organisation as it is. Domains
+ *	Owns the tables contacts, organisations and organisation_domains:
+ *	a contact is created here, and matched to its organisation as it
+ *	is. Domains
  *	are stored lower case so that matching a parent domain is a
  *	comparison of the address's domain and of its suffix after a dot,
  *	in SQL, with the longest domain first.

@@ -1,12 +1,13 @@
 /*
  * NAME
- *	directory.c - queues and contacts
+ *	directory.c - queues
  * DESCRIPTION
- *	Owns queues. Mail is for a queue: the one whose address is the recipient with
- *	its +extension removed. The default queue comes from [mail] queue
- *	and address. An address Postfix hands us that no queue has yet
- *	becomes a queue named after its local part: the admin decided which
- *	addresses reach us when they wrote the transport map.
+ *	Owns the table queues. Mail is for a queue: the one whose address
+ *	is the recipient with its +extension removed. The default queue
+ *	comes from [mail] queue and address. An address Postfix hands us
+ *	that no queue has yet becomes a queue named after its local part:
+ *	the admin decided which addresses reach us when they wrote the
+ *	transport map.
  */
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * NAME
  *	people.c - users (agents), groups, and who watches a ticket
  * DESCRIPTION
- *	Owns users, groups, group_members and watchers. The audience query
+ *	Owns the tables users, groups, group_members and watchers. The audience query
  *	is the one place that decides who hears of what: owner and creator,
  *	user watchers, the members of group watchers, and plain addresses
  *	unless the article is internal.

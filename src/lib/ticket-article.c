@@ -3,8 +3,9 @@
  *	ticket-article.c - a ticket's articles, attachments, message ids,
  *	participants and the conversation's Cc
  * DESCRIPTION
- *	What mail brings to a ticket, the other half of the ticket module
- *	(ticket.h). Callers hold the transaction.
+ *	Owns the tables articles, attachments, message_ids, participants
+ *	and conversation_cc: what mail brings to a ticket, the other half
+ *	of the ticket module (ticket.h). Callers hold the transaction.
  */
 #include "mailticket/search.h"
 #include "mailticket/ticket.h"

@@ -2,10 +2,10 @@
  * NAME
  *	ticket.c - tickets, their links and history
  * DESCRIPTION
- *	The write side of a ticket. The ticket module (ticket.h) owns the
- *	ticket's tables; this half writes tickets, links and history,
- *	ticket-article.c what mail brings. Others call their functions
- *	rather than write their SQL. Callers hold the transaction.
+ *	Owns the tables tickets, links and history; ticket-article.c, the
+ *	other half of the ticket module (ticket.h), owns what mail brings.
+ *	Others call these functions rather than write the SQL (README,
+ *	Layout). Callers hold the transaction.
  */
 #include <string.h>
 #include <uuid/uuid.h>

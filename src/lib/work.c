@@ -2,7 +2,7 @@
  * NAME
  *	work.c - the work on a ticket: tasks, time booked, approvals
  * DESCRIPTION
- *	Owns tasks, time_entries and approvals. Each change leaves a
+ *	Owns the tables tasks, time_entries and approvals. Each change leaves a
  *	history line on its ticket, so that show tells the whole story.
  */
 #include <string.h>
