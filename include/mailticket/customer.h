@@ -2,8 +2,8 @@
  * NAME
  *	customer.h - contacts and the organisations they belong to
  * DESCRIPTION
- *	A contact is a sender address (directory.h creates one for every
- *	new ticket's requester). An organisation has a unique name and one
+ *	A contact is a sender address: one for every new ticket's
+ *	requester, found or created by address. An organisation has a unique name and one
  *	or more domains; names and domains compare without case. A contact
  *	without an organisation belongs to the one whose domain is its
  *	address's domain or a parent of it ("mail.example.com" belongs to
@@ -30,8 +30,11 @@ gboolean mt_customer_org_remove (MtStore *store, const char *name, GError **erro
 /* The organisation called name; MT_ERROR_NOT_FOUND when none. */
 gboolean mt_customer_org_find (MtStore *store, const char *name, gint64 *org, GError **error);
 
-/* Gives contact the organisation of its domain, unless it has one. */
-gboolean mt_customer_contact_match (MtStore *store, gint64 contact, GError **error);
+/* Finds or creates the contact for address; name (or NULL) names a
+ * contact that has no name yet. A new contact belongs to the
+ * organisation of its domain. */
+gboolean mt_customer_contact_ensure (MtStore *store, const char *address, const char *name, gint64 now, gint64 *contact,
+				     GError **error);
 
 /* Adds a contact or finds it by address; name (or NULL) replaces its
  * name, org (or NULL: by domain) its organisation. */

@@ -92,7 +92,4 @@ void mt_deliver_result_clear (MtDeliverResult *result);
 /* "new", "append", "duplicate", "quarantine", "refused" */
 const char *mt_deliver_action_name (MtDeliverAction action);
 
-/* The site secret: the config's secret_file, else the database's. */
-char *mt_deliver_secret (MtStore *store, const MtConfig *config, GError **error);
-
 #endif

@@ -1,12 +1,12 @@
 /*
  * NAME
- *	directory.h - queues and contacts: who mail is for and from
+ *	directory.h - queues: who mail is for
  * DESCRIPTION
  *	A queue is found by the address mail was sent to (its +extension
  *	ignored). The default queue is created from [mail] address on first
  *	use; mail to an address no queue has yet opens a queue named after
  *	its local part, so that each support address Postfix hands us is a
- *	queue of its own. A contact is found or created by address.
+ *	queue of its own. Contacts, who mail is from, are customer.h's.
  */
 #ifndef MT_DIRECTORY_H
 #define MT_DIRECTORY_H
@@ -27,14 +27,6 @@ gboolean mt_directory_queue_lookup (MtStore *store, const MtConfig *config, cons
  * MT_ERROR_NOT_FOUND when there is none. */
 gboolean mt_directory_queue_named (MtStore *store, const MtConfig *config, const char *name, gint64 now, gint64 *queue,
 				   GError **error);
-
-/* Finds or creates the contact for address; name may be NULL. A new
- * contact belongs to the organisation of its domain (customer.h). */
-gboolean mt_directory_contact_ensure (MtStore *store, const char *address, const char *name, gint64 now,
-				      gint64 *contact, GError **error);
-
-/* TRUE when address is a user's (an agent's) address. */
-gboolean mt_directory_is_agent (MtStore *store, const char *address, gboolean *yes, GError **error);
 
 typedef struct {
 	const char *name;

@@ -21,7 +21,6 @@ typedef enum {
 	MT_ERROR_TEMPFAIL,  /* may work later: busy, locked, disk full, I/O, memory */
 	MT_ERROR_CONFIG,    /* configuration unreadable or wrong: an admin must act */
 	MT_ERROR_TOO_BIG,   /* permanent: the message is over max_message_size */
-	MT_ERROR_REFUSED,   /* permanent: policy refuses the message */
 	MT_ERROR_USAGE,     /* a person gave a bad argument */
 	MT_ERROR_NOT_FOUND, /* no such ticket, article, attachment ... */
 	MT_ERROR_DATA,      /* input that cannot be read as what it should be */
@@ -29,6 +28,14 @@ typedef enum {
 } MtErrorCode;
 
 GQuark mt_error_quark (void);
+
+/* A refusal of the message by a rule (rules.h): the code is the
+ * sysexits exit code the MTA must see, the message the line for it,
+ * starting with an enhanced status code ("5.7.1 Go away"). Declared
+ * here, at the bottom, so that what tells the MTA about an error needs
+ * nothing of the rules. */
+#define MT_RULES_REFUSAL (mt_rules_refusal_quark ())
+GQuark mt_rules_refusal_quark (void);
 
 /* Sets error from SQLite's state after rc; always returns FALSE. */
 gboolean mt_error_sqlite (GError **error, sqlite3 *db, int rc, const char *what);

@@ -26,6 +26,7 @@
 #include <glib.h>
 #include "mailticket/config.h"
 #include "mailticket/store.h"
+#include "mailticket/token.h"
 
 typedef struct {
 	gint64 ticket;
@@ -146,5 +147,11 @@ typedef struct {
  * with a note. */
 gboolean mt_notify_status (MtStore *store, const MtConfig *config, const MtNotifyStatus *status, gboolean *queued,
 			   GError **error);
+
+/* The reply address (token.h) of ticket for recipient in role, made as
+ * the ticket's mail makes it: on its queue's address, or [mail]
+ * address for a ticket without one; owned. */
+char *mt_notify_reply_address (MtStore *store, const MtConfig *config, gint64 ticket, MtTokenRole role,
+			       const char *recipient, GError **error);
 
 #endif

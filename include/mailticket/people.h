@@ -44,6 +44,10 @@ GPtrArray *mt_people_addresses (MtStore *store, gint64 user, gint64 grp, GError 
 gboolean mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboolean add, gint64 now, gboolean *changed,
 			  GError **error);
 
+/* Moves the watchers of ticket from to into, where those already
+ * watching stay once: a merge (change.h). */
+gboolean mt_people_move_watchers (MtStore *store, gint64 from, gint64 into, GError **error);
+
 /* Every address that hears of a new article of ticket, lower case,
  * without duplicates; plain-address watchers only when !internal. */
 GPtrArray *mt_people_audience (MtStore *store, gint64 ticket, gboolean internal, GError **error);

@@ -2,8 +2,11 @@
  * NAME
  *	ticket.h - tickets, articles, message ids, participants, links, history
  * DESCRIPTION
- *	The write side of a ticket as mail fills it. Callers hold a
- *	transaction (mt_store_begin) around a group of calls.
+ *	The write side of a ticket as mail fills it, in two files:
+ *	ticket.c writes tickets, links and history, ticket-article.c
+ *	articles, attachments, message ids, participants and the
+ *	conversation's Cc. Callers hold a transaction (mt_store_begin)
+ *	around a group of calls.
  */
 #ifndef MT_TICKET_H
 #define MT_TICKET_H
@@ -40,6 +43,9 @@ typedef struct {
 
 gboolean mt_ticket_create (MtStore *store, const MtTicketNew *ticket, gint64 *id, GError **error);
 
+/* Sets the ticket's last change to now, unless it is later already. */
+gboolean mt_ticket_touch (MtStore *store, gint64 ticket, gint64 now, GError **error);
+
 /* Adds an article with its attachments; touches the ticket. */
 gboolean mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *article, gint64 *id, GError **error);
 
@@ -67,6 +73,36 @@ gboolean mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status
 			       GError **error);
 /* The current status; owned. */
 char *mt_ticket_get_status (MtStore *store, gint64 ticket, GError **error);
+
+/* The statuses a ticket can have, in their order on the way to closed:
+ * new, open, pending, resolved, closed; NULL-terminated, static. */
+const char *const *mt_ticket_statuses (void);
+/* TRUE when status is one of them. */
+gboolean mt_ticket_status_known (const char *status);
+
+/* The fields of a ticket an agent sets (change.h checks the values). */
+typedef enum {
+	MT_TICKET_PRIORITY,      /* an int64, 1-9 */
+	MT_TICKET_OWNER,         /* an int64 user id */
+	MT_TICKET_QUEUE,         /* an int64 queue id */
+	MT_TICKET_PROJECT,       /* a string */
+	MT_TICKET_COLOR,         /* a string */
+	MT_TICKET_SUBJECT,       /* a string */
+	MT_TICKET_PENDING_UNTIL, /* an int64 time; 0 for none */
+} MtTicketField;
+
+/* Sets field to value (NULL clears it) and touches the ticket. Writes
+ * no history: the caller does, naming the value as the agent gave it. */
+gboolean mt_ticket_set_field (MtStore *store, gint64 ticket, MtTicketField field, GVariant *value, gint64 now,
+			      GError **error);
+
+/* Closes ticket from as merged into into (change.h does the merge),
+ * stamping it resolved and closed. */
+gboolean mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint64 now, GError **error);
+
+/* Records that ticket's overdue first response was escalated, unless it
+ * was already (escalate.h). */
+gboolean mt_ticket_mark_response_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error);
 
 /* Marks a ticket for an agent's review. */
 gboolean mt_ticket_flag (MtStore *store, gint64 ticket, GError **error);
@@ -136,6 +172,10 @@ gboolean mt_ticket_add_cc (MtStore *store, gint64 ticket, const char *address, M
  * to besides the requester, or with proposed those it does not. */
 GPtrArray *mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error);
 
+/* Moves the articles and message ids of ticket from to into, whose
+ * participants from's become too: a merge (change.h). */
+gboolean mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GError **error);
+
 /* Forgets the participants of ticket, for db reindex to add them again. */
 gboolean mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error);
 
@@ -159,5 +199,6 @@ void mt_ticket_mail_free (MtTicketMail *mail);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtTicketMail, mt_ticket_mail_free)
 
 const char *const *mt_ticket_queries (void);
+const char *const *mt_ticket_article_queries (void);
 
 #endif

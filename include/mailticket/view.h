@@ -41,7 +41,8 @@ typedef gboolean (*MtTicketRowFunc) (const MtTicketRow *row, gpointer data);
 typedef gboolean (*MtArticleRowFunc) (const MtArticleRow *row, gpointer data);
 typedef gboolean (*MtAttachmentRowFunc) (const MtAttachmentRow *row, gpointer data);
 
-/* The status bits of MtViewFilter: one per status, in workflow order. */
+/* The status bits of MtViewFilter: bit i is status i of
+ * mt_ticket_statuses (), in workflow order. */
 enum {
 	MT_VIEW_STATUS_NEW = 1 << 0,
 	MT_VIEW_STATUS_OPEN = 1 << 1,

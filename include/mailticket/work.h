@@ -71,6 +71,10 @@ typedef struct {
 typedef void (*MtApprovalFunc) (const MtApprovalRow *row, gpointer data);
 gboolean mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, gpointer data, GError **error);
 
+/* Moves the tasks, time and approvals of ticket from to into: a merge
+ * (change.h). */
+gboolean mt_work_move (MtStore *store, gint64 from, gint64 into, GError **error);
+
 /* JSON arrays built by SQLite; owned. */
 char *mt_work_tasks_json (MtStore *store, gint64 ticket, GError **error);
 char *mt_work_approvals_json (MtStore *store, gint64 ticket, GError **error);

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "mailticket/clock.h"
 #include "mailticket/compose.h"
+#include "mailticket/customer.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
 #include "mailticket/notify.h"
@@ -65,7 +66,7 @@ write_new (MtContext *ctx, gpointer data, GError **error)
 		return FALSE;
 	}
 	if (!mt_directory_queue_named (ctx->store, ctx->config, n->queue, now, &t.queue, error) ||
-	    (n->requester && !mt_directory_contact_ensure (ctx->store, n->requester, NULL, now, &t.requester, error)) ||
+	    (n->requester && !mt_customer_contact_ensure (ctx->store, n->requester, NULL, now, &t.requester, error)) ||
 	    !mt_ticket_create (ctx->store, &t, &n->ticket, error) ||
 	    !mt_ticket_add_history (ctx->store, n->ticket, n->actor->login, "created", NULL, subject, now, error))
 		return FALSE;

@@ -14,8 +14,8 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "mailticket/deliver.h"
 #include "mailticket/error.h"
+#include "mailticket/notify.h"
 #include "mailticket/people.h"
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
@@ -60,7 +60,7 @@ mt_cmd_token (MtContext *ctx, int argc, char **argv)
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("ID - print the reply address and subject token");
 	g_autoptr (GError) error = NULL;
-	g_autofree char *secret = NULL, *uuid = NULL, *requester = NULL, *rcpt = NULL, *address = NULL, *token = NULL;
+	g_autofree char *uuid = NULL, *requester = NULL, *rcpt = NULL, *address = NULL, *token = NULL;
 	MtTokenRole role;
 	gint64 id;
 	int code;
@@ -76,9 +76,8 @@ mt_cmd_token (MtContext *ctx, int argc, char **argv)
 	if (uuid == NULL)
 		return mt_cli_usage ("no ticket %" G_GINT64_FORMAT, id);
 	if (!(rcpt = recipient (ctx, &f, requester, &role, &error)) ||
-	    !(secret = mt_deliver_secret (ctx->store, ctx->config, &error)))
+	    !(address = mt_notify_reply_address (ctx->store, ctx->config, id, role, rcpt, &error)))
 		return mt_cli_fail (error);
-	address = mt_token_reply_address (secret, ctx->config->address, ctx->config->delimiter, id, uuid, role, rcpt);
 	token = mt_token_subject (ctx->config->tag, id);
 	printf ("%s\n%s\n", address, token);
 	g_free (f.to);

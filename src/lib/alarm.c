@@ -2,12 +2,12 @@
  * NAME
  *	alarm.c - reminders about a ticket that fall due
  * DESCRIPTION
- *	The alarms table is this module's. Firing works in batches of
- *	FIRE_BATCH alarms, each batch one transaction that first selects
- *	the alarms due and not fired, then queues their mail, writes their
- *	history lines and stamps them fired: a second sender waits for the
- *	write lock and then finds them fired, and a sender that dies before
- *	its commit leaves nothing queued and nothing stamped.
+ *	Owns the table alarms. Firing works in batches of FIRE_BATCH
+ *	alarms, each batch one transaction that first selects the alarms
+ *	due and not fired, then queues their mail, writes their history
+ *	lines and stamps them fired: a second sender waits for the write
+ *	lock and then finds them fired, and a sender that dies before its
+ *	commit leaves nothing queued and nothing stamped.
  *
  *	Each fired alarm logs one line: alarm=3 ticket=42 to=bob mails=1
  */

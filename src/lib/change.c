@@ -2,9 +2,11 @@
  * NAME
  *	change.c - what an agent changes on a ticket: fields, tags, merges
  * DESCRIPTION
- *	One static statement per field: the field name chooses the SQL, it
- *	is never pasted into it. History shows names (logins, queue names)
- *	rather than ids, as the agent typed them.
+ *	Owns the table tags. Checks what an agent asks for, then writes it
+ *	through the module whose table it is: a field through ticket.h, a
+ *	merge through each owner's move (ticket.h, people.h, work.h).
+ *	History shows names (logins, queue names) rather than ids, as the
+ *	agent typed them.
  */
 #include <string.h>
 
@@ -13,90 +15,36 @@
 #include "mailticket/error.h"
 #include "mailticket/people.h"
 #include "mailticket/ticket.h"
+#include "mailticket/work.h"
 
 static const char SQL_GET[] =
 	"SELECT status, priority, owner, queue, project, color, subject, merged_into FROM ticket_summary WHERE id = ?";
-static const char SQL_SET_PRIORITY[] = "UPDATE tickets SET priority = ?2, updated = max(updated, ?3) WHERE id = ?1";
-static const char SQL_SET_OWNER[] = "UPDATE tickets SET owner = ?2, updated = max(updated, ?3) WHERE id = ?1";
-static const char SQL_SET_QUEUE[] = "UPDATE tickets SET queue = ?2, updated = max(updated, ?3) WHERE id = ?1";
-static const char SQL_SET_PROJECT[] = "UPDATE tickets SET project = ?2, updated = max(updated, ?3) WHERE id = ?1";
-static const char SQL_SET_COLOR[] = "UPDATE tickets SET color = ?2, updated = max(updated, ?3) WHERE id = ?1";
-static const char SQL_SET_SUBJECT[] = "UPDATE tickets SET subject = ?2, updated = max(updated, ?3) WHERE id = ?1";
 static const char SQL_QUEUE_FIND[] = "SELECT id FROM queues WHERE name = ?";
 static const char SQL_PENDING[] = "SELECT count(*) FROM approvals WHERE ticket = ? AND state = 'pending'";
 static const char SQL_TAG_ADD[] = "INSERT OR IGNORE INTO tags (ticket, tag) VALUES (?, ?)";
 static const char SQL_TAG_RM[] = "DELETE FROM tags WHERE ticket = ? AND tag = ?";
-static const char SQL_MERGE_ARTICLES[] = "UPDATE articles SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MERGE_IDS[] = "UPDATE message_ids SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MERGE_PARTICIPANTS[] =
-	"INSERT OR IGNORE INTO participants (ticket, address) SELECT ?2, address FROM participants WHERE ticket = ?1";
-static const char SQL_MERGE_WATCHERS[] = "INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
-					 " SELECT ?2, user, grp, address, created FROM watchers WHERE ticket = ?1";
-static const char SQL_MERGE_WATCHERS_RM[] = "DELETE FROM watchers WHERE ticket = ?1";
-static const char SQL_MERGE_TAGS[] =
+static const char SQL_MOVE_TAGS[] =
 	"INSERT OR IGNORE INTO tags (ticket, tag) SELECT ?2, tag FROM tags WHERE ticket = ?1";
-static const char SQL_MERGE_TAGS_RM[] = "DELETE FROM tags WHERE ticket = ?1";
-static const char SQL_MERGE_TASKS[] = "UPDATE tasks SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MERGE_TIME[] = "UPDATE time_entries SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MERGE_APPROVALS[] = "UPDATE approvals SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MERGE_CLOSE[] =
-	"UPDATE tickets SET merged_into = ?2, status = 'closed', closed = ?3, resolved = coalesce(resolved, ?3),"
-	" updated = max(updated, ?3) WHERE id = ?1";
-static const char SQL_TOUCH[] = "UPDATE tickets SET updated = max(updated, ?2) WHERE id = ?1";
+static const char SQL_FORGET_TAGS[] = "DELETE FROM tags WHERE ticket = ?1";
 static const char SQL_UNTIL_GET[] = "SELECT pending_until FROM tickets WHERE id = ?";
-static const char SQL_UNTIL_SET[] =
-	"UPDATE tickets SET pending_until = nullif(?2, 0), updated = max(updated, ?3) WHERE id = ?1";
-
-static const char *const merge_moves[] = {
-	SQL_MERGE_ARTICLES, SQL_MERGE_IDS,     SQL_MERGE_PARTICIPANTS, SQL_MERGE_WATCHERS, SQL_MERGE_WATCHERS_RM,
-	SQL_MERGE_TAGS,     SQL_MERGE_TAGS_RM, SQL_MERGE_TASKS,        SQL_MERGE_TIME,     SQL_MERGE_APPROVALS,
-};
 
 static const char *const change_queries[] = {
-	SQL_GET,
-	SQL_SET_PRIORITY,
-	SQL_SET_OWNER,
-	SQL_SET_QUEUE,
-	SQL_SET_PROJECT,
-	SQL_SET_COLOR,
-	SQL_SET_SUBJECT,
-	SQL_QUEUE_FIND,
-	SQL_PENDING,
-	SQL_TAG_ADD,
-	SQL_TAG_RM,
-	SQL_MERGE_ARTICLES,
-	SQL_MERGE_IDS,
-	SQL_MERGE_PARTICIPANTS,
-	SQL_MERGE_WATCHERS,
-	SQL_MERGE_WATCHERS_RM,
-	SQL_MERGE_TAGS,
-	SQL_MERGE_TAGS_RM,
-	SQL_MERGE_TASKS,
-	SQL_MERGE_TIME,
-	SQL_MERGE_APPROVALS,
-	SQL_MERGE_CLOSE,
-	SQL_TOUCH,
-	SQL_UNTIL_GET,
-	SQL_UNTIL_SET,
-	NULL,
+	SQL_GET,       SQL_QUEUE_FIND,  SQL_PENDING,   SQL_TAG_ADD, SQL_TAG_RM,
+	SQL_MOVE_TAGS, SQL_FORGET_TAGS, SQL_UNTIL_GET, NULL,
 };
 
-/* Column of SQL_GET for each field, and its UPDATE (NULL: special). */
+/* Column of SQL_GET for each field but status, and what it sets. */
 static const struct {
 	const char *name;
 	int column;
-	const char *sql;
+	MtTicketField field;
 } fields[] = {
-	{ "status", 0, NULL },
-	{ "priority", 1, SQL_SET_PRIORITY },
-	{ "owner", 2, SQL_SET_OWNER },
-	{ "queue", 3, SQL_SET_QUEUE },
-	{ "project", 4, SQL_SET_PROJECT },
-	{ "color", 5, SQL_SET_COLOR },
-	{ "subject", 6, SQL_SET_SUBJECT },
+	{ "priority", 1, MT_TICKET_PRIORITY }, { "owner", 2, MT_TICKET_OWNER }, { "queue", 3, MT_TICKET_QUEUE },
+	{ "project", 4, MT_TICKET_PROJECT },   { "color", 5, MT_TICKET_COLOR }, { "subject", 6, MT_TICKET_SUBJECT },
 };
+#define STATUS_COLUMN 0
+#define MERGED_COLUMN 7
 
-static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 static const char *const colors[] = {
 	"red", "orange", "yellow", "green", "blue", "purple", "grey", "black", NULL,
 };
@@ -110,7 +58,7 @@ mt_change_queries (void)
 gboolean
 mt_change_is_field (const char *field)
 {
-	if (strcmp (field, "until") == 0)
+	if (strcmp (field, "until") == 0 || strcmp (field, "status") == 0)
 		return TRUE;
 	for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
 		if (strcmp (fields[i].name, field) == 0)
@@ -151,7 +99,7 @@ check_status (MtStore *store, gint64 ticket, const char *value, GError **error)
 	gint64 pending = 0;
 	sqlite3_stmt *stmt;
 
-	if (!g_strv_contains (statuses, value))
+	if (!mt_ticket_status_known (value))
 		return usage (error, "status", value, "one of new, open, pending, resolved, closed");
 	if (strcmp (value, "resolved") != 0 && strcmp (value, "closed") != 0)
 		return TRUE;
@@ -229,19 +177,15 @@ stored_value (MtStore *store, const char *field, const char *value, GVariant **o
 }
 
 static gboolean
-write_value (MtStore *store, const char *sql, gint64 ticket, GVariant *value, gint64 now, GError **error)
+set_status (MtStore *store, gint64 ticket, const char *value, const char *who, gint64 now, gboolean *changed,
+	    GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	g_autofree char *old = NULL;
 
-	if (stmt == NULL)
+	if (!current (store, ticket, STATUS_COLUMN, &old, error) || !check_status (store, ticket, value, error))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	if (value && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
-		sqlite3_bind_int64 (stmt, 2, g_variant_get_int64 (value));
-	else if (value)
-		sqlite3_bind_text (stmt, 2, g_variant_get_string (value, NULL), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, now);
-	return mt_store_exec_stmt (store, stmt, error);
+	*changed = g_strcmp0 (old, value) != 0;
+	return mt_ticket_set_status (store, ticket, value, who, now, error);
 }
 
 /* The time a pending ticket waits until, as history shows it; owned. */
@@ -282,7 +226,7 @@ set_until (MtStore *store, gint64 ticket, const char *value, const char *who, gi
 	old_text = until_text (old);
 	new_text = until_text (when);
 	stored = g_variant_ref_sink (g_variant_new_int64 (when));
-	return write_value (store, SQL_UNTIL_SET, ticket, stored, now, error) &&
+	return mt_ticket_set_field (store, ticket, MT_TICKET_PENDING_UNTIL, stored, now, error) &&
 	       mt_ticket_add_history (store, ticket, who, "pending_until", old_text, new_text, now, error);
 }
 
@@ -297,6 +241,8 @@ mt_change_field (MtStore *store, gint64 ticket, const char *field, const char *v
 	*changed = FALSE;
 	if (strcmp (field, "until") == 0)
 		return set_until (store, ticket, value, who, now, changed, error);
+	if (strcmp (field, "status") == 0)
+		return set_status (store, ticket, value, who, now, changed, error);
 	for (i = 0; i < G_N_ELEMENTS (fields) && strcmp (fields[i].name, field) != 0; i++)
 		;
 	if (i == G_N_ELEMENTS (fields))
@@ -304,31 +250,13 @@ mt_change_field (MtStore *store, gint64 ticket, const char *field, const char *v
 			      "a field (status, priority, owner, queue, project, color, subject, until)");
 	if (!current (store, ticket, fields[i].column, &old, error))
 		return FALSE;
-	if (fields[i].sql == NULL) {
-		if (!check_status (store, ticket, value, error))
-			return FALSE;
-		*changed = g_strcmp0 (old, value) != 0;
-		return mt_ticket_set_status (store, ticket, value, who, now, error);
-	}
 	if (!stored_value (store, field, value, &stored, error))
 		return FALSE;
 	if (g_strcmp0 (old, *value ? value : NULL) == 0 || (strcmp (field, "owner") == 0 && !stored && !old))
 		return TRUE;
 	*changed = TRUE;
-	return write_value (store, fields[i].sql, ticket, stored, now, error) &&
+	return mt_ticket_set_field (store, ticket, fields[i].field, stored, now, error) &&
 	       mt_ticket_add_history (store, ticket, who, field, old, stored ? value : NULL, now, error);
-}
-
-static gboolean
-touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TOUCH, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	sqlite3_bind_int64 (stmt, 2, now);
-	return mt_store_exec_stmt (store, stmt, error);
 }
 
 static gboolean
@@ -366,22 +294,27 @@ mt_change_tag (MtStore *store, gint64 ticket, const char *tag, gboolean add, con
 	*changed = sqlite3_changes (mt_store_peek_db (store)) > 0;
 	if (!*changed)
 		return TRUE;
-	return touch (store, ticket, now, error) &&
+	return mt_ticket_touch (store, ticket, now, error) &&
 	       mt_ticket_add_history (store, ticket, who, "tag", add ? NULL : tag, add ? tag : NULL, now, error);
 }
 
+/* The tags of from are into's: a merge. */
 static gboolean
-run_pair (MtStore *store, const char *sql, gint64 from, gint64 into, gint64 now, GError **error)
+move_tags (MtStore *store, gint64 from, gint64 into, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	static const char *const moves[] = { SQL_MOVE_TAGS, SQL_FORGET_TAGS };
 
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, from);
-	sqlite3_bind_int64 (stmt, 2, into);
-	if (sql == SQL_MERGE_CLOSE)
-		sqlite3_bind_int64 (stmt, 3, now);
-	return mt_store_exec_stmt (store, stmt, error);
+	for (gsize i = 0; i < G_N_ELEMENTS (moves); i++) {
+		sqlite3_stmt *stmt = mt_store_query (store, moves[i], error);
+
+		if (stmt == NULL)
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, from);
+		sqlite3_bind_int64 (stmt, 2, into);
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
 }
 
 gboolean
@@ -393,18 +326,20 @@ mt_change_merge (MtStore *store, gint64 from, gint64 into, const char *who, gint
 
 	if (from == into)
 		return usage (error, "merge", from_text, "another ticket than the one merged into");
-	if (!current (store, from, 7, &merged, error) || !current (store, into, 7, &target_merged, error))
+	if (!current (store, from, MERGED_COLUMN, &merged, error) ||
+	    !current (store, into, MERGED_COLUMN, &target_merged, error))
 		return FALSE;
 	if (merged != NULL || target_merged != NULL) {
 		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "ticket %s was merged already",
 			     merged ? from_text : into_text);
 		return FALSE;
 	}
-	for (gsize i = 0; i < G_N_ELEMENTS (merge_moves); i++)
-		if (!run_pair (store, merge_moves[i], from, into, now, error))
-			return FALSE;
-	return run_pair (store, SQL_MERGE_CLOSE, from, into, now, error) &&
-	       mt_ticket_link (store, from, "merged", into, now, error) && touch (store, into, now, error) &&
+	if (!mt_ticket_move_articles (store, from, into, error) ||
+	    !mt_people_move_watchers (store, from, into, error) || !move_tags (store, from, into, error) ||
+	    !mt_work_move (store, from, into, error))
+		return FALSE;
+	return mt_ticket_close_merged (store, from, into, now, error) &&
+	       mt_ticket_link (store, from, "merged", into, now, error) && mt_ticket_touch (store, into, now, error) &&
 	       mt_ticket_add_history (store, from, who, "merged_into", NULL, into_text, now, error) &&
 	       mt_ticket_add_history (store, into, who, "merged", NULL, from_text, now, error);
 }

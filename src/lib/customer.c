@@ -2,17 +2,17 @@
  * NAME
  *	customer.c - contacts and the organisations they belong to
  * DESCRIPTION
- *	This module owns organisations, organisation_domains and the org
- *	of a contact; directory.c creates contacts and asks this module to
- *	match each new one. Domains are stored lower case so that matching
- *	a parent domain is a comparison of the address's domain and of its
- *	suffix after a dot, in SQL, with the longest domain first.
+ *	Owns the tables contacts, organisations and organisation_domains:
+ *	a contact is created here, and matched to its organisation as it
+ *	is. Domains
+ *	are stored lower case so that matching a parent domain is a
+ *	comparison of the address's domain and of its suffix after a dot,
+ *	in SQL, with the longest domain first.
  */
 #include <string.h>
 
 #include "mailticket/compose.h"
 #include "mailticket/customer.h"
-#include "mailticket/directory.h"
 #include "mailticket/error.h"
 
 /* The domain of a contacts row's address, lower case. */
@@ -20,6 +20,9 @@
 /* The domain d is g, or below it. */
 #define UNDER(d, g) "(" d " = " g " OR substr(" d ", -length(" g ") - 1) = '.' || " g ")"
 
+static const char SQL_CONTACT_FIND[] = "SELECT id FROM contacts WHERE address = ?";
+static const char SQL_CONTACT_INSERT[] = "INSERT INTO contacts (address, name, created) VALUES (?, ?, ?)";
+static const char SQL_CONTACT_NAME[] = "UPDATE contacts SET name = ?2 WHERE id = ?1 AND name IS NULL";
 static const char SQL_ORG_FIND[] = "SELECT id FROM organisations WHERE name = ?";
 static const char SQL_ORG_INSERT[] = "INSERT INTO organisations (name, created) VALUES (?, ?)";
 static const char SQL_DOMAIN_OWNER[] = "SELECT org FROM organisation_domains WHERE domain = ?";
@@ -59,10 +62,10 @@ static const char SQL_CONTACTS_JSON[] =
 	" 'tickets', tickets)), '[]') FROM (" CONTACT_ROWS ")";
 
 static const char *const customer_queries[] = {
-	SQL_ORG_FIND,   SQL_ORG_INSERT,     SQL_DOMAIN_OWNER,  SQL_DOMAIN_ADD,
-	SQL_ATTACH,     SQL_MATCH,          SQL_CONTACT_ORG,   SQL_CONTACT_RENAME,
-	SQL_ORG_DETACH, SQL_ORG_DOMAINS_RM, SQL_ORG_RM,        SQL_ORGS,
-	SQL_ORGS_JSON,  SQL_CONTACTS,       SQL_CONTACTS_JSON, NULL,
+	SQL_CONTACT_FIND,   SQL_CONTACT_INSERT, SQL_CONTACT_NAME,   SQL_ORG_FIND, SQL_ORG_INSERT,
+	SQL_DOMAIN_OWNER,   SQL_DOMAIN_ADD,     SQL_ATTACH,         SQL_MATCH,    SQL_CONTACT_ORG,
+	SQL_CONTACT_RENAME, SQL_ORG_DETACH,     SQL_ORG_DOMAINS_RM, SQL_ORG_RM,   SQL_ORGS,
+	SQL_ORGS_JSON,      SQL_CONTACTS,       SQL_CONTACTS_JSON,  NULL,
 };
 
 const char *const *
@@ -179,10 +182,39 @@ mt_customer_org_remove (MtStore *store, const char *name, GError **error)
 	       exec_id_text (store, SQL_ORG_RM, org, NULL, error);
 }
 
-gboolean
-mt_customer_contact_match (MtStore *store, gint64 contact, GError **error)
+/* Gives contact the organisation of its domain, unless it has one. */
+static gboolean
+contact_match (MtStore *store, gint64 contact, GError **error)
 {
 	return exec_id_text (store, SQL_MATCH, contact, NULL, error);
+}
+
+gboolean
+mt_customer_contact_ensure (MtStore *store, const char *address, const char *name, gint64 now, gint64 *contact,
+			    GError **error)
+{
+	sqlite3_stmt *stmt;
+
+	if (!mt_store_get_id (store, SQL_CONTACT_FIND, address, contact, error))
+		return FALSE;
+	if (*contact != 0 && name == NULL)
+		return TRUE;
+	if (*contact != 0) {
+		if (!(stmt = mt_store_query (store, SQL_CONTACT_NAME, error)))
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, *contact);
+		sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+		return mt_store_exec_stmt (store, stmt, error);
+	}
+	if (!(stmt = mt_store_query (store, SQL_CONTACT_INSERT, error)))
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, address, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 3, now);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*contact = mt_store_last_id (store);
+	return contact_match (store, *contact, error);
 }
 
 static gboolean
@@ -208,7 +240,7 @@ mt_customer_contact_add (MtStore *store, const char *address, const char *name, 
 		return mt_error_usage (error, "not a usable mail address: '%s'", address);
 	if (org != NULL && !mt_customer_org_find (store, org, &org_id, error))
 		return FALSE;
-	if (!mt_directory_contact_ensure (store, address, NULL, now, &contact, error))
+	if (!mt_customer_contact_ensure (store, address, NULL, now, &contact, error))
 		return FALSE;
 	if (safe_name && *safe_name && !exec_id_text (store, SQL_CONTACT_RENAME, contact, safe_name, error))
 		return FALSE;

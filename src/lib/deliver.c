@@ -14,6 +14,7 @@
 #include "mailticket/clock.h"
 #include "mailticket/commands.h"
 #include "mailticket/compose.h"
+#include "mailticket/customer.h"
 #include "mailticket/deliver.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
@@ -26,6 +27,7 @@
 #include "mailticket/quarantine.h"
 #include "mailticket/quote.h"
 #include "mailticket/rules.h"
+#include "mailticket/secret.h"
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
 
@@ -64,14 +66,6 @@ mt_deliver_result_clear (MtDeliverResult *r)
 	g_free (r->reason);
 	g_clear_pointer (&r->rules, mt_rule_outcome_free);
 	memset (r, 0, sizeof *r);
-}
-
-char *
-mt_deliver_secret (MtStore *store, const MtConfig *config, GError **error)
-{
-	if (config->secret != NULL)
-		return g_strdup (config->secret);
-	return mt_store_secret (store, error);
 }
 
 /* The thread module's lookups, answered from the store. */
@@ -133,30 +127,18 @@ decide (Delivery *d, MtThreadDecision *decision, GError **error)
 	return mt_thread_decide (&input, &lookup, decision, error);
 }
 
-/* The address the message was sent to, for its queue. */
-static const char *
-queue_recipient (Delivery *d)
-{
-	const char *header;
-
-	if (d->options->recipient != NULL && *d->options->recipient != '\0')
-		return d->options->recipient;
-	if ((header = mt_message_header (d->message, "X-Original-To")) != NULL)
-		return header;
-	return mt_message_header (d->message, "Delivered-To");
-}
-
 static gboolean
 open_ticket (Delivery *d, const MtThreadDecision *decision, gint64 *ticket, GError **error)
 {
 	MtMessage *m = d->message;
 	const char *requester = m->from_addr ? m->from_addr : d->options->sender;
 	g_autofree char *subject = mt_thread_strip_prefixes (m->subject, d->config->tag);
-	g_autofree char *recipient = g_strstrip (g_strdup (queue_recipient (d) ? queue_recipient (d) : ""));
+	const char *to = mt_message_recipient (m, d->options->recipient);
+	g_autofree char *recipient = g_strstrip (g_strdup (to ? to : ""));
 	MtTicketNew t = { .type = "mail", .subject = subject, .now = d->now };
 
 	if (requester != NULL && *requester != '\0' &&
-	    !mt_directory_contact_ensure (d->store, requester, m->from_name, d->now, &t.requester, error))
+	    !mt_customer_contact_ensure (d->store, requester, m->from_name, d->now, &t.requester, error))
 		return FALSE;
 	if (!mt_directory_queue_for (d->store, d->config, recipient, d->now, &t.queue, error) ||
 	    !mt_ticket_create (d->store, &t, ticket, error) ||
@@ -679,7 +661,7 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 	d.message = input->message;
 	d.sha256 = input->sha256;
 	d.parse_error = input->parse_error ? input->parse_error->message : NULL;
-	if (!(d.secret = mt_deliver_secret (store, config, error)))
+	if (!(d.secret = mt_secret_get (store, config, error)))
 		return FALSE;
 	ok = options->dry_run ? thread_and_store (&d, result, error) : deliver_in_transaction (&d, result, error);
 	mt_bounce_clear (&d.bounce);

@@ -1,26 +1,22 @@
 /*
  * NAME
- *	directory.c - queues and contacts
+ *	directory.c - queues
  * DESCRIPTION
- *	Mail is for a queue: the one whose address is the recipient with
- *	its +extension removed. The default queue comes from [mail] queue
- *	and address. An address Postfix hands us that no queue has yet
- *	becomes a queue named after its local part: the admin decided which
- *	addresses reach us when they wrote the transport map.
+ *	Owns the table queues. Mail is for a queue: the one whose address
+ *	is the recipient with its +extension removed. The default queue
+ *	comes from [mail] queue and address. An address Postfix hands us
+ *	that no queue has yet becomes a queue named after its local part:
+ *	the admin decided which addresses reach us when they wrote the
+ *	transport map.
  */
 #include <string.h>
 
-#include "mailticket/customer.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
 
 static const char SQL_QUEUE_BY_ADDRESS[] = "SELECT id FROM queues WHERE address = ?";
 static const char SQL_QUEUE_BY_NAME[] = "SELECT id FROM queues WHERE name = ?";
 static const char SQL_QUEUE_INSERT[] = "INSERT INTO queues (name, address, created) VALUES (?, ?, ?)";
-static const char SQL_CONTACT_FIND[] = "SELECT id FROM contacts WHERE address = ?";
-static const char SQL_CONTACT_INSERT[] = "INSERT INTO contacts (address, name, created) VALUES (?, ?, ?)";
-static const char SQL_CONTACT_NAME[] = "UPDATE contacts SET name = ?2 WHERE id = ?1 AND name IS NULL";
-static const char SQL_IS_AGENT[] = "SELECT count(*) FROM users WHERE email = ?";
 static const char SQL_QUEUE_ADD[] = "INSERT INTO queues (name, address, sla_minutes, owner, created, grp)"
 				    " VALUES (?, lower(?), nullif(?, 0), nullif(?, 0), ?, nullif(?, 0))";
 static const char SQL_QUEUE_UPDATE[] =
@@ -37,8 +33,7 @@ static const char SQL_QUEUES_JSON[] =
 	" 'owner', owner, 'group', grp, 'active', active)), '[]') FROM (" QUEUE_ROWS ")";
 
 static const char *const directory_queries[] = {
-	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_CONTACT_FIND,
-	SQL_CONTACT_INSERT,   SQL_CONTACT_NAME,  SQL_IS_AGENT,     SQL_QUEUE_ADD,
+	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_QUEUE_ADD,
 	SQL_QUEUE_UPDATE,     SQL_QUEUES,        SQL_QUEUES_JSON,  NULL,
 };
 
@@ -135,45 +130,6 @@ mt_directory_queue_named (MtStore *store, const MtConfig *config, const char *na
 	if (*queue == 0)
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no queue named '%s'", name);
 	return *queue != 0;
-}
-
-gboolean
-mt_directory_contact_ensure (MtStore *store, const char *address, const char *name, gint64 now, gint64 *contact,
-			     GError **error)
-{
-	sqlite3_stmt *stmt;
-
-	if (!mt_store_get_id (store, SQL_CONTACT_FIND, address, contact, error))
-		return FALSE;
-	if (*contact != 0 && name == NULL)
-		return TRUE;
-	if (*contact != 0) {
-		if (!(stmt = mt_store_query (store, SQL_CONTACT_NAME, error)))
-			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, *contact);
-		sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-		return mt_store_exec_stmt (store, stmt, error);
-	}
-	if (!(stmt = mt_store_query (store, SQL_CONTACT_INSERT, error)))
-		return FALSE;
-	sqlite3_bind_text (stmt, 1, address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, now);
-	if (!mt_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*contact = mt_store_last_id (store);
-	return mt_customer_contact_match (store, *contact, error);
-}
-
-gboolean
-mt_directory_is_agent (MtStore *store, const char *address, gboolean *yes, GError **error)
-{
-	gint64 n;
-
-	if (!mt_store_get_id (store, SQL_IS_AGENT, address, &n, error))
-		return FALSE;
-	*yes = n > 0;
-	return TRUE;
 }
 
 gboolean

@@ -13,11 +13,8 @@
 #include <string.h>
 
 #include "mailticket/error.h"
-#include "mailticket/rules.h"
 
-/* The macro makes a string of its first argument as written. A rule's
- * refusal (rules.h) has its domain here too, so that what tells the MTA
- * about an error needs nothing of the rules. */
+/* The macro makes a string of its first argument as written. */
 /* clang-format off */
 G_DEFINE_QUARK (mt-error-quark, mt_error)
 G_DEFINE_QUARK (mt-rules-refusal-quark, mt_rules_refusal)

@@ -2,10 +2,11 @@
  * NAME
  *	escalate.c - tickets that waited too long
  * DESCRIPTION
- *	The escalation marks are this module's: tickets.response_escalated,
- *	and for a pending ticket its pending_until, which reopening it
- *	clears. Work goes in batches of ESCALATE_BATCH tickets, each one
- *	transaction that selects what is overdue and not marked, then
+ *	An escalation marks its ticket through ticket.h, which owns
+ *	tickets: an overdue first response sets response_escalated, and a
+ *	pending ticket whose time passed is opened again, which clears its
+ *	pending_until. Work goes in batches of ESCALATE_BATCH tickets, each
+ *	one transaction that selects what is overdue and not marked, then
  *	mails, writes history and marks, so that a second sender finds
  *	nothing left and a sender that dies leaves nothing half done.
  *
@@ -44,10 +45,8 @@ static const char SQL_OVERDUE[] =
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue"
 	" WHERE t.status = 'pending' AND t.pending_until <= ?1"
 	" LIMIT ?2";
-static const char SQL_MARK_RESPONSE[] =
-	"UPDATE tickets SET response_escalated = ?2 WHERE id = ?1 AND response_escalated IS NULL";
 
-static const char *const escalate_queries[] = { SQL_OVERDUE, SQL_MARK_RESPONSE, NULL };
+static const char *const escalate_queries[] = { SQL_OVERDUE, NULL };
 
 const char *const *
 mt_escalate_queries (void)
@@ -127,15 +126,9 @@ overdue_text (const Overdue *o, gboolean history)
 static gboolean
 mark (MtStore *store, const Overdue *o, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt;
-
 	if (o->pending)
 		return mt_ticket_set_status (store, o->ticket, "open", WHO, now, error);
-	if (!(stmt = mt_store_query (store, SQL_MARK_RESPONSE, error)))
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, o->ticket);
-	sqlite3_bind_int64 (stmt, 2, now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_ticket_mark_response_escalated (store, o->ticket, now, error);
 }
 
 static gboolean

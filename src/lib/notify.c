@@ -13,13 +13,13 @@
 #include "mailticket/autocleanups.h"
 #include "mailticket/change.h"
 #include "mailticket/compose.h"
-#include "mailticket/deliver.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
 #include "mailticket/message.h"
 #include "mailticket/notify.h"
 #include "mailticket/outbox.h"
 #include "mailticket/people.h"
+#include "mailticket/secret.h"
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
 
@@ -68,7 +68,7 @@ letter_init (Letter *l, MtStore *store, const MtConfig *config, gint64 ticket, G
 	l->store = store;
 	l->config = config;
 	if (!(l->mail = mt_ticket_mail_facts (store, ticket, error)) ||
-	    !(l->secret = mt_deliver_secret (store, config, error)))
+	    !(l->secret = mt_secret_get (store, config, error)))
 		return FALSE;
 	l->from = g_strdup (l->mail->queue_address ? l->mail->queue_address : config->address);
 	token = mt_token_subject (config->tag, ticket);
@@ -83,6 +83,17 @@ letter_token (Letter *l, MtTokenRole role, const char *recipient)
 {
 	return mt_token_reply_address (l->secret, l->from, l->config->delimiter, l->mail->id, l->mail->uuid, role,
 				       recipient);
+}
+
+char *
+mt_notify_reply_address (MtStore *store, const MtConfig *config, gint64 ticket, MtTokenRole role, const char *recipient,
+			 GError **error)
+{
+	g_auto (Letter) l = { 0 };
+
+	if (!letter_init (&l, store, config, ticket, error))
+		return NULL;
+	return letter_token (&l, role, recipient);
 }
 
 /* reply_to is the token the message carries, which is also its envelope

@@ -2,10 +2,10 @@
  * NAME
  *	outbox.c - mail waiting to be sent
  * DESCRIPTION
- *	Queuing is an INSERT in the caller's transaction: the article and
- *	the mail it causes are committed together or not at all. The bytes
- *	go to blobs, so that an email-out article and its outbox row share
- *	one copy.
+ *	Owns the tables outbox and outbox_recipients. Queuing is an INSERT
+ *	in the caller's transaction: the article and the mail it causes
+ *	are committed together or not at all. The bytes go to blobs, so
+ *	that an email-out article and its outbox row share one copy.
  *
  *	Sending is a claim and a settlement. A claim marks due rows
  *	sending, with the claimer's name and a time when the claim expires;

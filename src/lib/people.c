@@ -2,7 +2,7 @@
  * NAME
  *	people.c - users (agents), groups, and who watches a ticket
  * DESCRIPTION
- *	Owns users, groups, group_members and watchers. The audience query
+ *	Owns the tables users, groups, group_members and watchers. The audience query
  *	is the one place that decides who hears of what: owner and creator,
  *	user watchers, the members of group watchers, and plain addresses
  *	unless the article is internal.
@@ -26,6 +26,9 @@ static const char SQL_WATCH_ADD[] = "INSERT OR IGNORE INTO watchers (ticket, use
 static const char SQL_WATCH_RM[] =
 	"DELETE FROM watchers WHERE ticket = ?1 AND ifnull(user, 0) = ?2 AND ifnull(grp, 0) = ?3"
 	" AND ifnull(address, '') = ifnull(?4, '')";
+static const char SQL_MOVE_WATCHERS[] = "INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
+					" SELECT ?2, user, grp, address, created FROM watchers WHERE ticket = ?1";
+static const char SQL_FORGET_WATCHERS[] = "DELETE FROM watchers WHERE ticket = ?1";
 static const char SQL_AUDIENCE[] = "SELECT lower(u.email) FROM tickets t JOIN users u ON u.id IN (t.owner, t.creator)"
 				   "  WHERE t.id = ?1 AND u.email IS NOT NULL"
 				   " UNION SELECT lower(u.email) FROM watchers w JOIN users u ON u.id = w.user"
@@ -64,10 +67,28 @@ static const char SQL_WATCHERS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('kind', kind, 'name', name)), '[]') FROM (" WATCHER_ROWS ")";
 
 static const char *const people_queries[] = {
-	SQL_USER_INSERT, SQL_USER_FIND,     SQL_USER_EMAIL, SQL_GROUP_INSERT,     SQL_GROUP_FIND,
-	SQL_MEMBER_ADD,  SQL_MEMBER_RM,     SQL_WATCH_ADD,  SQL_WATCH_RM,         SQL_AUDIENCE,
-	SQL_USERS_JSON,  SQL_GROUPS_JSON,   SQL_WATCHERS,   SQL_WATCHERS_JSON,    SQL_USERS,
-	SQL_GROUPS,      SQL_USER_BY_EMAIL, SQL_ADDRESSES,  SQL_ADDRESS_WATCHERS, NULL,
+	SQL_USER_INSERT,
+	SQL_USER_FIND,
+	SQL_USER_EMAIL,
+	SQL_GROUP_INSERT,
+	SQL_GROUP_FIND,
+	SQL_MEMBER_ADD,
+	SQL_MEMBER_RM,
+	SQL_WATCH_ADD,
+	SQL_WATCH_RM,
+	SQL_AUDIENCE,
+	SQL_USERS_JSON,
+	SQL_GROUPS_JSON,
+	SQL_WATCHERS,
+	SQL_WATCHERS_JSON,
+	SQL_USERS,
+	SQL_GROUPS,
+	SQL_USER_BY_EMAIL,
+	SQL_ADDRESSES,
+	SQL_ADDRESS_WATCHERS,
+	SQL_MOVE_WATCHERS,
+	SQL_FORGET_WATCHERS,
+	NULL,
 };
 
 const char *const *
@@ -256,6 +277,24 @@ mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboolean add, g
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*changed = sqlite3_changes (mt_store_peek_db (store)) > 0;
+	return TRUE;
+}
+
+gboolean
+mt_people_move_watchers (MtStore *store, gint64 from, gint64 into, GError **error)
+{
+	static const char *const moves[] = { SQL_MOVE_WATCHERS, SQL_FORGET_WATCHERS };
+
+	for (gsize i = 0; i < G_N_ELEMENTS (moves); i++) {
+		sqlite3_stmt *stmt = mt_store_query (store, moves[i], error);
+
+		if (stmt == NULL)
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, from);
+		sqlite3_bind_int64 (stmt, 2, into);
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
 	return TRUE;
 }
 

@@ -4,7 +4,8 @@
  * DESCRIPTION
  *	Refusing such a message would bounce it to a sender who may never
  *	learn why; retrying it would keep it in the MTA's queue for days.
- *	It is kept here, raw, for an admin to look at and replay.
+ *	It is kept here, raw, for an admin to look at and replay. Owns the
+ *	table quarantine.
  */
 #include "mailticket/error.h"
 #include "mailticket/quarantine.h"

@@ -1,52 +1,27 @@
 /*
  * NAME
- *	ticket.c - tickets, articles, message ids, participants, links, history
+ *	ticket.c - tickets, their links and history
  * DESCRIPTION
- *	The write side of a ticket. This module owns these tables; others
- *	call its functions rather than write their SQL. Callers hold the
- *	transaction.
+ *	Owns the tables tickets, links and history; ticket-article.c, the
+ *	other half of the ticket module (ticket.h), owns what mail brings.
+ *	Others call these functions rather than write the SQL (README,
+ *	Layout). Callers hold the transaction.
  */
 #include <string.h>
 #include <uuid/uuid.h>
 
 #include "mailticket/error.h"
-#include "mailticket/search.h"
 #include "mailticket/ticket.h"
 
 static const char SQL_TICKET_INSERT[] =
 	"INSERT INTO tickets (uuid, type, subject, queue, requester, created, updated, creator, owner)"
 	" VALUES (?1, ?2, ?3, nullif(?4, 0), nullif(?5, 0), ?6, ?6, nullif(?7, 0),"
 	"         coalesce(nullif(?8, 0), (SELECT owner FROM queues WHERE id = ?4)))";
-static const char SQL_ARTICLE_INSERT[] =
-	"INSERT INTO articles (ticket, kind, internal, from_addr, \"from\", \"to\", cc, reply_to, subject,"
-	" date, message_id, text, blob, size, envelope_from, envelope_to, via, automatic, warnings, created,"
-	" author)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, 0), ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-	"         nullif(?21, 0))";
-static const char SQL_ATTACHMENT_INSERT[] =
-	"INSERT INTO attachments (article, position, name, type, size, part) VALUES (?, ?, ?, ?, ?, ?)";
 static const char SQL_TICKET_TOUCH[] = "UPDATE tickets SET updated = max(updated, ?2) WHERE id = ?1";
-static const char SQL_MSGID_INSERT[] =
-	"INSERT INTO message_ids (message_id, ticket, article) VALUES (?1, ?2, nullif(?3, 0))"
-	" ON CONFLICT (message_id) DO UPDATE SET article = excluded.article"
-	" WHERE message_ids.article IS NULL AND excluded.article IS NOT NULL";
-static const char SQL_MSGID_LOOKUP[] = "SELECT ticket FROM message_ids WHERE message_id = ?";
-static const char SQL_FIND_BY_BLOB[] =
-	"SELECT ticket, id FROM articles WHERE blob = ? AND kind = 'email-in' ORDER BY id LIMIT 1";
 static const char SQL_THREAD_FACTS[] = "SELECT t.merged_into, t.status = 'closed', coalesce(t.closed, t.updated),"
 				       " coalesce(q.grace_days, 30), coalesce(q.closed_reply = 'reopen', 0)"
 				       " FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = ?";
 static const char SQL_TICKET_EXISTS[] = "SELECT count(*) FROM tickets WHERE id = ?";
-static const char SQL_PARTICIPANT_ADD[] = "INSERT OR IGNORE INTO participants (ticket, address) VALUES (?, ?)";
-static const char SQL_PARTICIPANT_IS[] =
-	"SELECT EXISTS (SELECT 1 FROM participants WHERE ticket = ?1 AND address = ?2)"
-	" OR EXISTS (SELECT 1 FROM tickets t JOIN contacts c ON c.id = t.requester"
-	"            WHERE t.id = ?1 AND c.address = ?2)"
-	" OR EXISTS (SELECT 1 FROM users u JOIN tickets t ON t.id = ?1"
-	"            WHERE u.email = ?2 AND u.id IN (t.owner, t.creator))"
-	" OR EXISTS (SELECT 1 FROM users u JOIN watchers w ON w.ticket = ?1 WHERE u.email = ?2"
-	"            AND (w.user = u.id OR w.grp IN (SELECT grp FROM group_members"
-	"                                            WHERE user = u.id)))";
 static const char SQL_STATUS_GET[] = "SELECT status FROM tickets WHERE id = ?";
 static const char SQL_STATUS_SET[] =
 	"UPDATE tickets SET status = ?2, updated = max(updated, ?3), pending_until = iif(?2 = 'pending', "
@@ -66,61 +41,41 @@ static const char SQL_THREAD_IDS[] =
 static const char SQL_FLAG[] = "UPDATE tickets SET flagged = 1 WHERE id = ?";
 static const char SQL_PERSONAL[] = "UPDATE tickets SET personal = 1 WHERE id = ? AND personal = 0";
 static const char SQL_LINK_ADD[] = "INSERT OR IGNORE INTO links (ticket, kind, other, created) VALUES (?, ?, ?, ?)";
-static const char SQL_STORED_ARTICLES[] =
-	"SELECT id, ticket, kind = 'email-in', blob, commands, new_text FROM articles"
-	" WHERE blob IS NOT NULL AND kind IN ('email-in', 'email-out') ORDER BY ticket, id";
-static const char SQL_ARTICLE_REDERIVE[] =
-	"UPDATE articles SET from_addr = ?4, \"from\" = ?5, \"to\" = ?6, cc = ?7, reply_to = ?8, subject = ?9,"
-	" date = nullif(?10, 0), message_id = ?11, text = ?12, warnings = ?19 WHERE id = ?1";
-static const char SQL_ATTACHMENTS_CLEAR[] = "DELETE FROM attachments WHERE article = ?";
-static const char SQL_PARTICIPANTS_CLEAR[] = "DELETE FROM participants WHERE ticket = ?";
-static const char SQL_MARK_COMMANDS[] = "UPDATE articles SET commands = 1 WHERE id = ?";
-static const char SQL_MARK_NEW_TEXT[] = "UPDATE articles SET new_text = 1 WHERE id = ?";
-static const char SQL_AUTHOR[] = "SELECT ifnull(author, 0) FROM articles WHERE id = ?";
 static const char SQL_IDENTITY[] = "SELECT t.uuid, c.address FROM tickets t LEFT JOIN contacts c ON c.id = t.requester"
 				   " WHERE t.id = ?";
-static const char SQL_CC_ADD[] =
-	"INSERT INTO conversation_cc (ticket, address, source, article, created) VALUES (?1, lower(?2), ?3, nullif(?4, "
-	"0), ?5)"
-	" ON CONFLICT (ticket, address) DO UPDATE SET source = excluded.source, article = excluded.article"
-	" WHERE conversation_cc.source = 'proposed' AND excluded.source <> 'proposed'";
-static const char SQL_CC_LIST[] = "SELECT address FROM conversation_cc WHERE ticket = ?1"
-				  " AND (source = 'proposed') = ?2 ORDER BY created, address";
 static const char SQL_HISTORY_ADD[] =
 	"INSERT INTO history (ticket, at, who, field, old, new) VALUES (?, ?, ?, ?, ?, ?)";
+static const char SQL_SET_PRIORITY[] = "UPDATE tickets SET priority = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_OWNER[] = "UPDATE tickets SET owner = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_QUEUE[] = "UPDATE tickets SET queue = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_PROJECT[] = "UPDATE tickets SET project = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_COLOR[] = "UPDATE tickets SET color = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_SUBJECT[] = "UPDATE tickets SET subject = ?2, updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_SET_UNTIL[] =
+	"UPDATE tickets SET pending_until = nullif(?2, 0), updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_CLOSE_MERGED[] =
+	"UPDATE tickets SET merged_into = ?2, status = 'closed', closed = ?3, resolved = coalesce(resolved, ?3),"
+	" updated = max(updated, ?3) WHERE id = ?1";
+static const char SQL_RESPONSE_ESCALATED[] =
+	"UPDATE tickets SET response_escalated = ?2 WHERE id = ?1 AND response_escalated IS NULL";
+
+/* Indexed by MtTicketField: the field chooses the statement, it is never
+ * pasted into one. */
+static const char *const set_field[] = {
+	SQL_SET_PRIORITY, SQL_SET_OWNER, SQL_SET_QUEUE, SQL_SET_PROJECT, SQL_SET_COLOR, SQL_SET_SUBJECT, SQL_SET_UNTIL,
+};
+
+/* In their order on the way to closed; the CHECK on tickets.status
+ * names the same. */
+static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 
 static const char *const ticket_queries[] = {
-	SQL_TICKET_INSERT,
-	SQL_ARTICLE_INSERT,
-	SQL_ATTACHMENT_INSERT,
-	SQL_TICKET_TOUCH,
-	SQL_MSGID_INSERT,
-	SQL_MSGID_LOOKUP,
-	SQL_FIND_BY_BLOB,
-	SQL_THREAD_FACTS,
-	SQL_TICKET_EXISTS,
-	SQL_PARTICIPANT_ADD,
-	SQL_PARTICIPANT_IS,
-	SQL_STATUS_GET,
-	SQL_STATUS_SET,
-	SQL_FLAG,
-	SQL_LINK_ADD,
-	SQL_HISTORY_ADD,
-	SQL_RESPONDED,
-	SQL_MAIL_FACTS,
-	SQL_THREAD_IDS,
-	SQL_STORED_ARTICLES,
-	SQL_ARTICLE_REDERIVE,
-	SQL_ATTACHMENTS_CLEAR,
-	SQL_PARTICIPANTS_CLEAR,
-	SQL_PERSONAL,
-	SQL_MARK_COMMANDS,
-	SQL_MARK_NEW_TEXT,
-	SQL_IDENTITY,
-	SQL_AUTHOR,
-	SQL_CC_ADD,
-	SQL_CC_LIST,
-	NULL,
+	SQL_TICKET_INSERT, SQL_TICKET_TOUCH, SQL_THREAD_FACTS,       SQL_TICKET_EXISTS,
+	SQL_STATUS_GET,    SQL_STATUS_SET,   SQL_RESPONDED,          SQL_MAIL_FACTS,
+	SQL_THREAD_IDS,    SQL_FLAG,         SQL_PERSONAL,           SQL_LINK_ADD,
+	SQL_IDENTITY,      SQL_HISTORY_ADD,  SQL_SET_PRIORITY,       SQL_SET_OWNER,
+	SQL_SET_QUEUE,     SQL_SET_PROJECT,  SQL_SET_COLOR,          SQL_SET_SUBJECT,
+	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, NULL,
 };
 
 const char *const *
@@ -133,6 +88,18 @@ static void
 bind_text (sqlite3_stmt *stmt, int i, const char *text)
 {
 	sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+}
+
+const char *const *
+mt_ticket_statuses (void)
+{
+	return statuses;
+}
+
+gboolean
+mt_ticket_status_known (const char *status)
+{
+	return status != NULL && g_strv_contains (statuses, status);
 }
 
 gboolean
@@ -160,44 +127,8 @@ mt_ticket_create (MtStore *store, const MtTicketNew *t, gint64 *id, GError **err
 	return TRUE;
 }
 
-static void
-bind_message (sqlite3_stmt *stmt, MtMessage *m)
-{
-	bind_text (stmt, 4, m->from_addr);
-	bind_text (stmt, 5, m->from);
-	bind_text (stmt, 6, m->to);
-	bind_text (stmt, 7, m->cc);
-	bind_text (stmt, 8, m->reply_to);
-	bind_text (stmt, 9, m->subject);
-	sqlite3_bind_int64 (stmt, 10, m->date);
-	bind_text (stmt, 11, m->message_id);
-	bind_text (stmt, 12, m->text);
-	sqlite3_bind_int (stmt, 19, (int) MIN (m->warnings, G_MAXINT));
-}
-
-static gboolean
-add_attachments (MtStore *store, gint64 article, GPtrArray *attachments, GError **error)
-{
-	for (guint i = 0; attachments && i < attachments->len; i++) {
-		MtAttachment *a = g_ptr_array_index (attachments, i);
-		sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENT_INSERT, error);
-
-		if (stmt == NULL)
-			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, article);
-		sqlite3_bind_int (stmt, 2, (int) i + 1);
-		bind_text (stmt, 3, a->name);
-		bind_text (stmt, 4, a->type);
-		sqlite3_bind_int64 (stmt, 5, a->size);
-		bind_text (stmt, 6, a->part);
-		if (!mt_store_exec_stmt (store, stmt, error))
-			return FALSE;
-	}
-	return TRUE;
-}
-
-static gboolean
-touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
+gboolean
+mt_ticket_touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_TOUCH, error);
 
@@ -206,82 +137,6 @@ touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
 	sqlite3_bind_int64 (stmt, 1, ticket);
 	sqlite3_bind_int64 (stmt, 2, now);
 	return mt_store_exec_stmt (store, stmt, error);
-}
-
-gboolean
-mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gint64 *id, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_INSERT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	bind_text (stmt, 2, a->kind);
-	sqlite3_bind_int (stmt, 3, a->internal);
-	if (a->message != NULL) {
-		bind_message (stmt, a->message);
-	} else {
-		bind_text (stmt, 12, a->text ? a->text : "");
-		sqlite3_bind_int (stmt, 19, 0);
-	}
-	bind_text (stmt, 13, a->blob);
-	sqlite3_bind_int64 (stmt, 14, a->size);
-	bind_text (stmt, 15, a->envelope_from);
-	bind_text (stmt, 16, a->envelope_to);
-	bind_text (stmt, 17, a->via);
-	sqlite3_bind_int (stmt, 18, a->automatic);
-	sqlite3_bind_int64 (stmt, 20, a->now);
-	sqlite3_bind_int64 (stmt, 21, a->author);
-	if (!mt_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*id = mt_store_last_id (store);
-	/* Before the attachments: those of an indexed article are indexed as they come. */
-	if (!mt_search_index_now (store, error))
-		return FALSE;
-	if (a->message != NULL && !add_attachments (store, *id, a->message->attachments, error))
-		return FALSE;
-	return touch (store, ticket, a->now, error);
-}
-
-gboolean
-mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_INSERT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	bind_text (stmt, 1, message_id);
-	sqlite3_bind_int64 (stmt, 2, ticket);
-	sqlite3_bind_int64 (stmt, 3, article);
-	return mt_store_exec_stmt (store, stmt, error);
-}
-
-gboolean
-mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_LOOKUP, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	bind_text (stmt, 1, message_id);
-	return mt_store_get_int (store, stmt, ticket, error);
-}
-
-gboolean
-mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket, gint64 *article, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_FIND_BY_BLOB, error);
-	int rc;
-
-	if (stmt == NULL)
-		return FALSE;
-	bind_text (stmt, 1, sha256);
-	if ((rc = mt_store_step (store, stmt, error)) < 0)
-		return FALSE;
-	*ticket = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-	*article = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 1) : 0;
-	sqlite3_reset (stmt);
-	return TRUE;
 }
 
 gboolean
@@ -319,38 +174,6 @@ mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **error)
 	if (!mt_store_get_int (store, stmt, &n, error))
 		return FALSE;
 	*found = n > 0;
-	return TRUE;
-}
-
-gboolean
-mt_ticket_add_participants (MtStore *store, gint64 ticket, GPtrArray *addresses, GError **error)
-{
-	for (guint i = 0; addresses && i < addresses->len; i++) {
-		sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANT_ADD, error);
-
-		if (stmt == NULL)
-			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, ticket);
-		bind_text (stmt, 2, g_ptr_array_index (addresses, i));
-		if (!mt_store_exec_stmt (store, stmt, error))
-			return FALSE;
-	}
-	return TRUE;
-}
-
-gboolean
-mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gboolean *yes, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANT_IS, error);
-	gint64 n;
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	bind_text (stmt, 2, address);
-	if (!mt_store_get_int (store, stmt, &n, error))
-		return FALSE;
-	*yes = n != 0;
 	return TRUE;
 }
 
@@ -393,6 +216,47 @@ mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status, const c
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	return mt_ticket_add_history (store, ticket, who, "status", old, status, now, error);
+}
+
+gboolean
+mt_ticket_set_field (MtStore *store, gint64 ticket, MtTicketField field, GVariant *value, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, set_field[field], error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	if (value && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+		sqlite3_bind_int64 (stmt, 2, g_variant_get_int64 (value));
+	else if (value)
+		bind_text (stmt, 2, g_variant_get_string (value, NULL));
+	sqlite3_bind_int64 (stmt, 3, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_CLOSE_MERGED, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, from);
+	sqlite3_bind_int64 (stmt, 2, into);
+	sqlite3_bind_int64 (stmt, 3, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_mark_response_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_RESPONSE_ESCALATED, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int64 (stmt, 2, now);
+	return mt_store_exec_stmt (store, stmt, error);
 }
 
 static const char *
@@ -553,92 +417,6 @@ mt_ticket_mail_free (MtTicketMail *mail)
 	g_free (mail);
 }
 
-static void
-stored_article_clear (gpointer data)
-{
-	MtStoredArticle *a = data;
-
-	g_free (a->blob);
-}
-
-GArray *
-mt_ticket_stored_articles (MtStore *store, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_STORED_ARTICLES, error);
-	g_autoptr (GArray) list = g_array_new (FALSE, FALSE, sizeof (MtStoredArticle));
-	int rc;
-
-	if (stmt == NULL)
-		return NULL;
-	g_array_set_clear_func (list, stored_article_clear);
-	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		MtStoredArticle a = {
-			sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int (stmt, 2),
-			column_dup (stmt, 3),           sqlite3_column_int (stmt, 4),   sqlite3_column_int (stmt, 5),
-		};
-		g_array_append_val (list, a);
-	}
-	sqlite3_reset (stmt);
-	return rc == SQLITE_DONE ? g_steal_pointer (&list) : NULL;
-}
-
-static gboolean
-clear_attachments (MtStore *store, gint64 article, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENTS_CLEAR, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, article);
-	return mt_store_exec_stmt (store, stmt, error);
-}
-
-gboolean
-mt_ticket_rederive_article (MtStore *store, gint64 article, MtMessage *message, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_REDERIVE, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, article);
-	bind_message (stmt, message);
-	return mt_store_exec_stmt (store, stmt, error) && clear_attachments (store, article, error) &&
-	       add_attachments (store, article, message->attachments, error);
-}
-
-gboolean
-mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANTS_CLEAR, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	return mt_store_exec_stmt (store, stmt, error);
-}
-
-gboolean
-mt_ticket_mark_commands (MtStore *store, gint64 article, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MARK_COMMANDS, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, article);
-	return mt_store_exec_stmt (store, stmt, error);
-}
-
-gboolean
-mt_ticket_mark_new_text (MtStore *store, gint64 article, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MARK_NEW_TEXT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, article);
-	return mt_store_exec_stmt (store, stmt, error);
-}
-
 gboolean
 mt_ticket_identity (MtStore *store, gint64 id, char **uuid, char **requester, GError **error)
 {
@@ -655,44 +433,4 @@ mt_ticket_identity (MtStore *store, gint64 id, char **uuid, char **requester, GE
 	}
 	sqlite3_reset (stmt);
 	return rc != -1;
-}
-
-gboolean
-mt_ticket_add_cc (MtStore *store, gint64 ticket, const char *address, MtCcSource source, gint64 article, gint64 now,
-		  GError **error)
-{
-	static const char *const sources[] = { "requester", "agent", "proposed" };
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CC_ADD, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	bind_text (stmt, 2, address);
-	sqlite3_bind_text (stmt, 3, sources[source], -1, SQLITE_STATIC);
-	sqlite3_bind_int64 (stmt, 4, article);
-	sqlite3_bind_int64 (stmt, 5, now);
-	return mt_store_exec_stmt (store, stmt, error);
-}
-
-GPtrArray *
-mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CC_LIST, error);
-
-	if (stmt == NULL)
-		return NULL;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	sqlite3_bind_int (stmt, 2, proposed);
-	return mt_store_get_strings (store, stmt, error);
-}
-
-gboolean
-mt_ticket_article_author (MtStore *store, gint64 article, gint64 *user, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_AUTHOR, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, article);
-	return mt_store_get_int (store, stmt, user, error);
 }

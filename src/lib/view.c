@@ -11,6 +11,7 @@
 #include "mailticket/autocleanups.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
+#include "mailticket/ticket.h"
 #include "mailticket/view.h"
 
 /* A ticket's row as MtTicketRow has it, from ticket_summary s. */
@@ -58,8 +59,6 @@ static const char *const list_order[] = {
 	" ORDER BY s.id DESC",
 };
 static const char *const sort_names[] = { "updated", "created", "priority", "id" };
-/* Indexed by the bit of MT_VIEW_STATUS_*. */
-static const char *const status_names[] = { "new", "open", "pending", "resolved", "closed" };
 
 static const char SQL_TICKET_JSON[] = "SELECT json FROM ticket_json WHERE id = ?";
 static const char SQL_ARTICLES[] =
@@ -363,6 +362,7 @@ mt_view_parse_statuses (const char *text, guint *statuses, GError **error)
 	g_auto (GStrv) names = g_strsplit (*text ? text : ",", ",", -1);
 
 	for (int i = 0; names[i] != NULL; i++) {
+		const char *const *status = mt_ticket_statuses ();
 		const char *name = g_strstrip (names[i]);
 		gsize s;
 
@@ -370,10 +370,10 @@ mt_view_parse_statuses (const char *text, guint *statuses, GError **error)
 			*statuses |= MT_VIEW_STATUS_ACTIVE;
 			continue;
 		}
-		for (s = 0; s < G_N_ELEMENTS (status_names); s++)
-			if (g_ascii_strcasecmp (name, status_names[s]) == 0)
+		for (s = 0; status[s] != NULL; s++)
+			if (g_ascii_strcasecmp (name, status[s]) == 0)
 				break;
-		if (s == G_N_ELEMENTS (status_names)) {
+		if (status[s] == NULL) {
 			g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
 				     "unknown status '%s' (new, open, pending, resolved, closed or active)", name);
 			return FALSE;
@@ -458,10 +458,12 @@ bind_int_named (sqlite3_stmt *stmt, const char *name, gint64 value)
 static void
 bind_filter (sqlite3_stmt *stmt, const MtViewFilter *f)
 {
-	for (gsize s = 0, slot = 1; s < G_N_ELEMENTS (status_names); s++)
+	const char *const *status = mt_ticket_statuses ();
+
+	for (gsize s = 0, slot = 1; status[s] != NULL; s++)
 		if (f->statuses & (1u << s)) {
 			g_autofree char *name = g_strdup_printf (":status%zu", slot++);
-			bind_text_named (stmt, name, status_names[s]);
+			bind_text_named (stmt, name, status[s]);
 		}
 	bind_text_named (stmt, ":queue", f->queue);
 	bind_text_named (stmt, ":owner", f->owner);

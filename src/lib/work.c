@@ -2,7 +2,7 @@
  * NAME
  *	work.c - the work on a ticket: tasks, time booked, approvals
  * DESCRIPTION
- *	Owns tasks, time_entries and approvals. Each change leaves a
+ *	Owns the tables tasks, time_entries and approvals. Each change leaves a
  *	history line on its ticket, so that show tells the whole story.
  */
 #include <string.h>
@@ -51,16 +51,15 @@ static const char SQL_APPROVAL_DECIDE[] =
 static const char SQL_APPROVALS[] =
 	"SELECT a.id, u.login, a.state, a.requested_by, a.note, a.decision_note"
 	" FROM approvals a JOIN users u ON u.id = a.approver WHERE a.ticket = ? ORDER BY a.id";
+static const char SQL_MOVE_TASKS[] = "UPDATE tasks SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MOVE_TIME[] = "UPDATE time_entries SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MOVE_APPROVALS[] = "UPDATE approvals SET ticket = ?2 WHERE ticket = ?1";
 static const char SQL_USER_LOGIN[] = "SELECT login FROM users WHERE id = ?";
 
 static const char *const work_queries[] = {
-	SQL_TASK_ADD,        SQL_TASK_TICKET,
-	SQL_TASK_DONE,       SQL_TASKS,
-	SQL_TIME_ADD,        SQL_TIME_REPORT,
-	SQL_TIME_JSON,       SQL_APPROVAL_ADD,
-	SQL_APPROVAL_DECIDE, SQL_APPROVALS,
-	SQL_USER_LOGIN,      SQL_TASKS_JSON,
-	SQL_APPROVALS_JSON,  NULL,
+	SQL_TASK_ADD,       SQL_TASK_TICKET,  SQL_TASK_DONE,       SQL_TASKS,          SQL_TIME_ADD,   SQL_TIME_REPORT,
+	SQL_TIME_JSON,      SQL_APPROVAL_ADD, SQL_APPROVAL_DECIDE, SQL_APPROVALS,      SQL_USER_LOGIN, SQL_TASKS_JSON,
+	SQL_APPROVALS_JSON, SQL_MOVE_TASKS,   SQL_MOVE_TIME,       SQL_MOVE_APPROVALS, NULL,
 };
 
 const char *const *
@@ -375,4 +374,22 @@ char *
 mt_work_approvals_json (MtStore *store, gint64 ticket, GError **error)
 {
 	return ticket_json (store, SQL_APPROVALS_JSON, ticket, error);
+}
+
+gboolean
+mt_work_move (MtStore *store, gint64 from, gint64 into, GError **error)
+{
+	static const char *const moves[] = { SQL_MOVE_TASKS, SQL_MOVE_TIME, SQL_MOVE_APPROVALS };
+
+	for (gsize i = 0; i < G_N_ELEMENTS (moves); i++) {
+		sqlite3_stmt *stmt = mt_store_query (store, moves[i], error);
+
+		if (stmt == NULL)
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, from);
+		sqlite3_bind_int64 (stmt, 2, into);
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
 }

@@ -219,4 +219,18 @@ mails_to () { grep -l "\"$1\"" "$SMTP_DIR"/*.json | sed 's/json$/eml/'; }
 mails_to bob@example.org | xargs grep -l 'Order a fuser' | grep -q .; ok $? "bob received the task"
 mails_to bob@example.org | xargs grep -l 'The fuser costs 300 EUR' | grep -q .; ok $? "bob received the approval request"
 expect_equal "$(count_to alice@example.org)" "$count_before" "alice is not told of the task she took"
+
+# token prints the reply address the ticket's mail carries, which is
+# made on its queue's address: sales+N for a ticket of sales.
+expect_code 0 "queue add sales" -- mt queue add sales --address sales@example.org
+mail 'Sven <sven@customer.example>' sales@example.org req-3@customer.example 'Quote' >"$tmp/req3" <<'MAIL'
+How much for ten?
+MAIL
+expect_code 0 "a customer writes to sales" -- deliver -f sven@customer.example -r sales@example.org <"$tmp/req3"
+t=$(sql "select ticket from articles where message_id = 'req-3@customer.example'")
+expect_code 0 "send" -- send
+sreply=$(header "$(received_by sven@customer.example)" Reply-To)
+case $sreply in "sales+$t.c"*@example.org) r=0 ;; *) r=1 ;; esac
+ok $r "the acknowledgement's Reply-To is on the sales address ($sreply)"
+expect_equal "$(mt token "$t" | sed -n 1p)" "$sreply" "token prints that address"
 done_testing

@@ -113,11 +113,19 @@ expect_equal "$(sql "select kind || other from links where ticket = 1")" child2 
 expect_code 1 "link to itself" -- mt link 2 relates 2
 expect_code 0 "tag 3 +phone" -- mt tag 3 +phone
 expect_code 0 "watch 3 add bob" -- mt watch 3 add bob
+expect_code 0 "task on 3" -- mt task 3 add "Call back"
+expect_code 0 "time on 3" -- mt time 3 10 --note "merged time"
 articles1=$(sql 'select count(*) from articles where ticket = 1')
 expect_code 0 "merge 3 into 1" -- mt merge 3 into 1
 expect_equal "$(sql 'select count(*) from articles where ticket = 1')" $((articles1 + 1)) "the article moved"
 expect_equal "$(sql "select group_concat(tag) from (select tag from tags where ticket = 1 order by tag)")" phone,vpn "tags moved"
 expect_equal "$(sql 'select merged_into, status from tickets where id = 3')" "1|closed" "3 is closed and points to 1"
+# Each table's owner moves its rows (README, Layout): each must have.
+expect_equal "$(sql "select count(*) from watchers w join users u on u.id = w.user where w.ticket = 1 and u.login = 'bob'")" \
+	1 "the watchers moved"
+expect_equal "$(sql 'select count(*) from watchers where ticket = 3')" 0 "... and left 3"
+expect_equal "$(sql "select ticket from tasks where title = 'Call back'")" 1 "the task moved"
+expect_equal "$(sql "select ticket from time_entries where note = 'merged time'")" 1 "the time moved"
 expect_code 1 "merge it again" -- mt merge 3 into 1
 cat >"$tmp/late" <<EOF
 From: anna@customer.example

@@ -1,0 +1,391 @@
+/*
+ * NAME
+ *	ticket-article.c - a ticket's articles, attachments, message ids,
+ *	participants and the conversation's Cc
+ * DESCRIPTION
+ *	Owns the tables articles, attachments, message_ids, participants
+ *	and conversation_cc: what mail brings to a ticket, the other half
+ *	of the ticket module (ticket.h). Callers hold the transaction.
+ */
+#include "mailticket/search.h"
+#include "mailticket/ticket.h"
+
+static const char SQL_ARTICLE_INSERT[] =
+	"INSERT INTO articles (ticket, kind, internal, from_addr, \"from\", \"to\", cc, reply_to, subject,"
+	" date, message_id, text, blob, size, envelope_from, envelope_to, via, automatic, warnings, created,"
+	" author)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, 0), ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+	"         nullif(?21, 0))";
+static const char SQL_ATTACHMENT_INSERT[] =
+	"INSERT INTO attachments (article, position, name, type, size, part) VALUES (?, ?, ?, ?, ?, ?)";
+static const char SQL_MSGID_INSERT[] =
+	"INSERT INTO message_ids (message_id, ticket, article) VALUES (?1, ?2, nullif(?3, 0))"
+	" ON CONFLICT (message_id) DO UPDATE SET article = excluded.article"
+	" WHERE message_ids.article IS NULL AND excluded.article IS NOT NULL";
+static const char SQL_MSGID_LOOKUP[] = "SELECT ticket FROM message_ids WHERE message_id = ?";
+static const char SQL_FIND_BY_BLOB[] =
+	"SELECT ticket, id FROM articles WHERE blob = ? AND kind = 'email-in' ORDER BY id LIMIT 1";
+static const char SQL_PARTICIPANT_ADD[] = "INSERT OR IGNORE INTO participants (ticket, address) VALUES (?, ?)";
+static const char SQL_PARTICIPANT_IS[] =
+	"SELECT EXISTS (SELECT 1 FROM participants WHERE ticket = ?1 AND address = ?2)"
+	" OR EXISTS (SELECT 1 FROM tickets t JOIN contacts c ON c.id = t.requester"
+	"            WHERE t.id = ?1 AND c.address = ?2)"
+	" OR EXISTS (SELECT 1 FROM users u JOIN tickets t ON t.id = ?1"
+	"            WHERE u.email = ?2 AND u.id IN (t.owner, t.creator))"
+	" OR EXISTS (SELECT 1 FROM users u JOIN watchers w ON w.ticket = ?1 WHERE u.email = ?2"
+	"            AND (w.user = u.id OR w.grp IN (SELECT grp FROM group_members"
+	"                                            WHERE user = u.id)))";
+static const char SQL_STORED_ARTICLES[] =
+	"SELECT id, ticket, kind = 'email-in', blob, commands, new_text FROM articles"
+	" WHERE blob IS NOT NULL AND kind IN ('email-in', 'email-out') ORDER BY ticket, id";
+static const char SQL_ARTICLE_REDERIVE[] =
+	"UPDATE articles SET from_addr = ?4, \"from\" = ?5, \"to\" = ?6, cc = ?7, reply_to = ?8, subject = ?9,"
+	" date = nullif(?10, 0), message_id = ?11, text = ?12, warnings = ?19 WHERE id = ?1";
+static const char SQL_ATTACHMENTS_CLEAR[] = "DELETE FROM attachments WHERE article = ?";
+static const char SQL_PARTICIPANTS_CLEAR[] = "DELETE FROM participants WHERE ticket = ?";
+static const char SQL_MARK_COMMANDS[] = "UPDATE articles SET commands = 1 WHERE id = ?";
+static const char SQL_MARK_NEW_TEXT[] = "UPDATE articles SET new_text = 1 WHERE id = ?";
+static const char SQL_AUTHOR[] = "SELECT ifnull(author, 0) FROM articles WHERE id = ?";
+static const char SQL_CC_ADD[] =
+	"INSERT INTO conversation_cc (ticket, address, source, article, created) VALUES (?1, lower(?2), ?3, nullif(?4, "
+	"0), ?5)"
+	" ON CONFLICT (ticket, address) DO UPDATE SET source = excluded.source, article = excluded.article"
+	" WHERE conversation_cc.source = 'proposed' AND excluded.source <> 'proposed'";
+static const char SQL_CC_LIST[] = "SELECT address FROM conversation_cc WHERE ticket = ?1"
+				  " AND (source = 'proposed') = ?2 ORDER BY created, address";
+
+static const char SQL_MOVE_ARTICLES[] = "UPDATE articles SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MOVE_IDS[] = "UPDATE message_ids SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MOVE_PARTICIPANTS[] =
+	"INSERT OR IGNORE INTO participants (ticket, address) SELECT ?2, address FROM participants WHERE ticket = ?1";
+
+static const char *const article_queries[] = {
+	SQL_ARTICLE_INSERT,
+	SQL_ATTACHMENT_INSERT,
+	SQL_MSGID_INSERT,
+	SQL_MSGID_LOOKUP,
+	SQL_FIND_BY_BLOB,
+	SQL_PARTICIPANT_ADD,
+	SQL_PARTICIPANT_IS,
+	SQL_STORED_ARTICLES,
+	SQL_ARTICLE_REDERIVE,
+	SQL_ATTACHMENTS_CLEAR,
+	SQL_PARTICIPANTS_CLEAR,
+	SQL_MARK_COMMANDS,
+	SQL_MARK_NEW_TEXT,
+	SQL_AUTHOR,
+	SQL_CC_ADD,
+	SQL_CC_LIST,
+	SQL_MOVE_ARTICLES,
+	SQL_MOVE_IDS,
+	SQL_MOVE_PARTICIPANTS,
+	NULL,
+};
+
+const char *const *
+mt_ticket_article_queries (void)
+{
+	return article_queries;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt, int i, const char *text)
+{
+	sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt, int i)
+{
+	const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+	return text ? g_strdup (text) : NULL;
+}
+
+static void
+bind_message (sqlite3_stmt *stmt, MtMessage *m)
+{
+	bind_text (stmt, 4, m->from_addr);
+	bind_text (stmt, 5, m->from);
+	bind_text (stmt, 6, m->to);
+	bind_text (stmt, 7, m->cc);
+	bind_text (stmt, 8, m->reply_to);
+	bind_text (stmt, 9, m->subject);
+	sqlite3_bind_int64 (stmt, 10, m->date);
+	bind_text (stmt, 11, m->message_id);
+	bind_text (stmt, 12, m->text);
+	sqlite3_bind_int (stmt, 19, (int) MIN (m->warnings, G_MAXINT));
+}
+
+static gboolean
+add_attachments (MtStore *store, gint64 article, GPtrArray *attachments, GError **error)
+{
+	for (guint i = 0; attachments && i < attachments->len; i++) {
+		MtAttachment *a = g_ptr_array_index (attachments, i);
+		sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENT_INSERT, error);
+
+		if (stmt == NULL)
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, article);
+		sqlite3_bind_int (stmt, 2, (int) i + 1);
+		bind_text (stmt, 3, a->name);
+		bind_text (stmt, 4, a->type);
+		sqlite3_bind_int64 (stmt, 5, a->size);
+		bind_text (stmt, 6, a->part);
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gint64 *id, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_INSERT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	bind_text (stmt, 2, a->kind);
+	sqlite3_bind_int (stmt, 3, a->internal);
+	if (a->message != NULL) {
+		bind_message (stmt, a->message);
+	} else {
+		bind_text (stmt, 12, a->text ? a->text : "");
+		sqlite3_bind_int (stmt, 19, 0);
+	}
+	bind_text (stmt, 13, a->blob);
+	sqlite3_bind_int64 (stmt, 14, a->size);
+	bind_text (stmt, 15, a->envelope_from);
+	bind_text (stmt, 16, a->envelope_to);
+	bind_text (stmt, 17, a->via);
+	sqlite3_bind_int (stmt, 18, a->automatic);
+	sqlite3_bind_int64 (stmt, 20, a->now);
+	sqlite3_bind_int64 (stmt, 21, a->author);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*id = mt_store_last_id (store);
+	/* Before the attachments: those of an indexed article are indexed as they come. */
+	if (!mt_search_index_now (store, error))
+		return FALSE;
+	if (a->message != NULL && !add_attachments (store, *id, a->message->attachments, error))
+		return FALSE;
+	return mt_ticket_touch (store, ticket, a->now, error);
+}
+
+gboolean
+mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_INSERT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	bind_text (stmt, 1, message_id);
+	sqlite3_bind_int64 (stmt, 2, ticket);
+	sqlite3_bind_int64 (stmt, 3, article);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_LOOKUP, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	bind_text (stmt, 1, message_id);
+	return mt_store_get_int (store, stmt, ticket, error);
+}
+
+gboolean
+mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket, gint64 *article, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_FIND_BY_BLOB, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	bind_text (stmt, 1, sha256);
+	if ((rc = mt_store_step (store, stmt, error)) < 0)
+		return FALSE;
+	*ticket = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+	*article = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 1) : 0;
+	sqlite3_reset (stmt);
+	return TRUE;
+}
+
+gboolean
+mt_ticket_add_participants (MtStore *store, gint64 ticket, GPtrArray *addresses, GError **error)
+{
+	for (guint i = 0; addresses && i < addresses->len; i++) {
+		sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANT_ADD, error);
+
+		if (stmt == NULL)
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, ticket);
+		bind_text (stmt, 2, g_ptr_array_index (addresses, i));
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gboolean *yes, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANT_IS, error);
+	gint64 n;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	bind_text (stmt, 2, address);
+	if (!mt_store_get_int (store, stmt, &n, error))
+		return FALSE;
+	*yes = n != 0;
+	return TRUE;
+}
+
+static void
+stored_article_clear (gpointer data)
+{
+	MtStoredArticle *a = data;
+
+	g_free (a->blob);
+}
+
+GArray *
+mt_ticket_stored_articles (MtStore *store, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_STORED_ARTICLES, error);
+	g_autoptr (GArray) list = g_array_new (FALSE, FALSE, sizeof (MtStoredArticle));
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	g_array_set_clear_func (list, stored_article_clear);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		MtStoredArticle a = {
+			sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int (stmt, 2),
+			column_dup (stmt, 3),           sqlite3_column_int (stmt, 4),   sqlite3_column_int (stmt, 5),
+		};
+		g_array_append_val (list, a);
+	}
+	sqlite3_reset (stmt);
+	return rc == SQLITE_DONE ? g_steal_pointer (&list) : NULL;
+}
+
+static gboolean
+clear_attachments (MtStore *store, gint64 article, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENTS_CLEAR, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, article);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_rederive_article (MtStore *store, gint64 article, MtMessage *message, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_REDERIVE, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, article);
+	bind_message (stmt, message);
+	return mt_store_exec_stmt (store, stmt, error) && clear_attachments (store, article, error) &&
+	       add_attachments (store, article, message->attachments, error);
+}
+
+gboolean
+mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANTS_CLEAR, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_mark_commands (MtStore *store, gint64 article, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MARK_COMMANDS, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, article);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_mark_new_text (MtStore *store, gint64 article, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MARK_NEW_TEXT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, article);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_add_cc (MtStore *store, gint64 ticket, const char *address, MtCcSource source, gint64 article, gint64 now,
+		  GError **error)
+{
+	static const char *const sources[] = { "requester", "agent", "proposed" };
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_CC_ADD, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	bind_text (stmt, 2, address);
+	sqlite3_bind_text (stmt, 3, sources[source], -1, SQLITE_STATIC);
+	sqlite3_bind_int64 (stmt, 4, article);
+	sqlite3_bind_int64 (stmt, 5, now);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+GPtrArray *
+mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_CC_LIST, error);
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 1, ticket);
+	sqlite3_bind_int (stmt, 2, proposed);
+	return mt_store_get_strings (store, stmt, error);
+}
+
+gboolean
+mt_ticket_article_author (MtStore *store, gint64 article, gint64 *user, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_AUTHOR, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, article);
+	return mt_store_get_int (store, stmt, user, error);
+}
+
+gboolean
+mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GError **error)
+{
+	static const char *const moves[] = { SQL_MOVE_ARTICLES, SQL_MOVE_IDS, SQL_MOVE_PARTICIPANTS };
+
+	for (gsize i = 0; i < G_N_ELEMENTS (moves); i++) {
+		sqlite3_stmt *stmt = mt_store_query (store, moves[i], error);
+
+		if (stmt == NULL)
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, from);
+		sqlite3_bind_int64 (stmt, 2, into);
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
+}
