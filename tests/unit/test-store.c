@@ -341,7 +341,7 @@ put_text (MtStore *store, gpointer data, GError **error)
 	if (!mt_store_put_blob (store, (const guint8 *) w->text, strlen (w->text), &w->sha, error))
 		return FALSE;
 	if (!w->keep)
-		g_set_error_literal (error, MT_ERROR, MT_ERROR_REFUSED, "refused");
+		g_set_error_literal (error, MT_ERROR, MT_ERROR_DATA, "refused");
 	return w->keep;
 }
 
@@ -356,7 +356,7 @@ batch_write (MtStore *store, const char *text, gboolean keep)
 	if (keep)
 		g_assert_no_error (error);
 	else
-		g_assert_error (error, MT_ERROR, MT_ERROR_REFUSED);
+		g_assert_error (error, MT_ERROR, MT_ERROR_DATA);
 	return w.sha;
 }
 
