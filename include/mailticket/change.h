@@ -17,6 +17,7 @@
 #define MT_CHANGE_H
 
 #include <glib.h>
+#include "mailticket/config.h"
 #include "mailticket/store.h"
 
 /* Sets field to value. MT_ERROR_USAGE for an unknown field or a value
@@ -38,5 +39,10 @@ gboolean mt_change_tag (MtStore *store, gint64 ticket, const char *tag, gboolean
 gboolean mt_change_merge (MtStore *store, gint64 from, gint64 into, const char *who, gint64 now, GError **error);
 
 const char *const *mt_change_queries (void);
+
+/* An agent answered or noted on ticket: with [notify] reply_takes, the
+ * agent becomes its owner when it has none, else a watcher. */
+gboolean mt_change_took_part (MtStore *store, const MtConfig *config, gint64 ticket, const char *login, gint64 now,
+			      GError **error);
 
 #endif

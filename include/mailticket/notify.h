@@ -86,11 +86,6 @@ typedef struct {
 gboolean mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotifyReply *reply, gint64 *article,
 			  GError **error);
 
-/* An agent answered or noted on ticket: with [notify] reply_takes, the
- * agent becomes its owner when it has none, else a watcher. */
-gboolean mt_notify_took_part (MtStore *store, const MtConfig *config, gint64 ticket, const char *login, gint64 now,
-			      GError **error);
-
 typedef struct {
 	gint64 ticket;
 	const char *what; /* one sentence: "Your request has been resolved." */

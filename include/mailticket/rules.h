@@ -32,12 +32,6 @@
 #include "mailticket/message.h"
 #include "mailticket/store.h"
 
-/* A refusal by a rule: the code is the sysexits exit code the MTA must
- * see, the message the line for it, starting with an enhanced status
- * code ("5.7.1 Go away"). */
-#define MT_RULES_REFUSAL (mt_rules_refusal_quark ())
-GQuark mt_rules_refusal_quark (void);
-
 typedef enum {
 	MT_RULE_SUBSTRING,
 	MT_RULE_GLOB,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "mailticket/change.h"
 #include "mailticket/clock.h"
 #include "mailticket/notify.h"
 
@@ -29,7 +30,7 @@ write_reply (MtContext *ctx, gpointer data, GError **error)
 
 	return mt_cli_ticket_exists (ctx, r->reply.ticket, error) &&
 	       mt_notify_reply (ctx->store, ctx->config, &r->reply, &r->article, error) &&
-	       mt_notify_took_part (ctx->store, ctx->config, r->reply.ticket, r->reply.author ? r->reply.who : NULL,
+	       mt_change_took_part (ctx->store, ctx->config, r->reply.ticket, r->reply.author ? r->reply.who : NULL,
 				    r->reply.now, error);
 }
 

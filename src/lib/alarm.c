@@ -29,6 +29,7 @@ static const char SQL_INSERT[] = "INSERT INTO alarms (ticket, due, user, grp, ad
 #define RECIPIENT_JOINS " LEFT JOIN users u ON u.id = a.user LEFT JOIN groups g ON g.id = a.grp"
 static const char SQL_GET[] = "SELECT a.ticket, a.due, " RECIPIENT " FROM alarms a" RECIPIENT_JOINS " WHERE a.id = ?";
 static const char SQL_DELETE[] = "DELETE FROM alarms WHERE id = ?";
+static const char SQL_MOVE[] = "UPDATE alarms SET ticket = ?2 WHERE ticket = ?1 AND fired IS NULL";
 static const char SQL_DUE[] =
 	"SELECT a.id, a.ticket, a.due, ifnull(a.user, 0), ifnull(a.grp, 0), a.address, a.note, a.created_by, " RECIPIENT
 	" FROM alarms a" RECIPIENT_JOINS " WHERE a.fired IS NULL AND a.due <= ?1 ORDER BY a.due, a.id LIMIT ?2";
@@ -51,7 +52,7 @@ static const char SQL_LIST_JSON[] =
 						  " 'subject', subject)), '[]') FROM (" ALARM_ROWS ")";
 
 static const char *const alarm_queries[] = {
-	SQL_INSERT, SQL_GET, SQL_DELETE, SQL_DUE, SQL_FIRED, SQL_LIST, SQL_LIST_JSON, NULL,
+	SQL_INSERT, SQL_GET, SQL_DELETE, SQL_DUE, SQL_FIRED, SQL_LIST, SQL_LIST_JSON, SQL_MOVE, NULL,
 };
 
 const char *const *
@@ -327,4 +328,12 @@ mt_alarm_fire (MtStore *store, const MtConfig *config, gint64 now, guint *fired,
 	Fire f = { config, now };
 
 	return mt_store_batches (store, FIRE_BATCH, fire_batch, &f, fired, error);
+}
+
+gboolean
+mt_alarm_move (MtStore *store, gint64 from, gint64 into, GError **error)
+{
+	static const char *const moves[] = { SQL_MOVE };
+
+	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
 }

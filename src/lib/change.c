@@ -10,7 +10,9 @@
  */
 #include <string.h>
 
+#include "mailticket/alarm.h"
 #include "mailticket/change.h"
+#include "mailticket/config.h"
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
@@ -304,17 +306,7 @@ move_tags (MtStore *store, gint64 from, gint64 into, GError **error)
 {
 	static const char *const moves[] = { SQL_MOVE_TAGS, SQL_FORGET_TAGS };
 
-	for (gsize i = 0; i < G_N_ELEMENTS (moves); i++) {
-		sqlite3_stmt *stmt = mt_store_query (store, moves[i], error);
-
-		if (stmt == NULL)
-			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, from);
-		sqlite3_bind_int64 (stmt, 2, into);
-		if (!mt_store_exec_stmt (store, stmt, error))
-			return FALSE;
-	}
-	return TRUE;
+	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
 }
 
 gboolean
@@ -336,10 +328,27 @@ mt_change_merge (MtStore *store, gint64 from, gint64 into, const char *who, gint
 	}
 	if (!mt_ticket_move_articles (store, from, into, error) ||
 	    !mt_people_move_watchers (store, from, into, error) || !move_tags (store, from, into, error) ||
-	    !mt_work_move (store, from, into, error))
+	    !mt_work_move (store, from, into, error) || !mt_alarm_move (store, from, into, error))
 		return FALSE;
 	return mt_ticket_close_merged (store, from, into, now, error) &&
 	       mt_ticket_link (store, from, "merged", into, now, error) && mt_ticket_touch (store, into, now, error) &&
 	       mt_ticket_add_history (store, from, who, "merged_into", NULL, into_text, now, error) &&
 	       mt_ticket_add_history (store, into, who, "merged", NULL, from_text, now, error);
+}
+
+gboolean
+mt_change_took_part (MtStore *store, const MtConfig *config, gint64 ticket, const char *login, gint64 now,
+		     GError **error)
+{
+	g_autoptr (MtTicketMail) mail = mt_ticket_mail_facts (store, ticket, error);
+	gboolean changed = FALSE;
+
+	if (mail == NULL)
+		return FALSE;
+	if (login == NULL || !mt_config_notify (config, mail->queue)->reply_takes)
+		return TRUE;
+	if (mail->owner == NULL)
+		return mt_change_field (store, ticket, "owner", login, login, now, &changed, error);
+	return g_strcmp0 (mail->owner, login) == 0 ||
+	       mt_people_watch (store, ticket, login, TRUE, now, &changed, error);
 }

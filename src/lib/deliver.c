@@ -7,6 +7,9 @@
  *	are committed together or not at all, so that an exit 75 leaves
  *	nothing behind for the retry to trip over, and a retry after a
  *	crash finds the same bytes and changes nothing.
+ *
+ *	What an agent's mail does (commands, an answer to the customer, a
+ *	note) is deliver-agent.c's.
  */
 #include <string.h>
 
@@ -31,24 +34,7 @@
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
 
-typedef struct {
-	MtStore *store;
-	const MtConfig *config;
-	const MtDeliverOptions *options;
-	GByteArray *raw;
-	MtMessage *message; /* the input's */
-	char *secret;
-	const char *sha256;      /* the input's */
-	const char *parse_error; /* the input's: why message is NULL */
-	gint64 now;
-	gboolean automatic;
-	MtBounce bounce;           /* when the message is a bounce */
-	MtProof proof;             /* what its reply token proves */
-	gboolean agent_mail;       /* the proof makes it an agent's, on the token's ticket */
-	gboolean internal;         /* an agent's note: to the comment address, or #note */
-	MtCommands *commands;      /* the agent's, taken out of the text; or NULL */
-	gboolean commands_ignored; /* command lines in a mail that may not run them */
-} Delivery;
+#include "deliver-private.h"
 
 const char *
 mt_deliver_action_name (MtDeliverAction action)
@@ -378,183 +364,6 @@ check_rules (Delivery *d, MtDeliverResult *r, GError **error)
 	return FALSE;
 }
 
-/* Only an agent's mail (proof.h) on the ticket of its token runs
- * commands (commands.h) and answers the customer: its command lines
- * leave the text, and the quoted history and signature are cut, so that
- * the text is what the agent wrote. In any other mail the same lines
- * stay text, and the history says they were ignored. */
-static gboolean
-take_commands (Delivery *d, const MtThreadDecision *decision, GError **error)
-{
-	MtMessage *m = d->message;
-	g_autoptr (MtCommands) commands = NULL;
-	char *text;
-
-	if (d->automatic)
-		return TRUE;
-	commands = mt_commands_parse (m->text);
-	d->agent_mail = d->proof.agent != NULL && decision->action == MT_THREAD_APPEND && decision->via == MT_VIA_TOKEN;
-	if (!d->agent_mail) {
-		d->commands_ignored = commands != NULL;
-		return TRUE;
-	}
-	d->internal = d->proof.role == MT_TOKEN_COMMENT || (commands && commands->internal);
-	text = mt_quote_new_text (commands ? commands->rest : m->text);
-	g_free (m->text);
-	m->text = text;
-	d->commands = g_steal_pointer (&commands);
-	return TRUE;
-}
-
-static gboolean
-ignore_commands (Delivery *d, MtDeliverResult *r, GError **error)
-{
-	g_autofree char *who = g_strdup_printf ("mail:%s", d->message->from_addr ? d->message->from_addr : "unknown");
-	g_autofree char *why = g_strdup_printf ("not authenticated: %s", d->proof.why);
-
-	g_message ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " commands ignored: %s", r->ticket,
-		   r->article, why);
-	return mt_ticket_add_history (d->store, r->ticket, who, "commands ignored", NULL, why, d->now, error);
-}
-
-/* What the commands changed that others hear of: the requester of a
- * resolved ticket (unless the mail is a note), a new owner. */
-static gboolean
-tell_changes (Delivery *d, MtDeliverResult *r, const MtTicketMail *before, GError **error)
-{
-	g_autoptr (MtTicketMail) after = mt_ticket_mail_facts (d->store, r->ticket, error);
-	/* A note is for the agents: the requester hears nothing of it. */
-	MtNotifyStatus status = { r->ticket, NULL, NULL, d->internal ? MT_NOTIFY_QUIET : MT_NOTIFY_DEFAULT, d->now };
-	MtNotifyAssigned owner = {
-		r->ticket, MT_ASSIGNED_OWNER, 0, d->proof.agent, d->proof.recipient, NULL, d->now,
-	};
-	gboolean told;
-
-	if (after == NULL)
-		return FALSE;
-	status.status = after->status;
-	if (strcmp (before->status, after->status) != 0 &&
-	    !mt_notify_status (d->store, d->config, &status, &told, error))
-		return FALSE;
-	if (after->owner == NULL || g_strcmp0 (before->owner, after->owner) == 0)
-		return TRUE;
-	return mt_people_user_find (d->store, after->owner, &owner.user, error) &&
-	       mt_notify_assigned (d->store, d->config, &owner, error);
-}
-
-static gboolean
-apply_commands (Delivery *d, MtDeliverResult *r, GError **error)
-{
-	MtCommandContext context = { d->proof.agent, r->ticket, d->now };
-	g_autofree char *refused = NULL;
-	g_autoptr (MtTicketMail) before = NULL;
-
-	if (d->commands_ignored)
-		return ignore_commands (d, r, error);
-	if (d->commands == NULL)
-		return TRUE;
-	if (!(before = mt_ticket_mail_facts (d->store, r->ticket, error)) ||
-	    !mt_ticket_mark_commands (d->store, r->article, error) ||
-	    !mt_commands_apply (d->store, &context, d->commands, &refused, error) ||
-	    !tell_changes (d, r, before, error))
-		return FALSE;
-	g_message ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " commands=%u agent=%s%s", r->ticket,
-		   r->article, d->commands->commands->len, d->proof.agent, d->internal ? " internal" : "");
-	if (refused != NULL)
-		g_warning ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " refused commands: %s", r->ticket,
-			   r->article, refused);
-	return TRUE;
-}
-
-static void
-part_free (gpointer data)
-{
-	MtComposePart *p = data;
-
-	g_bytes_unref (p->data);
-	g_free (p);
-}
-
-/* The agent's attachments, passed on to the customer as they came. */
-static GPtrArray *
-agent_parts (Delivery *d)
-{
-	GPtrArray *parts = g_ptr_array_new_with_free_func (part_free);
-	GPtrArray *attachments = d->message->attachments;
-
-	for (guint i = 0; i < attachments->len; i++) {
-		MtAttachment *a = g_ptr_array_index (attachments, i);
-		GBytes *data = NULL;
-		MtComposePart *p;
-
-		/* An attached mail is most often the notification itself, with
-		 * the agent's reply address in it: it stays with the agents. */
-		if (g_str_has_prefix (a->type, "message/") ||
-		    (data = mt_message_part_content (d->message, a->part, NULL)) == NULL)
-			continue;
-		p = g_new0 (MtComposePart, 1);
-		p->name = a->name;
-		p->type = a->type;
-		p->data = data;
-		g_ptr_array_add (parts, p);
-	}
-	return parts;
-}
-
-/* A reply the helpdesk cannot send (no requester, too many recipients)
- * leaves the agent's mail filed and says why in the history. */
-static gboolean
-answer_customer (Delivery *d, MtDeliverResult *r, GError **error)
-{
-	g_autoptr (GPtrArray) parts = agent_parts (d);
-	g_autoptr (GError) refused = NULL;
-	g_autofree char *text = mt_token_redact (d->message->text, d->config->delimiter);
-	MtNotifyReply reply = {
-		.ticket = r->ticket,
-		.text = text,
-		.parts = parts,
-		.author = d->proof.agent_user,
-		.author_address = d->proof.recipient,
-		.who = d->proof.agent,
-		.now = d->now,
-	};
-	gint64 article = 0;
-
-	if (*text == '\0' && parts->len == 0)
-		return TRUE;
-	if (mt_notify_reply (d->store, d->config, &reply, &article, &refused))
-		return TRUE;
-	if (refused->domain != MT_ERROR || refused->code != MT_ERROR_USAGE) {
-		g_propagate_error (error, g_steal_pointer (&refused));
-		return FALSE;
-	}
-	g_warning ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " reply not sent: %s", r->ticket, r->article,
-		   refused->message);
-	return mt_ticket_add_history (d->store, r->ticket, d->proof.agent, "reply not sent", NULL, refused->message,
-				      d->now, error);
-}
-
-/* An agent's mail answers the customer, or is a note the other agents
- * hear of; either way the agent takes the ticket as a reply does. */
-static gboolean
-agent_answer (Delivery *d, MtDeliverResult *r, GError **error)
-{
-	g_autofree char *what = g_strdup_printf ("Note by %s", d->proof.agent);
-	MtNotifyEvent e = { .ticket = r->ticket,
-			    .article = r->article,
-			    .what = what,
-			    .text = d->message->text,
-			    .author = d->proof.recipient,
-			    .internal = TRUE,
-			    .now = d->now };
-
-	if (!mt_notify_took_part (d->store, d->config, r->ticket, d->proof.agent, d->now, error))
-		return FALSE;
-	if (!d->internal)
-		return answer_customer (d, r, error);
-	return mt_notify_watchers (d->store, d->config, &e, &r->notified, error);
-}
-
 /* Everything after the blob: inside the transaction, or a dry run. */
 static gboolean
 thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
@@ -582,10 +391,10 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 		r->ticket = r->decision.action == MT_THREAD_APPEND ? r->decision.ticket : 0;
 		return TRUE;
 	}
-	return take_commands (d, &r->decision, error) && store_article (d, r, error) &&
+	return mt_deliver_take_commands (d, &r->decision, error) && store_article (d, r, error) &&
 	       mt_rules_apply (d->store, d->config, r->rules, r->ticket, r->action == MT_DELIVER_NEW, d->now, error) &&
-	       apply_commands (d, r, error) && record_bounce (d, r, error) &&
-	       (d->agent_mail ? agent_answer (d, r, error) : tell_people (d, r, error));
+	       mt_deliver_apply_commands (d, r, error) && record_bounce (d, r, error) &&
+	       (d->agent_mail ? mt_deliver_agent_answer (d, r, error) : tell_people (d, r, error));
 }
 
 typedef struct {

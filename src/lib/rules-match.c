@@ -137,20 +137,6 @@ add_value (GPtrArray *out, const char *text, gboolean fold)
 		g_ptr_array_add (out, prepare_text (text, fold));
 }
 
-/* The envelope recipient, or where the MTA recorded it, as the queue
- * of a new ticket is found. */
-static const char *
-recipient (const MtRuleInput *in)
-{
-	const char *header;
-
-	if (in->recipient != NULL && *in->recipient != '\0')
-		return in->recipient;
-	if ((header = mt_message_header (in->message, "X-Original-To")) != NULL)
-		return header;
-	return mt_message_header (in->message, "Delivered-To");
-}
-
 static void
 add_headers (GPtrArray *out, MtMessage *m, const char *name, gboolean fold)
 {
@@ -184,7 +170,11 @@ gather (const MtRuleInput *in, int f, const char *header, gboolean fold, GPtrArr
 		add_value (out, m->cc, fold);
 		break;
 	case MT_RULE_RECIPIENT:
-		add_value (out, recipient (in) ? recipient (in) : "", fold);
+		add_value (out,
+			   mt_message_recipient (in->message, in->recipient)
+				   ? mt_message_recipient (in->message, in->recipient)
+				   : "",
+			   fold);
 		break;
 	case MT_RULE_SUBJECT:
 		add_value (out, m->subject, fold);

@@ -9,7 +9,7 @@
  *
  *	The module is four files: this one names the fields and match kinds
  *	and says how a rule reads and what makes one valid; rules-match.c
- *	compiles and evaluates, rules-store.c keeps the table rules, and
+ *	compiles and evaluates, rules-store.c owns and alone writes the table rules, and
  *	rules-apply.c does to a ticket what the outcome says.
  *
  *	A new action (say --language L, for a new ticket) takes these
@@ -33,6 +33,7 @@
 #include "mailticket/error.h"
 #include "mailticket/people.h"
 #include "mailticket/rules.h"
+#include "mailticket/ticket.h"
 
 static const char *const field_names[] = { "sender", "from", "to", "recipient", "subject", "header", "body" };
 static const char *const match_names[] = { "substring", "glob", "regex" };
@@ -104,7 +105,6 @@ mt_rule_describe (const MtRule *r)
 
 /* ---- checking a new rule ---- */
 
-static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 /* Permanent refusals only: 75 and 71 make the MTA retry. */
 static const int refusal_codes[] = { 65, 67, 68, 69, 77 };
 
@@ -210,7 +210,7 @@ mt_rules_check (MtStore *store, const MtConfig *config, MtRule *r, GError **erro
 				       r->name ? r->name : "");
 	if (r->priority != 0 && (r->priority < 1 || r->priority > 9))
 		return mt_error_usage (error, "--priority: %d is not from 1 to 9", r->priority);
-	if (r->status && !g_strv_contains (statuses, r->status))
+	if (r->status && !mt_ticket_status_known (r->status))
 		return mt_error_usage (error, "--status: '%s' is not one of new, open, pending, resolved, closed",
 				       r->status);
 	for (int i = 0; r->tags && r->tags[i]; i++)

@@ -9,6 +9,8 @@
  *	is the user's mistake (MT_ERROR_USAGE); busy and the like stay what
  *	mt_error_sqlite() says they are.
  *
+ *	Owns the tables article_search and search_pending.
+ *
  *	Articles are indexed by the programs that write: in the transaction
  *	that stores them, or by the delivery server soon after (sql/0010).
  *	A search writes nothing. What is still pending when it starts it

@@ -12,6 +12,9 @@
  *
  *	A new database file is mode 0660 whatever the umask, with the group
  *	of its directory: the MTA's user and the agents' group share it.
+ *
+ *	The store owns the tables blobs (store-blob.c) and meta (written by
+ *	the migrations alone).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -389,4 +392,20 @@ gboolean
 mt_store_check (MtStore *store, GPtrArray *problems, GError **error)
 {
 	return collect (store, SQL_INTEGRITY, problems, error) && collect (store, SQL_REFERENCES, problems, error);
+}
+
+gboolean
+mt_store_move (MtStore *store, const char *const *moves, gsize n, gint64 from, gint64 into, GError **error)
+{
+	for (gsize i = 0; i < n; i++) {
+		sqlite3_stmt *stmt = mt_store_query (store, moves[i], error);
+
+		if (stmt == NULL)
+			return FALSE;
+		sqlite3_bind_int64 (stmt, 1, from);
+		sqlite3_bind_int64 (stmt, 2, into);
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
 }

@@ -58,6 +58,10 @@ static const char SQL_MOVE_ARTICLES[] = "UPDATE articles SET ticket = ?2 WHERE t
 static const char SQL_MOVE_IDS[] = "UPDATE message_ids SET ticket = ?2 WHERE ticket = ?1";
 static const char SQL_MOVE_PARTICIPANTS[] =
 	"INSERT OR IGNORE INTO participants (ticket, address) SELECT ?2, address FROM participants WHERE ticket = ?1";
+static const char SQL_MOVE_CC[] =
+	"INSERT OR IGNORE INTO conversation_cc (ticket, address, source, article, created)"
+	" SELECT ?2, address, source, article, created FROM conversation_cc WHERE ticket = ?1";
+static const char SQL_MOVE_CC_RM[] = "DELETE FROM conversation_cc WHERE ticket = ?1 AND ?2 IS NOT NULL";
 
 static const char *const article_queries[] = {
 	SQL_ARTICLE_INSERT,
@@ -79,6 +83,8 @@ static const char *const article_queries[] = {
 	SQL_MOVE_ARTICLES,
 	SQL_MOVE_IDS,
 	SQL_MOVE_PARTICIPANTS,
+	SQL_MOVE_CC,
+	SQL_MOVE_CC_RM,
 	NULL,
 };
 
@@ -375,17 +381,8 @@ mt_ticket_article_author (MtStore *store, gint64 article, gint64 *user, GError *
 gboolean
 mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GError **error)
 {
-	static const char *const moves[] = { SQL_MOVE_ARTICLES, SQL_MOVE_IDS, SQL_MOVE_PARTICIPANTS };
+	static const char *const moves[] = { SQL_MOVE_ARTICLES, SQL_MOVE_IDS, SQL_MOVE_PARTICIPANTS, SQL_MOVE_CC,
+					     SQL_MOVE_CC_RM };
 
-	for (gsize i = 0; i < G_N_ELEMENTS (moves); i++) {
-		sqlite3_stmt *stmt = mt_store_query (store, moves[i], error);
-
-		if (stmt == NULL)
-			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, from);
-		sqlite3_bind_int64 (stmt, 2, into);
-		if (!mt_store_exec_stmt (store, stmt, error))
-			return FALSE;
-	}
-	return TRUE;
+	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
 }

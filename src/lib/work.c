@@ -381,15 +381,5 @@ mt_work_move (MtStore *store, gint64 from, gint64 into, GError **error)
 {
 	static const char *const moves[] = { SQL_MOVE_TASKS, SQL_MOVE_TIME, SQL_MOVE_APPROVALS };
 
-	for (gsize i = 0; i < G_N_ELEMENTS (moves); i++) {
-		sqlite3_stmt *stmt = mt_store_query (store, moves[i], error);
-
-		if (stmt == NULL)
-			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, from);
-		sqlite3_bind_int64 (stmt, 2, into);
-		if (!mt_store_exec_stmt (store, stmt, error))
-			return FALSE;
-	}
-	return TRUE;
+	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
 }

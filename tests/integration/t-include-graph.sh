@@ -12,9 +12,10 @@ plan 3
 
 headers=$(ls include/mailticket/*.h src/lib/*.h 2>/dev/null | sed 's|.*/||; s|\.h$||' | sort -u)
 # module NAME: the module of a file name without its directory and
-# suffix; error-sqlite is error's, outbox-view a module of its own.
+# suffix; error-sqlite is error's, outbox-view a module of its own, and
+# a NAME-private.h is NAME's.
 module () {
-	m=$1
+	m=${1%-private}
 	while :; do
 		echo "$headers" | grep -qx "$m" && { echo "$m"; return; }
 		case $m in *-*) m=${m%-*} ;; *) echo "$1"; return ;; esac

@@ -34,7 +34,8 @@ for my $f (@ARGV) {
 	}
 	push @runs, $run if defined $run;
 	for my $sql (@runs) {
-		while ($sql =~ /\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|(?<!DO )UPDATE|DELETE\s+FROM)\s+(\w+)/g) {
+		# A connection's own temp tables are nobody's.
+		while ($sql =~ /\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|(?<!DO )UPDATE|DELETE\s+FROM)\s+(?!temp\.)(\w+)/g) {
 			print "$1 $f\n" unless $seen{$1}++;
 		}
 	}

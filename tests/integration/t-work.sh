@@ -115,9 +115,11 @@ expect_code 0 "tag 3 +phone" -- mt tag 3 +phone
 expect_code 0 "watch 3 add bob" -- mt watch 3 add bob
 expect_code 0 "task on 3" -- mt task 3 add "Call back"
 expect_code 0 "time on 3" -- mt time 3 10 --note "merged time"
+expect_code 0 "an alarm on 3" -- mt alarm 3 add --at +1d --note "merged alarm"
+expect_code 0 "a reply on 3, Cc the boss" -- mt reply 3 -m "On it." --cc boss@customer.example
 articles1=$(sql 'select count(*) from articles where ticket = 1')
 expect_code 0 "merge 3 into 1" -- mt merge 3 into 1
-expect_equal "$(sql 'select count(*) from articles where ticket = 1')" $((articles1 + 1)) "the article moved"
+expect_equal "$(sql 'select count(*) from articles where ticket = 1')" $((articles1 + 2)) "the articles moved"
 expect_equal "$(sql "select group_concat(tag) from (select tag from tags where ticket = 1 order by tag)")" phone,vpn "tags moved"
 expect_equal "$(sql 'select merged_into, status from tickets where id = 3')" "1|closed" "3 is closed and points to 1"
 # Each table's owner moves its rows (README, Layout): each must have.
@@ -126,6 +128,9 @@ expect_equal "$(sql "select count(*) from watchers w join users u on u.id = w.us
 expect_equal "$(sql 'select count(*) from watchers where ticket = 3')" 0 "... and left 3"
 expect_equal "$(sql "select ticket from tasks where title = 'Call back'")" 1 "the task moved"
 expect_equal "$(sql "select ticket from time_entries where note = 'merged time'")" 1 "the time moved"
+expect_equal "$(sql "select ticket from alarms where note = 'merged alarm'")" 1 "the alarm moved"
+expect_equal "$(sql "select ticket from conversation_cc where address = 'boss@customer.example'")" 1 \
+	"the conversation's Cc moved"
 expect_code 1 "merge it again" -- mt merge 3 into 1
 cat >"$tmp/late" <<EOF
 From: anna@customer.example

@@ -1,0 +1,42 @@
+/*
+ * NAME
+ *	deliver-private.h - what the files of the deliver module share
+ * DESCRIPTION
+ *	One delivery's state, and the calls deliver.c makes into
+ *	deliver-agent.c. Not for other modules.
+ */
+#ifndef MT_DELIVER_PRIVATE_H
+#define MT_DELIVER_PRIVATE_H
+
+#include "mailticket/bounce.h"
+#include "mailticket/commands.h"
+#include "mailticket/deliver.h"
+#include "mailticket/proof.h"
+
+typedef struct {
+	MtStore *store;
+	const MtConfig *config;
+	const MtDeliverOptions *options;
+	GByteArray *raw;
+	MtMessage *message; /* the input's */
+	char *secret;
+	const char *sha256;      /* the input's */
+	const char *parse_error; /* the input's: why message is NULL */
+	gint64 now;
+	gboolean automatic;
+	MtBounce bounce;           /* when the message is a bounce */
+	MtProof proof;             /* what its reply token proves */
+	gboolean agent_mail;       /* the proof makes it an agent's, on the token's ticket */
+	gboolean internal;         /* an agent's note: to the comment address, or #note */
+	MtCommands *commands;      /* the agent's, taken out of the text; or NULL */
+	gboolean commands_ignored; /* command lines in a mail that may not run them */
+} Delivery;
+
+/* Takes an agent's command lines and new text out of the message. */
+gboolean mt_deliver_take_commands (Delivery *d, const MtThreadDecision *decision, GError **error);
+/* Runs the agent's commands, or says in the history why none ran. */
+gboolean mt_deliver_apply_commands (Delivery *d, MtDeliverResult *r, GError **error);
+/* An agent's mail answers the customer, or is a note to the agents. */
+gboolean mt_deliver_agent_answer (Delivery *d, MtDeliverResult *r, GError **error);
+
+#endif
