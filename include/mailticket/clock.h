@@ -27,6 +27,9 @@ gboolean mt_clock_parse (const char *text, gint64 *start, gint64 *end);
  * Monday after today); "tomorrow" or a weekday alone keeps the time of
  * day; and whatever mt_clock_parse() takes (a date: its midnight). */
 gboolean mt_clock_parse_when (const char *text, gint64 *when);
+/* The same, relative to now rather than the clock: what a request to
+ * the delivery server means by +3d is its own time's. */
+gboolean mt_clock_parse_when_at (const char *text, gint64 now, gint64 *when);
 
 /* Fixes mt_clock_now() at text, in any form mt_clock_parse_when()
  * takes or seconds since the epoch, for the rest of the process: the

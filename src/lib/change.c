@@ -211,7 +211,7 @@ set_until (MtStore *store, gint64 ticket, const char *value, const char *who, gi
 
 	if (status == NULL)
 		return FALSE;
-	if (strcmp (value, "none") != 0 && *value != '\0' && !mt_clock_parse_when (value, &when))
+	if (strcmp (value, "none") != 0 && *value != '\0' && !mt_clock_parse_when_at (value, now, &when))
 		return usage (error, "until", value, "a time such as +3d, monday 09:00, 2026-12-01 or none");
 	if (strcmp (status, "pending") != 0) {
 		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,

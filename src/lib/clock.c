@@ -202,8 +202,14 @@ parse_day_time (const char *text, gint64 now, gint64 *when)
 gboolean
 mt_clock_parse_when (const char *text, gint64 *when)
 {
+	return mt_clock_parse_when_at (text, mt_clock_now (), when);
+}
+
+gboolean
+mt_clock_parse_when_at (const char *text, gint64 now, gint64 *when)
+{
 	g_autofree char *trimmed = g_strstrip (g_strdup (text ? text : ""));
-	gint64 now = mt_clock_now (), end;
+	gint64 end;
 
 	if (g_ascii_strcasecmp (trimmed, "now") == 0) {
 		*when = now;
