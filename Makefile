@@ -4,6 +4,7 @@
 #   make demo       install missing packages, build, deliver contrib/samples into ./demo.db
 #   make check      install missing packages, build, run every test under prove
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
+#   make coverage   every test on a --coverage build of its own, then each file's line coverage
 #   make stress     the reliability tests in full (MAILTICKET_STRESS=full), with their figures
 #   make fuzz       the libFuzzer harness over parsing and threading, FUZZ_SECONDS (60) long
 #   make valgrind   the unit tests and a set of integration tests under valgrind's memcheck
@@ -13,7 +14,7 @@
 #   make bench QUICK=1      the same table on smaller numbers, in under a minute (bench/README.md)
 #
 # The targets that run something (demo, check, bench, stress, fuzz,
-# valgrind) first install what a fresh Debian 12 lacks (deps),
+# valgrind, coverage) first install what a fresh Debian 12 lacks (deps),
 # so that one command does the whole set-up.
 
 PREFIX  ?= /usr/local
@@ -118,7 +119,7 @@ ALL_OBJ := $(LIB_OBJ) src/lib/gmime-no-gio.o $(CLI_OBJ) $(FRONT_OBJ) $(DELIVER_O
 
 BINS := bin/mailticket-deliver bin/mailticket-deliver-local bin/mailticket bin/mailticket-send
 
-.PHONY: all deps demo check install clean tests bench stress fuzz valgrind format
+.PHONY: all deps demo check coverage install clean tests bench stress fuzz valgrind format
 all: $(BINS)
 
 # Installs the Debian packages the build and the tests need, when one is
@@ -184,6 +185,21 @@ check: deps
 	@$(MAKE) --no-print-directory tests
 	prove -e '' $(UNIT_BIN) tests/integration/t-*.sh
 
+# Coverage is measured on a copy of the tree in tests/tmp/coverage, built
+# with --coverage and without optimisation (so that lines are lines): the
+# build here stays as it is. tests/coverage.sh runs the tests there as
+# make check does (COVERAGE_TESTS names fewer) and prints each file's
+# line coverage after them; the corpus is the one beside this tree.
+COVERAGE_DIR := tests/tmp/coverage
+COVERAGE_TESTS = $(UNIT_BIN) tests/integration/t-*.sh
+coverage: deps
+	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)
+	tar -cf - --exclude=./tests/tmp --exclude=./.git . | tar -xf - -C $(COVERAGE_DIR)
+	@$(MAKE) --no-print-directory -C $(COVERAGE_DIR) clean
+	@$(MAKE) --no-print-directory -C $(COVERAGE_DIR) tests CFLAGS='-O0 -g --coverage' LDFLAGS=--coverage
+	cd $(COVERAGE_DIR) && MAILTICKET_CORPUS=$${MAILTICKET_CORPUS:-$(CURDIR)/../shared/corpus} \
+	    sh tests/coverage.sh $(COVERAGE_TESTS)
+
 # The bench installs what it compares with (procmail, notmuch, Postfix's
 # smtp-sink ...) itself: bench/bench.py.
 bench: deps
@@ -232,7 +248,7 @@ valgrind:
 	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS); rc=$$?; \
 	rm -f bin/mailticket-deliver && $(MAKE) --no-print-directory bin/mailticket-deliver && exit $$rc
 
-FORMAT_SRC = $(filter-out src/lib/sql-schema.c,$(shell find src include tests bench -name '*.[ch]'))
+FORMAT_SRC = $(filter-out src/lib/sql-schema.c,$(shell find src include tests bench -path tests/tmp -prune -o -name '*.[ch]' -print))
 format:
 	clang-format -i $(FORMAT_SRC)
 
