@@ -21,7 +21,7 @@ rcpt () { json 'sorted(d["rcpt_tos"])' <"$(printf '%s/%04d.json' "$SMTP_DIR" "$1
 alarms () { mt alarm list --all --json | json "$1"; }
 history () { mt show "$1" --json | json "[h['new'] for h in (d[0] if isinstance(d, list) else d)['history'] if h['field'] == '$2']"; }
 
-plan 32
+plan 33
 
 printf 'From: Ann <ann@customer.example>\nTo: support@example.org\nSubject: Printer broken\nMessage-ID: <a1@customer.example>\n\nIt prints nothing.\n' >"$tmp/in.eml"
 expect_code 0 "deliver takes --now" -- deliver --now "2026-11-23 08:00" -r support@example.org <"$tmp/in.eml"
@@ -104,7 +104,12 @@ while time.time() < end:
     c, _ = s.accept(); conns.append(c)
 ' "$tmp/hang.port" &
 hang=$!
-while ! [ -s "$tmp/hang.port" ]; do sleep 0.05; done
+i=0
+while ! [ -s "$tmp/hang.port" ] && kill -0 "$hang" 2>/dev/null && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -s "$tmp/hang.port" ]; ok $? "an SMTP server that never answers listens"
 real_port=$SMTP_PORT
 sed -i "s/^port=.*/port=$(cat "$tmp/hang.port")/" "$MAILTICKET_CONF"
 mt --now "2026-11-23 12:00" alarm 1 add --at "12:30" --note "After the crash" >/dev/null
