@@ -84,11 +84,10 @@ same "$tmp/before" "... and leaves its article, and its ticket's participants, a
 # A busy database: exit 75, nothing changed.
 cp "$MAILTICKET_CONF" "$tmp/impatient.conf"
 sed -i 's/^busy_timeout=.*/busy_timeout=200/' "$tmp/impatient.conf"
-(echo 'BEGIN IMMEDIATE;'; sleep 3; echo 'ROLLBACK;') | sqlite3 "$DB" &
-sleep 1
+lock_db; ok $? "a writer holds the database lock"
 expect_code 75 "db reindex on a locked database: exit 75" -- "$BIN/mailticket" -c "$tmp/impatient.conf" --db "$DB" db reindex
 [ "$(wc -l <"$err")" = 1 ]; ok $? "... one line on stderr"
-wait
+unlock_db
 same "$tmp/before" "... nothing changed"
 
 one_line_error () {
