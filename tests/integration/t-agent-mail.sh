@@ -10,6 +10,7 @@
 printf 'agent-mail-secret' >"$tmp/secret"
 printf 'secret_file=%s\n[thread]\nforeign_subject=join\n' "$tmp/secret" >>"$MAILTICKET_CONF"
 smtp_start
+plan 74
 send () { "$BIN/mailticket-send" --db "$DB" --once; }
 as_alice () { MAILTICKET_USER=alice "$BIN/mailticket" --db "$DB" "$@"; }
 field () { sql "select $1 from ticket_summary where id = ${2:-1}"; }
@@ -195,4 +196,3 @@ mails_to () { grep -l "\"$1\"" "$SMTP_DIR"/*.json | sed 's/json$/eml/'; }
 mails_to bob@example.org | xargs grep -l 'Order a fuser' | grep -q .; ok $? "bob received the task"
 mails_to bob@example.org | xargs grep -l 'The fuser costs 300 EUR' | grep -q .; ok $? "bob received the approval request"
 expect_equal "$(count_to alice@example.org)" "$count_before" "alice is not told of the task she took"
-done_testing

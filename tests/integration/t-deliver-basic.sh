@@ -4,6 +4,7 @@
 # stranger, linked or joined), reply tokens (valid and forged), missing
 # parents, reopening, queues, and the decoding that show --json reports.
 . "$(dirname "$0")/../lib.sh"
+plan 62
 
 minute=0
 # msg NAME FROM SUBJECT [HEADER-LINES]: $tmp/NAME.eml, Message-ID <NAME@mt.test>
@@ -225,5 +226,3 @@ send m18
 mt show "$(tk m18)" --json | json "[(x['name'], x['type'], x['size']) for x in d['articles'][0]['attachments']]" >"$out"
 expect_equal "$(cat "$out")" '[["résumé final.txt", "application/octet-stream", 300]]' \
 	"RFC 2231 attachment listed with name, type and decoded size"
-
-done_testing

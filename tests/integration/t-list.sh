@@ -6,6 +6,7 @@
 . "$top/tests/fill.sh"
 
 [ -d "$CORPUS/public" ] || skip_all "corpus not found ($CORPUS/public)"
+plan 78
 TZ=UTC
 export TZ
 
@@ -187,5 +188,3 @@ grep -q -- '--overdue' "$out"; ok $? "list --help names --overdue"
 
 rm -f "$DB"
 expect_code 1 "list without a database: exit 1" -- mt list
-
-done_testing

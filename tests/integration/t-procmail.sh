@@ -22,6 +22,7 @@ umask 002
 
 need procmail:procmail
 mt_account
+plan 30
 procmail=$(command -v procmail)
 pw_home=$(getent passwd "$MT_USER" | cut -d: -f6)
 
@@ -219,5 +220,3 @@ n=$(sql 'select count(*) from articles')
 expect_code 0 "replaying a stored message again: exit 0" -- \
 	as_mt "$BIN/mailticket-deliver" <"$tmp/kept.eml"
 expect_equal "$(sql 'select count(*) from articles')" "$n" "a duplicate, nothing new"
-
-done_testing

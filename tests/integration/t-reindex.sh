@@ -8,6 +8,7 @@
 . "$top/tests/fill.sh"
 
 [ -d "$CORPUS/public" ] || skip_all "corpus not found ($CORPUS/public)"
+plan 32
 mt init >/dev/null
 fill_samples
 fill_corpus "$CORPUS/public"
@@ -101,5 +102,3 @@ expect_code 0 "db --help" -- mt db --help
 rm -f "$DB"
 expect_code 1 "db check without a database" -- mt db check
 one_line_error "... one line"
-
-done_testing
