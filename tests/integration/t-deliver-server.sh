@@ -203,8 +203,8 @@ s.connect(sys.argv[1])
 s.send(b"\0\0\0\20")
 time.sleep(60)' "$sock" &
 stalled=$!
-i=0
-while [ "$(sockets)" -le "$before" ] && [ $i -lt 200 ]; do
+i=0 tries=$(printf %.0f "$(limit 200)")
+while [ "$(sockets)" -le "$before" ] && [ $i -lt "$tries" ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
