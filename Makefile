@@ -4,6 +4,7 @@
 #   make demo       install missing packages, build, deliver contrib/samples into ./demo.db
 #   make check      install missing packages, build, run every test under prove
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
+#   make coverage   every test on a --coverage build of its own, then each file's line coverage
 #   make stress     the reliability tests in full (MAILTICKET_STRESS=full), with their figures
 #   make fuzz       the libFuzzer harness over parsing and threading, FUZZ_SECONDS (60) long
 #   make valgrind   the unit tests and a set of integration tests under valgrind's memcheck
@@ -11,12 +12,20 @@
 #   make format     apply .clang-format to every C file (t-format.sh checks it)
 #   make bench      install missing packages, build, measure against procmail and notmuch
 #   make bench QUICK=1      the same table on smaller numbers, in under a minute (bench/README.md)
+#
+# The targets that run something (demo, check, bench, stress, fuzz,
+# valgrind, coverage) first install what a fresh Debian 12 lacks (deps),
+# so that one command does the whole set-up.
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
+
+# A comma, for the arguments of make's functions, where a literal one
+# would separate the arguments.
+comma := ,
 
 CC      ?= cc
 PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid
@@ -33,6 +42,13 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libesmtp only for what sends: the filter's start-up must not load it.
+ESMTP_CFLAGS = $(shell pkg-config --cflags libesmtp-1.0 openssl 2>/dev/null)
+ESMTP_LIBS   = $(shell pkg-config --libs libesmtp-1.0 openssl 2>/dev/null)
+ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
+
+# Link modes.
+#
 # The programs take GMime, GLib, SQLite and what they need from Debian's
 # static archives. mailticket-deliver runs once per message, and with
 # twenty shared libraries it spent a sixth of its instructions in the
@@ -57,6 +73,7 @@ LINK_LIBS = $(PKG_LIBS)
 FILTER_OBJ =
 FILTER_LIBS = $(PKG_LIBS)
 endif
+
 # mailticket-deliver itself, the front, starts once per message only to
 # hand it to the server: linked wholly static, libc included, it maps no
 # shared library and binds no symbol before its first read (make bench:
@@ -64,16 +81,23 @@ endif
 # shared library at run time either: it looks up no user, sets no
 # locale, and converts its arguments from ASCII, which glibc has built
 # in. ld warns of getpwuid and getpwnam_r, which GLib's gutils.o holds
-# and the front never calls. Not with SANITIZE, whose runtime needs the
-# shared libc, and not for memcheck, which cannot follow malloc in a
-# static program: make valgrind links it with FRONT_STATIC=0.
-FRONT_STATIC ?= $(if $(filter 1,$(STATIC)),$(if $(filter 1,$(SANITIZE)),0,1),0)
-FRONT_LIBS = $(if $(filter 1,$(FRONT_STATIC)),-static $(filter-out -Wl$(comma)-Bdynamic,$(FILTER_LIBS)),$(FILTER_LIBS))
-comma := ,
-# libesmtp only for what sends: the filter's start-up must not load it.
-ESMTP_CFLAGS = $(shell pkg-config --cflags libesmtp-1.0 openssl 2>/dev/null)
-ESMTP_LIBS   = $(shell pkg-config --libs libesmtp-1.0 openssl 2>/dev/null)
-ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
+# and the front never calls. Only with STATIC=1, and not with SANITIZE,
+# whose runtime needs the shared libc; not for memcheck either, which
+# cannot follow malloc in a static program: make valgrind links it with
+# FRONT_STATIC=0.
+ifeq ($(STATIC),1)
+ifneq ($(SANITIZE),1)
+FRONT_STATIC ?= 1
+endif
+endif
+FRONT_STATIC ?= 0
+ifeq ($(FRONT_STATIC),1)
+FRONT_LIBS = -static $(filter-out -Wl$(comma)-Bdynamic,$(FILTER_LIBS))
+else
+FRONT_LIBS = $(FILTER_LIBS)
+endif
+
+# What is built from what.
 
 LIB_SRC := $(filter-out src/lib/sql-schema.c src/lib/gmime-no-gio.c,$(wildcard src/lib/*.c))
 LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o
@@ -88,12 +112,14 @@ DELIVER_OBJ := $(DELIVER_SRC:.c=.o)
 SEND_SRC := $(wildcard src/send/*.c)
 SEND_OBJ := $(SEND_SRC:.c=.o)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_OBJ := $(UNIT_SRC:.c=.o)
 UNIT_BIN := $(UNIT_SRC:.c=)
 SQL     := $(sort $(wildcard sql/[0-9]*.sql))
+ALL_OBJ := $(LIB_OBJ) src/lib/gmime-no-gio.o $(CLI_OBJ) $(FRONT_OBJ) $(DELIVER_OBJ) $(SEND_OBJ) $(UNIT_OBJ)
 
 BINS := bin/mailticket-deliver bin/mailticket-deliver-local bin/mailticket bin/mailticket-send
 
-.PHONY: all deps demo check unit install clean tests bench stress fuzz valgrind format
+.PHONY: all deps demo check coverage install clean tests bench stress fuzz valgrind format
 all: $(BINS)
 
 # Installs the Debian packages the build and the tests need, when one is
@@ -113,8 +139,15 @@ deps:
 src/lib/sql-schema.c: $(SQL) sql/embed.sh
 	sh sql/embed.sh $(SQL) > $@.tmp && mv $@.tmp $@
 
-%.o: %.c $(wildcard include/mailticket/*.h) $(wildcard src/cli/*.h) $(wildcard src/deliver/*.h) $(wildcard tests/unit/*.h)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+# The compiler writes each object's header dependencies to a .d file
+# beside it (-MMD; -MP so that a header removed is no error), read back
+# below. The Makefile is a dependency too: its flags make the object,
+# and the objects of a tree built before the .d files existed are
+# rebuilt once that way.
+%.o: %.c
+	$(CC) -MMD -MP $(ALL_CFLAGS) -c -o $@ $<
+$(ALL_OBJ): Makefile
+-include $(ALL_OBJ:.o=.d)
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -144,9 +177,6 @@ tests/unit/test-sender: tests/unit/test-sender.o $(LIB)
 
 tests: $(BINS) $(UNIT_BIN)
 
-# The unit test that replays the fuzzer's inputs includes its harness.
-tests/unit/test-fuzz.o: tests/fuzz/fuzz-mail.c
-
 demo: deps
 	@$(MAKE) --no-print-directory all
 	sh contrib/samples/demo.sh
@@ -154,6 +184,21 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory tests
 	prove -e '' $(UNIT_BIN) tests/integration/t-*.sh
+
+# Coverage is measured on a copy of the tree in tests/tmp/coverage, built
+# with --coverage and without optimisation (so that lines are lines): the
+# build here stays as it is. tests/coverage.sh runs the tests there as
+# make check does (COVERAGE_TESTS names fewer) and prints each file's
+# line coverage after them; the corpus is the one beside this tree.
+COVERAGE_DIR := tests/tmp/coverage
+COVERAGE_TESTS = $(UNIT_BIN) tests/integration/t-*.sh
+coverage: deps
+	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)
+	tar -cf - --exclude=./tests/tmp --exclude=./.git . | tar -xf - -C $(COVERAGE_DIR)
+	@$(MAKE) --no-print-directory -C $(COVERAGE_DIR) clean
+	@$(MAKE) --no-print-directory -C $(COVERAGE_DIR) tests CFLAGS='-O0 -g --coverage' LDFLAGS=--coverage
+	cd $(COVERAGE_DIR) && MAILTICKET_CORPUS=$${MAILTICKET_CORPUS:-$(CURDIR)/../shared/corpus} \
+	    sh tests/coverage.sh $(COVERAGE_TESTS)
 
 # The bench installs what it compares with (procmail, notmuch, Postfix's
 # smtp-sink ...) itself: bench/bench.py.
@@ -172,7 +217,8 @@ stress: deps
 	MAILTICKET_STRESS=full prove -v -e '' $(STRESS_TESTS)
 
 # libFuzzer needs clang and its runtime; the harness is built from the
-# modules it drives, not from the library built with cc.
+# modules it drives, not from the library built with cc, in one command:
+# so it depends on every header rather than on .d files.
 FUZZ_SECONDS ?= 60
 FUZZ_CC := clang
 FUZZ_DEB_PKGS := clang libclang-rt-14-dev
@@ -202,7 +248,7 @@ valgrind:
 	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS); rc=$$?; \
 	rm -f bin/mailticket-deliver && $(MAKE) --no-print-directory bin/mailticket-deliver && exit $$rc
 
-FORMAT_SRC = $(filter-out src/lib/sql-schema.c,$(shell find src include tests bench -name '*.[ch]'))
+FORMAT_SRC = $(filter-out src/lib/sql-schema.c,$(shell find src include tests bench -path tests/tmp -prune -o -name '*.[ch]' -print))
 format:
 	clang-format -i $(FORMAT_SRC)
 
@@ -216,5 +262,5 @@ install: all
 	install -m 0644 contrib/bash-completion/mailticket $(DESTDIR)$(COMPLETIONDIR)/
 
 clean:
-	rm -rf bin src/*/*.o tests/unit/*.o $(UNIT_BIN) $(LIB) src/lib/sql-schema.c demo.db demo.db-* tests/tmp \
-	    bench/spawn tests/fuzz/fuzz-mail
+	rm -rf bin src/*/*.o src/*/*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN) $(LIB) src/lib/sql-schema.c \
+	    demo.db demo.db-* tests/tmp bench/spawn tests/fuzz/fuzz-mail

@@ -10,6 +10,7 @@
 printf 'agent-mail-secret' >"$tmp/secret"
 printf 'secret_file=%s\n[thread]\nforeign_subject=join\n' "$tmp/secret" >>"$MAILTICKET_CONF"
 smtp_start
+plan 87
 send () { "$BIN/mailticket-send" --db "$DB" --once; }
 as_alice () { MAILTICKET_USER=alice "$BIN/mailticket" --db "$DB" "$@"; }
 field () { sql "select $1 from ticket_summary where id = ${2:-1}"; }
@@ -233,4 +234,3 @@ sreply=$(header "$(received_by sven@customer.example)" Reply-To)
 case $sreply in "sales+$t.c"*@example.org) r=0 ;; *) r=1 ;; esac
 ok $r "the acknowledgement's Reply-To is on the sales address ($sreply)"
 expect_equal "$(mt token "$t" | sed -n 1p)" "$sreply" "token prints that address"
-done_testing

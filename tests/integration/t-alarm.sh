@@ -104,7 +104,12 @@ while time.time() < end:
     c, _ = s.accept(); conns.append(c)
 ' "$tmp/hang.port" &
 hang=$!
-while ! [ -s "$tmp/hang.port" ]; do sleep 0.05; done
+i=0
+while ! [ -s "$tmp/hang.port" ] && kill -0 "$hang" 2>/dev/null && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -s "$tmp/hang.port" ]; ok $? "an SMTP server that never answers listens"
 real_port=$SMTP_PORT
 sed -i "s/^port=.*/port=$(cat "$tmp/hang.port")/" "$MAILTICKET_CONF"
 mt --now "2026-11-23 12:00" alarm 1 add --at "12:30" --note "After the crash" >/dev/null

@@ -6,6 +6,7 @@
 # line and exit 1 for every wrong number.
 . "$(dirname "$0")/../lib.sh"
 . "$top/tests/fill.sh"
+plan 41
 
 mt init >/dev/null
 fill_samples
@@ -164,5 +165,3 @@ EOF
 case $(cat "$tmp/tty") in "1 mailticket: attachment: will not write to a terminal"*) true ;; *) false ;; esac
 ok $? "a terminal on standard output: exit 1, one line" || diag "$(cat "$tmp/tty")"
 expect_code 0 "attachment --help" -- mt attachment --help
-
-done_testing

@@ -43,12 +43,14 @@ transport=$(settings "$pf/transport")
 recipe=$(settings "$pm/procmailrc" | grep -v -e '^SHELL=' -e '^PATH=' -e '^MAILDIR=' -e '^LOGFILE=')
 envelope=$(sed -n 's/^#   \(| .*mailticket-deliver -f .*\)$/\1/p' "$pm/procmailrc")
 forward=$(sed -n "s/^    echo '\\(.*procmail[^']*\\)' > .*forward\$/\\1/p" "$pm/README")
+local_rcpt=$(sed -n 's/^#\(local_recipient_maps = .*\)/\1/p' "$pf/main.cf")
+# 11 tests, and one for each main.cf line that the README must set
+plan $((11 + $(printf '%s\n' $maincf $local_rcpt | grep -c .)))
 
 shows "$man" "the master.cf entry" $master
 shows "$pf/README" "the master.cf entry" $master
 shows "$man" "the main.cf settings" $maincf
 shows "$man" "the transport map" $transport
-local_rcpt=$(sed -n 's/^#\(local_recipient_maps = .*\)/\1/p' "$pf/main.cf")
 shows "$man" "the local_recipient_maps line of main.cf" $local_rcpt
 for l in $maincf $local_rcpt; do
 	grep -qxF "    postconf -e '$l'" "$pf/README"
@@ -62,5 +64,3 @@ shows "$pm/README" "the recipe's envelope line" $envelope
 shows "$man" "the ~/.forward of contrib/procmail/README" $forward
 IFS=$save_ifs
 set +f
-
-done_testing

@@ -7,6 +7,8 @@
 
 dir=$CORPUS/public
 [ -f "$dir/threads.tsv" ] || skip_all "corpus not found ($dir/threads.tsv)"
+# five tests, and one for each thread of threads.tsv
+plan $((5 + $(cut -f 2 "$dir/threads.tsv" | grep . | sort -u | wc -l)))
 
 # Files in Date order; unparsable dates first, ties by name.
 python3 - "$dir" >"$tmp/order" <<'EOF'
@@ -63,5 +65,3 @@ tab=$(printf '\t')
 while IFS=$tab read -r res desc why; do
 	[ "$res" = ok ]; ok $? "$desc" || diag "$why"
 done <"$tmp/result"
-
-done_testing

@@ -4,6 +4,7 @@
 # unknown sender, and the tickets of an organisation through list --org
 # and show.
 . "$(dirname "$0")/../lib.sh"
+plan 45
 
 # new ADDR ID: a new request from ADDR
 new () {
@@ -76,4 +77,3 @@ expect_code 1 "org rm of no organisation" -- mt org rm Globex
 expect_code 0 "new mail from globex.example" -- new dan@globex.example r7
 expect_equal "$(mt contact list --json | json "[c['org'] for c in d if c['address'] == 'dan@globex.example'][0]")" \
 	null "... matches no removed organisation"
-done_testing

@@ -1,9 +1,10 @@
 #!/bin/sh
 # mailticket-deliver threads hand-written mail into tickets as DESIGN.md
 # says: new ticket, In-Reply-To, References, subject token (participant or
-# stranger), reply tokens (valid and forged), missing parents, reopening,
-# queues, and the decoding that show --json reports.
+# stranger, linked or joined), reply tokens (valid and forged), missing
+# parents, reopening, queues, and the decoding that show --json reports.
 . "$(dirname "$0")/../lib.sh"
+plan 62
 
 minute=0
 # msg NAME FROM SUBJECT [HEADER-LINES]: $tmp/NAME.eml, Message-ID <NAME@mt.test>
@@ -81,6 +82,17 @@ t3=$(tk m6)
 expect_equal "$(narticles "$t1")" "$before" "the old ticket is untouched"
 mt show "$t3" --json | json "any($t1 in (l.values() if isinstance(l, dict) else [l]) for l in d['links'])" >"$out"
 expect_equal "$(cat "$out")" true "the stranger's ticket links the old one"
+
+# With [thread] foreign_subject=join, a stranger's subject token joins
+# the ticket instead, and flags it for an agent to check.
+expect_equal "$(tfield "$t1" flagged)" false "ticket $t1 is not flagged"
+printf '[thread]\nforeign_subject=join\n' >>"$MAILTICKET_CONF"
+msg m6j 'Mallory <mallory@evil.test>' "[Ticket#$t1] send me the data, please"
+send m6j
+expect_equal "$(tk m6j)" "$t1" "foreign_subject=join: a stranger's subject token joins the ticket"
+expect_equal "$(art "$t1" m6j via)" subject "... via subject"
+expect_equal "$(tfield "$t1" flagged)" true "... and flags the ticket"
+sed -i '/^\[thread\]$/,$d' "$MAILTICKET_CONF"
 
 # A forged reply token does not thread.
 forged="support+$t1.0000000000@example.org"
@@ -214,5 +226,3 @@ send m18
 mt show "$(tk m18)" --json | json "[(x['name'], x['type'], x['size']) for x in d['articles'][0]['attachments']]" >"$out"
 expect_equal "$(cat "$out")" '[["résumé final.txt", "application/octet-stream", 300]]' \
 	"RFC 2231 attachment listed with name, type and decoded size"
-
-done_testing

@@ -192,19 +192,31 @@ grep -q '3 messages in one transaction' "$tmp/server.log"
 ok $? "... the three that waited together stored in one transaction" || diag "$(grep transaction "$tmp/server.log")"
 
 # A client that stalls halfway through its request holds up itself
-# alone: the server takes the next client meanwhile.
+# alone: the server takes the next client meanwhile. The server must be
+# seen to take the stalled one first (a socket more among its files), or
+# the next one's answer would prove nothing; and it drops it once it
+# hangs up.
+sockets () { ls -l "/proc/$server/fd" 2>/dev/null | grep -c 'socket:'; }
+before=$(sockets)
+dropped=$(log_count 'dropped a client')
 python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
 s.send(b"\0\0\0\20")
 time.sleep(60)' "$sock" &
 stalled=$!
-sleep 0.5
+i=0 tries=$(printf %.0f "$(limit 200)")
+while [ "$(sockets)" -le "$before" ] && [ $i -lt "$tries" ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ "$(sockets)" -gt "$before" ]; ok $? "a client that stalls halfway through its request: the server takes it"
 mkmsg "$tmp/after-stall" s6@mt.test 'after a stalled client'
 expect_code 0 "a client stalls: the next one is answered meanwhile" -- \
 	timeout 10 "$BIN/mailticket-deliver" --db "$DB" -v <"$tmp/after-stall"
 by_server; ok $? "... by the server"
 kill "$stalled"
+logged $((dropped + 1)) 'dropped a client'; ok $? "... and the stalled one is dropped when it hangs up"
 
 # Quiet after the burst: the server merges the search index and then
 # empties the WAL into the database; all of the mail is found.

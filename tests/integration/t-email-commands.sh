@@ -12,6 +12,7 @@
 printf 'commands-secret' >"$tmp/secret"
 echo "secret_file=$tmp/secret" >>"$MAILTICKET_CONF"
 smtp_start
+plan 52
 send () { "$BIN/mailticket-send" --db "$DB" --once "$@"; }
 # to ADDR: how many messages the SMTP server accepted for ADDR
 to () { cat "$SMTP_DIR"/*.json 2>/dev/null | grep -o "\"$1\"" | wc -l | tr -d ' '; }
@@ -170,4 +171,3 @@ expect_equal "$(sql "select count(*) from history")/$(minutes)/$(tags)" "$before
 # A redelivery (the MTA timed out) changes nothing either.
 expect_code 0 "the first command mail again" -- deliver -f alice@example.org -r "$atoken" <"$tmp/cmd"
 expect_equal "$(minutes)/$(field status)" "30/open" "... is a duplicate: nothing applied"
-done_testing

@@ -3,6 +3,7 @@
 # with a 4.x.x line (locked, read-only, unreadable config, bad option), 69
 # with 5.2.3 (too big); nothing partial is stored.
 . "$(dirname "$0")/../lib.sh"
+plan 36
 
 # mkmsg FILE MESSAGE-ID|"" SUBJECT: a small message
 mkmsg () {
@@ -133,5 +134,3 @@ expect_code 0 "empty stdin: exit 0" -- deliver </dev/null
 expect_equal "$(quarantined)" $((q + 1)) "empty stdin is quarantined"
 python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)' >"$tmp/junk"
 expect_code 0 "binary garbage: exit 0" -- deliver <"$tmp/junk"
-
-done_testing

@@ -13,6 +13,7 @@ secret_file=$tmp/secret
 response_time=4 hours
 EOF
 smtp_start
+plan 59
 send () { "$BIN/mailticket-send" --db "$DB" --once "$@"; }
 site_send () { MAILTICKET_CONF=$tmp/$1.conf "$BIN/mailticket-send" --once; }
 
@@ -249,4 +250,3 @@ while [ $rounds -lt 10 ]; do
 done
 [ "$exchanged" -le 2 ] && [ $rounds -lt 10 ]; ok $? "two helpdesks answering each other stop ($exchanged messages, $rounds rounds)"
 diag "loop: $exchanged messages exchanged in $rounds rounds"
-done_testing

@@ -4,6 +4,7 @@
 # database that does not exist yet, then 40 messages each delivered twice at
 # once, 8 processes at a time.
 . "$(dirname "$0")/../lib.sh"
+plan 8
 
 mkdir "$tmp/mail" "$tmp/rc"
 for i in $(seq 1 40); do
@@ -57,5 +58,3 @@ expect_equal "$(sql 'select count(*) from message_ids where article is not null'
 	"40 message ids known"
 mt list --json | json 'str(len(d)) + " " + str(sum(t["articles"] for t in d))' >"$out"
 expect_equal "$(cat "$out")" "40 40" "list --json: 40 tickets of one article each"
-
-done_testing

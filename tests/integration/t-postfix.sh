@@ -16,6 +16,7 @@ umask 002	# group-writable, as contrib/postfix/README asks of agents
 [ "$(id -u)" = 0 ] || cannot "not root: starting a Postfix instance and pipe(8) user= need root"
 need postfix:postfix postfix:postqueue postfix:smtp-source swaks:swaks
 mt_account
+plan 54
 
 cfg=$tmp/postfix			# config_directory
 spool=$tmp/spool			# queue_directory
@@ -385,5 +386,3 @@ i=0
 while [ -n "$(instance_pids)" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 expect_equal "$(instance_pids | tr '\n' ' ')" "" "no process of the instance left"
 at_exit=
-
-done_testing

@@ -22,6 +22,7 @@ umask 002
 
 need procmail:procmail
 mt_account
+plan 30
 procmail=$(command -v procmail)
 pw_home=$(getent passwd "$MT_USER" | cut -d: -f6)
 
@@ -87,7 +88,8 @@ msg () {
 }
 # local_deliver NAME [RECIPIENT]: delivers $tmp/NAME.eml for RECIPIENT
 # (support@example.org) as local(8) runs "|exec /usr/bin/procmail -t -p"
-# for an alias of the mailticket user; the exit code of procmail in $rc
+# for an alias of the mailticket user; the exit code of procmail in $rc.
+# With pm_verbose set, procmail logs each step to ~/procmail.log (VERBOSE).
 local_deliver () {
 	r=${2:-support@example.org}
 	{
@@ -98,7 +100,7 @@ local_deliver () {
 	(cd / && as_mt env -i PATH=/usr/bin:/bin HOME="$pw_home" SHELL=/usr/sbin/nologin \
 		LOGNAME="$MT_USER" USER="$MT_USER" LOCAL="$MT_USER" DOMAIN=example.org EXTENSION= \
 		RECIPIENT="$MT_USER@example.org" SENDER=anna@customer.test ORIGINAL_RECIPIENT="$r" LANG=C \
-		"$procmail" -t -p HOME="$home" ORGMAIL="$tmp/nowhere/orgmail" DEFAULT="$tmp/nowhere/default" \
+		"$procmail" -t -p ${pm_verbose:+VERBOSE=on} HOME="$home" ORGMAIL="$tmp/nowhere/orgmail" DEFAULT="$tmp/nowhere/default" \
 		MAILTICKET_CONF="$MAILTICKET_CONF") <"$tmp/$1.in" >"$out" 2>"$err"
 	rc=$?
 }
@@ -142,12 +144,26 @@ expect_equal "$(queue "$t2") $(art pm-sales "envelope_from || ' ' || envelope_to
 rcfile "$home/.procmailrc"
 
 # The lockfile of the recipe: while another delivery holds it, procmail
-# waits (LOCKSLEEP, 8 s by default) and delivers after it is gone.
+# waits (LOCKSLEEP, 8 s by default) and delivers after it is gone. First
+# procmail must be seen trying the lock (its verbose log), or the
+# absence below would prove nothing.
 msg pm-wait 'waiting for the lock'
 as_mt touch "$home/mailticket.lock"
-local_deliver pm-wait &
+locking () {
+	n=$(grep -c 'Locking "[^"]*mailticket\.lock"' "$home/procmail.log" 2>/dev/null)
+	echo "${n:-0}"
+}
+tries=$(locking)
+(pm_verbose=on; local_deliver pm-wait) &
 waiter=$!
-sleep 2
+i=0
+while [ "$(locking)" -le "$tries" ] && [ $i -lt 400 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ "$(locking)" -gt "$tries" ]; ok $? "procmail tries the recipe's lockfile (procmail.log: Locking)"
+# (time for a procmail that ignored the lockfile to deliver)
+sleep 1
 expect_equal "$(nart pm-wait) $(kept)" "0 0" "while the lockfile exists: not delivered yet, nothing kept"
 rm -f "$home/mailticket.lock"
 wait $waiter
@@ -204,5 +220,3 @@ n=$(sql 'select count(*) from articles')
 expect_code 0 "replaying a stored message again: exit 0" -- \
 	as_mt "$BIN/mailticket-deliver" <"$tmp/kept.eml"
 expect_equal "$(sql 'select count(*) from articles')" "$n" "a duplicate, nothing new"
-
-done_testing

@@ -8,6 +8,7 @@
 . "$top/tests/fill.sh"
 
 [ -d "$CORPUS/public" ] || skip_all "corpus not found ($CORPUS/public)"
+plan 32
 mt init >/dev/null
 fill_samples
 fill_corpus "$CORPUS/public"
@@ -84,11 +85,10 @@ same "$tmp/before" "... and leaves its article, and its ticket's participants, a
 # A busy database: exit 75, nothing changed.
 cp "$MAILTICKET_CONF" "$tmp/impatient.conf"
 sed -i 's/^busy_timeout=.*/busy_timeout=200/' "$tmp/impatient.conf"
-(echo 'BEGIN IMMEDIATE;'; sleep 3; echo 'ROLLBACK;') | sqlite3 "$DB" &
-sleep 1
+lock_db; ok $? "a writer holds the database lock"
 expect_code 75 "db reindex on a locked database: exit 75" -- "$BIN/mailticket" -c "$tmp/impatient.conf" --db "$DB" db reindex
 [ "$(wc -l <"$err")" = 1 ]; ok $? "... one line on stderr"
-wait
+unlock_db
 same "$tmp/before" "... nothing changed"
 
 one_line_error () {
@@ -102,5 +102,3 @@ expect_code 0 "db --help" -- mt db --help
 rm -f "$DB"
 expect_code 1 "db check without a database" -- mt db check
 one_line_error "... one line"
-
-done_testing

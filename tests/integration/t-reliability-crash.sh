@@ -14,6 +14,7 @@ smtp_start
 if ! strace -f -o /dev/null true 2>"$tmp/strace.err"; then
 	cannot "strace cannot trace here: $(head -n 1 "$tmp/strace.err")"
 fi
+plan 10
 
 expect_code 0 "init" -- mt init
 mkdir "$tmp/mail"
@@ -49,5 +50,3 @@ figure "send: sent once" "$sent_once"
 figure "send: sent twice (taken by the server, not yet recorded at the kill)" "$sent_twice"
 figure "send: lost (must be 0)" "$lost"
 expect_equal "$(sql 'PRAGMA integrity_check')" ok "integrity_check: ok at the end"
-
-done_testing

@@ -8,6 +8,7 @@
 # token or a subject token for no ticket never threads. The messages are
 # generated here (tests/hostile-mail.py), none is kept in the tree.
 . "$(dirname "$0")/../lib.sh"
+plan 60
 
 mkdir "$tmp/h"
 python3 "$top/tests/hostile-mail.py" "$tmp/h" || { echo "Bail out! cannot generate the messages"; exit 1; }
@@ -223,5 +224,3 @@ figure "hangs (over the time limit)" $n_slow
 figure "slowest delivery (s, wall; the 40 MB one included)" "$max_secs"
 figure "peak memory (MB)" $((max_rss / 1024))
 expect_equal $((n_in - n_stored - n_refused)) 0 "lost: 0"
-
-done_testing

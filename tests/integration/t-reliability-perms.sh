@@ -15,6 +15,7 @@ smtp_start --auth "helpdesk:$PASSWORD"
 mt_account
 GROUP=mail
 getent group "$GROUP" >/dev/null || cannot "no group $GROUP to give the database"
+plan 21
 
 # mail ID: a small message, on stdout
 mail () {
@@ -125,5 +126,3 @@ for s in "$SECRET" "$PASSWORD" "$db_secret" "$plain" "$login"; do
 done
 expect_equal "$found" "" "no secret, password or AUTH string in $(wc -l <"$tmp/all-output" | tr -d ' ') lines of output"
 figure "lines of output searched for secrets" "$(wc -l <"$tmp/all-output" | tr -d ' ')"
-
-done_testing

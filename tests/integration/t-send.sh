@@ -11,6 +11,8 @@ if ! [ -x "$BIN/mailticket-send" ]; then
 	test_plan=0 test_failed=1; exit 1
 fi
 smtp_start
+# 14 of the tests need openssl(1) to make certificates; one skip without
+if command -v openssl >/dev/null; then plan 123; else plan $((123 - 14 + 1)); fi
 # The messages here are queued by the test itself; the acknowledgement
 # of the delivery that opens ticket 1 would be one more.
 sed -i '/^\[mail\]$/a acknowledge=no' "$MAILTICKET_CONF"
@@ -391,5 +393,3 @@ expect_equal "$(stderr_lines)" 1 "database locked: one line"
 printf 'COMMIT;\n' >&3
 exec 3>&-
 wait $locker
-
-done_testing

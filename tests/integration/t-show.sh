@@ -4,6 +4,7 @@
 # watchers), over the samples.
 . "$(dirname "$0")/../lib.sh"
 . "$top/tests/fill.sh"
+plan 46
 
 TZ=UTC
 export TZ
@@ -84,5 +85,3 @@ one_line_error "... one line"
 expect_code 1 "show 1 --raw $n: a note has no stored message" -- mt show 1 --raw "$n"
 one_line_error "... one line"
 expect_code 0 "show --help" -- mt show --help
-
-done_testing

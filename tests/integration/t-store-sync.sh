@@ -8,6 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 need strace:strace
+plan 8
 
 # mail N: a small message, on stdout
 mail () {
@@ -55,5 +56,3 @@ expect_equal "$(stat -c %04a "$DB-wal")" 0640 "the WAL it makes has the database
 expect_equal "$(sed 's/([0-9]*</(</; s/^fdatasync/fsync/; 1q' "$tmp/syncs")" "fsync(<$tmp>)" \
 	"and its directory is synced first, before a commit into the WAL"
 expect_equal "$(mt list --json | json 'len(d)')" 32 "32 tickets, one a message"
-
-done_testing

@@ -3,6 +3,7 @@
 # stats. Each change is checked before anything is written, recorded in
 # the history, and visible to a script through show --json and SQL.
 . "$(dirname "$0")/../lib.sh"
+plan 91
 
 samples=$top/contrib/samples
 for f in "$samples"/0*.eml; do deliver -r support@example.org <"$f" >/dev/null 2>&1; done
@@ -170,4 +171,3 @@ expect_equal "$(field 'queue, owner' "$(sql "select ticket from articles where m
 sql "select data from blobs b join outbox o on o.blob = b.sha256 where o.kind = 'ack' order by o.id desc limit 1" |
 	grep -q "We will answer within 4 hours"
 ok $? "its acknowledgement promises the queue's SLA"
-done_testing

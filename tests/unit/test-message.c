@@ -411,7 +411,8 @@ test_body_no_charset_latin1 (void)
 	g_assert_cmpstr (m->text, ==, "Müll € und Süß\n");
 }
 
-/* A part labelled UTF-8 that is not must not lose letters silently. */
+/* A part labelled UTF-8 that is not must not lose letters: the byte
+ * that is no UTF-8 is read as windows-1252, not replaced by U+FFFD. */
 static void
 test_body_mislabelled_utf8_keeps_bytes (void)
 {
@@ -420,7 +421,7 @@ test_body_mislabelled_utf8_keeps_bytes (void)
 					 "Content-Type: text/plain; charset=utf-8\n\n"
 					 "M\xfcll\n");
 
-	g_assert_true (g_strcmp0 (m->text, "Müll\n") == 0 || g_strcmp0 (m->text, "M\xef\xbf\xbdll\n") == 0);
+	g_assert_cmpstr (m->text, ==, "Müll\n");
 }
 
 static void
