@@ -21,7 +21,7 @@ rcpt () { json 'sorted(d["rcpt_tos"])' <"$(printf '%s/%04d.json' "$SMTP_DIR" "$1
 alarms () { mt alarm list --all --json | json "$1"; }
 history () { mt show "$1" --json | json "[h['new'] for h in (d[0] if isinstance(d, list) else d)['history'] if h['field'] == '$2']"; }
 
-plan 36
+plan 37
 
 printf 'From: Ann <ann@customer.example>\nTo: support@example.org\nSubject: Printer broken\nMessage-ID: <a1@customer.example>\n\nIt prints nothing.\n' >"$tmp/in.eml"
 expect_code 0 "deliver takes --now" -- deliver --now "2026-11-23 08:00" -r support@example.org <"$tmp/in.eml"
