@@ -5,10 +5,10 @@
 . "$(dirname "$0")/../lib.sh"
 
 command -v bash >/dev/null || skip_all "no bash"
-# 28 tests a pass over the completions, a second pass with the
+# 34 tests a pass over the completions, a second pass with the
 # bash-completion package loaded, or one skip without it.
 framework=/usr/share/bash-completion/bash_completion
-if [ -f "$framework" ]; then plan $((1 + 2 * 28)); else plan $((1 + 28 + 1)); fi
+if [ -f "$framework" ]; then plan $((1 + 2 * 34)); else plan $((1 + 34 + 1)); fi
 mt init >/dev/null && mt user add alice --email alice@example.org >/dev/null && mt user add bob --email b@x.test >/dev/null
 ok $? "a database with two agents"
 touch "$tmp/file-one" "$tmp/file-two"

@@ -3,7 +3,7 @@
 # stats. Each change is checked before anything is written, recorded in
 # the history, and visible to a script through show --json and SQL.
 . "$(dirname "$0")/../lib.sh"
-plan 91
+plan 106
 
 samples=$top/contrib/samples
 for f in "$samples"/0*.eml; do deliver -r support@example.org <"$f" >/dev/null 2>&1; done
