@@ -3,6 +3,7 @@
 # explain (which stores nothing) and token; no command but init and the
 # set-up ones makes a database that is not there.
 . "$(dirname "$0")/../lib.sh"
+plan 101
 
 printf 'test-secret-42' >"$tmp/secret"
 echo "secret_file=$tmp/secret" >>"$MAILTICKET_CONF"
@@ -186,5 +187,3 @@ expect_equal "$(state)" "$before" "explain stores nothing"
 expect_code 0 "deliver m5" -- deliver -r support@example.org <"$tmp/m5"
 expect_equal "$(mt list --json | json 'len(d)')" 2 "two tickets"
 expect_equal "$(mt list --json --limit 1 | json 'len(d)')" 1 "list --limit 1 lists one"
-
-done_testing

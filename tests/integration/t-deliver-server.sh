@@ -6,6 +6,7 @@
 # (not running, killed, another database) the process delivers itself,
 # and nothing is lost or stored twice.
 . "$(dirname "$0")/../lib.sh"
+plan 75
 
 sock=$tmp/deliver.sock
 printf '[deliver]\nsocket=%s\n' "$sock" >>"$MAILTICKET_CONF"
@@ -314,5 +315,3 @@ server=
 sed '/^\[deliver\]/,$d' "$MAILTICKET_CONF" >"$tmp/plain.conf"
 expect_code 75 "--serve without a socket: exit 75" -- "$BIN/mailticket-deliver" --serve -c "$tmp/plain.conf" --db "$DB"
 grep -q 'no \[deliver\] socket' "$err"; ok $? "... says what is missing"
-
-done_testing

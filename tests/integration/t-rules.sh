@@ -10,6 +10,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 smtp_start
+plan 93
 send () { "$BIN/mailticket-send" --db "$DB" --once; }
 # the ticket a verbose delivery logged
 ticket_of () { sed -n 's/.*ticket=\([0-9]*\) .*/\1/p' "$err" | head -n 1; }
@@ -189,5 +190,3 @@ grep -q '^match: 1 exact' "$out"; [ $? -ne 0 ]; ok $? "a case-sensitive pattern 
 mail order4 "dan@customer.example" "ORDERING test four"
 expect_code 0 "rule test" -- mt rule test "$tmp/order4"
 expect_equal "$(grep -E '^(match|tag):' "$out" | tr '\n' '|')" "match: 1 exact|tag: upper (rule exact)|" "... but its own case"
-
-done_testing

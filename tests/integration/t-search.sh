@@ -5,6 +5,7 @@
 # migration for articles stored before it; mail not indexed yet found
 # without writing; one line and exit 1 for a query FTS5 cannot read.
 . "$(dirname "$0")/../lib.sh"
+plan 58
 . "$top/tests/fill.sh"
 
 mt init >/dev/null
@@ -149,5 +150,3 @@ expect_code 0 "a query that matches nothing" -- mt search zyxxyzzy
 expect_equal "$(cat "$out")" "TICKET ARTICLE  DATE              STATUS   SUBJECT" "... prints the header alone"
 expect_equal "$(mt search --json zyxxyzzy)" "[]" "... --json: an empty array"
 expect_code 0 "search --help" -- mt search --help
-
-done_testing
