@@ -34,7 +34,7 @@ for my $f (@ARGV) {
 	}
 	push @runs, $run if defined $run;
 	for my $sql (@runs) {
-		# A connection's own temp tables are nobody's.
+		# The temp tables of a connection belong to no module.
 		while ($sql =~ /\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|(?<!DO )UPDATE|DELETE\s+FROM)\s+(?!temp\.)(\w+)/g) {
 			print "$1 $f\n" unless $seen{$1}++;
 		}
@@ -51,8 +51,10 @@ ok $? "the README names an owner for every table of the schema, and no other"
 
 cut -d' ' -f1 "$tmp/writes" | sort -u >"$tmp/written"
 comm -23 "$tmp/written" "$tmp/schema" >"$tmp/unknown"
-[ ! -s "$tmp/unknown" ]
-ok $? "every table the code writes is in the schema (the check reads the SQL right)"
+# The reading of the SQL must find writes at all: the tickets table is
+# written, whatever else changes.
+[ ! -s "$tmp/unknown" ] && grep -qx tickets "$tmp/written"
+ok $? "every table the code writes is in the schema, tickets among them (the check reads the SQL right)"
 [ -s "$tmp/unknown" ] && diag "not in the schema: $(cat "$tmp/unknown")"
 
 while read -r table; do
