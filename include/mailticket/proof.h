@@ -36,12 +36,14 @@ typedef struct {
 } MtProofInput;
 
 typedef struct {
-	gint64 ticket;     /* the ticket of the verified token, or 0: no token */
-	MtTokenRole role;  /* of that token */
-	char *recipient;   /* whom it was issued to, lower case; NULL for a legacy token */
-	char *agent;       /* the agent's login when the mail is the agent's, or NULL */
-	gint64 agent_user; /* and the agent's user id */
-	const char *why;   /* why the mail is not the agent's; static */
+	gint64 ticket;           /* the ticket of the verified token, or 0: no token */
+	MtTokenRole role;        /* of that token */
+	char *recipient;         /* whom it was issued to, lower case; NULL for a legacy token */
+	gboolean from_recipient; /* the envelope sender or the From is that recipient */
+	gboolean requester_own;  /* a customer token of the ticket's requester, from the requester */
+	char *agent;             /* the agent's login when the mail is the agent's, or NULL */
+	gint64 agent_user;       /* and the agent's user id */
+	const char *why;         /* why the mail is not the agent's; static */
 } MtProof;
 
 gboolean mt_proof_examine (MtStore *store, const MtConfig *config, const MtProofInput *input, MtProof *proof,

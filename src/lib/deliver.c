@@ -170,31 +170,16 @@ note_ids (Delivery *d, gint64 ticket, gint64 article, GError **error)
  * agents. The requester's own mail carries the requester's token of
  * this very ticket (not of one merged into it) and comes from the
  * requester's address: everyone Cc'd on a reply holds that token too. */
-static gboolean
-same_sender (const char *address, const char *requester)
+static MtCcSource
+cc_source (Delivery *d, MtDeliverResult *r)
 {
-	return address != NULL && g_ascii_strcasecmp (address, requester) == 0;
-}
-
-static gboolean
-cc_source (Delivery *d, MtDeliverResult *r, MtCcSource *source, GError **error)
-{
-	g_autofree char *uuid = NULL, *requester = NULL;
-
-	*source = MT_CC_PROPOSED;
 	if (d->agent_mail)
-		*source = MT_CC_AGENT;
-	else if (r->action == MT_DELIVER_NEW)
-		*source = MT_CC_REQUESTER;
-	else if (d->proof.role == MT_TOKEN_CUSTOMER && r->decision.via == MT_VIA_TOKEN &&
-		 d->proof.ticket == r->ticket) {
-		if (!mt_ticket_identity (d->store, r->ticket, &uuid, &requester, error))
-			return FALSE;
-		if (requester != NULL && g_ascii_strcasecmp (requester, d->proof.recipient) == 0 &&
-		    (same_sender (d->message->from_addr, requester) || same_sender (d->options->sender, requester)))
-			*source = MT_CC_REQUESTER;
-	}
-	return TRUE;
+		return MT_CC_AGENT;
+	if (r->action == MT_DELIVER_NEW)
+		return MT_CC_REQUESTER;
+	if (d->proof.requester_own && r->decision.via == MT_VIA_TOKEN && d->proof.ticket == r->ticket)
+		return MT_CC_REQUESTER;
+	return MT_CC_PROPOSED;
 }
 
 static gboolean
@@ -216,12 +201,10 @@ static gboolean
 record_cc (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	GPtrArray *rcpts = d->message->recipients;
-	MtCcSource source;
+	MtCcSource source = cc_source (d, r);
 
 	if (d->automatic)
 		return TRUE;
-	if (!cc_source (d, r, &source, error))
-		return FALSE;
 	for (guint i = 0; i < rcpts->len && i < MAX_CC_TAKEN; i++)
 		if (!add_cc (d, r, g_ptr_array_index (rcpts, i), source, error))
 			return FALSE;

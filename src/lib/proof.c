@@ -43,6 +43,12 @@ verifies_for (const MtProofInput *in, const MtToken *token, const char *uuid, co
 	return recipient != NULL && *recipient != '\0' && mt_token_verify (in->secret, token, uuid, recipient);
 }
 
+static gboolean
+same_address (const char *a, const char *b)
+{
+	return a != NULL && b != NULL && g_ascii_strcasecmp (a, b) == 0;
+}
+
 /* Tries the candidates for whom token was issued; sets proof when one
  * verifies. */
 static gboolean
@@ -74,6 +80,10 @@ verify (MtStore *store, const MtProofInput *in, const MtToken *token, MtProof *p
 	if (found) {
 		proof->ticket = token->ticket;
 		proof->recipient = g_ascii_strdown (found, -1);
+		proof->from_recipient =
+			same_address (found, in->message->from_addr) || same_address (found, in->envelope_sender);
+		proof->requester_own =
+			token->role == MT_TOKEN_CUSTOMER && proof->from_recipient && same_address (found, requester);
 	}
 	return TRUE;
 }
@@ -96,12 +106,6 @@ token_places (const MtProofInput *in)
 	return places;
 }
 
-static gboolean
-same_address (const char *a, const char *b)
-{
-	return a != NULL && b != NULL && g_ascii_strcasecmp (a, b) == 0;
-}
-
 /* Whether the verified token makes the mail an agent's. */
 static gboolean
 check_agent (MtStore *store, const MtConfig *config, const MtProofInput *in, MtProof *proof, GError **error)
@@ -113,8 +117,7 @@ check_agent (MtStore *store, const MtConfig *config, const MtProofInput *in, MtP
 		proof->why = proof->role == MT_TOKEN_LEGACY ? "an old reply address" : "a customer's reply address";
 		return TRUE;
 	}
-	if (!same_address (proof->recipient, in->message->from_addr) &&
-	    !same_address (proof->recipient, in->envelope_sender)) {
+	if (!proof->from_recipient) {
 		proof->why = "another sender than the agent the reply address is for";
 		return TRUE;
 	}
