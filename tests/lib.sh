@@ -9,6 +9,8 @@
 #					TODO, which fails without failing the run
 #	deliver ARGS, mt ARGS		the programs, on $DB
 #	json EXPR			a python expression over the JSON on stdin (as d)
+#	compose FROM TO MESSAGE-ID SUBJECT [HEADER]
+#					a message on stdout whose body is stdin
 #	raw_index			"sha256 ticket article" of every article, read
 #					back through list/show --json and show --raw
 #	need PKG:PROGRAM...		installs the Debian packages whose programs
@@ -137,6 +139,14 @@ expect_code () {
 deliver () { "$BIN/mailticket-deliver" --db "$DB" "$@"; }
 mt () { "$BIN/mailticket" --db "$DB" "$@"; }
 sql () { sqlite3 -batch "$DB" "$@"; }
+
+compose () {
+	printf 'From: %s\nTo: %s\nSubject: %s\nDate: Mon, 23 Nov 2026 10:00:00 +0000\nMessage-ID: <%s>\n' \
+		"$1" "$2" "$4" "$3"
+	[ -n "${5:-}" ] && printf '%s\n' "$5"
+	printf '\n'
+	cat
+}
 
 json () {
 	python3 -c 'import json, sys

@@ -35,25 +35,17 @@ for p in m.walk():
         sys.stdout.write(p.get_payload(decode=True).decode()); break' "$1"
 }
 history () { sql "select new from history where ticket = ${2:-1} and field = '$1' order by id desc limit 1"; }
-# mail FROM TO MESSAGE-ID SUBJECT [HEADER]: a message whose body is stdin
-mail () {
-	printf 'From: %s\nTo: %s\nSubject: %s\nDate: Mon, 23 Nov 2026 10:00:00 +0000\nMessage-ID: <%s>\n' \
-		"$1" "$2" "$4" "$3"
-	[ -n "${5:-}" ] && printf '%s\n' "$5"
-	printf '\n'
-	cat
-}
 commands () { printf '#status resolved\n#owner none\n#priority 9\n#tag +forged\n#time 600\n\nDone.\n'; }
 state () { echo "$(field "status, ifnull(owner, '-'), priority")|$(minutes)"; }
 
 mt user add alice --email alice@example.org >/dev/null
 mt user add bob --email bob@example.org >/dev/null
-mail 'Anna <anna@customer.example>' support@example.org req-1@customer.example 'VPN drops' \
+compose 'Anna <anna@customer.example>' support@example.org req-1@customer.example 'VPN drops' \
 	'Cc: Carl <carl@customer.example>' >"$tmp/req" <<'MAIL'
 The VPN drops every ten minutes.
 MAIL
 expect_code 0 "a customer opens ticket 1, Cc carl" -- deliver -f anna@customer.example -r support@example.org <"$tmp/req"
-mail 'Olga <olga@other.example>' support@example.org req-2@other.example 'Printer' >"$tmp/req2" <<'MAIL'
+compose 'Olga <olga@other.example>' support@example.org req-2@other.example 'Printer' >"$tmp/req2" <<'MAIL'
 Printer jammed.
 MAIL
 expect_code 0 "another customer opens ticket 2" -- deliver -f olga@other.example -r support@example.org <"$tmp/req2"
@@ -75,7 +67,7 @@ a2token=$(mt token 2 --agent alice | sed -n 1p)
 # Forgeries: none of these runs a command.
 before=$(state)
 try_forged () { # DESC TO [HEADER]
-	commands | mail 'Alice <alice@example.org>' "$2" "forged-$test_n@evil.example" "Re: VPN drops [Ticket#1]" \
+	commands | compose 'Alice <alice@example.org>' "$2" "forged-$test_n@evil.example" "Re: VPN drops [Ticket#1]" \
 		"${3:-}" >"$tmp/forged"
 	expect_code 0 "forged From alice, $1: stored" -- deliver -f mallory@evil.example -r "$2" <"$tmp/forged"
 	expect_equal "$(state)" "$before" "... no command applied: status, owner, priority, time as they were"
@@ -88,12 +80,12 @@ try_forged "References to the customer's mail" support@example.org "References: 
 try_forged "the customer's token" "$ctoken"
 try_forged "bob's agent token" "$btoken"
 try_forged "alice's token of ticket 2, renumbered" "$(echo "$a2token" | sed 's/+2\./+1./')"
-commands | mail 'Mallory <mallory@evil.example>' "$a2token" forged-x@evil.example "Re: Printer" >"$tmp/forged"
+commands | compose 'Mallory <mallory@evil.example>' "$a2token" forged-x@evil.example "Re: Printer" >"$tmp/forged"
 expect_code 0 "alice's token of ticket 2 from another sender" -- deliver -f mallory@evil.example -r "$a2token" <"$tmp/forged"
 expect_equal "$(field 'status, priority' 2)" "new|5" "... runs nothing on ticket 2"
 
 # The same lines with alice's own token from alice's address apply.
-commands | mail 'Alice <alice@example.org>' "$areply" cmd-1@example.org "Re: VPN drops" >"$tmp/cmd"
+commands | compose 'Alice <alice@example.org>' "$areply" cmd-1@example.org "Re: VPN drops" >"$tmp/cmd"
 expect_code 0 "alice's own token from alice's address" -- deliver -f alice@example.org -r "$areply" <"$tmp/cmd"
 expect_equal "$(state)" "resolved|alice|9|600" "... the commands apply (and alice, who answered, owns it)"
 expect_code 0 "set it back" -- as_alice set 1 status=open owner=bob priority=3 --quiet
@@ -142,7 +134,7 @@ grep -q 'And reboot the router' "$c"; ok $? "... the customer gets the answer"
 
 # Carl, Cc'd, holds the requester's reply address too: what his reply
 # adds to Cc is only proposed.
-printf 'Adding Eve.\n' | mail 'Carl <carl@customer.example>' "$ctoken" carl-1@customer.example 'Re: VPN' \
+printf 'Adding Eve.\n' | compose 'Carl <carl@customer.example>' "$ctoken" carl-1@customer.example 'Re: VPN' \
 	'Cc: eve@evil.example' >"$tmp/carl"
 expect_code 0 "carl replies with the requester's address, Cc eve" -- deliver -f carl@customer.example -r "$ctoken" <"$tmp/carl"
 expect_equal "$(sql "select source from conversation_cc where ticket = 1 and address = 'eve@evil.example'")" proposed \
@@ -151,7 +143,7 @@ expect_equal "$(sql "select source from conversation_cc where ticket = 1 and add
 # The comment address gives a note the agents hear of, not the customer.
 count_before=$(count_to anna@customer.example)
 printf 'Customer runs an old client.\n' |
-	mail 'Alice <alice@example.org>' "$comment" note-1@example.org 'Re: VPN' >"$tmp/note"
+	compose 'Alice <alice@example.org>' "$comment" note-1@example.org 'Re: VPN' >"$tmp/note"
 expect_code 0 "alice writes to the comment address" -- deliver -f alice@example.org -r "$comment" <"$tmp/note"
 expect_equal "$(sql "select internal from articles where message_id = 'note-1@example.org'")" 1 "... an internal note"
 expect_code 0 "send" -- send
@@ -195,7 +187,7 @@ grep -q 'owner' "$(received_by bob@example.org)"; ok $? "bob received a mail tha
 sed -i '/^\[mail\]$/a trust_authserv_id=mx.example.org' "$MAILTICKET_CONF"
 before=$(field priority)
 count_before=$(count_to anna@customer.example)
-printf '#priority 8\n\nPlease send us your password.\n' | mail 'Alice <alice@example.org>' "$areply" authres-1@example.org \
+printf '#priority 8\n\nPlease send us your password.\n' | compose 'Alice <alice@example.org>' "$areply" authres-1@example.org \
 	'Re: VPN' 'Authentication-Results: mx.evil.example; dmarc=pass header.from=example.org' >"$tmp/authres"
 expect_code 0 "alice's token, Authentication-Results of another host" -- deliver -f alice@example.org -r "$areply" <"$tmp/authres"
 expect_equal "$(field priority)" "$before" "... runs no command"
@@ -203,7 +195,7 @@ expect_code 0 "send" -- send
 expect_equal "$(count_to anna@customer.example)" "$count_before" "... and answers nobody: a leaked token is no key"
 case $(history 'commands ignored') in *Authentication-Results*) r=0 ;; *) r=1 ;; esac
 ok $r "... the history says why"
-printf '#priority 8\n' | mail 'Alice <alice@example.org>' "$areply" authres-2@example.org 'Re: VPN' \
+printf '#priority 8\n' | compose 'Alice <alice@example.org>' "$areply" authres-2@example.org 'Re: VPN' \
 	'Authentication-Results: mx.example.org; dkim=pass header.d=example.org' >"$tmp/authres"
 expect_code 0 "... and of the trusted host" -- deliver -f alice@example.org -r "$areply" <"$tmp/authres"
 expect_equal "$(field priority)" 8 "... runs it"
@@ -224,7 +216,7 @@ expect_equal "$(count_to alice@example.org)" "$count_before" "alice is not told 
 # token prints the reply address the ticket's mail carries, which is
 # made on its queue's address: sales+N for a ticket of sales.
 expect_code 0 "queue add sales" -- mt queue add sales --address sales@example.org
-mail 'Sven <sven@customer.example>' sales@example.org req-3@customer.example 'Quote' >"$tmp/req3" <<'MAIL'
+compose 'Sven <sven@customer.example>' sales@example.org req-3@customer.example 'Quote' >"$tmp/req3" <<'MAIL'
 How much for ten?
 MAIL
 expect_code 0 "a customer writes to sales" -- deliver -f sven@customer.example -r sales@example.org <"$tmp/req3"

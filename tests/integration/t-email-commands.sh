@@ -23,20 +23,12 @@ minutes () { sql "select coalesce(sum(minutes), 0) from time_entries where ticke
 article () { mt show 1 --json | json "(lambda a: $2)([x for x in d['articles'] if x['id'] == $1][0])"; }
 last_article () { sql "select max(id) from articles where ticket = 1 and kind = 'email-in'"; }
 
-# mail FROM TO MESSAGE-ID SUBJECT [HEADER]: a message whose body is stdin
-mail () {
-	printf 'From: %s\nTo: %s\nSubject: %s\nDate: Mon, 23 Nov 2026 10:00:00 +0000\nMessage-ID: <%s>\n' \
-		"$1" "$2" "$4" "$3"
-	[ -n "${5:-}" ] && printf '%s\n' "$5"
-	printf '\n'
-	cat
-}
 
 expect_code 0 "agent alice" -- mt user add alice --email alice@example.org
 expect_code 0 "agent bob" -- mt user add bob --email bob@example.org
 agent alice
 
-mail 'Anna <anna@customer.example>' support@example.org req-1@customer.example 'VPN drops' >"$tmp/req" <<'MAIL'
+compose 'Anna <anna@customer.example>' support@example.org req-1@customer.example 'VPN drops' >"$tmp/req" <<'MAIL'
 The VPN drops every ten minutes.
 MAIL
 expect_code 0 "a customer opens ticket 1" -- deliver -f anna@customer.example -r support@example.org <"$tmp/req"
@@ -49,7 +41,7 @@ subject_token=$(mt token 1 | sed -n 2p)
 atoken=$(mt token 1 --agent alice | sed -n 1p)
 
 # The agent's commands, on the reply address.
-mail 'Alice <alice@example.org>' "$atoken" cmd-1@example.org 'Re: VPN drops' >"$tmp/cmd" <<'MAIL'
+compose 'Alice <alice@example.org>' "$atoken" cmd-1@example.org 'Re: VPN drops' >"$tmp/cmd" <<'MAIL'
 
 #status resolved
 #priority 7
@@ -83,7 +75,7 @@ grep -q 'Rebooted the concentrator' "$bob_mail"; ok $? "... with the text"
 ! grep -q '#priority' "$bob_mail"; ok $? "... without the command lines"
 
 # The same lines from the customer are text.
-mail 'Anna <anna@customer.example>' "$token" req-2@customer.example 'Re: VPN drops' >"$tmp/fake" <<'MAIL'
+compose 'Anna <anna@customer.example>' "$token" req-2@customer.example 'Re: VPN drops' >"$tmp/fake" <<'MAIL'
 #status closed
 #priority 1
 #owner alice
@@ -107,7 +99,7 @@ expect_code 0 "send" -- send
 expect_equal "$(to boss@customer.example)" 1 "the plain-address watcher heard of it (the test above could fail)"
 
 # An agent's mail that found the ticket by In-Reply-To alone.
-mail 'Alice <alice@example.org>' support@example.org cmd-2@example.org 'Re: VPN drops' \
+compose 'Alice <alice@example.org>' support@example.org cmd-2@example.org 'Re: VPN drops' \
 	'In-Reply-To: <req-2@customer.example>' >"$tmp/irt" <<'MAIL'
 #priority 2
 #tag +irt
@@ -121,7 +113,7 @@ expect_equal "$(field priority)/$(tags)" "7/vpn" "... its commands change nothin
 article "$a" 'a["text"]' | grep -q '^#priority 2'; ok $? "... and stay in its text"
 
 # The subject token is no key: every customer sees it.
-mail 'Alice <alice@example.org>' support@example.org cmd-3@example.org "Re: VPN drops $subject_token" \
+compose 'Alice <alice@example.org>' support@example.org cmd-3@example.org "Re: VPN drops $subject_token" \
 	>"$tmp/subj" <<'MAIL'
 #priority 3
 #owner bob
@@ -133,7 +125,7 @@ expect_equal "$(field 'priority, owner')" "7|alice" "... its commands change not
 expect_equal "$(minutes)" 30 "... nor is time booked"
 
 # Invalid commands do not lose the mail.
-mail 'Alice <alice@example.org>' "$atoken" cmd-4@example.org 'Re: VPN drops' >"$tmp/bad" <<'MAIL'
+compose 'Alice <alice@example.org>' "$atoken" cmd-4@example.org 'Re: VPN drops' >"$tmp/bad" <<'MAIL'
 #priority 12
 #owner nobody
 #status done
@@ -152,7 +144,7 @@ sql "select new from history where field = 'command-refused'" | grep -q "^#prior
 expect_equal "$(article "$a" 'a["text"].strip()')" "Please look." "... all the command lines leave the text"
 
 # A look-alike of an agent's address with the reply token is a customer.
-mail 'Mallory <alice@example.org.evil.example>' "$atoken" cmd-5@evil.example 'Re: VPN drops' >"$tmp/evil" <<'MAIL'
+compose 'Mallory <alice@example.org.evil.example>' "$atoken" cmd-5@evil.example 'Re: VPN drops' >"$tmp/evil" <<'MAIL'
 #status closed
 MAIL
 expect_code 0 "a look-alike address with the agent's token" -- deliver -f x@evil.example -r "$atoken" <"$tmp/evil"
