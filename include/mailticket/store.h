@@ -115,6 +115,13 @@ sqlite3_stmt *mt_store_prepare (MtStore *store, const char *sql, GError **error)
 /* Steps stmt: SQLITE_ROW or SQLITE_DONE, or -1 with error set. */
 int mt_store_step (MtStore *store, sqlite3_stmt *stmt, GError **error);
 
+/* Statements name their parameters (":ticket") and are bound by name;
+ * a name the statement lacks is a bug in its text, and aborts on the
+ * statement's first run. mt_store_bind_text binds NULL for NULL. */
+int mt_store_parameter (sqlite3_stmt *stmt, const char *name);
+void mt_store_bind_int (sqlite3_stmt *stmt, const char *name, gint64 value);
+void mt_store_bind_text (sqlite3_stmt *stmt, const char *name, const char *text);
+
 /* Steps stmt to completion (an INSERT, UPDATE or DELETE). */
 gboolean mt_store_exec_stmt (MtStore *store, sqlite3_stmt *stmt, GError **error);
 
@@ -130,7 +137,8 @@ gboolean mt_store_move (MtStore *store, const char *const *moves, gsize n, gint6
 GPtrArray *mt_store_get_strings (MtStore *store, sqlite3_stmt *stmt, GError **error);
 
 /* Runs sql, a static query with one text parameter that returns one
- * integer, such as "SELECT id FROM users WHERE login = ?"; 0 when no row. */
+ * integer, such as "SELECT id FROM users WHERE login = :login"; 0 when
+ * no row. */
 gboolean mt_store_get_id (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error);
 
 gint64 mt_store_last_id (MtStore *store);

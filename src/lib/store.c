@@ -299,6 +299,28 @@ mt_store_step (MtStore *store, sqlite3_stmt *stmt, GError **error)
 	return -1;
 }
 
+int
+mt_store_parameter (sqlite3_stmt *stmt, const char *name)
+{
+	int i = sqlite3_bind_parameter_index (stmt, name);
+
+	if (i == 0)
+		g_error ("no parameter %s in: %s", name, sqlite3_sql (stmt));
+	return i;
+}
+
+void
+mt_store_bind_int (sqlite3_stmt *stmt, const char *name, gint64 value)
+{
+	sqlite3_bind_int64 (stmt, mt_store_parameter (stmt, name), value);
+}
+
+void
+mt_store_bind_text (sqlite3_stmt *stmt, const char *name, const char *text)
+{
+	sqlite3_bind_text (stmt, mt_store_parameter (stmt, name), text, -1, SQLITE_TRANSIENT);
+}
+
 gboolean
 mt_store_exec_stmt (MtStore *store, sqlite3_stmt *stmt, GError **error)
 {
