@@ -128,8 +128,8 @@ gboolean mt_store_exec_stmt (MtStore *store, sqlite3_stmt *stmt, GError **error)
 /* Runs one statement that returns a single integer (0 when no row). */
 gboolean mt_store_get_int (MtStore *store, sqlite3_stmt *stmt, gint64 *value, GError **error);
 
-/* Runs each of the n statements of moves with ?1 = from and ?2 = into:
- * what a merge asks of each module for its own rows. */
+/* Runs each of the n statements of moves with :from and :into (those of
+ * the two it names): what a merge asks of each module for its own rows. */
 gboolean mt_store_move (MtStore *store, const char *const *moves, gsize n, gint64 from, gint64 into, GError **error);
 
 /* Runs stmt to its end: the text of its first column in each row

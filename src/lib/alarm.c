@@ -29,7 +29,7 @@ static const char SQL_INSERT[] = "INSERT INTO alarms (ticket, due, user, grp, ad
 #define RECIPIENT_JOINS " LEFT JOIN users u ON u.id = a.user LEFT JOIN groups g ON g.id = a.grp"
 static const char SQL_GET[] = "SELECT a.ticket, a.due, " RECIPIENT " FROM alarms a" RECIPIENT_JOINS " WHERE a.id = ?";
 static const char SQL_DELETE[] = "DELETE FROM alarms WHERE id = ?";
-static const char SQL_MOVE[] = "UPDATE alarms SET ticket = ?2 WHERE ticket = ?1 AND fired IS NULL";
+static const char SQL_MOVE[] = "UPDATE alarms SET ticket = :into WHERE ticket = :from AND fired IS NULL";
 static const char SQL_DUE[] =
 	"SELECT a.id, a.ticket, a.due, ifnull(a.user, 0), ifnull(a.grp, 0), a.address, a.note, a.created_by, " RECIPIENT
 	" FROM alarms a" RECIPIENT_JOINS " WHERE a.fired IS NULL AND a.due <= ?1 ORDER BY a.due, a.id LIMIT ?2";

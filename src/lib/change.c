@@ -26,8 +26,8 @@ static const char SQL_PENDING[] = "SELECT count(*) FROM approvals WHERE ticket =
 static const char SQL_TAG_ADD[] = "INSERT OR IGNORE INTO tags (ticket, tag) VALUES (?, ?)";
 static const char SQL_TAG_RM[] = "DELETE FROM tags WHERE ticket = ? AND tag = ?";
 static const char SQL_MOVE_TAGS[] =
-	"INSERT OR IGNORE INTO tags (ticket, tag) SELECT ?2, tag FROM tags WHERE ticket = ?1";
-static const char SQL_FORGET_TAGS[] = "DELETE FROM tags WHERE ticket = ?1";
+	"INSERT OR IGNORE INTO tags (ticket, tag) SELECT :into, tag FROM tags WHERE ticket = :from";
+static const char SQL_FORGET_TAGS[] = "DELETE FROM tags WHERE ticket = :from";
 static const char SQL_UNTIL_GET[] = "SELECT pending_until FROM tickets WHERE id = ?";
 
 static const char *const change_queries[] = {

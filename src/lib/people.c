@@ -27,8 +27,8 @@ static const char SQL_WATCH_RM[] =
 	"DELETE FROM watchers WHERE ticket = ?1 AND ifnull(user, 0) = ?2 AND ifnull(grp, 0) = ?3"
 	" AND ifnull(address, '') = ifnull(?4, '')";
 static const char SQL_MOVE_WATCHERS[] = "INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
-					" SELECT ?2, user, grp, address, created FROM watchers WHERE ticket = ?1";
-static const char SQL_FORGET_WATCHERS[] = "DELETE FROM watchers WHERE ticket = ?1";
+					" SELECT :into, user, grp, address, created FROM watchers WHERE ticket = :from";
+static const char SQL_FORGET_WATCHERS[] = "DELETE FROM watchers WHERE ticket = :from";
 static const char SQL_AUDIENCE[] = "SELECT lower(u.email) FROM tickets t JOIN users u ON u.id IN (t.owner, t.creator)"
 				   "  WHERE t.id = ?1 AND u.email IS NOT NULL"
 				   " UNION SELECT lower(u.email) FROM watchers w JOIN users u ON u.id = w.user"

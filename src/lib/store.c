@@ -424,8 +424,8 @@ mt_store_move (MtStore *store, const char *const *moves, gsize n, gint64 from, g
 
 		if (stmt == NULL)
 			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, from);
-		sqlite3_bind_int64 (stmt, 2, into);
+		sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":from"), from);
+		sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":into"), into);
 		if (!mt_store_exec_stmt (store, stmt, error))
 			return FALSE;
 	}

@@ -54,14 +54,14 @@ static const char SQL_CC_ADD[] =
 static const char SQL_CC_LIST[] = "SELECT address FROM conversation_cc WHERE ticket = ?1"
 				  " AND (source = 'proposed') = ?2 ORDER BY created, address";
 
-static const char SQL_MOVE_ARTICLES[] = "UPDATE articles SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MOVE_IDS[] = "UPDATE message_ids SET ticket = ?2 WHERE ticket = ?1";
+static const char SQL_MOVE_ARTICLES[] = "UPDATE articles SET ticket = :into WHERE ticket = :from";
+static const char SQL_MOVE_IDS[] = "UPDATE message_ids SET ticket = :into WHERE ticket = :from";
 static const char SQL_MOVE_PARTICIPANTS[] =
-	"INSERT OR IGNORE INTO participants (ticket, address) SELECT ?2, address FROM participants WHERE ticket = ?1";
+	"INSERT OR IGNORE INTO participants (ticket, address) SELECT :into, address FROM participants WHERE ticket = :from";
 static const char SQL_MOVE_CC[] =
 	"INSERT OR IGNORE INTO conversation_cc (ticket, address, source, article, created)"
-	" SELECT ?2, address, source, article, created FROM conversation_cc WHERE ticket = ?1";
-static const char SQL_MOVE_CC_RM[] = "DELETE FROM conversation_cc WHERE ticket = ?1 AND ?2 IS NOT NULL";
+	" SELECT :into, address, source, article, created FROM conversation_cc WHERE ticket = :from";
+static const char SQL_MOVE_CC_RM[] = "DELETE FROM conversation_cc WHERE ticket = :from AND :into IS NOT NULL";
 
 static const char *const article_queries[] = {
 	SQL_ARTICLE_INSERT,
