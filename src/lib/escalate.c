@@ -24,7 +24,7 @@
 #define ESCALATE_BATCH 50
 #define WHO "mailticket-send"
 
-/* ?1 now, ?2 batch size. A first response is owed only to a requester,
+/* :now, and :batch the batch size. A first response is owed only to a requester,
  * and only while the ticket is new or open: pending means the agent
  * waits for something, and has its own time. It is owed from the
  * ticket's opening; for a ticket that automatic mail opened (an
@@ -39,12 +39,12 @@ static const char SQL_OVERDUE[] =
 	" FROM tickets t JOIN queues q ON q.id = t.queue"
 	" WHERE q.sla_minutes > 0 AND t.first_response IS NULL AND t.response_escalated IS NULL"
 	" AND t.requester IS NOT NULL AND t.merged_into IS NULL AND t.status IN ('new', 'open'))"
-	" WHERE deadline <= ?1"
+	" WHERE deadline <= :now"
 	" UNION ALL"
 	" SELECT t.id, 'pending', t.pending_until, 0, ifnull(t.owner, 0), ifnull(q.grp, 0), ifnull(q.owner, 0)"
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue"
-	" WHERE t.status = 'pending' AND t.pending_until <= ?1"
-	" LIMIT ?2";
+	" WHERE t.status = 'pending' AND t.pending_until <= :now"
+	" LIMIT :batch";
 
 static const char *const escalate_queries[] = { SQL_OVERDUE, NULL };
 
@@ -70,8 +70,8 @@ read_overdue (MtStore *store, gint64 now, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, now);
-	sqlite3_bind_int (stmt, 2, ESCALATE_BATCH);
+	mt_store_bind_int (stmt, ":now", now);
+	mt_store_bind_int (stmt, ":batch", ESCALATE_BATCH);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		Overdue o = {
 			.ticket = sqlite3_column_int64 (stmt, 0),

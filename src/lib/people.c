@@ -13,7 +13,8 @@
 #include "mailticket/error.h"
 #include "mailticket/people.h"
 
-static const char SQL_USER_INSERT[] = "INSERT INTO users (login, email, name, created) VALUES (:login, lower(:email), :name, :now)";
+static const char SQL_USER_INSERT[] =
+	"INSERT INTO users (login, email, name, created) VALUES (:login, lower(:email), :name, :now)";
 static const char SQL_USER_FIND[] = "SELECT id FROM users WHERE login = :login";
 static const char SQL_USER_EMAIL[] = "SELECT email FROM users WHERE id = :user";
 static const char SQL_USER_BY_EMAIL[] = "SELECT login FROM users WHERE email = :email ORDER BY id LIMIT 1";
@@ -56,9 +57,9 @@ static const char SQL_ADDRESSES[] =
 	" UNION SELECT lower(u.email) FROM group_members m JOIN users u ON u.id = m.user"
 	"  WHERE m.grp = :grp AND u.email IS NOT NULL"
 	" UNION SELECT lower(email) FROM users WHERE :user = 0 AND :grp = 0 AND email IS NOT NULL";
-#define WATCHER_ROWS                                                                                             \
+#define WATCHER_ROWS                                                                                                  \
 	" SELECT 'owner' AS kind, u.login AS name FROM tickets t JOIN users u ON u.id = t.owner WHERE t.id = :ticket" \
-	" UNION ALL SELECT 'creator', u.login FROM tickets t JOIN users u ON u.id = t.creator WHERE t.id = :ticket" \
+	" UNION ALL SELECT 'creator', u.login FROM tickets t JOIN users u ON u.id = t.creator WHERE t.id = :ticket"   \
 	" UNION ALL SELECT 'user', u.login FROM watchers w JOIN users u ON u.id = w.user WHERE w.ticket = :ticket"    \
 	" UNION ALL SELECT 'group', g.name FROM watchers w JOIN groups g ON g.id = w.grp WHERE w.ticket = :ticket"    \
 	" UNION ALL SELECT 'address', address FROM watchers WHERE ticket = :ticket AND address IS NOT NULL"

@@ -32,19 +32,20 @@
 #define BEST                                                                                                          \
 	"WITH hit AS ("                                                                                               \
 	" SELECT coalesce(x.article, s.rowid) AS article, s.rowid AS doc, x.position AS attachment, s.rank AS rank"   \
-	" FROM article_search s LEFT JOIN attachments x ON x.id = -s.rowid WHERE article_search MATCH ?1"             \
+	" FROM article_search s LEFT JOIN attachments x ON x.id = -s.rowid WHERE article_search MATCH :query"         \
 	" UNION ALL"                                                                                                  \
 	" SELECT coalesce(x.article, u.rowid), u.rowid, x.position, u.rank"                                           \
-	" FROM unindexed_search u LEFT JOIN attachments x ON x.id = -u.rowid WHERE unindexed_search MATCH ?1),"       \
+	" FROM unindexed_search u LEFT JOIN attachments x ON x.id = -u.rowid WHERE unindexed_search MATCH :query),"   \
 	" best AS (SELECT article, doc, attachment, min(rank) AS rank FROM hit GROUP BY article ORDER BY rank LIMIT " \
-	"?2) "
+	":limit) "
 /* The best few words around the matches, on one line. */
-#define SNIPPET                                                                   \
-	"replace(replace(coalesce("                                               \
-	" (SELECT snippet(article_search, -1, '**', '**', '…', 16)"             \
-	"  FROM article_search WHERE article_search MATCH ?1 AND rowid = b.doc)," \
-	" (SELECT snippet(unindexed_search, -1, '**', '**', '…', 16)"           \
-	"  FROM unindexed_search WHERE unindexed_search MATCH ?1 AND rowid = b.doc)), char(13), ''), char(10), ' ')"
+#define SNIPPET                                                                                                        \
+	"replace(replace(coalesce("                                                                                    \
+	" (SELECT snippet(article_search, -1, '**', '**', '…', 16)"                                                  \
+	"  FROM article_search WHERE article_search MATCH :query AND rowid = b.doc),"                                  \
+	" (SELECT snippet(unindexed_search, -1, '**', '**', '…', 16)"                                                \
+	"  FROM unindexed_search WHERE unindexed_search MATCH :query AND rowid = b.doc)), char(13), ''), char(10), ' " \
+	"')"
 #define HITS " FROM best b JOIN articles a ON a.id = b.article JOIN tickets t ON t.id = a.ticket ORDER BY b.rank"
 
 static const char SQL_SEARCH[] =
@@ -58,12 +59,12 @@ static const char SQL_SEARCH_JSON[] = BEST
 		"coalesce(a.date, a.created)") ", 'rank', b.rank,"
 					       "  'attachment', b.attachment, 'snippet', " SNIPPET ") AS o" HITS ")";
 static const char SQL_REBUILD[] = "INSERT INTO article_search (article_search) VALUES ('rebuild')";
-static const char SQL_MERGE[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', ?)";
+static const char SQL_MERGE[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', :pages)";
 static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
 /* Articles mt_search_index_all() indexes in one transaction. */
 #define INDEX_ALL_BATCH 256
-/* The first ?1 pending articles (sql/0010), their attachments, and off the list. */
-#define FIRST_PENDING "(SELECT article FROM search_pending ORDER BY article LIMIT ?1)"
+/* The first :n pending articles (sql/0010), their attachments, and off the list. */
+#define FIRST_PENDING "(SELECT article FROM search_pending ORDER BY article LIMIT :n)"
 static const char SQL_INDEX_ARTICLES[] = "INSERT INTO article_search (rowid, subject, text, sender)"
 					 " SELECT id, subject, text, \"from\" FROM articles WHERE id IN " FIRST_PENDING;
 static const char SQL_INDEX_ATTACHMENTS[] = "INSERT INTO article_search (rowid, attachments)"
@@ -145,8 +146,8 @@ prepare (MtStore *store, const char *sql, const char *query, int limit, GError *
 
 	if (!index_unindexed (store, error) || (stmt = mt_store_query (store, sql, error)) == NULL)
 		return NULL;
-	sqlite3_bind_text (stmt, 1, query, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int (stmt, 2, limit > 0 ? limit : -1);
+	mt_store_bind_text (stmt, ":query", query);
+	mt_store_bind_int (stmt, ":limit", limit > 0 ? limit : -1);
 	return stmt;
 }
 
@@ -230,14 +231,14 @@ merge (MtStore *store, int pages, gint64 *merged, GError **error)
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int (stmt, 1, pages);
+	mt_store_bind_int (stmt, ":pages", pages);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*merged = sqlite3_total_changes64 (mt_store_peek_db (store)) - before >= 2;
 	return TRUE;
 }
 
-/* Runs sql with ?1 bound to n. */
+/* Runs sql with :n bound to n. */
 static gboolean
 exec_n (MtStore *store, const char *sql, int n, GError **error)
 {
@@ -245,7 +246,7 @@ exec_n (MtStore *store, const char *sql, int n, GError **error)
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int (stmt, 1, n);
+	mt_store_bind_int (stmt, ":n", n);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 

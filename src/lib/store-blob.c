@@ -11,9 +11,9 @@
 #include "mailticket/error.h"
 #include "store-private.h"
 
-const char STORE_SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = ?";
-const char STORE_SQL_BLOB_INSERT[] = "INSERT INTO blobs (sha256, size, data) VALUES (?, ?, zeroblob(?))";
-const char STORE_SQL_BLOB_GET[] = "SELECT data FROM blobs WHERE sha256 = ?";
+const char STORE_SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = :sha256";
+const char STORE_SQL_BLOB_INSERT[] = "INSERT INTO blobs (sha256, size, data) VALUES (:sha256, :size, zeroblob(:size))";
+const char STORE_SQL_BLOB_GET[] = "SELECT data FROM blobs WHERE sha256 = :sha256";
 
 static gboolean
 write_blob (MtStore *store, gint64 rowid, const guint8 *data, gsize len, GError **error)
@@ -54,16 +54,15 @@ mt_store_put_summed_blob (MtStore *store, const guint8 *data, gsize len, const c
 	}
 	if (!(stmt = mt_store_query (store, STORE_SQL_BLOB_FIND, error)))
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+	mt_store_bind_text (stmt, ":sha256", sha256);
 	if (!mt_store_get_int (store, stmt, &rowid, error))
 		return FALSE;
 	if (rowid != 0)
 		return TRUE;
 	if (!(stmt = mt_store_query (store, STORE_SQL_BLOB_INSERT, error)))
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64 (stmt, 2, (gint64) len);
-	sqlite3_bind_int64 (stmt, 3, (gint64) len);
+	mt_store_bind_text (stmt, ":sha256", sha256);
+	mt_store_bind_int (stmt, ":size", (gint64) len);
 	return mt_store_exec_stmt (store, stmt, error) &&
 	       write_blob (store, mt_store_last_id (store), data, len, error);
 }
@@ -88,7 +87,7 @@ mt_store_get_blob (MtStore *store, const char *sha256, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+	mt_store_bind_text (stmt, ":sha256", sha256);
 	rc = mt_store_step (store, stmt, error);
 	if (rc < 0)
 		return NULL;

@@ -56,8 +56,8 @@ static const char SQL_CC_LIST[] = "SELECT address FROM conversation_cc WHERE tic
 
 static const char SQL_MOVE_ARTICLES[] = "UPDATE articles SET ticket = :into WHERE ticket = :from";
 static const char SQL_MOVE_IDS[] = "UPDATE message_ids SET ticket = :into WHERE ticket = :from";
-static const char SQL_MOVE_PARTICIPANTS[] =
-	"INSERT OR IGNORE INTO participants (ticket, address) SELECT :into, address FROM participants WHERE ticket = :from";
+static const char SQL_MOVE_PARTICIPANTS[] = "INSERT OR IGNORE INTO participants (ticket, address) SELECT :into, "
+					    "address FROM participants WHERE ticket = :from";
 static const char SQL_MOVE_CC[] =
 	"INSERT OR IGNORE INTO conversation_cc (ticket, address, source, article, created)"
 	" SELECT :into, address, source, article, created FROM conversation_cc WHERE ticket = :from";

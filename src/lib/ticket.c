@@ -40,17 +40,24 @@ static const char SQL_THREAD_IDS[] =
 	"SELECT message_id FROM articles WHERE ticket = :ticket AND message_id IS NOT NULL ORDER BY id";
 static const char SQL_FLAG[] = "UPDATE tickets SET flagged = 1 WHERE id = :ticket";
 static const char SQL_PERSONAL[] = "UPDATE tickets SET personal = 1 WHERE id = :ticket AND personal = 0";
-static const char SQL_LINK_ADD[] = "INSERT OR IGNORE INTO links (ticket, kind, other, created) VALUES (:ticket, :kind, :other, :now)";
+static const char SQL_LINK_ADD[] =
+	"INSERT OR IGNORE INTO links (ticket, kind, other, created) VALUES (:ticket, :kind, :other, :now)";
 static const char SQL_IDENTITY[] = "SELECT t.uuid, c.address FROM tickets t LEFT JOIN contacts c ON c.id = t.requester"
 				   " WHERE t.id = :ticket";
 static const char SQL_HISTORY_ADD[] =
 	"INSERT INTO history (ticket, at, who, field, old, new) VALUES (:ticket, :now, :who, :field, :old, :new)";
-static const char SQL_SET_PRIORITY[] = "UPDATE tickets SET priority = :value, updated = max(updated, :now) WHERE id = :ticket";
-static const char SQL_SET_OWNER[] = "UPDATE tickets SET owner = :value, updated = max(updated, :now) WHERE id = :ticket";
-static const char SQL_SET_QUEUE[] = "UPDATE tickets SET queue = :value, updated = max(updated, :now) WHERE id = :ticket";
-static const char SQL_SET_PROJECT[] = "UPDATE tickets SET project = :value, updated = max(updated, :now) WHERE id = :ticket";
-static const char SQL_SET_COLOR[] = "UPDATE tickets SET color = :value, updated = max(updated, :now) WHERE id = :ticket";
-static const char SQL_SET_SUBJECT[] = "UPDATE tickets SET subject = :value, updated = max(updated, :now) WHERE id = :ticket";
+static const char SQL_SET_PRIORITY[] =
+	"UPDATE tickets SET priority = :value, updated = max(updated, :now) WHERE id = :ticket";
+static const char SQL_SET_OWNER[] =
+	"UPDATE tickets SET owner = :value, updated = max(updated, :now) WHERE id = :ticket";
+static const char SQL_SET_QUEUE[] =
+	"UPDATE tickets SET queue = :value, updated = max(updated, :now) WHERE id = :ticket";
+static const char SQL_SET_PROJECT[] =
+	"UPDATE tickets SET project = :value, updated = max(updated, :now) WHERE id = :ticket";
+static const char SQL_SET_COLOR[] =
+	"UPDATE tickets SET color = :value, updated = max(updated, :now) WHERE id = :ticket";
+static const char SQL_SET_SUBJECT[] =
+	"UPDATE tickets SET subject = :value, updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_SET_UNTIL[] =
 	"UPDATE tickets SET pending_until = nullif(:value, 0), updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_CLOSE_MERGED[] =

@@ -30,7 +30,7 @@ static const char SQL_TIME_ADD[] = "INSERT INTO time_entries (ticket, task, user
 				   " VALUES (:ticket, nullif(:task, 0), :user, :minutes, :day, :note, :now)";
 #define TIME_ROWS                                                                                   \
 	" FROM time_entries e JOIN tickets t ON t.id = e.ticket LEFT JOIN tasks k ON k.id = e.task" \
-	" WHERE (:from IS NULL OR e.day >= :from) AND (:to IS NULL OR e.day <= :to)"                      \
+	" WHERE (:from IS NULL OR e.day >= :from) AND (:to IS NULL OR e.day <= :to)"                \
 	" AND (:user IS NULL OR e.user = :user) AND (:ticket = 0 OR e.ticket = :ticket)"
 static const char SQL_TIME_REPORT[] = "SELECT e.day, e.user, e.ticket, t.subject, k.title, e.minutes, e.note" TIME_ROWS
 				      " ORDER BY e.day, e.user, e.ticket, e.id";
@@ -42,8 +42,8 @@ static const char SQL_TIME_JSON[] =
 	" 'total_minutes', (SELECT coalesce(sum(e.minutes), 0)" TIME_ROWS "),"
 	" 'by_user', (SELECT coalesce(json_group_object(user, minutes), json('{}')) FROM ("
 	"  SELECT e.user AS user, sum(e.minutes) AS minutes" TIME_ROWS " GROUP BY e.user)))";
-static const char SQL_APPROVAL_ADD[] =
-	"INSERT INTO approvals (ticket, approver, requested_by, note, created) VALUES (:ticket, :approver, :who, :note, :now)";
+static const char SQL_APPROVAL_ADD[] = "INSERT INTO approvals (ticket, approver, requested_by, note, created) VALUES "
+				       "(:ticket, :approver, :who, :note, :now)";
 static const char SQL_APPROVAL_DECIDE[] =
 	"UPDATE approvals SET state = :state, decided = :now, decision_note = :note"
 	" WHERE id = (SELECT id FROM approvals WHERE ticket = :ticket AND approver = :approver AND state = 'pending'"
