@@ -88,6 +88,19 @@ typedef struct {
  * Words that fit no form are a usage error that shows them all. */
 int mt_cli_run_verb (MtContext *ctx, const MtCliVerb *verbs, char **argv, gpointer options);
 
+/* A command made of verbs: its forms and what --help says of it. */
+typedef struct {
+	const char *summary;     /* after the usage line */
+	const char *description; /* below the options; NULL for none */
+	const MtCliVerb *verbs;
+} MtCliVerbs;
+
+/* The whole of a command with verbs: parses the options of argv into
+ * what entries point at (entries may be NULL), then runs the form that
+ * fits, as mt_cli_run_verb does, with options. */
+int mt_cli_run_verbs (MtContext *ctx, int argc, char **argv, const MtCliVerbs *command, const GOptionEntry *entries,
+		      gpointer options);
+
 /* Reports error on stderr as one line; returns the exit code for it.
  * Every error of the CLI ends here, usage errors included: those are
  * MT_ERROR_USAGE (exit 1), made by the code that finds them or by

@@ -62,14 +62,13 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_db (MtContext *ctx, int argc, char **argv)
 {
-	g_autoptr (GOptionContext) octx = g_option_context_new ("reindex | check - look after the database");
-	int code;
+	static const MtCliVerbs command = {
+		"reindex | check - look after the database",
+		"reindex: parse every stored message again and rebuild what was taken from it\n"
+		"         (headers, text, attachments, participants, the search index).\n"
+		"check:   SQLite's integrity and reference checks, and the search index's.",
+		verbs,
+	};
 
-	g_option_context_set_description (
-		octx, "reindex: parse every stored message again and rebuild what was taken from it\n"
-		      "         (headers, text, attachments, participants, the search index).\n"
-		      "check:   SQLite's integrity and reference checks, and the search index's.");
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
-		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, NULL);
+	return mt_cli_run_verbs (ctx, argc, argv, &command, NULL, NULL);
 }

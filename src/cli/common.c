@@ -229,6 +229,21 @@ mt_cli_run_verb (MtContext *ctx, const MtCliVerb *verbs, char **argv, gpointer o
 }
 
 int
+mt_cli_run_verbs (MtContext *ctx, int argc, char **argv, const MtCliVerbs *command, const GOptionEntry *entries,
+		  gpointer options)
+{
+	g_autoptr (GOptionContext) octx = g_option_context_new (command->summary);
+	int code;
+
+	if (entries != NULL)
+		g_option_context_add_main_entries (octx, entries, NULL);
+	g_option_context_set_description (octx, command->description);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	return mt_cli_run_verb (ctx, command->verbs, argv, options);
+}
+
+int
 mt_cli_fail (const GError *error)
 {
 	fprintf (stderr, "mailticket: %s\n", error->message);
