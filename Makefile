@@ -31,7 +31,8 @@ CC      ?= cc
 PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid
 DEB_PKGS := build-essential pkg-config clang-format libgmime-3.0-dev libglib2.0-dev \
             libsqlite3-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl \
-            libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev
+            libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev \
+            libxlsxwriter-dev python3-openpyxl
 
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
@@ -45,6 +46,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libesmtp only for what sends: the filter's start-up must not load it.
 ESMTP_CFLAGS = $(shell pkg-config --cflags libesmtp-1.0 openssl 2>/dev/null)
 ESMTP_LIBS   = $(shell pkg-config --libs libesmtp-1.0 openssl 2>/dev/null)
+# libxlsxwriter only for the CLI (time report --xlsx).
+XLSX_LIBS    = $(shell pkg-config --libs xlsxwriter 2>/dev/null)
 ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
 
 # Link modes.
@@ -163,7 +166,7 @@ bin/mailticket-deliver-local: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB)
 
 bin/mailticket: $(CLI_OBJ) $(LIB)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS) $(XLSX_LIBS)
 
 bin/mailticket-send: $(SEND_OBJ) $(FILTER_OBJ) $(LIB)
 	@mkdir -p bin

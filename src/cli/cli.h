@@ -17,6 +17,7 @@
 #include "mailticket/config.h"
 #include "mailticket/deliver.h"
 #include "mailticket/store.h"
+#include "mailticket/work.h"
 
 /* How a command opens the store, from least to most. Only init and the
  * commands that can set up a new database (adding users, groups,
@@ -147,6 +148,10 @@ int mt_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 /* Parses a positive ticket or article number, or reports a usage error. */
 gboolean mt_cli_parse_id (const char *text, const char *what, gint64 *id, GError **error);
+
+/* time report --xlsx FILE (time-xlsx.c): the entries that filter
+ * selects, and their totals, as a workbook at path. */
+gboolean mt_cli_time_xlsx (MtContext *ctx, const MtTimeFilter *filter, const char *path, GError **error);
 
 /* text with the control characters that could drive a terminal (escape
  * sequences in a subject, say) shown as '?'; with lines, newlines and
