@@ -149,6 +149,20 @@ int mt_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 /* Parses a positive ticket or article number, or reports a usage error. */
 gboolean mt_cli_parse_id (const char *text, const char *what, gint64 *id, GError **error);
 
+/* A line on stderr that says how far a long command is, rewritten in
+ * place: "WHAT: DONE/TOTAL, RATE/s, M:SS left". Only on a terminal, and
+ * not when quiet; at most five times a second. */
+typedef struct {
+	const char *what;
+	gboolean on;
+	gint64 started, shown; /* monotonic µs */
+} MtCliProgress;
+
+void mt_cli_progress_start (MtCliProgress *p, const char *what, gboolean quiet);
+void mt_cli_progress (MtCliProgress *p, guint done, guint total);
+/* Ends the line, if one was written. */
+void mt_cli_progress_end (MtCliProgress *p);
+
 /* time report --xlsx FILE (time-xlsx.c): the entries that filter
  * selects, and their totals, as a workbook at path. */
 gboolean mt_cli_time_xlsx (MtContext *ctx, const MtTimeFilter *filter, const char *path, GError **error);
