@@ -107,13 +107,18 @@ block_length (const guint8 *data, gsize len)
 	return len;
 }
 
-/* A header block read as a message: its headers, and the rest as body. */
+/* A header block read as a message: its headers, and the rest as body;
+ * NULL for none (an empty part). */
 static GMimeMessage *
 parse_block (const guint8 *data, gsize len)
 {
-	g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer ((const char *) data, len);
-	g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+	g_autoptr (GMimeStream) stream = NULL;
+	g_autoptr (GMimeParser) parser = NULL;
 
+	if (len == 0)
+		return NULL;
+	stream = g_mime_stream_mem_new_with_buffer ((const char *) data, len);
+	parser = g_mime_parser_new_with_stream (stream);
 	return g_mime_parser_construct_message (parser, NULL);
 }
 
@@ -189,7 +194,7 @@ read_status (GMimePart *part, MtBounce *b)
 	g_autoptr (GByteArray) status = part_head (part, MT_BOUNCE_MAX_STATUS);
 	gsize at = 0;
 
-	for (int i = 0; i < MT_BOUNCE_MAX_BLOCKS; i++) {
+	for (int i = 0; i < MT_BOUNCE_MAX_BLOCKS && at < status->len; i++) {
 		g_autoptr (GMimeMessage) fields = NULL;
 		gsize len;
 

@@ -149,6 +149,34 @@ test_plain_mail_is_no_bounce (void)
 	mt_bounce_clear (&b);
 }
 
+/* Regression (found by the seeds of fuzz-bounce, and by fuzz-bounce):
+ * an empty part went to GMime as a NULL buffer, and an empty status
+ * part was read at an offset from NULL. Only the first status part and
+ * the first returned part are read. */
+static void
+test_empty_and_extra_parts (void)
+{
+	static const char empty[] =
+		"From: a@b\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n"
+		"--B\nContent-Type: message/delivery-status\n\n--B--\n";
+	static const char dsn[] =
+		HEAD ANN_FAILED "--B\nContent-Type: message/delivery-status\n\n"
+				"Final-Recipient: rfc822; second@x.example\nAction: failed\n\n"
+				"--B\nContent-Type: text/rfc822-headers\n\n"
+				"--B\nContent-Type: text/rfc822-headers\n\nMessage-ID: <second@example.org>\n\n"
+				"--B--\n";
+	MtBounce b;
+
+	g_assert_true (parse (empty, sizeof empty - 1, &b));
+	g_assert_cmpuint (b.failed->len, ==, 0);
+	mt_bounce_clear (&b);
+	g_assert_true (parse (dsn, sizeof dsn - 1, &b));
+	g_assert_null (b.message_id);
+	g_assert_cmpuint (b.failed->len, ==, 1);
+	g_assert_cmpstr (failed (&b, 0)->address, ==, "ann@customer.example");
+	mt_bounce_clear (&b);
+}
+
 /* A reason is valid UTF-8 and at most 1000 bytes, for the outbox and
  * the agent's mail. */
 static void
@@ -221,6 +249,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/bounce/final-recipient-forms", test_final_recipient_forms);
 	g_test_add_func ("/bounce/crlf-base64-and-returned-message", test_crlf_base64_and_returned_message);
 	g_test_add_func ("/bounce/plain-mail-is-no-bounce", test_plain_mail_is_no_bounce);
+	g_test_add_func ("/bounce/empty-and-extra-parts", test_empty_and_extra_parts);
 	g_test_add_func ("/bounce/reason-cut-and-valid", test_reason_cut_and_valid);
 	g_test_add_func ("/bounce/20mb-report-linear-and-bounded", test_20mb_report_linear_and_bounded);
 	g_test_add_func ("/bounce/fields-past-the-limit-unread", test_fields_past_the_limit_unread);
