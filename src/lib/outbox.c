@@ -26,8 +26,8 @@ static const char SQL_RECIPIENT[] = "INSERT OR IGNORE INTO outbox_recipients (ou
 static const char SQL_FIND[] = "SELECT id FROM outbox WHERE message_id = ? ORDER BY id LIMIT 1";
 /* Only a recipient the server accepted can bounce: a row never handed
  * to a server, or a recipient still waiting, has nothing to return. */
-static const char SQL_BOUNCE_RECIPIENT[] = "UPDATE outbox_recipients SET state = 'failed', reply = ?3 WHERE outbox = "
-					   "?1 AND address = ?2 AND state = 'sent'";
+static const char SQL_BOUNCE_RECIPIENT[] = "UPDATE outbox_recipients SET state = 'failed', reply = ?3"
+					   " WHERE outbox = ?1 AND address = ?2 AND state = 'sent'";
 static const char SQL_BOUNCE_ROW[] =
 	"UPDATE outbox SET state = 'failed', last_reply = ?2, done = ?3, claimed_by = NULL, claimed_until = NULL"
 	" WHERE id = ?1 AND state <> 'failed'"
