@@ -251,24 +251,49 @@ store_article (Delivery *d, MtDeliverResult *r, GError **error)
 	       record_cc (d, r, error);
 }
 
-/* A bounce of our own mail fails the outbox row it returns. */
+/* Fails each recipient the bounce names that the server had accepted
+ * for row (outbox.h); their number in *failed, "address: reason" of
+ * each in reasons. */
+static gboolean
+fail_recipients (Delivery *d, gint64 row, GString *reasons, guint *failed, GError **error)
+{
+	for (guint i = 0; i < d->bounce.failed->len; i++) {
+		const MtBounceRecipient *b = g_ptr_array_index (d->bounce.failed, i);
+		gboolean marked = FALSE;
+
+		if (!mt_outbox_bounced (d->store, row, b->address, b->reason, d->now, &marked, error))
+			return FALSE;
+		if (!marked)
+			continue;
+		(*failed)++;
+		g_string_append_printf (reasons, "%s%s: %s", reasons->len ? "\n" : "", b->address, b->reason);
+	}
+	return TRUE;
+}
+
+/* A bounce of our own mail fails the recipients it names, of the
+ * outbox row it returns; a report of anything else is only filed. Only
+ * a recipient it did fail is told to the reply's author. */
 static gboolean
 record_bounce (Delivery *d, MtDeliverResult *r, GError **error)
 {
-	const char *reason = d->bounce.reason ? d->bounce.reason : "bounced";
+	g_autoptr (GString) reasons = g_string_new (NULL);
 	gint64 row = 0, article = 0, author = 0;
 
-	if (!d->bounce.failed || d->bounce.message_id == NULL)
+	if (d->bounce.message_id == NULL || d->bounce.failed == NULL || d->bounce.failed->len == 0)
 		return TRUE;
 	if (!mt_outbox_find (d->store, d->bounce.message_id, &row, error))
 		return FALSE;
 	if (row == 0)
 		return TRUE;
+	if (!fail_recipients (d, row, reasons, &r->bounced, error))
+		return FALSE;
+	if (r->bounced == 0)
+		return TRUE;
 	/* A reply's author hears of it: the customer never got the answer. */
-	return mt_outbox_bounced (d->store, row, reason, d->now, error) &&
-	       mt_outbox_article (d->store, row, &article, error) &&
+	return mt_outbox_article (d->store, row, &article, error) &&
 	       (article == 0 || mt_ticket_article_author (d->store, article, &author, error)) &&
-	       mt_notify_bounce (d->store, d->config, r->ticket, author, reason, d->now, error);
+	       mt_notify_bounce (d->store, d->config, r->ticket, author, reasons->str, d->now, error);
 }
 
 /* Where an acknowledgement goes: Reply-To if the sender set one. */
