@@ -116,14 +116,12 @@ open_ticket (Delivery *d, const MtThreadDecision *decision, gint64 *ticket, GErr
 	MtMessage *m = d->message;
 	const char *requester = m->from_addr ? m->from_addr : d->options->sender;
 	g_autofree char *subject = mt_thread_strip_prefixes (m->subject, d->config->tag);
-	const char *to = mt_message_recipient (m, d->options->recipient);
-	g_autofree char *recipient = g_strstrip (g_strdup (to ? to : ""));
 	MtTicketNew t = { .type = "mail", .subject = subject, .now = d->now };
 
 	if (requester != NULL && *requester != '\0' &&
 	    !mt_customer_contact_ensure (d->store, requester, m->from_name, d->now, &t.requester, error))
 		return FALSE;
-	if (!mt_directory_queue_for (d->store, d->config, recipient, d->now, &t.queue, error) ||
+	if (!mt_directory_queue_for (d->store, d->config, d->recipient, d->now, &t.queue, error) ||
 	    !mt_ticket_create (d->store, &t, ticket, error) ||
 	    !mt_ticket_add_history (d->store, *ticket, "mail", "created", NULL, subject, d->now, error))
 		return FALSE;
@@ -185,11 +183,11 @@ cc_source (Delivery *d, MtDeliverResult *r)
 static gboolean
 add_cc (Delivery *d, MtDeliverResult *r, const char *address, MtCcSource source, GError **error)
 {
-	gint64 queue = 0;
+	gboolean ours = FALSE;
 
-	if (!mt_directory_queue_lookup (d->store, d->config, address, &queue, error))
+	if (!mt_directory_is_ours (d->store, d->config, address, &ours, error))
 		return FALSE;
-	if (queue != 0 || g_ascii_strcasecmp (address, d->config->address) == 0)
+	if (ours)
 		return TRUE;
 	return mt_ticket_add_cc (d->store, r->ticket, address, source, r->article, d->now, error);
 }
@@ -328,7 +326,7 @@ static gboolean
 check_rules (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	g_autoptr (GPtrArray) rules = mt_rules_load (d->store, error);
-	MtRuleInput input = { d->message, d->options->sender, d->options->recipient };
+	MtRuleInput input = { d->message, d->options->sender, d->recipient };
 
 	if (rules == NULL)
 		return FALSE;
@@ -409,6 +407,38 @@ deliver_in_transaction (Delivery *d, MtDeliverResult *r, GError **error)
 	return mt_store_commit (d->store, error);
 }
 
+/* Whom the mail is for: the envelope recipient (-r) as the MTA gives
+ * it, or else the first of the headers an MTA adds that names one of
+ * our addresses. Anyone can write those headers into a mail: one that
+ * names another address chooses nothing. Mail for an address that is
+ * no queue's goes to the default queue (directory.h), and is logged:
+ * the transport map routes an address that no queue has. */
+static gboolean
+find_recipient (Delivery *d, GError **error)
+{
+	static const char *const headers[] = { "X-Original-To", "Delivered-To" };
+	gboolean ours = FALSE;
+
+	if (d->options->recipient != NULL && *d->options->recipient != '\0') {
+		d->recipient = g_strdup (d->options->recipient);
+		if (!mt_directory_is_ours (d->store, d->config, d->recipient, &ours, error))
+			return FALSE;
+		if (!ours)
+			g_message ("recipient=<%s> is no queue's address: the default queue takes the mail", d->recipient);
+		return TRUE;
+	}
+	for (guint i = 0; d->message != NULL && i < G_N_ELEMENTS (headers) && !ours; i++) {
+		const char *value = mt_message_header (d->message, headers[i]);
+		g_autofree char *address = g_strstrip (g_strdup (value ? value : ""));
+
+		if (*address != '\0' && !mt_directory_is_ours (d->store, d->config, address, &ours, error))
+			return FALSE;
+		if (ours)
+			d->recipient = g_steal_pointer (&address);
+	}
+	return TRUE;
+}
+
 void
 mt_deliver_prepare (MtDeliverInput *input, GByteArray *raw, guint64 limit)
 {
@@ -450,13 +480,16 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 	d.message = input->message;
 	d.sha256 = input->sha256;
 	d.parse_error = input->parse_error ? input->parse_error->message : NULL;
-	if (!(d.secret = mt_secret_get (store, config, error)))
+	if (!(d.secret = mt_secret_get (store, config, error)) || !find_recipient (&d, error)) {
+		g_free (d.secret);
 		return FALSE;
+	}
 	ok = options->dry_run ? thread_and_store (&d, result, error) : deliver_in_transaction (&d, result, error);
 	mt_bounce_clear (&d.bounce);
 	mt_commands_free (d.commands);
 	mt_proof_clear (&d.proof);
 	g_free (d.secret);
+	g_free (d.recipient);
 	/* A failure can come as late as the COMMIT (a full disk), after the
 	 * result was filled; the callers clear it only after success. */
 	if (!ok)

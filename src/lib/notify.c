@@ -143,15 +143,8 @@ letter_queue (Letter *l, const char *kind, gint64 article, const MtCompose *c, c
 static gboolean
 is_ours (Letter *l, const char *address, gboolean *ours, GError **error)
 {
-	gint64 queue = 0;
-
-	*ours = g_ascii_strcasecmp (address, l->config->address) == 0 || g_ascii_strcasecmp (address, l->from) == 0;
-	if (*ours)
-		return TRUE;
-	if (!mt_directory_queue_lookup (l->store, l->config, address, &queue, error))
-		return FALSE;
-	*ours = queue != 0;
-	return TRUE;
+	*ours = g_ascii_strcasecmp (address, l->from) == 0;
+	return *ours || mt_directory_is_ours (l->store, l->config, address, ours, error);
 }
 
 /* A set of lower-case addresses that owns its strings. */
