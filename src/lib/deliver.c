@@ -53,9 +53,9 @@ mt_deliver_result_clear (MtDeliverResult *r)
 
 /* The thread module's lookups, answered from the store. */
 static gboolean
-lookup_message_id (gpointer data, const char *id, gint64 *ticket, GError **error)
+lookup_message_id (gpointer data, const char *id, gint64 *ticket, gboolean *referenced, GError **error)
 {
-	return mt_ticket_lookup_message_id (data, id, ticket, error);
+	return mt_ticket_lookup_message_id (data, id, ticket, referenced, error);
 }
 
 static gboolean
@@ -157,7 +157,7 @@ note_ids (Delivery *d, gint64 ticket, gint64 article, GError **error)
 		return FALSE;
 	for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
 		for (guint i = 0; i < lists[l]->len; i++)
-			if (!mt_ticket_note_message_id (d->store, g_ptr_array_index (lists[l], i), ticket, 0, error))
+			if (!mt_ticket_note_reference (d->store, g_ptr_array_index (lists[l], i), ticket, error))
 				return FALSE;
 	return TRUE;
 }
@@ -209,6 +209,29 @@ record_cc (Delivery *d, MtDeliverResult *r, GError **error)
 	return TRUE;
 }
 
+/* Joined only through an id that earlier mail referenced, by a sender
+ * who is no participant (thread.h): the id may have been referenced to
+ * catch this very mail. Its sender is answered as an opener is, with an
+ * acknowledgement, and gets the replies, on the conversation's Cc. */
+static gboolean
+claimed (const MtDeliverResult *r)
+{
+	return r->action == MT_DELIVER_APPEND && r->decision.referenced_only && r->decision.foreign;
+}
+
+static gboolean
+add_claimant (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	const char *sender = d->message->from_addr ? d->message->from_addr : d->options->sender;
+	g_autofree char *why = NULL;
+
+	if (!claimed (r) || sender == NULL || *sender == '\0')
+		return TRUE;
+	why = g_strdup_printf ("%s: joined by %s, which only earlier mail referenced", sender, r->decision.matched);
+	return (d->automatic || add_cc (d, r, sender, MT_CC_REQUESTER, error)) &&
+	       mt_ticket_add_history (d->store, r->ticket, "mail", "participant", NULL, why, d->now, error);
+}
+
 static gboolean
 store_article (Delivery *d, MtDeliverResult *r, GError **error)
 {
@@ -246,7 +269,7 @@ store_article (Delivery *d, MtDeliverResult *r, GError **error)
 	       (!d->agent_mail || mt_ticket_mark_new_text (d->store, r->article, error)) &&
 	       note_ids (d, r->ticket, r->article, error) &&
 	       mt_ticket_add_participants (d->store, r->ticket, d->message->addresses, error) &&
-	       record_cc (d, r, error);
+	       record_cc (d, r, error) && add_claimant (d, r, error);
 }
 
 /* A bounce of our own mail fails the outbox row it returns. */
@@ -300,8 +323,10 @@ tell_people (Delivery *d, MtDeliverResult *r, GError **error)
 
 	if (d->automatic || r->rules->spam.value != NULL)
 		return TRUE;
-	if (r->action == MT_DELIVER_NEW && d->config->acknowledge && ack_to != NULL && r->rules->no_ack.value == NULL &&
-	    !mt_notify_acknowledge (d->store, d->config, r->ticket, ack_to, d->now, &r->acknowledged, error))
+	if ((r->action == MT_DELIVER_NEW || claimed (r)) && d->config->acknowledge && ack_to != NULL &&
+	    r->rules->no_ack.value == NULL &&
+	    !mt_notify_acknowledge (d->store, d->config, r->ticket, ack_to, r->action != MT_DELIVER_NEW, d->now,
+				    &r->acknowledged, error))
 		return FALSE;
 	what = g_strdup_printf ("%s from %s", r->action == MT_DELIVER_NEW ? "New ticket" : "New mail",
 				*m->from ? m->from : (m->from_addr ? m->from_addr : "unknown sender"));

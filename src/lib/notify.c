@@ -296,7 +296,7 @@ mt_notify_agents (MtStore *store, const MtConfig *config, const MtNotifyAgents *
 }
 
 static char *
-acknowledgement_text (Letter *l)
+acknowledgement_text (Letter *l, gboolean joined)
 {
 	const char *promise = mt_config_response_time (l->config, l->mail->queue);
 	g_autofree char *sla = NULL;
@@ -307,13 +307,13 @@ acknowledgement_text (Letter *l)
 					? g_strdup_printf ("%" G_GINT64_FORMAT " minutes", l->mail->sla_minutes)
 					: g_strdup_printf ("%" G_GINT64_FORMAT " hours", l->mail->sla_minutes / 60);
 	return g_strdup_printf ("Hello,\n\n"
-				"we have received your message and opened ticket #%" G_GINT64_FORMAT ":\n\n"
+				"we have received your message and %s ticket #%" G_GINT64_FORMAT ":\n\n"
 				"    %s\n\n"
 				"%s%s%s"
 				"To add to it, reply to this message, or keep %s in the subject\n"
 				"of a new one.\n\n"
 				"-- \n%s\n",
-				l->mail->id, l->mail->subject, promise ? "We will answer within " : "",
+				joined ? "added it to" : "opened", l->mail->id, l->mail->subject, promise ? "We will answer within " : "",
 				promise ? promise : "", promise ? ".\n\n" : "", token, l->from);
 }
 
@@ -351,8 +351,8 @@ customer_mail (Letter *l, const char *kind, GPtrArray *to, const char *text, con
 }
 
 gboolean
-mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address, gint64 now,
-		       gboolean *queued, GError **error)
+mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address, gboolean joined,
+		       gint64 now, gboolean *queued, GError **error)
 {
 	g_auto (Letter) l = { 0 };
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
@@ -367,7 +367,7 @@ mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, co
 		return to->len == 0;
 	if (sent >= config->ack_limit)
 		return TRUE;
-	text = acknowledgement_text (&l);
+	text = acknowledgement_text (&l, joined);
 	if (!customer_mail (&l, "ack", to, text, "auto-replied", now, error) ||
 	    !mt_ticket_add_history (store, ticket, "mail", "acknowledged", NULL, g_ptr_array_index (to, 0), now, error))
 		return FALSE;
