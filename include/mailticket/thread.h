@@ -76,14 +76,14 @@ typedef struct {
 
 typedef struct {
 	MtThreadAction action;
-	gint64 ticket;          /* appended to, or linked to; 0 for NEW */
-	MtVia via;              /* the rule that found ticket */
-	char *matched;          /* the id or token that matched; owned */
-	gint64 merged_from;     /* the ticket found before following merges, or 0 */
+	gint64 ticket;            /* appended to, or linked to; 0 for NEW */
+	MtVia via;                /* the rule that found ticket */
+	char *matched;            /* the id or token that matched; owned */
+	gint64 merged_from;       /* the ticket found before following merges, or 0 */
 	gboolean flagged;         /* joined on a subject token or a referenced id by a non-participant */
 	gboolean foreign;         /* the subject token or referenced id is a non-participant's */
 	gboolean referenced_only; /* found by ids of no message stored or sent, only referenced */
-	gboolean grace_expired; /* the ticket was closed longer than the grace period */
+	gboolean grace_expired;   /* the ticket was closed longer than the grace period */
 } MtThreadDecision;
 
 gboolean mt_thread_decide (const MtThreadInput *input, const MtThreadLookup *lookup, MtThreadDecision *decision,

@@ -449,7 +449,8 @@ find_recipient (Delivery *d, GError **error)
 		if (!mt_directory_is_ours (d->store, d->config, d->recipient, &ours, error))
 			return FALSE;
 		if (!ours)
-			g_message ("recipient=<%s> is no queue's address: the default queue takes the mail", d->recipient);
+			g_message ("recipient=<%s> is no queue's address: the default queue takes the mail",
+				   d->recipient);
 		return TRUE;
 	}
 	for (guint i = 0; d->message != NULL && i < G_N_ELEMENTS (headers) && !ours; i++) {

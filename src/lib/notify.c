@@ -313,8 +313,9 @@ acknowledgement_text (Letter *l, gboolean joined)
 				"To add to it, reply to this message, or keep %s in the subject\n"
 				"of a new one.\n\n"
 				"-- \n%s\n",
-				joined ? "added it to" : "opened", l->mail->id, l->mail->subject, promise ? "We will answer within " : "",
-				promise ? promise : "", promise ? ".\n\n" : "", token, l->from);
+				joined ? "added it to" : "opened", l->mail->id, l->mail->subject,
+				promise ? "We will answer within " : "", promise ? promise : "", promise ? ".\n\n" : "",
+				token, l->from);
 }
 
 static gboolean
