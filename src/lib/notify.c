@@ -143,15 +143,8 @@ letter_queue (Letter *l, const char *kind, gint64 article, const MtCompose *c, c
 static gboolean
 is_ours (Letter *l, const char *address, gboolean *ours, GError **error)
 {
-	gint64 queue = 0;
-
-	*ours = g_ascii_strcasecmp (address, l->config->address) == 0 || g_ascii_strcasecmp (address, l->from) == 0;
-	if (*ours)
-		return TRUE;
-	if (!mt_directory_queue_lookup (l->store, l->config, address, &queue, error))
-		return FALSE;
-	*ours = queue != 0;
-	return TRUE;
+	*ours = g_ascii_strcasecmp (address, l->from) == 0;
+	return *ours || mt_directory_is_ours (l->store, l->config, address, ours, error);
 }
 
 /* A set of lower-case addresses that owns its strings. */
@@ -303,7 +296,7 @@ mt_notify_agents (MtStore *store, const MtConfig *config, const MtNotifyAgents *
 }
 
 static char *
-acknowledgement_text (Letter *l)
+acknowledgement_text (Letter *l, gboolean joined)
 {
 	const char *promise = mt_config_response_time (l->config, l->mail->queue);
 	g_autofree char *sla = NULL;
@@ -314,14 +307,15 @@ acknowledgement_text (Letter *l)
 					? g_strdup_printf ("%" G_GINT64_FORMAT " minutes", l->mail->sla_minutes)
 					: g_strdup_printf ("%" G_GINT64_FORMAT " hours", l->mail->sla_minutes / 60);
 	return g_strdup_printf ("Hello,\n\n"
-				"we have received your message and opened ticket #%" G_GINT64_FORMAT ":\n\n"
+				"we have received your message and %s ticket #%" G_GINT64_FORMAT ":\n\n"
 				"    %s\n\n"
 				"%s%s%s"
 				"To add to it, reply to this message, or keep %s in the subject\n"
 				"of a new one.\n\n"
 				"-- \n%s\n",
-				l->mail->id, l->mail->subject, promise ? "We will answer within " : "",
-				promise ? promise : "", promise ? ".\n\n" : "", token, l->from);
+				joined ? "added it to" : "opened", l->mail->id, l->mail->subject,
+				promise ? "We will answer within " : "", promise ? promise : "", promise ? ".\n\n" : "",
+				token, l->from);
 }
 
 static gboolean
@@ -358,8 +352,8 @@ customer_mail (Letter *l, const char *kind, GPtrArray *to, const char *text, con
 }
 
 gboolean
-mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address, gint64 now,
-		       gboolean *queued, GError **error)
+mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address, gboolean joined,
+		       gint64 now, gboolean *queued, GError **error)
 {
 	g_auto (Letter) l = { 0 };
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
@@ -374,7 +368,7 @@ mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, co
 		return to->len == 0;
 	if (sent >= config->ack_limit)
 		return TRUE;
-	text = acknowledgement_text (&l);
+	text = acknowledgement_text (&l, joined);
 	if (!customer_mail (&l, "ack", to, text, "auto-replied", now, error) ||
 	    !mt_ticket_add_history (store, ticket, "mail", "acknowledged", NULL, g_ptr_array_index (to, 0), now, error))
 		return FALSE;
