@@ -16,14 +16,15 @@
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
 
-static const char SQL_QUEUE_BY_ADDRESS[] = "SELECT id FROM queues WHERE address = ?";
-static const char SQL_QUEUE_BY_NAME[] = "SELECT id FROM queues WHERE name = ?";
-static const char SQL_QUEUE_INSERT[] = "INSERT INTO queues (name, address, created) VALUES (?, ?, ?)";
-static const char SQL_QUEUE_ADD[] = "INSERT INTO queues (name, address, sla_minutes, owner, created, grp)"
-				    " VALUES (?, lower(?), nullif(?, 0), nullif(?, 0), ?, nullif(?, 0))";
+static const char SQL_QUEUE_BY_ADDRESS[] = "SELECT id FROM queues WHERE address = :address";
+static const char SQL_QUEUE_BY_NAME[] = "SELECT id FROM queues WHERE name = :name";
+static const char SQL_QUEUE_INSERT[] = "INSERT INTO queues (name, address, created) VALUES (:name, :address, :now)";
+static const char SQL_QUEUE_ADD[] =
+	"INSERT INTO queues (name, address, sla_minutes, owner, created, grp)"
+	" VALUES (:name, lower(:address), nullif(:sla, 0), nullif(:owner, 0), :now, nullif(:grp, 0))";
 static const char SQL_QUEUE_UPDATE[] =
-	"UPDATE queues SET address = lower(?2), sla_minutes = coalesce(nullif(?3, 0), sla_minutes),"
-	" owner = coalesce(nullif(?4, 0), owner), grp = coalesce(nullif(?5, 0), grp) WHERE id = ?1";
+	"UPDATE queues SET address = lower(:address), sla_minutes = coalesce(nullif(:sla, 0), sla_minutes),"
+	" owner = coalesce(nullif(:owner, 0), owner), grp = coalesce(nullif(:grp, 0), grp) WHERE id = :id";
 #define QUEUE_ROWS                                                                                         \
 	" SELECT q.name, q.address, q.sla_minutes, u.login AS owner,"                                      \
 	" (SELECT count(*) FROM tickets t WHERE t.queue = q.id AND t.status NOT IN ('resolved', 'closed')" \
@@ -52,9 +53,9 @@ insert_queue (MtStore *store, const char *name, const char *address, gint64 now,
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, now);
+	mt_store_bind_text (stmt, ":name", name);
+	mt_store_bind_text (stmt, ":address", address);
+	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -152,21 +153,17 @@ mt_directory_queue_add (MtStore *store, const MtConfig *config, const MtQueueNew
 		return FALSE;
 	if (!(stmt = mt_store_query (store, *id ? SQL_QUEUE_UPDATE : SQL_QUEUE_ADD, error)))
 		return FALSE;
+	mt_store_bind_text (stmt, ":address", q->address);
+	mt_store_bind_int (stmt, ":sla", q->sla_minutes);
+	mt_store_bind_int (stmt, ":owner", q->owner);
+	mt_store_bind_int (stmt, ":grp", q->grp);
 	if (*id) {
 		/* An existing queue (the default one, made on first use, say) takes the settings. */
-		sqlite3_bind_int64 (stmt, 1, *id);
-		sqlite3_bind_text (stmt, 2, q->address, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64 (stmt, 3, q->sla_minutes);
-		sqlite3_bind_int64 (stmt, 4, q->owner);
-		sqlite3_bind_int64 (stmt, 5, q->grp);
+		mt_store_bind_int (stmt, ":id", *id);
 		return mt_store_exec_stmt (store, stmt, error);
 	}
-	sqlite3_bind_text (stmt, 1, q->name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 2, q->address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, q->sla_minutes);
-	sqlite3_bind_int64 (stmt, 4, q->owner);
-	sqlite3_bind_int64 (stmt, 5, q->now);
-	sqlite3_bind_int64 (stmt, 6, q->grp);
+	mt_store_bind_text (stmt, ":name", q->name);
+	mt_store_bind_int (stmt, ":now", q->now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
