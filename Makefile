@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket: build, install, test.
 #
 #   make            build bin/mailticket-deliver, bin/mailticket-send and bin/mailticket
@@ -9,6 +10,7 @@
 #   make fuzz       the libFuzzer harness over parsing and threading, FUZZ_SECONDS (60) long
 #   make valgrind   the unit tests and a set of integration tests under valgrind's memcheck
 #   make install PREFIX=/usr/local DESTDIR=
+#   make dist       mailticket-VERSION.tar.gz of the files git knows, which builds with make
 #   make format     apply .clang-format to every C file (t-format.sh checks it)
 #   make bench      install missing packages, build, measure against procmail and notmuch
 #   make bench QUICK=1      the same table on smaller numbers, in under a minute (bench/README.md)
@@ -33,9 +35,12 @@ DEB_PKGS := build-essential pkg-config clang-format libgmime-3.0-dev libglib2.0-
             libsqlite3-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl \
             libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev
 
+# The version, in one place: the file VERSION (NEWS.md says what changed).
+VERSION := $(shell cat VERSION)
+
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE
+CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE -DMT_VERSION='"$(VERSION)"'
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
@@ -119,7 +124,7 @@ ALL_OBJ := $(LIB_OBJ) src/lib/gmime-no-gio.o $(CLI_OBJ) $(FRONT_OBJ) $(DELIVER_O
 
 BINS := bin/mailticket-deliver bin/mailticket-deliver-local bin/mailticket bin/mailticket-send
 
-.PHONY: all deps demo check coverage install clean tests bench stress fuzz valgrind format
+.PHONY: all deps demo check coverage install clean tests bench stress fuzz valgrind format dist
 all: $(BINS)
 
 # Installs the Debian packages the build and the tests need, when one is
@@ -146,7 +151,7 @@ src/lib/sql-schema.c: $(SQL) sql/embed.sh
 # rebuilt once that way.
 %.o: %.c
 	$(CC) -MMD -MP $(ALL_CFLAGS) -c -o $@ $<
-$(ALL_OBJ): Makefile
+$(ALL_OBJ): Makefile VERSION
 -include $(ALL_OBJ:.o=.d)
 
 $(LIB): $(LIB_OBJ)
@@ -260,6 +265,13 @@ install: all
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0644 contrib/bash-completion/mailticket $(DESTDIR)$(COMPLETIONDIR)/
+
+# The source tarball, in DIST_DIR: the files git tracks, as they are in the tree.
+DIST := mailticket-$(VERSION)
+DIST_DIR ?= .
+dist:
+	git ls-files | tar -cf - -T - --transform 's,^,$(DIST)/,' | gzip -9n > $(DIST_DIR)/$(DIST).tar.gz
+	@echo $(DIST_DIR)/$(DIST).tar.gz
 
 clean:
 	rm -rf bin src/*/*.o src/*/*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN) $(LIB) src/lib/sql-schema.c \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib.sh: TAP helpers for tests/integration/t-*.sh (sourced; POSIX sh).
 #
 #	plan N | done_testing		the TAP plan, before or after the tests

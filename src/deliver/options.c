@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	options.c - the command line of both programs of mailticket-deliver,
@@ -22,6 +23,7 @@ filter_options_parse (int *argc, char ***argv, FilterOptions *o, GError **error)
 		{ "now", 0, 0, G_OPTION_ARG_STRING, &o->now, "take the time to be TIME (tests)", "TIME" },
 		{ "serve", 0, 0, G_OPTION_ARG_NONE, &o->serve, "serve deliveries on the [deliver] socket", NULL },
 		{ "no-server", 0, 0, G_OPTION_ARG_NONE, &o->here, "deliver in this process, not by the server", NULL },
+		{ "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "print the version and exit", NULL },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) ctx = g_option_context_new ("< message");
@@ -46,6 +48,11 @@ filter_start (int *argc, char ***argv, FilterOptions *o, int *code)
 	mt_log_init ("mailticket-deliver", FALSE);
 	if (!filter_options_parse (argc, argv, o, &error)) {
 		*code = filter_fail (error, stderr, &line);
+		return FALSE;
+	}
+	if (o->version) {
+		printf ("mailticket-deliver %s\n", MT_VERSION);
+		*code = 0;
 		return FALSE;
 	}
 	mt_log_init ("mailticket-deliver", o->verbose);

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run.sh FUZZER SECONDS: runs the libFuzzer harness for SECONDS over a
 # working corpus in tests/tmp/fuzz (kept between runs, removed by make
 # clean), seeded from ../shared/corpus beside the checkout (never copied

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The public corpus delivered in Date order, as mail arrives, must group
 # into tickets exactly as threads.tsv (notmuch's own threading) groups it:
 # the same partition of the files, children that arrive before their

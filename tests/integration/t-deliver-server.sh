@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket-deliver --serve: with a [deliver] socket in the config, the
 # process the MTA starts hands the message to the server and exits with
 # the server's answer; the tickets, exit codes and stderr lines are those

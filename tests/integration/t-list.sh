@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket list: every filter and sort over the public corpus and the
 # samples, checked against plain SQL over the same database; the table
 # on a pipe and on a terminal; one line and exit 1 for every bad option.

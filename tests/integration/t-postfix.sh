@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Postfix delivers into mailticket exactly as contrib/postfix documents it.
 #
 # A private Postfix instance of the test's own: its own config, queue and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # procmail delivers into mailticket with the recipe of contrib/procmail.
 #
 # The recipe is installed as ~/.procmailrc of the mailticket user with only

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket db reindex and db check: everything derived from the stored
 # messages of the public and malformed corpora and the samples (headers,
 # text, attachments, participants, the search index) rebuilt as it was,

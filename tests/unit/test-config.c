@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-config.c - which file is read, what each key becomes, the
  * defaults, and which mistakes are an MT_ERROR_CONFIG. Each test gets a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-token.c - reply-address and subject tokens. The expected macs are
  * computed outside GLib, with Python:
