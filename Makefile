@@ -54,52 +54,42 @@ ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
 
 # Link modes.
 #
-# The programs take GMime, GLib, SQLite and what they need from Debian's
-# static archives. mailticket-deliver runs once per message, and with
-# twenty shared libraries it spent a sixth of its instructions in the
-# dynamic loader, binding symbols, before reading a byte (make bench).
-# In the CLI, libc and what GIO needs (libmount, of which Debian ships no
-# archive, with libselinux and pcre2) stay shared. mailticket-deliver
-# and mailticket-send link without GIO (src/lib/gmime-no-gio.c says how)
-# and need no shared library but libc and libm, and the send's libesmtp
-# and OpenSSL. Static means: rebuild after a security update of GMime,
-# GLib or SQLite; STATIC=0 links them all shared.
-STATIC ?= 1
+# By default the programs link GMime, GLib, SQLite and the rest as
+# Debian's shared libraries, so that a security update of any of them
+# reaches mailticket when the package is upgraded, without a rebuild.
+# --as-needed keeps mailticket-deliver, the front the MTA starts once per
+# message, to GLib and libc: it maps neither GMime nor SQLite.
+#
+# make STATIC=1 takes them from Debian's static archives instead, for a
+# faster start (bench/README.md): mailticket-deliver-local and
+# mailticket-send without GIO (src/lib/gmime-no-gio.c says how), the CLI
+# with libmount, libselinux and pcre2 shared (GIO needs them; Debian
+# ships no archive of libmount), and the front wholly static, libc
+# included, unless with SANITIZE, whose runtime needs the shared libc.
+# ld then warns of getpwuid and getpwnam_r, which GLib's gutils.o holds
+# and the front never calls. The price: rebuild and reinstall after
+# every security update of GMime, GLib, SQLite or libc.
+#
+# The mode is remembered in bin/link-mode, read here, so that a later
+# make or make install without STATIC links as the build did; a change
+# of mode relinks every program. make clean forgets it.
+LINK_MODE := bin/link-mode
+-include $(LINK_MODE)
+STATIC ?= 0
+$(shell mkdir -p bin && { echo 'STATIC ?= $(STATIC)' | cmp -s - $(LINK_MODE) || echo 'STATIC ?= $(STATIC)' >$(LINK_MODE); })
+ifeq ($(STATIC),1)
 STATIC_LIBS := -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lsqlite3 -luuid \
                -lgpgme -lassuan -lgpg-error -lidn2 -lunistring -lffi -lz
-SHARED_LIBS := -lmount -lselinux -lpcre2-8 -lm -ldl -pthread
 NO_GIO_LIBS := $(filter-out -lgio-2.0 -lgmodule-2.0,$(STATIC_LIBS)) -lpcre2-8
-ifeq ($(STATIC),1)
-LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic $(SHARED_LIBS)
+LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lmount -lselinux -lpcre2-8 -lm -ldl -pthread
 FILTER_OBJ = src/lib/gmime-no-gio.o
 FILTER_LIBS = -Wl,--as-needed -Wl,-Bstatic $(NO_GIO_LIBS) -Wl,-Bdynamic -lm -ldl -pthread
+FRONT_LIBS = $(if $(filter 1,$(SANITIZE)),$(FILTER_LIBS),-static $(filter-out -Wl$(comma)-Bdynamic,$(FILTER_LIBS)))
 else
-LINK_LIBS = $(PKG_LIBS)
+LINK_LIBS = -Wl,--as-needed $(PKG_LIBS)
 FILTER_OBJ =
-FILTER_LIBS = $(PKG_LIBS)
-endif
-
-# mailticket-deliver itself, the front, starts once per message only to
-# hand it to the server: linked wholly static, libc included, it maps no
-# shared library and binds no symbol before its first read (make bench:
-# two fifths less CPU a process, less than cat(1) takes). It needs no
-# shared library at run time either: it looks up no user, sets no
-# locale, and converts its arguments from ASCII, which glibc has built
-# in. ld warns of getpwuid and getpwnam_r, which GLib's gutils.o holds
-# and the front never calls. Only with STATIC=1, and not with SANITIZE,
-# whose runtime needs the shared libc; not for memcheck either, which
-# cannot follow malloc in a static program: make valgrind links it with
-# FRONT_STATIC=0.
-ifeq ($(STATIC),1)
-ifneq ($(SANITIZE),1)
-FRONT_STATIC ?= 1
-endif
-endif
-FRONT_STATIC ?= 0
-ifeq ($(FRONT_STATIC),1)
-FRONT_LIBS = -static $(filter-out -Wl$(comma)-Bdynamic,$(FILTER_LIBS))
-else
-FRONT_LIBS = $(FILTER_LIBS)
+FILTER_LIBS = $(LINK_LIBS)
+FRONT_LIBS = $(LINK_LIBS)
 endif
 
 # What is built from what.
@@ -158,27 +148,27 @@ $(LIB): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # Without gmime-no-gio.o, which would link GMime, and GObject with it.
-bin/mailticket-deliver: $(FRONT_OBJ) $(LIB)
+bin/mailticket-deliver: $(FRONT_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(FRONT_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(FRONT_LIBS)
 
-bin/mailticket-deliver-local: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB)
+bin/mailticket-deliver-local: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(FILTER_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(FILTER_LIBS)
 
-bin/mailticket: $(CLI_OBJ) $(LIB)
+bin/mailticket: $(CLI_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS)
 
-bin/mailticket-send: $(SEND_OBJ) $(FILTER_OBJ) $(LIB)
+bin/mailticket-send: $(SEND_OBJ) $(FILTER_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(FILTER_LIBS) $(ESMTP_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(FILTER_LIBS) $(ESMTP_LIBS)
 
-tests/unit/test-%: tests/unit/test-%.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+tests/unit/test-%: tests/unit/test-%.o $(LIB) $(LINK_MODE)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS)
 
-tests/unit/test-sender: tests/unit/test-sender.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS) $(ESMTP_LIBS)
+tests/unit/test-sender: tests/unit/test-sender.o $(LIB) $(LINK_MODE)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS) $(ESMTP_LIBS)
 
 tests: $(BINS) $(UNIT_BIN)
 
@@ -247,11 +237,10 @@ VALGRIND_TESTS := tests/integration/t-deliver-basic.sh tests/integration/t-exit-
                   tests/integration/t-outbound.sh tests/integration/t-show.sh \
                   tests/integration/t-deliver-server.sh
 valgrind:
+	@if [ "$(STATIC)" = 1 ]; then echo "make valgrind: memcheck cannot follow malloc in the static front; make clean first" >&2; exit 1; fi
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) valgrind"
 	@$(MAKE) --no-print-directory tests
-	rm -f bin/mailticket-deliver && $(MAKE) --no-print-directory bin/mailticket-deliver FRONT_STATIC=0
-	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS); rc=$$?; \
-	rm -f bin/mailticket-deliver && $(MAKE) --no-print-directory bin/mailticket-deliver && exit $$rc
+	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS)
 
 FORMAT_SRC = $(filter-out src/lib/sql-schema.c,$(shell find src include tests bench -path tests/tmp -prune -o -name '*.[ch]' -print))
 format:

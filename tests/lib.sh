@@ -104,7 +104,7 @@ EOF
 
 plan () { test_plan=$1; echo "1..$1"; }
 # sanitized: true when the programs are an AddressSanitizer build (make SANITIZE=1)
-# (mailticket-deliver-local: the front, mailticket-deliver, is static but for them)
+# (mailticket-deliver-local: with STATIC=1 the front, mailticket-deliver, is static but for them)
 sanitized () { ldd "$BIN/mailticket-deliver-local" 2>/dev/null | grep -q libasan; }
 done_testing () { test_plan=$test_n; echo "1..$test_n"; }
 skip_all () { test_plan=0; echo "1..0 # SKIP $*"; exit 0; }
