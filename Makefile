@@ -3,13 +3,14 @@
 #
 #   make            build bin/mailticket-deliver, bin/mailticket-send and bin/mailticket
 #   make demo       install missing packages, build, deliver contrib/samples into ./demo.db
-#   make check      install missing packages, build, run every test under prove
+#   make check      install missing packages, build, run every test under prove (as root
+#                   also tests/package/t-deb.sh: builds, installs and purges the .deb)
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
 #   make coverage   every test on a --coverage build of its own, then each file's line coverage
 #   make stress     the reliability tests in full (MAILTICKET_STRESS=full), with their figures
 #   make fuzz       the libFuzzer harness over parsing and threading, FUZZ_SECONDS (60) long
 #   make valgrind   the unit tests and a set of integration tests under valgrind's memcheck
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (bin, sbin, lib/mailticket: below)
 #   make dist       mailticket-VERSION.tar.gz of the files git knows, which builds with make
 #   make format     apply .clang-format to every C file (t-format.sh checks it)
 #   make bench      install missing packages, build, measure against procmail and notmuch
@@ -19,8 +20,15 @@
 # valgrind, coverage) first install what a fresh Debian 12 lacks (deps),
 # so that one command does the whole set-up.
 
+# Programs go where their manual's section says: mailticket(1) in BINDIR,
+# mailticket-deliver(8) and mailticket-send(8) in SBINDIR, and the
+# helper mailticket-deliver-local, which only mailticket-deliver runs,
+# in LIBEXECDIR. mailticket-deliver is built knowing LIBEXECDIR
+# (src/deliver/front.c; in the build tree it finds the helper beside it).
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/lib/mailticket
 MANDIR  ?= $(PREFIX)/share/man
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
@@ -70,13 +78,17 @@ ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
 # and the front never calls. The price: rebuild and reinstall after
 # every security update of GMime, GLib, SQLite or libc.
 #
-# The mode is remembered in bin/link-mode, read here, so that a later
+# The mode is remembered in bin/link-mode (0 or 1), read here, so that a later
 # make or make install without STATIC links as the build did; a change
 # of mode relinks every program. make clean forgets it.
+# remember FILE,TEXT: FILE holds TEXT, rewritten (and so newer than what
+# was made from it) only when TEXT changed; not by make -n.
+remember = $(if $(findstring n,$(firstword -$(MAKEFLAGS))),,$(shell mkdir -p bin && \
+	{ echo '$(2)' | cmp -s - $(1) || echo '$(2)' >$(1); }))
+# (Read with cat, not include: make would look for a rule to make it.)
 LINK_MODE := bin/link-mode
--include $(LINK_MODE)
-STATIC ?= 0
-$(shell mkdir -p bin && { echo 'STATIC ?= $(STATIC)' | cmp -s - $(LINK_MODE) || echo 'STATIC ?= $(STATIC)' >$(LINK_MODE); })
+STATIC ?= $(or $(shell cat $(LINK_MODE) 2>/dev/null),0)
+$(call remember,$(LINK_MODE),$(STATIC))
 ifeq ($(STATIC),1)
 STATIC_LIBS := -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lsqlite3 -luuid \
                -lgpgme -lassuan -lgpg-error -lidn2 -lunistring -lffi -lz
@@ -142,6 +154,10 @@ src/lib/sql-schema.c: $(SQL) sql/embed.sh
 %.o: %.c
 	$(CC) -MMD -MP $(ALL_CFLAGS) -c -o $@ $<
 $(ALL_OBJ): Makefile VERSION
+# The front is compiled again when LIBEXECDIR changes (make install PREFIX=...).
+$(call remember,bin/libexecdir,$(LIBEXECDIR))
+src/deliver/front.o: bin/libexecdir
+src/deliver/front.o: CPPFLAGS += -DMT_LIBEXECDIR='"$(LIBEXECDIR)"'
 -include $(ALL_OBJ:.o=.d)
 
 $(LIB): $(LIB_OBJ)
@@ -178,7 +194,7 @@ demo: deps
 
 check: deps
 	@$(MAKE) --no-print-directory tests
-	prove -e '' $(UNIT_BIN) tests/integration/t-*.sh
+	prove -e '' $(UNIT_BIN) tests/integration/t-*.sh tests/package/t-deb.sh
 
 # Coverage is measured on a copy of the tree in tests/tmp/coverage, built
 # with --coverage and without optimisation (so that lines are lines): the
@@ -247,8 +263,11 @@ format:
 	clang-format -i $(FORMAT_SRC)
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
-	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 bin/mailticket $(DESTDIR)$(BINDIR)/
+	install -m 0755 bin/mailticket-deliver bin/mailticket-send $(DESTDIR)$(SBINDIR)/
+	install -m 0755 bin/mailticket-deliver-local $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/

@@ -89,18 +89,10 @@ sed -e "s|/etc/postfix/transport|$cfg/transport|g" \
 # (the queue directory is no jail), the SMTP server only on
 # 127.0.0.1:PORT, no other network listener and no third-party pipe
 # services; then the mailticket entry of contrib/postfix/master.cf.
-proto=$(postconf -c "$cfg" -h meta_directory 2>/dev/null)/master.cf.proto
-[ -r "$proto" ] || proto=/usr/share/postfix/master.cf.dist
 master_cf () {
-	awk -v listen="127.0.0.1:$1" '
-		/^#/ || /^[ \t]*$/ { next }
-		/^[ \t]/ { if (keep) print; next }
-		{ keep = 1 }
-		$1 == "smtp" && $2 == "inet" { print listen " inet n - n - - smtpd"; keep = 0; next }
-		$2 == "inet" || $2 == "pass" || $8 == "pipe" { keep = 0; next }
-		{ $5 = "n"; print }' "$proto"
+	postfix_services "$cfg" "$1"
 	sed -e "s|user=mailticket |user=$MT_USER |" \
-		-e "s|argv=/usr/local/bin/mailticket-deliver |argv=$BIN/mailticket-deliver -c $tmp/deliver.conf |" \
+		-e "s|argv=/usr/local/sbin/mailticket-deliver |argv=$BIN/mailticket-deliver -c $tmp/deliver.conf |" \
 		"$contrib/master.cf"
 }
 master_cf 0 >"$cfg/master.cf"

@@ -67,7 +67,7 @@ ok $? "database created by $MT_USER, mode 0660"
 
 # rcfile FILE [sed script]: the recipe, only the program's path changed
 rcfile () {
-	sed ${2:+-e "$2"} -e "s|/usr/local/bin/mailticket-deliver|$BIN/mailticket-deliver|g" \
+	sed ${2:+-e "$2"} -e "s|/usr/local/sbin/mailticket-deliver|$BIN/mailticket-deliver|g" \
 		"$top/contrib/procmail/procmailrc" >"$1" &&
 		chown "$MT_USER" "$1" && chmod 0600 "$1"
 }
@@ -129,7 +129,7 @@ expect_equal "$(art pm-reply "ticket || ' ' || via")" "$t1 in-reply-to" "the rep
 
 # The recipe's envelope line (contrib/procmail/README, step 5): the
 # envelope recipient chooses the queue, though the header names a list.
-alt=$(sed -n 's/^#   \(| \/usr\/local\/bin\/mailticket-deliver -f .*\)$/\1/p' "$top/contrib/procmail/procmailrc")
+alt=$(sed -n 's/^#   \(| \/usr\/local\/sbin\/mailticket-deliver -f .*\)$/\1/p' "$top/contrib/procmail/procmailrc")
 [ -n "$alt" ]; ok $? "procmailrc documents the envelope line: $alt"
 rcfile "$tmp/envelope.rc" "s/^| .*mailticket-deliver\$/$(echo "$alt" | sed 's/[\/&|]/\\&/g')/"
 grep -qx "| $BIN/mailticket-deliver -f \"\$SENDER\" -r \"\$ORIGINAL_RECIPIENT\"" "$tmp/envelope.rc"
