@@ -28,6 +28,7 @@ typedef struct {
 	char *sender;
 	char *recipient;
 	char *now;
+	char *queue_id;
 	gboolean verbose;
 	gboolean serve;
 	gboolean here;

@@ -19,6 +19,8 @@ filter_options_parse (int *argc, char ***argv, FilterOptions *o, GError **error)
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &o->db, "database path", "PATH" },
 		{ "sender", 'f', 0, G_OPTION_ARG_STRING, &o->sender, "envelope sender", "ADDR" },
 		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &o->recipient, "envelope recipient", "ADDR" },
+		{ "queue-id", 'q', 0, G_OPTION_ARG_STRING, &o->queue_id, "the MTA's queue id, to lead each log line",
+		  "ID" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "log to stderr too", NULL },
 		{ "now", 0, 0, G_OPTION_ARG_STRING, &o->now, "take the time to be TIME (tests)", "TIME" },
 		{ "serve", 0, 0, G_OPTION_ARG_NONE, &o->serve, "serve deliveries on the [deliver] socket", NULL },
@@ -56,6 +58,7 @@ filter_start (int *argc, char ***argv, FilterOptions *o, int *code)
 		return FALSE;
 	}
 	mt_log_init ("mailticket-deliver", o->verbose);
+	mt_log_set_prefix (o->queue_id);
 	return TRUE;
 }
 
@@ -67,5 +70,6 @@ filter_options_clear (FilterOptions *o)
 	g_free (o->sender);
 	g_free (o->recipient);
 	g_free (o->now);
+	g_free (o->queue_id);
 	memset (o, 0, sizeof *o);
 }
