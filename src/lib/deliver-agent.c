@@ -153,7 +153,7 @@ answer_customer (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	g_autoptr (GPtrArray) parts = agent_parts (d);
 	g_autoptr (GError) refused = NULL;
-	g_autofree char *text = mt_token_redact (d->message->text, d->config->delimiter);
+	g_autofree char *text = mt_token_redact (d->message->text, d->config->delimiters);
 	MtNotifyReply reply = {
 		.ticket = r->ticket,
 		.text = text,

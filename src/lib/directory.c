@@ -62,13 +62,13 @@ insert_queue (MtStore *store, const char *name, const char *address, gint64 now,
 
 /* "support+42.abc@Example.ORG" -> "support@example.org" */
 static char *
-base_address (const char *address, char delimiter)
+base_address (const char *address, const char *delimiters)
 {
 	g_autofree char *lower = g_ascii_strdown (address, -1);
 	char *at = strrchr (lower, '@');
-	char *plus = strchr (lower, delimiter);
+	char *plus = lower + strcspn (lower, delimiters);
 
-	if (plus != NULL && (at == NULL || plus < at))
+	if (*plus != '\0' && (at == NULL || plus < at))
 		memmove (plus, at ? at : "", at ? strlen (at) + 1 : 1);
 	return g_steal_pointer (&lower);
 }
@@ -81,7 +81,7 @@ mt_directory_queue_lookup (MtStore *store, const MtConfig *config, const char *r
 	*queue = 0;
 	if (recipient == NULL || *recipient == '\0')
 		return mt_store_get_id (store, SQL_QUEUE_BY_NAME, config->queue, queue, error);
-	address = base_address (recipient, config->delimiter);
+	address = base_address (recipient, config->delimiters);
 	return mt_store_get_id (store, SQL_QUEUE_BY_ADDRESS, address, queue, error);
 }
 
@@ -111,7 +111,7 @@ mt_directory_queue_for (MtStore *store, const MtConfig *config, const char *reci
 		return FALSE;
 	if (*queue != 0)
 		return TRUE;
-	address = recipient && *recipient ? base_address (recipient, config->delimiter) : NULL;
+	address = recipient && *recipient ? base_address (recipient, config->delimiters) : NULL;
 	if (address == NULL || g_ascii_strcasecmp (address, config->address) == 0)
 		return default_queue (store, config, now, queue, error);
 	name = strchr (address, '@') ? g_strndup (address, strchr (address, '@') - address) : g_strdup (address);
