@@ -253,7 +253,7 @@ VALGRIND_TESTS := tests/integration/t-deliver-basic.sh tests/integration/t-exit-
                   tests/integration/t-outbound.sh tests/integration/t-show.sh \
                   tests/integration/t-deliver-server.sh
 valgrind:
-	@if [ "$(STATIC)" = 1 ]; then echo "make valgrind: memcheck cannot follow malloc in the static front; make clean first" >&2; exit 1; fi
+	@if [ "$(STATIC)" = 1 ]; then echo "make valgrind: memcheck cannot follow malloc in the static front; build with STATIC=0 first" >&2; exit 1; fi
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) valgrind"
 	@$(MAKE) --no-print-directory tests
 	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS)
