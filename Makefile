@@ -1,14 +1,17 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket: build, install, test.
 #
 #   make            build bin/mailticket-deliver, bin/mailticket-send and bin/mailticket
 #   make demo       install missing packages, build, deliver contrib/samples into ./demo.db
-#   make check      install missing packages, build, run every test under prove
+#   make check      install missing packages, build, run every test under prove (as root
+#                   also tests/package/t-deb.sh: builds, installs and purges the .deb)
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
 #   make coverage   every test on a --coverage build of its own, then each file's line coverage
 #   make stress     the reliability tests in full (MAILTICKET_STRESS=full), with their figures
 #   make fuzz       the libFuzzer harnesses over parsing, threading and bounces, FUZZ_SECONDS (60) in all
 #   make valgrind   the unit tests and a set of integration tests under valgrind's memcheck
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (bin, sbin, lib/mailticket: below)
+#   make dist       mailticket-VERSION.tar.gz of the files git knows, which builds with make
 #   make format     apply .clang-format to every C file (t-format.sh checks it)
 #   make bench      install missing packages, build, measure against procmail and notmuch
 #   make bench QUICK=1      the same table on smaller numbers, in under a minute (bench/README.md)
@@ -17,8 +20,15 @@
 # valgrind, coverage) first install what a fresh Debian 12 lacks (deps),
 # so that one command does the whole set-up.
 
+# Programs go where their manual's section says: mailticket(1) in BINDIR,
+# mailticket-deliver(8) and mailticket-send(8) in SBINDIR, and the
+# helper mailticket-deliver-local, which only mailticket-deliver runs,
+# in LIBEXECDIR. mailticket-deliver is built knowing LIBEXECDIR
+# (src/deliver/front.c; in the build tree it finds the helper beside it).
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/lib/mailticket
 MANDIR  ?= $(PREFIX)/share/man
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
@@ -34,9 +44,12 @@ DEB_PKGS := build-essential pkg-config clang-format libgmime-3.0-dev libglib2.0-
             libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev \
             libxlsxwriter-dev python3-openpyxl
 
+# The version, in one place: the file VERSION (NEWS.md says what changed).
+VERSION := $(shell cat VERSION)
+
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE
+CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE -DMT_VERSION='"$(VERSION)"'
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
@@ -52,52 +65,46 @@ ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
 
 # Link modes.
 #
-# The programs take GMime, GLib, SQLite and what they need from Debian's
-# static archives. mailticket-deliver runs once per message, and with
-# twenty shared libraries it spent a sixth of its instructions in the
-# dynamic loader, binding symbols, before reading a byte (make bench).
-# In the CLI, libc and what GIO needs (libmount, of which Debian ships no
-# archive, with libselinux and pcre2) stay shared. mailticket-deliver
-# and mailticket-send link without GIO (src/lib/gmime-no-gio.c says how)
-# and need no shared library but libc and libm, and the send's libesmtp
-# and OpenSSL. Static means: rebuild after a security update of GMime,
-# GLib or SQLite; STATIC=0 links them all shared.
-STATIC ?= 1
+# By default the programs link GMime, GLib, SQLite and the rest as
+# Debian's shared libraries, so that a security update of any of them
+# reaches mailticket when the package is upgraded, without a rebuild.
+# --as-needed keeps mailticket-deliver, the front the MTA starts once per
+# message, to GLib and libc: it maps neither GMime nor SQLite.
+#
+# make STATIC=1 takes them from Debian's static archives instead, for a
+# faster start (bench/README.md): mailticket-deliver-local and
+# mailticket-send without GIO (src/lib/gmime-no-gio.c says how), the CLI
+# with libmount, libselinux and pcre2 shared (GIO needs them; Debian
+# ships no archive of libmount), and the front wholly static, libc
+# included, unless with SANITIZE, whose runtime needs the shared libc.
+# ld then warns of getpwuid and getpwnam_r, which GLib's gutils.o holds
+# and the front never calls. The price: rebuild and reinstall after
+# every security update of GMime, GLib, SQLite or libc.
+#
+# The mode is remembered in bin/link-mode (0 or 1), read here, so that a later
+# make or make install without STATIC links as the build did; a change
+# of mode relinks every program. make clean forgets it.
+# remember FILE,TEXT: FILE holds TEXT, rewritten (and so newer than what
+# was made from it) only when TEXT changed; not by make -n.
+remember = $(if $(findstring n,$(firstword -$(MAKEFLAGS))),,$(shell mkdir -p bin && \
+	{ echo '$(2)' | cmp -s - $(1) || echo '$(2)' >$(1); }))
+# (Read with cat, not include: make would look for a rule to make it.)
+LINK_MODE := bin/link-mode
+STATIC ?= $(or $(shell cat $(LINK_MODE) 2>/dev/null),0)
+$(call remember,$(LINK_MODE),$(STATIC))
+ifeq ($(STATIC),1)
 STATIC_LIBS := -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lsqlite3 -luuid \
                -lgpgme -lassuan -lgpg-error -lidn2 -lunistring -lffi -lz
-SHARED_LIBS := -lmount -lselinux -lpcre2-8 -lm -ldl -pthread
 NO_GIO_LIBS := $(filter-out -lgio-2.0 -lgmodule-2.0,$(STATIC_LIBS)) -lpcre2-8
-ifeq ($(STATIC),1)
-LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic $(SHARED_LIBS)
+LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lmount -lselinux -lpcre2-8 -lm -ldl -pthread
 FILTER_OBJ = src/lib/gmime-no-gio.o
 FILTER_LIBS = -Wl,--as-needed -Wl,-Bstatic $(NO_GIO_LIBS) -Wl,-Bdynamic -lm -ldl -pthread
+FRONT_LIBS = $(if $(filter 1,$(SANITIZE)),$(FILTER_LIBS),-static $(filter-out -Wl$(comma)-Bdynamic,$(FILTER_LIBS)))
 else
-LINK_LIBS = $(PKG_LIBS)
+LINK_LIBS = -Wl,--as-needed $(PKG_LIBS)
 FILTER_OBJ =
-FILTER_LIBS = $(PKG_LIBS)
-endif
-
-# mailticket-deliver itself, the front, starts once per message only to
-# hand it to the server: linked wholly static, libc included, it maps no
-# shared library and binds no symbol before its first read (make bench:
-# two fifths less CPU a process, less than cat(1) takes). It needs no
-# shared library at run time either: it looks up no user, sets no
-# locale, and converts its arguments from ASCII, which glibc has built
-# in. ld warns of getpwuid and getpwnam_r, which GLib's gutils.o holds
-# and the front never calls. Only with STATIC=1, and not with SANITIZE,
-# whose runtime needs the shared libc; not for memcheck either, which
-# cannot follow malloc in a static program: make valgrind links it with
-# FRONT_STATIC=0.
-ifeq ($(STATIC),1)
-ifneq ($(SANITIZE),1)
-FRONT_STATIC ?= 1
-endif
-endif
-FRONT_STATIC ?= 0
-ifeq ($(FRONT_STATIC),1)
-FRONT_LIBS = -static $(filter-out -Wl$(comma)-Bdynamic,$(FILTER_LIBS))
-else
-FRONT_LIBS = $(FILTER_LIBS)
+FILTER_LIBS = $(LINK_LIBS)
+FRONT_LIBS = $(LINK_LIBS)
 endif
 
 # What is built from what.
@@ -122,7 +129,7 @@ ALL_OBJ := $(LIB_OBJ) src/lib/gmime-no-gio.o $(CLI_OBJ) $(FRONT_OBJ) $(DELIVER_O
 
 BINS := bin/mailticket-deliver bin/mailticket-deliver-local bin/mailticket bin/mailticket-send
 
-.PHONY: all deps demo check coverage install clean tests bench stress fuzz valgrind format
+.PHONY: all deps demo check coverage install clean tests bench stress fuzz valgrind format dist
 all: $(BINS)
 
 # Installs the Debian packages the build and the tests need, when one is
@@ -149,34 +156,38 @@ src/lib/sql-schema.c: $(SQL) sql/embed.sh
 # rebuilt once that way.
 %.o: %.c
 	$(CC) -MMD -MP $(ALL_CFLAGS) -c -o $@ $<
-$(ALL_OBJ): Makefile
+$(ALL_OBJ): Makefile VERSION
+# The front is compiled again when LIBEXECDIR changes (make install PREFIX=...).
+$(call remember,bin/libexecdir,$(LIBEXECDIR))
+src/deliver/front.o: bin/libexecdir
+src/deliver/front.o: CPPFLAGS += -DMT_LIBEXECDIR='"$(LIBEXECDIR)"'
 -include $(ALL_OBJ:.o=.d)
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # Without gmime-no-gio.o, which would link GMime, and GObject with it.
-bin/mailticket-deliver: $(FRONT_OBJ) $(LIB)
+bin/mailticket-deliver: $(FRONT_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(FRONT_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(FRONT_LIBS)
 
-bin/mailticket-deliver-local: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB)
+bin/mailticket-deliver-local: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(FILTER_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(FILTER_LIBS)
 
-bin/mailticket: $(CLI_OBJ) $(LIB)
+bin/mailticket: $(CLI_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS) $(XLSX_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS) $(XLSX_LIBS)
 
-bin/mailticket-send: $(SEND_OBJ) $(FILTER_OBJ) $(LIB)
+bin/mailticket-send: $(SEND_OBJ) $(FILTER_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(FILTER_LIBS) $(ESMTP_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(FILTER_LIBS) $(ESMTP_LIBS)
 
-tests/unit/test-%: tests/unit/test-%.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+tests/unit/test-%: tests/unit/test-%.o $(LIB) $(LINK_MODE)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS)
 
-tests/unit/test-sender: tests/unit/test-sender.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS) $(ESMTP_LIBS)
+tests/unit/test-sender: tests/unit/test-sender.o $(LIB) $(LINK_MODE)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS) $(ESMTP_LIBS)
 
 tests: $(BINS) $(UNIT_BIN)
 
@@ -186,7 +197,7 @@ demo: deps
 
 check: deps
 	@$(MAKE) --no-print-directory tests
-	prove -e '' $(UNIT_BIN) tests/integration/t-*.sh
+	prove -e '' $(UNIT_BIN) tests/integration/t-*.sh tests/package/t-deb.sh
 
 # Coverage is measured on a copy of the tree in tests/tmp/coverage, built
 # with --coverage and without optimisation (so that lines are lines): the
@@ -253,24 +264,33 @@ VALGRIND_TESTS := tests/integration/t-deliver-basic.sh tests/integration/t-exit-
                   tests/integration/t-outbound.sh tests/integration/t-show.sh \
                   tests/integration/t-deliver-server.sh
 valgrind:
+	@if [ "$(STATIC)" = 1 ]; then echo "make valgrind: memcheck cannot follow malloc in the static front; build with STATIC=0 first" >&2; exit 1; fi
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) valgrind"
 	@$(MAKE) --no-print-directory tests
-	rm -f bin/mailticket-deliver && $(MAKE) --no-print-directory bin/mailticket-deliver FRONT_STATIC=0
-	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS); rc=$$?; \
-	rm -f bin/mailticket-deliver && $(MAKE) --no-print-directory bin/mailticket-deliver && exit $$rc
+	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS)
 
 FORMAT_SRC = $(filter-out src/lib/sql-schema.c,$(shell find src include tests bench -path tests/tmp -prune -o -name '*.[ch]' -print))
 format:
 	clang-format -i $(FORMAT_SRC)
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
-	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 bin/mailticket $(DESTDIR)$(BINDIR)/
+	install -m 0755 bin/mailticket-deliver bin/mailticket-send $(DESTDIR)$(SBINDIR)/
+	install -m 0755 bin/mailticket-deliver-local $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0644 contrib/bash-completion/mailticket $(DESTDIR)$(COMPLETIONDIR)/
+
+# The source tarball, in DIST_DIR: the files git tracks, as they are in the tree.
+DIST := mailticket-$(VERSION)
+DIST_DIR ?= .
+dist:
+	git ls-files | tar -cf - -T - --transform 's,^,$(DIST)/,' | gzip -9n > $(DIST_DIR)/$(DIST).tar.gz
+	@echo $(DIST_DIR)/$(DIST).tar.gz
 
 clean:
 	rm -rf bin src/*/*.o src/*/*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN) $(LIB) src/lib/sql-schema.c \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	change.h - what an agent changes on a ticket: fields, tags, merges

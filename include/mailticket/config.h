@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	config.h - mailticket.conf, read with GKeyFile
@@ -50,7 +51,8 @@ typedef struct {
 	char *secret_file;    /* NULL: the secret kept in the database */
 	char *secret;         /* read from secret_file, or NULL */
 	char *deliver_socket; /* [deliver] socket of mailticket-deliver --serve, or NULL */
-	char delimiter;       /* recipient delimiter of reply tokens */
+	char *delimiters;     /* recipient_delimiter: each character may start an extension */
+	char delimiter;       /* the first of them, with which reply addresses are made */
 	guint64 max_message_size;
 	MtForeignSubject foreign_subject;
 	gboolean acknowledge;            /* acknowledge new tickets by mail */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	deliver.h - one message from the MTA into its ticket

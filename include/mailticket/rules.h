@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	rules.h - rules on incoming mail: what to do with a message before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket - the agents' and sysadmins' command line
@@ -113,11 +114,13 @@ main (int argc, char **argv)
 {
 	MtContext ctx = { 0 };
 	g_autofree char *now = NULL;
+	gboolean version = FALSE;
 	g_autoptr (GError) error = NULL;
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &ctx.config_path, "configuration file", "FILE" },
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &ctx.db_path, "database path", "PATH" },
 		{ "now", 0, 0, G_OPTION_ARG_STRING, &now, "take the time to be TIME (tests)", "TIME" },
+		{ "version", 0, 0, G_OPTION_ARG_NONE, &version, "print the version and exit", NULL },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("COMMAND [ARGS...]");
@@ -133,6 +136,10 @@ main (int argc, char **argv)
 	g_option_context_set_strict_posix (octx, TRUE);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
+	if (version) {
+		printf ("mailticket %s\n", MT_VERSION);
+		return 0;
+	}
 	if (now != NULL && !mt_clock_override (now, &error))
 		return mt_cli_fail (error);
 	if (argc < 2)

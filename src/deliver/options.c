@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	options.c - the command line of both programs of mailticket-deliver,
@@ -32,10 +33,13 @@ filter_options_parse (int *argc, char ***argv, FilterOptions *o, GError **error)
 		 * locale): SMTPUTF8 mail has UTF-8 addresses (RFC 6531). */
 		{ "sender", 'f', 0, G_OPTION_ARG_FILENAME, &o->sender, "envelope sender", "ADDR" },
 		{ "recipient", 'r', 0, G_OPTION_ARG_FILENAME, &o->recipient, "envelope recipient", "ADDR" },
+		{ "queue-id", 'q', 0, G_OPTION_ARG_STRING, &o->queue_id, "the MTA's queue id, to lead each log line",
+		  "ID" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "log to stderr too", NULL },
 		{ "now", 0, 0, G_OPTION_ARG_STRING, &o->now, "take the time to be TIME (tests)", "TIME" },
 		{ "serve", 0, 0, G_OPTION_ARG_NONE, &o->serve, "serve deliveries on the [deliver] socket", NULL },
 		{ "no-server", 0, 0, G_OPTION_ARG_NONE, &o->here, "deliver in this process, not by the server", NULL },
+		{ "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "print the version and exit", NULL },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) ctx = g_option_context_new ("< message");
@@ -64,7 +68,13 @@ filter_start (int *argc, char ***argv, FilterOptions *o, int *code)
 		*code = filter_fail (error, stderr, &line);
 		return FALSE;
 	}
+	if (o->version) {
+		printf ("mailticket-deliver %s\n", MT_VERSION);
+		*code = 0;
+		return FALSE;
+	}
 	mt_log_init ("mailticket-deliver", o->verbose);
+	mt_log_set_prefix (o->queue_id);
 	return TRUE;
 }
 
@@ -76,5 +86,6 @@ filter_options_clear (FilterOptions *o)
 	g_free (o->sender);
 	g_free (o->recipient);
 	g_free (o->now);
+	g_free (o->queue_id);
 	memset (o, 0, sizeof *o);
 }

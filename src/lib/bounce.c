@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	bounce.c - delivery status notifications (RFC 3464) of our own mail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	config.c - mailticket.conf
@@ -301,9 +302,11 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	config->max_message_size = DEFAULT_MAX_SIZE;
 	if (size != NULL && !mt_config_parse_size (size, &config->max_message_size))
 		return config_error (error, "max_message_size: not a size: %s", size);
-	if (strlen (delimiter) != 1)
-		return config_error (error, "recipient_delimiter: one character: %s", delimiter);
+	/* A set of characters, as Postfix's: an extension starts at the first one. */
+	if (*delimiter == '\0' || strchr (delimiter, '@') != NULL)
+		return config_error (error, "recipient_delimiter: one or more characters but @: %s", delimiter);
 	config->delimiter = delimiter[0];
+	config->delimiters = g_steal_pointer (&delimiter);
 	if (strcmp (foreign, "link") == 0)
 		config->foreign_subject = MT_FOREIGN_SUBJECT_LINK;
 	else if (strcmp (foreign, "join") == 0)
@@ -379,6 +382,7 @@ mt_config_free (MtConfig *config)
 	g_free (config->tag);
 	g_free (config->secret_file);
 	g_free (config->deliver_socket);
+	g_free (config->delimiters);
 	g_free (config->from_name);
 	g_free (config->response_time);
 	if (config->queue_response_time != NULL)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	directory.c - queues
@@ -64,13 +65,13 @@ insert_queue (MtStore *store, const char *name, const char *address, gint64 now,
 
 /* "support+42.abc@Example.ORG" -> "support@example.org" */
 static char *
-base_address (const char *address, char delimiter)
+base_address (const char *address, const char *delimiters)
 {
 	g_autofree char *lower = g_ascii_strdown (address, -1);
 	char *at = strrchr (lower, '@');
-	char *plus = strchr (lower, delimiter);
+	char *plus = lower + strcspn (lower, delimiters);
 
-	if (plus != NULL && (at == NULL || plus < at))
+	if (*plus != '\0' && (at == NULL || plus < at))
 		memmove (plus, at ? at : "", at ? strlen (at) + 1 : 1);
 	return g_steal_pointer (&lower);
 }
@@ -83,7 +84,7 @@ mt_directory_queue_lookup (MtStore *store, const MtConfig *config, const char *r
 	*queue = 0;
 	if (recipient == NULL || *recipient == '\0')
 		return mt_store_get_id (store, SQL_QUEUE_BY_NAME, config->queue, queue, error);
-	address = base_address (recipient, config->delimiter);
+	address = base_address (recipient, config->delimiters);
 	return mt_store_get_id (store, SQL_QUEUE_BY_ADDRESS, address, queue, error);
 }
 
@@ -104,7 +105,7 @@ default_queue (MtStore *store, const MtConfig *config, gint64 now, gint64 *queue
 gboolean
 mt_directory_is_ours (MtStore *store, const MtConfig *config, const char *address, gboolean *ours, GError **error)
 {
-	g_autofree char *base = base_address (address, config->delimiter);
+	g_autofree char *base = base_address (address, config->delimiters);
 	gint64 queue = 0;
 
 	*ours = g_ascii_strcasecmp (base, config->address) == 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	rules-match.c - a rule in memory: made, compiled, matched

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	rules-store.c - the table rules: load, add, find, remove, move, list

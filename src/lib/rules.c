@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	rules.c - rules on incoming mail: match, decide, apply, keep

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	ticket-article.c - a ticket's articles, attachments, message ids,

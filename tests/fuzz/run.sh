@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run.sh FUZZER SECONDS [SEEDS...]: runs the libFuzzer harness FUZZER
 # for SECONDS over a working corpus of its own in tests/tmp/fuzz/NAME
 # (NAME the harness's file name; kept between runs, removed by make

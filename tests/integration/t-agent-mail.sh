@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Agent mail: an agent answers a notification from a mail client and the
 # customer gets exactly the new text; the comment address makes a note.
 # Nobody acts as an agent by forging a header: commands and answers need

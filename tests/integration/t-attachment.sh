@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket attachment: every attachment of the samples and the corpora
 # read back from the stored message, as large as show lists it and, for
 # well-formed mail, byte for byte what Python's email package decodes; a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # contrib/bash-completion/mailticket: commands, options and a few values
 # completed as bash would, with the bash-completion package loaded and
 # without it.

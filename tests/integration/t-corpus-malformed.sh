@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Broken, exotic and tricky mail is never refused nor retried: every file of
 # a malformed corpus exits 0, and its raw bytes come back unchanged from
 # show --raw. Resends with one Message-ID and other bytes are all kept, in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A thread corpus delivered in Date order, as mail arrives, must group into
 # tickets exactly as its threads.tsv groups it: the same partition of the
 # files, children that arrive before their parent included. Two corpora:

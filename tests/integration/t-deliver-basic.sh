@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket-deliver threads hand-written mail into tickets as DESIGN.md
 # says: new ticket, In-Reply-To, References, subject token (participant or
 # stranger, linked or joined), reply tokens (valid and forged), missing

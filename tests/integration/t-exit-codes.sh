@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The contract with the MTA: exit 0 (stored, duplicate, quarantined), 75
 # with a 4.x.x line (locked, read-only, unreadable config, bad option), 69
 # with 5.2.3 (too big); nothing partial is stored.

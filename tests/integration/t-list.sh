@@ -1,6 +1,8 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket list: every filter and sort over the corpora (the project's
-# own, and the public one where it is) and the samples, checked against plain SQL over the same database; the table
+# own, and the public one where it is) and the samples, checked against
+# plain SQL over the same database; the table
 # on a pipe and on a terminal; one line and exit 1 for every bad option.
 . "$(dirname "$0")/../lib.sh"
 . "$top/tests/fill.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Two-way mail through a real SMTP server on 127.0.0.1: the
 # acknowledgement a customer receives, the customer's answer to it landing
 # in the same ticket whatever the mail client kept, replies with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # procmail delivers into mailticket with the recipe of contrib/procmail.
 #
 # The recipe is installed as ~/.procmailrc of the mailticket user with only
@@ -66,7 +67,7 @@ ok $? "database created by $MT_USER, mode 0660"
 
 # rcfile FILE [sed script]: the recipe, only the program's path changed
 rcfile () {
-	sed ${2:+-e "$2"} -e "s|/usr/local/bin/mailticket-deliver|$BIN/mailticket-deliver|g" \
+	sed ${2:+-e "$2"} -e "s|/usr/local/sbin/mailticket-deliver|$BIN/mailticket-deliver|g" \
 		"$top/contrib/procmail/procmailrc" >"$1" &&
 		chown "$MT_USER" "$1" && chmod 0600 "$1"
 }
@@ -145,7 +146,7 @@ ok $? "... the acknowledgement comes from the default queue's address"
 # envelope recipient chooses the queue, though the header names a list.
 as_mt "$BIN/mailticket" --db "$DB" queue add sales --address sales@example.org
 ok $? "queue add sales"
-alt=$(sed -n 's/^#   \(| \/usr\/local\/bin\/mailticket-deliver -f .*\)$/\1/p' "$top/contrib/procmail/procmailrc")
+alt=$(sed -n 's/^#   \(| \/usr\/local\/sbin\/mailticket-deliver -f .*\)$/\1/p' "$top/contrib/procmail/procmailrc")
 [ -n "$alt" ]; ok $? "procmailrc documents the envelope line: $alt"
 rcfile "$tmp/envelope.rc" "s/^| .*mailticket-deliver\$/$(echo "$alt" | sed 's/[\/&|]/\\&/g')/"
 grep -qx "| $BIN/mailticket-deliver -f \"\$SENDER\" -r \"\$ORIGINAL_RECIPIENT\"" "$tmp/envelope.rc"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket db reindex and db check: everything derived from the stored
 # messages of the corpora (the project's own, and those beside the
 # checkout where they are) and the samples (headers,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Hostile mail: every message below is stored (exit 0) or cleanly refused
 # (69 with a 5.x.x line, when over max_message_size), never crashes the
 # filter nor keeps it busy beyond a second of CPU (the 40 MB message: ten;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Rules on incoming mail: `mailticket rule test` says what the rules do to
 # a message, then the same message is delivered for real and the tickets
 # (list/show --json), the exit code and the mail reaching a real SMTP

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket search: FTS5 over subject, text, sender and attachment
 # names of the samples and the corpora; ranking, snippets, JSON;
 # the index in step with every article stored, and built by the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The agent's write side: set, tag, link, merge, task, time, approval,
 # stats. Each change is checked before anything is written, recorded in
 # the history, and visible to a script through show --json and SQL.

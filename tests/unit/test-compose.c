@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-compose.c - the mail mailticket sends: headers that cannot be
  * injected, encodings, structure, CRLF. Each composed message is parsed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-deliver.c - mt_deliver() when the database refuses to grow: a
  * temporary failure, nothing stored, and nothing left in the result.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-fuzz.c - the fuzzing harness (tests/fuzz/fuzz-mail.c) run once
  * over each of its regression inputs, the project's own corpus and,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-loop.c - what mt_loop_is_automatic() takes for automatic mail:
  * one message per header, value and sender that marks it, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-message.c - what mt_message_parse() makes of a message: decoded
  * headers, addresses, ids, the readable text, the attachment list, and

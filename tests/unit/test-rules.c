@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-rules.c - rules on incoming mail: what matches, in what order,
  * and what the outcome says; the table's positions.

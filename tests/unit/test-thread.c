@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-thread.c - the threading decision, driven by tables instead of a
  * database: each test states which ids and tickets are known and checks
