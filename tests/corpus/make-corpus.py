@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """make-corpus.py DIR - writes the project's own test corpus into DIR
 
     DIR/threads/NAME.eml and DIR/threads/threads.tsv (file, thread): mail

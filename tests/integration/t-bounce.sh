@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Bounces (delivery status notifications, RFC 3464) through a real SMTP
 # server on 127.0.0.1. Anyone can send one, so a report changes the
 # outbox only for a message that mailticket-send really handed to the

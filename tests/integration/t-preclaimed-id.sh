@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A Message-ID that earlier mail only referenced is no key to a ticket
 # (issue 24, "pre-claimed Message-IDs"). Mallory's mail names in its
 # References the id that Vera's request will have; Vera's request then

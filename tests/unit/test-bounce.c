@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-bounce.c - what a delivery status notification says: the
  * message it returns and each recipient that failed, read in one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-fuzz-bounce.c - the bounce harness (tests/fuzz/fuzz-bounce.c)
  * run once over its seeds and the regression inputs on every build, with
