@@ -37,9 +37,9 @@ first_article (MtContext *ctx, New *n, gint64 now, GError **error)
 	MtArticleNew a = {
 		.kind = "note", .internal = internal, .author = n->actor->user, .text = n->text, .now = now
 	};
-	g_autofree char *what = g_strdup_printf ("New %s ticket by %s", n->type, n->actor->login);
 	MtNotifyEvent e = { .ticket = n->ticket,
-			    .what = what,
+			    .template = "notify-new",
+			    .who = n->actor->login,
 			    .text = n->text,
 			    .internal = internal,
 			    .author = n->actor->email,

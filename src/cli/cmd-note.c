@@ -27,9 +27,8 @@ write_note (MtContext *ctx, gpointer data, GError **error)
 	Note *n = data;
 	gint64 now = mt_clock_now ();
 	MtArticleNew a = { .kind = "note", .internal = TRUE, .author = n->actor->user, .text = n->text, .now = now };
-	g_autofree char *what = g_strdup_printf ("Internal note by %s", n->actor->login);
 	MtNotifyEvent e = { .ticket = n->ticket,
-			    .what = what,
+			    .who = n->actor->login,
 			    .text = n->text,
 			    .internal = TRUE,
 			    .author = n->actor->email,
