@@ -116,7 +116,7 @@ UNIT_OBJ := $(UNIT_SRC:.c=.o)
 UNIT_BIN := $(UNIT_SRC:.c=)
 SQL     := $(sort $(wildcard sql/[0-9]*.sql))
 # The shipped texts of the mail (mailticket-templates(5)), compiled in.
-TEMPLATES := $(sort $(wildcard templates/*.* templates/answers/*.*))
+TEMPLATES := $(sort $(filter-out templates/embed.sh,$(wildcard templates/*.* templates/answers/*.*)))
 TEMPLATEDIR ?= $(PREFIX)/share/mailticket/templates
 ALL_OBJ := $(LIB_OBJ) src/lib/gmime-no-gio.o $(CLI_OBJ) $(FRONT_OBJ) $(DELIVER_OBJ) $(SEND_OBJ) $(UNIT_OBJ)
 

@@ -14,9 +14,6 @@
 #include "mailticket/error.h"
 #include "mailticket/template.h"
 
-/* templates/embed.sh: file name, text, ..., NULL. */
-extern const char *const mt_template_shipped_files[];
-
 const char *
 mt_template_shipped (const char *file)
 {

@@ -134,7 +134,7 @@ mt_template_status_name (const char *lang, const char *status)
 	} names[] = {
 		{ "new", "neu", "nowe", "nueva" },
 		{ "open", "in Bearbeitung", "w realizacji", "en curso" },
-		{ "pending", "wartet auf Ihre Antwort", "oczekuje na odpowiedź", "a la espera de su respuesta" },
+		{ "pending", "wartet auf Ihre Antwort", "oczekuje na Państwa odpowiedź", "a la espera de su respuesta" },
 		{ "resolved", "gelöst", "rozwiązane", "resuelta" },
 		{ "closed", "geschlossen", "zamknięte", "cerrada" },
 		{ "merged", "zusammengeführt", "scalone", "fusionada" },

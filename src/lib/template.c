@@ -251,11 +251,14 @@ mt_template_check (const char *name, const char *where, const char *text, GPtrAr
 			break;
 		check_header_line (&c, lines[i], i == 0, &subject);
 	}
-	if (head && lines[i] == NULL)
+	/* The empty string after the last newline is no blank line. */
+	if (head && (lines[i] == NULL || lines[i + 1] == NULL))
 		problem (&c, "no blank line after the headers");
 	else if (head && !subject)
 		c.line = 1, problem (&c, "no Subject: header");
-	for (c.line++, i += head ? 1 : 0; lines[i]; i++, c.line++)
+	if (head && lines[i] != NULL)
+		i++, c.line = i + 1;
+	for (; lines[i]; i++, c.line++)
 		check_body_line (&c, lines[i]);
 	for (guint k = 0; k < opened->len; k++)
 		c.line = g_array_index (opened, int, k), problem (&c, "{{#if}} or {{#unless}} without its end");
@@ -332,7 +335,7 @@ expand_head (MtTemplateText *t, char **lines, int n, GHashTable *vars)
 			continue;
 		expand_line (value, colon + 1, vars);
 		while (i + 1 < n && (lines[i + 1][0] == ' ' || lines[i + 1][0] == '\t'))
-			g_string_append_c (value, ' '), expand_line (value, lines[++i], vars);
+			i++, g_string_append_c (value, ' '), expand_line (value, lines[i] + strspn (lines[i], " \t"), vars);
 		g_strstrip (value->str);
 		if (g_ascii_strcasecmp (name, "Subject") == 0) {
 			g_free (t->subject);

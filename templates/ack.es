@@ -1,0 +1,17 @@
+Subject: {{ticket.token}} {{ticket.subject}}
+
+Estimado/a cliente:
+
+Hemos recibido su mensaje y hemos abierto la incidencia n.º {{ticket.id}}:
+
+    {{ticket.subject}}
+
+{{#if queue.response_time}}
+Le responderemos en un plazo máximo de {{queue.response_time}}.
+
+{{/if}}
+Si desea añadir algo, responda a este mensaje o mantenga {{ticket.token}}
+en el asunto de un mensaje nuevo.
+
+-- 
+{{queue.address}}
