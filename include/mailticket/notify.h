@@ -70,7 +70,8 @@ gboolean mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 t
 
 typedef struct {
 	gint64 ticket;
-	const char *text;
+	const char *text;           /* the agent's words, or NULL with answer */
+	const char *answer;         /* a canned answer after them (template answers/NAME), or NULL */
 	GPtrArray *cc;              /* more Cc addresses, or NULL */
 	GPtrArray *bcc;             /* envelope-only recipients, or NULL */
 	GPtrArray *attachments;     /* file paths, or NULL */

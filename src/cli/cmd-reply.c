@@ -2,14 +2,16 @@
  * NAME
  *	mailticket reply - answer the requester by mail
  * SYNOPSIS
- *	mailticket reply ID (-m TEXT | -F FILE) [--cc ADDR]... [--bcc ADDR]... [--attach FILE]...
+ *	mailticket reply ID (-m TEXT | -F FILE | --template NAME) [--cc ADDR]... [--bcc ADDR]... [--attach FILE]...
  * DESCRIPTION
  *	Composes the answer (text and a simple HTML rendering, attachments
  *	included) to the ticket's requester and the Cc of the conversation
  *	(--cc adds to it for this and later replies),
  *	stores it as an email-out article with the bytes that will be sent,
  *	queues it for mailticket-send and tells the watchers, in one
- *	transaction. Prints the article number.
+ *	transaction. Prints the article number. --template NAME adds the
+ *	canned answer answers/NAME in the requester's language, with the
+ *	ticket's variables (mailticket-templates(5)).
  */
 #include <stdio.h>
 
@@ -47,7 +49,7 @@ strv_array (char **strv)
 int
 mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 {
-	g_autofree char *message = NULL, *file = NULL, *text = NULL;
+	g_autofree char *message = NULL, *file = NULL, *text = NULL, *answer = NULL;
 	g_auto (GStrv) cc = NULL, bcc = NULL, attach = NULL;
 	GOptionEntry entries[] = {
 		{ "message", 'm', 0, G_OPTION_ARG_STRING, &message, "the text", "TEXT" },
@@ -55,6 +57,7 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 		{ "cc", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cc, "also to ADDR, visibly", "ADDR" },
 		{ "bcc", 0, 0, G_OPTION_ARG_STRING_ARRAY, &bcc, "also to ADDR, invisibly", "ADDR" },
 		{ "attach", 'a', 0, G_OPTION_ARG_FILENAME_ARRAY, &attach, "attach FILE", "FILE" },
+		{ "template", 't', 0, G_OPTION_ARG_STRING, &answer, "add the canned answer NAME", "NAME" },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("ID - answer the requester by mail");
@@ -73,9 +76,11 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 	bcc_list = strv_array (bcc);
 	attach_list = strv_array (attach);
 	if (!mt_cli_parse_id (argv[1], "ticket", &r.reply.ticket, &error) ||
-	    !(text = mt_cli_text (message, file, &error)) || !mt_cli_agent (ctx, &actor, &error))
+	    (!(answer && !message && !file) && !(text = mt_cli_text (message, file, &error))) ||
+	    !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
 	r.reply.text = text;
+	r.reply.answer = answer;
 	r.reply.cc = cc_list;
 	r.reply.bcc = bcc_list;
 	r.reply.attachments = attach_list;

@@ -113,6 +113,28 @@ print_override (const char *path, const char *name, const char *lang, gpointer d
 	printf ("  %s\n", path);
 }
 
+/* The shipped canned answers, each with its languages. */
+static void
+print_answers (void)
+{
+	const char *last = NULL;
+	size_t n = 0;
+
+	for (int i = 0; mt_template_shipped_files[i]; i += 2) {
+		const char *file = mt_template_shipped_files[i];
+		const char *dot = strrchr (file, '.');
+
+		if (!g_str_has_prefix (file, "answers/"))
+			continue;
+		if (last == NULL || (size_t) (dot - file) != n || strncmp (file, last, n) != 0)
+			printf ("%s%-17.*s", last ? "\n" : "", (int) (dot - file), file);
+		printf (" %s", dot + 1);
+		last = file, n = dot - file;
+	}
+	if (last)
+		printf ("\n");
+}
+
 static int
 list_templates (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
@@ -131,6 +153,7 @@ list_templates (MtContext *ctx, const MtCliArgs *args, gpointer options)
 		}
 		printf ("\n");
 	}
+	print_answers ();
 	if (ctx->config->templates_dir && g_file_test (ctx->config->templates_dir, G_FILE_TEST_IS_DIR)) {
 		printf ("In %s:\n", ctx->config->templates_dir);
 		each_file (ctx->config->templates_dir, "", TRUE, print_override, NULL);

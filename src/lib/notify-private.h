@@ -26,9 +26,11 @@ char *mt_notify_customer_lang (const MtConfig *config, const MtTicketMail *mail,
  * that is nobody's): the agent's own, else the queue's; owned. */
 char *mt_notify_agent_lang (const MtConfig *config, const MtTicketMail *mail, const MtPeopleProfile *profile);
 
-/* The text of a reply: the agent's words in the reply template, with
- * the agent's signature, else the queue's signature template. */
+/* The text of a reply: the agent's words (text, then the canned
+ * answer answers/ANSWER when not NULL) in the reply template, with the
+ * agent's signature, else the queue's signature template. */
 MtTemplateText *mt_notify_reply_text (const MtConfig *config, const MtTicketMail *mail, const char *from,
-				      const MtPeopleProfile *agent, const char *text, gint64 now, GError **error);
+				      const MtPeopleProfile *agent, const char *text, const char *answer, gint64 now,
+				      GError **error);
 
 #endif

@@ -12,6 +12,9 @@
  */
 #include <string.h>
 
+#include <gmime/gmime.h>
+
+#include "mailticket/error.h"
 #include "mailticket/notify.h"
 #include "mailticket/token.h"
 #include "notify-private.h"
@@ -128,28 +131,61 @@ signature (const MtConfig *config, const MtTicketMail *m, const MtPeopleProfile 
 	return g_strchomp (g_steal_pointer (&t->body));
 }
 
+/* The agent's words: text, then the canned answer; owned. */
+static char *
+reply_words (const MtConfig *config, const MtTicketMail *m, const char *text, const char *answer, GHashTable *vars,
+	     const char *lang, GError **error)
+{
+	g_autofree char *name = answer ? g_strdup_printf ("answers/%s", answer) : NULL;
+	g_autoptr (MtTemplateText) t = NULL;
+	g_autofree char *words = g_strchomp (g_strdup (text ? text : ""));
+
+	if (answer == NULL)
+		return g_steal_pointer (&words);
+	if (strchr (answer, '/') || *answer == '.' || !*answer) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "not the name of an answer: '%s'", answer);
+		return NULL;
+	}
+	if (!(t = mt_template_render (config, name, m->queue, lang, vars, error)))
+		return NULL;
+	g_strchomp (t->body);
+	return *words ? g_strdup_printf ("%s\n\n%s", words, t->body) : g_steal_pointer (&t->body);
+}
+
 MtTemplateText *
 mt_notify_reply_text (const MtConfig *config, const MtTicketMail *m, const char *from, const MtPeopleProfile *agent,
-		      const char *text, gint64 now, GError **error)
+		      const char *text, const char *answer, gint64 now, GError **error)
 {
 	g_autofree char *lang = mt_notify_customer_lang (config, m, m->requester);
 	g_autoptr (GHashTable) vars = mt_notify_vars (config, m, from, lang, NULL, now);
-	g_autofree char *sig = NULL, *words = g_strchomp (g_strdup (text ? text : ""));
+	g_autofree char *sig = NULL, *words = NULL;
 
 	mt_template_set (vars, "agent.name", agent && agent->name ? agent->name : agent ? agent->login : "");
 	mt_template_set (vars, "agent.login", agent ? agent->login : "");
 	mt_template_set (vars, "agent.address", agent ? agent->email : "");
-	if (!(sig = signature (config, m, agent, vars, lang, error)))
+	if (!(sig = signature (config, m, agent, vars, lang, error)) ||
+	    !(words = reply_words (config, m, text, answer, vars, lang, error)))
 		return NULL;
 	mt_template_set (vars, "signature", sig);
 	mt_template_set (vars, "article.text", words);
 	return mt_template_render (config, "reply", m->queue, lang, vars, error);
 }
 
+/* The message's Content-Language: GMime keeps the Content-* headers of
+ * a message with its top part. */
+static const char *
+content_language (MtMessage *message)
+{
+	GMimeObject *top = g_mime_message_get_mime_part (message->mime);
+	const char *value = mt_message_header (message, "Content-Language");
+
+	return value ? value : top ? g_mime_object_get_header (top, "Content-Language") : NULL;
+}
+
 gboolean
 mt_notify_opening_lang (MtStore *store, gint64 ticket, MtMessage *message, GError **error)
 {
-	g_autofree char *lang = mt_template_language_tag (mt_message_header (message, "Content-Language"));
+	g_autofree char *lang = mt_template_language_tag (content_language (message));
 
 	if (lang == NULL && mt_template_guess_language (message->text) != NULL)
 		lang = g_strdup (mt_template_guess_language (message->text));

@@ -531,7 +531,7 @@ mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotifyReply *r,
 	/* One message to all: it carries the requester's reply address. */
 	reply_to = letter_token (&l, MT_TOKEN_CUSTOMER, l.mail->requester);
 	if (!mt_people_profile (store, r->author, NULL, &agent, error) ||
-	    !(t = mt_notify_reply_text (config, l.mail, l.from, agent, r->text, r->now, error)))
+	    !(t = mt_notify_reply_text (config, l.mail, l.from, agent, r->text, r->answer, r->now, error)))
 		return FALSE;
 	c = letter_compose (&l, to, reply_to, t, r->now);
 	c.cc = cc;
