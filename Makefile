@@ -99,8 +99,8 @@ endif
 
 # What is built from what.
 
-LIB_SRC := $(filter-out src/lib/sql-schema.c src/lib/template-shipped.c src/lib/gmime-no-gio.c,$(wildcard src/lib/*.c))
-LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o src/lib/template-shipped.o
+LIB_SRC := $(filter-out src/lib/sql-schema.c src/lib/gmime-no-gio.c,$(wildcard src/lib/*.c))
+LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o templates/shipped.o
 LIB     := src/lib/libmailticket.a
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI_OBJ := $(CLI_SRC:.c=.o)
@@ -116,7 +116,7 @@ UNIT_OBJ := $(UNIT_SRC:.c=.o)
 UNIT_BIN := $(UNIT_SRC:.c=)
 SQL     := $(sort $(wildcard sql/[0-9]*.sql))
 # The shipped texts of the mail (mailticket-templates(5)), compiled in.
-TEMPLATES := $(sort $(filter-out templates/embed.sh,$(wildcard templates/*.* templates/answers/*.*)))
+TEMPLATES := $(sort $(filter-out templates/embed.sh templates/shipped.%,$(wildcard templates/*.* templates/answers/*.*)))
 TEMPLATEDIR ?= $(PREFIX)/share/mailticket/templates
 ALL_OBJ := $(LIB_OBJ) src/lib/gmime-no-gio.o $(CLI_OBJ) $(FRONT_OBJ) $(DELIVER_OBJ) $(SEND_OBJ) $(UNIT_OBJ)
 
@@ -142,7 +142,7 @@ deps:
 src/lib/sql-schema.c: $(SQL) sql/embed.sh
 	sh sql/embed.sh $(SQL) > $@.tmp && mv $@.tmp $@
 
-src/lib/template-shipped.c: $(TEMPLATES) templates/embed.sh
+templates/shipped.c: $(TEMPLATES) templates/embed.sh
 	sh templates/embed.sh $(TEMPLATES) > $@.tmp && mv $@.tmp $@
 
 # The compiler writes each object's header dependencies to a .d file
@@ -254,7 +254,7 @@ valgrind:
 	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS); rc=$$?; \
 	rm -f bin/mailticket-deliver && $(MAKE) --no-print-directory bin/mailticket-deliver && exit $$rc
 
-FORMAT_SRC = $(filter-out src/lib/sql-schema.c src/lib/template-shipped.c,$(shell find src include tests bench -path tests/tmp -prune -o -name '*.[ch]' -print))
+FORMAT_SRC = $(filter-out src/lib/sql-schema.c,$(shell find src include tests bench -path tests/tmp -prune -o -name '*.[ch]' -print))
 format:
 	clang-format -i $(FORMAT_SRC)
 
@@ -271,5 +271,5 @@ install: all
 	install -m 0644 $(filter templates/answers/%,$(TEMPLATES)) $(DESTDIR)$(TEMPLATEDIR)/answers/
 
 clean:
-	rm -rf bin src/*/*.o src/*/*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN) $(LIB) src/lib/sql-schema.c src/lib/template-shipped.c \
+	rm -rf bin src/*/*.o src/*/*.d templates/*.o templates/*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN) $(LIB) src/lib/sql-schema.c templates/shipped.c \
 	    demo.db demo.db-* tests/tmp bench/spawn tests/fuzz/fuzz-mail

@@ -2,7 +2,7 @@
 # embed.sh: turns the shipped templates (templates/NAME.LANG and
 # templates/answers/NAME.LANG) into a C table, so that the programs
 # carry them and a broken override always has a text to fall back to.
-# Usage: embed.sh templates/ack.en ... > template-shipped.c
+# Usage: embed.sh templates/ack.en ... > templates/shipped.c
 echo '/* Generated from templates/ by templates/embed.sh; do not edit. */'
 echo '#include <stddef.h>'
 echo 'const char *const mt_template_shipped_files[] = {'

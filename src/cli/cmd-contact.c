@@ -116,8 +116,7 @@ mt_cmd_contact (MtContext *ctx, int argc, char **argv)
 		{ "lang", 'l', 0, G_OPTION_ARG_STRING, &lang, "the language of its mail (set): de, en, es, pl", "L" },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx =
-		g_option_context_new (
+	g_autoptr (GOptionContext) octx = g_option_context_new (
 		"add ADDR [--name N] [--org NAME] | set ADDR --lang L | list [--org NAME] - the customers");
 	int code;
 

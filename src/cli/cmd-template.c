@@ -48,7 +48,8 @@ each_file (const char *dir, const char *prefix, gboolean deep, FileFunc func, gp
 			if (deep)
 				each_file (path, strcmp (entry, "answers") == 0 ? "answers/" : "", FALSE, func, data);
 		} else if (entry[0] != '.') {
-			g_autofree char *name = dot ? g_strdup_printf ("%s%.*s", prefix, (int) (dot - entry), entry) : NULL;
+			g_autofree char *name =
+				dot ? g_strdup_printf ("%s%.*s", prefix, (int) (dot - entry), entry) : NULL;
 
 			func (path, name, dot ? dot + 1 : NULL, data);
 		}
@@ -172,7 +173,8 @@ show_template (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	if (!load_config (ctx, &error))
 		return mt_cli_fail (error);
 	if (mt_template_variables (name) == NULL)
-		return mt_cli_usage ("template show: no template is called '%s' (see 'mailticket template list')", name);
+		return mt_cli_usage ("template show: no template is called '%s' (see 'mailticket template list')",
+				     name);
 	if (!(text = mt_template_find (ctx->config, name, o->queue, o->lang ? o->lang : ctx->config->lang, &source,
 				       &lang, &error)))
 		return mt_cli_fail (error);

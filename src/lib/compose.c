@@ -295,7 +295,8 @@ add_headers (GMimeObject *obj, GPtrArray *headers)
 		const char *name = g_ptr_array_index (headers, i);
 		g_autofree char *value = mt_compose_header_safe (g_ptr_array_index (headers, i + 1));
 
-		if (*name && strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") == strlen (name))
+		if (*name &&
+		    strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") == strlen (name))
 			g_mime_object_set_header (obj, name, value, "utf-8");
 	}
 	return TRUE;

@@ -50,7 +50,8 @@ add_extra (GHashTable *vars, GHashTable *extra, const char *lang)
 	while (g_hash_table_iter_next (&iter, &key, &value)) {
 		gint64 when = 0;
 
-		if (g_str_has_suffix (key, ".due") && g_ascii_string_to_signed (value, 10, 0, G_MAXINT64, &when, NULL)) {
+		if (g_str_has_suffix (key, ".due") &&
+		    g_ascii_string_to_signed (value, 10, 0, G_MAXINT64, &when, NULL)) {
 			g_autofree char *date = mt_template_date (lang, when);
 			mt_template_set (vars, key, date);
 		} else {

@@ -19,7 +19,7 @@ static const char SQL_USER_FIND[] = "SELECT id FROM users WHERE login = :login";
 static const char SQL_USER_EMAIL[] = "SELECT email FROM users WHERE id = :user";
 static const char SQL_USER_BY_EMAIL[] = "SELECT login FROM users WHERE email = :email ORDER BY id LIMIT 1";
 static const char SQL_USER_PROFILE[] = "SELECT login, name, email, lang, signature FROM users"
-				    " WHERE id = :user OR (:user = 0 AND email = :email) ORDER BY id LIMIT 1";
+				       " WHERE id = :user OR (:user = 0 AND email = :email) ORDER BY id LIMIT 1";
 static const char SQL_USER_SET_LANG[] = "UPDATE users SET lang = :lang WHERE login = :login";
 static const char SQL_USER_SET_SIGNATURE[] = "UPDATE users SET signature = :signature WHERE login = :login";
 static const char SQL_GROUP_INSERT[] = "INSERT INTO groups (name, created) VALUES (:name, :now)";
@@ -72,31 +72,11 @@ static const char SQL_WATCHERS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('kind', kind, 'name', name)), '[]') FROM (" WATCHER_ROWS ")";
 
 static const char *const people_queries[] = {
-	SQL_USER_INSERT,
-	SQL_USER_FIND,
-	SQL_USER_EMAIL,
-	SQL_GROUP_INSERT,
-	SQL_GROUP_FIND,
-	SQL_MEMBER_ADD,
-	SQL_MEMBER_RM,
-	SQL_WATCH_ADD,
-	SQL_WATCH_RM,
-	SQL_AUDIENCE,
-	SQL_USERS_JSON,
-	SQL_GROUPS_JSON,
-	SQL_WATCHERS,
-	SQL_WATCHERS_JSON,
-	SQL_USERS,
-	SQL_GROUPS,
-	SQL_USER_BY_EMAIL,
-	SQL_ADDRESSES,
-	SQL_ADDRESS_WATCHERS,
-	SQL_MOVE_WATCHERS,
-	SQL_FORGET_WATCHERS,
-	SQL_USER_PROFILE,
-	SQL_USER_SET_LANG,
-	SQL_USER_SET_SIGNATURE,
-	NULL,
+	SQL_USER_INSERT,     SQL_USER_FIND,     SQL_USER_EMAIL,    SQL_GROUP_INSERT,       SQL_GROUP_FIND,
+	SQL_MEMBER_ADD,      SQL_MEMBER_RM,     SQL_WATCH_ADD,     SQL_WATCH_RM,           SQL_AUDIENCE,
+	SQL_USERS_JSON,      SQL_GROUPS_JSON,   SQL_WATCHERS,      SQL_WATCHERS_JSON,      SQL_USERS,
+	SQL_GROUPS,          SQL_USER_BY_EMAIL, SQL_ADDRESSES,     SQL_ADDRESS_WATCHERS,   SQL_MOVE_WATCHERS,
+	SQL_FORGET_WATCHERS, SQL_USER_PROFILE,  SQL_USER_SET_LANG, SQL_USER_SET_SIGNATURE, NULL,
 };
 
 const char *const *

@@ -19,18 +19,21 @@ static const struct {
 	const char *lang;
 	const char *const words[40];
 } common_words[] = {
-	{ "en", { "the", "and", "is", "are", "to", "of", "with", "please", "thanks", "thank", "my", "it", "you",
-		  "have", "has", "hello", "not", "this", "that", "for", "can", "we", "our", "does", "what", "when",
-		  "would", "could", "your", "be", NULL } },
-	{ "de", { "und", "ich", "nicht", "der", "die", "das", "ist", "mit", "sie", "ein", "eine", "bitte", "danke",
-		  "wir", "auf", "für", "zu", "mein", "meine", "funktioniert", "geehrte", "geehrter", "grüßen",
-		  "freundlichen", "hallo", "kann", "haben", "wird", "auch", "noch", NULL } },
-	{ "pl", { "nie", "jest", "się", "że", "na", "do", "jak", "mam", "dzień", "dobry", "proszę", "dziękuję", "czy",
-		  "już", "mój", "moja", "działa", "pozdrawiam", "witam", "panie", "pani", "oraz", "ale", "to", "też",
-		  "bardzo", "jestem", "mogę", "który", "która", NULL } },
-	{ "es", { "el", "la", "que", "y", "no", "es", "por", "para", "con", "una", "gracias", "hola", "mi", "los",
-		  "las", "funciona", "saludos", "buenos", "días", "estimados", "tengo", "pero", "está", "del",
-		  "puede", "muy", "cuando", "favor", "nuestro", "como", NULL } },
+	{ "en", { "the", "and",  "is",   "are",  "to",    "of",    "with", "please", "thanks", "thank", "my",
+		  "it",  "you",  "have", "has",  "hello", "not",   "this", "that",   "for",    "can",   "we",
+		  "our", "does", "what", "when", "would", "could", "your", "be",     NULL } },
+	{ "de", { "und",   "ich",  "nicht", "der",          "die",     "das",      "ist",    "mit",
+		  "sie",   "ein",  "eine",  "bitte",        "danke",   "wir",      "auf",    "für",
+		  "zu",    "mein", "meine", "funktioniert", "geehrte", "geehrter", "grüßen", "freundlichen",
+		  "hallo", "kann", "haben", "wird",         "auch",    "noch",     NULL } },
+	{ "pl",
+	  { "nie",      "jest", "się", "że",     "na",     "do",     "jak",        "mam",   "dzień", "dobry", "proszę",
+	    "dziękuję", "czy",  "już", "mój",    "moja",   "działa", "pozdrawiam", "witam", "panie", "pani",  "oraz",
+	    "ale",      "to",   "też", "bardzo", "jestem", "mogę",   "który",      "która", NULL } },
+	{ "es",
+	  { "el",   "la",  "que",   "y",   "no",       "es",      "por",     "para", "con",       "una",   "gracias",
+	    "hola", "mi",  "los",   "las", "funciona", "saludos", "buenos",  "días", "estimados", "tengo", "pero",
+	    "está", "del", "puede", "muy", "cuando",   "favor",   "nuestro", "como", NULL } },
 };
 
 static int
@@ -134,7 +137,8 @@ mt_template_status_name (const char *lang, const char *status)
 	} names[] = {
 		{ "new", "neu", "nowe", "nueva" },
 		{ "open", "in Bearbeitung", "w realizacji", "en curso" },
-		{ "pending", "wartet auf Ihre Antwort", "oczekuje na Państwa odpowiedź", "a la espera de su respuesta" },
+		{ "pending", "wartet auf Ihre Antwort", "oczekuje na Państwa odpowiedź",
+		  "a la espera de su respuesta" },
 		{ "resolved", "gelöst", "rozwiązane", "resuelta" },
 		{ "closed", "geschlossen", "zamknięte", "cerrada" },
 		{ "merged", "zusammengeführt", "scalone", "fusionada" },
@@ -187,5 +191,6 @@ mt_template_duration (const char *lang, gint64 minutes)
 		if (g_strcmp0 (lang, units[i].lang) == 0)
 			u = i;
 	return g_strdup_printf ("%" G_GINT64_FORMAT " %s", n,
-				hours ? units[u].hours[plural_form (lang, n)] : units[u].minutes[plural_form (lang, n)]);
+				hours ? units[u].hours[plural_form (lang, n)]
+				      : units[u].minutes[plural_form (lang, n)]);
 }

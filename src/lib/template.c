@@ -14,8 +14,8 @@
 #include "mailticket/template.h"
 
 /* What every template of mail about a ticket may use. */
-#define COMMON                                                                                                        \
-	"ticket.id ticket.subject ticket.token ticket.status ticket.priority ticket.queue ticket.owner "             \
+#define COMMON                                                                                           \
+	"ticket.id ticket.subject ticket.token ticket.status ticket.priority ticket.queue ticket.owner " \
 	"ticket.requester queue.name queue.address queue.response_time requester.name requester.address date "
 /* What a mail to agents may use besides. */
 #define AGENTS COMMON "recipient.agent comment.address "
@@ -42,17 +42,30 @@ static const struct {
 };
 
 /* Headers that mailticket writes itself: a template may not set them. */
-static const char *const reserved[] = { "from",	    "to",	  "cc",		 "bcc",		"reply-to",
-					"date",	    "message-id", "in-reply-to", "references",	"mime-version",
-					"x-loop",   "auto-submitted", "content-type", "content-transfer-encoding",
-					"content-language", NULL };
+static const char *const reserved[] = { "from",
+					"to",
+					"cc",
+					"bcc",
+					"reply-to",
+					"date",
+					"message-id",
+					"in-reply-to",
+					"references",
+					"mime-version",
+					"x-loop",
+					"auto-submitted",
+					"content-type",
+					"content-transfer-encoding",
+					"content-language",
+					NULL };
 
 static int
 known_index (const char *name)
 {
 	for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-		if (g_str_has_suffix (known[i].name, "/") ? g_str_has_prefix (name, known[i].name) && name[strlen (known[i].name)]
-							  : strcmp (name, known[i].name) == 0)
+		if (g_str_has_suffix (known[i].name, "/")
+			    ? g_str_has_prefix (name, known[i].name) && name[strlen (known[i].name)]
+			    : strcmp (name, known[i].name) == 0)
 			return (int) i;
 	return -1;
 }
@@ -335,7 +348,8 @@ expand_head (MtTemplateText *t, char **lines, int n, GHashTable *vars)
 			continue;
 		expand_line (value, colon + 1, vars);
 		while (i + 1 < n && (lines[i + 1][0] == ' ' || lines[i + 1][0] == '\t'))
-			i++, g_string_append_c (value, ' '), expand_line (value, lines[i] + strspn (lines[i], " \t"), vars);
+			i++, g_string_append_c (value, ' '),
+				expand_line (value, lines[i] + strspn (lines[i], " \t"), vars);
 		g_strstrip (value->str);
 		if (g_ascii_strcasecmp (name, "Subject") == 0) {
 			g_free (t->subject);

@@ -33,7 +33,8 @@ static const char SQL_RESPONDED[] = "UPDATE tickets SET first_response = coalesc
 				    " status = iif(status = 'new', 'open', status) WHERE id = :ticket";
 static const char SQL_MAIL_FACTS[] =
 	"SELECT t.type, t.subject, t.status, t.priority, q.name, q.address, c.address, q.sla_minutes, u.login,"
-	" t.uuid, ifnull(q.grp, 0), t.lang, c.name, c.lang FROM tickets t LEFT JOIN queues q ON q.id = t.queue LEFT JOIN contacts c ON c.id = "
+	" t.uuid, ifnull(q.grp, 0), t.lang, c.name, c.lang FROM tickets t LEFT JOIN queues q ON q.id = t.queue LEFT "
+	"JOIN contacts c ON c.id = "
 	"t.requester"
 	" LEFT JOIN users u ON u.id = t.owner WHERE t.id = :ticket";
 static const char SQL_THREAD_IDS[] =
@@ -78,12 +79,11 @@ static const char *const set_field[] = {
 static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 
 static const char *const ticket_queries[] = {
-	SQL_TICKET_INSERT, SQL_TICKET_TOUCH, SQL_THREAD_FACTS,       SQL_TICKET_EXISTS,
-	SQL_STATUS_GET,    SQL_STATUS_SET,   SQL_RESPONDED,          SQL_MAIL_FACTS, SQL_SET_LANG,
-	SQL_THREAD_IDS,    SQL_FLAG,         SQL_PERSONAL,           SQL_LINK_ADD,
-	SQL_IDENTITY,      SQL_HISTORY_ADD,  SQL_SET_PRIORITY,       SQL_SET_OWNER,
-	SQL_SET_QUEUE,     SQL_SET_PROJECT,  SQL_SET_COLOR,          SQL_SET_SUBJECT,
-	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, NULL,
+	SQL_TICKET_INSERT, SQL_TICKET_TOUCH, SQL_THREAD_FACTS, SQL_TICKET_EXISTS,      SQL_STATUS_GET,
+	SQL_STATUS_SET,    SQL_RESPONDED,    SQL_MAIL_FACTS,   SQL_SET_LANG,           SQL_THREAD_IDS,
+	SQL_FLAG,          SQL_PERSONAL,     SQL_LINK_ADD,     SQL_IDENTITY,           SQL_HISTORY_ADD,
+	SQL_SET_PRIORITY,  SQL_SET_OWNER,    SQL_SET_QUEUE,    SQL_SET_PROJECT,        SQL_SET_COLOR,
+	SQL_SET_SUBJECT,   SQL_SET_UNTIL,    SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, NULL,
 };
 
 const char *const *

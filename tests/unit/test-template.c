@@ -36,9 +36,11 @@ test_check_names_file_and_line (void)
 	assert_problem ("ack", "X-Note: x\n\nbody\n", "t:1: no Subject: header");
 	assert_problem ("ack", "Subject: x\nFrom: evil@example.com\n\nbody\n",
 			"t:2: From is written by mailticket, not by a template");
-	assert_problem ("ack", "Subject: x\n\n{{#if ticket.id}}\nbody\n", "t:3: {{#if}} or {{#unless}} without its end");
+	assert_problem ("ack", "Subject: x\n\n{{#if ticket.id}}\nbody\n",
+			"t:3: {{#if}} or {{#unless}} without its end");
 	assert_problem ("ack", "Subject: x\n\nbody\n{{/if}}\n", "t:4: {{/if}} without {{#if}} or {{#unless}}");
-	assert_problem ("ack", "Subject: x\n\nsee {{#if date}} here\n", "t:3: {{#if date}} must stand alone on its line");
+	assert_problem ("ack", "Subject: x\n\nsee {{#if date}} here\n",
+			"t:3: {{#if date}} must stand alone on its line");
 	assert_problem ("signature", "{{article.text}}\n", "t:1: unknown variable {{article.text}}");
 	assert_problem ("nosuch", "x", "t:1: no template is called nosuch");
 }
@@ -46,8 +48,8 @@ test_check_names_file_and_line (void)
 static void
 test_check_accepts_sound_text (void)
 {
-	g_autoptr (GPtrArray) p = problems_of (
-		"ack", "Subject: {{ ticket.token }} {{ticket.subject}}\nX-Note: {{queue.name}}\n\nHi\n{{#unless date}}\nx\n{{/unless}}\n");
+	g_autoptr (GPtrArray) p = problems_of ("ack", "Subject: {{ ticket.token }} {{ticket.subject}}\nX-Note: "
+						      "{{queue.name}}\n\nHi\n{{#unless date}}\nx\n{{/unless}}\n");
 
 	g_assert_cmpuint (p->len, ==, 0);
 }
