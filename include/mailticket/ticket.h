@@ -179,6 +179,11 @@ gboolean mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GErr
 /* Forgets the participants of ticket, for db reindex to add them again. */
 gboolean mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error);
 
+/* The last mail from the customer side: who wrote it, when, its text
+ * (owned; all NULL and 0 when there is none). */
+gboolean mt_ticket_last_customer_text (MtStore *store, gint64 ticket, char **from, gint64 *when, char **text,
+				       GError **error);
+
 /* Sets the language of the ticket's mail: the opening mail's. */
 gboolean mt_ticket_set_lang (MtStore *store, gint64 ticket, const char *lang, GError **error);
 

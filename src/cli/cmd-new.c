@@ -118,6 +118,12 @@ mt_cmd_new (MtContext *ctx, int argc, char **argv)
 		return code;
 	if (((message || file) && !(text = mt_cli_text (message, file, &error))) || !mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
+	if (mt_cli_wants_editor (message, file) &&
+	    !(text = mt_cli_edit ("",
+				  "# The first text of the new ticket. Lines starting with '#' are left\n"
+				  "# out; an empty text opens nothing.\n",
+				  &error)))
+		return mt_cli_fail (error);
 	n.text = text;
 	if (!mt_cli_write (ctx, write_new, &n, &error))
 		return mt_cli_fail (error);

@@ -11,7 +11,8 @@
  *	queues it for mailticket-send and tells the watchers, in one
  *	transaction. Prints the article number. --template NAME adds the
  *	canned answer answers/NAME in the requester's language, with the
- *	ticket's variables (mailticket-templates(5)).
+ *	ticket's variables (mailticket-templates(5)). Without -m, -F or
+ *	--template on a terminal, the text is written in an editor.
  */
 #include <stdio.h>
 
@@ -46,6 +47,22 @@ strv_array (char **strv)
 	return array;
 }
 
+/* The reply written in the editor, under the quoted customer's mail. */
+static char *
+edit_reply (MtContext *ctx, gint64 ticket, GError **error)
+{
+	g_autofree char *quote = NULL, *initial = NULL, *help = NULL;
+
+	if (!mt_cli_ticket_exists (ctx, ticket, error) || !(quote = mt_cli_quote_last (ctx, ticket, error)))
+		return NULL;
+	initial = g_strdup_printf ("\n%s%s", *quote ? "\n" : "", quote);
+	help = g_strdup_printf ("# Your reply to the requester of ticket %" G_GINT64_FORMAT ", above the quote (keep\n"
+				"# or cut it). Lines starting with '#' are left out; an empty or unchanged\n"
+				"# text sends nothing.\n",
+				ticket);
+	return mt_cli_edit (initial, help, error);
+}
+
 int
 mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 {
@@ -75,9 +92,10 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 	cc_list = strv_array (cc);
 	bcc_list = strv_array (bcc);
 	attach_list = strv_array (attach);
-	if (!mt_cli_parse_id (argv[1], "ticket", &r.reply.ticket, &error) ||
-	    (!(answer && !message && !file) && !(text = mt_cli_text (message, file, &error))) ||
-	    !mt_cli_agent (ctx, &actor, &error))
+	if (!mt_cli_parse_id (argv[1], "ticket", &r.reply.ticket, &error) || !mt_cli_agent (ctx, &actor, &error) ||
+	    (!answer && mt_cli_wants_editor (message, file)
+		     ? !(text = edit_reply (ctx, r.reply.ticket, &error))
+		     : !(answer && !message && !file) && !(text = mt_cli_text (message, file, &error))))
 		return mt_cli_fail (error);
 	r.reply.text = text;
 	r.reply.answer = answer;

@@ -39,6 +39,9 @@ static const char SQL_MAIL_FACTS[] =
 	" LEFT JOIN users u ON u.id = t.owner WHERE t.id = :ticket";
 static const char SQL_THREAD_IDS[] =
 	"SELECT message_id FROM articles WHERE ticket = :ticket AND message_id IS NOT NULL ORDER BY id";
+static const char SQL_LAST_CUSTOMER[] =
+	"SELECT ifnull(nullif(\"from\", ''), from_addr), created, text FROM articles"
+	" WHERE ticket = :ticket AND kind = 'email-in' AND NOT internal AND author IS NULL ORDER BY id DESC LIMIT 1";
 static const char SQL_SET_LANG[] = "UPDATE tickets SET lang = :lang WHERE id = :ticket";
 static const char SQL_FLAG[] = "UPDATE tickets SET flagged = 1 WHERE id = :ticket";
 static const char SQL_PERSONAL[] = "UPDATE tickets SET personal = 1 WHERE id = :ticket AND personal = 0";
@@ -79,11 +82,19 @@ static const char *const set_field[] = {
 static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 
 static const char *const ticket_queries[] = {
-	SQL_TICKET_INSERT, SQL_TICKET_TOUCH, SQL_THREAD_FACTS, SQL_TICKET_EXISTS,      SQL_STATUS_GET,
-	SQL_STATUS_SET,    SQL_RESPONDED,    SQL_MAIL_FACTS,   SQL_SET_LANG,           SQL_THREAD_IDS,
-	SQL_FLAG,          SQL_PERSONAL,     SQL_LINK_ADD,     SQL_IDENTITY,           SQL_HISTORY_ADD,
-	SQL_SET_PRIORITY,  SQL_SET_OWNER,    SQL_SET_QUEUE,    SQL_SET_PROJECT,        SQL_SET_COLOR,
-	SQL_SET_SUBJECT,   SQL_SET_UNTIL,    SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, NULL,
+	SQL_TICKET_INSERT,      SQL_TICKET_TOUCH,
+	SQL_THREAD_FACTS,       SQL_TICKET_EXISTS,
+	SQL_STATUS_GET,         SQL_STATUS_SET,
+	SQL_RESPONDED,          SQL_MAIL_FACTS,
+	SQL_SET_LANG,           SQL_LAST_CUSTOMER,
+	SQL_THREAD_IDS,         SQL_FLAG,
+	SQL_PERSONAL,           SQL_LINK_ADD,
+	SQL_IDENTITY,           SQL_HISTORY_ADD,
+	SQL_SET_PRIORITY,       SQL_SET_OWNER,
+	SQL_SET_QUEUE,          SQL_SET_PROJECT,
+	SQL_SET_COLOR,          SQL_SET_SUBJECT,
+	SQL_SET_UNTIL,          SQL_CLOSE_MERGED,
+	SQL_RESPONSE_ESCALATED, NULL,
 };
 
 const char *const *
@@ -450,6 +461,26 @@ mt_ticket_identity (MtStore *store, gint64 id, char **uuid, char **requester, GE
 	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		*uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 		*requester = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+	}
+	sqlite3_reset (stmt);
+	return rc != -1;
+}
+
+gboolean
+mt_ticket_last_customer_text (MtStore *store, gint64 ticket, char **from, gint64 *when, char **text, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_LAST_CUSTOMER, error);
+	int rc;
+
+	*from = *text = NULL;
+	*when = 0;
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		*from = column_dup (stmt, 0);
+		*when = sqlite3_column_int64 (stmt, 1);
+		*text = column_dup (stmt, 2);
 	}
 	sqlite3_reset (stmt);
 	return rc != -1;
