@@ -65,10 +65,14 @@ tokens_of (const char *text)
 	return g_strsplit (g_string_free (g_steal_pointer (&s), FALSE), " ", -1);
 }
 
+/* The opening of a text tells its language as well as the whole, and a
+ * hostile mail may be 50 MB of words. */
+#define GUESS_BYTES 4096
+
 const char *
 mt_template_guess_language (const char *text)
 {
-	g_autofree char *valid = text ? g_utf8_make_valid (text, -1) : NULL;
+	g_autofree char *valid = text ? g_utf8_make_valid (text, MIN (strlen (text), GUESS_BYTES)) : NULL;
 	g_auto (GStrv) tokens = valid ? tokens_of (valid) : NULL;
 	int best = -1, best_n = 0, second_n = 0;
 
