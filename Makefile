@@ -6,7 +6,7 @@
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
 #   make coverage   every test on a --coverage build of its own, then each file's line coverage
 #   make stress     the reliability tests in full (MAILTICKET_STRESS=full), with their figures
-#   make fuzz       the libFuzzer harness over parsing and threading, FUZZ_SECONDS (60) long
+#   make fuzz       the libFuzzer harnesses over parsing, threading and bounces, FUZZ_SECONDS (60) in all
 #   make valgrind   the unit tests and a set of integration tests under valgrind's memcheck
 #   make install PREFIX=/usr/local DESTDIR=
 #   make format     apply .clang-format to every C file (t-format.sh checks it)
@@ -31,7 +31,8 @@ CC      ?= cc
 PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid
 DEB_PKGS := build-essential pkg-config clang-format libgmime-3.0-dev libglib2.0-dev \
             libsqlite3-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl \
-            libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev
+            libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev \
+            libxlsxwriter-dev python3-openpyxl
 
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
@@ -45,6 +46,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libesmtp only for what sends: the filter's start-up must not load it.
 ESMTP_CFLAGS = $(shell pkg-config --cflags libesmtp-1.0 openssl 2>/dev/null)
 ESMTP_LIBS   = $(shell pkg-config --libs libesmtp-1.0 openssl 2>/dev/null)
+# libxlsxwriter only for the CLI (time report --xlsx).
+XLSX_LIBS    = $(shell pkg-config --libs xlsxwriter 2>/dev/null)
 ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
 
 # Link modes.
@@ -169,7 +172,7 @@ bin/mailticket-deliver-local: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB)
 
 bin/mailticket: $(CLI_OBJ) $(LIB)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS) $(XLSX_LIBS)
 
 bin/mailticket-send: $(SEND_OBJ) $(FILTER_OBJ) $(LIB)
 	@mkdir -p bin
@@ -222,23 +225,31 @@ stress: deps
 	@$(MAKE) --no-print-directory tests
 	MAILTICKET_STRESS=full prove -v -e '' $(STRESS_TESTS)
 
-# libFuzzer needs clang and its runtime; the harness is built from the
+# libFuzzer needs clang and its runtime; each harness is built from the
 # modules it drives, not from the library built with cc, in one command:
-# so it depends on every header rather than on .d files.
+# so it depends on every header rather than on .d files. Two harnesses:
+# fuzz-mail (parsing, threading, tokens, HTML) and fuzz-bounce (delivery
+# status notifications). FUZZ_SECONDS is the whole run: each harness
+# gets half of it (at least a second), one after the other.
 FUZZ_SECONDS ?= 60
 FUZZ_CC := clang
 FUZZ_DEB_PKGS := clang libclang-rt-14-dev
-FUZZ_SRC := tests/fuzz/fuzz-mail.c src/lib/message.c src/lib/bounce.c src/lib/html.c src/lib/thread.c \
-            src/lib/token.c src/lib/error.c
+FUZZ_TARGETS := tests/fuzz/fuzz-mail tests/fuzz/fuzz-bounce
+FUZZ_LIB_SRC := src/lib/message.c src/lib/bounce.c src/lib/html.c src/lib/thread.c src/lib/token.c src/lib/error.c
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-tests/fuzz/fuzz-mail: $(FUZZ_SRC) $(wildcard include/mailticket/*.h)
-	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRC) $(PKG_LIBS)
+$(FUZZ_TARGETS): tests/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard include/mailticket/*.h)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS)
 
+# The seeds: fuzz-mail's are the corpus beside the tree (run.sh's
+# default), fuzz-bounce's the reports written for it.
 fuzz:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(FUZZ_DEB_PKGS)"
-	@$(MAKE) --no-print-directory tests/fuzz/fuzz-mail
-	sh tests/fuzz/run.sh tests/fuzz/fuzz-mail $(FUZZ_SECONDS)
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@share=$$(( ($(FUZZ_SECONDS) + 1) / 2 )); rc=0; \
+	sh tests/fuzz/run.sh tests/fuzz/fuzz-mail $$share || rc=1; \
+	sh tests/fuzz/run.sh tests/fuzz/fuzz-bounce $$share tests/fuzz/bounces tests/fuzz/regressions || rc=1; \
+	exit $$rc
 
 # Integration tests that start every program (deliver, the CLI, send
 # over SMTP) on ordinary mail, failures and exit codes; broken mail and
@@ -271,5 +282,5 @@ install: all
 	install -m 0644 $(filter templates/answers/%,$(TEMPLATES)) $(DESTDIR)$(TEMPLATEDIR)/answers/
 
 clean:
-	rm -rf bin src/*/*.o src/*/*.d templates/*.o templates/*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN) $(LIB) src/lib/sql-schema.c templates/shipped.c \
-	    demo.db demo.db-* tests/tmp bench/spawn tests/fuzz/fuzz-mail
+	rm -rf bin src/*/*.o src/*/*.d templates/*.o templates/*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN) $(LIB) \
+	    src/lib/sql-schema.c templates/shipped.c demo.db demo.db-* tests/tmp bench/spawn $(FUZZ_TARGETS)

@@ -2,7 +2,12 @@ Subject: {{ticket.token}} {{ticket.subject}}
 
 Estimado/a cliente:
 
+{{#unless ticket.joined}}
 Hemos recibido su mensaje y hemos abierto la incidencia n.º {{ticket.id}}:
+{{/unless}}
+{{#if ticket.joined}}
+Hemos recibido su mensaje y lo hemos añadido a la incidencia n.º {{ticket.id}}:
+{{/if}}
 
     {{ticket.subject}}
 

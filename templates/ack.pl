@@ -2,7 +2,12 @@ Subject: {{ticket.token}} {{ticket.subject}}
 
 Dzień dobry,
 
+{{#unless ticket.joined}}
 dziękujemy za wiadomość. Przyjęliśmy zgłoszenie nr {{ticket.id}}:
+{{/unless}}
+{{#if ticket.joined}}
+dziękujemy za wiadomość. Dołączyliśmy ją do zgłoszenia nr {{ticket.id}}:
+{{/if}}
 
     {{ticket.subject}}
 

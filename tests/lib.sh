@@ -255,7 +255,7 @@ mt_account () {
 	if ! as_mt test -x "$BIN/mailticket-deliver"; then
 		echo "# $MT_USER cannot run $BIN/mailticket-deliver; using a copy in $tmp/bin"
 		mkdir -m 0755 "$tmp/bin" &&
-			cp -p "$BIN/mailticket-deliver" "$BIN/mailticket-deliver-local" "$BIN/mailticket" "$tmp/bin/" &&
+			cp -p "$BIN"/mailticket* "$tmp/bin/" &&
 			chmod 0755 "$tmp/bin"/* && BIN=$tmp/bin || cannot "cannot copy the programs to $tmp/bin"
 	fi
 }

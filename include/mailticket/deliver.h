@@ -59,6 +59,7 @@ typedef struct {
 	gsize size;
 	gboolean reopened;
 	gboolean bounce;       /* a delivery status notification */
+	guint bounced;         /* outbox recipients it marked failed */
 	gboolean acknowledged; /* an acknowledgement was queued */
 	guint notified;        /* notifications queued */
 	char *reason;          /* why quarantined; owned */

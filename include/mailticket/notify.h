@@ -64,9 +64,10 @@ gboolean mt_notify_agents (MtStore *store, const MtConfig *config, const MtNotif
 			   GError **error);
 
 /* Queues the acknowledgement of a new ticket to address, unless the
- * rate limit for that address is reached; *queued says. */
-gboolean mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address, gint64 now,
-				gboolean *queued, GError **error);
+ * rate limit for that address is reached; *queued says. joined: the
+ * mail joined the ticket, which its sender did not open. */
+gboolean mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address,
+				gboolean joined, gint64 now, gboolean *queued, GError **error);
 
 typedef struct {
 	gint64 ticket;

@@ -65,8 +65,10 @@ gboolean mt_search_index_pending (MtStore *store, int limit, gint64 *left, GErro
 /* Indexes every pending article, if there is one, in transactions of
  * their own (mt_store_batches): what a check does first. */
 gboolean mt_search_index_all (MtStore *store, GError **error);
-/* Builds the index again from the articles, and merges it. */
-gboolean mt_search_rebuild (MtStore *store, GError **error);
+/* Empties the index and lists every article as pending, in the
+ * caller's transaction: mt_search_index_all() then builds it again,
+ * batch by batch, while searches find the pending articles too. */
+gboolean mt_search_forget_all (MtStore *store, GError **error);
 /* MT_ERROR_INTERNAL when the index does not match the articles, after
  * mt_search_index_all(). */
 gboolean mt_search_check (MtStore *store, GError **error);

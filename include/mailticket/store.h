@@ -56,6 +56,10 @@ void mt_store_rollback (MtStore *store);
  * mt_store_batch_write() and mt_store_upkeep(). */
 typedef gboolean (*MtStoreFunc) (MtStore *store, gpointer data, GError **error);
 
+/* Runs func in a write transaction of its own: committed, or rolled
+ * back when func or the commit fails. */
+gboolean mt_store_transaction (MtStore *store, MtStoreFunc func, gpointer data, GError **error);
+
 /* A batch: several writes, each of which would otherwise be a
  * transaction of its own, in one transaction with one sync for them all
  * (the delivery server's). mt_store_batch_begin() opens it (BEGIN
@@ -100,6 +104,9 @@ gboolean mt_store_empty_wal (MtStore *store);
  * take the same row. *total adds up what the committed batches did.
  * FALSE, that batch rolled back, when func or the commit fails. */
 typedef gboolean (*MtStoreBatchFunc) (MtStore *store, gpointer data, guint *done, GError **error);
+/* Between two transactions of a long job: long enough for a writer that
+ * waits to take the lock (mt_store_batches does it between batches). */
+void mt_store_yield (void);
 gboolean mt_store_batches (MtStore *store, guint size, MtStoreBatchFunc func, gpointer data, guint *total,
 			   GError **error);
 

@@ -49,13 +49,20 @@ gboolean mt_ticket_touch (MtStore *store, gint64 ticket, gint64 now, GError **er
 /* Adds an article with its attachments; touches the ticket. */
 gboolean mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *article, gint64 *id, GError **error);
 
-/* Records a message id for ticket: received (article > 0) or only
- * referenced (article 0). An id already known keeps its ticket. */
+/* Records the id of a message of ticket, received or sent: of article,
+ * or of none (0: an acknowledgement, a notification). An id already
+ * known keeps its ticket, and is no longer only referenced. */
 gboolean mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article,
 				    GError **error);
 
-/* The ticket of a known message id, or 0. */
-gboolean mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, GError **error);
+/* Records an id that a message of ticket referenced (In-Reply-To,
+ * References); an id already known stays as it is. */
+gboolean mt_ticket_note_reference (MtStore *store, const char *message_id, gint64 ticket, GError **error);
+
+/* The ticket of a known message id, or 0; *referenced when no message
+ * stored or sent has the id, only other mail's references. */
+gboolean mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, gboolean *referenced,
+				      GError **error);
 
 /* The incoming article that stored exactly these bytes, or 0s. */
 gboolean mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket, gint64 *article, GError **error);

@@ -44,6 +44,8 @@ typedef struct {
 	const char *from, *to; /* days, inclusive, or NULL */
 	const char *user;      /* or NULL */
 	gint64 ticket;         /* or 0 */
+	const char *project;   /* the ticket's project, or NULL */
+	const char *org;       /* the requester's organisation, or NULL */
 } MtTimeFilter;
 
 typedef struct {

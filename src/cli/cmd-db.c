@@ -2,11 +2,12 @@
  * NAME
  *	mailticket db - look after the database
  * SYNOPSIS
- *	mailticket db reindex
+ *	mailticket db reindex [--quiet]
  *	mailticket db check
  * DESCRIPTION
  *	reindex rebuilds everything derived from the stored messages (see
- *	reindex.h) in one transaction and says how much it read. check runs
+ *	reindex.h) in batches, with a progress line on a terminal, and says
+ *	how much it read. check runs
  *	SQLite's integrity and reference checks and the search index's own,
  *	prints "ok" or one line per problem, and exits 1 on a problem.
  */
@@ -17,13 +18,29 @@
 #include "mailticket/reindex.h"
 #include "mailticket/search.h"
 
+typedef struct {
+	gboolean quiet;
+} Options;
+
+static void
+show_progress (guint done, guint total, gpointer data)
+{
+	mt_cli_progress (data, done, total);
+}
+
 static int
 reindex (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
+	const Options *o = options;
 	g_autoptr (GError) error = NULL;
 	MtReindexStats stats;
+	MtCliProgress progress;
+	gboolean done;
 
-	if (!mt_reindex (ctx->store, &stats, &error))
+	mt_cli_progress_start (&progress, "reindexing stored messages", o->quiet);
+	done = mt_reindex (ctx->store, show_progress, &progress, &stats, &error);
+	mt_cli_progress_end (&progress);
+	if (!done)
 		return mt_cli_fail (error);
 	printf ("reindexed %u stored messages, %u attachments; search index rebuilt\n", stats.articles,
 		stats.attachments);
@@ -54,7 +71,7 @@ check (MtContext *ctx, const MtCliArgs *args, gpointer options)
 }
 
 static const MtCliVerb verbs[] = {
-	{ "reindex", reindex, MT_CLI_OPEN_WRITE, "reindex" },
+	{ "reindex", reindex, MT_CLI_OPEN_WRITE, "reindex [--quiet]" },
 	{ "check", check, MT_CLI_OPEN_READ, "check" },
 	{ NULL },
 };
@@ -62,14 +79,20 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_db (MtContext *ctx, int argc, char **argv)
 {
-	g_autoptr (GOptionContext) octx = g_option_context_new ("reindex | check - look after the database");
-	int code;
+	static const MtCliVerbs command = {
+		"reindex | check - look after the database",
+		"reindex: parse every stored message again and rebuild what was taken from it\n"
+		"         (headers, text, attachments, participants, the search index),\n"
+		"         in batches, so that mail keeps arriving meanwhile.\n"
+		"check:   SQLite's integrity and reference checks, and the search index's.",
+		verbs,
+	};
 
-	g_option_context_set_description (
-		octx, "reindex: parse every stored message again and rebuild what was taken from it\n"
-		      "         (headers, text, attachments, participants, the search index).\n"
-		      "check:   SQLite's integrity and reference checks, and the search index's.");
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
-		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, NULL);
+	Options o = { 0 };
+	GOptionEntry entries[] = {
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "no progress line (reindex)", NULL },
+		{ NULL },
+	};
+
+	return mt_cli_run_verbs (ctx, argc, argv, &command, entries, &o);
 }

@@ -79,16 +79,12 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_group (MtContext *ctx, int argc, char **argv)
 {
+	static const MtCliVerbs command = { "add NAME | member NAME add|rm LOGIN... | list", NULL, verbs };
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("add NAME | member NAME add|rm LOGIN... | list");
-	int code;
 
-	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
-		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, &json);
+	return mt_cli_run_verbs (ctx, argc, argv, &command, entries, &json);
 }

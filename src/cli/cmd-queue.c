@@ -10,7 +10,9 @@
  *	(acknowledgements say so unless mailticket.conf words it, and a
  *	ticket without a reply by then is escalated); the owner gets its
  *	new tickets; the group hears of escalated tickets that have no
- *	owner. A queue that mail created already takes the settings.
+ *	owner. Queues are made only here (and the default one, from the
+ *	configuration, when first needed): never by mail. The default queue
+ *	takes the settings when given its name or address.
  */
 #include <stdio.h>
 #include <string.h>

@@ -10,14 +10,28 @@
 #include "mailticket/error.h"
 #include "mailticket/log.h"
 
+/* An envelope address that is no UTF-8 names nobody we could answer:
+ * it is left out (the sender taken from the header, the recipient
+ * the default queue) rather than deferring the message for ever. */
+static void
+forget_unreadable (char **address, const char *what)
+{
+	if (*address == NULL || g_utf8_validate (*address, -1, NULL))
+		return;
+	g_warning ("envelope %s is not UTF-8; left out", what);
+	g_clear_pointer (address, g_free);
+}
+
 gboolean
 filter_options_parse (int *argc, char ***argv, FilterOptions *o, GError **error)
 {
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config, "configuration file", "FILE" },
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &o->db, "database path", "PATH" },
-		{ "sender", 'f', 0, G_OPTION_ARG_STRING, &o->sender, "envelope sender", "ADDR" },
-		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &o->recipient, "envelope recipient", "ADDR" },
+		/* Bytes as the MTA passes them (FILENAME: no conversion from a
+		 * locale): SMTPUTF8 mail has UTF-8 addresses (RFC 6531). */
+		{ "sender", 'f', 0, G_OPTION_ARG_FILENAME, &o->sender, "envelope sender", "ADDR" },
+		{ "recipient", 'r', 0, G_OPTION_ARG_FILENAME, &o->recipient, "envelope recipient", "ADDR" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "log to stderr too", NULL },
 		{ "now", 0, 0, G_OPTION_ARG_STRING, &o->now, "take the time to be TIME (tests)", "TIME" },
 		{ "serve", 0, 0, G_OPTION_ARG_NONE, &o->serve, "serve deliveries on the [deliver] socket", NULL },
@@ -34,6 +48,8 @@ filter_options_parse (int *argc, char ***argv, FilterOptions *o, GError **error)
 			     local ? local->message : "unexpected argument");
 		return FALSE;
 	}
+	forget_unreadable (&o->sender, "sender");
+	forget_unreadable (&o->recipient, "recipient");
 	return o->now == NULL || mt_clock_override (o->now, error);
 }
 

@@ -22,6 +22,7 @@ typedef struct {
 	char *secret;
 	const char *sha256;      /* the input's */
 	const char *parse_error; /* the input's: why message is NULL */
+	char *recipient;         /* whom the mail is for (find_recipient()), or NULL */
 	gint64 now;
 	gboolean automatic;
 	MtBounce bounce;           /* when the message is a bounce */

@@ -4,10 +4,12 @@
  * DESCRIPTION
  *	Owns the table queues. Mail is for a queue: the one whose address
  *	is the recipient with its +extension removed. The default queue
- *	comes from [mail] queue and address. An address Postfix hands us
- *	that no queue has yet becomes a queue named after its local part:
- *	the admin decided which addresses reach us when they wrote the
- *	transport map.
+ *	comes from [mail] queue and address, and is made the first time it
+ *	is needed; every other queue is the admin's (mailticket queue add).
+ *	Mail never makes a queue: a recipient that names none, or no
+ *	address at all, is the default queue's, since a header of the mail
+ *	or a wrong transport map must not choose the address that mail is
+ *	then sent from.
  */
 #include <string.h>
 
@@ -99,24 +101,31 @@ default_queue (MtStore *store, const MtConfig *config, gint64 now, gint64 *queue
 }
 
 gboolean
+mt_directory_is_ours (MtStore *store, const MtConfig *config, const char *address, gboolean *ours, GError **error)
+{
+	g_autofree char *base = base_address (address, config->delimiter);
+	gint64 queue = 0;
+
+	*ours = g_ascii_strcasecmp (base, config->address) == 0;
+	if (*ours || *base == '\0')
+		return TRUE;
+	if (!mt_store_get_id (store, SQL_QUEUE_BY_ADDRESS, base, &queue, error))
+		return FALSE;
+	*ours = queue != 0;
+	return TRUE;
+}
+
+gboolean
 mt_directory_queue_for (MtStore *store, const MtConfig *config, const char *recipient, gint64 now, gint64 *queue,
 			GError **error)
 {
-	g_autofree char *address = NULL;
-	g_autofree char *name = NULL;
-	gint64 taken;
-
-	if (!mt_directory_queue_lookup (store, config, recipient, queue, error))
+	*queue = 0;
+	if (recipient != NULL && *recipient != '\0' &&
+	    !mt_directory_queue_lookup (store, config, recipient, queue, error))
 		return FALSE;
 	if (*queue != 0)
 		return TRUE;
-	address = recipient && *recipient ? base_address (recipient, config->delimiter) : NULL;
-	if (address == NULL || g_ascii_strcasecmp (address, config->address) == 0)
-		return default_queue (store, config, now, queue, error);
-	name = strchr (address, '@') ? g_strndup (address, strchr (address, '@') - address) : g_strdup (address);
-	if (!mt_store_get_id (store, SQL_QUEUE_BY_NAME, name, &taken, error))
-		return FALSE;
-	return insert_queue (store, taken ? address : name, address, now, queue, error);
+	return default_queue (store, config, now, queue, error);
 }
 
 gboolean
@@ -144,7 +153,7 @@ mt_directory_queue_add (MtStore *store, const MtConfig *config, const MtQueueNew
 	if (!(stmt = mt_store_query (store, *id ? SQL_QUEUE_UPDATE : SQL_QUEUE_ADD, error)))
 		return FALSE;
 	if (*id) {
-		/* An existing queue (one that mail created, say) takes the settings. */
+		/* An existing queue (the default one, made on first use, say) takes the settings. */
 		sqlite3_bind_int64 (stmt, 1, *id);
 		sqlite3_bind_text (stmt, 2, q->address, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64 (stmt, 3, q->sla_minutes);

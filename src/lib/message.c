@@ -451,18 +451,6 @@ mt_message_header (MtMessage *m, const char *name)
 	return g_mime_object_get_header (GMIME_OBJECT (m->mime), name);
 }
 
-const char *
-mt_message_recipient (MtMessage *m, const char *envelope_recipient)
-{
-	const char *header;
-
-	if (envelope_recipient != NULL && *envelope_recipient != '\0')
-		return envelope_recipient;
-	if ((header = mt_message_header (m, "X-Original-To")) != NULL)
-		return header;
-	return mt_message_header (m, "Delivered-To");
-}
-
 static GMimeObject *
 find_child (GMimeObject *obj, const char *path)
 {

@@ -147,15 +147,8 @@ letter_queue (Letter *l, const char *kind, gint64 article, const MtCompose *c, c
 static gboolean
 is_ours (Letter *l, const char *address, gboolean *ours, GError **error)
 {
-	gint64 queue = 0;
-
-	*ours = g_ascii_strcasecmp (address, l->config->address) == 0 || g_ascii_strcasecmp (address, l->from) == 0;
-	if (*ours)
-		return TRUE;
-	if (!mt_directory_queue_lookup (l->store, l->config, address, &queue, error))
-		return FALSE;
-	*ours = queue != 0;
-	return TRUE;
+	*ours = g_ascii_strcasecmp (address, l->from) == 0;
+	return *ours || mt_directory_is_ours (l->store, l->config, address, ours, error);
 }
 
 /* A set of lower-case addresses that owns its strings. */
@@ -355,12 +348,13 @@ customer_mail (Letter *l, const char *kind, GPtrArray *to, const char *name, GHa
 }
 
 gboolean
-mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address, gint64 now,
-		       gboolean *queued, GError **error)
+mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address, gboolean joined,
+		       gint64 now, gboolean *queued, GError **error)
 {
 	g_auto (Letter) l = { 0 };
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (GHashTable) skip = address_set_new ();
+	g_autoptr (GHashTable) vars = mt_template_vars_new ();
 	gint64 sent = 0;
 
 	*queued = FALSE;
@@ -370,7 +364,8 @@ mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, co
 		return to->len == 0;
 	if (sent >= config->ack_limit)
 		return TRUE;
-	if (!customer_mail (&l, "ack", to, "ack", NULL, "auto-replied", now, error) ||
+	mt_template_set (vars, "ticket.joined", joined ? "yes" : "");
+	if (!customer_mail (&l, "ack", to, "ack", vars, "auto-replied", now, error) ||
 	    !mt_ticket_add_history (store, ticket, "mail", "acknowledged", NULL, g_ptr_array_index (to, 0), now, error))
 		return FALSE;
 	*queued = TRUE;

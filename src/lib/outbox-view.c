@@ -31,8 +31,8 @@ static const char SQL_LIST_JSON[] =
 static const char SQL_ROW_JSON[] = "SELECT " OBJECT " FROM outbox o WHERE o.id = ?";
 static const char SQL_ROWS[] =
 	"SELECT o.id, ifnull(o.ticket, 0), ifnull(o.article, 0), o.state, o.kind, o.message_id, o.envelope_from,"
-	" (SELECT group_concat(address, ', ') FROM"
-	"  (SELECT address FROM outbox_recipients WHERE outbox = o.id ORDER BY address)),"
+	" (SELECT group_concat(address || iif(state = 'failed', ' (failed)', ''), ', ') FROM"
+	"  (SELECT address, state FROM outbox_recipients WHERE outbox = o.id ORDER BY address)),"
 	" o.attempts, o.next_attempt, o.created, ifnull(o.done, 0), ifnull(o.claimed_until, 0),"
 	" (SELECT size FROM blobs WHERE sha256 = o.blob), o.claimed_by, o.last_reply"
 	" FROM outbox o WHERE (?1 IS NULL OR o.state = ?1) AND (?2 = 0 OR o.id = ?2) ORDER BY o.id";

@@ -24,11 +24,14 @@ static const char SQL_INSERT[] =
 	" VALUES (nullif(?1, 0), nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?7)";
 static const char SQL_RECIPIENT[] = "INSERT OR IGNORE INTO outbox_recipients (outbox, address) VALUES (?, ?)";
 static const char SQL_FIND[] = "SELECT id FROM outbox WHERE message_id = ? ORDER BY id LIMIT 1";
-static const char SQL_BOUNCE_RECIPIENTS[] =
-	"UPDATE outbox_recipients SET state = 'failed', reply = ?2 WHERE outbox = ?1";
+/* Only a recipient the server accepted can bounce: a row never handed
+ * to a server, or a recipient still waiting, has nothing to return. */
+static const char SQL_BOUNCE_RECIPIENT[] = "UPDATE outbox_recipients SET state = 'failed', reply = ?3"
+					   " WHERE outbox = ?1 AND address = ?2 AND state = 'sent'";
 static const char SQL_BOUNCE_ROW[] =
-	"UPDATE outbox SET state = 'failed', last_reply = ?2, done = ?3, claimed_by = NULL,"
-	" claimed_until = NULL WHERE id = ?1";
+	"UPDATE outbox SET state = 'failed', last_reply = ?2, done = ?3, claimed_by = NULL, claimed_until = NULL"
+	" WHERE id = ?1 AND state <> 'failed'"
+	" AND NOT EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = ?1 AND state <> 'failed')";
 static const char SQL_ARTICLE_OF[] = "SELECT ifnull(article, 0) FROM outbox WHERE id = ?";
 static const char SQL_SENT_TO[] = "SELECT lower(r.address) FROM outbox o JOIN outbox_recipients r ON r.outbox = o.id"
 				  " WHERE o.ticket = ?1 GROUP BY lower(r.address) ORDER BY max(o.id) DESC LIMIT ?2";
@@ -70,7 +73,7 @@ static const char *const outbox_queries[] = {
 	SQL_INSERT,
 	SQL_RECIPIENT,
 	SQL_FIND,
-	SQL_BOUNCE_RECIPIENTS,
+	SQL_BOUNCE_RECIPIENT,
 	SQL_BOUNCE_ROW,
 	SQL_COUNT_TO,
 	SQL_CLAIM,
@@ -150,15 +153,23 @@ mt_outbox_find (MtStore *store, const char *message_id, gint64 *id, GError **err
 }
 
 gboolean
-mt_outbox_bounced (MtStore *store, gint64 id, const char *reason, gint64 now, GError **error)
+mt_outbox_bounced (MtStore *store, gint64 id, const char *address, const char *reason, gint64 now, gboolean *failed,
+		   GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_BOUNCE_RECIPIENTS, error);
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_BOUNCE_RECIPIENT, error);
 
+	*failed = FALSE;
 	if (stmt == NULL)
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, id);
-	sqlite3_bind_text (stmt, 2, reason, -1, SQLITE_TRANSIENT);
-	if (!mt_store_exec_stmt (store, stmt, error) || !(stmt = mt_store_query (store, SQL_BOUNCE_ROW, error)))
+	sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 3, reason, -1, SQLITE_TRANSIENT);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
+		return TRUE;
+	*failed = TRUE;
+	if (!(stmt = mt_store_query (store, SQL_BOUNCE_ROW, error)))
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, id);
 	sqlite3_bind_text (stmt, 2, reason, -1, SQLITE_TRANSIENT);

@@ -170,11 +170,7 @@ gather (const MtRuleInput *in, int f, const char *header, gboolean fold, GPtrArr
 		add_value (out, m->cc, fold);
 		break;
 	case MT_RULE_RECIPIENT:
-		add_value (out,
-			   mt_message_recipient (in->message, in->recipient)
-				   ? mt_message_recipient (in->message, in->recipient)
-				   : "",
-			   fold);
+		add_value (out, in->recipient ? in->recipient : "", fold);
 		break;
 	case MT_RULE_SUBJECT:
 		add_value (out, m->subject, fold);

@@ -58,7 +58,8 @@ static const char SQL_SEARCH_JSON[] = BEST
 	"  'from', a.\"from\", 'date', " ISO (
 		"coalesce(a.date, a.created)") ", 'rank', b.rank,"
 					       "  'attachment', b.attachment, 'snippet', " SNIPPET ") AS o" HITS ")";
-static const char SQL_REBUILD[] = "INSERT INTO article_search (article_search) VALUES ('rebuild')";
+static const char SQL_FORGET[] = "INSERT INTO article_search (article_search) VALUES ('delete-all')";
+static const char SQL_ALL_PENDING[] = "INSERT OR IGNORE INTO search_pending (article) SELECT id FROM articles";
 static const char SQL_MERGE[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', :pages)";
 static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
 /* Articles mt_search_index_all() indexes in one transaction. */
@@ -91,7 +92,8 @@ static const char SQL_UNINDEXED_ATTACHMENTS[] =
 static const char *const search_queries[] = {
 	SQL_SEARCH,
 	SQL_SEARCH_JSON,
-	SQL_REBUILD,
+	SQL_FORGET,
+	SQL_ALL_PENDING,
 	SQL_MERGE,
 	SQL_CHECK,
 	SQL_INDEX_ARTICLES,
@@ -312,18 +314,13 @@ mt_search_index_pending (MtStore *store, int limit, gint64 *left, GError **error
 	return upkeep (store, index_pending, limit, left, error);
 }
 
-/* A rebuild writes the index in many segments at once, up to seven on a
- * level; merged now, the deliveries after it do not have to (sql/0009).
- * It indexes the pending articles with all the others. */
+/* Emptying an external-content index takes no longer than a delivery,
+ * whatever its size; the articles, listed as pending, are found by
+ * search meanwhile (index_unindexed) and indexed in batches. */
 gboolean
-mt_search_rebuild (MtStore *store, GError **error)
+mt_search_forget_all (MtStore *store, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_REBUILD, error);
-	gint64 merged;
-
-	return stmt != NULL && mt_store_exec_stmt (store, stmt, error) &&
-	       (stmt = mt_store_query (store, SQL_NONE_PENDING, error)) != NULL &&
-	       mt_store_exec_stmt (store, stmt, error) && merge (store, G_MAXINT, &merged, error);
+	return exec (store, SQL_FORGET, error) && exec (store, SQL_ALL_PENDING, error);
 }
 
 gboolean

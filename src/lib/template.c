@@ -25,7 +25,7 @@ static const struct {
 	const char *name, *variables;
 	gboolean body_only;
 } known[] = {
-	{ "ack", COMMON },
+	{ "ack", COMMON "ticket.joined" },
 	{ "reply", REPLY },
 	{ "signature", COMMON "agent.name agent.login agent.address", TRUE },
 	{ "notify-new", AGENTS "author article.text" },

@@ -61,13 +61,13 @@ resolve (const MtThreadLookup *lookup, gint64 *ticket, gboolean *found, MtThread
 /* The first of ids (in the order given) known as a message of a ticket. */
 static gboolean
 find_known (const MtThreadLookup *lookup, GPtrArray *ids, gboolean newest_first, gint64 *ticket, const char **matched,
-	    GError **error)
+	    gboolean *referenced, GError **error)
 {
 	guint n = ids ? ids->len : 0;
 
 	for (guint i = 0; i < n; i++) {
 		const char *id = g_ptr_array_index (ids, newest_first ? n - 1 - i : i);
-		if (!lookup->message_id (lookup->data, id, ticket, error))
+		if (!lookup->message_id (lookup->data, id, ticket, referenced, error))
 			return FALSE;
 		if (*ticket != 0) {
 			*matched = id;
@@ -77,31 +77,58 @@ find_known (const MtThreadLookup *lookup, GPtrArray *ids, gboolean newest_first,
 	return TRUE;
 }
 
+/* Whether any of ids is that of a message stored or sent in ticket. */
+static gboolean
+has_real_id (const MtThreadLookup *lookup, GPtrArray *ids, gint64 ticket, gboolean *found, GError **error)
+{
+	for (guint i = 0; ids && i < ids->len && !*found; i++) {
+		gint64 other = 0;
+		gboolean referenced = FALSE;
+
+		if (!lookup->message_id (lookup->data, g_ptr_array_index (ids, i), &other, &referenced, error))
+			return FALSE;
+		*found = other == ticket && !referenced;
+	}
+	return TRUE;
+}
+
+/* The ids found d->ticket by one that earlier mail only referenced: is
+ * none of the message's ids that of a message of that ticket? */
+static gboolean
+only_referenced (const MtThreadLookup *lookup, GPtrArray *lists[], guint n, MtThreadDecision *d, GError **error)
+{
+	gboolean real = FALSE;
+
+	for (guint l = 0; l < n && !real; l++)
+		if (!has_real_id (lookup, lists[l], d->ticket, &real, error))
+			return FALSE;
+	d->referenced_only = !real;
+	return TRUE;
+}
+
 static gboolean
 find_by_ids (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, GError **error)
 {
 	const char *matched = NULL;
 	gint64 ticket = 0;
-	GPtrArray *own = g_ptr_array_new ();
-	gboolean ok;
+	gboolean referenced = FALSE;
+	g_autoptr (GPtrArray) own = g_ptr_array_new ();
+	GPtrArray *lists[] = { in->in_reply_to, in->references, own };
+	static const MtVia vias[] = { MT_VIA_IN_REPLY_TO, MT_VIA_REFERENCES, MT_VIA_MESSAGE_ID };
 
 	if (in->message_id != NULL)
 		g_ptr_array_add (own, (gpointer) in->message_id);
-	ok = find_known (lookup, in->in_reply_to, FALSE, &ticket, &matched, error);
-	d->via = MT_VIA_IN_REPLY_TO;
-	if (ok && ticket == 0) {
-		ok = find_known (lookup, in->references, TRUE, &ticket, &matched, error);
-		d->via = MT_VIA_REFERENCES;
+	for (guint l = 0; l < G_N_ELEMENTS (lists) && ticket == 0; l++) {
+		/* References newest first: the nearest ancestor we know. */
+		if (!find_known (lookup, lists[l], l == 1, &ticket, &matched, &referenced, error))
+			return FALSE;
+		d->via = vias[l];
 	}
-	if (ok && ticket == 0) {
-		ok = find_known (lookup, own, FALSE, &ticket, &matched, error);
-		d->via = MT_VIA_MESSAGE_ID;
-	}
-	g_ptr_array_unref (own);
 	d->ticket = ticket;
-	if (ticket != 0)
-		d->matched = g_strdup_printf ("<%s>", matched);
-	return ok;
+	if (ticket == 0)
+		return TRUE;
+	d->matched = g_strdup_printf ("<%s>", matched);
+	return !referenced || only_referenced (lookup, lists, G_N_ELEMENTS (lists), d, error);
 }
 
 /* A subject token names a ticket; for a stranger it is no key to it. */
@@ -153,6 +180,22 @@ settle (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision 
 	return TRUE;
 }
 
+/* An id that mail only referenced may have been put there to catch the
+ * message that comes with it: its sender, when no participant, joins
+ * flagged and is to be answered as the opener of a ticket is. */
+static gboolean
+check_claim (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, GError **error)
+{
+	gboolean participant = FALSE;
+
+	if (!d->referenced_only || d->action != MT_THREAD_APPEND || in->sender == NULL || *in->sender == '\0')
+		return TRUE;
+	if (!lookup->participant (lookup->data, d->ticket, in->sender, &participant, error))
+		return FALSE;
+	d->foreign = d->flagged = !participant;
+	return TRUE;
+}
+
 static void
 reset (MtThreadDecision *d)
 {
@@ -178,6 +221,8 @@ mt_thread_decide (const MtThreadInput *in, const MtThreadLookup *lookup, MtThrea
 		if (!find_by_ids (in, lookup, d, error))
 			return FALSE;
 		if (d->ticket != 0 && !settle (in, lookup, d, &found, error))
+			return FALSE;
+		if (found && !check_claim (in, lookup, d, error))
 			return FALSE;
 	}
 	if (!found && in->subject_ticket > 0) {
@@ -216,6 +261,8 @@ mt_thread_describe (const MtThreadDecision *d)
 				 d->ticket, mt_thread_via_name (d->via), d->matched);
 	if (d->merged_from)
 		g_string_append_printf (s, "; ticket %" G_GINT64_FORMAT " was merged into it", d->merged_from);
+	if (d->referenced_only)
+		g_string_append (s, "; no message stored or sent has that id, only earlier mail referenced it");
 	if (d->foreign)
 		g_string_append (s, "; the sender is not a participant of that ticket");
 	if (d->flagged)

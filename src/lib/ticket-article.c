@@ -18,11 +18,15 @@ static const char SQL_ARTICLE_INSERT[] =
 	"         nullif(?21, 0))";
 static const char SQL_ATTACHMENT_INSERT[] =
 	"INSERT INTO attachments (article, position, name, type, size, part) VALUES (?, ?, ?, ?, ?, ?)";
+/* A referenced id becomes a real one when its message comes or is sent;
+ * never the other way round. */
 static const char SQL_MSGID_INSERT[] =
-	"INSERT INTO message_ids (message_id, ticket, article) VALUES (?1, ?2, nullif(?3, 0))"
-	" ON CONFLICT (message_id) DO UPDATE SET article = excluded.article"
-	" WHERE message_ids.article IS NULL AND excluded.article IS NOT NULL";
-static const char SQL_MSGID_LOOKUP[] = "SELECT ticket FROM message_ids WHERE message_id = ?";
+	"INSERT INTO message_ids (message_id, ticket, article, referenced_only) VALUES (?1, ?2, nullif(?3, 0), ?4)"
+	" ON CONFLICT (message_id) DO UPDATE SET article = coalesce(message_ids.article, excluded.article),"
+	" referenced_only = message_ids.referenced_only AND excluded.referenced_only"
+	" WHERE (message_ids.article IS NULL AND excluded.article IS NOT NULL)"
+	" OR (message_ids.referenced_only AND NOT excluded.referenced_only)";
+static const char SQL_MSGID_LOOKUP[] = "SELECT ticket, referenced_only FROM message_ids WHERE message_id = ?";
 static const char SQL_FIND_BY_BLOB[] =
 	"SELECT ticket, id FROM articles WHERE blob = ? AND kind = 'email-in' ORDER BY id LIMIT 1";
 static const char SQL_PARTICIPANT_ADD[] = "INSERT OR IGNORE INTO participants (ticket, address) VALUES (?, ?)";
@@ -179,8 +183,8 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 	return mt_ticket_touch (store, ticket, a->now, error);
 }
 
-gboolean
-mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, GError **error)
+static gboolean
+note_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, gboolean referenced, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_INSERT, error);
 
@@ -189,18 +193,38 @@ mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket
 	bind_text (stmt, 1, message_id);
 	sqlite3_bind_int64 (stmt, 2, ticket);
 	sqlite3_bind_int64 (stmt, 3, article);
+	sqlite3_bind_int (stmt, 4, referenced);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
 gboolean
-mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, GError **error)
+mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, GError **error)
+{
+	return note_id (store, message_id, ticket, article, FALSE, error);
+}
+
+gboolean
+mt_ticket_note_reference (MtStore *store, const char *message_id, gint64 ticket, GError **error)
+{
+	return note_id (store, message_id, ticket, 0, TRUE, error);
+}
+
+gboolean
+mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, gboolean *referenced,
+			     GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_LOOKUP, error);
+	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
 	bind_text (stmt, 1, message_id);
-	return mt_store_get_int (store, stmt, ticket, error);
+	if ((rc = mt_store_step (store, stmt, error)) < 0)
+		return FALSE;
+	*ticket = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+	*referenced = rc == SQLITE_ROW && sqlite3_column_int (stmt, 1) != 0;
+	sqlite3_reset (stmt);
+	return TRUE;
 }
 
 gboolean

@@ -31,7 +31,10 @@ static const char SQL_TIME_ADD[] = "INSERT INTO time_entries (ticket, task, user
 #define TIME_ROWS                                                                                   \
 	" FROM time_entries e JOIN tickets t ON t.id = e.ticket LEFT JOIN tasks k ON k.id = e.task" \
 	" WHERE (:from IS NULL OR e.day >= :from) AND (:to IS NULL OR e.day <= :to)"                \
-	" AND (:user IS NULL OR e.user = :user) AND (:ticket = 0 OR e.ticket = :ticket)"
+	" AND (:user IS NULL OR e.user = :user) AND (:ticket = 0 OR e.ticket = :ticket)"            \
+	" AND (:project IS NULL OR t.project = :project)"                                           \
+	" AND (:org IS NULL OR t.requester IN (SELECT c.id FROM contacts c"                         \
+	"      JOIN organisations o ON o.id = c.org WHERE o.name = :org))"
 static const char SQL_TIME_REPORT[] = "SELECT e.day, e.user, e.ticket, t.subject, k.title, e.minutes, e.note" TIME_ROWS
 				      " ORDER BY e.day, e.user, e.ticket, e.id";
 static const char SQL_TIME_JSON[] =
@@ -232,6 +235,8 @@ bind_filter (sqlite3_stmt *stmt, const MtTimeFilter *f)
 	mt_store_bind_text (stmt, ":to", f->to);
 	mt_store_bind_text (stmt, ":user", f->user);
 	mt_store_bind_int (stmt, ":ticket", f->ticket);
+	mt_store_bind_text (stmt, ":project", f->project);
+	mt_store_bind_text (stmt, ":org", f->org);
 }
 
 gboolean

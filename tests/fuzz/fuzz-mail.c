@@ -43,10 +43,12 @@ lookup_ticket (gpointer data, gint64 id, gboolean *found, MtThreadTicket *out, G
 	return TRUE;
 }
 
+/* b@x is known only as a reference. */
 static gboolean
-lookup_message_id (gpointer data, const char *id, gint64 *ticket, GError **error)
+lookup_message_id (gpointer data, const char *id, gint64 *ticket, gboolean *referenced, GError **error)
 {
 	*ticket = GPOINTER_TO_INT (g_hash_table_lookup (known_ids, id));
+	*referenced = strcmp (id, "b@x") == 0;
 	return TRUE;
 }
 

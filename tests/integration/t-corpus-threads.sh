@@ -1,15 +1,25 @@
 #!/bin/sh
-# The public corpus delivered in Date order, as mail arrives, must group
-# into tickets exactly as threads.tsv (notmuch's own threading) groups it:
-# the same partition of the files, children that arrive before their
-# parent included.
+# A thread corpus delivered in Date order, as mail arrives, must group into
+# tickets exactly as its threads.tsv groups it: the same partition of the
+# files, children that arrive before their parent included. Two corpora:
+# the project's own (tests/corpus/threads, always there) and the public
+# one beside the checkout (notmuch's own threading; skipped where absent).
 . "$(dirname "$0")/../lib.sh"
 
-dir=$CORPUS/public
-[ -f "$dir/threads.tsv" ] || skip_all "corpus not found ($dir/threads.tsv)"
-# five tests, and one for each thread of threads.tsv
-plan $((5 + $(cut -f 2 "$dir/threads.tsv" | grep . | sort -u | wc -l)))
+own=$top/tests/corpus/threads
+public=$CORPUS/public
+threads () { cut -f 2 "$1/threads.tsv" | grep . | sort -u | wc -l; }
+# five tests a corpus, and one for each of its threads; the public one's
+# are skipped where it is absent
+n=$((5 + $(threads "$own")))
+if [ -f "$public/threads.tsv" ]; then n=$((n + 5 + $(threads "$public"))); else n=$((n + 1)); fi
+plan $n
 
+# check_corpus DIR: delivers the files of DIR/threads.tsv in Date order
+# into a database of its own and compares the tickets with the threads
+check_corpus () {
+dir=$1
+corpora=$((${corpora:-0} + 1)) DB=$tmp/corpus-$corpora.db
 # Files in Date order; unparsable dates first, ties by name.
 python3 - "$dir" >"$tmp/order" <<'EOF'
 import email, email.utils, os, sys
@@ -25,7 +35,7 @@ names = [l.split("\t")[0] for l in open(os.path.join(d, "threads.tsv")) if l.str
 print("\n".join(sorted(names, key=key)))
 EOF
 total=$(wc -l <"$tmp/order")
-[ "$total" -gt 0 ]; ok $? "threads.tsv names $total files"
+[ "$total" -gt 0 ]; ok $? "$dir/threads.tsv names $total files"
 
 failed=""
 while read -r f; do
@@ -65,3 +75,8 @@ tab=$(printf '\t')
 while IFS=$tab read -r res desc why; do
 	[ "$res" = ok ]; ok $? "$desc" || diag "$why"
 done <"$tmp/result"
+}
+
+check_corpus "$own"
+if [ -f "$public/threads.tsv" ]; then check_corpus "$public"
+else skip "the public corpus" "corpus not found ($public/threads.tsv)"; fi

@@ -16,7 +16,7 @@ umask 002	# group-writable, as contrib/postfix/README asks of agents
 [ "$(id -u)" = 0 ] || cannot "not root: starting a Postfix instance and pipe(8) user= need root"
 need postfix:postfix postfix:postqueue postfix:smtp-source swaks:swaks
 mt_account
-plan 54
+plan 55
 
 cfg=$tmp/postfix			# config_directory
 spool=$tmp/spool			# queue_directory
@@ -47,6 +47,10 @@ conf
 MAILTICKET_CONF=$tmp/deliver.conf
 as_mt "$BIN/mailticket" --db "$DB" init >/dev/null && chmod 0660 "$DB"
 ok $? "database created by $MT_USER, mode 0660"
+# the second address of the transport map is a queue of its own, as
+# contrib/postfix/README makes it
+as_mt "$BIN/mailticket" --db "$DB" queue add sales --address sales@example.org
+ok $? "queue add sales"
 
 # main.cf: what makes this a private instance, then contrib/postfix/main.cf
 # with the transport map in $cfg and its local_recipient_maps line taken in

@@ -22,7 +22,7 @@ umask 002
 
 need procmail:procmail
 mt_account
-plan 30
+plan 33
 procmail=$(command -v procmail)
 pw_home=$(getent passwd "$MT_USER" | cut -d: -f6)
 
@@ -90,11 +90,14 @@ msg () {
 # (support@example.org) as local(8) runs "|exec /usr/bin/procmail -t -p"
 # for an alias of the mailticket user; the exit code of procmail in $rc.
 # With pm_verbose set, procmail logs each step to ~/procmail.log (VERBOSE).
+# With mta_headers=no, no X-Original-To nor Delivered-To is added: as
+# from a procmail that no local(8) started.
 local_deliver () {
 	r=${2:-support@example.org}
 	{
 		printf 'From anna@customer.test  %s\n' "$(LC_ALL=C date -u '+%a %b %e %H:%M:%S %Y')"
-		printf 'Return-Path: <anna@customer.test>\nX-Original-To: %s\nDelivered-To: %s\n' "$r" "$r"
+		printf 'Return-Path: <anna@customer.test>\n'
+		[ "${mta_headers-}" = no ] || printf 'X-Original-To: %s\nDelivered-To: %s\n' "$r" "$r"
 		cat "$tmp/$1.eml"
 	} >"$tmp/$1.in"
 	(cd / && as_mt env -i PATH=/usr/bin:/bin HOME="$pw_home" SHELL=/usr/sbin/nologin \
@@ -126,8 +129,22 @@ local_deliver pm-reply
 expect_equal "$rc" 0 "reply: procmail exits 0"
 expect_equal "$(art pm-reply "ticket || ' ' || via")" "$t1 in-reply-to" "the reply joins ticket $t1 by In-Reply-To"
 
+# Without the envelope, a header of the mail chooses no queue that the
+# admin did not make, nor the address the acknowledgement comes from.
+msg pm-forged 'Wire transfer' 'X-Original-To: ceo@bank.example
+Reply-To: <victim@else.test>'
+(mta_headers=no; local_deliver pm-forged)
+t0=$(tk pm-forged)
+expect_equal "$rc $(queue "$t0") $(mt queue list --json | json 'len(d)')" "0 support 1" \
+	"X-Original-To of no queue: the default queue, no queue made"
+ack=$(sql "select id from outbox where kind = 'ack' and ticket = $t0")
+mt outbox show "$ack" --raw | tr -d '\r' | grep -q '^From: .*support@example\.org>*$'
+ok $? "... the acknowledgement comes from the default queue's address"
+
 # The recipe's envelope line (contrib/procmail/README, step 5): the
 # envelope recipient chooses the queue, though the header names a list.
+as_mt "$BIN/mailticket" --db "$DB" queue add sales --address sales@example.org
+ok $? "queue add sales"
 alt=$(sed -n 's/^#   \(| \/usr\/local\/bin\/mailticket-deliver -f .*\)$/\1/p' "$top/contrib/procmail/procmailrc")
 [ -n "$alt" ]; ok $? "procmailrc documents the envelope line: $alt"
 rcfile "$tmp/envelope.rc" "s/^| .*mailticket-deliver\$/$(echo "$alt" | sed 's/[\/&|]/\\&/g')/"

@@ -682,28 +682,6 @@ test_part_content_not_there (void)
 }
 
 static void
-test_recipient_envelope_first (void)
-{
-	g_autoptr (MtMessage) m = parse ("From: a@example.org\nX-Original-To: sales@example.org\n"
-					 "Delivered-To: support@example.org\n\nhi\n");
-
-	g_assert_cmpstr (mt_message_recipient (m, "help@example.org"), ==, "help@example.org");
-}
-
-static void
-test_recipient_from_headers (void)
-{
-	g_autoptr (MtMessage) both = parse ("From: a@example.org\nX-Original-To: sales@example.org\n"
-					    "Delivered-To: support@example.org\n\nhi\n");
-	g_autoptr (MtMessage) delivered = parse ("From: a@example.org\nDelivered-To: support@example.org\n\nhi\n");
-	g_autoptr (MtMessage) none = parse ("From: a@example.org\n\nhi\n");
-
-	g_assert_cmpstr (mt_message_recipient (both, ""), ==, "sales@example.org");
-	g_assert_cmpstr (mt_message_recipient (delivered, NULL), ==, "support@example.org");
-	g_assert_null (mt_message_recipient (none, NULL));
-}
-
-static void
 test_find_part_single_part (void)
 {
 	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
@@ -1074,8 +1052,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/find-part/listed-paths", test_find_part_listed_paths);
 	g_test_add_func ("/message/find-part/unknown-paths-null", test_find_part_unknown_paths);
 	g_test_add_func ("/message/find-part/single-part-is-1", test_find_part_single_part);
-	g_test_add_func ("/message/recipient/envelope-first", test_recipient_envelope_first);
-	g_test_add_func ("/message/recipient/x-original-to-then-delivered-to", test_recipient_from_headers);
 	g_test_add_func ("/message/part-content/transfer-encoding-undone", test_part_content_decoded);
 	g_test_add_func ("/message/part-content/attached-message-whole", test_part_content_attached_message);
 	g_test_add_func ("/message/part-content/multipart-or-missing-not-found", test_part_content_not_there);

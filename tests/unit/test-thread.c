@@ -14,6 +14,7 @@
 
 typedef struct {
 	GHashTable *ids;          /* message id -> ticket */
+	GHashTable *referenced;   /* message ids known only as references */
 	GHashTable *tickets;      /* ticket -> MtThreadTicket */
 	GHashTable *participants; /* "ticket:address" */
 } World;
@@ -24,6 +25,7 @@ world_new (void)
 	World *w = g_new0 (World, 1);
 
 	w->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	w->referenced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	w->tickets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 	w->participants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	return w;
@@ -33,6 +35,7 @@ static void
 world_free (World *w)
 {
 	g_hash_table_destroy (w->ids);
+	g_hash_table_destroy (w->referenced);
 	g_hash_table_destroy (w->tickets);
 	g_hash_table_destroy (w->participants);
 	g_free (w);
@@ -57,6 +60,14 @@ add_id (World *w, const char *id, gint64 ticket)
 	g_hash_table_insert (w->ids, g_strdup (id), GINT_TO_POINTER ((int) ticket));
 }
 
+/* An id that a message of ticket referenced, of no message stored. */
+static void
+add_reference (World *w, const char *id, gint64 ticket)
+{
+	add_id (w, id, ticket);
+	g_hash_table_add (w->referenced, g_strdup (id));
+}
+
 static void
 add_participant (World *w, gint64 ticket, const char *address)
 {
@@ -64,11 +75,12 @@ add_participant (World *w, gint64 ticket, const char *address)
 }
 
 static gboolean
-lookup_id (gpointer data, const char *id, gint64 *ticket, GError **error)
+lookup_id (gpointer data, const char *id, gint64 *ticket, gboolean *referenced, GError **error)
 {
 	World *w = data;
 
 	*ticket = GPOINTER_TO_INT (g_hash_table_lookup (w->ids, id));
+	*referenced = g_hash_table_contains (w->referenced, id);
 	return TRUE;
 }
 
@@ -253,6 +265,71 @@ test_own_id_referenced_before (void)
 	g_assert_cmpint (d.action, ==, MT_THREAD_APPEND);
 	g_assert_cmpint (d.ticket, ==, 3);
 	g_assert_cmpint (d.via, ==, MT_VIA_MESSAGE_ID);
+	mt_thread_decision_clear (&d);
+}
+
+/* An id that earlier mail only referenced may have been claimed in
+ * advance: a stranger's mail with it joins, flagged and foreign. */
+static void
+test_referenced_id_stranger_joins_flagged (void)
+{
+	g_autoptr (World) w = world_new ();
+	MtThreadInput in = input ();
+	MtThreadDecision d;
+
+	add_ticket (w, 3);
+	add_participant (w, 3, "mallory@evil.example");
+	add_reference (w, "future@victim.example", 3);
+	in.message_id = "future@victim.example";
+	decide (w, &in, &d);
+	g_assert_cmpint (d.action, ==, MT_THREAD_APPEND);
+	g_assert_cmpint (d.ticket, ==, 3);
+	g_assert_cmpint (d.via, ==, MT_VIA_MESSAGE_ID);
+	g_assert_true (d.referenced_only);
+	g_assert_true (d.foreign);
+	g_assert_true (d.flagged);
+	mt_thread_decision_clear (&d);
+}
+
+static void
+test_referenced_id_participant_joins (void)
+{
+	g_autoptr (World) w = world_new ();
+	MtThreadInput in = input ();
+	MtThreadDecision d;
+
+	add_ticket (w, 3);
+	add_participant (w, 3, "anna@customer.example");
+	add_reference (w, "late-parent@x", 3);
+	in.message_id = "late-parent@x";
+	decide (w, &in, &d);
+	g_assert_cmpint (d.ticket, ==, 3);
+	g_assert_true (d.referenced_only);
+	g_assert_false (d.foreign);
+	g_assert_false (d.flagged);
+	mt_thread_decision_clear (&d);
+}
+
+/* A referenced id matched first, but an older reference is a stored
+ * message of the same ticket: the sender holds a mail of it. */
+static void
+test_referenced_id_with_a_real_one (void)
+{
+	g_autoptr (World) w = world_new ();
+	g_autoptr (GPtrArray) refs = ids ("root@x", "middle@x", NULL);
+	MtThreadInput in = input ();
+	MtThreadDecision d;
+
+	add_ticket (w, 3);
+	add_id (w, "root@x", 3);
+	add_reference (w, "middle@x", 3);
+	in.references = refs;
+	decide (w, &in, &d);
+	g_assert_cmpint (d.ticket, ==, 3);
+	g_assert_cmpint (d.via, ==, MT_VIA_REFERENCES);
+	g_assert_cmpstr (d.matched, ==, "<middle@x>");
+	g_assert_false (d.referenced_only);
+	g_assert_false (d.foreign);
 	mt_thread_decision_clear (&d);
 }
 
@@ -533,6 +610,9 @@ main (int argc, char **argv)
 	g_test_add_func ("/thread/token/beats-headers", test_token_beats_headers);
 	g_test_add_func ("/thread/token/missing-ticket-falls-through", test_token_for_missing_ticket_falls_through);
 	g_test_add_func ("/thread/message-id/parent-after-child", test_own_id_referenced_before);
+	g_test_add_func ("/thread/referenced-id/stranger-joins-flagged", test_referenced_id_stranger_joins_flagged);
+	g_test_add_func ("/thread/referenced-id/participant-joins", test_referenced_id_participant_joins);
+	g_test_add_func ("/thread/referenced-id/a-real-id-vouches", test_referenced_id_with_a_real_one);
 	g_test_add_func ("/thread/subject-token/participant-joins", test_subject_token_participant_joins);
 	g_test_add_func ("/thread/subject-token/stranger-opens-linked", test_subject_token_stranger_opens_linked);
 	g_test_add_func ("/thread/subject-token/stranger-joins-flagged", test_subject_token_stranger_joins_flagged);
