@@ -52,6 +52,7 @@ static GStrv
 tokens_of (const char *text)
 {
 	g_autofree char *lower = g_utf8_strdown (text, -1);
+	g_autofree char *words = NULL;
 	GString *s = g_string_new (NULL);
 
 	for (const char *p = lower; *p; p = g_utf8_next_char (p)) {
@@ -62,7 +63,8 @@ tokens_of (const char *text)
 		else
 			g_string_append_c (s, ' ');
 	}
-	return g_strsplit (g_string_free (g_steal_pointer (&s), FALSE), " ", -1);
+	words = g_string_free (s, FALSE);
+	return g_strsplit (words, " ", -1);
 }
 
 /* The opening of a text tells its language as well as the whole, and a
