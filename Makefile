@@ -110,7 +110,7 @@ endif
 # What is built from what.
 
 LIB_SRC := $(filter-out src/lib/sql-schema.c src/lib/gmime-no-gio.c,$(wildcard src/lib/*.c))
-LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o
+LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o templates/shipped.o
 LIB     := src/lib/libmailticket.a
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI_OBJ := $(CLI_SRC:.c=.o)
@@ -125,6 +125,9 @@ UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_OBJ := $(UNIT_SRC:.c=.o)
 UNIT_BIN := $(UNIT_SRC:.c=)
 SQL     := $(sort $(wildcard sql/[0-9]*.sql))
+# The shipped texts of the mail (mailticket-templates(5)), compiled in.
+TEMPLATES := $(sort $(filter-out templates/embed.sh templates/shipped.%,$(wildcard templates/*.* templates/answers/*.*)))
+TEMPLATEDIR ?= $(PREFIX)/share/mailticket/templates
 ALL_OBJ := $(LIB_OBJ) src/lib/gmime-no-gio.o $(CLI_OBJ) $(FRONT_OBJ) $(DELIVER_OBJ) $(SEND_OBJ) $(UNIT_OBJ)
 
 BINS := bin/mailticket-deliver bin/mailticket-deliver-local bin/mailticket bin/mailticket-send
@@ -148,6 +151,9 @@ deps:
 
 src/lib/sql-schema.c: $(SQL) sql/embed.sh
 	sh sql/embed.sh $(SQL) > $@.tmp && mv $@.tmp $@
+
+templates/shipped.c: $(TEMPLATES) templates/embed.sh
+	sh templates/embed.sh $(TEMPLATES) > $@.tmp && mv $@.tmp $@
 
 # The compiler writes each object's header dependencies to a .d file
 # beside it (-MMD; -MP so that a header removed is no error), read back
@@ -284,6 +290,9 @@ install: all
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0644 contrib/bash-completion/mailticket $(DESTDIR)$(COMPLETIONDIR)/
+	install -d $(DESTDIR)$(TEMPLATEDIR)/answers
+	install -m 0644 $(filter-out templates/answers/%,$(TEMPLATES)) $(DESTDIR)$(TEMPLATEDIR)/
+	install -m 0644 $(filter templates/answers/%,$(TEMPLATES)) $(DESTDIR)$(TEMPLATEDIR)/answers/
 
 # The source tarball, in DIST_DIR: the files git tracks, as they are in the tree.
 DIST := mailticket-$(VERSION)
@@ -293,5 +302,5 @@ dist:
 	@echo $(DIST_DIR)/$(DIST).tar.gz
 
 clean:
-	rm -rf bin src/*/*.o src/*/*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN) $(LIB) src/lib/sql-schema.c \
-	    demo.db demo.db-* tests/tmp bench/spawn $(FUZZ_TARGETS)
+	rm -rf bin src/*/*.o src/*/*.d templates/*.o templates/*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN) $(LIB) \
+	    src/lib/sql-schema.c templates/shipped.c demo.db demo.db-* tests/tmp bench/spawn $(FUZZ_TARGETS)

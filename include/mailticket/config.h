@@ -60,6 +60,9 @@ typedef struct {
 	char *from_name;                 /* display name of our From, or NULL */
 	char *response_time;             /* what acknowledgements promise, or NULL */
 	GHashTable *queue_response_time; /* queue name -> text */
+	char *templates_dir;             /* [templates] dir: the admin's templates, or NULL */
+	char *lang;                      /* [mail] lang: the language of mail when nothing tells */
+	GHashTable *queue_lang;          /* queue name -> [queue NAME] lang */
 	char *trust_authserv_id;         /* Authentication-Results host that commands need, or NULL */
 	int max_reply_recipients;        /* a reply to more addresses is refused */
 	MtNotifyPolicy notify;           /* [notify] */
@@ -82,6 +85,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtConfig, mt_config_free)
  * [mail] response_time), or NULL; borrowed. */
 const char *mt_config_response_time (const MtConfig *config, const char *queue);
 
+/* The language of a queue's mail ([queue NAME] lang, else [mail]
+ * lang, else "en"); borrowed. */
+const char *mt_config_lang (const MtConfig *config, const char *queue);
 /* Who hears what for a queue (NULL: the default); borrowed. */
 const MtNotifyPolicy *mt_config_notify (const MtConfig *config, const char *queue);
 

@@ -22,6 +22,20 @@ gboolean mt_people_user_add (MtStore *store, const char *login, const char *emai
 gboolean mt_people_user_find (MtStore *store, const char *login, gint64 *id, GError **error);
 /* The user's address; owned, NULL when none. */
 char *mt_people_user_email (MtStore *store, gint64 user, GError **error);
+/* What the mail to or from an agent needs: owned strings, NULL when unset. */
+typedef struct {
+	char *login, *name, *email;
+	char *lang;      /* user set --lang */
+	char *signature; /* user set --signature-file: the text */
+} MtPeopleProfile;
+void mt_people_profile_free (MtPeopleProfile *profile);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtPeopleProfile, mt_people_profile_free)
+/* The profile of user, or when user is 0 of the agent whose address
+ * email is; *profile is NULL (and no error) when there is none. */
+gboolean mt_people_profile (MtStore *store, gint64 user, const char *email, MtPeopleProfile **profile, GError **error);
+/* Sets an agent's "lang" or "signature" (NULL or "": none);
+ * MT_ERROR_NOT_FOUND for an unknown login. */
+gboolean mt_people_user_set (MtStore *store, const char *login, const char *field, const char *value, GError **error);
 /* The login of the user (agent) whose address this is; *login is NULL
  * (and no error) when it is nobody's. Owned. */
 gboolean mt_people_user_by_email (MtStore *store, const char *address, char **login, GError **error);

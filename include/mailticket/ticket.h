@@ -187,6 +187,14 @@ gboolean mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GErr
 /* Forgets the participants of ticket, for db reindex to add them again. */
 gboolean mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error);
 
+/* The last mail from the customer side: who wrote it, when, its text
+ * (owned; all NULL and 0 when there is none). */
+gboolean mt_ticket_last_customer_text (MtStore *store, gint64 ticket, char **from, gint64 *when, char **text,
+				       GError **error);
+
+/* Sets the language of the ticket's mail: the opening mail's. */
+gboolean mt_ticket_set_lang (MtStore *store, gint64 ticket, const char *lang, GError **error);
+
 /* What composing mail about a ticket needs to know. */
 typedef struct {
 	gint64 id;
@@ -199,6 +207,9 @@ typedef struct {
 	gint64 sla_minutes;          /* 0: none */
 	gint64 queue_group;          /* the queue's group, or 0 */
 	GPtrArray *thread_ids;       /* message ids of the articles, oldest first */
+	char *lang;                  /* the language of the mail that opened it, or NULL */
+	char *requester_name;        /* the requester's name, or NULL */
+	char *requester_lang;        /* the requester's own language (contact set --lang), or NULL */
 } MtTicketMail;
 
 /* MT_ERROR_NOT_FOUND when there is no such ticket. */

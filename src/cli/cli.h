@@ -217,5 +217,19 @@ int mt_cmd_rule (MtContext *ctx, int argc, char **argv);
 int mt_cmd_contact (MtContext *ctx, int argc, char **argv);
 int mt_cmd_org (MtContext *ctx, int argc, char **argv);
 int mt_cmd_alarm (MtContext *ctx, int argc, char **argv);
+int mt_cmd_template (MtContext *ctx, int argc, char **argv);
+
+/* editor.c: TRUE when the text is to come from an editor: neither -m
+ * nor -F, on a terminal. */
+gboolean mt_cli_wants_editor (const char *message, const char *file);
+/* Opens the editor on initial and the comment lines of help; the text
+ * without comment lines, owned; MT_ERROR_USAGE when it is empty or
+ * unchanged. */
+char *mt_cli_edit (const char *initial, const char *help, GError **error);
+/* The last mail from the customer side of ticket, quoted; "" when none. */
+char *mt_cli_quote_last (MtContext *ctx, gint64 ticket, GError **error);
+/* Sends what is written to stdout through $PAGER (else less -FRX) when
+ * stdout is a terminal, until the program exits. */
+void mt_cli_pager_start (void);
 
 #endif

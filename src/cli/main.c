@@ -61,6 +61,7 @@ static const struct {
 	{ "contact", mt_cmd_contact, MT_CLI_OPEN_CREATE, "add or list customers' addresses, by organisation" },
 	{ "org", mt_cmd_org, MT_CLI_OPEN_CREATE, "add, remove or list customer organisations and their domains" },
 	{ "alarm", mt_cmd_alarm, MT_CLI_OPEN_WRITE, "set, list or remove reminders about a ticket" },
+	{ "template", mt_cmd_template, MT_CLI_OPEN_NONE, "list, show or check the texts of the mail" },
 };
 
 static char *

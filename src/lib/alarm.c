@@ -18,6 +18,7 @@
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
 #include "mailticket/notify.h"
+#include "mailticket/template.h"
 #include "mailticket/people.h"
 #include "mailticket/ticket.h"
 
@@ -280,21 +281,18 @@ static gboolean
 fire_one (MtStore *store, const MtConfig *config, const Due *d, gint64 now, GError **error)
 {
 	g_autoptr (GPtrArray) to = recipients (store, d, error);
-	g_autofree char *when = mt_clock_format (d->due);
-	g_autofree char *text = g_strdup_printf ("Alarm for %s, due %s, set by %s.", d->to, when, d->created_by);
+	g_autoptr (GHashTable) vars = mt_template_vars_new ();
+	g_autofree char *due = g_strdup_printf ("%" G_GINT64_FORMAT, d->due);
 	g_autofree char *what = NULL;
-	MtNotifyAgents n = {
-		.ticket = d->ticket,
-		.kind = "alarm",
-		.label = "Alarm",
-		.what = text,
-		.text = d->note,
-		.now = now,
-	};
+	MtNotifyAgents n = { .ticket = d->ticket, .kind = "alarm", .template = "alarm", .vars = vars, .now = now };
 	guint queued = 0;
 
 	if (to == NULL)
 		return FALSE;
+	mt_template_set (vars, "alarm.for", d->to);
+	mt_template_set (vars, "alarm.due", due);
+	mt_template_set (vars, "alarm.by", d->created_by);
+	mt_template_set (vars, "alarm.text", d->note);
 	n.to = to;
 	if (!mt_notify_agents (store, config, &n, &queued, error) || !mark_fired (store, d->id, now, error))
 		return FALSE;

@@ -162,12 +162,18 @@ apply_reply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	config->from_name = get_string (kf, "mail", "name", NULL);
 	config->response_time = get_string (kf, "mail", "response_time", NULL);
 	config->queue_response_time = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	config->queue_lang = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	config->templates_dir = get_string (kf, "templates", "dir", "/etc/mailticket/templates");
+	config->lang = get_string (kf, "mail", "lang", "en");
 	for (int i = 0; groups[i]; i++) {
 		const char *name = g_str_has_prefix (groups[i], "queue ") ? groups[i] + 6 : NULL;
 		char *text = name ? get_string (kf, groups[i], "response_time", NULL) : NULL;
+		char *lang = name ? get_string (kf, groups[i], "lang", NULL) : NULL;
 
 		if (text != NULL)
 			g_hash_table_replace (config->queue_response_time, g_strstrip (g_strdup (name)), text);
+		if (lang != NULL)
+			g_hash_table_replace (config->queue_lang, g_strstrip (g_strdup (name)), lang);
 	}
 	return TRUE;
 }
@@ -389,6 +395,10 @@ mt_config_free (MtConfig *config)
 		g_hash_table_unref (config->queue_response_time);
 	if (config->queue_notify != NULL)
 		g_hash_table_unref (config->queue_notify);
+	if (config->queue_lang != NULL)
+		g_hash_table_unref (config->queue_lang);
+	g_free (config->templates_dir);
+	g_free (config->lang);
 	g_free (config->trust_authserv_id);
 	g_free (config->smtp_host);
 	g_free (config->smtp_user);
@@ -408,4 +418,14 @@ mt_config_response_time (const MtConfig *config, const char *queue)
 	if (queue != NULL && config->queue_response_time != NULL)
 		text = g_hash_table_lookup (config->queue_response_time, queue);
 	return text ? text : config->response_time;
+}
+
+const char *
+mt_config_lang (const MtConfig *config, const char *queue)
+{
+	const char *lang = NULL;
+
+	if (queue != NULL && config->queue_lang != NULL)
+		lang = g_hash_table_lookup (config->queue_lang, queue);
+	return lang ? lang : config->lang ? config->lang : "en";
 }

@@ -36,6 +36,7 @@ static const char SQL_MATCH[] =
 		"g.domain") " ORDER BY length(g.domain) DESC LIMIT 1) WHERE c.id = :id AND c.org IS NULL";
 static const char SQL_CONTACT_ORG[] = "UPDATE contacts SET org = :org WHERE id = :contact";
 static const char SQL_CONTACT_RENAME[] = "UPDATE contacts SET name = :text WHERE id = :id";
+static const char SQL_CONTACT_LANG[] = "UPDATE contacts SET lang = nullif(:text, '') WHERE id = :id";
 static const char SQL_ORG_DETACH[] = "UPDATE contacts SET org = NULL WHERE org = :id";
 static const char SQL_ORG_DOMAINS_RM[] = "DELETE FROM organisation_domains WHERE org = :id";
 static const char SQL_ORG_RM[] = "DELETE FROM organisations WHERE id = :id";
@@ -63,10 +64,10 @@ static const char SQL_CONTACTS_JSON[] =
 	" 'tickets', tickets)), '[]') FROM (" CONTACT_ROWS ")";
 
 static const char *const customer_queries[] = {
-	SQL_CONTACT_FIND,   SQL_CONTACT_INSERT, SQL_CONTACT_NAME,   SQL_ORG_FIND, SQL_ORG_INSERT,
-	SQL_DOMAIN_OWNER,   SQL_DOMAIN_ADD,     SQL_ATTACH,         SQL_MATCH,    SQL_CONTACT_ORG,
-	SQL_CONTACT_RENAME, SQL_ORG_DETACH,     SQL_ORG_DOMAINS_RM, SQL_ORG_RM,   SQL_ORGS,
-	SQL_ORGS_JSON,      SQL_CONTACTS,       SQL_CONTACTS_JSON,  NULL,
+	SQL_CONTACT_FIND,   SQL_CONTACT_INSERT, SQL_CONTACT_NAME,   SQL_ORG_FIND,      SQL_ORG_INSERT,
+	SQL_DOMAIN_OWNER,   SQL_DOMAIN_ADD,     SQL_ATTACH,         SQL_MATCH,         SQL_CONTACT_ORG,
+	SQL_CONTACT_RENAME, SQL_ORG_DETACH,     SQL_ORG_DOMAINS_RM, SQL_ORG_RM,        SQL_ORGS,
+	SQL_CONTACT_LANG,   SQL_ORGS_JSON,      SQL_CONTACTS,       SQL_CONTACTS_JSON, NULL,
 };
 
 const char *const *
@@ -246,6 +247,17 @@ mt_customer_contact_add (MtStore *store, const char *address, const char *name, 
 	if (safe_name && *safe_name && !exec_id_text (store, SQL_CONTACT_RENAME, contact, safe_name, error))
 		return FALSE;
 	return org_id == 0 || set_org (store, contact, org_id, error);
+}
+
+gboolean
+mt_customer_contact_set_lang (MtStore *store, const char *address, const char *lang, gint64 now, GError **error)
+{
+	gint64 contact;
+
+	if (!mt_compose_address_ok (address))
+		return mt_error_usage (error, "not a usable mail address: '%s'", address);
+	return mt_customer_contact_ensure (store, address, NULL, now, &contact, error) &&
+	       exec_id_text (store, SQL_CONTACT_LANG, contact, lang ? lang : "", error);
 }
 
 gboolean

@@ -184,10 +184,9 @@ answer_customer (Delivery *d, MtDeliverResult *r, GError **error)
 gboolean
 mt_deliver_agent_answer (Delivery *d, MtDeliverResult *r, GError **error)
 {
-	g_autofree char *what = g_strdup_printf ("Note by %s", d->proof.agent);
 	MtNotifyEvent e = { .ticket = r->ticket,
 			    .article = r->article,
-			    .what = what,
+			    .who = d->proof.agent,
 			    .text = d->message->text,
 			    .author = d->proof.recipient,
 			    .internal = TRUE,

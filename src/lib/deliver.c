@@ -339,9 +339,9 @@ tell_people (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	MtMessage *m = d->message;
 	const char *ack_to = answer_address (d);
-	g_autofree char *what = NULL;
 	MtNotifyEvent e = { .ticket = r->ticket,
 			    .article = r->article,
+			    .who = *m->from ? m->from : m->from_addr,
 			    .text = m->text,
 			    .author = m->from_addr,
 			    .now = d->now,
@@ -349,14 +349,13 @@ tell_people (Delivery *d, MtDeliverResult *r, GError **error)
 
 	if (d->automatic || r->rules->spam.value != NULL)
 		return TRUE;
+	if (r->action == MT_DELIVER_NEW && !mt_notify_opening_lang (d->store, r->ticket, m, error))
+		return FALSE;
 	if ((r->action == MT_DELIVER_NEW || claimed (r)) && d->config->acknowledge && ack_to != NULL &&
 	    r->rules->no_ack.value == NULL &&
 	    !mt_notify_acknowledge (d->store, d->config, r->ticket, ack_to, r->action != MT_DELIVER_NEW, d->now,
 				    &r->acknowledged, error))
 		return FALSE;
-	what = g_strdup_printf ("%s from %s", r->action == MT_DELIVER_NEW ? "New ticket" : "New mail",
-				*m->from ? m->from : (m->from_addr ? m->from_addr : "unknown sender"));
-	e.what = what;
 	return mt_notify_watchers (d->store, d->config, &e, &r->notified, error);
 }
 

@@ -19,6 +19,7 @@
 #include "mailticket/error.h"
 #include "mailticket/escalate.h"
 #include "mailticket/notify.h"
+#include "mailticket/template.h"
 #include "mailticket/people.h"
 #include "mailticket/ticket.h"
 
@@ -111,17 +112,29 @@ recipients (MtStore *store, const Overdue *o, GError **error)
 	return mt_people_addresses (store, 0, 0, error);
 }
 
-/* What happened, for the mail and (first line) for the history. */
+/* What happened, for the history. */
 static char *
-overdue_text (const Overdue *o, gboolean history)
+overdue_text (const Overdue *o)
 {
 	g_autofree char *when = mt_clock_format (o->deadline);
 
 	if (o->pending)
-		return g_strdup_printf ("Pending until %s, which has passed%s", when,
-					history ? "" : ": the ticket is open again.");
-	return g_strdup_printf ("No first response within %" G_GINT64_FORMAT " minutes%s%s%s", o->sla_minutes,
-				history ? "" : " (due ", history ? "" : when, history ? "" : ").");
+		return g_strdup_printf ("Pending until %s, which has passed", when);
+	return g_strdup_printf ("No first response within %" G_GINT64_FORMAT " minutes", o->sla_minutes);
+}
+
+/* What happened, for the template (mailticket-templates(5)). */
+static GHashTable *
+overdue_vars (const Overdue *o)
+{
+	GHashTable *vars = mt_template_vars_new ();
+	g_autofree char *due = g_strdup_printf ("%" G_GINT64_FORMAT, o->deadline);
+	g_autofree char *minutes = g_strdup_printf ("%" G_GINT64_FORMAT, o->sla_minutes);
+
+	mt_template_set (vars, "escalation.pending", o->pending ? "yes" : "");
+	mt_template_set (vars, "escalation.due", due);
+	mt_template_set (vars, "escalation.minutes", minutes);
+	return vars;
 }
 
 static gboolean
@@ -136,10 +149,10 @@ static gboolean
 escalate_one (MtStore *store, const MtConfig *config, const Overdue *o, gint64 now, GError **error)
 {
 	g_autoptr (GPtrArray) to = recipients (store, o, error);
-	g_autofree char *text = overdue_text (o, FALSE);
-	g_autofree char *what = overdue_text (o, TRUE);
+	g_autofree char *what = overdue_text (o);
+	g_autoptr (GHashTable) vars = overdue_vars (o);
 	MtNotifyAgents n = {
-		.ticket = o->ticket, .kind = "escalation", .label = "Escalation", .what = text, .to = to, .now = now
+		.ticket = o->ticket, .kind = "escalation", .template = "escalation", .vars = vars, .to = to, .now = now
 	};
 	guint queued = 0;
 

@@ -19,6 +19,10 @@ static const char SQL_USER_INSERT[] =
 static const char SQL_USER_FIND[] = "SELECT id FROM users WHERE login = :login";
 static const char SQL_USER_EMAIL[] = "SELECT email FROM users WHERE id = :user";
 static const char SQL_USER_BY_EMAIL[] = "SELECT login FROM users WHERE email = :email ORDER BY id LIMIT 1";
+static const char SQL_USER_PROFILE[] = "SELECT login, name, email, lang, signature FROM users"
+				       " WHERE id = :user OR (:user = 0 AND email = :email) ORDER BY id LIMIT 1";
+static const char SQL_USER_SET_LANG[] = "UPDATE users SET lang = :lang WHERE login = :login";
+static const char SQL_USER_SET_SIGNATURE[] = "UPDATE users SET signature = :signature WHERE login = :login";
 static const char SQL_GROUP_INSERT[] = "INSERT INTO groups (name, created) VALUES (:name, :now)";
 static const char SQL_GROUP_FIND[] = "SELECT id FROM groups WHERE name = :name";
 static const char SQL_MEMBER_ADD[] = "INSERT OR IGNORE INTO group_members (grp, user) VALUES (:grp, :user)";
@@ -69,28 +73,11 @@ static const char SQL_WATCHERS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('kind', kind, 'name', name)), '[]') FROM (" WATCHER_ROWS ")";
 
 static const char *const people_queries[] = {
-	SQL_USER_INSERT,
-	SQL_USER_FIND,
-	SQL_USER_EMAIL,
-	SQL_GROUP_INSERT,
-	SQL_GROUP_FIND,
-	SQL_MEMBER_ADD,
-	SQL_MEMBER_RM,
-	SQL_WATCH_ADD,
-	SQL_WATCH_RM,
-	SQL_AUDIENCE,
-	SQL_USERS_JSON,
-	SQL_GROUPS_JSON,
-	SQL_WATCHERS,
-	SQL_WATCHERS_JSON,
-	SQL_USERS,
-	SQL_GROUPS,
-	SQL_USER_BY_EMAIL,
-	SQL_ADDRESSES,
-	SQL_ADDRESS_WATCHERS,
-	SQL_MOVE_WATCHERS,
-	SQL_FORGET_WATCHERS,
-	NULL,
+	SQL_USER_INSERT,     SQL_USER_FIND,     SQL_USER_EMAIL,    SQL_GROUP_INSERT,       SQL_GROUP_FIND,
+	SQL_MEMBER_ADD,      SQL_MEMBER_RM,     SQL_WATCH_ADD,     SQL_WATCH_RM,           SQL_AUDIENCE,
+	SQL_USERS_JSON,      SQL_GROUPS_JSON,   SQL_WATCHERS,      SQL_WATCHERS_JSON,      SQL_USERS,
+	SQL_GROUPS,          SQL_USER_BY_EMAIL, SQL_ADDRESSES,     SQL_ADDRESS_WATCHERS,   SQL_MOVE_WATCHERS,
+	SQL_FORGET_WATCHERS, SQL_USER_PROFILE,  SQL_USER_SET_LANG, SQL_USER_SET_SIGNATURE, NULL,
 };
 
 const char *const *
@@ -175,6 +162,71 @@ mt_people_user_by_email (MtStore *store, const char *address, char **login, GErr
 		*login = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 	sqlite3_reset (stmt);
 	return rc != -1;
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt, int i)
+{
+	const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+	return text && *text ? g_strdup (text) : NULL;
+}
+
+gboolean
+mt_people_profile (MtStore *store, gint64 user, const char *email, MtPeopleProfile **profile, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_USER_PROFILE, error);
+	int rc;
+
+	*profile = NULL;
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":user", user);
+	mt_store_bind_text (stmt, ":email", email);
+	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		MtPeopleProfile *p = g_new0 (MtPeopleProfile, 1);
+
+		p->login = column_dup (stmt, 0);
+		p->name = column_dup (stmt, 1);
+		p->email = column_dup (stmt, 2);
+		p->lang = column_dup (stmt, 3);
+		p->signature = column_dup (stmt, 4);
+		*profile = p;
+	}
+	sqlite3_reset (stmt);
+	return rc != -1;
+}
+
+void
+mt_people_profile_free (MtPeopleProfile *p)
+{
+	if (p == NULL)
+		return;
+	g_free (p->login);
+	g_free (p->name);
+	g_free (p->email);
+	g_free (p->lang);
+	g_free (p->signature);
+	g_free (p);
+}
+
+gboolean
+mt_people_user_set (MtStore *store, const char *login, const char *field, const char *value, GError **error)
+{
+	gboolean lang = strcmp (field, "lang") == 0;
+	sqlite3_stmt *stmt = mt_store_query (store, lang ? SQL_USER_SET_LANG : SQL_USER_SET_SIGNATURE, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_text (stmt, ":login", login);
+	mt_store_bind_text (stmt, lang ? ":lang" : ":signature", value && *value ? value : NULL);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	if (sqlite3_changes (mt_store_peek_db (store)) == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no user %s", login);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 gboolean

@@ -34,11 +34,16 @@ static const char SQL_RESPONDED[] = "UPDATE tickets SET first_response = coalesc
 				    " status = iif(status = 'new', 'open', status) WHERE id = :ticket";
 static const char SQL_MAIL_FACTS[] =
 	"SELECT t.type, t.subject, t.status, t.priority, q.name, q.address, c.address, q.sla_minutes, u.login,"
-	" t.uuid, ifnull(q.grp, 0) FROM tickets t LEFT JOIN queues q ON q.id = t.queue LEFT JOIN contacts c ON c.id = "
+	" t.uuid, ifnull(q.grp, 0), t.lang, c.name, c.lang FROM tickets t LEFT JOIN queues q ON q.id = t.queue LEFT "
+	"JOIN contacts c ON c.id = "
 	"t.requester"
 	" LEFT JOIN users u ON u.id = t.owner WHERE t.id = :ticket";
 static const char SQL_THREAD_IDS[] =
 	"SELECT message_id FROM articles WHERE ticket = :ticket AND message_id IS NOT NULL ORDER BY id";
+static const char SQL_LAST_CUSTOMER[] =
+	"SELECT ifnull(nullif(\"from\", ''), from_addr), created, text FROM articles"
+	" WHERE ticket = :ticket AND kind = 'email-in' AND NOT internal AND author IS NULL ORDER BY id DESC LIMIT 1";
+static const char SQL_SET_LANG[] = "UPDATE tickets SET lang = :lang WHERE id = :ticket";
 static const char SQL_FLAG[] = "UPDATE tickets SET flagged = 1 WHERE id = :ticket";
 static const char SQL_PERSONAL[] = "UPDATE tickets SET personal = 1 WHERE id = :ticket AND personal = 0";
 static const char SQL_LINK_ADD[] =
@@ -78,12 +83,19 @@ static const char *const set_field[] = {
 static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 
 static const char *const ticket_queries[] = {
-	SQL_TICKET_INSERT, SQL_TICKET_TOUCH, SQL_THREAD_FACTS,       SQL_TICKET_EXISTS,
-	SQL_STATUS_GET,    SQL_STATUS_SET,   SQL_RESPONDED,          SQL_MAIL_FACTS,
-	SQL_THREAD_IDS,    SQL_FLAG,         SQL_PERSONAL,           SQL_LINK_ADD,
-	SQL_IDENTITY,      SQL_HISTORY_ADD,  SQL_SET_PRIORITY,       SQL_SET_OWNER,
-	SQL_SET_QUEUE,     SQL_SET_PROJECT,  SQL_SET_COLOR,          SQL_SET_SUBJECT,
-	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, NULL,
+	SQL_TICKET_INSERT,      SQL_TICKET_TOUCH,
+	SQL_THREAD_FACTS,       SQL_TICKET_EXISTS,
+	SQL_STATUS_GET,         SQL_STATUS_SET,
+	SQL_RESPONDED,          SQL_MAIL_FACTS,
+	SQL_SET_LANG,           SQL_LAST_CUSTOMER,
+	SQL_THREAD_IDS,         SQL_FLAG,
+	SQL_PERSONAL,           SQL_LINK_ADD,
+	SQL_IDENTITY,           SQL_HISTORY_ADD,
+	SQL_SET_PRIORITY,       SQL_SET_OWNER,
+	SQL_SET_QUEUE,          SQL_SET_PROJECT,
+	SQL_SET_COLOR,          SQL_SET_SUBJECT,
+	SQL_SET_UNTIL,          SQL_CLOSE_MERGED,
+	SQL_RESPONSE_ESCALATED, NULL,
 };
 
 const char *const *
@@ -320,6 +332,18 @@ mt_ticket_flag (MtStore *store, gint64 ticket, GError **error)
 }
 
 gboolean
+mt_ticket_set_lang (MtStore *store, gint64 ticket, const char *lang, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_SET_LANG, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_text (stmt, ":lang", lang);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
 mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 now, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_PERSONAL, error);
@@ -396,6 +420,9 @@ mt_ticket_mail_facts (MtStore *store, gint64 id, GError **error)
 	mail->owner = column_dup (stmt, 8);
 	mail->uuid = column_dup (stmt, 9);
 	mail->queue_group = sqlite3_column_int64 (stmt, 10);
+	mail->lang = column_dup (stmt, 11);
+	mail->requester_name = column_dup (stmt, 12);
+	mail->requester_lang = column_dup (stmt, 13);
 	if (!read_thread_ids (store, mail, error))
 		return NULL;
 	return g_steal_pointer (&mail);
@@ -414,6 +441,9 @@ mt_ticket_mail_free (MtTicketMail *mail)
 	g_free (mail->queue_address);
 	g_free (mail->requester);
 	g_free (mail->owner);
+	g_free (mail->lang);
+	g_free (mail->requester_name);
+	g_free (mail->requester_lang);
 	if (mail->thread_ids)
 		g_ptr_array_unref (mail->thread_ids);
 	g_free (mail);
@@ -432,6 +462,26 @@ mt_ticket_identity (MtStore *store, gint64 id, char **uuid, char **requester, GE
 	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		*uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 		*requester = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+	}
+	sqlite3_reset (stmt);
+	return rc != -1;
+}
+
+gboolean
+mt_ticket_last_customer_text (MtStore *store, gint64 ticket, char **from, gint64 *when, char **text, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_LAST_CUSTOMER, error);
+	int rc;
+
+	*from = *text = NULL;
+	*when = 0;
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		*from = column_dup (stmt, 0);
+		*when = sqlite3_column_int64 (stmt, 1);
+		*text = column_dup (stmt, 2);
 	}
 	sqlite3_reset (stmt);
 	return rc != -1;

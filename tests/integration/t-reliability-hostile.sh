@@ -61,7 +61,7 @@ raw = open(sys.argv[1], "rb").read()
 head = raw.split(b"\r\n\r\n", 1)[0]
 ours = {"from", "reply-to", "to", "cc", "subject", "date", "message-id", "in-reply-to", "references",
         "auto-submitted", "x-auto-response-suppress", "x-loop", "mime-version", "content-type",
-        "content-transfer-encoding"}
+        "content-transfer-encoding", "content-language"}
 bad = []
 for line in head.split(b"\r\n"):
     if b"\r" in line or b"\n" in line:

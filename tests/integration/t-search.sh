@@ -120,6 +120,8 @@ sql "drop trigger article_search_insert; drop trigger article_search_update; dro
 	drop table rules; alter table tickets drop column personal;
 	drop table alarms; drop index tickets_pending_until; alter table tickets drop column pending_until;
 	alter table tickets drop column response_escalated; alter table queues drop column grp;
+	alter table contacts drop column lang; alter table users drop column lang;
+	alter table users drop column signature; alter table tickets drop column lang;
 	alter table message_ids drop column referenced_only;
 	pragma user_version = 3"
 expect_code 0 "init migrates a database of schema version 3" -- mt init
