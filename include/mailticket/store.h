@@ -168,7 +168,9 @@ gboolean mt_store_check (MtStore *store, GPtrArray *problems, GError **error);
 /* Writes a consistent copy of the database to path, a database file of
  * its own (no -wal beside it), while deliveries go on: read from one
  * snapshot, written to a temporary file beside path and renamed over
- * it, so that path is never half written. Not inside a transaction. */
+ * it, so that path is never half written. MT_ERROR_USAGE when path is
+ * the database itself or has a -wal file beside it (a live database).
+ * Not inside a transaction. */
 gboolean mt_store_backup (MtStore *store, const char *path, GError **error);
 
 /* Replaces the whole content of the database with that of path, a

@@ -511,36 +511,44 @@ parse (Html *h, const char *html, gsize len)
 static gsize
 conditional_len (const char *p)
 {
-	const char *end = strchr (p, '>');
+	const char *end;
 
 	if (g_ascii_strncasecmp (p, "<![endif]>", 10) == 0)
 		return 10;
-	if (g_ascii_strncasecmp (p, "<![if ", 6) != 0 || end == NULL || end[-1] != ']')
+	if (g_ascii_strncasecmp (p, "<![if ", 6) != 0)
 		return 0;
-	return (gsize) (end + 1 - p);
+	end = memchr (p, '>', strnlen (p, 200));
+	return end != NULL && end[-1] == ']' ? (gsize) (end + 1 - p) : 0;
 }
 
-/* Downlevel-revealed conditional comments are no markup to an HTML
- * parser, which would show them as text: they go, what they enclose
- * stays. Owned, or NULL when there are none. */
+/* The text libxml2 is given: conditional comments as above, which an
+ * HTML parser shows as text, taken out (what they enclose stays); and
+ * an '&' that starts no character reference written "&amp;": libxml2
+ * reads it so anyway, but records an error for each, and a megabyte of
+ * them took a second. Owned, or NULL when nothing needed a change. */
 static char *
-without_conditionals (const char *html)
+prepared (const char *html)
 {
 	GString *out = NULL;
-	const char *p = html;
-	const char *mark;
+	const char *done = html; /* copied to out up to here */
 
-	while ((mark = strstr (p, "<![")) != NULL) {
-		gsize n = conditional_len (mark);
+	for (const char *p = strpbrk (html, "<&"); p != NULL; p = strpbrk (p, "<&")) {
+		gboolean bare = *p == '&' && !g_ascii_isalnum (p[1]) && p[1] != '#';
+		gsize skip = bare ? 1 : conditional_len (p);
 
+		if (skip == 0) {
+			p++;
+			continue;
+		}
 		if (out == NULL)
-			out = g_string_new (NULL);
-		g_string_append_len (out, p, mark - p + (n == 0 ? 3 : 0));
-		p = mark + (n == 0 ? 3 : n);
+			out = g_string_sized_new (strlen (html) + 64);
+		g_string_append_len (out, done, p - done);
+		g_string_append (out, bare ? "&amp;" : "");
+		p = done = p + skip;
 	}
 	if (out == NULL)
 		return NULL;
-	g_string_append (out, p);
+	g_string_append (out, done);
 	return g_string_free (out, FALSE);
 }
 
@@ -555,7 +563,7 @@ mt_html_to_text (const char *html)
 
 	if (!g_utf8_validate (p, -1, NULL))
 		p = valid = g_utf8_make_valid (p, -1);
-	if ((plain = without_conditionals (p)) != NULL)
+	if ((plain = prepared (p)) != NULL)
 		p = plain;
 	/* libxml2 puts text that comes before any element in a <p> of its
 	 * own, and "a<div>b" would read as two paragraphs: given a body to

@@ -39,7 +39,9 @@
 #include "mailticket/vfs.h"
 #include "store-private.h"
 
-/* 1 MB of 4 KB pages a step: the shared lock a step takes is short. */
+/* 1 MB of 4 KB pages a step. The read transaction around the steps
+ * blocks no writer (WAL mode); steps keep each call, and what SQLite
+ * holds in memory for it, small. */
 #define BACKUP_STEP_PAGES 256
 
 /* Copies src into dest, BACKUP_STEP_PAGES at a time when paced, all at
@@ -141,6 +143,29 @@ sync_path (const char *path, int flags, GError **error)
 	return TRUE;
 }
 
+static gboolean
+same_file (const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return a != NULL && stat (a, &sa) == 0 && stat (b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* A backup must not replace a live database: this one, or any with a
+ * WAL beside it, which would then belong to another file. */
+static gboolean
+check_target (MtStore *store, const char *path, GError **error)
+{
+	g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+	if (same_file (sqlite3_db_filename (store->db, "main"), path) || g_file_test (wal, G_FILE_TEST_EXISTS)) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "%s is a live database: back up to another file", path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 mt_store_backup (MtStore *store, const char *path, GError **error)
 {
@@ -149,6 +174,8 @@ mt_store_backup (MtStore *store, const char *path, GError **error)
 	g_autofree char *tmp = g_strdup_printf ("%s/.%s.%d.tmp", dir, base, (int) getpid ());
 
 	g_return_val_if_fail (!store->in_transaction, FALSE);
+	if (!check_target (store, path, error))
+		return FALSE;
 	unlink (tmp);
 	if (!copy_to (store, tmp, error) || !make_standalone (tmp, error) || !sync_path (tmp, O_RDONLY, error))
 		goto fail;
@@ -209,15 +236,6 @@ open_backup (const char *path, sqlite3 **db, GError **error)
 	if (query_int (*db, "SELECT count(*) FROM pragma_quick_check WHERE quick_check <> 'ok'") != 0)
 		return not_a_backup (error, path, "it fails SQLite's quick_check");
 	return TRUE;
-}
-
-static gboolean
-same_file (const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return a != NULL && stat (a, &sa) == 0 && stat (b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
 }
 
 gboolean

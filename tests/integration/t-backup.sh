@@ -7,7 +7,7 @@
 # was; a restore over a live database replaces its content.
 . "$(dirname "$0")/../lib.sh"
 
-plan 23
+plan 26
 mt init >/dev/null
 
 # What a user sees of a database: the list and every ticket.
@@ -89,9 +89,15 @@ printf 'not a database\n' >"$tmp/junk"
 expect_code 1 "restore of a file that is no database" -- mt db restore "$tmp/junk"
 sqlite3 "$tmp/other.db" 'CREATE TABLE t (x); PRAGMA user_version = 3'
 expect_code 1 "restore of an SQLite database that is not mailticket's" -- mt db restore "$tmp/other.db"
+cp "$tmp/init.db" "$tmp/newer.db"
+sqlite3 "$tmp/newer.db" 'PRAGMA user_version = 999'
+expect_code 1 "restore of a backup of a newer schema" -- mt db restore "$tmp/newer.db"
 expect_code 1 "restore of a live database with its -wal" -- \
 	"$BIN/mailticket" --db "$tmp/x.db" db restore "$DB"
 expect_equal "$(count "$DB")" $((n + 3)) "the database is unchanged after the refusals"
+
+expect_code 1 "backup over the database itself is refused" -- mt db backup "$DB"
+expect_equal "$(count "$DB")/$(mt db check)" $((n + 3))/ok "and the database is unchanged"
 
 # A restore over the live database: the content of the backup.
 message 999 | deliver
