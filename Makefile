@@ -38,9 +38,9 @@ DESTDIR ?=
 comma := ,
 
 CC      ?= cc
-PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid
+PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid libxml-2.0
 DEB_PKGS := build-essential pkg-config clang-format libgmime-3.0-dev libglib2.0-dev \
-            libsqlite3-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl \
+            libsqlite3-dev libxml2-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl \
             libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev \
             libxlsxwriter-dev python3-openpyxl
 
@@ -96,10 +96,10 @@ ifeq ($(STATIC),1)
 STATIC_LIBS := -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lsqlite3 -luuid \
                -lgpgme -lassuan -lgpg-error -lidn2 -lunistring -lffi -lz
 NO_GIO_LIBS := $(filter-out -lgio-2.0 -lgmodule-2.0,$(STATIC_LIBS)) -lpcre2-8
-LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lmount -lselinux -lpcre2-8 -lm -ldl -pthread
+LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lxml2 -lmount -lselinux -lpcre2-8 -lm -ldl -pthread
 FILTER_OBJ = src/lib/gmime-no-gio.o
-FILTER_LIBS = -Wl,--as-needed -Wl,-Bstatic $(NO_GIO_LIBS) -Wl,-Bdynamic -lm -ldl -pthread
-FRONT_LIBS = $(if $(filter 1,$(SANITIZE)),$(FILTER_LIBS),-static $(filter-out -Wl$(comma)-Bdynamic,$(FILTER_LIBS)))
+FILTER_LIBS = -Wl,--as-needed -Wl,-Bstatic $(NO_GIO_LIBS) -Wl,-Bdynamic -lxml2 -lm -ldl -pthread
+FRONT_LIBS = $(if $(filter 1,$(SANITIZE)),$(FILTER_LIBS),-static $(filter-out -Wl$(comma)-Bdynamic -lxml2,$(FILTER_LIBS)))
 else
 LINK_LIBS = -Wl,--as-needed $(PKG_LIBS)
 FILTER_OBJ =

@@ -173,6 +173,22 @@ char *mt_store_secret (MtStore *store, GError **error);
  * checks cannot run. */
 gboolean mt_store_check (MtStore *store, GPtrArray *problems, GError **error);
 
+/* Writes a consistent copy of the database to path, a database file of
+ * its own (no -wal beside it), while deliveries go on: read from one
+ * snapshot, written to a temporary file beside path and renamed over
+ * it, so that path is never half written. MT_ERROR_USAGE when path is
+ * the database itself or has a -wal file beside it (a live database).
+ * Not inside a transaction. */
+gboolean mt_store_backup (MtStore *store, const char *path, GError **error);
+
+/* Replaces the whole content of the database with that of path, a
+ * backup (mt_store_backup()): MT_ERROR_DATA, and nothing changed, when
+ * path is no mailticket database of a schema this program knows, has a
+ * -wal file beside it, fails SQLite's quick_check, or is the database
+ * itself. One write transaction for every other connection; an older
+ * schema is migrated after. Not inside a transaction. */
+gboolean mt_store_restore (MtStore *store, const char *path, GError **error);
+
 /* The SQL this module prepares, for the unit tests. */
 const char *const *mt_store_queries (void);
 

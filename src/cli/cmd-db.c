@@ -5,12 +5,16 @@
  * SYNOPSIS
  *	mailticket db reindex [--quiet]
  *	mailticket db check
+ *	mailticket db backup FILE
+ *	mailticket db restore FILE
  * DESCRIPTION
  *	reindex rebuilds everything derived from the stored messages (see
  *	reindex.h) in batches, with a progress line on a terminal, and says
  *	how much it read. check runs
  *	SQLite's integrity and reference checks and the search index's own,
  *	prints "ok" or one line per problem, and exits 1 on a problem.
+ *	backup writes a consistent copy while mail arrives, restore puts
+ *	one back (store-backup.c says how, and what restore refuses).
  */
 #include <stdio.h>
 
@@ -71,9 +75,33 @@ check (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	return problems->len == 0 ? 0 : 1;
 }
 
+static int
+backup (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	g_autoptr (GError) error = NULL;
+
+	if (!mt_store_backup (ctx->store, args->args[0], &error))
+		return mt_cli_fail (error);
+	return 0;
+}
+
+static int
+restore (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	g_autoptr (GError) error = NULL;
+
+	if (!mt_store_restore (ctx->store, args->args[0], &error))
+		return mt_cli_fail (error);
+	printf ("restored %s into %s, schema version %d\n", args->args[0], ctx->config->db_path,
+		mt_store_version (ctx->store));
+	return 0;
+}
+
 static const MtCliVerb verbs[] = {
 	{ "reindex", reindex, MT_CLI_OPEN_WRITE, "reindex [--quiet]" },
 	{ "check", check, MT_CLI_OPEN_READ, "check" },
+	{ "backup", backup, MT_CLI_OPEN_READ, "backup FILE" },
+	{ "restore", restore, MT_CLI_OPEN_CREATE, "restore FILE" },
 	{ NULL },
 };
 
@@ -81,11 +109,15 @@ int
 mt_cmd_db (MtContext *ctx, int argc, char **argv)
 {
 	static const MtCliVerbs command = {
-		"reindex | check - look after the database",
+		"reindex | check | backup FILE | restore FILE - look after the database",
 		"reindex: parse every stored message again and rebuild what was taken from it\n"
 		"         (headers, text, attachments, participants, the search index),\n"
 		"         in batches, so that mail keeps arriving meanwhile.\n"
-		"check:   SQLite's integrity and reference checks, and the search index's.",
+		"check:   SQLite's integrity and reference checks, and the search index's.\n"
+		"backup:  write a consistent copy of the database to FILE while mail arrives\n"
+		"         (never copy mailticket.db alone: its last commits are in the -wal file).\n"
+		"restore: replace the database with the backup FILE, in one transaction;\n"
+		"         creates the database when it is not there.",
 		verbs,
 	};
 

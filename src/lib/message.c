@@ -240,30 +240,52 @@ mt_message_part_bytes (GMimePart *part)
 	return bytes;
 }
 
+/* The decoded bytes of a text part, NUL-terminated, with each NUL byte
+ * within them made a space: RFC 2045 allows none in text, and a C
+ * string stops at the first, so that the rest of the text would be
+ * missing from show and search. A space is a space in every charset
+ * that mail uses. */
+static GByteArray *
+part_bytes_without_nul (GMimeTextPart *part)
+{
+	GByteArray *bytes = mt_message_part_bytes (GMIME_PART (part));
+
+	for (guint i = 0; i < bytes->len; i++)
+		if (bytes->data[i] == '\0')
+			bytes->data[i] = ' ';
+	g_byte_array_append (bytes, (const guint8 *) "", 1);
+	return bytes;
+}
+
 /* Text of a text part in UTF-8. A part that declares no charset, or
  * declares UTF-8 or ASCII, but whose bytes are not UTF-8 is taken as
  * windows-1252, the usual culprit; GMime's own conversion would drop
- * the offending bytes and with them the umlauts. */
+ * the offending bytes and with them the umlauts. A charset iconv does
+ * not know leaves the bytes as they are, made valid UTF-8. */
 static char *
 part_text (GMimeTextPart *part)
 {
 	const char *declared = g_mime_text_part_get_charset (part);
 	const char *canon = declared ? g_mime_charset_canon_name (declared) : NULL;
+	g_autoptr (GByteArray) bytes = part_bytes_without_nul (part);
+	const char *data = (const char *) bytes->data;
 	g_autofree char *text = NULL;
+	iconv_t cd;
 
 	if (canon == NULL || g_ascii_strcasecmp (canon, "utf-8") == 0 || g_ascii_strcasecmp (canon, "us-ascii") == 0) {
-		g_autoptr (GByteArray) bytes = mt_message_part_bytes (GMIME_PART (part));
-
-		g_byte_array_append (bytes, (const guint8 *) "", 1);
-		if (!g_utf8_validate ((const char *) bytes->data, -1, NULL)) {
-			char *converted =
-				g_convert ((const char *) bytes->data, -1, "UTF-8", "windows-1252", NULL, NULL, NULL);
+		if (!g_utf8_validate (data, -1, NULL)) {
+			char *converted = g_convert (data, -1, "UTF-8", "windows-1252", NULL, NULL, NULL);
 			if (converted != NULL)
 				return converted;
 		}
+		return utf8_or_empty (data);
 	}
-	text = g_mime_text_part_get_text (part);
-	return text ? utf8_or_empty (text) : g_strdup ("");
+	cd = g_mime_iconv_open ("UTF-8", declared);
+	if (cd == (iconv_t) -1)
+		return utf8_or_empty (data);
+	text = g_mime_iconv_strndup (cd, data, bytes->len - 1);
+	g_mime_iconv_close (cd);
+	return utf8_or_empty (text ? text : data);
 }
 
 static gint64

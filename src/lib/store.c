@@ -117,8 +117,8 @@ fail:
 	return FALSE;
 }
 
-static gboolean
-migrate (MtStore *store, GError **error)
+gboolean
+store_migrate (MtStore *store, GError **error)
 {
 	int known = mt_store_migrations_known ();
 	int version;
@@ -236,7 +236,7 @@ mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **er
 		mt_error_sqlite (error, NULL, rc, what);
 		return NULL;
 	}
-	if (!configure (store, busy_timeout, error) || !migrate (store, error))
+	if (!configure (store, busy_timeout, error) || !store_migrate (store, error))
 		return NULL;
 	return g_steal_pointer (&store);
 }

@@ -63,7 +63,7 @@ for framework in "" "$framework"; do
 	offers "an owner: the logins and none" "alice bob none" --db "$DB" list --owner ""
 	offers "-o of list is the owner" "alice" --db "$DB" list -o al
 	offers "-o of attachment is a file" "$tmp/file-one $tmp/file-two" attachment 1 2 3 -o "$tmp/file-"
-	offers "db's verbs" "check reindex" db ""
+	offers "db's verbs" "backup check reindex restore" db ""
 	offers "watch's verbs after the ticket" "add rm" watch 7 ""
 	offers "org's verbs" "add list rm" org ""
 	offers "contact's long options" "--help --json --lang --name --org" contact add x --
