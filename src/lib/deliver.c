@@ -441,20 +441,27 @@ write_delivery (MtStore *store, gpointer data, GError **error)
 	       thread_and_store (w->d, w->r, error);
 }
 
+/* Runs func as one write: of the batch (--serve), or a transaction. */
+static gboolean
+write_once (Delivery *d, MtStoreFunc func, gpointer data, GError **error)
+{
+	if (d->options->batched)
+		return mt_store_batch_write (d->store, func, data, error);
+	if (!mt_store_begin (d->store, error))
+		return FALSE;
+	if (!func (d->store, data, error)) {
+		mt_store_rollback (d->store);
+		return FALSE;
+	}
+	return mt_store_commit (d->store, error);
+}
+
 static gboolean
 deliver_in_transaction (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	Write w = { d, r };
 
-	if (d->options->batched)
-		return mt_store_batch_write (d->store, write_delivery, &w, error);
-	if (!mt_store_begin (d->store, error))
-		return FALSE;
-	if (!write_delivery (d->store, &w, error)) {
-		mt_store_rollback (d->store);
-		return FALSE;
-	}
-	return mt_store_commit (d->store, error);
+	return write_once (d, write_delivery, &w, error);
 }
 
 /* Whom the mail is for: the envelope recipient (-r) as the MTA gives
