@@ -497,6 +497,29 @@ find_recipient (Delivery *d, GError **error)
 	return TRUE;
 }
 
+static gboolean
+write_rule_errors (MtStore *store, gpointer data, GError **error)
+{
+	Write *w = data;
+
+	return mt_rules_count_errors (store, w->r->rules, w->d->now, error);
+}
+
+/* A refusal stores nothing, but the rules that could not be evaluated
+ * on the way to it are counted all the same, in a write of their own;
+ * failing to count them changes no refusal. */
+static void
+count_refused_rule_errors (Delivery *d, MtDeliverResult *r, const GError *refusal)
+{
+	g_autoptr (GError) error = NULL;
+	Write w = { d, r };
+
+	if (refusal == NULL || refusal->domain != MT_RULES_REFUSAL || r->rules == NULL || r->rules->errors->len == 0)
+		return;
+	if (!write_once (d, write_rule_errors, &w, &error))
+		g_warning ("the rules that could not be evaluated are not counted: %s", error->message);
+}
+
 void
 mt_deliver_prepare (MtDeliverInput *input, GByteArray *raw, guint64 limit)
 {
@@ -543,6 +566,8 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 		return FALSE;
 	}
 	ok = options->dry_run ? thread_and_store (&d, result, error) : deliver_in_transaction (&d, result, error);
+	if (!ok && !options->dry_run)
+		count_refused_rule_errors (&d, result, error ? *error : NULL);
 	mt_bounce_clear (&d.bounce);
 	mt_commands_free (d.commands);
 	mt_proof_clear (&d.proof);
