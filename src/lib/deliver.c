@@ -441,20 +441,27 @@ write_delivery (MtStore *store, gpointer data, GError **error)
 	       thread_and_store (w->d, w->r, error);
 }
 
+/* Runs func as one write: of the batch (--serve), or a transaction. */
+static gboolean
+write_once (Delivery *d, MtStoreFunc func, gpointer data, GError **error)
+{
+	if (d->options->batched)
+		return mt_store_batch_write (d->store, func, data, error);
+	if (!mt_store_begin (d->store, error))
+		return FALSE;
+	if (!func (d->store, data, error)) {
+		mt_store_rollback (d->store);
+		return FALSE;
+	}
+	return mt_store_commit (d->store, error);
+}
+
 static gboolean
 deliver_in_transaction (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	Write w = { d, r };
 
-	if (d->options->batched)
-		return mt_store_batch_write (d->store, write_delivery, &w, error);
-	if (!mt_store_begin (d->store, error))
-		return FALSE;
-	if (!write_delivery (d->store, &w, error)) {
-		mt_store_rollback (d->store);
-		return FALSE;
-	}
-	return mt_store_commit (d->store, error);
+	return write_once (d, write_delivery, &w, error);
 }
 
 /* Whom the mail is for: the envelope recipient (-r) as the MTA gives
@@ -488,6 +495,29 @@ find_recipient (Delivery *d, GError **error)
 			d->recipient = g_steal_pointer (&address);
 	}
 	return TRUE;
+}
+
+static gboolean
+write_rule_errors (MtStore *store, gpointer data, GError **error)
+{
+	Write *w = data;
+
+	return mt_rules_count_errors (store, w->r->rules, w->d->now, error);
+}
+
+/* A refusal stores nothing, but the rules that could not be evaluated
+ * on the way to it are counted all the same, in a write of their own;
+ * failing to count them changes no refusal. */
+static void
+count_refused_rule_errors (Delivery *d, MtDeliverResult *r, const GError *refusal)
+{
+	g_autoptr (GError) error = NULL;
+	Write w = { d, r };
+
+	if (refusal == NULL || refusal->domain != MT_RULES_REFUSAL || r->rules == NULL || r->rules->errors->len == 0)
+		return;
+	if (!write_once (d, write_rule_errors, &w, &error))
+		g_warning ("the rules that could not be evaluated are not counted: %s", error->message);
 }
 
 void
@@ -536,6 +566,8 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 		return FALSE;
 	}
 	ok = options->dry_run ? thread_and_store (&d, result, error) : deliver_in_transaction (&d, result, error);
+	if (!ok && !options->dry_run)
+		count_refused_rule_errors (&d, result, error ? *error : NULL);
 	mt_bounce_clear (&d.bounce);
 	mt_commands_free (d.commands);
 	mt_proof_clear (&d.proof);
