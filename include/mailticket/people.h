@@ -47,6 +47,8 @@ gboolean mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboole
 /* Moves the watchers of ticket from to into, where those already
  * watching stay once: a merge (change.h). */
 gboolean mt_people_move_watchers (MtStore *store, gint64 from, gint64 into, GError **error);
+/* Deletes a ticket's watchers (erase.h). */
+gboolean mt_people_erase_watchers (MtStore *store, gint64 ticket, GError **error);
 
 /* Every address that hears of a new article of ticket, lower case,
  * without duplicates; plain-address watchers only when !internal. */

@@ -182,6 +182,13 @@ GPtrArray *mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GErro
 /* Moves the articles and message ids of ticket from to into, whose
  * participants from's become too: a merge (change.h). */
 gboolean mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GError **error);
+/* Erasure (erase.h): a ticket's articles, attachments, message ids,
+ * participants and Cc; the tickets merged into ticket (an array of
+ * gint64); the ticket's links, history and row, once nothing else
+ * points at it. */
+gboolean mt_ticket_erase_articles (MtStore *store, gint64 ticket, GError **error);
+GArray *mt_ticket_merged_from (MtStore *store, gint64 ticket, GError **error);
+gboolean mt_ticket_erase (MtStore *store, gint64 ticket, GError **error);
 
 /* Forgets the participants of ticket, for db reindex to add them again. */
 gboolean mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error);

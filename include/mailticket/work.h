@@ -76,6 +76,8 @@ gboolean mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, 
 /* Moves the tasks, time and approvals of ticket from to into: a merge
  * (change.h). */
 gboolean mt_work_move (MtStore *store, gint64 from, gint64 into, GError **error);
+/* Deletes a ticket's tasks, time entries and approvals (erase.h). */
+gboolean mt_work_erase (MtStore *store, gint64 ticket, GError **error);
 
 /* JSON arrays built by SQLite; owned. */
 char *mt_work_tasks_json (MtStore *store, gint64 ticket, GError **error);

@@ -216,5 +216,6 @@ int mt_cmd_rule (MtContext *ctx, int argc, char **argv);
 int mt_cmd_contact (MtContext *ctx, int argc, char **argv);
 int mt_cmd_org (MtContext *ctx, int argc, char **argv);
 int mt_cmd_alarm (MtContext *ctx, int argc, char **argv);
+int mt_cmd_ticket (MtContext *ctx, int argc, char **argv);
 
 #endif

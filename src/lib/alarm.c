@@ -32,6 +32,7 @@ static const char SQL_GET[] =
 	"SELECT a.ticket, a.due, " RECIPIENT " FROM alarms a" RECIPIENT_JOINS " WHERE a.id = :alarm";
 static const char SQL_DELETE[] = "DELETE FROM alarms WHERE id = :alarm";
 static const char SQL_MOVE[] = "UPDATE alarms SET ticket = :into WHERE ticket = :from AND fired IS NULL";
+static const char SQL_ERASE[] = "DELETE FROM alarms WHERE ticket = :from";
 static const char SQL_DUE[] =
 	"SELECT a.id, a.ticket, a.due, ifnull(a.user, 0), ifnull(a.grp, 0), a.address, a.note, a.created_by, " RECIPIENT
 	" FROM alarms a" RECIPIENT_JOINS " WHERE a.fired IS NULL AND a.due <= :now ORDER BY a.due, a.id LIMIT :batch";
@@ -54,7 +55,7 @@ static const char SQL_LIST_JSON[] =
 						  " 'subject', subject)), '[]') FROM (" ALARM_ROWS ")";
 
 static const char *const alarm_queries[] = {
-	SQL_INSERT, SQL_GET, SQL_DELETE, SQL_DUE, SQL_FIRED, SQL_LIST, SQL_LIST_JSON, SQL_MOVE, NULL,
+	SQL_INSERT, SQL_GET, SQL_DELETE, SQL_DUE, SQL_FIRED, SQL_LIST, SQL_LIST_JSON, SQL_MOVE, SQL_ERASE, NULL,
 };
 
 const char *const *
@@ -338,4 +339,12 @@ mt_alarm_move (MtStore *store, gint64 from, gint64 into, GError **error)
 	static const char *const moves[] = { SQL_MOVE };
 
 	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+}
+
+gboolean
+mt_alarm_erase (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_ERASE };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
 }

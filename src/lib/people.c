@@ -389,3 +389,11 @@ mt_people_groups (MtStore *store, MtPeopleRowFunc func, gpointer data, GError **
 {
 	return each_row (store, SQL_GROUPS, func, data, error);
 }
+
+gboolean
+mt_people_erase_watchers (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_FORGET_WATCHERS };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}

@@ -34,7 +34,7 @@ static const char SQL_REFERENCES[] = "SELECT printf('a row of %s%s refers to a m
 				     " parent) FROM pragma_foreign_key_check";
 
 static const char *const store_queries[] = {
-	STORE_SQL_BLOB_FIND, STORE_SQL_BLOB_INSERT, STORE_SQL_BLOB_GET, SQL_SECRET, SQL_INTEGRITY, SQL_REFERENCES, NULL,
+	STORE_SQL_BLOB_FIND, STORE_SQL_BLOB_INSERT, STORE_SQL_BLOB_GET, STORE_SQL_BLOB_UNUSED, SQL_SECRET, SQL_INTEGRITY, SQL_REFERENCES, NULL,
 };
 
 const char *const *

@@ -66,6 +66,12 @@ static const char SQL_CLOSE_MERGED[] =
 static const char SQL_RESPONSE_ESCALATED[] =
 	"UPDATE tickets SET response_escalated = :now WHERE id = :ticket AND response_escalated IS NULL";
 
+/* Erasure: the tickets merged into one, then its own rows. */
+static const char SQL_MERGED_FROM[] = "SELECT id FROM tickets WHERE merged_into = :ticket ORDER BY id";
+static const char SQL_ERASE_LINKS[] = "DELETE FROM links WHERE :from IN (ticket, other)";
+static const char SQL_ERASE_HISTORY[] = "DELETE FROM history WHERE ticket = :from";
+static const char SQL_ERASE_TICKET[] = "DELETE FROM tickets WHERE id = :from";
+
 /* Indexed by MtTicketField: the field chooses the statement, it is never
  * pasted into one. */
 static const char *const set_field[] = {
@@ -82,7 +88,7 @@ static const char *const ticket_queries[] = {
 	SQL_THREAD_IDS,    SQL_FLAG,         SQL_PERSONAL,           SQL_LINK_ADD,
 	SQL_IDENTITY,      SQL_HISTORY_ADD,  SQL_SET_PRIORITY,       SQL_SET_OWNER,
 	SQL_SET_QUEUE,     SQL_SET_PROJECT,  SQL_SET_COLOR,          SQL_SET_SUBJECT,
-	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, NULL,
+	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM, SQL_ERASE_LINKS, SQL_ERASE_HISTORY, SQL_ERASE_TICKET, NULL,
 };
 
 const char *const *
@@ -434,4 +440,30 @@ mt_ticket_identity (MtStore *store, gint64 id, char **uuid, char **requester, GE
 	}
 	sqlite3_reset (stmt);
 	return rc != -1;
+}
+
+GArray *
+mt_ticket_merged_from (MtStore *store, gint64 ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_MERGED_FROM, error);
+	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64 (stmt, 0);
+
+		g_array_append_val (ids, id);
+	}
+	return rc == SQLITE_DONE ? g_steal_pointer (&ids) : NULL;
+}
+
+gboolean
+mt_ticket_erase (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_ERASE_LINKS, SQL_ERASE_HISTORY, SQL_ERASE_TICKET };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
 }

@@ -1,0 +1,73 @@
+/*
+ * NAME
+ *	erase.c - deleting tickets for good
+ * DESCRIPTION
+ *	See erase.h. The order of the deletes follows the foreign keys:
+ *	what points at an article (outgoing mail, message ids,
+ *	attachments, Cc) before the articles, everything before the
+ *	ticket's row. A ticket merged into the one erased is a closed shell
+ *	of it and goes with it.
+ */
+#include "mailticket/alarm.h"
+#include "mailticket/change.h"
+#include "mailticket/erase.h"
+#include "mailticket/error.h"
+#include "mailticket/outbox.h"
+#include "mailticket/people.h"
+#include "mailticket/search.h"
+#include "mailticket/ticket.h"
+#include "mailticket/work.h"
+
+static gboolean
+erase_one (MtStore *store, gint64 ticket, GError **error)
+{
+	g_autoptr (GArray) merged = mt_ticket_merged_from (store, ticket, error);
+
+	if (merged == NULL)
+		return FALSE;
+	for (guint i = 0; i < merged->len; i++)
+		if (!erase_one (store, g_array_index (merged, gint64, i), error))
+			return FALSE;
+	return mt_outbox_erase (store, ticket, error) && mt_work_erase (store, ticket, error) &&
+	       mt_alarm_erase (store, ticket, error) && mt_people_erase_watchers (store, ticket, error) &&
+	       mt_change_erase_tags (store, ticket, error) && mt_ticket_erase_articles (store, ticket, error) &&
+	       mt_ticket_erase (store, ticket, error);
+}
+
+static gboolean
+may_erase (MtStore *store, gint64 ticket, gboolean force, GError **error)
+{
+	g_autofree char *status = mt_ticket_get_status (store, ticket, error);
+
+	if (status == NULL)
+		return FALSE;
+	if (force || g_strcmp0 (status, "closed") == 0)
+		return TRUE;
+	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "ticket %" G_GINT64_FORMAT " is %s, not closed: --force erases it",
+		     ticket, status);
+	return FALSE;
+}
+
+gboolean
+mt_erase_tickets (MtStore *store, GArray *ids, gboolean force, GError **error)
+{
+	for (guint i = 0; i < ids->len; i++)
+		if (!may_erase (store, g_array_index (ids, gint64, i), force, error))
+			return FALSE;
+	for (guint i = 0; i < ids->len; i++)
+		if (!erase_one (store, g_array_index (ids, gint64, i), error))
+			return FALSE;
+	return mt_store_drop_unused_blobs (store, error) && mt_search_optimize (store, error);
+}
+
+gboolean
+mt_erase_prepare (MtStore *store, GError **error)
+{
+	return mt_store_secure_delete (store, error);
+}
+
+gboolean
+mt_erase_scrub (MtStore *store, GError **error)
+{
+	return mt_store_scrub_wal (store, error);
+}
