@@ -24,6 +24,11 @@
  * refused (MT_ERROR_USAGE); an unknown one is MT_ERROR_NOT_FOUND. */
 gboolean mt_erase_tickets (MtStore *store, GArray *ids, gboolean force, GError **error);
 
+/* Retention: erases the tickets closed longer ago than keep seconds
+ * before now, in transactions of 100 tickets, and scrubs the WAL once;
+ * *purged counts them. keep 0 erases nothing. */
+gboolean mt_erase_purge (MtStore *store, gint64 keep, gint64 now, guint *purged, GError **error);
+
 /* Before the transaction: secure_delete on this connection. */
 gboolean mt_erase_prepare (MtStore *store, GError **error);
 

@@ -188,6 +188,8 @@ gboolean mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GErr
  * points at it. */
 gboolean mt_ticket_erase_articles (MtStore *store, gint64 ticket, GError **error);
 GArray *mt_ticket_merged_from (MtStore *store, gint64 ticket, GError **error);
+/* Up to 100 tickets closed before the time before, not merged (retention). */
+GArray *mt_ticket_closed_before (MtStore *store, gint64 before, GError **error);
 gboolean mt_ticket_erase (MtStore *store, gint64 ticket, GError **error);
 
 /* Forgets the participants of ticket, for db reindex to add them again. */

@@ -71,3 +71,40 @@ mt_erase_scrub (MtStore *store, GError **error)
 {
 	return mt_store_scrub_wal (store, error);
 }
+
+typedef struct {
+	gint64 before;
+	guint erased; /* in this transaction */
+} Purge;
+
+static gboolean
+purge_batch (MtStore *store, gpointer data, GError **error)
+{
+	Purge *p = data;
+	g_autoptr (GArray) ids = mt_ticket_closed_before (store, p->before, error);
+
+	if (ids == NULL)
+		return FALSE;
+	p->erased = ids->len;
+	return ids->len == 0 || mt_erase_tickets (store, ids, TRUE, error);
+}
+
+gboolean
+mt_erase_purge (MtStore *store, gint64 keep, gint64 now, guint *purged, GError **error)
+{
+	Purge p = { now - keep, 0 };
+
+	*purged = 0;
+	if (keep <= 0)
+		return TRUE;
+	if (!mt_erase_prepare (store, error))
+		return FALSE;
+	do {
+		if (!mt_store_transaction (store, purge_batch, &p, error))
+			return FALSE;
+		*purged += p.erased;
+	} while (p.erased > 0);
+	if (*purged > 0)
+		g_message ("retention: erased tickets=%u closed before=%" G_GINT64_FORMAT, *purged, p.before);
+	return *purged == 0 || mt_erase_scrub (store, error);
+}

@@ -13,9 +13,14 @@
 #include "mailticket/error.h"
 #include "mailticket/ticket.h"
 
+/* An erased ticket's number is never given again: mail that still
+ * carries it must not land in someone else's ticket. */
+#define ERASED_MAX "erased_ticket_max"
 static const char SQL_TICKET_INSERT[] =
-	"INSERT INTO tickets (uuid, type, subject, queue, requester, created, updated, creator, owner)"
-	" VALUES (:uuid, :type, :subject, nullif(:queue, 0), nullif(:requester, 0), :now, :now, nullif(:creator, 0),"
+	"INSERT INTO tickets (id, uuid, type, subject, queue, requester, created, updated, creator, owner)"
+	" VALUES (max(ifnull((SELECT max(id) FROM tickets), 0),"
+	"             ifnull((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '" ERASED_MAX "'), 0)) + 1,"
+	"         :uuid, :type, :subject, nullif(:queue, 0), nullif(:requester, 0), :now, :now, nullif(:creator, 0),"
 	"         coalesce(nullif(:owner, 0), (SELECT owner FROM queues WHERE id = :queue)))";
 static const char SQL_TICKET_TOUCH[] = "UPDATE tickets SET updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_THREAD_FACTS[] = "SELECT t.merged_into, t.status = 'closed', coalesce(t.closed, t.updated),"
@@ -68,6 +73,8 @@ static const char SQL_RESPONSE_ESCALATED[] =
 
 /* Erasure: the tickets merged into one, then its own rows. */
 static const char SQL_MERGED_FROM[] = "SELECT id FROM tickets WHERE merged_into = :ticket ORDER BY id";
+static const char SQL_CLOSED_BEFORE[] = "SELECT id FROM tickets WHERE status = 'closed' AND merged_into IS NULL"
+					" AND coalesce(closed, updated) < :ticket ORDER BY id LIMIT 100";
 static const char SQL_ERASE_LINKS[] = "DELETE FROM links WHERE :from IN (ticket, other)";
 static const char SQL_ERASE_HISTORY[] = "DELETE FROM history WHERE ticket = :from";
 static const char SQL_ERASE_TICKET[] = "DELETE FROM tickets WHERE id = :from";
@@ -88,7 +95,7 @@ static const char *const ticket_queries[] = {
 	SQL_THREAD_IDS,    SQL_FLAG,         SQL_PERSONAL,           SQL_LINK_ADD,
 	SQL_IDENTITY,      SQL_HISTORY_ADD,  SQL_SET_PRIORITY,       SQL_SET_OWNER,
 	SQL_SET_QUEUE,     SQL_SET_PROJECT,  SQL_SET_COLOR,          SQL_SET_SUBJECT,
-	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM, SQL_ERASE_LINKS, SQL_ERASE_HISTORY, SQL_ERASE_TICKET, NULL,
+	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM, SQL_CLOSED_BEFORE, SQL_ERASE_LINKS, SQL_ERASE_HISTORY, SQL_ERASE_TICKET, NULL,
 };
 
 const char *const *
@@ -442,10 +449,10 @@ mt_ticket_identity (MtStore *store, gint64 id, char **uuid, char **requester, GE
 	return rc != -1;
 }
 
-GArray *
-mt_ticket_merged_from (MtStore *store, gint64 ticket, GError **error)
+static GArray *
+ticket_ids (MtStore *store, const char *sql, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MERGED_FROM, error);
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
 	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 	int rc;
 
@@ -460,10 +467,23 @@ mt_ticket_merged_from (MtStore *store, gint64 ticket, GError **error)
 	return rc == SQLITE_DONE ? g_steal_pointer (&ids) : NULL;
 }
 
+GArray *
+mt_ticket_merged_from (MtStore *store, gint64 ticket, GError **error)
+{
+	return ticket_ids (store, SQL_MERGED_FROM, ticket, error);
+}
+
+GArray *
+mt_ticket_closed_before (MtStore *store, gint64 before, GError **error)
+{
+	return ticket_ids (store, SQL_CLOSED_BEFORE, before, error);
+}
+
 gboolean
 mt_ticket_erase (MtStore *store, gint64 ticket, GError **error)
 {
 	static const char *const erase[] = { SQL_ERASE_LINKS, SQL_ERASE_HISTORY, SQL_ERASE_TICKET };
 
-	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+	return mt_store_meta_raise (store, ERASED_MAX, ticket, error) &&
+	       mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
 }

@@ -4,7 +4,7 @@
 # the database file, its write-ahead log or the search index, and the
 # other tickets are as they were.
 . "$(dirname "$0")/../lib.sh"
-plan 18
+plan 25
 
 # Unique words: one in each erased ticket, one in the ticket that stays.
 secret=Zqxvorbeljak
@@ -62,3 +62,27 @@ expect_equal "$(sql "select count(*) from articles where ticket = 2") $(sql 'sel
 expect_equal "$(sql 'select count(*) from links') $(sql 'select count(*) from tags')$(sql 'select count(*) from tasks')$(sql 'select count(*) from time_entries')$(sql 'select count(*) from alarms')$(sql 'select count(*) from watchers')$(sql 'select count(*) from message_ids where ticket <> 2')" \
 	"0 000000" "no row of the erased tickets is left"
 expect_code 0 "db check passes" -- mt db check
+
+# Retention: mailticket-send erases what was closed longer ago than
+# purge_closed_after, and nothing else.
+compose carl@example.com support@example.org open-1@example.com "Still open" <<EOT |
+Open for ever.
+EOT
+	deliver --now "2026-11-23 10:00" -r support@example.org >/dev/null
+compose dora@example.com support@example.org recent-1@example.com "Closed lately" <<EOT |
+Closed lately.
+EOT
+	deliver --now "2027-11-01 10:00" -r support@example.org >/dev/null
+mt --now "2026-11-23 11:00" set 2 status=closed >/dev/null
+mt --now "2027-11-02 11:00" set 5 status=closed >/dev/null
+expect_equal "$(sql 'select group_concat(id) from (select id from tickets order by id)')" 2,4,5 "tickets 2, 4 and 5"
+printf '[retention]\npurge_closed_after = 1y\n' >>"$MAILTICKET_CONF"
+send () { "$BIN/mailticket-send" --db "$DB" "$@"; }
+expect_code 0 "mailticket-send before the year is over" -- send --once --now "2027-11-20 00:00"
+expect_equal "$(sql 'select group_concat(id) from (select id from tickets order by id)')" 2,4,5 "... erases nothing"
+expect_code 0 "mailticket-send a year after ticket 2 was closed" -- send --once --now "2027-11-24 00:00"
+expect_equal "$(sql 'select group_concat(id) from (select id from tickets order by id)')" 4,5 \
+	"... erases ticket 2, not the open one nor the one closed lately"
+cat "$DB" "$DB-wal" 2>/dev/null | grep -a -i -q "$kept"; [ $? = 1 ]; ok $? "... and its words are gone from the files"
+printf '[retention]\npurge_closed_after = soon\n' >>"$MAILTICKET_CONF"
+expect_code 78 "a bad purge_closed_after is a configuration error" -- send --once
