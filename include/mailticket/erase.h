@@ -16,6 +16,7 @@
 #define MT_ERASE_H
 
 #include <glib.h>
+#include "mailticket/config.h"
 #include "mailticket/store.h"
 
 /* Erases each ticket of ids (an array of gint64) with the tickets merged
@@ -28,6 +29,14 @@ gboolean mt_erase_tickets (MtStore *store, GArray *ids, gboolean force, GError *
  * before now, in transactions of 100 tickets, and scrubs the WAL once;
  * *purged counts them. keep 0 erases nothing. */
 gboolean mt_erase_purge (MtStore *store, gint64 keep, gint64 now, guint *purged, GError **error);
+
+/* Removes a group: its members, its watching, its alarms; queues that
+ * escalated to it no longer do. MT_ERROR_NOT_FOUND for no such group. */
+gboolean mt_erase_group (MtStore *store, const char *name, GError **error);
+
+/* Removes a queue; its tickets move to the queue move_to, and without
+ * move_to a queue with tickets is refused (MT_ERROR_USAGE). */
+gboolean mt_erase_queue (MtStore *store, const MtConfig *config, const char *name, const char *move_to, GError **error);
 
 /* Before the transaction: secure_delete on this connection. */
 gboolean mt_erase_prepare (MtStore *store, GError **error);

@@ -27,6 +27,8 @@ gboolean mt_people_user_by_email (MtStore *store, const char *address, char **lo
 
 gboolean mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, GError **error);
 gboolean mt_people_group_find (MtStore *store, const char *name, gint64 *id, GError **error);
+/* Deletes a group, its members and its watching (erase.h: mt_erase_group). */
+gboolean mt_people_group_remove (MtStore *store, gint64 group, GError **error);
 /* Adds or removes a member; MT_ERROR_NOT_FOUND for an unknown group or login. */
 gboolean mt_people_group_member (MtStore *store, const char *group, const char *login, gboolean add, GError **error);
 

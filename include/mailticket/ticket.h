@@ -191,6 +191,10 @@ GArray *mt_ticket_merged_from (MtStore *store, gint64 ticket, GError **error);
 /* Up to 100 tickets closed before the time before, not merged (retention). */
 GArray *mt_ticket_closed_before (MtStore *store, gint64 before, GError **error);
 gboolean mt_ticket_erase (MtStore *store, gint64 ticket, GError **error);
+/* The tickets of a queue (merged and closed ones too), and moving them
+ * all to another queue (queue rm --move-to). */
+gboolean mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **error);
+gboolean mt_ticket_move_queue (MtStore *store, gint64 from, gint64 into, GError **error);
 
 /* Forgets the participants of ticket, for db reindex to add them again. */
 gboolean mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error);

@@ -10,6 +10,7 @@
  */
 #include "mailticket/alarm.h"
 #include "mailticket/change.h"
+#include "mailticket/directory.h"
 #include "mailticket/erase.h"
 #include "mailticket/error.h"
 #include "mailticket/outbox.h"
@@ -107,4 +108,41 @@ mt_erase_purge (MtStore *store, gint64 keep, gint64 now, guint *purged, GError *
 	if (*purged > 0)
 		g_message ("retention: erased tickets=%u closed before=%" G_GINT64_FORMAT, *purged, p.before);
 	return *purged == 0 || mt_erase_scrub (store, error);
+}
+
+gboolean
+mt_erase_group (MtStore *store, const char *name, GError **error)
+{
+	gint64 id = 0;
+
+	if (!mt_people_group_find (store, name, &id, error))
+		return FALSE;
+	if (id == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no group named '%s'", name);
+		return FALSE;
+	}
+	return mt_alarm_forget_group (store, id, error) && mt_directory_forget_group (store, id, error) &&
+	       mt_people_group_remove (store, id, error);
+}
+
+gboolean
+mt_erase_queue (MtStore *store, const MtConfig *config, const char *name, const char *move_to, GError **error)
+{
+	gint64 id = 0, into = 0, count = 0;
+
+	if (!mt_directory_queue_named (store, config, name, 0, &id, error) ||
+	    (move_to != NULL && !mt_directory_queue_named (store, config, move_to, 0, &into, error)) ||
+	    !mt_ticket_count_in_queue (store, id, &count, error))
+		return FALSE;
+	if (into == id) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "queue rm: --move-to names the queue removed");
+		return FALSE;
+	}
+	if (count > 0 && into == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+			     "queue %s has %" G_GINT64_FORMAT " tickets: --move-to QUEUE moves them first", name, count);
+		return FALSE;
+	}
+	return (count == 0 || mt_ticket_move_queue (store, id, into, error)) &&
+	       mt_directory_queue_remove (store, id, error);
 }

@@ -30,6 +30,9 @@ static const char SQL_WATCH_RM[] =
 static const char SQL_MOVE_WATCHERS[] = "INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
 					" SELECT :into, user, grp, address, created FROM watchers WHERE ticket = :from";
 static const char SQL_FORGET_WATCHERS[] = "DELETE FROM watchers WHERE ticket = :from";
+static const char SQL_GROUP_RM_MEMBERS[] = "DELETE FROM group_members WHERE grp = :from";
+static const char SQL_GROUP_RM_WATCHERS[] = "DELETE FROM watchers WHERE grp = :from";
+static const char SQL_GROUP_RM[] = "DELETE FROM groups WHERE id = :from";
 static const char SQL_AUDIENCE[] = "SELECT lower(u.email) FROM tickets t JOIN users u ON u.id IN (t.owner, t.creator)"
 				   "  WHERE t.id = :ticket AND u.email IS NOT NULL"
 				   " UNION SELECT lower(u.email) FROM watchers w JOIN users u ON u.id = w.user"
@@ -89,6 +92,9 @@ static const char *const people_queries[] = {
 	SQL_ADDRESS_WATCHERS,
 	SQL_MOVE_WATCHERS,
 	SQL_FORGET_WATCHERS,
+	SQL_GROUP_RM_MEMBERS,
+	SQL_GROUP_RM_WATCHERS,
+	SQL_GROUP_RM,
 	NULL,
 };
 
@@ -396,4 +402,12 @@ mt_people_erase_watchers (MtStore *store, gint64 ticket, GError **error)
 	static const char *const erase[] = { SQL_FORGET_WATCHERS };
 
 	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_people_group_remove (MtStore *store, gint64 group, GError **error)
+{
+	static const char *const rm[] = { SQL_GROUP_RM_MEMBERS, SQL_GROUP_RM_WATCHERS, SQL_GROUP_RM };
+
+	return mt_store_move (store, rm, G_N_ELEMENTS (rm), group, 0, error);
 }

@@ -75,6 +75,8 @@ static const char SQL_RESPONSE_ESCALATED[] =
 static const char SQL_MERGED_FROM[] = "SELECT id FROM tickets WHERE merged_into = :ticket ORDER BY id";
 static const char SQL_CLOSED_BEFORE[] = "SELECT id FROM tickets WHERE status = 'closed' AND merged_into IS NULL"
 					" AND coalesce(closed, updated) < :ticket ORDER BY id LIMIT 100";
+static const char SQL_QUEUE_COUNT[] = "SELECT count(*) FROM tickets WHERE queue = :ticket";
+static const char SQL_QUEUE_MOVE[] = "UPDATE tickets SET queue = :into WHERE queue = :from";
 static const char SQL_ERASE_LINKS[] = "DELETE FROM links WHERE :from IN (ticket, other)";
 static const char SQL_ERASE_HISTORY[] = "DELETE FROM history WHERE ticket = :from";
 static const char SQL_ERASE_TICKET[] = "DELETE FROM tickets WHERE id = :from";
@@ -95,7 +97,7 @@ static const char *const ticket_queries[] = {
 	SQL_THREAD_IDS,    SQL_FLAG,         SQL_PERSONAL,           SQL_LINK_ADD,
 	SQL_IDENTITY,      SQL_HISTORY_ADD,  SQL_SET_PRIORITY,       SQL_SET_OWNER,
 	SQL_SET_QUEUE,     SQL_SET_PROJECT,  SQL_SET_COLOR,          SQL_SET_SUBJECT,
-	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM, SQL_CLOSED_BEFORE, SQL_ERASE_LINKS, SQL_ERASE_HISTORY, SQL_ERASE_TICKET, NULL,
+	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM, SQL_CLOSED_BEFORE, SQL_QUEUE_COUNT, SQL_QUEUE_MOVE, SQL_ERASE_LINKS, SQL_ERASE_HISTORY, SQL_ERASE_TICKET, NULL,
 };
 
 const char *const *
@@ -486,4 +488,23 @@ mt_ticket_erase (MtStore *store, gint64 ticket, GError **error)
 
 	return mt_store_meta_raise (store, ERASED_MAX, ticket, error) &&
 	       mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUEUE_COUNT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":ticket", queue);
+	return mt_store_get_int (store, stmt, count, error);
+}
+
+gboolean
+mt_ticket_move_queue (MtStore *store, gint64 from, gint64 into, GError **error)
+{
+	static const char *const moves[] = { SQL_QUEUE_MOVE };
+
+	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
 }
