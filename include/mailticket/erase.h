@@ -34,6 +34,12 @@ gboolean mt_erase_purge (MtStore *store, gint64 keep, gint64 now, guint *purged,
  * escalated to it no longer do. MT_ERROR_NOT_FOUND for no such group. */
 gboolean mt_erase_group (MtStore *store, const char *name, GError **error);
 
+/* Removes an agent: their tickets, tasks and queues lose their owner,
+ * their articles their author (the text stays), their memberships,
+ * watching and alarms go. Refused (MT_ERROR_USAGE) while an approval
+ * names them; MT_ERROR_NOT_FOUND for no such login. */
+gboolean mt_erase_user (MtStore *store, const char *login, GError **error);
+
 /* Removes a queue; its tickets move to the queue move_to, and without
  * move_to a queue with tickets is refused (MT_ERROR_USAGE). */
 gboolean mt_erase_queue (MtStore *store, const MtConfig *config, const char *name, const char *move_to, GError **error);

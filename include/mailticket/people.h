@@ -29,6 +29,8 @@ gboolean mt_people_group_add (MtStore *store, const char *name, gint64 now, gint
 gboolean mt_people_group_find (MtStore *store, const char *name, gint64 *id, GError **error);
 /* Deletes a group, its members and its watching (erase.h: mt_erase_group). */
 gboolean mt_people_group_remove (MtStore *store, gint64 group, GError **error);
+/* Deletes a user, their memberships and their watching (erase.h). */
+gboolean mt_people_user_remove (MtStore *store, gint64 user, GError **error);
 /* Adds or removes a member; MT_ERROR_NOT_FOUND for an unknown group or login. */
 gboolean mt_people_group_member (MtStore *store, const char *group, const char *login, gboolean add, GError **error);
 

@@ -191,6 +191,10 @@ GArray *mt_ticket_merged_from (MtStore *store, gint64 ticket, GError **error);
 /* Up to 100 tickets closed before the time before, not merged (retention). */
 GArray *mt_ticket_closed_before (MtStore *store, gint64 before, GError **error);
 gboolean mt_ticket_erase (MtStore *store, gint64 ticket, GError **error);
+/* A removed user (erase.h) owns, created and wrote nothing any more:
+ * the columns become NULL, the articles stay. */
+gboolean mt_ticket_forget_user (MtStore *store, gint64 user, GError **error);
+gboolean mt_ticket_forget_author (MtStore *store, gint64 user, GError **error);
 /* The tickets of a queue (merged and closed ones too), and moving them
  * all to another queue (queue rm --move-to). */
 gboolean mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **error);

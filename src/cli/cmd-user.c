@@ -3,6 +3,7 @@
  *	mailticket user - the agents
  * SYNOPSIS
  *	mailticket user add LOGIN --email ADDR [--name NAME]
+ *	mailticket user rm LOGIN
  *	mailticket user list [--json]
  * DESCRIPTION
  *	An agent is a login (the CLI acts as the Unix login; root and the
@@ -13,6 +14,7 @@
 
 #include "cli.h"
 #include "mailticket/clock.h"
+#include "mailticket/erase.h"
 #include "mailticket/people.h"
 
 typedef struct {
@@ -67,8 +69,24 @@ add_user (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	return mt_cli_write (ctx, write_user, &u, &error) ? 0 : mt_cli_fail (error);
 }
 
+static gboolean
+write_user_rm (MtContext *ctx, gpointer data, GError **error)
+{
+	return mt_erase_user (ctx->store, data, error);
+}
+
+/* user rm LOGIN */
+static int
+remove_user (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	g_autoptr (GError) error = NULL;
+
+	return mt_cli_write (ctx, write_user_rm, args->args[0], &error) ? 0 : mt_cli_fail (error);
+}
+
 static const MtCliVerb verbs[] = {
 	{ "add", add_user, MT_CLI_OPEN_CREATE, "add LOGIN --email ADDR [--name NAME]" },
+	{ "rm", remove_user, MT_CLI_OPEN_WRITE, "rm LOGIN" },
 	{ "list", list_users, MT_CLI_OPEN_READ, "[list]" },
 	{ NULL },
 };
@@ -84,7 +102,7 @@ mt_cmd_user (MtContext *ctx, int argc, char **argv)
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("add LOGIN --email ADDR | list - the agents");
+	g_autoptr (GOptionContext) octx = g_option_context_new ("add LOGIN --email ADDR | rm LOGIN | list - the agents");
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);

@@ -25,6 +25,7 @@ static const char SQL_QUEUE_UPDATE[] =
 	"UPDATE queues SET address = lower(?2), sla_minutes = coalesce(nullif(?3, 0), sla_minutes),"
 	" owner = coalesce(nullif(?4, 0), owner), grp = coalesce(nullif(?5, 0), grp) WHERE id = ?1";
 static const char SQL_FORGET_GROUP[] = "UPDATE queues SET grp = NULL WHERE grp = :from";
+static const char SQL_FORGET_OWNER[] = "UPDATE queues SET owner = NULL WHERE owner = :from";
 static const char SQL_QUEUE_RM[] = "DELETE FROM queues WHERE id = :from";
 #define QUEUE_ROWS                                                                                         \
 	" SELECT q.name, q.address, q.sla_minutes, u.login AS owner,"                                      \
@@ -38,7 +39,7 @@ static const char SQL_QUEUES_JSON[] =
 
 static const char *const directory_queries[] = {
 	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_QUEUE_ADD,
-	SQL_QUEUE_UPDATE,     SQL_QUEUES,        SQL_QUEUES_JSON,  SQL_FORGET_GROUP, SQL_QUEUE_RM, NULL,
+	SQL_QUEUE_UPDATE,     SQL_QUEUES,        SQL_QUEUES_JSON,  SQL_FORGET_GROUP, SQL_QUEUE_RM, SQL_FORGET_OWNER, NULL,
 };
 
 const char *const *
@@ -221,4 +222,12 @@ mt_directory_queue_remove (MtStore *store, gint64 queue, GError **error)
 	static const char *const rm[] = { SQL_QUEUE_RM };
 
 	return mt_store_move (store, rm, G_N_ELEMENTS (rm), queue, 0, error);
+}
+
+gboolean
+mt_directory_forget_owner (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_OWNER };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

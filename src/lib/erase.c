@@ -146,3 +146,26 @@ mt_erase_queue (MtStore *store, const MtConfig *config, const char *name, const 
 	return (count == 0 || mt_ticket_move_queue (store, id, into, error)) &&
 	       mt_directory_queue_remove (store, id, error);
 }
+
+gboolean
+mt_erase_user (MtStore *store, const char *login, GError **error)
+{
+	gint64 id = 0, approvals = 0;
+
+	if (!mt_people_user_find (store, login, &id, error))
+		return FALSE;
+	if (id == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no user named '%s'", login);
+		return FALSE;
+	}
+	if (!mt_work_forget_user (store, id, &approvals, error))
+		return FALSE;
+	if (approvals > 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "user %s is the approver of %" G_GINT64_FORMAT " approvals",
+			     login, approvals);
+		return FALSE;
+	}
+	return mt_ticket_forget_user (store, id, error) && mt_ticket_forget_author (store, id, error) &&
+	       mt_directory_forget_owner (store, id, error) && mt_alarm_forget_user (store, id, error) &&
+	       mt_people_user_remove (store, id, error);
+}

@@ -33,6 +33,9 @@ static const char SQL_FORGET_WATCHERS[] = "DELETE FROM watchers WHERE ticket = :
 static const char SQL_GROUP_RM_MEMBERS[] = "DELETE FROM group_members WHERE grp = :from";
 static const char SQL_GROUP_RM_WATCHERS[] = "DELETE FROM watchers WHERE grp = :from";
 static const char SQL_GROUP_RM[] = "DELETE FROM groups WHERE id = :from";
+static const char SQL_USER_RM_MEMBERS[] = "DELETE FROM group_members WHERE user = :from";
+static const char SQL_USER_RM_WATCHERS[] = "DELETE FROM watchers WHERE user = :from";
+static const char SQL_USER_RM[] = "DELETE FROM users WHERE id = :from";
 static const char SQL_AUDIENCE[] = "SELECT lower(u.email) FROM tickets t JOIN users u ON u.id IN (t.owner, t.creator)"
 				   "  WHERE t.id = :ticket AND u.email IS NOT NULL"
 				   " UNION SELECT lower(u.email) FROM watchers w JOIN users u ON u.id = w.user"
@@ -95,6 +98,9 @@ static const char *const people_queries[] = {
 	SQL_GROUP_RM_MEMBERS,
 	SQL_GROUP_RM_WATCHERS,
 	SQL_GROUP_RM,
+	SQL_USER_RM_MEMBERS,
+	SQL_USER_RM_WATCHERS,
+	SQL_USER_RM,
 	NULL,
 };
 
@@ -410,4 +416,12 @@ mt_people_group_remove (MtStore *store, gint64 group, GError **error)
 	static const char *const rm[] = { SQL_GROUP_RM_MEMBERS, SQL_GROUP_RM_WATCHERS, SQL_GROUP_RM };
 
 	return mt_store_move (store, rm, G_N_ELEMENTS (rm), group, 0, error);
+}
+
+gboolean
+mt_people_user_remove (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const rm[] = { SQL_USER_RM_MEMBERS, SQL_USER_RM_WATCHERS, SQL_USER_RM };
+
+	return mt_store_move (store, rm, G_N_ELEMENTS (rm), user, 0, error);
 }

@@ -73,6 +73,7 @@ static const char SQL_ERASE_IDS[] = "DELETE FROM message_ids WHERE ticket = :fro
 static const char SQL_ERASE_PARTICIPANTS[] = "DELETE FROM participants WHERE ticket = :from";
 static const char SQL_ERASE_CC[] = "DELETE FROM conversation_cc WHERE ticket = :from";
 static const char SQL_ERASE_ARTICLES[] = "DELETE FROM articles WHERE ticket = :from";
+static const char SQL_FORGET_AUTHOR[] = "UPDATE articles SET author = NULL WHERE author = :from";
 
 static const char *const article_queries[] = {
 	SQL_ARTICLE_INSERT,
@@ -101,6 +102,7 @@ static const char *const article_queries[] = {
 	SQL_ERASE_PARTICIPANTS,
 	SQL_ERASE_CC,
 	SQL_ERASE_ARTICLES,
+	SQL_FORGET_AUTHOR,
 	NULL,
 };
 
@@ -430,4 +432,12 @@ mt_ticket_erase_articles (MtStore *store, gint64 ticket, GError **error)
 					     SQL_ERASE_ARTICLES };
 
 	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_ticket_forget_author (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_AUTHOR };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

@@ -77,6 +77,8 @@ static const char SQL_CLOSED_BEFORE[] = "SELECT id FROM tickets WHERE status = '
 					" AND coalesce(closed, updated) < :ticket ORDER BY id LIMIT 100";
 static const char SQL_QUEUE_COUNT[] = "SELECT count(*) FROM tickets WHERE queue = :ticket";
 static const char SQL_QUEUE_MOVE[] = "UPDATE tickets SET queue = :into WHERE queue = :from";
+static const char SQL_FORGET_OWNER[] = "UPDATE tickets SET owner = NULL WHERE owner = :from";
+static const char SQL_FORGET_CREATOR[] = "UPDATE tickets SET creator = NULL WHERE creator = :from";
 static const char SQL_ERASE_LINKS[] = "DELETE FROM links WHERE :from IN (ticket, other)";
 static const char SQL_ERASE_HISTORY[] = "DELETE FROM history WHERE ticket = :from";
 static const char SQL_ERASE_TICKET[] = "DELETE FROM tickets WHERE id = :from";
@@ -97,7 +99,7 @@ static const char *const ticket_queries[] = {
 	SQL_THREAD_IDS,    SQL_FLAG,         SQL_PERSONAL,           SQL_LINK_ADD,
 	SQL_IDENTITY,      SQL_HISTORY_ADD,  SQL_SET_PRIORITY,       SQL_SET_OWNER,
 	SQL_SET_QUEUE,     SQL_SET_PROJECT,  SQL_SET_COLOR,          SQL_SET_SUBJECT,
-	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM, SQL_CLOSED_BEFORE, SQL_QUEUE_COUNT, SQL_QUEUE_MOVE, SQL_ERASE_LINKS, SQL_ERASE_HISTORY, SQL_ERASE_TICKET, NULL,
+	SQL_SET_UNTIL,     SQL_CLOSE_MERGED, SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM, SQL_CLOSED_BEFORE, SQL_QUEUE_COUNT, SQL_QUEUE_MOVE, SQL_FORGET_OWNER, SQL_FORGET_CREATOR, SQL_ERASE_LINKS, SQL_ERASE_HISTORY, SQL_ERASE_TICKET, NULL,
 };
 
 const char *const *
@@ -507,4 +509,12 @@ mt_ticket_move_queue (MtStore *store, gint64 from, gint64 into, GError **error)
 	static const char *const moves[] = { SQL_QUEUE_MOVE };
 
 	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+}
+
+gboolean
+mt_ticket_forget_user (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_OWNER, SQL_FORGET_CREATOR };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

@@ -3,7 +3,7 @@
 # go; a queue that escalated to it no longer does) and a queue (refused
 # while tickets are in it, unless they move with --move-to).
 . "$(dirname "$0")/../lib.sh"
-plan 14
+plan 20
 
 agent alice
 mt group add l2 >/dev/null
@@ -33,3 +33,18 @@ expect_equal "$(sql "select q.name from tickets t join queues q on q.id = t.queu
 expect_equal "$(sql "select count(*) from queues where name = 'old'")" 0 "... queue old is gone"
 expect_code 0 "queue rm of an empty queue" -- mt queue add empty --address empty@example.org
 expect_code 0 "... removed" -- mt queue rm empty
+
+# user rm: bob owns ticket 1 and wrote a note on it; the note stays.
+mt user add bob --email bob@example.org >/dev/null
+mt set 1 owner=bob >/dev/null
+MAILTICKET_USER=bob mt note 1 -m "Bob was here" >/dev/null
+mt task 1 add "Bob's task" --assignee bob >/dev/null
+expect_code 0 "user rm bob" -- mt user rm bob
+expect_equal "$(sql "select count(*) from users where login = 'bob'")$(sql 'select ifnull(owner, 0) from tickets where id = 1')$(sql 'select count(*) from tasks where assignee is not null')" \
+	000 "... bob is gone, the ticket and task have no owner"
+expect_equal "$(sql "select count(*) from articles where text like 'Bob was here%'")" 1 "... bob's note stays"
+mt user add carl --email carl@example.org >/dev/null
+mt approval 1 request carl >/dev/null
+expect_code 1 "user rm of an approver is refused" -- mt user rm carl
+expect_equal "$(sql "select count(*) from users where login = 'carl'")" 1 "... carl stays"
+expect_code 1 "user rm of a missing user" -- mt user rm nobody
