@@ -74,6 +74,7 @@ typedef struct {
 	char *smtp_password_file; /* read by the sender, never here */
 	char *smtp_helo;
 	gint64 smtp_max_age; /* seconds after which a message gives up */
+	gint64 purge_closed_after; /* [retention]: seconds a closed ticket is kept; 0: for ever */
 } MtConfig;
 
 /* Loads the configuration. path is -c FILE or NULL; db is --db or NULL. */

@@ -45,6 +45,13 @@ typedef struct {
 	gint64 grp; /* the group told of its escalations, or 0 */
 } MtQueueNew;
 
+/* Erasure (erase.h): a removed group no longer gets a queue's
+ * escalations; a queue without tickets is deleted. */
+gboolean mt_directory_forget_group (MtStore *store, gint64 group, GError **error);
+gboolean mt_directory_queue_remove (MtStore *store, gint64 queue, GError **error);
+/* A removed user is no queue's default owner any more. */
+gboolean mt_directory_forget_owner (MtStore *store, gint64 user, GError **error);
+
 /* Adds a queue, or gives an existing one of that name or address these
  * settings. */
 gboolean mt_directory_queue_add (MtStore *store, const MtConfig *config, const MtQueueNew *queue, gint64 *id,

@@ -124,5 +124,7 @@ gboolean mt_outbox_settle (MtStore *store, gint64 id, const char *last_reply, gi
 gboolean mt_outbox_retry (MtStore *store, gint64 id, gint64 now, GError **error);
 
 const char *const *mt_outbox_queries (void);
+/* Deletes a ticket's outgoing mail and its recipients, sent or not (erase.h). */
+gboolean mt_outbox_erase (MtStore *store, gint64 ticket, GError **error);
 
 #endif

@@ -42,6 +42,10 @@ gboolean mt_people_user_by_email (MtStore *store, const char *address, char **lo
 
 gboolean mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, GError **error);
 gboolean mt_people_group_find (MtStore *store, const char *name, gint64 *id, GError **error);
+/* Deletes a group, its members and its watching (erase.h: mt_erase_group). */
+gboolean mt_people_group_remove (MtStore *store, gint64 group, GError **error);
+/* Deletes a user, their memberships and their watching (erase.h). */
+gboolean mt_people_user_remove (MtStore *store, gint64 user, GError **error);
 /* Adds or removes a member; MT_ERROR_NOT_FOUND for an unknown group or login. */
 gboolean mt_people_group_member (MtStore *store, const char *group, const char *login, gboolean add, GError **error);
 
@@ -62,6 +66,8 @@ gboolean mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboole
 /* Moves the watchers of ticket from to into, where those already
  * watching stay once: a merge (change.h). */
 gboolean mt_people_move_watchers (MtStore *store, gint64 from, gint64 into, GError **error);
+/* Deletes a ticket's watchers (erase.h). */
+gboolean mt_people_erase_watchers (MtStore *store, gint64 ticket, GError **error);
 
 /* Every address that hears of a new article of ticket, lower case,
  * without duplicates; plain-address watchers only when !internal. */

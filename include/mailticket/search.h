@@ -62,6 +62,9 @@ gboolean mt_search_merge (MtStore *store, int pages, gboolean *more, GError **er
  * article; every program indexes now unless it says otherwise. */
 void mt_search_set_index_later (gboolean later);
 gboolean mt_search_index_now (MtStore *store, GError **error);
+/* Rewrites the index as one segment, so that the words of deleted
+ * articles are nowhere in it any more (erase.h). */
+gboolean mt_search_optimize (MtStore *store, GError **error);
 gboolean mt_search_index_pending (MtStore *store, int limit, gint64 *left, GError **error);
 /* Indexes every pending article, if there is one, in transactions of
  * their own (mt_store_batches): what a check does first. */

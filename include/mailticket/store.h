@@ -162,6 +162,16 @@ char *mt_store_blob_sum (const guint8 *data, gsize len);
 
 /* Reads a blob back; owned. MT_ERROR_NOT_FOUND if there is none. */
 GBytes *mt_store_get_blob (MtStore *store, const char *sha256, GError **error);
+/* Sets the number kept in meta under key to value unless it is larger. */
+gboolean mt_store_meta_raise (MtStore *store, const char *key, gint64 value, GError **error);
+/* Deletes the blobs that no article, outbox row or quarantined message uses. */
+gboolean mt_store_drop_unused_blobs (MtStore *store, GError **error);
+/* For an erasure: deleted content is overwritten with zeros from now on
+ * on this connection (before the transaction), and afterwards the WAL,
+ * which still holds the old pages, is copied back and truncated to
+ * nothing (MT_ERROR_TEMPFAIL when a reader keeps it). */
+gboolean mt_store_secure_delete (MtStore *store, GError **error);
+gboolean mt_store_scrub_wal (MtStore *store, GError **error);
 
 /* The site secret for reply tokens kept in the database (created with
  * the schema). Owned. */

@@ -183,6 +183,23 @@ GPtrArray *mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GErro
 /* Moves the articles and message ids of ticket from to into, whose
  * participants from's become too: a merge (change.h). */
 gboolean mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GError **error);
+/* Erasure (erase.h): a ticket's articles, attachments, message ids,
+ * participants and Cc; the tickets merged into ticket (an array of
+ * gint64); the ticket's links, history and row, once nothing else
+ * points at it. */
+gboolean mt_ticket_erase_articles (MtStore *store, gint64 ticket, GError **error);
+GArray *mt_ticket_merged_from (MtStore *store, gint64 ticket, GError **error);
+/* Up to 100 tickets closed before the time before, not merged (retention). */
+GArray *mt_ticket_closed_before (MtStore *store, gint64 before, GError **error);
+gboolean mt_ticket_erase (MtStore *store, gint64 ticket, GError **error);
+/* A removed user (erase.h) owns, created and wrote nothing any more:
+ * the columns become NULL, the articles stay. */
+gboolean mt_ticket_forget_user (MtStore *store, gint64 user, GError **error);
+gboolean mt_ticket_forget_author (MtStore *store, gint64 user, GError **error);
+/* The tickets of a queue (merged and closed ones too), and moving them
+ * all to another queue (queue rm --move-to). */
+gboolean mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **error);
+gboolean mt_ticket_move_queue (MtStore *store, gint64 from, gint64 into, GError **error);
 
 /* Forgets the participants of ticket, for db reindex to add them again. */
 gboolean mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error);

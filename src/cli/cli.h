@@ -231,5 +231,6 @@ char *mt_cli_quote_last (MtContext *ctx, gint64 ticket, GError **error);
 /* Sends what is written to stdout through $PAGER (else less -FRX) when
  * stdout is a terminal, until the program exits. */
 void mt_cli_pager_start (void);
+int mt_cmd_ticket (MtContext *ctx, int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
  * SYNOPSIS
  *	mailticket user add LOGIN --email ADDR [--name NAME] [--lang L]
  *	mailticket user set LOGIN [--lang L] [--signature-file F]
+ *	mailticket user rm LOGIN
  *	mailticket user list [--json]
  * DESCRIPTION
  *	An agent is a login (the CLI acts as the Unix login; root and the
@@ -18,6 +19,7 @@
 
 #include "cli.h"
 #include "mailticket/clock.h"
+#include "mailticket/erase.h"
 #include "mailticket/people.h"
 #include "mailticket/template.h"
 
@@ -120,9 +122,25 @@ add_user (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	return mt_cli_write (ctx, write_user, &u, &error) ? 0 : mt_cli_fail (error);
 }
 
+static gboolean
+write_user_rm (MtContext *ctx, gpointer data, GError **error)
+{
+	return mt_erase_user (ctx->store, data, error);
+}
+
+/* user rm LOGIN */
+static int
+remove_user (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	g_autoptr (GError) error = NULL;
+
+	return mt_cli_write (ctx, write_user_rm, args->args[0], &error) ? 0 : mt_cli_fail (error);
+}
+
 static const MtCliVerb verbs[] = {
 	{ "add", add_user, MT_CLI_OPEN_CREATE, "add LOGIN --email ADDR [--name NAME] [--lang L]" },
 	{ "set", set_user, MT_CLI_OPEN_WRITE, "set LOGIN [--lang L] [--signature-file F]" },
+	{ "rm", remove_user, MT_CLI_OPEN_WRITE, "rm LOGIN" },
 	{ "list", list_users, MT_CLI_OPEN_READ, "[list]" },
 	{ NULL },
 };
@@ -142,7 +160,7 @@ mt_cmd_user (MtContext *ctx, int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new (
-		"add LOGIN --email ADDR | set LOGIN [--lang L] [--signature-file F] | list - the agents");
+		"add LOGIN --email ADDR | set LOGIN [--lang L] [--signature-file F] | rm LOGIN | list - the agents");
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);

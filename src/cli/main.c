@@ -61,6 +61,7 @@ static const struct {
 	{ "rule", mt_cmd_rule, MT_CLI_OPEN_CREATE, "rules on incoming mail: add, list, rm, move, test" },
 	{ "contact", mt_cmd_contact, MT_CLI_OPEN_CREATE, "add or list customers' addresses, by organisation" },
 	{ "org", mt_cmd_org, MT_CLI_OPEN_CREATE, "add, remove or list customer organisations and their domains" },
+	{ "ticket", mt_cmd_ticket, MT_CLI_OPEN_WRITE, "erase tickets for good" },
 	{ "alarm", mt_cmd_alarm, MT_CLI_OPEN_WRITE, "set, list or remove reminders about a ticket" },
 	{ "template", mt_cmd_template, MT_CLI_OPEN_NONE, "list, show or check the texts of the mail" },
 };

@@ -34,6 +34,9 @@ static const char SQL_GET[] =
 	"SELECT a.ticket, a.due, " RECIPIENT " FROM alarms a" RECIPIENT_JOINS " WHERE a.id = :alarm";
 static const char SQL_DELETE[] = "DELETE FROM alarms WHERE id = :alarm";
 static const char SQL_MOVE[] = "UPDATE alarms SET ticket = :into WHERE ticket = :from AND fired IS NULL";
+static const char SQL_ERASE[] = "DELETE FROM alarms WHERE ticket = :from";
+static const char SQL_FORGET_GROUP[] = "DELETE FROM alarms WHERE grp = :from";
+static const char SQL_FORGET_USER[] = "DELETE FROM alarms WHERE user = :from";
 static const char SQL_DUE[] =
 	"SELECT a.id, a.ticket, a.due, ifnull(a.user, 0), ifnull(a.grp, 0), a.address, a.note, a.created_by, " RECIPIENT
 	" FROM alarms a" RECIPIENT_JOINS " WHERE a.fired IS NULL AND a.due <= :now ORDER BY a.due, a.id LIMIT :batch";
@@ -56,7 +59,7 @@ static const char SQL_LIST_JSON[] =
 						  " 'subject', subject)), '[]') FROM (" ALARM_ROWS ")";
 
 static const char *const alarm_queries[] = {
-	SQL_INSERT, SQL_GET, SQL_DELETE, SQL_DUE, SQL_FIRED, SQL_LIST, SQL_LIST_JSON, SQL_MOVE, NULL,
+	SQL_INSERT, SQL_GET, SQL_DELETE, SQL_DUE, SQL_FIRED, SQL_LIST, SQL_LIST_JSON, SQL_MOVE, SQL_ERASE, SQL_FORGET_GROUP, SQL_FORGET_USER, NULL,
 };
 
 const char *const *
@@ -337,4 +340,28 @@ mt_alarm_move (MtStore *store, gint64 from, gint64 into, GError **error)
 	static const char *const moves[] = { SQL_MOVE };
 
 	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+}
+
+gboolean
+mt_alarm_erase (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_ERASE };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_alarm_forget_group (MtStore *store, gint64 group, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_GROUP };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), group, 0, error);
+}
+
+gboolean
+mt_alarm_forget_user (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_USER };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

@@ -311,6 +311,14 @@ move_tags (MtStore *store, gint64 from, gint64 into, GError **error)
 }
 
 gboolean
+mt_change_erase_tags (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_FORGET_TAGS };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
 mt_change_merge (MtStore *store, gint64 from, gint64 into, const char *who, gint64 now, GError **error)
 {
 	g_autofree char *merged = NULL, *target_merged = NULL;

@@ -71,6 +71,14 @@ mt_config_parse_duration (const char *text, gint64 *seconds)
 	if (errno == ERANGE)
 		return FALSE;
 	switch (*end) {
+	case 'y':
+		unit = 365 * 24 * 3600;
+		end++;
+		break;
+	case 'w':
+		unit = 7 * 24 * 3600;
+		end++;
+		break;
 	case 'd':
 		unit = 24 * 3600;
 		end++;
@@ -285,6 +293,17 @@ apply_smtp_keys (MtConfig *config, GKeyFile *kf, GError **error)
 }
 
 static gboolean
+apply_retention_keys (MtConfig *config, GKeyFile *kf, GError **error)
+{
+	g_autofree char *purge = get_string (kf, "retention", "purge_closed_after", NULL);
+
+	if (purge != NULL && !mt_config_parse_duration (purge, &config->purge_closed_after))
+		return config_error (error, "[retention] purge_closed_after: not a duration such as 3y, 26w, 90d: %s",
+				     purge);
+	return TRUE;
+}
+
+static gboolean
 apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 {
 	g_autofree char *size = get_string (kf, "mail", "max_message_size", NULL);
@@ -320,7 +339,7 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	else
 		return config_error (error, "foreign_subject: link or join: %s", foreign);
 	return apply_reply_keys (config, kf, error) && apply_notify_keys (config, kf, error) &&
-	       apply_smtp_keys (config, kf, error) && read_secret (config, error);
+	       apply_smtp_keys (config, kf, error) && apply_retention_keys (config, kf, error) && read_secret (config, error);
 }
 
 /* The file to read, and whether its absence is an error. */

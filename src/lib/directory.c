@@ -26,6 +26,9 @@ static const char SQL_QUEUE_ADD[] =
 static const char SQL_QUEUE_UPDATE[] =
 	"UPDATE queues SET address = lower(:address), sla_minutes = coalesce(nullif(:sla, 0), sla_minutes),"
 	" owner = coalesce(nullif(:owner, 0), owner), grp = coalesce(nullif(:grp, 0), grp) WHERE id = :id";
+static const char SQL_FORGET_GROUP[] = "UPDATE queues SET grp = NULL WHERE grp = :from";
+static const char SQL_FORGET_OWNER[] = "UPDATE queues SET owner = NULL WHERE owner = :from";
+static const char SQL_QUEUE_RM[] = "DELETE FROM queues WHERE id = :from";
 #define QUEUE_ROWS                                                                                         \
 	" SELECT q.name, q.address, q.sla_minutes, u.login AS owner,"                                      \
 	" (SELECT count(*) FROM tickets t WHERE t.queue = q.id AND t.status NOT IN ('resolved', 'closed')" \
@@ -38,7 +41,7 @@ static const char SQL_QUEUES_JSON[] =
 
 static const char *const directory_queries[] = {
 	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_QUEUE_ADD,
-	SQL_QUEUE_UPDATE,     SQL_QUEUES,        SQL_QUEUES_JSON,  NULL,
+	SQL_QUEUE_UPDATE,     SQL_QUEUES,        SQL_QUEUES_JSON,  SQL_FORGET_GROUP, SQL_QUEUE_RM, SQL_FORGET_OWNER, NULL,
 };
 
 const char *const *
@@ -201,4 +204,28 @@ mt_directory_queues_json (MtStore *store, GError **error)
 	if (stmt == NULL || mt_store_step (store, stmt, error) != SQLITE_ROW)
 		return NULL;
 	return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+gboolean
+mt_directory_forget_group (MtStore *store, gint64 group, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_GROUP };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), group, 0, error);
+}
+
+gboolean
+mt_directory_queue_remove (MtStore *store, gint64 queue, GError **error)
+{
+	static const char *const rm[] = { SQL_QUEUE_RM };
+
+	return mt_store_move (store, rm, G_N_ELEMENTS (rm), queue, 0, error);
+}
+
+gboolean
+mt_directory_forget_owner (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_OWNER };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

@@ -73,6 +73,10 @@ static const char SQL_RETRY_ROW[] =
 	"UPDATE outbox SET state = 'queued', next_attempt = :now, done = NULL, claimed_by = NULL,"
 	" claimed_until = NULL WHERE id = :id";
 
+static const char SQL_ERASE_RECIPIENTS[] =
+	"DELETE FROM outbox_recipients WHERE outbox IN (SELECT id FROM outbox WHERE ticket = :from)";
+static const char SQL_ERASE[] = "DELETE FROM outbox WHERE ticket = :from";
+
 static const char *const outbox_queries[] = {
 	SQL_INSERT,
 	SQL_RECIPIENT,
@@ -90,6 +94,8 @@ static const char *const outbox_queries[] = {
 	SQL_RETRY_RECIPIENTS,
 	SQL_RETRY_ROW,
 	SQL_SENT_TO,
+	SQL_ERASE_RECIPIENTS,
+	SQL_ERASE,
 	NULL,
 };
 
@@ -425,4 +431,12 @@ mt_outbox_retry (MtStore *store, gint64 id, gint64 now, GError **error)
 	mt_store_bind_int (stmt, ":id", id);
 	mt_store_bind_int (stmt, ":now", now);
 	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_outbox_erase (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_ERASE_RECIPIENTS, SQL_ERASE };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
 }

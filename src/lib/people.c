@@ -35,6 +35,12 @@ static const char SQL_WATCH_RM[] =
 static const char SQL_MOVE_WATCHERS[] = "INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
 					" SELECT :into, user, grp, address, created FROM watchers WHERE ticket = :from";
 static const char SQL_FORGET_WATCHERS[] = "DELETE FROM watchers WHERE ticket = :from";
+static const char SQL_GROUP_RM_MEMBERS[] = "DELETE FROM group_members WHERE grp = :from";
+static const char SQL_GROUP_RM_WATCHERS[] = "DELETE FROM watchers WHERE grp = :from";
+static const char SQL_GROUP_RM[] = "DELETE FROM groups WHERE id = :from";
+static const char SQL_USER_RM_MEMBERS[] = "DELETE FROM group_members WHERE user = :from";
+static const char SQL_USER_RM_WATCHERS[] = "DELETE FROM watchers WHERE user = :from";
+static const char SQL_USER_RM[] = "DELETE FROM users WHERE id = :from";
 static const char SQL_AUDIENCE[] = "SELECT lower(u.email) FROM tickets t JOIN users u ON u.id IN (t.owner, t.creator)"
 				   "  WHERE t.id = :ticket AND u.email IS NOT NULL"
 				   " UNION SELECT lower(u.email) FROM watchers w JOIN users u ON u.id = w.user"
@@ -77,7 +83,7 @@ static const char *const people_queries[] = {
 	SQL_MEMBER_ADD,      SQL_MEMBER_RM,     SQL_WATCH_ADD,     SQL_WATCH_RM,           SQL_AUDIENCE,
 	SQL_USERS_JSON,      SQL_GROUPS_JSON,   SQL_WATCHERS,      SQL_WATCHERS_JSON,      SQL_USERS,
 	SQL_GROUPS,          SQL_USER_BY_EMAIL, SQL_ADDRESSES,     SQL_ADDRESS_WATCHERS,   SQL_MOVE_WATCHERS,
-	SQL_FORGET_WATCHERS, SQL_USER_PROFILE,  SQL_USER_SET_LANG, SQL_USER_SET_SIGNATURE, NULL,
+	SQL_FORGET_WATCHERS, SQL_USER_PROFILE,  SQL_USER_SET_LANG, SQL_USER_SET_SIGNATURE, SQL_GROUP_RM_MEMBERS, SQL_GROUP_RM_WATCHERS, SQL_GROUP_RM, SQL_USER_RM_MEMBERS, SQL_USER_RM_WATCHERS, SQL_USER_RM, NULL,
 };
 
 const char *const *
@@ -441,4 +447,28 @@ gboolean
 mt_people_groups (MtStore *store, MtPeopleRowFunc func, gpointer data, GError **error)
 {
 	return each_row (store, SQL_GROUPS, func, data, error);
+}
+
+gboolean
+mt_people_erase_watchers (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_FORGET_WATCHERS };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_people_group_remove (MtStore *store, gint64 group, GError **error)
+{
+	static const char *const rm[] = { SQL_GROUP_RM_MEMBERS, SQL_GROUP_RM_WATCHERS, SQL_GROUP_RM };
+
+	return mt_store_move (store, rm, G_N_ELEMENTS (rm), group, 0, error);
+}
+
+gboolean
+mt_people_user_remove (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const rm[] = { SQL_USER_RM_MEMBERS, SQL_USER_RM_WATCHERS, SQL_USER_RM };
+
+	return mt_store_move (store, rm, G_N_ELEMENTS (rm), user, 0, error);
 }

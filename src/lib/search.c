@@ -62,6 +62,8 @@ static const char SQL_SEARCH_JSON[] = BEST
 static const char SQL_FORGET[] = "INSERT INTO article_search (article_search) VALUES ('delete-all')";
 static const char SQL_ALL_PENDING[] = "INSERT OR IGNORE INTO search_pending (article) SELECT id FROM articles";
 static const char SQL_MERGE[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', :pages)";
+/* Rewrites the index in one segment: what was deleted leaves it. */
+static const char SQL_OPTIMIZE[] = "INSERT INTO article_search (article_search) VALUES ('optimize')";
 static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
 /* Articles mt_search_index_all() indexes in one transaction. */
 #define INDEX_ALL_BATCH 256
@@ -97,6 +99,7 @@ static const char *const search_queries[] = {
 	SQL_ALL_PENDING,
 	SQL_MERGE,
 	SQL_CHECK,
+	SQL_OPTIMIZE,
 	SQL_INDEX_ARTICLES,
 	SQL_INDEX_ATTACHMENTS,
 	SQL_INDEXED,
@@ -375,4 +378,10 @@ mt_search_check (MtStore *store, GError **error)
 	g_set_error (error, MT_ERROR, MT_ERROR_INTERNAL,
 		     "the search index does not match the articles (%s); run 'mailticket db reindex'", why->message);
 	return FALSE;
+}
+
+gboolean
+mt_search_optimize (MtStore *store, GError **error)
+{
+	return exec (store, SQL_OPTIMIZE, error);
 }

@@ -15,6 +15,9 @@
 const char STORE_SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = :sha256";
 const char STORE_SQL_BLOB_INSERT[] = "INSERT INTO blobs (sha256, size, data) VALUES (:sha256, :size, zeroblob(:size))";
 const char STORE_SQL_BLOB_GET[] = "SELECT data FROM blobs WHERE sha256 = :sha256";
+const char STORE_SQL_BLOB_UNUSED[] =
+	"DELETE FROM blobs WHERE sha256 NOT IN (SELECT blob FROM articles WHERE blob IS NOT NULL)"
+	" AND sha256 NOT IN (SELECT blob FROM outbox) AND sha256 NOT IN (SELECT blob FROM quarantine)";
 
 static gboolean
 write_blob (MtStore *store, gint64 rowid, const guint8 *data, gsize len, GError **error)
@@ -99,4 +102,12 @@ mt_store_get_blob (MtStore *store, const char *sha256, GError **error)
 	bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
 	sqlite3_reset (stmt);
 	return bytes;
+}
+
+gboolean
+mt_store_drop_unused_blobs (MtStore *store, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, STORE_SQL_BLOB_UNUSED, error);
+
+	return stmt != NULL && mt_store_exec_stmt (store, stmt, error);
 }

@@ -50,5 +50,6 @@ void store_wal_close (MtStore *store);
 extern const char STORE_SQL_BLOB_FIND[];
 extern const char STORE_SQL_BLOB_INSERT[];
 extern const char STORE_SQL_BLOB_GET[];
+extern const char STORE_SQL_BLOB_UNUSED[];
 
 #endif

@@ -145,3 +145,22 @@ mt_store_checkpoint (MtStore *store)
 	    copied == frames)
 		store->wal_frames = 0;
 }
+
+gboolean
+mt_store_secure_delete (MtStore *store, GError **error)
+{
+	return store_exec (store, "PRAGMA secure_delete = ON", error);
+}
+
+gboolean
+mt_store_scrub_wal (MtStore *store, GError **error)
+{
+	int rc = sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+	if (rc == SQLITE_OK && wal_size (store) == 0)
+		return TRUE;
+	g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL,
+		     "the write-ahead log still holds erased data (%s): a reader held it; erase again later",
+		     sqlite3_errstr (rc));
+	return FALSE;
+}

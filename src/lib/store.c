@@ -15,7 +15,7 @@
  *	of its directory: the MTA's user and the agents' group share it.
  *
  *	The store owns the tables blobs (store-blob.c) and meta (written by
- *	the migrations alone).
+ *	the migrations, and by mt_store_meta_raise()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,8 +34,13 @@ static const char SQL_REFERENCES[] = "SELECT printf('a row of %s%s refers to a m
 				     "iif(rowid IS NULL, '', ' (' || rowid || ')'),"
 				     " parent) FROM pragma_foreign_key_check";
 
+static const char SQL_META_RAISE[] =
+	"INSERT INTO meta (key, value) VALUES (:key, :value)"
+	" ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))";
+
 static const char *const store_queries[] = {
-	STORE_SQL_BLOB_FIND, STORE_SQL_BLOB_INSERT, STORE_SQL_BLOB_GET, SQL_SECRET, SQL_INTEGRITY, SQL_REFERENCES, NULL,
+	STORE_SQL_BLOB_FIND, STORE_SQL_BLOB_INSERT, STORE_SQL_BLOB_GET, STORE_SQL_BLOB_UNUSED, SQL_SECRET, SQL_INTEGRITY,
+	SQL_REFERENCES,      SQL_META_RAISE,        NULL,
 };
 
 const char *const *
@@ -431,4 +436,16 @@ mt_store_move (MtStore *store, const char *const *moves, gsize n, gint64 from, g
 			return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+mt_store_meta_raise (MtStore *store, const char *key, gint64 value, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_META_RAISE, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_text (stmt, ":key", key);
+	mt_store_bind_int (stmt, ":value", value);
+	return mt_store_exec_stmt (store, stmt, error);
 }

@@ -67,6 +67,14 @@ static const char SQL_MOVE_CC[] =
 	"INSERT OR IGNORE INTO conversation_cc (ticket, address, source, article, created)"
 	" SELECT :into, address, source, article, created FROM conversation_cc WHERE ticket = :from";
 static const char SQL_MOVE_CC_RM[] = "DELETE FROM conversation_cc WHERE ticket = :from AND :into IS NOT NULL";
+/* Erasure (mt_ticket_erase_articles): the rows that point at an article first. */
+static const char SQL_ERASE_ATTACHMENTS[] =
+	"DELETE FROM attachments WHERE article IN (SELECT id FROM articles WHERE ticket = :from)";
+static const char SQL_ERASE_IDS[] = "DELETE FROM message_ids WHERE ticket = :from";
+static const char SQL_ERASE_PARTICIPANTS[] = "DELETE FROM participants WHERE ticket = :from";
+static const char SQL_ERASE_CC[] = "DELETE FROM conversation_cc WHERE ticket = :from";
+static const char SQL_ERASE_ARTICLES[] = "DELETE FROM articles WHERE ticket = :from";
+static const char SQL_FORGET_AUTHOR[] = "UPDATE articles SET author = NULL WHERE author = :from";
 
 static const char *const article_queries[] = {
 	SQL_ARTICLE_INSERT,
@@ -90,6 +98,12 @@ static const char *const article_queries[] = {
 	SQL_MOVE_PARTICIPANTS,
 	SQL_MOVE_CC,
 	SQL_MOVE_CC_RM,
+	SQL_ERASE_ATTACHMENTS,
+	SQL_ERASE_IDS,
+	SQL_ERASE_PARTICIPANTS,
+	SQL_ERASE_CC,
+	SQL_ERASE_ARTICLES,
+	SQL_FORGET_AUTHOR,
 	NULL,
 };
 
@@ -410,4 +424,21 @@ mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GError **erro
 					     SQL_MOVE_CC_RM };
 
 	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+}
+
+gboolean
+mt_ticket_erase_articles (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_ERASE_ATTACHMENTS, SQL_ERASE_IDS, SQL_ERASE_PARTICIPANTS, SQL_ERASE_CC,
+					     SQL_ERASE_ARTICLES };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_ticket_forget_author (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_AUTHOR };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

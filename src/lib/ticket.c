@@ -14,9 +14,14 @@
 #include "mailticket/error.h"
 #include "mailticket/ticket.h"
 
+/* An erased ticket's number is never given again: mail that still
+ * carries it must not land in someone else's ticket. */
+#define ERASED_MAX "erased_ticket_max"
 static const char SQL_TICKET_INSERT[] =
-	"INSERT INTO tickets (uuid, type, subject, queue, requester, created, updated, creator, owner)"
-	" VALUES (:uuid, :type, :subject, nullif(:queue, 0), nullif(:requester, 0), :now, :now, nullif(:creator, 0),"
+	"INSERT INTO tickets (id, uuid, type, subject, queue, requester, created, updated, creator, owner)"
+	" VALUES (max(ifnull((SELECT max(id) FROM tickets), 0),"
+	"             ifnull((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '" ERASED_MAX "'), 0)) + 1,"
+	"         :uuid, :type, :subject, nullif(:queue, 0), nullif(:requester, 0), :now, :now, nullif(:creator, 0),"
 	"         coalesce(nullif(:owner, 0), (SELECT owner FROM queues WHERE id = :queue)))";
 static const char SQL_TICKET_TOUCH[] = "UPDATE tickets SET updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_THREAD_FACTS[] = "SELECT t.merged_into, t.status = 'closed', coalesce(t.closed, t.updated),"
@@ -72,6 +77,18 @@ static const char SQL_CLOSE_MERGED[] =
 static const char SQL_RESPONSE_ESCALATED[] =
 	"UPDATE tickets SET response_escalated = :now WHERE id = :ticket AND response_escalated IS NULL";
 
+/* Erasure: the tickets merged into one, then its own rows. */
+static const char SQL_MERGED_FROM[] = "SELECT id FROM tickets WHERE merged_into = :ticket ORDER BY id";
+static const char SQL_CLOSED_BEFORE[] = "SELECT id FROM tickets WHERE status = 'closed' AND merged_into IS NULL"
+					" AND coalesce(closed, updated) < :ticket ORDER BY id LIMIT 100";
+static const char SQL_QUEUE_COUNT[] = "SELECT count(*) FROM tickets WHERE queue = :ticket";
+static const char SQL_QUEUE_MOVE[] = "UPDATE tickets SET queue = :into WHERE queue = :from";
+static const char SQL_FORGET_OWNER[] = "UPDATE tickets SET owner = NULL WHERE owner = :from";
+static const char SQL_FORGET_CREATOR[] = "UPDATE tickets SET creator = NULL WHERE creator = :from";
+static const char SQL_ERASE_LINKS[] = "DELETE FROM links WHERE :from IN (ticket, other)";
+static const char SQL_ERASE_HISTORY[] = "DELETE FROM history WHERE ticket = :from";
+static const char SQL_ERASE_TICKET[] = "DELETE FROM tickets WHERE id = :from";
+
 /* Indexed by MtTicketField: the field chooses the statement, it is never
  * pasted into one. */
 static const char *const set_field[] = {
@@ -95,7 +112,7 @@ static const char *const ticket_queries[] = {
 	SQL_SET_QUEUE,          SQL_SET_PROJECT,
 	SQL_SET_COLOR,          SQL_SET_SUBJECT,
 	SQL_SET_UNTIL,          SQL_CLOSE_MERGED,
-	SQL_RESPONSE_ESCALATED, NULL,
+	SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM, SQL_CLOSED_BEFORE, SQL_QUEUE_COUNT, SQL_QUEUE_MOVE, SQL_FORGET_OWNER, SQL_FORGET_CREATOR, SQL_ERASE_LINKS, SQL_ERASE_HISTORY, SQL_ERASE_TICKET, NULL,
 };
 
 const char *const *
@@ -485,4 +502,70 @@ mt_ticket_last_customer_text (MtStore *store, gint64 ticket, char **from, gint64
 	}
 	sqlite3_reset (stmt);
 	return rc != -1;
+}
+
+static GArray *
+ticket_ids (MtStore *store, const char *sql, gint64 ticket, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64 (stmt, 0);
+
+		g_array_append_val (ids, id);
+	}
+	return rc == SQLITE_DONE ? g_steal_pointer (&ids) : NULL;
+}
+
+GArray *
+mt_ticket_merged_from (MtStore *store, gint64 ticket, GError **error)
+{
+	return ticket_ids (store, SQL_MERGED_FROM, ticket, error);
+}
+
+GArray *
+mt_ticket_closed_before (MtStore *store, gint64 before, GError **error)
+{
+	return ticket_ids (store, SQL_CLOSED_BEFORE, before, error);
+}
+
+gboolean
+mt_ticket_erase (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_ERASE_LINKS, SQL_ERASE_HISTORY, SQL_ERASE_TICKET };
+
+	return mt_store_meta_raise (store, ERASED_MAX, ticket, error) &&
+	       mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUEUE_COUNT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":ticket", queue);
+	return mt_store_get_int (store, stmt, count, error);
+}
+
+gboolean
+mt_ticket_move_queue (MtStore *store, gint64 from, gint64 into, GError **error)
+{
+	static const char *const moves[] = { SQL_QUEUE_MOVE };
+
+	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+}
+
+gboolean
+mt_ticket_forget_user (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_OWNER, SQL_FORGET_CREATOR };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

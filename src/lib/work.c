@@ -58,12 +58,17 @@ static const char SQL_APPROVALS[] =
 static const char SQL_MOVE_TASKS[] = "UPDATE tasks SET ticket = :into WHERE ticket = :from";
 static const char SQL_MOVE_TIME[] = "UPDATE time_entries SET ticket = :into WHERE ticket = :from";
 static const char SQL_MOVE_APPROVALS[] = "UPDATE approvals SET ticket = :into WHERE ticket = :from";
+static const char SQL_ERASE_TIME[] = "DELETE FROM time_entries WHERE ticket = :from";
+static const char SQL_ERASE_TASKS[] = "DELETE FROM tasks WHERE ticket = :from";
+static const char SQL_ERASE_APPROVALS[] = "DELETE FROM approvals WHERE ticket = :from";
+static const char SQL_FORGET_ASSIGNEE[] = "UPDATE tasks SET assignee = NULL WHERE assignee = :from";
+static const char SQL_APPROVER_COUNT[] = "SELECT count(*) FROM approvals WHERE approver = :user";
 static const char SQL_USER_LOGIN[] = "SELECT login FROM users WHERE id = :user";
 
 static const char *const work_queries[] = {
 	SQL_TASK_ADD,       SQL_TASK_TICKET,  SQL_TASK_DONE,       SQL_TASKS,          SQL_TIME_ADD,   SQL_TIME_REPORT,
 	SQL_TIME_JSON,      SQL_APPROVAL_ADD, SQL_APPROVAL_DECIDE, SQL_APPROVALS,      SQL_USER_LOGIN, SQL_TASKS_JSON,
-	SQL_APPROVALS_JSON, SQL_MOVE_TASKS,   SQL_MOVE_TIME,       SQL_MOVE_APPROVALS, NULL,
+	SQL_APPROVALS_JSON, SQL_MOVE_TASKS,   SQL_MOVE_TIME,       SQL_MOVE_APPROVALS, SQL_ERASE_TIME, SQL_ERASE_TASKS, SQL_ERASE_APPROVALS, SQL_FORGET_ASSIGNEE, SQL_APPROVER_COUNT, NULL,
 };
 
 const char *const *
@@ -388,4 +393,26 @@ mt_work_move (MtStore *store, gint64 from, gint64 into, GError **error)
 	static const char *const moves[] = { SQL_MOVE_TASKS, SQL_MOVE_TIME, SQL_MOVE_APPROVALS };
 
 	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+}
+
+gboolean
+mt_work_erase (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_ERASE_TIME, SQL_ERASE_TASKS, SQL_ERASE_APPROVALS };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_work_forget_user (MtStore *store, gint64 user, gint64 *approvals, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_ASSIGNEE };
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_APPROVER_COUNT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":user", user);
+	if (!mt_store_get_int (store, stmt, approvals, error))
+		return FALSE;
+	return *approvals > 0 || mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

@@ -27,6 +27,7 @@
 #include "mailticket/clock.h"
 #include "mailticket/config.h"
 #include "mailticket/error.h"
+#include "mailticket/erase.h"
 #include "mailticket/escalate.h"
 #include "mailticket/log.h"
 #include "mailticket/sender.h"
@@ -115,16 +116,19 @@ drain (MtSender *sender, gboolean once, GError **error)
 	return ok;
 }
 
-/* Alarms and escalations due become queued mail, sent by this run. */
+/* Alarms and escalations due become queued mail, sent by this run;
+ * closed tickets past [retention] purge_closed_after are erased. */
 static gboolean
 fire_due (MtStore *store, const MtConfig *config, GError **error)
 {
 	gint64 now = mt_clock_now ();
 	guint alarms = 0, escalations = 0;
+	guint purged = 0;
 	gboolean ok = mt_alarm_fire (store, config, now, &alarms, error) &&
-		      mt_escalate_due (store, config, now, &escalations, error);
+		      mt_escalate_due (store, config, now, &escalations, error) &&
+		      mt_erase_purge (store, config->purge_closed_after, now, &purged, error);
 
-	g_debug ("alarms=%u escalations=%u", alarms, escalations);
+	g_debug ("alarms=%u escalations=%u purged=%u", alarms, escalations, purged);
 	return ok;
 }
 

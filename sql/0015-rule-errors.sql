@@ -1,4 +1,4 @@
--- 0014-rule-errors: how often a rule could not be evaluated.
+-- 0015-rule-errors: how often a rule could not be evaluated.
 --
 -- A rule whose pattern could not be evaluated on a message (it reached
 -- PCRE2's limits there, or no longer compiles) fails closed, and is
