@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # embed.sh: turns the shipped templates (templates/NAME.LANG and
 # templates/answers/NAME.LANG) into a C table, so that the programs
 # carry them and a broken override always has a text to fall back to.

@@ -73,7 +73,7 @@ typedef struct {
 	char *smtp_user;          /* NULL: no AUTH */
 	char *smtp_password_file; /* read by the sender, never here */
 	char *smtp_helo;
-	gint64 smtp_max_age; /* seconds after which a message gives up */
+	gint64 smtp_max_age;       /* seconds after which a message gives up */
 	gint64 purge_closed_after; /* [retention]: seconds a closed ticket is kept; 0: for ever */
 } MtConfig;
 

@@ -154,7 +154,8 @@ mt_cmd_queue (MtContext *ctx, int argc, char **argv)
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("add NAME --address ADDR | rm NAME [--move-to QUEUE] | list - queues");
+	g_autoptr (GOptionContext) octx =
+		g_option_context_new ("add NAME --address ADDR | rm NAME [--move-to QUEUE] | list - queues");
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket ticket - what concerns a ticket as a whole: erasing it

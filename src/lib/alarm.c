@@ -59,7 +59,8 @@ static const char SQL_LIST_JSON[] =
 						  " 'subject', subject)), '[]') FROM (" ALARM_ROWS ")";
 
 static const char *const alarm_queries[] = {
-	SQL_INSERT, SQL_GET, SQL_DELETE, SQL_DUE, SQL_FIRED, SQL_LIST, SQL_LIST_JSON, SQL_MOVE, SQL_ERASE, SQL_FORGET_GROUP, SQL_FORGET_USER, NULL,
+	SQL_INSERT,    SQL_GET,  SQL_DELETE, SQL_DUE,          SQL_FIRED,       SQL_LIST,
+	SQL_LIST_JSON, SQL_MOVE, SQL_ERASE,  SQL_FORGET_GROUP, SQL_FORGET_USER, NULL,
 };
 
 const char *const *

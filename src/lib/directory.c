@@ -40,8 +40,17 @@ static const char SQL_QUEUES_JSON[] =
 	" 'owner', owner, 'group', grp, 'active', active)), '[]') FROM (" QUEUE_ROWS ")";
 
 static const char *const directory_queries[] = {
-	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_QUEUE_ADD,
-	SQL_QUEUE_UPDATE,     SQL_QUEUES,        SQL_QUEUES_JSON,  SQL_FORGET_GROUP, SQL_QUEUE_RM, SQL_FORGET_OWNER, NULL,
+	SQL_QUEUE_BY_ADDRESS,
+	SQL_QUEUE_BY_NAME,
+	SQL_QUEUE_INSERT,
+	SQL_QUEUE_ADD,
+	SQL_QUEUE_UPDATE,
+	SQL_QUEUES,
+	SQL_QUEUES_JSON,
+	SQL_FORGET_GROUP,
+	SQL_QUEUE_RM,
+	SQL_FORGET_OWNER,
+	NULL,
 };
 
 const char *const *

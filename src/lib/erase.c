@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	erase.c - deleting tickets for good
@@ -44,8 +45,8 @@ may_erase (MtStore *store, gint64 ticket, gboolean force, GError **error)
 		return FALSE;
 	if (force || g_strcmp0 (status, "closed") == 0)
 		return TRUE;
-	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "ticket %" G_GINT64_FORMAT " is %s, not closed: --force erases it",
-		     ticket, status);
+	g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+		     "ticket %" G_GINT64_FORMAT " is %s, not closed: --force erases it", ticket, status);
 	return FALSE;
 }
 
@@ -140,7 +141,8 @@ mt_erase_queue (MtStore *store, const MtConfig *config, const char *name, const 
 	}
 	if (count > 0 && into == 0) {
 		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
-			     "queue %s has %" G_GINT64_FORMAT " tickets: --move-to QUEUE moves them first", name, count);
+			     "queue %s has %" G_GINT64_FORMAT " tickets: --move-to QUEUE moves them first", name,
+			     count);
 		return FALSE;
 	}
 	return (count == 0 || mt_ticket_move_queue (store, id, into, error)) &&
@@ -161,8 +163,8 @@ mt_erase_user (MtStore *store, const char *login, GError **error)
 	if (!mt_work_forget_user (store, id, &approvals, error))
 		return FALSE;
 	if (approvals > 0) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "user %s is the approver of %" G_GINT64_FORMAT " approvals",
-			     login, approvals);
+		g_set_error (error, MT_ERROR, MT_ERROR_USAGE,
+			     "user %s is the approver of %" G_GINT64_FORMAT " approvals", login, approvals);
 		return FALSE;
 	}
 	return mt_ticket_forget_user (store, id, error) && mt_ticket_forget_author (store, id, error) &&

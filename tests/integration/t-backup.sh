@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket db backup and db restore: a backup right after init is
 # whole although its data is in the -wal file; backups taken while
 # mailticket-deliver runs in a loop are consistent, and the last one

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Removing what the admin made: a group (its members, watching and alarms
 # go; a queue that escalated to it no longer does) and a queue (refused
 # while tickets are in it, unless they move with --move-to).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Composing and reading like git, under a pseudo-terminal (script(1)):
 # reply, note and new without -m or -F open $VISUAL, else $EDITOR, on a
 # file with the quoted customer mail and comment lines, which are taken

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Erasure: ticket rm deletes a ticket for good, with the tickets merged
 # into it. A word found only in the erased mail is afterwards nowhere in
 # the database file, its write-ahead log or the search index, and the

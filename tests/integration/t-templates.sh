@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The texts of the mail (mailticket-templates(5)) through a real SMTP
 # server on 127.0.0.1: the language of an acknowledgement (the mail's
 # Content-Language, a guess over its words, the contact's own), overrides

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-html.c - what mt_html_to_text() makes of HTML mail: the text a
  * reader sees, from snippets and from whole messages in tests/unit/html

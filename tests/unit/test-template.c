@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-template.c - checking and expanding templates, the shipped ones
  * in every language, dates and the guess at a mail's language.
