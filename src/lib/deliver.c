@@ -118,6 +118,10 @@ open_ticket (Delivery *d, const MtThreadDecision *decision, gint64 *ticket, GErr
 	g_autofree char *subject = mt_thread_strip_prefixes (m->subject, d->config->tag);
 	MtTicketNew t = { .type = "mail", .subject = subject, .now = d->now };
 
+	if (*subject == '\0') {
+		g_free (subject);
+		t.subject = subject = g_strdup ("(no subject)");
+	}
 	if (requester != NULL && *requester != '\0' &&
 	    !mt_customer_contact_ensure (d->store, requester, m->from_name, d->now, &t.requester, error))
 		return FALSE;
