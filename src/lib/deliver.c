@@ -15,6 +15,7 @@
 
 #include "mailticket/bounce.h"
 #include "mailticket/clock.h"
+#include "mailticket/change.h"
 #include "mailticket/commands.h"
 #include "mailticket/customer.h"
 #include "mailticket/deliver.h"
@@ -396,6 +397,28 @@ check_rules (Delivery *d, MtDeliverResult *r, GError **error)
 	return FALSE;
 }
 
+/* The message bridged tickets (thread.h): the unworked ones are merged
+ * into the one it joined, the others linked to it, the history of each
+ * naming the message that bridged them. */
+static gboolean
+apply_bridge (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	const MtThreadDecision *t = &r->decision;
+	g_autofree char *id = g_strdup_printf ("<%s>", d->message->message_id ? d->message->message_id : "");
+
+	for (guint i = 0; t->merge && i < t->merge->len; i++)
+		if (!mt_change_merge (d->store, g_array_index (t->merge, gint64, i), r->ticket, "mail", d->now, error))
+			return FALSE;
+	for (guint i = 0; t->link && i < t->link->len; i++) {
+		gint64 other = g_array_index (t->link, gint64, i);
+		if (!mt_ticket_link (d->store, r->ticket, "relates", other, d->now, error) ||
+		    !mt_ticket_add_history (d->store, r->ticket, "mail", "bridged", NULL, id, d->now, error) ||
+		    !mt_ticket_add_history (d->store, other, "mail", "bridged", NULL, id, d->now, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* Everything after the blob: inside the transaction, or a dry run. */
 static gboolean
 thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
@@ -424,6 +447,7 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 		return TRUE;
 	}
 	return mt_deliver_take_commands (d, &r->decision, error) && store_article (d, r, error) &&
+	       apply_bridge (d, r, error) &&
 	       mt_rules_apply (d->store, d->config, r->rules, r->ticket, r->action == MT_DELIVER_NEW, d->now, error) &&
 	       mt_deliver_apply_commands (d, r, error) && record_bounce (d, r, error) &&
 	       (d->agent_mail ? mt_deliver_agent_answer (d, r, error) : tell_people (d, r, error));
