@@ -23,7 +23,8 @@
  *	When the ids (In-Reply-To, References, the own remembered Message-ID)
  *	lead to more than one ticket, the message bridges them: it joins the
  *	oldest; each other is merged into it when nobody worked on it (only
- *	mail-created articles), else linked to it (decision->merge, ->link).
+ *	mail-created articles) and the sender is its participant, else linked
+ *	to it (decision->merge, ->link).
  *
  *	A merged ticket forwards to the ticket it was merged into. A reply
  *	to a ticket closed longer than its queue's grace period opens a new

@@ -175,14 +175,14 @@ reach (const MtThreadLookup *lookup, GPtrArray *lists[], guint n, GArray *reache
 	return TRUE;
 }
 
-/* Whether ticket may take part in a merge: reached by a real id, or the
- * sender is its participant (an id only referenced could have been put
- * there in advance to pull this conversation into a stranger's ticket). */
+/* Whether ticket may take part in a merge: the sender is its participant.
+ * Anyone can put an id in References, or reference in advance the id of
+ * a message yet to come: that alone joins no stranger's tickets. */
 static gboolean
 trusted (const MtThreadInput *in, const MtThreadLookup *lookup, const Reached *r, gboolean *yes, GError **error)
 {
-	*yes = r->real;
-	if (*yes || in->sender == NULL || *in->sender == '\0')
+	*yes = FALSE;
+	if (in->sender == NULL || *in->sender == '\0')
 		return TRUE;
 	return lookup->participant (lookup->data, r->ticket, in->sender, yes, error);
 }

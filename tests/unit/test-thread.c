@@ -186,6 +186,8 @@ test_references_newest_first (void)
 	add_ticket (w, 2);
 	add_id (w, "root@x", 1);
 	add_id (w, "middle@x", 2);
+	add_participant (w, 1, in.sender);
+	add_participant (w, 2, in.sender);
 	in.references = refs;
 	decide (w, &in, &d);
 	/* found first by the newest id it knows; the message bridges the
@@ -626,12 +628,14 @@ typedef struct {
 } BridgeCase;
 
 static const BridgeCase bridge_cases[] = {
-	{ "one ticket: no bridge", "m1@x", NULL, NULL, { 0 }, FALSE, FALSE, 1, "merge: link:" },
-	{ "two unworked: newer merged", "m2@x", "m1@x", NULL, { 0 }, FALSE, FALSE, 1, "merge:2 link:" },
-	{ "newer worked: linked", "m2@x", "m1@x", NULL, { 0, 0, 1 }, FALSE, FALSE, 1, "merge: link:2" },
-	{ "older worked: newer still merged", "m2@x", "m1@x", NULL, { 0, 1 }, FALSE, FALSE, 1, "merge:2 link:" },
-	{ "chain of three by one message", "m1@x", "m3@x", "m2@x", { 0 }, FALSE, FALSE, 1, "merge:3,2 link:" },
-	{ "chain, the middle worked", "m1@x", "m3@x", "m2@x", { 0, 0, 1 }, FALSE, FALSE, 1, "merge:3 link:2" },
+	{ "one ticket: no bridge", "m1@x", NULL, NULL, { 0 }, FALSE, TRUE, 1, "merge: link:" },
+	{ "two unworked: newer merged", "m2@x", "m1@x", NULL, { 0 }, FALSE, TRUE, 1, "merge:2 link:" },
+	{ "newer worked: linked", "m2@x", "m1@x", NULL, { 0, 0, 1 }, FALSE, TRUE, 1, "merge: link:2" },
+	{ "older worked: newer still merged", "m2@x", "m1@x", NULL, { 0, 1 }, FALSE, TRUE, 1, "merge:2 link:" },
+	{ "chain of three by one message", "m1@x", "m3@x", "m2@x", { 0 }, FALSE, TRUE, 1, "merge:3,2 link:" },
+	{ "chain, the middle worked", "m1@x", "m3@x", "m2@x", { 0, 0, 1 }, FALSE, TRUE, 1, "merge:3 link:2" },
+	{ "a ticket of which the sender is no participant: linked", "m1@x", "m3@x", NULL, { 0 }, FALSE, FALSE, 1,
+	  "merge: link:3" },
 	{ "own id referenced by a stranger's ticket: linked", "m1@x", NULL, "claim@x", { 0 }, TRUE, FALSE, 1,
 	  "merge: link:3" },
 	{ "own id referenced, sender takes part: merged", "m1@x", NULL, "claim@x", { 0 }, TRUE, TRUE, 1,
@@ -657,6 +661,8 @@ test_bridge_table (void)
 		add_id (w, "m3@x", 3);
 		if (bc->own_referenced)
 			add_reference (w, "claim@x", 3);
+		add_participant (w, 1, in.sender);
+		add_participant (w, 2, in.sender);
 		if (bc->participant3)
 			add_participant (w, 3, in.sender);
 		in.in_reply_to = irt;
