@@ -79,6 +79,9 @@ typedef struct {
 	gboolean (*ticket) (gpointer data, gint64 id, gboolean *found, MtThreadTicket *out, GError **error);
 	gboolean (*participant) (gpointer data, gint64 ticket, const char *address, gboolean *yes, GError **error);
 	gpointer data;
+	/* *yes when every participant of ticket takes part in into too:
+	 * merging it would bring nobody new into into. NULL: never. */
+	gboolean (*within) (gpointer data, gint64 ticket, gint64 into, gboolean *yes, GError **error);
 } MtThreadLookup;
 
 typedef struct {
@@ -94,8 +97,8 @@ typedef struct {
 	/* Other tickets the message's ids lead to (after merges), which it
 	 * bridges to ticket: each merged into ticket when nobody worked on
 	 * it, else linked to it. ticket is then the oldest unworked one. */
-	GArray *merge;            /* gint64: merged into ticket; NULL when none */
-	GArray *link;             /* gint64: linked to ticket; NULL when none */
+	GArray *merge; /* gint64: merged into ticket; NULL when none */
+	GArray *link;  /* gint64: linked to ticket; NULL when none */
 } MtThreadDecision;
 
 gboolean mt_thread_decide (const MtThreadInput *input, const MtThreadLookup *lookup, MtThreadDecision *decision,

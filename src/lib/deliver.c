@@ -71,6 +71,12 @@ lookup_participant (gpointer data, gint64 ticket, const char *address, gboolean 
 	return mt_ticket_is_participant (data, ticket, address, yes, error);
 }
 
+static gboolean
+lookup_within (gpointer data, gint64 ticket, gint64 into, gboolean *yes, GError **error)
+{
+	return mt_ticket_participants_within (data, ticket, into, yes, error);
+}
+
 /* The reply token's proof: which ticket, whose token, and whether the
  * mail is an agent's. */
 static gboolean
@@ -85,7 +91,7 @@ static gboolean
 decide (Delivery *d, MtThreadDecision *decision, GError **error)
 {
 	MtMessage *m = d->message;
-	MtThreadLookup lookup = { lookup_message_id, lookup_ticket, lookup_participant, d->store };
+	MtThreadLookup lookup = { lookup_message_id, lookup_ticket, lookup_participant, d->store, lookup_within };
 	MtThreadInput input = {
 		.message_id = m->message_id,
 		.in_reply_to = m->in_reply_to,

@@ -197,7 +197,9 @@ add_to (GArray **list, gint64 ticket)
 
 /* The message bridges the tickets its ids lead to: it joins the oldest
  * trusted one; the others are merged into that one when nobody worked on
- * them and they are trusted, else linked to it. */
+ * them and they are trusted, or all their people take part in that one
+ * already (a late parent that a reply from us referenced: the merge
+ * brings nobody new in); else they are linked to it. */
 static gboolean
 bridge (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, GError **error)
 {
@@ -225,9 +227,14 @@ bridge (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision 
 		target = d->ticket;
 	for (guint i = 0; i < reached->len; i++) {
 		Reached *r = &g_array_index (reached, Reached, i);
+		gboolean within = FALSE;
+
 		if (r->ticket == target)
 			continue;
-		add_to (ok[i] && !r->worked ? &d->merge : &d->link, r->ticket);
+		if (!ok[i] && lookup->within != NULL &&
+		    !lookup->within (lookup->data, r->ticket, target, &within, error))
+			return FALSE;
+		add_to ((ok[i] || within) && !r->worked ? &d->merge : &d->link, r->ticket);
 	}
 	d->ticket = target;
 	return TRUE;
@@ -374,10 +381,12 @@ mt_thread_describe (const MtThreadDecision *d)
 	if (d->grace_expired)
 		g_string_append (s, "; that ticket was closed longer than its queue's grace period");
 	for (guint i = 0; d->merge && i < d->merge->len; i++)
-		g_string_append_printf (s, "; bridges ticket %" G_GINT64_FORMAT ", merged into it (nobody worked on it)",
+		g_string_append_printf (s,
+					"; bridges ticket %" G_GINT64_FORMAT ", merged into it (nobody worked on it)",
 					g_array_index (d->merge, gint64, i));
 	for (guint i = 0; d->link && i < d->link->len; i++)
-		g_string_append_printf (s, "; bridges ticket %" G_GINT64_FORMAT ", linked to it", g_array_index (d->link, gint64, i));
+		g_string_append_printf (s, "; bridges ticket %" G_GINT64_FORMAT ", linked to it",
+					g_array_index (d->link, gint64, i));
 	return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
