@@ -21,6 +21,12 @@
  *	   joins flagged, as configured;
  *	5. otherwise a new ticket.
  *
+ *	When the ids (In-Reply-To, References, the own remembered Message-ID)
+ *	lead to more than one ticket, the message bridges them: it joins the
+ *	oldest; each other is merged into it when nobody worked on it (only
+ *	mail-created articles) and the sender is its participant, else linked
+ *	to it (decision->merge, ->link).
+ *
  *	A merged ticket forwards to the ticket it was merged into. A reply
  *	to a ticket closed longer than its queue's grace period opens a new
  *	linked ticket unless the queue says to reopen.
@@ -63,6 +69,7 @@ typedef struct {
 	gint64 closed_at;
 	int grace_days;         /* of its queue */
 	gboolean reopen_closed; /* the queue reopens closed tickets whatever their age */
+	gboolean worked;        /* a person has worked on it: more than mail-created articles */
 } MtThreadTicket;
 
 typedef struct {
@@ -73,6 +80,9 @@ typedef struct {
 	gboolean (*ticket) (gpointer data, gint64 id, gboolean *found, MtThreadTicket *out, GError **error);
 	gboolean (*participant) (gpointer data, gint64 ticket, const char *address, gboolean *yes, GError **error);
 	gpointer data;
+	/* *yes when every participant of ticket takes part in into too:
+	 * merging it would bring nobody new into into. NULL: never. */
+	gboolean (*within) (gpointer data, gint64 ticket, gint64 into, gboolean *yes, GError **error);
 } MtThreadLookup;
 
 typedef struct {
@@ -85,6 +95,11 @@ typedef struct {
 	gboolean foreign;         /* the subject token or referenced id is a non-participant's */
 	gboolean referenced_only; /* found by ids of no message stored or sent, only referenced */
 	gboolean grace_expired;   /* the ticket was closed longer than the grace period */
+	/* Other tickets the message's ids lead to (after merges), which it
+	 * bridges to ticket: each merged into ticket when nobody worked on
+	 * it, else linked to it. ticket is then the oldest unworked one. */
+	GArray *merge; /* gint64: merged into ticket; NULL when none */
+	GArray *link;  /* gint64: linked to ticket; NULL when none */
 } MtThreadDecision;
 
 gboolean mt_thread_decide (const MtThreadInput *input, const MtThreadLookup *lookup, MtThreadDecision *decision,

@@ -74,6 +74,8 @@ gboolean mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **
 
 gboolean mt_ticket_add_participants (MtStore *store, gint64 ticket, GPtrArray *addresses, GError **error);
 gboolean mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gboolean *yes, GError **error);
+/* *yes when every participant of ticket is one of into too. */
+gboolean mt_ticket_participants_within (MtStore *store, gint64 ticket, gint64 into, gboolean *yes, GError **error);
 
 /* Sets the status, stamping resolved/closed times, with a history line;
  * a status other than pending forgets the time it was pending until. */

@@ -16,6 +16,7 @@
 
 #include "mailticket/bounce.h"
 #include "mailticket/clock.h"
+#include "mailticket/change.h"
 #include "mailticket/commands.h"
 #include "mailticket/customer.h"
 #include "mailticket/deliver.h"
@@ -71,6 +72,12 @@ lookup_participant (gpointer data, gint64 ticket, const char *address, gboolean 
 	return mt_ticket_is_participant (data, ticket, address, yes, error);
 }
 
+static gboolean
+lookup_within (gpointer data, gint64 ticket, gint64 into, gboolean *yes, GError **error)
+{
+	return mt_ticket_participants_within (data, ticket, into, yes, error);
+}
+
 /* The reply token's proof: which ticket, whose token, and whether the
  * mail is an agent's. */
 static gboolean
@@ -85,7 +92,7 @@ static gboolean
 decide (Delivery *d, MtThreadDecision *decision, GError **error)
 {
 	MtMessage *m = d->message;
-	MtThreadLookup lookup = { lookup_message_id, lookup_ticket, lookup_participant, d->store };
+	MtThreadLookup lookup = { lookup_message_id, lookup_ticket, lookup_participant, d->store, lookup_within };
 	MtThreadInput input = {
 		.message_id = m->message_id,
 		.in_reply_to = m->in_reply_to,
@@ -119,6 +126,10 @@ open_ticket (Delivery *d, const MtThreadDecision *decision, gint64 *ticket, GErr
 	g_autofree char *subject = mt_thread_strip_prefixes (m->subject, d->config->tag);
 	MtTicketNew t = { .type = "mail", .subject = subject, .now = d->now };
 
+	if (*subject == '\0') {
+		g_free (subject);
+		t.subject = subject = g_strdup ("(no subject)");
+	}
 	if (requester != NULL && *requester != '\0' &&
 	    !mt_customer_contact_ensure (d->store, requester, m->from_name, d->now, &t.requester, error))
 		return FALSE;
@@ -392,6 +403,28 @@ check_rules (Delivery *d, MtDeliverResult *r, GError **error)
 	return FALSE;
 }
 
+/* The message bridged tickets (thread.h): the unworked ones are merged
+ * into the one it joined, the others linked to it, the history of each
+ * naming the message that bridged them. */
+static gboolean
+apply_bridge (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	const MtThreadDecision *t = &r->decision;
+	g_autofree char *id = g_strdup_printf ("<%s>", d->message->message_id ? d->message->message_id : "");
+
+	for (guint i = 0; t->merge && i < t->merge->len; i++)
+		if (!mt_change_merge (d->store, g_array_index (t->merge, gint64, i), r->ticket, "mail", d->now, error))
+			return FALSE;
+	for (guint i = 0; t->link && i < t->link->len; i++) {
+		gint64 other = g_array_index (t->link, gint64, i);
+		if (!mt_ticket_link (d->store, r->ticket, "relates", other, d->now, error) ||
+		    !mt_ticket_add_history (d->store, r->ticket, "mail", "bridged", NULL, id, d->now, error) ||
+		    !mt_ticket_add_history (d->store, other, "mail", "bridged", NULL, id, d->now, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* Everything after the blob: inside the transaction, or a dry run. */
 static gboolean
 thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
@@ -420,6 +453,7 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 		return TRUE;
 	}
 	return mt_deliver_take_commands (d, &r->decision, error) && store_article (d, r, error) &&
+	       apply_bridge (d, r, error) &&
 	       mt_rules_apply (d->store, d->config, r->rules, r->ticket, r->action == MT_DELIVER_NEW, d->now, error) &&
 	       mt_deliver_apply_commands (d, r, error) && record_bounce (d, r, error) &&
 	       (d->agent_mail ? mt_deliver_agent_answer (d, r, error) : tell_people (d, r, error));

@@ -440,6 +440,20 @@ lenient_options (guint *warnings)
 	return options;
 }
 
+static int
+header_count (GMimeObject *obj)
+{
+	return obj ? g_mime_header_list_get_count (g_mime_object_get_header_list (obj)) : 0;
+}
+
+/* GMime files Content-* fields under the message's body part, not the
+ * message: a header of only a Content-Type is a header all the same. */
+static gboolean
+has_header (GMimeMessage *mime)
+{
+	return header_count (GMIME_OBJECT (mime)) > 0 || header_count (g_mime_message_get_mime_part (mime)) > 0;
+}
+
 MtMessage *
 mt_message_parse (GByteArray *raw, GError **error)
 {
@@ -458,8 +472,7 @@ mt_message_parse (GByteArray *raw, GError **error)
 	parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
 	m->mime = g_mime_parser_construct_message (parser, m->options);
-	if (m->mime == NULL ||
-	    g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m->mime))) == 0) {
+	if (m->mime == NULL || !has_header (m->mime)) {
 		g_set_error (error, MT_ERROR, MT_ERROR_DATA, "no message header found");
 		return NULL;
 	}

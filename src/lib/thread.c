@@ -40,6 +40,8 @@ void
 mt_thread_decision_clear (MtThreadDecision *d)
 {
 	g_clear_pointer (&d->matched, g_free);
+	g_clear_pointer (&d->merge, g_array_unref);
+	g_clear_pointer (&d->link, g_array_unref);
 	memset (d, 0, sizeof *d);
 }
 
@@ -130,6 +132,113 @@ find_by_ids (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDeci
 		return TRUE;
 	d->matched = g_strdup_printf ("<%s>", matched);
 	return !referenced || only_referenced (lookup, lists, G_N_ELEMENTS (lists), d, error);
+}
+
+typedef struct {
+	gint64 ticket;
+	gboolean real;   /* reached by the id of a message stored or sent */
+	gboolean worked; /* a person worked on it */
+} Reached;
+
+static void
+note_reached (GArray *reached, gint64 ticket, gboolean real, gboolean worked)
+{
+	for (guint i = 0; i < reached->len; i++) {
+		Reached *r = &g_array_index (reached, Reached, i);
+		if (r->ticket == ticket) {
+			r->real |= real;
+			return;
+		}
+	}
+	g_array_append_vals (reached, &(Reached){ ticket, real, worked }, 1);
+}
+
+/* Every ticket, after merges, that any of the message's ids leads to. */
+static gboolean
+reach (const MtThreadLookup *lookup, GPtrArray *lists[], guint n, GArray *reached, GError **error)
+{
+	for (guint l = 0; l < n; l++)
+		for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
+			gint64 ticket = 0;
+			gboolean referenced = FALSE, found = FALSE;
+			MtThreadTicket facts;
+
+			if (!lookup->message_id (lookup->data, g_ptr_array_index (lists[l], i), &ticket, &referenced,
+						 error))
+				return FALSE;
+			if (ticket == 0)
+				continue;
+			if (!resolve (lookup, &ticket, &found, &facts, error))
+				return FALSE;
+			if (found)
+				note_reached (reached, ticket, !referenced, facts.worked);
+		}
+	return TRUE;
+}
+
+/* Whether ticket may take part in a merge: the sender is its participant.
+ * Anyone can put an id in References, or reference in advance the id of
+ * a message yet to come: that alone joins no stranger's tickets. */
+static gboolean
+trusted (const MtThreadInput *in, const MtThreadLookup *lookup, const Reached *r, gboolean *yes, GError **error)
+{
+	*yes = FALSE;
+	if (in->sender == NULL || *in->sender == '\0')
+		return TRUE;
+	return lookup->participant (lookup->data, r->ticket, in->sender, yes, error);
+}
+
+static void
+add_to (GArray **list, gint64 ticket)
+{
+	if (*list == NULL)
+		*list = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_array_append_val (*list, ticket);
+}
+
+/* The message bridges the tickets its ids lead to: it joins the oldest
+ * trusted one; the others are merged into that one when nobody worked on
+ * them and they are trusted, or all their people take part in that one
+ * already (a late parent that a reply from us referenced: the merge
+ * brings nobody new in); else they are linked to it. */
+static gboolean
+bridge (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, GError **error)
+{
+	g_autoptr (GPtrArray) own = g_ptr_array_new ();
+	GPtrArray *lists[] = { in->in_reply_to, in->references, own };
+	g_autoptr (GArray) reached = g_array_new (FALSE, FALSE, sizeof (Reached));
+	g_autofree gboolean *ok = NULL;
+	gint64 target = 0;
+
+	if (in->message_id != NULL)
+		g_ptr_array_add (own, (gpointer) in->message_id);
+	if (!reach (lookup, lists, G_N_ELEMENTS (lists), reached, error))
+		return FALSE;
+	if (reached->len < 2)
+		return TRUE;
+	ok = g_new0 (gboolean, reached->len);
+	for (guint i = 0; i < reached->len; i++) {
+		Reached *r = &g_array_index (reached, Reached, i);
+		if (!trusted (in, lookup, r, &ok[i], error))
+			return FALSE;
+		if (ok[i] && (target == 0 || r->ticket < target))
+			target = r->ticket;
+	}
+	if (target == 0)
+		target = d->ticket;
+	for (guint i = 0; i < reached->len; i++) {
+		Reached *r = &g_array_index (reached, Reached, i);
+		gboolean within = FALSE;
+
+		if (r->ticket == target)
+			continue;
+		if (!ok[i] && lookup->within != NULL &&
+		    !lookup->within (lookup->data, r->ticket, target, &within, error))
+			return FALSE;
+		add_to ((ok[i] || within) && !r->worked ? &d->merge : &d->link, r->ticket);
+	}
+	d->ticket = target;
+	return TRUE;
 }
 
 /* A subject token names a ticket; for a stranger it is no key to it. */
@@ -225,6 +334,8 @@ mt_thread_decide (const MtThreadInput *in, const MtThreadLookup *lookup, MtThrea
 			return FALSE;
 		if (found && !check_claim (in, lookup, d, error))
 			return FALSE;
+		if (found && d->action == MT_THREAD_APPEND && !bridge (in, lookup, d, error))
+			return FALSE;
 	}
 	if (!found && in->subject_ticket > 0) {
 		gboolean exists = FALSE;
@@ -270,6 +381,13 @@ mt_thread_describe (const MtThreadDecision *d)
 		g_string_append (s, "; flagged for review");
 	if (d->grace_expired)
 		g_string_append (s, "; that ticket was closed longer than its queue's grace period");
+	for (guint i = 0; d->merge && i < d->merge->len; i++)
+		g_string_append_printf (s,
+					"; bridges ticket %" G_GINT64_FORMAT ", merged into it (nobody worked on it)",
+					g_array_index (d->merge, gint64, i));
+	for (guint i = 0; d->link && i < d->link->len; i++)
+		g_string_append_printf (s, "; bridges ticket %" G_GINT64_FORMAT ", linked to it",
+					g_array_index (d->link, gint64, i));
 	return g_string_free (g_steal_pointer (&s), FALSE);
 }
 

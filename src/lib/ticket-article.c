@@ -31,6 +31,9 @@ static const char SQL_MSGID_LOOKUP[] = "SELECT ticket, referenced_only FROM mess
 static const char SQL_FIND_BY_BLOB[] =
 	"SELECT ticket, id FROM articles WHERE blob = ? AND kind = 'email-in' ORDER BY id LIMIT 1";
 static const char SQL_PARTICIPANT_ADD[] = "INSERT OR IGNORE INTO participants (ticket, address) VALUES (?, ?)";
+static const char SQL_PARTICIPANTS_WITHIN[] =
+	"SELECT NOT EXISTS (SELECT 1 FROM participants p WHERE p.ticket = :ticket"
+	" AND lower(p.address) NOT IN (SELECT lower(address) FROM participants WHERE ticket = :into))";
 static const char SQL_PARTICIPANT_IS[] =
 	"SELECT EXISTS (SELECT 1 FROM participants WHERE ticket = ?1 AND address = ?2)"
 	" OR EXISTS (SELECT 1 FROM tickets t JOIN contacts c ON c.id = t.requester"
@@ -84,6 +87,7 @@ static const char *const article_queries[] = {
 	SQL_FIND_BY_BLOB,
 	SQL_PARTICIPANT_ADD,
 	SQL_PARTICIPANT_IS,
+	SQL_PARTICIPANTS_WITHIN,
 	SQL_STORED_ARTICLES,
 	SQL_ARTICLE_REDERIVE,
 	SQL_ATTACHMENTS_CLEAR,
@@ -285,6 +289,22 @@ mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gb
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, ticket);
 	bind_text (stmt, 2, address);
+	if (!mt_store_get_int (store, stmt, &n, error))
+		return FALSE;
+	*yes = n != 0;
+	return TRUE;
+}
+
+gboolean
+mt_ticket_participants_within (MtStore *store, gint64 ticket, gint64 into, gboolean *yes, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANTS_WITHIN, error);
+	gint64 n;
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_int (stmt, ":into", into);
 	if (!mt_store_get_int (store, stmt, &n, error))
 		return FALSE;
 	*yes = n != 0;

@@ -24,9 +24,15 @@ static const char SQL_TICKET_INSERT[] =
 	"         :uuid, :type, :subject, nullif(:queue, 0), nullif(:requester, 0), :now, :now, nullif(:creator, 0),"
 	"         coalesce(nullif(:owner, 0), (SELECT owner FROM queues WHERE id = :queue)))";
 static const char SQL_TICKET_TOUCH[] = "UPDATE tickets SET updated = max(updated, :now) WHERE id = :ticket";
-static const char SQL_THREAD_FACTS[] = "SELECT t.merged_into, t.status = 'closed', coalesce(t.closed, t.updated),"
-				       " coalesce(q.grace_days, 30), coalesce(q.closed_reply = 'reopen', 0)"
-				       " FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = :ticket";
+static const char SQL_THREAD_FACTS[] =
+	"SELECT t.merged_into, t.status = 'closed', coalesce(t.closed, t.updated),"
+	" coalesce(q.grace_days, 30), coalesce(q.closed_reply = 'reopen', 0),"
+	" EXISTS (SELECT 1 FROM articles a WHERE a.ticket = t.id"
+	" AND (a.kind IN ('email-out', 'note') OR a.author IS NOT NULL))"
+	" OR EXISTS (SELECT 1 FROM history h WHERE h.ticket = t.id AND h.who NOT IN ('mail', 'mailticket-send')"
+	" AND h.who NOT LIKE 'mail:%'"
+	" AND h.who NOT LIKE 'rule:%')"
+	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = :ticket";
 static const char SQL_TICKET_EXISTS[] = "SELECT count(*) FROM tickets WHERE id = :ticket";
 static const char SQL_STATUS_GET[] = "SELECT status FROM tickets WHERE id = :ticket";
 static const char SQL_STATUS_SET[] =
@@ -182,6 +188,7 @@ mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThread
 		facts->closed_at = sqlite3_column_int64 (stmt, 2);
 		facts->grace_days = sqlite3_column_int (stmt, 3);
 		facts->reopen_closed = sqlite3_column_int (stmt, 4);
+		facts->worked = sqlite3_column_int (stmt, 5);
 	}
 	sqlite3_reset (stmt);
 	return TRUE;

@@ -23,7 +23,7 @@ umask 002
 
 need procmail:procmail
 mt_account
-plan 33
+plan 38
 procmail=$(command -v procmail)
 pw_home=$(getent passwd "$MT_USER" | cut -d: -f6)
 
@@ -238,3 +238,20 @@ n=$(sql 'select count(*) from articles')
 expect_code 0 "replaying a stored message again: exit 0" -- \
 	as_mt "$BIN/mailticket-deliver" <"$tmp/kept.eml"
 expect_equal "$(sql 'select count(*) from articles')" "$n" "a duplicate, nothing new"
+
+# A bare local name as the recipient (a local alias, procmail, cron's
+# mail to the mailticket user) is that name at the configured domain: a
+# ticket in the default queue, nothing deferred, nothing in the fallback.
+msg pm-bare 'Bare alias'
+local_deliver pm-bare support
+expect_equal "$rc $(queue "$(tk pm-bare)") $(kept)" "0 support 0" "recipient support: a ticket, nothing kept"
+{
+	printf 'From: Cron Daemon <root@example.org>\nTo: %s\nSubject: Cron <%s@host> run-parts\n' "$MT_USER" "$MT_USER"
+	printf 'Message-ID: <pm-cron@customer.test>\n\nsome output\n'
+} >"$tmp/pm-cron.eml"
+expect_code 0 "explain cron mail to $MT_USER -r $MT_USER" -- mt explain -r "$MT_USER" "$tmp/pm-cron.eml"
+expect_equal "$(sed -n 's/^action: //p' "$out")" new "... explain: a new ticket"
+local_deliver pm-cron "$MT_USER"
+expect_equal "$rc $(queue "$(tk pm-cron)") $(kept)" "0 support 0" "cron mail to $MT_USER: a ticket, nothing kept"
+msg pm-direct 'Direct'
+expect_code 0 "mailticket-deliver -r support: exit 0" -- as_mt "$BIN/mailticket-deliver" -r support <"$tmp/pm-direct.eml"
