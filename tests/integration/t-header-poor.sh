@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A message whose header holds only a Content-Type (no From, Date, Subject
 # or Message-ID) becomes a ticket: sender unknown, "(no subject)". Only
 # input with no header field at all goes into quarantine; explain says
