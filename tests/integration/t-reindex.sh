@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$top/tests/fill.sh"
 
-plan 38
+plan 39
 mt init >/dev/null
 fill_samples
 fill_corpus "$top/tests/corpus/threads"
