@@ -64,8 +64,9 @@
 # $MAILTICKET_BIN names another directory for the programs (make valgrind
 # runs them through valgrind that way).
 #
-# Every test gets its own directory $tmp, removed at exit, a database path
-# $DB in it and a config $MAILTICKET_CONF, so nothing depends on /etc. A
+# Every test gets its own directory $tmp, removed at exit, a database $DB
+# in it, made by mailticket init as an admin makes one (mailticket-deliver
+# makes none), and a config $MAILTICKET_CONF, so nothing depends on /etc. A
 # test that starts servers names its cleanup function in $at_exit, which
 # runs at exit before $tmp is removed, also after a failure or a signal.
 set -u
@@ -406,5 +407,9 @@ print("code=%d secs=%.3f cpu=%.3f rss=%d" % (code, secs, usage.ru_utime + usage.
 
 if ! [ -x "$BIN/mailticket-deliver" ] || ! [ -x "$BIN/mailticket" ]; then
 	echo "Bail out! bin/mailticket-deliver or bin/mailticket not built (run make)"
+	test_plan=0 test_failed=1; exit 1
+fi
+if ! mt init >"$tmp/init.out" 2>&1; then
+	echo "Bail out! mailticket init failed: $(head -n 1 "$tmp/init.out")"
 	test_plan=0 test_failed=1; exit 1
 fi

@@ -3,7 +3,7 @@
  * NAME
  *	store.h - the SQLite database: open, migrate, transactions, blobs
  * DESCRIPTION
- *	mt_store_open() opens (and creates) the database in WAL mode, waits
+ *	mt_store_open() opens (or creates) the database in WAL mode, waits
  *	busy_timeout ms for locks, and applies the migrations compiled in
  *	from sql/ in order, one transaction each, recorded in
  *	PRAGMA user_version. Every SQLite failure comes back as an MT_ERROR
@@ -35,8 +35,8 @@ extern const MtMigration mt_migrations[];
 typedef struct _MtStore MtStore;
 
 typedef enum {
-	MT_STORE_CREATE,   /* create the database if it is not there */
-	MT_STORE_EXISTING, /* MT_ERROR_NOT_FOUND when it is not there */
+	MT_STORE_CREATE,   /* create the database if it is not there (mailticket init) */
+	MT_STORE_EXISTING, /* MT_ERROR_NOT_FOUND when it is not there, or an empty file */
 } MtStoreMode;
 
 MtStore *mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **error);

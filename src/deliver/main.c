@@ -35,7 +35,7 @@ run (const FilterOptions *o)
 
 	if (config == NULL || !mt_deliver_read (STDIN_FILENO, config->max_message_size, &raw, &error))
 		return filter_fail (error, stderr, &line);
-	if (!(store = mt_store_open (config->db_path, config->busy_timeout, MT_STORE_CREATE, &error)))
+	if (!(store = mt_store_open (config->db_path, config->busy_timeout, MT_STORE_EXISTING, &error)))
 		return filter_fail (error, stderr, &line);
 	mt_deliver_prepare (&input, raw, config->max_message_size);
 	code = filter_deliver (store, config, &input, &options, stderr, &line, &log_line);

@@ -125,7 +125,7 @@ open_store (Server *s, GError **error)
 	g_free (s->db_path);
 	s->db_path = g_canonicalize_filename (s->config->db_path, NULL);
 	g_mutex_unlock (&s->state);
-	if (!(s->store = mt_store_open (s->db_path, s->config->busy_timeout, MT_STORE_CREATE, error)))
+	if (!(s->store = mt_store_open (s->db_path, s->config->busy_timeout, MT_STORE_EXISTING, error)))
 		return FALSE;
 	mt_store_set_checkpoint_later (s->store, TRUE);
 	/* A server that stopped may have left some: tidy_up() finds out. */

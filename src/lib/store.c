@@ -225,6 +225,29 @@ create_file (const char *path, GError **error)
 	return TRUE;
 }
 
+/* A database to open as it is: a file with something in it. SQLite
+ * would take a missing or empty file for a new database and the
+ * migrations would give it a schema, so that mail went into a fresh
+ * database wherever a mount or a path went wrong. */
+static gboolean
+database_there (const char *path, GError **error)
+{
+	struct stat st;
+	const char *why;
+
+	if (*path == '\0' || strcmp (path, ":memory:") == 0 || g_str_has_prefix (path, "file:"))
+		return TRUE;
+	if (stat (path, &st) == 0)
+		why = S_ISREG (st.st_mode) && st.st_size == 0 ? "is empty" : NULL;
+	else
+		why = errno == ENOENT || errno == ENOTDIR ? "is not there" : NULL;
+	/* Anything else, SQLite tells when it opens the file. */
+	if (why == NULL)
+		return TRUE;
+	g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "database missing: run mailticket init (%s %s)", path, why);
+	return FALSE;
+}
+
 MtStore *
 mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **error)
 {
@@ -232,10 +255,8 @@ mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **er
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	int rc;
 
-	if (mode == MT_STORE_EXISTING && !g_file_test (path, G_FILE_TEST_EXISTS)) {
-		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no database at %s (run: mailticket init)", path);
+	if (mode == MT_STORE_EXISTING && !database_there (path, error))
 		return NULL;
-	}
 	if (mode == MT_STORE_CREATE) {
 		if (!create_file (path, error))
 			return NULL;

@@ -28,7 +28,7 @@ while IFS= read -r words; do
 	eval "set -- $words"
 	"$BIN/mailticket" --db "$typo" "$@" >"$out" 2>"$err"
 	expect_equal "$? $(cat "$out" "$err")$(ls "$tmp" | grep typo)" \
-		"1 mailticket: no database at $typo (run: mailticket init)" "$words on a missing database"
+		"1 mailticket: database missing: run mailticket init ($typo is not there)" "$words on a missing database"
 	rm -f "$typo" "$typo-wal" "$typo-shm"
 done <<EOF
 list

@@ -23,6 +23,7 @@ plan $n
 check_corpus () {
 dir=$1
 corpora=$((${corpora:-0} + 1)) DB=$tmp/corpus-$corpora.db
+mt init >/dev/null
 ls "$dir" >"$tmp/files"
 total=$(wc -l <"$tmp/files")
 : >"$tmp/tickets"

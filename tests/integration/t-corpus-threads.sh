@@ -46,6 +46,7 @@ for order in $orders; do
 		"$tmp/order-date" "$order" >"$tmp/order" ;;
 	esac
 	corpora=$((${corpora:-0} + 1)) DB=$tmp/corpus-$corpora.db
+	mt init >/dev/null
 	failed=""
 	while read -r f; do
 		deliver -r support@example.org <"$dir/$f" >"$out" 2>"$err" || failed="$failed $f=$?"

@@ -7,7 +7,7 @@
 # (not running, killed, another database) the process delivers itself,
 # and nothing is lost or stored twice.
 . "$(dirname "$0")/../lib.sh"
-plan 75
+plan 81
 
 sock=$tmp/deliver.sock
 printf '[deliver]\nsocket=%s\n' "$sock" >>"$MAILTICKET_CONF"
@@ -117,6 +117,7 @@ expect_equal "$(articles)" 3 "... nothing stored"
 
 # Another database: the server declines, the process delivers itself.
 mkmsg "$tmp/other" s5@mt.test 'other database'
+"$BIN/mailticket" --db "$tmp/other.db" init >/dev/null
 expect_code 0 "a message for another database: exit 0" -- \
 	"$BIN/mailticket-deliver" -v --db "$tmp/other.db" <"$tmp/other"
 here; ok $? "... delivered in the process, not by the server"
@@ -251,6 +252,13 @@ expect_code 0 "after the database was replaced: exit 0" -- deliver -v <"$tmp/new
 by_server; ok $? "... delivered by the server"
 expect_equal "$(articles)" 1 "... into the new file"
 
+# Removed under the server: deferred, and no new database made.
+rm -f "$DB" "$DB-wal" "$DB-shm"
+expect_code 75 "the database removed under the server: exit 75" -- deliver <"$tmp/new"
+expect_equal "$(head -n 1 "$err")" \
+	"4.3.0 mailticket-deliver: database missing: run mailticket init ($DB is not there)" "... with a 4.3.0 line"
+[ ! -e "$DB" ]; ok $? "... and the server makes none"
+
 # Replaced by a file that is no database: 75, and the server, which
 # cannot open it, stays up, idle with no database, until there is one.
 rm -f "$DB" "$DB-wal" "$DB-shm"
@@ -316,3 +324,10 @@ server=
 sed '/^\[deliver\]/,$d' "$MAILTICKET_CONF" >"$tmp/plain.conf"
 expect_code 75 "--serve without a socket: exit 75" -- "$BIN/mailticket-deliver" --serve -c "$tmp/plain.conf" --db "$DB"
 grep -q 'no \[deliver\] socket' "$err"; ok $? "... says what is missing"
+
+# No database: the server does not start, and makes none.
+expect_code 75 "--serve without a database: exit 75" -- \
+	timeout "$(limit 10)" "$BIN/mailticket-deliver" --serve --db "$tmp/none.db"
+expect_equal "$(head -n 1 "$err")" \
+	"4.3.0 mailticket-deliver: database missing: run mailticket init ($tmp/none.db is not there)" "... and says so"
+expect_equal "$(ls "$tmp" | grep -c '^none\.db')" 0 "... and makes no file"

@@ -4,7 +4,7 @@
 # with a 4.x.x line (locked, read-only, unreadable config, bad option), 69
 # with 5.2.3 (too big); nothing partial is stored.
 . "$(dirname "$0")/../lib.sh"
-plan 40
+plan 47
 
 # mkmsg FILE MESSAGE-ID|"" SUBJECT: a small message
 mkmsg () {
@@ -103,6 +103,21 @@ first_line_is 4.3.5 "-c directory: 4.3.5 line"
 expect_code 75 "MAILTICKET_CONF missing file: exit 75" -- \
 	env MAILTICKET_CONF="$tmp/missing.conf" "$BIN/mailticket-deliver" --db "$DB" <"$tmp/m3"
 first_line_is 4.3.5 "MAILTICKET_CONF missing file: 4.3.5 line"
+
+# No database where the config says (a mount or a path gone wrong):
+# deferred with a line that says what to do, and no database made there,
+# neither for a missing file nor in an empty one.
+expect_code 75 "no database file: exit 75" -- "$BIN/mailticket-deliver" --db "$tmp/none.db" <"$tmp/m3"
+expect_equal "$(head -n 1 "$err")" \
+	"4.3.0 mailticket-deliver: database missing: run mailticket init ($tmp/none.db is not there)" "... and a 4.3.0 line"
+expect_equal "$(ls "$tmp" | grep -c '^none\.db')" 0 "... and no file made"
+: >"$tmp/empty.db"
+expect_code 75 "an empty database file: exit 75" -- "$BIN/mailticket-deliver" --db "$tmp/empty.db" <"$tmp/m3"
+expect_equal "$(head -n 1 "$err")" \
+	"4.3.0 mailticket-deliver: database missing: run mailticket init ($tmp/empty.db is empty)" "... and a 4.3.0 line"
+expect_equal "$(wc -c <"$tmp/empty.db") $(ls "$tmp" | grep -c '^empty\.db-')" "0 0" "... which stays empty, no WAL beside it"
+"$BIN/mailticket" --db "$tmp/empty.db" init >/dev/null
+expect_code 0 "after mailticket init: exit 0" -- "$BIN/mailticket-deliver" --db "$tmp/empty.db" <"$tmp/m3"
 
 # Over max_message_size: 69 and 5.2.3, nothing stored.
 conf "$tmp/size.conf" 'max_message_size=2K'

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Permissions and secrets. The database, and its WAL while it lives, are
-# created 0660 whatever the umask, with the group of their directory: as
-# root (mailticket gives the group), and as the MTA's unprivileged user
+# Permissions and secrets. The database (made by mailticket init), and
+# its WAL while a delivery lives, are created 0660 whatever the umask,
+# with the group of their directory: as root (mailticket gives the
+# group), and as the MTA's unprivileged user
 # in a set-group-id directory (the directory gives it, the WAL
 # included). The reply-token secret file and the SMTP password file are
 # read with a warning when every user may read them, and neither they
@@ -41,21 +42,21 @@ mkdir -m 0755 "$tmp/root-dir"
 chgrp "$GROUP" "$tmp/root-dir"
 for mask in 077 000; do
 	rm -f "$tmp/root-dir"/*
-	(umask $mask; mail "root-$mask" | "$BIN/mailticket-deliver" --db "$tmp/root-dir/m.db")
+	(umask $mask; "$BIN/mailticket" --db "$tmp/root-dir/m.db" init >/dev/null)
 	expect_equal "$(mode_group "$tmp/root-dir/m.db")" "0660 $GROUP" "root, umask $mask: the database is 0660, group $GROUP"
 	(umask $mask; wal_of "$BIN/mailticket-deliver" --db "$tmp/root-dir/m.db")
 	expect_equal "$(mode_group "$tmp/root-dir/m.db-wal") $(mode_group "$tmp/root-dir/m.db-shm")" \
-		"0660 $GROUP 0660 $GROUP" "root, umask $mask: its WAL and shm too"
+		"0660 $GROUP 0660 $GROUP" "root, umask $mask: a delivery's WAL and shm too"
 done
-(umask 077; "$BIN/mailticket" --db "$tmp/root-dir/init.db" init >/dev/null)
-expect_equal "$(mode_group "$tmp/root-dir/init.db")" "0660 $GROUP" "mailticket init: the same"
+(umask 077; mail "root-again" | "$BIN/mailticket-deliver" --db "$tmp/root-dir/m.db")
+expect_equal "$(mode_group "$tmp/root-dir/m.db")" "0660 $GROUP" "... and deliveries leave the database so"
 
 # As the MTA's user, in a set-group-id directory of group mail.
 if [ "$(id -u)" = 0 ]; then
 	mkdir -m 2777 "$tmp/sgid-dir"
 	chgrp "$GROUP" "$tmp/sgid-dir"
 	chmod 2777 "$tmp/sgid-dir"
-	as_mt sh -c "umask 077; printf 'From: a@b.test\nSubject: x\n\nx\n' | '$BIN/mailticket-deliver' --db '$tmp/sgid-dir/m.db'"
+	as_mt sh -c "umask 077; '$BIN/mailticket' --db '$tmp/sgid-dir/m.db' init >/dev/null"
 	expect_equal "$(stat -c '%04a %U %G' "$tmp/sgid-dir/m.db")" "0660 $MT_USER $GROUP" \
 		"$MT_USER, umask 077, set-group-id directory: the database is 0660, group $GROUP"
 	(as_mt sh -c "umask 077; printf 'From: a@b.test\nSubject: y\n\ny\n' |

@@ -31,7 +31,8 @@ mail () {	# mail FILE FROM SUBJECT [HEADER...]: a message from FROM
 
 # Reading rules needs a database: a mistyped --db makes none.
 expect_code 1 "rule list on a missing database" -- "$BIN/mailticket" --db "$tmp/typo.db" rule list
-grep -q "no database at $tmp/typo.db" "$err"; ok $? "... says there is no database"
+grep -qF "database missing: run mailticket init ($tmp/typo.db is not there)" "$err"
+ok $? "... says there is no database"
 expect_equal "$(ls "$tmp" | grep -c '^typo\.db')" 0 "... and makes none"
 
 expect_code 0 "init" -- mt init

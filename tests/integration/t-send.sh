@@ -13,7 +13,7 @@ if ! [ -x "$BIN/mailticket-send" ]; then
 fi
 smtp_start
 # 14 of the tests need openssl(1) to make certificates; one skip without
-if command -v openssl >/dev/null; then plan 123; else plan $((123 - 14 + 1)); fi
+if command -v openssl >/dev/null; then plan 127; else plan $((127 - 14 + 1)); fi
 # The messages here are queued by the test itself; the acknowledgement
 # of the delivery that opens ticket 1 would be one more.
 sed -i '/^\[mail\]$/a acknowledge=no' "$MAILTICKET_CONF"
@@ -378,6 +378,11 @@ for bad in 'starttls=maybe' 'port=0' 'max_age=soon' "password_file=$tmp/no-such-
 done
 expect_code 1 "a bad option: exit 1" -- send --bogus
 expect_code 1 "no database: exit 1" -- "$BIN/mailticket-send" --db "$tmp/none.db"
+[ ! -e "$tmp/none.db" ]; ok $? "... and makes none"
+: >"$tmp/empty.db"
+expect_code 1 "an empty database file: exit 1" -- "$BIN/mailticket-send" --db "$tmp/empty.db"
+grep -qF "database missing: run mailticket init ($tmp/empty.db is empty)" "$err"; ok $? "... says so"
+expect_equal "$(wc -c <"$tmp/empty.db")" 0 "... and leaves it empty"
 
 # A write lock held past busy_timeout: 75.
 sed -i '/^starttls=/d' "$MAILTICKET_CONF"

@@ -185,6 +185,27 @@ test_existing_mode_needs_a_file (void)
 	remove_tree (dir);
 }
 
+/* An empty file is no database either: opened as it is, SQLite would
+ * make it one and the migrations would give it a schema. */
+static void
+test_existing_mode_needs_a_database_in_the_file (void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *path = temp_db (&dir);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = NULL;
+	struct stat st;
+
+	g_assert_true (g_file_set_contents (path, "", 0, NULL));
+	store = mt_store_open (path, 1000, MT_STORE_EXISTING, &error);
+	g_assert_null (store);
+	g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
+	g_assert_nonnull (strstr (error->message, "database missing: run mailticket init"));
+	g_assert_cmpint (g_stat (path, &st), ==, 0);
+	g_assert_cmpint (st.st_size, ==, 0);
+	remove_tree (dir);
+}
+
 /* The MTA's user and the agents' group share the database: it is made
  * 0660, also under a umask that would take the group's rights away, and
  * its WAL (while it lives) the same. */
@@ -913,6 +934,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/secret/created-with-schema", test_secret_created_with_schema);
 	g_test_add_func ("/store/open/reopen-keeps-data", test_reopen_keeps_data);
 	g_test_add_func ("/store/open/existing-needs-a-file", test_existing_mode_needs_a_file);
+	g_test_add_func ("/store/open/existing-empty-file-is-none", test_existing_mode_needs_a_database_in_the_file);
 	g_test_add_func ("/store/open/created-0660-whatever-the-umask", test_created_0660_whatever_the_umask);
 	g_test_add_func ("/store/transaction/busy-is-tempfail", test_busy_is_tempfail);
 	g_test_add_func ("/store/transaction/busy-waits-for-the-lock", test_busy_waits_for_the_lock);
