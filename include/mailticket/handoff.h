@@ -17,7 +17,8 @@
  *	on to the MTA means what it means without a server.
  *
  *	mt_handoff_send() returns FALSE when the server could not be
- *	reached, declined (another database or config file), did not
+ *	reached, runs as neither this user nor root (someone else's socket
+ *	at the path), declined (another database or config file), did not
  *	answer in full, or answered an exit code that is neither 0 nor a
  *	sysexits code: the caller then delivers in its own process. A
  *	server that committed and died before answering costs nothing but
@@ -54,6 +55,12 @@ void mt_handoff_reply_clear (MtHandoffReply *reply);
 gboolean mt_handoff_send (const char *socket_path, const MtHandoffRequest *request, const GByteArray *raw,
 			  int timeout_ms, MtHandoffReply *reply, GError **error);
 
+/* The server's socket, and in *lock_fd the lock file (socket_path
+ * ".lock") that keeps a second server away. Both are made in a
+ * directory that keeps others out (this user's or root's, and not
+ * writable by every user unless sticky: MT_ERROR_CONFIG otherwise);
+ * neither is opened through a symbolic link, and what is at the
+ * socket's path is replaced only when it is a socket. */
 int mt_handoff_listen (const char *socket_path, int *lock_fd, GError **error);
 int mt_handoff_accept (int listener, int timeout_ms);
 

@@ -134,6 +134,24 @@ socket_address (const char *path, struct sockaddr_un *sun, GError **error)
 	return TRUE;
 }
 
+/* The mail goes only to a server of this user's, or root's: not to
+ * whoever else put a socket at the path. */
+static gboolean
+server_trusted (int fd, const char *path, GError **error)
+{
+	struct ucred peer;
+	socklen_t len = sizeof peer;
+
+	if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0)
+		return mt_error_errno (error, errno, path);
+	if (peer.uid != 0 && peer.uid != geteuid ()) {
+		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL,
+			     "the server at %s runs as user id %u, not as this user", path, (unsigned) peer.uid);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static int
 connect_to (const char *path, int timeout_ms, GError **error)
 {
@@ -151,6 +169,10 @@ connect_to (const char *path, int timeout_ms, GError **error)
 		int errsv = errno;
 		close (fd);
 		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL, "no server at %s: %s", path, g_strerror (errsv));
+		return -1;
+	}
+	if (!server_trusted (fd, path, error)) {
+		close (fd);
 		return -1;
 	}
 	return fd;
@@ -203,23 +225,69 @@ mt_handoff_send (const char *socket_path, const MtHandoffRequest *request, const
 	return ok;
 }
 
-/* Held for the server's life: a second server on the same socket fails here. */
+/* The socket's directory keeps others out: it belongs to this user or
+ * root, and whoever else may write in it cannot remove or rename this
+ * user's files (the sticky bit). Otherwise anyone could put a link, or
+ * a socket of their own, where the lock and the socket go. */
+static gboolean
+check_directory (const char *socket_path, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname (socket_path);
+	struct stat st;
+
+	if (stat (dir, &st) < 0)
+		return mt_error_errno (error, errno, dir);
+	if (st.st_uid != geteuid () && st.st_uid != 0)
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG,
+			     "%s, the directory of the socket, belongs to user id %u: it must be this user's or root's",
+			     dir, (unsigned) st.st_uid);
+	else if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG,
+			     "%s, the directory of the socket, is writable by every user: chmod o-w it", dir);
+	else
+		return TRUE;
+	return FALSE;
+}
+
+/* Held for the server's life: a second server on the same socket fails
+ * here. Never through a symbolic link, and only a plain file. */
 static int
 take_lock (const char *socket_path, GError **error)
 {
 	g_autofree char *lock = g_strconcat (socket_path, ".lock", NULL);
-	int fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0660);
+	int fd = open (lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0660);
+	struct stat st;
 
-	if (fd < 0) {
+	if (fd < 0 && errno == ELOOP)
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG,
+			     "%s is a symbolic link, which is not followed: remove it", lock);
+	else if (fd < 0)
 		mt_error_errno (error, errno, lock);
-		return -1;
-	}
-	if (flock (fd, LOCK_EX | LOCK_NB) < 0) {
+	else if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "%s is not a plain file: remove it", lock);
+	else if (flock (fd, LOCK_EX | LOCK_NB) < 0)
 		g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL, "another server holds %s", lock);
+	else
+		return fd;
+	if (fd >= 0)
 		close (fd);
-		return -1;
+	return -1;
+}
+
+/* A socket left by a server that died goes; anything else at its
+ * place (a file, a link) is no server's to remove. */
+static gboolean
+remove_old_socket (const char *socket_path, GError **error)
+{
+	struct stat st;
+
+	if (lstat (socket_path, &st) < 0)
+		return errno == ENOENT || mt_error_errno (error, errno, socket_path);
+	if (!S_ISSOCK (st.st_mode)) {
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "%s is there and is no socket: remove it", socket_path);
+		return FALSE;
 	}
-	return fd;
+	return unlink (socket_path) == 0 || errno == ENOENT || mt_error_errno (error, errno, socket_path);
 }
 
 static int
@@ -227,8 +295,9 @@ bind_socket (const char *socket_path, const struct sockaddr_un *sun, GError **er
 {
 	int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	if (fd >= 0 && bind (fd, (const struct sockaddr *) sun, sizeof *sun) == 0 && chmod (socket_path, 0660) == 0 &&
-	    listen (fd, BACKLOG) == 0)
+	/* bind() makes the file and never follows a link; nor does the chmod. */
+	if (fd >= 0 && bind (fd, (const struct sockaddr *) sun, sizeof *sun) == 0 &&
+	    fchmodat (AT_FDCWD, socket_path, 0660, AT_SYMLINK_NOFOLLOW) == 0 && listen (fd, BACKLOG) == 0)
 		return fd;
 	mt_error_errno (error, errno, socket_path);
 	if (fd >= 0)
@@ -247,11 +316,11 @@ mt_handoff_listen (const char *socket_path, int *lock_fd, GError **error)
 	struct sockaddr_un sun;
 	int fd;
 
-	if (!socket_address (socket_path, &sun, error) || (*lock_fd = take_lock (socket_path, error)) < 0)
+	*lock_fd = -1;
+	if (!socket_address (socket_path, &sun, error) || !check_directory (socket_path, error) ||
+	    (*lock_fd = take_lock (socket_path, error)) < 0)
 		return -1;
-	if (unlink (socket_path) < 0 && errno != ENOENT)
-		mt_error_errno (error, errno, socket_path);
-	else if ((fd = bind_socket (socket_path, &sun, error)) >= 0)
+	if (remove_old_socket (socket_path, error) && (fd = bind_socket (socket_path, &sun, error)) >= 0)
 		return fd;
 	close (*lock_fd);
 	*lock_fd = -1;

@@ -7,7 +7,7 @@
 # (not running, killed, another database) the process delivers itself,
 # and nothing is lost or stored twice.
 . "$(dirname "$0")/../lib.sh"
-plan 81
+plan 98
 
 sock=$tmp/deliver.sock
 printf '[deliver]\nsocket=%s\n' "$sock" >>"$MAILTICKET_CONF"
@@ -325,9 +325,87 @@ sed '/^\[deliver\]/,$d' "$MAILTICKET_CONF" >"$tmp/plain.conf"
 expect_code 75 "--serve without a socket: exit 75" -- "$BIN/mailticket-deliver" --serve -c "$tmp/plain.conf" --db "$DB"
 grep -q 'no \[deliver\] socket' "$err"; ok $? "... says what is missing"
 
+# Where the lock and the socket go. conf_at DIR: a config whose socket
+# is DIR/deliver.sock; serve_at DIR: --serve with it for a few seconds
+# (exit 124 when it was still serving then, and said so).
+conf_at () { sed "s|^socket=.*|socket=$1/deliver.sock|" "$MAILTICKET_CONF" >"$tmp/at.conf"; }
+serve_at () {
+	conf_at "$1"
+	expect_code "$2" "$3" -- timeout "$(limit 3)" "$BIN/mailticket-deliver" -v --serve -c "$tmp/at.conf" --db "$DB"
+}
+mkdir -m 0755 "$tmp/planted"
+ln -s "$tmp/victim" "$tmp/planted/deliver.sock.lock"
+ln -s "$tmp/created" "$tmp/planted/deliver.sock"
+serve_at "$tmp/planted" 75 "a symbolic link at the lock's path: exit 75"
+grep -q 'deliver.sock.lock is a symbolic link, which is not followed' "$err"; ok $? "... it says so"
+[ ! -e "$tmp/victim" ]; ok $? "... and makes no file where it points"
+rm "$tmp/planted/deliver.sock.lock"
+serve_at "$tmp/planted" 75 "a symbolic link at the socket's path: exit 75"
+grep -q 'deliver.sock is there and is no socket' "$err"; ok $? "... it says so"
+[ -L "$tmp/planted/deliver.sock" ] && [ ! -e "$tmp/created" ]; ok $? "... and leaves it, making nothing where it points"
+rm "$tmp/planted/deliver.sock"
+serve_at "$tmp/planted" 124 "without them: the server starts"
+grep -q 'serving' "$err"; ok $? "... and serves"
+mkdir "$tmp/open" && chmod 0777 "$tmp/open"
+serve_at "$tmp/open" 75 "a socket directory every user may write to: exit 75"
+grep -q 'is writable by every user' "$err"; ok $? "... it says so"
+[ ! -e "$tmp/open/deliver.sock.lock" ]; ok $? "... and makes nothing in it"
+chmod 1777 "$tmp/open"
+serve_at "$tmp/open" 124 "... with the sticky bit (/tmp): the server starts"
+if [ "$(id -u)" = 0 ] && id -u nobody >/dev/null 2>&1; then
+	mkdir -m 0755 "$tmp/theirs" && chown nobody "$tmp/theirs"
+	serve_at "$tmp/theirs" 75 "a socket directory of another user: exit 75"
+	grep -q 'belongs to user id' "$err"; ok $? "... it says so"
+else
+	skip "a socket directory of another user: exit 75" "needs root to give a directory away"
+	skip "... it says so" "needs root to give a directory away"
+fi
+
 # No database: the server does not start, and makes none.
 expect_code 75 "--serve without a database: exit 75" -- \
 	timeout "$(limit 10)" "$BIN/mailticket-deliver" --serve --db "$tmp/none.db"
 expect_equal "$(head -n 1 "$err")" \
 	"4.3.0 mailticket-deliver: database missing: run mailticket init ($tmp/none.db is not there)" "... and says so"
 expect_equal "$(ls "$tmp" | grep -c '^none\.db')" 0 "... and makes no file"
+
+# A socket of another user's at the configured path (a directory that
+# let them in): the mail is not handed to that server, which would
+# answer 0 and keep it, but delivered in the process.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && id -u nobody >/dev/null 2>&1; then
+	chmod 0755 "$tmp"
+	mkdir "$tmp/shared" && chmod 1777 "$tmp/shared"
+	cat >"$tmp/fake.py" <<'FAKE'
+import os, socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(1)
+c, _ = s.accept()
+c.settimeout(0.5)
+try:
+    while c.recv(65536):
+        pass
+except socket.timeout:
+    pass
+body = struct.pack("<i", 0) + b"\0" + b"kept by a stranger\0" + bytes([5])
+c.sendall(struct.pack(">I", len(body)) + body)
+c.close()
+FAKE
+	chmod 0644 "$tmp/fake.py"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3 "$tmp/fake.py" "$tmp/shared/deliver.sock" 2>/dev/null &
+	fake=$!
+	i=0
+	while ! [ -S "$tmp/shared/deliver.sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	conf_at "$tmp/shared"
+	mkmsg "$tmp/stranger" stranger@mt.test 'not for strangers'
+	expect_code 0 "a server of another user at the socket: exit 0" -- deliver -v -c "$tmp/at.conf" <"$tmp/stranger"
+	grep -q 'runs as user id' "$err"; ok $? "... it is not trusted"
+	expect_equal "$(sql "select count(*) from articles where message_id = 'stranger@mt.test'")" 1 \
+		"... and the message is stored here"
+	kill "$fake" 2>/dev/null
+	wait "$fake" 2>/dev/null
+else
+	for d in "a server of another user at the socket: exit 0" "... it is not trusted" \
+		"... and the message is stored here"; do
+		skip "$d" "needs root and setpriv(1) to run a server as another user"
+	done
+fi
