@@ -53,6 +53,10 @@
 #					(make stress, CI): how much a stress test does
 #	limit SECONDS			SECONDS scaled for slow builds: times 5 under
 #					AddressSanitizer, times $MAILTICKET_TIME_FACTOR
+#	on_tty COLUMNS CMD...		runs CMD on a pseudo-terminal COLUMNS wide (its
+#					standard input, output and error): the bytes the
+#					terminal received in $out (line ends as CR LF, the
+#					terminal's), the exit code in $code
 #	memory_limit KB			KB, times 3 under AddressSanitizer (its
 #					quarantine of freed memory)
 #	measured SECONDS CMD...		runs CMD (stdin as given, stdout in $out, stderr
@@ -374,6 +378,30 @@ limit () {
 		fi
 	fi
 	python3 -c 'import sys; print("%g" % (float(sys.argv[1]) * float(sys.argv[2])))' "$1" "$limit_factor"
+}
+
+on_tty () {
+	code=$(python3 - "$out" "$@" <<'TTY'
+import fcntl, os, pty, struct, sys, termios
+out, columns, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(argv[0], argv)
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+data = b""
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    data += chunk
+_, status = os.waitpid(pid, 0)
+open(out, "wb").write(data)
+print(os.waitstatus_to_exitcode(status))
+TTY
+)
 }
 
 memory_limit () {

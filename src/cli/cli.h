@@ -168,9 +168,16 @@ void mt_cli_progress_end (MtCliProgress *p);
  * selects, and their totals, as a workbook at path. */
 gboolean mt_cli_time_xlsx (MtContext *ctx, const MtTimeFilter *filter, const char *path, GError **error);
 
-/* text with the control characters that could drive a terminal (escape
- * sequences in a subject, say) shown as '?'; with lines, newlines and
- * tabs are kept. NULL gives "-". Owned. */
+/* Human output, tables and pages, whether on a terminal, a pipe or a
+ * file: every control character but newline and tab, from the mail or
+ * not, shown as \xHH (printable.h); JSON and raw mail do not come this
+ * way. mt_cli_print writes the text formatted; mt_cli_line one line
+ * (its newlines and tabs shown as spaces), and a newline after it. */
+void mt_cli_print (const char *format, ...) G_GNUC_PRINTF (1, 2);
+void mt_cli_line (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* text shown as mt_cli_print shows it: with lines, newlines and tabs
+ * are kept, without, they are spaces. NULL gives "-". Owned. */
 char *mt_cli_printable (const char *text, gboolean lines);
 
 /* text in exactly width characters: cut with an ellipsis, or padded
@@ -181,8 +188,11 @@ char *mt_cli_fit (const char *text, glong width);
  * output is no terminal. */
 int mt_cli_terminal_width (void);
 
-/* Writes bytes to standard output; FALSE and error when it cannot. */
-gboolean mt_cli_write_bytes (GBytes *bytes, GError **error);
+/* Writes bytes (a stored message, an attachment) exactly as they are
+ * to standard output. A terminal is refused (MT_ERROR_USAGE) unless
+ * force: the bytes may hold escape sequences. FALSE and error when it
+ * cannot write. */
+gboolean mt_cli_write_raw (GBytes *bytes, gboolean force, GError **error);
 
 /* What a dry-run delivery would do (action, ticket, via, reason), as
  * mailticket explain prints it. */

@@ -73,8 +73,8 @@ print_alarm (const MtAlarmRow *row, gpointer data)
 	g_autofree char *to = mt_cli_fit (row->to, 12);
 	g_autofree char *note = mt_cli_printable (row->note ? row->note : row->subject, FALSE);
 
-	printf ("%5" G_GINT64_FORMAT " %6" G_GINT64_FORMAT "  %s %-5s %s %s\n", row->id, row->ticket, due,
-		row->fired ? "fired" : "", to, note);
+	mt_cli_line ("%5" G_GINT64_FORMAT " %6" G_GINT64_FORMAT "  %s %-5s %s %s", row->id, row->ticket, due,
+		     row->fired ? "fired" : "", to, note);
 }
 
 typedef struct {
@@ -96,7 +96,7 @@ print_alarms (MtContext *ctx, const MtAlarmFilter *filter, gboolean json)
 		printf ("%s\n", text);
 		return 0;
 	}
-	printf ("%5s %6s  %-16s %-5s %-12s %s\n", "ALARM", "TICKET", "DUE", "", "TO", "NOTE");
+	mt_cli_print ("%5s %6s  %-16s %-5s %-12s %s\n", "ALARM", "TICKET", "DUE", "", "TO", "NOTE");
 	return mt_alarm_list (ctx->store, filter, print_alarm, NULL, &error) ? 0 : mt_cli_fail (error);
 }
 
@@ -135,7 +135,7 @@ add_alarm (MtContext *ctx, const MtCliArgs *args, gpointer options)
 				     o->at ? o->at : "");
 	if (!mt_cli_write (ctx, write_alarm, &a, &error))
 		return mt_cli_fail (error);
-	printf ("%" G_GINT64_FORMAT "\n", a.id);
+	mt_cli_print ("%" G_GINT64_FORMAT "\n", a.id);
 	return 0;
 }
 

@@ -52,8 +52,8 @@ write_approval (MtContext *ctx, gpointer data, GError **error)
 static void
 print_approval (const MtApprovalRow *row, gpointer data)
 {
-	printf ("%5" G_GINT64_FORMAT "  %-9s %-12s asked by %s%s%s\n", row->id, row->state, row->approver,
-		row->requested_by, row->note ? ": " : "", row->note ? row->note : "");
+	mt_cli_line ("%5" G_GINT64_FORMAT "  %-9s %-12s asked by %s%s%s", row->id, row->state, row->approver,
+		     row->requested_by, row->note ? ": " : "", row->note ? row->note : "");
 }
 
 typedef struct {

@@ -74,7 +74,7 @@ save (MtContext *ctx, const Which *w, const char *file)
 		return mt_cli_usage ("attachment: will not write to a terminal; give -o FILE, or a pipe");
 	if (!(content = read_attachment (ctx, w, &error)))
 		return mt_cli_fail (error);
-	if (file != NULL ? !write_file (file, content, &error) : !mt_cli_write_bytes (content, &error))
+	if (file != NULL ? !write_file (file, content, &error) : !mt_cli_write_raw (content, FALSE, &error))
 		return mt_cli_fail (error);
 	return 0;
 }

@@ -34,8 +34,8 @@ write_contact (MtContext *ctx, gpointer data, GError **error)
 static void
 print_contact (const MtContactRow *row, gpointer data)
 {
-	printf ("%-32s %-24s %-20s %6" G_GINT64_FORMAT "\n", row->address, row->name ? row->name : "-",
-		row->org ? row->org : "-", row->tickets);
+	mt_cli_line ("%-32s %-24s %-20s %6" G_GINT64_FORMAT, row->address, row->name ? row->name : "-",
+		     row->org ? row->org : "-", row->tickets);
 }
 
 typedef struct {
@@ -55,7 +55,7 @@ list_contacts (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	if (o->org != NULL && !mt_customer_org_find (ctx->store, o->org, &id, &error))
 		return mt_cli_fail (error);
 	if (!o->json) {
-		printf ("%-32s %-24s %-20s %6s\n", "ADDRESS", "NAME", "ORG", "TICKETS");
+		mt_cli_print ("%-32s %-24s %-20s %6s\n", "ADDRESS", "NAME", "ORG", "TICKETS");
 		return mt_customer_contacts (ctx->store, o->org, print_contact, NULL, &error) ? 0 : mt_cli_fail (error);
 	}
 	if (!(text = mt_customer_contacts_json (ctx->store, o->org, &error)))

@@ -47,10 +47,10 @@ reindex (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	mt_cli_progress_end (&progress);
 	if (!done)
 		return mt_cli_fail (error);
-	printf ("reindexed %u stored messages, %u attachments; search index rebuilt\n", stats.articles,
-		stats.attachments);
+	mt_cli_print ("reindexed %u stored messages, %u attachments; search index rebuilt\n", stats.articles,
+		      stats.attachments);
 	if (stats.unreadable > 0)
-		printf ("%u stored messages no longer parse and were left as they were\n", stats.unreadable);
+		mt_cli_print ("%u stored messages no longer parse and were left as they were\n", stats.unreadable);
 	return 0;
 }
 
@@ -69,9 +69,9 @@ check (MtContext *ctx, const MtCliArgs *args, gpointer options)
 		g_ptr_array_add (problems, g_strdup (search->message));
 	}
 	for (guint i = 0; i < problems->len; i++)
-		printf ("%s\n", (const char *) g_ptr_array_index (problems, i));
+		mt_cli_line ("%s", (const char *) g_ptr_array_index (problems, i));
 	if (problems->len == 0)
-		printf ("ok\n");
+		mt_cli_print ("ok\n");
 	return problems->len == 0 ? 0 : 1;
 }
 
@@ -92,8 +92,8 @@ restore (MtContext *ctx, const MtCliArgs *args, gpointer options)
 
 	if (!mt_store_restore (ctx->store, args->args[0], &error))
 		return mt_cli_fail (error);
-	printf ("restored %s into %s, schema version %d\n", args->args[0], ctx->config->db_path,
-		mt_store_version (ctx->store));
+	mt_cli_print ("restored %s into %s, schema version %d\n", args->args[0], ctx->config->db_path,
+		      mt_store_version (ctx->store));
 	return 0;
 }
 

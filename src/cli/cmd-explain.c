@@ -27,29 +27,29 @@ mt_cli_print_delivery (const MtDeliverResult *r)
 {
 	g_autofree char *reason = mt_thread_describe (&r->decision);
 
-	printf ("action: %s\n", action_name (r));
+	mt_cli_print ("action: %s\n", action_name (r));
 	if (r->action == MT_DELIVER_REFUSED) {
-		printf ("reason: rule %s refuses it: exit %d, %s\n", r->rules->refuse_rule, r->rules->refuse_code,
-			r->rules->refuse_line);
+		mt_cli_line ("reason: rule %s refuses it: exit %d, %s", r->rules->refuse_rule, r->rules->refuse_code,
+			     r->rules->refuse_line);
 		return;
 	}
 	if (r->action == MT_DELIVER_DUPLICATE) {
-		printf ("ticket: %" G_GINT64_FORMAT "\narticle: %" G_GINT64_FORMAT "\n", r->ticket, r->article);
-		printf ("reason: these exact bytes are stored already\n");
+		mt_cli_print ("ticket: %" G_GINT64_FORMAT "\narticle: %" G_GINT64_FORMAT "\n", r->ticket, r->article);
+		mt_cli_print ("reason: these exact bytes are stored already\n");
 		return;
 	}
 	if (r->action == MT_DELIVER_QUARANTINE) {
-		printf ("reason: %s\n", r->reason);
+		mt_cli_line ("reason: %s", r->reason);
 		return;
 	}
 	if (r->rules && r->rules->spam.value)
-		printf ("reason: rule %s files it as spam, in a ticket of its own\n", r->rules->spam.rule);
+		mt_cli_print ("reason: rule %s files it as spam, in a ticket of its own\n", r->rules->spam.rule);
 	if (r->rules && r->rules->spam.value)
 		return;
 	if (r->decision.ticket != 0)
-		printf ("ticket: %" G_GINT64_FORMAT "\n", r->decision.ticket);
-	printf ("via: %s\n", mt_thread_via_name (r->decision.via));
-	printf ("reason: %s\n", reason);
+		mt_cli_print ("ticket: %" G_GINT64_FORMAT "\n", r->decision.ticket);
+	mt_cli_print ("via: %s\n", mt_thread_via_name (r->decision.via));
+	mt_cli_line ("reason: %s", reason);
 }
 
 int

@@ -42,7 +42,7 @@ write_group (MtContext *ctx, gpointer data, GError **error)
 static void
 print_group (const MtPeopleRow *row, gpointer data)
 {
-	printf ("%-16s %s\n", row->name, row->members ? row->members : "");
+	mt_cli_line ("%-16s %s", row->name, row->members ? row->members : "");
 }
 
 static int

@@ -15,6 +15,6 @@ mt_cmd_init (MtContext *ctx, int argc, char **argv)
 
 	if (!mt_cli_start (ctx, octx, &argc, &argv, &code))
 		return code;
-	printf ("%s: schema version %d\n", ctx->config->db_path, mt_store_version (ctx->store));
+	mt_cli_print ("%s: schema version %d\n", ctx->config->db_path, mt_store_version (ctx->store));
 	return 0;
 }

@@ -103,8 +103,8 @@ make_filter (Options *o, MtViewFilter *f, GError **error)
 static void
 print_header (void)
 {
-	printf ("%5s  %-8s %3s  %-8s %-8s %-20s %-16s %s\n", "ID", "STATUS", "PRI", "QUEUE", "OWNER", "REQUESTER",
-		"UPDATED", "SUBJECT");
+	mt_cli_print ("%5s  %-8s %3s  %-8s %-8s %-20s %-16s %s\n", "ID", "STATUS", "PRI", "QUEUE", "OWNER", "REQUESTER",
+		      "UPDATED", "SUBJECT");
 }
 
 static gboolean
@@ -125,8 +125,8 @@ print_row (const MtTicketRow *row, gpointer data)
 	}
 	t->shown++;
 	g_strchomp (subject);
-	printf ("%5" G_GINT64_FORMAT "  %-8s %3" G_GINT64_FORMAT "  %s %s %s %-16s %s\n", row->id, row->status,
-		row->priority, queue, owner, requester, updated, subject);
+	mt_cli_line ("%5" G_GINT64_FORMAT "  %-8s %3" G_GINT64_FORMAT "  %s %s %s %-16s %s", row->id, row->status,
+		     row->priority, queue, owner, requester, updated, subject);
 	return TRUE;
 }
 
@@ -145,7 +145,7 @@ list_table (MtContext *ctx, MtViewFilter *f)
 		return mt_cli_fail (error);
 	/* Scripts read the table to its end; a person wants to know it was cut. */
 	if (width && t.more)
-		printf ("(the first %d; --limit 0 lists all)\n", t.limit);
+		mt_cli_print ("(the first %d; --limit 0 lists all)\n", t.limit);
 	return 0;
 }
 

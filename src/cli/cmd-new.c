@@ -128,6 +128,6 @@ mt_cmd_new (MtContext *ctx, int argc, char **argv)
 	n.text = text;
 	if (!mt_cli_write (ctx, write_new, &n, &error))
 		return mt_cli_fail (error);
-	printf ("%" G_GINT64_FORMAT "\n", n.ticket);
+	mt_cli_print ("%" G_GINT64_FORMAT "\n", n.ticket);
 	return 0;
 }

@@ -91,6 +91,6 @@ mt_cmd_note (MtContext *ctx, int argc, char **argv)
 	n.actor = &actor;
 	if (!mt_cli_write (ctx, write_note, &n, &error))
 		return mt_cli_fail (error);
-	printf ("%" G_GINT64_FORMAT "\n", n.article);
+	mt_cli_print ("%" G_GINT64_FORMAT "\n", n.article);
 	return 0;
 }

@@ -38,8 +38,8 @@ write_org (MtContext *ctx, gpointer data, GError **error)
 static void
 print_org (const MtOrgRow *row, gpointer data)
 {
-	printf ("%-24s %6" G_GINT64_FORMAT " %6" G_GINT64_FORMAT "  %s\n", row->name, row->contacts, row->tickets,
-		row->domains ? row->domains : "-");
+	mt_cli_line ("%-24s %6" G_GINT64_FORMAT " %6" G_GINT64_FORMAT "  %s", row->name, row->contacts, row->tickets,
+		     row->domains ? row->domains : "-");
 }
 
 typedef struct {
@@ -55,7 +55,7 @@ list_orgs (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	g_autofree char *text = NULL;
 
 	if (!o->json) {
-		printf ("%-24s %6s %6s  %s\n", "NAME", "PEOPLE", "TICKETS", "DOMAINS");
+		mt_cli_print ("%-24s %6s %6s  %s\n", "NAME", "PEOPLE", "TICKETS", "DOMAINS");
 		return mt_customer_orgs (ctx->store, print_org, NULL, &error) ? 0 : mt_cli_fail (error);
 	}
 	if (!(text = mt_customer_orgs_json (ctx->store, &error)))

@@ -4,12 +4,13 @@
  *	mailticket outbox - mail waiting to be sent, sent, or given up
  * SYNOPSIS
  *	mailticket outbox [list] [--state STATE] [--json]
- *	mailticket outbox show ID [--raw | --json]
+ *	mailticket outbox show ID [--raw [--force] | --json]
  *	mailticket outbox retry ID
  * DESCRIPTION
  *	list shows every message of the outbox, oldest first, with its
  *	recipients and what the server said last; show one message with
- *	each recipient's state and reply, or its exact bytes (--raw); retry
+ *	each recipient's state and reply, or its exact bytes (--raw: to a
+ *	terminal only with --force, as they quote the customer's mail); retry
  *	puts a failed or waiting message, and its failed recipients, back
  *	in the queue, due now, for the next run of mailticket-send.
  */
@@ -23,7 +24,7 @@
 
 typedef struct {
 	gboolean json;
-	gboolean raw;
+	gboolean raw, force;
 	const char *state;
 } Options;
 
@@ -39,11 +40,10 @@ print_row (const MtOutboxRow *row, gpointer data)
 	gboolean waiting = strcmp (row->state, "queued") == 0;
 	g_autofree char *next = format_time (waiting ? row->next_attempt : 0);
 
-	printf ("%5" G_GINT64_FORMAT "  %-8s %-12s %6" G_GINT64_FORMAT " %5" G_GINT64_FORMAT "  %-16s  %s", row->id,
-		row->state, row->kind, row->ticket, row->attempts, next, row->recipients ? row->recipients : "-");
-	if (row->last_reply != NULL)
-		printf ("  (%s)", row->last_reply);
-	printf ("\n");
+	mt_cli_line ("%5" G_GINT64_FORMAT "  %-8s %-12s %6" G_GINT64_FORMAT " %5" G_GINT64_FORMAT "  %-16s  %s%s%s%s",
+		     row->id, row->state, row->kind, row->ticket, row->attempts, next,
+		     row->recipients ? row->recipients : "-", row->last_reply ? "  (" : "",
+		     row->last_reply ? row->last_reply : "", row->last_reply ? ")" : "");
 	return TRUE;
 }
 
@@ -58,8 +58,8 @@ list (MtContext *ctx, const Options *o, GError **error)
 		printf ("%s\n", json);
 		return TRUE;
 	}
-	printf ("%5s  %-8s %-12s %6s %5s  %-16s  %s\n", "ID", "STATE", "KIND", "TICKET", "TRIES", "NEXT ATTEMPT",
-		"RECIPIENTS (LAST REPLY)");
+	mt_cli_print ("%5s  %-8s %-12s %6s %5s  %-16s  %s\n", "ID", "STATE", "KIND", "TICKET", "TRIES", "NEXT ATTEMPT",
+		      "RECIPIENTS (LAST REPLY)");
 	return mt_outbox_view_list (ctx->store, o->state, 0, print_row, NULL, error);
 }
 
@@ -71,33 +71,35 @@ print_field_row (const MtOutboxRow *row, gpointer data)
 	g_autofree char *until = format_time (row->claimed_until);
 	g_autofree char *done = format_time (row->done);
 
-	printf ("Outbox:       %" G_GINT64_FORMAT "\nState:        %s\nKind:         %s\n", row->id, row->state,
-		row->kind);
+	mt_cli_print ("Outbox:       %" G_GINT64_FORMAT "\nState:        %s\nKind:         %s\n", row->id, row->state,
+		      row->kind);
 	if (row->ticket > 0)
-		printf ("Ticket:       %" G_GINT64_FORMAT "\n", row->ticket);
-	printf ("Message-ID:   <%s>\nFrom:         <%s>\nSize:         %" G_GINT64_FORMAT " bytes\n", row->message_id,
-		row->envelope_from, row->size);
-	printf ("Created:      %s\nAttempts:     %" G_GINT64_FORMAT "\nNext attempt: %s\n", created, row->attempts,
-		next);
+		mt_cli_print ("Ticket:       %" G_GINT64_FORMAT "\n", row->ticket);
+	mt_cli_line ("Message-ID:   <%s>", row->message_id);
+	mt_cli_line ("From:         <%s>", row->envelope_from);
+	mt_cli_print ("Size:         %" G_GINT64_FORMAT " bytes\n", row->size);
+	mt_cli_print ("Created:      %s\nAttempts:     %" G_GINT64_FORMAT "\nNext attempt: %s\n", created,
+		      row->attempts, next);
 	if (row->claimed_by != NULL)
-		printf ("Claimed by:   %s until %s\n", row->claimed_by, until);
-	printf ("Last reply:   %s\nDone:         %s\nRecipients:\n", row->last_reply ? row->last_reply : "-", done);
+		mt_cli_print ("Claimed by:   %s until %s\n", row->claimed_by, until);
+	mt_cli_line ("Last reply:   %s", row->last_reply ? row->last_reply : "-");
+	mt_cli_print ("Done:         %s\nRecipients:\n", done);
 	return TRUE;
 }
 
 static gboolean
 print_recipient (const char *address, const char *state, const char *reply, gpointer data)
 {
-	printf ("  %-32s %-7s %s\n", address, state, reply ? reply : "-");
+	mt_cli_line ("  %-32s %-7s %s", address, state, reply ? reply : "-");
 	return TRUE;
 }
 
 static gboolean
-write_raw (MtContext *ctx, gint64 id, GError **error)
+write_raw (MtContext *ctx, gint64 id, gboolean force, GError **error)
 {
 	g_autoptr (GBytes) raw = mt_outbox_view_raw (ctx->store, id, error);
 
-	return raw != NULL && mt_cli_write_bytes (raw, error);
+	return raw != NULL && mt_cli_write_raw (raw, force, error);
 }
 
 static gboolean
@@ -106,7 +108,7 @@ show (MtContext *ctx, gint64 id, const Options *o, GError **error)
 	g_autofree char *json = NULL;
 
 	if (o->raw)
-		return write_raw (ctx, id, error);
+		return write_raw (ctx, id, o->force, error);
 	if (o->json) {
 		if (!(json = mt_outbox_view_json (ctx->store, id, error)))
 			return FALSE;
@@ -137,7 +139,7 @@ list_verb (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	g_autoptr (GError) error = NULL;
 	MtOutboxState state;
 
-	if (o->raw)
+	if (o->raw || o->force)
 		return misplaced ("list");
 	if (o->state && !mt_outbox_state_parse (o->state, &state))
 		return mt_cli_usage ("--state: queued, sending, sent or failed, not '%s'", o->state);
@@ -151,7 +153,7 @@ show_verb (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	g_autoptr (GError) error = NULL;
 	gint64 id;
 
-	if (o->state || (o->raw && o->json))
+	if (o->state || (o->raw && o->json) || (o->force && !o->raw))
 		return misplaced ("show");
 	if (!mt_cli_parse_id (args->args[0], "outbox message", &id, &error) || !show (ctx, id, o, &error))
 		return mt_cli_fail (error);
@@ -165,18 +167,18 @@ retry_verb (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	g_autoptr (GError) error = NULL;
 	gint64 id;
 
-	if (o->state || o->raw || o->json)
+	if (o->state || o->raw || o->json || o->force)
 		return misplaced ("retry");
 	if (!mt_cli_parse_id (args->args[0], "outbox message", &id, &error) ||
 	    !mt_cli_write (ctx, write_retry, &id, &error))
 		return mt_cli_fail (error);
-	printf ("outbox message %" G_GINT64_FORMAT " queued again\n", id);
+	mt_cli_print ("outbox message %" G_GINT64_FORMAT " queued again\n", id);
 	return 0;
 }
 
 static const MtCliVerb verbs[] = {
 	{ "list", list_verb, MT_CLI_OPEN_READ, "[list] [--state STATE] [--json]" },
-	{ "show", show_verb, MT_CLI_OPEN_READ, "show ID [--raw | --json]" },
+	{ "show", show_verb, MT_CLI_OPEN_READ, "show ID [--raw [--force] | --json]" },
 	{ "retry", retry_verb, MT_CLI_OPEN_WRITE, "retry ID" },
 	{ NULL },
 };
@@ -190,6 +192,7 @@ mt_cmd_outbox (MtContext *ctx, int argc, char **argv)
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "list or show as JSON", NULL },
 		{ "state", 0, 0, G_OPTION_ARG_STRING, &state, "list only messages in STATE", "STATE" },
 		{ "raw", 0, 0, G_OPTION_ARG_NONE, &o.raw, "show the message's exact bytes", NULL },
+		{ "force", 0, 0, G_OPTION_ARG_NONE, &o.force, "--raw to a terminal too", NULL },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("[list | show ID | retry ID]");

@@ -4,11 +4,12 @@
  *	mailticket quarantine - messages kept whole because they could not be parsed
  * SYNOPSIS
  *	mailticket quarantine [list]
- *	mailticket quarantine show ID
+ *	mailticket quarantine show ID [--force]
  *	mailticket quarantine replay ID
  * DESCRIPTION
  *	list shows what mailticket-deliver set aside; show writes one
- *	message's bytes exactly as received; replay delivers it again (after
+ *	message's bytes exactly as received, to a pipe or a file (to a
+ *	terminal only with --force); replay delivers it again (after
  *	a fix, or by hand-editing nothing: the bytes are the same) and
  *	records the ticket it joined.
  */
@@ -24,8 +25,8 @@ print_row (const MtQuarantineRow *row, gpointer data)
 {
 	g_autofree char *when = mt_clock_format (row->received);
 
-	printf ("%5" G_GINT64_FORMAT "  %-16s %8" G_GINT64_FORMAT "  %-24s %s%s\n", row->id, when, row->size,
-		row->sender ? row->sender : "-", row->reason, row->replayed ? " (replayed)" : "");
+	mt_cli_line ("%5" G_GINT64_FORMAT "  %-16s %8" G_GINT64_FORMAT "  %-24s %s%s", row->id, when, row->size,
+		     row->sender ? row->sender : "-", row->reason, row->replayed ? " (replayed)" : "");
 	return TRUE;
 }
 
@@ -71,7 +72,7 @@ show (MtContext *ctx, const MtCliArgs *args, gpointer options)
 		return mt_cli_fail (error);
 	raw = mt_store_get_blob (ctx->store, row.sha256, &error);
 	free_row (&row);
-	return raw != NULL && mt_cli_write_bytes (raw, &error) ? 0 : mt_cli_fail (error);
+	return raw != NULL && mt_cli_write_raw (raw, *(gboolean *) options, &error) ? 0 : mt_cli_fail (error);
 }
 
 static gboolean
@@ -96,10 +97,10 @@ replay_entry (MtContext *ctx, gint64 id, GError **error)
 	if (!ok)
 		return FALSE;
 	if (result.action == MT_DELIVER_QUARANTINE)
-		printf ("still unreadable: %s\n", result.reason);
+		mt_cli_line ("still unreadable: %s", result.reason);
 	else
-		printf ("ticket %" G_GINT64_FORMAT " article %" G_GINT64_FORMAT " (%s)\n", result.ticket,
-			result.article, mt_deliver_action_name (result.action));
+		mt_cli_print ("ticket %" G_GINT64_FORMAT " article %" G_GINT64_FORMAT " (%s)\n", result.ticket,
+			      result.article, mt_deliver_action_name (result.action));
 	ok = result.article == 0 || mt_quarantine_mark_replayed (ctx->store, id, result.article, error);
 	mt_deliver_result_clear (&result);
 	return ok;
@@ -118,7 +119,7 @@ replay (MtContext *ctx, const MtCliArgs *args, gpointer options)
 
 static const MtCliVerb verbs[] = {
 	{ "list", list, MT_CLI_OPEN_READ, "[list]" },
-	{ "show", show, MT_CLI_OPEN_READ, "show ID" },
+	{ "show", show, MT_CLI_OPEN_READ, "show ID [--force]" },
 	{ "replay", replay, MT_CLI_OPEN_WRITE, "replay ID" },
 	{ NULL },
 };
@@ -126,11 +127,19 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_quarantine (MtContext *ctx, int argc, char **argv)
 {
-	g_autoptr (GOptionContext) octx = g_option_context_new ("[list | show ID | replay ID]");
+	gboolean force = FALSE;
+	GOptionEntry entries[] = {
+		{ "force", 0, 0, G_OPTION_ARG_NONE, &force, "show: to a terminal too", NULL },
+		{ NULL },
+	};
+	g_autoptr (GOptionContext) octx = g_option_context_new ("[list | show ID [--force] | replay ID]");
 	int code;
 
 	g_option_context_set_summary (octx, "Messages kept whole because they could not be parsed.");
+	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, NULL);
+	if (force && g_strcmp0 (argv[1], "show") != 0)
+		return mt_cli_usage ("quarantine: --force goes with show");
+	return mt_cli_run_verb (ctx, verbs, argv, &force);
 }

@@ -59,8 +59,8 @@ print_queue (const MtQueueRow *row, gpointer data)
 	g_autofree char *sla =
 		row->sla_minutes ? g_strdup_printf ("%" G_GINT64_FORMAT "m", row->sla_minutes) : g_strdup ("-");
 
-	printf ("%-16s %-32s %6s  %-12s %6" G_GINT64_FORMAT "\n", row->name, row->address ? row->address : "-", sla,
-		row->owner ? row->owner : "-", row->active);
+	mt_cli_line ("%-16s %-32s %6s  %-12s %6" G_GINT64_FORMAT, row->name, row->address ? row->address : "-", sla,
+		     row->owner ? row->owner : "-", row->active);
 }
 
 static gboolean
@@ -90,7 +90,7 @@ list_queues (MtContext *ctx, const MtCliArgs *args, gpointer options)
 		printf ("%s\n", text);
 		return 0;
 	}
-	printf ("%-16s %-32s %6s  %-12s %6s\n", "QUEUE", "ADDRESS", "SLA", "OWNER", "ACTIVE");
+	mt_cli_print ("%-16s %-32s %6s  %-12s %6s\n", "QUEUE", "ADDRESS", "SLA", "OWNER", "ACTIVE");
 	return mt_directory_queues (ctx->store, print_queue, NULL, &error) ? 0 : mt_cli_fail (error);
 }
 

@@ -109,6 +109,6 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 	r.reply.now = mt_clock_now ();
 	if (!mt_cli_write (ctx, write_reply, &r, &error))
 		return mt_cli_fail (error);
-	printf ("%" G_GINT64_FORMAT "\n", r.article);
+	mt_cli_print ("%" G_GINT64_FORMAT "\n", r.article);
 	return 0;
 }

@@ -175,7 +175,7 @@ rule_add (MtContext *ctx, const Verb *verb, int argc, char **argv)
 	if (!make_rule (&o, argv[1], rule, &error) || !mt_cli_open (ctx, verb->mode, &error) ||
 	    !mt_cli_write (ctx, write_add, rule, &error))
 		return mt_cli_fail (error);
-	printf ("rule %d %s\n", rule->position, rule->name);
+	mt_cli_print ("rule %d %s\n", rule->position, rule->name);
 	return 0;
 }
 
@@ -185,15 +185,14 @@ static void
 print_rule (const MtRule *r)
 {
 	g_autofree char *what = mt_rule_describe (r);
-	g_autofree char *shown = mt_cli_printable (what, FALSE);
-	g_autofree char *when = NULL, *last = NULL;
+	g_autofree char *when = NULL;
 
-	printf ("%3d  %-16s %s\n", r->position, r->name, shown);
+	mt_cli_line ("%3d  %-16s %s", r->position, r->name, what);
 	if (r->errors == 0)
 		return;
 	when = mt_clock_format (r->last_error_at);
-	last = mt_cli_printable (r->last_error ? r->last_error : "", FALSE);
-	printf ("     errors: %" G_GINT64_FORMAT ", the last at %s: %s\n", r->errors, when, last);
+	mt_cli_line ("     errors: %" G_GINT64_FORMAT ", the last at %s: %s", r->errors, when,
+		     r->last_error ? r->last_error : "");
 }
 
 static int
@@ -284,7 +283,7 @@ print_value (const char *what, const MtRuleValue *v)
 	g_autofree char *shown = v->value ? mt_cli_printable (v->value, FALSE) : NULL;
 
 	if (v->value != NULL)
-		printf ("%s: %s (rule %s)\n", what, shown, v->rule);
+		mt_cli_line ("%s: %s (rule %s)", what, shown, v->rule);
 }
 
 static void
@@ -296,14 +295,15 @@ print_outcome (const MtRuleOutcome *o)
 
 	for (guint i = 0; i < o->matched->len; i++) {
 		MtRule *r = g_ptr_array_index (o->matched, i);
-		printf ("match: %d %s\n", r->position, r->name);
+		mt_cli_print ("match: %d %s\n", r->position, r->name);
 	}
 	if (o->matched->len == 0)
-		printf ("match: none\n");
+		mt_cli_print ("match: none\n");
 	for (guint i = 0; i < o->errors->len; i++) {
 		const MtRuleError *e = g_ptr_array_index (o->errors, i);
-		g_autofree char *shown = mt_cli_printable (e->message, FALSE);
-		printf ("error: %d %s: pattern could not be evaluated (%s)\n", e->rule->position, e->rule->name, shown);
+
+		mt_cli_line ("error: %d %s: pattern could not be evaluated (%s)", e->rule->position, e->rule->name,
+			     e->message);
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
 		print_value (names[i], values[i]);
@@ -312,7 +312,7 @@ print_outcome (const MtRuleOutcome *o)
 	for (guint i = 0; i < o->watchers->len; i++)
 		print_value ("watch", &g_array_index (o->watchers, MtRuleValue, i));
 	if (o->refuse_code)
-		printf ("refuse: %d %s (rule %s)\n", o->refuse_code, o->refuse_line, o->refuse_rule);
+		mt_cli_line ("refuse: %d %s (rule %s)", o->refuse_code, o->refuse_line, o->refuse_rule);
 }
 
 /* The message in file, or on standard input for "-". */
@@ -376,10 +376,10 @@ static const Verb verbs[] = {
 static int
 print_help (void)
 {
-	printf ("Usage:\n");
+	mt_cli_print ("Usage:\n");
 	for (gsize i = 0; i < G_N_ELEMENTS (verbs); i++)
-		printf ("  mailticket rule %s %s\n", verbs[i].name, verbs[i].usage);
-	printf ("\n'mailticket rule add --help' lists the conditions and actions.\n");
+		mt_cli_print ("  mailticket rule %s %s\n", verbs[i].name, verbs[i].usage);
+	mt_cli_print ("\n'mailticket rule add --help' lists the conditions and actions.\n");
 	return 0;
 }
 

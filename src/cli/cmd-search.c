@@ -39,7 +39,7 @@ squeeze (char *text)
 static void
 print_header (void)
 {
-	printf ("%6s %7s  %-16s  %-8s %s\n", "TICKET", "ARTICLE", "DATE", "STATUS", "SUBJECT");
+	mt_cli_print ("%6s %7s  %-16s  %-8s %s\n", "TICKET", "ARTICLE", "DATE", "STATUS", "SUBJECT");
 }
 
 static gboolean
@@ -54,12 +54,13 @@ print_hit (const MtSearchRow *row, gpointer data)
 	/* The header waits for the query to prove readable. */
 	if ((*hits)++ == 0)
 		print_header ();
-	printf ("%6" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "  %s  %-8s %s%s\n", row->ticket, row->article, when,
-		row->status, row->internal ? "INTERNAL " : "", subject);
+	mt_cli_line ("%6" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "  %s  %-8s %s%s", row->ticket, row->article, when,
+		     row->status, row->internal ? "INTERNAL " : "", subject);
 	if (row->attachment > 0)
-		printf ("%16s%s: attachment %" G_GINT64_FORMAT ": %s\n", "", from, row->attachment, squeeze (snippet));
+		mt_cli_line ("%16s%s: attachment %" G_GINT64_FORMAT ": %s", "", from, row->attachment,
+			     squeeze (snippet));
 	else
-		printf ("%16s%s: %s\n", "", from, squeeze (snippet));
+		mt_cli_line ("%16s%s: %s", "", from, squeeze (snippet));
 	return TRUE;
 }
 

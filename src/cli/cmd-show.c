@@ -3,14 +3,15 @@
  * NAME
  *	mailticket show - a ticket's thread, or one stored message
  * SYNOPSIS
- *	mailticket show ID [--json | --raw ARTICLE]
+ *	mailticket show ID [--json | --raw ARTICLE [--force]]
  * DESCRIPTION
  *	Readable: the ticket's fields (tags, project, color, watchers
  *	included) and links, then every article with its headers, text and
  *	numbered attachments, internal ones marked INTERNAL, then the
- *	history. Nothing from the mail reaches the terminal as a control
- *	character. --json: the same as one JSON object. --raw ARTICLE: the
- *	bytes of that article's message exactly as they were received.
+ *	history. No control character from the mail is written as it
+ *	is (mt_cli_print). --json: the same as one JSON object. --raw ARTICLE: the
+ *	bytes of that article's message exactly as they were received, to
+ *	a pipe or a file (to a terminal only with --force).
  */
 #include <stdio.h>
 
@@ -25,9 +26,7 @@
 static void
 print_field (const char *name, const char *value)
 {
-	g_autofree char *clean = mt_cli_printable (value && *value ? value : NULL, FALSE);
-
-	printf ("%-10s %s\n", name, clean);
+	mt_cli_line ("%-10s %s", name, value && *value ? value : "-");
 }
 
 static void
@@ -78,11 +77,10 @@ print_ticket (const MtTicketRow *row, gpointer data)
 	g_autofree char *created = mt_clock_format (row->created);
 	g_autofree char *updated = mt_clock_format (row->updated);
 	g_autofree char *due = row->due ? mt_clock_format (row->due) : NULL;
-	g_autofree char *subject = mt_cli_printable (row->subject, FALSE);
 	g_autoptr (GString) watchers = g_string_new (NULL);
 
-	printf ("Ticket %" G_GINT64_FORMAT ": %s\n", row->id, subject);
-	printf ("%-10s %s, priority %" G_GINT64_FORMAT "\n", "Status:", row->status, row->priority);
+	mt_cli_line ("Ticket %" G_GINT64_FORMAT ": %s", row->id, row->subject ? row->subject : "-");
+	mt_cli_print ("%-10s %s, priority %" G_GINT64_FORMAT "\n", "Status:", row->status, row->priority);
 	print_field ("Queue:", row->queue);
 	print_field ("Owner:", row->owner);
 	print_field ("Requester:", row->requester);
@@ -95,7 +93,7 @@ print_ticket (const MtTicketRow *row, gpointer data)
 	print_field ("Watchers:", watchers->str);
 	if (!print_cc (ctx, row->id))
 		return FALSE;
-	printf ("%-10s %s, updated %s, due %s\n", "Created:", created, updated, due ? due : "-");
+	mt_cli_print ("%-10s %s, updated %s, due %s\n", "Created:", created, updated, due ? due : "-");
 	return TRUE;
 }
 
@@ -108,26 +106,22 @@ static gboolean
 print_attachment (const MtAttachmentRow *row, gpointer data)
 {
 	Show *show = data;
-	g_autofree char *name = mt_cli_printable (row->name ? row->name : "(no name)", FALSE);
+	const char *name = row->name ? row->name : "(no name)";
 	g_autofree char *size = g_format_size (row->size);
 
 	if (row->position == 1)
-		printf ("\nAttachments (mailticket attachment %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
-			" N saves one):\n",
-			show->ticket, show->article);
-	printf ("  %" G_GINT64_FORMAT ". %s (%s, %s)\n", row->position, name, row->type, size);
+		mt_cli_print ("\nAttachments (mailticket attachment %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+			      " N saves one):\n",
+			      show->ticket, show->article);
+	mt_cli_line ("  %" G_GINT64_FORMAT ". %s (%s, %s)", row->position, name, row->type, size);
 	return TRUE;
 }
 
 static void
 print_header (const char *name, const char *value)
 {
-	g_autofree char *clean = NULL;
-
-	if (value == NULL || *value == '\0')
-		return;
-	clean = mt_cli_printable (value, FALSE);
-	printf ("%s: %s\n", name, clean);
+	if (value != NULL && *value != '\0')
+		mt_cli_line ("%s: %s", name, value);
 }
 
 /* Internal articles say so where no reader can miss it: in the
@@ -137,19 +131,19 @@ print_article (const MtArticleRow *row, gpointer data)
 {
 	Show *show = data;
 	g_autofree char *when = mt_clock_format (row->date ? row->date : row->created);
-	g_autofree char *text = mt_cli_printable (row->text ? row->text : "", TRUE);
+	g_autofree char *text = g_strdup (row->text ? row->text : "");
 
-	printf ("\n--- article %" G_GINT64_FORMAT ", %s%s, %s", row->id, row->internal ? "INTERNAL " : "", row->kind,
-		when);
+	mt_cli_print ("\n--- article %" G_GINT64_FORMAT ", %s%s, %s", row->id, row->internal ? "INTERNAL " : "",
+		      row->kind, when);
 	if (row->via != NULL)
-		printf (", via %s", row->via);
-	printf (" ---\n");
+		mt_cli_print (", via %s", row->via);
+	mt_cli_print (" ---\n");
 	print_header ("Author", row->author);
 	print_header ("From", row->from);
 	print_header ("To", row->to);
 	print_header ("Cc", row->cc);
 	print_header ("Subject", row->subject);
-	printf ("\n%s\n", g_strchomp (text));
+	mt_cli_print ("\n%s\n", g_strchomp (text));
 	show->article = row->id;
 	return mt_view_attachments (show->ctx->store, row->id, print_attachment, show, NULL);
 }
@@ -157,7 +151,7 @@ print_article (const MtArticleRow *row, gpointer data)
 static gboolean
 print_link (const char *kind, gint64 other, gpointer data)
 {
-	printf ("%-10s %s #%" G_GINT64_FORMAT "\n", "Link:", kind, other);
+	mt_cli_print ("%-10s %s #%" G_GINT64_FORMAT "\n", "Link:", kind, other);
 	return TRUE;
 }
 
@@ -166,27 +160,23 @@ print_history (gint64 at, const char *who, const char *field, const char *old_va
 	       gpointer data)
 {
 	g_autofree char *when = mt_clock_format (at);
-	g_autofree char *line = g_strdup_printf ("%s %s: %s %s -> %s", when, who, field, old_value ? old_value : "-",
-						 new_value ? new_value : "-");
-	g_autofree char *clean = mt_cli_printable (line, FALSE);
 
-	printf ("  %s\n", clean);
+	mt_cli_line ("  %s %s: %s %s -> %s", when, who, field, old_value ? old_value : "-",
+		     new_value ? new_value : "-");
 	return TRUE;
 }
 
 static void
 print_task (const MtTaskRow *row, gpointer data)
 {
-	g_autofree char *title = mt_cli_printable (row->title, FALSE);
-
-	printf ("%-10s #%" G_GINT64_FORMAT " [%s] %s%s%s\n", "Task:", row->id, row->state, title,
-		row->assignee ? " -> " : "", row->assignee ? row->assignee : "");
+	mt_cli_line ("%-10s #%" G_GINT64_FORMAT " [%s] %s%s%s", "Task:", row->id, row->state, row->title,
+		     row->assignee ? " -> " : "", row->assignee ? row->assignee : "");
 }
 
 static void
 print_approval (const MtApprovalRow *row, gpointer data)
 {
-	printf ("%-10s %s by %s (asked by %s)\n", "Approval:", row->state, row->approver, row->requested_by);
+	mt_cli_line ("%-10s %s by %s (asked by %s)", "Approval:", row->state, row->approver, row->requested_by);
 }
 
 /* Only the report's total is shown here. */
@@ -206,7 +196,7 @@ print_work (MtContext *ctx, gint64 id, GError **error)
 	    !mt_work_time_report (ctx->store, &f, skip_entry, NULL, &total, error))
 		return FALSE;
 	if (total > 0)
-		printf ("%-10s %" G_GINT64_FORMAT " minutes\n", "Time:", total);
+		mt_cli_print ("%-10s %" G_GINT64_FORMAT " minutes\n", "Time:", total);
 	return TRUE;
 }
 
@@ -219,18 +209,19 @@ show_readable (MtContext *ctx, gint64 id, GError **error)
 	    !mt_view_links (ctx->store, id, print_link, NULL, error) || !print_work (ctx, id, error) ||
 	    !mt_view_articles (ctx->store, id, print_article, &show, error))
 		return FALSE;
-	printf ("\nHistory:\n");
+	mt_cli_print ("\nHistory:\n");
 	return mt_view_history (ctx->store, id, print_history, NULL, error);
 }
 
 static gboolean
-show_raw (MtContext *ctx, gint64 id, const char *article_text, GError **error)
+show_raw (MtContext *ctx, gint64 id, const char *article_text, gboolean force, GError **error)
 {
 	g_autoptr (GBytes) raw = NULL;
 	gint64 article;
 
 	return mt_cli_parse_id (article_text, "article", &article, error) &&
-	       (raw = mt_view_article_raw (ctx->store, id, article, error)) != NULL && mt_cli_write_bytes (raw, error);
+	       (raw = mt_view_article_raw (ctx->store, id, article, error)) != NULL &&
+	       mt_cli_write_raw (raw, force, error);
 }
 
 static gboolean
@@ -247,11 +238,12 @@ show_json (MtContext *ctx, gint64 id, GError **error)
 int
 mt_cmd_show (MtContext *ctx, int argc, char **argv)
 {
-	gboolean json = FALSE;
+	gboolean json = FALSE, force = FALSE;
 	g_autofree char *raw = NULL;
 	GOptionEntry entries[] = {
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print one JSON object", NULL },
 		{ "raw", 0, 0, G_OPTION_ARG_STRING, &raw, "write the stored bytes of one article", "ARTICLE" },
+		{ "force", 0, 0, G_OPTION_ARG_NONE, &force, "--raw to a terminal too", NULL },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("ID - show a ticket");
@@ -267,10 +259,12 @@ mt_cmd_show (MtContext *ctx, int argc, char **argv)
 		return mt_cli_usage ("show: give one ticket number; try 'mailticket show --help'");
 	if (!mt_cli_parse_id (argv[1], "ticket", &id, &error))
 		return mt_cli_fail (error);
+	if (force && raw == NULL)
+		return mt_cli_usage ("show: --force goes with --raw");
 	if (raw == NULL && !json)
 		mt_cli_pager_start ();
 	if (raw != NULL)
-		ok = show_raw (ctx, id, raw, &error);
+		ok = show_raw (ctx, id, raw, force, &error);
 	else if (json)
 		ok = show_json (ctx, id, &error);
 	else

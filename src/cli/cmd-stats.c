@@ -34,8 +34,8 @@ print_row (const MtStatsRow *r, gpointer data)
 	g_autofree char *rm = duration (r->response_median), *rp = duration (r->response_p90);
 	g_autofree char *sm = duration (r->resolution_median), *sp = duration (r->resolution_p90);
 
-	printf ("%-16s %7" G_GINT64_FORMAT " %9" G_GINT64_FORMAT " %8" G_GINT64_FORMAT "  %8s %8s  %8s %8s\n", r->queue,
-		r->opened, r->resolved, r->backlog, rm, rp, sm, sp);
+	mt_cli_line ("%-16s %7" G_GINT64_FORMAT " %9" G_GINT64_FORMAT " %8" G_GINT64_FORMAT "  %8s %8s  %8s %8s",
+		     r->queue, r->opened, r->resolved, r->backlog, rm, rp, sm, sp);
 }
 
 int
@@ -70,7 +70,7 @@ mt_cmd_stats (MtContext *ctx, int argc, char **argv)
 		printf ("%s\n", json_text);
 		return 0;
 	}
-	printf ("%-16s %7s %9s %8s  %8s %8s  %8s %8s\n", "QUEUE", "OPENED", "RESOLVED", "BACKLOG", "1ST-MED", "1ST-P90",
-		"RES-MED", "RES-P90");
+	mt_cli_print ("%-16s %7s %9s %8s  %8s %8s  %8s %8s\n", "QUEUE", "OPENED", "RESOLVED", "BACKLOG", "1ST-MED",
+		      "1ST-P90", "RES-MED", "RES-P90");
 	return mt_stats (ctx->store, &range, print_row, NULL, &error) ? 0 : mt_cli_fail (error);
 }

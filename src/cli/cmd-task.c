@@ -66,8 +66,8 @@ write_task (MtContext *ctx, gpointer data, GError **error)
 static void
 print_task (const MtTaskRow *row, gpointer data)
 {
-	printf ("%5" G_GINT64_FORMAT "  %-5s %-12s %s\n", row->id, row->state, row->assignee ? row->assignee : "-",
-		row->title);
+	mt_cli_line ("%5" G_GINT64_FORMAT "  %-5s %-12s %s", row->id, row->state, row->assignee ? row->assignee : "-",
+		     row->title);
 }
 
 typedef struct {
@@ -105,7 +105,7 @@ add_task (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	t = (Task){ args->ticket, 0, args->args[0], o->assignee, actor.login, actor.email, FALSE };
 	if (!mt_cli_write (ctx, write_task, &t, &error))
 		return mt_cli_fail (error);
-	printf ("%" G_GINT64_FORMAT "\n", t.task);
+	mt_cli_print ("%" G_GINT64_FORMAT "\n", t.task);
 	return 0;
 }
 

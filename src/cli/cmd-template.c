@@ -101,7 +101,7 @@ check_templates (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	if (ctx->config->templates_dir)
 		each_file (ctx->config->templates_dir, "", TRUE, check_file, problems);
 	for (guint i = 0; i < problems->len; i++)
-		printf ("%s\n", (char *) g_ptr_array_index (problems, i));
+		mt_cli_print ("%s\n", (char *) g_ptr_array_index (problems, i));
 	if (problems->len == 0)
 		return 0;
 	g_set_error (&error, MT_ERROR, MT_ERROR_DATA, "%u problem%s in the templates", problems->len,
@@ -112,7 +112,7 @@ check_templates (MtContext *ctx, const MtCliArgs *args, gpointer options)
 static void
 print_override (const char *path, const char *name, const char *lang, gpointer data)
 {
-	printf ("  %s\n", path);
+	mt_cli_print ("  %s\n", path);
 }
 
 /* The shipped canned answers, each with its languages. */
@@ -129,12 +129,12 @@ print_answers (void)
 		if (!g_str_has_prefix (file, "answers/"))
 			continue;
 		if (last == NULL || (size_t) (dot - file) != n || strncmp (file, last, n) != 0)
-			printf ("%s%-17.*s", last ? "\n" : "", (int) (dot - file), file);
-		printf (" %s", dot + 1);
+			mt_cli_print ("%s%-17.*s", last ? "\n" : "", (int) (dot - file), file);
+		mt_cli_print (" %s", dot + 1);
 		last = file, n = dot - file;
 	}
 	if (last)
-		printf ("\n");
+		mt_cli_print ("\n");
 }
 
 static int
@@ -146,18 +146,18 @@ list_templates (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	if (!load_config (ctx, &error))
 		return mt_cli_fail (error);
 	for (int i = 0; names[i]; i++) {
-		printf ("%-17s", names[i]);
+		mt_cli_print ("%-17s", names[i]);
 		for (int l = 0; mt_template_languages[l]; l++) {
 			g_autofree char *file = g_strdup_printf ("%s.%s", names[i], mt_template_languages[l]);
 
 			if (mt_template_shipped (file))
-				printf (" %s", mt_template_languages[l]);
+				mt_cli_print (" %s", mt_template_languages[l]);
 		}
-		printf ("\n");
+		mt_cli_print ("\n");
 	}
 	print_answers ();
 	if (ctx->config->templates_dir && g_file_test (ctx->config->templates_dir, G_FILE_TEST_IS_DIR)) {
-		printf ("In %s:\n", ctx->config->templates_dir);
+		mt_cli_print ("In %s:\n", ctx->config->templates_dir);
 		each_file (ctx->config->templates_dir, "", TRUE, print_override, NULL);
 	}
 	return 0;

@@ -47,11 +47,13 @@ write_time (MtContext *ctx, gpointer data, GError **error)
 }
 
 /* RFC 4180: quoted when it holds a comma, quote or line break; a
- * leading apostrophe where a spreadsheet would see a formula. */
+ * leading apostrophe where a spreadsheet would see a formula. A control
+ * character (a subject's escape sequence) shows as \xHH, as in the
+ * table: a CSV file is read on a terminal too. */
 static void
 csv_field (GString *line, const char *text, gboolean last)
 {
-	const char *value = text ? text : "";
+	g_autofree char *value = mt_cli_printable (text ? text : "", TRUE);
 	const char *guard = *value != '\0' && strchr ("=+-@\t\r", *value) ? "'" : "";
 
 	if (strpbrk (value, ",\"\r\n") == NULL) {
@@ -89,9 +91,9 @@ csv_row (const MtTimeRow *row, gpointer data)
 static void
 text_row (const MtTimeRow *row, gpointer data)
 {
-	printf ("%s  %-12s #%-6" G_GINT64_FORMAT " %5" G_GINT64_FORMAT " min  %s%s%s%s%s\n", row->day, row->user,
-		row->ticket, row->minutes, row->subject, row->task ? " / " : "", row->task ? row->task : "",
-		row->note ? ": " : "", row->note ? row->note : "");
+	mt_cli_line ("%s  %-12s #%-6" G_GINT64_FORMAT " %5" G_GINT64_FORMAT " min  %s%s%s%s%s", row->day, row->user,
+		     row->ticket, row->minutes, row->subject, row->task ? " / " : "", row->task ? row->task : "",
+		     row->note ? ": " : "", row->note ? row->note : "");
 }
 
 typedef struct {
@@ -126,8 +128,8 @@ report (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	if (o->csv)
 		printf (",,,,total,%" G_GINT64_FORMAT ",\r\n", total);
 	else
-		printf ("total %" G_GINT64_FORMAT " minutes (%" G_GINT64_FORMAT ":%02d h)\n", total, total / 60,
-			(int) (total % 60));
+		mt_cli_print ("total %" G_GINT64_FORMAT " minutes (%" G_GINT64_FORMAT ":%02d h)\n", total, total / 60,
+			      (int) (total % 60));
 	return 0;
 }
 

@@ -80,7 +80,7 @@ mt_cmd_token (MtContext *ctx, int argc, char **argv)
 	    !(address = mt_notify_reply_address (ctx->store, ctx->config, id, role, rcpt, &error)))
 		return mt_cli_fail (error);
 	token = mt_token_subject (ctx->config->tag, id);
-	printf ("%s\n%s\n", address, token);
+	mt_cli_print ("%s\n%s\n", address, token);
 	g_free (f.to);
 	g_free (f.agent);
 	return 0;

@@ -42,8 +42,8 @@ write_user (MtContext *ctx, gpointer data, GError **error)
 static void
 print_user (const MtPeopleRow *row, gpointer data)
 {
-	printf ("%-12s %-30s %-24s %s\n", row->name, row->email ? row->email : "-",
-		row->full_name ? row->full_name : "-", row->members ? row->members : "");
+	mt_cli_line ("%-12s %-30s %-24s %s", row->name, row->email ? row->email : "-",
+		     row->full_name ? row->full_name : "-", row->members ? row->members : "");
 }
 
 typedef struct {

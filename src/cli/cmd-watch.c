@@ -49,7 +49,7 @@ write_watch (MtContext *ctx, gpointer data, GError **error)
 static void
 print_watcher (const char *kind, const char *name, gpointer data)
 {
-	printf ("%-8s %s\n", kind, name);
+	mt_cli_line ("%-8s %s", kind, name);
 }
 
 static int

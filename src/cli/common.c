@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
+#include "mailticket/printable.h"
 #include "mailticket/ticket.h"
 
 /* The one place where the CLI opens the store: the config, then the
@@ -247,7 +248,9 @@ mt_cli_run_verbs (MtContext *ctx, int argc, char **argv, const MtCliVerbs *comma
 int
 mt_cli_fail (const GError *error)
 {
-	fprintf (stderr, "mailticket: %s\n", error->message);
+	g_autofree char *shown = mt_printable_escape (error->message, -1, MT_PRINTABLE_LINE);
+
+	fprintf (stderr, "mailticket: %s\n", shown);
 	if (error->domain == MT_ERROR && error->code == MT_ERROR_TEMPFAIL)
 		return EX_TEMPFAIL;
 	return 1;
@@ -459,24 +462,42 @@ mt_cli_parse_time (const char *text, gboolean end_of_day, gint64 *when, GError *
 char *
 mt_cli_printable (const char *text, gboolean lines)
 {
-	GString *out;
-
 	if (text == NULL)
 		return g_strdup ("-");
-	out = g_string_sized_new (strlen (text));
-	for (const char *p = text; *p; p = g_utf8_next_char (p)) {
-		gunichar c = g_utf8_get_char_validated (p, -1);
+	return mt_printable_escape (text, -1, lines ? MT_PRINTABLE_TEXT : MT_PRINTABLE_LINE);
+}
 
-		if (c == (gunichar) -1 || c == (gunichar) -2)
-			break;
-		if (lines && (c == '\n' || c == '\t'))
-			g_string_append_unichar (out, c);
-		else if (g_unichar_iscntrl (c))
-			g_string_append_c (out, c == '\n' || c == '\t' ? ' ' : '?');
-		else
-			g_string_append_unichar (out, c);
-	}
-	return g_string_free (out, FALSE);
+/* The one way the CLI's text reaches standard output. */
+static void
+print_escaped (MtPrintable how, const char *format, va_list ap)
+{
+	g_autofree char *text = g_strdup_vprintf (format, ap);
+	g_autoptr (GString) shown = g_string_sized_new (strlen (text) + 1);
+
+	mt_printable_append (shown, text, -1, how);
+	if (how == MT_PRINTABLE_LINE)
+		g_string_append_c (shown, '\n');
+	fwrite (shown->str, 1, shown->len, stdout);
+}
+
+void
+mt_cli_print (const char *format, ...)
+{
+	va_list ap;
+
+	va_start (ap, format);
+	print_escaped (MT_PRINTABLE_TEXT, format, ap);
+	va_end (ap);
+}
+
+void
+mt_cli_line (const char *format, ...)
+{
+	va_list ap;
+
+	va_start (ap, format);
+	print_escaped (MT_PRINTABLE_LINE, format, ap);
+	va_end (ap);
 }
 
 char *
@@ -509,11 +530,14 @@ mt_cli_terminal_width (void)
 }
 
 gboolean
-mt_cli_write_bytes (GBytes *bytes, GError **error)
+mt_cli_write_raw (GBytes *bytes, gboolean force, GError **error)
 {
 	gsize len;
 	const void *data = g_bytes_get_data (bytes, &len);
 
+	if (!force && isatty (STDOUT_FILENO))
+		return mt_error_usage (error,
+				       "will not write raw mail to a terminal; use a pipe or a file, or --force");
 	if ((len == 0 || fwrite (data, 1, len, stdout) == len) && fflush (stdout) == 0)
 		return TRUE;
 	return mt_error_errno (error, errno, "cannot write to standard output");

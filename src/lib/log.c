@@ -6,13 +6,15 @@
  *	GLib's structured log writer is replaced by one that writes each
  *	message to syslog under the program's ident, and to stderr when
  *	verbose. GMime's and GLib's own messages take the same way, so a
- *	warning from deep inside a library reaches the mail log.
+ *	warning from deep inside a library reaches the mail log. What goes
+ *	to stderr has its control characters shown escaped (printable.h).
  */
 #include <stdio.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "mailticket/log.h"
+#include "mailticket/printable.h"
 
 static gboolean log_verbose;
 static char *log_prefix;
@@ -53,9 +55,13 @@ log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoin
 	if (priority == LOG_DEBUG && !log_verbose)
 		return G_LOG_WRITER_HANDLED;
 	syslog (priority, "%s%s%s", log_prefix ? log_prefix : "", log_prefix ? ": " : "", text);
-	if (log_verbose || (priority <= LOG_WARNING && isatty (STDERR_FILENO)))
+	if (log_verbose || (priority <= LOG_WARNING && isatty (STDERR_FILENO))) {
+		/* A message may quote the mail (an address, a server's reply). */
+		g_autofree char *shown = mt_printable_escape (text, -1, MT_PRINTABLE_LINE);
+
 		fprintf (stderr, "%s: %s%s%s\n", g_get_prgname (), log_prefix ? log_prefix : "", log_prefix ? ": " : "",
-			 text);
+			 shown);
+	}
 	return G_LOG_WRITER_HANDLED;
 }
 

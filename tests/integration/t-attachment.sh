@@ -144,23 +144,7 @@ bad "too many arguments" "$t" "$a" 1 2
 bad "-o into a missing directory" "$t" "$a" 1 -o "$tmp/no/such/dir"
 
 # A terminal on standard output is refused.
-python3 - "$BIN/mailticket" "$DB" "$t" "$a" >"$tmp/tty" <<'EOF'
-import os, pty, sys
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], [sys.argv[1], "--db", sys.argv[2], "attachment", sys.argv[3], sys.argv[4], "1"])
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-_, status = os.waitpid(pid, 0)
-sys.stdout.write("%d %s" % (os.waitstatus_to_exitcode(status), data.decode()))
-EOF
-case $(cat "$tmp/tty") in "1 mailticket: attachment: will not write to a terminal"*) true ;; *) false ;; esac
-ok $? "a terminal on standard output: exit 1, one line" || diag "$(cat "$tmp/tty")"
+on_tty 80 "$BIN/mailticket" --db "$DB" attachment "$t" "$a" 1
+case "$code $(cat "$out")" in "1 mailticket: attachment: will not write to a terminal"*) true ;; *) false ;; esac
+ok $? "a terminal on standard output: exit 1, one line" || diag "$code $(cat "$out")"
 expect_code 0 "attachment --help" -- mt attachment --help

@@ -53,7 +53,7 @@ for framework in "" "$framework"; do
 	offers "the global options" "--config --db --help --now" --
 	offers "a command after the global --now" "search" --now +1h sea
 	offers "list's options" "--since --sort --status" list --s
-	offers "show's options" "--help --json --raw" show --
+	offers "show's options" "--force --help --json --raw" show --
 	offers "search's options" "--help --json --limit" search --
 	offers "a status" "open" list --status op
 	offers "a second status in a comma list" "open,pending" list --status open,p

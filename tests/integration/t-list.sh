@@ -132,38 +132,24 @@ expect_equal "$(grep ' Drucker im Büro druckt nur Müll$' "$out" | awk '{ print
 	"$(sql "$summary select id, status, priority, queue, coalesce(owner, '-') from s
 		where subject like 'Drucker%'" | tr '|' ' ')" "table: the sample's id, status, priority, queue, owner"
 
-# on_tty COLUMNS ARGS...: list ARGS on a terminal COLUMNS wide; its output
-on_tty () {
-	python3 - "$BIN/mailticket" "$DB" "$@" <<'EOF'
-import fcntl, os, pty, struct, sys, termios
-mt, db, columns = sys.argv[1:4]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(mt, [mt, "--db", db, "list"] + sys.argv[4:])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, int(columns), 0, 0))
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-os.waitpid(pid, 0)
-sys.stdout.write(data.decode("utf-8").replace("\r\n", "\n"))
-EOF
+# list_tty COLUMNS ARGS...: list ARGS on a terminal COLUMNS wide; its output
+list_tty () {
+	list_columns=$1
+	shift
+	on_tty "$list_columns" "$BIN/mailticket" --db "$DB" list "$@"
+	tr -d '\r' <"$out"
+	[ "$code" = 0 ]
 }
 
 # On a terminal of 100 columns: no line longer, subjects cut with an ellipsis.
-on_tty 100 --limit 0 >"$tmp/tty"
+list_tty 100 --limit 0 >"$tmp/tty"
 ok $? "list on a terminal"
 expect_equal "$(columns 1000 "$tmp/tty" | tr ' ' '\n' | sort -n | tail -n 1)" 100 \
 	"terminal: the longest line fills the 100 columns"
 grep -q '…$' "$tmp/tty"; ok $? "terminal: long subjects end in an ellipsis"
 grep -qF -- "$long" "$tmp/tty"; [ $? -ne 0 ]; ok $? "terminal: the longest subject is cut"
 expect_equal "$(grep -c '^(the first' "$tmp/tty")" 0 "terminal: no note when all are shown"
-on_tty 100 --limit 5 >"$tmp/tty"
+list_tty 100 --limit 5 >"$tmp/tty"
 expect_equal "$(tail -n 1 "$tmp/tty")" "(the first 5; --limit 0 lists all)" "terminal: a note when more matched"
 expect_equal "$(grep -c '^ *[0-9]' "$tmp/tty")" 5 "... after 5 tickets"
 expect_equal "$(mt list --limit 5 | tail -n 1 | grep -c '^(the first')" 0 "no such note on a pipe"

@@ -47,7 +47,7 @@ has "--- article $n, INTERNAL note, $(sql "select strftime('%Y-%m-%d %H:%M', cre
 has "Author: alice" "the note's author"
 has "Firewall drops UDP 4500." "the note's text"
 grep -q "$(printf '\033')" "$out"; [ $? -ne 0 ]; ok $? "no escape character from a text reaches the output"
-has "?[2Jcleared?" "... it shows as '?'"
+has '\x1b[2Jcleared?' "... it shows as \\x1b"
 has "Subject: AW: [Ticket#1] VPN drops every 10 minutes" "an article's subject"
 has "History:" "the history"
 grep -q '^  2023-01-01 01:00 mail: created - -> VPN drops every 10 minutes$' "$out"; ok $? "history: created"
