@@ -10,14 +10,17 @@
  *	found by the MIME part path recorded when it arrived: nothing is
  *	stored twice. The content is written decoded (base64 and
  *	quoted-printable undone, charsets untouched) to standard output, or
- *	with -o to FILE.
+ *	with -o to FILE: a new file renamed over FILE, so that nothing of
+ *	what FILE held is left (a named pipe or a device is written to).
  *
  *	Where the content goes is the user's choice alone: the file name in
  *	the mail never names a file to write. Standard output that is a
  *	terminal is refused, as the content may hold anything, escape
  *	sequences included.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -53,15 +56,38 @@ read_attachment (MtContext *ctx, const Which *w, GError **error)
 	return content;
 }
 
+/* A named pipe or a device (/dev/null), written as it is. */
+static gboolean
+write_stream (const char *path, const char *data, gsize len, GError **error)
+{
+	FILE *f = fopen (path, "we");
+	gboolean ok;
+
+	if (f == NULL)
+		return mt_error_errno (error, errno, path);
+	ok = (len == 0 || fwrite (data, 1, len, f) == len) && fflush (f) == 0;
+	if (!ok)
+		mt_error_errno (error, errno, path);
+	if (fclose (f) != 0 && ok)
+		ok = mt_error_errno (error, errno, path);
+	return ok;
+}
+
 static gboolean
 write_file (const char *path, GBytes *content, GError **error)
 {
 	gsize len;
 	const char *data = g_bytes_get_data (content, &len);
+	struct stat st;
 
-	/* Written in place, so that a named pipe works; a symbolic link is
-	 * replaced, never followed (GLib's way); the mode is the umask's. */
-	return g_file_set_contents_full (path, data ? data : "", len, G_FILE_SET_CONTENTS_NONE, 0666, error);
+	if (lstat (path, &st) == 0 && (S_ISFIFO (st.st_mode) || S_ISCHR (st.st_mode)))
+		return write_stream (path, data ? data : "", len, error);
+	/* Anything else is replaced whole, the way GLib does it: a new file
+	 * beside it (made with O_EXCL, so nothing planted at that name is
+	 * followed), renamed over it. Nothing of a longer file that was
+	 * there is left, a symbolic link at path is replaced rather than
+	 * followed, and the mode is the umask's. */
+	return g_file_set_contents_full (path, data ? data : "", len, G_FILE_SET_CONTENTS_CONSISTENT, 0666, error);
 }
 
 static int

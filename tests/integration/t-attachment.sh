@@ -7,7 +7,7 @@
 # line and exit 1 for every wrong number.
 . "$(dirname "$0")/../lib.sh"
 . "$top/tests/fill.sh"
-plan 41
+plan 47
 
 mt init >/dev/null
 fill_samples
@@ -100,6 +100,19 @@ iconv -f ISO-8859-1 -t UTF-8 "$tmp/protokoll.csv" | grep -q 'PCL-Übersetzung fe
 ok $? "-o: the decoded CSV, still in its own charset"
 mt attachment "$t" "$a" 1 -o "$tmp/protokoll.csv"
 ok $? "-o: an existing file is overwritten"
+# (the CSV is 1.5 kB: a file of 100 kB was there before)
+head -c 100000 /dev/zero | tr '\0' x >"$tmp/longer"
+expect_code 0 "-o onto a longer file" -- mt attachment "$t" "$a" 1 -o "$tmp/longer"
+cmp -s "$tmp/longer" "$tmp/protokoll.csv"; ok $? "... holds the attachment's bytes and nothing after them"
+(umask 027 && mt attachment "$t" "$a" 1 -o "$tmp/masked")
+expect_equal "$(stat -c %a "$tmp/masked")" 640 "-o: a new file has the umask's mode"
+expect_equal "$(ls "$tmp" | grep -c '^longer\|^masked')" 2 "-o: no temporary file is left beside it"
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/from-fifo" &
+expect_code 0 "-o onto a named pipe" -- mt attachment "$t" "$a" 1 -o "$tmp/fifo"
+wait
+[ -p "$tmp/fifo" ] && cmp -s "$tmp/from-fifo" "$tmp/protokoll.csv"
+ok $? "... writes into the pipe, which stays one"
 ln -s "$tmp/elsewhere" "$tmp/link"
 expect_code 0 "-o onto a symbolic link" -- mt attachment "$t" "$a" 1 -o "$tmp/link"
 [ ! -e "$tmp/elsewhere" ] && [ ! -L "$tmp/link" ] && cmp -s "$tmp/link" "$tmp/protokoll.csv"
