@@ -30,6 +30,7 @@
 #include "mailticket/erase.h"
 #include "mailticket/escalate.h"
 #include "mailticket/log.h"
+#include "mailticket/printable.h"
 #include "mailticket/sender.h"
 #include "mailticket/store.h"
 
@@ -105,11 +106,15 @@ drain (MtSender *sender, gboolean once, GError **error)
 		stats.claimed = 0;
 		ok = mt_sender_pass (sender, &stats, error);
 	} while (ok && !once && stats.claimed > 0 && stats.unreachable == NULL);
-	if (stats.unreachable != NULL && stats.failed > 0)
-		fprintf (stderr, "mailticket-send: %s; %u message%s deferred, %u failed\n", stats.unreachable,
-			 stats.deferred, stats.deferred == 1 ? "" : "s", stats.failed);
-	else if (stats.unreachable != NULL)
-		fprintf (stderr, "mailticket-send: %s; %u message%s deferred\n", stats.unreachable, stats.deferred,
+	/* What the server said may hold anything: shown as printable.h shows text. */
+	g_autofree char *why =
+		stats.unreachable ? mt_printable_escape (stats.unreachable, -1, MT_PRINTABLE_LINE) : NULL;
+
+	if (why != NULL && stats.failed > 0)
+		fprintf (stderr, "mailticket-send: %s; %u message%s deferred, %u failed\n", why, stats.deferred,
+			 stats.deferred == 1 ? "" : "s", stats.failed);
+	else if (why != NULL)
+		fprintf (stderr, "mailticket-send: %s; %u message%s deferred\n", why, stats.deferred,
 			 stats.deferred == 1 ? "" : "s");
 	g_debug ("sent=%u deferred=%u failed=%u", stats.sent, stats.deferred, stats.failed);
 	mt_sender_stats_clear (&stats);
@@ -165,7 +170,9 @@ main (int argc, char **argv)
 		run (&o, &error);
 	}
 	if (error != NULL) {
-		fprintf (stderr, "mailticket-send: %s\n", error->message);
+		g_autofree char *shown = mt_printable_escape (error->message, -1, MT_PRINTABLE_LINE);
+
+		fprintf (stderr, "mailticket-send: %s\n", shown);
 		code = exit_code (error);
 	}
 	g_free (o.config);
