@@ -52,6 +52,8 @@ typedef struct {
 	char *deliver_socket; /* [deliver] socket of mailticket-deliver --serve, or NULL */
 	char delimiter;       /* recipient delimiter of reply tokens */
 	guint64 max_message_size;
+	guint max_parts; /* [mail] max_parts: the parts of a message listed; 0: the default */
+	guint max_depth; /* [mail] max_depth: how deep in multiparts; 0: the default */
 	MtForeignSubject foreign_subject;
 	gboolean acknowledge;            /* acknowledge new tickets by mail */
 	int ack_limit;                   /* acknowledgements per sender and hour */
