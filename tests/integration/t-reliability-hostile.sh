@@ -8,7 +8,7 @@
 # token or a subject token for no ticket never threads. The messages are
 # generated here (tests/hostile-mail.py), none is kept in the tree.
 . "$(dirname "$0")/../lib.sh"
-plan 60
+plan 61
 
 mkdir "$tmp/h"
 python3 "$top/tests/hostile-mail.py" "$tmp/h" || { echo "Bail out! cannot generate the messages"; exit 1; }
@@ -87,11 +87,16 @@ hostile header-line-1mb
 hostile subject-1mb
 hostile subject-250000-prefixes
 hostile recipients-100000
-expect_equal "$(sql "SELECT count(*) FROM participants WHERE ticket = $(ticket_of recipients@evil.test)")" 100001 \
-	"recipients-100000: every address a participant, once"
+# GMime makes an object of every address: only the whole ones in the
+# first 16 KB of the field are read, and show says so.
+n=$(sql "SELECT count(*) FROM participants WHERE ticket = $(ticket_of recipients@evil.test)")
+[ "$n" -gt 500 ] && [ "$n" -lt 2000 ]
+ok $? "recipients-100000: the addresses of the first 16 KB participants ($n)"
+expect_equal "$(sql "SELECT not_indexed FROM articles WHERE message_id = 'recipients@evil.test'" | cut -d : -f 1)" \
+	"header field To" "... and the article says the rest is not indexed"
 agent alice
 # An agent's reply goes to the requester and, as Cc, the conversation:
-# here the first 200 of the 100,000 addresses, more than
+# here the first 200 of those addresses, more than
 # max_reply_recipients (50): the reply is refused at once, with a line
 # that says why, and nothing is queued.
 measured "$(limit 30)" "$BIN/mailticket" --db "$DB" reply "$(ticket_of recipients@evil.test)" -m "To all of you."
