@@ -8,6 +8,12 @@
  *	nothing behind for the retry to trip over, and a retry after a
  *	crash finds the same bytes and changes nothing.
  *
+ *	Whatever the message alone decides is worked out before that
+ *	transaction, so that the write lock is held for the writes only,
+ *	whatever the message: its parse (mt_deliver_prepare()), whether it
+ *	is automatic or a bounce, the rules' verdict. A refusal stores
+ *	nothing and takes no lock.
+ *
  *	What an agent's mail does (commands, an answer to the customer, a
  *	note) is deliver-agent.c's.
  */
@@ -323,7 +329,7 @@ quarantine (Delivery *d, MtDeliverResult *r, const char *reason, GError **error)
 }
 
 /* The rules' verdict on the message, before threading. A refusal is an
- * error, so that the transaction stores nothing; a dry run reports it. */
+ * error, so that nothing is stored; a dry run reports it. */
 static gboolean
 check_rules (Delivery *d, MtDeliverResult *r, GError **error)
 {
@@ -337,11 +343,39 @@ check_rules (Delivery *d, MtDeliverResult *r, GError **error)
 	if (r->rules->refuse_code == 0)
 		return TRUE;
 	r->action = MT_DELIVER_REFUSED;
+	return TRUE;
+}
+
+/* A refusal, unless the message is stored already: the MTA delivers
+ * again after a timeout, and what it delivered is not refused after. */
+static gboolean
+refuse (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	if (!mt_ticket_find_by_blob (d->store, d->sha256, &r->ticket, &r->article, error))
+		return FALSE;
+	if (r->article != 0) {
+		r->action = MT_DELIVER_DUPLICATE;
+		return TRUE;
+	}
 	if (d->options->dry_run)
 		return TRUE;
 	g_message ("action=refused rule=%s message-id=<%s>", r->rules->refuse_rule, r->message_id ? r->message_id : "");
 	g_set_error_literal (error, MT_RULES_REFUSAL, r->rules->refuse_code, r->rules->refuse_line);
 	return FALSE;
+}
+
+/* Whatever the message alone decides, before the transaction so that
+ * the write lock is held only for the writes: whether it is automatic,
+ * a bounce, what the rules make of it. */
+static gboolean
+examine_message (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	if (d->message == NULL)
+		return TRUE;
+	r->message_id = g_strdup (d->message->message_id);
+	d->automatic = mt_loop_is_automatic (d->message, d->options->sender, d->config->address);
+	r->bounce = mt_bounce_parse (d->message, &d->bounce);
+	return check_rules (d, r, error);
 }
 
 /* Everything after the blob: inside the transaction, or a dry run. */
@@ -350,19 +384,12 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	if (d->message == NULL)
 		return quarantine (d, r, d->parse_error, error);
-	r->message_id = g_strdup (d->message->message_id);
 	if (!mt_ticket_find_by_blob (d->store, d->sha256, &r->ticket, &r->article, error))
 		return FALSE;
 	if (r->article != 0) {
 		r->action = MT_DELIVER_DUPLICATE;
 		return TRUE;
 	}
-	d->automatic = mt_loop_is_automatic (d->message, d->options->sender, d->config->address);
-	r->bounce = mt_bounce_parse (d->message, &d->bounce);
-	if (!check_rules (d, r, error))
-		return FALSE;
-	if (r->action == MT_DELIVER_REFUSED)
-		return TRUE; /* a dry run; a delivery failed above */
 	/* Spam opens a ticket of its own, whatever it answers. */
 	if (r->rules->spam.value == NULL && !decide (d, &r->decision, error))
 		return FALSE;
@@ -409,6 +436,18 @@ deliver_in_transaction (Delivery *d, MtDeliverResult *r, GError **error)
 	return mt_store_commit (d->store, error);
 }
 
+/* The message examined, then stored in one transaction (or, for a dry
+ * run, what would be done). */
+static gboolean
+deliver_message (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	if (!examine_message (d, r, error))
+		return FALSE;
+	if (r->action == MT_DELIVER_REFUSED)
+		return refuse (d, r, error);
+	return d->options->dry_run ? thread_and_store (d, r, error) : deliver_in_transaction (d, r, error);
+}
+
 void
 mt_deliver_prepare (MtDeliverInput *input, GByteArray *raw, guint64 limit)
 {
@@ -452,7 +491,7 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 	d.parse_error = input->parse_error ? input->parse_error->message : NULL;
 	if (!(d.secret = mt_secret_get (store, config, error)))
 		return FALSE;
-	ok = options->dry_run ? thread_and_store (&d, result, error) : deliver_in_transaction (&d, result, error);
+	ok = deliver_message (&d, result, error);
 	mt_bounce_clear (&d.bounce);
 	mt_commands_free (d.commands);
 	mt_proof_clear (&d.proof);
