@@ -53,7 +53,7 @@ typedef struct {
 				 * separated by "; ", or NULL when nothing is */
 } MtMessage;
 
-#define MT_MESSAGE_MAX_PARTS 1000
+#define MT_MESSAGE_MAX_PARTS 500
 #define MT_MESSAGE_MAX_DEPTH 20
 
 /* Once per process, before any other call. */
