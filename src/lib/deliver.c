@@ -12,7 +12,8 @@
  *	transaction, so that the write lock is held for the writes only,
  *	whatever the message: its parse (mt_deliver_prepare()), whether it
  *	is automatic or a bounce, the rules' verdict. A refusal stores
- *	nothing and takes no lock.
+ *	nothing and takes no lock. The bytes of a large message are written
+ *	ahead, a few MB at a time (mt_store_stage_blob()).
  *
  *	What an agent's mail does (commands, an answer to the customer, a
  *	note) is deliver-agent.c's.
@@ -445,7 +446,12 @@ deliver_message (Delivery *d, MtDeliverResult *r, GError **error)
 		return FALSE;
 	if (r->action == MT_DELIVER_REFUSED)
 		return refuse (d, r, error);
-	return d->options->dry_run ? thread_and_store (d, r, error) : deliver_in_transaction (d, r, error);
+	if (d->options->dry_run)
+		return thread_and_store (d, r, error);
+	/* A batch is small, whatever it holds (serve-batch.c). */
+	if (!d->options->batched && !mt_store_stage_blob (d->store, d->raw->data, d->raw->len, d->sha256, error))
+		return FALSE;
+	return deliver_in_transaction (d, r, error);
 }
 
 void

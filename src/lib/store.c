@@ -13,8 +13,8 @@
  *	A new database file is mode 0660 whatever the umask, with the group
  *	of its directory: the MTA's user and the agents' group share it.
  *
- *	The store owns the tables blobs (store-blob.c) and meta (written by
- *	the migrations alone).
+ *	The store owns the tables blobs and blob_chunks (store-blob.c) and
+ *	meta (written by the migrations alone).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +34,16 @@ static const char SQL_REFERENCES[] = "SELECT printf('a row of %s%s refers to a m
 				     " parent) FROM pragma_foreign_key_check";
 
 static const char *const store_queries[] = {
-	STORE_SQL_BLOB_FIND, STORE_SQL_BLOB_INSERT, STORE_SQL_BLOB_GET, SQL_SECRET, SQL_INTEGRITY, SQL_REFERENCES, NULL,
+	STORE_SQL_BLOB_FIND,
+	STORE_SQL_BLOB_INSERT,
+	STORE_SQL_BLOB_GET,
+	STORE_SQL_CHUNK_PUT,
+	STORE_SQL_CHUNKS_SIZE,
+	STORE_SQL_CHUNKS_GET,
+	SQL_SECRET,
+	SQL_INTEGRITY,
+	SQL_REFERENCES,
+	NULL,
 };
 
 const char *const *
