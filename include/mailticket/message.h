@@ -10,8 +10,8 @@
  *
  *	Its cost is bounded whatever the message's structure: at most
  *	max_parts parts nested at most max_depth deep are listed, the text is
- *	at most 1 MB, the top-level header at most 1000 fields and 64 KB (a
- *	field at most 16 KB), and GMime is stopped where a message has far
+ *	at most 64 KB, the top-level header at most 1000 fields and 64 KB (a
+ *	field at most 8 KB), and GMime is stopped where a message has far
  *	more (see message-view.c). What is left out stays in the raw bytes
  *	and is said in not_indexed.
  */

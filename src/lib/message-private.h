@@ -14,7 +14,7 @@
 
 /* The longest header field GMime is given whole (a note in
  * message-scan.c and one in message-view.c say it too). */
-#define MT_MESSAGE_FIELD_BYTES 16384
+#define MT_MESSAGE_FIELD_BYTES 8192
 
 /* Raw bytes [start, end), then a line end of the view's own when
  * newline: a field was cut there. */

@@ -171,9 +171,14 @@ add_piece (TopHeader *t, gsize start, gsize end, gboolean newline)
 static void
 keep_field (TopHeader *t, gsize start, gsize end)
 {
-	gsize value = start, n = name_length (t->p, start, end, &value), head = end, tail = end;
-	g_autofree char *name = n ? g_strndup ((const char *) t->p + start, n) : g_strdup ("(unnamed)");
+	gsize value = start, n, head = end, tail = end;
+	g_autofree char *name = NULL;
 
+	if (t->fields >= TOP_FIELDS || t->bytes >= TOP_BYTES) {
+		t->dropped++;
+		return;
+	}
+	n = name_length (t->p, start, end, &value);
 	if (end - start > MT_MESSAGE_FIELD_BYTES &&
 	    (named (t->p, start, end, "References") || named (t->p, start, end, "In-Reply-To"))) {
 		head = value;
@@ -181,11 +186,12 @@ keep_field (TopHeader *t, gsize start, gsize end)
 	} else if (end - start > MT_MESSAGE_FIELD_BYTES) {
 		head = n ? cut_field (t->p, start, end, value) : 0;
 	}
-	if (head == 0 || tail == 0 || t->fields >= TOP_FIELDS || t->bytes + (head - start) + (end - tail) > TOP_BYTES) {
+	if (head == 0 || tail == 0 || t->bytes + (head - start) + (end - tail) > TOP_BYTES) {
 		t->dropped++;
 		return;
 	}
 	if (head != end) {
+		name = n ? g_strndup ((const char *) t->p + start, n) : g_strdup ("(unnamed)");
 		t->cut++;
 		mt_message_note (t->notes,
 				 "header field %s: %" G_GSIZE_FORMAT " of its %" G_GSIZE_FORMAT " bytes indexed", name,
@@ -334,7 +340,7 @@ header_line (Parts *s, gsize at, gsize end)
 	if (!continues (s->p, s->len, at))
 		s->start = at;
 	if (end - s->start > MT_MESSAGE_FIELD_BYTES) {
-		end_here (s, s->start, "a header field of more than 16384 bytes");
+		end_here (s, s->start, "a header field of more than 8192 bytes");
 	} else if (!continues (s->p, s->len, end) && name_length (s->p, s->start, end, &value) > 0) {
 		if (named (s->p, s->start, end, "Content-Type"))
 			s->type = value, s->type_end = end;

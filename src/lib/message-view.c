@@ -14,7 +14,8 @@
  *	header callback), every part with a body (the view's substream,
  *	which GMime asks for each one) and every multipart or attached
  *	message (their Content-Type) is counted. Where GMime has made more
- *	parts than max_parts, or read too many header fields, or one longer
+ *	parts than max_parts, or read too many header fields or bytes of
+ *	them (HEADER_BYTES), or one longer
  *	than MT_MESSAGE_FIELD_BYTES (which the scan should have kept from
  *	it), or met a multipart that it would copy whole into memory (one
  *	without a boundary, or nested deeper than GMime goes), the view
@@ -37,10 +38,15 @@
 /* At most what GMime reads at a time, and so reads on after it is stopped. */
 #define READ_CHUNK 512
 
+/* The bytes of header fields GMime may read in all: it keeps three
+ * copies of each. */
+#define HEADER_BYTES (512 * 1024)
+
 typedef struct {
 	GMimeStream *view;
 	guint parts, fields;
 	guint max_parts, max_fields;
+	gsize bytes; /* of the header fields read */
 	guint *warnings;
 	const char *stopped; /* why the view ended early, or NULL */
 	gint64 stopped_at;   /* where, in the view */
@@ -137,10 +143,13 @@ field_read (GMimeParser *parser, const char *name, const char *value, gint64 off
 {
 	Budget *b = data;
 
+	b->bytes += value != NULL ? strlen (value) : 0;
 	if (++b->fields > b->max_fields)
 		stop (b, "more header fields than max_parts allows");
+	else if (b->bytes > HEADER_BYTES)
+		stop (b, "header fields of more than 524288 bytes in all");
 	else if (value != NULL && strlen (value) > MT_MESSAGE_FIELD_BYTES)
-		stop (b, "a header field of more than 16384 bytes");
+		stop (b, "a header field of more than 8192 bytes");
 	else if (value != NULL && g_ascii_strcasecmp (name, "Content-Type") == 0 && is_container (value))
 		count_part (b);
 }
@@ -215,7 +224,7 @@ mt_message_view_parse (GByteArray *raw, GMimeParserOptions *options, guint max_p
 	gint64 shift = 0;
 	g_autoptr (GMimeStream) view = NULL;
 	g_autoptr (GMimeParser) parser = NULL;
-	Budget b = { NULL, 0, 0, max_parts + 1, TOP_FIELDS + FIELDS_PER_PART * max_parts, warnings };
+	Budget b = { NULL, 0, 0, max_parts + 1, TOP_FIELDS + FIELDS_PER_PART * max_parts, 0, warnings };
 	GMimeMessage *message;
 
 	mt_message_scan (raw->data, raw->len, max_parts, &scan, notes);
