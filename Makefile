@@ -30,7 +30,7 @@ comma := ,
 CC      ?= cc
 PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid
 DEB_PKGS := build-essential pkg-config clang-format libgmime-3.0-dev libglib2.0-dev \
-            libsqlite3-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl \
+            libsqlite3-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl time \
             libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev
 
 CFLAGS  ?= -O2 -g

@@ -10,11 +10,15 @@ that no large file is kept in the tree.
   bare SIZE           parts without a header, one after the other
   headers SIZE        a header of one-letter fields
   rfc822 SIZE         attached messages, each holding the next, side by side
+  folded SIZE         a part's header field in short folded lines
+  epilogue SIZE       a multipart and then text after its end
   dsn SIZE TO ID      a delivery status notification to TO, returning the
                       message ID, with one block per recipient
+  words SIZE          a subject, a sender's name and a body of words that are
+                      all different: the search index keeps an entry for each
   body-run N          a body of N times "a" and then "!"
-  recipients N        N addresses in To, each N-ish times "a" long: a
-                      regular expression that backtracks on them works hard
+  recipients N        N addresses in To, "aaa...a@example.orgN": a regular
+                      expression that backtracks on them works hard
   cc N                N addresses in Cc
 """
 import sys
@@ -59,6 +63,16 @@ def rfc822(size):
             repeat(unit, size) + b"--p--\n")
 
 
+def folded(size):
+    return (head("folded", extra=b'Content-Type: multipart/mixed; boundary="p"\n\n') +
+            b"--p\n\nfirst part\n--p\nX-Folded: a" + repeat(b"\n a", size) + b"\n\nsecond part\n--p--\n")
+
+
+def epilogue(size):
+    return (head("epilogue", extra=b'Content-Type: multipart/mixed; boundary="p"\n\n') +
+            b"--p\n\nthe part\n--p--\n" + repeat(b"e" * 99 + b"\n", size))
+
+
 def dsn(size, to, returned):
     block = b"Final-Recipient: rfc822; r%07d@customer.example\nAction: failed\nStatus: 5.1.1\n\n"
     n = max(1, size // len(block % 0))
@@ -72,12 +86,32 @@ def dsn(size, to, returned):
             b"Message-ID: <" + returned.encode() + b">\n\n--B--\n")
 
 
+def distinct(start, size, fold):
+    words, n, total = [], 0, 0
+    while total < size:
+        words.append(b"w%x" % (start + n))
+        total += len(words[-1]) + 1
+        n += 1
+    joined = b"".join(w + (b"\n " if fold and i % 12 == 11 else b" ") for i, w in enumerate(words))
+    return joined.rstrip(), start + n
+
+
+def words(size):
+    subject, at = distinct(0, 8000, True)
+    name, at = distinct(at, 8000, True)
+    body, at = distinct(at, size, False)
+    return (b"From: \"" + name + b"\" <mallory@evil.test>\nTo: support@example.org\nSubject: " + subject +
+            b"\nMessage-ID: <words@evil.test>\n\n" + body + b"\n")
+
+
 def body_run(n):
     return head("body-run") + b"\n" + b"a" * n + b"!\n"
 
 
 def recipients(n):
-    to = b", ".join(b"a" * (24 + i % 8) + b"%d@evil.test" % i for i in range(n))
+    # After the a's, "@example.org" and then what no pattern anchored
+    # there expects: the engine tries every split of the a's.
+    to = b", ".join(b"a" * (20 + i % 8) + b"@example.org%d" % i for i in range(n))
     return head("recipients", to=to) + b"\nhello\n"
 
 
@@ -85,7 +119,8 @@ def cc(n):
     return head("cc", extra=b"Cc: " + b", ".join(b"c%d@x%d.test" % (i, i) for i in range(n)) + b"\n") + b"\nhello\n"
 
 
-CASES = {"nested": nested, "parts": parts, "bare": bare, "headers": headers, "rfc822": rfc822, "dsn": dsn,
+CASES = {"nested": nested, "parts": parts, "bare": bare, "headers": headers, "rfc822": rfc822, "folded": folded,
+         "epilogue": epilogue, "words": words, "dsn": dsn,
          "body-run": body_run, "recipients": recipients, "cc": cc}
 
 if __name__ == "__main__":
