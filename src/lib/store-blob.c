@@ -189,8 +189,9 @@ mt_store_get_blob (MtStore *store, const char *sha256, GError **error)
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no stored message %s", sha256);
 		return NULL;
 	}
+	/* Staged: no data, only a size. */
 	size = sqlite3_column_int64 (stmt, 1);
-	if (sqlite3_column_bytes (stmt, 0) == size)
+	if (sqlite3_column_bytes (stmt, 0) > 0 || size == 0)
 		bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
 	sqlite3_reset (stmt);
 	return bytes ? bytes : get_chunks (store, sha256, size, error);
