@@ -129,7 +129,7 @@ else
 fi
 mt rule rm runs >/dev/null 2>&1
 if mt rule add crafted --to '^(a+)+@example\.org$' --regex --tag crafted >"$out" 2>"$err"; then
-	gen recipients "$(stress 20 1000)"
+	gen recipients "$(stress 100 1000)"
 	cost "To rule over crafted recipients" -f mallory@evil.test -r support@example.org
 	stored_ok "To rule over crafted recipients"
 	under "$secs" "$(limit 10)"
