@@ -222,11 +222,11 @@ stress: deps
 FUZZ_SECONDS ?= 60
 FUZZ_CC := clang
 FUZZ_DEB_PKGS := clang libclang-rt-14-dev
-FUZZ_SRC := tests/fuzz/fuzz-mail.c src/lib/message.c src/lib/bounce.c src/lib/html.c src/lib/thread.c \
-            src/lib/token.c src/lib/error.c
+FUZZ_SRC := tests/fuzz/fuzz-mail.c src/lib/message.c src/lib/message-scan.c src/lib/message-text.c \
+            src/lib/message-view.c src/lib/bounce.c src/lib/html.c src/lib/thread.c src/lib/token.c src/lib/error.c
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-tests/fuzz/fuzz-mail: $(FUZZ_SRC) $(wildcard include/mailticket/*.h)
+tests/fuzz/fuzz-mail: $(FUZZ_SRC) $(wildcard include/mailticket/*.h) src/lib/message-private.h
 	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRC) $(PKG_LIBS)
 
 fuzz:
