@@ -1,14 +1,17 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket: build, install, test.
 #
 #   make            build bin/mailticket-deliver, bin/mailticket-send and bin/mailticket
 #   make demo       install missing packages, build, deliver contrib/samples into ./demo.db
-#   make check      install missing packages, build, run every test under prove
+#   make check      install missing packages, build, run every test under prove (as root
+#                   also tests/package/t-deb.sh: builds, installs and purges the .deb)
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
 #   make coverage   every test on a --coverage build of its own, then each file's line coverage
 #   make stress     the reliability tests in full (MAILTICKET_STRESS=full), with their figures
-#   make fuzz       the libFuzzer harness over parsing and threading, FUZZ_SECONDS (60) long
+#   make fuzz       the libFuzzer harnesses over parsing, threading and bounces, FUZZ_SECONDS (60) in all
 #   make valgrind   the unit tests and a set of integration tests under valgrind's memcheck
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (bin, sbin, lib/mailticket: below)
+#   make dist       mailticket-VERSION.tar.gz of the files git knows, which builds with make
 #   make format     apply .clang-format to every C file (t-format.sh checks it)
 #   make bench      install missing packages, build, measure against procmail and notmuch
 #   make bench QUICK=1      the same table on smaller numbers, in under a minute (bench/README.md)
@@ -17,8 +20,15 @@
 # valgrind, coverage) first install what a fresh Debian 12 lacks (deps),
 # so that one command does the whole set-up.
 
+# Programs go where their manual's section says: mailticket(1) in BINDIR,
+# mailticket-deliver(8) and mailticket-send(8) in SBINDIR, and the
+# helper mailticket-deliver-local, which only mailticket-deliver runs,
+# in LIBEXECDIR. mailticket-deliver is built knowing LIBEXECDIR
+# (src/deliver/front.c; in the build tree it finds the helper beside it).
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/lib/mailticket
 MANDIR  ?= $(PREFIX)/share/man
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
@@ -28,14 +38,18 @@ DESTDIR ?=
 comma := ,
 
 CC      ?= cc
-PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid
+PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid libxml-2.0
 DEB_PKGS := build-essential pkg-config clang-format libgmime-3.0-dev libglib2.0-dev \
-            libsqlite3-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl time \
-            libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev
+            libsqlite3-dev libxml2-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl time \
+            libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev \
+            libxlsxwriter-dev python3-openpyxl
+
+# The version, in one place: the file VERSION (NEWS.md says what changed).
+VERSION := $(shell cat VERSION)
 
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE
+CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE -DMT_VERSION='"$(VERSION)"'
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
@@ -45,62 +59,58 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libesmtp only for what sends: the filter's start-up must not load it.
 ESMTP_CFLAGS = $(shell pkg-config --cflags libesmtp-1.0 openssl 2>/dev/null)
 ESMTP_LIBS   = $(shell pkg-config --libs libesmtp-1.0 openssl 2>/dev/null)
+# libxlsxwriter only for the CLI (time report --xlsx).
+XLSX_LIBS    = $(shell pkg-config --libs xlsxwriter 2>/dev/null)
 ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
 
 # Link modes.
 #
-# The programs take GMime, GLib, SQLite and what they need from Debian's
-# static archives. mailticket-deliver runs once per message, and with
-# twenty shared libraries it spent a sixth of its instructions in the
-# dynamic loader, binding symbols, before reading a byte (make bench).
-# In the CLI, libc and what GIO needs (libmount, of which Debian ships no
-# archive, with libselinux and pcre2) stay shared. mailticket-deliver
-# and mailticket-send link without GIO (src/lib/gmime-no-gio.c says how)
-# and need no shared library but libc and libm, and the send's libesmtp
-# and OpenSSL. Static means: rebuild after a security update of GMime,
-# GLib or SQLite; STATIC=0 links them all shared.
-STATIC ?= 1
+# By default the programs link GMime, GLib, SQLite and the rest as
+# Debian's shared libraries, so that a security update of any of them
+# reaches mailticket when the package is upgraded, without a rebuild.
+# --as-needed keeps mailticket-deliver, the front the MTA starts once per
+# message, to GLib and libc: it maps neither GMime nor SQLite.
+#
+# make STATIC=1 takes them from Debian's static archives instead, for a
+# faster start (bench/README.md): mailticket-deliver-local and
+# mailticket-send without GIO (src/lib/gmime-no-gio.c says how), the CLI
+# with libmount, libselinux and pcre2 shared (GIO needs them; Debian
+# ships no archive of libmount), and the front wholly static, libc
+# included, unless with SANITIZE, whose runtime needs the shared libc.
+# ld then warns of getpwuid and getpwnam_r, which GLib's gutils.o holds
+# and the front never calls. The price: rebuild and reinstall after
+# every security update of GMime, GLib, SQLite or libc.
+#
+# The mode is remembered in bin/link-mode (0 or 1), read here, so that a later
+# make or make install without STATIC links as the build did; a change
+# of mode relinks every program. make clean forgets it.
+# remember FILE,TEXT: FILE holds TEXT, rewritten (and so newer than what
+# was made from it) only when TEXT changed; not by make -n.
+remember = $(if $(findstring n,$(firstword -$(MAKEFLAGS))),,$(shell mkdir -p bin && \
+	{ echo '$(2)' | cmp -s - $(1) || echo '$(2)' >$(1); }))
+# (Read with cat, not include: make would look for a rule to make it.)
+LINK_MODE := bin/link-mode
+STATIC ?= $(or $(shell cat $(LINK_MODE) 2>/dev/null),0)
+$(call remember,$(LINK_MODE),$(STATIC))
+ifeq ($(STATIC),1)
 STATIC_LIBS := -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 -lglib-2.0 -lsqlite3 -luuid \
                -lgpgme -lassuan -lgpg-error -lidn2 -lunistring -lffi -lz
-SHARED_LIBS := -lmount -lselinux -lpcre2-8 -lm -ldl -pthread
 NO_GIO_LIBS := $(filter-out -lgio-2.0 -lgmodule-2.0,$(STATIC_LIBS)) -lpcre2-8
-ifeq ($(STATIC),1)
-LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic $(SHARED_LIBS)
+LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lxml2 -lmount -lselinux -lpcre2-8 -lm -ldl -pthread
 FILTER_OBJ = src/lib/gmime-no-gio.o
-FILTER_LIBS = -Wl,--as-needed -Wl,-Bstatic $(NO_GIO_LIBS) -Wl,-Bdynamic -lm -ldl -pthread
+FILTER_LIBS = -Wl,--as-needed -Wl,-Bstatic $(NO_GIO_LIBS) -Wl,-Bdynamic -lxml2 -lm -ldl -pthread
+FRONT_LIBS = $(if $(filter 1,$(SANITIZE)),$(FILTER_LIBS),-static $(filter-out -Wl$(comma)-Bdynamic -lxml2,$(FILTER_LIBS)))
 else
-LINK_LIBS = $(PKG_LIBS)
+LINK_LIBS = -Wl,--as-needed $(PKG_LIBS)
 FILTER_OBJ =
-FILTER_LIBS = $(PKG_LIBS)
-endif
-
-# mailticket-deliver itself, the front, starts once per message only to
-# hand it to the server: linked wholly static, libc included, it maps no
-# shared library and binds no symbol before its first read (make bench:
-# two fifths less CPU a process, less than cat(1) takes). It needs no
-# shared library at run time either: it looks up no user, sets no
-# locale, and converts its arguments from ASCII, which glibc has built
-# in. ld warns of getpwuid and getpwnam_r, which GLib's gutils.o holds
-# and the front never calls. Only with STATIC=1, and not with SANITIZE,
-# whose runtime needs the shared libc; not for memcheck either, which
-# cannot follow malloc in a static program: make valgrind links it with
-# FRONT_STATIC=0.
-ifeq ($(STATIC),1)
-ifneq ($(SANITIZE),1)
-FRONT_STATIC ?= 1
-endif
-endif
-FRONT_STATIC ?= 0
-ifeq ($(FRONT_STATIC),1)
-FRONT_LIBS = -static $(filter-out -Wl$(comma)-Bdynamic,$(FILTER_LIBS))
-else
-FRONT_LIBS = $(FILTER_LIBS)
+FILTER_LIBS = $(LINK_LIBS)
+FRONT_LIBS = $(LINK_LIBS)
 endif
 
 # What is built from what.
 
 LIB_SRC := $(filter-out src/lib/sql-schema.c src/lib/gmime-no-gio.c,$(wildcard src/lib/*.c))
-LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o
+LIB_OBJ := $(LIB_SRC:.c=.o) src/lib/sql-schema.o templates/shipped.o
 LIB     := src/lib/libmailticket.a
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI_OBJ := $(CLI_SRC:.c=.o)
@@ -115,11 +125,14 @@ UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_OBJ := $(UNIT_SRC:.c=.o)
 UNIT_BIN := $(UNIT_SRC:.c=)
 SQL     := $(sort $(wildcard sql/[0-9]*.sql))
+# The shipped texts of the mail (mailticket-templates(5)), compiled in.
+TEMPLATES := $(sort $(filter-out templates/embed.sh templates/shipped.%,$(wildcard templates/*.* templates/answers/*.*)))
+TEMPLATEDIR ?= $(PREFIX)/share/mailticket/templates
 ALL_OBJ := $(LIB_OBJ) src/lib/gmime-no-gio.o $(CLI_OBJ) $(FRONT_OBJ) $(DELIVER_OBJ) $(SEND_OBJ) $(UNIT_OBJ)
 
 BINS := bin/mailticket-deliver bin/mailticket-deliver-local bin/mailticket bin/mailticket-send
 
-.PHONY: all deps demo check coverage install clean tests bench stress fuzz valgrind format
+.PHONY: all deps demo check coverage install clean tests bench stress fuzz valgrind format dist
 all: $(BINS)
 
 # Installs the Debian packages the build and the tests need, when one is
@@ -139,6 +152,9 @@ deps:
 src/lib/sql-schema.c: $(SQL) sql/embed.sh
 	sh sql/embed.sh $(SQL) > $@.tmp && mv $@.tmp $@
 
+templates/shipped.c: $(TEMPLATES) templates/embed.sh
+	sh templates/embed.sh $(TEMPLATES) > $@.tmp && mv $@.tmp $@
+
 # The compiler writes each object's header dependencies to a .d file
 # beside it (-MMD; -MP so that a header removed is no error), read back
 # below. The Makefile is a dependency too: its flags make the object,
@@ -146,34 +162,38 @@ src/lib/sql-schema.c: $(SQL) sql/embed.sh
 # rebuilt once that way.
 %.o: %.c
 	$(CC) -MMD -MP $(ALL_CFLAGS) -c -o $@ $<
-$(ALL_OBJ): Makefile
+$(ALL_OBJ): Makefile VERSION
+# The front is compiled again when LIBEXECDIR changes (make install PREFIX=...).
+$(call remember,bin/libexecdir,$(LIBEXECDIR))
+src/deliver/front.o: bin/libexecdir
+src/deliver/front.o: CPPFLAGS += -DMT_LIBEXECDIR='"$(LIBEXECDIR)"'
 -include $(ALL_OBJ:.o=.d)
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # Without gmime-no-gio.o, which would link GMime, and GObject with it.
-bin/mailticket-deliver: $(FRONT_OBJ) $(LIB)
+bin/mailticket-deliver: $(FRONT_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(FRONT_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(FRONT_LIBS)
 
-bin/mailticket-deliver-local: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB)
+bin/mailticket-deliver-local: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(FILTER_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(FILTER_LIBS)
 
-bin/mailticket: $(CLI_OBJ) $(LIB)
+bin/mailticket: $(CLI_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS) $(XLSX_LIBS)
 
-bin/mailticket-send: $(SEND_OBJ) $(FILTER_OBJ) $(LIB)
+bin/mailticket-send: $(SEND_OBJ) $(FILTER_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(FILTER_LIBS) $(ESMTP_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(FILTER_LIBS) $(ESMTP_LIBS)
 
-tests/unit/test-%: tests/unit/test-%.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+tests/unit/test-%: tests/unit/test-%.o $(LIB) $(LINK_MODE)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS)
 
-tests/unit/test-sender: tests/unit/test-sender.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS) $(ESMTP_LIBS)
+tests/unit/test-sender: tests/unit/test-sender.o $(LIB) $(LINK_MODE)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS) $(ESMTP_LIBS)
 
 tests: $(BINS) $(UNIT_BIN)
 
@@ -183,7 +203,7 @@ demo: deps
 
 check: deps
 	@$(MAKE) --no-print-directory tests
-	prove -e '' $(UNIT_BIN) tests/integration/t-*.sh
+	prove -e '' $(UNIT_BIN) tests/integration/t-*.sh tests/package/t-deb.sh
 
 # Coverage is measured on a copy of the tree in tests/tmp/coverage, built
 # with --coverage and without optimisation (so that lines are lines): the
@@ -216,23 +236,32 @@ stress: deps
 	@$(MAKE) --no-print-directory tests
 	MAILTICKET_STRESS=full prove -v -e '' $(STRESS_TESTS)
 
-# libFuzzer needs clang and its runtime; the harness is built from the
+# libFuzzer needs clang and its runtime; each harness is built from the
 # modules it drives, not from the library built with cc, in one command:
-# so it depends on every header rather than on .d files.
+# so it depends on every header rather than on .d files. Two harnesses:
+# fuzz-mail (parsing, threading, tokens, HTML) and fuzz-bounce (delivery
+# status notifications). FUZZ_SECONDS is the whole run: each harness
+# gets half of it (at least a second), one after the other.
 FUZZ_SECONDS ?= 60
 FUZZ_CC := clang
 FUZZ_DEB_PKGS := clang libclang-rt-14-dev
-FUZZ_SRC := tests/fuzz/fuzz-mail.c src/lib/message.c src/lib/message-scan.c src/lib/message-text.c \
-            src/lib/message-view.c src/lib/bounce.c src/lib/html.c src/lib/thread.c src/lib/token.c src/lib/error.c
+FUZZ_TARGETS := tests/fuzz/fuzz-mail tests/fuzz/fuzz-bounce
+FUZZ_LIB_SRC := src/lib/message.c src/lib/message-scan.c src/lib/message-text.c src/lib/message-view.c \
+                src/lib/bounce.c src/lib/html.c src/lib/thread.c src/lib/token.c src/lib/error.c
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-tests/fuzz/fuzz-mail: $(FUZZ_SRC) $(wildcard include/mailticket/*.h) src/lib/message-private.h
-	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRC) $(PKG_LIBS)
+$(FUZZ_TARGETS): tests/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard include/mailticket/*.h) src/lib/message-private.h
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS)
 
+# The seeds: fuzz-mail's are the corpus beside the tree (run.sh's
+# default), fuzz-bounce's the reports written for it.
 fuzz:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(FUZZ_DEB_PKGS)"
-	@$(MAKE) --no-print-directory tests/fuzz/fuzz-mail
-	sh tests/fuzz/run.sh tests/fuzz/fuzz-mail $(FUZZ_SECONDS)
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@share=$$(( ($(FUZZ_SECONDS) + 1) / 2 )); rc=0; \
+	sh tests/fuzz/run.sh tests/fuzz/fuzz-mail $$share || rc=1; \
+	sh tests/fuzz/run.sh tests/fuzz/fuzz-bounce $$share tests/fuzz/bounces tests/fuzz/regressions || rc=1; \
+	exit $$rc
 
 # Integration tests that start every program (deliver, the CLI, send
 # over SMTP) on ordinary mail, failures and exit codes; broken mail and
@@ -242,25 +271,37 @@ VALGRIND_TESTS := tests/integration/t-deliver-basic.sh tests/integration/t-exit-
                   tests/integration/t-outbound.sh tests/integration/t-show.sh \
                   tests/integration/t-deliver-server.sh
 valgrind:
+	@if [ "$(STATIC)" = 1 ]; then echo "make valgrind: memcheck cannot follow malloc in the static front; build with STATIC=0 first" >&2; exit 1; fi
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) valgrind"
 	@$(MAKE) --no-print-directory tests
-	rm -f bin/mailticket-deliver && $(MAKE) --no-print-directory bin/mailticket-deliver FRONT_STATIC=0
-	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS); rc=$$?; \
-	rm -f bin/mailticket-deliver && $(MAKE) --no-print-directory bin/mailticket-deliver && exit $$rc
+	sh tests/valgrind.sh $(UNIT_BIN) -- $(VALGRIND_TESTS)
 
 FORMAT_SRC = $(filter-out src/lib/sql-schema.c,$(shell find src include tests bench -path tests/tmp -prune -o -name '*.[ch]' -print))
 format:
 	clang-format -i $(FORMAT_SRC)
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
-	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 bin/mailticket $(DESTDIR)$(BINDIR)/
+	install -m 0755 bin/mailticket-deliver bin/mailticket-send $(DESTDIR)$(SBINDIR)/
+	install -m 0755 bin/mailticket-deliver-local $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0644 contrib/bash-completion/mailticket $(DESTDIR)$(COMPLETIONDIR)/
+	install -d $(DESTDIR)$(TEMPLATEDIR)/answers
+	install -m 0644 $(filter-out templates/answers/%,$(TEMPLATES)) $(DESTDIR)$(TEMPLATEDIR)/
+	install -m 0644 $(filter templates/answers/%,$(TEMPLATES)) $(DESTDIR)$(TEMPLATEDIR)/answers/
+
+# The source tarball, in DIST_DIR: the files git tracks, as they are in the tree.
+DIST := mailticket-$(VERSION)
+DIST_DIR ?= .
+dist:
+	git ls-files | tar -cf - -T - --transform 's,^,$(DIST)/,' | gzip -9n > $(DIST_DIR)/$(DIST).tar.gz
+	@echo $(DIST_DIR)/$(DIST).tar.gz
 
 clean:
-	rm -rf bin src/*/*.o src/*/*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN) $(LIB) src/lib/sql-schema.c \
-	    demo.db demo.db-* tests/tmp bench/spawn tests/fuzz/fuzz-mail
+	rm -rf bin src/*/*.o src/*/*.d templates/*.o templates/*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN) $(LIB) \
+	    src/lib/sql-schema.c templates/shipped.c demo.db demo.db-* tests/tmp bench/spawn $(FUZZ_TARGETS)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """bench.py - what `make bench` runs: mailticket beside the programs an admin
 would use instead, on the same mail, in one run.
 

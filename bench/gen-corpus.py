@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """gen-corpus.py - the bench's mail: deterministic, of the shapes a helpdesk gets
 
 usage: gen-corpus.py DIR [COUNT] [SEED]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	spawn - the bench's MTA: one process per message, fed through a pipe

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # embed.sh: turns the numbered migrations in sql/ into a C table, so that
 # the programs carry their schema and have no runtime path to lose.
 # Usage: embed.sh sql/0001-x.sql sql/0002-y.sql ... > sql-schema.c

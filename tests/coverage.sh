@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # coverage.sh TEST...: what make coverage runs at the top of a tree built
 # with --coverage: the tests under prove, then each source file's line
 # coverage as gcov counts it, and the total. Exits with prove's code.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """crash.py - the kills of t-reliability-crash.sh
 
   crash.py deliver BIN DB WORKDIR TIMED SWEEP_STEP

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/fill.sh: fill $DB with real mail for the tests of the read side
 # (sourced after tests/lib.sh; POSIX sh).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """hostile-cost.py CASE SIZE [ARG...] - one costly message of t-reliability-cost.sh on stdout
 
 SIZE is about how many bytes the message has (the cases that count

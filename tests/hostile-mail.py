@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """hostile-mail.py DIR - writes the hostile messages of t-reliability-hostile.sh
 
 Each case is DIR/NAME.eml, and DIR/NAME.id its Message-ID (without angle

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib.sh: TAP helpers for tests/integration/t-*.sh (sourced; POSIX sh).
 #
 #	plan N | done_testing		the TAP plan, before or after the tests
@@ -43,6 +44,10 @@
 #	smtp_conf KEY=VALUE...		more [smtp] keys, after smtp_start
 #	smtp_stop			stops the server (also done at exit, on failure too)
 #	smtp_count			the number of messages the server accepted
+#	postfix_services CONFIG_DIR PORT
+#					Postfix's own services for master.cf of a private
+#					instance: chroot off, SMTP on 127.0.0.1:PORT only, no
+#					other listener and no pipe service
 #	figure NAME VALUE		a figure of the test, as a TAP comment: "# NAME: VALUE"
 #	stress SHORT FULL		SHORT, or FULL when $MAILTICKET_STRESS is "full"
 #					(make stress, CI): how much a stress test does
@@ -110,7 +115,7 @@ EOF
 
 plan () { test_plan=$1; echo "1..$1"; }
 # sanitized: true when the programs are an AddressSanitizer build (make SANITIZE=1)
-# (mailticket-deliver-local: the front, mailticket-deliver, is static but for them)
+# (mailticket-deliver-local: with STATIC=1 the front, mailticket-deliver, is static but for them)
 sanitized () { ldd "$BIN/mailticket-deliver-local" 2>/dev/null | grep -q libasan; }
 done_testing () { test_plan=$test_n; echo "1..$test_n"; }
 skip_all () { test_plan=0; echo "1..0 # SKIP $*"; exit 0; }
@@ -225,6 +230,18 @@ need () {
 	cannot "missing packages:$need_missing ($need_why)"
 }
 
+postfix_services () {
+	ps_proto=$(postconf -c "$1" -h meta_directory 2>/dev/null)/master.cf.proto
+	[ -r "$ps_proto" ] || ps_proto=/usr/share/postfix/master.cf.dist
+	awk -v listen="127.0.0.1:$2" '
+		/^#/ || /^[ \t]*$/ { next }
+		/^[ \t]/ { if (keep) print; next }
+		{ keep = 1 }
+		$1 == "smtp" && $2 == "inet" { print listen " inet n - n - - smtpd"; keep = 0; next }
+		$2 == "inet" || $2 == "pass" || $8 == "pipe" { keep = 0; next }
+		{ $5 = "n"; print }' "$ps_proto"
+}
+
 # cannot REASON: the test cannot run here. Skipped, or a failure when
 # $MAILTICKET_TEST_REQUIRE is set (.ci/run sets it).
 cannot () {
@@ -262,7 +279,7 @@ mt_account () {
 	if ! as_mt test -x "$BIN/mailticket-deliver"; then
 		echo "# $MT_USER cannot run $BIN/mailticket-deliver; using a copy in $tmp/bin"
 		mkdir -m 0755 "$tmp/bin" &&
-			cp -p "$BIN/mailticket-deliver" "$BIN/mailticket-deliver-local" "$BIN/mailticket" "$tmp/bin/" &&
+			cp -p "$BIN"/mailticket* "$tmp/bin/" &&
 			chmod 0755 "$tmp/bin"/* && BIN=$tmp/bin || cannot "cannot copy the programs to $tmp/bin"
 	fi
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """smtp-server.py - an SMTP server for mailticket's tests (Debian's aiosmtpd).
 
 Listens on 127.0.0.1, on a free port that it writes to --port-file once it

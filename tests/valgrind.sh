@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # valgrind.sh UNIT... -- INTEGRATION...: runs the unit test programs,
 # and the integration tests with every mailticket program they start,
 # under valgrind's memcheck. Fails on any memory error or definite leak

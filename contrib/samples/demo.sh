@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # demo.sh - file the sample messages into a fresh database and show the result.
 #
 # Run from the top of the source tree after `make` (`make demo` does both):

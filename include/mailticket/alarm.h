@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	alarm.h - reminders about a ticket that fall due
@@ -36,6 +37,11 @@ gboolean mt_alarm_add (MtStore *store, const MtAlarmNew *alarm, gint64 *id, GErr
  * MT_ERROR_NOT_FOUND when there is no such alarm. */
 /* A merge: the alarms of from not yet fired are into's. */
 gboolean mt_alarm_move (MtStore *store, gint64 from, gint64 into, GError **error);
+/* Deletes a ticket's alarms, fired or not (erase.h). */
+gboolean mt_alarm_erase (MtStore *store, gint64 ticket, GError **error);
+/* Deletes the alarms to a group that is removed (erase.h). */
+gboolean mt_alarm_forget_group (MtStore *store, gint64 group, GError **error);
+gboolean mt_alarm_forget_user (MtStore *store, gint64 user, GError **error);
 gboolean mt_alarm_remove (MtStore *store, gint64 id, const char *who, gint64 now, GError **error);
 
 typedef struct {

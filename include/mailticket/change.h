@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	change.h - what an agent changes on a ticket: fields, tags, merges
@@ -37,6 +38,8 @@ gboolean mt_change_tag (MtStore *store, gint64 ticket, const char *tag, gboolean
  * watchers, tags, tasks, time and approvals move; from is closed and
  * forwards to into, so later mail to it lands in into. */
 gboolean mt_change_merge (MtStore *store, gint64 from, gint64 into, const char *who, gint64 now, GError **error);
+/* Deletes a ticket's tags (erase.h). */
+gboolean mt_change_erase_tags (MtStore *store, gint64 ticket, GError **error);
 
 const char *const *mt_change_queries (void);
 

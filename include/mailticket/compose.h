@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	compose.h - the mail mailticket sends, built with GMime
@@ -41,6 +42,8 @@ typedef struct {
 	GPtrArray *references;      /* message ids, oldest first, or NULL */
 	const char *auto_submitted; /* "auto-replied", "auto-generated" or NULL */
 	const char *x_loop;         /* our address, or NULL */
+	const char *language;       /* Content-Language (RFC 3282), or NULL */
+	GPtrArray *headers;         /* more headers: name, value, ... (char *); or NULL */
 	gint64 now;
 } MtCompose;
 

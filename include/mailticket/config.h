@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	config.h - mailticket.conf, read with GKeyFile
@@ -50,7 +51,8 @@ typedef struct {
 	char *secret_file;    /* NULL: the secret kept in the database */
 	char *secret;         /* read from secret_file, or NULL */
 	char *deliver_socket; /* [deliver] socket of mailticket-deliver --serve, or NULL */
-	char delimiter;       /* recipient delimiter of reply tokens */
+	char *delimiters;     /* recipient_delimiter: each character may start an extension */
+	char delimiter;       /* the first of them, with which reply addresses are made */
 	guint64 max_message_size;
 	guint max_parts; /* [mail] max_parts: the parts of a message listed; 0: the default */
 	guint max_depth; /* [mail] max_depth: how deep in multiparts; 0: the default */
@@ -60,6 +62,9 @@ typedef struct {
 	char *from_name;                 /* display name of our From, or NULL */
 	char *response_time;             /* what acknowledgements promise, or NULL */
 	GHashTable *queue_response_time; /* queue name -> text */
+	char *templates_dir;             /* [templates] dir: the admin's templates, or NULL */
+	char *lang;                      /* [mail] lang: the language of mail when nothing tells */
+	GHashTable *queue_lang;          /* queue name -> [queue NAME] lang */
 	char *trust_authserv_id;         /* Authentication-Results host that commands need, or NULL */
 	int max_reply_recipients;        /* a reply to more addresses is refused */
 	MtNotifyPolicy notify;           /* [notify] */
@@ -70,7 +75,8 @@ typedef struct {
 	char *smtp_user;          /* NULL: no AUTH */
 	char *smtp_password_file; /* read by the sender, never here */
 	char *smtp_helo;
-	gint64 smtp_max_age; /* seconds after which a message gives up */
+	gint64 smtp_max_age;       /* seconds after which a message gives up */
+	gint64 purge_closed_after; /* [retention]: seconds a closed ticket is kept; 0: for ever */
 } MtConfig;
 
 /* Loads the configuration. path is -c FILE or NULL; db is --db or NULL. */
@@ -82,6 +88,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtConfig, mt_config_free)
  * [mail] response_time), or NULL; borrowed. */
 const char *mt_config_response_time (const MtConfig *config, const char *queue);
 
+/* The language of a queue's mail ([queue NAME] lang, else [mail]
+ * lang, else "en"); borrowed. */
+const char *mt_config_lang (const MtConfig *config, const char *queue);
 /* Who hears what for a queue (NULL: the default); borrowed. */
 const MtNotifyPolicy *mt_config_notify (const MtConfig *config, const char *queue);
 

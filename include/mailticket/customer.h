@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	customer.h - contacts and the organisations they belong to
@@ -61,5 +62,10 @@ char *mt_customer_orgs_json (MtStore *store, GError **error);
 char *mt_customer_contacts_json (MtStore *store, const char *org, GError **error);
 
 const char *const *mt_customer_queries (void);
+
+/* Sets the language of the mail a contact gets (NULL or "": as the
+ * ticket says), making the contact when there is none. */
+gboolean mt_customer_contact_set_lang (MtStore *store, const char *address, const char *lang, gint64 now,
+				       GError **error);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	deliver.h - one message from the MTA into its ticket
@@ -59,6 +60,7 @@ typedef struct {
 	gsize size;
 	gboolean reopened;
 	gboolean bounce;       /* a delivery status notification */
+	guint bounced;         /* outbox recipients it marked failed */
 	gboolean acknowledged; /* an acknowledgement was queued */
 	guint notified;        /* notifications queued */
 	char *reason;          /* why quarantined; owned */

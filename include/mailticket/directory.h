@@ -1,12 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	directory.h - queues: who mail is for
  * DESCRIPTION
  *	A queue is found by the address mail was sent to (its +extension
- *	ignored). The default queue is created from [mail] address on first
- *	use; mail to an address no queue has yet opens a queue named after
- *	its local part, so that each support address Postfix hands us is a
- *	queue of its own. Contacts, who mail is from, are customer.h's.
+ *	ignored). The default queue is created from [mail] queue and
+ *	address on first use; every other queue is made by the admin
+ *	(mailticket queue add), never by mail: mail to an address that no
+ *	queue has goes to the default queue. Contacts, who mail is from,
+ *	are customer.h's.
  */
 #ifndef MT_DIRECTORY_H
 #define MT_DIRECTORY_H
@@ -15,13 +17,19 @@
 #include "mailticket/store.h"
 #include "mailticket/config.h"
 
-/* The queue for a recipient address (NULL: the default queue). */
+/* The queue for a recipient address: the default queue when it names
+ * none, or is NULL or empty. Makes no queue but the default one. */
 gboolean mt_directory_queue_for (MtStore *store, const MtConfig *config, const char *recipient, gint64 now,
 				 gint64 *queue, GError **error);
 
 /* Finds the queue for a recipient without creating one: 0 when none. */
 gboolean mt_directory_queue_lookup (MtStore *store, const MtConfig *config, const char *recipient, gint64 *queue,
 				    GError **error);
+
+/* Whether address, its +extension aside, is [mail] address or a
+ * queue's: one of ours, which mail must never be sent to. */
+gboolean mt_directory_is_ours (MtStore *store, const MtConfig *config, const char *address, gboolean *ours,
+			       GError **error);
 
 /* The queue called name (NULL: the default queue, created if need be);
  * MT_ERROR_NOT_FOUND when there is none. */
@@ -36,6 +44,13 @@ typedef struct {
 	gint64 now;
 	gint64 grp; /* the group told of its escalations, or 0 */
 } MtQueueNew;
+
+/* Erasure (erase.h): a removed group no longer gets a queue's
+ * escalations; a queue without tickets is deleted. */
+gboolean mt_directory_forget_group (MtStore *store, gint64 group, GError **error);
+gboolean mt_directory_queue_remove (MtStore *store, gint64 queue, GError **error);
+/* A removed user is no queue's default owner any more. */
+gboolean mt_directory_forget_owner (MtStore *store, gint64 user, GError **error);
 
 /* Adds a queue, or gives an existing one of that name or address these
  * settings. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	log.h - syslog (facility mail) with a stderr mirror
@@ -14,5 +15,9 @@
 
 /* A second call only changes verbose. */
 void mt_log_init (const char *ident, gboolean verbose);
+/* Leads every later line, "PREFIX: ...": Postfix's queue id of the
+ * delivery (mailticket-deliver -q), so that one grep finds the message
+ * in both logs. NULL: none. */
+void mt_log_set_prefix (const char *prefix);
 
 #endif

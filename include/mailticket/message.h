@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	message.h - one incoming message, parsed with GMime
@@ -70,11 +71,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtMessage, mt_message_free)
 
 /* A header's raw value, or NULL; borrowed from the message. */
 const char *mt_message_header (MtMessage *message, const char *name);
-
-/* The address the message was delivered to: the envelope recipient
- * when there is one (not NULL nor ""), else where the MTA recorded it
- * (X-Original-To, then Delivered-To), else NULL; borrowed. */
-const char *mt_message_recipient (MtMessage *message, const char *envelope_recipient);
 
 /* The leaf part at a MIME part path as listed in attachments; borrowed. */
 GMimeObject *mt_message_find_part (MtMessage *message, const char *path);

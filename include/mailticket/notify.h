@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	notify.h - the mail a ticket causes: acknowledgements, replies, notifications
  * DESCRIPTION
- *	Every message is composed here (compose.h), queued in the outbox in
+ *	Every message is written from its template (template.h) in the
+ *	language of its recipient, composed here (compose.h), queued in the outbox in
  *	the caller's transaction, and its Message-ID recorded for the
  *	ticket, so that an answer to it threads back. Everything we send
  *	comes from the queue's address, with a reply token as Reply-To and
@@ -25,14 +27,17 @@
 
 #include <glib.h>
 #include "mailticket/config.h"
+#include "mailticket/message.h"
 #include "mailticket/store.h"
 #include "mailticket/token.h"
 
 typedef struct {
 	gint64 ticket;
-	gint64 article;   /* the new article, or 0 */
-	const char *what; /* one line: "New mail from Ann <ann@example.com>" */
-	const char *text; /* the article's text, or NULL */
+	gint64 article;       /* the new article, or 0 */
+	const char *template; /* NULL: notify-new for a new ticket, else notify-article */
+	const char *who;      /* who did it ({{author}}, {{by}}): a login, "Ann <ann@example.com>" */
+	GHashTable *vars;     /* more variables of the template (template.h), or NULL */
+	const char *text;     /* the article's text, or NULL */
 	gboolean internal;
 	const char *author;  /* the author's address, who is not told; or NULL */
 	GPtrArray *told;     /* addresses that have the news already, or NULL */
@@ -46,11 +51,10 @@ gboolean mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNot
 
 typedef struct {
 	gint64 ticket;
-	const char *kind;  /* the outbox kind: "alarm", "escalation" */
-	const char *label; /* before the subject and its token: "Alarm" */
-	const char *what;  /* one line, before the ticket's facts */
-	const char *text;  /* after them, or NULL */
-	GPtrArray *to;     /* addresses (char *) */
+	const char *kind;     /* the outbox kind: "alarm", "escalation" */
+	const char *template; /* "alarm", "notify-owner" ... */
+	GHashTable *vars;     /* its variables besides the ticket's (template.h), or NULL */
+	GPtrArray *to;        /* addresses (char *) */
 	gint64 now;
 } MtNotifyAgents;
 
@@ -61,13 +65,15 @@ gboolean mt_notify_agents (MtStore *store, const MtConfig *config, const MtNotif
 			   GError **error);
 
 /* Queues the acknowledgement of a new ticket to address, unless the
- * rate limit for that address is reached; *queued says. */
-gboolean mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address, gint64 now,
-				gboolean *queued, GError **error);
+ * rate limit for that address is reached; *queued says. joined: the
+ * mail joined the ticket, which its sender did not open. */
+gboolean mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address,
+				gboolean joined, gint64 now, gboolean *queued, GError **error);
 
 typedef struct {
 	gint64 ticket;
-	const char *text;
+	const char *text;           /* the agent's words, or NULL with answer */
+	const char *answer;         /* a canned answer after them (template answers/NAME), or NULL */
 	GPtrArray *cc;              /* more Cc addresses, or NULL */
 	GPtrArray *bcc;             /* envelope-only recipients, or NULL */
 	GPtrArray *attachments;     /* file paths, or NULL */
@@ -88,8 +94,8 @@ gboolean mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotify
 
 typedef struct {
 	gint64 ticket;
-	const char *what; /* one sentence: "Your request has been resolved." */
-	const char *text; /* an agent's words after it, or NULL */
+	const char *status; /* the status the mail tells of */
+	const char *text;   /* an agent's words after it, or NULL */
 	gint64 now;
 } MtNotifyRequester;
 
@@ -142,6 +148,11 @@ typedef struct {
  * with a note. */
 gboolean mt_notify_status (MtStore *store, const MtConfig *config, const MtNotifyStatus *status, gboolean *queued,
 			   GError **error);
+
+/* Remembers the language of the mail that opened ticket: its
+ * Content-Language, else a guess over its words among the shipped
+ * languages (template.h); nothing when neither tells. */
+gboolean mt_notify_opening_lang (MtStore *store, gint64 ticket, MtMessage *message, GError **error);
 
 /* The reply address (token.h) of ticket for recipient in role, made as
  * the ticket's mail makes it: on its queue's address, or [mail]

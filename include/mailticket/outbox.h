@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	outbox.h - mail waiting to be sent
@@ -44,9 +45,15 @@ gboolean mt_outbox_queue (MtStore *store, const MtOutboxNew *message, gint64 *id
 /* The outbox row that sent message_id, or 0. */
 gboolean mt_outbox_find (MtStore *store, const char *message_id, gint64 *id, GError **error);
 
-/* Marks every recipient still queued or sent of row id failed, and the
- * row failed, with reason; for a bounce that came back. */
-gboolean mt_outbox_bounced (MtStore *store, gint64 id, const char *reason, gint64 now, GError **error);
+/* A bounce of row id for address: the recipient is marked failed with
+ * reason (*failed TRUE) only when the server had accepted it (state
+ * sent); one never sent, still queued, already failed or not a
+ * recipient of the row is left as it is. The row turns failed (done =
+ * now, last_reply = reason) only once every recipient has failed; while
+ * one was delivered it keeps its state, and the failed recipient shows
+ * in `outbox show` and the list. */
+gboolean mt_outbox_bounced (MtStore *store, gint64 id, const char *address, const char *reason, gint64 now,
+			    gboolean *failed, GError **error);
 
 /* Automatic mail of kind sent to address since a time: the rate limit
  * of acknowledgements. */
@@ -117,5 +124,7 @@ gboolean mt_outbox_settle (MtStore *store, gint64 id, const char *last_reply, gi
 gboolean mt_outbox_retry (MtStore *store, gint64 id, gint64 now, GError **error);
 
 const char *const *mt_outbox_queries (void);
+/* Deletes a ticket's outgoing mail and its recipients, sent or not (erase.h). */
+gboolean mt_outbox_erase (MtStore *store, gint64 ticket, GError **error);
 
 #endif

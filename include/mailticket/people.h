@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	people.h - users (agents), groups, and who watches a ticket
@@ -21,12 +22,30 @@ gboolean mt_people_user_add (MtStore *store, const char *login, const char *emai
 gboolean mt_people_user_find (MtStore *store, const char *login, gint64 *id, GError **error);
 /* The user's address; owned, NULL when none. */
 char *mt_people_user_email (MtStore *store, gint64 user, GError **error);
+/* What the mail to or from an agent needs: owned strings, NULL when unset. */
+typedef struct {
+	char *login, *name, *email;
+	char *lang;      /* user set --lang */
+	char *signature; /* user set --signature-file: the text */
+} MtPeopleProfile;
+void mt_people_profile_free (MtPeopleProfile *profile);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtPeopleProfile, mt_people_profile_free)
+/* The profile of user, or when user is 0 of the agent whose address
+ * email is; *profile is NULL (and no error) when there is none. */
+gboolean mt_people_profile (MtStore *store, gint64 user, const char *email, MtPeopleProfile **profile, GError **error);
+/* Sets an agent's "lang" or "signature" (NULL or "": none);
+ * MT_ERROR_NOT_FOUND for an unknown login. */
+gboolean mt_people_user_set (MtStore *store, const char *login, const char *field, const char *value, GError **error);
 /* The login of the user (agent) whose address this is; *login is NULL
  * (and no error) when it is nobody's. Owned. */
 gboolean mt_people_user_by_email (MtStore *store, const char *address, char **login, GError **error);
 
 gboolean mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, GError **error);
 gboolean mt_people_group_find (MtStore *store, const char *name, gint64 *id, GError **error);
+/* Deletes a group, its members and its watching (erase.h: mt_erase_group). */
+gboolean mt_people_group_remove (MtStore *store, gint64 group, GError **error);
+/* Deletes a user, their memberships and their watching (erase.h). */
+gboolean mt_people_user_remove (MtStore *store, gint64 user, GError **error);
 /* Adds or removes a member; MT_ERROR_NOT_FOUND for an unknown group or login. */
 gboolean mt_people_group_member (MtStore *store, const char *group, const char *login, gboolean add, GError **error);
 
@@ -47,6 +66,8 @@ gboolean mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboole
 /* Moves the watchers of ticket from to into, where those already
  * watching stay once: a merge (change.h). */
 gboolean mt_people_move_watchers (MtStore *store, gint64 from, gint64 into, GError **error);
+/* Deletes a ticket's watchers (erase.h). */
+gboolean mt_people_erase_watchers (MtStore *store, gint64 ticket, GError **error);
 
 /* Every address that hears of a new article of ticket, lower case,
  * without duplicates; plain-address watchers only when !internal. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	rules.h - rules on incoming mail: what to do with a message before
@@ -19,6 +20,25 @@
  *	says otherwise. A field with several values (From: its address and
  *	its display form; To/Cc: every address and both display forms; a
  *	header that occurs several times) matches when any value does.
+ *
+ *	A rule sees a bounded view of the message: of each field, at most
+ *	MT_RULE_VIEW_BYTES (the first 64 KiB of the body text; of a field
+ *	with several values, its values in order until they fill 64 KiB,
+ *	each counting one byte more than its length). A regular expression
+ *	runs with PCRE2's JIT and a limit of MT_RULE_MATCH_LIMIT steps at
+ *	each position of the text it tries (and depth and heap limits where
+ *	the JIT is not available), so that one rule's work on one message
+ *	is bounded by the view times that limit, whatever the message.
+ *
+ *	Rules fail closed. A pattern that cannot be evaluated on a message
+ *	(a limit reached, or a pattern that no longer compiles) makes its
+ *	condition neither true nor false: a rule with a condition known
+ *	false does not match; otherwise, with such a condition, the rule
+ *	could not be evaluated. A rule that refuses or files as spam is
+ *	then taken as matched, so that hostile mail never slips past it by
+ *	breaking its pattern; any other rule is not applied. Either way the
+ *	outcome lists the error, and the delivery logs and counts it
+ *	(mt_rules_count_errors()).
  *
  *	mt_rules_evaluate() is pure: it reads the rules and the message and
  *	says what would be done, so that `mailticket rule test` and a
@@ -62,10 +82,20 @@ typedef struct {
 	int priority;                   /* 1-9, or 0 */
 	char **tags, **watchers;        /* NULL-terminated, or NULL */
 	gboolean personal, no_ack, spam, stop;
-	int refuse_code;   /* a sysexits code, or 0 */
-	char *refuse_text; /* one line, with refuse_code */
-	gpointer compiled; /* the patterns ready to match; private */
+	int refuse_code;      /* a sysexits code, or 0 */
+	char *refuse_text;    /* one line, with refuse_code */
+	gint64 errors;        /* messages it could not be evaluated on, as loaded */
+	gint64 last_error_at; /* when the last was, or 0 */
+	char *last_error;     /* what went wrong then, or NULL */
+	gpointer compiled;    /* the patterns ready to match; private */
 } MtRule;
+
+/* The most of each field a rule looks at, in bytes. */
+#define MT_RULE_VIEW_BYTES 65536
+/* The steps a regular expression may take at one position of the text. */
+#define MT_RULE_MATCH_LIMIT 10000
+/* The longest pattern `rule add` takes, in bytes. */
+#define MT_RULE_PATTERN_MAX 1000
 
 MtRule *mt_rule_new (void);
 void mt_rule_free (MtRule *rule);
@@ -77,7 +107,9 @@ const char *mt_rule_field_name (MtRuleField field);
 const char *mt_rule_match_name (MtRuleMatch match);
 
 /* Compiles the patterns; MT_ERROR_USAGE for a regular expression that
- * does not compile. Done by mt_rules_load() and mt_rules_check(). */
+ * does not compile, or that begins with a PCRE2 setting such as
+ * (*LIMIT_MATCH=N), which would undo the limits. Done by
+ * mt_rules_load() and mt_rules_check(). */
 gboolean mt_rule_compile (MtRule *rule, GError **error);
 
 /* The rule's conditions and actions in one line, as `rule list` shows
@@ -85,7 +117,8 @@ gboolean mt_rule_compile (MtRule *rule, GError **error);
 char *mt_rule_describe (const MtRule *rule);
 
 /* Every rule in order, compiled: an owned array of MtRule. A rule
- * whose pattern no longer compiles is kept and never matches. */
+ * whose pattern no longer compiles is kept, and cannot be evaluated on
+ * any message. */
 GPtrArray *mt_rules_load (MtStore *store, GError **error);
 
 /* What a message and its envelope are checked against. */
@@ -101,11 +134,19 @@ typedef struct {
 	char *rule;  /* the rule's name */
 } MtRuleValue;
 
+/* A rule that could not be evaluated on the message. */
+typedef struct {
+	MtRule *rule;  /* borrowed from MtRuleOutcome.rules */
+	char *message; /* "--body: backtracking limit reached" */
+} MtRuleError;
+
 /* What the rules say to do. A later rule's queue, owner, priority and
  * status replace an earlier one's; tags and watchers add up. */
 typedef struct {
 	GPtrArray *rules;   /* a reference to the rules evaluated, which matched borrows from */
-	GPtrArray *matched; /* the MtRule that matched, in order */
+	GPtrArray *matched; /* the MtRule that matched (or was taken as matched), in order */
+	GPtrArray *errors;  /* MtRuleError: the rules that could not be evaluated, in order */
+	char *message_id;   /* the message's, for the log, or NULL */
 	MtRuleValue queue, owner, priority, status;
 	MtRuleValue personal, no_ack, spam; /* value "yes" when set */
 	GArray *tags, *watchers;            /* MtRuleValue */
@@ -125,17 +166,28 @@ void mt_rules_evaluate (GPtrArray *rules, const MtRuleInput *input, MtRuleOutcom
 /* The names of the rules that matched, joined by commas ("-" for
  * none); owned. */
 char *mt_rule_outcome_names (const MtRuleOutcome *outcome);
+/* The same for the rules that could not be evaluated. */
+char *mt_rule_outcome_error_names (const MtRuleOutcome *outcome);
+
+/* Logs each rule the outcome could not evaluate, and counts it on the
+ * rule (the errors `rule list` shows). Does nothing when there are
+ * none. A delivery calls it once per message: mt_rules_apply() does for
+ * a message it stores, the delivery itself for one a rule refused. */
+gboolean mt_rules_count_errors (MtStore *store, const MtRuleOutcome *outcome, gint64 now, GError **error);
 
 /* Does what outcome says to ticket, which the message opened (created)
- * or joined; each change has a history line by "rule:NAME". Queue,
- * owner, priority, status and personal only for a new ticket; spam
- * moves it to the queue "spam", made on first use. */
+ * or joined; each change has a history line by "rule:NAME", and so
+ * does each rule that could not be evaluated, which is also counted
+ * (mt_rules_count_errors()). Queue, owner, priority, status and
+ * personal only for a new ticket; spam moves it to the queue "spam",
+ * made on first use. */
 gboolean mt_rules_apply (MtStore *store, const MtConfig *config, const MtRuleOutcome *outcome, gint64 ticket,
 			 gboolean created, gint64 now, GError **error);
 
-/* Checks a rule before it is added: patterns compile, queue, owner and
- * watchers exist, priority, status, tags and refusal are valid, and it
- * does something. MT_ERROR_USAGE or MT_ERROR_NOT_FOUND saying what is
+/* Checks a rule before it is added: patterns are at most
+ * MT_RULE_PATTERN_MAX bytes and compile, queue, owner and watchers
+ * exist, priority, status, tags and refusal are valid, and it does
+ * something. MT_ERROR_USAGE or MT_ERROR_NOT_FOUND saying what is
  * wrong. */
 gboolean mt_rules_check (MtStore *store, const MtConfig *config, MtRule *rule, GError **error);
 

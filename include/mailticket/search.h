@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	search.h - full-text search over the articles
@@ -61,12 +62,17 @@ gboolean mt_search_merge (MtStore *store, int pages, gboolean *more, GError **er
  * article; every program indexes now unless it says otherwise. */
 void mt_search_set_index_later (gboolean later);
 gboolean mt_search_index_now (MtStore *store, GError **error);
+/* Rewrites the index as one segment, so that the words of deleted
+ * articles are nowhere in it any more (erase.h). */
+gboolean mt_search_optimize (MtStore *store, GError **error);
 gboolean mt_search_index_pending (MtStore *store, int limit, gint64 *left, GError **error);
 /* Indexes every pending article, if there is one, in transactions of
  * their own (mt_store_batches): what a check does first. */
 gboolean mt_search_index_all (MtStore *store, GError **error);
-/* Builds the index again from the articles, and merges it. */
-gboolean mt_search_rebuild (MtStore *store, GError **error);
+/* Empties the index and lists every article as pending, in the
+ * caller's transaction: mt_search_index_all() then builds it again,
+ * batch by batch, while searches find the pending articles too. */
+gboolean mt_search_forget_all (MtStore *store, GError **error);
 /* MT_ERROR_INTERNAL when the index does not match the articles, after
  * mt_search_index_all(). */
 gboolean mt_search_check (MtStore *store, GError **error);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	smtp.h - hand messages to an SMTP server, with libesmtp

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	store.h - the SQLite database: open, migrate, transactions, blobs
@@ -56,6 +57,10 @@ void mt_store_rollback (MtStore *store);
  * mt_store_batch_write() and mt_store_upkeep(). */
 typedef gboolean (*MtStoreFunc) (MtStore *store, gpointer data, GError **error);
 
+/* Runs func in a write transaction of its own: committed, or rolled
+ * back when func or the commit fails. */
+gboolean mt_store_transaction (MtStore *store, MtStoreFunc func, gpointer data, GError **error);
+
 /* A batch: several writes, each of which would otherwise be a
  * transaction of its own, in one transaction with one sync for them all
  * (the delivery server's). mt_store_batch_begin() opens it (BEGIN
@@ -100,6 +105,9 @@ gboolean mt_store_empty_wal (MtStore *store);
  * take the same row. *total adds up what the committed batches did.
  * FALSE, that batch rolled back, when func or the commit fails. */
 typedef gboolean (*MtStoreBatchFunc) (MtStore *store, gpointer data, guint *done, GError **error);
+/* Between two transactions of a long job: long enough for a writer that
+ * waits to take the lock (mt_store_batches does it between batches). */
+void mt_store_yield (void);
 gboolean mt_store_batches (MtStore *store, guint size, MtStoreBatchFunc func, gpointer data, guint *total,
 			   GError **error);
 
@@ -115,14 +123,21 @@ sqlite3_stmt *mt_store_prepare (MtStore *store, const char *sql, GError **error)
 /* Steps stmt: SQLITE_ROW or SQLITE_DONE, or -1 with error set. */
 int mt_store_step (MtStore *store, sqlite3_stmt *stmt, GError **error);
 
+/* Statements name their parameters (":ticket") and are bound by name;
+ * a name the statement lacks is a bug in its text, and aborts on the
+ * statement's first run. mt_store_bind_text binds NULL for NULL. */
+int mt_store_parameter (sqlite3_stmt *stmt, const char *name);
+void mt_store_bind_int (sqlite3_stmt *stmt, const char *name, gint64 value);
+void mt_store_bind_text (sqlite3_stmt *stmt, const char *name, const char *text);
+
 /* Steps stmt to completion (an INSERT, UPDATE or DELETE). */
 gboolean mt_store_exec_stmt (MtStore *store, sqlite3_stmt *stmt, GError **error);
 
 /* Runs one statement that returns a single integer (0 when no row). */
 gboolean mt_store_get_int (MtStore *store, sqlite3_stmt *stmt, gint64 *value, GError **error);
 
-/* Runs each of the n statements of moves with ?1 = from and ?2 = into:
- * what a merge asks of each module for its own rows. */
+/* Runs each of the n statements of moves with :from and :into (those of
+ * the two it names): what a merge asks of each module for its own rows. */
 gboolean mt_store_move (MtStore *store, const char *const *moves, gsize n, gint64 from, gint64 into, GError **error);
 
 /* Runs stmt to its end: the text of its first column in each row
@@ -130,7 +145,8 @@ gboolean mt_store_move (MtStore *store, const char *const *moves, gsize n, gint6
 GPtrArray *mt_store_get_strings (MtStore *store, sqlite3_stmt *stmt, GError **error);
 
 /* Runs sql, a static query with one text parameter that returns one
- * integer, such as "SELECT id FROM users WHERE login = ?"; 0 when no row. */
+ * integer, such as "SELECT id FROM users WHERE login = :login"; 0 when
+ * no row. */
 gboolean mt_store_get_id (MtStore *store, const char *sql, const char *key, gint64 *id, GError **error);
 
 gint64 mt_store_last_id (MtStore *store);
@@ -152,6 +168,17 @@ gboolean mt_store_stage_blob (MtStore *store, const guint8 *data, gsize len, con
 
 /* Reads a blob back; owned. MT_ERROR_NOT_FOUND if there is none. */
 GBytes *mt_store_get_blob (MtStore *store, const char *sha256, GError **error);
+/* Sets the number kept in meta under key to value unless it is larger. */
+gboolean mt_store_meta_raise (MtStore *store, const char *key, gint64 value, GError **error);
+/* Deletes the blobs that no article, outbox row or quarantined message
+ * uses, and the pieces of staged ones (mt_store_stage_blob()) no blob names. */
+gboolean mt_store_drop_unused_blobs (MtStore *store, GError **error);
+/* For an erasure: deleted content is overwritten with zeros from now on
+ * on this connection (before the transaction), and afterwards the WAL,
+ * which still holds the old pages, is copied back and truncated to
+ * nothing (MT_ERROR_TEMPFAIL when a reader keeps it). */
+gboolean mt_store_secure_delete (MtStore *store, GError **error);
+gboolean mt_store_scrub_wal (MtStore *store, GError **error);
 
 /* The site secret for reply tokens kept in the database (created with
  * the schema). Owned. */
@@ -162,6 +189,22 @@ char *mt_store_secret (MtStore *store, GError **error);
  * as one line; none added means all is well. FALSE only when the
  * checks cannot run. */
 gboolean mt_store_check (MtStore *store, GPtrArray *problems, GError **error);
+
+/* Writes a consistent copy of the database to path, a database file of
+ * its own (no -wal beside it), while deliveries go on: read from one
+ * snapshot, written to a temporary file beside path and renamed over
+ * it, so that path is never half written. MT_ERROR_USAGE when path is
+ * the database itself or has a -wal file beside it (a live database).
+ * Not inside a transaction. */
+gboolean mt_store_backup (MtStore *store, const char *path, GError **error);
+
+/* Replaces the whole content of the database with that of path, a
+ * backup (mt_store_backup()): MT_ERROR_DATA, and nothing changed, when
+ * path is no mailticket database of a schema this program knows, has a
+ * -wal file beside it, fails SQLite's quick_check, or is the database
+ * itself. One write transaction for every other connection; an older
+ * schema is migrated after. Not inside a transaction. */
+gboolean mt_store_restore (MtStore *store, const char *path, GError **error);
 
 /* The SQL this module prepares, for the unit tests. */
 const char *const *mt_store_queries (void);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	ticket.h - tickets, articles, message ids, participants, links, history
@@ -49,13 +50,20 @@ gboolean mt_ticket_touch (MtStore *store, gint64 ticket, gint64 now, GError **er
 /* Adds an article with its attachments; touches the ticket. */
 gboolean mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *article, gint64 *id, GError **error);
 
-/* Records a message id for ticket: received (article > 0) or only
- * referenced (article 0). An id already known keeps its ticket. */
+/* Records the id of a message of ticket, received or sent: of article,
+ * or of none (0: an acknowledgement, a notification). An id already
+ * known keeps its ticket, and is no longer only referenced. */
 gboolean mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article,
 				    GError **error);
 
-/* The ticket of a known message id, or 0. */
-gboolean mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, GError **error);
+/* Records an id that a message of ticket referenced (In-Reply-To,
+ * References); an id already known stays as it is. */
+gboolean mt_ticket_note_reference (MtStore *store, const char *message_id, gint64 ticket, GError **error);
+
+/* The ticket of a known message id, or 0; *referenced when no message
+ * stored or sent has the id, only other mail's references. */
+gboolean mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, gboolean *referenced,
+				      GError **error);
 
 /* The incoming article that stored exactly these bytes, or 0s. */
 gboolean mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket, gint64 *article, GError **error);
@@ -66,6 +74,8 @@ gboolean mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **
 
 gboolean mt_ticket_add_participants (MtStore *store, gint64 ticket, GPtrArray *addresses, GError **error);
 gboolean mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gboolean *yes, GError **error);
+/* *yes when every participant of ticket is one of into too. */
+gboolean mt_ticket_participants_within (MtStore *store, gint64 ticket, gint64 into, gboolean *yes, GError **error);
 
 /* Sets the status, stamping resolved/closed times, with a history line;
  * a status other than pending forgets the time it was pending until. */
@@ -175,9 +185,34 @@ GPtrArray *mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GErro
 /* Moves the articles and message ids of ticket from to into, whose
  * participants from's become too: a merge (change.h). */
 gboolean mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GError **error);
+/* Erasure (erase.h): a ticket's articles, attachments, message ids,
+ * participants and Cc; the tickets merged into ticket (an array of
+ * gint64); the ticket's links, history and row, once nothing else
+ * points at it. */
+gboolean mt_ticket_erase_articles (MtStore *store, gint64 ticket, GError **error);
+GArray *mt_ticket_merged_from (MtStore *store, gint64 ticket, GError **error);
+/* Up to 100 tickets closed before the time before, not merged (retention). */
+GArray *mt_ticket_closed_before (MtStore *store, gint64 before, GError **error);
+gboolean mt_ticket_erase (MtStore *store, gint64 ticket, GError **error);
+/* A removed user (erase.h) owns, created and wrote nothing any more:
+ * the columns become NULL, the articles stay. */
+gboolean mt_ticket_forget_user (MtStore *store, gint64 user, GError **error);
+gboolean mt_ticket_forget_author (MtStore *store, gint64 user, GError **error);
+/* The tickets of a queue (merged and closed ones too), and moving them
+ * all to another queue (queue rm --move-to). */
+gboolean mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **error);
+gboolean mt_ticket_move_queue (MtStore *store, gint64 from, gint64 into, GError **error);
 
 /* Forgets the participants of ticket, for db reindex to add them again. */
 gboolean mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error);
+
+/* The last mail from the customer side: who wrote it, when, its text
+ * (owned; all NULL and 0 when there is none). */
+gboolean mt_ticket_last_customer_text (MtStore *store, gint64 ticket, char **from, gint64 *when, char **text,
+				       GError **error);
+
+/* Sets the language of the ticket's mail: the opening mail's. */
+gboolean mt_ticket_set_lang (MtStore *store, gint64 ticket, const char *lang, GError **error);
 
 /* What composing mail about a ticket needs to know. */
 typedef struct {
@@ -191,6 +226,9 @@ typedef struct {
 	gint64 sla_minutes;          /* 0: none */
 	gint64 queue_group;          /* the queue's group, or 0 */
 	GPtrArray *thread_ids;       /* message ids of the articles, oldest first */
+	char *lang;                  /* the language of the mail that opened it, or NULL */
+	char *requester_name;        /* the requester's name, or NULL */
+	char *requester_lang;        /* the requester's own language (contact set --lang), or NULL */
 } MtTicketMail;
 
 /* MT_ERROR_NOT_FOUND when there is no such ticket. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	token.h - reply-address and subject tokens
@@ -52,9 +53,9 @@ const char *mt_token_role_name (MtTokenRole role);
 char *mt_token_reply_address (const char *secret, const char *address, char delimiter, gint64 ticket, const char *uuid,
 			      MtTokenRole role, const char *recipient);
 
-/* TRUE and *token when address has the form of a token; says nothing
- * of its mac. */
-gboolean mt_token_parse (const char *address, char delimiter, MtToken *token);
+/* TRUE and *token when address has the form of a token after the first
+ * of the delimiters in its local part; says nothing of its mac. */
+gboolean mt_token_parse (const char *address, const char *delimiters, MtToken *token);
 
 /* TRUE when token's mac is the one issued for ticket uuid to recipient
  * (compared in constant time). A legacy token verifies without uuid and
@@ -64,7 +65,7 @@ gboolean mt_token_verify (const char *secret, const MtToken *token, const char *
 /* text with every agent's and comment reply address replaced by
  * "[address removed]": what an agent writes to a customer must not hand
  * on the agent's own token (a quoted notification names both). Owned. */
-char *mt_token_redact (const char *text, char delimiter);
+char *mt_token_redact (const char *text, const char *delimiters);
 
 /* "[<tag>#<ticket>]"; owned. */
 char *mt_token_subject (const char *tag, gint64 ticket);

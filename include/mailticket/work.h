@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	work.h - the work on a ticket: tasks, time booked, approvals
@@ -44,6 +45,8 @@ typedef struct {
 	const char *from, *to; /* days, inclusive, or NULL */
 	const char *user;      /* or NULL */
 	gint64 ticket;         /* or 0 */
+	const char *project;   /* the ticket's project, or NULL */
+	const char *org;       /* the requester's organisation, or NULL */
 } MtTimeFilter;
 
 typedef struct {
@@ -74,6 +77,12 @@ gboolean mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, 
 /* Moves the tasks, time and approvals of ticket from to into: a merge
  * (change.h). */
 gboolean mt_work_move (MtStore *store, gint64 from, gint64 into, GError **error);
+/* Deletes a ticket's tasks, time entries and approvals (erase.h). */
+gboolean mt_work_erase (MtStore *store, gint64 ticket, GError **error);
+/* A removed user's tasks lose their assignee; *approvals counts the
+ * approvals that name the user as approver, and when there are any
+ * nothing is changed (erase.h refuses the removal). */
+gboolean mt_work_forget_user (MtStore *store, gint64 user, gint64 *approvals, GError **error);
 
 /* JSON arrays built by SQLite; owned. */
 char *mt_work_tasks_json (MtStore *store, gint64 ticket, GError **error);

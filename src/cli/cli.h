@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	cli.h - what every mailticket subcommand shares
@@ -17,6 +18,7 @@
 #include "mailticket/config.h"
 #include "mailticket/deliver.h"
 #include "mailticket/store.h"
+#include "mailticket/work.h"
 
 /* How a command opens the store, from least to most. Only init and the
  * commands that can set up a new database (adding users, groups,
@@ -88,6 +90,19 @@ typedef struct {
  * Words that fit no form are a usage error that shows them all. */
 int mt_cli_run_verb (MtContext *ctx, const MtCliVerb *verbs, char **argv, gpointer options);
 
+/* A command made of verbs: its forms and what --help says of it. */
+typedef struct {
+	const char *summary;     /* after the usage line */
+	const char *description; /* below the options; NULL for none */
+	const MtCliVerb *verbs;
+} MtCliVerbs;
+
+/* The whole of a command with verbs: parses the options of argv into
+ * what entries point at (entries may be NULL), then runs the form that
+ * fits, as mt_cli_run_verb does, with options. */
+int mt_cli_run_verbs (MtContext *ctx, int argc, char **argv, const MtCliVerbs *command, const GOptionEntry *entries,
+		      gpointer options);
+
 /* Reports error on stderr as one line; returns the exit code for it.
  * Every error of the CLI ends here, usage errors included: those are
  * MT_ERROR_USAGE (exit 1), made by the code that finds them or by
@@ -134,6 +149,24 @@ int mt_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 /* Parses a positive ticket or article number, or reports a usage error. */
 gboolean mt_cli_parse_id (const char *text, const char *what, gint64 *id, GError **error);
+
+/* A line on stderr that says how far a long command is, rewritten in
+ * place: "WHAT: DONE/TOTAL, RATE/s, M:SS left". Only on a terminal, and
+ * not when quiet; at most five times a second. */
+typedef struct {
+	const char *what;
+	gboolean on;
+	gint64 started, shown; /* monotonic µs */
+} MtCliProgress;
+
+void mt_cli_progress_start (MtCliProgress *p, const char *what, gboolean quiet);
+void mt_cli_progress (MtCliProgress *p, guint done, guint total);
+/* Ends the line, if one was written. */
+void mt_cli_progress_end (MtCliProgress *p);
+
+/* time report --xlsx FILE (time-xlsx.c): the entries that filter
+ * selects, and their totals, as a workbook at path. */
+gboolean mt_cli_time_xlsx (MtContext *ctx, const MtTimeFilter *filter, const char *path, GError **error);
 
 /* text with the control characters that could drive a terminal (escape
  * sequences in a subject, say) shown as '?'; with lines, newlines and
@@ -184,5 +217,20 @@ int mt_cmd_rule (MtContext *ctx, int argc, char **argv);
 int mt_cmd_contact (MtContext *ctx, int argc, char **argv);
 int mt_cmd_org (MtContext *ctx, int argc, char **argv);
 int mt_cmd_alarm (MtContext *ctx, int argc, char **argv);
+int mt_cmd_template (MtContext *ctx, int argc, char **argv);
+
+/* editor.c: TRUE when the text is to come from an editor: neither -m
+ * nor -F, on a terminal. */
+gboolean mt_cli_wants_editor (const char *message, const char *file);
+/* Opens the editor on initial and the comment lines of help; the text
+ * without comment lines, owned; MT_ERROR_USAGE when it is empty or
+ * unchanged. */
+char *mt_cli_edit (const char *initial, const char *help, GError **error);
+/* The last mail from the customer side of ticket, quoted; "" when none. */
+char *mt_cli_quote_last (MtContext *ctx, gint64 ticket, GError **error);
+/* Sends what is written to stdout through $PAGER (else less -FRX) when
+ * stdout is a terminal, until the program exits. */
+void mt_cli_pager_start (void);
+int mt_cmd_ticket (MtContext *ctx, int argc, char **argv);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket alarm - reminders about a ticket
@@ -77,7 +78,7 @@ print_alarm (const MtAlarmRow *row, gpointer data)
 }
 
 typedef struct {
-	const char *at, *to, *note;
+	char *at, *to, *note;
 	gboolean due, mine, all, json;
 } Options;
 
@@ -161,27 +162,22 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_alarm (MtContext *ctx, int argc, char **argv)
 {
-	g_autofree char *at = NULL, *to = NULL, *note = NULL;
+	static const MtCliVerbs command = { "ID add --at TIME | [ID] list | [ID] rm ALARM - alarms", NULL, verbs };
 	Options o = { 0 };
 	GOptionEntry entries[] = {
-		{ "at", 0, 0, G_OPTION_ARG_STRING, &at, "when it falls due (add)", "TIME" },
-		{ "to", 0, 0, G_OPTION_ARG_STRING, &to, "whom it reminds, else yourself (add)", "LOGIN|GROUP|ADDR" },
-		{ "note", 'm', 0, G_OPTION_ARG_STRING, &note, "what to remember (add)", "TEXT" },
+		{ "at", 0, 0, G_OPTION_ARG_STRING, &o.at, "when it falls due (add)", "TIME" },
+		{ "to", 0, 0, G_OPTION_ARG_STRING, &o.to, "whom it reminds, else yourself (add)", "LOGIN|GROUP|ADDR" },
+		{ "note", 'm', 0, G_OPTION_ARG_STRING, &o.note, "what to remember (add)", "TEXT" },
 		{ "due", 0, 0, G_OPTION_ARG_NONE, &o.due, "only those due now (list)", NULL },
 		{ "mine", 0, 0, G_OPTION_ARG_NONE, &o.mine, "only those for you (list)", NULL },
 		{ "all", 0, 0, G_OPTION_ARG_NONE, &o.all, "those fired too (list)", NULL },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx =
-		g_option_context_new ("ID add --at TIME | [ID] list | [ID] rm ALARM - alarms");
-	int code;
+	int code = mt_cli_run_verbs (ctx, argc, argv, &command, entries, &o);
 
-	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
-		return code;
-	o.at = at;
-	o.to = to;
-	o.note = note;
-	return mt_cli_run_verb (ctx, verbs, argv, &o);
+	g_free (o.at);
+	g_free (o.to);
+	g_free (o.note);
+	return code;
 }

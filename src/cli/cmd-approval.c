@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket approval - approvals on a ticket
@@ -56,7 +57,7 @@ print_approval (const MtApprovalRow *row, gpointer data)
 }
 
 typedef struct {
-	const char *note;
+	char *note;
 	gboolean json;
 } Options;
 
@@ -104,18 +105,15 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_approval (MtContext *ctx, int argc, char **argv)
 {
-	g_autofree char *note = NULL;
-	gboolean json = FALSE;
+	static const MtCliVerbs command = { "ID [list] | ID request LOGIN | ID approve|reject", NULL, verbs };
+	Options o = { 0 };
 	GOptionEntry entries[] = {
-		{ "note", 'n', 0, G_OPTION_ARG_STRING, &note, "why", "TEXT" },
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
+		{ "note", 'n', 0, G_OPTION_ARG_STRING, &o.note, "why", "TEXT" },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [list] | ID request LOGIN | ID approve|reject");
-	int code;
+	int code = mt_cli_run_verbs (ctx, argc, argv, &command, entries, &o);
 
-	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
-		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ note, json });
+	g_free (o.note);
+	return code;
 }

@@ -1,21 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket contact - the people tickets come from
  * SYNOPSIS
  *	mailticket contact add ADDR [--name NAME] [--org NAME]
+ *	mailticket contact set ADDR --lang L
  *	mailticket contact list [--org NAME] [--json]
  * DESCRIPTION
  *	Every sender of a new ticket becomes a contact by itself; add one by
- *	hand to give it a name or an organisation other than its domain's.
+ *	hand to give it a name or an organisation other than its domain's;
+ *	set --lang gives the language of the mail it gets ('' for the
+ *	ticket's, mailticket-templates(5)).
  */
 #include <stdio.h>
 
 #include "cli.h"
 #include "mailticket/clock.h"
 #include "mailticket/customer.h"
+#include "mailticket/template.h"
 
 typedef struct {
-	const char *address, *name, *org;
+	const char *address, *name, *org, *lang;
 } Contact;
 
 static gboolean
@@ -36,6 +41,7 @@ print_contact (const MtContactRow *row, gpointer data)
 typedef struct {
 	const char *name, *org;
 	gboolean json;
+	const char *lang;
 } Options;
 
 static int
@@ -68,8 +74,32 @@ add_contact (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	return mt_cli_write (ctx, write_contact, &c, &error) ? 0 : mt_cli_fail (error);
 }
 
+static gboolean
+write_lang (MtContext *ctx, gpointer data, GError **error)
+{
+	Contact *c = data;
+
+	return mt_customer_contact_set_lang (ctx->store, c->address, c->lang, mt_clock_now (), error);
+}
+
+static int
+set_contact (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *lang = o->lang && *o->lang ? mt_template_language_tag (o->lang) : g_strdup ("");
+	Contact c = { .address = args->args[0], .lang = lang };
+
+	if (o->lang == NULL)
+		return mt_cli_usage ("contact set: --lang L is required");
+	if (lang == NULL)
+		return mt_cli_usage ("contact set: not a language: '%s' (de, en, es, pl ...)", o->lang);
+	return mt_cli_write (ctx, write_lang, &c, &error) ? 0 : mt_cli_fail (error);
+}
+
 static const MtCliVerb verbs[] = {
 	{ "add", add_contact, MT_CLI_OPEN_CREATE, "add ADDR [--name N] [--org NAME]" },
+	{ "set", set_contact, MT_CLI_OPEN_CREATE, "set ADDR --lang L" },
 	{ "list", list_contacts, MT_CLI_OPEN_READ, "[list]" },
 	{ NULL },
 };
@@ -77,21 +107,22 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_contact (MtContext *ctx, int argc, char **argv)
 {
-	g_autofree char *name = NULL, *org = NULL;
+	g_autofree char *name = NULL, *org = NULL, *lang = NULL;
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
 		{ "name", 'n', 0, G_OPTION_ARG_STRING, &name, "the contact's full name (add)", "NAME" },
 		{ "org", 'o', 0, G_OPTION_ARG_STRING, &org, "the organisation (add), or only its contacts (list)",
 		  "NAME" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
+		{ "lang", 'l', 0, G_OPTION_ARG_STRING, &lang, "the language of its mail (set): de, en, es, pl", "L" },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx =
-		g_option_context_new ("add ADDR [--name N] [--org NAME] | list [--org NAME] - the customers");
+	g_autoptr (GOptionContext) octx = g_option_context_new (
+		"add ADDR [--name N] [--org NAME] | set ADDR --lang L | list [--org NAME] - the customers");
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ name, org, json });
+	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ name, org, json, lang });
 }

@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket group - groups of agents
  * SYNOPSIS
  *	mailticket group add NAME
  *	mailticket group member NAME add|rm LOGIN...
+ *	mailticket group rm NAME
  *	mailticket group list [--json]
  * DESCRIPTION
  *	A group that watches a ticket is each of its members watching it,
@@ -14,6 +16,7 @@
 
 #include "cli.h"
 #include "mailticket/clock.h"
+#include "mailticket/erase.h"
 #include "mailticket/people.h"
 
 typedef struct {
@@ -69,8 +72,24 @@ change_group (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	return mt_cli_write (ctx, write_group, &g, &error) ? 0 : mt_cli_fail (error);
 }
 
+static gboolean
+write_group_rm (MtContext *ctx, gpointer data, GError **error)
+{
+	return mt_erase_group (ctx->store, data, error);
+}
+
+/* group rm NAME */
+static int
+remove_group (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	g_autoptr (GError) error = NULL;
+
+	return mt_cli_write (ctx, write_group_rm, args->args[0], &error) ? 0 : mt_cli_fail (error);
+}
+
 static const MtCliVerb verbs[] = {
 	{ "add", change_group, MT_CLI_OPEN_CREATE, "add NAME" },
+	{ "rm", remove_group, MT_CLI_OPEN_WRITE, "rm NAME" },
 	{ "member", change_group, MT_CLI_OPEN_WRITE, "member NAME add|rm LOGIN..." },
 	{ "list", list_groups, MT_CLI_OPEN_READ, "[list]" },
 	{ NULL },
@@ -79,16 +98,12 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_group (MtContext *ctx, int argc, char **argv)
 {
+	static const MtCliVerbs command = { "add NAME | rm NAME | member NAME add|rm LOGIN... | list", NULL, verbs };
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("add NAME | member NAME add|rm LOGIN... | list");
-	int code;
 
-	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
-		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, &json);
+	return mt_cli_run_verbs (ctx, argc, argv, &command, entries, &json);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket new - open a ticket by hand
@@ -37,9 +38,9 @@ first_article (MtContext *ctx, New *n, gint64 now, GError **error)
 	MtArticleNew a = {
 		.kind = "note", .internal = internal, .author = n->actor->user, .text = n->text, .now = now
 	};
-	g_autofree char *what = g_strdup_printf ("New %s ticket by %s", n->type, n->actor->login);
 	MtNotifyEvent e = { .ticket = n->ticket,
-			    .what = what,
+			    .template = "notify-new",
+			    .who = n->actor->login,
 			    .text = n->text,
 			    .internal = internal,
 			    .author = n->actor->email,
@@ -117,6 +118,12 @@ mt_cmd_new (MtContext *ctx, int argc, char **argv)
 	if ((code = check (&n)) != 0)
 		return code;
 	if (((message || file) && !(text = mt_cli_text (message, file, &error))) || !mt_cli_agent (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	if (mt_cli_wants_editor (message, file) &&
+	    !(text = mt_cli_edit ("",
+				  "# The first text of the new ticket. Lines starting with '#' are left\n"
+				  "# out; an empty text opens nothing.\n",
+				  &error)))
 		return mt_cli_fail (error);
 	n.text = text;
 	if (!mt_cli_write (ctx, write_new, &n, &error))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket note - an internal note for the agents
@@ -27,9 +28,8 @@ write_note (MtContext *ctx, gpointer data, GError **error)
 	Note *n = data;
 	gint64 now = mt_clock_now ();
 	MtArticleNew a = { .kind = "note", .internal = TRUE, .author = n->actor->user, .text = n->text, .now = now };
-	g_autofree char *what = g_strdup_printf ("Internal note by %s", n->actor->login);
 	MtNotifyEvent e = { .ticket = n->ticket,
-			    .what = what,
+			    .who = n->actor->login,
 			    .text = n->text,
 			    .internal = TRUE,
 			    .author = n->actor->email,
@@ -41,6 +41,26 @@ write_note (MtContext *ctx, gpointer data, GError **error)
 		return FALSE;
 	e.article = n->article;
 	return mt_notify_watchers (ctx->store, ctx->config, &e, &queued, error);
+}
+
+/* The note written in the editor, with the customer's last mail as a
+ * comment to look at. */
+static char *
+edit_note (MtContext *ctx, gint64 ticket, GError **error)
+{
+	g_autofree char *quote = NULL, *help = NULL;
+	g_autoptr (GString) commented = g_string_new (NULL);
+	g_auto (GStrv) lines = NULL;
+
+	if (!mt_cli_ticket_exists (ctx, ticket, error) || !(quote = mt_cli_quote_last (ctx, ticket, error)))
+		return NULL;
+	lines = g_strsplit (quote, "\n", -1);
+	for (int i = 0; lines[i] && *lines[i]; i++)
+		g_string_append_printf (commented, "# %s\n", lines[i]);
+	help = g_strdup_printf ("# An internal note on ticket %" G_GINT64_FORMAT " for the agents. Lines starting\n"
+				"# with '#' are left out; an empty text adds nothing.\n#\n%s",
+				ticket, commented->str);
+	return mt_cli_edit ("", help, error);
 }
 
 int
@@ -63,8 +83,9 @@ mt_cmd_note (MtContext *ctx, int argc, char **argv)
 		return code;
 	if (argc != 2)
 		return mt_cli_usage ("note: give one ticket number; try 'mailticket note --help'");
-	if (!mt_cli_parse_id (argv[1], "ticket", &n.ticket, &error) || !(text = mt_cli_text (message, file, &error)) ||
-	    !mt_cli_agent (ctx, &actor, &error))
+	if (!mt_cli_parse_id (argv[1], "ticket", &n.ticket, &error) || !mt_cli_agent (ctx, &actor, &error) ||
+	    !(text = mt_cli_wants_editor (message, file) ? edit_note (ctx, n.ticket, &error)
+							 : mt_cli_text (message, file, &error)))
 		return mt_cli_fail (error);
 	n.text = text;
 	n.actor = &actor;

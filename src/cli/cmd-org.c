@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket org - customer organisations
@@ -86,20 +87,17 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_org (MtContext *ctx, int argc, char **argv)
 {
-	g_auto (GStrv) domains = NULL;
-	gboolean json = FALSE;
+	static const MtCliVerbs command = { "add NAME --domain D... | rm NAME | list - customer organisations", NULL,
+					    verbs };
+	Options o = { 0 };
 	GOptionEntry entries[] = {
-		{ "domain", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &domains,
+		{ "domain", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &o.domains,
 		  "a domain of the organisation (add; repeatable)", "D" },
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx =
-		g_option_context_new ("add NAME --domain D... | rm NAME | list - customer organisations");
-	int code;
+	int code = mt_cli_run_verbs (ctx, argc, argv, &command, entries, &o);
 
-	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
-		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ domains, json });
+	g_strfreev (o.domains);
+	return code;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket queue - the support addresses and their settings
@@ -10,7 +11,9 @@
  *	(acknowledgements say so unless mailticket.conf words it, and a
  *	ticket without a reply by then is escalated); the owner gets its
  *	new tickets; the group hears of escalated tickets that have no
- *	owner. A queue that mail created already takes the settings.
+ *	owner. Queues are made only here (and the default one, from the
+ *	configuration, when first needed): never by mail. The default queue
+ *	takes the settings when given its name or address.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +22,7 @@
 #include "mailticket/clock.h"
 #include "mailticket/compose.h"
 #include "mailticket/directory.h"
+#include "mailticket/erase.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
 
@@ -69,7 +73,7 @@ name_ok (const char *name)
 }
 
 typedef struct {
-	const char *address, *sla, *owner, *group;
+	const char *address, *sla, *owner, *group, *move_to;
 	gboolean json;
 } Options;
 
@@ -109,8 +113,28 @@ add_queue (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	return mt_cli_write (ctx, write_queue, &q, &error) ? 0 : mt_cli_fail (error);
 }
 
+static gboolean
+write_queue_rm (MtContext *ctx, gpointer data, GError **error)
+{
+	const char *const *names = data;
+
+	return mt_erase_queue (ctx->store, ctx->config, names[0], names[1], error);
+}
+
+/* queue rm NAME [--move-to QUEUE] */
+static int
+remove_queue (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
+	const char *names[] = { args->args[0], o->move_to };
+	g_autoptr (GError) error = NULL;
+
+	return mt_cli_write (ctx, write_queue_rm, names, &error) ? 0 : mt_cli_fail (error);
+}
+
 static const MtCliVerb verbs[] = {
 	{ "add", add_queue, MT_CLI_OPEN_CREATE, "add NAME --address ADDR [--sla D] [--owner LOGIN] [--group GROUP]" },
+	{ "rm", remove_queue, MT_CLI_OPEN_WRITE, "rm NAME [--move-to QUEUE]" },
 	{ "list", list_queues, MT_CLI_OPEN_READ, "[list]" },
 	{ NULL },
 };
@@ -118,7 +142,7 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_queue (MtContext *ctx, int argc, char **argv)
 {
-	g_autofree char *address = NULL, *sla = NULL, *owner = NULL, *group = NULL;
+	g_autofree char *address = NULL, *sla = NULL, *owner = NULL, *group = NULL, *move_to = NULL;
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
 		{ "address", 'a', 0, G_OPTION_ARG_STRING, &address, "its support address (add)", "ADDR" },
@@ -126,14 +150,16 @@ mt_cmd_queue (MtContext *ctx, int argc, char **argv)
 		{ "owner", 'o', 0, G_OPTION_ARG_STRING, &owner, "the owner of its new tickets (add)", "LOGIN" },
 		{ "group", 'g', 0, G_OPTION_ARG_STRING, &group, "told of escalated tickets without owner (add)",
 		  "GROUP" },
+		{ "move-to", 0, 0, G_OPTION_ARG_STRING, &move_to, "the queue its tickets move to (rm)", "QUEUE" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("add NAME --address ADDR | list - queues");
+	g_autoptr (GOptionContext) octx =
+		g_option_context_new ("add NAME --address ADDR | rm NAME [--move-to QUEUE] | list - queues");
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ address, sla, owner, group, json });
+	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ address, sla, owner, group, move_to, json });
 }

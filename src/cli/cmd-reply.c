@@ -1,15 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket reply - answer the requester by mail
  * SYNOPSIS
- *	mailticket reply ID (-m TEXT | -F FILE) [--cc ADDR]... [--bcc ADDR]... [--attach FILE]...
+ *	mailticket reply ID (-m TEXT | -F FILE | --template NAME) [--cc ADDR]... [--bcc ADDR]... [--attach FILE]...
  * DESCRIPTION
  *	Composes the answer (text and a simple HTML rendering, attachments
  *	included) to the ticket's requester and the Cc of the conversation
  *	(--cc adds to it for this and later replies),
  *	stores it as an email-out article with the bytes that will be sent,
  *	queues it for mailticket-send and tells the watchers, in one
- *	transaction. Prints the article number.
+ *	transaction. Prints the article number. --template NAME adds the
+ *	canned answer answers/NAME in the requester's language, with the
+ *	ticket's variables (mailticket-templates(5)). Without -m, -F or
+ *	--template on a terminal, the text is written in an editor.
  */
 #include <stdio.h>
 
@@ -44,10 +48,26 @@ strv_array (char **strv)
 	return array;
 }
 
+/* The reply written in the editor, under the quoted customer's mail. */
+static char *
+edit_reply (MtContext *ctx, gint64 ticket, GError **error)
+{
+	g_autofree char *quote = NULL, *initial = NULL, *help = NULL;
+
+	if (!mt_cli_ticket_exists (ctx, ticket, error) || !(quote = mt_cli_quote_last (ctx, ticket, error)))
+		return NULL;
+	initial = g_strdup_printf ("\n%s%s", *quote ? "\n" : "", quote);
+	help = g_strdup_printf ("# Your reply to the requester of ticket %" G_GINT64_FORMAT ", above the quote (keep\n"
+				"# or cut it). Lines starting with '#' are left out; an empty or unchanged\n"
+				"# text sends nothing.\n",
+				ticket);
+	return mt_cli_edit (initial, help, error);
+}
+
 int
 mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 {
-	g_autofree char *message = NULL, *file = NULL, *text = NULL;
+	g_autofree char *message = NULL, *file = NULL, *text = NULL, *answer = NULL;
 	g_auto (GStrv) cc = NULL, bcc = NULL, attach = NULL;
 	GOptionEntry entries[] = {
 		{ "message", 'm', 0, G_OPTION_ARG_STRING, &message, "the text", "TEXT" },
@@ -55,6 +75,7 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 		{ "cc", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cc, "also to ADDR, visibly", "ADDR" },
 		{ "bcc", 0, 0, G_OPTION_ARG_STRING_ARRAY, &bcc, "also to ADDR, invisibly", "ADDR" },
 		{ "attach", 'a', 0, G_OPTION_ARG_FILENAME_ARRAY, &attach, "attach FILE", "FILE" },
+		{ "template", 't', 0, G_OPTION_ARG_STRING, &answer, "add the canned answer NAME", "NAME" },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("ID - answer the requester by mail");
@@ -72,10 +93,13 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 	cc_list = strv_array (cc);
 	bcc_list = strv_array (bcc);
 	attach_list = strv_array (attach);
-	if (!mt_cli_parse_id (argv[1], "ticket", &r.reply.ticket, &error) ||
-	    !(text = mt_cli_text (message, file, &error)) || !mt_cli_agent (ctx, &actor, &error))
+	if (!mt_cli_parse_id (argv[1], "ticket", &r.reply.ticket, &error) || !mt_cli_agent (ctx, &actor, &error) ||
+	    (!answer && mt_cli_wants_editor (message, file)
+		     ? !(text = edit_reply (ctx, r.reply.ticket, &error))
+		     : !(answer && !message && !file) && !(text = mt_cli_text (message, file, &error))))
 		return mt_cli_fail (error);
 	r.reply.text = text;
+	r.reply.answer = answer;
 	r.reply.cc = cc_list;
 	r.reply.bcc = bcc_list;
 	r.reply.attachments = attach_list;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket rule - rules on incoming mail
@@ -15,7 +16,8 @@
  *	--spam, --refuse 'CODE TEXT'. Everything is checked when the rule is
  *	added. `rule test` runs a message through a dry-run delivery, the
  *	code mailticket-deliver runs, and prints the rules that matched,
- *	what they would do, and where threading would then put the message.
+ *	what they would do, and where threading would then put the message;
+ *	also each rule whose pattern could not be evaluated on it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -177,6 +179,23 @@ rule_add (MtContext *ctx, const Verb *verb, int argc, char **argv)
 	return 0;
 }
 
+/* A rule as `rule list` shows it: one line, and one more with the
+ * count of the messages it could not be evaluated on, if any. */
+static void
+print_rule (const MtRule *r)
+{
+	g_autofree char *what = mt_rule_describe (r);
+	g_autofree char *shown = mt_cli_printable (what, FALSE);
+	g_autofree char *when = NULL, *last = NULL;
+
+	printf ("%3d  %-16s %s\n", r->position, r->name, shown);
+	if (r->errors == 0)
+		return;
+	when = mt_clock_format (r->last_error_at);
+	last = mt_cli_printable (r->last_error ? r->last_error : "", FALSE);
+	printf ("     errors: %" G_GINT64_FORMAT ", the last at %s: %s\n", r->errors, when, last);
+}
+
 static int
 rule_list (MtContext *ctx, const Verb *verb, int argc, char **argv)
 {
@@ -206,12 +225,8 @@ rule_list (MtContext *ctx, const Verb *verb, int argc, char **argv)
 	}
 	if (!(rules = mt_rules_load (ctx->store, &error)))
 		return mt_cli_fail (error);
-	for (guint i = 0; i < rules->len; i++) {
-		MtRule *r = g_ptr_array_index (rules, i);
-		g_autofree char *what = mt_rule_describe (r);
-		g_autofree char *shown = mt_cli_printable (what, FALSE);
-		printf ("%3d  %-16s %s\n", r->position, r->name, shown);
-	}
+	for (guint i = 0; i < rules->len; i++)
+		print_rule (g_ptr_array_index (rules, i));
 	return 0;
 }
 
@@ -285,6 +300,11 @@ print_outcome (const MtRuleOutcome *o)
 	}
 	if (o->matched->len == 0)
 		printf ("match: none\n");
+	for (guint i = 0; i < o->errors->len; i++) {
+		const MtRuleError *e = g_ptr_array_index (o->errors, i);
+		g_autofree char *shown = mt_cli_printable (e->message, FALSE);
+		printf ("error: %d %s: pattern could not be evaluated (%s)\n", e->rule->position, e->rule->name, shown);
+	}
 	for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
 		print_value (names[i], values[i]);
 	for (guint i = 0; i < o->tags->len; i++)

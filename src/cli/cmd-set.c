@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket set - change a ticket's fields
@@ -22,6 +23,7 @@
 #include "mailticket/change.h"
 #include "mailticket/clock.h"
 #include "mailticket/notify.h"
+#include "mailticket/template.h"
 #include "mailticket/people.h"
 #include "mailticket/ticket.h"
 
@@ -47,13 +49,19 @@ set_clear (Set *s)
 static gboolean
 tell_status (MtContext *ctx, Set *s, gint64 now, GError **error)
 {
-	g_autofree char *what =
-		g_strdup_printf ("Status changed from %s to %s by %s", s->old_status, s->new_status, s->actor->login);
-	MtNotifyEvent e = { .ticket = s->ticket, .what = what, .author = s->actor->email, .now = now };
+	g_autoptr (GHashTable) vars = mt_template_vars_new ();
+	MtNotifyEvent e = { .ticket = s->ticket,
+			    .template = "notify-status",
+			    .who = s->actor->login,
+			    .vars = vars,
+			    .author = s->actor->email,
+			    .now = now };
 	MtNotifyStatus status = { s->ticket, s->new_status, s->note, s->mode, now };
 	guint queued;
 	gboolean told;
 
+	mt_template_set (vars, "status.old", s->old_status);
+	mt_template_set (vars, "status", s->new_status);
 	return mt_notify_watchers (ctx->store, ctx->config, &e, &queued, error) &&
 	       mt_notify_status (ctx->store, ctx->config, &status, &told, error);
 }

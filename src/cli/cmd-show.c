@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket show - a ticket's thread, or one stored message
@@ -288,6 +289,8 @@ mt_cmd_show (MtContext *ctx, int argc, char **argv)
 		return mt_cli_usage ("show: give one ticket number; try 'mailticket show --help'");
 	if (!mt_cli_parse_id (argv[1], "ticket", &id, &error))
 		return mt_cli_fail (error);
+	if (raw == NULL && !json)
+		mt_cli_pager_start ();
 	if (raw != NULL)
 		ok = show_raw (ctx, id, raw, &error);
 	else if (json)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket task - a ticket's tasks
@@ -70,7 +71,7 @@ print_task (const MtTaskRow *row, gpointer data)
 }
 
 typedef struct {
-	const char *assignee;
+	char *assignee;
 	gboolean json;
 } Options;
 
@@ -132,18 +133,15 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_task (MtContext *ctx, int argc, char **argv)
 {
-	g_autofree char *assignee = NULL;
-	gboolean json = FALSE;
+	static const MtCliVerbs command = { "ID [list] | ID add TITLE | [ID] done TASK - tasks", NULL, verbs };
+	Options o = { 0 };
 	GOptionEntry entries[] = {
-		{ "assignee", 'a', 0, G_OPTION_ARG_STRING, &assignee, "who does it (add)", "LOGIN" },
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
+		{ "assignee", 'a', 0, G_OPTION_ARG_STRING, &o.assignee, "who does it (add)", "LOGIN" },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "print JSON (list)", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [list] | ID add TITLE | [ID] done TASK - tasks");
-	int code;
+	int code = mt_cli_run_verbs (ctx, argc, argv, &command, entries, &o);
 
-	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
-		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ assignee, json });
+	g_free (o.assignee);
+	return code;
 }

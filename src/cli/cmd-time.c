@@ -1,14 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket time - time spent on tickets
  * SYNOPSIS
  *	mailticket time ID MINUTES [--task TASK] [--note TEXT] [--user LOGIN] [--date YYYY-MM-DD]
- *	mailticket time report [--from DAY] [--to DAY] [--user LOGIN] [--ticket ID] [--csv | --json]
+ *	mailticket time report [--from DAY] [--to DAY] [--user LOGIN] [--ticket ID] [--project P] [--org O]
+ *			       [--csv | --json | --xlsx FILE]
  * DESCRIPTION
  *	Books minutes on a ticket (for the acting agent, today, unless told
  *	otherwise: --user names another agent), and reports them with
  *	totals. --csv writes RFC 4180 CSV in UTF-8 with CRLF line ends,
- *	which spreadsheets open as is.
+ *	which spreadsheets open as is; a cell that a spreadsheet would read
+ *	as a formula (it begins with = + - @, a tab or a carriage return: a
+ *	customer's subject can) is written with a leading apostrophe, as
+ *	OWASP advises against CSV injection. --xlsx writes a workbook
+ *	(time-xlsx.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,16 +46,18 @@ write_time (MtContext *ctx, gpointer data, GError **error)
 	return mt_work_time_add (ctx->store, &b->entry, &b->id, error);
 }
 
-/* RFC 4180: quoted when it holds a comma, quote or line break. */
+/* RFC 4180: quoted when it holds a comma, quote or line break; a
+ * leading apostrophe where a spreadsheet would see a formula. */
 static void
 csv_field (GString *line, const char *text, gboolean last)
 {
 	const char *value = text ? text : "";
+	const char *guard = *value != '\0' && strchr ("=+-@\t\r", *value) ? "'" : "";
 
 	if (strpbrk (value, ",\"\r\n") == NULL) {
-		g_string_append (line, value);
+		g_string_append_printf (line, "%s%s", guard, value);
 	} else {
-		g_string_append_c (line, '"');
+		g_string_append_printf (line, "\"%s", guard);
 		for (const char *p = value; *p; p++) {
 			if (*p == '"')
 				g_string_append_c (line, '"');
@@ -88,7 +96,7 @@ text_row (const MtTimeRow *row, gpointer data)
 
 typedef struct {
 	gint64 task, ticket;
-	const char *note, *user, *date, *from, *to;
+	char *note, *user, *date, *from, *to, *project, *org, *xlsx;
 	gboolean csv, json;
 } Options;
 
@@ -96,11 +104,15 @@ static int
 report (MtContext *ctx, const MtCliArgs *args, gpointer options)
 {
 	const Options *o = options;
-	MtTimeFilter f = { o->from, o->to, o->user, o->ticket };
+	MtTimeFilter f = { o->from, o->to, o->user, o->ticket, o->project, o->org };
 	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 	gint64 total = 0;
 
+	if (o->csv + o->json + (o->xlsx != NULL) > 1)
+		return mt_cli_usage ("time report: one of --csv, --json and --xlsx");
+	if (o->xlsx)
+		return mt_cli_time_xlsx (ctx, &f, o->xlsx, &error) ? 0 : mt_cli_fail (error);
 	if (o->json) {
 		if (!(text = mt_work_time_report_json (ctx->store, &f, &error)))
 			return mt_cli_fail (error);
@@ -149,34 +161,40 @@ book (MtContext *ctx, const MtCliArgs *args, gpointer options)
 
 static const MtCliVerb verbs[] = {
 	{ NULL, book, MT_CLI_OPEN_WRITE, "ID MINUTES [--task TASK] [--note TEXT] [--date DAY]" },
-	{ "report", report, MT_CLI_OPEN_READ, "report [--from DAY] [--to DAY] [--csv | --json]" },
+	{ "report", report, MT_CLI_OPEN_READ, "report [--from DAY] [--to DAY] [--csv | --json | --xlsx FILE]" },
 	{ NULL },
 };
 
 int
 mt_cmd_time (MtContext *ctx, int argc, char **argv)
 {
-	g_autofree char *note = NULL, *user = NULL, *date = NULL, *from = NULL, *to = NULL;
-	gint64 task = 0, ticket = 0;
-	gboolean csv = FALSE, json = FALSE;
+	static const MtCliVerbs command = { "ID MINUTES | report - book and report time", NULL, verbs };
+	Options o = { 0 };
 	GOptionEntry entries[] = {
-		{ "task", 0, 0, G_OPTION_ARG_INT64, &task, "book on this task of the ticket", "TASK" },
-		{ "note", 'n', 0, G_OPTION_ARG_STRING, &note, "what was done", "TEXT" },
-		{ "user", 'u', 0, G_OPTION_ARG_STRING, &user, "whose time (default: yours); report: only theirs",
+		{ "task", 0, 0, G_OPTION_ARG_INT64, &o.task, "book on this task of the ticket", "TASK" },
+		{ "note", 'n', 0, G_OPTION_ARG_STRING, &o.note, "what was done", "TEXT" },
+		{ "user", 'u', 0, G_OPTION_ARG_STRING, &o.user, "whose time (default: yours); report: only theirs",
 		  "LOGIN" },
-		{ "date", 'd', 0, G_OPTION_ARG_STRING, &date, "the day (default: today)", "YYYY-MM-DD" },
-		{ "from", 0, 0, G_OPTION_ARG_STRING, &from, "report: from this day", "YYYY-MM-DD" },
-		{ "to", 0, 0, G_OPTION_ARG_STRING, &to, "report: to this day, inclusive", "YYYY-MM-DD" },
-		{ "ticket", 0, 0, G_OPTION_ARG_INT64, &ticket, "report: only this ticket", "ID" },
-		{ "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "report: CSV for a spreadsheet", NULL },
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "report: JSON", NULL },
+		{ "date", 'd', 0, G_OPTION_ARG_STRING, &o.date, "the day (default: today)", "YYYY-MM-DD" },
+		{ "from", 0, 0, G_OPTION_ARG_STRING, &o.from, "report: from this day", "YYYY-MM-DD" },
+		{ "to", 0, 0, G_OPTION_ARG_STRING, &o.to, "report: to this day, inclusive", "YYYY-MM-DD" },
+		{ "ticket", 0, 0, G_OPTION_ARG_INT64, &o.ticket, "report: only this ticket", "ID" },
+		{ "project", 0, 0, G_OPTION_ARG_STRING, &o.project, "report: only tickets of this project", "P" },
+		{ "org", 0, 0, G_OPTION_ARG_STRING, &o.org, "report: only tickets of this organisation's people", "O" },
+		{ "csv", 0, 0, G_OPTION_ARG_NONE, &o.csv, "report: CSV for a spreadsheet", NULL },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "report: JSON", NULL },
+		{ "xlsx", 0, 0, G_OPTION_ARG_FILENAME, &o.xlsx, "report: an Excel workbook into FILE", "FILE" },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("ID MINUTES | report - book and report time");
-	int code;
+	int code = mt_cli_run_verbs (ctx, argc, argv, &command, entries, &o);
 
-	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
-		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ task, ticket, note, user, date, from, to, csv, json });
+	g_free (o.note);
+	g_free (o.user);
+	g_free (o.date);
+	g_free (o.from);
+	g_free (o.to);
+	g_free (o.project);
+	g_free (o.org);
+	g_free (o.xlsx);
+	return code;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket watch - who hears of a ticket
@@ -93,17 +94,13 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_watch (MtContext *ctx, int argc, char **argv)
 {
+	static const MtCliVerbs command = { "ID [add|rm WHO...] - who hears of a ticket",
+					    "WHO is a login, a group name or a mail address.", verbs };
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("ID [add|rm WHO...] - who hears of a ticket");
-	int code;
 
-	g_option_context_add_main_entries (octx, entries, NULL);
-	g_option_context_set_description (octx, "WHO is a login, a group name or a mail address.");
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
-		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, &json);
+	return mt_cli_run_verbs (ctx, argc, argv, &command, entries, &json);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	common.c - what every mailticket subcommand shares
@@ -229,6 +230,21 @@ mt_cli_run_verb (MtContext *ctx, const MtCliVerb *verbs, char **argv, gpointer o
 	args.verb = v->verb;
 	args.args = m.args;
 	return v->func (ctx, &args, options);
+}
+
+int
+mt_cli_run_verbs (MtContext *ctx, int argc, char **argv, const MtCliVerbs *command, const GOptionEntry *entries,
+		  gpointer options)
+{
+	g_autoptr (GOptionContext) octx = g_option_context_new (command->summary);
+	int code;
+
+	if (entries != NULL)
+		g_option_context_add_main_entries (octx, entries, NULL);
+	g_option_context_set_description (octx, command->description);
+	if (!mt_cli_parse (octx, &argc, &argv, &code))
+		return code;
+	return mt_cli_run_verb (ctx, command->verbs, argv, options);
 }
 
 int
@@ -504,4 +520,33 @@ mt_cli_write_bytes (GBytes *bytes, GError **error)
 	if ((len == 0 || fwrite (data, 1, len, stdout) == len) && fflush (stdout) == 0)
 		return TRUE;
 	return mt_error_errno (error, errno, "cannot write to standard output");
+}
+
+void
+mt_cli_progress_start (MtCliProgress *p, const char *what, gboolean quiet)
+{
+	*p = (MtCliProgress){ what, !quiet && isatty (STDERR_FILENO), g_get_monotonic_time (), 0 };
+}
+
+void
+mt_cli_progress (MtCliProgress *p, guint done, guint total)
+{
+	gint64 now = g_get_monotonic_time ();
+	double seconds = (double) (now - p->started) / G_USEC_PER_SEC, rate;
+	guint left;
+
+	if (!p->on || (done < total && now - p->shown < G_USEC_PER_SEC / 5))
+		return;
+	p->shown = now;
+	rate = seconds > 0 ? done / seconds : 0;
+	left = rate > 0 ? (guint) ((total - done) / rate) : 0;
+	fprintf (stderr, "\r%s: %u/%u, %.0f/s, %u:%02u left ", p->what, done, total, rate, left / 60, left % 60);
+	fflush (stderr);
+}
+
+void
+mt_cli_progress_end (MtCliProgress *p)
+{
+	if (p->on && p->shown != 0)
+		fputc ('\n', stderr);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket - the agents' and sysadmins' command line
@@ -35,7 +36,8 @@ static const struct {
 	{ "show", mt_cmd_show, MT_CLI_OPEN_READ, "show a ticket's thread, or one stored message" },
 	{ "attachment", mt_cmd_attachment, MT_CLI_OPEN_READ, "save one attachment of an article" },
 	{ "search", mt_cmd_search, MT_CLI_OPEN_READ, "find articles by their words" },
-	{ "db", mt_cmd_db, MT_CLI_OPEN_WRITE, "rebuild what is derived from the stored mail, or check the database" },
+	{ "db", mt_cmd_db, MT_CLI_OPEN_CREATE,
+	  "rebuild what is derived from the stored mail, check, back up or restore the database" },
 	{ "explain", mt_cmd_explain, MT_CLI_OPEN_READ, "say which ticket a message would join, storing nothing" },
 	{ "token", mt_cmd_token, MT_CLI_OPEN_READ, "print a ticket's reply address and subject token" },
 	{ "quarantine", mt_cmd_quarantine, MT_CLI_OPEN_WRITE,
@@ -59,7 +61,9 @@ static const struct {
 	{ "rule", mt_cmd_rule, MT_CLI_OPEN_CREATE, "rules on incoming mail: add, list, rm, move, test" },
 	{ "contact", mt_cmd_contact, MT_CLI_OPEN_CREATE, "add or list customers' addresses, by organisation" },
 	{ "org", mt_cmd_org, MT_CLI_OPEN_CREATE, "add, remove or list customer organisations and their domains" },
+	{ "ticket", mt_cmd_ticket, MT_CLI_OPEN_WRITE, "erase tickets for good" },
 	{ "alarm", mt_cmd_alarm, MT_CLI_OPEN_WRITE, "set, list or remove reminders about a ticket" },
+	{ "template", mt_cmd_template, MT_CLI_OPEN_NONE, "list, show or check the texts of the mail" },
 };
 
 static char *
@@ -113,11 +117,13 @@ main (int argc, char **argv)
 {
 	MtContext ctx = { 0 };
 	g_autofree char *now = NULL;
+	gboolean version = FALSE;
 	g_autoptr (GError) error = NULL;
 	GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &ctx.config_path, "configuration file", "FILE" },
 		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &ctx.db_path, "database path", "PATH" },
 		{ "now", 0, 0, G_OPTION_ARG_STRING, &now, "take the time to be TIME (tests)", "TIME" },
+		{ "version", 0, 0, G_OPTION_ARG_NONE, &version, "print the version and exit", NULL },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("COMMAND [ARGS...]");
@@ -133,6 +139,10 @@ main (int argc, char **argv)
 	g_option_context_set_strict_posix (octx, TRUE);
 	if (!mt_cli_parse (octx, &argc, &argv, &code))
 		return code;
+	if (version) {
+		printf ("mailticket %s\n", MT_VERSION);
+		return 0;
+	}
 	if (now != NULL && !mt_clock_override (now, &error))
 		return mt_cli_fail (error);
 	if (argc < 2)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	filter.h - the parts of mailticket-deliver
@@ -27,14 +28,17 @@ typedef struct {
 	char *sender;
 	char *recipient;
 	char *now;
+	char *queue_id;
 	gboolean verbose;
 	gboolean serve;
 	gboolean here;
+	gboolean version;
 } FilterOptions;
 
 gboolean filter_options_parse (int *argc, char ***argv, FilterOptions *o, GError **error);
 /* Parses the command line and starts logging as it says; FALSE, the
- * error told and *code the exit code, when it cannot be parsed. */
+ * error told and *code the exit code, when it cannot be parsed, and
+ * FALSE with *code 0 once --version is answered. */
 gboolean filter_start (int *argc, char ***argv, FilterOptions *o, int *code);
 void filter_options_clear (FilterOptions *o);
 

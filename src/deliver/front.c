@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket-deliver - file one message from the MTA into its ticket
@@ -9,8 +10,10 @@
  *	socket and a server listens there, the server delivers it (see
  *	handoff.h) and this process exits with its answer.
  *
- *	Everything else is done by mailticket-deliver-local, the program
- *	beside this one, which this process runs in its place with the same
+ *	Everything else is done by mailticket-deliver-local, in
+ *	MT_LIBEXECDIR (make install puts it there; /usr/lib/mailticket in
+ *	the Debian package), or beside this program when it is there, as
+ *	in the build tree; this process runs it in its place with the same
  *	arguments: with no socket in the config or with --no-server at once,
  *	stdin unread; when no server answered, with --no-server first and
  *	the message on stdin again, from memory; and --serve.
@@ -19,8 +22,8 @@
  *	type system alone took two fifths of the instructions of a process
  *	that only hands a message over, and SQLite's 1,700 relocations a
  *	tenth of its CPU time: the MTA waits for its start-up once per
- *	message. For the same reason it is linked wholly static, libc
- *	included (Makefile): binding libc's symbols was a seventh.
+ *	message. For the same reason make STATIC=1 links it wholly static,
+ *	libc included (Makefile): binding libc's symbols was a seventh.
  * DIAGNOSTICS
  *	Those of mailticket-deliver-local (fail.c); 75 with a 4.3.0 line
  *	when that program cannot be run.
@@ -86,6 +89,21 @@ stdin_from (const GByteArray *raw, GError **error)
 	return ok;
 }
 
+/* mailticket-deliver-local's path: beside this program when it is
+ * there (the build tree, where the one installed would be another
+ * build's), else where make install puts it. Owned. */
+static char *
+local_path (void)
+{
+	g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+	g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
+	g_autofree char *beside = dir ? g_build_filename (dir, LOCAL, NULL) : NULL;
+
+	if (beside != NULL && g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
+		return g_steal_pointer (&beside);
+	return g_build_filename (MT_LIBEXECDIR, LOCAL, NULL);
+}
+
 /* Runs mailticket-deliver-local in this process's place, with args and,
  * unless NULL, raw on stdin; returns only when it cannot. */
 static int
@@ -93,11 +111,9 @@ run_local (GStrv args, const GByteArray *raw)
 {
 	g_autoptr (GError) error = NULL;
 	g_autofree char *line = NULL;
-	g_autofree char *self = g_file_read_link ("/proc/self/exe", &error);
-	g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
-	g_autofree char *local = dir ? g_build_filename (dir, LOCAL, NULL) : NULL;
+	g_autofree char *local = local_path ();
 
-	if (local != NULL && (raw == NULL || stdin_from (raw, &error))) {
+	if (raw == NULL || stdin_from (raw, &error)) {
 		g_free (args[0]);
 		args[0] = g_strdup (local);
 		execv (local, args);

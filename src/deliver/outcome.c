@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	outcome.c - what the MTA is told about one delivery
@@ -18,18 +19,20 @@ static char *
 summary (const MtDeliverResult *r)
 {
 	g_autofree char *rules = r->rules && r->rules->matched->len ? mt_rule_outcome_names (r->rules) : NULL;
+	g_autofree char *bounced = r->bounced ? g_strdup_printf (" bounced=%u", r->bounced) : NULL;
+	g_autofree char *errors = r->rules && r->rules->errors->len ? mt_rule_outcome_error_names (r->rules) : NULL;
 
 	if (r->action == MT_DELIVER_QUARANTINE)
 		return g_strdup_printf ("quarantine=%" G_GINT64_FORMAT " action=quarantine size=%zu reason=%s",
 					r->quarantine, r->size, r->reason);
-	return g_strdup_printf ("ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT
-				" action=%s via=%s message-id=<%s> size=%zu"
-				"%s%s%s notified=%u%s%s",
-				r->ticket, r->article, mt_deliver_action_name (r->action),
-				r->action == MT_DELIVER_DUPLICATE ? "-" : mt_thread_via_name (r->decision.via),
-				r->message_id ? r->message_id : "", r->size, r->reopened ? " reopened=yes" : "",
-				r->bounce ? " bounce=yes" : "", r->acknowledged ? " ack=yes" : "", r->notified,
-				rules ? " rules=" : "", rules ? rules : "");
+	return g_strdup_printf (
+		"ticket=%" G_GINT64_FORMAT " article=%" G_GINT64_FORMAT " action=%s via=%s message-id=<%s> size=%zu"
+		"%s%s%s%s notified=%u%s%s%s%s",
+		r->ticket, r->article, mt_deliver_action_name (r->action),
+		r->action == MT_DELIVER_DUPLICATE ? "-" : mt_thread_via_name (r->decision.via),
+		r->message_id ? r->message_id : "", r->size, r->reopened ? " reopened=yes" : "",
+		r->bounce ? " bounce=yes" : "", bounced ? bounced : "", r->acknowledged ? " ack=yes" : "", r->notified,
+		rules ? " rules=" : "", rules ? rules : "", errors ? " rule-errors=" : "", errors ? errors : "");
 }
 
 int

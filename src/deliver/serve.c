@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	serve.c - mailticket-deliver --serve: deliveries without start-up

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	alarm.c - reminders about a ticket that fall due
@@ -17,32 +18,38 @@
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
 #include "mailticket/notify.h"
+#include "mailticket/template.h"
 #include "mailticket/people.h"
 #include "mailticket/ticket.h"
 
 #define FIRE_BATCH 50
 #define ISO(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
 
-static const char SQL_INSERT[] = "INSERT INTO alarms (ticket, due, user, grp, address, note, created_by, created)"
-				 " VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8)";
+static const char SQL_INSERT[] =
+	"INSERT INTO alarms (ticket, due, user, grp, address, note, created_by, created)"
+	" VALUES (:ticket, :due, nullif(:user, 0), nullif(:grp, 0), :address, :note, :who, :now)";
 #define RECIPIENT "coalesce(u.login, g.name, a.address)"
 #define RECIPIENT_JOINS " LEFT JOIN users u ON u.id = a.user LEFT JOIN groups g ON g.id = a.grp"
-static const char SQL_GET[] = "SELECT a.ticket, a.due, " RECIPIENT " FROM alarms a" RECIPIENT_JOINS " WHERE a.id = ?";
-static const char SQL_DELETE[] = "DELETE FROM alarms WHERE id = ?";
-static const char SQL_MOVE[] = "UPDATE alarms SET ticket = ?2 WHERE ticket = ?1 AND fired IS NULL";
+static const char SQL_GET[] =
+	"SELECT a.ticket, a.due, " RECIPIENT " FROM alarms a" RECIPIENT_JOINS " WHERE a.id = :alarm";
+static const char SQL_DELETE[] = "DELETE FROM alarms WHERE id = :alarm";
+static const char SQL_MOVE[] = "UPDATE alarms SET ticket = :into WHERE ticket = :from AND fired IS NULL";
+static const char SQL_ERASE[] = "DELETE FROM alarms WHERE ticket = :from";
+static const char SQL_FORGET_GROUP[] = "DELETE FROM alarms WHERE grp = :from";
+static const char SQL_FORGET_USER[] = "DELETE FROM alarms WHERE user = :from";
 static const char SQL_DUE[] =
 	"SELECT a.id, a.ticket, a.due, ifnull(a.user, 0), ifnull(a.grp, 0), a.address, a.note, a.created_by, " RECIPIENT
-	" FROM alarms a" RECIPIENT_JOINS " WHERE a.fired IS NULL AND a.due <= ?1 ORDER BY a.due, a.id LIMIT ?2";
-static const char SQL_FIRED[] = "UPDATE alarms SET fired = ?2 WHERE id = ?1 AND fired IS NULL";
-/* The filter's parameters: ?1 ticket or 0, ?2 fired too, ?3 only due,
- * ?4 now, ?5 only mine, ?6 my user id. */
+	" FROM alarms a" RECIPIENT_JOINS " WHERE a.fired IS NULL AND a.due <= :now ORDER BY a.due, a.id LIMIT :batch";
+static const char SQL_FIRED[] = "UPDATE alarms SET fired = :now WHERE id = :alarm AND fired IS NULL";
+/* The filter's parameters: :ticket or 0, :fired too, :due only,
+* :now, :mine only, :user my id. */
 #define ALARM_ROWS                                                                                            \
 	" SELECT a.id, a.ticket, a.due, a.fired, " RECIPIENT " AS recipient, a.note, a.created_by, t.subject" \
 	" FROM alarms a JOIN tickets t ON t.id = a.ticket" RECIPIENT_JOINS                                    \
-	" WHERE (?1 = 0 OR a.ticket = ?1) AND (?2 OR a.fired IS NULL)"                                        \
-	" AND (NOT ?3 OR (a.fired IS NULL AND a.due <= ?4))"                                                  \
-	" AND (NOT ?5 OR a.user = ?6 OR a.grp IN (SELECT grp FROM group_members WHERE user = ?6)"             \
-	"      OR a.address = (SELECT email FROM users WHERE id = ?6))"                                       \
+	" WHERE (:ticket = 0 OR a.ticket = :ticket) AND (:fired OR a.fired IS NULL)"                          \
+	" AND (NOT :due OR (a.fired IS NULL AND a.due <= :now))"                                              \
+	" AND (NOT :mine OR a.user = :user OR a.grp IN (SELECT grp FROM group_members WHERE user = :user)"    \
+	"      OR a.address = (SELECT email FROM users WHERE id = :user))"                                    \
 	" ORDER BY a.due, a.id"
 static const char SQL_LIST[] = ALARM_ROWS;
 static const char SQL_LIST_JSON[] =
@@ -52,7 +59,8 @@ static const char SQL_LIST_JSON[] =
 						  " 'subject', subject)), '[]') FROM (" ALARM_ROWS ")";
 
 static const char *const alarm_queries[] = {
-	SQL_INSERT, SQL_GET, SQL_DELETE, SQL_DUE, SQL_FIRED, SQL_LIST, SQL_LIST_JSON, SQL_MOVE, NULL,
+	SQL_INSERT,    SQL_GET,  SQL_DELETE, SQL_DUE,          SQL_FIRED,       SQL_LIST,
+	SQL_LIST_JSON, SQL_MOVE, SQL_ERASE,  SQL_FORGET_GROUP, SQL_FORGET_USER, NULL,
 };
 
 const char *const *
@@ -77,14 +85,14 @@ insert (MtStore *store, const MtAlarmNew *a, gint64 user, gint64 grp, const char
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, a->ticket);
-	sqlite3_bind_int64 (stmt, 2, a->due);
-	sqlite3_bind_int64 (stmt, 3, user);
-	sqlite3_bind_int64 (stmt, 4, grp);
-	sqlite3_bind_text (stmt, 5, address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 6, a->note && *a->note ? a->note : NULL, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 7, a->who, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 8, a->now);
+	mt_store_bind_int (stmt, ":ticket", a->ticket);
+	mt_store_bind_int (stmt, ":due", a->due);
+	mt_store_bind_int (stmt, ":user", user);
+	mt_store_bind_int (stmt, ":grp", grp);
+	mt_store_bind_text (stmt, ":address", address);
+	mt_store_bind_text (stmt, ":note", a->note && *a->note ? a->note : NULL);
+	mt_store_bind_text (stmt, ":who", a->who);
+	mt_store_bind_int (stmt, ":now", a->now);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
@@ -119,7 +127,7 @@ mt_alarm_remove (MtStore *store, gint64 id, const char *who, gint64 now, GError 
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":alarm", id);
 	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW) {
 		if (rc != -1)
 			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no alarm %" G_GINT64_FORMAT, id);
@@ -130,7 +138,7 @@ mt_alarm_remove (MtStore *store, gint64 id, const char *who, gint64 now, GError 
 	sqlite3_reset (stmt);
 	if (!(stmt = mt_store_query (store, SQL_DELETE, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":alarm", id);
 	return mt_store_exec_stmt (store, stmt, error) &&
 	       mt_ticket_add_history (store, ticket, who, "alarm", what, NULL, now, error);
 }
@@ -142,12 +150,12 @@ filtered (MtStore *store, const char *sql, const MtAlarmFilter *f, GError **erro
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, f->ticket);
-	sqlite3_bind_int (stmt, 2, f->fired);
-	sqlite3_bind_int (stmt, 3, f->due);
-	sqlite3_bind_int64 (stmt, 4, f->now);
-	sqlite3_bind_int (stmt, 5, f->mine);
-	sqlite3_bind_int64 (stmt, 6, f->user);
+	mt_store_bind_int (stmt, ":ticket", f->ticket);
+	mt_store_bind_int (stmt, ":fired", f->fired);
+	mt_store_bind_int (stmt, ":due", f->due);
+	mt_store_bind_int (stmt, ":now", f->now);
+	mt_store_bind_int (stmt, ":mine", f->mine);
+	mt_store_bind_int (stmt, ":user", f->user);
 	return stmt;
 }
 
@@ -223,8 +231,8 @@ read_due (MtStore *store, gint64 now, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, now);
-	sqlite3_bind_int (stmt, 2, FIRE_BATCH);
+	mt_store_bind_int (stmt, ":now", now);
+	mt_store_bind_int (stmt, ":batch", FIRE_BATCH);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		Due *d = g_new0 (Due, 1);
 		d->id = sqlite3_column_int64 (stmt, 0);
@@ -261,8 +269,8 @@ mark_fired (MtStore *store, gint64 id, gint64 now, GError **error)
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
-	sqlite3_bind_int64 (stmt, 2, now);
+	mt_store_bind_int (stmt, ":alarm", id);
+	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	/* Only possible if some writer ignored the transaction. */
@@ -277,21 +285,18 @@ static gboolean
 fire_one (MtStore *store, const MtConfig *config, const Due *d, gint64 now, GError **error)
 {
 	g_autoptr (GPtrArray) to = recipients (store, d, error);
-	g_autofree char *when = mt_clock_format (d->due);
-	g_autofree char *text = g_strdup_printf ("Alarm for %s, due %s, set by %s.", d->to, when, d->created_by);
+	g_autoptr (GHashTable) vars = mt_template_vars_new ();
+	g_autofree char *due = g_strdup_printf ("%" G_GINT64_FORMAT, d->due);
 	g_autofree char *what = NULL;
-	MtNotifyAgents n = {
-		.ticket = d->ticket,
-		.kind = "alarm",
-		.label = "Alarm",
-		.what = text,
-		.text = d->note,
-		.now = now,
-	};
+	MtNotifyAgents n = { .ticket = d->ticket, .kind = "alarm", .template = "alarm", .vars = vars, .now = now };
 	guint queued = 0;
 
 	if (to == NULL)
 		return FALSE;
+	mt_template_set (vars, "alarm.for", d->to);
+	mt_template_set (vars, "alarm.due", due);
+	mt_template_set (vars, "alarm.by", d->created_by);
+	mt_template_set (vars, "alarm.text", d->note);
 	n.to = to;
 	if (!mt_notify_agents (store, config, &n, &queued, error) || !mark_fired (store, d->id, now, error))
 		return FALSE;
@@ -336,4 +341,28 @@ mt_alarm_move (MtStore *store, gint64 from, gint64 into, GError **error)
 	static const char *const moves[] = { SQL_MOVE };
 
 	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+}
+
+gboolean
+mt_alarm_erase (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_ERASE };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_alarm_forget_group (MtStore *store, gint64 group, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_GROUP };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), group, 0, error);
+}
+
+gboolean
+mt_alarm_forget_user (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_USER };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

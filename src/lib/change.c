@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	change.c - what an agent changes on a ticket: fields, tags, merges
@@ -19,16 +20,16 @@
 #include "mailticket/ticket.h"
 #include "mailticket/work.h"
 
-static const char SQL_GET[] =
-	"SELECT status, priority, owner, queue, project, color, subject, merged_into FROM ticket_summary WHERE id = ?";
-static const char SQL_QUEUE_FIND[] = "SELECT id FROM queues WHERE name = ?";
-static const char SQL_PENDING[] = "SELECT count(*) FROM approvals WHERE ticket = ? AND state = 'pending'";
-static const char SQL_TAG_ADD[] = "INSERT OR IGNORE INTO tags (ticket, tag) VALUES (?, ?)";
-static const char SQL_TAG_RM[] = "DELETE FROM tags WHERE ticket = ? AND tag = ?";
+static const char SQL_GET[] = "SELECT status, priority, owner, queue, project, color, subject, merged_into FROM "
+			      "ticket_summary WHERE id = :ticket";
+static const char SQL_QUEUE_FIND[] = "SELECT id FROM queues WHERE name = :name";
+static const char SQL_PENDING[] = "SELECT count(*) FROM approvals WHERE ticket = :ticket AND state = 'pending'";
+static const char SQL_TAG_ADD[] = "INSERT OR IGNORE INTO tags (ticket, tag) VALUES (:ticket, :tag)";
+static const char SQL_TAG_RM[] = "DELETE FROM tags WHERE ticket = :ticket AND tag = :tag";
 static const char SQL_MOVE_TAGS[] =
-	"INSERT OR IGNORE INTO tags (ticket, tag) SELECT ?2, tag FROM tags WHERE ticket = ?1";
-static const char SQL_FORGET_TAGS[] = "DELETE FROM tags WHERE ticket = ?1";
-static const char SQL_UNTIL_GET[] = "SELECT pending_until FROM tickets WHERE id = ?";
+	"INSERT OR IGNORE INTO tags (ticket, tag) SELECT :into, tag FROM tags WHERE ticket = :from";
+static const char SQL_FORGET_TAGS[] = "DELETE FROM tags WHERE ticket = :from";
+static const char SQL_UNTIL_GET[] = "SELECT pending_until FROM tickets WHERE id = :ticket";
 
 static const char *const change_queries[] = {
 	SQL_GET,       SQL_QUEUE_FIND,  SQL_PENDING,   SQL_TAG_ADD, SQL_TAG_RM,
@@ -84,7 +85,7 @@ current (MtStore *store, gint64 ticket, int column, char **value, GError **error
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW) {
 		if (rc != -1)
 			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, ticket);
@@ -107,7 +108,7 @@ check_status (MtStore *store, gint64 ticket, const char *value, GError **error)
 		return TRUE;
 	if (!(stmt = mt_store_query (store, SQL_PENDING, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	if (!mt_store_get_int (store, stmt, &pending, error))
 		return FALSE;
 	if (pending > 0)
@@ -221,7 +222,7 @@ set_until (MtStore *store, gint64 ticket, const char *value, const char *who, gi
 	}
 	if (!(stmt = mt_store_query (store, SQL_UNTIL_GET, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	if (!mt_store_get_int (store, stmt, &old, error) || old == when)
 		return old == when;
 	*changed = TRUE;
@@ -289,8 +290,8 @@ mt_change_tag (MtStore *store, gint64 ticket, const char *tag, gboolean add, con
 	}
 	if (!(stmt = mt_store_query (store, add ? SQL_TAG_ADD : SQL_TAG_RM, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	sqlite3_bind_text (stmt, 2, tag, -1, SQLITE_TRANSIENT);
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_text (stmt, ":tag", tag);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*changed = sqlite3_changes (mt_store_peek_db (store)) > 0;
@@ -307,6 +308,14 @@ move_tags (MtStore *store, gint64 from, gint64 into, GError **error)
 	static const char *const moves[] = { SQL_MOVE_TAGS, SQL_FORGET_TAGS };
 
 	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+}
+
+gboolean
+mt_change_erase_tags (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_FORGET_TAGS };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
 }
 
 gboolean

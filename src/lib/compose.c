@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	compose.c - the mail mailticket sends, built with GMime
@@ -286,6 +287,22 @@ id_list (GPtrArray *ids)
 	return g_string_free (s, FALSE);
 }
 
+/* An admin's headers from a template: the values pass GMime's encoder
+ * like the subject's, the names only when they are header names. */
+static gboolean
+add_headers (GMimeObject *obj, GPtrArray *headers)
+{
+	for (guint i = 0; headers && i + 1 < headers->len; i += 2) {
+		const char *name = g_ptr_array_index (headers, i);
+		g_autofree char *value = mt_compose_header_safe (g_ptr_array_index (headers, i + 1));
+
+		if (*name &&
+		    strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") == strlen (name))
+			g_mime_object_set_header (obj, name, value, "utf-8");
+	}
+	return TRUE;
+}
+
 static gboolean
 set_headers (GMimeMessage *m, const MtCompose *c, const char *message_id, GError **error)
 {
@@ -321,7 +338,9 @@ set_headers (GMimeMessage *m, const MtCompose *c, const char *message_id, GError
 	}
 	if (c->x_loop != NULL)
 		g_mime_object_set_header (obj, "X-Loop", c->x_loop, NULL);
-	return TRUE;
+	if (c->language != NULL)
+		g_mime_object_set_header (obj, "Content-Language", c->language, NULL);
+	return add_headers (obj, c->headers);
 }
 
 static GBytes *

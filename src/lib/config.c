@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	config.c - mailticket.conf
@@ -70,6 +71,14 @@ mt_config_parse_duration (const char *text, gint64 *seconds)
 	if (errno == ERANGE)
 		return FALSE;
 	switch (*end) {
+	case 'y':
+		unit = 365 * 24 * 3600;
+		end++;
+		break;
+	case 'w':
+		unit = 7 * 24 * 3600;
+		end++;
+		break;
 	case 'd':
 		unit = 24 * 3600;
 		end++;
@@ -161,12 +170,18 @@ apply_reply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	config->from_name = get_string (kf, "mail", "name", NULL);
 	config->response_time = get_string (kf, "mail", "response_time", NULL);
 	config->queue_response_time = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	config->queue_lang = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	config->templates_dir = get_string (kf, "templates", "dir", "/etc/mailticket/templates");
+	config->lang = get_string (kf, "mail", "lang", "en");
 	for (int i = 0; groups[i]; i++) {
 		const char *name = g_str_has_prefix (groups[i], "queue ") ? groups[i] + 6 : NULL;
 		char *text = name ? get_string (kf, groups[i], "response_time", NULL) : NULL;
+		char *lang = name ? get_string (kf, groups[i], "lang", NULL) : NULL;
 
 		if (text != NULL)
 			g_hash_table_replace (config->queue_response_time, g_strstrip (g_strdup (name)), text);
+		if (lang != NULL)
+			g_hash_table_replace (config->queue_lang, g_strstrip (g_strdup (name)), lang);
 	}
 	return TRUE;
 }
@@ -298,6 +313,17 @@ apply_limit_keys (MtConfig *config, GKeyFile *kf, GError **error)
 }
 
 static gboolean
+apply_retention_keys (MtConfig *config, GKeyFile *kf, GError **error)
+{
+	g_autofree char *purge = get_string (kf, "retention", "purge_closed_after", NULL);
+
+	if (purge != NULL && !mt_config_parse_duration (purge, &config->purge_closed_after))
+		return config_error (error, "[retention] purge_closed_after: not a duration such as 3y, 26w, 90d: %s",
+				     purge);
+	return TRUE;
+}
+
+static gboolean
 apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 {
 	g_autofree char *size = get_string (kf, "mail", "max_message_size", NULL);
@@ -321,9 +347,11 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	config->max_message_size = DEFAULT_MAX_SIZE;
 	if (size != NULL && !mt_config_parse_size (size, &config->max_message_size))
 		return config_error (error, "max_message_size: not a size: %s", size);
-	if (strlen (delimiter) != 1)
-		return config_error (error, "recipient_delimiter: one character: %s", delimiter);
+	/* A set of characters, as Postfix's: an extension starts at the first one. */
+	if (*delimiter == '\0' || strchr (delimiter, '@') != NULL)
+		return config_error (error, "recipient_delimiter: one or more characters but @: %s", delimiter);
 	config->delimiter = delimiter[0];
+	config->delimiters = g_steal_pointer (&delimiter);
 	if (strcmp (foreign, "link") == 0)
 		config->foreign_subject = MT_FOREIGN_SUBJECT_LINK;
 	else if (strcmp (foreign, "join") == 0)
@@ -332,7 +360,7 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 		return config_error (error, "foreign_subject: link or join: %s", foreign);
 	return apply_limit_keys (config, kf, error) && apply_reply_keys (config, kf, error) &&
 	       apply_notify_keys (config, kf, error) && apply_smtp_keys (config, kf, error) &&
-	       read_secret (config, error);
+	       apply_retention_keys (config, kf, error) && read_secret (config, error);
 }
 
 /* The file to read, and whether its absence is an error. */
@@ -400,12 +428,17 @@ mt_config_free (MtConfig *config)
 	g_free (config->tag);
 	g_free (config->secret_file);
 	g_free (config->deliver_socket);
+	g_free (config->delimiters);
 	g_free (config->from_name);
 	g_free (config->response_time);
 	if (config->queue_response_time != NULL)
 		g_hash_table_unref (config->queue_response_time);
 	if (config->queue_notify != NULL)
 		g_hash_table_unref (config->queue_notify);
+	if (config->queue_lang != NULL)
+		g_hash_table_unref (config->queue_lang);
+	g_free (config->templates_dir);
+	g_free (config->lang);
 	g_free (config->trust_authserv_id);
 	g_free (config->smtp_host);
 	g_free (config->smtp_user);
@@ -425,4 +458,14 @@ mt_config_response_time (const MtConfig *config, const char *queue)
 	if (queue != NULL && config->queue_response_time != NULL)
 		text = g_hash_table_lookup (config->queue_response_time, queue);
 	return text ? text : config->response_time;
+}
+
+const char *
+mt_config_lang (const MtConfig *config, const char *queue)
+{
+	const char *lang = NULL;
+
+	if (queue != NULL && config->queue_lang != NULL)
+		lang = g_hash_table_lookup (config->queue_lang, queue);
+	return lang ? lang : config->lang ? config->lang : "en";
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	customer.c - contacts and the organisations they belong to
@@ -20,24 +21,25 @@
 /* The domain d is g, or below it. */
 #define UNDER(d, g) "(" d " = " g " OR substr(" d ", -length(" g ") - 1) = '.' || " g ")"
 
-static const char SQL_CONTACT_FIND[] = "SELECT id FROM contacts WHERE address = ?";
-static const char SQL_CONTACT_INSERT[] = "INSERT INTO contacts (address, name, created) VALUES (?, ?, ?)";
-static const char SQL_CONTACT_NAME[] = "UPDATE contacts SET name = ?2 WHERE id = ?1 AND name IS NULL";
-static const char SQL_ORG_FIND[] = "SELECT id FROM organisations WHERE name = ?";
-static const char SQL_ORG_INSERT[] = "INSERT INTO organisations (name, created) VALUES (?, ?)";
-static const char SQL_DOMAIN_OWNER[] = "SELECT org FROM organisation_domains WHERE domain = ?";
-static const char SQL_DOMAIN_ADD[] = "INSERT OR IGNORE INTO organisation_domains (domain, org) VALUES (?, ?)";
+static const char SQL_CONTACT_FIND[] = "SELECT id FROM contacts WHERE address = :address";
+static const char SQL_CONTACT_INSERT[] = "INSERT INTO contacts (address, name, created) VALUES (:address, :name, :now)";
+static const char SQL_CONTACT_NAME[] = "UPDATE contacts SET name = :name WHERE id = :contact AND name IS NULL";
+static const char SQL_ORG_FIND[] = "SELECT id FROM organisations WHERE name = :name";
+static const char SQL_ORG_INSERT[] = "INSERT INTO organisations (name, created) VALUES (:name, :now)";
+static const char SQL_DOMAIN_OWNER[] = "SELECT org FROM organisation_domains WHERE domain = :domain";
+static const char SQL_DOMAIN_ADD[] = "INSERT OR IGNORE INTO organisation_domains (domain, org) VALUES (:domain, :org)";
 static const char SQL_ATTACH[] =
-	"UPDATE contacts AS c SET org = ?2 WHERE c.org IS NULL AND " UNDER (DOMAIN_OF ("c"), "?1");
+	"UPDATE contacts AS c SET org = :org WHERE c.org IS NULL AND " UNDER (DOMAIN_OF ("c"), ":domain");
 static const char SQL_MATCH[] =
 	"UPDATE contacts AS c SET org = (SELECT g.org FROM organisation_domains g WHERE " UNDER (
 		DOMAIN_OF ("c"),
-		"g.domain") " ORDER BY length(g.domain) DESC LIMIT 1) WHERE c.id = ?1 AND c.org IS NULL";
-static const char SQL_CONTACT_ORG[] = "UPDATE contacts SET org = ?2 WHERE id = ?1";
-static const char SQL_CONTACT_RENAME[] = "UPDATE contacts SET name = ?2 WHERE id = ?1";
-static const char SQL_ORG_DETACH[] = "UPDATE contacts SET org = NULL WHERE org = ?";
-static const char SQL_ORG_DOMAINS_RM[] = "DELETE FROM organisation_domains WHERE org = ?";
-static const char SQL_ORG_RM[] = "DELETE FROM organisations WHERE id = ?";
+		"g.domain") " ORDER BY length(g.domain) DESC LIMIT 1) WHERE c.id = :id AND c.org IS NULL";
+static const char SQL_CONTACT_ORG[] = "UPDATE contacts SET org = :org WHERE id = :contact";
+static const char SQL_CONTACT_RENAME[] = "UPDATE contacts SET name = :text WHERE id = :id";
+static const char SQL_CONTACT_LANG[] = "UPDATE contacts SET lang = nullif(:text, '') WHERE id = :id";
+static const char SQL_ORG_DETACH[] = "UPDATE contacts SET org = NULL WHERE org = :id";
+static const char SQL_ORG_DOMAINS_RM[] = "DELETE FROM organisation_domains WHERE org = :id";
+static const char SQL_ORG_RM[] = "DELETE FROM organisations WHERE id = :id";
 #define ORG_ROWS                                                                                                \
 	" SELECT o.name AS name,"                                                                               \
 	" (SELECT group_concat(domain, ', ') FROM (SELECT domain FROM organisation_domains WHERE org = o.id"    \
@@ -55,17 +57,17 @@ static const char SQL_ORGS_JSON[] =
 	" SELECT c.address AS address, c.name AS name, o.name AS org,"      \
 	" (SELECT count(*) FROM tickets WHERE requester = c.id) AS tickets" \
 	" FROM contacts c LEFT JOIN organisations o ON o.id = c.org"        \
-	" WHERE ?1 IS NULL OR o.name = ?1 ORDER BY c.address"
+	" WHERE :org IS NULL OR o.name = :org ORDER BY c.address"
 static const char SQL_CONTACTS[] = CONTACT_ROWS;
 static const char SQL_CONTACTS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('address', address, 'name', name, 'org', org,"
 	" 'tickets', tickets)), '[]') FROM (" CONTACT_ROWS ")";
 
 static const char *const customer_queries[] = {
-	SQL_CONTACT_FIND,   SQL_CONTACT_INSERT, SQL_CONTACT_NAME,   SQL_ORG_FIND, SQL_ORG_INSERT,
-	SQL_DOMAIN_OWNER,   SQL_DOMAIN_ADD,     SQL_ATTACH,         SQL_MATCH,    SQL_CONTACT_ORG,
-	SQL_CONTACT_RENAME, SQL_ORG_DETACH,     SQL_ORG_DOMAINS_RM, SQL_ORG_RM,   SQL_ORGS,
-	SQL_ORGS_JSON,      SQL_CONTACTS,       SQL_CONTACTS_JSON,  NULL,
+	SQL_CONTACT_FIND,   SQL_CONTACT_INSERT, SQL_CONTACT_NAME,   SQL_ORG_FIND,      SQL_ORG_INSERT,
+	SQL_DOMAIN_OWNER,   SQL_DOMAIN_ADD,     SQL_ATTACH,         SQL_MATCH,         SQL_CONTACT_ORG,
+	SQL_CONTACT_RENAME, SQL_ORG_DETACH,     SQL_ORG_DOMAINS_RM, SQL_ORG_RM,        SQL_ORGS,
+	SQL_CONTACT_LANG,   SQL_ORGS_JSON,      SQL_CONTACTS,       SQL_CONTACTS_JSON, NULL,
 };
 
 const char *const *
@@ -95,9 +97,9 @@ exec_id_text (MtStore *store, const char *sql, gint64 id, const char *text, GErr
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":id", id);
 	if (text != NULL)
-		sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+		mt_store_bind_text (stmt, ":text", text);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
@@ -125,8 +127,8 @@ org_ensure (MtStore *store, const char *name, gint64 now, gint64 *org, GError **
 		return *org != 0;
 	if (!(stmt = mt_store_query (store, SQL_ORG_INSERT, error)))
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 2, now);
+	mt_store_bind_text (stmt, ":name", name);
+	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*org = mt_store_last_id (store);
@@ -149,12 +151,12 @@ add_domain (MtStore *store, gint64 org, const char *text, GError **error)
 		return mt_error_usage (error, "domain %s belongs to another organisation", domain);
 	if (!(stmt = mt_store_query (store, SQL_DOMAIN_ADD, error)))
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, domain, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 2, org);
+	mt_store_bind_text (stmt, ":domain", domain);
+	mt_store_bind_int (stmt, ":org", org);
 	if (!mt_store_exec_stmt (store, stmt, error) || !(stmt = mt_store_query (store, SQL_ATTACH, error)))
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, domain, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 2, org);
+	mt_store_bind_text (stmt, ":domain", domain);
+	mt_store_bind_int (stmt, ":org", org);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
@@ -202,15 +204,15 @@ mt_customer_contact_ensure (MtStore *store, const char *address, const char *nam
 	if (*contact != 0) {
 		if (!(stmt = mt_store_query (store, SQL_CONTACT_NAME, error)))
 			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, *contact);
-		sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+		mt_store_bind_int (stmt, ":contact", *contact);
+		mt_store_bind_text (stmt, ":name", name);
 		return mt_store_exec_stmt (store, stmt, error);
 	}
 	if (!(stmt = mt_store_query (store, SQL_CONTACT_INSERT, error)))
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, now);
+	mt_store_bind_text (stmt, ":address", address);
+	mt_store_bind_text (stmt, ":name", name);
+	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*contact = mt_store_last_id (store);
@@ -224,8 +226,8 @@ set_org (MtStore *store, gint64 contact, gint64 org, GError **error)
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, contact);
-	sqlite3_bind_int64 (stmt, 2, org);
+	mt_store_bind_int (stmt, ":contact", contact);
+	mt_store_bind_int (stmt, ":org", org);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
@@ -245,6 +247,17 @@ mt_customer_contact_add (MtStore *store, const char *address, const char *name, 
 	if (safe_name && *safe_name && !exec_id_text (store, SQL_CONTACT_RENAME, contact, safe_name, error))
 		return FALSE;
 	return org_id == 0 || set_org (store, contact, org_id, error);
+}
+
+gboolean
+mt_customer_contact_set_lang (MtStore *store, const char *address, const char *lang, gint64 now, GError **error)
+{
+	gint64 contact;
+
+	if (!mt_compose_address_ok (address))
+		return mt_error_usage (error, "not a usable mail address: '%s'", address);
+	return mt_customer_contact_ensure (store, address, NULL, now, &contact, error) &&
+	       exec_id_text (store, SQL_CONTACT_LANG, contact, lang ? lang : "", error);
 }
 
 gboolean
@@ -275,7 +288,7 @@ mt_customer_contacts (MtStore *store, const char *org, MtContactFunc func, gpoin
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, org, -1, SQLITE_TRANSIENT);
+	mt_store_bind_text (stmt, ":org", org);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtContactRow row = {
 			(const char *) sqlite3_column_text (stmt, 0),
@@ -298,7 +311,7 @@ json_list (MtStore *store, const char *sql, const char *org, GError **error)
 	if (stmt == NULL)
 		return NULL;
 	if (org != NULL)
-		sqlite3_bind_text (stmt, 1, org, -1, SQLITE_TRANSIENT);
+		mt_store_bind_text (stmt, ":org", org);
 	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
 		return NULL;
 	json = g_strdup ((const char *) sqlite3_column_text (stmt, 0));

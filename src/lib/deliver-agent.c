@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	deliver-agent.c - what an agent's mail does
@@ -152,7 +153,7 @@ answer_customer (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	g_autoptr (GPtrArray) parts = agent_parts (d);
 	g_autoptr (GError) refused = NULL;
-	g_autofree char *text = mt_token_redact (d->message->text, d->config->delimiter);
+	g_autofree char *text = mt_token_redact (d->message->text, d->config->delimiters);
 	MtNotifyReply reply = {
 		.ticket = r->ticket,
 		.text = text,
@@ -183,10 +184,9 @@ answer_customer (Delivery *d, MtDeliverResult *r, GError **error)
 gboolean
 mt_deliver_agent_answer (Delivery *d, MtDeliverResult *r, GError **error)
 {
-	g_autofree char *what = g_strdup_printf ("Note by %s", d->proof.agent);
 	MtNotifyEvent e = { .ticket = r->ticket,
 			    .article = r->article,
-			    .what = what,
+			    .who = d->proof.agent,
 			    .text = d->message->text,
 			    .author = d->proof.recipient,
 			    .internal = TRUE,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	deliver-private.h - what the files of the deliver module share
@@ -22,6 +23,7 @@ typedef struct {
 	char *secret;
 	const char *sha256;      /* the input's */
 	const char *parse_error; /* the input's: why message is NULL */
+	char *recipient;         /* whom the mail is for (find_recipient()), or NULL */
 	gint64 now;
 	gboolean automatic;
 	MtBounce bounce;           /* when the message is a bounce */

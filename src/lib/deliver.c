@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	deliver.c - one message from the MTA into its ticket
@@ -22,6 +23,7 @@
 
 #include "mailticket/bounce.h"
 #include "mailticket/clock.h"
+#include "mailticket/change.h"
 #include "mailticket/commands.h"
 #include "mailticket/customer.h"
 #include "mailticket/deliver.h"
@@ -60,9 +62,9 @@ mt_deliver_result_clear (MtDeliverResult *r)
 
 /* The thread module's lookups, answered from the store. */
 static gboolean
-lookup_message_id (gpointer data, const char *id, gint64 *ticket, GError **error)
+lookup_message_id (gpointer data, const char *id, gint64 *ticket, gboolean *referenced, GError **error)
 {
-	return mt_ticket_lookup_message_id (data, id, ticket, error);
+	return mt_ticket_lookup_message_id (data, id, ticket, referenced, error);
 }
 
 static gboolean
@@ -75,6 +77,12 @@ static gboolean
 lookup_participant (gpointer data, gint64 ticket, const char *address, gboolean *yes, GError **error)
 {
 	return mt_ticket_is_participant (data, ticket, address, yes, error);
+}
+
+static gboolean
+lookup_within (gpointer data, gint64 ticket, gint64 into, gboolean *yes, GError **error)
+{
+	return mt_ticket_participants_within (data, ticket, into, yes, error);
 }
 
 /* The reply token's proof: which ticket, whose token, and whether the
@@ -91,7 +99,7 @@ static gboolean
 decide (Delivery *d, MtThreadDecision *decision, GError **error)
 {
 	MtMessage *m = d->message;
-	MtThreadLookup lookup = { lookup_message_id, lookup_ticket, lookup_participant, d->store };
+	MtThreadLookup lookup = { lookup_message_id, lookup_ticket, lookup_participant, d->store, lookup_within };
 	MtThreadInput input = {
 		.message_id = m->message_id,
 		.in_reply_to = m->in_reply_to,
@@ -123,14 +131,16 @@ open_ticket (Delivery *d, const MtThreadDecision *decision, gint64 *ticket, GErr
 	MtMessage *m = d->message;
 	const char *requester = m->from_addr ? m->from_addr : d->options->sender;
 	g_autofree char *subject = mt_thread_strip_prefixes (m->subject, d->config->tag);
-	const char *to = mt_message_recipient (m, d->options->recipient);
-	g_autofree char *recipient = g_strstrip (g_strdup (to ? to : ""));
 	MtTicketNew t = { .type = "mail", .subject = subject, .now = d->now };
 
+	if (*subject == '\0') {
+		g_free (subject);
+		t.subject = subject = g_strdup ("(no subject)");
+	}
 	if (requester != NULL && *requester != '\0' &&
 	    !mt_customer_contact_ensure (d->store, requester, m->from_name, d->now, &t.requester, error))
 		return FALSE;
-	if (!mt_directory_queue_for (d->store, d->config, recipient, d->now, &t.queue, error) ||
+	if (!mt_directory_queue_for (d->store, d->config, d->recipient, d->now, &t.queue, error) ||
 	    !mt_ticket_create (d->store, &t, ticket, error) ||
 	    !mt_ticket_add_history (d->store, *ticket, "mail", "created", NULL, subject, d->now, error))
 		return FALSE;
@@ -166,7 +176,7 @@ note_ids (Delivery *d, gint64 ticket, gint64 article, GError **error)
 		return FALSE;
 	for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
 		for (guint i = 0; i < lists[l]->len; i++)
-			if (!mt_ticket_note_message_id (d->store, g_ptr_array_index (lists[l], i), ticket, 0, error))
+			if (!mt_ticket_note_reference (d->store, g_ptr_array_index (lists[l], i), ticket, error))
 				return FALSE;
 	return TRUE;
 }
@@ -192,11 +202,11 @@ cc_source (Delivery *d, MtDeliverResult *r)
 static gboolean
 add_cc (Delivery *d, MtDeliverResult *r, const char *address, MtCcSource source, GError **error)
 {
-	gint64 queue = 0;
+	gboolean ours = FALSE;
 
-	if (!mt_directory_queue_lookup (d->store, d->config, address, &queue, error))
+	if (!mt_directory_is_ours (d->store, d->config, address, &ours, error))
 		return FALSE;
-	if (queue != 0 || g_ascii_strcasecmp (address, d->config->address) == 0)
+	if (ours)
 		return TRUE;
 	return mt_ticket_add_cc (d->store, r->ticket, address, source, r->article, d->now, error);
 }
@@ -216,6 +226,29 @@ record_cc (Delivery *d, MtDeliverResult *r, GError **error)
 		if (!add_cc (d, r, g_ptr_array_index (rcpts, i), source, error))
 			return FALSE;
 	return TRUE;
+}
+
+/* Joined only through an id that earlier mail referenced, by a sender
+ * who is no participant (thread.h): the id may have been referenced to
+ * catch this very mail. Its sender is answered as an opener is, with an
+ * acknowledgement, and gets the replies, on the conversation's Cc. */
+static gboolean
+claimed (const MtDeliverResult *r)
+{
+	return r->action == MT_DELIVER_APPEND && r->decision.referenced_only && r->decision.foreign;
+}
+
+static gboolean
+add_claimant (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	const char *sender = d->message->from_addr ? d->message->from_addr : d->options->sender;
+	g_autofree char *why = NULL;
+
+	if (!claimed (r) || sender == NULL || *sender == '\0')
+		return TRUE;
+	why = g_strdup_printf ("%s: joined by %s, which only earlier mail referenced", sender, r->decision.matched);
+	return (d->automatic || add_cc (d, r, sender, MT_CC_REQUESTER, error)) &&
+	       mt_ticket_add_history (d->store, r->ticket, "mail", "participant", NULL, why, d->now, error);
 }
 
 static gboolean
@@ -255,27 +288,52 @@ store_article (Delivery *d, MtDeliverResult *r, GError **error)
 	       (!d->agent_mail || mt_ticket_mark_new_text (d->store, r->article, error)) &&
 	       note_ids (d, r->ticket, r->article, error) &&
 	       mt_ticket_add_participants (d->store, r->ticket, d->message->addresses, error) &&
-	       record_cc (d, r, error);
+	       record_cc (d, r, error) && add_claimant (d, r, error);
 }
 
-/* A bounce of our own mail fails the outbox row it returns. */
+/* Fails each recipient the bounce names that the server had accepted
+ * for row (outbox.h); their number in *failed, "address: reason" of
+ * each in reasons. */
+static gboolean
+fail_recipients (Delivery *d, gint64 row, GString *reasons, guint *failed, GError **error)
+{
+	for (guint i = 0; i < d->bounce.failed->len; i++) {
+		const MtBounceRecipient *b = g_ptr_array_index (d->bounce.failed, i);
+		gboolean marked = FALSE;
+
+		if (!mt_outbox_bounced (d->store, row, b->address, b->reason, d->now, &marked, error))
+			return FALSE;
+		if (!marked)
+			continue;
+		(*failed)++;
+		g_string_append_printf (reasons, "%s%s: %s", reasons->len ? "\n" : "", b->address, b->reason);
+	}
+	return TRUE;
+}
+
+/* A bounce of our own mail fails the recipients it names, of the
+ * outbox row it returns; a report of anything else is only filed. Only
+ * a recipient it did fail is told to the reply's author. */
 static gboolean
 record_bounce (Delivery *d, MtDeliverResult *r, GError **error)
 {
-	const char *reason = d->bounce.reason ? d->bounce.reason : "bounced";
+	g_autoptr (GString) reasons = g_string_new (NULL);
 	gint64 row = 0, article = 0, author = 0;
 
-	if (!d->bounce.failed || d->bounce.message_id == NULL)
+	if (d->bounce.message_id == NULL || d->bounce.failed == NULL || d->bounce.failed->len == 0)
 		return TRUE;
 	if (!mt_outbox_find (d->store, d->bounce.message_id, &row, error))
 		return FALSE;
 	if (row == 0)
 		return TRUE;
+	if (!fail_recipients (d, row, reasons, &r->bounced, error))
+		return FALSE;
+	if (r->bounced == 0)
+		return TRUE;
 	/* A reply's author hears of it: the customer never got the answer. */
-	return mt_outbox_bounced (d->store, row, reason, d->now, error) &&
-	       mt_outbox_article (d->store, row, &article, error) &&
+	return mt_outbox_article (d->store, row, &article, error) &&
 	       (article == 0 || mt_ticket_article_author (d->store, article, &author, error)) &&
-	       mt_notify_bounce (d->store, d->config, r->ticket, author, reason, d->now, error);
+	       mt_notify_bounce (d->store, d->config, r->ticket, author, reasons->str, d->now, error);
 }
 
 /* Where an acknowledgement goes: Reply-To if the sender set one. */
@@ -299,9 +357,9 @@ tell_people (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	MtMessage *m = d->message;
 	const char *ack_to = answer_address (d);
-	g_autofree char *what = NULL;
 	MtNotifyEvent e = { .ticket = r->ticket,
 			    .article = r->article,
+			    .who = *m->from ? m->from : m->from_addr,
 			    .text = m->text,
 			    .author = m->from_addr,
 			    .now = d->now,
@@ -309,12 +367,13 @@ tell_people (Delivery *d, MtDeliverResult *r, GError **error)
 
 	if (d->automatic || r->rules->spam.value != NULL)
 		return TRUE;
-	if (r->action == MT_DELIVER_NEW && d->config->acknowledge && ack_to != NULL && r->rules->no_ack.value == NULL &&
-	    !mt_notify_acknowledge (d->store, d->config, r->ticket, ack_to, d->now, &r->acknowledged, error))
+	if (r->action == MT_DELIVER_NEW && !mt_notify_opening_lang (d->store, r->ticket, m, error))
 		return FALSE;
-	what = g_strdup_printf ("%s from %s", r->action == MT_DELIVER_NEW ? "New ticket" : "New mail",
-				*m->from ? m->from : (m->from_addr ? m->from_addr : "unknown sender"));
-	e.what = what;
+	if ((r->action == MT_DELIVER_NEW || claimed (r)) && d->config->acknowledge && ack_to != NULL &&
+	    r->rules->no_ack.value == NULL &&
+	    !mt_notify_acknowledge (d->store, d->config, r->ticket, ack_to, r->action != MT_DELIVER_NEW, d->now,
+				    &r->acknowledged, error))
+		return FALSE;
 	return mt_notify_watchers (d->store, d->config, &e, &r->notified, error);
 }
 
@@ -335,7 +394,7 @@ static gboolean
 check_rules (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	g_autoptr (GPtrArray) rules = mt_rules_load (d->store, error);
-	MtRuleInput input = { d->message, d->options->sender, d->options->recipient };
+	MtRuleInput input = { d->message, d->options->sender, d->recipient };
 
 	if (rules == NULL)
 		return FALSE;
@@ -379,6 +438,28 @@ examine_message (Delivery *d, MtDeliverResult *r, GError **error)
 	return check_rules (d, r, error);
 }
 
+/* The message bridged tickets (thread.h): the unworked ones are merged
+ * into the one it joined, the others linked to it, the history of each
+ * naming the message that bridged them. */
+static gboolean
+apply_bridge (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	const MtThreadDecision *t = &r->decision;
+	g_autofree char *id = g_strdup_printf ("<%s>", d->message->message_id ? d->message->message_id : "");
+
+	for (guint i = 0; t->merge && i < t->merge->len; i++)
+		if (!mt_change_merge (d->store, g_array_index (t->merge, gint64, i), r->ticket, "mail", d->now, error))
+			return FALSE;
+	for (guint i = 0; t->link && i < t->link->len; i++) {
+		gint64 other = g_array_index (t->link, gint64, i);
+		if (!mt_ticket_link (d->store, r->ticket, "relates", other, d->now, error) ||
+		    !mt_ticket_add_history (d->store, r->ticket, "mail", "bridged", NULL, id, d->now, error) ||
+		    !mt_ticket_add_history (d->store, other, "mail", "bridged", NULL, id, d->now, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* Everything after the blob: inside the transaction, or a dry run. */
 static gboolean
 thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
@@ -400,6 +481,7 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 		return TRUE;
 	}
 	return mt_deliver_take_commands (d, &r->decision, error) && store_article (d, r, error) &&
+	       apply_bridge (d, r, error) &&
 	       mt_rules_apply (d->store, d->config, r->rules, r->ticket, r->action == MT_DELIVER_NEW, d->now, error) &&
 	       mt_deliver_apply_commands (d, r, error) && record_bounce (d, r, error) &&
 	       (d->agent_mail ? mt_deliver_agent_answer (d, r, error) : tell_people (d, r, error));
@@ -421,20 +503,83 @@ write_delivery (MtStore *store, gpointer data, GError **error)
 	       thread_and_store (w->d, w->r, error);
 }
 
+/* Runs func as one write: of the batch (--serve), or a transaction. */
+static gboolean
+write_once (Delivery *d, MtStoreFunc func, gpointer data, GError **error)
+{
+	if (d->options->batched)
+		return mt_store_batch_write (d->store, func, data, error);
+	if (!mt_store_begin (d->store, error))
+		return FALSE;
+	if (!func (d->store, data, error)) {
+		mt_store_rollback (d->store);
+		return FALSE;
+	}
+	return mt_store_commit (d->store, error);
+}
+
 static gboolean
 deliver_in_transaction (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	Write w = { d, r };
 
-	if (d->options->batched)
-		return mt_store_batch_write (d->store, write_delivery, &w, error);
-	if (!mt_store_begin (d->store, error))
-		return FALSE;
-	if (!write_delivery (d->store, &w, error)) {
-		mt_store_rollback (d->store);
-		return FALSE;
+	return write_once (d, write_delivery, &w, error);
+}
+
+/* Whom the mail is for: the envelope recipient (-r) as the MTA gives
+ * it, or else the first of the headers an MTA adds that names one of
+ * our addresses. Anyone can write those headers into a mail: one that
+ * names another address chooses nothing. Mail for an address that is
+ * no queue's goes to the default queue (directory.h), and is logged:
+ * the transport map routes an address that no queue has. */
+static gboolean
+find_recipient (Delivery *d, GError **error)
+{
+	static const char *const headers[] = { "X-Original-To", "Delivered-To" };
+	gboolean ours = FALSE;
+
+	if (d->options->recipient != NULL && *d->options->recipient != '\0') {
+		d->recipient = g_strdup (d->options->recipient);
+		if (!mt_directory_is_ours (d->store, d->config, d->recipient, &ours, error))
+			return FALSE;
+		if (!ours)
+			g_message ("recipient=<%s> is no queue's address: the default queue takes the mail",
+				   d->recipient);
+		return TRUE;
 	}
-	return mt_store_commit (d->store, error);
+	for (guint i = 0; d->message != NULL && i < G_N_ELEMENTS (headers) && !ours; i++) {
+		const char *value = mt_message_header (d->message, headers[i]);
+		g_autofree char *address = g_strstrip (g_strdup (value ? value : ""));
+
+		if (*address != '\0' && !mt_directory_is_ours (d->store, d->config, address, &ours, error))
+			return FALSE;
+		if (ours)
+			d->recipient = g_steal_pointer (&address);
+	}
+	return TRUE;
+}
+
+static gboolean
+write_rule_errors (MtStore *store, gpointer data, GError **error)
+{
+	Write *w = data;
+
+	return mt_rules_count_errors (store, w->r->rules, w->d->now, error);
+}
+
+/* A refusal stores nothing, but the rules that could not be evaluated
+ * on the way to it are counted all the same, in a write of their own;
+ * failing to count them changes no refusal. */
+static void
+count_refused_rule_errors (Delivery *d, MtDeliverResult *r, const GError *refusal)
+{
+	g_autoptr (GError) error = NULL;
+	Write w = { d, r };
+
+	if (refusal == NULL || refusal->domain != MT_RULES_REFUSAL || r->rules == NULL || r->rules->errors->len == 0)
+		return;
+	if (!write_once (d, write_rule_errors, &w, &error))
+		g_warning ("the rules that could not be evaluated are not counted: %s", error->message);
 }
 
 /* The message examined, then stored in one transaction (or, for a dry
@@ -495,13 +640,18 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 	d.message = input->message;
 	d.sha256 = input->sha256;
 	d.parse_error = input->parse_error ? input->parse_error->message : NULL;
-	if (!(d.secret = mt_secret_get (store, config, error)))
+	if (!(d.secret = mt_secret_get (store, config, error)) || !find_recipient (&d, error)) {
+		g_free (d.secret);
 		return FALSE;
+	}
 	ok = deliver_message (&d, result, error);
+	if (!ok && !options->dry_run)
+		count_refused_rule_errors (&d, result, error ? *error : NULL);
 	mt_bounce_clear (&d.bounce);
 	mt_commands_free (d.commands);
 	mt_proof_clear (&d.proof);
 	g_free (d.secret);
+	g_free (d.recipient);
 	/* A failure can come as late as the COMMIT (a full disk), after the
 	 * result was filled; the callers clear it only after success. */
 	if (!ok)

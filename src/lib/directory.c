@@ -1,27 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	directory.c - queues
  * DESCRIPTION
  *	Owns the table queues. Mail is for a queue: the one whose address
  *	is the recipient with its +extension removed. The default queue
- *	comes from [mail] queue and address. An address Postfix hands us
- *	that no queue has yet becomes a queue named after its local part:
- *	the admin decided which addresses reach us when they wrote the
- *	transport map.
+ *	comes from [mail] queue and address, and is made the first time it
+ *	is needed; every other queue is the admin's (mailticket queue add).
+ *	Mail never makes a queue: a recipient that names none, or no
+ *	address at all, is the default queue's, since a header of the mail
+ *	or a wrong transport map must not choose the address that mail is
+ *	then sent from.
  */
 #include <string.h>
 
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
 
-static const char SQL_QUEUE_BY_ADDRESS[] = "SELECT id FROM queues WHERE address = ?";
-static const char SQL_QUEUE_BY_NAME[] = "SELECT id FROM queues WHERE name = ?";
-static const char SQL_QUEUE_INSERT[] = "INSERT INTO queues (name, address, created) VALUES (?, ?, ?)";
-static const char SQL_QUEUE_ADD[] = "INSERT INTO queues (name, address, sla_minutes, owner, created, grp)"
-				    " VALUES (?, lower(?), nullif(?, 0), nullif(?, 0), ?, nullif(?, 0))";
+static const char SQL_QUEUE_BY_ADDRESS[] = "SELECT id FROM queues WHERE address = :address";
+static const char SQL_QUEUE_BY_NAME[] = "SELECT id FROM queues WHERE name = :name";
+static const char SQL_QUEUE_INSERT[] = "INSERT INTO queues (name, address, created) VALUES (:name, :address, :now)";
+static const char SQL_QUEUE_ADD[] =
+	"INSERT INTO queues (name, address, sla_minutes, owner, created, grp)"
+	" VALUES (:name, lower(:address), nullif(:sla, 0), nullif(:owner, 0), :now, nullif(:grp, 0))";
 static const char SQL_QUEUE_UPDATE[] =
-	"UPDATE queues SET address = lower(?2), sla_minutes = coalesce(nullif(?3, 0), sla_minutes),"
-	" owner = coalesce(nullif(?4, 0), owner), grp = coalesce(nullif(?5, 0), grp) WHERE id = ?1";
+	"UPDATE queues SET address = lower(:address), sla_minutes = coalesce(nullif(:sla, 0), sla_minutes),"
+	" owner = coalesce(nullif(:owner, 0), owner), grp = coalesce(nullif(:grp, 0), grp) WHERE id = :id";
+static const char SQL_FORGET_GROUP[] = "UPDATE queues SET grp = NULL WHERE grp = :from";
+static const char SQL_FORGET_OWNER[] = "UPDATE queues SET owner = NULL WHERE owner = :from";
+static const char SQL_QUEUE_RM[] = "DELETE FROM queues WHERE id = :from";
 #define QUEUE_ROWS                                                                                         \
 	" SELECT q.name, q.address, q.sla_minutes, u.login AS owner,"                                      \
 	" (SELECT count(*) FROM tickets t WHERE t.queue = q.id AND t.status NOT IN ('resolved', 'closed')" \
@@ -33,8 +40,17 @@ static const char SQL_QUEUES_JSON[] =
 	" 'owner', owner, 'group', grp, 'active', active)), '[]') FROM (" QUEUE_ROWS ")";
 
 static const char *const directory_queries[] = {
-	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_QUEUE_ADD,
-	SQL_QUEUE_UPDATE,     SQL_QUEUES,        SQL_QUEUES_JSON,  NULL,
+	SQL_QUEUE_BY_ADDRESS,
+	SQL_QUEUE_BY_NAME,
+	SQL_QUEUE_INSERT,
+	SQL_QUEUE_ADD,
+	SQL_QUEUE_UPDATE,
+	SQL_QUEUES,
+	SQL_QUEUES_JSON,
+	SQL_FORGET_GROUP,
+	SQL_QUEUE_RM,
+	SQL_FORGET_OWNER,
+	NULL,
 };
 
 const char *const *
@@ -50,9 +66,9 @@ insert_queue (MtStore *store, const char *name, const char *address, gint64 now,
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, now);
+	mt_store_bind_text (stmt, ":name", name);
+	mt_store_bind_text (stmt, ":address", address);
+	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -61,13 +77,13 @@ insert_queue (MtStore *store, const char *name, const char *address, gint64 now,
 
 /* "support+42.abc@Example.ORG" -> "support@example.org" */
 static char *
-base_address (const char *address, char delimiter)
+base_address (const char *address, const char *delimiters)
 {
 	g_autofree char *lower = g_ascii_strdown (address, -1);
 	char *at = strrchr (lower, '@');
-	char *plus = strchr (lower, delimiter);
+	char *plus = lower + strcspn (lower, delimiters);
 
-	if (plus != NULL && (at == NULL || plus < at))
+	if (*plus != '\0' && (at == NULL || plus < at))
 		memmove (plus, at ? at : "", at ? strlen (at) + 1 : 1);
 	return g_steal_pointer (&lower);
 }
@@ -80,7 +96,7 @@ mt_directory_queue_lookup (MtStore *store, const MtConfig *config, const char *r
 	*queue = 0;
 	if (recipient == NULL || *recipient == '\0')
 		return mt_store_get_id (store, SQL_QUEUE_BY_NAME, config->queue, queue, error);
-	address = base_address (recipient, config->delimiter);
+	address = base_address (recipient, config->delimiters);
 	return mt_store_get_id (store, SQL_QUEUE_BY_ADDRESS, address, queue, error);
 }
 
@@ -99,24 +115,31 @@ default_queue (MtStore *store, const MtConfig *config, gint64 now, gint64 *queue
 }
 
 gboolean
+mt_directory_is_ours (MtStore *store, const MtConfig *config, const char *address, gboolean *ours, GError **error)
+{
+	g_autofree char *base = base_address (address, config->delimiters);
+	gint64 queue = 0;
+
+	*ours = g_ascii_strcasecmp (base, config->address) == 0;
+	if (*ours || *base == '\0')
+		return TRUE;
+	if (!mt_store_get_id (store, SQL_QUEUE_BY_ADDRESS, base, &queue, error))
+		return FALSE;
+	*ours = queue != 0;
+	return TRUE;
+}
+
+gboolean
 mt_directory_queue_for (MtStore *store, const MtConfig *config, const char *recipient, gint64 now, gint64 *queue,
 			GError **error)
 {
-	g_autofree char *address = NULL;
-	g_autofree char *name = NULL;
-	gint64 taken;
-
-	if (!mt_directory_queue_lookup (store, config, recipient, queue, error))
+	*queue = 0;
+	if (recipient != NULL && *recipient != '\0' &&
+	    !mt_directory_queue_lookup (store, config, recipient, queue, error))
 		return FALSE;
 	if (*queue != 0)
 		return TRUE;
-	address = recipient && *recipient ? base_address (recipient, config->delimiter) : NULL;
-	if (address == NULL || g_ascii_strcasecmp (address, config->address) == 0)
-		return default_queue (store, config, now, queue, error);
-	name = strchr (address, '@') ? g_strndup (address, strchr (address, '@') - address) : g_strdup (address);
-	if (!mt_store_get_id (store, SQL_QUEUE_BY_NAME, name, &taken, error))
-		return FALSE;
-	return insert_queue (store, taken ? address : name, address, now, queue, error);
+	return default_queue (store, config, now, queue, error);
 }
 
 gboolean
@@ -143,21 +166,17 @@ mt_directory_queue_add (MtStore *store, const MtConfig *config, const MtQueueNew
 		return FALSE;
 	if (!(stmt = mt_store_query (store, *id ? SQL_QUEUE_UPDATE : SQL_QUEUE_ADD, error)))
 		return FALSE;
+	mt_store_bind_text (stmt, ":address", q->address);
+	mt_store_bind_int (stmt, ":sla", q->sla_minutes);
+	mt_store_bind_int (stmt, ":owner", q->owner);
+	mt_store_bind_int (stmt, ":grp", q->grp);
 	if (*id) {
-		/* An existing queue (one that mail created, say) takes the settings. */
-		sqlite3_bind_int64 (stmt, 1, *id);
-		sqlite3_bind_text (stmt, 2, q->address, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64 (stmt, 3, q->sla_minutes);
-		sqlite3_bind_int64 (stmt, 4, q->owner);
-		sqlite3_bind_int64 (stmt, 5, q->grp);
+		/* An existing queue (the default one, made on first use, say) takes the settings. */
+		mt_store_bind_int (stmt, ":id", *id);
 		return mt_store_exec_stmt (store, stmt, error);
 	}
-	sqlite3_bind_text (stmt, 1, q->name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 2, q->address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, q->sla_minutes);
-	sqlite3_bind_int64 (stmt, 4, q->owner);
-	sqlite3_bind_int64 (stmt, 5, q->now);
-	sqlite3_bind_int64 (stmt, 6, q->grp);
+	mt_store_bind_text (stmt, ":name", q->name);
+	mt_store_bind_int (stmt, ":now", q->now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -194,4 +213,28 @@ mt_directory_queues_json (MtStore *store, GError **error)
 	if (stmt == NULL || mt_store_step (store, stmt, error) != SQLITE_ROW)
 		return NULL;
 	return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+gboolean
+mt_directory_forget_group (MtStore *store, gint64 group, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_GROUP };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), group, 0, error);
+}
+
+gboolean
+mt_directory_queue_remove (MtStore *store, gint64 queue, GError **error)
+{
+	static const char *const rm[] = { SQL_QUEUE_RM };
+
+	return mt_store_move (store, rm, G_N_ELEMENTS (rm), queue, 0, error);
+}
+
+gboolean
+mt_directory_forget_owner (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_OWNER };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	escalate.c - tickets that waited too long
@@ -18,13 +19,14 @@
 #include "mailticket/error.h"
 #include "mailticket/escalate.h"
 #include "mailticket/notify.h"
+#include "mailticket/template.h"
 #include "mailticket/people.h"
 #include "mailticket/ticket.h"
 
 #define ESCALATE_BATCH 50
 #define WHO "mailticket-send"
 
-/* ?1 now, ?2 batch size. A first response is owed only to a requester,
+/* :now, and :batch the batch size. A first response is owed only to a requester,
  * and only while the ticket is new or open: pending means the agent
  * waits for something, and has its own time. It is owed from the
  * ticket's opening; for a ticket that automatic mail opened (an
@@ -39,12 +41,12 @@ static const char SQL_OVERDUE[] =
 	" FROM tickets t JOIN queues q ON q.id = t.queue"
 	" WHERE q.sla_minutes > 0 AND t.first_response IS NULL AND t.response_escalated IS NULL"
 	" AND t.requester IS NOT NULL AND t.merged_into IS NULL AND t.status IN ('new', 'open'))"
-	" WHERE deadline <= ?1"
+	" WHERE deadline <= :now"
 	" UNION ALL"
 	" SELECT t.id, 'pending', t.pending_until, 0, ifnull(t.owner, 0), ifnull(q.grp, 0), ifnull(q.owner, 0)"
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue"
-	" WHERE t.status = 'pending' AND t.pending_until <= ?1"
-	" LIMIT ?2";
+	" WHERE t.status = 'pending' AND t.pending_until <= :now"
+	" LIMIT :batch";
 
 static const char *const escalate_queries[] = { SQL_OVERDUE, NULL };
 
@@ -70,8 +72,8 @@ read_overdue (MtStore *store, gint64 now, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, now);
-	sqlite3_bind_int (stmt, 2, ESCALATE_BATCH);
+	mt_store_bind_int (stmt, ":now", now);
+	mt_store_bind_int (stmt, ":batch", ESCALATE_BATCH);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		Overdue o = {
 			.ticket = sqlite3_column_int64 (stmt, 0),
@@ -110,17 +112,29 @@ recipients (MtStore *store, const Overdue *o, GError **error)
 	return mt_people_addresses (store, 0, 0, error);
 }
 
-/* What happened, for the mail and (first line) for the history. */
+/* What happened, for the history. */
 static char *
-overdue_text (const Overdue *o, gboolean history)
+overdue_text (const Overdue *o)
 {
 	g_autofree char *when = mt_clock_format (o->deadline);
 
 	if (o->pending)
-		return g_strdup_printf ("Pending until %s, which has passed%s", when,
-					history ? "" : ": the ticket is open again.");
-	return g_strdup_printf ("No first response within %" G_GINT64_FORMAT " minutes%s%s%s", o->sla_minutes,
-				history ? "" : " (due ", history ? "" : when, history ? "" : ").");
+		return g_strdup_printf ("Pending until %s, which has passed", when);
+	return g_strdup_printf ("No first response within %" G_GINT64_FORMAT " minutes", o->sla_minutes);
+}
+
+/* What happened, for the template (mailticket-templates(5)). */
+static GHashTable *
+overdue_vars (const Overdue *o)
+{
+	GHashTable *vars = mt_template_vars_new ();
+	g_autofree char *due = g_strdup_printf ("%" G_GINT64_FORMAT, o->deadline);
+	g_autofree char *minutes = g_strdup_printf ("%" G_GINT64_FORMAT, o->sla_minutes);
+
+	mt_template_set (vars, "escalation.pending", o->pending ? "yes" : "");
+	mt_template_set (vars, "escalation.due", due);
+	mt_template_set (vars, "escalation.minutes", minutes);
+	return vars;
 }
 
 static gboolean
@@ -135,10 +149,10 @@ static gboolean
 escalate_one (MtStore *store, const MtConfig *config, const Overdue *o, gint64 now, GError **error)
 {
 	g_autoptr (GPtrArray) to = recipients (store, o, error);
-	g_autofree char *text = overdue_text (o, FALSE);
-	g_autofree char *what = overdue_text (o, TRUE);
+	g_autofree char *what = overdue_text (o);
+	g_autoptr (GHashTable) vars = overdue_vars (o);
 	MtNotifyAgents n = {
-		.ticket = o->ticket, .kind = "escalation", .label = "Escalation", .what = text, .to = to, .now = now
+		.ticket = o->ticket, .kind = "escalation", .template = "escalation", .vars = vars, .to = to, .now = now
 	};
 	guint queued = 0;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	gmime-no-gio.c - keep GIO out of mailticket-deliver and mailticket-send

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	handoff.c - hand a message to a running mailticket-deliver --serve

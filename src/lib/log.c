@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	log.c - syslog (facility mail) with a stderr mirror
@@ -14,6 +15,7 @@
 #include "mailticket/log.h"
 
 static gboolean log_verbose;
+static char *log_prefix;
 
 static int
 syslog_priority (GLogLevelFlags level)
@@ -50,9 +52,10 @@ log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoin
 		return G_LOG_WRITER_UNHANDLED;
 	if (priority == LOG_DEBUG && !log_verbose)
 		return G_LOG_WRITER_HANDLED;
-	syslog (priority, "%s", text);
+	syslog (priority, "%s%s%s", log_prefix ? log_prefix : "", log_prefix ? ": " : "", text);
 	if (log_verbose || (priority <= LOG_WARNING && isatty (STDERR_FILENO)))
-		fprintf (stderr, "%s: %s\n", g_get_prgname (), text);
+		fprintf (stderr, "%s: %s%s%s\n", g_get_prgname (), log_prefix ? log_prefix : "", log_prefix ? ": " : "",
+			 text);
 	return G_LOG_WRITER_HANDLED;
 }
 
@@ -68,4 +71,11 @@ mt_log_init (const char *ident, gboolean verbose)
 	g_set_prgname (ident);
 	openlog (ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
 	g_log_set_writer_func (log_writer, NULL, NULL);
+}
+
+void
+mt_log_set_prefix (const char *prefix)
+{
+	g_free (log_prefix);
+	log_prefix = g_strdup (prefix);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	loop.c - recognising automatic mail
@@ -76,12 +77,11 @@ words_of (const char *value)
 }
 
 static gboolean
-header_says_automatic (MtMessage *m, const AutomaticHeader *h)
+value_says_automatic (const char *value, const AutomaticHeader *h)
 {
-	const char *value = mt_message_header (m, h->name);
-	g_auto (GStrv) words = value ? words_of (value) : NULL;
+	g_auto (GStrv) words = words_of (value);
 
-	if (words == NULL || words[0] == NULL)
+	if (words[0] == NULL)
 		return FALSE;
 	if (h->match == ANY_VALUE)
 		return TRUE;
@@ -90,6 +90,25 @@ header_says_automatic (MtMessage *m, const AutomaticHeader *h)
 	for (guint i = 0; words[i] != NULL; i++)
 		if (g_strv_contains (h->values, words[i]))
 			return TRUE;
+	return FALSE;
+}
+
+/* Each field of that name counts: "Precedence: never-bounce" first does
+ * not hide "Precedence: bulk" after it. */
+static gboolean
+header_says_automatic (MtMessage *m, const AutomaticHeader *h)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (m->mime));
+	int n = g_mime_header_list_get_count (list);
+
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *header = g_mime_header_list_get_header_at (list, i);
+		const char *value = g_mime_header_get_value (header);
+
+		if (g_ascii_strcasecmp (g_mime_header_get_name (header), h->name) == 0 && value != NULL &&
+		    value_says_automatic (value, h))
+			return TRUE;
+	}
 	return FALSE;
 }
 

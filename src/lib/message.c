@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	message.c - one incoming message, parsed with GMime
@@ -457,6 +458,20 @@ lenient_options (void)
 	return options;
 }
 
+static int
+header_count (GMimeObject *obj)
+{
+	return obj ? g_mime_header_list_get_count (g_mime_object_get_header_list (obj)) : 0;
+}
+
+/* GMime files Content-* fields under the message's body part, not the
+ * message: a header of only a Content-Type is a header all the same. */
+static gboolean
+has_header (GMimeMessage *mime)
+{
+	return header_count (GMIME_OBJECT (mime)) > 0 || header_count (g_mime_message_get_mime_part (mime)) > 0;
+}
+
 MtMessage *
 mt_message_parse (GByteArray *raw, GError **error)
 {
@@ -470,8 +485,7 @@ mt_message_parse (GByteArray *raw, GError **error)
 	m->options = lenient_options ();
 	m->raw = g_byte_array_ref (raw);
 	m->mime = mt_message_view_parse (raw, m->options, max_parts, &m->warnings, notes, &stopped);
-	if (m->mime == NULL ||
-	    g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m->mime))) == 0) {
+	if (m->mime == NULL || !has_header (m->mime)) {
 		g_set_error (error, MT_ERROR, MT_ERROR_DATA, "no message header found");
 		return NULL;
 	}
@@ -488,18 +502,6 @@ const char *
 mt_message_header (MtMessage *m, const char *name)
 {
 	return g_mime_object_get_header (GMIME_OBJECT (m->mime), name);
-}
-
-const char *
-mt_message_recipient (MtMessage *m, const char *envelope_recipient)
-{
-	const char *header;
-
-	if (envelope_recipient != NULL && *envelope_recipient != '\0')
-		return envelope_recipient;
-	if ((header = mt_message_header (m, "X-Original-To")) != NULL)
-		return header;
-	return mt_message_header (m, "Delivered-To");
 }
 
 static GMimeObject *

@@ -1,10 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	notify.c - the mail a ticket causes: acknowledgements, replies, notifications
  * DESCRIPTION
  *	One function builds what every message about a ticket shares
- *	(addresses, subject token, thread headers); the three kinds differ
- *	only in recipients, text and Auto-Submitted. Nothing here sends:
+ *	(addresses, subject token, thread headers); the kinds differ in
+ *	recipients, template and Auto-Submitted. The words come from the
+ *	templates (notify-text.c). Nothing here sends:
  *	the outbox row and the article are written in the caller's
  *	transaction, and mailticket-send delivers them later.
  */
@@ -21,6 +23,7 @@
 #include "mailticket/secret.h"
 #include "mailticket/ticket.h"
 #include "mailticket/token.h"
+#include "notify-private.h"
 
 /* References carry the first message of the thread and the latest ones. */
 #define MAX_REFERENCES 10
@@ -98,7 +101,7 @@ mt_notify_reply_address (MtStore *store, const MtConfig *config, gint64 ticket, 
 /* reply_to is the token the message carries, which is also its envelope
  * sender: a bounce comes back to it. */
 static MtCompose
-letter_compose (Letter *l, GPtrArray *to, const char *reply_to, const char *text, gint64 now)
+letter_compose (Letter *l, GPtrArray *to, const char *reply_to, const MtTemplateText *t, gint64 now)
 {
 	GPtrArray *ids = l->mail->thread_ids;
 	MtCompose c = {
@@ -106,8 +109,10 @@ letter_compose (Letter *l, GPtrArray *to, const char *reply_to, const char *text
 		.from_addr = l->from,
 		.reply_to = reply_to,
 		.to = to,
-		.subject = l->subject,
-		.text = text,
+		.subject = t->subject ? t->subject : l->subject,
+		.text = t->body,
+		.language = t->lang,
+		.headers = t->head,
 		.domain = l->config->domain,
 		.in_reply_to = ids->len ? g_ptr_array_index (ids, ids->len - 1) : NULL,
 		.references = l->references,
@@ -143,15 +148,8 @@ letter_queue (Letter *l, const char *kind, gint64 article, const MtCompose *c, c
 static gboolean
 is_ours (Letter *l, const char *address, gboolean *ours, GError **error)
 {
-	gint64 queue = 0;
-
-	*ours = g_ascii_strcasecmp (address, l->config->address) == 0 || g_ascii_strcasecmp (address, l->from) == 0;
-	if (*ours)
-		return TRUE;
-	if (!mt_directory_queue_lookup (l->store, l->config, address, &queue, error))
-		return FALSE;
-	*ours = queue != 0;
-	return TRUE;
+	*ours = g_ascii_strcasecmp (address, l->from) == 0;
+	return *ours || mt_directory_is_ours (l->store, l->config, address, ours, error);
 }
 
 /* A set of lower-case addresses that owns its strings. */
@@ -180,54 +178,61 @@ add_recipient (Letter *l, GPtrArray *list, GHashTable *skip, const char *address
 	return TRUE;
 }
 
-/* What happened, the ticket's facts, and the text; for agents whose the
- * ticket is and whom it is for, and the two addresses an agent answers
- * to. */
-static char *
-ticket_text (Letter *l, const char *what, const char *text, const char *comment)
-{
-	MtTicketMail *m = l->mail;
-	g_autofree char *whose = comment ? g_strdup_printf (", owner %s\nRequester %s", m->owner ? m->owner : "-",
-							    m->requester ? m->requester : "-")
-					 : g_strdup ("");
-	g_autofree char *how =
-		comment ? g_strdup_printf ("Reply to this message to answer the requester of ticket "
-					   "#%" G_GINT64_FORMAT ";\nwrite to %s for an internal note.\n",
-					   m->id, comment)
-			: g_strdup_printf ("Reply to this message to add to ticket #%" G_GINT64_FORMAT ".\n", m->id);
-
-	return g_strdup_printf ("%s\n"
-				"Ticket #%" G_GINT64_FORMAT ": %s\n"
-				"Status %s, priority %d, queue %s%s\n"
-				"\n%s%s"
-				"-- \n%s",
-				what, m->id, m->subject, m->status, m->priority, m->queue ? m->queue : "-", whose,
-				text ? text : "", text && *text ? "\n\n" : "", how);
-}
-
-/* One message about the ticket to one address: an agent's gets the
- * agent's reply address and the comment address, anyone else's a
- * customer-side reply address of their own. */
+/* One message about the ticket to one address, from template name in
+ * the recipient's language: an agent's gets the agent's reply address
+ * and the comment address, anyone else's a customer-side reply address
+ * of their own. */
 static gboolean
-notify_one (Letter *l, const char *kind, const char *address, const char *what, const char *text, gint64 now,
+notify_one (Letter *l, const char *kind, const char *address, const char *name, GHashTable *extra, gint64 now,
 	    GError **error)
 {
 	g_autoptr (GPtrArray) to = g_ptr_array_new ();
-	g_autofree char *login = NULL, *reply_to = NULL, *comment = NULL, *body = NULL, *message_id = NULL;
+	g_autoptr (MtPeopleProfile) agent = NULL;
+	g_autofree char *reply_to = NULL, *comment = NULL, *lang = NULL, *message_id = NULL;
+	g_autoptr (GHashTable) vars = NULL;
+	g_autoptr (MtTemplateText) t = NULL;
 	g_autoptr (GBytes) raw = NULL;
 	MtCompose c;
 
-	if (!mt_people_user_by_email (l->store, address, &login, error))
+	if (!mt_people_profile (l->store, 0, address, &agent, error))
 		return FALSE;
-	reply_to = letter_token (l, login ? MT_TOKEN_AGENT : MT_TOKEN_CUSTOMER, address);
-	comment = login ? letter_token (l, MT_TOKEN_COMMENT, address) : NULL;
-	body = ticket_text (l, what, text, comment);
+	reply_to = letter_token (l, agent ? MT_TOKEN_AGENT : MT_TOKEN_CUSTOMER, address);
+	comment = agent ? letter_token (l, MT_TOKEN_COMMENT, address) : NULL;
+	lang = agent ? mt_notify_agent_lang (l->config, l->mail, agent)
+		     : mt_notify_customer_lang (l->config, l->mail, address);
+	vars = mt_notify_vars (l->config, l->mail, l->from, lang, extra, now);
+	mt_template_set (vars, "recipient.agent", agent ? "yes" : "");
+	mt_template_set (vars, "comment.address", comment);
+	if (!(t = mt_template_render (l->config, name, l->mail->queue, lang, vars, error)))
+		return FALSE;
 	g_ptr_array_add (to, (char *) address);
-	c = letter_compose (l, to, reply_to, body, now);
+	c = letter_compose (l, to, reply_to, t, now);
 	c.auto_submitted = "auto-generated";
 	if (!(raw = mt_compose (&c, &message_id, error)))
 		return FALSE;
 	return letter_queue (l, kind, 0, &c, message_id, to, raw, error);
+}
+
+/* The variables of an event's template: the caller's, and who did it
+ * with which text; owned. */
+static GHashTable *
+event_vars (const MtNotifyEvent *e)
+{
+	GHashTable *vars = mt_template_vars_new ();
+	const char *who = e->who ? e->who : e->author ? e->author : "mailticket";
+	GHashTableIter iter;
+	gpointer key, value;
+
+	mt_template_set (vars, "author", who);
+	mt_template_set (vars, "by", who);
+	mt_template_set (vars, "article.text", e->text);
+	mt_template_set (vars, "article.internal", e->internal ? "yes" : "");
+	if (e->vars != NULL) {
+		g_hash_table_iter_init (&iter, e->vars);
+		while (g_hash_table_iter_next (&iter, &key, &value))
+			mt_template_set (vars, key, value);
+	}
+	return vars;
 }
 
 /* A new ticket is told to the queue's group too, when it has one. */
@@ -252,6 +257,8 @@ mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent 
 	g_autoptr (GPtrArray) audience = NULL;
 	g_autoptr (GHashTable) skip = address_set_new ();
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GHashTable) vars = NULL;
+	const char *name = e->template ? e->template : e->new_ticket ? "notify-new" : "notify-article";
 
 	*queued = 0;
 	if (!(audience = mt_people_audience (store, e->ticket, e->internal, error)))
@@ -271,8 +278,9 @@ mt_notify_watchers (MtStore *store, const MtConfig *config, const MtNotifyEvent 
 	for (guint i = 0; i < audience->len; i++)
 		if (!add_recipient (&l, to, skip, g_ptr_array_index (audience, i), error))
 			return FALSE;
+	vars = event_vars (e);
 	for (guint i = 0; i < to->len; i++)
-		if (!notify_one (&l, "notification", g_ptr_array_index (to, i), e->what, e->text, e->now, error))
+		if (!notify_one (&l, "notification", g_ptr_array_index (to, i), name, vars, e->now, error))
 			return FALSE;
 	*queued = to->len;
 	return TRUE;
@@ -284,44 +292,18 @@ mt_notify_agents (MtStore *store, const MtConfig *config, const MtNotifyAgents *
 	g_auto (Letter) l = { 0 };
 	g_autoptr (GHashTable) skip = address_set_new ();
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
-	char *subject;
 
 	*queued = 0;
 	if (!letter_init (&l, store, config, n->ticket, error))
 		return FALSE;
-	subject = g_strdup_printf ("%s: %s", n->label, l.subject);
-	g_free (l.subject);
-	l.subject = subject;
 	for (guint i = 0; i < n->to->len; i++)
 		if (!add_recipient (&l, to, skip, g_ptr_array_index (n->to, i), error))
 			return FALSE;
 	for (guint i = 0; i < to->len; i++)
-		if (!notify_one (&l, n->kind, g_ptr_array_index (to, i), n->what, n->text, n->now, error))
+		if (!notify_one (&l, n->kind, g_ptr_array_index (to, i), n->template, n->vars, n->now, error))
 			return FALSE;
 	*queued = to->len;
 	return TRUE;
-}
-
-static char *
-acknowledgement_text (Letter *l)
-{
-	const char *promise = mt_config_response_time (l->config, l->mail->queue);
-	g_autofree char *sla = NULL;
-	g_autofree char *token = mt_token_subject (l->config->tag, l->mail->id);
-
-	if (promise == NULL && l->mail->sla_minutes > 0)
-		promise = sla = l->mail->sla_minutes % 60
-					? g_strdup_printf ("%" G_GINT64_FORMAT " minutes", l->mail->sla_minutes)
-					: g_strdup_printf ("%" G_GINT64_FORMAT " hours", l->mail->sla_minutes / 60);
-	return g_strdup_printf ("Hello,\n\n"
-				"we have received your message and opened ticket #%" G_GINT64_FORMAT ":\n\n"
-				"    %s\n\n"
-				"%s%s%s"
-				"To add to it, reply to this message, or keep %s in the subject\n"
-				"of a new one.\n\n"
-				"-- \n%s\n",
-				l->mail->id, l->mail->subject, promise ? "We will answer within " : "",
-				promise ? promise : "", promise ? ".\n\n" : "", token, l->from);
 }
 
 static gboolean
@@ -341,16 +323,25 @@ store_outgoing (Letter *l, const MtCompose *c, GBytes *raw, gint64 author, gint6
 	return mt_ticket_add_article (l->store, l->mail->id, &a, article, error);
 }
 
-/* A mail to the customer side that is no reply: the acknowledgement, or
- * a status mail. Not an article: the history and the outbox say it went. */
+/* A mail to the customer side that is no reply, from template name:
+ * the acknowledgement, or a status mail. Not an article: the history
+ * and the outbox say it went. */
 static gboolean
-customer_mail (Letter *l, const char *kind, GPtrArray *to, const char *text, const char *auto_submitted, gint64 now,
-	       GError **error)
+customer_mail (Letter *l, const char *kind, GPtrArray *to, const char *name, GHashTable *extra,
+	       const char *auto_submitted, gint64 now, GError **error)
 {
-	g_autofree char *reply_to = letter_token (l, MT_TOKEN_CUSTOMER, g_ptr_array_index (to, 0));
+	const char *address = g_ptr_array_index (to, 0);
+	g_autofree char *reply_to = letter_token (l, MT_TOKEN_CUSTOMER, address);
+	g_autofree char *lang = mt_notify_customer_lang (l->config, l->mail, address);
+	g_autoptr (GHashTable) vars = mt_notify_vars (l->config, l->mail, l->from, lang, extra, now);
+	g_autoptr (MtTemplateText) t = mt_template_render (l->config, name, l->mail->queue, lang, vars, error);
 	g_autofree char *message_id = NULL;
 	g_autoptr (GBytes) raw = NULL;
-	MtCompose c = letter_compose (l, to, reply_to, text, now);
+	MtCompose c;
+
+	if (t == NULL)
+		return FALSE;
+	c = letter_compose (l, to, reply_to, t, now);
 
 	c.auto_submitted = auto_submitted;
 	return (raw = mt_compose (&c, &message_id, error)) != NULL &&
@@ -358,13 +349,13 @@ customer_mail (Letter *l, const char *kind, GPtrArray *to, const char *text, con
 }
 
 gboolean
-mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address, gint64 now,
-		       gboolean *queued, GError **error)
+mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, const char *address, gboolean joined,
+		       gint64 now, gboolean *queued, GError **error)
 {
 	g_auto (Letter) l = { 0 };
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (GHashTable) skip = address_set_new ();
-	g_autofree char *text = NULL;
+	g_autoptr (GHashTable) vars = mt_template_vars_new ();
 	gint64 sent = 0;
 
 	*queued = FALSE;
@@ -374,8 +365,8 @@ mt_notify_acknowledge (MtStore *store, const MtConfig *config, gint64 ticket, co
 		return to->len == 0;
 	if (sent >= config->ack_limit)
 		return TRUE;
-	text = acknowledgement_text (&l);
-	if (!customer_mail (&l, "ack", to, text, "auto-replied", now, error) ||
+	mt_template_set (vars, "ticket.joined", joined ? "yes" : "");
+	if (!customer_mail (&l, "ack", to, "ack", vars, "auto-replied", now, error) ||
 	    !mt_ticket_add_history (store, ticket, "mail", "acknowledged", NULL, g_ptr_array_index (to, 0), now, error))
 		return FALSE;
 	*queued = TRUE;
@@ -389,19 +380,17 @@ mt_notify_requester (MtStore *store, const MtConfig *config, const MtNotifyReque
 	g_auto (Letter) l = { 0 };
 	g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (GHashTable) skip = address_set_new ();
-	g_autofree char *text = NULL;
+	g_autoptr (GHashTable) vars = mt_template_vars_new ();
 
 	*queued = FALSE;
 	if (!letter_init (&l, store, config, n->ticket, error))
 		return FALSE;
 	if (l.mail->requester == NULL || !add_recipient (&l, to, skip, l.mail->requester, error) || to->len == 0)
 		return l.mail->requester == NULL || to->len == 0;
-	text = g_strdup_printf ("Hello,\n\n%s\n\n    #%" G_GINT64_FORMAT ": %s\n\n%s%s"
-				"If anything is still open, reply to this message.\n\n-- \n%s\n",
-				n->what, l.mail->id, l.mail->subject, n->text ? n->text : "",
-				n->text && *n->text ? "\n\n" : "", l.from);
-	if (!customer_mail (&l, "notification", to, text, "auto-generated", n->now, error) ||
-	    !mt_ticket_add_history (store, n->ticket, "mail", "requester-told", NULL, n->what, n->now, error))
+	mt_template_set (vars, "status", n->status);
+	mt_template_set (vars, "note", n->text);
+	if (!customer_mail (&l, "notification", to, "requester-status", vars, "auto-generated", n->now, error) ||
+	    !mt_ticket_add_history (store, n->ticket, "mail", "requester-told", NULL, n->status, n->now, error))
 		return FALSE;
 	*queued = TRUE;
 	return TRUE;
@@ -490,11 +479,10 @@ too_many (const MtConfig *config, GPtrArray *rcpts, GError **error)
 static gboolean
 reply_notify (Letter *l, const MtNotifyReply *r, gint64 article, GPtrArray *rcpts, GError **error)
 {
-	g_autofree char *what = g_strdup_printf ("Reply by %s to %s", r->who, l->mail->requester);
 	MtNotifyEvent e = {
 		.ticket = r->ticket,
 		.article = article,
-		.what = what,
+		.who = r->who,
 		.text = r->text,
 		.author = r->author_address,
 		.told = rcpts,
@@ -526,6 +514,8 @@ mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotifyReply *r,
 	g_autoptr (GPtrArray) rcpts = NULL;
 	g_autofree char *message_id = NULL, *reply_to = NULL;
 	g_autoptr (GBytes) raw = NULL;
+	g_autoptr (MtPeopleProfile) agent = NULL;
+	g_autoptr (MtTemplateText) t = NULL;
 	MtCompose c;
 
 	if (bad_addresses (r->cc, error) || bad_addresses (r->bcc, error) ||
@@ -536,7 +526,10 @@ mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotifyReply *r,
 		return FALSE;
 	/* One message to all: it carries the requester's reply address. */
 	reply_to = letter_token (&l, MT_TOKEN_CUSTOMER, l.mail->requester);
-	c = letter_compose (&l, to, reply_to, r->text, r->now);
+	if (!mt_people_profile (store, r->author, NULL, &agent, error) ||
+	    !(t = mt_notify_reply_text (config, l.mail, l.from, agent, r->text, r->answer, r->now, error)))
+		return FALSE;
+	c = letter_compose (&l, to, reply_to, t, r->now);
 	c.cc = cc;
 	c.html = TRUE;
 	c.attachments = r->attachments;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	outbox-view.c - the outbox as admins and scripts see it
@@ -27,18 +28,18 @@
 
 static const char SQL_LIST_JSON[] =
 	"SELECT coalesce(json_group_array(json(j)), '[]') FROM ("
-	" SELECT " OBJECT " AS j FROM outbox o WHERE ?1 IS NULL OR o.state = ?1 ORDER BY o.id)";
-static const char SQL_ROW_JSON[] = "SELECT " OBJECT " FROM outbox o WHERE o.id = ?";
+	" SELECT " OBJECT " AS j FROM outbox o WHERE :state IS NULL OR o.state = :state ORDER BY o.id)";
+static const char SQL_ROW_JSON[] = "SELECT " OBJECT " FROM outbox o WHERE o.id = :id";
 static const char SQL_ROWS[] =
 	"SELECT o.id, ifnull(o.ticket, 0), ifnull(o.article, 0), o.state, o.kind, o.message_id, o.envelope_from,"
-	" (SELECT group_concat(address, ', ') FROM"
-	"  (SELECT address FROM outbox_recipients WHERE outbox = o.id ORDER BY address)),"
+	" (SELECT group_concat(address || iif(state = 'failed', ' (failed)', ''), ', ') FROM"
+	"  (SELECT address, state FROM outbox_recipients WHERE outbox = o.id ORDER BY address)),"
 	" o.attempts, o.next_attempt, o.created, ifnull(o.done, 0), ifnull(o.claimed_until, 0),"
 	" (SELECT size FROM blobs WHERE sha256 = o.blob), o.claimed_by, o.last_reply"
-	" FROM outbox o WHERE (?1 IS NULL OR o.state = ?1) AND (?2 = 0 OR o.id = ?2) ORDER BY o.id";
+	" FROM outbox o WHERE (:state IS NULL OR o.state = :state) AND (:id = 0 OR o.id = :id) ORDER BY o.id";
 static const char SQL_RECIPIENTS[] =
-	"SELECT address, state, reply FROM outbox_recipients WHERE outbox = ? ORDER BY address";
-static const char SQL_BLOB[] = "SELECT blob FROM outbox WHERE id = ?";
+	"SELECT address, state, reply FROM outbox_recipients WHERE outbox = :id ORDER BY address";
+static const char SQL_BLOB[] = "SELECT blob FROM outbox WHERE id = :id";
 
 static const char *const outbox_view_queries[] = {
 	SQL_LIST_JSON, SQL_ROW_JSON, SQL_ROWS, SQL_RECIPIENTS, SQL_BLOB, NULL,
@@ -92,8 +93,8 @@ mt_outbox_view_list (MtStore *store, const char *state, gint64 id, MtOutboxRowFu
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, state, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 2, id);
+	mt_store_bind_text (stmt, ":state", state);
+	mt_store_bind_int (stmt, ":id", id);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		read_row (stmt, &row);
 		n++;
@@ -132,7 +133,7 @@ mt_outbox_view_list_json (MtStore *store, const char *state, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_text (stmt, 1, state, -1, SQLITE_TRANSIENT);
+	mt_store_bind_text (stmt, ":state", state);
 	return json_text (store, stmt, 0, error);
 }
 
@@ -143,7 +144,7 @@ mt_outbox_view_json (MtStore *store, gint64 id, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":id", id);
 	return json_text (store, stmt, id, error);
 }
 
@@ -155,7 +156,7 @@ mt_outbox_view_recipients (MtStore *store, gint64 id, MtOutboxRecipientFunc func
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":id", id);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		if (!func (TEXT (stmt, 0), TEXT (stmt, 1), TEXT (stmt, 2), data))
 			break;
@@ -172,7 +173,7 @@ mt_outbox_view_raw (MtStore *store, gint64 id, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":id", id);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return NULL;
 	if (rc == SQLITE_DONE) {

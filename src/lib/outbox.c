@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	outbox.c - mail waiting to be sent
@@ -21,56 +22,66 @@
 
 static const char SQL_INSERT[] =
 	"INSERT INTO outbox (ticket, article, kind, message_id, blob, envelope_from, next_attempt, created)"
-	" VALUES (nullif(?1, 0), nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?7)";
-static const char SQL_RECIPIENT[] = "INSERT OR IGNORE INTO outbox_recipients (outbox, address) VALUES (?, ?)";
-static const char SQL_FIND[] = "SELECT id FROM outbox WHERE message_id = ? ORDER BY id LIMIT 1";
-static const char SQL_BOUNCE_RECIPIENTS[] =
-	"UPDATE outbox_recipients SET state = 'failed', reply = ?2 WHERE outbox = ?1";
+	" VALUES (nullif(:ticket, 0), nullif(:article, 0), :kind, :message_id, :sha256, :envelope_from, :now, :now)";
+static const char SQL_RECIPIENT[] = "INSERT OR IGNORE INTO outbox_recipients (outbox, address) VALUES (:id, :address)";
+static const char SQL_FIND[] = "SELECT id FROM outbox WHERE message_id = :message_id ORDER BY id LIMIT 1";
+/* Only a recipient the server accepted can bounce: a row never handed
+ * to a server, or a recipient still waiting, has nothing to return. */
+static const char SQL_BOUNCE_RECIPIENT[] = "UPDATE outbox_recipients SET state = 'failed', reply = :reason"
+					   " WHERE outbox = :id AND address = :address AND state = 'sent'";
 static const char SQL_BOUNCE_ROW[] =
-	"UPDATE outbox SET state = 'failed', last_reply = ?2, done = ?3, claimed_by = NULL,"
-	" claimed_until = NULL WHERE id = ?1";
-static const char SQL_ARTICLE_OF[] = "SELECT ifnull(article, 0) FROM outbox WHERE id = ?";
-static const char SQL_SENT_TO[] = "SELECT lower(r.address) FROM outbox o JOIN outbox_recipients r ON r.outbox = o.id"
-				  " WHERE o.ticket = ?1 GROUP BY lower(r.address) ORDER BY max(o.id) DESC LIMIT ?2";
+	"UPDATE outbox SET state = 'failed', last_reply = :reason, done = :now, claimed_by = NULL, claimed_until = NULL"
+	" WHERE id = :id AND state <> 'failed'"
+	" AND NOT EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = :id AND state <> 'failed')";
+static const char SQL_ARTICLE_OF[] = "SELECT ifnull(article, 0) FROM outbox WHERE id = :id";
+static const char SQL_SENT_TO[] =
+	"SELECT lower(r.address) FROM outbox o JOIN outbox_recipients r ON r.outbox = o.id"
+	" WHERE o.ticket = :ticket GROUP BY lower(r.address) ORDER BY max(o.id) DESC LIMIT :limit";
 static const char SQL_COUNT_TO[] = "SELECT count(*) FROM outbox o JOIN outbox_recipients r ON r.outbox = o.id"
-				   " WHERE o.kind = ?1 AND r.address = ?2 AND o.created >= ?3";
+				   " WHERE o.kind = :kind AND r.address = :address AND o.created >= :since";
 
 static const char SQL_CLAIM[] =
-	"UPDATE outbox SET state = 'sending', claimed_by = ?1, claimed_until = ?3"
+	"UPDATE outbox SET state = 'sending', claimed_by = :claimer, claimed_until = :until"
 	" WHERE id IN (SELECT id FROM outbox"
-	"  WHERE (state = 'queued' AND next_attempt <= ?2) OR (state = 'sending' AND claimed_until <= ?2)"
-	"  ORDER BY next_attempt, id LIMIT ?4)"
+	"  WHERE (state = 'queued' AND next_attempt <= :now) OR (state = 'sending' AND claimed_until <= :now)"
+	"  ORDER BY next_attempt, id LIMIT :limit)"
 	" RETURNING id, ifnull(ticket, 0), kind, message_id, blob, envelope_from, attempts, created";
-static const char SQL_RENEW[] = "UPDATE outbox SET claimed_until = ?2 WHERE claimed_by = ?1 AND state = 'sending'";
-static const char SQL_HOLDS[] = "SELECT count(*) FROM outbox WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2";
+static const char SQL_RENEW[] =
+	"UPDATE outbox SET claimed_until = :until WHERE claimed_by = :claimer AND state = 'sending'";
+static const char SQL_HOLDS[] =
+	"SELECT count(*) FROM outbox WHERE id = :id AND state = 'sending' AND claimed_by = :claimer";
 static const char SQL_PENDING[] =
-	"SELECT address FROM outbox_recipients WHERE outbox = ? AND state = 'queued' ORDER BY address";
+	"SELECT address FROM outbox_recipients WHERE outbox = :id AND state = 'queued' ORDER BY address";
 static const char SQL_SET_RECIPIENT[] =
-	"UPDATE outbox_recipients SET state = ?3, reply = ?4 WHERE outbox = ?1 AND address = ?2";
+	"UPDATE outbox_recipients SET state = :state, reply = :reply WHERE outbox = :id AND address = :address";
 static const char SQL_SETTLE[] =
-	"UPDATE outbox SET attempts = attempts + 1, last_reply = coalesce(?2, last_reply), claimed_by = NULL,"
+	"UPDATE outbox SET attempts = attempts + 1, last_reply = coalesce(:reply, last_reply), claimed_by = NULL,"
 	" claimed_until = NULL,"
 	" state = CASE"
-	"  WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = ?1 AND state = 'queued') THEN 'queued'"
-	"  WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = ?1 AND state = 'failed') THEN 'failed'"
+	"  WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = :id AND state = 'queued') THEN 'queued'"
+	"  WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = :id AND state = 'failed') THEN 'failed'"
 	"  ELSE 'sent' END,"
-	" next_attempt = CASE WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = ?1 AND state = 'queued')"
-	"  THEN ?4 ELSE next_attempt END,"
-	" done = CASE WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = ?1 AND state = 'queued')"
-	"  THEN NULL ELSE ?3 END"
-	" WHERE id = ?1 RETURNING state";
-static const char SQL_RETRY_CHECK[] = "SELECT state, ifnull(claimed_until, 0) FROM outbox WHERE id = ?";
+	" next_attempt = CASE WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = :id AND state = 'queued')"
+	"  THEN :next_attempt ELSE next_attempt END,"
+	" done = CASE WHEN EXISTS (SELECT 1 FROM outbox_recipients WHERE outbox = :id AND state = 'queued')"
+	"  THEN NULL ELSE :now END"
+	" WHERE id = :id RETURNING state";
+static const char SQL_RETRY_CHECK[] = "SELECT state, ifnull(claimed_until, 0) FROM outbox WHERE id = :id";
 static const char SQL_RETRY_RECIPIENTS[] =
-	"UPDATE outbox_recipients SET state = 'queued' WHERE outbox = ? AND state = 'failed'";
+	"UPDATE outbox_recipients SET state = 'queued' WHERE outbox = :id AND state = 'failed'";
 static const char SQL_RETRY_ROW[] =
-	"UPDATE outbox SET state = 'queued', next_attempt = ?2, done = NULL, claimed_by = NULL,"
-	" claimed_until = NULL WHERE id = ?1";
+	"UPDATE outbox SET state = 'queued', next_attempt = :now, done = NULL, claimed_by = NULL,"
+	" claimed_until = NULL WHERE id = :id";
+
+static const char SQL_ERASE_RECIPIENTS[] =
+	"DELETE FROM outbox_recipients WHERE outbox IN (SELECT id FROM outbox WHERE ticket = :from)";
+static const char SQL_ERASE[] = "DELETE FROM outbox WHERE ticket = :from";
 
 static const char *const outbox_queries[] = {
 	SQL_INSERT,
 	SQL_RECIPIENT,
 	SQL_FIND,
-	SQL_BOUNCE_RECIPIENTS,
+	SQL_BOUNCE_RECIPIENT,
 	SQL_BOUNCE_ROW,
 	SQL_COUNT_TO,
 	SQL_CLAIM,
@@ -83,6 +94,8 @@ static const char *const outbox_queries[] = {
 	SQL_RETRY_RECIPIENTS,
 	SQL_RETRY_ROW,
 	SQL_SENT_TO,
+	SQL_ERASE_RECIPIENTS,
+	SQL_ERASE,
 	NULL,
 };
 
@@ -102,8 +115,8 @@ add_recipients (MtStore *store, gint64 id, GPtrArray *recipients, GError **error
 
 		if (stmt == NULL)
 			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, id);
-		sqlite3_bind_text (stmt, 2, g_ptr_array_index (recipients, i), -1, SQLITE_TRANSIENT);
+		mt_store_bind_int (stmt, ":id", id);
+		mt_store_bind_text (stmt, ":address", g_ptr_array_index (recipients, i));
 		if (!mt_store_exec_stmt (store, stmt, error))
 			return FALSE;
 	}
@@ -125,13 +138,13 @@ mt_outbox_queue (MtStore *store, const MtOutboxNew *m, gint64 *id, GError **erro
 	if (!mt_store_put_blob (store, data, len, &sha256, error) ||
 	    !(stmt = mt_store_query (store, SQL_INSERT, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, m->ticket);
-	sqlite3_bind_int64 (stmt, 2, m->article);
-	sqlite3_bind_text (stmt, 3, m->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text (stmt, 4, m->message_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 5, sha256, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 6, m->envelope_from ? m->envelope_from : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 7, m->now);
+	mt_store_bind_int (stmt, ":ticket", m->ticket);
+	mt_store_bind_int (stmt, ":article", m->article);
+	mt_store_bind_text (stmt, ":kind", m->kind);
+	mt_store_bind_text (stmt, ":message_id", m->message_id);
+	mt_store_bind_text (stmt, ":sha256", sha256);
+	mt_store_bind_text (stmt, ":envelope_from", m->envelope_from ? m->envelope_from : "");
+	mt_store_bind_int (stmt, ":now", m->now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -145,24 +158,32 @@ mt_outbox_find (MtStore *store, const char *message_id, gint64 *id, GError **err
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, message_id, -1, SQLITE_TRANSIENT);
+	mt_store_bind_text (stmt, ":message_id", message_id);
 	return mt_store_get_int (store, stmt, id, error);
 }
 
 gboolean
-mt_outbox_bounced (MtStore *store, gint64 id, const char *reason, gint64 now, GError **error)
+mt_outbox_bounced (MtStore *store, gint64 id, const char *address, const char *reason, gint64 now, gboolean *failed,
+		   GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_BOUNCE_RECIPIENTS, error);
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_BOUNCE_RECIPIENT, error);
 
+	*failed = FALSE;
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
-	sqlite3_bind_text (stmt, 2, reason, -1, SQLITE_TRANSIENT);
-	if (!mt_store_exec_stmt (store, stmt, error) || !(stmt = mt_store_query (store, SQL_BOUNCE_ROW, error)))
+	mt_store_bind_int (stmt, ":id", id);
+	mt_store_bind_text (stmt, ":address", address);
+	mt_store_bind_text (stmt, ":reason", reason);
+	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
-	sqlite3_bind_text (stmt, 2, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, now);
+	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
+		return TRUE;
+	*failed = TRUE;
+	if (!(stmt = mt_store_query (store, SQL_BOUNCE_ROW, error)))
+		return FALSE;
+	mt_store_bind_int (stmt, ":id", id);
+	mt_store_bind_text (stmt, ":reason", reason);
+	mt_store_bind_int (stmt, ":now", now);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
@@ -173,7 +194,7 @@ mt_outbox_article (MtStore *store, gint64 id, gint64 *article, GError **error)
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":id", id);
 	return mt_store_get_int (store, stmt, article, error);
 }
 
@@ -184,8 +205,8 @@ mt_outbox_sent_to (MtStore *store, gint64 ticket, int limit, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	sqlite3_bind_int (stmt, 2, limit);
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_int (stmt, ":limit", limit);
 	return mt_store_get_strings (store, stmt, error);
 }
 
@@ -196,9 +217,9 @@ mt_outbox_count_to (MtStore *store, const char *kind, const char *address, gint6
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, since);
+	mt_store_bind_text (stmt, ":kind", kind);
+	mt_store_bind_text (stmt, ":address", address);
+	mt_store_bind_int (stmt, ":since", since);
 	return mt_store_get_int (store, stmt, count, error);
 }
 
@@ -265,10 +286,10 @@ mt_outbox_claim (MtStore *store, const char *claimer, gint64 now, gint64 until, 
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_text (stmt, 1, claimer, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 2, now);
-	sqlite3_bind_int64 (stmt, 3, until);
-	sqlite3_bind_int (stmt, 4, limit);
+	mt_store_bind_text (stmt, ":claimer", claimer);
+	mt_store_bind_int (stmt, ":now", now);
+	mt_store_bind_int (stmt, ":until", until);
+	mt_store_bind_int (stmt, ":limit", limit);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		g_ptr_array_add (items, item_from_row (stmt));
 	sqlite3_reset (stmt);
@@ -286,8 +307,8 @@ mt_outbox_renew (MtStore *store, const char *claimer, gint64 until, GError **err
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, claimer, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 2, until);
+	mt_store_bind_text (stmt, ":claimer", claimer);
+	mt_store_bind_int (stmt, ":until", until);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
@@ -299,8 +320,8 @@ mt_outbox_holds (MtStore *store, gint64 id, const char *claimer, gboolean *held,
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
-	sqlite3_bind_text (stmt, 2, claimer, -1, SQLITE_TRANSIENT);
+	mt_store_bind_int (stmt, ":id", id);
+	mt_store_bind_text (stmt, ":claimer", claimer);
 	if (!mt_store_get_int (store, stmt, &n, error))
 		return FALSE;
 	*held = n > 0;
@@ -316,7 +337,7 @@ mt_outbox_pending (MtStore *store, gint64 id, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":id", id);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		g_ptr_array_add (addresses, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
 	sqlite3_reset (stmt);
@@ -333,10 +354,10 @@ mt_outbox_set_recipient (MtStore *store, gint64 id, const char *address, MtOutbo
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
-	sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 3, mt_outbox_state_name (state), -1, SQLITE_STATIC);
-	sqlite3_bind_text (stmt, 4, reply, -1, SQLITE_TRANSIENT);
+	mt_store_bind_int (stmt, ":id", id);
+	mt_store_bind_text (stmt, ":address", address);
+	mt_store_bind_text (stmt, ":state", mt_outbox_state_name (state));
+	mt_store_bind_text (stmt, ":reply", reply);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
@@ -349,10 +370,10 @@ mt_outbox_settle (MtStore *store, gint64 id, const char *last_reply, gint64 now,
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
-	sqlite3_bind_text (stmt, 2, last_reply, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, now);
-	sqlite3_bind_int64 (stmt, 4, next_attempt);
+	mt_store_bind_int (stmt, ":id", id);
+	mt_store_bind_text (stmt, ":reply", last_reply);
+	mt_store_bind_int (stmt, ":now", now);
+	mt_store_bind_int (stmt, ":next_attempt", next_attempt);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return FALSE;
 	if (rc == SQLITE_DONE || !mt_outbox_state_parse ((const char *) sqlite3_column_text (stmt, 0), state)) {
@@ -375,7 +396,7 @@ check_retry (MtStore *store, gint64 id, gint64 now, GError **error)
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":id", id);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return FALSE;
 	if (rc == SQLITE_DONE) {
@@ -404,10 +425,18 @@ mt_outbox_retry (MtStore *store, gint64 id, gint64 now, GError **error)
 
 	if (!check_retry (store, id, now, error) || !(stmt = mt_store_query (store, SQL_RETRY_RECIPIENTS, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":id", id);
 	if (!mt_store_exec_stmt (store, stmt, error) || !(stmt = mt_store_query (store, SQL_RETRY_ROW, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
-	sqlite3_bind_int64 (stmt, 2, now);
+	mt_store_bind_int (stmt, ":id", id);
+	mt_store_bind_int (stmt, ":now", now);
 	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_outbox_erase (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_ERASE_RECIPIENTS, SQL_ERASE };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
 }

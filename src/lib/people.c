@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	people.c - users (agents), groups, and who watches a ticket
@@ -13,32 +14,43 @@
 #include "mailticket/error.h"
 #include "mailticket/people.h"
 
-static const char SQL_USER_INSERT[] = "INSERT INTO users (login, email, name, created) VALUES (?, lower(?), ?, ?)";
-static const char SQL_USER_FIND[] = "SELECT id FROM users WHERE login = ?";
-static const char SQL_USER_EMAIL[] = "SELECT email FROM users WHERE id = ?";
-static const char SQL_USER_BY_EMAIL[] = "SELECT login FROM users WHERE email = ? ORDER BY id LIMIT 1";
-static const char SQL_GROUP_INSERT[] = "INSERT INTO groups (name, created) VALUES (?, ?)";
-static const char SQL_GROUP_FIND[] = "SELECT id FROM groups WHERE name = ?";
-static const char SQL_MEMBER_ADD[] = "INSERT OR IGNORE INTO group_members (grp, user) VALUES (?, ?)";
-static const char SQL_MEMBER_RM[] = "DELETE FROM group_members WHERE grp = ? AND user = ?";
+static const char SQL_USER_INSERT[] =
+	"INSERT INTO users (login, email, name, created) VALUES (:login, lower(:email), :name, :now)";
+static const char SQL_USER_FIND[] = "SELECT id FROM users WHERE login = :login";
+static const char SQL_USER_EMAIL[] = "SELECT email FROM users WHERE id = :user";
+static const char SQL_USER_BY_EMAIL[] = "SELECT login FROM users WHERE email = :email ORDER BY id LIMIT 1";
+static const char SQL_USER_PROFILE[] = "SELECT login, name, email, lang, signature FROM users"
+				       " WHERE id = :user OR (:user = 0 AND email = :email) ORDER BY id LIMIT 1";
+static const char SQL_USER_SET_LANG[] = "UPDATE users SET lang = :lang WHERE login = :login";
+static const char SQL_USER_SET_SIGNATURE[] = "UPDATE users SET signature = :signature WHERE login = :login";
+static const char SQL_GROUP_INSERT[] = "INSERT INTO groups (name, created) VALUES (:name, :now)";
+static const char SQL_GROUP_FIND[] = "SELECT id FROM groups WHERE name = :name";
+static const char SQL_MEMBER_ADD[] = "INSERT OR IGNORE INTO group_members (grp, user) VALUES (:grp, :user)";
+static const char SQL_MEMBER_RM[] = "DELETE FROM group_members WHERE grp = :grp AND user = :user";
 static const char SQL_WATCH_ADD[] = "INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
-				    " VALUES (?1, nullif(?2, 0), nullif(?3, 0), ?4, ?5)";
+				    " VALUES (:ticket, nullif(:user, 0), nullif(:grp, 0), :address, :now)";
 static const char SQL_WATCH_RM[] =
-	"DELETE FROM watchers WHERE ticket = ?1 AND ifnull(user, 0) = ?2 AND ifnull(grp, 0) = ?3"
-	" AND ifnull(address, '') = ifnull(?4, '')";
+	"DELETE FROM watchers WHERE ticket = :ticket AND ifnull(user, 0) = :user AND ifnull(grp, 0) = :grp"
+	" AND ifnull(address, '') = ifnull(:address, '')";
 static const char SQL_MOVE_WATCHERS[] = "INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
-					" SELECT ?2, user, grp, address, created FROM watchers WHERE ticket = ?1";
-static const char SQL_FORGET_WATCHERS[] = "DELETE FROM watchers WHERE ticket = ?1";
+					" SELECT :into, user, grp, address, created FROM watchers WHERE ticket = :from";
+static const char SQL_FORGET_WATCHERS[] = "DELETE FROM watchers WHERE ticket = :from";
+static const char SQL_GROUP_RM_MEMBERS[] = "DELETE FROM group_members WHERE grp = :from";
+static const char SQL_GROUP_RM_WATCHERS[] = "DELETE FROM watchers WHERE grp = :from";
+static const char SQL_GROUP_RM[] = "DELETE FROM groups WHERE id = :from";
+static const char SQL_USER_RM_MEMBERS[] = "DELETE FROM group_members WHERE user = :from";
+static const char SQL_USER_RM_WATCHERS[] = "DELETE FROM watchers WHERE user = :from";
+static const char SQL_USER_RM[] = "DELETE FROM users WHERE id = :from";
 static const char SQL_AUDIENCE[] = "SELECT lower(u.email) FROM tickets t JOIN users u ON u.id IN (t.owner, t.creator)"
-				   "  WHERE t.id = ?1 AND u.email IS NOT NULL"
+				   "  WHERE t.id = :ticket AND u.email IS NOT NULL"
 				   " UNION SELECT lower(u.email) FROM watchers w JOIN users u ON u.id = w.user"
-				   "  WHERE w.ticket = ?1 AND u.email IS NOT NULL"
+				   "  WHERE w.ticket = :ticket AND u.email IS NOT NULL"
 				   " UNION SELECT lower(u.email) FROM watchers w JOIN group_members m ON m.grp = w.grp"
-				   "  JOIN users u ON u.id = m.user WHERE w.ticket = ?1 AND u.email IS NOT NULL"
+				   "  JOIN users u ON u.id = m.user WHERE w.ticket = :ticket AND u.email IS NOT NULL"
 				   " UNION SELECT lower(w.address) FROM watchers w"
-				   "  WHERE w.ticket = ?1 AND w.address IS NOT NULL AND NOT ?2";
+				   "  WHERE w.ticket = :ticket AND w.address IS NOT NULL AND NOT :internal";
 static const char SQL_ADDRESS_WATCHERS[] =
-	"SELECT lower(address) FROM watchers WHERE ticket = ? AND address IS NOT NULL ORDER BY id";
+	"SELECT lower(address) FROM watchers WHERE ticket = :ticket AND address IS NOT NULL ORDER BY id";
 static const char SQL_USERS[] = "SELECT login, email, name, (SELECT group_concat(g.name, ', ') FROM group_members m"
 				" JOIN groups g ON g.id = m.grp WHERE m.user = u.id) FROM users u ORDER BY login";
 static const char SQL_GROUPS[] = "SELECT name, NULL, NULL, (SELECT group_concat(u.login, ', ') FROM group_members m"
@@ -52,16 +64,16 @@ static const char SQL_GROUPS_JSON[] =
 	" 'members', (SELECT json_group_array(u.login) FROM group_members m JOIN users u ON u.id = m.user"
 	"             WHERE m.grp = g.id))), '[]') FROM (SELECT * FROM groups ORDER BY name) g";
 static const char SQL_ADDRESSES[] =
-	"SELECT lower(email) FROM users WHERE id = ?1 AND email IS NOT NULL"
+	"SELECT lower(email) FROM users WHERE id = :user AND email IS NOT NULL"
 	" UNION SELECT lower(u.email) FROM group_members m JOIN users u ON u.id = m.user"
-	"  WHERE m.grp = ?2 AND u.email IS NOT NULL"
-	" UNION SELECT lower(email) FROM users WHERE ?1 = 0 AND ?2 = 0 AND email IS NOT NULL";
-#define WATCHER_ROWS                                                                                             \
-	" SELECT 'owner' AS kind, u.login AS name FROM tickets t JOIN users u ON u.id = t.owner WHERE t.id = ?1" \
-	" UNION ALL SELECT 'creator', u.login FROM tickets t JOIN users u ON u.id = t.creator WHERE t.id = ?1"   \
-	" UNION ALL SELECT 'user', u.login FROM watchers w JOIN users u ON u.id = w.user WHERE w.ticket = ?1"    \
-	" UNION ALL SELECT 'group', g.name FROM watchers w JOIN groups g ON g.id = w.grp WHERE w.ticket = ?1"    \
-	" UNION ALL SELECT 'address', address FROM watchers WHERE ticket = ?1 AND address IS NOT NULL"
+	"  WHERE m.grp = :grp AND u.email IS NOT NULL"
+	" UNION SELECT lower(email) FROM users WHERE :user = 0 AND :grp = 0 AND email IS NOT NULL";
+#define WATCHER_ROWS                                                                                                  \
+	" SELECT 'owner' AS kind, u.login AS name FROM tickets t JOIN users u ON u.id = t.owner WHERE t.id = :ticket" \
+	" UNION ALL SELECT 'creator', u.login FROM tickets t JOIN users u ON u.id = t.creator WHERE t.id = :ticket"   \
+	" UNION ALL SELECT 'user', u.login FROM watchers w JOIN users u ON u.id = w.user WHERE w.ticket = :ticket"    \
+	" UNION ALL SELECT 'group', g.name FROM watchers w JOIN groups g ON g.id = w.grp WHERE w.ticket = :ticket"    \
+	" UNION ALL SELECT 'address', address FROM watchers WHERE ticket = :ticket AND address IS NOT NULL"
 static const char SQL_WATCHERS[] = WATCHER_ROWS;
 static const char SQL_WATCHERS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('kind', kind, 'name', name)), '[]') FROM (" WATCHER_ROWS ")";
@@ -88,6 +100,15 @@ static const char *const people_queries[] = {
 	SQL_ADDRESS_WATCHERS,
 	SQL_MOVE_WATCHERS,
 	SQL_FORGET_WATCHERS,
+	SQL_USER_PROFILE,
+	SQL_USER_SET_LANG,
+	SQL_USER_SET_SIGNATURE,
+	SQL_GROUP_RM_MEMBERS,
+	SQL_GROUP_RM_WATCHERS,
+	SQL_GROUP_RM,
+	SQL_USER_RM_MEMBERS,
+	SQL_USER_RM_WATCHERS,
+	SQL_USER_RM,
 	NULL,
 };
 
@@ -126,10 +147,10 @@ mt_people_user_add (MtStore *store, const char *login, const char *email, const 
 		return mt_error_usage (error, "user %s exists already", login);
 	if (!(stmt = mt_store_query (store, SQL_USER_INSERT, error)))
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, login, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 2, email, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 3, safe_name && *safe_name ? safe_name : NULL, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 4, now);
+	mt_store_bind_text (stmt, ":login", login);
+	mt_store_bind_text (stmt, ":email", email);
+	mt_store_bind_text (stmt, ":name", safe_name && *safe_name ? safe_name : NULL);
+	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -150,7 +171,7 @@ mt_people_user_email (MtStore *store, gint64 user, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, user);
+	mt_store_bind_int (stmt, ":user", user);
 	rc = mt_store_step (store, stmt, error);
 	if (rc == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
 		return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
@@ -168,11 +189,76 @@ mt_people_user_by_email (MtStore *store, const char *address, char **login, GErr
 	*login = NULL;
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, address, -1, SQLITE_TRANSIENT);
+	mt_store_bind_text (stmt, ":email", address);
 	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		*login = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 	sqlite3_reset (stmt);
 	return rc != -1;
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt, int i)
+{
+	const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+	return text && *text ? g_strdup (text) : NULL;
+}
+
+gboolean
+mt_people_profile (MtStore *store, gint64 user, const char *email, MtPeopleProfile **profile, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_USER_PROFILE, error);
+	int rc;
+
+	*profile = NULL;
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":user", user);
+	mt_store_bind_text (stmt, ":email", email);
+	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		MtPeopleProfile *p = g_new0 (MtPeopleProfile, 1);
+
+		p->login = column_dup (stmt, 0);
+		p->name = column_dup (stmt, 1);
+		p->email = column_dup (stmt, 2);
+		p->lang = column_dup (stmt, 3);
+		p->signature = column_dup (stmt, 4);
+		*profile = p;
+	}
+	sqlite3_reset (stmt);
+	return rc != -1;
+}
+
+void
+mt_people_profile_free (MtPeopleProfile *p)
+{
+	if (p == NULL)
+		return;
+	g_free (p->login);
+	g_free (p->name);
+	g_free (p->email);
+	g_free (p->lang);
+	g_free (p->signature);
+	g_free (p);
+}
+
+gboolean
+mt_people_user_set (MtStore *store, const char *login, const char *field, const char *value, GError **error)
+{
+	gboolean lang = strcmp (field, "lang") == 0;
+	sqlite3_stmt *stmt = mt_store_query (store, lang ? SQL_USER_SET_LANG : SQL_USER_SET_SIGNATURE, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_text (stmt, ":login", login);
+	mt_store_bind_text (stmt, lang ? ":lang" : ":signature", value && *value ? value : NULL);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	if (sqlite3_changes (mt_store_peek_db (store)) == 0) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no user %s", login);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 gboolean
@@ -188,8 +274,8 @@ mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, G
 		return mt_error_usage (error, "group %s exists already", name);
 	if (!(stmt = mt_store_query (store, SQL_GROUP_INSERT, error)))
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 2, now);
+	mt_store_bind_text (stmt, ":name", name);
+	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -223,8 +309,8 @@ mt_people_group_member (MtStore *store, const char *group, const char *login, gb
 		return not_found (error, "user", login);
 	if (!(stmt = mt_store_query (store, add ? SQL_MEMBER_ADD : SQL_MEMBER_RM, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, grp);
-	sqlite3_bind_int64 (stmt, 2, user);
+	mt_store_bind_int (stmt, ":grp", grp);
+	mt_store_bind_int (stmt, ":user", user);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
@@ -251,8 +337,8 @@ mt_people_addresses (MtStore *store, gint64 user, gint64 grp, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, user);
-	sqlite3_bind_int64 (stmt, 2, grp);
+	mt_store_bind_int (stmt, ":user", user);
+	mt_store_bind_int (stmt, ":grp", grp);
 	return mt_store_get_strings (store, stmt, error);
 }
 
@@ -268,12 +354,12 @@ mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboolean add, g
 		return FALSE;
 	if (!(stmt = mt_store_query (store, add ? SQL_WATCH_ADD : SQL_WATCH_RM, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	sqlite3_bind_int64 (stmt, 2, user);
-	sqlite3_bind_int64 (stmt, 3, grp);
-	sqlite3_bind_text (stmt, 4, address, -1, SQLITE_TRANSIENT);
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_int (stmt, ":user", user);
+	mt_store_bind_int (stmt, ":grp", grp);
+	mt_store_bind_text (stmt, ":address", address);
 	if (add)
-		sqlite3_bind_int64 (stmt, 5, now);
+		mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*changed = sqlite3_changes (mt_store_peek_db (store)) > 0;
@@ -295,8 +381,8 @@ mt_people_audience (MtStore *store, gint64 ticket, gboolean internal, GError **e
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	sqlite3_bind_int (stmt, 2, internal);
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_int (stmt, ":internal", internal);
 	return mt_store_get_strings (store, stmt, error);
 }
 
@@ -307,7 +393,7 @@ mt_people_address_watchers (MtStore *store, gint64 ticket, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, ticket);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	return mt_store_get_strings (store, stmt, error);
 }
 
@@ -319,7 +405,7 @@ json_of (MtStore *store, const char *sql, gint64 ticket, GError **error)
 	if (stmt == NULL)
 		return NULL;
 	if (ticket != 0)
-		sqlite3_bind_int64 (stmt, 1, ticket);
+		mt_store_bind_int (stmt, ":ticket", ticket);
 	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
 		return NULL;
 	return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
@@ -351,7 +437,7 @@ mt_people_watchers (MtStore *store, gint64 ticket, MtWatcherFunc func, gpointer 
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		func ((const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), data);
 	return rc != -1;
@@ -387,4 +473,28 @@ gboolean
 mt_people_groups (MtStore *store, MtPeopleRowFunc func, gpointer data, GError **error)
 {
 	return each_row (store, SQL_GROUPS, func, data, error);
+}
+
+gboolean
+mt_people_erase_watchers (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_FORGET_WATCHERS };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_people_group_remove (MtStore *store, gint64 group, GError **error)
+{
+	static const char *const rm[] = { SQL_GROUP_RM_MEMBERS, SQL_GROUP_RM_WATCHERS, SQL_GROUP_RM };
+
+	return mt_store_move (store, rm, G_N_ELEMENTS (rm), group, 0, error);
+}
+
+gboolean
+mt_people_user_remove (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const rm[] = { SQL_USER_RM_MEMBERS, SQL_USER_RM_WATCHERS, SQL_USER_RM };
+
+	return mt_store_move (store, rm, G_N_ELEMENTS (rm), user, 0, error);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	proof.c - what an incoming mail proves about who wrote it
@@ -148,7 +149,7 @@ mt_proof_examine (MtStore *store, const MtConfig *config, const MtProofInput *in
 	memset (proof, 0, sizeof *proof);
 	proof->why = "no reply address of an agent";
 	for (guint i = 0; i < places->len && proof->ticket == 0 && tried < MAX_TOKENS; i++) {
-		if (!mt_token_parse (g_ptr_array_index (places, i), config->delimiter, &token))
+		if (!mt_token_parse (g_ptr_array_index (places, i), config->delimiters, &token))
 			continue;
 		tried++;
 		if (!verify (store, in, &token, proof, error))

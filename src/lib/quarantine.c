@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	quarantine.c - messages kept whole because they could not be parsed
@@ -12,13 +13,13 @@
 
 static const char SQL_QUARANTINE_ADD[] =
 	"INSERT INTO quarantine (received, blob, size, envelope_from, envelope_to, reason)"
-	" VALUES (?, ?, ?, ?, ?, ?)";
+	" VALUES (:now, :sha256, :size, :sender, :recipient, :reason)";
 
-static const char SQL_QUARANTINE_FIND[] = "SELECT id FROM quarantine WHERE blob = ? ORDER BY id LIMIT 1";
+static const char SQL_QUARANTINE_FIND[] = "SELECT id FROM quarantine WHERE blob = :sha256 ORDER BY id LIMIT 1";
 static const char SQL_QUARANTINE_LIST[] =
 	"SELECT id, received, size, envelope_from, envelope_to, reason, blob, coalesce(replayed, 0)"
-	" FROM quarantine WHERE ?1 = 0 OR id = ?1 ORDER BY id";
-static const char SQL_QUARANTINE_REPLAYED[] = "UPDATE quarantine SET replayed = ?2 WHERE id = ?1";
+	" FROM quarantine WHERE :id = 0 OR id = :id ORDER BY id";
+static const char SQL_QUARANTINE_REPLAYED[] = "UPDATE quarantine SET replayed = :article WHERE id = :id";
 
 static const char *const quarantine_queries[] = {
 	SQL_QUARANTINE_ADD, SQL_QUARANTINE_FIND, SQL_QUARANTINE_LIST, SQL_QUARANTINE_REPLAYED, NULL,
@@ -39,17 +40,17 @@ mt_quarantine_add (MtStore *store, const char *sha256, gint64 size, const char *
 	/* The same bytes again (a retry, or a replay that failed) keep their entry. */
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+	mt_store_bind_text (stmt, ":sha256", sha256);
 	if (!mt_store_get_int (store, stmt, id, error) || *id != 0)
 		return *id != 0;
 	if (!(stmt = mt_store_query (store, SQL_QUARANTINE_ADD, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, now);
-	sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, size);
-	sqlite3_bind_text (stmt, 4, sender, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 5, recipient, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 6, reason, -1, SQLITE_TRANSIENT);
+	mt_store_bind_int (stmt, ":now", now);
+	mt_store_bind_text (stmt, ":sha256", sha256);
+	mt_store_bind_int (stmt, ":size", size);
+	mt_store_bind_text (stmt, ":sender", sender);
+	mt_store_bind_text (stmt, ":recipient", recipient);
+	mt_store_bind_text (stmt, ":reason", reason);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -67,7 +68,7 @@ mt_quarantine_list (MtStore *store, gint64 id, MtQuarantineRowFunc func, gpointe
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":id", id);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		row = (MtQuarantineRow){
 			.id = sqlite3_column_int64 (stmt, 0),
@@ -98,7 +99,7 @@ mt_quarantine_mark_replayed (MtStore *store, gint64 id, gint64 article, GError *
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
-	sqlite3_bind_int64 (stmt, 2, article);
+	mt_store_bind_int (stmt, ":id", id);
+	mt_store_bind_int (stmt, ":article", article);
 	return mt_store_exec_stmt (store, stmt, error);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	reindex.c - rebuild what is derived from the stored messages
@@ -5,10 +6,13 @@
  *	Each module keeps its own tables: the ticket module re-derives an
  *	article from its parsed message and keeps the participants, the
  *	search module rebuilds its index. This one walks the stored
- *	messages ticket by ticket, in one write transaction, so that
- *	readers see the old index or the new one, never half of each.
- *	Deliveries wait for it (busy_timeout), then are deferred by the MTA
- *	and retried.
+ *	messages ticket by ticket, a batch of tickets (about REINDEX_BATCH
+ *	messages) in each write transaction, so that deliveries wait for
+ *	one batch at the most, never for the whole. Between two batches a
+ *	ticket is wholly old or wholly new; the search index is emptied
+ *	first and built again after, and searches meanwhile find every
+ *	article through the pending list (search.h). Reindexing again
+ *	after a failure is harmless: it only derives again.
  *
  *	A message that parsed when it arrived but no longer does (a parser
  *	made stricter) keeps what was derived from it then, and its ticket
@@ -89,36 +93,61 @@ reindex_ticket (MtStore *store, const MtStoredArticle *articles, guint n, MtRein
 	return mt_ticket_add_participants (store, articles[0].ticket, addresses, error);
 }
 
+/* Stored messages re-derived in one transaction: some hundredths of a
+ * second of parsing and writing on a small machine. */
+#define REINDEX_BATCH 64
+
+typedef struct {
+	const MtStoredArticle *a; /* the articles of whole tickets */
+	guint n;
+	MtReindexStats *stats;
+} Batch;
+
 static gboolean
-reindex_all (MtStore *store, MtReindexStats *stats, GError **error)
+reindex_batch (MtStore *store, gpointer data, GError **error)
 {
-	g_autoptr (GArray) articles = mt_ticket_stored_articles (store, error);
-	MtStoredArticle *a;
+	Batch *b = data;
 	guint i = 0, n;
 
-	if (articles == NULL)
-		return FALSE;
-	a = (MtStoredArticle *) (gpointer) articles->data;
-	for (; i < articles->len; i += n) {
-		for (n = 1; i + n < articles->len && a[i + n].ticket == a[i].ticket; n++)
+	for (; i < b->n; i += n) {
+		for (n = 1; i + n < b->n && b->a[i + n].ticket == b->a[i].ticket; n++)
 			;
-		if (!reindex_ticket (store, a + i, n, stats, error))
+		if (!reindex_ticket (store, b->a + i, n, b->stats, error))
 			return FALSE;
 	}
-	/* The triggers kept the index in step; rebuilding it as well
-	 * repairs an index that was wrong before. */
-	return mt_search_rebuild (store, error);
+	return TRUE;
+}
+
+static gboolean
+forget_search (MtStore *store, gpointer data, GError **error)
+{
+	return mt_search_forget_all (store, error);
 }
 
 gboolean
-mt_reindex (MtStore *store, MtReindexStats *stats, GError **error)
+mt_reindex (MtStore *store, MtReindexProgress progress, gpointer data, MtReindexStats *stats, GError **error)
 {
+	g_autoptr (GArray) articles = NULL;
+	const MtStoredArticle *a;
+	guint i = 0;
+
 	*stats = (MtReindexStats){ 0 };
-	if (!mt_store_begin (store, error))
+	if (!(articles = mt_ticket_stored_articles (store, error)) ||
+	    !mt_store_transaction (store, forget_search, NULL, error))
 		return FALSE;
-	if (!reindex_all (store, stats, error)) {
-		mt_store_rollback (store);
-		return FALSE;
+	a = (const MtStoredArticle *) (gconstpointer) articles->data;
+	while (i < articles->len) {
+		Batch b = { a + i, MIN (REINDEX_BATCH, articles->len - i), stats };
+
+		/* whole tickets: the batch ends where a ticket does */
+		while (i + b.n < articles->len && a[i + b.n].ticket == a[i + b.n - 1].ticket)
+			b.n++;
+		if (!mt_store_transaction (store, reindex_batch, &b, error))
+			return FALSE;
+		i += b.n;
+		if (progress != NULL)
+			progress (i, articles->len, data);
+		mt_store_yield ();
 	}
-	return mt_store_commit (store, error);
+	return mt_search_index_all (store, error);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	rules-apply.c - doing what the rules said to a ticket
@@ -5,7 +6,10 @@
  *	mt_rules_apply() turns an outcome of mt_rules_evaluate() into
  *	changes on the ticket the message opened or joined, each through
  *	the module that owns what it changes (change.c, people.c, ticket.c,
- *	directory.c) and each with a history line by "rule:NAME".
+ *	directory.c) and each with a history line by "rule:NAME". A rule
+ *	that could not be evaluated on the message is counted, and has a
+ *	line of its own (field rule-error), so that whoever wonders why a
+ *	rule did nothing, or filed a message as spam, can read why.
  */
 #include "mailticket/change.h"
 #include "mailticket/directory.h"
@@ -94,11 +98,27 @@ apply_watchers (MtStore *store, const MtRuleOutcome *o, gint64 ticket, gint64 no
 	return TRUE;
 }
 
+static gboolean
+note_errors (MtStore *store, const MtRuleOutcome *o, gint64 ticket, gint64 now, GError **error)
+{
+	if (!mt_rules_count_errors (store, o, now, error))
+		return FALSE;
+	for (guint i = 0; i < o->errors->len; i++) {
+		const MtRuleError *e = g_ptr_array_index (o->errors, i);
+		g_autofree char *who = g_strdup_printf ("rule:%s", e->rule->name);
+		g_autofree char *what = g_strdup_printf ("pattern could not be evaluated (%s)", e->message);
+		if (!mt_ticket_add_history (store, ticket, who, "rule-error", NULL, what, now, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 mt_rules_apply (MtStore *store, const MtConfig *config, const MtRuleOutcome *o, gint64 ticket, gboolean created,
 		gint64 now, GError **error)
 {
-	if (created && !apply_fields (store, config, o, ticket, now, error))
+	if (!note_errors (store, o, ticket, now, error) ||
+	    (created && !apply_fields (store, config, o, ticket, now, error)))
 		return FALSE;
 	for (guint i = 0; i < o->tags->len; i++) {
 		const MtRuleValue *v = &g_array_index (o->tags, MtRuleValue, i);

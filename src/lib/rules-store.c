@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	rules-store.c - the table rules: load, add, find, remove, move, list
@@ -9,7 +10,10 @@
  *
  *	A rule's columns are listed once, in RULE_COLUMNS: the statements
  *	that load and insert a whole rule, and the code that reads and binds
- *	one, are made from that list. Every statement binds by name.
+ *	one, are made from that list. Every statement binds by name. The
+ *	count of the messages a rule could not be evaluated on is no part
+ *	of what a rule is: a delivery adds to it, and the load reads it
+ *	after the id.
  */
 #include "mailticket/error.h"
 #include "mailticket/rules.h"
@@ -85,8 +89,8 @@ typedef struct {
 #define COLUMN_ENTRY(column, kind, member) { ":" #column, KIND_##kind, G_STRUCT_OFFSET (MtRule, member) },
 static const Column columns[] = { RULE_COLUMNS (COLUMN_ENTRY) };
 
-/* The columns in the order of the list, then the id. */
-#define LOAD_COLUMNS RULE_COLUMNS (COLUMN_SELECTED) "id"
+/* The columns in the order of the list, then the id and the errors. */
+#define LOAD_COLUMNS RULE_COLUMNS (COLUMN_SELECTED) "id, errors, last_error_at, last_error"
 #define INSERT_COLUMNS RULE_COLUMNS (COLUMN_NAME) "created"
 #define INSERT_VALUES RULE_COLUMNS (COLUMN_PARAMETER) ":created"
 
@@ -102,8 +106,10 @@ static const char SQL_MOVE[] = "UPDATE rules SET position = CASE WHEN position =
 			       " WHEN :to < :from AND position >= :to AND position < :from THEN position + 1"
 			       " WHEN :to > :from AND position > :from AND position <= :to THEN position - 1"
 			       " ELSE position END";
+static const char SQL_COUNT_ERROR[] =
+	"UPDATE rules SET errors = errors + 1, last_error = :error, last_error_at = :now WHERE id = :id";
 static const char SQL_JSON[] =
-	"SELECT coalesce(json_group_array(json(o)), '[]') FROM (SELECT json_object('position', position,"
+	"SELECT coalesce(json_group_array(json(o)), '[]') FROM (SELECT json_patch(json_object('position', position,"
 	" 'name', name, 'match', match_kind, 'case_sensitive', json(iif(case_sensitive, 'true', 'false')),"
 	" 'conditions', json_patch('{}', json_object('sender', sender, 'from', from_pattern, 'to', to_pattern,"
 	"   'recipient', recipient, 'subject', subject, 'header', iif(header_name IS NULL, NULL,"
@@ -112,12 +118,14 @@ static const char SQL_JSON[] =
 	"   'status', status, 'tags', json(tags), 'watchers', json(watchers),"
 	"   'personal', json(iif(personal, 'true', 'null')), 'no_ack', json(iif(no_ack, 'true', 'null')),"
 	"   'spam', json(iif(spam, 'true', 'null')), 'refuse', iif(refuse_code IS NULL, NULL,"
-	"   refuse_code || ' ' || refuse_text), 'stop', json(iif(stop, 'true', 'null'))))) AS o"
+	"   refuse_code || ' ' || refuse_text), 'stop', json(iif(stop, 'true', 'null'))))),"
+	" json_object('errors', iif(errors = 0, NULL, json_object('count', errors, 'last', last_error,"
+	"   'at', strftime('%Y-%m-%dT%H:%M:%SZ', last_error_at, 'unixepoch'))))) AS o"
 	" FROM rules ORDER BY position)";
 
 static const char *const rules_queries[] = {
-	SQL_LOAD,   SQL_INSERT,    SQL_JSON_APPEND, SQL_COUNT, SQL_BY_NAME, SQL_OPEN_GAP,
-	SQL_DELETE, SQL_CLOSE_GAP, SQL_MOVE,        SQL_JSON,  NULL,
+	SQL_LOAD,   SQL_INSERT,    SQL_JSON_APPEND, SQL_COUNT, SQL_BY_NAME,     SQL_OPEN_GAP,
+	SQL_DELETE, SQL_CLOSE_GAP, SQL_MOVE,        SQL_JSON,  SQL_COUNT_ERROR, NULL,
 };
 
 const char *const *
@@ -180,6 +188,9 @@ read_rule (sqlite3_stmt *stmt)
 	for (gsize i = 0; i < G_N_ELEMENTS (columns); i++)
 		read_column (stmt, (int) i, &columns[i], r);
 	r->id = sqlite3_column_int64 (stmt, G_N_ELEMENTS (columns));
+	r->errors = sqlite3_column_int64 (stmt, G_N_ELEMENTS (columns) + 1);
+	r->last_error_at = sqlite3_column_int64 (stmt, G_N_ELEMENTS (columns) + 2);
+	r->last_error = g_strdup (column_text (stmt, G_N_ELEMENTS (columns) + 3));
 	return r;
 }
 
@@ -212,9 +223,10 @@ mt_rules_load (MtStore *store, GError **error)
 		g_autoptr (GError) broken = NULL;
 		MtRule *rule = read_rule (stmt);
 		/* Checked when added; a GLib that reads a pattern otherwise must
-		 * not stop the mail: the rule just never matches. */
+		 * not stop the mail, nor let it past: the rule cannot be
+		 * evaluated on any message (rules.h says what that does). */
 		if (!mt_rule_compile (rule, &broken))
-			g_warning ("%s; the rule is skipped", broken->message);
+			g_warning ("%s; the rule cannot be evaluated", broken->message);
 		g_ptr_array_add (rules, rule);
 	}
 	sqlite3_reset (stmt);
@@ -397,4 +409,24 @@ mt_rules_json (MtStore *store, GError **error)
 	json = g_strdup (column_text (stmt, 0));
 	sqlite3_reset (stmt);
 	return json;
+}
+
+gboolean
+mt_rules_count_errors (MtStore *store, const MtRuleOutcome *o, gint64 now, GError **error)
+{
+	for (guint i = 0; i < o->errors->len; i++) {
+		const MtRuleError *e = g_ptr_array_index (o->errors, i);
+		sqlite3_stmt *stmt = mt_store_query (store, SQL_COUNT_ERROR, error);
+
+		g_warning ("rule %s: pattern could not be evaluated (%s) message-id=<%s>", e->rule->name, e->message,
+			   o->message_id ? o->message_id : "");
+		if (stmt == NULL)
+			return FALSE;
+		bind_int (stmt, ":id", e->rule->id);
+		bind_text (stmt, ":error", e->message);
+		bind_int (stmt, ":now", now);
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	rules.c - rules on incoming mail: match, decide, apply, keep
@@ -141,9 +142,13 @@ check_patterns (MtRule *r, GError **error)
 {
 	gboolean any_action;
 
-	for (int f = 0; f < MT_RULE_FIELDS; f++)
+	for (int f = 0; f < MT_RULE_FIELDS; f++) {
 		if (r->patterns[f] != NULL && !g_utf8_validate (r->patterns[f], -1, NULL))
 			return mt_error_usage (error, "--%s: the pattern is not UTF-8", field_names[f]);
+		if (r->patterns[f] != NULL && strlen (r->patterns[f]) > MT_RULE_PATTERN_MAX)
+			return mt_error_usage (error, "--%s: the pattern is longer than %d bytes", field_names[f],
+					       MT_RULE_PATTERN_MAX);
+	}
 	if (r->patterns[MT_RULE_HEADER] != NULL && (!line_ok (r->header, TRUE) || strchr (r->header, ':') != NULL))
 		return mt_error_usage (error, "--header: give it as 'Name: PATTERN'");
 	any_action = r->queue || r->owner || r->priority || r->status || r->tags || r->watchers || r->personal ||

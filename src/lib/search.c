@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	search.c - full-text search over the articles
@@ -32,19 +33,20 @@
 #define BEST                                                                                                          \
 	"WITH hit AS ("                                                                                               \
 	" SELECT coalesce(x.article, s.rowid) AS article, s.rowid AS doc, x.position AS attachment, s.rank AS rank"   \
-	" FROM article_search s LEFT JOIN attachments x ON x.id = -s.rowid WHERE article_search MATCH ?1"             \
+	" FROM article_search s LEFT JOIN attachments x ON x.id = -s.rowid WHERE article_search MATCH :query"         \
 	" UNION ALL"                                                                                                  \
 	" SELECT coalesce(x.article, u.rowid), u.rowid, x.position, u.rank"                                           \
-	" FROM unindexed_search u LEFT JOIN attachments x ON x.id = -u.rowid WHERE unindexed_search MATCH ?1),"       \
+	" FROM unindexed_search u LEFT JOIN attachments x ON x.id = -u.rowid WHERE unindexed_search MATCH :query),"   \
 	" best AS (SELECT article, doc, attachment, min(rank) AS rank FROM hit GROUP BY article ORDER BY rank LIMIT " \
-	"?2) "
+	":limit) "
 /* The best few words around the matches, on one line. */
-#define SNIPPET                                                                   \
-	"replace(replace(coalesce("                                               \
-	" (SELECT snippet(article_search, -1, '**', '**', '…', 16)"             \
-	"  FROM article_search WHERE article_search MATCH ?1 AND rowid = b.doc)," \
-	" (SELECT snippet(unindexed_search, -1, '**', '**', '…', 16)"           \
-	"  FROM unindexed_search WHERE unindexed_search MATCH ?1 AND rowid = b.doc)), char(13), ''), char(10), ' ')"
+#define SNIPPET                                                                                                        \
+	"replace(replace(coalesce("                                                                                    \
+	" (SELECT snippet(article_search, -1, '**', '**', '…', 16)"                                                  \
+	"  FROM article_search WHERE article_search MATCH :query AND rowid = b.doc),"                                  \
+	" (SELECT snippet(unindexed_search, -1, '**', '**', '…', 16)"                                                \
+	"  FROM unindexed_search WHERE unindexed_search MATCH :query AND rowid = b.doc)), char(13), ''), char(10), ' " \
+	"')"
 #define HITS " FROM best b JOIN articles a ON a.id = b.article JOIN tickets t ON t.id = a.ticket ORDER BY b.rank"
 
 static const char SQL_SEARCH[] =
@@ -57,13 +59,16 @@ static const char SQL_SEARCH_JSON[] = BEST
 	"  'from', a.\"from\", 'date', " ISO (
 		"coalesce(a.date, a.created)") ", 'rank', b.rank,"
 					       "  'attachment', b.attachment, 'snippet', " SNIPPET ") AS o" HITS ")";
-static const char SQL_REBUILD[] = "INSERT INTO article_search (article_search) VALUES ('rebuild')";
-static const char SQL_MERGE[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', ?)";
+static const char SQL_FORGET[] = "INSERT INTO article_search (article_search) VALUES ('delete-all')";
+static const char SQL_ALL_PENDING[] = "INSERT OR IGNORE INTO search_pending (article) SELECT id FROM articles";
+static const char SQL_MERGE[] = "INSERT INTO article_search (article_search, rank) VALUES ('merge', :pages)";
+/* Rewrites the index in one segment: what was deleted leaves it. */
+static const char SQL_OPTIMIZE[] = "INSERT INTO article_search (article_search) VALUES ('optimize')";
 static const char SQL_CHECK[] = "INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)";
 /* Articles mt_search_index_all() indexes in one transaction. */
 #define INDEX_ALL_BATCH 256
-/* The first ?1 pending articles (sql/0010), their attachments, and off the list. */
-#define FIRST_PENDING "(SELECT article FROM search_pending ORDER BY article LIMIT ?1)"
+/* The first :n pending articles (sql/0010), their attachments, and off the list. */
+#define FIRST_PENDING "(SELECT article FROM search_pending ORDER BY article LIMIT :n)"
 static const char SQL_INDEX_ARTICLES[] = "INSERT INTO article_search (rowid, subject, text, sender)"
 					 " SELECT id, subject, text, \"from\" FROM articles WHERE id IN " FIRST_PENDING;
 static const char SQL_INDEX_ATTACHMENTS[] = "INSERT INTO article_search (rowid, attachments)"
@@ -90,9 +95,11 @@ static const char SQL_UNINDEXED_ATTACHMENTS[] =
 static const char *const search_queries[] = {
 	SQL_SEARCH,
 	SQL_SEARCH_JSON,
-	SQL_REBUILD,
+	SQL_FORGET,
+	SQL_ALL_PENDING,
 	SQL_MERGE,
 	SQL_CHECK,
+	SQL_OPTIMIZE,
 	SQL_INDEX_ARTICLES,
 	SQL_INDEX_ATTACHMENTS,
 	SQL_INDEXED,
@@ -145,8 +152,8 @@ prepare (MtStore *store, const char *sql, const char *query, int limit, GError *
 
 	if (!index_unindexed (store, error) || (stmt = mt_store_query (store, sql, error)) == NULL)
 		return NULL;
-	sqlite3_bind_text (stmt, 1, query, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int (stmt, 2, limit > 0 ? limit : -1);
+	mt_store_bind_text (stmt, ":query", query);
+	mt_store_bind_int (stmt, ":limit", limit > 0 ? limit : -1);
 	return stmt;
 }
 
@@ -230,14 +237,14 @@ merge (MtStore *store, int pages, gint64 *merged, GError **error)
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int (stmt, 1, pages);
+	mt_store_bind_int (stmt, ":pages", pages);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*merged = sqlite3_total_changes64 (mt_store_peek_db (store)) - before >= 2;
 	return TRUE;
 }
 
-/* Runs sql with ?1 bound to n. */
+/* Runs sql with :n bound to n. */
 static gboolean
 exec_n (MtStore *store, const char *sql, int n, GError **error)
 {
@@ -245,7 +252,7 @@ exec_n (MtStore *store, const char *sql, int n, GError **error)
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int (stmt, 1, n);
+	mt_store_bind_int (stmt, ":n", n);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
@@ -311,18 +318,13 @@ mt_search_index_pending (MtStore *store, int limit, gint64 *left, GError **error
 	return upkeep (store, index_pending, limit, left, error);
 }
 
-/* A rebuild writes the index in many segments at once, up to seven on a
- * level; merged now, the deliveries after it do not have to (sql/0009).
- * It indexes the pending articles with all the others. */
+/* Emptying an external-content index takes no longer than a delivery,
+ * whatever its size; the articles, listed as pending, are found by
+ * search meanwhile (index_unindexed) and indexed in batches. */
 gboolean
-mt_search_rebuild (MtStore *store, GError **error)
+mt_search_forget_all (MtStore *store, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_REBUILD, error);
-	gint64 merged;
-
-	return stmt != NULL && mt_store_exec_stmt (store, stmt, error) &&
-	       (stmt = mt_store_query (store, SQL_NONE_PENDING, error)) != NULL &&
-	       mt_store_exec_stmt (store, stmt, error) && merge (store, G_MAXINT, &merged, error);
+	return exec (store, SQL_FORGET, error) && exec (store, SQL_ALL_PENDING, error);
 }
 
 gboolean
@@ -376,4 +378,10 @@ mt_search_check (MtStore *store, GError **error)
 	g_set_error (error, MT_ERROR, MT_ERROR_INTERNAL,
 		     "the search index does not match the articles (%s); run 'mailticket db reindex'", why->message);
 	return FALSE;
+}
+
+gboolean
+mt_search_optimize (MtStore *store, GError **error)
+{
+	return exec (store, SQL_OPTIMIZE, error);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	sender.c - drain the outbox over SMTP
@@ -165,7 +166,7 @@ tell_agents (MtSender *sender, const MtOutboxItem *item, gint64 article, const c
 {
 	MtNotifyEvent e = { .ticket = item->ticket,
 			    .article = article,
-			    .what = "Mail could not be delivered",
+			    .who = "mailticket-send",
 			    .text = text,
 			    .internal = TRUE,
 			    .now = now };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	smtp-check.c - would libesmtp send these bytes unchanged?

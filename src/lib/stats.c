@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	stats.c - how the helpdesk is doing, by queue
@@ -12,22 +13,22 @@
 	"WITH base AS ("                                                                                        \
 	"  SELECT t.created, t.first_response, t.resolved, coalesce(q.name, '-') AS queue"                      \
 	"  FROM tickets t LEFT JOIN queues q ON q.id = t.queue"                                                 \
-	"  WHERE t.merged_into IS NULL AND (?3 IS NULL OR q.name = ?3)"                                         \
+	"  WHERE t.merged_into IS NULL AND (:queue IS NULL OR q.name = :queue)"                                 \
 	"  UNION ALL SELECT t.created, t.first_response, t.resolved, '(all)'"                                   \
 	"  FROM tickets t LEFT JOIN queues q ON q.id = t.queue"                                                 \
-	"  WHERE t.merged_into IS NULL AND (?3 IS NULL OR q.name = ?3)),"                                       \
+	"  WHERE t.merged_into IS NULL AND (:queue IS NULL OR q.name = :queue)),"                               \
 	" response AS (SELECT queue, first_response - created AS s,"                                            \
 	"  row_number() OVER (PARTITION BY queue ORDER BY first_response - created) AS n,"                      \
 	"  count(*) OVER (PARTITION BY queue) AS c"                                                             \
-	"  FROM base WHERE first_response BETWEEN ?1 AND ?2),"                                                  \
+	"  FROM base WHERE first_response BETWEEN :from AND :to),"                                              \
 	" resolution AS (SELECT queue, resolved - created AS s,"                                                \
 	"  row_number() OVER (PARTITION BY queue ORDER BY resolved - created) AS n,"                            \
 	"  count(*) OVER (PARTITION BY queue) AS c"                                                             \
-	"  FROM base WHERE resolved BETWEEN ?1 AND ?2),"                                                        \
+	"  FROM base WHERE resolved BETWEEN :from AND :to),"                                                    \
 	" rows AS (SELECT b.queue,"                                                                             \
-	"  sum(b.created BETWEEN ?1 AND ?2) AS opened,"                                                         \
-	"  sum(coalesce(b.resolved BETWEEN ?1 AND ?2, 0)) AS resolved,"                                         \
-	"  sum(b.created <= ?2 AND (b.resolved IS NULL OR b.resolved > ?2)) AS backlog,"                        \
+	"  sum(b.created BETWEEN :from AND :to) AS opened,"                                                     \
+	"  sum(coalesce(b.resolved BETWEEN :from AND :to, 0)) AS resolved,"                                     \
+	"  sum(b.created <= :to AND (b.resolved IS NULL OR b.resolved > :to)) AS backlog,"                      \
 	"  (SELECT s FROM response r WHERE r.queue = b.queue AND r.n = (r.c + 1) / 2) AS response_median,"      \
 	"  (SELECT s FROM response r WHERE r.queue = b.queue AND r.n = (9 * r.c + 9) / 10) AS response_p90,"    \
 	"  (SELECT s FROM resolution r WHERE r.queue = b.queue AND r.n = (r.c + 1) / 2) AS resolution_median,"  \
@@ -55,9 +56,9 @@ mt_stats_queries (void)
 static void
 bind_range (sqlite3_stmt *stmt, const MtStatsRange *range)
 {
-	sqlite3_bind_int64 (stmt, 1, range->from);
-	sqlite3_bind_int64 (stmt, 2, range->to);
-	sqlite3_bind_text (stmt, 3, range->queue, -1, SQLITE_TRANSIENT);
+	mt_store_bind_int (stmt, ":from", range->from);
+	mt_store_bind_int (stmt, ":to", range->to);
+	mt_store_bind_text (stmt, ":queue", range->queue);
 }
 
 static gint64

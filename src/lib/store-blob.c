@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	store-blob.c - the raw messages, kept by their sha256
@@ -11,7 +12,7 @@
  *	A message over CHUNK_BYTES may be staged first (mt_store_stage_blob()):
  *	written in pieces of CHUNK_BYTES to blob_chunks, each in a
  *	transaction of its own, so that none holds the write lock for long
- *	(sql/0014). Its row in blobs then has empty data and its size, and
+ *	(sql/0017). Its row in blobs then has empty data and its size, and
  *	is read back from the pieces.
  */
 #include "mailticket/error.h"
@@ -21,12 +22,21 @@
  * the sync at COMMIT included. */
 #define CHUNK_BYTES (4 * 1024 * 1024)
 
-const char STORE_SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = ?";
-const char STORE_SQL_BLOB_INSERT[] = "INSERT INTO blobs (sha256, size, data) VALUES (?, ?, zeroblob(?))";
-const char STORE_SQL_BLOB_GET[] = "SELECT data, size FROM blobs WHERE sha256 = ?";
-const char STORE_SQL_CHUNK_PUT[] = "INSERT OR REPLACE INTO blob_chunks (sha256, seq, data) VALUES (?1, ?2, ?3)";
-const char STORE_SQL_CHUNKS_SIZE[] = "SELECT coalesce(sum(length(data)), 0) FROM blob_chunks WHERE sha256 = ?";
-const char STORE_SQL_CHUNKS_GET[] = "SELECT data FROM blob_chunks WHERE sha256 = ? ORDER BY seq";
+const char STORE_SQL_BLOB_FIND[] = "SELECT rowid FROM blobs WHERE sha256 = :sha256";
+const char STORE_SQL_BLOB_INSERT[] =
+	"INSERT INTO blobs (sha256, size, data) VALUES (:sha256, :size, zeroblob(:written))";
+const char STORE_SQL_BLOB_GET[] = "SELECT data, size FROM blobs WHERE sha256 = :sha256";
+const char STORE_SQL_BLOB_UNUSED[] =
+	"DELETE FROM blobs WHERE sha256 NOT IN (SELECT blob FROM articles WHERE blob IS NOT NULL)"
+	" AND sha256 NOT IN (SELECT blob FROM outbox) AND sha256 NOT IN (SELECT blob FROM quarantine)";
+const char STORE_SQL_CHUNK_PUT[] =
+	"INSERT OR REPLACE INTO blob_chunks (sha256, seq, data) VALUES (:sha256, :seq, :data)";
+const char STORE_SQL_CHUNKS_SIZE[] = "SELECT coalesce(sum(length(data)), 0) FROM blob_chunks WHERE sha256 = :sha256";
+const char STORE_SQL_CHUNKS_GET[] = "SELECT data FROM blob_chunks WHERE sha256 = :sha256 ORDER BY seq";
+/* With the blobs gone, their pieces; and those of a delivery that failed
+ * after staging them (a delivery staging now, whose blob is not yet
+ * written, finds its pieces gone and writes its blob whole). */
+const char STORE_SQL_CHUNKS_UNUSED[] = "DELETE FROM blob_chunks WHERE sha256 NOT IN (SELECT sha256 FROM blobs)";
 
 static gboolean
 write_blob (MtStore *store, gint64 rowid, const guint8 *data, gsize len, GError **error)
@@ -55,7 +65,7 @@ mt_store_blob_sum (const guint8 *data, gsize len)
 	return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
 }
 
-/* Runs sql, whose one parameter is sha256, for the integer it returns. */
+/* Runs sql, whose one parameter is :sha256, for the integer it returns. */
 static gboolean
 by_sum (MtStore *store, const char *sql, const char *sha256, gint64 *value, GError **error)
 {
@@ -63,7 +73,7 @@ by_sum (MtStore *store, const char *sql, const char *sha256, gint64 *value, GErr
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+	mt_store_bind_text (stmt, ":sha256", sha256);
 	return mt_store_get_int (store, stmt, value, error);
 }
 
@@ -90,10 +100,10 @@ mt_store_put_summed_blob (MtStore *store, const guint8 *data, gsize len, const c
 		return FALSE;
 	if (!(stmt = mt_store_query (store, STORE_SQL_BLOB_INSERT, error)))
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64 (stmt, 2, (gint64) len);
+	mt_store_bind_text (stmt, ":sha256", sha256);
+	mt_store_bind_int (stmt, ":size", (gint64) len);
 	/* Staged whole: the row says only its size. */
-	sqlite3_bind_int64 (stmt, 3, staged == (gint64) len ? 0 : (gint64) len);
+	mt_store_bind_int (stmt, ":written", staged == (gint64) len ? 0 : (gint64) len);
 	return mt_store_exec_stmt (store, stmt, error) &&
 	       (staged == (gint64) len || write_blob (store, mt_store_last_id (store), data, len, error));
 }
@@ -105,9 +115,9 @@ put_chunk (MtStore *store, const char *sha256, gint64 seq, const guint8 *data, g
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64 (stmt, 2, seq);
-	sqlite3_bind_blob (stmt, 3, data, (int) len, SQLITE_STATIC);
+	mt_store_bind_text (stmt, ":sha256", sha256);
+	mt_store_bind_int (stmt, ":seq", seq);
+	sqlite3_bind_blob (stmt, mt_store_parameter (stmt, ":data"), data, (int) len, SQLITE_STATIC);
 	if (!mt_store_begin (store, error))
 		return FALSE;
 	if (!mt_store_exec_stmt (store, stmt, error)) {
@@ -157,7 +167,7 @@ get_chunks (MtStore *store, const char *sha256, gint64 size, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+	mt_store_bind_text (stmt, ":sha256", sha256);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		g_byte_array_append (bytes, sqlite3_column_blob (stmt, 0), (guint) sqlite3_column_bytes (stmt, 0));
 	sqlite3_reset (stmt);
@@ -181,7 +191,7 @@ mt_store_get_blob (MtStore *store, const char *sha256, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+	mt_store_bind_text (stmt, ":sha256", sha256);
 	rc = mt_store_step (store, stmt, error);
 	if (rc < 0)
 		return NULL;
@@ -195,4 +205,15 @@ mt_store_get_blob (MtStore *store, const char *sha256, GError **error)
 		bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
 	sqlite3_reset (stmt);
 	return bytes ? bytes : get_chunks (store, sha256, size, error);
+}
+
+gboolean
+mt_store_drop_unused_blobs (MtStore *store, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, STORE_SQL_BLOB_UNUSED, error);
+
+	if (stmt == NULL || !mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	stmt = mt_store_query (store, STORE_SQL_CHUNKS_UNUSED, error);
+	return stmt != NULL && mt_store_exec_stmt (store, stmt, error);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	store-private.h - what the files of the store module share
@@ -6,7 +7,8 @@
  *	opens and migrates the database and runs its statements,
  *	store-transaction.c begins and commits (batches and upkeep
  *	included), store-wal.c decides when the write-ahead log is copied
- *	into the database, and store-blob.c keeps the raw messages. Only
+ *	into the database, and store-blob.c keeps the raw messages, and store-backup.c copies
+ *	the database out and back. Only
  *	they include this header; everyone else goes through store.h.
  */
 #ifndef MT_STORE_PRIVATE_H
@@ -33,6 +35,9 @@ struct _MtStore {
 gboolean store_exec_as (MtStore *store, const char *sql, const char *what, GError **error);
 gboolean store_exec (MtStore *store, const char *sql, GError **error);
 
+/* Applies the migrations the database lacks (store.c). */
+gboolean store_migrate (MtStore *store, GError **error);
+
 /* Whether a lock another connection holds is waited for, up to
  * busy_timeout (as opened), or fails at once (store.c). */
 void store_wait_for_locks (MtStore *store, gboolean wait);
@@ -48,5 +53,7 @@ extern const char STORE_SQL_BLOB_GET[];
 extern const char STORE_SQL_CHUNK_PUT[];
 extern const char STORE_SQL_CHUNKS_SIZE[];
 extern const char STORE_SQL_CHUNKS_GET[];
+extern const char STORE_SQL_BLOB_UNUSED[];
+extern const char STORE_SQL_CHUNKS_UNUSED[];
 
 #endif

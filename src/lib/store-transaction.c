@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	store-transaction.c - write transactions, batches and upkeep
@@ -154,6 +155,18 @@ mt_store_batch_rollback (MtStore *store)
 }
 
 gboolean
+mt_store_transaction (MtStore *store, MtStoreFunc func, gpointer data, GError **error)
+{
+	if (!mt_store_begin (store, error))
+		return FALSE;
+	if (!func (store, data, error)) {
+		mt_store_rollback (store);
+		return FALSE;
+	}
+	return mt_store_commit (store, error);
+}
+
+gboolean
 mt_store_batches (MtStore *store, guint size, MtStoreBatchFunc func, gpointer data, guint *total, GError **error)
 {
 	guint done = size;
@@ -168,8 +181,19 @@ mt_store_batches (MtStore *store, guint size, MtStoreBatchFunc func, gpointer da
 		}
 		if (!mt_store_commit (store, error))
 			return FALSE;
+		if (done == size)
+			mt_store_yield ();
 	}
 	return TRUE;
+}
+
+/* Another writer waiting on the lock polls it every millisecond
+ * (busy_wait): free for less than that, it would be taken again by the
+ * next batch each time, and the waiting delivery time out. */
+void
+mt_store_yield (void)
+{
+	g_usleep (3000);
 }
 
 gboolean

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	store-wal.c - when the write-ahead log is copied into the database
@@ -143,4 +144,23 @@ mt_store_checkpoint (MtStore *store)
 	if (sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) == SQLITE_OK &&
 	    copied == frames)
 		store->wal_frames = 0;
+}
+
+gboolean
+mt_store_secure_delete (MtStore *store, GError **error)
+{
+	return store_exec (store, "PRAGMA secure_delete = ON", error);
+}
+
+gboolean
+mt_store_scrub_wal (MtStore *store, GError **error)
+{
+	int rc = sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+	if (rc == SQLITE_OK && wal_size (store) == 0)
+		return TRUE;
+	g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL,
+		     "the write-ahead log still holds erased data (%s): a reader held it; erase again later",
+		     sqlite3_errstr (rc));
+	return FALSE;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	store.c - the SQLite database: open, migrate, run statements
@@ -14,7 +15,7 @@
  *	of its directory: the MTA's user and the agents' group share it.
  *
  *	The store owns the tables blobs and blob_chunks (store-blob.c) and
- *	meta (written by the migrations alone).
+ *	meta (written by the migrations, and by mt_store_meta_raise()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,10 @@ static const char SQL_REFERENCES[] = "SELECT printf('a row of %s%s refers to a m
 				     "iif(rowid IS NULL, '', ' (' || rowid || ')'),"
 				     " parent) FROM pragma_foreign_key_check";
 
+static const char SQL_META_RAISE[] =
+	"INSERT INTO meta (key, value) VALUES (:key, :value)"
+	" ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))";
+
 static const char *const store_queries[] = {
 	STORE_SQL_BLOB_FIND,
 	STORE_SQL_BLOB_INSERT,
@@ -40,9 +45,12 @@ static const char *const store_queries[] = {
 	STORE_SQL_CHUNK_PUT,
 	STORE_SQL_CHUNKS_SIZE,
 	STORE_SQL_CHUNKS_GET,
+	STORE_SQL_BLOB_UNUSED,
+	STORE_SQL_CHUNKS_UNUSED,
 	SQL_SECRET,
 	SQL_INTEGRITY,
 	SQL_REFERENCES,
+	SQL_META_RAISE,
 	NULL,
 };
 
@@ -125,8 +133,8 @@ fail:
 	return FALSE;
 }
 
-static gboolean
-migrate (MtStore *store, GError **error)
+gboolean
+store_migrate (MtStore *store, GError **error)
 {
 	int known = mt_store_migrations_known ();
 	int version;
@@ -244,7 +252,7 @@ mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **er
 		mt_error_sqlite (error, NULL, rc, what);
 		return NULL;
 	}
-	if (!configure (store, busy_timeout, error) || !migrate (store, error))
+	if (!configure (store, busy_timeout, error) || !store_migrate (store, error))
 		return NULL;
 	return g_steal_pointer (&store);
 }
@@ -306,6 +314,28 @@ mt_store_step (MtStore *store, sqlite3_stmt *stmt, GError **error)
 		return rc;
 	mt_error_sqlite (error, store->db, rc, "query");
 	return -1;
+}
+
+int
+mt_store_parameter (sqlite3_stmt *stmt, const char *name)
+{
+	int i = sqlite3_bind_parameter_index (stmt, name);
+
+	if (i == 0)
+		g_error ("no parameter %s in: %s", name, sqlite3_sql (stmt));
+	return i;
+}
+
+void
+mt_store_bind_int (sqlite3_stmt *stmt, const char *name, gint64 value)
+{
+	sqlite3_bind_int64 (stmt, mt_store_parameter (stmt, name), value);
+}
+
+void
+mt_store_bind_text (sqlite3_stmt *stmt, const char *name, const char *text)
+{
+	sqlite3_bind_text (stmt, mt_store_parameter (stmt, name), text, -1, SQLITE_TRANSIENT);
 }
 
 gboolean
@@ -411,10 +441,22 @@ mt_store_move (MtStore *store, const char *const *moves, gsize n, gint64 from, g
 
 		if (stmt == NULL)
 			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, from);
-		sqlite3_bind_int64 (stmt, 2, into);
+		sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":from"), from);
+		sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":into"), into);
 		if (!mt_store_exec_stmt (store, stmt, error))
 			return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+mt_store_meta_raise (MtStore *store, const char *key, gint64 value, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_META_RAISE, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_text (stmt, ":key", key);
+	mt_store_bind_int (stmt, ":value", value);
+	return mt_store_exec_stmt (store, stmt, error);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	thread.c - which ticket does a message belong to?
@@ -39,6 +40,8 @@ void
 mt_thread_decision_clear (MtThreadDecision *d)
 {
 	g_clear_pointer (&d->matched, g_free);
+	g_clear_pointer (&d->merge, g_array_unref);
+	g_clear_pointer (&d->link, g_array_unref);
 	memset (d, 0, sizeof *d);
 }
 
@@ -61,13 +64,13 @@ resolve (const MtThreadLookup *lookup, gint64 *ticket, gboolean *found, MtThread
 /* The first of ids (in the order given) known as a message of a ticket. */
 static gboolean
 find_known (const MtThreadLookup *lookup, GPtrArray *ids, gboolean newest_first, gint64 *ticket, const char **matched,
-	    GError **error)
+	    gboolean *referenced, GError **error)
 {
 	guint n = ids ? ids->len : 0;
 
 	for (guint i = 0; i < n; i++) {
 		const char *id = g_ptr_array_index (ids, newest_first ? n - 1 - i : i);
-		if (!lookup->message_id (lookup->data, id, ticket, error))
+		if (!lookup->message_id (lookup->data, id, ticket, referenced, error))
 			return FALSE;
 		if (*ticket != 0) {
 			*matched = id;
@@ -77,31 +80,165 @@ find_known (const MtThreadLookup *lookup, GPtrArray *ids, gboolean newest_first,
 	return TRUE;
 }
 
+/* Whether any of ids is that of a message stored or sent in ticket. */
+static gboolean
+has_real_id (const MtThreadLookup *lookup, GPtrArray *ids, gint64 ticket, gboolean *found, GError **error)
+{
+	for (guint i = 0; ids && i < ids->len && !*found; i++) {
+		gint64 other = 0;
+		gboolean referenced = FALSE;
+
+		if (!lookup->message_id (lookup->data, g_ptr_array_index (ids, i), &other, &referenced, error))
+			return FALSE;
+		*found = other == ticket && !referenced;
+	}
+	return TRUE;
+}
+
+/* The ids found d->ticket by one that earlier mail only referenced: is
+ * none of the message's ids that of a message of that ticket? */
+static gboolean
+only_referenced (const MtThreadLookup *lookup, GPtrArray *lists[], guint n, MtThreadDecision *d, GError **error)
+{
+	gboolean real = FALSE;
+
+	for (guint l = 0; l < n && !real; l++)
+		if (!has_real_id (lookup, lists[l], d->ticket, &real, error))
+			return FALSE;
+	d->referenced_only = !real;
+	return TRUE;
+}
+
 static gboolean
 find_by_ids (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, GError **error)
 {
 	const char *matched = NULL;
 	gint64 ticket = 0;
-	GPtrArray *own = g_ptr_array_new ();
-	gboolean ok;
+	gboolean referenced = FALSE;
+	g_autoptr (GPtrArray) own = g_ptr_array_new ();
+	GPtrArray *lists[] = { in->in_reply_to, in->references, own };
+	static const MtVia vias[] = { MT_VIA_IN_REPLY_TO, MT_VIA_REFERENCES, MT_VIA_MESSAGE_ID };
 
 	if (in->message_id != NULL)
 		g_ptr_array_add (own, (gpointer) in->message_id);
-	ok = find_known (lookup, in->in_reply_to, FALSE, &ticket, &matched, error);
-	d->via = MT_VIA_IN_REPLY_TO;
-	if (ok && ticket == 0) {
-		ok = find_known (lookup, in->references, TRUE, &ticket, &matched, error);
-		d->via = MT_VIA_REFERENCES;
+	for (guint l = 0; l < G_N_ELEMENTS (lists) && ticket == 0; l++) {
+		/* References newest first: the nearest ancestor we know. */
+		if (!find_known (lookup, lists[l], l == 1, &ticket, &matched, &referenced, error))
+			return FALSE;
+		d->via = vias[l];
 	}
-	if (ok && ticket == 0) {
-		ok = find_known (lookup, own, FALSE, &ticket, &matched, error);
-		d->via = MT_VIA_MESSAGE_ID;
-	}
-	g_ptr_array_unref (own);
 	d->ticket = ticket;
-	if (ticket != 0)
-		d->matched = g_strdup_printf ("<%s>", matched);
-	return ok;
+	if (ticket == 0)
+		return TRUE;
+	d->matched = g_strdup_printf ("<%s>", matched);
+	return !referenced || only_referenced (lookup, lists, G_N_ELEMENTS (lists), d, error);
+}
+
+typedef struct {
+	gint64 ticket;
+	gboolean real;   /* reached by the id of a message stored or sent */
+	gboolean worked; /* a person worked on it */
+} Reached;
+
+static void
+note_reached (GArray *reached, gint64 ticket, gboolean real, gboolean worked)
+{
+	for (guint i = 0; i < reached->len; i++) {
+		Reached *r = &g_array_index (reached, Reached, i);
+		if (r->ticket == ticket) {
+			r->real |= real;
+			return;
+		}
+	}
+	g_array_append_vals (reached, &(Reached){ ticket, real, worked }, 1);
+}
+
+/* Every ticket, after merges, that any of the message's ids leads to. */
+static gboolean
+reach (const MtThreadLookup *lookup, GPtrArray *lists[], guint n, GArray *reached, GError **error)
+{
+	for (guint l = 0; l < n; l++)
+		for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
+			gint64 ticket = 0;
+			gboolean referenced = FALSE, found = FALSE;
+			MtThreadTicket facts;
+
+			if (!lookup->message_id (lookup->data, g_ptr_array_index (lists[l], i), &ticket, &referenced,
+						 error))
+				return FALSE;
+			if (ticket == 0)
+				continue;
+			if (!resolve (lookup, &ticket, &found, &facts, error))
+				return FALSE;
+			if (found)
+				note_reached (reached, ticket, !referenced, facts.worked);
+		}
+	return TRUE;
+}
+
+/* Whether ticket may take part in a merge: the sender is its participant.
+ * Anyone can put an id in References, or reference in advance the id of
+ * a message yet to come: that alone joins no stranger's tickets. */
+static gboolean
+trusted (const MtThreadInput *in, const MtThreadLookup *lookup, const Reached *r, gboolean *yes, GError **error)
+{
+	*yes = FALSE;
+	if (in->sender == NULL || *in->sender == '\0')
+		return TRUE;
+	return lookup->participant (lookup->data, r->ticket, in->sender, yes, error);
+}
+
+static void
+add_to (GArray **list, gint64 ticket)
+{
+	if (*list == NULL)
+		*list = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_array_append_val (*list, ticket);
+}
+
+/* The message bridges the tickets its ids lead to: it joins the oldest
+ * trusted one; the others are merged into that one when nobody worked on
+ * them and they are trusted, or all their people take part in that one
+ * already (a late parent that a reply from us referenced: the merge
+ * brings nobody new in); else they are linked to it. */
+static gboolean
+bridge (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, GError **error)
+{
+	g_autoptr (GPtrArray) own = g_ptr_array_new ();
+	GPtrArray *lists[] = { in->in_reply_to, in->references, own };
+	g_autoptr (GArray) reached = g_array_new (FALSE, FALSE, sizeof (Reached));
+	g_autofree gboolean *ok = NULL;
+	gint64 target = 0;
+
+	if (in->message_id != NULL)
+		g_ptr_array_add (own, (gpointer) in->message_id);
+	if (!reach (lookup, lists, G_N_ELEMENTS (lists), reached, error))
+		return FALSE;
+	if (reached->len < 2)
+		return TRUE;
+	ok = g_new0 (gboolean, reached->len);
+	for (guint i = 0; i < reached->len; i++) {
+		Reached *r = &g_array_index (reached, Reached, i);
+		if (!trusted (in, lookup, r, &ok[i], error))
+			return FALSE;
+		if (ok[i] && (target == 0 || r->ticket < target))
+			target = r->ticket;
+	}
+	if (target == 0)
+		target = d->ticket;
+	for (guint i = 0; i < reached->len; i++) {
+		Reached *r = &g_array_index (reached, Reached, i);
+		gboolean within = FALSE;
+
+		if (r->ticket == target)
+			continue;
+		if (!ok[i] && lookup->within != NULL &&
+		    !lookup->within (lookup->data, r->ticket, target, &within, error))
+			return FALSE;
+		add_to ((ok[i] || within) && !r->worked ? &d->merge : &d->link, r->ticket);
+	}
+	d->ticket = target;
+	return TRUE;
 }
 
 /* A subject token names a ticket; for a stranger it is no key to it. */
@@ -153,6 +290,22 @@ settle (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision 
 	return TRUE;
 }
 
+/* An id that mail only referenced may have been put there to catch the
+ * message that comes with it: its sender, when no participant, joins
+ * flagged and is to be answered as the opener of a ticket is. */
+static gboolean
+check_claim (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision *d, GError **error)
+{
+	gboolean participant = FALSE;
+
+	if (!d->referenced_only || d->action != MT_THREAD_APPEND || in->sender == NULL || *in->sender == '\0')
+		return TRUE;
+	if (!lookup->participant (lookup->data, d->ticket, in->sender, &participant, error))
+		return FALSE;
+	d->foreign = d->flagged = !participant;
+	return TRUE;
+}
+
 static void
 reset (MtThreadDecision *d)
 {
@@ -178,6 +331,10 @@ mt_thread_decide (const MtThreadInput *in, const MtThreadLookup *lookup, MtThrea
 		if (!find_by_ids (in, lookup, d, error))
 			return FALSE;
 		if (d->ticket != 0 && !settle (in, lookup, d, &found, error))
+			return FALSE;
+		if (found && !check_claim (in, lookup, d, error))
+			return FALSE;
+		if (found && d->action == MT_THREAD_APPEND && !bridge (in, lookup, d, error))
 			return FALSE;
 	}
 	if (!found && in->subject_ticket > 0) {
@@ -216,12 +373,21 @@ mt_thread_describe (const MtThreadDecision *d)
 				 d->ticket, mt_thread_via_name (d->via), d->matched);
 	if (d->merged_from)
 		g_string_append_printf (s, "; ticket %" G_GINT64_FORMAT " was merged into it", d->merged_from);
+	if (d->referenced_only)
+		g_string_append (s, "; no message stored or sent has that id, only earlier mail referenced it");
 	if (d->foreign)
 		g_string_append (s, "; the sender is not a participant of that ticket");
 	if (d->flagged)
 		g_string_append (s, "; flagged for review");
 	if (d->grace_expired)
 		g_string_append (s, "; that ticket was closed longer than its queue's grace period");
+	for (guint i = 0; d->merge && i < d->merge->len; i++)
+		g_string_append_printf (s,
+					"; bridges ticket %" G_GINT64_FORMAT ", merged into it (nobody worked on it)",
+					g_array_index (d->merge, gint64, i));
+	for (guint i = 0; d->link && i < d->link->len; i++)
+		g_string_append_printf (s, "; bridges ticket %" G_GINT64_FORMAT ", linked to it",
+					g_array_index (d->link, gint64, i));
 	return g_string_free (g_steal_pointer (&s), FALSE);
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	ticket-article.c - a ticket's articles, attachments, message ids,
@@ -18,14 +19,21 @@ static const char SQL_ARTICLE_INSERT[] =
 	"         nullif(?21, 0), ?22)";
 static const char SQL_ATTACHMENT_INSERT[] =
 	"INSERT INTO attachments (article, position, name, type, size, part) VALUES (?, ?, ?, ?, ?, ?)";
+/* A referenced id becomes a real one when its message comes or is sent;
+ * never the other way round. */
 static const char SQL_MSGID_INSERT[] =
-	"INSERT INTO message_ids (message_id, ticket, article) VALUES (?1, ?2, nullif(?3, 0))"
-	" ON CONFLICT (message_id) DO UPDATE SET article = excluded.article"
-	" WHERE message_ids.article IS NULL AND excluded.article IS NOT NULL";
-static const char SQL_MSGID_LOOKUP[] = "SELECT ticket FROM message_ids WHERE message_id = ?";
+	"INSERT INTO message_ids (message_id, ticket, article, referenced_only) VALUES (?1, ?2, nullif(?3, 0), ?4)"
+	" ON CONFLICT (message_id) DO UPDATE SET article = coalesce(message_ids.article, excluded.article),"
+	" referenced_only = message_ids.referenced_only AND excluded.referenced_only"
+	" WHERE (message_ids.article IS NULL AND excluded.article IS NOT NULL)"
+	" OR (message_ids.referenced_only AND NOT excluded.referenced_only)";
+static const char SQL_MSGID_LOOKUP[] = "SELECT ticket, referenced_only FROM message_ids WHERE message_id = ?";
 static const char SQL_FIND_BY_BLOB[] =
 	"SELECT ticket, id FROM articles WHERE blob = ? AND kind = 'email-in' ORDER BY id LIMIT 1";
 static const char SQL_PARTICIPANT_ADD[] = "INSERT OR IGNORE INTO participants (ticket, address) VALUES (?, ?)";
+static const char SQL_PARTICIPANTS_WITHIN[] =
+	"SELECT NOT EXISTS (SELECT 1 FROM participants p WHERE p.ticket = :ticket"
+	" AND lower(p.address) NOT IN (SELECT lower(address) FROM participants WHERE ticket = :into))";
 static const char SQL_PARTICIPANT_IS[] =
 	"SELECT EXISTS (SELECT 1 FROM participants WHERE ticket = ?1 AND address = ?2)"
 	" OR EXISTS (SELECT 1 FROM tickets t JOIN contacts c ON c.id = t.requester"
@@ -54,14 +62,22 @@ static const char SQL_CC_ADD[] =
 static const char SQL_CC_LIST[] = "SELECT address FROM conversation_cc WHERE ticket = ?1"
 				  " AND (source = 'proposed') = ?2 ORDER BY created, address";
 
-static const char SQL_MOVE_ARTICLES[] = "UPDATE articles SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MOVE_IDS[] = "UPDATE message_ids SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MOVE_PARTICIPANTS[] =
-	"INSERT OR IGNORE INTO participants (ticket, address) SELECT ?2, address FROM participants WHERE ticket = ?1";
+static const char SQL_MOVE_ARTICLES[] = "UPDATE articles SET ticket = :into WHERE ticket = :from";
+static const char SQL_MOVE_IDS[] = "UPDATE message_ids SET ticket = :into WHERE ticket = :from";
+static const char SQL_MOVE_PARTICIPANTS[] = "INSERT OR IGNORE INTO participants (ticket, address) SELECT :into, "
+					    "address FROM participants WHERE ticket = :from";
 static const char SQL_MOVE_CC[] =
 	"INSERT OR IGNORE INTO conversation_cc (ticket, address, source, article, created)"
-	" SELECT ?2, address, source, article, created FROM conversation_cc WHERE ticket = ?1";
-static const char SQL_MOVE_CC_RM[] = "DELETE FROM conversation_cc WHERE ticket = ?1 AND ?2 IS NOT NULL";
+	" SELECT :into, address, source, article, created FROM conversation_cc WHERE ticket = :from";
+static const char SQL_MOVE_CC_RM[] = "DELETE FROM conversation_cc WHERE ticket = :from AND :into IS NOT NULL";
+/* Erasure (mt_ticket_erase_articles): the rows that point at an article first. */
+static const char SQL_ERASE_ATTACHMENTS[] =
+	"DELETE FROM attachments WHERE article IN (SELECT id FROM articles WHERE ticket = :from)";
+static const char SQL_ERASE_IDS[] = "DELETE FROM message_ids WHERE ticket = :from";
+static const char SQL_ERASE_PARTICIPANTS[] = "DELETE FROM participants WHERE ticket = :from";
+static const char SQL_ERASE_CC[] = "DELETE FROM conversation_cc WHERE ticket = :from";
+static const char SQL_ERASE_ARTICLES[] = "DELETE FROM articles WHERE ticket = :from";
+static const char SQL_FORGET_AUTHOR[] = "UPDATE articles SET author = NULL WHERE author = :from";
 
 static const char *const article_queries[] = {
 	SQL_ARTICLE_INSERT,
@@ -71,6 +87,7 @@ static const char *const article_queries[] = {
 	SQL_FIND_BY_BLOB,
 	SQL_PARTICIPANT_ADD,
 	SQL_PARTICIPANT_IS,
+	SQL_PARTICIPANTS_WITHIN,
 	SQL_STORED_ARTICLES,
 	SQL_ARTICLE_REDERIVE,
 	SQL_ATTACHMENTS_CLEAR,
@@ -85,6 +102,12 @@ static const char *const article_queries[] = {
 	SQL_MOVE_PARTICIPANTS,
 	SQL_MOVE_CC,
 	SQL_MOVE_CC_RM,
+	SQL_ERASE_ATTACHMENTS,
+	SQL_ERASE_IDS,
+	SQL_ERASE_PARTICIPANTS,
+	SQL_ERASE_CC,
+	SQL_ERASE_ARTICLES,
+	SQL_FORGET_AUTHOR,
 	NULL,
 };
 
@@ -180,8 +203,8 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 	return mt_ticket_touch (store, ticket, a->now, error);
 }
 
-gboolean
-mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, GError **error)
+static gboolean
+note_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, gboolean referenced, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_INSERT, error);
 
@@ -190,18 +213,38 @@ mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket
 	bind_text (stmt, 1, message_id);
 	sqlite3_bind_int64 (stmt, 2, ticket);
 	sqlite3_bind_int64 (stmt, 3, article);
+	sqlite3_bind_int (stmt, 4, referenced);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
 gboolean
-mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, GError **error)
+mt_ticket_note_message_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, GError **error)
+{
+	return note_id (store, message_id, ticket, article, FALSE, error);
+}
+
+gboolean
+mt_ticket_note_reference (MtStore *store, const char *message_id, gint64 ticket, GError **error)
+{
+	return note_id (store, message_id, ticket, 0, TRUE, error);
+}
+
+gboolean
+mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, gboolean *referenced,
+			     GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_LOOKUP, error);
+	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
 	bind_text (stmt, 1, message_id);
-	return mt_store_get_int (store, stmt, ticket, error);
+	if ((rc = mt_store_step (store, stmt, error)) < 0)
+		return FALSE;
+	*ticket = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+	*referenced = rc == SQLITE_ROW && sqlite3_column_int (stmt, 1) != 0;
+	sqlite3_reset (stmt);
+	return TRUE;
 }
 
 gboolean
@@ -247,6 +290,22 @@ mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gb
 		return FALSE;
 	sqlite3_bind_int64 (stmt, 1, ticket);
 	bind_text (stmt, 2, address);
+	if (!mt_store_get_int (store, stmt, &n, error))
+		return FALSE;
+	*yes = n != 0;
+	return TRUE;
+}
+
+gboolean
+mt_ticket_participants_within (MtStore *store, gint64 ticket, gint64 into, gboolean *yes, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANTS_WITHIN, error);
+	gint64 n;
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_int (stmt, ":into", into);
 	if (!mt_store_get_int (store, stmt, &n, error))
 		return FALSE;
 	*yes = n != 0;
@@ -386,4 +445,21 @@ mt_ticket_move_articles (MtStore *store, gint64 from, gint64 into, GError **erro
 					     SQL_MOVE_CC_RM };
 
 	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+}
+
+gboolean
+mt_ticket_erase_articles (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_ERASE_ATTACHMENTS, SQL_ERASE_IDS, SQL_ERASE_PARTICIPANTS, SQL_ERASE_CC,
+					     SQL_ERASE_ARTICLES };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_ticket_forget_author (MtStore *store, gint64 user, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_AUTHOR };
+
+	return mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	token.c - reply-address and subject tokens
@@ -126,14 +127,14 @@ parse_mac (const char *p, gsize len, MtToken *token)
 }
 
 gboolean
-mt_token_parse (const char *address, char delimiter, MtToken *token)
+mt_token_parse (const char *address, const char *delimiters, MtToken *token)
 {
 	const char *at = address ? strrchr (address, '@') : NULL;
-	const char *p = at ? memchr (address, delimiter, (gsize) (at - address)) : NULL;
+	const char *p = at ? address + strcspn (address, delimiters) : NULL;
 	char *end = NULL;
 
 	memset (token, 0, sizeof *token);
-	if (p == NULL || !g_ascii_isdigit (p[1]))
+	if (p == NULL || p >= at || !g_ascii_isdigit (p[1]))
 		return FALSE;
 	token->ticket = g_ascii_strtoll (p + 1, &end, 10);
 	if (token->ticket <= 0 || *end != '.' || end > at)
@@ -195,10 +196,26 @@ mt_token_find_subject (const char *tag, const char *subject, gint64 *ticket)
 	return *ticket > 0;
 }
 
-char *
-mt_token_redact (const char *text, char delimiter)
+/* "(?:\+|-)" for "+-": any one of the characters, each escaped (in a
+ * bracket expression "-" would make a range). Owned. */
+static char *
+delimiter_pattern (const char *delimiters)
 {
-	g_autofree char *d = g_regex_escape_string ((char[]){ delimiter, 0 }, -1);
+	g_autoptr (GString) s = g_string_new ("(?:");
+
+	for (const char *c = delimiters; *c; c++) {
+		g_autofree char *one = g_regex_escape_string (c, 1);
+
+		g_string_append_printf (s, "%s%s", c == delimiters ? "" : "|", one);
+	}
+	g_string_append_c (s, ')');
+	return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+char *
+mt_token_redact (const char *text, const char *delimiters)
+{
+	g_autofree char *d = delimiter_pattern (delimiters);
 	g_autofree char *pattern = g_strdup_printf ("[^\\s<>\"'(),;:@]+%s[0-9]{1,18}\\.[an][0-9a-f]{%d}@[A-Za-z0-9.-]+",
 						    d, MT_TOKEN_MAC_LEN);
 	g_autoptr (GRegex) regex = g_regex_new (pattern, G_REGEX_CASELESS, 0, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	vfs.c - SQLite's unix VFS, without a directory sync in every process

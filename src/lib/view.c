@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	view.c - the read side: tickets and articles as people and scripts see them
@@ -19,7 +20,7 @@
 	"s.id, s.subject, s.status, s.priority, s.queue, s.owner, s.requester, s.created, s.updated," \
 	" s.articles, s.project, s.color, s.due, s.tags, s.org"
 
-static const char SQL_TICKET_ROW[] = "SELECT " TICKET_COLUMNS " FROM ticket_summary s WHERE s.id = ?";
+static const char SQL_TICKET_ROW[] = "SELECT " TICKET_COLUMNS " FROM ticket_summary s WHERE s.id = :ticket";
 
 /* A list is a head, the filters asked for, an order, the limit, the
  * order again and a tail, put together at run time from these static
@@ -60,20 +61,21 @@ static const char *const list_order[] = {
 };
 static const char *const sort_names[] = { "updated", "created", "priority", "id" };
 
-static const char SQL_TICKET_JSON[] = "SELECT json FROM ticket_json WHERE id = ?";
+static const char SQL_TICKET_JSON[] = "SELECT json FROM ticket_json WHERE id = :ticket";
 static const char SQL_ARTICLES[] =
 	"SELECT a.id, a.kind, a.internal, a.\"from\", a.\"to\", a.cc, a.subject, a.message_id, a.via, a.text, a.date,"
 	" a.created, a.size, a.blob IS NOT NULL, u.login, a.not_indexed"
-	" FROM articles a LEFT JOIN users u ON u.id = a.author WHERE a.ticket = ? ORDER BY a.id";
+	" FROM articles a LEFT JOIN users u ON u.id = a.author WHERE a.ticket = :ticket ORDER BY a.id";
 static const char SQL_ATTACHMENTS[] =
-	"SELECT position, name, type, part, size FROM attachments WHERE article = ? ORDER BY position";
-static const char SQL_ATTACHMENT_PART[] = "SELECT (SELECT count(*) FROM attachments WHERE article = a.id),"
-					  " (SELECT part FROM attachments WHERE article = a.id AND position = ?3)"
-					  " FROM articles a WHERE a.id = ?1 AND a.ticket = ?2";
-static const char SQL_ARTICLE_BLOB[] = "SELECT blob FROM articles WHERE id = ? AND ticket = ?";
-static const char SQL_ADD_WATCHERS[] = "SELECT json_set(?1, '$.watchers', json(?2))";
-static const char SQL_HISTORY[] = "SELECT at, who, field, old, new FROM history WHERE ticket = ? ORDER BY id";
-static const char SQL_LINKS[] = "SELECT kind, other FROM links WHERE ticket = ? ORDER BY other, kind";
+	"SELECT position, name, type, part, size FROM attachments WHERE article = :article ORDER BY position";
+static const char SQL_ATTACHMENT_PART[] =
+	"SELECT (SELECT count(*) FROM attachments WHERE article = a.id),"
+	" (SELECT part FROM attachments WHERE article = a.id AND position = :position)"
+	" FROM articles a WHERE a.id = :article AND a.ticket = :ticket";
+static const char SQL_ARTICLE_BLOB[] = "SELECT blob FROM articles WHERE id = :article AND ticket = :ticket";
+static const char SQL_ADD_WATCHERS[] = "SELECT json_set(:ticket, '$.watchers', json(:watchers))";
+static const char SQL_HISTORY[] = "SELECT at, who, field, old, new FROM history WHERE ticket = :ticket ORDER BY id";
+static const char SQL_LINKS[] = "SELECT kind, other FROM links WHERE ticket = :ticket ORDER BY other, kind";
 
 static const char *const view_queries[] = {
 	SQL_TICKET_ROW,   SQL_TICKET_JSON,  SQL_ARTICLES, SQL_ATTACHMENTS, SQL_ATTACHMENT_PART,
@@ -141,7 +143,7 @@ mt_view_ticket (MtStore *store, gint64 id, MtTicketRowFunc func, gpointer data, 
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":ticket", id);
 	if (!each_ticket (store, stmt, func, data, &n, error))
 		return FALSE;
 	return n > 0 || not_found (error, "ticket", id);
@@ -175,8 +177,8 @@ add_watchers (MtStore *store, gint64 id, const char *ticket, GError **error)
 
 	if (watchers == NULL || !(stmt = mt_store_query (store, SQL_ADD_WATCHERS, error)))
 		return NULL;
-	sqlite3_bind_text (stmt, 1, ticket, -1, SQLITE_STATIC);
-	sqlite3_bind_text (stmt, 2, watchers, -1, SQLITE_STATIC);
+	mt_store_bind_text (stmt, ":ticket", ticket);
+	mt_store_bind_text (stmt, ":watchers", watchers);
 	return json_text (store, stmt, "ticket", id, error);
 }
 
@@ -188,7 +190,7 @@ mt_view_ticket_json (MtStore *store, gint64 id, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, id);
+	mt_store_bind_int (stmt, ":ticket", id);
 	if (!(ticket = json_text (store, stmt, "ticket", id, error)))
 		return NULL;
 	return add_watchers (store, id, ticket, error);
@@ -203,7 +205,7 @@ mt_view_articles (MtStore *store, gint64 ticket, MtArticleRowFunc func, gpointer
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		row = (MtArticleRow){
 			.id = sqlite3_column_int64 (stmt, 0),
@@ -240,7 +242,7 @@ mt_view_attachments (MtStore *store, gint64 article, MtAttachmentRowFunc func, g
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, article);
+	mt_store_bind_int (stmt, ":article", article);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		row = (MtAttachmentRow){
 			.position = sqlite3_column_int64 (stmt, 0),
@@ -265,8 +267,8 @@ mt_view_article_raw (MtStore *store, gint64 ticket, gint64 article, GError **err
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, article);
-	sqlite3_bind_int64 (stmt, 2, ticket);
+	mt_store_bind_int (stmt, ":article", article);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return NULL;
 	if (rc == SQLITE_ROW)
@@ -308,9 +310,9 @@ mt_view_attachment_part (MtStore *store, gint64 ticket, gint64 article, gint64 n
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, article);
-	sqlite3_bind_int64 (stmt, 2, ticket);
-	sqlite3_bind_int64 (stmt, 3, n);
+	mt_store_bind_int (stmt, ":article", article);
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_int (stmt, ":position", n);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return NULL;
 	if (rc == SQLITE_ROW) {
@@ -331,7 +333,7 @@ mt_view_history (MtStore *store, gint64 ticket, MtHistoryRowFunc func, gpointer 
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		if (!func (sqlite3_column_int64 (stmt, 0), TEXT (stmt, 1), TEXT (stmt, 2), TEXT (stmt, 3),
 			   TEXT (stmt, 4), data))
@@ -348,7 +350,7 @@ mt_view_links (MtStore *store, gint64 ticket, MtLinkRowFunc func, gpointer data,
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		if (!func (TEXT (stmt, 0), sqlite3_column_int64 (stmt, 1), data))
 			break;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	work.c - the work on a ticket: tasks, time booked, approvals
@@ -12,26 +13,29 @@
 #include "mailticket/work.h"
 
 static const char SQL_TASK_ADD[] =
-	"INSERT INTO tasks (ticket, title, assignee, created) VALUES (?, ?, nullif(?, 0), ?)";
-static const char SQL_TASK_TICKET[] = "SELECT ticket FROM tasks WHERE id = ?";
-static const char SQL_TASK_DONE[] = "UPDATE tasks SET state = 'done', done = ?2 WHERE id = ?1 AND state = 'open'";
+	"INSERT INTO tasks (ticket, title, assignee, created) VALUES (:ticket, :title, nullif(:assignee, 0), :now)";
+static const char SQL_TASK_TICKET[] = "SELECT ticket FROM tasks WHERE id = :task";
+static const char SQL_TASK_DONE[] = "UPDATE tasks SET state = 'done', done = :now WHERE id = :task AND state = 'open'";
 static const char SQL_TASKS[] =
 	"SELECT t.id, t.ticket, t.title, u.login, t.state FROM tasks t LEFT JOIN users u ON u.id = t.assignee"
-	" WHERE t.ticket = ? ORDER BY t.id";
+	" WHERE t.ticket = :ticket ORDER BY t.id";
 static const char SQL_TASKS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('id', t.id, 'title', t.title, 'assignee', u.login,"
-	" 'state', t.state)), '[]') FROM (SELECT * FROM tasks WHERE ticket = ? ORDER BY id) t"
+	" 'state', t.state)), '[]') FROM (SELECT * FROM tasks WHERE ticket = :ticket ORDER BY id) t"
 	" LEFT JOIN users u ON u.id = t.assignee";
 static const char SQL_APPROVALS_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('id', a.id, 'approver', u.login, 'state', a.state,"
 	" 'requested_by', a.requested_by, 'note', a.note, 'decision_note', a.decision_note)), '[]')"
-	" FROM (SELECT * FROM approvals WHERE ticket = ? ORDER BY id) a JOIN users u ON u.id = a.approver";
+	" FROM (SELECT * FROM approvals WHERE ticket = :ticket ORDER BY id) a JOIN users u ON u.id = a.approver";
 static const char SQL_TIME_ADD[] = "INSERT INTO time_entries (ticket, task, user, minutes, day, note, created)"
-				   " VALUES (?, nullif(?, 0), ?, ?, ?, ?, ?)";
+				   " VALUES (:ticket, nullif(:task, 0), :user, :minutes, :day, :note, :now)";
 #define TIME_ROWS                                                                                   \
 	" FROM time_entries e JOIN tickets t ON t.id = e.ticket LEFT JOIN tasks k ON k.id = e.task" \
-	" WHERE (?1 IS NULL OR e.day >= ?1) AND (?2 IS NULL OR e.day <= ?2)"                        \
-	" AND (?3 IS NULL OR e.user = ?3) AND (?4 = 0 OR e.ticket = ?4)"
+	" WHERE (:from IS NULL OR e.day >= :from) AND (:to IS NULL OR e.day <= :to)"                \
+	" AND (:user IS NULL OR e.user = :user) AND (:ticket = 0 OR e.ticket = :ticket)"            \
+	" AND (:project IS NULL OR t.project = :project)"                                           \
+	" AND (:org IS NULL OR t.requester IN (SELECT c.id FROM contacts c"                         \
+	"      JOIN organisations o ON o.id = c.org WHERE o.name = :org))"
 static const char SQL_TIME_REPORT[] = "SELECT e.day, e.user, e.ticket, t.subject, k.title, e.minutes, e.note" TIME_ROWS
 				      " ORDER BY e.day, e.user, e.ticket, e.id";
 static const char SQL_TIME_JSON[] =
@@ -42,24 +46,37 @@ static const char SQL_TIME_JSON[] =
 	" 'total_minutes', (SELECT coalesce(sum(e.minutes), 0)" TIME_ROWS "),"
 	" 'by_user', (SELECT coalesce(json_group_object(user, minutes), json('{}')) FROM ("
 	"  SELECT e.user AS user, sum(e.minutes) AS minutes" TIME_ROWS " GROUP BY e.user)))";
-static const char SQL_APPROVAL_ADD[] =
-	"INSERT INTO approvals (ticket, approver, requested_by, note, created) VALUES (?, ?, ?, ?, ?)";
+static const char SQL_APPROVAL_ADD[] = "INSERT INTO approvals (ticket, approver, requested_by, note, created) VALUES "
+				       "(:ticket, :approver, :who, :note, :now)";
 static const char SQL_APPROVAL_DECIDE[] =
-	"UPDATE approvals SET state = ?3, decided = ?4, decision_note = ?5"
-	" WHERE id = (SELECT id FROM approvals WHERE ticket = ?1 AND approver = ?2 AND state = 'pending'"
+	"UPDATE approvals SET state = :state, decided = :now, decision_note = :note"
+	" WHERE id = (SELECT id FROM approvals WHERE ticket = :ticket AND approver = :approver AND state = 'pending'"
 	"             ORDER BY id LIMIT 1)";
 static const char SQL_APPROVALS[] =
 	"SELECT a.id, u.login, a.state, a.requested_by, a.note, a.decision_note"
-	" FROM approvals a JOIN users u ON u.id = a.approver WHERE a.ticket = ? ORDER BY a.id";
-static const char SQL_MOVE_TASKS[] = "UPDATE tasks SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MOVE_TIME[] = "UPDATE time_entries SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_MOVE_APPROVALS[] = "UPDATE approvals SET ticket = ?2 WHERE ticket = ?1";
-static const char SQL_USER_LOGIN[] = "SELECT login FROM users WHERE id = ?";
+	" FROM approvals a JOIN users u ON u.id = a.approver WHERE a.ticket = :ticket ORDER BY a.id";
+static const char SQL_MOVE_TASKS[] = "UPDATE tasks SET ticket = :into WHERE ticket = :from";
+static const char SQL_MOVE_TIME[] = "UPDATE time_entries SET ticket = :into WHERE ticket = :from";
+static const char SQL_MOVE_APPROVALS[] = "UPDATE approvals SET ticket = :into WHERE ticket = :from";
+static const char SQL_ERASE_TIME[] = "DELETE FROM time_entries WHERE ticket = :from";
+static const char SQL_ERASE_TASKS[] = "DELETE FROM tasks WHERE ticket = :from";
+static const char SQL_ERASE_APPROVALS[] = "DELETE FROM approvals WHERE ticket = :from";
+static const char SQL_FORGET_ASSIGNEE[] = "UPDATE tasks SET assignee = NULL WHERE assignee = :from";
+static const char SQL_APPROVER_COUNT[] = "SELECT count(*) FROM approvals WHERE approver = :user";
+static const char SQL_USER_LOGIN[] = "SELECT login FROM users WHERE id = :user";
 
 static const char *const work_queries[] = {
-	SQL_TASK_ADD,       SQL_TASK_TICKET,  SQL_TASK_DONE,       SQL_TASKS,          SQL_TIME_ADD,   SQL_TIME_REPORT,
-	SQL_TIME_JSON,      SQL_APPROVAL_ADD, SQL_APPROVAL_DECIDE, SQL_APPROVALS,      SQL_USER_LOGIN, SQL_TASKS_JSON,
-	SQL_APPROVALS_JSON, SQL_MOVE_TASKS,   SQL_MOVE_TIME,       SQL_MOVE_APPROVALS, NULL,
+	SQL_TASK_ADD,        SQL_TASK_TICKET,
+	SQL_TASK_DONE,       SQL_TASKS,
+	SQL_TIME_ADD,        SQL_TIME_REPORT,
+	SQL_TIME_JSON,       SQL_APPROVAL_ADD,
+	SQL_APPROVAL_DECIDE, SQL_APPROVALS,
+	SQL_USER_LOGIN,      SQL_TASKS_JSON,
+	SQL_APPROVALS_JSON,  SQL_MOVE_TASKS,
+	SQL_MOVE_TIME,       SQL_MOVE_APPROVALS,
+	SQL_ERASE_TIME,      SQL_ERASE_TASKS,
+	SQL_ERASE_APPROVALS, SQL_FORGET_ASSIGNEE,
+	SQL_APPROVER_COUNT,  NULL,
 };
 
 const char *const *
@@ -109,10 +126,10 @@ mt_work_task_add (MtStore *store, gint64 ticket, const char *title, gint64 assig
 	}
 	if (!ticket_exists (store, ticket, error) || !(stmt = mt_store_query (store, SQL_TASK_ADD, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	sqlite3_bind_text (stmt, 2, title, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 3, assignee);
-	sqlite3_bind_int64 (stmt, 4, now);
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_text (stmt, ":title", title);
+	mt_store_bind_int (stmt, ":assignee", assignee);
+	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*task = mt_store_last_id (store);
@@ -127,15 +144,15 @@ mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gin
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, task);
+	mt_store_bind_int (stmt, ":task", task);
 	if (!mt_store_get_int (store, stmt, ticket, error))
 		return FALSE;
 	if (*ticket == 0)
 		return not_found (error, "task", task);
 	if (!(stmt = mt_store_query (store, SQL_TASK_DONE, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, task);
-	sqlite3_bind_int64 (stmt, 2, now);
+	mt_store_bind_int (stmt, ":task", task);
+	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
@@ -151,7 +168,7 @@ mt_work_tasks (MtStore *store, gint64 ticket, MtTaskFunc func, gpointer data, GE
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtTaskRow row = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), col (stmt, 2),
 				  col (stmt, 3), col (stmt, 4) };
@@ -185,7 +202,7 @@ task_of_ticket (MtStore *store, gint64 task, gint64 ticket, GError **error)
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, task);
+	mt_store_bind_int (stmt, ":task", task);
 	if (!mt_store_get_int (store, stmt, &owner, error))
 		return FALSE;
 	if (owner != ticket) {
@@ -212,13 +229,13 @@ mt_work_time_add (MtStore *store, const MtTimeEntry *e, gint64 *id, GError **err
 	    (e->task && !task_of_ticket (store, e->task, e->ticket, error)) ||
 	    !(stmt = mt_store_query (store, SQL_TIME_ADD, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, e->ticket);
-	sqlite3_bind_int64 (stmt, 2, e->task);
-	sqlite3_bind_text (stmt, 3, e->user, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 4, e->minutes);
-	sqlite3_bind_text (stmt, 5, e->day, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 6, e->note, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 7, e->now);
+	mt_store_bind_int (stmt, ":ticket", e->ticket);
+	mt_store_bind_int (stmt, ":task", e->task);
+	mt_store_bind_text (stmt, ":user", e->user);
+	mt_store_bind_int (stmt, ":minutes", e->minutes);
+	mt_store_bind_text (stmt, ":day", e->day);
+	mt_store_bind_text (stmt, ":note", e->note);
+	mt_store_bind_int (stmt, ":now", e->now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -228,10 +245,12 @@ mt_work_time_add (MtStore *store, const MtTimeEntry *e, gint64 *id, GError **err
 static void
 bind_filter (sqlite3_stmt *stmt, const MtTimeFilter *f)
 {
-	sqlite3_bind_text (stmt, 1, f->from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 2, f->to, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 3, f->user, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 4, f->ticket);
+	mt_store_bind_text (stmt, ":from", f->from);
+	mt_store_bind_text (stmt, ":to", f->to);
+	mt_store_bind_text (stmt, ":user", f->user);
+	mt_store_bind_int (stmt, ":ticket", f->ticket);
+	mt_store_bind_text (stmt, ":project", f->project);
+	mt_store_bind_text (stmt, ":org", f->org);
 }
 
 gboolean
@@ -279,7 +298,7 @@ login_of (MtStore *store, gint64 user, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, user);
+	mt_store_bind_int (stmt, ":user", user);
 	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
 		return NULL;
 	return g_strdup (col (stmt, 0));
@@ -295,11 +314,11 @@ mt_work_approval_request (MtStore *store, gint64 ticket, gint64 approver, const 
 	if (!ticket_exists (store, ticket, error) || !(login = login_of (store, approver, error)) ||
 	    !(stmt = mt_store_query (store, SQL_APPROVAL_ADD, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	sqlite3_bind_int64 (stmt, 2, approver);
-	sqlite3_bind_text (stmt, 3, who, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (stmt, 4, note, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 5, now);
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_int (stmt, ":approver", approver);
+	mt_store_bind_text (stmt, ":who", who);
+	mt_store_bind_text (stmt, ":note", note);
+	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -315,11 +334,11 @@ mt_work_approval_decide (MtStore *store, gint64 ticket, gint64 approver, gboolea
 
 	if (!ticket_exists (store, ticket, error) || !(stmt = mt_store_query (store, SQL_APPROVAL_DECIDE, error)))
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	sqlite3_bind_int64 (stmt, 2, approver);
-	sqlite3_bind_text (stmt, 3, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64 (stmt, 4, now);
-	sqlite3_bind_text (stmt, 5, note, -1, SQLITE_TRANSIENT);
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_int (stmt, ":approver", approver);
+	mt_store_bind_text (stmt, ":state", state);
+	mt_store_bind_int (stmt, ":now", now);
+	mt_store_bind_text (stmt, ":note", note);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	if (sqlite3_changes (mt_store_peek_db (store)) == 0) {
@@ -338,7 +357,7 @@ mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, gpointer 
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtApprovalRow row = { sqlite3_column_int64 (stmt, 0),
 				      col (stmt, 1),
@@ -358,7 +377,7 @@ ticket_json (MtStore *store, const char *sql, gint64 ticket, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, ticket);
+	mt_store_bind_int (stmt, ":ticket", ticket);
 	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
 		return NULL;
 	return g_strdup (col (stmt, 0));
@@ -382,4 +401,26 @@ mt_work_move (MtStore *store, gint64 from, gint64 into, GError **error)
 	static const char *const moves[] = { SQL_MOVE_TASKS, SQL_MOVE_TIME, SQL_MOVE_APPROVALS };
 
 	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+}
+
+gboolean
+mt_work_erase (MtStore *store, gint64 ticket, GError **error)
+{
+	static const char *const erase[] = { SQL_ERASE_TIME, SQL_ERASE_TASKS, SQL_ERASE_APPROVALS };
+
+	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_work_forget_user (MtStore *store, gint64 user, gint64 *approvals, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_ASSIGNEE };
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_APPROVER_COUNT, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":user", user);
+	if (!mt_store_get_int (store, stmt, approvals, error))
+		return FALSE;
+	return *approvals > 0 || mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailticket-send - deliver the outbox over SMTP
  * SYNOPSIS
  *	mailticket-send [-v] [-c file] [--db path] [--once] [--now time]
+ *	mailticket-send --version
  * DESCRIPTION
  *	Fires the alarms and escalations due (mt_alarm_fire, mt_escalate_due),
  *	then runs passes of mt_sender_pass() until nothing is due (one pass
@@ -25,6 +27,7 @@
 #include "mailticket/clock.h"
 #include "mailticket/config.h"
 #include "mailticket/error.h"
+#include "mailticket/erase.h"
 #include "mailticket/escalate.h"
 #include "mailticket/log.h"
 #include "mailticket/sender.h"
@@ -36,6 +39,7 @@ typedef struct {
 	char *now;
 	gboolean once;
 	gboolean verbose;
+	gboolean version;
 } Options;
 
 /* The one table from errors to exit codes. */
@@ -58,6 +62,7 @@ parse_options (int *argc, char ***argv, Options *o, GError **error)
 		{ "once", 0, 0, G_OPTION_ARG_NONE, &o->once, "one pass, then exit", NULL },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "log to stderr too", NULL },
 		{ "now", 0, 0, G_OPTION_ARG_STRING, &o->now, "take the time to be TIME (tests)", "TIME" },
+		{ "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "print the version and exit", NULL },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
@@ -111,16 +116,19 @@ drain (MtSender *sender, gboolean once, GError **error)
 	return ok;
 }
 
-/* Alarms and escalations due become queued mail, sent by this run. */
+/* Alarms and escalations due become queued mail, sent by this run;
+ * closed tickets past [retention] purge_closed_after are erased. */
 static gboolean
 fire_due (MtStore *store, const MtConfig *config, GError **error)
 {
 	gint64 now = mt_clock_now ();
 	guint alarms = 0, escalations = 0;
+	guint purged = 0;
 	gboolean ok = mt_alarm_fire (store, config, now, &alarms, error) &&
-		      mt_escalate_due (store, config, now, &escalations, error);
+		      mt_escalate_due (store, config, now, &escalations, error) &&
+		      mt_erase_purge (store, config->purge_closed_after, now, &purged, error);
 
-	g_debug ("alarms=%u escalations=%u", alarms, escalations);
+	g_debug ("alarms=%u escalations=%u purged=%u", alarms, escalations, purged);
 	return ok;
 }
 
@@ -150,7 +158,9 @@ main (int argc, char **argv)
 	/* A server that hangs up mid-write must not kill us. */
 	signal (SIGPIPE, SIG_IGN);
 	mt_log_init ("mailticket-send", FALSE);
-	if (parse_options (&argc, &argv, &o, &error)) {
+	if (parse_options (&argc, &argv, &o, &error) && o.version)
+		printf ("mailticket-send %s\n", MT_VERSION);
+	else if (error == NULL) {
 		mt_log_init ("mailticket-send", o.verbose);
 		run (&o, &error);
 	}

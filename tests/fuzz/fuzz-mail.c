@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	fuzz-mail.c - libFuzzer harness over what a message reaches
@@ -43,10 +44,12 @@ lookup_ticket (gpointer data, gint64 id, gboolean *found, MtThreadTicket *out, G
 	return TRUE;
 }
 
+/* b@x is known only as a reference. */
 static gboolean
-lookup_message_id (gpointer data, const char *id, gint64 *ticket, GError **error)
+lookup_message_id (gpointer data, const char *id, gint64 *ticket, gboolean *referenced, GError **error)
 {
 	*ticket = GPOINTER_TO_INT (g_hash_table_lookup (known_ids, id));
+	*referenced = strcmp (id, "b@x") == 0;
 	return TRUE;
 }
 
@@ -81,7 +84,7 @@ find_token (MtMessage *m)
 	MtToken token;
 
 	for (guint i = 0; i < m->recipients->len; i++)
-		if (mt_token_parse (g_ptr_array_index (m->recipients, i), '+', &token) &&
+		if (mt_token_parse (g_ptr_array_index (m->recipients, i), "+", &token) &&
 		    mt_token_verify (SECRET, &token, UUID, m->from_addr))
 			return token.ticket;
 	return 0;
@@ -155,7 +158,7 @@ as_text (const uint8_t *data, size_t size)
 	MtToken token;
 
 	mt_token_find_subject ("Ticket", text, &ticket);
-	if (mt_token_parse (text, '+', &token))
+	if (mt_token_parse (text, "+", &token))
 		mt_token_verify (SECRET, &token, UUID, text);
 }
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Who is who on the command line: mailticket acts as the Unix login that
 # runs it; only root and the database's owner (the MTA's account) may
 # name another agent in MAILTICKET_USER. What writes on a ticket is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Alarms: `mailticket alarm` sets, lists and removes them; mailticket-send
 # mails each one due to its recipient (a user, each member of a group, a
 # plain address) exactly once, also with two senders at once and after a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Automatic mail, each kind that mailticket-deliver(8) lists, is filed
 # and nothing more: as a new request it gets no acknowledgement and its
 # ticket is not escalated when the queue's SLA runs out; as an answer to

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The mailticket CLI as people and scripts see it: init, list, show,
 # explain (which stores nothing) and token; no command but init and the
 # set-up ones makes a database that is not there.

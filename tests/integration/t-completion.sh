@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # contrib/bash-completion/mailticket: commands, options and a few values
 # completed as bash would, with the bash-completion package loaded and
 # without it.
@@ -8,7 +9,7 @@ command -v bash >/dev/null || skip_all "no bash"
 # 34 tests a pass over the completions, a second pass with the
 # bash-completion package loaded, or one skip without it.
 framework=/usr/share/bash-completion/bash_completion
-if [ -f "$framework" ]; then plan $((1 + 2 * 34)); else plan $((1 + 34 + 1)); fi
+if [ -f "$framework" ]; then plan $((1 + 2 * 36)); else plan $((1 + 36 + 1)); fi
 mt init >/dev/null && mt user add alice --email alice@example.org >/dev/null && mt user add bob --email b@x.test >/dev/null
 ok $? "a database with two agents"
 touch "$tmp/file-one" "$tmp/file-two"
@@ -62,10 +63,10 @@ for framework in "" "$framework"; do
 	offers "an owner: the logins and none" "alice bob none" --db "$DB" list --owner ""
 	offers "-o of list is the owner" "alice" --db "$DB" list -o al
 	offers "-o of attachment is a file" "$tmp/file-one $tmp/file-two" attachment 1 2 3 -o "$tmp/file-"
-	offers "db's verbs" "check reindex" db ""
+	offers "db's verbs" "backup check reindex restore" db ""
 	offers "watch's verbs after the ticket" "add rm" watch 7 ""
 	offers "org's verbs" "add list rm" org ""
-	offers "contact's long options" "--help --json --name --org" contact add x --
+	offers "contact's long options" "--help --json --lang --name --org" contact add x --
 	offers "alarm's verbs" "list rm" alarm ""
 	offers "alarm's verbs after the ticket" "add list" alarm 7 ""
 	offers "task's verb without a ticket" "done" task ""
@@ -73,6 +74,8 @@ for framework in "" "$framework"; do
 	offers "approval's verbs after the ticket" "approve list reject request" approval 7 ""
 	offers "outbox's verbs" "list retry show" outbox ""
 	offers "queue's verbs" "add list" queue ""
+	offers "user's and contact's verbs" "add list set" contact ""
+	offers "template's verbs" "check list show" template ""
 	offers "time's verb" "report" time r
 	offers "no values made up for a number" "" list --limit ""
 done

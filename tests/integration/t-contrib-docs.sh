@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The examples of mailticket-deliver(8) and the READMEs in contrib/ show
 # the files of contrib/ as they are: every setting line of the Postfix
 # files and of the procmail recipe appears, unchanged, in the manual page

@@ -1,18 +1,31 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Broken, exotic and tricky mail is never refused nor retried: every file of
-# the malformed corpus exits 0, and its raw bytes come back unchanged from
+# a malformed corpus exits 0, and its raw bytes come back unchanged from
 # show --raw. Resends with one Message-ID and other bytes are all kept, in
-# one ticket.
+# one ticket. Two corpora: the project's own (tests/corpus/malformed) and
+# the one beside the checkout (skipped where absent).
 . "$(dirname "$0")/../lib.sh"
 
-dir=$CORPUS/malformed
-[ -d "$dir" ] || skip_all "corpus not found ($dir)"
+own=$top/tests/corpus/malformed
+public=$CORPUS/malformed
+# two tests a file, three on the whole, one for each duplicated message
+count () {
+	files=$(ls "$1" | wc -l)
+	dups=$(ls "$1" | sed -n 's/^duplicate_msg-\([0-9]*\)-.*/\1/p' | sort -u | wc -l)
+	echo $((2 * files + 3 + dups))
+}
+n=$(count "$own")
+if [ -d "$public" ] && [ -n "$(ls "$public")" ]; then n=$((n + $(count "$public"))); else n=$((n + 1)); fi
+plan $n
+
+# check_corpus DIR: every file of DIR into a database of its own
+check_corpus () {
+dir=$1
+corpora=$((${corpora:-0} + 1)) DB=$tmp/corpus-$corpora.db
 ls "$dir" >"$tmp/files"
 total=$(wc -l <"$tmp/files")
-[ "$total" -gt 0 ] || skip_all "corpus not found ($dir is empty)"
-# two tests a file, three on the whole, one for each duplicated message
-dups=$(sed -n 's/^duplicate_msg-\([0-9]*\)-.*/\1/p' "$tmp/files" | sort -u | wc -l)
-plan $((2 * total + 3 + dups))
+: >"$tmp/tickets"
 
 while read -r f; do
 	expect_code 0 "deliver $f" -- deliver -r support@example.org <"$dir/$f"
@@ -38,3 +51,8 @@ for n in $(sed -n 's/^duplicate_msg-\([0-9]*\)-.*/\1/p' "$tmp/files" | sort -u);
 	t=$(grep "^duplicate_msg-$n-" "$tmp/tickets" | awk '{ print $2 }' | sort -u)
 	expect_equal "$(echo "$t" | grep -c .)" 1 "resends of duplicate message $n share one ticket"
 done
+}
+
+check_corpus "$own"
+if [ -d "$public" ] && [ -n "$(ls "$public")" ]; then check_corpus "$public"
+else skip "the malformed corpus beside the checkout" "corpus not found ($public)"; fi

@@ -1,17 +1,27 @@
 #!/bin/sh
-# The public corpus delivered in Date order, as mail arrives, must group
-# into tickets exactly as threads.tsv (notmuch's own threading) groups it:
-# the same partition of the files, children that arrive before their
-# parent included.
+# SPDX-License-Identifier: GPL-3.0-or-later
+# A thread corpus must group into tickets exactly as its threads.tsv groups
+# it, whatever the order in which the mail arrives: delivered in Date
+# order, in reverse order and in five shuffles with fixed seeds, each into
+# a database of its own, every thread is one ticket of its own. Two
+# corpora: the project's own (tests/corpus/threads, always there) and the
+# public one beside the checkout (notmuch's own threading; skipped where
+# absent). The figure: exact groups per order.
 . "$(dirname "$0")/../lib.sh"
 
-dir=$CORPUS/public
-[ -f "$dir/threads.tsv" ] || skip_all "corpus not found ($dir/threads.tsv)"
-# five tests, and one for each thread of threads.tsv
-plan $((5 + $(cut -f 2 "$dir/threads.tsv" | grep . | sort -u | wc -l)))
+orders="date reverse 1 2 3 4 5"
+norders=7
+own=$top/tests/corpus/threads
+public=$CORPUS/public
+# a corpus: one test for its file list, two for each order
+n=$((1 + 2 * norders))
+if [ -f "$public/threads.tsv" ]; then n=$((n + 1 + 2 * norders)); else n=$((n + 1)); fi
+plan $n
 
-# Files in Date order; unparsable dates first, ties by name.
-python3 - "$dir" >"$tmp/order" <<'EOF'
+# check_corpus DIR: delivers the files of DIR/threads.tsv in every order
+check_corpus () {
+dir=$1
+python3 - "$dir" >"$tmp/order-date" <<'EOF'
 import email, email.utils, os, sys
 d = sys.argv[1]
 def key(name):
@@ -24,22 +34,38 @@ def key(name):
 names = [l.split("\t")[0] for l in open(os.path.join(d, "threads.tsv")) if l.strip()]
 print("\n".join(sorted(names, key=key)))
 EOF
-total=$(wc -l <"$tmp/order")
-[ "$total" -gt 0 ]; ok $? "threads.tsv names $total files"
+total=$(wc -l <"$tmp/order-date")
+[ "$total" -gt 0 ]; ok $? "$dir/threads.tsv names $total files"
+nthreads=$(cut -f 2 "$dir/threads.tsv" | grep . | sort -u | wc -l)
+figures=""
+for order in $orders; do
+	case $order in
+	date) cp "$tmp/order-date" "$tmp/order" ;;
+	reverse) tac "$tmp/order-date" >"$tmp/order" ;;
+	*) python3 -c "import random, sys; l = open(sys.argv[1]).read().split(); random.Random(int(sys.argv[2])).shuffle(l); print(chr(10).join(l))" \
+		"$tmp/order-date" "$order" >"$tmp/order" ;;
+	esac
+	corpora=$((${corpora:-0} + 1)) DB=$tmp/corpus-$corpora.db
+	failed=""
+	while read -r f; do
+		deliver -r support@example.org <"$dir/$f" >"$out" 2>"$err" || failed="$failed $f=$?"
+	done <"$tmp/order"
+	expect_equal "$failed" "" "order $order: all $total files delivered with exit 0"
+	raw_index >"$tmp/index"
+	exact=$(compare "$dir" "$tmp/index")
+	expect_equal "$exact" "$nthreads" "order $order: $nthreads of $nthreads threads exact" ||
+		diag "$(cat "$tmp/why")"
+	figures="$figures $order=$exact/$nthreads"
+done
+figure "exact groups per order ($(basename "$dir"))" "${figures# }"
+}
 
-failed=""
-while read -r f; do
-	deliver -r support@example.org <"$dir/$f" >"$out" 2>"$err" || failed="$failed $f=$?"
-done <"$tmp/order"
-expect_equal "$failed" "" "all $total files delivered with exit 0"
-
-raw_index >"$tmp/index"
-ok $? "read every article back (list, show --json, show --raw)"
-
-# One line per expected thread: "ok|not ok<TAB>description<TAB>diagnostics"
-python3 - "$dir" "$tmp/index" >"$tmp/result" <<'EOF'
+# compare DIR INDEX: the number of threads that are one ticket of their own
+# (the others in $tmp/why)
+compare () {
+python3 - "$1" "$2" "$tmp/why" <<'EOF'
 import hashlib, os, sys
-d, index = sys.argv[1:3]
+d, index, why = sys.argv[1:4]
 ticket_of_sha = {l.split()[0]: l.split()[1] for l in open(index)}
 expected, got, ticket = {}, {}, {}
 for line in open(os.path.join(d, "threads.tsv")):
@@ -50,18 +76,18 @@ for line in open(os.path.join(d, "threads.tsv")):
     ticket[name] = ticket_of_sha.get(sha, "missing")
     expected.setdefault(thread, set()).add(name)
     got.setdefault(ticket[name], set()).add(name)
-for thread, files in expected.items():
+exact, bad = 0, []
+for thread, files in sorted(expected.items()):
     tickets = sorted({ticket[f] for f in files})
-    desc = "thread %s (%d files) is one ticket of its own" % (thread, len(files))
-    good = len(tickets) == 1 and tickets[0] != "missing" and got[tickets[0]] == files
-    why = "" if good else "; ".join("ticket %s: %s" % (t, " ".join(sorted(got[t]))) for t in tickets)
-    print("%s\t%s\t%s" % ("ok" if good else "not ok", desc, why))
-same = {frozenset(s) for s in expected.values()} == {frozenset(s) for s in got.values()}
-print("%s\tthe tickets partition the files exactly as threads.tsv\t%d threads, %d tickets"
-      % ("ok" if same else "not ok", len(expected), len(got)))
+    if len(tickets) == 1 and tickets[0] != "missing" and got[tickets[0]] == files:
+        exact += 1
+    else:
+        bad.append("thread %s: " % thread + "; ".join("ticket %s: %s" % (t, " ".join(sorted(got[t]))) for t in tickets))
+open(why, "w").write("\n".join(bad))
+print(exact)
 EOF
-ok $? "compare with threads.tsv"
-tab=$(printf '\t')
-while IFS=$tab read -r res desc why; do
-	[ "$res" = ok ]; ok $? "$desc" || diag "$why"
-done <"$tmp/result"
+}
+
+check_corpus "$own"
+if [ -f "$public/threads.tsv" ]; then check_corpus "$public"
+else skip "the public corpus" "corpus not found ($public/threads.tsv)"; fi

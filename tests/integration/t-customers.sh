@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Customers: organisations found by the domain of a sender's address
 # (subdomains too, case aside), contacts made by hand or by mail from an
 # unknown sender, and the tickets of an organisation through list --org

@@ -1,10 +1,11 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket-deliver threads hand-written mail into tickets as DESIGN.md
 # says: new ticket, In-Reply-To, References, subject token (participant or
 # stranger, linked or joined), reply tokens (valid and forged), missing
 # parents, reopening, queues, and the decoding that show --json reports.
 . "$(dirname "$0")/../lib.sh"
-plan 62
+plan 76
 
 minute=0
 # msg NAME FROM SUBJECT [HEADER-LINES]: $tmp/NAME.eml, Message-ID <NAME@mt.test>
@@ -143,10 +144,46 @@ send m14
 expect_equal "$(tk m14)" "$(tk m13)" "replies to one missing parent share a ticket"
 expect_equal "$(ntickets)" $((n + 1)) "... and open only one"
 
-# The recipient names the queue.
+# The recipient names the queue, once the admin made it.
+expect_code 0 "queue add sales" -- mt queue add sales --address sales@example.org
 msg m15 'Ivan <ivan@z.test>' 'Quote please'
-send m15 sales@example.org
-expect_equal "$(tfield "$(tk m15)" queue)" sales "sales@example.org files into queue sales"
+send m15 sales+quotes@example.org
+expect_equal "$(tfield "$(tk m15)" queue)" sales "sales+quotes@example.org files into queue sales"
+
+# Queues come only from the admin: mail for an address that no queue
+# has, or for no address, goes to the default queue and makes none.
+queues () { mt queue list --json | json '" ".join(q["name"] for q in d)'; }
+# ack_from NAME: the From of the acknowledgement of message NAME's ticket
+ack_from () {
+	mt outbox show "$(sql "select id from outbox where kind = 'ack' and ticket = $(tk "$1")")" --raw |
+		tr -d '\r' | sed -n 's/^From: //p'
+}
+msg q1 'Ivan <ivan@z.test>' 'To the unknown' 'X-Original-To: x@z.test'
+send q1 nobody@elsewhere.test
+expect_equal "$(tfield "$(tk q1)" queue) $(queues)" "support sales support" \
+	"-r of no queue: the default queue, no queue made"
+msg q2 'Ivan <ivan@z.test>' 'Broken address'
+send q2 '"a b" <x y>'
+expect_equal "$(tfield "$(tk q2)" queue) $(queues)" "support sales support" "a malformed -r: exit 0, the default queue"
+msg q3 'Mallory <mallory@evil.test>' 'Wire transfer' 'X-Original-To: ceo@bank.example
+Reply-To: victim@else.test'
+expect_code 0 "X-Original-To of no queue, no -r: exit 0" -- deliver -f mallory@evil.test <"$tmp/q3.eml"
+expect_equal "$(tfield "$(tk q3)" queue) $(queues)" "support sales support" \
+	"... the default queue, and no queue named after the header"
+case $(ack_from q3) in
+*'<support@example.org>' | support@example.org) ok 0 "... the acknowledgement is from the queue's address" ;;
+*) ok 1 "... the acknowledgement is from the queue's address"; diag "got From: $(ack_from q3)" ;;
+esac
+msg q4 'Ivan <ivan@z.test>' 'Chairs' 'X-Original-To: sales+chairs@example.org'
+expect_code 0 "X-Original-To of a queue, no -r" -- deliver -f ivan@z.test <"$tmp/q4.eml"
+expect_equal "$(tfield "$(tk q4)" queue)" sales "... selects that queue"
+msg q5 'Ivan <ivan@z.test>' 'Tables' 'X-Original-To: "foo bar" <x y>
+Delivered-To: sales@example.org'
+expect_code 0 "a malformed X-Original-To, no -r: exit 0" -- deliver -f ivan@z.test <"$tmp/q5.eml"
+expect_equal "$(tfield "$(tk q5)" queue) $(queues)" "sales sales support" "... Delivered-To of a queue is taken"
+msg q6 'Ivan <ivan@z.test>' 'Lamps' 'X-Original-To: <@>'
+expect_code 0 "X-Original-To <@>, no -r: exit 0" -- deliver -f ivan@z.test <"$tmp/q6.eml"
+expect_equal "$(tfield "$(tk q6)" queue)" support "... the default queue"
 
 # RFC 2047 ISO-8859-1 subject and quoted-printable ISO-8859-1 body.
 cat >"$tmp/m16.eml" <<'EOF'

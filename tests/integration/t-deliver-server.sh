@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket-deliver --serve: with a [deliver] socket in the config, the
 # process the MTA starts hands the message to the server and exits with
 # the server's answer; the tickets, exit codes and stderr lines are those
@@ -293,7 +294,7 @@ expect_code 0 "... and delivers" -- deliver -v <"$tmp/dated"
 by_server; ok $? "... by the server"
 
 # The environment Postfix's pipe(8) gives a command can be all but
-# empty: no HOME, no PATH, no locale. mailticket-deliver, linked static,
+# empty: no HOME, no PATH, no locale. mailticket-deliver, shared or static,
 # needs none of them, through the server or in its own process.
 mkmsg "$tmp/bare" bare1@mt.test 'bare environment'
 expect_code 0 "an empty environment: exit 0" -- \

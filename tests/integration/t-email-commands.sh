@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Email commands: an agent answering on the agent's own reply address
 # (the one in the agent's notifications) can set status, priority,
 # owner, tags, book time and make the mail an internal note with #lines

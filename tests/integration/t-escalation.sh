@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Escalations, as mailticket-send fires them: a first response overdue
 # by the queue's SLA mails the owner, else the queue's group, else every
 # agent, once, also with two senders at once; an answered ticket is not

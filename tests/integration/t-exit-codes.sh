@@ -1,9 +1,10 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The contract with the MTA: exit 0 (stored, duplicate, quarantined), 75
 # with a 4.x.x line (locked, read-only, unreadable config, bad option), 69
 # with 5.2.3 (too big); nothing partial is stored.
 . "$(dirname "$0")/../lib.sh"
-plan 36
+plan 40
 
 # mkmsg FILE MESSAGE-ID|"" SUBJECT: a small message
 mkmsg () {
@@ -134,3 +135,15 @@ expect_code 0 "empty stdin: exit 0" -- deliver </dev/null
 expect_equal "$(quarantined)" $((q + 1)) "empty stdin is quarantined"
 python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)' >"$tmp/junk"
 expect_code 0 "binary garbage: exit 0" -- deliver <"$tmp/junk"
+
+# Envelope addresses are bytes as the MTA passes them, in no locale:
+# UTF-8 (SMTPUTF8, RFC 6531) is taken, anything else left out; neither
+# defers the message for ever.
+mkmsg "$tmp/utf8" utf8@mt.test 'an SMTPUTF8 sender'
+LC_ALL=C expect_code 0 "UTF-8 envelope sender and recipient in the C locale: exit 0" -- \
+	deliver -f 'rené@exämple.test' -r 'support@example.org' <"$tmp/utf8"
+expect_equal "$(sql "select count(*) from articles where message_id = 'utf8@mt.test'")" 1 "... stored"
+mkmsg "$tmp/latin1" latin1@mt.test 'a Latin-1 envelope'
+LC_ALL=C expect_code 0 "an envelope sender that is no UTF-8: exit 0" -- \
+	deliver -f "$(printf 'ren\351@example.test')" <"$tmp/latin1"
+expect_equal "$(sql "select count(*) from articles where message_id = 'latin1@mt.test'")" 1 "... stored"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every C file is as clang-format leaves it, under the .clang-format at
 # the root (STYLE: one format, applied to every file). `make format`
 # applies it.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The layers of src/lib, as the README's Layout section writes them
 # down: no cycle among the modules, error at the bottom, and what the
 # fuzz harness builds alone needs nothing else. The graph is derived

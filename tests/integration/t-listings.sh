@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What a person sees, not what a script reads: every listing without
 # --json (users, groups, contacts, organisations, queues, tasks,
 # approvals, alarms, watchers, time, statistics, the outbox, the

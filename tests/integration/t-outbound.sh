@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Two-way mail through a real SMTP server on 127.0.0.1: the
 # acknowledgement a customer receives, the customer's answer to it landing
 # in the same ticket whatever the mail client kept, replies with
@@ -147,7 +148,7 @@ done
 expect_code 0 "send" -- send
 expect_equal "$(grep -l flood@customer.example "$SMTP_DIR"/*.json | wc -l)" 2 "three new tickets from one address: two acknowledgements"
 
-# A bounce of our reply joins the ticket and fails its outbox row.
+# A bounce of our reply joins the ticket and fails the recipient it names.
 reply_id=$(hdr "$reply_n" Message-ID)
 cat >"$tmp/bounce" <<EOF
 From: MAILER-DAEMON@mx.customer.example (Mail Delivery System)
@@ -185,9 +186,11 @@ EOF
 expect_code 0 "a bounce, delivered without the token in the envelope" -- deliver -f "" -r support@example.org <"$tmp/bounce"
 expect_equal "$(sql "select ticket || ' ' || automatic from articles where message_id = 'bounce-1@mx.customer.example'")" "1 1" \
 	"the bounce joins ticket 1 as automatic mail"
-expect_equal "$(sql "select state from outbox where message_id = '$(echo "$reply_id" | tr -d '<>')'")" failed \
-	"... and fails the outbox row of the reply"
-sql "select last_reply from outbox where message_id = '$(echo "$reply_id" | tr -d '<>')'" | grep -q "5.1.1"
+rcpts="select r.address, r.state, r.reply from outbox_recipients r join outbox o on o.id = r.outbox
+	where o.message_id = '$(echo "$reply_id" | tr -d '<>')' order by address"
+expect_equal "$(sql "select group_concat(address || ' ' || state, ', ') from ($rcpts)")" \
+	"anna@customer.example sent, boss@customer.example failed" "... and fails the Cc it names, not the requester"
+sql "select reply from ($rcpts) where address = 'boss@customer.example'" | grep -q "5.1.1"
 ok $? "... with the reason from the report"
 before=$(received)
 expect_code 0 "send" -- send

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Deliveries running side by side, as an MTA with several pipe(8) processes
 # runs them: every message stored exactly once, every exit 0. First into a
 # database that does not exist yet, then 40 messages each delivered twice at

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Postfix delivers into mailticket exactly as contrib/postfix documents it.
 #
 # A private Postfix instance of the test's own: its own config, queue and
@@ -16,7 +17,7 @@ umask 002	# group-writable, as contrib/postfix/README asks of agents
 [ "$(id -u)" = 0 ] || cannot "not root: starting a Postfix instance and pipe(8) user= need root"
 need postfix:postfix postfix:postqueue postfix:smtp-source swaks:swaks
 mt_account
-plan 54
+plan 57
 
 cfg=$tmp/postfix			# config_directory
 spool=$tmp/spool			# queue_directory
@@ -47,6 +48,10 @@ conf
 MAILTICKET_CONF=$tmp/deliver.conf
 as_mt "$BIN/mailticket" --db "$DB" init >/dev/null && chmod 0660 "$DB"
 ok $? "database created by $MT_USER, mode 0660"
+# the second address of the transport map is a queue of its own, as
+# contrib/postfix/README makes it
+as_mt "$BIN/mailticket" --db "$DB" queue add sales --address sales@example.org
+ok $? "queue add sales"
 
 # main.cf: what makes this a private instance, then contrib/postfix/main.cf
 # with the transport map in $cfg and its local_recipient_maps line taken in
@@ -88,18 +93,10 @@ sed -e "s|/etc/postfix/transport|$cfg/transport|g" \
 # (the queue directory is no jail), the SMTP server only on
 # 127.0.0.1:PORT, no other network listener and no third-party pipe
 # services; then the mailticket entry of contrib/postfix/master.cf.
-proto=$(postconf -c "$cfg" -h meta_directory 2>/dev/null)/master.cf.proto
-[ -r "$proto" ] || proto=/usr/share/postfix/master.cf.dist
 master_cf () {
-	awk -v listen="127.0.0.1:$1" '
-		/^#/ || /^[ \t]*$/ { next }
-		/^[ \t]/ { if (keep) print; next }
-		{ keep = 1 }
-		$1 == "smtp" && $2 == "inet" { print listen " inet n - n - - smtpd"; keep = 0; next }
-		$2 == "inet" || $2 == "pass" || $8 == "pipe" { keep = 0; next }
-		{ $5 = "n"; print }' "$proto"
+	postfix_services "$cfg" "$1"
 	sed -e "s|user=mailticket |user=$MT_USER |" \
-		-e "s|argv=/usr/local/bin/mailticket-deliver |argv=$BIN/mailticket-deliver -c $tmp/deliver.conf |" \
+		-e "s|argv=/usr/local/sbin/mailticket-deliver |argv=$BIN/mailticket-deliver -c $tmp/deliver.conf |" \
 		"$contrib/master.cf"
 }
 master_cf 0 >"$cfg/master.cf"
@@ -153,7 +150,7 @@ for try in 1 2 3; do
 	if [ "$try" = 1 ]; then
 		postconf -c "$cfg" -M mailticket/unix | tr -s ' ' >"$out"
 		expect_equal "$(cat "$out")" \
-			"mailticket unix - n n - - pipe flags=DRO user=$MT_USER argv=$BIN/mailticket-deliver -c $tmp/deliver.conf -f \${sender} -r \${recipient}" \
+			"mailticket unix - n n - 10 pipe flags=DRXO user=$MT_USER argv=$BIN/mailticket-deliver -c $tmp/deliver.conf -q \${queue_id} -f \${sender} -r \${recipient}" \
 			"master.cf: the entry of contrib/postfix/master.cf, with this test's paths"
 		pf check >"$out" 2>&1
 		ok $? "postfix check" || sed 's/^/#   /' "$out"
@@ -230,8 +227,36 @@ a1=$(art pf-new@customer.test id)
 mt show "$t1" --raw "$a1" | sed -n '1,/^$/p' >"$out"
 grep -qx 'Return-Path: <anna@customer.test>' "$out" && grep -qx 'Delivered-To: support@example.org' "$out" &&
 	grep -qx 'X-Original-To: support@example.org' "$out"
-ok $? "flags=DRO: Return-Path, Delivered-To and X-Original-To in the stored message" ||
+ok $? "flags=DRXO: Return-Path, Delivered-To and X-Original-To in the stored message" ||
 	sed 's/^/#   /' "$out" | head -n 8
+
+# flags=X: a sender who asks for a success DSN (RCPT ... NOTIFY=SUCCESS)
+# is told "delivered", and Postfix logs that it sent one.
+python3 - "$port" >"$out" 2>&1 <<'PYEND'
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]))
+s.ehlo("client.customer.test")
+s.mail("anna@customer.test", ["RET=HDRS"])
+s.rcpt("support@example.org", ["NOTIFY=SUCCESS"])
+code, resp = s.data(b"From: anna@customer.test\r\nTo: support@example.org\r\nSubject: tell me\r\n"
+                    b"Message-ID: <pf-dsn@customer.test>\r\n\r\nTell me it arrived.\r\n")
+print(resp.decode().split()[-1])
+s.quit()
+PYEND
+qid=$(tail -n 1 "$out")
+wait_empty
+python3 - "$mbox/anna" "$qid" >"$out" 2>&1 <<'PYEND'
+import mailbox, sys
+for m in mailbox.mbox(sys.argv[1]):
+    for p in m.walk():
+        if p.get_content_type() == "message/delivery-status":
+            fields = {k.lower(): str(v) for s in p.get_payload() for k, v in s.items()}
+            if fields.get("x-postfix-queue-id") == sys.argv[2]:
+                print(fields["action"])
+PYEND
+expect_equal "$(cat "$out")" delivered "flags=X: the success DSN for $qid says Action: delivered"
+grep "$qid: " "$maillog" | grep -q 'sender delivery status notification'
+ok $? "... and Postfix logs the notification it sent" || grep "$qid" "$maillog" | sed 's/^/#   /'
 
 # A reply, threaded by In-Reply-To.
 smtp --from anna@customer.test --to support@example.org \

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # procmail delivers into mailticket with the recipe of contrib/procmail.
 #
 # The recipe is installed as ~/.procmailrc of the mailticket user with only
@@ -22,7 +23,7 @@ umask 002
 
 need procmail:procmail
 mt_account
-plan 30
+plan 38
 procmail=$(command -v procmail)
 pw_home=$(getent passwd "$MT_USER" | cut -d: -f6)
 
@@ -66,7 +67,7 @@ ok $? "database created by $MT_USER, mode 0660"
 
 # rcfile FILE [sed script]: the recipe, only the program's path changed
 rcfile () {
-	sed ${2:+-e "$2"} -e "s|/usr/local/bin/mailticket-deliver|$BIN/mailticket-deliver|g" \
+	sed ${2:+-e "$2"} -e "s|/usr/local/sbin/mailticket-deliver|$BIN/mailticket-deliver|g" \
 		"$top/contrib/procmail/procmailrc" >"$1" &&
 		chown "$MT_USER" "$1" && chmod 0600 "$1"
 }
@@ -90,11 +91,14 @@ msg () {
 # (support@example.org) as local(8) runs "|exec /usr/bin/procmail -t -p"
 # for an alias of the mailticket user; the exit code of procmail in $rc.
 # With pm_verbose set, procmail logs each step to ~/procmail.log (VERBOSE).
+# With mta_headers=no, no X-Original-To nor Delivered-To is added: as
+# from a procmail that no local(8) started.
 local_deliver () {
 	r=${2:-support@example.org}
 	{
 		printf 'From anna@customer.test  %s\n' "$(LC_ALL=C date -u '+%a %b %e %H:%M:%S %Y')"
-		printf 'Return-Path: <anna@customer.test>\nX-Original-To: %s\nDelivered-To: %s\n' "$r" "$r"
+		printf 'Return-Path: <anna@customer.test>\n'
+		[ "${mta_headers-}" = no ] || printf 'X-Original-To: %s\nDelivered-To: %s\n' "$r" "$r"
 		cat "$tmp/$1.eml"
 	} >"$tmp/$1.in"
 	(cd / && as_mt env -i PATH=/usr/bin:/bin HOME="$pw_home" SHELL=/usr/sbin/nologin \
@@ -126,9 +130,23 @@ local_deliver pm-reply
 expect_equal "$rc" 0 "reply: procmail exits 0"
 expect_equal "$(art pm-reply "ticket || ' ' || via")" "$t1 in-reply-to" "the reply joins ticket $t1 by In-Reply-To"
 
+# Without the envelope, a header of the mail chooses no queue that the
+# admin did not make, nor the address the acknowledgement comes from.
+msg pm-forged 'Wire transfer' 'X-Original-To: ceo@bank.example
+Reply-To: <victim@else.test>'
+(mta_headers=no; local_deliver pm-forged)
+t0=$(tk pm-forged)
+expect_equal "$rc $(queue "$t0") $(mt queue list --json | json 'len(d)')" "0 support 1" \
+	"X-Original-To of no queue: the default queue, no queue made"
+ack=$(sql "select id from outbox where kind = 'ack' and ticket = $t0")
+mt outbox show "$ack" --raw | tr -d '\r' | grep -q '^From: .*support@example\.org>*$'
+ok $? "... the acknowledgement comes from the default queue's address"
+
 # The recipe's envelope line (contrib/procmail/README, step 5): the
 # envelope recipient chooses the queue, though the header names a list.
-alt=$(sed -n 's/^#   \(| \/usr\/local\/bin\/mailticket-deliver -f .*\)$/\1/p' "$top/contrib/procmail/procmailrc")
+as_mt "$BIN/mailticket" --db "$DB" queue add sales --address sales@example.org
+ok $? "queue add sales"
+alt=$(sed -n 's/^#   \(| \/usr\/local\/sbin\/mailticket-deliver -f .*\)$/\1/p' "$top/contrib/procmail/procmailrc")
 [ -n "$alt" ]; ok $? "procmailrc documents the envelope line: $alt"
 rcfile "$tmp/envelope.rc" "s/^| .*mailticket-deliver\$/$(echo "$alt" | sed 's/[\/&|]/\\&/g')/"
 grep -qx "| $BIN/mailticket-deliver -f \"\$SENDER\" -r \"\$ORIGINAL_RECIPIENT\"" "$tmp/envelope.rc"
@@ -220,3 +238,20 @@ n=$(sql 'select count(*) from articles')
 expect_code 0 "replaying a stored message again: exit 0" -- \
 	as_mt "$BIN/mailticket-deliver" <"$tmp/kept.eml"
 expect_equal "$(sql 'select count(*) from articles')" "$n" "a duplicate, nothing new"
+
+# A bare local name as the recipient (a local alias, procmail, cron's
+# mail to the mailticket user) is that name at the configured domain: a
+# ticket in the default queue, nothing deferred, nothing in the fallback.
+msg pm-bare 'Bare alias'
+local_deliver pm-bare support
+expect_equal "$rc $(queue "$(tk pm-bare)") $(kept)" "0 support 0" "recipient support: a ticket, nothing kept"
+{
+	printf 'From: Cron Daemon <root@example.org>\nTo: %s\nSubject: Cron <%s@host> run-parts\n' "$MT_USER" "$MT_USER"
+	printf 'Message-ID: <pm-cron@customer.test>\n\nsome output\n'
+} >"$tmp/pm-cron.eml"
+expect_code 0 "explain cron mail to $MT_USER -r $MT_USER" -- mt explain -r "$MT_USER" "$tmp/pm-cron.eml"
+expect_equal "$(sed -n 's/^action: //p' "$out")" new "... explain: a new ticket"
+local_deliver pm-cron "$MT_USER"
+expect_equal "$rc $(queue "$(tk pm-cron)") $(kept)" "0 support 0" "cron mail to $MT_USER: a ticket, nothing kept"
+msg pm-direct 'Direct'
+expect_code 0 "mailticket-deliver -r support: exit 0" -- as_mt "$BIN/mailticket-deliver" -r support <"$tmp/pm-direct.eml"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Bounded cost per message (issue 24): whatever the structure of a
 # message within max_message_size, one delivery's peak memory stays
 # under 1.5 times the message's size and 10 MB, the write lock is held
@@ -41,7 +42,7 @@ cost () {
 	shift
 	size=$(wc -c <"$tmp/case.eml")
 	contended "$TIME" "$BIN/mailticket-deliver" --db "$DB" "$@" <"$tmp/case.eml"
-	max_rss=$((size * 3 / 2 / 1024 + 10240))
+	max_rss=$((size * 3 / 2 / 1024 + 10240 + shared))
 	diag "$name: $(mb "$size") MB, peak memory $((rss / 1024)) MB (limit $((max_rss / 1024))), $secs s," \
 		"lock $lock s ($probes probes), exit $code"
 	if sanitized; then
@@ -60,6 +61,17 @@ stored_ok () {
 }
 
 expect_code 0 "init" -- mt init
+
+# The 10 MB are a delivery's own: 6 MB for a small message in a static
+# build (the program, GMime's and SQLite's start), and room for what a
+# message costs beyond its bytes. Built with shared libraries (make
+# STATIC=0), the pages of theirs it touches count too, some 5 MB more
+# that every process shares: the limit takes what a small message's
+# delivery takes over 6 MB.
+printf 'From: a@example.net\nTo: support@example.org\nSubject: small\nMessage-ID: <small@example.net>\n\nhi\n' >"$tmp/small"
+measured 60 "$BIN/mailticket-deliver" --db "$DB" -f a@example.net -r support@example.org <"$tmp/small"
+shared=$((rss > 6144 ? rss - 6144 : 0))
+diag "a small message: peak memory $((rss / 1024)) MB"
 
 # Multiparts nested in one another, all with one boundary (49 MB took
 # 2.2 GB, three at once 6.6 GB).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Crashes: mailticket-deliver killed with SIGKILL at random moments and
 # before each write, sync, truncate and unlink a delivery makes (strace's
 # fault injection); after every kill the database passes integrity_check,

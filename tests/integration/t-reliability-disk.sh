@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Full disks and read-only storage. The database on a small tmpfs that
 # fills up: the message that does not fit is deferred (75, 4.3.0) and
 # absent, everything before it stored, the database sound; once space

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Hostile mail: every message below is stored (exit 0) or cleanly refused
 # (69 with a 5.x.x line, when over max_message_size), never crashes the
 # filter nor keeps it busy beyond a second of CPU (the 40 MB message: ten;
@@ -60,7 +61,7 @@ raw = open(sys.argv[1], "rb").read()
 head = raw.split(b"\r\n\r\n", 1)[0]
 ours = {"from", "reply-to", "to", "cc", "subject", "date", "message-id", "in-reply-to", "references",
         "auto-submitted", "x-auto-response-suppress", "x-loop", "mime-version", "content-type",
-        "content-transfer-encoding"}
+        "content-transfer-encoding", "content-language"}
 bad = []
 for line in head.split(b"\r\n"):
     if b"\r" in line or b"\n" in line:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Load: 16 deliverers at once, as an MTA with 16 pipe(8) processes runs
 # them, over 5,000 messages (600 in the short form of make check), a
 # tenth of them replies into earlier tickets, while an agent lists the

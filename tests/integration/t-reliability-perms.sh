@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Permissions and secrets. The database, and its WAL while it lives, are
 # created 0660 whatever the umask, with the group of their directory: as
 # root (mailticket gives the group), and as the MTA's unprivileged user

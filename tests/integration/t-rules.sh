@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Rules on incoming mail: `mailticket rule test` says what the rules do to
 # a message, then the same message is delivered for real and the tickets
 # (list/show --json), the exit code and the mail reaching a real SMTP
@@ -6,11 +7,12 @@
 # tags, watchers, personal tickets hidden from list, spam filed in the
 # queue spam and told to nobody, no acknowledgement, a refusal with exit
 # 77 that stores nothing; order, stop and move; substring, glob, regex,
-# case.
+# case; patterns that cannot be bounded refused, and rules that fail
+# closed on a message their pattern cannot be evaluated on.
 . "$(dirname "$0")/../lib.sh"
 
 smtp_start
-plan 94
+plan 115
 send () { "$BIN/mailticket-send" --db "$DB" --once; }
 # the ticket a verbose delivery logged
 ticket_of () { sed -n 's/.*ticket=\([0-9]*\) .*/\1/p' "$err" | head -n 1; }
@@ -51,7 +53,7 @@ expect_equal "$(mt rule list --json)" "[]" "refused rules are not stored"
 
 expect_code 0 "rule billing: substring, case aside" -- \
 	mt rule add billing --subject invoice --queue billing --owner bob --priority 8 --tag money
-expect_code 0 "rule patches: glob on From" -- mt rule add patches --from '*@dottedmag.net' --glob --tag patch --no-ack
+expect_code 0 "rule patches: glob on From" -- mt rule add patches --from '*@kunde.example' --glob --tag patch --no-ack
 expect_code 0 "rule private: regex on a header" -- mt rule add private --header 'X-Private: ^yes$' --regex --personal --stop
 expect_code 0 "rule junk" -- mt rule add junk --header 'X-Spam-Flag: YES' --spam
 expect_code 0 "rule blocked" -- mt rule add blocked --sender '*@evil.example' --glob \
@@ -92,19 +94,14 @@ expect_equal "$(ticket_of)" "$invoice" "... it joined that ticket"
 expect_equal "$(ticket "$invoice" '[d["priority"], d["tags"], [w["name"] for w in d["watchers"] if w["kind"] == "address"]]')" \
 	'[8, ["money", "urgent"], ["ops@example.org"]]' "... tag and watcher added, priority of an existing ticket kept"
 
-# A real message from the corpus: glob on From, no acknowledgement.
-corpus=$CORPUS/public/default_01_2_.eml
-if [ -f "$corpus" ]; then
-	expect_code 0 "rule test on a corpus message" -- mt rule test "$corpus"
-	expect_equal "$(grep -E '^(match|tag|no-ack|action):' "$out" | tr '\n' '|')" \
-		"match: 2 patches|no-ack: yes (rule patches)|tag: patch (rule patches)|action: new|" "... patches matches"
-	expect_code 0 "deliver it" -- deliver -v -r support@example.org <"$corpus"
-	patch=$(ticket_of)
-	expect_equal "$(ticket "$patch" 'd["tags"]')" '["patch"]' "... tagged as rule test said"
-else
-	skip "a corpus message" "corpus not found"; skip "..." "corpus not found"
-	skip "..." "corpus not found"; skip "..." "corpus not found"
-fi
+# A message of the project's corpus: glob on From, no acknowledgement.
+corpus=$top/tests/corpus/threads/plain-1.eml
+expect_code 0 "rule test on a corpus message" -- mt rule test "$corpus"
+expect_equal "$(grep -E '^(match|tag|no-ack|action):' "$out" | tr '\n' '|')" \
+	"match: 2 patches|no-ack: yes (rule patches)|tag: patch (rule patches)|action: new|" "... patches matches"
+expect_code 0 "deliver it" -- deliver -v -r support@example.org <"$corpus"
+patch=$(ticket_of)
+expect_equal "$(ticket "$patch" 'd["tags"]')" '["patch"]' "... tagged as rule test said"
 
 # A personal ticket: regex on a header, case aside; hidden from list.
 mail private "carla@customer.example" "A private matter" "X-Private: YES"
@@ -195,3 +192,61 @@ grep -q '^match: 1 exact' "$out"; [ $? -ne 0 ]; ok $? "a case-sensitive pattern 
 mail order4 "dan@customer.example" "ORDERING test four"
 expect_code 0 "rule test" -- mt rule test "$tmp/order4"
 expect_equal "$(grep -E '^(match|tag):' "$out" | tr '\n' '|')" "match: 1 exact|tag: upper (rule exact)|" "... but its own case"
+
+# Hostile mail: what cannot be bounded is refused when the rule is added,
+# and a pattern that cannot be evaluated on a message fails closed.
+expect_code 1 "a pattern that sets its own PCRE2 limit is refused" -- \
+	mt rule add bad --regex --body '(*LIMIT_MATCH=100000000)(a+)+$' --tag x
+grep -q "rule bad: --body: a pattern may not begin with '(\*'" "$err"; ok $? "... saying why"
+expect_code 1 "a pattern over 1000 bytes is refused" -- mt rule add long --body "$(printf "%01001d" 0)" --tag x
+grep -q -- "--body: the pattern is longer than 1000 bytes" "$err"; ok $? "... saying so"
+
+# A body of forty "a" and a "!" takes (a+)+$ 2^40 tries at its first
+# position: PCRE2 stops it at its limit, which was once taken for "no
+# match", and the refusing rule let the mail through.
+expect_code 0 "rule nested: a refusing regex on the body" -- \
+	mt rule add nested --body '(a+)+$' --regex --refuse '77 No mail like that, please'
+body () { printf 'From: %s\nTo: support@example.org\nSubject: %s\nMessage-ID: <%s@hostile.example>\n\n%s!\n' \
+	"mallory@hostile.example" "$1" "$1" "$(printf "%040d" 0 | tr 0 "$2")"; }
+body catastrophic a >"$tmp/catastrophic"
+expect_code 0 "rule test on it" -- mt rule test "$tmp/catastrophic"
+expect_equal "$(grep -E '^(error|action):' "$out" | tr '\n' '|')" \
+	"error: $(mt rule list | awk '$2 == "nested" {print $1}') nested: pattern could not be evaluated (--body: backtracking limit reached)|action: refused|" \
+	"... says the pattern could not be evaluated, and the rule refuses"
+before=$(sql 'select (select count(*) from tickets) || (select count(*) from blobs)')
+expect_code 77 "the delivery is refused with the rule's code" -- \
+	deliver -f mallory@hostile.example -r support@example.org <"$tmp/catastrophic"
+expect_equal "$(head -n 1 "$err")" "5.7.1 No mail like that, please (rule nested: pattern could not be evaluated)" \
+	"... its line names the rule and why"
+expect_equal "$(sql 'select (select count(*) from tickets) || (select count(*) from blobs)')" "$before" \
+	"... nothing is stored"
+expect_equal "$(mt rule list --json | json '[(r["errors"]["count"], r["errors"]["last"]) for r in d if r["name"] == "nested"]')" \
+	'[[1, "--body: backtracking limit reached"]]' "... and the error is counted on the rule"
+mt rule list | grep -A 1 ' nested ' | grep -q '^ *errors: 1, the last at .*: --body: backtracking limit reached$'
+ok $? "rule list shows the count"
+
+# A rule that refuses nothing is not applied, and says so.
+expect_code 0 "rule bees: a tagging regex on the body" -- mt rule add bees --body '(b+)+$' --regex --tag bees
+body bees b >"$tmp/bees"
+expect_code 0 "a message it cannot be evaluated on is delivered" -- \
+	deliver -v -f mallory@hostile.example -r support@example.org <"$tmp/bees"
+grep -q "action=new .* rule-errors=bees" "$err"; ok $? "... the log line names the rule"
+grep -q "rule bees: pattern could not be evaluated (--body: backtracking limit reached) message-id=<bees@hostile.example>" \
+	"$err"; ok $? "... and a line of the log says why"
+expect_equal "$(ticket "$(ticket_of)" '[d["tags"], [(h["who"], h["field"], h["new"]) for h in d["history"] if h["field"] == "rule-error"]]')" \
+	'[[], [["rule:bees", "rule-error", "pattern could not be evaluated (--body: backtracking limit reached)"]]]' \
+	"... untagged, and the ticket's history says why"
+
+# 1,000 crafted To addresses against a spam rule's regex: each stops at
+# PCRE2's limit (once, 170 seconds in all), the rule cannot be evaluated
+# and files the message as spam.
+expect_code 0 "rule sales: a spam rule's regex on To" -- \
+	mt rule add fake-sales --to '^([a-z0-9]+[._-]?)+@sales\.example\.org$' --regex --spam
+python3 -c 'import sys
+sys.stdout.write("From: mallory@hostile.example\nTo: %s\nSubject: to many\nMessage-ID: <many@hostile.example>\n\nhi\n"
+                 % ", ".join("%s!%d@sales.example.org" % ("a" * 30, i) for i in range(1000)))' >"$tmp/many"
+measured "$(limit 60)" "$BIN/mailticket-deliver" --db "$DB" -v -f mallory@hostile.example -r support@example.org <"$tmp/many"
+figure "1,000 crafted recipients, seconds" "$secs"
+expect_equal "$code" 0 "1,000 crafted recipients: the delivery ends, and takes the mail"
+grep -q "action=new .* rule-errors=fake-sales" "$err"; ok $? "... the rule could not be evaluated"
+expect_equal "$(ticket "$(ticket_of)" 'd["queue"]')" spam "... and its message is filed as spam"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket-send against a real SMTP server (tests/smtp-server.py): the
 # bytes that arrive are the bytes queued; each recipient's outcome;
 # retries after 451 and 421; an unreachable server; a crashed sender's

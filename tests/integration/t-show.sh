@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailticket show: the readable thread (fields, watchers, tags, numbered
 # attachments, INTERNAL notes, history) and what --json adds (tags,
 # watchers), over the samples.

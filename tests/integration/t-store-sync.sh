@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What a delivery asks of the disk. The commit syncs the WAL and nothing
 # else (src/lib/vfs.c spares the directory sync SQLite's unix VFS does in
 # every process); the WAL is emptied into the database every few hundred

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The structure that ../shared/STYLE.md and README.md's "Layout" promise,
 # read from the source tree:
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # One owner per table (STYLE: a module owns its tables): the README's
 # table "tables | written by" names the one file that writes each table
 # of the schema, and no other C file under src/ writes it. A write is an

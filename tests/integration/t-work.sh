@@ -1,9 +1,10 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The agent's write side: set, tag, link, merge, task, time, approval,
 # stats. Each change is checked before anything is written, recorded in
 # the history, and visible to a script through show --json and SQL.
 . "$(dirname "$0")/../lib.sh"
-plan 106
+plan 122
 
 samples=$top/contrib/samples
 for f in "$samples"/0*.eml; do deliver -r support@example.org <"$f" >/dev/null 2>&1; done
@@ -87,6 +88,43 @@ expect_equal "$(sed -n 3p "$tmp/csv")" "['2026-11-20', 'alice', '1', 'VPN drops 
 	"CSV: RFC 4180 quoting read back by Python's csv module"
 expect_equal "$(sed -n 4p "$tmp/csv")" "['', '', '', '', 'total', '45', '']" "CSV: the total line"
 [ "$(grep -c "$(printf '\r')\$" "$out")" = 4 ]; ok $? "CSV lines end in CRLF"
+
+# A customer's subject that a spreadsheet would run as a formula.
+expect_code 0 "a subject that looks like a formula" -- mt set 2 'subject==HYPERLINK("http://evil.example","x")'
+expect_code 0 "time report --ticket 2 --csv" -- mt time report --ticket 2 --csv
+expect_equal "$(sed -n 2p "$out" | cut -d, -f4-5)" "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"" \
+	"CSV: a cell that begins with = gets an apostrophe"
+expect_code 0 "time report --project" -- mt time report --project "VPN rollout" --json
+expect_equal "$(json 'd["total_minutes"]' <"$out")" 45 "--project: only that project's tickets"
+expect_code 0 "an organisation for ticket 1's requester" -- mt org add Customer --domain customer.example
+expect_code 0 "time report --org" -- mt time report --org Customer --json
+expect_equal "$(json 'd["total_minutes"]' <"$out")" 45 "--org: only tickets of that organisation's people"
+expect_code 1 "--xlsx with --csv" -- mt time report --csv --xlsx "$tmp/t.xlsx"
+expect_code 0 "time report --xlsx" -- mt time report --xlsx "$tmp/t.xlsx"
+# (Debian's python3-openpyxl: the system's python3, whatever is first on PATH)
+py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+$py - "$tmp/t.xlsx" >"$tmp/xlsx" 2>&1 <<'PY'
+import sys, openpyxl
+book = openpyxl.load_workbook(sys.argv[1])
+entries, totals = book["Entries"], book["Totals"]
+rows = [[c.value for c in row] for row in entries.iter_rows()]
+print(rows[0])
+print([(r[0].strftime("%Y-%m-%d"), r[1], r[2], r[5]) for r in rows[1:4]])
+cell = entries.cell(row=4, column=4)
+print(cell.value, cell.data_type)
+print(rows[4][4:6])
+print([[c.value for c in row] for row in totals.iter_rows()])
+PY
+ok $? "the workbook opens with openpyxl" || diag "$(cat "$tmp/xlsx")"
+expect_equal "$(sed -n 1p "$tmp/xlsx")" "['day', 'user', 'ticket', 'subject', 'task', 'minutes', 'note']" "xlsx: the header"
+expect_equal "$(sed -n 2p "$tmp/xlsx")" \
+	"[('2026-11-20', 'alice', 1, 30), ('2026-11-21', 'bob', 1, 15), ('2026-11-22', 'alice', 2, 5)]" \
+	"xlsx: the entries, days as dates, numbers as numbers"
+expect_equal "$(sed -n 3p "$tmp/xlsx")" '=HYPERLINK("http://evil.example","x") s' "xlsx: the formula-like subject is a string cell"
+expect_equal "$(sed -n 4p "$tmp/xlsx")" "['total', 50]" "xlsx: the total"
+expect_equal "$(sed -n 5p "$tmp/xlsx")" \
+	"[['user', 'minutes', 'hours', None], ['alice', 35, 0.5833333333333334, None], ['bob', 15, 0.25, None], [None, None, None, None], ['ticket', 'minutes', 'hours', 'subject'], [1, 45, 0.75, 'VPN drops every 10 minutes'], [2, 5, 0.08333333333333333, '=HYPERLINK(\"http://evil.example\",\"x\")']]" \
+	"xlsx: totals per person and per ticket"
 
 # approvals block resolving
 expect_code 0 "approval request" -- mt approval 1 request bob --note "needs budget"

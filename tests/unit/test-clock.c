@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-clock.c - the times a person types: dates, ISO 8601 times,
  * seconds since the epoch; the relative times of alarms, and --now.

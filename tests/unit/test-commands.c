@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-commands.c - the leading command lines of an agent's mail.
  */

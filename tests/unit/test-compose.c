@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-compose.c - the mail mailticket sends: headers that cannot be
  * injected, encodings, structure, CRLF. Each composed message is parsed
@@ -7,7 +8,6 @@
 #include <string.h>
 
 #include "budget.h"
-#include "mailticket/bounce.h"
 #include "mailticket/compose.h"
 #include "mailticket/error.h"
 #include "mailticket/message.h"
@@ -368,67 +368,11 @@ test_100000_cc (void)
 	timer = g_timer_new ();
 	raw = compose_ok (&c, &id);
 	assert_within_budget (timer, 10);
-	/* Every one is written; read back, a message takes the first 16 KB of them. */
+	/* Every one is written; read back, a message takes the first 8 KB of them. */
 	g_assert_cmpuint (count_in (raw, "@x"), ==, 100000);
 	g_assert_nonnull (g_strstr_len (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), "r99999@x99999.test"));
 	m = parse_back (raw);
 	g_assert_cmpstr (g_ptr_array_index (m->recipients, 1), ==, "r0@x0.test");
-}
-
-static const char dsn[] =
-	"From: MAILER-DAEMON@mx.example (Mail Delivery System)\n"
-	"To: support+7.abcdef0123@example.org\n"
-	"Subject: Undelivered Mail Returned to Sender\n"
-	"MIME-Version: 1.0\n"
-	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
-	"--B\nContent-Type: text/plain\n\nI'm sorry to have to inform you...\n\n"
-	"--B\nContent-Type: message/delivery-status\n\n"
-	"Reporting-MTA: dns; mx.example\nArrival-Date: Mon, 20 Nov 2023 10:00:00 +0000\n\n"
-	"Final-Recipient: rfc822; ann@customer.example\nOriginal-Recipient: rfc822;ann@customer.example\n"
-	"Action: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 <ann@customer.example>: User unknown\n\n"
-	"--B\nContent-Type: text/rfc822-headers\n\n"
-	"From: support@example.org\nTo: ann@customer.example\nSubject: [Ticket#7] Printer\n"
-	"Message-Id: <0f0e-ours@example.org>\n\n"
-	"--B--\n";
-
-static void
-test_bounce_names_message_and_reason (void)
-{
-	g_autoptr (GByteArray) raw = g_byte_array_new ();
-	g_autoptr (MtMessage) m = NULL;
-	MtBounce b;
-
-	g_byte_array_append (raw, (const guint8 *) dsn, sizeof dsn - 1);
-	m = mt_message_parse (raw, NULL);
-	g_assert_true (mt_bounce_parse (m, &b));
-	g_assert_cmpstr (b.message_id, ==, "0f0e-ours@example.org");
-	g_assert_true (b.failed);
-	g_assert_nonnull (strstr (b.reason, "5.1.1"));
-	g_assert_nonnull (strstr (b.reason, "User unknown"));
-	mt_bounce_clear (&b);
-}
-
-static void
-test_delayed_is_not_failed_and_plain_mail_is_no_bounce (void)
-{
-	g_autofree char *delayed = g_strdup (dsn);
-	g_autoptr (GByteArray) raw = g_byte_array_new ();
-	g_autoptr (GByteArray) plain = g_byte_array_new ();
-	g_autoptr (MtMessage) m = NULL;
-	g_autoptr (MtMessage) p = NULL;
-	MtBounce b;
-	char *action = strstr (delayed, "Action: failed");
-
-	memcpy (action, "Action: delay ", 14);
-	g_byte_array_append (raw, (const guint8 *) delayed, strlen (delayed));
-	m = mt_message_parse (raw, NULL);
-	g_assert_true (mt_bounce_parse (m, &b));
-	g_assert_false (b.failed);
-	mt_bounce_clear (&b);
-	g_byte_array_append (plain, (const guint8 *) "From: a@b\nSubject: x\n\nhi\n", 25);
-	p = mt_message_parse (plain, NULL);
-	g_assert_false (mt_bounce_parse (p, &b));
-	mt_bounce_clear (&b);
 }
 
 int
@@ -449,8 +393,5 @@ main (int argc, char **argv)
 	g_test_add_func ("/compose/missing-attachment-is-an-error", test_missing_attachment_is_an_error);
 	g_test_add_func ("/compose/100000-cc", test_100000_cc);
 	g_test_add_func ("/compose/passed-part-name-cannot-add-lines", test_passed_part_name_cannot_add_lines);
-	g_test_add_func ("/bounce/names-message-and-reason", test_bounce_names_message_and_reason);
-	g_test_add_func ("/bounce/delayed-is-not-failed-plain-mail-is-no-bounce",
-			 test_delayed_is_not_failed_and_plain_mail_is_no_bounce);
 	return g_test_run ();
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-config.c - which file is read, what each key becomes, the
  * defaults, and which mistakes are an MT_ERROR_CONFIG. Each test gets a
@@ -269,6 +270,18 @@ test_address_defaults_to_domain (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (config->address, ==, "support@d.example");
 	g_assert_cmpstr (config->tag, ==, "Ticket");
 	g_assert_cmpint (config->delimiter, ==, '+');
+	g_assert_cmpstr (config->delimiters, ==, "+");
+}
+
+/* Postfix takes a set of characters; reply addresses use the first. */
+static void
+test_delimiter_set (Fixture *f, gconstpointer data)
+{
+	const char *path = write_file (f, "c.conf", "[mail]\nrecipient_delimiter = -+\n");
+	g_autoptr (MtConfig) config = load_ok (path, NULL);
+
+	g_assert_cmpstr (config->delimiters, ==, "-+");
+	g_assert_cmpint (config->delimiter, ==, '-');
 }
 
 static void
@@ -390,7 +403,7 @@ test_bad_part_limits (Fixture *f, gconstpointer data)
 static void
 test_bad_values (Fixture *f, gconstpointer data)
 {
-	assert_config_error (write_file (f, "a.conf", "[mail]\nrecipient_delimiter = +-\n"), NULL);
+	assert_config_error (write_file (f, "a.conf", "[mail]\nrecipient_delimiter = +@\n"), NULL);
 	assert_config_error (write_file (f, "b.conf", "[thread]\nforeign_subject = merge\n"), NULL);
 	assert_config_error (write_file (f, "c.conf", "[database]\nbusy_timeout = soon\n"), NULL);
 	assert_config_error (write_file (f, "d.conf", "[database]\nbusy_timeout = -5\n"), NULL);
@@ -479,6 +492,7 @@ main (int argc, char **argv)
 	ADD ("/config/file/empty-env-is-unset", test_empty_env_is_unset);
 	ADD ("/config/file/all-keys-read", test_all_keys_read);
 	ADD ("/config/file/address-defaults-to-domain", test_address_defaults_to_domain);
+	ADD ("/config/file/delimiter-set", test_delimiter_set);
 	ADD ("/config/file/db-argument-beats-env-beats-file", test_db_argument_beats_env_and_file);
 	ADD ("/config/file/env-used-without-c", test_env_conf_used_without_c);
 	ADD ("/config/smtp/defaults", test_smtp_defaults);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-deliver.c - mt_deliver() when the database refuses to grow: a
  * temporary failure, nothing stored, and nothing left in the result.
@@ -89,6 +90,7 @@ test_prepared_limit (void)
 {
 	g_autoptr (GError) error = NULL;
 	g_autofree char *dir = g_dir_make_tmp ("mt-deliver-XXXXXX", &error);
+	g_autofree char *conf = g_build_filename (dir, "mailticket.conf", NULL);
 	g_autofree char *db = g_build_filename (dir, "t.db", NULL);
 	g_autofree char *query = NULL;
 	g_autoptr (MtConfig) config = NULL;
@@ -99,7 +101,9 @@ test_prepared_limit (void)
 	MtDeliverInput input;
 
 	g_assert_no_error (error);
-	config = mt_config_load (NULL, db, &error);
+	/* A file of its own: never the host's /etc/mailticket. */
+	g_assert_true (g_file_set_contents (conf, "[mail]\ndomain = example.org\n", -1, NULL));
+	config = mt_config_load (conf, db, &error);
 	g_assert_no_error (error);
 	store = mt_store_open (db, 1000, MT_STORE_CREATE, &error);
 	g_assert_no_error (error);
@@ -134,6 +138,7 @@ test_prepared_limit (void)
 
 	g_clear_pointer (&store, mt_store_close);
 	g_unlink (db);
+	g_unlink (conf);
 	g_rmdir (dir);
 }
 

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-fuzz.c - the fuzzing harness (tests/fuzz/fuzz-mail.c) run once
- * over each of its regression inputs and, when it is there, the seed
- * corpus beside the checkout: every build (sanitizers, valgrind) runs
+ * over each of its regression inputs, the project's own corpus and,
+ * when it is there, the corpus beside the checkout: every build (sanitizers, valgrind) runs
  * what the fuzzer found, without clang. The assertions on what the
  * fixed code does are in the tests of each module.
  */
@@ -49,22 +50,14 @@ test_regressions (void)
 	g_assert_cmpuint (replay_dir ("tests/fuzz/regressions", NULL, NULL), >, 0);
 }
 
-/* The corpus, public and malformed: every message gets past the parser
- * (corpus/README.md: each must be stored, never refused), so that the
- * harness drives threading, bounces and attachments with all of them. */
+/* Every message of dir/sub for each sub gets past the parser (each must
+ * be stored, never refused), so that the harness drives threading,
+ * bounces and attachments with all of them. */
 static void
-test_corpus (void)
+replay_corpus (const char *corpus, const char *const *subs)
 {
-	const char *env = g_getenv ("MAILTICKET_CORPUS");
-	g_autofree char *corpus = g_strdup (env && *env ? env : "../shared/corpus");
-	const char *const dirs[] = { "public", "malformed" };
-
-	if (!g_file_test (corpus, G_FILE_TEST_IS_DIR)) {
-		g_test_skip ("no corpus beside the checkout");
-		return;
-	}
-	for (guint i = 0; i < G_N_ELEMENTS (dirs); i++) {
-		g_autofree char *dir = g_build_filename (corpus, dirs[i], NULL);
+	for (; *subs != NULL; subs++) {
+		g_autofree char *dir = g_build_filename (corpus, *subs, NULL);
 		guint eml = 0, parsed = 0;
 
 		g_assert_cmpuint (replay_dir (dir, &eml, &parsed), >, 0);
@@ -73,11 +66,36 @@ test_corpus (void)
 	}
 }
 
+/* The project's own corpus (tests/corpus/make-corpus.py). */
+static void
+test_own_corpus (void)
+{
+	const char *const subs[] = { "threads", "malformed", NULL };
+
+	replay_corpus ("tests/corpus", subs);
+}
+
+/* The corpus beside the checkout, public and malformed, where it is. */
+static void
+test_corpus (void)
+{
+	const char *env = g_getenv ("MAILTICKET_CORPUS");
+	g_autofree char *corpus = g_strdup (env && *env ? env : "../shared/corpus");
+	const char *const subs[] = { "public", "malformed", NULL };
+
+	if (!g_file_test (corpus, G_FILE_TEST_IS_DIR)) {
+		g_test_skip ("no corpus beside the checkout");
+		return;
+	}
+	replay_corpus (corpus, subs);
+}
+
 int
 main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/fuzz/replay/regressions", test_regressions);
+	g_test_add_func ("/fuzz/replay/own-corpus", test_own_corpus);
 	g_test_add_func ("/fuzz/replay/corpus", test_corpus);
 	return g_test_run ();
 }

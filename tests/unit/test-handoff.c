@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-handoff.c - the request and reply between mailticket-deliver and
  * its server: what is sent arrives whole, a null sender stays null,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-loop.c - what mt_loop_is_automatic() takes for automatic mail:
  * one message per header, value and sender that marks it, and the
@@ -59,6 +60,11 @@ static const Case cases[] = {
 	{ "/loop/automatic/precedence/list", PERSON, NULL, "Precedence: list\n", TRUE },
 	{ "/loop/automatic/precedence/auto_reply", PERSON, NULL, "Precedence: auto_reply\n", TRUE },
 	{ "/loop/automatic/precedence/any-case", PERSON, NULL, "Precedence: Bulk\n", TRUE },
+	{ "/loop/automatic/precedence/second-field", PERSON, NULL, "Precedence: never-bounce\nPrecedence: bulk\n",
+	  TRUE },
+	{ "/loop/automatic/auto-submitted/second-field", PERSON, NULL,
+	  "Auto-Submitted: no\nAuto-Submitted: auto-replied\n", TRUE },
+	{ "/loop/person/precedence/never-bounce", PERSON, NULL, "Precedence: never-bounce\n", FALSE },
 	{ "/loop/automatic/x-precedence/bulk", PERSON, NULL, "X-Precedence: bulk\n", TRUE },
 	{ "/loop/automatic/x-precedence/auto_reply", PERSON, NULL, "X-Precedence: auto_reply\n", TRUE },
 	{ "/loop/automatic/list-id", PERSON, NULL, "List-Id: Users <users.lists.example>\n", TRUE },

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-proof.c - what Authentication-Results vouch for: only the header
  * of the trusted host, only a pass, only for the agent's own domain.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-quote.c - the new text of an agent's reply, as each mail client
  * quotes a helpdesk notification. NOTIFICATION is what notify.c sends;

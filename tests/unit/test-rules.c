@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-rules.c - rules on incoming mail: what matches, in what order,
  * and what the outcome says; the table's positions.
@@ -149,11 +150,14 @@ test_envelope (Fixture *f, gconstpointer data)
 	assert_matched (f, "sender,recipient");
 }
 
+/* The recipient is the one the delivery found (the envelope's, or a
+ * header naming one of our queues): X-Original-To alone is the sender's
+ * word, and chooses nothing. */
 static void
-test_recipient_from_header (Fixture *f, gconstpointer data)
+test_recipient_not_from_header (Fixture *f, gconstpointer data)
 {
 	add (f, "recorded", MT_RULE_RECIPIENT, "billing@example.org", MT_RULE_GLOB);
-	assert_matched (f, "recorded");
+	assert_matched (f, "-");
 }
 
 static void
@@ -272,11 +276,162 @@ test_bad_regex_refused (Fixture *f, gconstpointer data)
 }
 
 static void
-test_uncompiled_never_matches (Fixture *f, gconstpointer data)
+test_uncompiled_cannot_be_evaluated (Fixture *f, gconstpointer data)
 {
 	add (f, "uncompiled", MT_RULE_SUBJECT, NULL, 0);
 	mt_rules_evaluate (f->rules, &f->input, f->outcome);
 	g_assert_cmpuint (f->outcome->matched->len, ==, 0);
+	g_assert_cmpuint (f->outcome->errors->len, ==, 1);
+}
+
+static void
+test_own_limits_refused (Fixture *f, gconstpointer data)
+{
+	const char *patterns[] = { "(*LIMIT_MATCH=100000000)(a+)+$", "(*NO_JIT)x", "(*UTF)x" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS (patterns); i++) {
+		g_autoptr (GError) error = NULL;
+		MtRule *r = add (f, "own", MT_RULE_BODY, patterns[i], MT_RULE_REGEX);
+		g_assert_false (mt_rule_compile (r, &error));
+		g_assert_error (error, MT_ERROR, MT_ERROR_USAGE);
+		g_assert_nonnull (strstr (error->message, "may not begin with '(*'"));
+	}
+}
+
+/* The message is now raw; the fixture's is replaced. */
+static void
+set_message (Fixture *f, const char *raw)
+{
+	g_autoptr (GByteArray) bytes = g_byte_array_new ();
+	g_autoptr (GError) error = NULL;
+
+	g_byte_array_append (bytes, (const guint8 *) raw, strlen (raw));
+	mt_message_free (f->message);
+	f->message = mt_message_parse (bytes, &error);
+	g_assert_no_error (error);
+	f->input.message = f->message;
+}
+
+/* A message whose body is n times the letter fill, then tail. */
+static void
+set_body (Fixture *f, char fill, gsize n, const char *tail)
+{
+	g_autofree char *run = g_strnfill (n, fill);
+	g_autofree char *raw = g_strdup_printf ("From: eve@evil.example\nSubject: hello\n\n%s%s\n", run, tail);
+
+	set_message (f, raw);
+}
+
+/* A message whose body is a run of n letters "a" and a "!": the pattern
+ * (a+)+$ tries 2^n ways at its first position. */
+static void
+set_catastrophic_body (Fixture *f, int n)
+{
+	set_body (f, 'a', n, "!");
+}
+
+static void
+test_limit_is_no_answer (Fixture *f, gconstpointer data)
+{
+	MtRuleError *e;
+
+	set_catastrophic_body (f, 40);
+	add (f, "nested", MT_RULE_BODY, "(a+)+$", MT_RULE_REGEX);
+	add (f, "after", MT_RULE_SUBJECT, "hello", MT_RULE_SUBSTRING);
+	assert_matched (f, "after");
+	g_assert_cmpuint (f->outcome->errors->len, ==, 1);
+	e = g_ptr_array_index (f->outcome->errors, 0);
+	g_assert_cmpstr (e->rule->name, ==, "nested");
+	g_assert_cmpstr (e->message, ==, "--body: backtracking limit reached");
+	g_assert_cmpuint (f->outcome->tags->len, ==, 1);
+}
+
+static void
+test_unknown_refusal_refuses (Fixture *f, gconstpointer data)
+{
+	MtRule *r;
+	g_autofree char *errors = NULL;
+
+	set_catastrophic_body (f, 40);
+	r = add (f, "blocked", MT_RULE_BODY, "(a+)+$", MT_RULE_REGEX);
+	r->refuse_code = 77;
+	r->refuse_text = g_strdup ("No mail from you");
+	add (f, "never", MT_RULE_SUBJECT, NULL, 0);
+	assert_matched (f, "blocked");
+	g_assert_cmpint (f->outcome->refuse_code, ==, 77);
+	g_assert_cmpstr (f->outcome->refuse_line, ==,
+			 "5.7.1 No mail from you (rule blocked: pattern could not be evaluated)");
+	errors = mt_rule_outcome_error_names (f->outcome);
+	g_assert_cmpstr (errors, ==, "blocked");
+}
+
+static void
+test_unknown_spam_is_spam (Fixture *f, gconstpointer data)
+{
+	set_catastrophic_body (f, 40);
+	add (f, "junk", MT_RULE_BODY, "(a+)+$", MT_RULE_REGEX)->spam = TRUE;
+	assert_matched (f, "junk");
+	g_assert_cmpstr (f->outcome->spam.value, ==, "yes");
+	g_assert_cmpuint (f->outcome->errors->len, ==, 1);
+}
+
+static void
+test_false_condition_decides (Fixture *f, gconstpointer data)
+{
+	MtRule *r;
+
+	set_catastrophic_body (f, 40);
+	r = add (f, "blocked", MT_RULE_BODY, "(a+)+$", MT_RULE_REGEX);
+	r->patterns[MT_RULE_SUBJECT] = g_strdup ("^refund");
+	r->refuse_code = 77;
+	r->refuse_text = g_strdup ("No");
+	assert_matched (f, "-");
+	g_assert_cmpint (f->outcome->refuse_code, ==, 0);
+	g_assert_cmpuint (f->outcome->errors->len, ==, 0);
+}
+
+/* One value that matches makes the field true, though others could not
+ * be evaluated. */
+static void
+test_any_value_matches_despite_errors (Fixture *f, gconstpointer data)
+{
+	set_message (f, "From: eve@evil.example\n"
+			"To: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!@example.org, sales@example.org\n\nhi\n");
+	add (f, "sales", MT_RULE_TO, "^((a+)+|sales)@example\\.org$", MT_RULE_REGEX);
+	assert_matched (f, "sales");
+	g_assert_cmpuint (f->outcome->errors->len, ==, 0);
+}
+
+static void
+test_body_view (Fixture *f, gconstpointer data)
+{
+	add (f, "substring", MT_RULE_BODY, "needle", MT_RULE_SUBSTRING);
+	add (f, "regex", MT_RULE_BODY, "needle", MT_RULE_REGEX);
+	set_body (f, 'x', MT_RULE_VIEW_BYTES - 100, "needle");
+	assert_matched (f, "substring,regex");
+	mt_rule_outcome_free (f->outcome);
+	f->outcome = mt_rule_outcome_new ();
+	set_body (f, 'x', MT_RULE_VIEW_BYTES, "needle");
+	assert_matched (f, "-");
+}
+
+/* 100,000 Cc addresses: a rule looks at those that fit its view, so
+ * that an address far down is not seen, and the work stays bounded.
+ * (The message itself keeps the addresses of the first 8 KB of the
+ * field, some 500: message-scan.c.) */
+static void
+test_to_view (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GString) raw = g_string_new ("From: eve@evil.example\nCc: ");
+
+	for (int i = 0; i < 100000; i++)
+		g_string_append_printf (raw, "a%d@evil.example, ", i);
+	g_string_append (raw, "last@evil.example\n\nhi\n");
+	set_message (f, raw->str);
+	add (f, "first", MT_RULE_TO, "^a0@", MT_RULE_REGEX);
+	add (f, "early", MT_RULE_TO, "a100@", MT_RULE_SUBSTRING);
+	add (f, "last", MT_RULE_TO, "last@", MT_RULE_SUBSTRING);
+	assert_matched (f, "first,early");
 }
 
 static void
@@ -486,6 +641,45 @@ test_table_every_column_round_trips (void)
 	g_assert_cmpstr (json, ==, RULES_JSON);
 }
 
+/* A rule that could not be evaluated is counted on its row, with what
+ * went wrong and when; the load and the JSON show it. */
+static void
+test_table_counts_errors (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	g_autoptr (MtRule) r = mt_rule_new ();
+	g_autoptr (GPtrArray) rules = NULL;
+	g_autofree char *json = NULL;
+	MtRule *loaded;
+
+	r->name = g_strdup ("nested");
+	r->match = MT_RULE_REGEX;
+	r->patterns[MT_RULE_BODY] = g_strdup ("(a+)+$");
+	r->tags = g_strsplit ("x", " ", -1);
+	g_assert_true (mt_rules_add (store, r, 1, &error));
+	rules = mt_rules_load (store, &error);
+	g_assert_no_error (error);
+	set_catastrophic_body (f, 40);
+	for (int i = 0; i < 2; i++) {
+		MtRuleOutcome *o = mt_rule_outcome_new ();
+		mt_rules_evaluate (rules, &f->input, o);
+		g_test_expect_message (NULL, G_LOG_LEVEL_WARNING, "rule nested: pattern could not be evaluated*");
+		g_assert_true (mt_rules_count_errors (store, o, 86400 * (i + 1), &error));
+		g_test_assert_expected_messages ();
+		mt_rule_outcome_free (o);
+	}
+	g_clear_pointer (&rules, g_ptr_array_unref);
+	rules = mt_rules_load (store, &error);
+	loaded = g_ptr_array_index (rules, 0);
+	g_assert_cmpint (loaded->errors, ==, 2);
+	g_assert_cmpint (loaded->last_error_at, ==, 2 * 86400);
+	g_assert_cmpstr (loaded->last_error, ==, "--body: backtracking limit reached");
+	json = mt_rules_json (store, &error);
+	g_assert_nonnull (strstr (json, ",\"errors\":{\"count\":2,\"last\":\"--body: backtracking limit reached\","
+					"\"at\":\"1970-01-03T00:00:00Z\"}}]"));
+}
+
 #define ADD(path, fn) g_test_add ("/rules/" path, Fixture, NULL, setup, fn, teardown)
 
 int
@@ -500,7 +694,7 @@ main (int argc, char **argv)
 	ADD ("regex/case-sensitive", test_regex_case_sensitive);
 	ADD ("to/any-to-or-cc-address", test_to_any_recipient);
 	ADD ("envelope/sender-and-recipient", test_envelope);
-	ADD ("recipient/falls-back-to-x-original-to", test_recipient_from_header);
+	ADD ("recipient/not-taken-from-x-original-to", test_recipient_not_from_header);
 	ADD ("header/any-occurrence", test_header_any_occurrence);
 	ADD ("body/text-not-subject", test_body);
 	ADD ("conditions/all-must-hold", test_all_conditions_hold);
@@ -513,11 +707,20 @@ main (int argc, char **argv)
 	ADD ("refuse/own-enhanced-status", test_refuse_own_status);
 	ADD ("spam/ends-the-walk", test_spam_ends_walk);
 	ADD ("compile/bad-regex-is-usage-error", test_bad_regex_refused);
-	ADD ("compile/uncompiled-never-matches", test_uncompiled_never_matches);
+	ADD ("compile/uncompiled-cannot-be-evaluated", test_uncompiled_cannot_be_evaluated);
+	ADD ("compile/own-pcre2-settings-refused", test_own_limits_refused);
+	ADD ("limits/limit-reached-is-no-answer", test_limit_is_no_answer);
+	ADD ("limits/refusing-rule-not-evaluated-refuses", test_unknown_refusal_refuses);
+	ADD ("limits/spam-rule-not-evaluated-files-spam", test_unknown_spam_is_spam);
+	ADD ("limits/a-false-condition-decides", test_false_condition_decides);
+	ADD ("limits/any-value-matches-despite-errors", test_any_value_matches_despite_errors);
+	ADD ("view/body-first-64-kib", test_body_view);
+	ADD ("view/to-as-far-as-64-kib", test_to_view);
 	ADD ("envelope/invalid-utf-8-matched-safely", test_invalid_utf8_envelope);
 	ADD ("describe/one-line", test_describe);
 	g_test_add_func ("/rules/table/positions-add-move-rm", test_table_positions);
 	g_test_add_func ("/rules/table/name-unique", test_table_name_unique);
 	g_test_add_func ("/rules/table/every-column-round-trips", test_table_every_column_round_trips);
+	ADD ("table/counts-errors", test_table_counts_errors);
 	return g_test_run ();
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-sender.c - claims and state transitions of the outbox, against a
  * temporary database and no SMTP server: what the server said is set by

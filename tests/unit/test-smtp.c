@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-smtp.c - which messages libesmtp would send byte for byte, and
  * which it would alter (and mailticket-send therefore refuses). What it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-store.c - the schema, every statement of every module, blobs and
  * the classification of a busy database.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-thread.c - the threading decision, driven by tables instead of a
  * database: each test states which ids and tickets are known and checks
@@ -14,6 +15,7 @@
 
 typedef struct {
 	GHashTable *ids;          /* message id -> ticket */
+	GHashTable *referenced;   /* message ids known only as references */
 	GHashTable *tickets;      /* ticket -> MtThreadTicket */
 	GHashTable *participants; /* "ticket:address" */
 } World;
@@ -24,6 +26,7 @@ world_new (void)
 	World *w = g_new0 (World, 1);
 
 	w->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	w->referenced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	w->tickets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 	w->participants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	return w;
@@ -33,6 +36,7 @@ static void
 world_free (World *w)
 {
 	g_hash_table_destroy (w->ids);
+	g_hash_table_destroy (w->referenced);
 	g_hash_table_destroy (w->tickets);
 	g_hash_table_destroy (w->participants);
 	g_free (w);
@@ -57,6 +61,14 @@ add_id (World *w, const char *id, gint64 ticket)
 	g_hash_table_insert (w->ids, g_strdup (id), GINT_TO_POINTER ((int) ticket));
 }
 
+/* An id that a message of ticket referenced, of no message stored. */
+static void
+add_reference (World *w, const char *id, gint64 ticket)
+{
+	add_id (w, id, ticket);
+	g_hash_table_add (w->referenced, g_strdup (id));
+}
+
 static void
 add_participant (World *w, gint64 ticket, const char *address)
 {
@@ -64,11 +76,12 @@ add_participant (World *w, gint64 ticket, const char *address)
 }
 
 static gboolean
-lookup_id (gpointer data, const char *id, gint64 *ticket, GError **error)
+lookup_id (gpointer data, const char *id, gint64 *ticket, gboolean *referenced, GError **error)
 {
 	World *w = data;
 
 	*ticket = GPOINTER_TO_INT (g_hash_table_lookup (w->ids, id));
+	*referenced = g_hash_table_contains (w->referenced, id);
 	return TRUE;
 }
 
@@ -174,10 +187,15 @@ test_references_newest_first (void)
 	add_ticket (w, 2);
 	add_id (w, "root@x", 1);
 	add_id (w, "middle@x", 2);
+	add_participant (w, 1, in.sender);
+	add_participant (w, 2, in.sender);
 	in.references = refs;
 	decide (w, &in, &d);
-	g_assert_cmpint (d.ticket, ==, 2);
+	/* found first by the newest id it knows; the message bridges the
+	 * two tickets and joins the older */
+	g_assert_cmpstr (d.matched, ==, "<middle@x>");
 	g_assert_cmpint (d.via, ==, MT_VIA_REFERENCES);
+	g_assert_cmpint (d.ticket, ==, 1);
 	mt_thread_decision_clear (&d);
 }
 
@@ -253,6 +271,71 @@ test_own_id_referenced_before (void)
 	g_assert_cmpint (d.action, ==, MT_THREAD_APPEND);
 	g_assert_cmpint (d.ticket, ==, 3);
 	g_assert_cmpint (d.via, ==, MT_VIA_MESSAGE_ID);
+	mt_thread_decision_clear (&d);
+}
+
+/* An id that earlier mail only referenced may have been claimed in
+ * advance: a stranger's mail with it joins, flagged and foreign. */
+static void
+test_referenced_id_stranger_joins_flagged (void)
+{
+	g_autoptr (World) w = world_new ();
+	MtThreadInput in = input ();
+	MtThreadDecision d;
+
+	add_ticket (w, 3);
+	add_participant (w, 3, "mallory@evil.example");
+	add_reference (w, "future@victim.example", 3);
+	in.message_id = "future@victim.example";
+	decide (w, &in, &d);
+	g_assert_cmpint (d.action, ==, MT_THREAD_APPEND);
+	g_assert_cmpint (d.ticket, ==, 3);
+	g_assert_cmpint (d.via, ==, MT_VIA_MESSAGE_ID);
+	g_assert_true (d.referenced_only);
+	g_assert_true (d.foreign);
+	g_assert_true (d.flagged);
+	mt_thread_decision_clear (&d);
+}
+
+static void
+test_referenced_id_participant_joins (void)
+{
+	g_autoptr (World) w = world_new ();
+	MtThreadInput in = input ();
+	MtThreadDecision d;
+
+	add_ticket (w, 3);
+	add_participant (w, 3, "anna@customer.example");
+	add_reference (w, "late-parent@x", 3);
+	in.message_id = "late-parent@x";
+	decide (w, &in, &d);
+	g_assert_cmpint (d.ticket, ==, 3);
+	g_assert_true (d.referenced_only);
+	g_assert_false (d.foreign);
+	g_assert_false (d.flagged);
+	mt_thread_decision_clear (&d);
+}
+
+/* A referenced id matched first, but an older reference is a stored
+ * message of the same ticket: the sender holds a mail of it. */
+static void
+test_referenced_id_with_a_real_one (void)
+{
+	g_autoptr (World) w = world_new ();
+	g_autoptr (GPtrArray) refs = ids ("root@x", "middle@x", NULL);
+	MtThreadInput in = input ();
+	MtThreadDecision d;
+
+	add_ticket (w, 3);
+	add_id (w, "root@x", 3);
+	add_reference (w, "middle@x", 3);
+	in.references = refs;
+	decide (w, &in, &d);
+	g_assert_cmpint (d.ticket, ==, 3);
+	g_assert_cmpint (d.via, ==, MT_VIA_REFERENCES);
+	g_assert_cmpstr (d.matched, ==, "<middle@x>");
+	g_assert_false (d.referenced_only);
+	g_assert_false (d.foreign);
 	mt_thread_decision_clear (&d);
 }
 
@@ -522,6 +605,126 @@ test_describe_names_the_rule (void)
 	mt_thread_decision_clear (&d);
 }
 
+/* The tickets a bridge merges and links, as "merge:2,3 link:4". */
+static char *
+bridged (const MtThreadDecision *d)
+{
+	GString *s = g_string_new ("merge:");
+	for (guint i = 0; d->merge && i < d->merge->len; i++)
+		g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index (d->merge, gint64, i));
+	g_string_append (s, " link:");
+	for (guint i = 0; d->link && i < d->link->len; i++)
+		g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index (d->link, gint64, i));
+	return g_string_free (s, FALSE);
+}
+
+typedef struct {
+	const char *name;
+	const char *irt, *refs, *own; /* one id each, or NULL */
+	gboolean worked[4];           /* of tickets 1..3 */
+	gboolean own_referenced;      /* own id only referenced by ticket 3 */
+	gboolean participant3;        /* the sender takes part in ticket 3 */
+	gint64 ticket;
+	const char *bridge;
+} BridgeCase;
+
+static const BridgeCase bridge_cases[] = {
+	{ "one ticket: no bridge", "m1@x", NULL, NULL, { 0 }, FALSE, TRUE, 1, "merge: link:" },
+	{ "two unworked: newer merged", "m2@x", "m1@x", NULL, { 0 }, FALSE, TRUE, 1, "merge:2 link:" },
+	{ "newer worked: linked", "m2@x", "m1@x", NULL, { 0, 0, 1 }, FALSE, TRUE, 1, "merge: link:2" },
+	{ "older worked: newer still merged", "m2@x", "m1@x", NULL, { 0, 1 }, FALSE, TRUE, 1, "merge:2 link:" },
+	{ "chain of three by one message", "m1@x", "m3@x", "m2@x", { 0 }, FALSE, TRUE, 1, "merge:3,2 link:" },
+	{ "chain, the middle worked", "m1@x", "m3@x", "m2@x", { 0, 0, 1 }, FALSE, TRUE, 1, "merge:3 link:2" },
+	{ "a ticket of which the sender is no participant: linked",
+	  "m1@x",
+	  "m3@x",
+	  NULL,
+	  { 0 },
+	  FALSE,
+	  FALSE,
+	  1,
+	  "merge: link:3" },
+	{ "own id referenced by a stranger's ticket: linked",
+	  "m1@x",
+	  NULL,
+	  "claim@x",
+	  { 0 },
+	  TRUE,
+	  FALSE,
+	  1,
+	  "merge: link:3" },
+	{ "own id referenced, sender takes part: merged",
+	  "m1@x",
+	  NULL,
+	  "claim@x",
+	  { 0 },
+	  TRUE,
+	  TRUE,
+	  1,
+	  "merge:3 link:" },
+};
+
+static void
+test_bridge_table (void)
+{
+	for (guint c = 0; c < G_N_ELEMENTS (bridge_cases); c++) {
+		const BridgeCase *bc = &bridge_cases[c];
+		g_autoptr (World) w = world_new ();
+		g_autoptr (GPtrArray) irt = bc->irt ? ids (bc->irt, NULL) : NULL;
+		g_autoptr (GPtrArray) refs = bc->refs ? ids (bc->refs, NULL) : NULL;
+		g_autofree char *got = NULL;
+		MtThreadInput in = input ();
+		MtThreadDecision d;
+
+		for (gint64 t = 1; t <= 3; t++)
+			add_ticket (w, t)->worked = bc->worked[t];
+		add_id (w, "m1@x", 1);
+		add_id (w, "m2@x", 2);
+		add_id (w, "m3@x", 3);
+		if (bc->own_referenced)
+			add_reference (w, "claim@x", 3);
+		add_participant (w, 1, in.sender);
+		add_participant (w, 2, in.sender);
+		if (bc->participant3)
+			add_participant (w, 3, in.sender);
+		in.in_reply_to = irt;
+		in.references = refs;
+		in.message_id = bc->own;
+		decide (w, &in, &d);
+		got = bridged (&d);
+		g_test_message ("%s: ticket %" G_GINT64_FORMAT ", %s", bc->name, d.ticket, got);
+		g_assert_cmpint (d.action, ==, MT_THREAD_APPEND);
+		g_assert_cmpint (d.ticket, ==, bc->ticket);
+		g_assert_cmpstr (got, ==, bc->bridge);
+		mt_thread_decision_clear (&d);
+	}
+}
+
+/* A ticket already merged is reached as the one it went into: no bridge
+ * of a ticket with itself. */
+static void
+test_bridge_follows_merges (void)
+{
+	g_autoptr (World) w = world_new ();
+	g_autoptr (GPtrArray) irt = ids ("m1@x", NULL);
+	g_autoptr (GPtrArray) refs = ids ("m2@x", NULL);
+	g_autofree char *got = NULL;
+	MtThreadInput in = input ();
+	MtThreadDecision d;
+
+	add_ticket (w, 1);
+	add_ticket (w, 2)->merged_into = 1;
+	add_id (w, "m1@x", 1);
+	add_id (w, "m2@x", 2);
+	in.in_reply_to = irt;
+	in.references = refs;
+	decide (w, &in, &d);
+	got = bridged (&d);
+	g_assert_cmpint (d.ticket, ==, 1);
+	g_assert_cmpstr (got, ==, "merge: link:");
+	mt_thread_decision_clear (&d);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -533,6 +736,9 @@ main (int argc, char **argv)
 	g_test_add_func ("/thread/token/beats-headers", test_token_beats_headers);
 	g_test_add_func ("/thread/token/missing-ticket-falls-through", test_token_for_missing_ticket_falls_through);
 	g_test_add_func ("/thread/message-id/parent-after-child", test_own_id_referenced_before);
+	g_test_add_func ("/thread/referenced-id/stranger-joins-flagged", test_referenced_id_stranger_joins_flagged);
+	g_test_add_func ("/thread/referenced-id/participant-joins", test_referenced_id_participant_joins);
+	g_test_add_func ("/thread/referenced-id/a-real-id-vouches", test_referenced_id_with_a_real_one);
 	g_test_add_func ("/thread/subject-token/participant-joins", test_subject_token_participant_joins);
 	g_test_add_func ("/thread/subject-token/stranger-opens-linked", test_subject_token_stranger_opens_linked);
 	g_test_add_func ("/thread/subject-token/stranger-joins-flagged", test_subject_token_stranger_joins_flagged);
@@ -547,5 +753,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/thread/subject/strip-250000-prefixes", test_strip_250000_prefixes);
 	g_test_add_func ("/thread/subject/strip-prefixes-window", test_strip_prefixes_window);
 	g_test_add_func ("/thread/describe/names-the-rule", test_describe_names_the_rule);
+	g_test_add_func ("/thread/bridge/table", test_bridge_table);
+	g_test_add_func ("/thread/bridge/follows-merges", test_bridge_follows_merges);
 	return g_test_run ();
 }

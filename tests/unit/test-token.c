@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-token.c - reply-address and subject tokens. The expected macs are
  * computed outside GLib, with Python:
@@ -57,10 +58,10 @@ test_reply_address_other_delimiter (void)
 }
 
 static gboolean
-parse (const char *address, char delimiter, MtToken *token)
+parse (const char *address, const char *delimiters, MtToken *token)
 {
 	memset (token, 0xff, sizeof *token);
-	return mt_token_parse (address, delimiter, token);
+	return mt_token_parse (address, delimiters, token);
 }
 
 static void
@@ -68,15 +69,15 @@ test_parse_reads_role_and_mac (void)
 {
 	MtToken t;
 
-	g_assert_true (parse (REPLY_ANN, '+', &t));
+	g_assert_true (parse (REPLY_ANN, "+", &t));
 	g_assert_cmpint (t.ticket, ==, 42);
 	g_assert_cmpint (t.role, ==, MT_TOKEN_CUSTOMER);
 	g_assert_cmpstr (t.mac, ==, MAC_ANN);
-	g_assert_true (parse ("support+7.a" MAC_ALICE "@example.org", '+', &t));
+	g_assert_true (parse ("support+7.a" MAC_ALICE "@example.org", "+", &t));
 	g_assert_cmpint (t.role, ==, MT_TOKEN_AGENT);
-	g_assert_true (parse ("Support+7.N" MAC_ALICE_N "@EXAMPLE.ORG", '+', &t));
+	g_assert_true (parse ("Support+7.N" MAC_ALICE_N "@EXAMPLE.ORG", "+", &t));
 	g_assert_cmpint (t.role, ==, MT_TOKEN_COMMENT);
-	g_assert_true (parse ("support+42." LEGACY_42 "@example.org", '+', &t));
+	g_assert_true (parse ("support+42." LEGACY_42 "@example.org", "+", &t));
 	g_assert_cmpint (t.role, ==, MT_TOKEN_LEGACY);
 }
 
@@ -102,9 +103,9 @@ test_parse_rejects_malformed (void)
 	MtToken t;
 
 	for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
-		g_assert_false (parse (bad[i], '+', &t));
-	g_assert_false (parse (NULL, '+', &t));
-	g_assert_false (parse (REPLY_ANN, '-', &t));
+		g_assert_false (parse (bad[i], "+", &t));
+	g_assert_false (parse (NULL, "+", &t));
+	g_assert_false (parse (REPLY_ANN, "-", &t));
 }
 
 static gboolean
@@ -112,7 +113,7 @@ verify (const char *secret, const char *address, const char *uuid, const char *r
 {
 	MtToken t;
 
-	return mt_token_parse (address, '+', &t) && mt_token_verify (secret, &t, uuid, recipient);
+	return mt_token_parse (address, "+", &t) && mt_token_verify (secret, &t, uuid, recipient);
 }
 
 static void
@@ -160,13 +161,38 @@ test_verify_legacy (void)
 	g_assert_false (verify (SECRET, "support+42.6feef60b7e@example.org", NULL, NULL));
 }
 
+/* recipient_delimiter = -+: an extension starts at the first of them. */
+static void
+test_parse_delimiter_set (void)
+{
+	MtToken t;
+
+	g_assert_true (parse ("support+7.a" MAC_ALICE "@example.org", "-+", &t));
+	g_assert_cmpint (t.ticket, ==, 7);
+	g_assert_true (parse ("support-7.a" MAC_ALICE "@example.org", "-+", &t));
+	g_assert_cmpint (t.ticket, ==, 7);
+	g_assert_false (parse ("sup-port+7.a" MAC_ALICE "@example.org", "-+", &t));
+	g_assert_false (parse ("support+7.a" MAC_ALICE "@example.org", "", &t));
+}
+
+static void
+test_redact_delimiter_set (void)
+{
+	g_autofree char *text = mt_token_redact ("to support-1.a" MAC_ALICE "@example.org and support+1.a" MAC_ALICE
+						 "@example.org and support.1.a" MAC_ALICE "@example.org",
+						 "+-");
+
+	g_assert_cmpstr (text, ==,
+			 "to [address removed] and [address removed] and support.1.a" MAC_ALICE "@example.org");
+}
+
 static void
 test_redact_agent_addresses (void)
 {
 	g_autofree char *text = mt_token_redact ("Answer to <support+1.a" MAC_ALICE "@example.org>, note to\n"
 						 "support+1.N" MAC_ALICE_N "@example.org; keep " REPLY_ANN " and\n"
 						 "support+42." LEGACY_42 "@example.org.",
-						 '+');
+						 "+");
 
 	g_assert_cmpstr (text, ==,
 			 "Answer to <[address removed]>, note to\n[address removed]; keep " REPLY_ANN
@@ -241,6 +267,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/token/reply-address/binds-recipient-and-role", test_reply_address_binds_recipient_and_role);
 	g_test_add_func ("/token/reply-address/replaces-extension", test_reply_address_replaces_extension);
 	g_test_add_func ("/token/reply-address/other-delimiter", test_reply_address_other_delimiter);
+	g_test_add_func ("/token/parse/delimiter-set", test_parse_delimiter_set);
+	g_test_add_func ("/token/redact/delimiter-set", test_redact_delimiter_set);
 	g_test_add_func ("/token/parse/reads-role-and-mac", test_parse_reads_role_and_mac);
 	g_test_add_func ("/token/parse/rejects-malformed", test_parse_rejects_malformed);
 	g_test_add_func ("/token/verify/needs-the-recipient", test_verify_needs_the_recipient);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-view.c - the read side: which tickets a filtered list shows, and
  * in what order.

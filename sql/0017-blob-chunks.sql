@@ -1,4 +1,4 @@
--- 0014-blob-chunks: a large message's bytes, written ahead of the
+-- 0017-blob-chunks: a large message's bytes, written ahead of the
 -- transaction that stores it.
 --
 -- Written whole in that transaction, a 49 MB message held the write lock

@@ -1,4 +1,4 @@
--- 0013-not-indexed: what of an incoming message its article leaves out.
+-- 0016-not-indexed: what of an incoming message its article leaves out.
 --
 -- A message's parts past [mail] max_parts or nested deeper than
 -- max_depth, its text past 1 MB, header fields past the limits: kept only

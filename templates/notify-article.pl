@@ -1,0 +1,29 @@
+Subject: {{ticket.token}} {{ticket.subject}}
+
+{{#if article.internal}}
+Notatka wewnętrzna od: {{author}}
+{{/if}}
+{{#unless article.internal}}
+Nowa wiadomość w tym zgłoszeniu od: {{author}}
+{{/unless}}
+Zgłoszenie nr {{ticket.id}}: {{ticket.subject}}
+{{#if recipient.agent}}
+Status {{ticket.status}}, priorytet {{ticket.priority}}, kolejka {{ticket.queue}}, opiekun {{ticket.owner}}
+Zgłaszający {{ticket.requester}}
+{{/if}}
+{{#unless recipient.agent}}
+Status {{ticket.status}}, priorytet {{ticket.priority}}, kolejka {{ticket.queue}}
+{{/unless}}
+{{#if article.text}}
+
+{{article.text}}
+{{/if}}
+
+-- 
+{{#if recipient.agent}}
+Odpowiedź na tę wiadomość trafi do zgłaszającego (zgłoszenie nr {{ticket.id}});
+notatkę wewnętrzną można wysłać na adres {{comment.address}}.
+{{/if}}
+{{#unless recipient.agent}}
+Odpowiedź na tę wiadomość zostanie dołączona do zgłoszenia nr {{ticket.id}}.
+{{/unless}}

@@ -1,0 +1,8 @@
+Subject: {{ticket.token}} {{ticket.subject}}
+
+{{article.text}}
+{{#if signature}}
+
+-- 
+{{signature}}
+{{/if}}

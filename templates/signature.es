@@ -1,0 +1,4 @@
+{{#if agent.name}}
+{{agent.name}}
+{{/if}}
+{{queue.address}}
