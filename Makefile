@@ -40,7 +40,7 @@ comma := ,
 CC      ?= cc
 PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid libxml-2.0
 DEB_PKGS := build-essential pkg-config clang-format libgmime-3.0-dev libglib2.0-dev \
-            libsqlite3-dev libxml2-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl \
+            libsqlite3-dev libxml2-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl time \
             libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev \
             libxlsxwriter-dev python3-openpyxl
 
@@ -246,10 +246,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC := clang
 FUZZ_DEB_PKGS := clang libclang-rt-14-dev
 FUZZ_TARGETS := tests/fuzz/fuzz-mail tests/fuzz/fuzz-bounce
-FUZZ_LIB_SRC := src/lib/message.c src/lib/bounce.c src/lib/html.c src/lib/thread.c src/lib/token.c src/lib/error.c
+FUZZ_LIB_SRC := src/lib/message.c src/lib/message-scan.c src/lib/message-text.c src/lib/message-view.c \
+                src/lib/bounce.c src/lib/html.c src/lib/thread.c src/lib/token.c src/lib/error.c
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-$(FUZZ_TARGETS): tests/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard include/mailticket/*.h)
+$(FUZZ_TARGETS): tests/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard include/mailticket/*.h) src/lib/message-private.h
 	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS)
 
 # The seeds: fuzz-mail's are the corpus beside the tree (run.sh's

@@ -63,7 +63,14 @@
 #					in $err), killed after SECONDS; sets $code (the
 #					exit code, 128+N for signal N, 124 when killed for
 #					time), $secs (elapsed), $cpu (user and
-#					system seconds) and $rss (peak KB)
+#					system seconds) and $rss (peak KB: GNU time's, when
+#					/usr/bin/time is there, as make deps installs it)
+#	contended SECONDS CMD...	as measured, and while CMD runs, small deliveries
+#					into $DB one after another (new mail from
+#					probe@example.net): $lock is the longest one took
+#					(seconds), the time CMD held the write lock and a
+#					little more; $probes how many ran, $probe_fails
+#					how many did not exit 0
 #
 # $MAILTICKET_BIN names another directory for the programs (make valgrind
 # runs them through valgrind that way).
@@ -408,29 +415,58 @@ memory_limit () {
 	if sanitized; then echo $(($1 * 3)); else echo "$1"; fi
 }
 
-measured () {
-	measured_limit=$1
-	shift
-	measured_set=$(python3 -c '
+measured () { measure_run no "$@"; }
+contended () { measure_run yes "$@"; }
+
+# measure_run PROBE SECONDS CMD...: measured, and with PROBE yes, contended.
+# The peak memory is GNU time's for CMD: a child of python would count
+# python's own as its peak (Linux keeps the largest across exec).
+measure_run () {
+	measure_probe=$1 measure_limit=$2
+	shift 2
+	measure_set=$(python3 -c '
 import os, signal, subprocess, sys, time
-limit = float(sys.argv[1])
+probe, limit = sys.argv[1] == "yes", float(sys.argv[2])
+out, err, rss_file, deliver, db = sys.argv[3:8]
+cmd = sys.argv[8:]
+gnu_time = os.access("/usr/bin/time", os.X_OK)
+if gnu_time:
+    cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd
+lock, probes, fails = 0.0, 0, 0
+
+def poke():
+    global lock, probes, fails
+    probes += 1
+    mail = ("From: probe@example.net\nTo: support@example.org\nSubject: probe %d\n"
+            "Message-ID: <probe-%d-%d@example.net>\n\nAre you there?\n" % (probes, os.getpid(), probes))
+    began = time.monotonic()
+    done = subprocess.run([deliver, "--db", db, "-f", "probe@example.net", "-r", "support@example.org"],
+                          input=mail.encode(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lock = max(lock, time.monotonic() - began)
+    fails += done.returncode != 0
+    time.sleep(0.02)
+
 start = time.monotonic()
-with open(sys.argv[2], "wb") as out, open(sys.argv[3], "wb") as err:
-    p = subprocess.Popen(sys.argv[4:], stdout=out, stderr=err)
+with open(out, "wb") as o, open(err, "wb") as e:
+    p = subprocess.Popen(cmd, stdout=o, stderr=e, start_new_session=True)
     killed = False
     while True:
         pid, status, usage = os.wait4(p.pid, os.WNOHANG)
         if pid:
             break
         if time.monotonic() - start > limit and not killed:
-            os.kill(p.pid, signal.SIGKILL)
+            os.killpg(p.pid, signal.SIGKILL)
             killed = True
-        time.sleep(0.002)
+        poke() if probe else time.sleep(0.002)
 secs = time.monotonic() - start
 code = 124 if killed else (os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
-print("code=%d secs=%.3f cpu=%.3f rss=%d" % (code, secs, usage.ru_utime + usage.ru_stime, usage.ru_maxrss))
-' "$measured_limit" "$out" "$err" "$@")
-	eval "$measured_set"
+rss = usage.ru_maxrss
+if gnu_time and not killed:
+    rss = int(open(rss_file).read().split()[-1])
+print("code=%d secs=%.3f cpu=%.3f rss=%d lock=%.3f probes=%d probe_fails=%d"
+      % (code, secs, usage.ru_utime + usage.ru_stime, rss, lock, probes, fails))
+' "$measure_probe" "$measure_limit" "$out" "$err" "$tmp/rss" "$BIN/mailticket-deliver" "$DB" "$@")
+	eval "$measure_set"
 }
 
 if ! [ -x "$BIN/mailticket-deliver" ] || ! [ -x "$BIN/mailticket" ]; then

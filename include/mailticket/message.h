@@ -8,6 +8,13 @@
  *	MT_ERROR_DATA only when there is no message at all. Strings are UTF-8
  *	(RFC 2047 and the declared or guessed charsets decoded), never NULL
  *	where noted "" .
+ *
+ *	Its cost is bounded whatever the message's structure: at most
+ *	max_parts parts nested at most max_depth deep are listed, the text is
+ *	at most 64 KB, the top-level header at most 1000 fields and 64 KB (a
+ *	field at most 8 KB), and GMime is stopped where a message has far
+ *	more (see message-view.c). What is left out stays in the raw bytes
+ *	and is said in not_indexed.
  */
 #ifndef MT_MESSAGE_H
 #define MT_MESSAGE_H
@@ -43,10 +50,20 @@ typedef struct {
 	char *text;             /* the readable body, "" when none */
 	GPtrArray *attachments; /* MtAttachment */
 	guint warnings;         /* parser complaints about the structure */
+	char *not_indexed;      /* what of the message is left out, in sentences
+				 * separated by "; ", or NULL when nothing is */
 } MtMessage;
+
+#define MT_MESSAGE_MAX_PARTS 500
+#define MT_MESSAGE_MAX_DEPTH 20
 
 /* Once per process, before any other call. */
 void mt_message_init (void);
+/* The limits on the parts listed ([mail] max_parts and max_depth; 0:
+ * the defaults above), for the whole process: before any parse, so
+ * that an attachment is found again by the part path it was listed
+ * under. */
+void mt_message_set_limits (guint max_parts, guint max_depth);
 
 MtMessage *mt_message_parse (GByteArray *raw, GError **error);
 void mt_message_free (MtMessage *message);

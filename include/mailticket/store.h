@@ -160,11 +160,18 @@ gboolean mt_store_put_blob (MtStore *store, const guint8 *data, gsize len, char 
 gboolean mt_store_put_summed_blob (MtStore *store, const guint8 *data, gsize len, const char *sha256, GError **error);
 char *mt_store_blob_sum (const guint8 *data, gsize len);
 
+/* Writes the bytes of a message over 4 MB ahead of the transaction
+ * that stores it (mt_store_put_summed_blob()), in transactions of their
+ * own, each holding the write lock briefly; outside any transaction.
+ * Does nothing for a smaller message or one stored already. */
+gboolean mt_store_stage_blob (MtStore *store, const guint8 *data, gsize len, const char *sha256, GError **error);
+
 /* Reads a blob back; owned. MT_ERROR_NOT_FOUND if there is none. */
 GBytes *mt_store_get_blob (MtStore *store, const char *sha256, GError **error);
 /* Sets the number kept in meta under key to value unless it is larger. */
 gboolean mt_store_meta_raise (MtStore *store, const char *key, gint64 value, GError **error);
-/* Deletes the blobs that no article, outbox row or quarantined message uses. */
+/* Deletes the blobs that no article, outbox row or quarantined message
+ * uses, and the pieces of staged ones (mt_store_stage_blob()) no blob names. */
 gboolean mt_store_drop_unused_blobs (MtStore *store, GError **error);
 /* For an erasure: deleted content is overwritten with zeros from now on
  * on this connection (before the transaction), and afterwards the WAL,

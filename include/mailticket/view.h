@@ -29,7 +29,8 @@ typedef struct {
 	const char *from, *to, *cc, *subject, *message_id, *via, *text;
 	gint64 date, created, size;
 	gboolean has_blob;
-	const char *author; /* the agent's login, or NULL */
+	const char *author;      /* the agent's login, or NULL */
+	const char *not_indexed; /* what of its message the article leaves out, or NULL */
 } MtArticleRow;
 
 typedef struct {

@@ -7,7 +7,8 @@
  * DESCRIPTION
  *	Readable: the ticket's fields (tags, project, color, watchers
  *	included) and links, then every article with its headers, text and
- *	numbered attachments, internal ones marked INTERNAL, then the
+ *	numbered attachments and what of its message is not indexed
+ *	(over [mail] max_parts, ...), internal ones marked INTERNAL, then the
  *	history. No control character from the mail is written as it
  *	is (mt_cli_print). --json: the same as one JSON object. --raw ARTICLE: the
  *	bytes of that article's message exactly as they were received, to
@@ -124,6 +125,24 @@ print_header (const char *name, const char *value)
 		mt_cli_line ("%s: %s", name, value);
 }
 
+/* What of the message the article leaves out, one sentence a line. */
+static void
+print_not_indexed (const Show *show, const char *notes)
+{
+	g_auto (GStrv) lines = notes ? g_strsplit (notes, "; ", -1) : NULL;
+
+	if (lines == NULL)
+		return;
+	printf ("\nNot indexed, only in the raw message (mailticket show %" G_GINT64_FORMAT " --raw %" G_GINT64_FORMAT
+		"):\n",
+		show->ticket, show->article);
+	for (int i = 0; lines[i] != NULL; i++) {
+		g_autofree char *line = mt_cli_printable (lines[i], FALSE);
+
+		printf ("  %s\n", line);
+	}
+}
+
 /* Internal articles say so where no reader can miss it: in the
  * separator line that opens them. */
 static gboolean
@@ -145,7 +164,10 @@ print_article (const MtArticleRow *row, gpointer data)
 	print_header ("Subject", row->subject);
 	mt_cli_print ("\n%s\n", g_strchomp (text));
 	show->article = row->id;
-	return mt_view_attachments (show->ctx->store, row->id, print_attachment, show, NULL);
+	if (!mt_view_attachments (show->ctx->store, row->id, print_attachment, show, NULL))
+		return FALSE;
+	print_not_indexed (show, row->not_indexed);
+	return TRUE;
 }
 
 static gboolean

@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "mailticket/error.h"
+#include "mailticket/message.h"
 #include "mailticket/people.h"
 #include "mailticket/printable.h"
 #include "mailticket/ticket.h"
@@ -37,6 +38,8 @@ open_store (MtContext *ctx, MtCliOpen open, GError **error)
 		return TRUE;
 	if (ctx->config == NULL && !(ctx->config = mt_config_load (ctx->config_path, ctx->db_path, error)))
 		return FALSE;
+	/* Before any message is parsed: an attachment is found by the part path it was listed under. */
+	mt_message_set_limits (ctx->config->max_parts, ctx->config->max_depth);
 	if (ctx->store == NULL)
 		ctx->store = mt_store_open (ctx->config->db_path, ctx->config->busy_timeout, mode, error);
 	return ctx->store != NULL;

@@ -292,6 +292,26 @@ apply_smtp_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+/* [mail] max_parts and max_depth, the parts of a message listed; 0,
+ * when not set, is the message module's default. GMime nests at most
+ * 1024 deep. */
+static gboolean
+apply_limit_keys (MtConfig *config, GKeyFile *kf, GError **error)
+{
+	g_autofree char *parts = get_string (kf, "mail", "max_parts", NULL);
+	g_autofree char *depth = get_string (kf, "mail", "max_depth", NULL);
+	guint64 n = 0;
+
+	if (parts != NULL && !g_ascii_string_to_unsigned (parts, 10, 1, 1000000, &n, NULL))
+		return config_error (error, "max_parts: a number from 1 to 1000000: %s", parts);
+	config->max_parts = (guint) n;
+	n = 0;
+	if (depth != NULL && !g_ascii_string_to_unsigned (depth, 10, 1, 1000, &n, NULL))
+		return config_error (error, "max_depth: a number from 1 to 1000: %s", depth);
+	config->max_depth = (guint) n;
+	return TRUE;
+}
+
 static gboolean
 apply_retention_keys (MtConfig *config, GKeyFile *kf, GError **error)
 {
@@ -338,9 +358,9 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 		config->foreign_subject = MT_FOREIGN_SUBJECT_JOIN;
 	else
 		return config_error (error, "foreign_subject: link or join: %s", foreign);
-	return apply_reply_keys (config, kf, error) && apply_notify_keys (config, kf, error) &&
-	       apply_smtp_keys (config, kf, error) && apply_retention_keys (config, kf, error) &&
-	       read_secret (config, error);
+	return apply_limit_keys (config, kf, error) && apply_reply_keys (config, kf, error) &&
+	       apply_notify_keys (config, kf, error) && apply_smtp_keys (config, kf, error) &&
+	       apply_retention_keys (config, kf, error) && read_secret (config, error);
 }
 
 /* The file to read, and whether its absence is an error. */

@@ -34,6 +34,15 @@ typedef struct {
 	gboolean commands_ignored; /* command lines in a mail that may not run them */
 } Delivery;
 
+/* Whom the mail is for, into d->recipient (deliver-examine.c). */
+gboolean mt_deliver_find_recipient (Delivery *d, GError **error);
+/* Whether the message is automatic, a bounce, and the rules' verdict,
+ * before the transaction (deliver-examine.c): a refusal sets
+ * r->action to MT_DELIVER_REFUSED. */
+gboolean mt_deliver_examine (Delivery *d, MtDeliverResult *r, GError **error);
+/* A refused message: the rule's error, unless the message is stored
+ * already (a duplicate); a dry run only says so. */
+gboolean mt_deliver_refuse (Delivery *d, MtDeliverResult *r, GError **error);
 /* Takes an agent's command lines and new text out of the message. */
 gboolean mt_deliver_take_commands (Delivery *d, const MtThreadDecision *decision, GError **error);
 /* Runs the agent's commands, or says in the history why none ran. */

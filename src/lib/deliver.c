@@ -9,6 +9,13 @@
  *	nothing behind for the retry to trip over, and a retry after a
  *	crash finds the same bytes and changes nothing.
  *
+ *	Whatever the message alone decides is worked out before that
+ *	transaction, so that the write lock is held for the writes only,
+ *	whatever the message: its parse (mt_deliver_prepare()), whether it
+ *	is automatic or a bounce, the rules' verdict (deliver-examine.c). A
+ *	refusal stores nothing and takes no lock. The bytes of a large message are written
+ *	ahead, a few MB at a time (mt_store_stage_blob()).
+ *
  *	What an agent's mail does (commands, an answer to the customer, a
  *	note) is deliver-agent.c's.
  */
@@ -22,7 +29,6 @@
 #include "mailticket/deliver.h"
 #include "mailticket/directory.h"
 #include "mailticket/error.h"
-#include "mailticket/loop.h"
 #include "mailticket/message.h"
 #include "mailticket/notify.h"
 #include "mailticket/outbox.h"
@@ -381,28 +387,6 @@ quarantine (Delivery *d, MtDeliverResult *r, const char *reason, GError **error)
 				  d->now, &r->quarantine, error);
 }
 
-/* The rules' verdict on the message, before threading. A refusal is an
- * error, so that the transaction stores nothing; a dry run reports it. */
-static gboolean
-check_rules (Delivery *d, MtDeliverResult *r, GError **error)
-{
-	g_autoptr (GPtrArray) rules = mt_rules_load (d->store, error);
-	MtRuleInput input = { d->message, d->options->sender, d->recipient };
-
-	if (rules == NULL)
-		return FALSE;
-	r->rules = mt_rule_outcome_new ();
-	mt_rules_evaluate (rules, &input, r->rules);
-	if (r->rules->refuse_code == 0)
-		return TRUE;
-	r->action = MT_DELIVER_REFUSED;
-	if (d->options->dry_run)
-		return TRUE;
-	g_message ("action=refused rule=%s message-id=<%s>", r->rules->refuse_rule, r->message_id ? r->message_id : "");
-	g_set_error_literal (error, MT_RULES_REFUSAL, r->rules->refuse_code, r->rules->refuse_line);
-	return FALSE;
-}
-
 /* The message bridged tickets (thread.h): the unworked ones are merged
  * into the one it joined, the others linked to it, the history of each
  * naming the message that bridged them. */
@@ -431,19 +415,12 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	if (d->message == NULL)
 		return quarantine (d, r, d->parse_error, error);
-	r->message_id = g_strdup (d->message->message_id);
 	if (!mt_ticket_find_by_blob (d->store, d->sha256, &r->ticket, &r->article, error))
 		return FALSE;
 	if (r->article != 0) {
 		r->action = MT_DELIVER_DUPLICATE;
 		return TRUE;
 	}
-	d->automatic = mt_loop_is_automatic (d->message, d->options->sender, d->config->address);
-	r->bounce = mt_bounce_parse (d->message, &d->bounce);
-	if (!check_rules (d, r, error))
-		return FALSE;
-	if (r->action == MT_DELIVER_REFUSED)
-		return TRUE; /* a dry run; a delivery failed above */
 	/* Spam opens a ticket of its own, whatever it answers. */
 	if (r->rules->spam.value == NULL && !decide (d, &r->decision, error))
 		return FALSE;
@@ -498,39 +475,6 @@ deliver_in_transaction (Delivery *d, MtDeliverResult *r, GError **error)
 	return write_once (d, write_delivery, &w, error);
 }
 
-/* Whom the mail is for: the envelope recipient (-r) as the MTA gives
- * it, or else the first of the headers an MTA adds that names one of
- * our addresses. Anyone can write those headers into a mail: one that
- * names another address chooses nothing. Mail for an address that is
- * no queue's goes to the default queue (directory.h), and is logged:
- * the transport map routes an address that no queue has. */
-static gboolean
-find_recipient (Delivery *d, GError **error)
-{
-	static const char *const headers[] = { "X-Original-To", "Delivered-To" };
-	gboolean ours = FALSE;
-
-	if (d->options->recipient != NULL && *d->options->recipient != '\0') {
-		d->recipient = g_strdup (d->options->recipient);
-		if (!mt_directory_is_ours (d->store, d->config, d->recipient, &ours, error))
-			return FALSE;
-		if (!ours)
-			g_message ("recipient=<%s> is no queue's address: the default queue takes the mail",
-				   d->recipient);
-		return TRUE;
-	}
-	for (guint i = 0; d->message != NULL && i < G_N_ELEMENTS (headers) && !ours; i++) {
-		const char *value = mt_message_header (d->message, headers[i]);
-		g_autofree char *address = g_strstrip (g_strdup (value ? value : ""));
-
-		if (*address != '\0' && !mt_directory_is_ours (d->store, d->config, address, &ours, error))
-			return FALSE;
-		if (ours)
-			d->recipient = g_steal_pointer (&address);
-	}
-	return TRUE;
-}
-
 static gboolean
 write_rule_errors (MtStore *store, gpointer data, GError **error)
 {
@@ -552,6 +496,23 @@ count_refused_rule_errors (Delivery *d, MtDeliverResult *r, const GError *refusa
 		return;
 	if (!write_once (d, write_rule_errors, &w, &error))
 		g_warning ("the rules that could not be evaluated are not counted: %s", error->message);
+}
+
+/* The message examined, then stored in one transaction (or, for a dry
+ * run, what would be done). */
+static gboolean
+deliver_message (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	if (!mt_deliver_examine (d, r, error))
+		return FALSE;
+	if (r->action == MT_DELIVER_REFUSED)
+		return mt_deliver_refuse (d, r, error);
+	if (d->options->dry_run)
+		return thread_and_store (d, r, error);
+	/* A batch is small, whatever it holds (serve-batch.c). */
+	if (!d->options->batched && !mt_store_stage_blob (d->store, d->raw->data, d->raw->len, d->sha256, error))
+		return FALSE;
+	return deliver_in_transaction (d, r, error);
 }
 
 void
@@ -595,11 +556,11 @@ mt_deliver_prepared (MtStore *store, const MtConfig *config, MtDeliverInput *inp
 	d.message = input->message;
 	d.sha256 = input->sha256;
 	d.parse_error = input->parse_error ? input->parse_error->message : NULL;
-	if (!(d.secret = mt_secret_get (store, config, error)) || !find_recipient (&d, error)) {
+	if (!(d.secret = mt_secret_get (store, config, error)) || !mt_deliver_find_recipient (&d, error)) {
 		g_free (d.secret);
 		return FALSE;
 	}
-	ok = options->dry_run ? thread_and_store (&d, result, error) : deliver_in_transaction (&d, result, error);
+	ok = deliver_message (&d, result, error);
 	if (!ok && !options->dry_run)
 		count_refused_rule_errors (&d, result, error ? *error : NULL);
 	mt_bounce_clear (&d.bounce);

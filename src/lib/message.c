@@ -13,19 +13,43 @@
  *	attachment with its MIME part path, so that nothing in a message is
  *	invisible. An attached message (message/rfc822) is one attachment;
  *	its insides are not walked.
+ *
+ *	What a message costs to parse and index is bounded, whatever its
+ *	structure: GMime reads it through message-view.c, the walk takes
+ *	at most max_parts parts nested at most max_depth deep, and the
+ *	text is at most MAX_TEXT bytes. What is left out stays in the raw
+ *	message and is said in not_indexed.
  */
 #include <string.h>
 
 #include "mailticket/autocleanups.h"
 #include "mailticket/error.h"
-#include "mailticket/message.h"
+#include "message-private.h"
 
 /* Longer message ids are junk or an attack; they are not indexed. */
 #define MAX_ID_LEN 998
 #define MAX_IDS 100
 #define MAX_FORMATTED 1000
+/* The readable text of a message, in bytes, and the HTML read to make
+ * it when there is no plain text: its copies (the parts' text, the
+ * article's column) and above all its search index are most of what a
+ * message costs beyond its bytes. FTS5 took 40 times the size of a text
+ * of distinct words (a hash entry for each) in the transaction that
+ * indexes it: 64 KB of them and subject and From of 8 KB each are 9.4 MB
+ * all told, for a message of 78 KB. */
+#define MAX_TEXT (64 * 1024)
+#define MAX_HTML (2 * MAX_TEXT)
 
 static const char *fallback_charsets[] = { "UTF-8", "windows-1252", NULL };
+static guint max_parts = MT_MESSAGE_MAX_PARTS;
+static guint max_depth = MT_MESSAGE_MAX_DEPTH;
+
+void
+mt_message_set_limits (guint parts, guint depth)
+{
+	max_parts = parts ? parts : MT_MESSAGE_MAX_PARTS;
+	max_depth = depth ? depth : MT_MESSAGE_MAX_DEPTH;
+}
 
 void
 mt_message_init (void)
@@ -69,26 +93,8 @@ mt_message_free (MtMessage *m)
 	g_free (m->subject);
 	g_free (m->text);
 	g_clear_pointer (&m->attachments, g_ptr_array_unref);
+	g_free (m->not_indexed);
 	g_free (m);
-}
-
-/* Valid UTF-8 from whatever a header or part gave us; owned. */
-static char *
-utf8_or_empty (const char *text)
-{
-	if (text == NULL)
-		return g_strdup ("");
-	if (g_utf8_validate (text, -1, NULL))
-		return g_strdup (text);
-	return g_utf8_make_valid (text, -1);
-}
-
-static void
-count_warning (gint64 offset, GMimeParserWarning code, const char *item, gpointer data)
-{
-	guint *warnings = data;
-
-	(*warnings)++;
 }
 
 /* Ids and addresses are made unique through a set: a search of the list
@@ -188,9 +194,9 @@ address_display (MtMessage *m, InternetAddressList *list, const char *header)
 	if (n == 0)
 		return g_strdup ("");
 	if (decoded != NULL)
-		return utf8_or_empty (decoded);
+		return mt_message_utf8 (decoded);
 	text = internet_address_list_to_string (list, NULL, FALSE);
-	return utf8_or_empty (text);
+	return mt_message_utf8 (text);
 }
 
 static void
@@ -215,7 +221,7 @@ parse_addresses (MtMessage *m)
 		m->from_addr = g_strdup (g_ptr_array_index (from_boxes, 0));
 		/* A group's display name names the group, not the sender. */
 		if (INTERNET_ADDRESS_IS_MAILBOX (first) && name != NULL && *name != '\0')
-			m->from_name = utf8_or_empty (name);
+			m->from_name = mt_message_utf8 (name);
 	}
 	m->recipients = g_ptr_array_new_with_free_func (g_free);
 	collect_mailboxes (to, m->recipients);
@@ -238,54 +244,6 @@ mt_message_part_bytes (GMimePart *part)
 	if (content != NULL)
 		g_mime_data_wrapper_write_to_stream (content, sink);
 	return bytes;
-}
-
-/* The decoded bytes of a text part, NUL-terminated, with each NUL byte
- * within them made a space: RFC 2045 allows none in text, and a C
- * string stops at the first, so that the rest of the text would be
- * missing from show and search. A space is a space in every charset
- * that mail uses. */
-static GByteArray *
-part_bytes_without_nul (GMimeTextPart *part)
-{
-	GByteArray *bytes = mt_message_part_bytes (GMIME_PART (part));
-
-	for (guint i = 0; i < bytes->len; i++)
-		if (bytes->data[i] == '\0')
-			bytes->data[i] = ' ';
-	g_byte_array_append (bytes, (const guint8 *) "", 1);
-	return bytes;
-}
-
-/* Text of a text part in UTF-8. A part that declares no charset, or
- * declares UTF-8 or ASCII, but whose bytes are not UTF-8 is taken as
- * windows-1252, the usual culprit; GMime's own conversion would drop
- * the offending bytes and with them the umlauts. A charset iconv does
- * not know leaves the bytes as they are, made valid UTF-8. */
-static char *
-part_text (GMimeTextPart *part)
-{
-	const char *declared = g_mime_text_part_get_charset (part);
-	const char *canon = declared ? g_mime_charset_canon_name (declared) : NULL;
-	g_autoptr (GByteArray) bytes = part_bytes_without_nul (part);
-	const char *data = (const char *) bytes->data;
-	g_autofree char *text = NULL;
-	iconv_t cd;
-
-	if (canon == NULL || g_ascii_strcasecmp (canon, "utf-8") == 0 || g_ascii_strcasecmp (canon, "us-ascii") == 0) {
-		if (!g_utf8_validate (data, -1, NULL)) {
-			char *converted = g_convert (data, -1, "UTF-8", "windows-1252", NULL, NULL, NULL);
-			if (converted != NULL)
-				return converted;
-		}
-		return utf8_or_empty (data);
-	}
-	cd = g_mime_iconv_open ("UTF-8", declared);
-	if (cd == (iconv_t) -1)
-		return utf8_or_empty (data);
-	text = g_mime_iconv_strndup (cd, data, bytes->len - 1);
-	g_mime_iconv_close (cd);
-	return utf8_or_empty (text ? text : data);
 }
 
 static gint64
@@ -312,7 +270,7 @@ add_attachment (MtMessage *m, GMimeObject *obj, const char *path, gint64 size)
 					       : g_mime_object_get_content_disposition_parameter (obj, "filename");
 
 	a->type = g_ascii_strdown (type, -1);
-	a->name = name && *name ? utf8_or_empty (name) : NULL;
+	a->name = name && *name ? mt_message_utf8 (name) : NULL;
 	a->size = size;
 	a->part = g_strdup (path);
 	g_ptr_array_add (m->attachments, a);
@@ -321,7 +279,29 @@ add_attachment (MtMessage *m, GMimeObject *obj, const char *path, gint64 size)
 typedef struct {
 	GString *plain;
 	char *html;
+	guint parts;       /* walked */
+	guint over;        /* not walked: past max_parts */
+	guint deep;        /* not walked: deeper than max_depth */
+	gboolean text_cut; /* text past MAX_TEXT left out */
 } BodyParts;
+
+static void
+add_text (BodyParts *body, GMimeTextPart *part)
+{
+	gsize room = body->plain->len + 2 < MAX_TEXT ? MAX_TEXT - body->plain->len - 2 : 0;
+	gboolean cut = FALSE;
+	g_autofree char *text = NULL;
+
+	if (room == 0) {
+		body->text_cut = TRUE;
+		return;
+	}
+	text = mt_message_part_text (part, room, &cut);
+	body->text_cut |= cut;
+	if (body->plain->len > 0)
+		g_string_append (body->plain, "\n\n");
+	g_string_append (body->plain, text);
+}
 
 static void
 walk_leaf (MtMessage *m, GMimePart *part, const char *path, BodyParts *body)
@@ -329,25 +309,46 @@ walk_leaf (MtMessage *m, GMimePart *part, const char *path, BodyParts *body)
 	GMimeObject *obj = GMIME_OBJECT (part);
 	GMimeContentType *ct = g_mime_object_get_content_type (obj);
 	gboolean attached = g_mime_part_is_attachment (part);
+	gboolean cut = FALSE;
 
 	if (!attached && GMIME_IS_TEXT_PART (part) && g_mime_content_type_is_type (ct, "text", "plain")) {
-		g_autofree char *text = part_text (GMIME_TEXT_PART (part));
-		if (body->plain->len > 0)
-			g_string_append (body->plain, "\n\n");
-		g_string_append (body->plain, text);
+		add_text (body, GMIME_TEXT_PART (part));
 		return;
 	}
 	if (!attached && GMIME_IS_TEXT_PART (part) && g_mime_content_type_is_type (ct, "text", "html")) {
 		if (body->html == NULL)
-			body->html = part_text (GMIME_TEXT_PART (part));
+			body->html = mt_message_part_text (GMIME_TEXT_PART (part), MAX_HTML, &cut);
+		body->text_cut |= cut;
 		return;
 	}
 	add_attachment (m, obj, path, decoded_size (part));
 }
 
-static void
-walk (MtMessage *m, GMimeObject *obj, const char *path, BodyParts *body)
+/* obj and the parts within it. */
+static guint
+count_parts (GMimeObject *obj)
 {
+	guint n = 1;
+
+	if (GMIME_IS_MULTIPART (obj))
+		for (int i = 0; i < g_mime_multipart_get_count (GMIME_MULTIPART (obj)); i++)
+			n += count_parts (g_mime_multipart_get_part (GMIME_MULTIPART (obj), i));
+	return n;
+}
+
+/* depth: how many multiparts obj is in. */
+static void
+walk (MtMessage *m, GMimeObject *obj, const char *path, guint depth, BodyParts *body)
+{
+	if (depth > max_depth) {
+		body->deep += count_parts (obj);
+		return;
+	}
+	if (body->parts >= max_parts) {
+		body->over += count_parts (obj);
+		return;
+	}
+	body->parts++;
 	if (GMIME_IS_MULTIPART (obj)) {
 		GMimeMultipart *mp = GMIME_MULTIPART (obj);
 		int n = g_mime_multipart_get_count (mp);
@@ -355,7 +356,7 @@ walk (MtMessage *m, GMimeObject *obj, const char *path, BodyParts *body)
 		for (int i = 0; i < n; i++) {
 			g_autofree char *child =
 				*path ? g_strdup_printf ("%s.%d", path, i + 1) : g_strdup_printf ("%d", i + 1);
-			walk (m, g_mime_multipart_get_part (mp, i), child, body);
+			walk (m, g_mime_multipart_get_part (mp, i), child, depth + 1, body);
 		}
 	} else if (GMIME_IS_MESSAGE_PART (obj)) {
 		add_attachment (m, obj, *path ? path : "1", -1);
@@ -394,22 +395,40 @@ unix_newlines (char *text)
 	return text;
 }
 
+/* What the walk left out, for not_indexed. */
 static void
-parse_body (MtMessage *m)
+note_walk (BodyParts *body, GString *notes)
 {
-	BodyParts body = { g_string_new (NULL), NULL };
+	if (body->over > 0)
+		mt_message_note (notes, "%u parts not indexed: over max_parts (%u)", body->over, max_parts);
+	if (body->deep > 0)
+		mt_message_note (notes, "%u parts not indexed: nested deeper than max_depth (%u)", body->deep,
+				 max_depth);
+	if (body->text_cut)
+		mt_message_note (notes, "the text past %u bytes not indexed", MAX_TEXT);
+}
+
+static void
+parse_body (MtMessage *m, GString *notes)
+{
+	BodyParts body = { g_string_new (NULL) };
 	GMimeObject *root = g_mime_message_get_mime_part (m->mime);
 
 	m->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
 	if (root != NULL)
-		walk (m, root, "", &body);
+		walk (m, root, "", 0, &body);
 	size_message_parts (m);
-	if (body.plain->len == 0 && body.html != NULL)
-		m->text = unix_newlines (mt_html_to_text (body.html));
-	else
-		m->text = unix_newlines (g_strdup (body.plain->str));
-	g_string_free (body.plain, TRUE);
+	if (body.plain->len == 0 && body.html != NULL) {
+		gboolean cut = FALSE;
+
+		m->text = unix_newlines (mt_message_cut_text (mt_html_to_text (body.html), MAX_TEXT, &cut));
+		body.text_cut |= cut;
+		g_string_free (body.plain, TRUE);
+	} else {
+		m->text = unix_newlines (g_string_free (body.plain, FALSE));
+	}
 	g_free (body.html);
+	note_walk (&body, notes);
 }
 
 static void
@@ -422,13 +441,13 @@ parse_headers (MtMessage *m, GMimeParserOptions *options)
 		m->message_id = g_strdup (id);
 	m->in_reply_to = parse_ids (m, options, "In-Reply-To");
 	m->references = parse_ids (m, options, "References");
-	m->subject = utf8_or_empty (g_mime_message_get_subject (m->mime));
+	m->subject = mt_message_utf8 (g_mime_message_get_subject (m->mime));
 	m->date = date ? g_date_time_to_unix (date) : 0;
 	parse_addresses (m);
 }
 
 static GMimeParserOptions *
-lenient_options (guint *warnings)
+lenient_options (void)
 {
 	GMimeParserOptions *options = g_mime_parser_options_new ();
 
@@ -436,7 +455,6 @@ lenient_options (guint *warnings)
 	g_mime_parser_options_set_parameter_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_rfc2047_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_fallback_charsets (options, fallback_charsets);
-	g_mime_parser_options_set_warning_callback (options, count_warning, warnings);
 	return options;
 }
 
@@ -458,26 +476,25 @@ MtMessage *
 mt_message_parse (GByteArray *raw, GError **error)
 {
 	g_autoptr (MtMessage) m = NULL;
-	g_autoptr (GMimeStream) stream = NULL;
-	g_autoptr (GMimeParser) parser = NULL;
+	g_autoptr (GString) notes = g_string_new (NULL);
+	g_autofree char *stopped = NULL;
 
 	/* Before anything of GMime: another thread may be first to set it up. */
 	mt_message_init ();
 	m = g_new0 (MtMessage, 1);
-	stream = g_mime_stream_mem_new_with_byte_array (raw);
-	m->options = lenient_options (&m->warnings);
-	/* The stream borrows raw; the message keeps a reference to it. */
-	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
+	m->options = lenient_options ();
 	m->raw = g_byte_array_ref (raw);
-	parser = g_mime_parser_new_with_stream (stream);
-	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
-	m->mime = g_mime_parser_construct_message (parser, m->options);
+	m->mime = mt_message_view_parse (raw, m->options, max_parts, &m->warnings, notes, &stopped);
 	if (m->mime == NULL || !has_header (m->mime)) {
 		g_set_error (error, MT_ERROR, MT_ERROR_DATA, "no message header found");
 		return NULL;
 	}
 	parse_headers (m, m->options);
-	parse_body (m);
+	parse_body (m, notes);
+	if (stopped != NULL)
+		mt_message_note (notes, "%s", stopped);
+	if (notes->len > 0)
+		m->not_indexed = g_string_free (g_steal_pointer (&notes), FALSE);
 	return g_steal_pointer (&m);
 }
 

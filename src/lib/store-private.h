@@ -50,6 +50,10 @@ void store_wal_close (MtStore *store);
 extern const char STORE_SQL_BLOB_FIND[];
 extern const char STORE_SQL_BLOB_INSERT[];
 extern const char STORE_SQL_BLOB_GET[];
+extern const char STORE_SQL_CHUNK_PUT[];
+extern const char STORE_SQL_CHUNKS_SIZE[];
+extern const char STORE_SQL_CHUNKS_GET[];
 extern const char STORE_SQL_BLOB_UNUSED[];
+extern const char STORE_SQL_CHUNKS_UNUSED[];
 
 #endif

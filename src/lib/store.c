@@ -14,8 +14,8 @@
  *	A new database file is mode 0660 whatever the umask, with the group
  *	of its directory: the MTA's user and the agents' group share it.
  *
- *	The store owns the tables blobs (store-blob.c) and meta (written by
- *	the migrations, and by mt_store_meta_raise()).
+ *	The store owns the tables blobs and blob_chunks (store-blob.c) and
+ *	meta (written by the migrations, and by mt_store_meta_raise()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,7 +42,11 @@ static const char *const store_queries[] = {
 	STORE_SQL_BLOB_FIND,
 	STORE_SQL_BLOB_INSERT,
 	STORE_SQL_BLOB_GET,
+	STORE_SQL_CHUNK_PUT,
+	STORE_SQL_CHUNKS_SIZE,
+	STORE_SQL_CHUNKS_GET,
 	STORE_SQL_BLOB_UNUSED,
+	STORE_SQL_CHUNKS_UNUSED,
 	SQL_SECRET,
 	SQL_INTEGRITY,
 	SQL_REFERENCES,

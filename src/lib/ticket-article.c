@@ -14,9 +14,9 @@
 static const char SQL_ARTICLE_INSERT[] =
 	"INSERT INTO articles (ticket, kind, internal, from_addr, \"from\", \"to\", cc, reply_to, subject,"
 	" date, message_id, text, blob, size, envelope_from, envelope_to, via, automatic, warnings, created,"
-	" author)"
+	" author, not_indexed)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, 0), ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-	"         nullif(?21, 0))";
+	"         nullif(?21, 0), ?22)";
 static const char SQL_ATTACHMENT_INSERT[] =
 	"INSERT INTO attachments (article, position, name, type, size, part) VALUES (?, ?, ?, ?, ?, ?)";
 /* A referenced id becomes a real one when its message comes or is sent;
@@ -48,7 +48,7 @@ static const char SQL_STORED_ARTICLES[] =
 	" WHERE blob IS NOT NULL AND kind IN ('email-in', 'email-out') ORDER BY ticket, id";
 static const char SQL_ARTICLE_REDERIVE[] =
 	"UPDATE articles SET from_addr = ?4, \"from\" = ?5, \"to\" = ?6, cc = ?7, reply_to = ?8, subject = ?9,"
-	" date = nullif(?10, 0), message_id = ?11, text = ?12, warnings = ?19 WHERE id = ?1";
+	" date = nullif(?10, 0), message_id = ?11, text = ?12, warnings = ?19, not_indexed = ?22 WHERE id = ?1";
 static const char SQL_ATTACHMENTS_CLEAR[] = "DELETE FROM attachments WHERE article = ?";
 static const char SQL_PARTICIPANTS_CLEAR[] = "DELETE FROM participants WHERE ticket = ?";
 static const char SQL_MARK_COMMANDS[] = "UPDATE articles SET commands = 1 WHERE id = ?";
@@ -144,6 +144,7 @@ bind_message (sqlite3_stmt *stmt, MtMessage *m)
 	bind_text (stmt, 11, m->message_id);
 	bind_text (stmt, 12, m->text);
 	sqlite3_bind_int (stmt, 19, (int) MIN (m->warnings, G_MAXINT));
+	bind_text (stmt, 22, m->not_indexed);
 }
 
 static gboolean

@@ -64,7 +64,7 @@ static const char *const sort_names[] = { "updated", "created", "priority", "id"
 static const char SQL_TICKET_JSON[] = "SELECT json FROM ticket_json WHERE id = :ticket";
 static const char SQL_ARTICLES[] =
 	"SELECT a.id, a.kind, a.internal, a.\"from\", a.\"to\", a.cc, a.subject, a.message_id, a.via, a.text, a.date,"
-	" a.created, a.size, a.blob IS NOT NULL, u.login"
+	" a.created, a.size, a.blob IS NOT NULL, u.login, a.not_indexed"
 	" FROM articles a LEFT JOIN users u ON u.id = a.author WHERE a.ticket = :ticket ORDER BY a.id";
 static const char SQL_ATTACHMENTS[] =
 	"SELECT position, name, type, part, size FROM attachments WHERE article = :article ORDER BY position";
@@ -223,6 +223,7 @@ mt_view_articles (MtStore *store, gint64 ticket, MtArticleRowFunc func, gpointer
 			.size = sqlite3_column_int64 (stmt, 12),
 			.has_blob = sqlite3_column_int (stmt, 13),
 			.author = TEXT (stmt, 14),
+			.not_indexed = TEXT (stmt, 15),
 		};
 		if (!func (&row, data))
 			break;

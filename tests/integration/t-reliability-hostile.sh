@@ -9,7 +9,7 @@
 # token or a subject token for no ticket never threads. The messages are
 # generated here (tests/hostile-mail.py), none is kept in the tree.
 . "$(dirname "$0")/../lib.sh"
-plan 60
+plan 61
 
 mkdir "$tmp/h"
 python3 "$top/tests/hostile-mail.py" "$tmp/h" || { echo "Bail out! cannot generate the messages"; exit 1; }
@@ -88,11 +88,16 @@ hostile header-line-1mb
 hostile subject-1mb
 hostile subject-250000-prefixes
 hostile recipients-100000
-expect_equal "$(sql "SELECT count(*) FROM participants WHERE ticket = $(ticket_of recipients@evil.test)")" 100001 \
-	"recipients-100000: every address a participant, once"
+# GMime makes an object of every address: only the whole ones in the
+# first 8 KB of the field are read, and show says so.
+n=$(sql "SELECT count(*) FROM participants WHERE ticket = $(ticket_of recipients@evil.test)")
+[ "$n" -gt 200 ] && [ "$n" -lt 1000 ]
+ok $? "recipients-100000: the addresses of the first 8 KB participants ($n)"
+expect_equal "$(sql "SELECT not_indexed FROM articles WHERE message_id = 'recipients@evil.test'" | cut -d : -f 1)" \
+	"header field To" "... and the article says the rest is not indexed"
 agent alice
 # An agent's reply goes to the requester and, as Cc, the conversation:
-# here the first 200 of the 100,000 addresses, more than
+# here the first 200 of those addresses, more than
 # max_reply_recipients (50): the reply is refused at once, with a line
 # that says why, and nothing is queued.
 measured "$(limit 30)" "$BIN/mailticket" --db "$DB" reply "$(ticket_of recipients@evil.test)" -m "To all of you."
@@ -190,8 +195,8 @@ expect_equal "$made" "" "paths: no file written under a name from the mail"
 big_size=$(wc -c <"$tmp/h/big-40mb.eml")
 hostile big-40mb "$(limit 10)"
 big_rss=$rss
-[ "$big_rss" -lt "$(memory_limit $((big_size * 6 / 1024)))" ]
-ok $? "40 MB stored with $((big_rss / 1024)) MB of memory (under 6 times its size)"
+[ "$big_rss" -lt "$(memory_limit $((big_size * 3 / 2 / 1024 + 10240)))" ]
+ok $? "40 MB stored with $((big_rss / 1024)) MB of memory (under 1.5 times its size and 10 MB)"
 sed "s/^\[mail\]$/&\\nmax_message_size=10M/" "$MAILTICKET_CONF" >"$tmp/10m.conf"
 n_in=$((n_in + 1))
 measured "$(limit 2)" "$BIN/mailticket-deliver" -c "$tmp/10m.conf" --db "$DB" <"$tmp/h/big-refused.eml"

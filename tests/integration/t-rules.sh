@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 smtp_start
-plan 114
+plan 115
 send () { "$BIN/mailticket-send" --db "$DB" --once; }
 # the ticket a verbose delivery logged
 ticket_of () { sed -n 's/.*ticket=\([0-9]*\) .*/\1/p' "$err" | head -n 1; }
@@ -138,6 +138,11 @@ expect_code 77 "delivery exits 77 (EX_NOPERM)" -- deliver -f eve@evil.example -r
 expect_equal "$(head -n 1 "$err")" "5.7.1 Mail from you is not accepted here" "... the first line is the rule's, 5.7.1"
 expect_equal "$(sql 'select (select count(*) from tickets) || (select count(*) from blobs) || (select count(*) from contacts)')" \
 	"$before" "... and nothing is stored"
+# The rules are asked before the transaction: a refusal waits for no lock.
+lock_db
+expect_code 77 "... also while another process holds the write lock" -- \
+	deliver -f eve@evil.example -r support@example.org <"$tmp/evil"
+unlock_db
 
 # What reached the SMTP server: acknowledgements only where rule test said.
 expect_code 0 "mailticket-send" -- send

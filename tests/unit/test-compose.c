@@ -332,6 +332,22 @@ test_missing_attachment_is_an_error (void)
 	g_assert_error (error, MT_ERROR, MT_ERROR_NOT_FOUND);
 }
 
+/* How many times needle is in bytes. */
+static guint
+count_in (GBytes *bytes, const char *needle)
+{
+	gsize size = 0;
+	const char *data = g_bytes_get_data (bytes, &size);
+	const char *end = data + size;
+	guint n = 0;
+
+	while ((data = g_strstr_len (data, end - data, needle)) != NULL) {
+		n++;
+		data += strlen (needle);
+	}
+	return n;
+}
+
 /* Regression: the message wrote its header anew after each address
  * added, and 100,000 Cc (a reply to mail with that many in To) took
  * minutes. */
@@ -352,9 +368,11 @@ test_100000_cc (void)
 	timer = g_timer_new ();
 	raw = compose_ok (&c, &id);
 	assert_within_budget (timer, 10);
+	/* Every one is written; read back, a message takes the first 8 KB of them. */
+	g_assert_cmpuint (count_in (raw, "@x"), ==, 100000);
+	g_assert_nonnull (g_strstr_len (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), "r99999@x99999.test"));
 	m = parse_back (raw);
-	g_assert_cmpuint (m->recipients->len, ==, 100001);
-	g_assert_cmpstr (g_ptr_array_index (m->recipients, 100000), ==, "r99999@x99999.test");
+	g_assert_cmpstr (g_ptr_array_index (m->recipients, 1), ==, "r0@x0.test");
 }
 
 int

@@ -192,6 +192,8 @@ test_defaults_without_file (Fixture *f, gconstpointer data)
 	g_assert_cmpint (config->busy_timeout, ==, 30000);
 	g_assert_cmpstr (config->tag, ==, "Ticket");
 	g_assert_cmpuint (config->max_message_size, ==, G_GUINT64_CONSTANT (52428800));
+	g_assert_cmpuint (config->max_parts, ==, 0);
+	g_assert_cmpuint (config->max_depth, ==, 0);
 	g_assert_cmpint (config->delimiter, ==, '+');
 	g_assert_cmpstr (config->queue, ==, "support");
 	g_assert_cmpstr (config->domain, ==, g_get_host_name ());
@@ -233,6 +235,8 @@ test_all_keys_read (Fixture *f, gconstpointer data)
 						 "secret_file = %s\n"
 						 "recipient_delimiter = -\n"
 						 "max_message_size = 10M\n"
+						 "max_parts = 200\n"
+						 "max_depth = 8\n"
 						 "[thread]\n"
 						 "foreign_subject = join\n",
 						 secret);
@@ -252,6 +256,8 @@ test_all_keys_read (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (config->secret, ==, "s3cr3t-value");
 	g_assert_cmpint (config->delimiter, ==, '-');
 	g_assert_cmpuint (config->max_message_size, ==, G_GUINT64_CONSTANT (10485760));
+	g_assert_cmpuint (config->max_parts, ==, 200);
+	g_assert_cmpuint (config->max_depth, ==, 8);
 	g_assert_cmpint (config->foreign_subject, ==, MT_FOREIGN_SUBJECT_JOIN);
 }
 
@@ -387,6 +393,14 @@ test_bad_max_message_size (Fixture *f, gconstpointer data)
 }
 
 static void
+test_bad_part_limits (Fixture *f, gconstpointer data)
+{
+	assert_config_error (write_file (f, "a.conf", "[mail]\nmax_parts = 0\n"), NULL);
+	assert_config_error (write_file (f, "b.conf", "[mail]\nmax_parts = many\n"), NULL);
+	assert_config_error (write_file (f, "c.conf", "[mail]\nmax_depth = 1025\n"), NULL);
+}
+
+static void
 test_bad_values (Fixture *f, gconstpointer data)
 {
 	assert_config_error (write_file (f, "a.conf", "[mail]\nrecipient_delimiter = +@\n"), NULL);
@@ -487,6 +501,7 @@ main (int argc, char **argv)
 	ADD ("/config/error/named-file-missing", test_named_file_missing);
 	ADD ("/config/error/syntax", test_file_syntax_error);
 	ADD ("/config/error/bad-max-message-size", test_bad_max_message_size);
+	ADD ("/config/error/bad-max-parts-or-depth", test_bad_part_limits);
 	ADD ("/config/error/bad-delimiter-foreign-subject-timeout", test_bad_values);
 	ADD ("/config/error/bad-smtp-values", test_bad_smtp_values);
 	ADD ("/config/error/busy-timeout-overflow", test_busy_timeout_overflow);

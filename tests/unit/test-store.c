@@ -124,6 +124,37 @@ test_blob_empty (void)
 	g_assert_cmpuint (g_bytes_get_size (back), ==, 0);
 }
 
+/* A large message's bytes staged in pieces, each a transaction of its
+ * own: the blob's row then names its size alone, and reads back whole. */
+static void
+test_blob_staged (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);
+	gsize len = 9 * 1024 * 1024 + 5;
+	g_autofree guint8 *data = g_malloc (len);
+	g_autofree char *sha = NULL;
+	g_autoptr (GBytes) back = NULL;
+	gint64 n = 0;
+
+	for (gsize i = 0; i < len; i++)
+		data[i] = (guint8) (i * 13 + (i >> 9));
+	sha = mt_store_blob_sum (data, len);
+	g_assert_true (mt_store_stage_blob (store, data, len, sha, &error));
+	g_assert_true (mt_store_stage_blob (store, data, len, sha, &error));
+	g_assert_no_error (error);
+	g_assert_true (mt_store_get_id (store, "SELECT count(*) FROM blob_chunks WHERE sha256 = ?", sha, &n, &error));
+	g_assert_cmpint (n, ==, 3);
+	g_assert_true (mt_store_begin (store, &error));
+	g_assert_true (mt_store_put_summed_blob (store, data, len, sha, &error));
+	g_assert_true (mt_store_commit (store, &error));
+	g_assert_true (mt_store_get_id (store, "SELECT length(data) FROM blobs WHERE sha256 = ?", sha, &n, &error));
+	g_assert_cmpint (n, ==, 0);
+	back = mt_store_get_blob (store, sha, &error);
+	g_assert_no_error (error);
+	g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), data, len);
+}
+
 static void
 test_blob_missing_is_not_found (void)
 {
@@ -931,6 +962,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/blob/round-trip", test_blob_round_trip);
 	g_test_add_func ("/store/blob/empty", test_blob_empty);
 	g_test_add_func ("/store/blob/missing-is-not-found", test_blob_missing_is_not_found);
+	g_test_add_func ("/store/blob/staged-in-pieces", test_blob_staged);
 	g_test_add_func ("/store/secret/created-with-schema", test_secret_created_with_schema);
 	g_test_add_func ("/store/open/reopen-keeps-data", test_reopen_keeps_data);
 	g_test_add_func ("/store/open/existing-needs-a-file", test_existing_mode_needs_a_file);
