@@ -133,6 +133,27 @@ void mt_store_bind_text (sqlite3_stmt *stmt, const char *name, const char *text)
 /* Steps stmt to completion (an INSERT, UPDATE or DELETE). */
 gboolean mt_store_exec_stmt (MtStore *store, sqlite3_stmt *stmt, GError **error);
 
+/* A value for a named parameter, for mt_store_run: MT_INT (":ticket",
+ * id) or MT_TEXT (":address", text), where NULL text binds NULL. */
+typedef struct {
+	const char *name;
+	gboolean is_text;
+	gint64 number;
+	const char *text;
+} MtBind;
+#define MT_INT(name, value)                  \
+	{                                    \
+		(name), FALSE, (value), NULL \
+	}
+#define MT_TEXT(name, value)             \
+	{                                \
+		(name), TRUE, 0, (value) \
+	}
+
+/* Runs sql, an INSERT, UPDATE or DELETE, with binds: a list that ends
+ * with an entry without a name. */
+gboolean mt_store_run (MtStore *store, const char *sql, const MtBind *binds, GError **error);
+
 /* Runs one statement that returns a single integer (0 when no row). */
 gboolean mt_store_get_int (MtStore *store, sqlite3_stmt *stmt, gint64 *value, GError **error);
 

@@ -81,19 +81,17 @@ describe (gint64 due, const char *to)
 static gboolean
 insert (MtStore *store, const MtAlarmNew *a, gint64 user, gint64 grp, const char *address, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_INSERT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", a->ticket);
-	mt_store_bind_int (stmt, ":due", a->due);
-	mt_store_bind_int (stmt, ":user", user);
-	mt_store_bind_int (stmt, ":grp", grp);
-	mt_store_bind_text (stmt, ":address", address);
-	mt_store_bind_text (stmt, ":note", a->note && *a->note ? a->note : NULL);
-	mt_store_bind_text (stmt, ":who", a->who);
-	mt_store_bind_int (stmt, ":now", a->now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_INSERT,
+			     (const MtBind[]){ MT_INT (":ticket", a->ticket),
+					       MT_INT (":due", a->due),
+					       MT_INT (":user", user),
+					       MT_INT (":grp", grp),
+					       MT_TEXT (":address", address),
+					       MT_TEXT (":note", a->note && *a->note ? a->note : NULL),
+					       MT_TEXT (":who", a->who),
+					       MT_INT (":now", a->now),
+					       { NULL } },
+			     error);
 }
 
 gboolean

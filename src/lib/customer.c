@@ -222,13 +222,8 @@ mt_customer_contact_ensure (MtStore *store, const char *address, const char *nam
 static gboolean
 set_org (MtStore *store, gint64 contact, gint64 org, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CONTACT_ORG, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":contact", contact);
-	mt_store_bind_int (stmt, ":org", org);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_CONTACT_ORG,
+			     (const MtBind[]){ MT_INT (":contact", contact), MT_INT (":org", org), { NULL } }, error);
 }
 
 gboolean

@@ -303,13 +303,9 @@ mt_outbox_claim (MtStore *store, const char *claimer, gint64 now, gint64 until, 
 gboolean
 mt_outbox_renew (MtStore *store, const char *claimer, gint64 until, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_RENEW, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_text (stmt, ":claimer", claimer);
-	mt_store_bind_int (stmt, ":until", until);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_RENEW,
+			     (const MtBind[]){ MT_TEXT (":claimer", claimer), MT_INT (":until", until), { NULL } },
+			     error);
 }
 
 gboolean
@@ -350,15 +346,13 @@ gboolean
 mt_outbox_set_recipient (MtStore *store, gint64 id, const char *address, MtOutboxState state, const char *reply,
 			 GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_SET_RECIPIENT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
-	mt_store_bind_text (stmt, ":address", address);
-	mt_store_bind_text (stmt, ":state", mt_outbox_state_name (state));
-	mt_store_bind_text (stmt, ":reply", reply);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_SET_RECIPIENT,
+			     (const MtBind[]){ MT_INT (":id", id),
+					       MT_TEXT (":address", address),
+					       MT_TEXT (":state", mt_outbox_state_name (state)),
+					       MT_TEXT (":reply", reply),
+					       { NULL } },
+			     error);
 }
 
 gboolean

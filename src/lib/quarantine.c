@@ -95,11 +95,6 @@ mt_quarantine_list (MtStore *store, gint64 id, MtQuarantineRowFunc func, gpointe
 gboolean
 mt_quarantine_mark_replayed (MtStore *store, gint64 id, gint64 article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUARANTINE_REPLAYED, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
-	mt_store_bind_int (stmt, ":article", article);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_QUARANTINE_REPLAYED,
+			     (const MtBind[]){ MT_INT (":id", id), MT_INT (":article", article), { NULL } }, error);
 }

@@ -248,12 +248,7 @@ merge (MtStore *store, int pages, gint64 *merged, GError **error)
 static gboolean
 exec_n (MtStore *store, const char *sql, int n, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":n", n);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, sql, (const MtBind[]){ MT_INT (":n", n), { NULL } }, error);
 }
 
 /* Indexes the first limit pending articles (< 0: all); *left how many

@@ -455,6 +455,22 @@ mt_store_check (MtStore *store, GPtrArray *problems, GError **error)
 }
 
 gboolean
+mt_store_run (MtStore *store, const char *sql, const MtBind *binds, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	for (const MtBind *b = binds; b->name != NULL; b++) {
+		if (b->is_text)
+			mt_store_bind_text (stmt, b->name, b->text);
+		else
+			mt_store_bind_int (stmt, b->name, b->number);
+	}
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
 mt_store_move (MtStore *store, const char *const *moves, gsize n, gint64 from, gint64 into, GError **error)
 {
 	for (gsize i = 0; i < n; i++) {
@@ -473,11 +489,6 @@ mt_store_move (MtStore *store, const char *const *moves, gsize n, gint64 from, g
 gboolean
 mt_store_meta_raise (MtStore *store, const char *key, gint64 value, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_META_RAISE, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_text (stmt, ":key", key);
-	mt_store_bind_int (stmt, ":value", value);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_META_RAISE,
+			     (const MtBind[]){ MT_TEXT (":key", key), MT_INT (":value", value), { NULL } }, error);
 }

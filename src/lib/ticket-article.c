@@ -206,15 +206,13 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 static gboolean
 note_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, gboolean referenced, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_INSERT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_text (stmt, ":message_id", message_id);
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":article", article);
-	mt_store_bind_int (stmt, ":referenced", referenced);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_MSGID_INSERT,
+			     (const MtBind[]){ MT_TEXT (":message_id", message_id),
+					       MT_INT (":ticket", ticket),
+					       MT_INT (":article", article),
+					       MT_INT (":referenced", referenced),
+					       { NULL } },
+			     error);
 }
 
 gboolean
@@ -344,12 +342,8 @@ mt_ticket_stored_articles (MtStore *store, GError **error)
 static gboolean
 clear_attachments (MtStore *store, gint64 article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENTS_CLEAR, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":article", article);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_ATTACHMENTS_CLEAR, (const MtBind[]){ MT_INT (":article", article), { NULL } },
+			     error);
 }
 
 gboolean
@@ -368,34 +362,22 @@ mt_ticket_rederive_article (MtStore *store, gint64 article, MtMessage *message, 
 gboolean
 mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANTS_CLEAR, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_PARTICIPANTS_CLEAR, (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } },
+			     error);
 }
 
 gboolean
 mt_ticket_mark_commands (MtStore *store, gint64 article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MARK_COMMANDS, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":article", article);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_MARK_COMMANDS, (const MtBind[]){ MT_INT (":article", article), { NULL } },
+			     error);
 }
 
 gboolean
 mt_ticket_mark_new_text (MtStore *store, gint64 article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MARK_NEW_TEXT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":article", article);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_MARK_NEW_TEXT, (const MtBind[]){ MT_INT (":article", article), { NULL } },
+			     error);
 }
 
 gboolean
@@ -403,16 +385,14 @@ mt_ticket_add_cc (MtStore *store, gint64 ticket, const char *address, MtCcSource
 		  GError **error)
 {
 	static const char *const sources[] = { "requester", "agent", "proposed" };
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CC_ADD, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_text (stmt, ":address", address);
-	mt_store_bind_text (stmt, ":source", sources[source]);
-	mt_store_bind_int (stmt, ":article", article);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_CC_ADD,
+			     (const MtBind[]){ MT_INT (":ticket", ticket),
+					       MT_TEXT (":address", address),
+					       MT_TEXT (":source", sources[source]),
+					       MT_INT (":article", article),
+					       MT_INT (":now", now),
+					       { NULL } },
+			     error);
 }
 
 GPtrArray *

@@ -161,13 +161,8 @@ mt_ticket_create (MtStore *store, const MtTicketNew *t, gint64 *id, GError **err
 gboolean
 mt_ticket_touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_TOUCH, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_TICKET_TOUCH,
+			     (const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":now", now), { NULL } }, error);
 }
 
 gboolean
@@ -269,26 +264,17 @@ mt_ticket_set_field (MtStore *store, gint64 ticket, MtTicketField field, GVarian
 gboolean
 mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CLOSE_MERGED, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", from);
-	mt_store_bind_int (stmt, ":into", into);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (
+		store, SQL_CLOSE_MERGED,
+		(const MtBind[]){ MT_INT (":ticket", from), MT_INT (":into", into), MT_INT (":now", now), { NULL } },
+		error);
 }
 
 gboolean
 mt_ticket_mark_response_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_RESPONSE_ESCALATED, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_RESPONSE_ESCALATED,
+			     (const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":now", now), { NULL } }, error);
 }
 
 static const char *
@@ -304,15 +290,13 @@ reverse_kind (const char *kind)
 static gboolean
 link_one (MtStore *store, gint64 a, const char *kind, gint64 b, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_LINK_ADD, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", a);
-	mt_store_bind_text (stmt, ":kind", kind);
-	mt_store_bind_int (stmt, ":other", b);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_LINK_ADD,
+			     (const MtBind[]){ MT_INT (":ticket", a),
+					       MT_TEXT (":kind", kind),
+					       MT_INT (":other", b),
+					       MT_INT (":now", now),
+					       { NULL } },
+			     error);
 }
 
 gboolean
@@ -325,40 +309,28 @@ gboolean
 mt_ticket_add_history (MtStore *store, gint64 ticket, const char *who, const char *field, const char *old_value,
 		       const char *new_value, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_HISTORY_ADD, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":now", now);
-	mt_store_bind_text (stmt, ":who", who);
-	mt_store_bind_text (stmt, ":field", field);
-	mt_store_bind_text (stmt, ":old", old_value);
-	mt_store_bind_text (stmt, ":new", new_value);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_HISTORY_ADD,
+			     (const MtBind[]){ MT_INT (":ticket", ticket),
+					       MT_INT (":now", now),
+					       MT_TEXT (":who", who),
+					       MT_TEXT (":field", field),
+					       MT_TEXT (":old", old_value),
+					       MT_TEXT (":new", new_value),
+					       { NULL } },
+			     error);
 }
 
 gboolean
 mt_ticket_flag (MtStore *store, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_FLAG, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_FLAG, (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
 }
 
 gboolean
 mt_ticket_set_lang (MtStore *store, gint64 ticket, const char *lang, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_SET_LANG, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_text (stmt, ":lang", lang);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_SET_LANG,
+			     (const MtBind[]){ MT_INT (":ticket", ticket), MT_TEXT (":lang", lang), { NULL } }, error);
 }
 
 gboolean
@@ -379,13 +351,8 @@ mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 n
 gboolean
 mt_ticket_responded (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_RESPONDED, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_RESPONDED,
+			     (const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":now", now), { NULL } }, error);
 }
 
 static char *
