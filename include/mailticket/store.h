@@ -153,6 +153,10 @@ typedef struct {
 /* Runs sql, an INSERT, UPDATE or DELETE, with binds: a list that ends
  * with an entry without a name. */
 gboolean mt_store_run (MtStore *store, const char *sql, const MtBind *binds, GError **error);
+/* The same for an INSERT: *id is the new row's. */
+gboolean mt_store_insert (MtStore *store, const char *sql, const MtBind *binds, gint64 *id, GError **error);
+/* mt_store_query with binds applied: for a statement that returns rows. */
+sqlite3_stmt *mt_store_query_bound (MtStore *store, const char *sql, const MtBind *binds, GError **error);
 
 /* Runs one statement that returns a single integer (0 when no row). */
 gboolean mt_store_get_int (MtStore *store, sqlite3_stmt *stmt, gint64 *value, GError **error);

@@ -118,14 +118,14 @@ mt_alarm_add (MtStore *store, const MtAlarmNew *a, gint64 *id, GError **error)
 gboolean
 mt_alarm_remove (MtStore *store, gint64 id, const char *who, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_GET, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_GET, (const MtBind[]){ MT_INT (":alarm", id), { NULL } }, error);
 	g_autofree char *what = NULL;
 	gint64 ticket;
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":alarm", id);
 	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW) {
 		if (rc != -1)
 			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no alarm %" G_GINT64_FORMAT, id);
@@ -144,16 +144,18 @@ mt_alarm_remove (MtStore *store, gint64 id, const char *who, gint64 now, GError 
 static sqlite3_stmt *
 filtered (MtStore *store, const char *sql, const MtAlarmFilter *f, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql,
+						   (const MtBind[]){ MT_INT (":ticket", f->ticket),
+								     MT_INT (":fired", f->fired),
+								     MT_INT (":due", f->due),
+								     MT_INT (":now", f->now),
+								     MT_INT (":mine", f->mine),
+								     MT_INT (":user", f->user),
+								     { NULL } },
+						   error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", f->ticket);
-	mt_store_bind_int (stmt, ":fired", f->fired);
-	mt_store_bind_int (stmt, ":due", f->due);
-	mt_store_bind_int (stmt, ":now", f->now);
-	mt_store_bind_int (stmt, ":mine", f->mine);
-	mt_store_bind_int (stmt, ":user", f->user);
 	return stmt;
 }
 
@@ -224,13 +226,13 @@ static GPtrArray *
 read_due (MtStore *store, gint64 now, GError **error)
 {
 	g_autoptr (GPtrArray) due = g_ptr_array_new_with_free_func (due_free);
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_DUE, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_DUE, (const MtBind[]){ MT_INT (":now", now), MT_INT (":batch", FIRE_BATCH), { NULL } },
+		error);
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":now", now);
-	mt_store_bind_int (stmt, ":batch", FIRE_BATCH);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		Due *d = g_new0 (Due, 1);
 		d->id = sqlite3_column_int64 (stmt, 0);
@@ -263,12 +265,11 @@ recipients (MtStore *store, const Due *d, GError **error)
 static gboolean
 mark_fired (MtStore *store, gint64 id, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_FIRED, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_FIRED, (const MtBind[]){ MT_INT (":alarm", id), MT_INT (":now", now), { NULL } }, error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":alarm", id);
-	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	/* Only possible if some writer ignored the transaction. */

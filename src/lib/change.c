@@ -80,12 +80,12 @@ usage (GError **error, const char *field, const char *value, const char *expecte
 static gboolean
 current (MtStore *store, gint64 ticket, int column, char **value, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_GET, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_GET, (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW) {
 		if (rc != -1)
 			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, ticket);

@@ -93,11 +93,10 @@ domain_clean (const char *text)
 static gboolean
 exec_id_text (MtStore *store, const char *sql, gint64 id, const char *text, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, (const MtBind[]){ MT_INT (":id", id), { NULL } }, error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
 	if (text != NULL)
 		mt_store_bind_text (stmt, ":text", text);
 	return mt_store_exec_stmt (store, stmt, error);
@@ -278,12 +277,12 @@ mt_customer_orgs (MtStore *store, MtOrgFunc func, gpointer data, GError **error)
 gboolean
 mt_customer_contacts (MtStore *store, const char *org, MtContactFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CONTACTS, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_CONTACTS, (const MtBind[]){ MT_TEXT (":org", org), { NULL } }, error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_text (stmt, ":org", org);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtContactRow row = {
 			(const char *) sqlite3_column_text (stmt, 0),

@@ -166,12 +166,12 @@ mt_people_user_find (MtStore *store, const char *login, gint64 *id, GError **err
 char *
 mt_people_user_email (MtStore *store, gint64 user, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_USER_EMAIL, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_USER_EMAIL,
+						   (const MtBind[]){ MT_INT (":user", user), { NULL } }, error);
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":user", user);
 	rc = mt_store_step (store, stmt, error);
 	if (rc == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
 		return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
@@ -333,12 +333,12 @@ mt_people_resolve (MtStore *store, const char *who, gint64 *user, gint64 *grp, c
 GPtrArray *
 mt_people_addresses (MtStore *store, gint64 user, gint64 grp, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ADDRESSES, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_ADDRESSES, (const MtBind[]){ MT_INT (":user", user), MT_INT (":grp", grp), { NULL } },
+		error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":user", user);
-	mt_store_bind_int (stmt, ":grp", grp);
 	return mt_store_get_strings (store, stmt, error);
 }
 
@@ -377,23 +377,23 @@ mt_people_move_watchers (MtStore *store, gint64 from, gint64 into, GError **erro
 GPtrArray *
 mt_people_audience (MtStore *store, gint64 ticket, gboolean internal, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_AUDIENCE, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_AUDIENCE,
+		(const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":internal", internal), { NULL } }, error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":internal", internal);
 	return mt_store_get_strings (store, stmt, error);
 }
 
 GPtrArray *
 mt_people_address_watchers (MtStore *store, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ADDRESS_WATCHERS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ADDRESS_WATCHERS,
+						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	return mt_store_get_strings (store, stmt, error);
 }
 
@@ -432,12 +432,12 @@ mt_people_watchers_json (MtStore *store, gint64 ticket, GError **error)
 gboolean
 mt_people_watchers (MtStore *store, gint64 ticket, MtWatcherFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_WATCHERS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_WATCHERS,
+						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		func ((const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), data);
 	return rc != -1;

@@ -62,13 +62,13 @@ mt_quarantine_add (MtStore *store, const char *sha256, gint64 size, const char *
 gboolean
 mt_quarantine_list (MtStore *store, gint64 id, MtQuarantineRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUARANTINE_LIST, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_QUARANTINE_LIST,
+						   (const MtBind[]){ MT_INT (":id", id), { NULL } }, error);
 	MtQuarantineRow row;
 	int rc, n = 0;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		row = (MtQuarantineRow){
 			.id = sqlite3_column_int64 (stmt, 0),

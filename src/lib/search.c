@@ -233,11 +233,11 @@ static gboolean
 merge (MtStore *store, int pages, gint64 *merged, GError **error)
 {
 	sqlite3_int64 before = sqlite3_total_changes64 (mt_store_peek_db (store));
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MERGE, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_MERGE, (const MtBind[]){ MT_INT (":pages", pages), { NULL } }, error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":pages", pages);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*merged = sqlite3_total_changes64 (mt_store_peek_db (store)) - before >= 2;

@@ -454,20 +454,35 @@ mt_store_check (MtStore *store, GPtrArray *problems, GError **error)
 	return collect (store, SQL_INTEGRITY, problems, error) && collect (store, SQL_REFERENCES, problems, error);
 }
 
-gboolean
-mt_store_run (MtStore *store, const char *sql, const MtBind *binds, GError **error)
+sqlite3_stmt *
+mt_store_query_bound (MtStore *store, const char *sql, const MtBind *binds, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
 
-	if (stmt == NULL)
-		return FALSE;
-	for (const MtBind *b = binds; b->name != NULL; b++) {
+	for (const MtBind *b = binds; stmt != NULL && b->name != NULL; b++) {
 		if (b->is_text)
 			mt_store_bind_text (stmt, b->name, b->text);
 		else
 			mt_store_bind_int (stmt, b->name, b->number);
 	}
-	return mt_store_exec_stmt (store, stmt, error);
+	return stmt;
+}
+
+gboolean
+mt_store_run (MtStore *store, const char *sql, const MtBind *binds, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, binds, error);
+
+	return stmt != NULL && mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_store_insert (MtStore *store, const char *sql, const MtBind *binds, gint64 *id, GError **error)
+{
+	if (!mt_store_run (store, sql, binds, error))
+		return FALSE;
+	*id = mt_store_last_id (store);
+	return TRUE;
 }
 
 gboolean

@@ -171,13 +171,15 @@ add_attachments (MtStore *store, gint64 article, GPtrArray *attachments, GError 
 gboolean
 mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gint64 *id, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_INSERT, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ARTICLE_INSERT,
+						   (const MtBind[]){ MT_INT (":ticket", ticket),
+								     MT_TEXT (":kind", a->kind),
+								     MT_INT (":internal", a->internal),
+								     { NULL } },
+						   error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_text (stmt, ":kind", a->kind);
-	mt_store_bind_int (stmt, ":internal", a->internal);
 	if (a->message != NULL) {
 		bind_message (stmt, a->message);
 	} else {
@@ -231,12 +233,12 @@ gboolean
 mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, gboolean *referenced,
 			     GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_LOOKUP, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_MSGID_LOOKUP, (const MtBind[]){ MT_TEXT (":message_id", message_id), { NULL } }, error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_text (stmt, ":message_id", message_id);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return FALSE;
 	*ticket = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
@@ -248,12 +250,12 @@ mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *tic
 gboolean
 mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket, gint64 *article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_FIND_BY_BLOB, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_FIND_BY_BLOB,
+						   (const MtBind[]){ MT_TEXT (":blob", sha256), { NULL } }, error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_text (stmt, ":blob", sha256);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return FALSE;
 	*ticket = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
@@ -281,13 +283,13 @@ mt_ticket_add_participants (MtStore *store, gint64 ticket, GPtrArray *addresses,
 gboolean
 mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gboolean *yes, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANT_IS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_PARTICIPANT_IS,
+		(const MtBind[]){ MT_INT (":ticket", ticket), MT_TEXT (":address", address), { NULL } }, error);
 	gint64 n;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_text (stmt, ":address", address);
 	if (!mt_store_get_int (store, stmt, &n, error))
 		return FALSE;
 	*yes = n != 0;
@@ -297,13 +299,13 @@ mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gb
 gboolean
 mt_ticket_participants_within (MtStore *store, gint64 ticket, gint64 into, gboolean *yes, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANTS_WITHIN, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_PARTICIPANTS_WITHIN,
+		(const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":into", into), { NULL } }, error);
 	gint64 n;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":into", into);
 	if (!mt_store_get_int (store, stmt, &n, error))
 		return FALSE;
 	*yes = n != 0;
@@ -349,11 +351,11 @@ clear_attachments (MtStore *store, gint64 article, GError **error)
 gboolean
 mt_ticket_rederive_article (MtStore *store, gint64 article, MtMessage *message, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_REDERIVE, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ARTICLE_REDERIVE,
+						   (const MtBind[]){ MT_INT (":article", article), { NULL } }, error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":article", article);
 	bind_message (stmt, message);
 	return mt_store_exec_stmt (store, stmt, error) && clear_attachments (store, article, error) &&
 	       add_attachments (store, article, message->attachments, error);
@@ -398,23 +400,23 @@ mt_ticket_add_cc (MtStore *store, gint64 ticket, const char *address, MtCcSource
 GPtrArray *
 mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CC_LIST, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_CC_LIST,
+		(const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":proposed", proposed), { NULL } }, error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":proposed", proposed);
 	return mt_store_get_strings (store, stmt, error);
 }
 
 gboolean
 mt_ticket_article_author (MtStore *store, gint64 article, gint64 *user, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_AUTHOR, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_AUTHOR,
+						   (const MtBind[]){ MT_INT (":article", article), { NULL } }, error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":article", article);
 	return mt_store_get_int (store, stmt, user, error);
 }
 

@@ -168,12 +168,12 @@ mt_ticket_touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
 gboolean
 mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThreadTicket *facts, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_THREAD_FACTS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_THREAD_FACTS,
+						   (const MtBind[]){ MT_INT (":ticket", id), { NULL } }, error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", id);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return FALSE;
 	*found = rc == SQLITE_ROW;
@@ -192,12 +192,12 @@ mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThread
 gboolean
 mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_EXISTS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TICKET_EXISTS,
+						   (const MtBind[]){ MT_INT (":ticket", id), { NULL } }, error);
 	gint64 n;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", id);
 	if (!mt_store_get_int (store, stmt, &n, error))
 		return FALSE;
 	*found = n > 0;
@@ -207,13 +207,13 @@ mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **error)
 char *
 mt_ticket_get_status (MtStore *store, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_STATUS_GET, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_STATUS_GET,
+						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
 	char *status;
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return NULL;
 	if (rc == SQLITE_DONE) {
@@ -336,11 +336,11 @@ mt_ticket_set_lang (MtStore *store, gint64 ticket, const char *lang, GError **er
 gboolean
 mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_PERSONAL, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_PERSONAL,
+						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
@@ -366,12 +366,12 @@ column_dup (sqlite3_stmt *stmt, int i)
 static gboolean
 read_thread_ids (MtStore *store, MtTicketMail *mail, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_THREAD_IDS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_THREAD_IDS,
+						   (const MtBind[]){ MT_INT (":ticket", mail->id), { NULL } }, error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", mail->id);
 	mail->thread_ids = g_ptr_array_new_with_free_func (g_free);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		g_ptr_array_add (mail->thread_ids, column_dup (stmt, 0));
@@ -382,12 +382,12 @@ MtTicketMail *
 mt_ticket_mail_facts (MtStore *store, gint64 id, GError **error)
 {
 	g_autoptr (MtTicketMail) mail = g_new0 (MtTicketMail, 1);
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MAIL_FACTS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_MAIL_FACTS,
+						   (const MtBind[]){ MT_INT (":ticket", id), { NULL } }, error);
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", id);
 	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW) {
 		if (rc != -1)
 			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, id);
@@ -475,13 +475,13 @@ mt_ticket_last_customer_text (MtStore *store, gint64 ticket, char **from, gint64
 static GArray *
 ticket_ids (MtStore *store, const char *sql, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, sql, (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
 	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		gint64 id = sqlite3_column_int64 (stmt, 0);
 
@@ -514,11 +514,11 @@ mt_ticket_erase (MtStore *store, gint64 ticket, GError **error)
 gboolean
 mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUEUE_COUNT, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_QUEUE_COUNT,
+						   (const MtBind[]){ MT_INT (":ticket", queue), { NULL } }, error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", queue);
 	return mt_store_get_int (store, stmt, count, error);
 }
 

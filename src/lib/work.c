@@ -139,12 +139,12 @@ mt_work_task_add (MtStore *store, gint64 ticket, const char *title, gint64 assig
 gboolean
 mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gint64 *ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TASK_TICKET, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASK_TICKET,
+						   (const MtBind[]){ MT_INT (":task", task), { NULL } }, error);
 	g_autofree char *text = number (task);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":task", task);
 	if (!mt_store_get_int (store, stmt, ticket, error))
 		return FALSE;
 	if (*ticket == 0)
@@ -163,12 +163,12 @@ mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gin
 gboolean
 mt_work_tasks (MtStore *store, gint64 ticket, MtTaskFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TASKS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASKS,
+						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtTaskRow row = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), col (stmt, 2),
 				  col (stmt, 3), col (stmt, 4) };
@@ -197,12 +197,12 @@ day_ok (const char *day)
 static gboolean
 task_of_ticket (MtStore *store, gint64 task, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TASK_TICKET, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASK_TICKET,
+						   (const MtBind[]){ MT_INT (":task", task), { NULL } }, error);
 	gint64 owner = 0;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":task", task);
 	if (!mt_store_get_int (store, stmt, &owner, error))
 		return FALSE;
 	if (owner != ticket) {
@@ -294,11 +294,11 @@ mt_work_time_report_json (MtStore *store, const MtTimeFilter *f, GError **error)
 static char *
 login_of (MtStore *store, gint64 user, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_USER_LOGIN, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_USER_LOGIN,
+						   (const MtBind[]){ MT_INT (":user", user), { NULL } }, error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":user", user);
 	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
 		return NULL;
 	return g_strdup (col (stmt, 0));
@@ -352,12 +352,12 @@ mt_work_approval_decide (MtStore *store, gint64 ticket, gint64 approver, gboolea
 gboolean
 mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_APPROVALS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_APPROVALS,
+						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtApprovalRow row = { sqlite3_column_int64 (stmt, 0),
 				      col (stmt, 1),
@@ -373,11 +373,11 @@ mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, gpointer 
 static char *
 ticket_json (MtStore *store, const char *sql, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, sql, (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
 		return NULL;
 	return g_strdup (col (stmt, 0));
@@ -415,11 +415,11 @@ gboolean
 mt_work_forget_user (MtStore *store, gint64 user, gint64 *approvals, GError **error)
 {
 	static const char *const forget[] = { SQL_FORGET_ASSIGNEE };
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_APPROVER_COUNT, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_APPROVER_COUNT,
+						   (const MtBind[]){ MT_INT (":user", user), { NULL } }, error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":user", user);
 	if (!mt_store_get_int (store, stmt, approvals, error))
 		return FALSE;
 	return *approvals > 0 || mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
