@@ -141,14 +141,12 @@ typedef struct {
 	gint64 number;
 	const char *text;
 } MtBind;
-#define MT_INT(name, value)                  \
-	{                                    \
-		(name), FALSE, (value), NULL \
-	}
-#define MT_TEXT(name, value)             \
-	{                                \
-		(name), TRUE, 0, (value) \
-	}
+/* clang-format off */
+#define MT_INT(name, value) { (name), FALSE, (value), NULL }
+#define MT_TEXT(name, value) { (name), TRUE, 0, (value) }
+/* The list: MT_BINDS (MT_INT (":ticket", id), MT_TEXT (":name", name)). */
+#define MT_BINDS(...) ((const MtBind[]){ __VA_ARGS__, { NULL } })
+/* clang-format on */
 
 /* Runs sql, an INSERT, UPDATE or DELETE, with binds: a list that ends
  * with an entry without a name. */
@@ -160,6 +158,10 @@ sqlite3_stmt *mt_store_query_bound (MtStore *store, const char *sql, const MtBin
 
 /* Runs one statement that returns a single integer (0 when no row). */
 gboolean mt_store_get_int (MtStore *store, sqlite3_stmt *stmt, gint64 *value, GError **error);
+/* Runs sql with binds: the first n integer columns of its first row
+ * into values (zeros when there is no row). */
+gboolean mt_store_get_ints (MtStore *store, const char *sql, const MtBind *binds, gint64 *values, int n,
+			    GError **error);
 
 /* Runs each of the n statements of moves with :from and :into (those of
  * the two it names): what a merge asks of each module for its own rows. */

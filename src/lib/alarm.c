@@ -82,15 +82,10 @@ static gboolean
 insert (MtStore *store, const MtAlarmNew *a, gint64 user, gint64 grp, const char *address, GError **error)
 {
 	return mt_store_run (store, SQL_INSERT,
-			     (const MtBind[]){ MT_INT (":ticket", a->ticket),
-					       MT_INT (":due", a->due),
-					       MT_INT (":user", user),
-					       MT_INT (":grp", grp),
-					       MT_TEXT (":address", address),
-					       MT_TEXT (":note", a->note && *a->note ? a->note : NULL),
-					       MT_TEXT (":who", a->who),
-					       MT_INT (":now", a->now),
-					       { NULL } },
+			     MT_BINDS (MT_INT (":ticket", a->ticket), MT_INT (":due", a->due), MT_INT (":user", user),
+				       MT_INT (":grp", grp), MT_TEXT (":address", address),
+				       MT_TEXT (":note", a->note && *a->note ? a->note : NULL),
+				       MT_TEXT (":who", a->who), MT_INT (":now", a->now)),
 			     error);
 }
 
@@ -118,8 +113,7 @@ mt_alarm_add (MtStore *store, const MtAlarmNew *a, gint64 *id, GError **error)
 gboolean
 mt_alarm_remove (MtStore *store, gint64 id, const char *who, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_GET, (const MtBind[]){ MT_INT (":alarm", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_GET, MT_BINDS (MT_INT (":alarm", id)), error);
 	g_autofree char *what = NULL;
 	gint64 ticket;
 	int rc;
@@ -134,9 +128,8 @@ mt_alarm_remove (MtStore *store, gint64 id, const char *who, gint64 now, GError 
 	ticket = sqlite3_column_int64 (stmt, 0);
 	what = describe (sqlite3_column_int64 (stmt, 1), (const char *) sqlite3_column_text (stmt, 2));
 	sqlite3_reset (stmt);
-	if (!(stmt = mt_store_query (store, SQL_DELETE, error)))
+	if (!(stmt = mt_store_query_bound (store, SQL_DELETE, MT_BINDS (MT_INT (":alarm", id)), error)))
 		return FALSE;
-	mt_store_bind_int (stmt, ":alarm", id);
 	return mt_store_exec_stmt (store, stmt, error) &&
 	       mt_ticket_add_history (store, ticket, who, "alarm", what, NULL, now, error);
 }
@@ -145,13 +138,9 @@ static sqlite3_stmt *
 filtered (MtStore *store, const char *sql, const MtAlarmFilter *f, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (store, sql,
-						   (const MtBind[]){ MT_INT (":ticket", f->ticket),
-								     MT_INT (":fired", f->fired),
-								     MT_INT (":due", f->due),
-								     MT_INT (":now", f->now),
-								     MT_INT (":mine", f->mine),
-								     MT_INT (":user", f->user),
-								     { NULL } },
+						   MT_BINDS (MT_INT (":ticket", f->ticket), MT_INT (":fired", f->fired),
+							     MT_INT (":due", f->due), MT_INT (":now", f->now),
+							     MT_INT (":mine", f->mine), MT_INT (":user", f->user)),
 						   error);
 
 	if (stmt == NULL)
@@ -227,8 +216,7 @@ read_due (MtStore *store, gint64 now, GError **error)
 {
 	g_autoptr (GPtrArray) due = g_ptr_array_new_with_free_func (due_free);
 	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_DUE, (const MtBind[]){ MT_INT (":now", now), MT_INT (":batch", FIRE_BATCH), { NULL } },
-		error);
+		store, SQL_DUE, MT_BINDS (MT_INT (":now", now), MT_INT (":batch", FIRE_BATCH)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -265,8 +253,8 @@ recipients (MtStore *store, const Due *d, GError **error)
 static gboolean
 mark_fired (MtStore *store, gint64 id, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_FIRED, (const MtBind[]){ MT_INT (":alarm", id), MT_INT (":now", now), { NULL } }, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_FIRED, MT_BINDS (MT_INT (":alarm", id), MT_INT (":now", now)), error);
 
 	if (stmt == NULL)
 		return FALSE;

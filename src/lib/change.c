@@ -80,8 +80,7 @@ usage (GError **error, const char *field, const char *value, const char *expecte
 static gboolean
 current (MtStore *store, gint64 ticket, int column, char **value, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_GET, (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_GET, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -106,9 +105,8 @@ check_status (MtStore *store, gint64 ticket, const char *value, GError **error)
 		return usage (error, "status", value, "one of new, open, pending, resolved, closed");
 	if (strcmp (value, "resolved") != 0 && strcmp (value, "closed") != 0)
 		return TRUE;
-	if (!(stmt = mt_store_query (store, SQL_PENDING, error)))
+	if (!(stmt = mt_store_query_bound (store, SQL_PENDING, MT_BINDS (MT_INT (":ticket", ticket)), error)))
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if (!mt_store_get_int (store, stmt, &pending, error))
 		return FALSE;
 	if (pending > 0)
@@ -220,9 +218,8 @@ set_until (MtStore *store, gint64 ticket, const char *value, const char *who, gi
 			     ticket, status);
 		return FALSE;
 	}
-	if (!(stmt = mt_store_query (store, SQL_UNTIL_GET, error)))
+	if (!(stmt = mt_store_query_bound (store, SQL_UNTIL_GET, MT_BINDS (MT_INT (":ticket", ticket)), error)))
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if (!mt_store_get_int (store, stmt, &old, error) || old == when)
 		return old == when;
 	*changed = TRUE;

@@ -64,9 +64,7 @@ insert_queue (MtStore *store, const char *name, const char *address, gint64 now,
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (
 		store, SQL_QUEUE_INSERT,
-		(const MtBind[]){
-			MT_TEXT (":name", name), MT_TEXT (":address", address), MT_INT (":now", now), { NULL } },
-		error);
+		MT_BINDS (MT_TEXT (":name", name), MT_TEXT (":address", address), MT_INT (":now", now)), error);
 
 	if (stmt == NULL)
 		return FALSE;

@@ -68,8 +68,7 @@ read_overdue (MtStore *store, gint64 now, GError **error)
 {
 	g_autoptr (GArray) due = g_array_new (FALSE, TRUE, sizeof (Overdue));
 	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_OVERDUE,
-		(const MtBind[]){ MT_INT (":now", now), MT_INT (":batch", ESCALATE_BATCH), { NULL } }, error);
+		store, SQL_OVERDUE, MT_BINDS (MT_INT (":now", now), MT_INT (":batch", ESCALATE_BATCH)), error);
 	int rc;
 
 	if (stmt == NULL)

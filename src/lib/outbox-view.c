@@ -86,8 +86,8 @@ read_row (sqlite3_stmt *stmt, MtOutboxRow *row)
 gboolean
 mt_outbox_view_list (MtStore *store, const char *state, gint64 id, MtOutboxRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_ROWS, (const MtBind[]){ MT_TEXT (":state", state), MT_INT (":id", id), { NULL } }, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_ROWS, MT_BINDS (MT_TEXT (":state", state), MT_INT (":id", id)), error);
 	MtOutboxRow row;
 	gint64 n = 0;
 	int rc;
@@ -128,8 +128,7 @@ json_text (MtStore *store, sqlite3_stmt *stmt, gint64 id, GError **error)
 char *
 mt_outbox_view_list_json (MtStore *store, const char *state, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_LIST_JSON,
-						   (const MtBind[]){ MT_TEXT (":state", state), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_LIST_JSON, MT_BINDS (MT_TEXT (":state", state)), error);
 
 	if (stmt == NULL)
 		return NULL;
@@ -139,8 +138,7 @@ mt_outbox_view_list_json (MtStore *store, const char *state, GError **error)
 char *
 mt_outbox_view_json (MtStore *store, gint64 id, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_ROW_JSON, (const MtBind[]){ MT_INT (":id", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ROW_JSON, MT_BINDS (MT_INT (":id", id)), error);
 
 	if (stmt == NULL)
 		return NULL;
@@ -150,8 +148,7 @@ mt_outbox_view_json (MtStore *store, gint64 id, GError **error)
 gboolean
 mt_outbox_view_recipients (MtStore *store, gint64 id, MtOutboxRecipientFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_RECIPIENTS, (const MtBind[]){ MT_INT (":id", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_RECIPIENTS, MT_BINDS (MT_INT (":id", id)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -166,8 +163,7 @@ mt_outbox_view_recipients (MtStore *store, gint64 id, MtOutboxRecipientFunc func
 GBytes *
 mt_outbox_view_raw (MtStore *store, gint64 id, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_BLOB, (const MtBind[]){ MT_INT (":id", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_BLOB, MT_BINDS (MT_INT (":id", id)), error);
 	g_autofree char *sha256 = NULL;
 	int rc;
 

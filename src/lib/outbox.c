@@ -154,8 +154,8 @@ mt_outbox_queue (MtStore *store, const MtOutboxNew *m, gint64 *id, GError **erro
 gboolean
 mt_outbox_find (MtStore *store, const char *message_id, gint64 *id, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_FIND, (const MtBind[]){ MT_TEXT (":message_id", message_id), { NULL } }, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_FIND, MT_BINDS (MT_TEXT (":message_id", message_id)), error);
 
 	if (stmt == NULL)
 		return FALSE;
@@ -179,19 +179,17 @@ mt_outbox_bounced (MtStore *store, gint64 id, const char *address, const char *r
 	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
 		return TRUE;
 	*failed = TRUE;
-	if (!(stmt = mt_store_query (store, SQL_BOUNCE_ROW, error)))
+	if (!(stmt = mt_store_query_bound (
+		      store, SQL_BOUNCE_ROW,
+		      MT_BINDS (MT_INT (":id", id), MT_TEXT (":reason", reason), MT_INT (":now", now)), error)))
 		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
-	mt_store_bind_text (stmt, ":reason", reason);
-	mt_store_bind_int (stmt, ":now", now);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
 gboolean
 mt_outbox_article (MtStore *store, gint64 id, gint64 *article, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_ARTICLE_OF, (const MtBind[]){ MT_INT (":id", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ARTICLE_OF, MT_BINDS (MT_INT (":id", id)), error);
 
 	if (stmt == NULL)
 		return FALSE;
@@ -202,8 +200,7 @@ GPtrArray *
 mt_outbox_sent_to (MtStore *store, gint64 ticket, int limit, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_SENT_TO, (const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":limit", limit), { NULL } },
-		error);
+		store, SQL_SENT_TO, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":limit", limit)), error);
 
 	if (stmt == NULL)
 		return NULL;
@@ -215,9 +212,7 @@ mt_outbox_count_to (MtStore *store, const char *kind, const char *address, gint6
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (
 		store, SQL_COUNT_TO,
-		(const MtBind[]){
-			MT_TEXT (":kind", kind), MT_TEXT (":address", address), MT_INT (":since", since), { NULL } },
-		error);
+		MT_BINDS (MT_TEXT (":kind", kind), MT_TEXT (":address", address), MT_INT (":since", since)), error);
 
 	if (stmt == NULL)
 		return FALSE;
@@ -283,11 +278,8 @@ mt_outbox_claim (MtStore *store, const char *claimer, gint64 now, gint64 until, 
 {
 	g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_outbox_item_free);
 	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_CLAIM,
-						   (const MtBind[]){ MT_TEXT (":claimer", claimer),
-								     MT_INT (":now", now),
-								     MT_INT (":until", until),
-								     MT_INT (":limit", limit),
-								     { NULL } },
+						   MT_BINDS (MT_TEXT (":claimer", claimer), MT_INT (":now", now),
+							     MT_INT (":until", until), MT_INT (":limit", limit)),
 						   error);
 	int rc;
 
@@ -306,17 +298,15 @@ mt_outbox_claim (MtStore *store, const char *claimer, gint64 now, gint64 until, 
 gboolean
 mt_outbox_renew (MtStore *store, const char *claimer, gint64 until, GError **error)
 {
-	return mt_store_run (store, SQL_RENEW,
-			     (const MtBind[]){ MT_TEXT (":claimer", claimer), MT_INT (":until", until), { NULL } },
+	return mt_store_run (store, SQL_RENEW, MT_BINDS (MT_TEXT (":claimer", claimer), MT_INT (":until", until)),
 			     error);
 }
 
 gboolean
 mt_outbox_holds (MtStore *store, gint64 id, const char *claimer, gboolean *held, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_HOLDS, (const MtBind[]){ MT_INT (":id", id), MT_TEXT (":claimer", claimer), { NULL } },
-		error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_HOLDS,
+						   MT_BINDS (MT_INT (":id", id), MT_TEXT (":claimer", claimer)), error);
 	gint64 n;
 
 	if (stmt == NULL)
@@ -331,8 +321,7 @@ GPtrArray *
 mt_outbox_pending (MtStore *store, gint64 id, GError **error)
 {
 	g_autoptr (GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_PENDING, (const MtBind[]){ MT_INT (":id", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_PENDING, MT_BINDS (MT_INT (":id", id)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -350,11 +339,8 @@ mt_outbox_set_recipient (MtStore *store, gint64 id, const char *address, MtOutbo
 			 GError **error)
 {
 	return mt_store_run (store, SQL_SET_RECIPIENT,
-			     (const MtBind[]){ MT_INT (":id", id),
-					       MT_TEXT (":address", address),
-					       MT_TEXT (":state", mt_outbox_state_name (state)),
-					       MT_TEXT (":reply", reply),
-					       { NULL } },
+			     MT_BINDS (MT_INT (":id", id), MT_TEXT (":address", address),
+				       MT_TEXT (":state", mt_outbox_state_name (state)), MT_TEXT (":reply", reply)),
 			     error);
 }
 
@@ -362,13 +348,11 @@ gboolean
 mt_outbox_settle (MtStore *store, gint64 id, const char *last_reply, gint64 now, gint64 next_attempt,
 		  MtOutboxState *state, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_SETTLE,
-						   (const MtBind[]){ MT_INT (":id", id),
-								     MT_TEXT (":reply", last_reply),
-								     MT_INT (":now", now),
-								     MT_INT (":next_attempt", next_attempt),
-								     { NULL } },
-						   error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_SETTLE,
+				      MT_BINDS (MT_INT (":id", id), MT_TEXT (":reply", last_reply),
+						MT_INT (":now", now), MT_INT (":next_attempt", next_attempt)),
+				      error);
 	int rc;
 
 	if (stmt == NULL)
@@ -388,8 +372,7 @@ mt_outbox_settle (MtStore *store, gint64 id, const char *last_reply, gint64 now,
 static gboolean
 check_retry (MtStore *store, gint64 id, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_RETRY_CHECK, (const MtBind[]){ MT_INT (":id", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_RETRY_CHECK, MT_BINDS (MT_INT (":id", id)), error);
 	MtOutboxState state = MT_OUTBOX_QUEUED;
 	gint64 claimed_until;
 	int rc;

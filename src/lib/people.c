@@ -135,7 +135,6 @@ mt_people_user_add (MtStore *store, const char *login, const char *email, const 
 		    GError **error)
 {
 	g_autofree char *safe_name = name ? mt_compose_header_safe (name) : NULL;
-	sqlite3_stmt *stmt;
 
 	if (!name_ok (login))
 		return mt_error_usage (error, "not a login (letters, digits, . _ -): '%s'", login);
@@ -145,16 +144,11 @@ mt_people_user_add (MtStore *store, const char *login, const char *email, const 
 		return FALSE;
 	if (*id != 0)
 		return mt_error_usage (error, "user %s exists already", login);
-	if (!(stmt = mt_store_query (store, SQL_USER_INSERT, error)))
-		return FALSE;
-	mt_store_bind_text (stmt, ":login", login);
-	mt_store_bind_text (stmt, ":email", email);
-	mt_store_bind_text (stmt, ":name", safe_name && *safe_name ? safe_name : NULL);
-	mt_store_bind_int (stmt, ":now", now);
-	if (!mt_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*id = mt_store_last_id (store);
-	return TRUE;
+	return mt_store_insert (store, SQL_USER_INSERT,
+				MT_BINDS (MT_TEXT (":login", login), MT_TEXT (":email", email),
+					  MT_TEXT (":name", safe_name && *safe_name ? safe_name : NULL),
+					  MT_INT (":now", now)),
+				id, error);
 }
 
 gboolean
@@ -166,8 +160,7 @@ mt_people_user_find (MtStore *store, const char *login, gint64 *id, GError **err
 char *
 mt_people_user_email (MtStore *store, gint64 user, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_USER_EMAIL,
-						   (const MtBind[]){ MT_INT (":user", user), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_USER_EMAIL, MT_BINDS (MT_INT (":user", user)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -264,22 +257,14 @@ mt_people_user_set (MtStore *store, const char *login, const char *field, const 
 gboolean
 mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, GError **error)
 {
-	sqlite3_stmt *stmt;
-
 	if (!name_ok (name))
 		return mt_error_usage (error, "not a group name (letters, digits, . _ -): '%s'", name);
 	if (!mt_people_group_find (store, name, id, error))
 		return FALSE;
 	if (*id != 0)
 		return mt_error_usage (error, "group %s exists already", name);
-	if (!(stmt = mt_store_query (store, SQL_GROUP_INSERT, error)))
-		return FALSE;
-	mt_store_bind_text (stmt, ":name", name);
-	mt_store_bind_int (stmt, ":now", now);
-	if (!mt_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*id = mt_store_last_id (store);
-	return TRUE;
+	return mt_store_insert (store, SQL_GROUP_INSERT, MT_BINDS (MT_TEXT (":name", name), MT_INT (":now", now)), id,
+				error);
 }
 
 gboolean
@@ -333,9 +318,8 @@ mt_people_resolve (MtStore *store, const char *who, gint64 *user, gint64 *grp, c
 GPtrArray *
 mt_people_addresses (MtStore *store, gint64 user, gint64 grp, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_ADDRESSES, (const MtBind[]){ MT_INT (":user", user), MT_INT (":grp", grp), { NULL } },
-		error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ADDRESSES,
+						   MT_BINDS (MT_INT (":user", user), MT_INT (":grp", grp)), error);
 
 	if (stmt == NULL)
 		return NULL;
@@ -378,8 +362,7 @@ GPtrArray *
 mt_people_audience (MtStore *store, gint64 ticket, gboolean internal, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_AUDIENCE,
-		(const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":internal", internal), { NULL } }, error);
+		store, SQL_AUDIENCE, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":internal", internal)), error);
 
 	if (stmt == NULL)
 		return NULL;
@@ -389,8 +372,8 @@ mt_people_audience (MtStore *store, gint64 ticket, gboolean internal, GError **e
 GPtrArray *
 mt_people_address_watchers (MtStore *store, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ADDRESS_WATCHERS,
-						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_ADDRESS_WATCHERS, MT_BINDS (MT_INT (":ticket", ticket)), error);
 
 	if (stmt == NULL)
 		return NULL;
@@ -432,8 +415,7 @@ mt_people_watchers_json (MtStore *store, gint64 ticket, GError **error)
 gboolean
 mt_people_watchers (MtStore *store, gint64 ticket, MtWatcherFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_WATCHERS,
-						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_WATCHERS, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)

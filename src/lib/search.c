@@ -233,8 +233,7 @@ static gboolean
 merge (MtStore *store, int pages, gint64 *merged, GError **error)
 {
 	sqlite3_int64 before = sqlite3_total_changes64 (mt_store_peek_db (store));
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_MERGE, (const MtBind[]){ MT_INT (":pages", pages), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_MERGE, MT_BINDS (MT_INT (":pages", pages)), error);
 
 	if (stmt == NULL)
 		return FALSE;
@@ -248,7 +247,7 @@ merge (MtStore *store, int pages, gint64 *merged, GError **error)
 static gboolean
 exec_n (MtStore *store, const char *sql, int n, GError **error)
 {
-	return mt_store_run (store, sql, (const MtBind[]){ MT_INT (":n", n), { NULL } }, error);
+	return mt_store_run (store, sql, MT_BINDS (MT_INT (":n", n)), error);
 }
 
 /* Indexes the first limit pending articles (< 0: all); *left how many

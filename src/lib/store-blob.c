@@ -69,8 +69,7 @@ mt_store_blob_sum (const guint8 *data, gsize len)
 static gboolean
 by_sum (MtStore *store, const char *sql, const char *sha256, gint64 *value, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, sql, (const MtBind[]){ MT_TEXT (":sha256", sha256), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, MT_BINDS (MT_TEXT (":sha256", sha256)), error);
 
 	if (stmt == NULL)
 		return FALSE;
@@ -98,10 +97,10 @@ mt_store_put_summed_blob (MtStore *store, const guint8 *data, gsize len, const c
 		return TRUE;
 	if (len > CHUNK_BYTES && !by_sum (store, STORE_SQL_CHUNKS_SIZE, sha256, &staged, error))
 		return FALSE;
-	if (!(stmt = mt_store_query (store, STORE_SQL_BLOB_INSERT, error)))
+	if (!(stmt = mt_store_query_bound (store, STORE_SQL_BLOB_INSERT,
+					   MT_BINDS (MT_TEXT (":sha256", sha256), MT_INT (":size", (gint64) len)),
+					   error)))
 		return FALSE;
-	mt_store_bind_text (stmt, ":sha256", sha256);
-	mt_store_bind_int (stmt, ":size", (gint64) len);
 	/* Staged whole: the row says only its size. */
 	mt_store_bind_int (stmt, ":written", staged == (gint64) len ? 0 : (gint64) len);
 	return mt_store_exec_stmt (store, stmt, error) &&
@@ -111,9 +110,8 @@ mt_store_put_summed_blob (MtStore *store, const guint8 *data, gsize len, const c
 static gboolean
 put_chunk (MtStore *store, const char *sha256, gint64 seq, const guint8 *data, gsize len, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, STORE_SQL_CHUNK_PUT,
-		(const MtBind[]){ MT_TEXT (":sha256", sha256), MT_INT (":seq", seq), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, STORE_SQL_CHUNK_PUT,
+						   MT_BINDS (MT_TEXT (":sha256", sha256), MT_INT (":seq", seq)), error);
 
 	if (stmt == NULL)
 		return FALSE;
@@ -161,8 +159,8 @@ mt_store_put_blob (MtStore *store, const guint8 *data, gsize len, char **sha256,
 static GBytes *
 get_chunks (MtStore *store, const char *sha256, gint64 size, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, STORE_SQL_CHUNKS_GET,
-						   (const MtBind[]){ MT_TEXT (":sha256", sha256), { NULL } }, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, STORE_SQL_CHUNKS_GET, MT_BINDS (MT_TEXT (":sha256", sha256)), error);
 	g_autoptr (GByteArray) bytes = g_byte_array_sized_new ((guint) size);
 	int rc;
 
@@ -184,8 +182,8 @@ get_chunks (MtStore *store, const char *sha256, gint64 size, GError **error)
 GBytes *
 mt_store_get_blob (MtStore *store, const char *sha256, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, STORE_SQL_BLOB_GET,
-						   (const MtBind[]){ MT_TEXT (":sha256", sha256), { NULL } }, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, STORE_SQL_BLOB_GET, MT_BINDS (MT_TEXT (":sha256", sha256)), error);
 	GBytes *bytes = NULL;
 	gint64 size;
 	int rc;

@@ -504,6 +504,5 @@ mt_store_move (MtStore *store, const char *const *moves, gsize n, gint64 from, g
 gboolean
 mt_store_meta_raise (MtStore *store, const char *key, gint64 value, GError **error)
 {
-	return mt_store_run (store, SQL_META_RAISE,
-			     (const MtBind[]){ MT_TEXT (":key", key), MT_INT (":value", value), { NULL } }, error);
+	return mt_store_run (store, SQL_META_RAISE, MT_BINDS (MT_TEXT (":key", key), MT_INT (":value", value)), error);
 }

@@ -171,12 +171,10 @@ add_attachments (MtStore *store, gint64 article, GPtrArray *attachments, GError 
 gboolean
 mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gint64 *id, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ARTICLE_INSERT,
-						   (const MtBind[]){ MT_INT (":ticket", ticket),
-								     MT_TEXT (":kind", a->kind),
-								     MT_INT (":internal", a->internal),
-								     { NULL } },
-						   error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_ARTICLE_INSERT,
+		MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":kind", a->kind), MT_INT (":internal", a->internal)),
+		error);
 
 	if (stmt == NULL)
 		return FALSE;
@@ -209,11 +207,8 @@ static gboolean
 note_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, gboolean referenced, GError **error)
 {
 	return mt_store_run (store, SQL_MSGID_INSERT,
-			     (const MtBind[]){ MT_TEXT (":message_id", message_id),
-					       MT_INT (":ticket", ticket),
-					       MT_INT (":article", article),
-					       MT_INT (":referenced", referenced),
-					       { NULL } },
+			     MT_BINDS (MT_TEXT (":message_id", message_id), MT_INT (":ticket", ticket),
+				       MT_INT (":article", article), MT_INT (":referenced", referenced)),
 			     error);
 }
 
@@ -233,8 +228,8 @@ gboolean
 mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, gboolean *referenced,
 			     GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_MSGID_LOOKUP, (const MtBind[]){ MT_TEXT (":message_id", message_id), { NULL } }, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_MSGID_LOOKUP, MT_BINDS (MT_TEXT (":message_id", message_id)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -250,8 +245,8 @@ mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *tic
 gboolean
 mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket, gint64 *article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_FIND_BY_BLOB,
-						   (const MtBind[]){ MT_TEXT (":blob", sha256), { NULL } }, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_FIND_BY_BLOB, MT_BINDS (MT_TEXT (":blob", sha256)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -284,8 +279,7 @@ gboolean
 mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gboolean *yes, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_PARTICIPANT_IS,
-		(const MtBind[]){ MT_INT (":ticket", ticket), MT_TEXT (":address", address), { NULL } }, error);
+		store, SQL_PARTICIPANT_IS, MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":address", address)), error);
 	gint64 n;
 
 	if (stmt == NULL)
@@ -300,8 +294,7 @@ gboolean
 mt_ticket_participants_within (MtStore *store, gint64 ticket, gint64 into, gboolean *yes, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_PARTICIPANTS_WITHIN,
-		(const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":into", into), { NULL } }, error);
+		store, SQL_PARTICIPANTS_WITHIN, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":into", into)), error);
 	gint64 n;
 
 	if (stmt == NULL)
@@ -344,15 +337,14 @@ mt_ticket_stored_articles (MtStore *store, GError **error)
 static gboolean
 clear_attachments (MtStore *store, gint64 article, GError **error)
 {
-	return mt_store_run (store, SQL_ATTACHMENTS_CLEAR, (const MtBind[]){ MT_INT (":article", article), { NULL } },
-			     error);
+	return mt_store_run (store, SQL_ATTACHMENTS_CLEAR, MT_BINDS (MT_INT (":article", article)), error);
 }
 
 gboolean
 mt_ticket_rederive_article (MtStore *store, gint64 article, MtMessage *message, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ARTICLE_REDERIVE,
-						   (const MtBind[]){ MT_INT (":article", article), { NULL } }, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_ARTICLE_REDERIVE, MT_BINDS (MT_INT (":article", article)), error);
 
 	if (stmt == NULL)
 		return FALSE;
@@ -364,22 +356,19 @@ mt_ticket_rederive_article (MtStore *store, gint64 article, MtMessage *message, 
 gboolean
 mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error)
 {
-	return mt_store_run (store, SQL_PARTICIPANTS_CLEAR, (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } },
-			     error);
+	return mt_store_run (store, SQL_PARTICIPANTS_CLEAR, MT_BINDS (MT_INT (":ticket", ticket)), error);
 }
 
 gboolean
 mt_ticket_mark_commands (MtStore *store, gint64 article, GError **error)
 {
-	return mt_store_run (store, SQL_MARK_COMMANDS, (const MtBind[]){ MT_INT (":article", article), { NULL } },
-			     error);
+	return mt_store_run (store, SQL_MARK_COMMANDS, MT_BINDS (MT_INT (":article", article)), error);
 }
 
 gboolean
 mt_ticket_mark_new_text (MtStore *store, gint64 article, GError **error)
 {
-	return mt_store_run (store, SQL_MARK_NEW_TEXT, (const MtBind[]){ MT_INT (":article", article), { NULL } },
-			     error);
+	return mt_store_run (store, SQL_MARK_NEW_TEXT, MT_BINDS (MT_INT (":article", article)), error);
 }
 
 gboolean
@@ -388,12 +377,9 @@ mt_ticket_add_cc (MtStore *store, gint64 ticket, const char *address, MtCcSource
 {
 	static const char *const sources[] = { "requester", "agent", "proposed" };
 	return mt_store_run (store, SQL_CC_ADD,
-			     (const MtBind[]){ MT_INT (":ticket", ticket),
-					       MT_TEXT (":address", address),
-					       MT_TEXT (":source", sources[source]),
-					       MT_INT (":article", article),
-					       MT_INT (":now", now),
-					       { NULL } },
+			     MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":address", address),
+				       MT_TEXT (":source", sources[source]), MT_INT (":article", article),
+				       MT_INT (":now", now)),
 			     error);
 }
 
@@ -401,8 +387,7 @@ GPtrArray *
 mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_CC_LIST,
-		(const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":proposed", proposed), { NULL } }, error);
+		store, SQL_CC_LIST, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":proposed", proposed)), error);
 
 	if (stmt == NULL)
 		return NULL;
@@ -412,8 +397,7 @@ mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error)
 gboolean
 mt_ticket_article_author (MtStore *store, gint64 article, gint64 *user, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_AUTHOR,
-						   (const MtBind[]){ MT_INT (":article", article), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_AUTHOR, MT_BINDS (MT_INT (":article", article)), error);
 
 	if (stmt == NULL)
 		return FALSE;

@@ -161,15 +161,14 @@ mt_ticket_create (MtStore *store, const MtTicketNew *t, gint64 *id, GError **err
 gboolean
 mt_ticket_touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	return mt_store_run (store, SQL_TICKET_TOUCH,
-			     (const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":now", now), { NULL } }, error);
+	return mt_store_run (store, SQL_TICKET_TOUCH, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now)),
+			     error);
 }
 
 gboolean
 mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThreadTicket *facts, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_THREAD_FACTS,
-						   (const MtBind[]){ MT_INT (":ticket", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_THREAD_FACTS, MT_BINDS (MT_INT (":ticket", id)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -192,8 +191,7 @@ mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThread
 gboolean
 mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TICKET_EXISTS,
-						   (const MtBind[]){ MT_INT (":ticket", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TICKET_EXISTS, MT_BINDS (MT_INT (":ticket", id)), error);
 	gint64 n;
 
 	if (stmt == NULL)
@@ -207,8 +205,7 @@ mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **error)
 char *
 mt_ticket_get_status (MtStore *store, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_STATUS_GET,
-						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_STATUS_GET, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	char *status;
 	int rc;
 
@@ -235,11 +232,10 @@ mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status, const c
 		return FALSE;
 	if (strcmp (old, status) == 0)
 		return TRUE;
-	if (!(stmt = mt_store_query (store, SQL_STATUS_SET, error)))
+	if (!(stmt = mt_store_query_bound (
+		      store, SQL_STATUS_SET,
+		      MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":status", status), MT_INT (":now", now)), error)))
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_text (stmt, ":status", status);
-	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	return mt_ticket_add_history (store, ticket, who, "status", old, status, now, error);
@@ -264,17 +260,15 @@ mt_ticket_set_field (MtStore *store, gint64 ticket, MtTicketField field, GVarian
 gboolean
 mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint64 now, GError **error)
 {
-	return mt_store_run (
-		store, SQL_CLOSE_MERGED,
-		(const MtBind[]){ MT_INT (":ticket", from), MT_INT (":into", into), MT_INT (":now", now), { NULL } },
-		error);
+	return mt_store_run (store, SQL_CLOSE_MERGED,
+			     MT_BINDS (MT_INT (":ticket", from), MT_INT (":into", into), MT_INT (":now", now)), error);
 }
 
 gboolean
 mt_ticket_mark_response_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	return mt_store_run (store, SQL_RESPONSE_ESCALATED,
-			     (const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":now", now), { NULL } }, error);
+	return mt_store_run (store, SQL_RESPONSE_ESCALATED, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now)),
+			     error);
 }
 
 static const char *
@@ -290,13 +284,10 @@ reverse_kind (const char *kind)
 static gboolean
 link_one (MtStore *store, gint64 a, const char *kind, gint64 b, gint64 now, GError **error)
 {
-	return mt_store_run (store, SQL_LINK_ADD,
-			     (const MtBind[]){ MT_INT (":ticket", a),
-					       MT_TEXT (":kind", kind),
-					       MT_INT (":other", b),
-					       MT_INT (":now", now),
-					       { NULL } },
-			     error);
+	return mt_store_run (
+		store, SQL_LINK_ADD,
+		MT_BINDS (MT_INT (":ticket", a), MT_TEXT (":kind", kind), MT_INT (":other", b), MT_INT (":now", now)),
+		error);
 }
 
 gboolean
@@ -310,34 +301,29 @@ mt_ticket_add_history (MtStore *store, gint64 ticket, const char *who, const cha
 		       const char *new_value, gint64 now, GError **error)
 {
 	return mt_store_run (store, SQL_HISTORY_ADD,
-			     (const MtBind[]){ MT_INT (":ticket", ticket),
-					       MT_INT (":now", now),
-					       MT_TEXT (":who", who),
-					       MT_TEXT (":field", field),
-					       MT_TEXT (":old", old_value),
-					       MT_TEXT (":new", new_value),
-					       { NULL } },
+			     MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now), MT_TEXT (":who", who),
+				       MT_TEXT (":field", field), MT_TEXT (":old", old_value),
+				       MT_TEXT (":new", new_value)),
 			     error);
 }
 
 gboolean
 mt_ticket_flag (MtStore *store, gint64 ticket, GError **error)
 {
-	return mt_store_run (store, SQL_FLAG, (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	return mt_store_run (store, SQL_FLAG, MT_BINDS (MT_INT (":ticket", ticket)), error);
 }
 
 gboolean
 mt_ticket_set_lang (MtStore *store, gint64 ticket, const char *lang, GError **error)
 {
-	return mt_store_run (store, SQL_SET_LANG,
-			     (const MtBind[]){ MT_INT (":ticket", ticket), MT_TEXT (":lang", lang), { NULL } }, error);
+	return mt_store_run (store, SQL_SET_LANG, MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":lang", lang)),
+			     error);
 }
 
 gboolean
 mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_PERSONAL,
-						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_PERSONAL, MT_BINDS (MT_INT (":ticket", ticket)), error);
 
 	if (stmt == NULL)
 		return FALSE;
@@ -351,8 +337,7 @@ mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 n
 gboolean
 mt_ticket_responded (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	return mt_store_run (store, SQL_RESPONDED,
-			     (const MtBind[]){ MT_INT (":ticket", ticket), MT_INT (":now", now), { NULL } }, error);
+	return mt_store_run (store, SQL_RESPONDED, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now)), error);
 }
 
 static char *
@@ -366,8 +351,8 @@ column_dup (sqlite3_stmt *stmt, int i)
 static gboolean
 read_thread_ids (MtStore *store, MtTicketMail *mail, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_THREAD_IDS,
-						   (const MtBind[]){ MT_INT (":ticket", mail->id), { NULL } }, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_THREAD_IDS, MT_BINDS (MT_INT (":ticket", mail->id)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -382,8 +367,7 @@ MtTicketMail *
 mt_ticket_mail_facts (MtStore *store, gint64 id, GError **error)
 {
 	g_autoptr (MtTicketMail) mail = g_new0 (MtTicketMail, 1);
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_MAIL_FACTS,
-						   (const MtBind[]){ MT_INT (":ticket", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_MAIL_FACTS, MT_BINDS (MT_INT (":ticket", id)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -475,8 +459,7 @@ mt_ticket_last_customer_text (MtStore *store, gint64 ticket, char **from, gint64
 static GArray *
 ticket_ids (MtStore *store, const char *sql, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, sql, (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 	int rc;
 
@@ -514,8 +497,7 @@ mt_ticket_erase (MtStore *store, gint64 ticket, GError **error)
 gboolean
 mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_QUEUE_COUNT,
-						   (const MtBind[]){ MT_INT (":ticket", queue), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_QUEUE_COUNT, MT_BINDS (MT_INT (":ticket", queue)), error);
 
 	if (stmt == NULL)
 		return FALSE;

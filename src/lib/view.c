@@ -138,8 +138,7 @@ each_ticket (MtStore *store, sqlite3_stmt *stmt, MtTicketRowFunc func, gpointer 
 gboolean
 mt_view_ticket (MtStore *store, gint64 id, MtTicketRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TICKET_ROW,
-						   (const MtBind[]){ MT_INT (":ticket", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TICKET_ROW, MT_BINDS (MT_INT (":ticket", id)), error);
 	gint64 n;
 
 	if (stmt == NULL)
@@ -185,8 +184,7 @@ add_watchers (MtStore *store, gint64 id, const char *ticket, GError **error)
 char *
 mt_view_ticket_json (MtStore *store, gint64 id, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TICKET_JSON,
-						   (const MtBind[]){ MT_INT (":ticket", id), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TICKET_JSON, MT_BINDS (MT_INT (":ticket", id)), error);
 	g_autofree char *ticket = NULL;
 
 	if (stmt == NULL)
@@ -199,8 +197,7 @@ mt_view_ticket_json (MtStore *store, gint64 id, GError **error)
 gboolean
 mt_view_articles (MtStore *store, gint64 ticket, MtArticleRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ARTICLES,
-						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ARTICLES, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	MtArticleRow row;
 	int rc;
 
@@ -238,8 +235,8 @@ mt_view_attachments (MtStore *store, gint64 article, MtAttachmentRowFunc func, g
 	MtAttachmentRow row;
 	int rc;
 	/* Called from within an article walk: a statement of its own. */
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ATTACHMENTS,
-						   (const MtBind[]){ MT_INT (":article", article), { NULL } }, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_ATTACHMENTS, MT_BINDS (MT_INT (":article", article)), error);
 
 	if (stmt == NULL)
 		return FALSE;
@@ -262,8 +259,7 @@ GBytes *
 mt_view_article_raw (MtStore *store, gint64 ticket, gint64 article, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (
-		store, SQL_ARTICLE_BLOB,
-		(const MtBind[]){ MT_INT (":article", article), MT_INT (":ticket", ticket), { NULL } }, error);
+		store, SQL_ARTICLE_BLOB, MT_BINDS (MT_INT (":article", article), MT_INT (":ticket", ticket)), error);
 	g_autofree char *sha = NULL;
 	int rc;
 
@@ -305,9 +301,7 @@ mt_view_attachment_part (MtStore *store, gint64 ticket, gint64 article, gint64 n
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (
 		store, SQL_ATTACHMENT_PART,
-		(const MtBind[]){
-			MT_INT (":article", article), MT_INT (":ticket", ticket), MT_INT (":position", n), { NULL } },
-		error);
+		MT_BINDS (MT_INT (":article", article), MT_INT (":ticket", ticket), MT_INT (":position", n)), error);
 	g_autofree char *part = NULL;
 	gint64 count = 0;
 	int rc;
@@ -329,8 +323,7 @@ mt_view_attachment_part (MtStore *store, gint64 ticket, gint64 article, gint64 n
 gboolean
 mt_view_history (MtStore *store, gint64 ticket, MtHistoryRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_HISTORY,
-						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_HISTORY, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -346,8 +339,7 @@ mt_view_history (MtStore *store, gint64 ticket, MtHistoryRowFunc func, gpointer 
 gboolean
 mt_view_links (MtStore *store, gint64 ticket, MtLinkRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_LINKS,
-						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_LINKS, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)

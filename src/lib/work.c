@@ -139,8 +139,7 @@ mt_work_task_add (MtStore *store, gint64 ticket, const char *title, gint64 assig
 gboolean
 mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gint64 *ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASK_TICKET,
-						   (const MtBind[]){ MT_INT (":task", task), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASK_TICKET, MT_BINDS (MT_INT (":task", task)), error);
 	g_autofree char *text = number (task);
 
 	if (stmt == NULL)
@@ -149,10 +148,9 @@ mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gin
 		return FALSE;
 	if (*ticket == 0)
 		return not_found (error, "task", task);
-	if (!(stmt = mt_store_query (store, SQL_TASK_DONE, error)))
+	if (!(stmt = mt_store_query_bound (store, SQL_TASK_DONE,
+					   MT_BINDS (MT_INT (":task", task), MT_INT (":now", now)), error)))
 		return FALSE;
-	mt_store_bind_int (stmt, ":task", task);
-	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
@@ -163,8 +161,7 @@ mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gin
 gboolean
 mt_work_tasks (MtStore *store, gint64 ticket, MtTaskFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASKS,
-						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASKS, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -197,8 +194,7 @@ day_ok (const char *day)
 static gboolean
 task_of_ticket (MtStore *store, gint64 task, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASK_TICKET,
-						   (const MtBind[]){ MT_INT (":task", task), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASK_TICKET, MT_BINDS (MT_INT (":task", task)), error);
 	gint64 owner = 0;
 
 	if (stmt == NULL)
@@ -294,8 +290,7 @@ mt_work_time_report_json (MtStore *store, const MtTimeFilter *f, GError **error)
 static char *
 login_of (MtStore *store, gint64 user, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_USER_LOGIN,
-						   (const MtBind[]){ MT_INT (":user", user), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_USER_LOGIN, MT_BINDS (MT_INT (":user", user)), error);
 
 	if (stmt == NULL)
 		return NULL;
@@ -352,8 +347,7 @@ mt_work_approval_decide (MtStore *store, gint64 ticket, gint64 approver, gboolea
 gboolean
 mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_APPROVALS,
-						   (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_APPROVALS, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)
@@ -373,8 +367,7 @@ mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, gpointer 
 static char *
 ticket_json (MtStore *store, const char *sql, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, sql, (const MtBind[]){ MT_INT (":ticket", ticket), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, MT_BINDS (MT_INT (":ticket", ticket)), error);
 
 	if (stmt == NULL)
 		return NULL;
@@ -415,8 +408,7 @@ gboolean
 mt_work_forget_user (MtStore *store, gint64 user, gint64 *approvals, GError **error)
 {
 	static const char *const forget[] = { SQL_FORGET_ASSIGNEE };
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_APPROVER_COUNT,
-						   (const MtBind[]){ MT_INT (":user", user), { NULL } }, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_APPROVER_COUNT, MT_BINDS (MT_INT (":user", user)), error);
 
 	if (stmt == NULL)
 		return FALSE;
