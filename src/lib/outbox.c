@@ -154,12 +154,7 @@ mt_outbox_queue (MtStore *store, const MtOutboxNew *m, gint64 *id, GError **erro
 gboolean
 mt_outbox_find (MtStore *store, const char *message_id, gint64 *id, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_FIND, MT_BINDS (MT_TEXT (":message_id", message_id)), error);
-
-	if (stmt == NULL)
-		return FALSE;
-	return mt_store_get_int (store, stmt, id, error);
+	return mt_store_get_ints (store, SQL_FIND, MT_BINDS (MT_TEXT (":message_id", message_id)), id, 1, error);
 }
 
 gboolean
@@ -189,11 +184,7 @@ mt_outbox_bounced (MtStore *store, gint64 id, const char *address, const char *r
 gboolean
 mt_outbox_article (MtStore *store, gint64 id, gint64 *article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ARTICLE_OF, MT_BINDS (MT_INT (":id", id)), error);
-
-	if (stmt == NULL)
-		return FALSE;
-	return mt_store_get_int (store, stmt, article, error);
+	return mt_store_get_ints (store, SQL_ARTICLE_OF, MT_BINDS (MT_INT (":id", id)), article, 1, error);
 }
 
 GPtrArray *
@@ -305,13 +296,10 @@ mt_outbox_renew (MtStore *store, const char *claimer, gint64 until, GError **err
 gboolean
 mt_outbox_holds (MtStore *store, gint64 id, const char *claimer, gboolean *held, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_HOLDS,
-						   MT_BINDS (MT_INT (":id", id), MT_TEXT (":claimer", claimer)), error);
 	gint64 n;
 
-	if (stmt == NULL)
-		return FALSE;
-	if (!mt_store_get_int (store, stmt, &n, error))
+	if (!mt_store_get_ints (store, SQL_HOLDS, MT_BINDS (MT_INT (":id", id), MT_TEXT (":claimer", claimer)), &n, 1,
+				error))
 		return FALSE;
 	*held = n > 0;
 	return TRUE;

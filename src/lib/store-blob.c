@@ -69,11 +69,7 @@ mt_store_blob_sum (const guint8 *data, gsize len)
 static gboolean
 by_sum (MtStore *store, const char *sql, const char *sha256, gint64 *value, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, MT_BINDS (MT_TEXT (":sha256", sha256)), error);
-
-	if (stmt == NULL)
-		return FALSE;
-	return mt_store_get_int (store, stmt, value, error);
+	return mt_store_get_ints (store, sql, MT_BINDS (MT_TEXT (":sha256", sha256)), value, 1, error);
 }
 
 static gboolean

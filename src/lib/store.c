@@ -469,6 +469,20 @@ mt_store_query_bound (MtStore *store, const char *sql, const MtBind *binds, GErr
 }
 
 gboolean
+mt_store_get_ints (MtStore *store, const char *sql, const MtBind *binds, gint64 *values, int n, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, binds, error);
+	int rc;
+
+	if (stmt == NULL || (rc = mt_store_step (store, stmt, error)) < 0)
+		return FALSE;
+	for (int i = 0; i < n; i++)
+		values[i] = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, i) : 0;
+	sqlite3_reset (stmt);
+	return TRUE;
+}
+
+gboolean
 mt_store_run (MtStore *store, const char *sql, const MtBind *binds, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, binds, error);

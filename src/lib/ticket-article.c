@@ -228,34 +228,24 @@ gboolean
 mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, gboolean *referenced,
 			     GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_MSGID_LOOKUP, MT_BINDS (MT_TEXT (":message_id", message_id)), error);
-	int rc;
+	gint64 row[2];
 
-	if (stmt == NULL)
+	if (!mt_store_get_ints (store, SQL_MSGID_LOOKUP, MT_BINDS (MT_TEXT (":message_id", message_id)), row, 2, error))
 		return FALSE;
-	if ((rc = mt_store_step (store, stmt, error)) < 0)
-		return FALSE;
-	*ticket = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-	*referenced = rc == SQLITE_ROW && sqlite3_column_int (stmt, 1) != 0;
-	sqlite3_reset (stmt);
+	*ticket = row[0];
+	*referenced = row[1] != 0;
 	return TRUE;
 }
 
 gboolean
 mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket, gint64 *article, GError **error)
 {
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_FIND_BY_BLOB, MT_BINDS (MT_TEXT (":blob", sha256)), error);
-	int rc;
+	gint64 row[2];
 
-	if (stmt == NULL)
+	if (!mt_store_get_ints (store, SQL_FIND_BY_BLOB, MT_BINDS (MT_TEXT (":blob", sha256)), row, 2, error))
 		return FALSE;
-	if ((rc = mt_store_step (store, stmt, error)) < 0)
-		return FALSE;
-	*ticket = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-	*article = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 1) : 0;
-	sqlite3_reset (stmt);
+	*ticket = row[0];
+	*article = row[1];
 	return TRUE;
 }
 
@@ -397,11 +387,7 @@ mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error)
 gboolean
 mt_ticket_article_author (MtStore *store, gint64 article, gint64 *user, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_AUTHOR, MT_BINDS (MT_INT (":article", article)), error);
-
-	if (stmt == NULL)
-		return FALSE;
-	return mt_store_get_int (store, stmt, user, error);
+	return mt_store_get_ints (store, SQL_AUTHOR, MT_BINDS (MT_INT (":article", article)), user, 1, error);
 }
 
 gboolean

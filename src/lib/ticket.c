@@ -191,12 +191,9 @@ mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThread
 gboolean
 mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TICKET_EXISTS, MT_BINDS (MT_INT (":ticket", id)), error);
 	gint64 n;
 
-	if (stmt == NULL)
-		return FALSE;
-	if (!mt_store_get_int (store, stmt, &n, error))
+	if (!mt_store_get_ints (store, SQL_TICKET_EXISTS, MT_BINDS (MT_INT (":ticket", id)), &n, 1, error))
 		return FALSE;
 	*found = n > 0;
 	return TRUE;
@@ -497,11 +494,7 @@ mt_ticket_erase (MtStore *store, gint64 ticket, GError **error)
 gboolean
 mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_QUEUE_COUNT, MT_BINDS (MT_INT (":ticket", queue)), error);
-
-	if (stmt == NULL)
-		return FALSE;
-	return mt_store_get_int (store, stmt, count, error);
+	return mt_store_get_ints (store, SQL_QUEUE_COUNT, MT_BINDS (MT_INT (":ticket", queue)), count, 1, error);
 }
 
 gboolean

@@ -139,19 +139,13 @@ mt_work_task_add (MtStore *store, gint64 ticket, const char *title, gint64 assig
 gboolean
 mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gint64 *ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASK_TICKET, MT_BINDS (MT_INT (":task", task)), error);
 	g_autofree char *text = number (task);
 
-	if (stmt == NULL)
-		return FALSE;
-	if (!mt_store_get_int (store, stmt, ticket, error))
+	if (!mt_store_get_ints (store, SQL_TASK_TICKET, MT_BINDS (MT_INT (":task", task)), ticket, 1, error))
 		return FALSE;
 	if (*ticket == 0)
 		return not_found (error, "task", task);
-	if (!(stmt = mt_store_query_bound (store, SQL_TASK_DONE,
-					   MT_BINDS (MT_INT (":task", task), MT_INT (":now", now)), error)))
-		return FALSE;
-	if (!mt_store_exec_stmt (store, stmt, error))
+	if (!mt_store_run (store, SQL_TASK_DONE, MT_BINDS (MT_INT (":task", task), MT_INT (":now", now)), error))
 		return FALSE;
 	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
 		return TRUE;
@@ -194,12 +188,9 @@ day_ok (const char *day)
 static gboolean
 task_of_ticket (MtStore *store, gint64 task, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASK_TICKET, MT_BINDS (MT_INT (":task", task)), error);
 	gint64 owner = 0;
 
-	if (stmt == NULL)
-		return FALSE;
-	if (!mt_store_get_int (store, stmt, &owner, error))
+	if (!mt_store_get_ints (store, SQL_TASK_TICKET, MT_BINDS (MT_INT (":task", task)), &owner, 1, error))
 		return FALSE;
 	if (owner != ticket) {
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
@@ -408,11 +399,7 @@ gboolean
 mt_work_forget_user (MtStore *store, gint64 user, gint64 *approvals, GError **error)
 {
 	static const char *const forget[] = { SQL_FORGET_ASSIGNEE };
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_APPROVER_COUNT, MT_BINDS (MT_INT (":user", user)), error);
-
-	if (stmt == NULL)
-		return FALSE;
-	if (!mt_store_get_int (store, stmt, approvals, error))
+	if (!mt_store_get_ints (store, SQL_APPROVER_COUNT, MT_BINDS (MT_INT (":user", user)), approvals, 1, error))
 		return FALSE;
 	return *approvals > 0 || mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }
