@@ -152,17 +152,12 @@ add_attachments (MtStore *store, gint64 article, GPtrArray *attachments, GError 
 {
 	for (guint i = 0; attachments && i < attachments->len; i++) {
 		MtAttachment *a = g_ptr_array_index (attachments, i);
-		sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENT_INSERT, error);
 
-		if (stmt == NULL)
-			return FALSE;
-		mt_store_bind_int (stmt, ":article", article);
-		mt_store_bind_int (stmt, ":position", i + 1);
-		mt_store_bind_text (stmt, ":name", a->name);
-		mt_store_bind_text (stmt, ":type", a->type);
-		mt_store_bind_int (stmt, ":size", a->size);
-		mt_store_bind_text (stmt, ":part", a->part);
-		if (!mt_store_exec_stmt (store, stmt, error))
+		if (!mt_store_run (store, SQL_ATTACHMENT_INSERT,
+				   MT_BINDS (MT_INT (":article", article), MT_INT (":position", i + 1),
+					     MT_TEXT (":name", a->name), MT_TEXT (":type", a->type),
+					     MT_INT (":size", a->size), MT_TEXT (":part", a->part)),
+				   error))
 			return FALSE;
 	}
 	return TRUE;
@@ -173,7 +168,11 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (
 		store, SQL_ARTICLE_INSERT,
-		MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":kind", a->kind), MT_INT (":internal", a->internal)),
+		MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":kind", a->kind), MT_INT (":internal", a->internal),
+			  MT_TEXT (":blob", a->blob), MT_INT (":size", a->size),
+			  MT_TEXT (":envelope_from", a->envelope_from), MT_TEXT (":envelope_to", a->envelope_to),
+			  MT_TEXT (":via", a->via), MT_INT (":automatic", a->automatic), MT_INT (":created", a->now),
+			  MT_INT (":author", a->author)),
 		error);
 
 	if (stmt == NULL)
@@ -184,14 +183,6 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 		mt_store_bind_text (stmt, ":text", a->text ? a->text : "");
 		mt_store_bind_int (stmt, ":warnings", 0);
 	}
-	mt_store_bind_text (stmt, ":blob", a->blob);
-	mt_store_bind_int (stmt, ":size", a->size);
-	mt_store_bind_text (stmt, ":envelope_from", a->envelope_from);
-	mt_store_bind_text (stmt, ":envelope_to", a->envelope_to);
-	mt_store_bind_text (stmt, ":via", a->via);
-	mt_store_bind_int (stmt, ":automatic", a->automatic);
-	mt_store_bind_int (stmt, ":created", a->now);
-	mt_store_bind_int (stmt, ":author", a->author);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -252,16 +243,12 @@ mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket, gint
 gboolean
 mt_ticket_add_participants (MtStore *store, gint64 ticket, GPtrArray *addresses, GError **error)
 {
-	for (guint i = 0; addresses && i < addresses->len; i++) {
-		sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANT_ADD, error);
-
-		if (stmt == NULL)
+	for (guint i = 0; addresses && i < addresses->len; i++)
+		if (!mt_store_run (store, SQL_PARTICIPANT_ADD,
+				   MT_BINDS (MT_INT (":ticket", ticket),
+					     MT_TEXT (":address", g_ptr_array_index (addresses, i))),
+				   error))
 			return FALSE;
-		mt_store_bind_int (stmt, ":ticket", ticket);
-		mt_store_bind_text (stmt, ":address", g_ptr_array_index (addresses, i));
-		if (!mt_store_exec_stmt (store, stmt, error))
-			return FALSE;
-	}
 	return TRUE;
 }
 
