@@ -171,7 +171,7 @@ book (MtContext *ctx, const MtCliArgs *args, gpointer options)
 
 typedef struct {
 	gint64 entry;
-	MtTimeChange change; /* NULL for rm */
+	MtTimeChange change; /* edit: what changes */
 	const char *who;
 	gboolean remove;
 } Edit;
