@@ -21,8 +21,10 @@ static const char SQL_USER_EMAIL[] = "SELECT email FROM users WHERE id = :user";
 static const char SQL_USER_BY_EMAIL[] = "SELECT login FROM users WHERE email = :email ORDER BY id LIMIT 1";
 static const char SQL_USER_PROFILE[] = "SELECT login, name, email, lang, signature FROM users"
 				       " WHERE id = :user OR (:user = 0 AND email = :email) ORDER BY id LIMIT 1";
-static const char SQL_USER_SET_LANG[] = "UPDATE users SET lang = :lang WHERE login = :login";
-static const char SQL_USER_SET_SIGNATURE[] = "UPDATE users SET signature = :signature WHERE login = :login";
+static const char SQL_USER_SET_LANG[] = "UPDATE users SET lang = :value WHERE login = :login";
+static const char SQL_USER_SET_SIGNATURE[] = "UPDATE users SET signature = :value WHERE login = :login";
+static const char SQL_USER_SET_EMAIL[] = "UPDATE users SET email = lower(:value) WHERE login = :login";
+static const char SQL_USER_SET_NAME[] = "UPDATE users SET name = :value WHERE login = :login";
 static const char SQL_GROUP_INSERT[] = "INSERT INTO groups (name, created) VALUES (:name, :now)";
 static const char SQL_GROUP_FIND[] = "SELECT id FROM groups WHERE name = :name";
 static const char SQL_MEMBER_ADD[] = "INSERT OR IGNORE INTO group_members (grp, user) VALUES (:grp, :user)";
@@ -103,6 +105,8 @@ static const char *const people_queries[] = {
 	SQL_USER_PROFILE,
 	SQL_USER_SET_LANG,
 	SQL_USER_SET_SIGNATURE,
+	SQL_USER_SET_EMAIL,
+	SQL_USER_SET_NAME,
 	SQL_GROUP_RM_MEMBERS,
 	SQL_GROUP_RM_WATCHERS,
 	SQL_GROUP_RM,
@@ -235,16 +239,49 @@ mt_people_profile_free (MtPeopleProfile *p)
 	g_free (p);
 }
 
+/* A new address for login: usable, and no other agent's, since an
+ * agent is known by it (mail from it, tokens bound to it). */
+static gboolean
+email_free (MtStore *store, const char *login, const char *email, GError **error)
+{
+	g_autofree char *holder = NULL;
+
+	if (!mt_compose_address_ok (email))
+		return mt_error_usage (error, "not a usable mail address: '%s'", email);
+	if (!mt_people_user_by_email (store, email, &holder, error))
+		return FALSE;
+	if (holder != NULL && strcmp (holder, login) != 0)
+		return mt_error_usage (error, "%s is the address of user %s already", email, holder);
+	return TRUE;
+}
+
 gboolean
 mt_people_user_set (MtStore *store, const char *login, const char *field, const char *value, GError **error)
 {
-	gboolean lang = strcmp (field, "lang") == 0;
-	sqlite3_stmt *stmt = mt_store_query (store, lang ? SQL_USER_SET_LANG : SQL_USER_SET_SIGNATURE, error);
+	static const struct {
+		const char *field, *sql;
+	} fields[] = {
+		{ "lang", SQL_USER_SET_LANG },
+		{ "signature", SQL_USER_SET_SIGNATURE },
+		{ "email", SQL_USER_SET_EMAIL },
+		{ "name", SQL_USER_SET_NAME },
+	};
+	g_autofree char *safe = NULL;
+	sqlite3_stmt *stmt;
+	gsize i;
 
-	if (stmt == NULL)
+	for (i = 0; i < G_N_ELEMENTS (fields) && strcmp (fields[i].field, field) != 0; i++)
+		;
+	g_return_val_if_fail (i < G_N_ELEMENTS (fields), FALSE);
+	if (strcmp (field, "email") == 0 && !email_free (store, login, value, error))
+		return FALSE;
+	/* A name goes into From: headers of the agent's mail. */
+	if (strcmp (field, "name") == 0 && value)
+		value = safe = mt_compose_header_safe (value);
+	if (!(stmt = mt_store_query (store, fields[i].sql, error)))
 		return FALSE;
 	mt_store_bind_text (stmt, ":login", login);
-	mt_store_bind_text (stmt, lang ? ":lang" : ":signature", value && *value ? value : NULL);
+	mt_store_bind_text (stmt, ":value", value && *value ? value : NULL);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	if (sqlite3_changes (mt_store_peek_db (store)) == 0) {

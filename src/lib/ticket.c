@@ -75,6 +75,8 @@ static const char SQL_SET_COLOR[] =
 	"UPDATE tickets SET color = :value, updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_SET_SUBJECT[] =
 	"UPDATE tickets SET subject = :value, updated = max(updated, :now) WHERE id = :ticket";
+static const char SQL_SET_REQUESTER[] =
+	"UPDATE tickets SET requester = :value, updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_SET_UNTIL[] =
 	"UPDATE tickets SET pending_until = nullif(:value, 0), updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_CLOSE_MERGED[] =
@@ -98,7 +100,8 @@ static const char SQL_ERASE_TICKET[] = "DELETE FROM tickets WHERE id = :from";
 /* Indexed by MtTicketField: the field chooses the statement, it is never
  * pasted into one. */
 static const char *const set_field[] = {
-	SQL_SET_PRIORITY, SQL_SET_OWNER, SQL_SET_QUEUE, SQL_SET_PROJECT, SQL_SET_COLOR, SQL_SET_SUBJECT, SQL_SET_UNTIL,
+	SQL_SET_PRIORITY, SQL_SET_OWNER,   SQL_SET_QUEUE, SQL_SET_PROJECT,
+	SQL_SET_COLOR,    SQL_SET_SUBJECT, SQL_SET_UNTIL, SQL_SET_REQUESTER,
 };
 
 /* In their order on the way to closed; the CHECK on tickets.status
@@ -106,13 +109,15 @@ static const char *const set_field[] = {
 static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 
 static const char *const ticket_queries[] = {
-	SQL_TICKET_INSERT,  SQL_TICKET_TOUCH,  SQL_THREAD_FACTS,  SQL_TICKET_EXISTS, SQL_STATUS_GET,
-	SQL_STATUS_SET,     SQL_RESPONDED,     SQL_MAIL_FACTS,    SQL_SET_LANG,      SQL_LAST_CUSTOMER,
-	SQL_THREAD_IDS,     SQL_FLAG,          SQL_PERSONAL,      SQL_LINK_ADD,      SQL_IDENTITY,
-	SQL_HISTORY_ADD,    SQL_SET_PRIORITY,  SQL_SET_OWNER,     SQL_SET_QUEUE,     SQL_SET_PROJECT,
-	SQL_SET_COLOR,      SQL_SET_SUBJECT,   SQL_SET_UNTIL,     SQL_CLOSE_MERGED,  SQL_RESPONSE_ESCALATED,
-	SQL_MERGED_FROM,    SQL_CLOSED_BEFORE, SQL_QUEUE_COUNT,   SQL_QUEUE_MOVE,    SQL_FORGET_OWNER,
-	SQL_FORGET_CREATOR, SQL_ERASE_LINKS,   SQL_ERASE_HISTORY, SQL_ERASE_TICKET,  NULL,
+	SQL_TICKET_INSERT,      SQL_TICKET_TOUCH,  SQL_THREAD_FACTS,   SQL_TICKET_EXISTS,
+	SQL_STATUS_GET,         SQL_STATUS_SET,    SQL_RESPONDED,      SQL_MAIL_FACTS,
+	SQL_SET_LANG,           SQL_LAST_CUSTOMER, SQL_THREAD_IDS,     SQL_FLAG,
+	SQL_PERSONAL,           SQL_LINK_ADD,      SQL_IDENTITY,       SQL_HISTORY_ADD,
+	SQL_SET_PRIORITY,       SQL_SET_OWNER,     SQL_SET_QUEUE,      SQL_SET_PROJECT,
+	SQL_SET_COLOR,          SQL_SET_SUBJECT,   SQL_SET_UNTIL,      SQL_CLOSE_MERGED,
+	SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM,   SQL_CLOSED_BEFORE,  SQL_QUEUE_COUNT,
+	SQL_QUEUE_MOVE,         SQL_FORGET_OWNER,  SQL_FORGET_CREATOR, SQL_ERASE_LINKS,
+	SQL_ERASE_HISTORY,      SQL_ERASE_TICKET,  SQL_SET_REQUESTER,  NULL,
 };
 
 const char *const *
