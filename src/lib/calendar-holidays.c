@@ -113,7 +113,8 @@ add_event (GHashTable *days, icalcomponent *event)
 	struct icaltimetype end = icalcomponent_get_dtend (event);
 	icalproperty *rrule = icalcomponent_get_first_property (event, ICAL_RRULE_PROPERTY);
 	/* DTEND is the day after the last; a date and no DTEND is one day. */
-	int span = icaltime_is_null_time (end) ? 1 : (int) ((icaltime_as_timet (end) - icaltime_as_timet (start)) / 86400);
+	int span =
+		icaltime_is_null_time (end) ? 1 : (int) ((icaltime_as_timet (end) - icaltime_as_timet (start)) / 86400);
 	icalrecur_iterator *it;
 	struct icaltimetype next;
 
@@ -161,7 +162,7 @@ mt_calendar_read_holidays (const char *text, GError **error)
 	while (g_ascii_isspace (*start))
 		start++;
 	if (g_ascii_strncasecmp (start, "BEGIN:VCALENDAR", 15) == 0 ? !read_ical (days, start, error)
-								      : !read_plain (days, start, error))
+								    : !read_plain (days, start, error))
 		return NULL;
 	return dates_text (days);
 }

@@ -97,8 +97,7 @@ test_hours_spanning (void)
 	assert_adds ("Mon-Fri 22:00-06:00", NULL, "2026-12-07T23:30:00", 3600, "2026-12-08T00:30:00");
 	assert_adds ("Mon-Fri 22:00-06:00", NULL, "2026-12-05T05:30:00", 3600, "2026-12-07T22:30:00");
 	/* Several items, and days alone. */
-	assert_adds ("Mon-Thu 08:00-17:00; Fri 08:00-12:00", NULL, "2026-12-04T11:30:00", 3600,
-		     "2026-12-07T08:30:00");
+	assert_adds ("Mon-Thu 08:00-17:00; Fri 08:00-12:00", NULL, "2026-12-04T11:30:00", 3600, "2026-12-07T08:30:00");
 }
 
 static void
@@ -109,8 +108,7 @@ test_days_are_working_days (void)
 	/* From a weekend: from Monday's opening. */
 	assert_adds (OFFICE, NULL, "2026-12-05T10:00:00", 86400, "2026-12-08T08:00:00");
 	/* Past the next day's hours: at its closing. */
-	assert_adds ("Mon-Thu 08:00-17:00, Fri 08:00-12:00", NULL, "2026-12-03T16:00:00", 86400,
-		     "2026-12-04T12:00:00");
+	assert_adds ("Mon-Thu 08:00-17:00, Fri 08:00-12:00", NULL, "2026-12-03T16:00:00", 86400, "2026-12-04T12:00:00");
 }
 
 static void
