@@ -34,6 +34,8 @@ typedef struct _MtCalendar MtCalendar;
  * cannot be read. */
 MtCalendar *mt_calendar_new (const char *hours, const char *tz, GError **error);
 void mt_calendar_free (MtCalendar *calendar);
+/* Whether tz names a time zone; MT_ERROR_USAGE if not. */
+gboolean mt_calendar_zone_ok (const char *tz, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtCalendar, mt_calendar_free)
 
 /* Closes the calendar on each date of dates, a list of YYYY-MM-DD

@@ -248,7 +248,7 @@ typedef struct {
 	char *requester_name;        /* the requester's name, or NULL */
 	char *requester_lang;        /* the requester's own language (contact set --lang), or NULL */
 	gint64 due;                  /* tickets.due, or 0 */
-	gboolean response_due;       /* due is the first response's */
+	gboolean response_due;       /* due is the first response's, counted in business hours */
 	char *tz;                    /* the time zone of the queue's hours, or NULL */
 } MtTicketMail;
 

@@ -5,8 +5,8 @@
  * SYNOPSIS
  *	mailticket list [--status S[,S...]]... [--queue Q] [--owner LOGIN|none]
  *		[--requester ADDR] [--org NAME] [--tag TAG] [--project P] [--priority-min N]
- *		[--since WHEN] [--until WHEN] [--overdue] [--personal | --all]
- *		[--sort updated|created|priority|id] [--limit N] [--json]
+ *		[--since WHEN] [--until WHEN] [--overdue] [--due-before WHEN] [--personal | --all]
+ *		[--sort updated|created|priority|id|due] [--limit N] [--json]
  * DESCRIPTION
  *	The tickets that pass every filter given, most recently updated
  *	first unless --sort says otherwise, at most 50 unless --limit says
@@ -14,7 +14,9 @@
  *	cut to the terminal's width only when standard output is one; or,
  *	with --json, a JSON array. Personal tickets (a rule marked them)
  *	are left out unless --personal (only them) or --all. The filtering is the view module's, in
- *	SQL with bound values.
+ *	SQL with bound values. When the list is about due times (--overdue,
+ *	--due-before, --sort due), the table's time column is the due time
+ *	instead of the last update, in the same width.
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +31,7 @@
 
 typedef struct {
 	char **status;
-	char *queue, *owner, *requester, *org, *tag, *project, *since, *until, *sort;
+	char *queue, *owner, *requester, *org, *tag, *project, *since, *until, *sort, *due_before;
 	int priority_min, limit;
 	gboolean overdue, json, personal, all;
 } Options;
@@ -38,6 +40,7 @@ typedef struct {
 	int subject_width; /* 0: the whole subject */
 	int limit, shown;
 	gboolean more; /* a row past the limit was there */
+	gboolean due;  /* the time column is the due time */
 } Table;
 
 static void
@@ -53,6 +56,7 @@ options_clear (Options *o)
 	g_free (o->since);
 	g_free (o->until);
 	g_free (o->sort);
+	g_free (o->due_before);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
@@ -83,7 +87,8 @@ make_filter (Options *o, MtViewFilter *f, GError **error)
 	if (o->personal && o->all)
 		return mt_error_usage (error, "--personal and --all do not go together");
 	if (!parse_time (o->since, "--since", &f->since, &ignored, error) ||
-	    !parse_time (o->until, "--until", &ignored, &f->until, error))
+	    !parse_time (o->until, "--until", &ignored, &f->until, error) ||
+	    !parse_time (o->due_before, "--due-before", &f->due_before, &ignored, error))
 		return FALSE;
 	f->unowned = o->owner != NULL && strcmp (o->owner, "none") == 0;
 	f->owner = f->unowned ? NULL : o->owner;
@@ -101,17 +106,18 @@ make_filter (Options *o, MtViewFilter *f, GError **error)
 }
 
 static void
-print_header (void)
+print_header (const Table *t)
 {
 	mt_cli_print ("%5s  %-8s %3s  %-8s %-8s %-20s %-16s %s\n", "ID", "STATUS", "PRI", "QUEUE", "OWNER", "REQUESTER",
-		      "UPDATED", "SUBJECT");
+		      t->due ? "DUE" : "UPDATED", "SUBJECT");
 }
 
 static gboolean
 print_row (const MtTicketRow *row, gpointer data)
 {
 	Table *t = data;
-	g_autofree char *updated = mt_clock_format (row->updated);
+	gint64 when = t->due ? row->due : row->updated;
+	g_autofree char *updated = when ? mt_clock_format (when) : g_strdup ("-");
 	g_autofree char *queue = mt_cli_fit (row->queue, 8);
 	g_autofree char *owner = mt_cli_fit (row->owner, 8);
 	g_autofree char *requester = mt_cli_fit (row->requester, 20);
@@ -136,11 +142,12 @@ list_table (MtContext *ctx, MtViewFilter *f)
 	g_autoptr (GError) error = NULL;
 	int width = mt_cli_terminal_width ();
 	/* The columns before the subject take 77 characters. */
-	Table t = { width ? MAX (width - 77, MIN_SUBJECT) : 0, f->limit, 0, FALSE };
+	Table t = { width ? MAX (width - 77, MIN_SUBJECT) : 0, f->limit, 0, FALSE,
+		    f->overdue || f->due_before != 0 || f->sort == MT_VIEW_SORT_DUE };
 
 	if (f->limit > 0)
 		f->limit++;
-	print_header ();
+	print_header (&t);
 	if (!mt_view_list (ctx->store, f, print_row, &t, &error))
 		return mt_cli_fail (error);
 	/* Scripts read the table to its end; a person wants to know it was cut. */
@@ -183,10 +190,13 @@ mt_cmd_list (MtContext *ctx, int argc, char **argv)
 		{ "until", 0, 0, G_OPTION_ARG_STRING, &o.until, "only tickets created at or before WHEN", "WHEN" },
 		{ "overdue", 0, 0, G_OPTION_ARG_NONE, &o.overdue, "only tickets past due, not resolved or closed",
 		  NULL },
+		{ "due-before", 0, 0, G_OPTION_ARG_STRING, &o.due_before,
+		  "only tickets due before WHEN, not resolved or closed", "WHEN" },
 		{ "personal", 0, 0, G_OPTION_ARG_NONE, &o.personal, "only personal tickets (left out otherwise)",
 		  NULL },
 		{ "all", 'a', 0, G_OPTION_ARG_NONE, &o.all, "personal tickets too", NULL },
-		{ "sort", 0, 0, G_OPTION_ARG_STRING, &o.sort, "updated (default), created, priority or id", "KEY" },
+		{ "sort", 0, 0, G_OPTION_ARG_STRING, &o.sort,
+		  "updated (default), created, priority, id or due (soonest first)", "KEY" },
 		{ "limit", 'n', 0, G_OPTION_ARG_INT, &o.limit, "at most N tickets (default 50; 0: all)", "N" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "print a JSON array", NULL },
 		{ NULL },

@@ -152,6 +152,16 @@ time_zone (const char *tz, GError **error)
 	return zone;
 }
 
+gboolean
+mt_calendar_zone_ok (const char *tz, GError **error)
+{
+	GTimeZone *zone = time_zone (tz, error);
+
+	if (zone != NULL)
+		g_time_zone_unref (zone);
+	return zone != NULL;
+}
+
 MtCalendar *
 mt_calendar_new (const char *hours, const char *tz, GError **error)
 {

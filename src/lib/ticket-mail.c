@@ -12,7 +12,7 @@
 static const char SQL_MAIL_FACTS[] =
 	"SELECT t.type, t.subject, t.status, t.priority, q.name, q.address, c.address, q.sla_minutes, u.login,"
 	" t.uuid, ifnull(q.grp, 0), t.lang, c.name, c.lang, ifnull(t.due, 0),"
-	" t.due IS NOT NULL AND t.first_response IS NULL AND q.sla_minutes > 0, q.tz"
+	" t.due IS NOT NULL AND t.first_response IS NULL AND q.sla_minutes > 0 AND q.hours IS NOT NULL, q.tz"
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue LEFT JOIN contacts c ON c.id = t.requester"
 	" LEFT JOIN users u ON u.id = t.owner WHERE t.id = :ticket";
 static const char SQL_THREAD_IDS[] =
