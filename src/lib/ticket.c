@@ -516,7 +516,9 @@ mt_ticket_move_queue (MtStore *store, gint64 from, gint64 into, GError **error)
 {
 	static const char *const moves[] = { SQL_QUEUE_MOVE };
 
-	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+	/* Their due times are the new queue's. */
+	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error) &&
+	       mt_ticket_refresh_queue_due (store, into, error);
 }
 
 gboolean
