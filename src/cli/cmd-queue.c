@@ -66,8 +66,10 @@ write_queue (MtContext *ctx, gpointer data, GError **error)
 	Queue *q = data;
 	gint64 id;
 
+	/* An existing queue that takes a new SLA: its tickets are due by it. */
 	return find_people (ctx, q->owner, q->group, &q->queue.owner, &q->queue.grp, error) &&
-	       mt_directory_queue_add (ctx->store, ctx->config, &q->queue, &id, error);
+	       mt_directory_queue_add (ctx->store, ctx->config, &q->queue, &id, error) &&
+	       mt_ticket_refresh_queue_due (ctx->store, id, error);
 }
 
 /* 240 -> "4h", 4320 -> "3d", 90 -> "90m", 0 -> "-". */

@@ -24,10 +24,8 @@ static const char SQL_DUE_FACTS[] =
 	" t.first_response IS NULL, ifnull(t.sla_start, 0), ifnull(q.sla_minutes, 0), ifnull(q.resolution_minutes, 0),"
 	" q.hours, q.tz, q.holidays, ifnull(t.due, 0)"
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = :ticket";
-static const char SQL_QUEUE_ACTIVE[] = "SELECT id FROM tickets WHERE queue = :queue AND status IN ('new', 'open')"
-				       " AND merged_into IS NULL ORDER BY id";
 
-static const char *const due_queries[] = { SQL_DUE_FACTS, SQL_QUEUE_ACTIVE, NULL };
+static const char *const due_queries[] = { SQL_DUE_FACTS, NULL };
 
 const char *const *
 mt_ticket_due_queries (void)
@@ -88,27 +86,4 @@ mt_ticket_refresh_due (MtStore *store, gint64 ticket, GError **error)
 	old = sqlite3_column_int64 (stmt, 8);
 	sqlite3_reset (stmt);
 	return due == old || mt_ticket_set_due (store, ticket, due, error);
-}
-
-gboolean
-mt_ticket_refresh_queue_due (MtStore *store, gint64 queue, GError **error)
-{
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUEUE_ACTIVE, error);
-	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-	int rc;
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":queue", queue);
-	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64 (stmt, 0);
-		g_array_append_val (ids, id);
-	}
-	sqlite3_reset (stmt);
-	if (rc != SQLITE_DONE)
-		return FALSE;
-	for (guint i = 0; i < ids->len; i++)
-		if (!mt_ticket_refresh_due (store, g_array_index (ids, gint64, i), error))
-			return FALSE;
-	return TRUE;
 }

@@ -90,6 +90,8 @@ static const char SQL_MERGED_FROM[] = "SELECT id FROM tickets WHERE merged_into 
 static const char SQL_CLOSED_BEFORE[] = "SELECT id FROM tickets WHERE status = 'closed' AND merged_into IS NULL"
 					" AND coalesce(closed, updated) < :ticket ORDER BY id LIMIT 100";
 static const char SQL_QUEUE_COUNT[] = "SELECT count(*) FROM tickets WHERE queue = :ticket";
+static const char SQL_QUEUE_ACTIVE[] = "SELECT id FROM tickets WHERE queue = :ticket AND status IN ('new', 'open')"
+				       " AND merged_into IS NULL ORDER BY id";
 static const char SQL_QUEUE_MOVE[] = "UPDATE tickets SET queue = :into WHERE queue = :from";
 static const char SQL_FORGET_OWNER[] = "UPDATE tickets SET owner = NULL WHERE owner = :from";
 static const char SQL_FORGET_CREATOR[] = "UPDATE tickets SET creator = NULL WHERE creator = :from";
@@ -108,15 +110,43 @@ static const char *const set_field[] = {
 static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 
 static const char *const ticket_queries[] = {
-	SQL_TICKET_INSERT, SQL_TICKET_TOUCH,  SQL_THREAD_FACTS,       SQL_TICKET_EXISTS,
-	SQL_STATUS_GET,    SQL_STATUS_SET,    SQL_RESPONDED,          SQL_SET_LANG,
-	SQL_LAST_CUSTOMER, SQL_FLAG,          SQL_PERSONAL,           SQL_LINK_ADD,
-	SQL_IDENTITY,      SQL_HISTORY_ADD,   SQL_SET_PRIORITY,       SQL_SET_OWNER,
-	SQL_SET_QUEUE,     SQL_SET_PROJECT,   SQL_SET_COLOR,          SQL_SET_SUBJECT,
-	SQL_SET_UNTIL,     SQL_CLOSE_MERGED,  SQL_RESPONSE_ESCALATED, SQL_RESOLUTION_ESCALATED,
-	SQL_START_CLOCK,   SQL_SET_DUE,       SQL_MERGED_FROM,        SQL_CLOSED_BEFORE,
-	SQL_QUEUE_COUNT,   SQL_QUEUE_MOVE,    SQL_FORGET_OWNER,       SQL_FORGET_CREATOR,
-	SQL_ERASE_LINKS,   SQL_ERASE_HISTORY, SQL_ERASE_TICKET,       NULL,
+	SQL_TICKET_INSERT,
+	SQL_TICKET_TOUCH,
+	SQL_THREAD_FACTS,
+	SQL_TICKET_EXISTS,
+	SQL_STATUS_GET,
+	SQL_STATUS_SET,
+	SQL_RESPONDED,
+	SQL_SET_LANG,
+	SQL_LAST_CUSTOMER,
+	SQL_FLAG,
+	SQL_PERSONAL,
+	SQL_LINK_ADD,
+	SQL_IDENTITY,
+	SQL_HISTORY_ADD,
+	SQL_SET_PRIORITY,
+	SQL_SET_OWNER,
+	SQL_SET_QUEUE,
+	SQL_SET_PROJECT,
+	SQL_SET_COLOR,
+	SQL_SET_SUBJECT,
+	SQL_SET_UNTIL,
+	SQL_CLOSE_MERGED,
+	SQL_RESPONSE_ESCALATED,
+	SQL_RESOLUTION_ESCALATED,
+	SQL_START_CLOCK,
+	SQL_SET_DUE,
+	SQL_MERGED_FROM,
+	SQL_CLOSED_BEFORE,
+	SQL_QUEUE_COUNT,
+	SQL_QUEUE_ACTIVE,
+	SQL_QUEUE_MOVE,
+	SQL_FORGET_OWNER,
+	SQL_FORGET_CREATOR,
+	SQL_ERASE_LINKS,
+	SQL_ERASE_HISTORY,
+	SQL_ERASE_TICKET,
+	NULL,
 };
 
 const char *const *
@@ -509,6 +539,17 @@ mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **
 		return FALSE;
 	mt_store_bind_int (stmt, ":ticket", queue);
 	return mt_store_get_int (store, stmt, count, error);
+}
+
+gboolean
+mt_ticket_refresh_queue_due (MtStore *store, gint64 queue, GError **error)
+{
+	g_autoptr (GArray) ids = ticket_ids (store, SQL_QUEUE_ACTIVE, queue, error);
+
+	for (guint i = 0; ids != NULL && i < ids->len; i++)
+		if (!mt_ticket_refresh_due (store, g_array_index (ids, gint64, i), error))
+			return FALSE;
+	return ids != NULL;
 }
 
 gboolean
