@@ -141,6 +141,8 @@ add_queue (MtContext *ctx, const MtCliArgs *args, gpointer options)
 
 	if (!name_ok (name))
 		return mt_cli_usage ("queue add: not a queue name (letters, digits, . _ -): '%s'", name);
+	if (o->resolution || o->hours || o->tz || o->holidays)
+		return mt_cli_usage ("queue add: --resolution, --hours, --tz and --holidays are for queue set");
 	if (o->address == NULL || !mt_compose_address_ok (o->address))
 		return mt_cli_usage ("queue add: --address ADDR, a mail address, is required");
 	if (o->sla && (!mt_config_parse_duration (o->sla, &seconds) || seconds < 60))

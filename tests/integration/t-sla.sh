@@ -27,7 +27,7 @@ escalations () { sql "select count(*) from history where ticket = $1 and field =
 due () { mt show "$1" | sed -n 's/^Created: .*, due //p'; }
 ids () { mt "$@" | awk 'NR > 1 { print $1 }' | sort -n | tr '\n' ' '; }
 
-plan 36
+plan 37
 
 agent bob
 mt queue add support --address support@example.org --sla 1h >/dev/null
@@ -37,6 +37,8 @@ expect_code 0 "queue set: hours, zone, plain holiday list, resolution target" --
 	--resolution 2d
 expect_equal "$(mt queue list --json | json '[(q["hours"], q["tz"], q["holidays"], q["sla_minutes"], q["resolution_minutes"]) for q in d if q["name"] == "support"]')" \
 	'[["Mon-Fri 08:00-17:00", "Europe/Berlin", "2026-12-24 2026-12-25", 60, 2880]]' "queue list --json shows them"
+expect_code 1 "queue add leaves the calendar to queue set" -- \
+	mt queue add other --address other@example.org --hours 'Mon-Fri 08:00-17:00'
 expect_code 1 "hours that are none are refused" -- mt queue set support --hours 'Mon-Fri 8-17'
 expect_code 1 "a zone that is none is refused" -- mt queue set support --tz Mars/Olympus_Mons
 printf 'Christmas\n' >"$tmp/bad.txt"
