@@ -42,7 +42,7 @@ PKGS    := gmime-3.0 gio-2.0 glib-2.0 sqlite3 uuid libxml-2.0
 DEB_PKGS := build-essential pkg-config clang-format libgmime-3.0-dev libglib2.0-dev \
             libsqlite3-dev libxml2-dev libesmtp-dev libssl-dev uuid-dev sqlite3 perl python3-aiosmtpd mandoc openssl time \
             libgpgme-dev libassuan-dev libgpg-error-dev libidn2-dev libunistring-dev libffi-dev zlib1g-dev \
-            libxlsxwriter-dev python3-openpyxl
+            libxlsxwriter-dev python3-openpyxl libical-dev
 
 # The version, in one place: the file VERSION (NEWS.md says what changed).
 VERSION := $(shell cat VERSION)
@@ -61,6 +61,8 @@ ESMTP_CFLAGS = $(shell pkg-config --cflags libesmtp-1.0 openssl 2>/dev/null)
 ESMTP_LIBS   = $(shell pkg-config --libs libesmtp-1.0 openssl 2>/dev/null)
 # libxlsxwriter only for the CLI (time report --xlsx).
 XLSX_LIBS    = $(shell pkg-config --libs xlsxwriter 2>/dev/null)
+# libical only for the CLI (queue set --holidays reads iCalendar files).
+ICAL_LIBS    = $(shell pkg-config --libs libical 2>/dev/null)
 ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
 
 # Link modes.
@@ -183,7 +185,7 @@ bin/mailticket-deliver-local: $(DELIVER_OBJ) $(FILTER_OBJ) $(LIB) $(LINK_MODE)
 
 bin/mailticket: $(CLI_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS) $(XLSX_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS) $(XLSX_LIBS) $(ICAL_LIBS)
 
 bin/mailticket-send: $(SEND_OBJ) $(FILTER_OBJ) $(LIB) $(LINK_MODE)
 	@mkdir -p bin
@@ -194,6 +196,9 @@ tests/unit/test-%: tests/unit/test-%.o $(LIB) $(LINK_MODE)
 
 tests/unit/test-sender: tests/unit/test-sender.o $(LIB) $(LINK_MODE)
 	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS) $(ESMTP_LIBS)
+
+tests/unit/test-calendar: tests/unit/test-calendar.o $(LIB) $(LINK_MODE)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_MODE),$^) $(LINK_LIBS) $(ICAL_LIBS)
 
 tests: $(BINS) $(UNIT_BIN)
 

@@ -11,10 +11,16 @@ Hemos recibido su mensaje y lo hemos añadido a la incidencia n.º {{ticket.id}}
 
     {{ticket.subject}}
 
+{{#if ticket.response_due}}
+Le responderemos antes del {{ticket.response_due}}.
+
+{{/if}}
+{{#unless ticket.response_due}}
 {{#if queue.response_time}}
 Le responderemos en un plazo máximo de {{queue.response_time}}.
 
 {{/if}}
+{{/unless}}
 Si desea añadir algo, responda a este mensaje o mantenga {{ticket.token}}
 en el asunto de un mensaje nuevo.
 

@@ -3,9 +3,12 @@ Subject: Escalado: {{ticket.token}} {{ticket.subject}}
 {{#if escalation.pending}}
 En espera hasta el {{escalation.due}}; el plazo ha vencido y la incidencia vuelve a estar abierta.
 {{/if}}
-{{#unless escalation.pending}}
+{{#if escalation.response}}
 Sin primera respuesta en {{escalation.minutes}} minutos (plazo: {{escalation.due}}).
-{{/unless}}
+{{/if}}
+{{#if escalation.resolution}}
+Sin resolver en {{escalation.minutes}} minutos (plazo: {{escalation.due}}).
+{{/if}}
 Incidencia n.º {{ticket.id}}: {{ticket.subject}}
 {{#if recipient.agent}}
 Estado {{ticket.status}}, prioridad {{ticket.priority}}, cola {{ticket.queue}}, responsable {{ticket.owner}}

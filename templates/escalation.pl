@@ -3,9 +3,12 @@ Subject: Eskalacja: {{ticket.token}} {{ticket.subject}}
 {{#if escalation.pending}}
 Zgłoszenie było wstrzymane do {{escalation.due}}; termin minął i zgłoszenie jest znów otwarte.
 {{/if}}
-{{#unless escalation.pending}}
+{{#if escalation.response}}
 Brak pierwszej odpowiedzi w ciągu {{escalation.minutes}} minut (termin: {{escalation.due}}).
-{{/unless}}
+{{/if}}
+{{#if escalation.resolution}}
+Brak rozwiązania w ciągu {{escalation.minutes}} minut (termin: {{escalation.due}}).
+{{/if}}
 Zgłoszenie nr {{ticket.id}}: {{ticket.subject}}
 {{#if recipient.agent}}
 Status {{ticket.status}}, priorytet {{ticket.priority}}, kolejka {{ticket.queue}}, opiekun {{ticket.owner}}

@@ -75,8 +75,9 @@ typedef struct {
 	char *smtp_user;          /* NULL: no AUTH */
 	char *smtp_password_file; /* read by the sender, never here */
 	char *smtp_helo;
-	gint64 smtp_max_age;       /* seconds after which a message gives up */
-	gint64 purge_closed_after; /* [retention]: seconds a closed ticket is kept; 0: for ever */
+	gint64 smtp_max_age;          /* seconds after which a message gives up */
+	gint64 purge_closed_after;    /* [retention]: seconds a closed ticket is kept; 0: for ever */
+	GHashTable *queue_auto_close; /* queue name -> [queue NAME] auto_close_after, a gint64 of seconds */
 } MtConfig;
 
 /* Loads the configuration. path is -c FILE or NULL; db is --db or NULL. */
@@ -91,6 +92,9 @@ const char *mt_config_response_time (const MtConfig *config, const char *queue);
 /* The language of a queue's mail ([queue NAME] lang, else [mail]
  * lang, else "en"); borrowed. */
 const char *mt_config_lang (const MtConfig *config, const char *queue);
+/* The seconds after which a queue's resolved tickets are closed
+ * ([queue NAME] auto_close_after), or 0: never. */
+gint64 mt_config_auto_close_after (const MtConfig *config, const char *queue);
 /* Who hears what for a queue (NULL: the default); borrowed. */
 const MtNotifyPolicy *mt_config_notify (const MtConfig *config, const char *queue);
 

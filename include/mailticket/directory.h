@@ -57,12 +57,29 @@ gboolean mt_directory_forget_owner (MtStore *store, gint64 user, GError **error)
 gboolean mt_directory_queue_add (MtStore *store, const MtConfig *config, const MtQueueNew *queue, gint64 *id,
 				 GError **error);
 
+/* What queue set changes: a NULL text, a negative number, a 0 id
+ * leaves the setting as it is; an empty text or 0 minutes clears it. */
+typedef struct {
+	const char *hours;       /* opening hours (calendar.h); empty: every hour */
+	const char *tz;          /* their time zone; empty: the host's */
+	const char *holidays;    /* "YYYY-MM-DD ..." (mt_calendar_read_holidays) */
+	gint64 response_minutes; /* the first-response target (sla_minutes) */
+	gint64 resolution_minutes;
+	gint64 owner, grp;
+} MtQueueSettings;
+
+/* Changes the settings of queue that q gives. The caller refreshes the
+ * due times of its tickets (ticket.h). */
+gboolean mt_directory_queue_set (MtStore *store, gint64 queue, const MtQueueSettings *q, GError **error);
+
 typedef struct {
 	const char *name, *address;
 	gint64 sla_minutes;
 	const char *owner;
 	gint64 active;     /* tickets not resolved or closed */
 	const char *group; /* told of escalations, or NULL */
+	gint64 resolution_minutes;
+	const char *hours, *tz; /* or NULL */
 } MtQueueRow;
 typedef void (*MtQueueFunc) (const MtQueueRow *row, gpointer data);
 gboolean mt_directory_queues (MtStore *store, MtQueueFunc func, gpointer data, GError **error);

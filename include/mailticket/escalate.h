@@ -6,12 +6,13 @@
  *	mailticket-send calls mt_escalate_due() every minute. A ticket is
  *	escalated, once, when
  *
- *	- its queue promises a first response (sla_minutes) and that time
- *	  since the ticket was opened has passed with no reply sent: a new
- *	  or open ticket with a requester; stamped response_escalated. A
- *	  ticket that automatic mail opened (loop.h) starts that clock
- *	  only with its first article that is not automatic, and without
- *	  one is never escalated for it;
+ *	- it is new or open and its due time (ticket.h: the first
+ *	  response owed while no reply went out, else the resolution,
+ *	  counted in the queue's business hours) has passed; stamped
+ *	  response_escalated or resolution_escalated. A ticket that
+ *	  automatic mail opened (loop.h) starts that clock only with its
+ *	  first article that is not automatic, and without one is never
+ *	  escalated for it;
  *	- it is pending and the time it was pending until has passed: it
  *	  is open again (which forgets the time).
  *
@@ -32,6 +33,11 @@
 /* Escalates every ticket due at now, in transactions of its own (the
  * caller holds none); *escalated counts them. */
 gboolean mt_escalate_due (MtStore *store, const MtConfig *config, gint64 now, guint *escalated, GError **error);
+
+/* Closes the resolved tickets of each queue with [queue NAME]
+ * auto_close_after that were resolved that long before now, in
+ * transactions of their own; *closed counts them. */
+gboolean mt_escalate_auto_close (MtStore *store, const MtConfig *config, gint64 now, guint *closed, GError **error);
 
 const char *const *mt_escalate_queries (void);
 

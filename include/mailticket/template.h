@@ -79,6 +79,9 @@ void mt_template_set (GHashTable *vars, const char *name, const char *value);
 /* when, written as people of lang write a date and time ("07.12.2026
  * 14:30" in German); owned. */
 char *mt_template_date (const char *lang, gint64 when);
+/* The same in the time zone tz (an IANA name; NULL: local time, as
+ * mt_template_date), then the zone's abbreviation: "07.12.2026 08:55 CET". */
+char *mt_template_date_in (const char *lang, gint64 when, const char *tz);
 
 /* A time span of minutes in lang: "4 hours", "4 Stunden"; owned. */
 char *mt_template_duration (const char *lang, gint64 minutes);

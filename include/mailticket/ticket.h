@@ -111,9 +111,27 @@ gboolean mt_ticket_set_field (MtStore *store, gint64 ticket, MtTicketField field
  * stamping it resolved and closed. */
 gboolean mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint64 now, GError **error);
 
-/* Records that ticket's overdue first response was escalated, unless it
- * was already (escalate.h). */
+/* Records that ticket's overdue first response (its resolution) was
+ * escalated, unless it was already (escalate.h). Opening the ticket
+ * again after pending, resolved or closed forgets both. */
 gboolean mt_ticket_mark_response_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error);
+gboolean mt_ticket_mark_resolution_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error);
+
+/* Service levels (ticket-due.c). The customer waits from the first
+ * article that is not automatic (mt_ticket_start_clock: a no-op once
+ * started), and again from each time the ticket is opened after
+ * pending, resolved or closed. tickets.due is then the queue's
+ * first-response target counted in its calendar while no reply went
+ * out, else its resolution target; none while pending, resolved,
+ * closed or merged, nor without a requester. Status changes, replies,
+ * a change of queue and the clock's start refresh it themselves;
+ * mt_ticket_refresh_queue_due() does it for the active tickets of a
+ * queue whose targets or calendar changed. */
+gboolean mt_ticket_start_clock (MtStore *store, gint64 ticket, gint64 now, GError **error);
+gboolean mt_ticket_refresh_due (MtStore *store, gint64 ticket, GError **error);
+gboolean mt_ticket_refresh_queue_due (MtStore *store, gint64 queue, GError **error);
+/* Writes tickets.due (0: none); callers use the refresh functions. */
+gboolean mt_ticket_set_due (MtStore *store, gint64 ticket, gint64 due, GError **error);
 
 /* Marks a ticket for an agent's review. */
 gboolean mt_ticket_flag (MtStore *store, gint64 ticket, GError **error);
@@ -230,6 +248,9 @@ typedef struct {
 	char *lang;                  /* the language of the mail that opened it, or NULL */
 	char *requester_name;        /* the requester's name, or NULL */
 	char *requester_lang;        /* the requester's own language (contact set --lang), or NULL */
+	gint64 due;                  /* tickets.due, or 0 */
+	gboolean response_due;       /* due is the first response's, counted in business hours */
+	char *tz;                    /* the time zone of the queue's hours, or NULL */
 } MtTicketMail;
 
 /* MT_ERROR_NOT_FOUND when there is no such ticket. */
@@ -239,5 +260,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtTicketMail, mt_ticket_mail_free)
 
 const char *const *mt_ticket_queries (void);
 const char *const *mt_ticket_article_queries (void);
+const char *const *mt_ticket_mail_queries (void);
+const char *const *mt_ticket_due_queries (void);
 
 #endif

@@ -59,6 +59,7 @@ typedef enum {
 	MT_VIEW_SORT_CREATED,  /* most recently created first */
 	MT_VIEW_SORT_PRIORITY, /* highest priority first, then as UPDATED */
 	MT_VIEW_SORT_ID,       /* highest number first */
+	MT_VIEW_SORT_DUE,      /* soonest due first, then those due at no time */
 } MtViewSort;
 
 /* Personal tickets (a rule marked them): listed with the others, left
@@ -81,10 +82,11 @@ typedef struct {
 	const char *org;       /* the requester's organisation's name */
 	const char *tag;
 	const char *project;
-	int priority_min; /* priority >= priority_min (9 is the highest) */
-	gint64 since;     /* created >= since */
-	gint64 until;     /* created < until */
-	gboolean overdue; /* due before now, and neither resolved nor closed */
+	int priority_min;  /* priority >= priority_min (9 is the highest) */
+	gint64 since;      /* created >= since */
+	gint64 until;      /* created < until */
+	gboolean overdue;  /* due before now, and neither resolved nor closed */
+	gint64 due_before; /* due before this time */
 	gint64 now;
 	MtViewPersonal personal;
 	MtViewSort sort;
@@ -95,7 +97,7 @@ typedef struct {
  * for new, open and pending) to *statuses; MT_ERROR_USAGE for a name
  * that is none of these. */
 gboolean mt_view_parse_statuses (const char *text, guint *statuses, GError **error);
-/* "updated", "created", "priority" or "id"; MT_ERROR_USAGE otherwise. */
+/* "updated", "created", "priority", "id" or "due"; MT_ERROR_USAGE otherwise. */
 gboolean mt_view_parse_sort (const char *text, MtViewSort *sort, GError **error);
 
 /* The tickets that pass filter (NULL: all of them, most recently

@@ -5,8 +5,8 @@
  * SYNOPSIS
  *	mailticket list [--status S[,S...]]... [--queue Q] [--owner LOGIN|none]
  *		[--requester ADDR] [--org NAME] [--tag TAG] [--project P] [--priority-min N]
- *		[--since WHEN] [--until WHEN] [--overdue] [--personal | --all]
- *		[--sort updated|created|priority|id] [--limit N] [--color auto|always|never] [--json]
+ *		[--since WHEN] [--until WHEN] [--overdue] [--due-before WHEN] [--personal | --all]
+ *		[--sort updated|created|priority|id|due] [--limit N] [--color auto|always|never] [--json]
  * DESCRIPTION
  *	The tickets that pass every filter given, most recently updated
  *	first unless --sort says otherwise, at most 50 unless --limit says
@@ -17,7 +17,9 @@
  *	unless $NO_COLOR is set or TERM is dumb) colours the status, a high
  *	or low priority and the number of a ticket past due. Personal tickets (a rule marked them)
  *	are left out unless --personal (only them) or --all. The filtering is the view module's, in
- *	SQL with bound values.
+ *	SQL with bound values. When the list is about due times (--overdue,
+ *	--due-before, --sort due), the table's time column is the due time
+ *	instead of the last update, in the same width.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,7 +36,7 @@
 
 typedef struct {
 	char **status;
-	char *queue, *owner, *requester, *org, *tag, *project, *since, *until, *sort, *color;
+	char *queue, *owner, *requester, *org, *tag, *project, *since, *until, *sort, *color, *due_before;
 	int priority_min, limit;
 	gboolean overdue, json, personal, all;
 } Options;
@@ -53,6 +55,7 @@ options_clear (Options *o)
 	g_free (o->until);
 	g_free (o->sort);
 	g_free (o->color);
+	g_free (o->due_before);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
@@ -83,7 +86,8 @@ make_filter (Options *o, MtViewFilter *f, GError **error)
 	if (o->personal && o->all)
 		return mt_error_usage (error, "--personal and --all do not go together");
 	if (!parse_time (o->since, "--since", &f->since, &ignored, error) ||
-	    !parse_time (o->until, "--until", &ignored, &f->until, error))
+	    !parse_time (o->until, "--until", &ignored, &f->until, error) ||
+	    !parse_time (o->due_before, "--due-before", &f->due_before, &ignored, error))
 		return FALSE;
 	f->unowned = o->owner != NULL && strcmp (o->owner, "none") == 0;
 	f->owner = f->unowned ? NULL : o->owner;
@@ -127,6 +131,7 @@ typedef struct {
 	gboolean more; /* a row past the limit was there */
 	gint64 now;
 	gboolean color;
+	gboolean due; /* the time column is the due time */
 	int tags_width, subject_width; /* 0: no tags column; the whole subject */
 } Table;
 
@@ -148,7 +153,7 @@ collect_row (const MtTicketRow *row, gpointer data)
 	l->queue = mt_cli_fit (row->queue, 8);
 	l->owner = mt_cli_fit (row->owner, 8);
 	l->requester = mt_cli_fit (row->requester, 20);
-	l->updated = mt_clock_format (row->updated);
+	l->updated = t->due ? (row->due ? mt_clock_format (row->due) : g_strdup ("-")) : mt_clock_format (row->updated);
 	l->tags = row->tags ? mt_cli_printable (row->tags, FALSE) : NULL;
 	l->subject = g_strchomp (mt_cli_printable (row->subject, FALSE));
 	l->overdue = row->due && row->due < t->now && g_strcmp0 (row->status, "resolved") != 0 &&
@@ -209,7 +214,7 @@ print_header (const Table *t)
 	g_autofree char *tags = t->tags_width ? mt_cli_fit ("TAGS", t->tags_width) : NULL;
 
 	mt_cli_print ("%5s  %-8s %3s  %-8s %-8s %-20s %-16s %s%s%s\n", "ID", "STATUS", "PRI", "QUEUE", "OWNER",
-		      "REQUESTER", "UPDATED", tags ? tags : "", tags ? " " : "", "SUBJECT");
+		      "REQUESTER", t->due ? "DUE" : "UPDATED", tags ? tags : "", tags ? " " : "", "SUBJECT");
 }
 
 /* Every text of the line was made printable when it was read, so the
@@ -259,7 +264,7 @@ list_table (MtContext *ctx, MtViewFilter *f, gboolean color)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func ((GDestroyNotify) line_free);
 	int width = mt_cli_terminal_width ();
-	Table t = { lines, f->limit, FALSE, f->now, color };
+	Table t = { lines, f->limit, FALSE, f->now, color, f->overdue || f->due_before != 0 || f->sort == MT_VIEW_SORT_DUE };
 
 	if (f->limit > 0)
 		f->limit++;
@@ -312,7 +317,10 @@ mt_cmd_list (MtContext *ctx, int argc, char **argv)
 		{ "personal", 0, 0, G_OPTION_ARG_NONE, &o.personal, "only personal tickets (left out otherwise)",
 		  NULL },
 		{ "all", 'a', 0, G_OPTION_ARG_NONE, &o.all, "personal tickets too", NULL },
-		{ "sort", 0, 0, G_OPTION_ARG_STRING, &o.sort, "updated (default), created, priority or id", "KEY" },
+		{ "due-before", 0, 0, G_OPTION_ARG_STRING, &o.due_before,
+		  "only tickets due before WHEN, not resolved or closed", "WHEN" },
+		{ "sort", 0, 0, G_OPTION_ARG_STRING, &o.sort,
+		  "updated (default), created, priority, id or due (soonest first)", "KEY" },
 		{ "limit", 'n', 0, G_OPTION_ARG_INT, &o.limit, "at most N tickets (default 50; 0: all)", "N" },
 		{ "color", 0, 0, G_OPTION_ARG_STRING, &o.color,
 		  "colour the table: auto (on a terminal, without NO_COLOR), always or never", "WHEN" },

@@ -323,6 +323,30 @@ apply_retention_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+/* [queue NAME] auto_close_after. */
+static gboolean
+apply_auto_close_keys (MtConfig *config, GKeyFile *kf, GError **error)
+{
+	g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+
+	config->queue_auto_close = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	for (int i = 0; groups[i]; i++) {
+		g_autofree char *after = g_str_has_prefix (groups[i], "queue ")
+						 ? get_string (kf, groups[i], "auto_close_after", NULL)
+						 : NULL;
+		gint64 seconds = 0;
+
+		if (after == NULL)
+			continue;
+		if (!mt_config_parse_duration (after, &seconds) || seconds <= 0)
+			return config_error (error, "[%s] auto_close_after: not a duration such as 7d, 48h: %s",
+					     groups[i], after);
+		g_hash_table_replace (config->queue_auto_close, g_strstrip (g_strdup (groups[i] + 6)),
+				      g_memdup2 (&seconds, sizeof seconds));
+	}
+	return TRUE;
+}
+
 static gboolean
 apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 {
@@ -360,7 +384,8 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 		return config_error (error, "foreign_subject: link or join: %s", foreign);
 	return apply_limit_keys (config, kf, error) && apply_reply_keys (config, kf, error) &&
 	       apply_notify_keys (config, kf, error) && apply_smtp_keys (config, kf, error) &&
-	       apply_retention_keys (config, kf, error) && read_secret (config, error);
+	       apply_retention_keys (config, kf, error) && apply_auto_close_keys (config, kf, error) &&
+	       read_secret (config, error);
 }
 
 /* The file to read, and whether its absence is an error. */
@@ -437,6 +462,8 @@ mt_config_free (MtConfig *config)
 		g_hash_table_unref (config->queue_notify);
 	if (config->queue_lang != NULL)
 		g_hash_table_unref (config->queue_lang);
+	if (config->queue_auto_close != NULL)
+		g_hash_table_unref (config->queue_auto_close);
 	g_free (config->templates_dir);
 	g_free (config->lang);
 	g_free (config->trust_authserv_id);
@@ -468,4 +495,13 @@ mt_config_lang (const MtConfig *config, const char *queue)
 	if (queue != NULL && config->queue_lang != NULL)
 		lang = g_hash_table_lookup (config->queue_lang, queue);
 	return lang ? lang : config->lang ? config->lang : "en";
+}
+
+gint64
+mt_config_auto_close_after (const MtConfig *config, const char *queue)
+{
+	const gint64 *after =
+		queue && config->queue_auto_close ? g_hash_table_lookup (config->queue_auto_close, queue) : NULL;
+
+	return after ? *after : 0;
 }

@@ -26,31 +26,33 @@ static const char SQL_QUEUE_ADD[] =
 static const char SQL_QUEUE_UPDATE[] =
 	"UPDATE queues SET address = lower(:address), sla_minutes = coalesce(nullif(:sla, 0), sla_minutes),"
 	" owner = coalesce(nullif(:owner, 0), owner), grp = coalesce(nullif(:grp, 0), grp) WHERE id = :id";
+/* queue set: each setting given (:set_X) replaces the stored one; an
+ * empty text clears it. */
+static const char SQL_QUEUE_SET[] =
+	"UPDATE queues SET hours = iif(:set_hours, nullif(:hours, ''), hours), tz = iif(:set_tz, nullif(:tz, ''), tz),"
+	" holidays = iif(:set_holidays, nullif(:holidays, ''), holidays),"
+	" sla_minutes = iif(:set_response, nullif(:response, 0), sla_minutes),"
+	" resolution_minutes = iif(:set_resolution, nullif(:resolution, 0), resolution_minutes),"
+	" owner = coalesce(nullif(:owner, 0), owner), grp = coalesce(nullif(:grp, 0), grp) WHERE id = :id";
 static const char SQL_FORGET_GROUP[] = "UPDATE queues SET grp = NULL WHERE grp = :from";
 static const char SQL_FORGET_OWNER[] = "UPDATE queues SET owner = NULL WHERE owner = :from";
 static const char SQL_QUEUE_RM[] = "DELETE FROM queues WHERE id = :from";
 #define QUEUE_ROWS                                                                                         \
-	" SELECT q.name, q.address, q.sla_minutes, u.login AS owner,"                                      \
+	" SELECT q.name, q.address, q.sla_minutes, u.login AS owner, q.resolution_minutes, q.hours, q.tz," \
+	" q.holidays,"                                                                                     \
 	" (SELECT count(*) FROM tickets t WHERE t.queue = q.id AND t.status NOT IN ('resolved', 'closed')" \
 	"  AND t.merged_into IS NULL) AS active, g.name AS grp"                                            \
 	" FROM queues q LEFT JOIN users u ON u.id = q.owner LEFT JOIN groups g ON g.id = q.grp ORDER BY q.name"
 static const char SQL_QUEUES[] = QUEUE_ROWS;
 static const char SQL_QUEUES_JSON[] =
 	"SELECT coalesce(json_group_array(json_object('name', name, 'address', address, 'sla_minutes', sla_minutes,"
+	" 'resolution_minutes', resolution_minutes, 'hours', hours, 'tz', tz,"
+	" 'holidays', holidays,"
 	" 'owner', owner, 'group', grp, 'active', active)), '[]') FROM (" QUEUE_ROWS ")";
 
 static const char *const directory_queries[] = {
-	SQL_QUEUE_BY_ADDRESS,
-	SQL_QUEUE_BY_NAME,
-	SQL_QUEUE_INSERT,
-	SQL_QUEUE_ADD,
-	SQL_QUEUE_UPDATE,
-	SQL_QUEUES,
-	SQL_QUEUES_JSON,
-	SQL_FORGET_GROUP,
-	SQL_QUEUE_RM,
-	SQL_FORGET_OWNER,
-	NULL,
+	SQL_QUEUE_BY_ADDRESS, SQL_QUEUE_BY_NAME, SQL_QUEUE_INSERT, SQL_QUEUE_ADD, SQL_QUEUE_UPDATE, SQL_QUEUE_SET,
+	SQL_QUEUES,           SQL_QUEUES_JSON,   SQL_FORGET_GROUP, SQL_QUEUE_RM,  SQL_FORGET_OWNER, NULL,
 };
 
 const char *const *
@@ -182,6 +184,33 @@ mt_directory_queue_add (MtStore *store, const MtConfig *config, const MtQueueNew
 	return TRUE;
 }
 
+static void
+bind_setting (sqlite3_stmt *stmt, const char *set, const char *name, const char *value)
+{
+	mt_store_bind_int (stmt, set, value != NULL);
+	mt_store_bind_text (stmt, name, value);
+}
+
+gboolean
+mt_directory_queue_set (MtStore *store, gint64 queue, const MtQueueSettings *q, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUEUE_SET, error);
+
+	if (stmt == NULL)
+		return FALSE;
+	bind_setting (stmt, ":set_hours", ":hours", q->hours);
+	bind_setting (stmt, ":set_tz", ":tz", q->tz);
+	bind_setting (stmt, ":set_holidays", ":holidays", q->holidays);
+	mt_store_bind_int (stmt, ":set_response", q->response_minutes >= 0);
+	mt_store_bind_int (stmt, ":response", q->response_minutes);
+	mt_store_bind_int (stmt, ":set_resolution", q->resolution_minutes >= 0);
+	mt_store_bind_int (stmt, ":resolution", q->resolution_minutes);
+	mt_store_bind_int (stmt, ":owner", q->owner);
+	mt_store_bind_int (stmt, ":grp", q->grp);
+	mt_store_bind_int (stmt, ":id", queue);
+	return mt_store_exec_stmt (store, stmt, error);
+}
+
 gboolean
 mt_directory_queues (MtStore *store, MtQueueFunc func, gpointer data, GError **error)
 {
@@ -196,8 +225,11 @@ mt_directory_queues (MtStore *store, MtQueueFunc func, gpointer data, GError **e
 			(const char *) sqlite3_column_text (stmt, 1),
 			sqlite3_column_int64 (stmt, 2),
 			(const char *) sqlite3_column_text (stmt, 3),
+			sqlite3_column_int64 (stmt, 8),
+			(const char *) sqlite3_column_text (stmt, 9),
 			sqlite3_column_int64 (stmt, 4),
 			(const char *) sqlite3_column_text (stmt, 5),
+			(const char *) sqlite3_column_text (stmt, 6),
 		};
 		func (&row, data);
 	}

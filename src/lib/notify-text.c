@@ -40,6 +40,17 @@ response_time (const MtConfig *config, const MtTicketMail *m, const char *lang)
 	return m->sla_minutes > 0 ? mt_template_duration (lang, m->sla_minutes) : g_strdup ("");
 }
 
+/* ticket.due, and ticket.response_due when it is a first response's,
+ * in the time zone of the queue's hours. */
+static void
+set_due (GHashTable *vars, const MtTicketMail *m, const char *lang)
+{
+	g_autofree char *due = m->due ? mt_template_date_in (lang, m->due, m->tz) : g_strdup ("");
+
+	mt_template_set (vars, "ticket.due", due);
+	mt_template_set (vars, "ticket.response_due", m->response_due ? due : "");
+}
+
 /* The extra variables, with a time (name ending in .due) as a date. */
 static void
 add_extra (GHashTable *vars, GHashTable *extra, const char *lang)
@@ -81,6 +92,7 @@ mt_notify_vars (const MtConfig *config, const MtTicketMail *m, const char *from,
 	mt_template_set (vars, "queue.name", m->queue ? m->queue : config->queue);
 	mt_template_set (vars, "queue.address", from);
 	mt_template_set (vars, "queue.response_time", promise);
+	set_due (vars, m, lang);
 	mt_template_set (vars, "requester.name", m->requester_name ? m->requester_name : m->requester);
 	mt_template_set (vars, "requester.address", m->requester);
 	mt_template_set (vars, "date", date);

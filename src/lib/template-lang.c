@@ -120,6 +120,12 @@ mt_template_language_tag (const char *lang)
 char *
 mt_template_date (const char *lang, gint64 when)
 {
+	return mt_template_date_in (lang, when, NULL);
+}
+
+char *
+mt_template_date_in (const char *lang, gint64 when, const char *tz)
+{
 	static const struct {
 		const char *lang, *format;
 	} formats[] = {
@@ -127,12 +133,17 @@ mt_template_date (const char *lang, gint64 when)
 		{ "pl", "%d.%m.%Y %H:%M" },
 		{ "es", "%d/%m/%Y %H:%M" },
 	};
-	g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local (when);
-	const char *format = "%Y-%m-%d %H:%M";
+	g_autoptr (GTimeZone) named = tz ? g_time_zone_new_identifier (tz) : NULL;
+	g_autoptr (GTimeZone) zone = named ? g_time_zone_ref (named) : g_time_zone_new_local ();
+	g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (when);
+	g_autoptr (GDateTime) dt = utc ? g_date_time_to_timezone (utc, zone) : NULL;
+	g_autofree char *format = NULL;
+	const char *date = "%Y-%m-%d %H:%M";
 
 	for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
 		if (g_strcmp0 (lang, formats[i].lang) == 0)
-			format = formats[i].format;
+			date = formats[i].format;
+	format = named ? g_strconcat (date, " %Z", NULL) : g_strdup (date);
 	return dt ? g_date_time_format (dt, format) : g_strdup ("-");
 }
 

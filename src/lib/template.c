@@ -17,7 +17,8 @@
 /* What every template of mail about a ticket may use. */
 #define COMMON                                                                                           \
 	"ticket.id ticket.subject ticket.token ticket.status ticket.priority ticket.queue ticket.owner " \
-	"ticket.requester queue.name queue.address queue.response_time requester.name requester.address date "
+	"ticket.requester ticket.due ticket.response_due queue.name queue.address queue.response_time "  \
+	"requester.name requester.address date "
 /* What a mail to agents may use besides. */
 #define AGENTS COMMON "recipient.agent comment.address "
 #define REPLY COMMON "article.text agent.name agent.login signature"
@@ -38,7 +39,8 @@ static const struct {
 	{ "notify-bounce", AGENTS "reason" },
 	{ "requester-status", COMMON "status status.name note" },
 	{ "alarm", AGENTS "alarm.for alarm.due alarm.by alarm.text" },
-	{ "escalation", AGENTS "escalation.pending escalation.due escalation.minutes" },
+	{ "escalation", AGENTS "escalation.pending escalation.response escalation.resolution escalation.due "
+			       "escalation.minutes" },
 	{ "answers/", REPLY, TRUE },
 };
 

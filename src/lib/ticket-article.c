@@ -191,6 +191,9 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 		return FALSE;
 	if (a->message != NULL && !add_attachments (store, *id, a->message->attachments, error))
 		return FALSE;
+	/* Until a person writes, nobody waits for an answer. */
+	if (!a->automatic && !mt_ticket_start_clock (store, ticket, a->now, error))
+		return FALSE;
 	return mt_ticket_touch (store, ticket, a->now, error);
 }
 

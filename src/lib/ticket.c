@@ -35,22 +35,20 @@ static const char SQL_THREAD_FACTS[] =
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = :ticket";
 static const char SQL_TICKET_EXISTS[] = "SELECT count(*) FROM tickets WHERE id = :ticket";
 static const char SQL_STATUS_GET[] = "SELECT status FROM tickets WHERE id = :ticket";
+/* A status that waits for us after one that did not: the customer
+ * waits again from now (ticket-due.c). */
+#define REOPENED ":status IN ('new', 'open') AND status IN ('pending', 'resolved', 'closed')"
 static const char SQL_STATUS_SET[] =
 	"UPDATE tickets SET status = :status, updated = max(updated, :now), pending_until = iif(:status = 'pending', "
 	"pending_until, NULL),"
+	" sla_start = iif(" REOPENED ", :now, sla_start),"
+	" response_escalated = iif(" REOPENED ", NULL, response_escalated),"
+	" resolution_escalated = iif(" REOPENED ", NULL, resolution_escalated),"
 	" resolved = CASE :status WHEN 'resolved' THEN :now WHEN 'closed' THEN coalesce(resolved, :now) END,"
 	" closed = CASE :status WHEN 'closed' THEN :now END"
 	" WHERE id = :ticket";
 static const char SQL_RESPONDED[] = "UPDATE tickets SET first_response = coalesce(first_response, :now),"
 				    " status = iif(status = 'new', 'open', status) WHERE id = :ticket";
-static const char SQL_MAIL_FACTS[] =
-	"SELECT t.type, t.subject, t.status, t.priority, q.name, q.address, c.address, q.sla_minutes, u.login,"
-	" t.uuid, ifnull(q.grp, 0), t.lang, c.name, c.lang FROM tickets t LEFT JOIN queues q ON q.id = t.queue LEFT "
-	"JOIN contacts c ON c.id = "
-	"t.requester"
-	" LEFT JOIN users u ON u.id = t.owner WHERE t.id = :ticket";
-static const char SQL_THREAD_IDS[] =
-	"SELECT message_id FROM articles WHERE ticket = :ticket AND message_id IS NOT NULL ORDER BY id";
 static const char SQL_LAST_CUSTOMER[] =
 	"SELECT ifnull(nullif(\"from\", ''), from_addr), created, text FROM articles"
 	" WHERE ticket = :ticket AND kind = 'email-in' AND NOT internal AND author IS NULL ORDER BY id DESC LIMIT 1";
@@ -75,21 +73,25 @@ static const char SQL_SET_COLOR[] =
 	"UPDATE tickets SET color = :value, updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_SET_SUBJECT[] =
 	"UPDATE tickets SET subject = :value, updated = max(updated, :now) WHERE id = :ticket";
-static const char SQL_SET_REQUESTER[] =
-	"UPDATE tickets SET requester = :value, updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_SET_UNTIL[] =
 	"UPDATE tickets SET pending_until = nullif(:value, 0), updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_CLOSE_MERGED[] =
 	"UPDATE tickets SET merged_into = :into, status = 'closed', closed = :now, resolved = coalesce(resolved, :now),"
-	" updated = max(updated, :now) WHERE id = :ticket";
+	" due = NULL, updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_RESPONSE_ESCALATED[] =
 	"UPDATE tickets SET response_escalated = :now WHERE id = :ticket AND response_escalated IS NULL";
+static const char SQL_RESOLUTION_ESCALATED[] =
+	"UPDATE tickets SET resolution_escalated = :now WHERE id = :ticket AND resolution_escalated IS NULL";
+static const char SQL_START_CLOCK[] = "UPDATE tickets SET sla_start = :now WHERE id = :ticket AND sla_start IS NULL";
+static const char SQL_SET_DUE[] = "UPDATE tickets SET due = nullif(:now, 0) WHERE id = :ticket";
 
 /* Erasure: the tickets merged into one, then its own rows. */
 static const char SQL_MERGED_FROM[] = "SELECT id FROM tickets WHERE merged_into = :ticket ORDER BY id";
 static const char SQL_CLOSED_BEFORE[] = "SELECT id FROM tickets WHERE status = 'closed' AND merged_into IS NULL"
 					" AND coalesce(closed, updated) < :ticket ORDER BY id LIMIT 100";
 static const char SQL_QUEUE_COUNT[] = "SELECT count(*) FROM tickets WHERE queue = :ticket";
+static const char SQL_QUEUE_ACTIVE[] = "SELECT id FROM tickets WHERE queue = :ticket AND status IN ('new', 'open')"
+				       " AND merged_into IS NULL ORDER BY id";
 static const char SQL_QUEUE_MOVE[] = "UPDATE tickets SET queue = :into WHERE queue = :from";
 static const char SQL_FORGET_OWNER[] = "UPDATE tickets SET owner = NULL WHERE owner = :from";
 static const char SQL_FORGET_CREATOR[] = "UPDATE tickets SET creator = NULL WHERE creator = :from";
@@ -100,8 +102,7 @@ static const char SQL_ERASE_TICKET[] = "DELETE FROM tickets WHERE id = :from";
 /* Indexed by MtTicketField: the field chooses the statement, it is never
  * pasted into one. */
 static const char *const set_field[] = {
-	SQL_SET_PRIORITY, SQL_SET_OWNER,   SQL_SET_QUEUE, SQL_SET_PROJECT,
-	SQL_SET_COLOR,    SQL_SET_SUBJECT, SQL_SET_UNTIL, SQL_SET_REQUESTER,
+	SQL_SET_PRIORITY, SQL_SET_OWNER, SQL_SET_QUEUE, SQL_SET_PROJECT, SQL_SET_COLOR, SQL_SET_SUBJECT, SQL_SET_UNTIL,
 };
 
 /* In their order on the way to closed; the CHECK on tickets.status
@@ -109,15 +110,43 @@ static const char *const set_field[] = {
 static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 
 static const char *const ticket_queries[] = {
-	SQL_TICKET_INSERT,      SQL_TICKET_TOUCH,  SQL_THREAD_FACTS,   SQL_TICKET_EXISTS,
-	SQL_STATUS_GET,         SQL_STATUS_SET,    SQL_RESPONDED,      SQL_MAIL_FACTS,
-	SQL_SET_LANG,           SQL_LAST_CUSTOMER, SQL_THREAD_IDS,     SQL_FLAG,
-	SQL_PERSONAL,           SQL_LINK_ADD,      SQL_IDENTITY,       SQL_HISTORY_ADD,
-	SQL_SET_PRIORITY,       SQL_SET_OWNER,     SQL_SET_QUEUE,      SQL_SET_PROJECT,
-	SQL_SET_COLOR,          SQL_SET_SUBJECT,   SQL_SET_UNTIL,      SQL_CLOSE_MERGED,
-	SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM,   SQL_CLOSED_BEFORE,  SQL_QUEUE_COUNT,
-	SQL_QUEUE_MOVE,         SQL_FORGET_OWNER,  SQL_FORGET_CREATOR, SQL_ERASE_LINKS,
-	SQL_ERASE_HISTORY,      SQL_ERASE_TICKET,  SQL_SET_REQUESTER,  NULL,
+	SQL_TICKET_INSERT,
+	SQL_TICKET_TOUCH,
+	SQL_THREAD_FACTS,
+	SQL_TICKET_EXISTS,
+	SQL_STATUS_GET,
+	SQL_STATUS_SET,
+	SQL_RESPONDED,
+	SQL_SET_LANG,
+	SQL_LAST_CUSTOMER,
+	SQL_FLAG,
+	SQL_PERSONAL,
+	SQL_LINK_ADD,
+	SQL_IDENTITY,
+	SQL_HISTORY_ADD,
+	SQL_SET_PRIORITY,
+	SQL_SET_OWNER,
+	SQL_SET_QUEUE,
+	SQL_SET_PROJECT,
+	SQL_SET_COLOR,
+	SQL_SET_SUBJECT,
+	SQL_SET_UNTIL,
+	SQL_CLOSE_MERGED,
+	SQL_RESPONSE_ESCALATED,
+	SQL_RESOLUTION_ESCALATED,
+	SQL_START_CLOCK,
+	SQL_SET_DUE,
+	SQL_MERGED_FROM,
+	SQL_CLOSED_BEFORE,
+	SQL_QUEUE_COUNT,
+	SQL_QUEUE_ACTIVE,
+	SQL_QUEUE_MOVE,
+	SQL_FORGET_OWNER,
+	SQL_FORGET_CREATOR,
+	SQL_ERASE_LINKS,
+	SQL_ERASE_HISTORY,
+	SQL_ERASE_TICKET,
+	NULL,
 };
 
 const char *const *
@@ -238,7 +267,7 @@ mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status, const c
 		      store, SQL_STATUS_SET,
 		      MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":status", status), MT_INT (":now", now)), error)))
 		return FALSE;
-	if (!mt_store_exec_stmt (store, stmt, error))
+	if (!mt_store_exec_stmt (store, stmt, error) || !mt_ticket_refresh_due (store, ticket, error))
 		return FALSE;
 	return mt_ticket_add_history (store, ticket, who, "status", old, status, now, error);
 }
@@ -256,7 +285,9 @@ mt_ticket_set_field (MtStore *store, gint64 ticket, MtTicketField field, GVarian
 	else if (value)
 		mt_store_bind_text (stmt, ":value", g_variant_get_string (value, NULL));
 	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	return field != MT_TICKET_QUEUE || mt_ticket_refresh_due (store, ticket, error);
 }
 
 gboolean
@@ -266,11 +297,23 @@ mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint64 now, GE
 			     MT_BINDS (MT_INT (":ticket", from), MT_INT (":into", into), MT_INT (":now", now)), error);
 }
 
+/* Runs sql, an UPDATE of ticket with the time :now. */
+static gboolean
+stamp (MtStore *store, const char *sql, gint64 ticket, gint64 now, GError **error)
+{
+	return mt_store_run (store, sql, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now)), error);
+}
+
 gboolean
 mt_ticket_mark_response_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	return mt_store_run (store, SQL_RESPONSE_ESCALATED, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now)),
-			     error);
+	return stamp (store, SQL_RESPONSE_ESCALATED, ticket, now, error);
+}
+
+gboolean
+mt_ticket_mark_resolution_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error)
+{
+	return stamp (store, SQL_RESOLUTION_ESCALATED, ticket, now, error);
 }
 
 static const char *
@@ -339,7 +382,21 @@ mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 n
 gboolean
 mt_ticket_responded (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	return mt_store_run (store, SQL_RESPONDED, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now)), error);
+	return stamp (store, SQL_RESPONDED, ticket, now, error) && mt_ticket_refresh_due (store, ticket, error);
+}
+
+gboolean
+mt_ticket_start_clock (MtStore *store, gint64 ticket, gint64 now, GError **error)
+{
+	if (!stamp (store, SQL_START_CLOCK, ticket, now, error))
+		return FALSE;
+	return sqlite3_changes (mt_store_peek_db (store)) == 0 || mt_ticket_refresh_due (store, ticket, error);
+}
+
+gboolean
+mt_ticket_set_due (MtStore *store, gint64 ticket, gint64 due, GError **error)
+{
+	return stamp (store, SQL_SET_DUE, ticket, due, error);
 }
 
 static char *
@@ -348,76 +405,6 @@ column_dup (sqlite3_stmt *stmt, int i)
 	const char *text = (const char *) sqlite3_column_text (stmt, i);
 
 	return text ? g_strdup (text) : NULL;
-}
-
-static gboolean
-read_thread_ids (MtStore *store, MtTicketMail *mail, GError **error)
-{
-	sqlite3_stmt *stmt =
-		mt_store_query_bound (store, SQL_THREAD_IDS, MT_BINDS (MT_INT (":ticket", mail->id)), error);
-	int rc;
-
-	if (stmt == NULL)
-		return FALSE;
-	mail->thread_ids = g_ptr_array_new_with_free_func (g_free);
-	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
-		g_ptr_array_add (mail->thread_ids, column_dup (stmt, 0));
-	return rc != -1;
-}
-
-MtTicketMail *
-mt_ticket_mail_facts (MtStore *store, gint64 id, GError **error)
-{
-	g_autoptr (MtTicketMail) mail = g_new0 (MtTicketMail, 1);
-	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_MAIL_FACTS, MT_BINDS (MT_INT (":ticket", id)), error);
-	int rc;
-
-	if (stmt == NULL)
-		return NULL;
-	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW) {
-		if (rc != -1)
-			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, id);
-		return NULL;
-	}
-	mail->id = id;
-	mail->type = column_dup (stmt, 0);
-	mail->subject = column_dup (stmt, 1);
-	mail->status = column_dup (stmt, 2);
-	mail->priority = sqlite3_column_int (stmt, 3);
-	mail->queue = column_dup (stmt, 4);
-	mail->queue_address = column_dup (stmt, 5);
-	mail->requester = column_dup (stmt, 6);
-	mail->sla_minutes = sqlite3_column_int64 (stmt, 7);
-	mail->owner = column_dup (stmt, 8);
-	mail->uuid = column_dup (stmt, 9);
-	mail->queue_group = sqlite3_column_int64 (stmt, 10);
-	mail->lang = column_dup (stmt, 11);
-	mail->requester_name = column_dup (stmt, 12);
-	mail->requester_lang = column_dup (stmt, 13);
-	if (!read_thread_ids (store, mail, error))
-		return NULL;
-	return g_steal_pointer (&mail);
-}
-
-void
-mt_ticket_mail_free (MtTicketMail *mail)
-{
-	if (mail == NULL)
-		return;
-	g_free (mail->uuid);
-	g_free (mail->type);
-	g_free (mail->subject);
-	g_free (mail->status);
-	g_free (mail->queue);
-	g_free (mail->queue_address);
-	g_free (mail->requester);
-	g_free (mail->owner);
-	g_free (mail->lang);
-	g_free (mail->requester_name);
-	g_free (mail->requester_lang);
-	if (mail->thread_ids)
-		g_ptr_array_unref (mail->thread_ids);
-	g_free (mail);
 }
 
 gboolean
@@ -503,11 +490,24 @@ mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **
 }
 
 gboolean
+mt_ticket_refresh_queue_due (MtStore *store, gint64 queue, GError **error)
+{
+	g_autoptr (GArray) ids = ticket_ids (store, SQL_QUEUE_ACTIVE, queue, error);
+
+	for (guint i = 0; ids != NULL && i < ids->len; i++)
+		if (!mt_ticket_refresh_due (store, g_array_index (ids, gint64, i), error))
+			return FALSE;
+	return ids != NULL;
+}
+
+gboolean
 mt_ticket_move_queue (MtStore *store, gint64 from, gint64 into, GError **error)
 {
 	static const char *const moves[] = { SQL_QUEUE_MOVE };
 
-	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error);
+	/* Their due times are the new queue's. */
+	return mt_store_move (store, moves, G_N_ELEMENTS (moves), from, into, error) &&
+	       mt_ticket_refresh_queue_due (store, into, error);
 }
 
 gboolean

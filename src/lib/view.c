@@ -51,6 +51,7 @@ static const char FILTER_UNTIL[] = " AND s.created < :until";
 static const char FILTER_NOT_PERSONAL[] = " AND NOT s.personal";
 static const char FILTER_PERSONAL[] = " AND s.personal";
 static const char FILTER_OVERDUE[] = " AND s.due < :now AND s.status NOT IN ('resolved', 'closed')";
+static const char FILTER_DUE_BEFORE[] = " AND s.due < :due_before AND s.status NOT IN ('resolved', 'closed')";
 
 /* Indexed by MtViewSort. */
 static const char *const list_order[] = {
@@ -58,8 +59,9 @@ static const char *const list_order[] = {
 	" ORDER BY s.created DESC, s.id DESC",
 	" ORDER BY s.priority DESC, s.updated DESC, s.id DESC",
 	" ORDER BY s.id DESC",
+	" ORDER BY s.due IS NULL, s.due, s.id",
 };
-static const char *const sort_names[] = { "updated", "created", "priority", "id" };
+static const char *const sort_names[] = { "updated", "created", "priority", "id", "due" };
 
 static const char SQL_TICKET_JSON[] = "SELECT json FROM ticket_json WHERE id = :ticket";
 static const char SQL_ARTICLES[] =
@@ -387,7 +389,8 @@ mt_view_parse_sort (const char *text, MtViewSort *sort, GError **error)
 			*sort = (MtViewSort) i;
 			return TRUE;
 		}
-	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "cannot sort by '%s' (updated, created, priority or id)", text);
+	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "cannot sort by '%s' (updated, created, priority, id or due)",
+		     text);
 	return FALSE;
 }
 
@@ -423,6 +426,8 @@ list_sql (const char *head, const MtViewFilter *f, const char *tail)
 		g_string_append (sql, FILTER_UNTIL);
 	if (f->overdue)
 		g_string_append (sql, FILTER_OVERDUE);
+	if (f->due_before != 0)
+		g_string_append (sql, FILTER_DUE_BEFORE);
 	if (f->personal != MT_VIEW_PERSONAL_ANY)
 		g_string_append (sql, f->personal == MT_VIEW_PERSONAL_HIDE ? FILTER_NOT_PERSONAL : FILTER_PERSONAL);
 	g_string_append (sql, order);
@@ -471,6 +476,7 @@ bind_filter (sqlite3_stmt *stmt, const MtViewFilter *f)
 	bind_int_named (stmt, ":since", f->since);
 	bind_int_named (stmt, ":until", f->until);
 	bind_int_named (stmt, ":now", f->now);
+	bind_int_named (stmt, ":due_before", f->due_before);
 	bind_int_named (stmt, ":limit", f->limit > 0 ? f->limit : -1);
 }
 

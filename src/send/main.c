@@ -7,6 +7,7 @@
  *	mailticket-send --version
  * DESCRIPTION
  *	Fires the alarms and escalations due (mt_alarm_fire, mt_escalate_due),
+ *	closes resolved tickets due for it (mt_escalate_auto_close),
  *	then runs passes of mt_sender_pass() until nothing is due (one pass
  *	with --once). This file only reads the options, the configuration and
  *	the password, calls the library and maps the outcome to an exit
@@ -122,18 +123,20 @@ drain (MtSender *sender, gboolean once, GError **error)
 }
 
 /* Alarms and escalations due become queued mail, sent by this run;
- * closed tickets past [retention] purge_closed_after are erased. */
+ * resolved tickets past [queue NAME] auto_close_after are closed, and
+ * closed tickets past [retention] purge_closed_after erased. */
 static gboolean
 fire_due (MtStore *store, const MtConfig *config, GError **error)
 {
 	gint64 now = mt_clock_now ();
 	guint alarms = 0, escalations = 0;
-	guint purged = 0;
+	guint closed = 0, purged = 0;
 	gboolean ok = mt_alarm_fire (store, config, now, &alarms, error) &&
 		      mt_escalate_due (store, config, now, &escalations, error) &&
+		      mt_escalate_auto_close (store, config, now, &closed, error) &&
 		      mt_erase_purge (store, config->purge_closed_after, now, &purged, error);
 
-	g_debug ("alarms=%u escalations=%u purged=%u", alarms, escalations, purged);
+	g_debug ("alarms=%u escalations=%u closed=%u purged=%u", alarms, escalations, closed, purged);
 	return ok;
 }
 

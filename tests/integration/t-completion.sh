@@ -57,9 +57,9 @@ for framework in "" "$framework"; do
 	offers "search's options" "--help --json --limit" search --
 	offers "a status" "open" list --status op
 	offers "a second status in a comma list" "open,pending" list --status open,p
-	offers "a sort key" "created id priority updated" list --sort ""
+	offers "a sort key" "created due id priority updated" list --sort ""
 	offers "a status after --status=" "open" list --status = op
-	offers "a sort key after --sort=" "created id priority updated" list --sort =
+	offers "a sort key after --sort=" "created due id priority updated" list --sort =
 	offers "an owner: the logins and none" "alice bob none" --db "$DB" list --owner ""
 	offers "-o of list is the owner" "alice" --db "$DB" list -o al
 	offers "-o of attachment is a file" "$tmp/file-one $tmp/file-two" attachment 1 2 3 -o "$tmp/file-"
@@ -73,7 +73,7 @@ for framework in "" "$framework"; do
 	offers "task's verbs after the ticket" "add list" task 7 ""
 	offers "approval's verbs after the ticket" "approve list reject request" approval 7 ""
 	offers "outbox's verbs" "list retry show" outbox ""
-	offers "queue's verbs" "add list" queue ""
+	offers "queue's verbs" "add list set" queue ""
 	offers "user's and contact's verbs" "add list set" contact ""
 	offers "template's verbs" "check list show" template ""
 	offers "time's verbs from r" "report rm" time r

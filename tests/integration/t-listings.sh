@@ -55,10 +55,10 @@ has "anna@customer.example            Anna                     Customer Ltd     
 has "carl@customer.example            Carl                     Customer Ltd              0" "... one added by hand"
 mt queue add billing --address billing@example.org --sla 4h --owner bob >/dev/null
 expect_code 0 "queue list" -- mt queue list
-first "QUEUE            ADDRESS                             SLA  OWNER        ACTIVE" "queue list: the header"
-has "billing          billing@example.org                240m  bob               0" \
+first "QUEUE            ADDRESS                             SLA  OWNER        ACTIVE RESOLVE  HOURS" "queue list: the header"
+has "billing          billing@example.org                  4h  bob               0       -  -" \
 	"queue list: address, SLA, owner and active tickets"
-has "support          support@example.org                   -  -                 1" "... the queue mail made"
+has "support          support@example.org                   -  -                 1       -  -" "... the queue mail made"
 
 # The work on a ticket.
 expect_code 0 "task add" -- now task 1 add "Check the firewall" --assignee bob

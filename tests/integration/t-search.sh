@@ -115,6 +115,10 @@ sql "drop trigger article_search_insert; drop trigger article_search_update; dro
 	  left join contacts c on c.id = t.requester;
 	drop table conversation_cc; alter table articles drop column new_text; alter table articles drop column not_indexed;
 	drop table blob_chunks;
+	drop index tickets_due; alter table tickets drop column sla_start;
+	alter table tickets drop column resolution_escalated; alter table queues drop column hours;
+	alter table queues drop column tz; alter table queues drop column holidays;
+	alter table queues drop column resolution_minutes;
 	drop table article_search; drop view article_search_source; drop index outbox_recipients_address;
 	drop index contacts_org; alter table contacts drop column org; alter table articles drop column commands;
 	drop table organisation_domains; drop table organisations; drop table search_pending;

@@ -477,6 +477,27 @@ test_secret_file_empty (Fixture *f, gconstpointer data)
 	assert_config_error (write_file (f, "c.conf", text), NULL);
 }
 
+/* --- [queue NAME] auto_close_after --- */
+
+static void
+test_auto_close_per_queue (Fixture *f, gconstpointer data)
+{
+	const char *path =
+		write_file (f, "mt.conf", "[queue support]\nauto_close_after = 7d\n[queue sales]\nlang = de\n");
+	g_autoptr (MtConfig) config = load_ok (path, NULL);
+
+	g_assert_cmpint (mt_config_auto_close_after (config, "support"), ==, 7 * 86400);
+	g_assert_cmpint (mt_config_auto_close_after (config, "sales"), ==, 0);
+	g_assert_cmpint (mt_config_auto_close_after (config, NULL), ==, 0);
+}
+
+static void
+test_auto_close_rejects_what_is_no_duration (Fixture *f, gconstpointer data)
+{
+	assert_config_error (write_file (f, "a.conf", "[queue support]\nauto_close_after = soon\n"), NULL);
+	assert_config_error (write_file (f, "b.conf", "[queue support]\nauto_close_after = 0\n"), NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -489,6 +510,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/config/duration/units", test_duration_units);
 	g_test_add_func ("/config/duration/rejects-malformed", test_duration_rejects);
 	ADD ("/config/file/none-gives-defaults", test_defaults_without_file);
+	ADD ("/config/queue/auto-close-after", test_auto_close_per_queue);
+	ADD ("/config/queue/auto-close-after-rejects-what-is-no-duration", test_auto_close_rejects_what_is_no_duration);
 	ADD ("/config/file/empty-env-is-unset", test_empty_env_is_unset);
 	ADD ("/config/file/all-keys-read", test_all_keys_read);
 	ADD ("/config/file/address-defaults-to-domain", test_address_defaults_to_domain);
