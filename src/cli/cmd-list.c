@@ -131,7 +131,7 @@ typedef struct {
 	gboolean more; /* a row past the limit was there */
 	gint64 now;
 	gboolean color;
-	gboolean due; /* the time column is the due time */
+	gboolean due;                  /* the time column is the due time */
 	int tags_width, subject_width; /* 0: no tags column; the whole subject */
 } Table;
 
@@ -264,7 +264,8 @@ list_table (MtContext *ctx, MtViewFilter *f, gboolean color)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func ((GDestroyNotify) line_free);
 	int width = mt_cli_terminal_width ();
-	Table t = { lines, f->limit, FALSE, f->now, color, f->overdue || f->due_before != 0 || f->sort == MT_VIEW_SORT_DUE };
+	Table t = { lines,  f->limit, FALSE,
+		    f->now, color,    f->overdue || f->due_before != 0 || f->sort == MT_VIEW_SORT_DUE };
 
 	if (f->limit > 0)
 		f->limit++;
