@@ -318,7 +318,7 @@ static gboolean
 apply_charset_keys (MtConfig *config, GKeyFile *kf, GError **error)
 {
 	g_autofree char *value = get_string (kf, "mail", "fallback_charsets", NULL);
-	g_autoptr (GPtrArray) list = g_ptr_array_new ();
+	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
 	g_auto (GStrv) words = value ? g_strsplit_set (value, ", \t", -1) : NULL;
 
 	for (guint i = 0; words != NULL && words[i] != NULL; i++) {
@@ -334,6 +334,7 @@ apply_charset_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	}
 	if (list->len > 0) {
 		g_ptr_array_add (list, NULL);
+		/* The strings go with the array's segment, not freed. */
 		config->fallback_charsets = (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
 	}
 	return TRUE;
