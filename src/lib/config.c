@@ -387,9 +387,9 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	else
 		return config_error (error, "foreign_subject: link or join: %s", foreign);
 	return apply_limit_keys (config, kf, error) && apply_charset_keys (config, kf, error) &&
-	       apply_reply_keys (config, kf, error) &&
-	       apply_notify_keys (config, kf, error) && apply_smtp_keys (config, kf, error) &&
-	       apply_retention_keys (config, kf, error) && read_secret (config, error);
+	       apply_reply_keys (config, kf, error) && apply_notify_keys (config, kf, error) &&
+	       apply_smtp_keys (config, kf, error) && apply_retention_keys (config, kf, error) &&
+	       read_secret (config, error);
 }
 
 /* The file to read, and whether its absence is an error. */

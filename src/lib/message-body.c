@@ -199,7 +199,8 @@ holds_text (Body *body, GMimeObject *obj, const char *subtype, guint depth)
 				return TRUE;
 		return FALSE;
 	}
-	if (!GMIME_IS_PART (obj) || g_mime_part_is_attachment (GMIME_PART (obj)) || !is_text (GMIME_PART (obj), subtype))
+	if (!GMIME_IS_PART (obj) || g_mime_part_is_attachment (GMIME_PART (obj)) ||
+	    !is_text (GMIME_PART (obj), subtype))
 		return FALSE;
 	g_autofree char *name = mt_message_part_name (obj, body->m->options);
 	return name == NULL;
@@ -244,7 +245,8 @@ walk_multipart (Body *body, GMimeMultipart *mp, const char *path, guint depth, g
 	for (int i = 0; i < n; i++) {
 		g_autofree char *child = *path ? g_strdup_printf ("%s.%d", path, i + 1) : g_strdup_printf ("%d", i + 1);
 
-		walk (body, g_mime_multipart_get_part (mp, i), child, depth + 1, wanted && (!alternative || i == chosen));
+		walk (body, g_mime_multipart_get_part (mp, i), child, depth + 1,
+		      wanted && (!alternative || i == chosen));
 	}
 }
 
@@ -312,7 +314,8 @@ static gboolean
 from_outlook (MtMessage *m)
 {
 	return mentions_outlook (m, "X-Mailer") || mentions_outlook (m, "User-Agent") ||
-	       mt_message_header (m, "X-MS-Has-Attach") != NULL || mt_message_header (m, "X-MS-TNEF-Correlator") != NULL;
+	       mt_message_header (m, "X-MS-Has-Attach") != NULL ||
+	       mt_message_header (m, "X-MS-TNEF-Correlator") != NULL;
 }
 
 void

@@ -107,7 +107,7 @@ word_bytes (const Word *word, GByteArray *out)
 		/* In a header's Q encoding "_" is a space (RFC 2047, 4.2). */
 		g_strdelimit (payload, "_", ' ');
 		n = g_mime_encoding_quoted_decode_step ((const guchar *) payload, word->payload_len, out->data + at,
-						       &state, &save);
+							&state, &save);
 	}
 	g_byte_array_set_size (out, at + n);
 }

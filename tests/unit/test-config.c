@@ -403,8 +403,8 @@ test_bad_part_limits (Fixture *f, gconstpointer data)
 static void
 test_fallback_charsets (Fixture *f, gconstpointer data)
 {
-	g_autoptr (MtConfig) config =
-		load_ok (write_file (f, "a.conf", "[mail]\nfallback_charsets = koi8-r, shift_jis windows-1252\n"), NULL);
+	g_autoptr (MtConfig) config = load_ok (
+		write_file (f, "a.conf", "[mail]\nfallback_charsets = koi8-r, shift_jis windows-1252\n"), NULL);
 	g_autoptr (MtConfig) unset = load_ok (write_file (f, "b.conf", "[mail]\n"), NULL);
 	const char *const want[] = { "koi8-r", "shift_jis", "windows-1252", NULL };
 

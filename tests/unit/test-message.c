@@ -1207,13 +1207,13 @@ test_fidelity_subject_unknown_charset_keeps_letters (void)
 	check_subject ("=?x-unknown?Q?caf=E9?=", "café");
 }
 
-#define MIXED_HEAD                            \
-	"From: a@example.org\n"               \
-	"MIME-Version: 1.0\n"                 \
+#define MIXED_HEAD                                          \
+	"From: a@example.org\n"                             \
+	"MIME-Version: 1.0\n"                               \
 	"Content-Type: multipart/mixed; boundary=\"b\"\n\n" \
-	"--b\n"                               \
-	"Content-Type: text/plain; charset=utf-8\n\n" \
-	"see the file\n"                      \
+	"--b\n"                                             \
+	"Content-Type: text/plain; charset=utf-8\n\n"       \
+	"see the file\n"                                    \
 	"--b\n"
 
 static void
@@ -1311,10 +1311,10 @@ test_fidelity_attached_message_named_by_subject (void)
 	g_assert_null (attachment (m, 1)->name);
 }
 
-#define UU_HELLO                 \
-	"begin 644 hello.txt\n"  \
+#define UU_HELLO                    \
+	"begin 644 hello.txt\n"     \
 	"-:&5L;&\\L('=O<FQD\"@  \n" \
-	"`\n"                    \
+	"`\n"                       \
 	"end\n"
 
 static void
@@ -1397,11 +1397,11 @@ test_fidelity_text_no_controls (void)
 	g_assert_cmpstr (m->text, ==, "red[31m text\tok\nnext\n");
 }
 
-#define OUTLOOK_TEXT        \
-	"Hello Bob,\n\n\n\n" \
-	"Please help.\n\n"   \
+#define OUTLOOK_TEXT                     \
+	"Hello Bob,\n\n\n\n"             \
+	"Please help.\n\n"               \
 	"The printer is broken.\n\n\n\n" \
-	"Thanks\n\n"         \
+	"Thanks\n\n"                     \
 	"Alice\n\n"
 
 static void
@@ -1544,7 +1544,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/fidelity/subject-no-controls", test_fidelity_subject_no_controls);
 	g_test_add_func ("/message/fidelity/subject-unknown-charset-keeps-letters",
 			 test_fidelity_subject_unknown_charset_keeps_letters);
-	g_test_add_func ("/message/fidelity/filename-quote-in-encoded-word", test_fidelity_filename_quote_in_encoded_word);
+	g_test_add_func ("/message/fidelity/filename-quote-in-encoded-word",
+			 test_fidelity_filename_quote_in_encoded_word);
 	g_test_add_func ("/message/fidelity/filename-rfc2231-inline-text", test_fidelity_filename_rfc2231_inline_text);
 	g_test_add_func ("/message/fidelity/inline-html-in-mixed", test_fidelity_inline_html_in_mixed);
 	g_test_add_func ("/message/fidelity/alternative-then-inline-html", test_fidelity_alternative_then_inline_html);
