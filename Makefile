@@ -251,7 +251,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC := clang
 FUZZ_DEB_PKGS := clang libclang-rt-14-dev
 FUZZ_TARGETS := tests/fuzz/fuzz-mail tests/fuzz/fuzz-bounce
-FUZZ_LIB_SRC := src/lib/message.c src/lib/message-scan.c src/lib/message-text.c src/lib/message-view.c \
+FUZZ_LIB_SRC := src/lib/message.c src/lib/message-body.c src/lib/message-charset.c src/lib/message-header.c \
+                src/lib/message-scan.c src/lib/message-text.c src/lib/message-uu.c src/lib/message-view.c \
                 src/lib/bounce.c src/lib/html.c src/lib/thread.c src/lib/token.c src/lib/error.c
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 

@@ -54,8 +54,9 @@ typedef struct {
 	char *delimiters;     /* recipient_delimiter: each character may start an extension */
 	char delimiter;       /* the first of them, with which reply addresses are made */
 	guint64 max_message_size;
-	guint max_parts; /* [mail] max_parts: the parts of a message listed; 0: the default */
-	guint max_depth; /* [mail] max_depth: how deep in multiparts; 0: the default */
+	guint max_parts;          /* [mail] max_parts: the parts of a message listed; 0: the default */
+	guint max_depth;          /* [mail] max_depth: how deep in multiparts; 0: the default */
+	char **fallback_charsets; /* [mail] fallback_charsets, in order, or NULL: the default */
 	MtForeignSubject foreign_subject;
 	gboolean acknowledge;            /* acknowledge new tickets by mail */
 	int ack_limit;                   /* acknowledgements per sender and hour */

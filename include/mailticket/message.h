@@ -65,6 +65,12 @@ void mt_message_init (void);
  * under. */
 void mt_message_set_limits (guint max_parts, guint max_depth);
 
+/* The charsets that 8-bit text of no known charset is read in, in
+ * order, where its bytes are valid there ([mail] fallback_charsets;
+ * NULL or empty: windows-1252), for the whole process, before any
+ * parse. Copied. */
+void mt_message_set_fallback_charsets (const char *const *charsets);
+
 MtMessage *mt_message_parse (GByteArray *raw, GError **error);
 void mt_message_free (MtMessage *message);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtMessage, mt_message_free)

@@ -40,6 +40,7 @@ open_store (MtContext *ctx, MtCliOpen open, GError **error)
 		return FALSE;
 	/* Before any message is parsed: an attachment is found by the part path it was listed under. */
 	mt_message_set_limits (ctx->config->max_parts, ctx->config->max_depth);
+	mt_message_set_fallback_charsets ((const char *const *) ctx->config->fallback_charsets);
 	if (ctx->store == NULL)
 		ctx->store = mt_store_open (ctx->config->db_path, ctx->config->busy_timeout, mode, error);
 	return ctx->store != NULL;

@@ -37,6 +37,7 @@ run (const FilterOptions *o)
 	if (config == NULL || !mt_deliver_read (STDIN_FILENO, config->max_message_size, &raw, &error))
 		return filter_fail (error, stderr, &line);
 	mt_message_set_limits (config->max_parts, config->max_depth);
+	mt_message_set_fallback_charsets ((const char *const *) config->fallback_charsets);
 	if (!(store = mt_store_open (config->db_path, config->busy_timeout, MT_STORE_EXISTING, &error)))
 		return filter_fail (error, stderr, &line);
 	mt_deliver_prepare (&input, raw, config->max_message_size);

@@ -106,6 +106,7 @@ load_config (Server *s, GError **error)
 	if (config == NULL)
 		return FALSE;
 	mt_message_set_limits (config->max_parts, config->max_depth);
+	mt_message_set_fallback_charsets ((const char *const *) config->fallback_charsets);
 	g_mutex_lock (&s->state);
 	s->config = config;
 	g_free (s->config_file);

@@ -312,6 +312,34 @@ apply_limit_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+/* [mail] fallback_charsets: charsets that iconv knows, separated by
+ * commas or blanks; unset, the message module's default. */
+static gboolean
+apply_charset_keys (MtConfig *config, GKeyFile *kf, GError **error)
+{
+	g_autofree char *value = get_string (kf, "mail", "fallback_charsets", NULL);
+	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+	g_auto (GStrv) words = value ? g_strsplit_set (value, ", \t", -1) : NULL;
+
+	for (guint i = 0; words != NULL && words[i] != NULL; i++) {
+		GIConv cd;
+
+		if (*words[i] == '\0')
+			continue;
+		if ((cd = g_iconv_open ("UTF-8", words[i])) == (GIConv) -1)
+			return config_error (error, "[mail] fallback_charsets: a charset that iconv does not know: %s",
+					     words[i]);
+		g_iconv_close (cd);
+		g_ptr_array_add (list, g_strdup (words[i]));
+	}
+	if (list->len > 0) {
+		g_ptr_array_add (list, NULL);
+		/* The strings go with the array's segment, not freed. */
+		config->fallback_charsets = (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+	}
+	return TRUE;
+}
+
 static gboolean
 apply_retention_keys (MtConfig *config, GKeyFile *kf, GError **error)
 {
@@ -382,10 +410,10 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 		config->foreign_subject = MT_FOREIGN_SUBJECT_JOIN;
 	else
 		return config_error (error, "foreign_subject: link or join: %s", foreign);
-	return apply_limit_keys (config, kf, error) && apply_reply_keys (config, kf, error) &&
-	       apply_notify_keys (config, kf, error) && apply_smtp_keys (config, kf, error) &&
-	       apply_retention_keys (config, kf, error) && apply_auto_close_keys (config, kf, error) &&
-	       read_secret (config, error);
+	return apply_limit_keys (config, kf, error) && apply_charset_keys (config, kf, error) &&
+	       apply_reply_keys (config, kf, error) && apply_notify_keys (config, kf, error) &&
+	       apply_smtp_keys (config, kf, error) && apply_retention_keys (config, kf, error) &&
+	       apply_auto_close_keys (config, kf, error) && read_secret (config, error);
 }
 
 /* The file to read, and whether its absence is an error. */
@@ -454,6 +482,7 @@ mt_config_free (MtConfig *config)
 	g_free (config->secret_file);
 	g_free (config->deliver_socket);
 	g_free (config->delimiters);
+	g_strfreev (config->fallback_charsets);
 	g_free (config->from_name);
 	g_free (config->response_time);
 	if (config->queue_response_time != NULL)

@@ -121,7 +121,8 @@ typedef struct {
 	gsize len;
 	MtMessageScan *scan;
 	guint fields, dropped, cut;
-	gsize bytes; /* kept */
+	gsize bytes;       /* kept */
+	gsize field_after; /* a field was found up to here after a line that is none */
 	GString *notes;
 } TopHeader;
 
@@ -209,23 +210,50 @@ keep_field (TopHeader *t, gsize start, gsize end)
 		add_piece (t, tail, end, FALSE);
 }
 
+/* Whether the line at at, which is no field, is the first of the
+ * body: no field follows it before an empty line. Where one does, the
+ * header goes on past lines that are no field, as GMime has it. */
+static gboolean
+body_starts (TopHeader *t, gsize at)
+{
+	gsize value;
+
+	if (at < t->field_after)
+		return FALSE;
+	for (at = next_line (t->p, t->len, at); at < t->len && !blank_line (t->p, t->len, at);
+	     at = next_line (t->p, t->len, at)) {
+		gsize end = next_line (t->p, t->len, at);
+
+		if (!continues (t->p, t->len, at) && name_length (t->p, at, end, &value) > 0) {
+			t->field_after = end;
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 /* Scans the top-level header into scan->pieces; returns where it ends
- * (its empty line, or the end of the message). */
+ * (its empty line, the first line of a body that has none before it,
+ * or the end of the message). */
 static gsize
 scan_top_header (TopHeader *t)
 {
-	gsize at = 0;
+	gsize at = 0, value;
 
 	while (at < t->len && !blank_line (t->p, t->len, at)) {
 		gsize end = field_end (t->p, t->len, at);
 
+		if (at > 0 && name_length (t->p, at, end, &value) == 0 && body_starts (t, at)) {
+			t->scan->unseparated = TRUE;
+			break;
+		}
 		keep_field (t, at, end);
 		at = end;
 	}
 	if (t->dropped > 0)
 		mt_message_note (t->notes, "%u header fields not indexed: over %u fields or %u bytes", t->dropped,
 				 TOP_FIELDS, TOP_BYTES);
-	t->scan->changed = t->dropped > 0 || t->cut > 0;
+	t->scan->changed = t->dropped > 0 || t->cut > 0 || t->scan->unseparated;
 	return at;
 }
 
@@ -373,7 +401,7 @@ scan_parts (Parts *s, gsize at)
 void
 mt_message_scan (const guint8 *p, gsize len, guint max_parts, MtMessageScan *scan, GString *notes)
 {
-	TopHeader t = { p, len, scan, 0, 0, 0, 0, notes };
+	TopHeader t = { p, len, scan, 0, 0, 0, 0, 0, notes };
 	g_autoptr (GHashTable) boundaries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	Parts s = { p, len, scan, boundaries, .max_headers = 2 * max_parts + 2 };
 	g_autofree char *type = NULL;
@@ -386,6 +414,7 @@ mt_message_scan (const guint8 *p, gsize len, guint max_parts, MtMessageScan *sca
 		return;
 	type = scan->type_end ? g_strndup ((const char *) p + scan->type_start, scan->type_end - scan->type_start)
 			      : NULL;
-	enter (&s, after_header (&s, type), next_line (p, len, scan->body), scan->body);
+	enter (&s, after_header (&s, type), scan->unseparated ? scan->body : next_line (p, len, scan->body),
+	       scan->body);
 	scan_parts (&s, s.start);
 }

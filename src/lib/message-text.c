@@ -23,6 +23,18 @@ mt_message_utf8 (const char *text)
 	return g_utf8_make_valid (text, -1);
 }
 
+char *
+mt_message_utf8_take (char *text)
+{
+	char *valid;
+
+	if (text == NULL || g_utf8_validate (text, -1, NULL))
+		return text;
+	valid = g_utf8_make_valid (text, -1);
+	g_free (text);
+	return valid;
+}
+
 static void
 add_filter (GMimeStream *filtered, GMimeFilter *filter)
 {
@@ -32,38 +44,37 @@ add_filter (GMimeStream *filtered, GMimeFilter *filter)
 	g_object_unref (filter);
 }
 
+GMimeStream *
+mt_message_part_stream (GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content (part);
+	GMimeStream *source = content ? g_mime_data_wrapper_get_stream (content) : NULL;
+	GMimeStream *filtered;
+	GMimeContentEncoding encoding;
+
+	if (source == NULL)
+		return NULL;
+	g_mime_stream_reset (source);
+	filtered = g_mime_stream_filter_new (source);
+	encoding = g_mime_data_wrapper_get_encoding (content);
+	if (encoding == GMIME_CONTENT_ENCODING_BASE64 || encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+	    encoding == GMIME_CONTENT_ENCODING_UUENCODE)
+		add_filter (filtered, g_mime_filter_basic_new (encoding, FALSE));
+	return filtered;
+}
+
 /* A leaf part's content with its transfer encoding undone, at most
- * limit bytes, *cut when there was more; NUL-terminated, each NUL byte
+ * limit bytes, *cut when there was more, its uuencoded blocks taken
+ * out into blocks when that is not NULL; NUL-terminated, each NUL byte
  * within it made a space: RFC 2045 allows none in text, and a C string
  * stops at the first, so that the rest of the text would be missing
  * from show and search. A space is a space in every charset that mail
  * uses. Owned. */
 static GByteArray *
-read_content (GMimePart *part, gsize limit, gboolean *cut)
+read_content (GMimePart *part, gsize limit, gboolean *cut, GPtrArray *blocks)
 {
-	GMimeDataWrapper *content = g_mime_part_get_content (part);
-	GMimeStream *source = content ? g_mime_data_wrapper_get_stream (content) : NULL;
-	GByteArray *bytes = g_byte_array_new ();
-	g_autoptr (GMimeStream) filtered = NULL;
-	GMimeContentEncoding encoding;
-	char buf[4096];
-	gssize n;
+	GByteArray *bytes = mt_message_uu_read (part, limit, cut, blocks);
 
-	*cut = FALSE;
-	if (source != NULL) {
-		g_mime_stream_reset (source);
-		filtered = g_mime_stream_filter_new (source);
-		encoding = g_mime_data_wrapper_get_encoding (content);
-		if (encoding == GMIME_CONTENT_ENCODING_BASE64 || encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
-		    encoding == GMIME_CONTENT_ENCODING_UUENCODE)
-			add_filter (filtered, g_mime_filter_basic_new (encoding, FALSE));
-	}
-	while (filtered != NULL && !*cut && (n = g_mime_stream_read (filtered, buf, sizeof buf)) > 0) {
-		gsize room = limit - bytes->len;
-
-		*cut = (gsize) n > room;
-		g_byte_array_append (bytes, (const guint8 *) buf, MIN ((gsize) n, room));
-	}
 	for (guint i = 0; i < bytes->len; i++)
 		if (bytes->data[i] == '\0')
 			bytes->data[i] = ' ';
@@ -85,43 +96,78 @@ mt_message_cut_text (char *text, gsize limit, gboolean *cut)
 	return text;
 }
 
-/* UTF-8 bytes, or windows-1252 ones that are not: the usual culprit in
- * a part that declares no charset, UTF-8 or ASCII. GMime's own
- * conversion would drop the offending bytes and with them the umlauts. */
-static char *
-unicode_text (GByteArray *bytes, gsize limit, gboolean *cut)
-{
-	const char *data = (const char *) bytes->data;
-	const char *valid_end = NULL;
-	char *converted;
-
-	/* A character cut in two at the limit does not make the text windows-1252. */
-	if (!g_utf8_validate (data, -1, &valid_end) && *cut && strlen (valid_end) < 4)
-		bytes->data[valid_end - data] = '\0';
-	if (g_utf8_validate (data, -1, NULL))
-		return g_strdup (data);
-	converted = g_convert (data, -1, "UTF-8", "windows-1252", NULL, NULL, NULL);
-	return converted ? mt_message_cut_text (converted, limit, cut) : mt_message_utf8 (data);
-}
-
-/* A charset iconv does not know leaves the bytes as they are, made
- * valid UTF-8. */
+/* The text of a part, in UTF-8, as message-charset.c reads it: in the
+ * declared charset where its bytes are valid there, else by the
+ * fallback rule. */
 char *
-mt_message_part_text (GMimeTextPart *part, gsize limit, gboolean *cut)
+mt_message_part_text (GMimeTextPart *part, gsize limit, gboolean *cut, GPtrArray *blocks)
 {
 	const char *declared = g_mime_text_part_get_charset (part);
-	const char *canon = declared ? g_mime_charset_canon_name (declared) : NULL;
-	g_autoptr (GByteArray) bytes = read_content (GMIME_PART (part), limit, cut);
+	g_autoptr (GByteArray) bytes = read_content (GMIME_PART (part), limit, cut, blocks);
 	const char *data = (const char *) bytes->data;
-	g_autofree char *text = NULL;
-	iconv_t cd;
+	gsize len = bytes->len - 1;
+	const char *valid_end = NULL;
 
-	if (canon == NULL || g_ascii_strcasecmp (canon, "utf-8") == 0 || g_ascii_strcasecmp (canon, "us-ascii") == 0)
-		return unicode_text (bytes, limit, cut);
-	cd = g_mime_iconv_open ("UTF-8", declared);
-	if (cd == (iconv_t) -1)
-		return mt_message_utf8 (data);
-	text = g_mime_iconv_strndup (cd, data, bytes->len - 1);
-	g_mime_iconv_close (cd);
-	return mt_message_cut_text (mt_message_utf8 (text ? text : data), limit, cut);
+	/* A character cut in two at the limit does not make the text another charset. */
+	if (*cut && !g_utf8_validate_len (data, len, &valid_end) && len - (valid_end - data) < 4)
+		len = valid_end - data;
+	return mt_message_cut_text (mt_message_decode_charset (data, len, declared), limit, cut);
+}
+
+/* Spaces, tabs and no-break spaces only, as Outlook's empty
+ * paragraphs are. */
+static gboolean
+blank (const char *line)
+{
+	for (const char *p = line; *p; p = g_utf8_next_char (p))
+		if (*p != ' ' && *p != '\t' && g_utf8_get_char (p) != 0xa0)
+			return FALSE;
+	return TRUE;
+}
+
+/* Whether every line stands alone: at least three that are not blank,
+ * no two of them next to each other. n lines, the last one ended. */
+static gboolean
+doubled (char **lines, guint n)
+{
+	guint full = 0;
+
+	for (guint i = 0; i < n; i++) {
+		if (blank (lines[i]))
+			continue;
+		if (i > 0 && !blank (lines[i - 1]))
+			return FALSE;
+		full++;
+	}
+	return full >= 3;
+}
+
+char *
+mt_message_outlook_text (char *text)
+{
+	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+	guint n = g_strv_length (lines), blanks = 0;
+	gboolean ended = n > 0 && *lines[n - 1] == '\0';
+	GString *out;
+
+	/* The empty string after the last line end is no line. */
+	if (ended)
+		n--;
+	if (!doubled (lines, n))
+		return text;
+	out = g_string_sized_new (strlen (text));
+	for (guint i = 0; i < n; i++) {
+		if (blank (lines[i])) {
+			blanks++;
+			continue;
+		}
+		for (guint k = 0; k < blanks / 2; k++)
+			g_string_append_c (out, '\n');
+		blanks = 0;
+		g_string_append (out, lines[i]);
+		if (i + 1 < n || ended)
+			g_string_append_c (out, '\n');
+	}
+	g_free (text);
+	return g_string_free (out, FALSE);
 }

@@ -211,6 +211,10 @@ make_view (GByteArray *raw, MtMessageScan *scan, gint64 *shift)
 			add_source (view, g_mime_stream_mem_new_with_buffer ("\n", 1));
 		seen += (gint64) (piece->end - piece->start) + piece->newline;
 	}
+	if (scan->unseparated) {
+		add_source (view, g_mime_stream_mem_new_with_buffer ("\n", 1));
+		seen++;
+	}
 	if (scan->body < scan->end)
 		add_source (view, g_mime_stream_substream (whole, scan->body, scan->end));
 	*shift = (gint64) scan->body - seen;
@@ -229,6 +233,8 @@ mt_message_view_parse (GByteArray *raw, GMimeParserOptions *options, guint max_p
 	GMimeMessage *message;
 
 	mt_message_scan (raw->data, raw->len, max_parts, &scan, notes);
+	/* GMime would have warned of the line that is no field. */
+	*warnings += scan.unseparated;
 	b.view = view = make_view (raw, &scan, &shift);
 	g_array_unref (scan.pieces);
 	parser = g_mime_parser_new_with_stream (view);

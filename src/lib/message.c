@@ -7,18 +7,16 @@
  *	GMime can make of it, and its warnings are counted so the article
  *	can say so. Only input with no header at all fails.
  *
- *	The readable text is every inline text/plain part in order; when
- *	there is none, the first inline text/html part reduced to text. Any
- *	other leaf part, and any part marked as attachment, is listed as an
- *	attachment with its MIME part path, so that nothing in a message is
- *	invisible. An attached message (message/rfc822) is one attachment;
- *	its insides are not walked.
+ *	Which parts are the text and which the attachments is
+ *	message-body.c's; the subject is decoded by message-header.c.
+ *	Every part that is not text is listed as an attachment with its
+ *	MIME part path, so that nothing in a message is invisible.
  *
  *	What a message costs to parse and index is bounded, whatever its
  *	structure: GMime reads it through message-view.c, the walk takes
  *	at most max_parts parts nested at most max_depth deep, and the
- *	text is at most MAX_TEXT bytes. What is left out stays in the raw
- *	message and is said in not_indexed.
+ *	text is bounded. What is left out stays in the raw message and is
+ *	said in not_indexed.
  */
 #include <string.h>
 
@@ -30,17 +28,6 @@
 #define MAX_ID_LEN 998
 #define MAX_IDS 100
 #define MAX_FORMATTED 1000
-/* The readable text of a message, in bytes, and the HTML read to make
- * it when there is no plain text: its copies (the parts' text, the
- * article's column) and above all its search index are most of what a
- * message costs beyond its bytes. FTS5 took 40 times the size of a text
- * of distinct words (a hash entry for each) in the transaction that
- * indexes it: 64 KB of them and subject and From of 8 KB each are 9.4 MB
- * all told, for a message of 78 KB. */
-#define MAX_TEXT (64 * 1024)
-#define MAX_HTML (2 * MAX_TEXT)
-
-static const char *fallback_charsets[] = { "UTF-8", "windows-1252", NULL };
 static guint max_parts = MT_MESSAGE_MAX_PARTS;
 static guint max_depth = MT_MESSAGE_MAX_DEPTH;
 
@@ -62,8 +49,8 @@ mt_message_init (void)
 	}
 }
 
-static void
-attachment_free (MtAttachment *a)
+void
+mt_message_attachment_free (MtAttachment *a)
 {
 	g_free (a->name);
 	g_free (a->type);
@@ -246,191 +233,6 @@ mt_message_part_bytes (GMimePart *part)
 	return bytes;
 }
 
-static gint64
-decoded_size (GMimePart *part)
-{
-	GMimeDataWrapper *content = g_mime_part_get_content (part);
-	g_autoptr (GMimeStream) sink = NULL;
-	gssize n;
-
-	if (content == NULL)
-		return 0;
-	sink = g_mime_stream_null_new ();
-	n = g_mime_data_wrapper_write_to_stream (content, sink);
-	return n < 0 ? 0 : n;
-}
-
-static void
-add_attachment (MtMessage *m, GMimeObject *obj, const char *path, gint64 size)
-{
-	MtAttachment *a = g_new0 (MtAttachment, 1);
-	GMimeContentType *ct = g_mime_object_get_content_type (obj);
-	g_autofree char *type = ct ? g_mime_content_type_get_mime_type (ct) : g_strdup ("application/octet-stream");
-	const char *name = GMIME_IS_PART (obj) ? g_mime_part_get_filename (GMIME_PART (obj))
-					       : g_mime_object_get_content_disposition_parameter (obj, "filename");
-
-	a->type = g_ascii_strdown (type, -1);
-	a->name = name && *name ? mt_message_utf8 (name) : NULL;
-	a->size = size;
-	a->part = g_strdup (path);
-	g_ptr_array_add (m->attachments, a);
-}
-
-typedef struct {
-	GString *plain;
-	char *html;
-	guint parts;       /* walked */
-	guint over;        /* not walked: past max_parts */
-	guint deep;        /* not walked: deeper than max_depth */
-	gboolean text_cut; /* text past MAX_TEXT left out */
-} BodyParts;
-
-static void
-add_text (BodyParts *body, GMimeTextPart *part)
-{
-	gsize room = body->plain->len + 2 < MAX_TEXT ? MAX_TEXT - body->plain->len - 2 : 0;
-	gboolean cut = FALSE;
-	g_autofree char *text = NULL;
-
-	if (room == 0) {
-		body->text_cut = TRUE;
-		return;
-	}
-	text = mt_message_part_text (part, room, &cut);
-	body->text_cut |= cut;
-	if (body->plain->len > 0)
-		g_string_append (body->plain, "\n\n");
-	g_string_append (body->plain, text);
-}
-
-static void
-walk_leaf (MtMessage *m, GMimePart *part, const char *path, BodyParts *body)
-{
-	GMimeObject *obj = GMIME_OBJECT (part);
-	GMimeContentType *ct = g_mime_object_get_content_type (obj);
-	gboolean attached = g_mime_part_is_attachment (part);
-	gboolean cut = FALSE;
-
-	if (!attached && GMIME_IS_TEXT_PART (part) && g_mime_content_type_is_type (ct, "text", "plain")) {
-		add_text (body, GMIME_TEXT_PART (part));
-		return;
-	}
-	if (!attached && GMIME_IS_TEXT_PART (part) && g_mime_content_type_is_type (ct, "text", "html")) {
-		if (body->html == NULL)
-			body->html = mt_message_part_text (GMIME_TEXT_PART (part), MAX_HTML, &cut);
-		body->text_cut |= cut;
-		return;
-	}
-	add_attachment (m, obj, path, decoded_size (part));
-}
-
-/* obj and the parts within it. */
-static guint
-count_parts (GMimeObject *obj)
-{
-	guint n = 1;
-
-	if (GMIME_IS_MULTIPART (obj))
-		for (int i = 0; i < g_mime_multipart_get_count (GMIME_MULTIPART (obj)); i++)
-			n += count_parts (g_mime_multipart_get_part (GMIME_MULTIPART (obj), i));
-	return n;
-}
-
-/* depth: how many multiparts obj is in. */
-static void
-walk (MtMessage *m, GMimeObject *obj, const char *path, guint depth, BodyParts *body)
-{
-	if (depth > max_depth) {
-		body->deep += count_parts (obj);
-		return;
-	}
-	if (body->parts >= max_parts) {
-		body->over += count_parts (obj);
-		return;
-	}
-	body->parts++;
-	if (GMIME_IS_MULTIPART (obj)) {
-		GMimeMultipart *mp = GMIME_MULTIPART (obj);
-		int n = g_mime_multipart_get_count (mp);
-
-		for (int i = 0; i < n; i++) {
-			g_autofree char *child =
-				*path ? g_strdup_printf ("%s.%d", path, i + 1) : g_strdup_printf ("%d", i + 1);
-			walk (m, g_mime_multipart_get_part (mp, i), child, depth + 1, body);
-		}
-	} else if (GMIME_IS_MESSAGE_PART (obj)) {
-		add_attachment (m, obj, *path ? path : "1", -1);
-	} else if (GMIME_IS_PART (obj)) {
-		walk_leaf (m, GMIME_PART (obj), *path ? path : "1", body);
-	}
-}
-
-/* An attached message's size is that of its bytes as they stand. */
-static void
-size_message_parts (MtMessage *m)
-{
-	for (guint i = 0; i < m->attachments->len; i++) {
-		MtAttachment *a = g_ptr_array_index (m->attachments, i);
-		GMimeObject *obj;
-
-		if (a->size >= 0 || !(obj = mt_message_find_part (m, a->part)))
-			continue;
-		g_autoptr (GMimeStream) sink = g_mime_stream_null_new ();
-		GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
-		gssize n = inner ? g_mime_object_write_to_stream (GMIME_OBJECT (inner), NULL, sink) : 0;
-		a->size = n < 0 ? 0 : n;
-	}
-}
-
-/* Text is stored with LF line ends, however the message came. */
-static char *
-unix_newlines (char *text)
-{
-	char *out = text;
-
-	for (const char *p = text; *p; p++)
-		if (!(p[0] == '\r' && p[1] == '\n'))
-			*out++ = *p;
-	*out = '\0';
-	return text;
-}
-
-/* What the walk left out, for not_indexed. */
-static void
-note_walk (BodyParts *body, GString *notes)
-{
-	if (body->over > 0)
-		mt_message_note (notes, "%u parts not indexed: over max_parts (%u)", body->over, max_parts);
-	if (body->deep > 0)
-		mt_message_note (notes, "%u parts not indexed: nested deeper than max_depth (%u)", body->deep,
-				 max_depth);
-	if (body->text_cut)
-		mt_message_note (notes, "the text past %u bytes not indexed", MAX_TEXT);
-}
-
-static void
-parse_body (MtMessage *m, GString *notes)
-{
-	BodyParts body = { g_string_new (NULL) };
-	GMimeObject *root = g_mime_message_get_mime_part (m->mime);
-
-	m->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
-	if (root != NULL)
-		walk (m, root, "", 0, &body);
-	size_message_parts (m);
-	if (body.plain->len == 0 && body.html != NULL) {
-		gboolean cut = FALSE;
-
-		m->text = unix_newlines (mt_message_cut_text (mt_html_to_text (body.html), MAX_TEXT, &cut));
-		body.text_cut |= cut;
-		g_string_free (body.plain, TRUE);
-	} else {
-		m->text = unix_newlines (g_string_free (body.plain, FALSE));
-	}
-	g_free (body.html);
-	note_walk (&body, notes);
-}
-
 static void
 parse_headers (MtMessage *m, GMimeParserOptions *options)
 {
@@ -441,20 +243,29 @@ parse_headers (MtMessage *m, GMimeParserOptions *options)
 		m->message_id = g_strdup (id);
 	m->in_reply_to = parse_ids (m, options, "In-Reply-To");
 	m->references = parse_ids (m, options, "References");
-	m->subject = mt_message_utf8 (g_mime_message_get_subject (m->mime));
+	m->subject = mt_message_header_text (mt_message_raw_header (GMIME_OBJECT (m->mime), "Subject"));
 	m->date = date ? g_date_time_to_unix (date) : 0;
 	parse_addresses (m);
 }
 
+/* GMime reads 8-bit text in the fields that it decodes itself (the
+ * addresses' names) in the first of these that fits. */
 static GMimeParserOptions *
 lenient_options (void)
 {
 	GMimeParserOptions *options = g_mime_parser_options_new ();
+	const char *const *fallbacks = mt_message_fallback_charsets ();
+	g_autoptr (GPtrArray) charsets = g_ptr_array_new ();
+
+	g_ptr_array_add (charsets, "UTF-8");
+	for (guint i = 0; fallbacks[i] != NULL; i++)
+		g_ptr_array_add (charsets, (gpointer) fallbacks[i]);
+	g_ptr_array_add (charsets, NULL);
 
 	g_mime_parser_options_set_address_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_parameter_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_rfc2047_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
-	g_mime_parser_options_set_fallback_charsets (options, fallback_charsets);
+	g_mime_parser_options_set_fallback_charsets (options, (const char **) charsets->pdata);
 	return options;
 }
 
@@ -490,7 +301,7 @@ mt_message_parse (GByteArray *raw, GError **error)
 		return NULL;
 	}
 	parse_headers (m, m->options);
-	parse_body (m, notes);
+	mt_message_parse_body (m, max_parts, max_depth, notes);
 	if (stopped != NULL)
 		mt_message_note (notes, "%s", stopped);
 	if (notes->len > 0)
@@ -548,15 +359,32 @@ message_part_bytes (GMimeMessagePart *part)
 	return bytes;
 }
 
+/* "PATH:uuN": uuencoded block N of the text part at PATH; owned. */
+static GByteArray *
+uu_block (MtMessage *m, const char *path)
+{
+	const char *mark = path ? strstr (path, ":uu") : NULL;
+	g_autofree char *part = mark ? g_strndup (path, mark - path) : NULL;
+	GMimeObject *obj = part ? mt_message_find_part (m, part) : NULL;
+	guint64 n = 0;
+
+	if (obj == NULL || !GMIME_IS_PART (obj) || !g_ascii_string_to_unsigned (mark + 3, 10, 1, G_MAXUINT, &n, NULL))
+		return NULL;
+	return mt_message_uu_content (GMIME_PART (obj), (guint) n);
+}
+
 GBytes *
 mt_message_part_content (MtMessage *m, const char *path, GError **error)
 {
 	GMimeObject *obj = mt_message_find_part (m, path);
+	GByteArray *block;
 
 	if (obj != NULL && GMIME_IS_PART (obj))
 		return g_byte_array_free_to_bytes (mt_message_part_bytes (GMIME_PART (obj)));
 	if (obj != NULL && GMIME_IS_MESSAGE_PART (obj))
 		return g_byte_array_free_to_bytes (message_part_bytes (GMIME_MESSAGE_PART (obj)));
+	if ((block = uu_block (m, path)) != NULL)
+		return g_byte_array_free_to_bytes (block);
 	g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "the message has no attachment at part %s",
 		     path ? path : "(none)");
 	return NULL;

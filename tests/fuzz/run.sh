@@ -24,7 +24,7 @@ rm -f "$work/artifacts"/*
 if [ $# -gt 0 ]; then
 	seeds=$*
 else
-	seeds=$top/tests/fuzz/regressions
+	seeds="$top/tests/fuzz/regressions $top/tests/corpus/mime"
 	for d in public malformed; do
 		if [ -d "$corpus/$d" ]; then seeds="$seeds $corpus/$d"; fi
 	done

@@ -401,6 +401,19 @@ test_bad_part_limits (Fixture *f, gconstpointer data)
 }
 
 static void
+test_fallback_charsets (Fixture *f, gconstpointer data)
+{
+	g_autoptr (MtConfig) config = load_ok (
+		write_file (f, "a.conf", "[mail]\nfallback_charsets = koi8-r, shift_jis windows-1252\n"), NULL);
+	g_autoptr (MtConfig) unset = load_ok (write_file (f, "b.conf", "[mail]\n"), NULL);
+	const char *const want[] = { "koi8-r", "shift_jis", "windows-1252", NULL };
+
+	g_assert_true (g_strv_equal ((const char *const *) config->fallback_charsets, want));
+	g_assert_null (unset->fallback_charsets);
+	assert_config_error (write_file (f, "c.conf", "[mail]\nfallback_charsets = koi8-r, klingon-8\n"), NULL);
+}
+
+static void
 test_bad_values (Fixture *f, gconstpointer data)
 {
 	assert_config_error (write_file (f, "a.conf", "[mail]\nrecipient_delimiter = +@\n"), NULL);
@@ -525,6 +538,7 @@ main (int argc, char **argv)
 	ADD ("/config/error/syntax", test_file_syntax_error);
 	ADD ("/config/error/bad-max-message-size", test_bad_max_message_size);
 	ADD ("/config/error/bad-max-parts-or-depth", test_bad_part_limits);
+	ADD ("/config/mail/fallback-charsets", test_fallback_charsets);
 	ADD ("/config/error/bad-delimiter-foreign-subject-timeout", test_bad_values);
 	ADD ("/config/error/bad-smtp-values", test_bad_smtp_values);
 	ADD ("/config/error/busy-timeout-overflow", test_busy_timeout_overflow);

@@ -70,7 +70,7 @@ replay_corpus (const char *corpus, const char *const *subs)
 static void
 test_own_corpus (void)
 {
-	const char *const subs[] = { "threads", "malformed", NULL };
+	const char *const subs[] = { "threads", "malformed", "mime", NULL };
 
 	replay_corpus ("tests/corpus", subs);
 }

@@ -1175,6 +1175,285 @@ test_first_parses_at_once (void)
 	}
 }
 
+/* --- issue 31: reading mail as well as the best helpdesks do --- */
+
+/* GMime 3.2.13 stopped at the first word's "=" padding. */
+static void
+test_fidelity_subject_padded_words (void)
+{
+	check_subject ("=?UTF-8?B?YWJjZA==?= =?UTF-8?B?ZWZnaA==?=", "abcdefgh");
+	check_subject ("=?gb2312?B?1tA=?= =?gb2312?B?zsQ=?=", "中文");
+	check_subject ("=?UTF-8?B?w6k=?==?UTF-8?B?w6k=?= ok", "éé ok");
+}
+
+/* A character split between two words of one charset is one character. */
+static void
+test_fidelity_subject_split_character (void)
+{
+	check_subject ("=?UTF-8?Q?caf=C3?= =?UTF-8?Q?=A9_au_lait?=", "café au lait");
+}
+
+/* An unknown charset, a BEL, a tab: no control character is left. */
+static void
+test_fidelity_subject_no_controls (void)
+{
+	check_subject ("=?x-unknown?Q?ring=07the_bell?=", "ringthe bell");
+	check_subject ("tab\there\x1b[31m", "tab here[31m");
+}
+
+static void
+test_fidelity_subject_unknown_charset_keeps_letters (void)
+{
+	check_subject ("=?x-unknown?Q?caf=E9?=", "café");
+}
+
+#define MIXED_HEAD                                          \
+	"From: a@example.org\n"                             \
+	"MIME-Version: 1.0\n"                               \
+	"Content-Type: multipart/mixed; boundary=\"b\"\n\n" \
+	"--b\n"                                             \
+	"Content-Type: text/plain; charset=utf-8\n\n"       \
+	"see the file\n"                                    \
+	"--b\n"
+
+static void
+test_fidelity_filename_quote_in_encoded_word (void)
+{
+	g_autoptr (MtMessage) m = parse (MIXED_HEAD "Content-Type: application/octet-stream\n"
+						    "Content-Disposition: attachment;\n"
+						    " filename=\"=?UTF-8?B?YSAicXVvdGVkIiBmaWxl?=\"\n\n"
+						    "data\n"
+						    "--b--\n");
+
+	g_assert_cmpstr (attachment (m, 0)->name, ==, "a \"quoted\" file");
+}
+
+static void
+test_fidelity_filename_rfc2231_inline_text (void)
+{
+	g_autoptr (MtMessage) m = parse (MIXED_HEAD "Content-Type: text/plain; charset=iso-8859-1\n"
+						    "Content-Disposition: inline;\n"
+						    " filename*0*=UTF-8''Notiz%20f;\n"
+						    " filename*1*=%C3%BCr%20B%C3%BCro.txt\n\n"
+						    "the document\n"
+						    "--b--\n");
+
+	g_assert_cmpuint (m->attachments->len, ==, 1);
+	g_assert_cmpstr (attachment (m, 0)->name, ==, "Notiz für Büro.txt");
+	g_assert_cmpstr (attachment (m, 0)->type, ==, "text/plain");
+	g_assert_cmpstr (m->text, ==, "see the file");
+}
+
+static void
+test_fidelity_inline_html_in_mixed (void)
+{
+	g_autoptr (MtMessage) m = parse (MIXED_HEAD "Content-Type: text/html; charset=utf-8\n"
+						    "Content-Disposition: inline\n\n"
+						    "<p>Invoice <b>4711</b> is paid</p>\n"
+						    "--b--\n");
+
+	g_assert_cmpstr (m->text, ==, "see the file\n\nInvoice 4711 is paid");
+	g_assert_cmpuint (m->attachments->len, ==, 0);
+}
+
+/* The plain alternative is the text; the HTML one is not added to it. */
+static void
+test_fidelity_alternative_then_inline_html (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+					 "--b\n"
+					 "Content-Type: multipart/alternative; boundary=\"a\"\n\n"
+					 "--a\n"
+					 "Content-Type: text/plain\n\n"
+					 "plain one\n"
+					 "--a\n"
+					 "Content-Type: text/html\n\n"
+					 "<p>html one</p>\n"
+					 "--a--\n"
+					 "--b\n"
+					 "Content-Type: text/html\n\n"
+					 "<p>html two</p>\n"
+					 "--b--\n");
+
+	g_assert_cmpstr (m->text, ==, "plain one\n\nhtml two");
+}
+
+static void
+test_fidelity_only_document_is_text (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: text/plain; charset=utf-8; name=\"report.txt\"\n"
+					 "Content-Disposition: inline; filename=\"report.txt\"\n\n"
+					 "all is well\n");
+
+	g_assert_cmpstr (m->text, ==, "all is well\n");
+	g_assert_cmpuint (m->attachments->len, ==, 1);
+	g_assert_cmpstr (attachment (m, 0)->name, ==, "report.txt");
+}
+
+static void
+test_fidelity_attached_message_named_by_subject (void)
+{
+	g_autoptr (MtMessage) m = parse (MIXED_HEAD "Content-Type: message/rfc822\n\n"
+						    "From: b@example.org\n"
+						    "Subject: =?UTF-8?Q?Drucker_kaputt_/_B=C3=BCro?=\n\n"
+						    "inner\n"
+						    "--b\n"
+						    "Content-Type: message/rfc822\n\n"
+						    "From: c@example.org\n\n"
+						    "no subject\n"
+						    "--b--\n");
+
+	g_assert_cmpstr (attachment (m, 0)->name, ==, "Drucker kaputt / Büro.eml");
+	g_assert_null (attachment (m, 1)->name);
+}
+
+#define UU_HELLO                    \
+	"begin 644 hello.txt\n"     \
+	"-:&5L;&\\L('=O<FQD\"@  \n" \
+	"`\n"                       \
+	"end\n"
+
+static void
+test_fidelity_uuencode_is_attachment (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n\n"
+					 "see file\n" UU_HELLO "thanks\n");
+	g_autoptr (GBytes) content = NULL;
+
+	g_assert_cmpstr (m->text, ==, "see file\nthanks\n");
+	g_assert_cmpuint (m->attachments->len, ==, 1);
+	g_assert_cmpstr (attachment (m, 0)->name, ==, "hello.txt");
+	g_assert_cmpstr (attachment (m, 0)->type, ==, "application/octet-stream");
+	g_assert_cmpint (attachment (m, 0)->size, ==, 13);
+	content = mt_message_part_content (m, attachment (m, 0)->part, NULL);
+	g_assert_nonnull (content);
+	g_assert_cmpmem (g_bytes_get_data (content, NULL), g_bytes_get_size (content), "hello, world\n", 13);
+}
+
+static void
+test_fidelity_begin_line_of_text_stays (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n\n"
+					 "begin 644 the plan\n"
+					 "and then we go home\n");
+
+	g_assert_cmpstr (m->text, ==, "begin 644 the plan\nand then we go home\n");
+	g_assert_cmpuint (m->attachments->len, ==, 0);
+}
+
+static void
+test_fidelity_utf8_with_stray_byte (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "MIME-Version: 1.0\n"
+					 "Content-Type: text/plain; charset=utf-8\n\n"
+					 "Informaci\xc3\xb3n, canci\xc3\xb3n, M\xfcller\n");
+
+	g_assert_cmpstr (m->text, ==, "Información, canción, Müller\n");
+}
+
+/* Sets [mail] fallback_charsets for one test. */
+static void
+set_fallbacks (const char *first, const char *second)
+{
+	const char *list[] = { first, second, NULL };
+
+	mt_message_set_fallback_charsets (list);
+}
+
+static void
+test_fidelity_fallback_koi8_r_subject (void)
+{
+	set_fallbacks ("koi8-r", NULL);
+	check_subject ("\xf0\xd2\xc9\xd7\xc5\xd4", "Привет");
+	mt_message_set_fallback_charsets (NULL);
+	check_subject ("M\xfcll", "Müll");
+}
+
+static void
+test_fidelity_fallback_shift_jis_body (void)
+{
+	set_fallbacks ("shift_jis", "windows-1252");
+	{
+		g_autoptr (MtMessage) sjis = parse ("From: a@example.org\n\n\x83\x65\x83\x58\x83\x67\n");
+		/* 0xfc is no Shift_JIS: the next charset reads it. */
+		g_autoptr (MtMessage) latin = parse ("From: a@example.org\n\nM\xfcll\n");
+
+		g_assert_cmpstr (sjis->text, ==, "テスト\n");
+		g_assert_cmpstr (latin->text, ==, "Müll\n");
+	}
+	mt_message_set_fallback_charsets (NULL);
+}
+
+static void
+test_fidelity_text_no_controls (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n\nred\x1b[31m\x07 text\tok\r\nnext\n");
+
+	g_assert_cmpstr (m->text, ==, "red[31m text\tok\nnext\n");
+}
+
+#define OUTLOOK_TEXT                     \
+	"Hello Bob,\n\n\n\n"             \
+	"Please help.\n\n"               \
+	"The printer is broken.\n\n\n\n" \
+	"Thanks\n\n"                     \
+	"Alice\n\n"
+
+static void
+test_fidelity_outlook_blank_lines_halved (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "X-Mailer: Microsoft Outlook 16.0\n\n" OUTLOOK_TEXT);
+	g_autoptr (MtMessage) ms = parse ("From: a@example.org\n"
+					  "X-MS-Has-Attach: \n"
+					  "X-MS-TNEF-Correlator: \n\n" OUTLOOK_TEXT);
+
+	g_assert_cmpstr (m->text, ==, "Hello Bob,\n\nPlease help.\nThe printer is broken.\n\nThanks\nAlice\n");
+	g_assert_cmpstr (ms->text, ==, m->text);
+}
+
+static void
+test_fidelity_outlook_rule_needs_both (void)
+{
+	g_autoptr (MtMessage) other = parse ("From: a@example.org\nX-Mailer: mutt\n\n" OUTLOOK_TEXT);
+	g_autoptr (MtMessage) lines = parse ("From: a@example.org\n"
+					     "X-Mailer: Microsoft Outlook 16.0\n\n"
+					     "Hello Bob,\n\nplease help\nwith the printer.\n\nAlice\n");
+
+	g_assert_cmpstr (other->text, ==, OUTLOOK_TEXT);
+	g_assert_cmpstr (lines->text, ==, "Hello Bob,\n\nplease help\nwith the printer.\n\nAlice\n");
+}
+
+static void
+test_fidelity_no_blank_line_after_header (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "Subject: no blank line\n"
+					 "Hello there,\n"
+					 "the printer is broken.\n");
+
+	g_assert_cmpstr (m->subject, ==, "no blank line");
+	g_assert_cmpstr (m->text, ==, "Hello there,\nthe printer is broken.\n");
+}
+
+/* A line that is no field among fields is skipped, as before. */
+static void
+test_fidelity_broken_line_inside_header (void)
+{
+	g_autoptr (MtMessage) m = parse ("From: a@example.org\n"
+					 "broken fold\n"
+					 "Subject: still read\n\n"
+					 "body\n");
+
+	g_assert_cmpstr (m->subject, ==, "still read");
+	g_assert_cmpstr (m->text, ==, "body\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1260,5 +1539,28 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/limits/top-header-fields", test_limits_top_header_fields);
 	g_test_add_func ("/message/limits/long-subject-cut-at-word", test_limits_long_subject_cut_at_word);
 	g_test_add_func ("/message/limits/attachment-after-cut-header", test_limits_attachment_after_cut_header);
+	g_test_add_func ("/message/fidelity/subject-padded-base64-words", test_fidelity_subject_padded_words);
+	g_test_add_func ("/message/fidelity/subject-split-character", test_fidelity_subject_split_character);
+	g_test_add_func ("/message/fidelity/subject-no-controls", test_fidelity_subject_no_controls);
+	g_test_add_func ("/message/fidelity/subject-unknown-charset-keeps-letters",
+			 test_fidelity_subject_unknown_charset_keeps_letters);
+	g_test_add_func ("/message/fidelity/filename-quote-in-encoded-word",
+			 test_fidelity_filename_quote_in_encoded_word);
+	g_test_add_func ("/message/fidelity/filename-rfc2231-inline-text", test_fidelity_filename_rfc2231_inline_text);
+	g_test_add_func ("/message/fidelity/inline-html-in-mixed", test_fidelity_inline_html_in_mixed);
+	g_test_add_func ("/message/fidelity/alternative-then-inline-html", test_fidelity_alternative_then_inline_html);
+	g_test_add_func ("/message/fidelity/only-document-is-text", test_fidelity_only_document_is_text);
+	g_test_add_func ("/message/fidelity/attached-message-named-by-subject",
+			 test_fidelity_attached_message_named_by_subject);
+	g_test_add_func ("/message/fidelity/uuencode-is-attachment", test_fidelity_uuencode_is_attachment);
+	g_test_add_func ("/message/fidelity/begin-line-of-text-stays", test_fidelity_begin_line_of_text_stays);
+	g_test_add_func ("/message/fidelity/utf8-with-stray-byte", test_fidelity_utf8_with_stray_byte);
+	g_test_add_func ("/message/fidelity/fallback-koi8-r-subject", test_fidelity_fallback_koi8_r_subject);
+	g_test_add_func ("/message/fidelity/fallback-shift-jis-body", test_fidelity_fallback_shift_jis_body);
+	g_test_add_func ("/message/fidelity/text-no-controls", test_fidelity_text_no_controls);
+	g_test_add_func ("/message/fidelity/outlook-blank-lines-halved", test_fidelity_outlook_blank_lines_halved);
+	g_test_add_func ("/message/fidelity/outlook-rule-needs-both", test_fidelity_outlook_rule_needs_both);
+	g_test_add_func ("/message/fidelity/no-blank-line-after-header", test_fidelity_no_blank_line_after_header);
+	g_test_add_func ("/message/fidelity/broken-line-inside-header", test_fidelity_broken_line_inside_header);
 	return g_test_run ();
 }
