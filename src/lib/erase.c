@@ -33,7 +33,7 @@ erase_one (MtStore *store, gint64 ticket, GError **error)
 	return mt_outbox_erase (store, ticket, error) && mt_work_erase (store, ticket, error) &&
 	       mt_alarm_erase (store, ticket, error) && mt_people_erase_watchers (store, ticket, error) &&
 	       mt_change_erase_tags (store, ticket, error) && mt_ticket_erase_articles (store, ticket, error) &&
-	       mt_ticket_erase (store, ticket, error);
+	       mt_ticket_erase_merges (store, ticket, error) && mt_ticket_erase (store, ticket, error);
 }
 
 static gboolean
