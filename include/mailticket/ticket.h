@@ -276,5 +276,20 @@ gboolean mt_ticket_apart (MtStore *store, gint64 a, gint64 b, gboolean *yes, GEr
 const char *const *mt_ticket_queries (void);
 const char *const *mt_ticket_article_queries (void);
 const char *const *mt_ticket_split_queries (void);
+const char *const *mt_ticket_forget_queries (void);
+
+/* Contact forget (ticket-forget.c, erase.h). *known when address has a
+ * contact, mail or a place in a ticket's people. */
+gboolean mt_ticket_forget_known (MtStore *store, const char *address, gboolean *known, GError **error);
+/* The tickets whose every article address sent (an owned gint64 array). */
+GArray *mt_ticket_forget_whole (MtStore *store, const char *address, GError **error);
+/* Deletes the articles address sent, their attachments and message ids,
+ * puts "(erased)" for the address (and the contact's name in headers)
+ * in other articles and history, drops the raw message of an article
+ * that named it, takes address out of participants, Cc and requesters;
+ * each ticket touched has a history line by who that says an erasure
+ * took place, without the address. *articles counts those deleted. */
+gboolean mt_ticket_forget_sender (MtStore *store, const char *address, const char *who, gint64 now, guint *articles,
+				  GError **error);
 
 #endif
