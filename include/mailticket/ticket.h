@@ -253,14 +253,20 @@ gboolean mt_ticket_unmerge (MtStore *store, gint64 merge, gint64 from, gint64 in
 gboolean mt_ticket_erase_merges (MtStore *store, gint64 ticket, GError **error);
 /* The ids of ticket's articles, oldest first (an owned array of gint64). */
 GArray *mt_ticket_article_ids (MtStore *store, gint64 ticket, GError **error);
-/* The sender's address, name (or NULL) and the subject of an article;
- * owned. MT_ERROR_NOT_FOUND for no such article. */
-gboolean mt_ticket_article_origin (MtStore *store, gint64 article, char **address, char **name, char **subject,
-				   GError **error);
+/* Where an article came from: its sender's address ('' for none),
+ * name (or NULL) and subject, owned, and whether it is incoming mail.
+ * MT_ERROR_NOT_FOUND for no such article. */
+typedef struct {
+	char *address, *name, *subject;
+	gboolean incoming;
+} MtArticleOrigin;
+gboolean mt_ticket_article_origin (MtStore *store, gint64 article, MtArticleOrigin *origin, GError **error);
+void mt_ticket_article_origin_clear (MtArticleOrigin *origin);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MtArticleOrigin, mt_ticket_article_origin_clear)
 /* What a split copies from the ticket split. */
 typedef struct {
-	gint64 queue, owner, merged_into; /* or 0 */
-	char *type, *lang;                /* owned; lang may be NULL */
+	gint64 queue, owner, merged_into, requester; /* or 0 */
+	char *type, *lang;                           /* owned; lang may be NULL */
 } MtTicketSplitFacts;
 gboolean mt_ticket_split_facts (MtStore *store, gint64 ticket, MtTicketSplitFacts *facts, GError **error);
 void mt_ticket_split_facts_clear (MtTicketSplitFacts *facts);

@@ -61,21 +61,51 @@ may_split (MtStore *store, const MtSplit *s, GError **error)
 	return TRUE;
 }
 
-/* The new ticket, in the queue of the old one, for the sender of the
- * first article moved. */
+static gint
+by_id (gconstpointer a, gconstpointer b)
+{
+	gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The requester of the new ticket: the sender of the oldest incoming
+ * mail moved (an agent's reply has the queue's address), else the old
+ * ticket's requester. */
+static gboolean
+requester (MtStore *store, const MtSplit *s, GArray *sorted, gint64 *contact, GError **error)
+{
+	for (guint i = 0; i < sorted->len; i++) {
+		g_auto (MtArticleOrigin) o = { 0 };
+
+		if (!mt_ticket_article_origin (store, g_array_index (sorted, gint64, i), &o, error))
+			return FALSE;
+		if (o.incoming && *o.address != '\0')
+			return mt_customer_contact_ensure (store, o.address, o.name, s->now, contact, error);
+	}
+	return TRUE;
+}
+
+/* The new ticket, in the queue of the old one, with its owner and type,
+ * and the subject given or that of the oldest article moved. */
 static gboolean
 create (MtStore *store, const MtSplit *s, const MtTicketSplitFacts *facts, gint64 *id, GError **error)
 {
-	g_autofree char *address = NULL, *name = NULL, *subject = NULL, *stripped = NULL;
-	MtTicketNew t = {
-		.type = facts->type, .queue = facts->queue, .creator = s->creator, .owner = facts->owner, .now = s->now
-	};
+	g_autoptr (GArray) sorted = g_array_copy (s->articles);
+	g_auto (MtArticleOrigin) first = { 0 };
+	g_autofree char *stripped = NULL;
+	MtTicketNew t = { .type = facts->type,
+			  .queue = facts->queue,
+			  .creator = s->creator,
+			  .owner = facts->owner,
+			  .requester = facts->requester,
+			  .now = s->now };
 
-	if (!mt_ticket_article_origin (store, g_array_index (s->articles, gint64, 0), &address, &name, &subject, error))
+	g_array_sort (sorted, by_id);
+	if (!mt_ticket_article_origin (store, g_array_index (sorted, gint64, 0), &first, error) ||
+	    !requester (store, s, sorted, &t.requester, error))
 		return FALSE;
-	if (*address != '\0' && !mt_customer_contact_ensure (store, address, name, s->now, &t.requester, error))
-		return FALSE;
-	stripped = mt_thread_strip_prefixes (subject, s->tag);
+	stripped = mt_thread_strip_prefixes (first.subject, s->tag);
 	t.subject = s->subject ? s->subject : *stripped ? stripped : "(no subject)";
 	return mt_ticket_create (store, &t, id, error) &&
 	       (facts->lang == NULL || mt_ticket_set_lang (store, *id, facts->lang, error)) &&

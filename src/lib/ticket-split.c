@@ -49,13 +49,14 @@ static const char SQL_UNMERGE_DONE[] = "DELETE FROM merges WHERE id = :merge";
 static const char SQL_ERASE_MERGES[] = "DELETE FROM merges WHERE :from IN (ticket, into_ticket)";
 
 static const char SQL_ARTICLE_IDS[] = "SELECT id FROM articles WHERE ticket = :from ORDER BY id";
-static const char SQL_ARTICLE_ORIGIN[] =
-	"SELECT ifnull(from_addr, ''), \"from\", ifnull(subject, '') FROM articles WHERE id = :article";
+static const char SQL_ARTICLE_ORIGIN[] = "SELECT ifnull(from_addr, ''), \"from\", ifnull(subject, ''), kind = "
+					 "'email-in' FROM articles WHERE id = :article";
 static const char SQL_SPLIT_IDS[] = "UPDATE message_ids SET ticket = :into WHERE article = :article AND ticket = :from";
 static const char SQL_SPLIT_ARTICLE[] = "UPDATE articles SET ticket = :into WHERE id = :article AND ticket = :from";
 static const char SQL_SPLIT_PARTICIPANTS[] = "INSERT OR IGNORE INTO participants (ticket, address)"
 					     " SELECT :into, address FROM participants WHERE ticket = :from";
-static const char SQL_SPLIT_FACTS[] = "SELECT ifnull(queue, 0), ifnull(owner, 0), type, lang, ifnull(merged_into, 0)"
+static const char SQL_SPLIT_FACTS[] = "SELECT ifnull(queue, 0), ifnull(owner, 0), type, lang, ifnull(merged_into, 0),"
+				      " ifnull(requester, 0)"
 				      " FROM tickets WHERE id = :from";
 static const char SQL_APART[] = "SELECT EXISTS (SELECT 1 FROM links WHERE ticket = :from AND other = :into"
 				" AND kind IN ('split-from', 'split-into', 'unmerged'))";
@@ -189,7 +190,7 @@ mt_ticket_article_ids (MtStore *store, gint64 ticket, GError **error)
 }
 
 gboolean
-mt_ticket_article_origin (MtStore *store, gint64 article, char **address, char **name, char **subject, GError **error)
+mt_ticket_article_origin (MtStore *store, gint64 article, MtArticleOrigin *origin, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_ORIGIN, error);
 	int rc;
@@ -198,9 +199,10 @@ mt_ticket_article_origin (MtStore *store, gint64 article, char **address, char *
 		return FALSE;
 	mt_store_bind_int (stmt, ":article", article);
 	if ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		*address = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-		*name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-		*subject = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+		origin->address = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+		origin->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+		origin->subject = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+		origin->incoming = sqlite3_column_int (stmt, 3) != 0;
 	}
 	sqlite3_reset (stmt);
 	if (rc == SQLITE_DONE)
@@ -223,11 +225,20 @@ mt_ticket_split_facts (MtStore *store, gint64 ticket, MtTicketSplitFacts *facts,
 		facts->type = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
 		facts->lang = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
 		facts->merged_into = sqlite3_column_int64 (stmt, 4);
+		facts->requester = sqlite3_column_int64 (stmt, 5);
 	}
 	sqlite3_reset (stmt);
 	if (rc == SQLITE_DONE)
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, ticket);
 	return rc == SQLITE_ROW;
+}
+
+void
+mt_ticket_article_origin_clear (MtArticleOrigin *origin)
+{
+	g_clear_pointer (&origin->address, g_free);
+	g_clear_pointer (&origin->name, g_free);
+	g_clear_pointer (&origin->subject, g_free);
 }
 
 void

@@ -6,7 +6,7 @@
 # merged by hand or by a message that bridged two tickets, with the
 # articles it had, and leaves what came later in the survivor.
 . "$(dirname "$0")/../lib.sh"
-plan 40
+plan 42
 
 msg () { # FROM MESSAGE-ID SUBJECT [HEADER]: delivers stdin as that mail
 	compose "$1" support@example.org "$2" "$3" "${4:-}" | deliver -r support@example.org >/dev/null
@@ -61,6 +61,11 @@ expect_equal "$(sql 'select count(*) from tickets where merged_into is not null'
 echo "VPN again." | msg ann@example.com a5@example.com "Re: VPN" \
 	"$(printf 'In-Reply-To: <a1@example.com>\nReferences: <a1@example.com>')"
 expect_equal "$(ticket_of a5@example.com)" 1 "a reply to the first mail stays in ticket 1"
+mt reply 1 -m "Which VPN client?" >/dev/null
+reply=$(sql "select max(id) from articles where ticket = 1 and kind = 'email-out'")
+expect_code 0 "split of an agent's reply alone" -- mt split 1 --articles "$reply"
+expect_equal "$(sql "select c.address from tickets t join contacts c on c.id = t.requester where t.id = $(cat "$out")")" \
+	ann@example.com "... keeps the old ticket's requester, not the queue's address"
 
 # Unmerge after a merge by hand: the ticket comes back with its
 # articles, message ids, watchers and status; later mail stays.
