@@ -12,7 +12,9 @@
  *	pending), priority 1-9, owner (a login or "none"), queue (a name),
  *	project, color, subject (text; "" clears project and color), until
  *	(the time a pending ticket waits until, then it is escalated and
- *	open again; a time as mt_clock_parse_when() reads it, or none).
+ *	open again; a time as mt_clock_parse_when() reads it, or none),
+ *	requester (an address: its contact, made when there is none, is
+ *	whom the ticket's correspondence goes to from then on).
  */
 #ifndef MT_CHANGE_H
 #define MT_CHANGE_H

@@ -33,7 +33,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtPeopleProfile, mt_people_profile_free)
 /* The profile of user, or when user is 0 of the agent whose address
  * email is; *profile is NULL (and no error) when there is none. */
 gboolean mt_people_profile (MtStore *store, gint64 user, const char *email, MtPeopleProfile **profile, GError **error);
-/* Sets an agent's "lang" or "signature" (NULL or "": none);
+/* Sets an agent's "lang", "signature", "name" (NULL or "": none) or
+ * "email" (MT_ERROR_USAGE for an unusable one, or another agent's);
  * MT_ERROR_NOT_FOUND for an unknown login. */
 gboolean mt_people_user_set (MtStore *store, const char *login, const char *field, const char *value, GError **error);
 /* The login of the user (agent) whose address this is; *login is NULL

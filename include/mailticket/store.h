@@ -133,8 +133,35 @@ void mt_store_bind_text (sqlite3_stmt *stmt, const char *name, const char *text)
 /* Steps stmt to completion (an INSERT, UPDATE or DELETE). */
 gboolean mt_store_exec_stmt (MtStore *store, sqlite3_stmt *stmt, GError **error);
 
+/* A value for a named parameter, for mt_store_run: MT_INT (":ticket",
+ * id) or MT_TEXT (":address", text), where NULL text binds NULL. */
+typedef struct {
+	const char *name;
+	gboolean is_text;
+	gint64 number;
+	const char *text;
+} MtBind;
+/* clang-format off */
+#define MT_INT(name, value) { (name), FALSE, (value), NULL }
+#define MT_TEXT(name, value) { (name), TRUE, 0, (value) }
+/* The list: MT_BINDS (MT_INT (":ticket", id), MT_TEXT (":name", name)). */
+#define MT_BINDS(...) ((const MtBind[]){ __VA_ARGS__, { NULL } })
+/* clang-format on */
+
+/* Runs sql, an INSERT, UPDATE or DELETE, with binds: a list that ends
+ * with an entry without a name. */
+gboolean mt_store_run (MtStore *store, const char *sql, const MtBind *binds, GError **error);
+/* The same for an INSERT: *id is the new row's. */
+gboolean mt_store_insert (MtStore *store, const char *sql, const MtBind *binds, gint64 *id, GError **error);
+/* mt_store_query with binds applied: for a statement that returns rows. */
+sqlite3_stmt *mt_store_query_bound (MtStore *store, const char *sql, const MtBind *binds, GError **error);
+
 /* Runs one statement that returns a single integer (0 when no row). */
 gboolean mt_store_get_int (MtStore *store, sqlite3_stmt *stmt, gint64 *value, GError **error);
+/* Runs sql with binds: the first n integer columns of its first row
+ * into values (zeros when there is no row). */
+gboolean mt_store_get_ints (MtStore *store, const char *sql, const MtBind *binds, gint64 *values, int n,
+			    GError **error);
 
 /* Runs each of the n statements of moves with :from and :into (those of
  * the two it names): what a merge asks of each module for its own rows. */

@@ -99,6 +99,7 @@ typedef enum {
 	MT_TICKET_COLOR,         /* a string */
 	MT_TICKET_SUBJECT,       /* a string */
 	MT_TICKET_PENDING_UNTIL, /* an int64 time; 0 for none */
+	MT_TICKET_REQUESTER,     /* an int64 contact id */
 } MtTicketField;
 
 /* Sets field to value (NULL clears it) and touches the ticket. Writes

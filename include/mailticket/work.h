@@ -41,6 +41,20 @@ typedef struct {
  * task that is not the ticket's. */
 gboolean mt_work_time_add (MtStore *store, const MtTimeEntry *entry, gint64 *id, GError **error);
 
+/* What time edit changes of an entry; 0 or NULL leave it as it is. */
+typedef struct {
+	gint64 minutes;
+	const char *day;  /* YYYY-MM-DD */
+	const char *note; /* "": none */
+} MtTimeChange;
+
+/* Changes or removes an entry, with a history line on its ticket by
+ * who; MT_ERROR_NOT_FOUND for no such entry, MT_ERROR_USAGE for bad
+ * minutes or day. */
+gboolean mt_work_time_edit (MtStore *store, gint64 entry, const MtTimeChange *change, const char *who, gint64 now,
+			    GError **error);
+gboolean mt_work_time_remove (MtStore *store, gint64 entry, const char *who, gint64 now, GError **error);
+
 typedef struct {
 	const char *from, *to; /* days, inclusive, or NULL */
 	const char *user;      /* or NULL */
@@ -52,6 +66,7 @@ typedef struct {
 typedef struct {
 	const char *day, *user, *subject, *task, *note;
 	gint64 ticket, minutes;
+	gint64 id; /* the entry's number (time edit, time rm) */
 } MtTimeRow;
 typedef void (*MtTimeFunc) (const MtTimeRow *row, gpointer data);
 

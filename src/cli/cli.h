@@ -17,6 +17,7 @@
 
 #include "mailticket/config.h"
 #include "mailticket/deliver.h"
+#include "mailticket/notify.h"
 #include "mailticket/store.h"
 #include "mailticket/work.h"
 
@@ -131,6 +132,24 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MtActor, mt_cli_actor_clear)
 /* The text of -m TEXT or -F FILE ("-": standard input); exactly one.
  * A text of nothing but white space is an error. */
 char *mt_cli_text (const char *message, const char *file, GError **error);
+
+/* The ticket numbers that lead args (set 1 2 3 status=closed); *rest
+ * the first word after them. An owned array of gint64, or NULL and a
+ * usage error when args does not start with one. */
+GArray *mt_cli_ticket_list (char **args, char ***rest, GError **error);
+
+/* What set writes on a ticket (cmd-set.c): FIELD=VALUE assignments
+ * (change.h), by actor, then the status and owner mails as set sends
+ * them; note is the words to the requester (-m). In the caller's
+ * transaction. */
+typedef struct {
+	char *const *assignments;
+	const MtActor *actor;
+	const char *note;
+	MtNotifyMode mode;
+} MtCliSet;
+
+gboolean mt_cli_set (MtContext *ctx, const MtCliSet *set, gint64 ticket, GError **error);
 
 /* MT_ERROR_NOT_FOUND unless ticket id exists. */
 gboolean mt_cli_ticket_exists (MtContext *ctx, gint64 id, GError **error);

@@ -4,6 +4,7 @@
  *	mailticket reply - answer the requester by mail
  * SYNOPSIS
  *	mailticket reply ID (-m TEXT | -F FILE | --template NAME) [--cc ADDR]... [--bcc ADDR]... [--attach FILE]...
+ *		[--status S]
  * DESCRIPTION
  *	Composes the answer (text and a simple HTML rendering, attachments
  *	included) to the ticket's requester and the Cc of the conversation
@@ -14,6 +15,9 @@
  *	canned answer answers/NAME in the requester's language, with the
  *	ticket's variables (mailticket-templates(5)). Without -m, -F or
  *	--template on a terminal, the text is written in an editor.
+ *	--status S then sets the status in the same transaction, with the
+ *	mails set status=S sends (mt_cli_set): answer and resolve in one
+ *	step, or nothing when the status is refused.
  */
 #include <stdio.h>
 
@@ -21,10 +25,12 @@
 #include "mailticket/change.h"
 #include "mailticket/clock.h"
 #include "mailticket/notify.h"
+#include "mailticket/ticket.h"
 
 typedef struct {
 	MtNotifyReply reply;
 	gint64 article;
+	MtCliSet status; /* --status: status=S, or no assignments */
 } Reply;
 
 static gboolean
@@ -35,7 +41,8 @@ write_reply (MtContext *ctx, gpointer data, GError **error)
 	return mt_cli_ticket_exists (ctx, r->reply.ticket, error) &&
 	       mt_notify_reply (ctx->store, ctx->config, &r->reply, &r->article, error) &&
 	       mt_change_took_part (ctx->store, ctx->config, r->reply.ticket, r->reply.author ? r->reply.who : NULL,
-				    r->reply.now, error);
+				    r->reply.now, error) &&
+	       (r->status.assignments[0] == NULL || mt_cli_set (ctx, &r->status, r->reply.ticket, error));
 }
 
 static GPtrArray *
@@ -67,7 +74,8 @@ edit_reply (MtContext *ctx, gint64 ticket, GError **error)
 int
 mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 {
-	g_autofree char *message = NULL, *file = NULL, *text = NULL, *answer = NULL;
+	g_autofree char *message = NULL, *file = NULL, *text = NULL, *answer = NULL, *status = NULL;
+	g_autofree char *assignment = NULL;
 	g_auto (GStrv) cc = NULL, bcc = NULL, attach = NULL;
 	GOptionEntry entries[] = {
 		{ "message", 'm', 0, G_OPTION_ARG_STRING, &message, "the text", "TEXT" },
@@ -76,6 +84,7 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 		{ "bcc", 0, 0, G_OPTION_ARG_STRING_ARRAY, &bcc, "also to ADDR, invisibly", "ADDR" },
 		{ "attach", 'a', 0, G_OPTION_ARG_FILENAME_ARRAY, &attach, "attach FILE", "FILE" },
 		{ "template", 't', 0, G_OPTION_ARG_STRING, &answer, "add the canned answer NAME", "NAME" },
+		{ "status", 's', 0, G_OPTION_ARG_STRING, &status, "then set the status S, as set status=S does", "S" },
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new ("ID - answer the requester by mail");
@@ -90,6 +99,9 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 		return code;
 	if (argc != 2)
 		return mt_cli_usage ("reply: give one ticket number; try 'mailticket reply --help'");
+	if (status != NULL && !mt_ticket_status_known (status))
+		return mt_cli_usage ("reply: --status: '%s' is not one of new, open, pending, resolved, closed",
+				     status);
 	cc_list = strv_array (cc);
 	bcc_list = strv_array (bcc);
 	attach_list = strv_array (attach);
@@ -107,6 +119,8 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 	r.reply.author_address = actor.email;
 	r.reply.who = actor.login;
 	r.reply.now = mt_clock_now ();
+	assignment = status ? g_strconcat ("status=", status, NULL) : NULL;
+	r.status = (MtCliSet){ (char *[]){ assignment, NULL }, &actor, NULL, MT_NOTIFY_DEFAULT };
 	if (!mt_cli_write (ctx, write_reply, &r, &error))
 		return mt_cli_fail (error);
 	mt_cli_print ("%" G_GINT64_FORMAT "\n", r.article);

@@ -4,12 +4,16 @@
  *	mailticket time - time spent on tickets
  * SYNOPSIS
  *	mailticket time ID MINUTES [--task TASK] [--note TEXT] [--user LOGIN] [--date YYYY-MM-DD]
+ *	mailticket time edit ENTRY [--minutes N | --duration 1h30] [--note TEXT] [--date YYYY-MM-DD]
+ *	mailticket time rm ENTRY
  *	mailticket time report [--from DAY] [--to DAY] [--user LOGIN] [--ticket ID] [--project P] [--org O]
  *			       [--csv | --json | --xlsx FILE]
  * DESCRIPTION
- *	Books minutes on a ticket (for the acting agent, today, unless told
- *	otherwise: --user names another agent), and reports them with
- *	totals. --csv writes RFC 4180 CSV in UTF-8 with CRLF line ends,
+ *	Books minutes (or 1h30, 2h, 45m) on a ticket, for the acting agent,
+ *	today, unless told otherwise (--user names another agent), and
+ *	prints the entry's number; edit and rm correct an entry by that
+ *	number, with a history line on its ticket; report lists the entries,
+ *	each with its number, and totals. --csv writes RFC 4180 CSV in UTF-8 with CRLF line ends,
  *	which spreadsheets open as is; a cell that a spreadsheet would read
  *	as a formula (it begins with = + - @, a tab or a carriage return: a
  *	customer's subject can) is written with a leading apostrophe, as
@@ -21,6 +25,7 @@
 
 #include "cli.h"
 #include "mailticket/clock.h"
+#include "mailticket/commands.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
 #include "mailticket/work.h"
@@ -91,14 +96,14 @@ csv_row (const MtTimeRow *row, gpointer data)
 static void
 text_row (const MtTimeRow *row, gpointer data)
 {
-	mt_cli_line ("%s  %-12s #%-6" G_GINT64_FORMAT " %5" G_GINT64_FORMAT " min  %s%s%s%s%s", row->day, row->user,
-		     row->ticket, row->minutes, row->subject, row->task ? " / " : "", row->task ? row->task : "",
-		     row->note ? ": " : "", row->note ? row->note : "");
+	mt_cli_line ("%5" G_GINT64_FORMAT "  %s  %-12s #%-6" G_GINT64_FORMAT " %5" G_GINT64_FORMAT " min  %s%s%s%s%s",
+		     row->id, row->day, row->user, row->ticket, row->minutes, row->subject, row->task ? " / " : "",
+		     row->task ? row->task : "", row->note ? ": " : "", row->note ? row->note : "");
 }
 
 typedef struct {
-	gint64 task, ticket;
-	char *note, *user, *date, *from, *to, *project, *org, *xlsx;
+	gint64 task, ticket, minutes;
+	char *note, *user, *date, *from, *to, *project, *org, *xlsx, *duration;
 	gboolean csv, json;
 } Options;
 
@@ -149,19 +154,74 @@ book (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	g_autoptr (GError) error = NULL;
 	g_auto (MtActor) actor = { 0 };
 	g_autofree char *day = o->date ? g_strdup (o->date) : today ();
-	guint64 minutes;
+	gint64 minutes;
 	Book b = { { 0 } };
 
-	if (!g_ascii_string_to_unsigned (args->args[0], 10, 1, 24 * 60 * 31, &minutes, NULL))
-		return mt_cli_usage ("time: '%s' is not a number of minutes", args->args[0]);
+	if (!mt_commands_parse_minutes (args->args[0], &minutes))
+		return mt_cli_usage ("time: '%s' is not a time: minutes (30), or 1h30, 2h, 45m", args->args[0]);
 	if (!mt_cli_agent (ctx, &actor, &error))
 		return mt_cli_fail (error);
-	b.entry = (MtTimeEntry){ args->ticket, o->task,        o->user ? o->user : actor.login, (gint64) minutes, day,
+	b.entry = (MtTimeEntry){ args->ticket, o->task,        o->user ? o->user : actor.login, minutes, day,
 				 o->note,      mt_clock_now () };
-	return mt_cli_write (ctx, write_time, &b, &error) ? 0 : mt_cli_fail (error);
+	if (!mt_cli_write (ctx, write_time, &b, &error))
+		return mt_cli_fail (error);
+	mt_cli_print ("%" G_GINT64_FORMAT "\n", b.id);
+	return 0;
+}
+
+typedef struct {
+	gint64 entry;
+	MtTimeChange change; /* edit: what changes */
+	const char *who;
+	gboolean remove;
+} Edit;
+
+static gboolean
+write_edit (MtContext *ctx, gpointer data, GError **error)
+{
+	Edit *e = data;
+
+	if (e->remove)
+		return mt_work_time_remove (ctx->store, e->entry, e->who, mt_clock_now (), error);
+	return mt_work_time_edit (ctx->store, e->entry, &e->change, e->who, mt_clock_now (), error);
+}
+
+/* --minutes N or --duration 1h30, as minutes; 0 for neither. */
+static gboolean
+edit_minutes (const Options *o, gint64 *minutes, GError **error)
+{
+	*minutes = o->minutes;
+	if (o->minutes && o->duration)
+		return mt_error_usage (error, "time edit: --minutes or --duration, not both");
+	if (o->minutes < 0 || (o->duration && !mt_commands_parse_minutes (o->duration, minutes)))
+		return mt_error_usage (error, "time edit: '%s' is not a time: minutes, or 1h30, 2h, 45m",
+				       o->duration ? o->duration : "negative minutes");
+	return TRUE;
+}
+
+/* time edit ENTRY, time rm ENTRY */
+static int
+edit (MtContext *ctx, const MtCliArgs *args, gpointer options)
+{
+	const Options *o = options;
+	g_autoptr (GError) error = NULL;
+	g_auto (MtActor) actor = { 0 };
+	Edit e = { .remove = g_strcmp0 (args->verb, "rm") == 0 };
+
+	if (!mt_cli_parse_id (args->args[0], "time entry", &e.entry, &error) ||
+	    (!e.remove && !edit_minutes (o, &e.change.minutes, &error)) || !mt_cli_agent (ctx, &actor, &error))
+		return mt_cli_fail (error);
+	e.change.day = o->date;
+	e.change.note = o->note;
+	if (!e.remove && !e.change.minutes && !e.change.day && !e.change.note)
+		return mt_cli_usage ("time edit: --minutes N, --duration D, --note TEXT or --date DAY");
+	e.who = actor.login;
+	return mt_cli_write (ctx, write_edit, &e, &error) ? 0 : mt_cli_fail (error);
 }
 
 static const MtCliVerb verbs[] = {
+	{ "edit", edit, MT_CLI_OPEN_WRITE, "edit ENTRY [--minutes N | --duration D] [--note TEXT] [--date DAY]" },
+	{ "rm", edit, MT_CLI_OPEN_WRITE, "rm ENTRY" },
 	{ NULL, book, MT_CLI_OPEN_WRITE, "ID MINUTES [--task TASK] [--note TEXT] [--date DAY]" },
 	{ "report", report, MT_CLI_OPEN_READ, "report [--from DAY] [--to DAY] [--csv | --json | --xlsx FILE]" },
 	{ NULL },
@@ -170,11 +230,15 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_time (MtContext *ctx, int argc, char **argv)
 {
-	static const MtCliVerbs command = { "ID MINUTES | report - book and report time", NULL, verbs };
+	static const MtCliVerbs command = {
+		"ID MINUTES | edit ENTRY | rm ENTRY | report - book, correct and report time", NULL, verbs
+	};
 	Options o = { 0 };
 	GOptionEntry entries[] = {
 		{ "task", 0, 0, G_OPTION_ARG_INT64, &o.task, "book on this task of the ticket", "TASK" },
-		{ "note", 'n', 0, G_OPTION_ARG_STRING, &o.note, "what was done", "TEXT" },
+		{ "note", 'n', 0, G_OPTION_ARG_STRING, &o.note, "what was done (edit: '' for none)", "TEXT" },
+		{ "minutes", 0, 0, G_OPTION_ARG_INT64, &o.minutes, "edit: the entry's minutes", "N" },
+		{ "duration", 0, 0, G_OPTION_ARG_STRING, &o.duration, "edit: the entry's time as 1h30, 2h, 45m", "D" },
 		{ "user", 'u', 0, G_OPTION_ARG_STRING, &o.user, "whose time (default: yours); report: only theirs",
 		  "LOGIN" },
 		{ "date", 'd', 0, G_OPTION_ARG_STRING, &o.date, "the day (default: today)", "YYYY-MM-DD" },
@@ -198,5 +262,6 @@ mt_cmd_time (MtContext *ctx, int argc, char **argv)
 	g_free (o.project);
 	g_free (o.org);
 	g_free (o.xlsx);
+	g_free (o.duration);
 	return code;
 }

@@ -4,7 +4,7 @@
  *	mailticket user - the agents
  * SYNOPSIS
  *	mailticket user add LOGIN --email ADDR [--name NAME] [--lang L]
- *	mailticket user set LOGIN [--lang L] [--signature-file F]
+ *	mailticket user set LOGIN [--email ADDR] [--name NAME] [--lang L] [--signature-file F]
  *	mailticket user rm LOGIN
  *	mailticket user list [--json]
  * DESCRIPTION
@@ -14,6 +14,10 @@
  *	--lang is the language of the mail the agent gets, and
  *	--signature-file a text that signs the agent's replies instead of
  *	the queue's signature template ('' for none; mailticket-templates(5)).
+ *	user set --email gives an agent a new address, which no other agent
+ *	may have: notifications go there from then on, and only mail from
+ *	it acts as the agent (reply addresses sent to the old one no
+ *	longer do).
  */
 #include <stdio.h>
 
@@ -24,9 +28,9 @@
 #include "mailticket/template.h"
 
 typedef struct {
-	const char *login, *email, *name;
-	const char *lang;      /* or NULL: unchanged */
-	const char *signature; /* or NULL: unchanged */
+	const char *login, *email, *name; /* set: NULL, unchanged */
+	const char *lang;                 /* or NULL: unchanged */
+	const char *signature;            /* or NULL: unchanged */
 } User;
 
 static gboolean
@@ -57,7 +61,9 @@ write_settings (MtContext *ctx, gpointer data, GError **error)
 {
 	User *u = data;
 
-	return (u->lang == NULL || mt_people_user_set (ctx->store, u->login, "lang", u->lang, error)) &&
+	return (u->email == NULL || mt_people_user_set (ctx->store, u->login, "email", u->email, error)) &&
+	       (u->name == NULL || mt_people_user_set (ctx->store, u->login, "name", u->name, error)) &&
+	       (u->lang == NULL || mt_people_user_set (ctx->store, u->login, "lang", u->lang, error)) &&
 	       (u->signature == NULL || mt_people_user_set (ctx->store, u->login, "signature", u->signature, error));
 }
 
@@ -75,10 +81,10 @@ set_user (MtContext *ctx, const MtCliArgs *args, gpointer options)
 	const Options *o = options;
 	g_autoptr (GError) error = NULL;
 	g_autofree char *lang = NULL, *signature = NULL;
-	User u = { .login = args->args[0] };
+	User u = { args->args[0], o->email, o->name };
 
-	if (o->lang == NULL && o->signature_file == NULL)
-		return mt_cli_usage ("user set: --lang L or --signature-file F");
+	if (o->lang == NULL && o->signature_file == NULL && o->email == NULL && o->name == NULL)
+		return mt_cli_usage ("user set: --email ADDR, --name NAME, --lang L or --signature-file F");
 	if (!lang_option (o, &lang))
 		return mt_cli_usage ("user set: not a language: '%s' (de, en, es, pl ...)", o->lang);
 	if (o->signature_file && *o->signature_file &&
@@ -139,7 +145,8 @@ remove_user (MtContext *ctx, const MtCliArgs *args, gpointer options)
 
 static const MtCliVerb verbs[] = {
 	{ "add", add_user, MT_CLI_OPEN_CREATE, "add LOGIN --email ADDR [--name NAME] [--lang L]" },
-	{ "set", set_user, MT_CLI_OPEN_WRITE, "set LOGIN [--lang L] [--signature-file F]" },
+	{ "set", set_user, MT_CLI_OPEN_WRITE,
+	  "set LOGIN [--email ADDR] [--name NAME] [--lang L] [--signature-file F]" },
 	{ "rm", remove_user, MT_CLI_OPEN_WRITE, "rm LOGIN" },
 	{ "list", list_users, MT_CLI_OPEN_READ, "[list]" },
 	{ NULL },
@@ -151,8 +158,8 @@ mt_cmd_user (MtContext *ctx, int argc, char **argv)
 	g_autofree char *email = NULL, *name = NULL, *lang = NULL, *signature_file = NULL;
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
-		{ "email", 'e', 0, G_OPTION_ARG_STRING, &email, "the agent's address (add)", "ADDR" },
-		{ "name", 'n', 0, G_OPTION_ARG_STRING, &name, "the agent's full name (add)", "NAME" },
+		{ "email", 'e', 0, G_OPTION_ARG_STRING, &email, "the agent's address (add, set)", "ADDR" },
+		{ "name", 'n', 0, G_OPTION_ARG_STRING, &name, "the agent's full name (add, set; '' for none)", "NAME" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON (list)", NULL },
 		{ "lang", 'l', 0, G_OPTION_ARG_STRING, &lang, "the language of the agent's mail (add, set)", "L" },
 		{ "signature-file", 0, 0, G_OPTION_ARG_FILENAME, &signature_file,
@@ -160,7 +167,8 @@ mt_cmd_user (MtContext *ctx, int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr (GOptionContext) octx = g_option_context_new (
-		"add LOGIN --email ADDR | set LOGIN [--lang L] [--signature-file F] | rm LOGIN | list - the agents");
+		"add LOGIN --email ADDR | set LOGIN [--email ADDR] [--name NAME] [--lang L] [--signature-file F]"
+		" | rm LOGIN | list - the agents");
 	int code;
 
 	g_option_context_add_main_entries (octx, entries, NULL);

@@ -81,19 +81,12 @@ describe (gint64 due, const char *to)
 static gboolean
 insert (MtStore *store, const MtAlarmNew *a, gint64 user, gint64 grp, const char *address, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_INSERT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", a->ticket);
-	mt_store_bind_int (stmt, ":due", a->due);
-	mt_store_bind_int (stmt, ":user", user);
-	mt_store_bind_int (stmt, ":grp", grp);
-	mt_store_bind_text (stmt, ":address", address);
-	mt_store_bind_text (stmt, ":note", a->note && *a->note ? a->note : NULL);
-	mt_store_bind_text (stmt, ":who", a->who);
-	mt_store_bind_int (stmt, ":now", a->now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_INSERT,
+			     MT_BINDS (MT_INT (":ticket", a->ticket), MT_INT (":due", a->due), MT_INT (":user", user),
+				       MT_INT (":grp", grp), MT_TEXT (":address", address),
+				       MT_TEXT (":note", a->note && *a->note ? a->note : NULL),
+				       MT_TEXT (":who", a->who), MT_INT (":now", a->now)),
+			     error);
 }
 
 gboolean
@@ -120,14 +113,13 @@ mt_alarm_add (MtStore *store, const MtAlarmNew *a, gint64 *id, GError **error)
 gboolean
 mt_alarm_remove (MtStore *store, gint64 id, const char *who, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_GET, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_GET, MT_BINDS (MT_INT (":alarm", id)), error);
 	g_autofree char *what = NULL;
 	gint64 ticket;
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":alarm", id);
 	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW) {
 		if (rc != -1)
 			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no alarm %" G_GINT64_FORMAT, id);
@@ -136,9 +128,8 @@ mt_alarm_remove (MtStore *store, gint64 id, const char *who, gint64 now, GError 
 	ticket = sqlite3_column_int64 (stmt, 0);
 	what = describe (sqlite3_column_int64 (stmt, 1), (const char *) sqlite3_column_text (stmt, 2));
 	sqlite3_reset (stmt);
-	if (!(stmt = mt_store_query (store, SQL_DELETE, error)))
+	if (!(stmt = mt_store_query_bound (store, SQL_DELETE, MT_BINDS (MT_INT (":alarm", id)), error)))
 		return FALSE;
-	mt_store_bind_int (stmt, ":alarm", id);
 	return mt_store_exec_stmt (store, stmt, error) &&
 	       mt_ticket_add_history (store, ticket, who, "alarm", what, NULL, now, error);
 }
@@ -146,16 +137,14 @@ mt_alarm_remove (MtStore *store, gint64 id, const char *who, gint64 now, GError 
 static sqlite3_stmt *
 filtered (MtStore *store, const char *sql, const MtAlarmFilter *f, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql,
+						   MT_BINDS (MT_INT (":ticket", f->ticket), MT_INT (":fired", f->fired),
+							     MT_INT (":due", f->due), MT_INT (":now", f->now),
+							     MT_INT (":mine", f->mine), MT_INT (":user", f->user)),
+						   error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", f->ticket);
-	mt_store_bind_int (stmt, ":fired", f->fired);
-	mt_store_bind_int (stmt, ":due", f->due);
-	mt_store_bind_int (stmt, ":now", f->now);
-	mt_store_bind_int (stmt, ":mine", f->mine);
-	mt_store_bind_int (stmt, ":user", f->user);
 	return stmt;
 }
 
@@ -226,13 +215,12 @@ static GPtrArray *
 read_due (MtStore *store, gint64 now, GError **error)
 {
 	g_autoptr (GPtrArray) due = g_ptr_array_new_with_free_func (due_free);
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_DUE, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_DUE, MT_BINDS (MT_INT (":now", now), MT_INT (":batch", FIRE_BATCH)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":now", now);
-	mt_store_bind_int (stmt, ":batch", FIRE_BATCH);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		Due *d = g_new0 (Due, 1);
 		d->id = sqlite3_column_int64 (stmt, 0);
@@ -265,12 +253,11 @@ recipients (MtStore *store, const Due *d, GError **error)
 static gboolean
 mark_fired (MtStore *store, gint64 id, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_FIRED, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_FIRED, MT_BINDS (MT_INT (":alarm", id), MT_INT (":now", now)), error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":alarm", id);
-	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	/* Only possible if some writer ignored the transaction. */

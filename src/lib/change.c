@@ -15,13 +15,15 @@
 #include "mailticket/change.h"
 #include "mailticket/config.h"
 #include "mailticket/clock.h"
+#include "mailticket/compose.h"
+#include "mailticket/customer.h"
 #include "mailticket/error.h"
 #include "mailticket/people.h"
 #include "mailticket/ticket.h"
 #include "mailticket/work.h"
 
-static const char SQL_GET[] = "SELECT status, priority, owner, queue, project, color, subject, merged_into FROM "
-			      "ticket_summary WHERE id = :ticket";
+static const char SQL_GET[] = "SELECT status, priority, owner, queue, project, color, subject, merged_into, requester"
+			      " FROM ticket_summary WHERE id = :ticket";
 static const char SQL_QUEUE_FIND[] = "SELECT id FROM queues WHERE name = :name";
 static const char SQL_PENDING[] = "SELECT count(*) FROM approvals WHERE ticket = :ticket AND state = 'pending'";
 static const char SQL_TAG_ADD[] = "INSERT OR IGNORE INTO tags (ticket, tag) VALUES (:ticket, :tag)";
@@ -47,6 +49,7 @@ static const struct {
 };
 #define STATUS_COLUMN 0
 #define MERGED_COLUMN 7
+#define REQUESTER_COLUMN 8
 
 static const char *const colors[] = {
 	"red", "orange", "yellow", "green", "blue", "purple", "grey", "black", NULL,
@@ -61,7 +64,7 @@ mt_change_queries (void)
 gboolean
 mt_change_is_field (const char *field)
 {
-	if (strcmp (field, "until") == 0 || strcmp (field, "status") == 0)
+	if (strcmp (field, "until") == 0 || strcmp (field, "status") == 0 || strcmp (field, "requester") == 0)
 		return TRUE;
 	for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
 		if (strcmp (fields[i].name, field) == 0)
@@ -80,12 +83,11 @@ usage (GError **error, const char *field, const char *value, const char *expecte
 static gboolean
 current (MtStore *store, gint64 ticket, int column, char **value, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_GET, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_GET, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW) {
 		if (rc != -1)
 			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, ticket);
@@ -106,9 +108,8 @@ check_status (MtStore *store, gint64 ticket, const char *value, GError **error)
 		return usage (error, "status", value, "one of new, open, pending, resolved, closed");
 	if (strcmp (value, "resolved") != 0 && strcmp (value, "closed") != 0)
 		return TRUE;
-	if (!(stmt = mt_store_query (store, SQL_PENDING, error)))
+	if (!(stmt = mt_store_query_bound (store, SQL_PENDING, MT_BINDS (MT_INT (":ticket", ticket)), error)))
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if (!mt_store_get_int (store, stmt, &pending, error))
 		return FALSE;
 	if (pending > 0)
@@ -220,9 +221,8 @@ set_until (MtStore *store, gint64 ticket, const char *value, const char *who, gi
 			     ticket, status);
 		return FALSE;
 	}
-	if (!(stmt = mt_store_query (store, SQL_UNTIL_GET, error)))
+	if (!(stmt = mt_store_query_bound (store, SQL_UNTIL_GET, MT_BINDS (MT_INT (":ticket", ticket)), error)))
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if (!mt_store_get_int (store, stmt, &old, error) || old == when)
 		return old == when;
 	*changed = TRUE;
@@ -231,6 +231,30 @@ set_until (MtStore *store, gint64 ticket, const char *value, const char *who, gi
 	stored = g_variant_ref_sink (g_variant_new_int64 (when));
 	return mt_ticket_set_field (store, ticket, MT_TICKET_PENDING_UNTIL, stored, now, error) &&
 	       mt_ticket_add_history (store, ticket, who, "pending_until", old_text, new_text, now, error);
+}
+
+/* requester=ADDR: the contact of that address (made when there is none)
+ * is whom the ticket's correspondence goes to from now on. */
+static gboolean
+set_requester (MtStore *store, gint64 ticket, const char *value, const char *who, gint64 now, gboolean *changed,
+	       GError **error)
+{
+	g_autofree char *old = NULL;
+	g_autoptr (GVariant) stored = NULL;
+	gint64 contact = 0;
+
+	if (!mt_compose_address_ok (value))
+		return usage (error, "requester", value, "a mail address (user@example.com)");
+	if (!current (store, ticket, REQUESTER_COLUMN, &old, error))
+		return FALSE;
+	if (old != NULL && g_ascii_strcasecmp (old, value) == 0)
+		return TRUE;
+	if (!mt_customer_contact_ensure (store, value, NULL, now, &contact, error))
+		return FALSE;
+	*changed = TRUE;
+	stored = g_variant_ref_sink (g_variant_new_int64 (contact));
+	return mt_ticket_set_field (store, ticket, MT_TICKET_REQUESTER, stored, now, error) &&
+	       mt_ticket_add_history (store, ticket, who, "requester", old, value, now, error);
 }
 
 gboolean
@@ -246,11 +270,13 @@ mt_change_field (MtStore *store, gint64 ticket, const char *field, const char *v
 		return set_until (store, ticket, value, who, now, changed, error);
 	if (strcmp (field, "status") == 0)
 		return set_status (store, ticket, value, who, now, changed, error);
+	if (strcmp (field, "requester") == 0)
+		return set_requester (store, ticket, value, who, now, changed, error);
 	for (i = 0; i < G_N_ELEMENTS (fields) && strcmp (fields[i].name, field) != 0; i++)
 		;
 	if (i == G_N_ELEMENTS (fields))
 		return usage (error, "set", field,
-			      "a field (status, priority, owner, queue, project, color, subject, until)");
+			      "a field (status, priority, owner, queue, project, color, subject, until, requester)");
 	if (!current (store, ticket, fields[i].column, &old, error))
 		return FALSE;
 	if (!stored_value (store, field, value, &stored, error))

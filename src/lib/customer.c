@@ -97,11 +97,10 @@ domain_clean (const char *text)
 static gboolean
 exec_id_text (MtStore *store, const char *sql, gint64 id, const char *text, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, MT_BINDS (MT_INT (":id", id)), error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
 	if (text != NULL)
 		mt_store_bind_text (stmt, ":text", text);
 	return mt_store_exec_stmt (store, stmt, error);
@@ -120,8 +119,6 @@ mt_customer_org_find (MtStore *store, const char *name, gint64 *org, GError **er
 static gboolean
 org_ensure (MtStore *store, const char *name, gint64 now, gint64 *org, GError **error)
 {
-	sqlite3_stmt *stmt;
-
 	if (name == NULL || *name == '\0' || strlen (name) > 200 || !g_utf8_validate (name, -1, NULL))
 		return mt_error_usage (error, "not an organisation name: '%s'", name ? name : "");
 	for (const char *p = name; *p; p++)
@@ -129,14 +126,8 @@ org_ensure (MtStore *store, const char *name, gint64 now, gint64 *org, GError **
 			return mt_error_usage (error, "not an organisation name: '%s'", "(control characters)");
 	if (!mt_store_get_id (store, SQL_ORG_FIND, name, org, error) || *org != 0)
 		return *org != 0;
-	if (!(stmt = mt_store_query (store, SQL_ORG_INSERT, error)))
-		return FALSE;
-	mt_store_bind_text (stmt, ":name", name);
-	mt_store_bind_int (stmt, ":now", now);
-	if (!mt_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*org = mt_store_last_id (store);
-	return TRUE;
+	return mt_store_insert (store, SQL_ORG_INSERT, MT_BINDS (MT_TEXT (":name", name), MT_INT (":now", now)), org,
+				error);
 }
 
 /* Adds a domain to org and attaches its contacts that have no org. */
@@ -153,10 +144,9 @@ add_domain (MtStore *store, gint64 org, const char *text, GError **error)
 		return FALSE;
 	if (owner != 0 && owner != org)
 		return mt_error_usage (error, "domain %s belongs to another organisation", domain);
-	if (!(stmt = mt_store_query (store, SQL_DOMAIN_ADD, error)))
+	if (!(stmt = mt_store_query_bound (store, SQL_DOMAIN_ADD,
+					   MT_BINDS (MT_TEXT (":domain", domain), MT_INT (":org", org)), error)))
 		return FALSE;
-	mt_store_bind_text (stmt, ":domain", domain);
-	mt_store_bind_int (stmt, ":org", org);
 	if (!mt_store_exec_stmt (store, stmt, error) || !(stmt = mt_store_query (store, SQL_ATTACH, error)))
 		return FALSE;
 	mt_store_bind_text (stmt, ":domain", domain);
@@ -212,27 +202,18 @@ mt_customer_contact_ensure (MtStore *store, const char *address, const char *nam
 		mt_store_bind_text (stmt, ":name", name);
 		return mt_store_exec_stmt (store, stmt, error);
 	}
-	if (!(stmt = mt_store_query (store, SQL_CONTACT_INSERT, error)))
+	if (!mt_store_insert (store, SQL_CONTACT_INSERT,
+			      MT_BINDS (MT_TEXT (":address", address), MT_TEXT (":name", name), MT_INT (":now", now)),
+			      contact, error))
 		return FALSE;
-	mt_store_bind_text (stmt, ":address", address);
-	mt_store_bind_text (stmt, ":name", name);
-	mt_store_bind_int (stmt, ":now", now);
-	if (!mt_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*contact = mt_store_last_id (store);
 	return contact_match (store, *contact, error);
 }
 
 static gboolean
 set_org (MtStore *store, gint64 contact, gint64 org, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CONTACT_ORG, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":contact", contact);
-	mt_store_bind_int (stmt, ":org", org);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_CONTACT_ORG, MT_BINDS (MT_INT (":contact", contact), MT_INT (":org", org)),
+			     error);
 }
 
 gboolean
@@ -287,12 +268,11 @@ mt_customer_orgs (MtStore *store, MtOrgFunc func, gpointer data, GError **error)
 gboolean
 mt_customer_contacts (MtStore *store, const char *org, MtContactFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CONTACTS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_CONTACTS, MT_BINDS (MT_TEXT (":org", org)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_text (stmt, ":org", org);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtContactRow row = {
 			(const char *) sqlite3_column_text (stmt, 0),

@@ -62,13 +62,12 @@ mt_directory_queries (void)
 static gboolean
 insert_queue (MtStore *store, const char *name, const char *address, gint64 now, gint64 *id, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUEUE_INSERT, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_QUEUE_INSERT,
+		MT_BINDS (MT_TEXT (":name", name), MT_TEXT (":address", address), MT_INT (":now", now)), error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_text (stmt, ":name", name);
-	mt_store_bind_text (stmt, ":address", address);
-	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);

@@ -67,13 +67,12 @@ static GArray *
 read_overdue (MtStore *store, gint64 now, GError **error)
 {
 	g_autoptr (GArray) due = g_array_new (FALSE, TRUE, sizeof (Overdue));
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_OVERDUE, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_OVERDUE, MT_BINDS (MT_INT (":now", now), MT_INT (":batch", ESCALATE_BATCH)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":now", now);
-	mt_store_bind_int (stmt, ":batch", ESCALATE_BATCH);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		Overdue o = {
 			.ticket = sqlite3_column_int64 (stmt, 0),

@@ -86,15 +86,14 @@ read_row (sqlite3_stmt *stmt, MtOutboxRow *row)
 gboolean
 mt_outbox_view_list (MtStore *store, const char *state, gint64 id, MtOutboxRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ROWS, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_ROWS, MT_BINDS (MT_TEXT (":state", state), MT_INT (":id", id)), error);
 	MtOutboxRow row;
 	gint64 n = 0;
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_text (stmt, ":state", state);
-	mt_store_bind_int (stmt, ":id", id);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		read_row (stmt, &row);
 		n++;
@@ -129,34 +128,31 @@ json_text (MtStore *store, sqlite3_stmt *stmt, gint64 id, GError **error)
 char *
 mt_outbox_view_list_json (MtStore *store, const char *state, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_LIST_JSON, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_LIST_JSON, MT_BINDS (MT_TEXT (":state", state)), error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_text (stmt, ":state", state);
 	return json_text (store, stmt, 0, error);
 }
 
 char *
 mt_outbox_view_json (MtStore *store, gint64 id, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ROW_JSON, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ROW_JSON, MT_BINDS (MT_INT (":id", id)), error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":id", id);
 	return json_text (store, stmt, id, error);
 }
 
 gboolean
 mt_outbox_view_recipients (MtStore *store, gint64 id, MtOutboxRecipientFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_RECIPIENTS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_RECIPIENTS, MT_BINDS (MT_INT (":id", id)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		if (!func (TEXT (stmt, 0), TEXT (stmt, 1), TEXT (stmt, 2), data))
 			break;
@@ -167,13 +163,12 @@ mt_outbox_view_recipients (MtStore *store, gint64 id, MtOutboxRecipientFunc func
 GBytes *
 mt_outbox_view_raw (MtStore *store, gint64 id, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_BLOB, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_BLOB, MT_BINDS (MT_INT (":id", id)), error);
 	g_autofree char *sha256 = NULL;
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":id", id);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return NULL;
 	if (rc == SQLITE_DONE) {

@@ -162,12 +162,7 @@ mt_outbox_queue (MtStore *store, const MtOutboxNew *m, gint64 *id, GError **erro
 gboolean
 mt_outbox_find (MtStore *store, const char *message_id, gint64 *id, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_FIND, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_text (stmt, ":message_id", message_id);
-	return mt_store_get_int (store, stmt, id, error);
+	return mt_store_get_ints (store, SQL_FIND, MT_BINDS (MT_TEXT (":message_id", message_id)), id, 1, error);
 }
 
 gboolean
@@ -187,47 +182,39 @@ mt_outbox_bounced (MtStore *store, gint64 id, const char *address, const char *r
 	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
 		return TRUE;
 	*failed = TRUE;
-	if (!(stmt = mt_store_query (store, SQL_BOUNCE_ROW, error)))
+	if (!(stmt = mt_store_query_bound (
+		      store, SQL_BOUNCE_ROW,
+		      MT_BINDS (MT_INT (":id", id), MT_TEXT (":reason", reason), MT_INT (":now", now)), error)))
 		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
-	mt_store_bind_text (stmt, ":reason", reason);
-	mt_store_bind_int (stmt, ":now", now);
 	return mt_store_exec_stmt (store, stmt, error);
 }
 
 gboolean
 mt_outbox_article (MtStore *store, gint64 id, gint64 *article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_OF, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
-	return mt_store_get_int (store, stmt, article, error);
+	return mt_store_get_ints (store, SQL_ARTICLE_OF, MT_BINDS (MT_INT (":id", id)), article, 1, error);
 }
 
 GPtrArray *
 mt_outbox_sent_to (MtStore *store, gint64 ticket, int limit, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_SENT_TO, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_SENT_TO, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":limit", limit)), error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":limit", limit);
 	return mt_store_get_strings (store, stmt, error);
 }
 
 gboolean
 mt_outbox_count_to (MtStore *store, const char *kind, const char *address, gint64 since, gint64 *count, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_COUNT_TO, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_COUNT_TO,
+		MT_BINDS (MT_TEXT (":kind", kind), MT_TEXT (":address", address), MT_INT (":since", since)), error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_text (stmt, ":kind", kind);
-	mt_store_bind_text (stmt, ":address", address);
-	mt_store_bind_int (stmt, ":since", since);
 	return mt_store_get_int (store, stmt, count, error);
 }
 
@@ -289,15 +276,14 @@ GPtrArray *
 mt_outbox_claim (MtStore *store, const char *claimer, gint64 now, gint64 until, int limit, GError **error)
 {
 	g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_outbox_item_free);
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CLAIM, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_CLAIM,
+						   MT_BINDS (MT_TEXT (":claimer", claimer), MT_INT (":now", now),
+							     MT_INT (":until", until), MT_INT (":limit", limit)),
+						   error);
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_text (stmt, ":claimer", claimer);
-	mt_store_bind_int (stmt, ":now", now);
-	mt_store_bind_int (stmt, ":until", until);
-	mt_store_bind_int (stmt, ":limit", limit);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		g_ptr_array_add (items, item_from_row (stmt));
 	sqlite3_reset (stmt);
@@ -311,26 +297,17 @@ mt_outbox_claim (MtStore *store, const char *claimer, gint64 now, gint64 until, 
 gboolean
 mt_outbox_renew (MtStore *store, const char *claimer, gint64 until, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_RENEW, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_text (stmt, ":claimer", claimer);
-	mt_store_bind_int (stmt, ":until", until);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_RENEW, MT_BINDS (MT_TEXT (":claimer", claimer), MT_INT (":until", until)),
+			     error);
 }
 
 gboolean
 mt_outbox_holds (MtStore *store, gint64 id, const char *claimer, gboolean *held, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_HOLDS, error);
 	gint64 n;
 
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
-	mt_store_bind_text (stmt, ":claimer", claimer);
-	if (!mt_store_get_int (store, stmt, &n, error))
+	if (!mt_store_get_ints (store, SQL_HOLDS, MT_BINDS (MT_INT (":id", id), MT_TEXT (":claimer", claimer)), &n, 1,
+				error))
 		return FALSE;
 	*held = n > 0;
 	return TRUE;
@@ -340,12 +317,11 @@ GPtrArray *
 mt_outbox_pending (MtStore *store, gint64 id, GError **error)
 {
 	g_autoptr (GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_PENDING, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_PENDING, MT_BINDS (MT_INT (":id", id)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":id", id);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		g_ptr_array_add (addresses, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
 	sqlite3_reset (stmt);
@@ -358,30 +334,25 @@ gboolean
 mt_outbox_set_recipient (MtStore *store, gint64 id, const char *address, MtOutboxState state, const char *reply,
 			 GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_SET_RECIPIENT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
-	mt_store_bind_text (stmt, ":address", address);
-	mt_store_bind_text (stmt, ":state", mt_outbox_state_name (state));
-	mt_store_bind_text (stmt, ":reply", reply);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_SET_RECIPIENT,
+			     MT_BINDS (MT_INT (":id", id), MT_TEXT (":address", address),
+				       MT_TEXT (":state", mt_outbox_state_name (state)), MT_TEXT (":reply", reply)),
+			     error);
 }
 
 gboolean
 mt_outbox_settle (MtStore *store, gint64 id, const char *last_reply, gint64 now, gint64 next_attempt,
 		  MtOutboxState *state, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_SETTLE, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_SETTLE,
+				      MT_BINDS (MT_INT (":id", id), MT_TEXT (":reply", last_reply),
+						MT_INT (":now", now), MT_INT (":next_attempt", next_attempt)),
+				      error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
-	mt_store_bind_text (stmt, ":reply", last_reply);
-	mt_store_bind_int (stmt, ":now", now);
-	mt_store_bind_int (stmt, ":next_attempt", next_attempt);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return FALSE;
 	if (rc == SQLITE_DONE || !mt_outbox_state_parse ((const char *) sqlite3_column_text (stmt, 0), state)) {
@@ -397,14 +368,13 @@ mt_outbox_settle (MtStore *store, gint64 id, const char *last_reply, gint64 now,
 static gboolean
 check_retry (MtStore *store, gint64 id, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_RETRY_CHECK, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_RETRY_CHECK, MT_BINDS (MT_INT (":id", id)), error);
 	MtOutboxState state = MT_OUTBOX_QUEUED;
 	gint64 claimed_until;
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return FALSE;
 	if (rc == SQLITE_DONE) {

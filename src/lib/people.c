@@ -21,8 +21,10 @@ static const char SQL_USER_EMAIL[] = "SELECT email FROM users WHERE id = :user";
 static const char SQL_USER_BY_EMAIL[] = "SELECT login FROM users WHERE email = :email ORDER BY id LIMIT 1";
 static const char SQL_USER_PROFILE[] = "SELECT login, name, email, lang, signature FROM users"
 				       " WHERE id = :user OR (:user = 0 AND email = :email) ORDER BY id LIMIT 1";
-static const char SQL_USER_SET_LANG[] = "UPDATE users SET lang = :lang WHERE login = :login";
-static const char SQL_USER_SET_SIGNATURE[] = "UPDATE users SET signature = :signature WHERE login = :login";
+static const char SQL_USER_SET_LANG[] = "UPDATE users SET lang = :value WHERE login = :login";
+static const char SQL_USER_SET_SIGNATURE[] = "UPDATE users SET signature = :value WHERE login = :login";
+static const char SQL_USER_SET_EMAIL[] = "UPDATE users SET email = lower(:value) WHERE login = :login";
+static const char SQL_USER_SET_NAME[] = "UPDATE users SET name = :value WHERE login = :login";
 static const char SQL_GROUP_INSERT[] = "INSERT INTO groups (name, created) VALUES (:name, :now)";
 static const char SQL_GROUP_FIND[] = "SELECT id FROM groups WHERE name = :name";
 static const char SQL_MEMBER_ADD[] = "INSERT OR IGNORE INTO group_members (grp, user) VALUES (:grp, :user)";
@@ -114,6 +116,8 @@ static const char *const people_queries[] = {
 	SQL_USER_PROFILE,
 	SQL_USER_SET_LANG,
 	SQL_USER_SET_SIGNATURE,
+	SQL_USER_SET_EMAIL,
+	SQL_USER_SET_NAME,
 	SQL_GROUP_RM_MEMBERS,
 	SQL_GROUP_RM_WATCHERS,
 	SQL_GROUP_RM,
@@ -146,7 +150,6 @@ mt_people_user_add (MtStore *store, const char *login, const char *email, const 
 		    GError **error)
 {
 	g_autofree char *safe_name = name ? mt_compose_header_safe (name) : NULL;
-	sqlite3_stmt *stmt;
 
 	if (!name_ok (login))
 		return mt_error_usage (error, "not a login (letters, digits, . _ -): '%s'", login);
@@ -156,16 +159,11 @@ mt_people_user_add (MtStore *store, const char *login, const char *email, const 
 		return FALSE;
 	if (*id != 0)
 		return mt_error_usage (error, "user %s exists already", login);
-	if (!(stmt = mt_store_query (store, SQL_USER_INSERT, error)))
-		return FALSE;
-	mt_store_bind_text (stmt, ":login", login);
-	mt_store_bind_text (stmt, ":email", email);
-	mt_store_bind_text (stmt, ":name", safe_name && *safe_name ? safe_name : NULL);
-	mt_store_bind_int (stmt, ":now", now);
-	if (!mt_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*id = mt_store_last_id (store);
-	return TRUE;
+	return mt_store_insert (store, SQL_USER_INSERT,
+				MT_BINDS (MT_TEXT (":login", login), MT_TEXT (":email", email),
+					  MT_TEXT (":name", safe_name && *safe_name ? safe_name : NULL),
+					  MT_INT (":now", now)),
+				id, error);
 }
 
 gboolean
@@ -177,12 +175,11 @@ mt_people_user_find (MtStore *store, const char *login, gint64 *id, GError **err
 char *
 mt_people_user_email (MtStore *store, gint64 user, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_USER_EMAIL, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_USER_EMAIL, MT_BINDS (MT_INT (":user", user)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":user", user);
 	rc = mt_store_step (store, stmt, error);
 	if (rc == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
 		return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
@@ -253,16 +250,49 @@ mt_people_profile_free (MtPeopleProfile *p)
 	g_free (p);
 }
 
+/* A new address for login: usable, and no other agent's, since an
+ * agent is known by it (mail from it, tokens bound to it). */
+static gboolean
+email_free (MtStore *store, const char *login, const char *email, GError **error)
+{
+	g_autofree char *holder = NULL;
+
+	if (!mt_compose_address_ok (email))
+		return mt_error_usage (error, "not a usable mail address: '%s'", email);
+	if (!mt_people_user_by_email (store, email, &holder, error))
+		return FALSE;
+	if (holder != NULL && strcmp (holder, login) != 0)
+		return mt_error_usage (error, "%s is the address of user %s already", email, holder);
+	return TRUE;
+}
+
 gboolean
 mt_people_user_set (MtStore *store, const char *login, const char *field, const char *value, GError **error)
 {
-	gboolean lang = strcmp (field, "lang") == 0;
-	sqlite3_stmt *stmt = mt_store_query (store, lang ? SQL_USER_SET_LANG : SQL_USER_SET_SIGNATURE, error);
+	static const struct {
+		const char *field, *sql;
+	} fields[] = {
+		{ "lang", SQL_USER_SET_LANG },
+		{ "signature", SQL_USER_SET_SIGNATURE },
+		{ "email", SQL_USER_SET_EMAIL },
+		{ "name", SQL_USER_SET_NAME },
+	};
+	g_autofree char *safe = NULL;
+	sqlite3_stmt *stmt;
+	gsize i;
 
-	if (stmt == NULL)
+	for (i = 0; i < G_N_ELEMENTS (fields) && strcmp (fields[i].field, field) != 0; i++)
+		;
+	g_return_val_if_fail (i < G_N_ELEMENTS (fields), FALSE);
+	if (strcmp (field, "email") == 0 && !email_free (store, login, value, error))
+		return FALSE;
+	/* A name goes into From: headers of the agent's mail. */
+	if (strcmp (field, "name") == 0 && value)
+		value = safe = mt_compose_header_safe (value);
+	if (!(stmt = mt_store_query (store, fields[i].sql, error)))
 		return FALSE;
 	mt_store_bind_text (stmt, ":login", login);
-	mt_store_bind_text (stmt, lang ? ":lang" : ":signature", value && *value ? value : NULL);
+	mt_store_bind_text (stmt, ":value", value && *value ? value : NULL);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	if (sqlite3_changes (mt_store_peek_db (store)) == 0) {
@@ -275,22 +305,14 @@ mt_people_user_set (MtStore *store, const char *login, const char *field, const 
 gboolean
 mt_people_group_add (MtStore *store, const char *name, gint64 now, gint64 *id, GError **error)
 {
-	sqlite3_stmt *stmt;
-
 	if (!name_ok (name))
 		return mt_error_usage (error, "not a group name (letters, digits, . _ -): '%s'", name);
 	if (!mt_people_group_find (store, name, id, error))
 		return FALSE;
 	if (*id != 0)
 		return mt_error_usage (error, "group %s exists already", name);
-	if (!(stmt = mt_store_query (store, SQL_GROUP_INSERT, error)))
-		return FALSE;
-	mt_store_bind_text (stmt, ":name", name);
-	mt_store_bind_int (stmt, ":now", now);
-	if (!mt_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*id = mt_store_last_id (store);
-	return TRUE;
+	return mt_store_insert (store, SQL_GROUP_INSERT, MT_BINDS (MT_TEXT (":name", name), MT_INT (":now", now)), id,
+				error);
 }
 
 gboolean
@@ -344,12 +366,11 @@ mt_people_resolve (MtStore *store, const char *who, gint64 *user, gint64 *grp, c
 GPtrArray *
 mt_people_addresses (MtStore *store, gint64 user, gint64 grp, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ADDRESSES, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ADDRESSES,
+						   MT_BINDS (MT_INT (":user", user), MT_INT (":grp", grp)), error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":user", user);
-	mt_store_bind_int (stmt, ":grp", grp);
 	return mt_store_get_strings (store, stmt, error);
 }
 
@@ -388,23 +409,22 @@ mt_people_move_watchers (MtStore *store, gint64 from, gint64 into, GError **erro
 GPtrArray *
 mt_people_audience (MtStore *store, gint64 ticket, gboolean internal, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_AUDIENCE, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_AUDIENCE, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":internal", internal)), error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":internal", internal);
 	return mt_store_get_strings (store, stmt, error);
 }
 
 GPtrArray *
 mt_people_address_watchers (MtStore *store, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ADDRESS_WATCHERS, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_ADDRESS_WATCHERS, MT_BINDS (MT_INT (":ticket", ticket)), error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	return mt_store_get_strings (store, stmt, error);
 }
 
@@ -443,12 +463,11 @@ mt_people_watchers_json (MtStore *store, gint64 ticket, GError **error)
 gboolean
 mt_people_watchers (MtStore *store, gint64 ticket, MtWatcherFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_WATCHERS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_WATCHERS, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		func ((const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), data);
 	return rc != -1;

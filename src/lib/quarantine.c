@@ -45,18 +45,11 @@ mt_quarantine_add (MtStore *store, const char *sha256, gint64 size, const char *
 	mt_store_bind_text (stmt, ":sha256", sha256);
 	if (!mt_store_get_int (store, stmt, id, error) || *id != 0)
 		return *id != 0;
-	if (!(stmt = mt_store_query (store, SQL_QUARANTINE_ADD, error)))
-		return FALSE;
-	mt_store_bind_int (stmt, ":now", now);
-	mt_store_bind_text (stmt, ":sha256", sha256);
-	mt_store_bind_int (stmt, ":size", size);
-	mt_store_bind_text (stmt, ":sender", sender);
-	mt_store_bind_text (stmt, ":recipient", recipient);
-	mt_store_bind_text (stmt, ":reason", reason);
-	if (!mt_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*id = mt_store_last_id (store);
-	return TRUE;
+	return mt_store_insert (store, SQL_QUARANTINE_ADD,
+				MT_BINDS (MT_INT (":now", now), MT_TEXT (":sha256", sha256), MT_INT (":size", size),
+					  MT_TEXT (":sender", sender), MT_TEXT (":recipient", recipient),
+					  MT_TEXT (":reason", reason)),
+				id, error);
 }
 
 #define TEXT(stmt, i) ((const char *) sqlite3_column_text ((stmt), (i)))
@@ -64,13 +57,12 @@ mt_quarantine_add (MtStore *store, const char *sha256, gint64 size, const char *
 gboolean
 mt_quarantine_list (MtStore *store, gint64 id, MtQuarantineRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUARANTINE_LIST, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_QUARANTINE_LIST, MT_BINDS (MT_INT (":id", id)), error);
 	MtQuarantineRow row;
 	int rc, n = 0;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		row = (MtQuarantineRow){
 			.id = sqlite3_column_int64 (stmt, 0),
@@ -97,13 +89,8 @@ mt_quarantine_list (MtStore *store, gint64 id, MtQuarantineRowFunc func, gpointe
 gboolean
 mt_quarantine_mark_replayed (MtStore *store, gint64 id, gint64 article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUARANTINE_REPLAYED, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":id", id);
-	mt_store_bind_int (stmt, ":article", article);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_QUARANTINE_REPLAYED,
+			     MT_BINDS (MT_INT (":id", id), MT_INT (":article", article)), error);
 }
 
 gboolean

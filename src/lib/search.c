@@ -233,11 +233,10 @@ static gboolean
 merge (MtStore *store, int pages, gint64 *merged, GError **error)
 {
 	sqlite3_int64 before = sqlite3_total_changes64 (mt_store_peek_db (store));
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MERGE, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_MERGE, MT_BINDS (MT_INT (":pages", pages)), error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":pages", pages);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*merged = sqlite3_total_changes64 (mt_store_peek_db (store)) - before >= 2;
@@ -248,12 +247,7 @@ merge (MtStore *store, int pages, gint64 *merged, GError **error)
 static gboolean
 exec_n (MtStore *store, const char *sql, int n, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":n", n);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, sql, MT_BINDS (MT_INT (":n", n)), error);
 }
 
 /* Indexes the first limit pending articles (< 0: all); *left how many

@@ -69,12 +69,7 @@ mt_store_blob_sum (const guint8 *data, gsize len)
 static gboolean
 by_sum (MtStore *store, const char *sql, const char *sha256, gint64 *value, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_text (stmt, ":sha256", sha256);
-	return mt_store_get_int (store, stmt, value, error);
+	return mt_store_get_ints (store, sql, MT_BINDS (MT_TEXT (":sha256", sha256)), value, 1, error);
 }
 
 static gboolean
@@ -98,10 +93,10 @@ mt_store_put_summed_blob (MtStore *store, const guint8 *data, gsize len, const c
 		return TRUE;
 	if (len > CHUNK_BYTES && !by_sum (store, STORE_SQL_CHUNKS_SIZE, sha256, &staged, error))
 		return FALSE;
-	if (!(stmt = mt_store_query (store, STORE_SQL_BLOB_INSERT, error)))
+	if (!(stmt = mt_store_query_bound (store, STORE_SQL_BLOB_INSERT,
+					   MT_BINDS (MT_TEXT (":sha256", sha256), MT_INT (":size", (gint64) len)),
+					   error)))
 		return FALSE;
-	mt_store_bind_text (stmt, ":sha256", sha256);
-	mt_store_bind_int (stmt, ":size", (gint64) len);
 	/* Staged whole: the row says only its size. */
 	mt_store_bind_int (stmt, ":written", staged == (gint64) len ? 0 : (gint64) len);
 	return mt_store_exec_stmt (store, stmt, error) &&
@@ -111,12 +106,11 @@ mt_store_put_summed_blob (MtStore *store, const guint8 *data, gsize len, const c
 static gboolean
 put_chunk (MtStore *store, const char *sha256, gint64 seq, const guint8 *data, gsize len, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, STORE_SQL_CHUNK_PUT, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, STORE_SQL_CHUNK_PUT,
+						   MT_BINDS (MT_TEXT (":sha256", sha256), MT_INT (":seq", seq)), error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_text (stmt, ":sha256", sha256);
-	mt_store_bind_int (stmt, ":seq", seq);
 	sqlite3_bind_blob (stmt, mt_store_parameter (stmt, ":data"), data, (int) len, SQLITE_STATIC);
 	if (!mt_store_begin (store, error))
 		return FALSE;
@@ -161,13 +155,13 @@ mt_store_put_blob (MtStore *store, const guint8 *data, gsize len, char **sha256,
 static GBytes *
 get_chunks (MtStore *store, const char *sha256, gint64 size, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, STORE_SQL_CHUNKS_GET, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, STORE_SQL_CHUNKS_GET, MT_BINDS (MT_TEXT (":sha256", sha256)), error);
 	g_autoptr (GByteArray) bytes = g_byte_array_sized_new ((guint) size);
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_text (stmt, ":sha256", sha256);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		g_byte_array_append (bytes, sqlite3_column_blob (stmt, 0), (guint) sqlite3_column_bytes (stmt, 0));
 	sqlite3_reset (stmt);
@@ -184,14 +178,14 @@ get_chunks (MtStore *store, const char *sha256, gint64 size, GError **error)
 GBytes *
 mt_store_get_blob (MtStore *store, const char *sha256, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, STORE_SQL_BLOB_GET, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, STORE_SQL_BLOB_GET, MT_BINDS (MT_TEXT (":sha256", sha256)), error);
 	GBytes *bytes = NULL;
 	gint64 size;
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_text (stmt, ":sha256", sha256);
 	rc = mt_store_step (store, stmt, error);
 	if (rc < 0)
 		return NULL;

@@ -454,6 +454,51 @@ mt_store_check (MtStore *store, GPtrArray *problems, GError **error)
 	return collect (store, SQL_INTEGRITY, problems, error) && collect (store, SQL_REFERENCES, problems, error);
 }
 
+sqlite3_stmt *
+mt_store_query_bound (MtStore *store, const char *sql, const MtBind *binds, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+
+	for (const MtBind *b = binds; stmt != NULL && b->name != NULL; b++) {
+		if (b->is_text)
+			mt_store_bind_text (stmt, b->name, b->text);
+		else
+			mt_store_bind_int (stmt, b->name, b->number);
+	}
+	return stmt;
+}
+
+gboolean
+mt_store_get_ints (MtStore *store, const char *sql, const MtBind *binds, gint64 *values, int n, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, binds, error);
+	int rc;
+
+	if (stmt == NULL || (rc = mt_store_step (store, stmt, error)) < 0)
+		return FALSE;
+	for (int i = 0; i < n; i++)
+		values[i] = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, i) : 0;
+	sqlite3_reset (stmt);
+	return TRUE;
+}
+
+gboolean
+mt_store_run (MtStore *store, const char *sql, const MtBind *binds, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, binds, error);
+
+	return stmt != NULL && mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_store_insert (MtStore *store, const char *sql, const MtBind *binds, gint64 *id, GError **error)
+{
+	if (!mt_store_run (store, sql, binds, error))
+		return FALSE;
+	*id = mt_store_last_id (store);
+	return TRUE;
+}
+
 gboolean
 mt_store_move (MtStore *store, const char *const *moves, gsize n, gint64 from, gint64 into, GError **error)
 {
@@ -473,11 +518,5 @@ mt_store_move (MtStore *store, const char *const *moves, gsize n, gint64 from, g
 gboolean
 mt_store_meta_raise (MtStore *store, const char *key, gint64 value, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_META_RAISE, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_text (stmt, ":key", key);
-	mt_store_bind_int (stmt, ":value", value);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_META_RAISE, MT_BINDS (MT_TEXT (":key", key), MT_INT (":value", value)), error);
 }

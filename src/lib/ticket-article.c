@@ -15,52 +15,58 @@ static const char SQL_ARTICLE_INSERT[] =
 	"INSERT INTO articles (ticket, kind, internal, from_addr, \"from\", \"to\", cc, reply_to, subject,"
 	" date, message_id, text, blob, size, envelope_from, envelope_to, via, automatic, warnings, created,"
 	" author, not_indexed)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, 0), ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-	"         nullif(?21, 0), ?22)";
-static const char SQL_ATTACHMENT_INSERT[] =
-	"INSERT INTO attachments (article, position, name, type, size, part) VALUES (?, ?, ?, ?, ?, ?)";
+	" VALUES (:ticket, :kind, :internal, :from_addr, :from, :to, :cc, :reply_to, :subject, nullif(:date, 0),"
+	"         :message_id, :text, :blob, :size, :envelope_from, :envelope_to, :via, :automatic, :warnings,"
+	"         :created, nullif(:author, 0), :not_indexed)";
+static const char SQL_ATTACHMENT_INSERT[] = "INSERT INTO attachments (article, position, name, type, size, part)"
+					    " VALUES (:article, :position, :name, :type, :size, :part)";
 /* A referenced id becomes a real one when its message comes or is sent;
  * never the other way round. */
 static const char SQL_MSGID_INSERT[] =
-	"INSERT INTO message_ids (message_id, ticket, article, referenced_only) VALUES (?1, ?2, nullif(?3, 0), ?4)"
+	"INSERT INTO message_ids (message_id, ticket, article, referenced_only) VALUES (:message_id, :ticket, "
+	"nullif(:article, 0),"
+	" :referenced)"
 	" ON CONFLICT (message_id) DO UPDATE SET article = coalesce(message_ids.article, excluded.article),"
 	" referenced_only = message_ids.referenced_only AND excluded.referenced_only"
 	" WHERE (message_ids.article IS NULL AND excluded.article IS NOT NULL)"
 	" OR (message_ids.referenced_only AND NOT excluded.referenced_only)";
-static const char SQL_MSGID_LOOKUP[] = "SELECT ticket, referenced_only FROM message_ids WHERE message_id = ?";
+static const char SQL_MSGID_LOOKUP[] = "SELECT ticket, referenced_only FROM message_ids WHERE message_id = :message_id";
 static const char SQL_FIND_BY_BLOB[] =
-	"SELECT ticket, id FROM articles WHERE blob = ? AND kind = 'email-in' ORDER BY id LIMIT 1";
-static const char SQL_PARTICIPANT_ADD[] = "INSERT OR IGNORE INTO participants (ticket, address) VALUES (?, ?)";
+	"SELECT ticket, id FROM articles WHERE blob = :blob AND kind = 'email-in' ORDER BY id LIMIT 1";
+static const char SQL_PARTICIPANT_ADD[] =
+	"INSERT OR IGNORE INTO participants (ticket, address) VALUES (:ticket, :address)";
 static const char SQL_PARTICIPANTS_WITHIN[] =
 	"SELECT NOT EXISTS (SELECT 1 FROM participants p WHERE p.ticket = :ticket"
 	" AND lower(p.address) NOT IN (SELECT lower(address) FROM participants WHERE ticket = :into))";
 static const char SQL_PARTICIPANT_IS[] =
-	"SELECT EXISTS (SELECT 1 FROM participants WHERE ticket = ?1 AND address = ?2)"
+	"SELECT EXISTS (SELECT 1 FROM participants WHERE ticket = :ticket AND address = :address)"
 	" OR EXISTS (SELECT 1 FROM tickets t JOIN contacts c ON c.id = t.requester"
-	"            WHERE t.id = ?1 AND c.address = ?2)"
-	" OR EXISTS (SELECT 1 FROM users u JOIN tickets t ON t.id = ?1"
-	"            WHERE u.email = ?2 AND u.id IN (t.owner, t.creator))"
-	" OR EXISTS (SELECT 1 FROM users u JOIN watchers w ON w.ticket = ?1 WHERE u.email = ?2"
+	"            WHERE t.id = :ticket AND c.address = :address)"
+	" OR EXISTS (SELECT 1 FROM users u JOIN tickets t ON t.id = :ticket"
+	"            WHERE u.email = :address AND u.id IN (t.owner, t.creator))"
+	" OR EXISTS (SELECT 1 FROM users u JOIN watchers w ON w.ticket = :ticket WHERE u.email = :address"
 	"            AND (w.user = u.id OR w.grp IN (SELECT grp FROM group_members"
 	"                                            WHERE user = u.id)))";
 static const char SQL_STORED_ARTICLES[] =
 	"SELECT id, ticket, kind = 'email-in', blob, commands, new_text FROM articles"
 	" WHERE blob IS NOT NULL AND kind IN ('email-in', 'email-out') ORDER BY ticket, id";
 static const char SQL_ARTICLE_REDERIVE[] =
-	"UPDATE articles SET from_addr = ?4, \"from\" = ?5, \"to\" = ?6, cc = ?7, reply_to = ?8, subject = ?9,"
-	" date = nullif(?10, 0), message_id = ?11, text = ?12, warnings = ?19, not_indexed = ?22 WHERE id = ?1";
-static const char SQL_ATTACHMENTS_CLEAR[] = "DELETE FROM attachments WHERE article = ?";
-static const char SQL_PARTICIPANTS_CLEAR[] = "DELETE FROM participants WHERE ticket = ?";
-static const char SQL_MARK_COMMANDS[] = "UPDATE articles SET commands = 1 WHERE id = ?";
-static const char SQL_MARK_NEW_TEXT[] = "UPDATE articles SET new_text = 1 WHERE id = ?";
-static const char SQL_AUTHOR[] = "SELECT ifnull(author, 0) FROM articles WHERE id = ?";
+	"UPDATE articles SET from_addr = :from_addr, \"from\" = :from, \"to\" = :to, cc = :cc, reply_to = :reply_to,"
+	" subject = :subject, date = nullif(:date, 0), message_id = :message_id, text = :text, warnings = :warnings,"
+	" not_indexed = :not_indexed WHERE id = :article";
+static const char SQL_ATTACHMENTS_CLEAR[] = "DELETE FROM attachments WHERE article = :article";
+static const char SQL_PARTICIPANTS_CLEAR[] = "DELETE FROM participants WHERE ticket = :ticket";
+static const char SQL_MARK_COMMANDS[] = "UPDATE articles SET commands = 1 WHERE id = :article";
+static const char SQL_MARK_NEW_TEXT[] = "UPDATE articles SET new_text = 1 WHERE id = :article";
+static const char SQL_AUTHOR[] = "SELECT ifnull(author, 0) FROM articles WHERE id = :article";
 static const char SQL_CC_ADD[] =
-	"INSERT INTO conversation_cc (ticket, address, source, article, created) VALUES (?1, lower(?2), ?3, nullif(?4, "
-	"0), ?5)"
+	"INSERT INTO conversation_cc (ticket, address, source, article, created) VALUES (:ticket, lower(:address), "
+	":source,"
+	" nullif(:article, 0), :now)"
 	" ON CONFLICT (ticket, address) DO UPDATE SET source = excluded.source, article = excluded.article"
 	" WHERE conversation_cc.source = 'proposed' AND excluded.source <> 'proposed'";
-static const char SQL_CC_LIST[] = "SELECT address FROM conversation_cc WHERE ticket = ?1"
-				  " AND (source = 'proposed') = ?2 ORDER BY created, address";
+static const char SQL_CC_LIST[] = "SELECT address FROM conversation_cc WHERE ticket = :ticket"
+				  " AND (source = 'proposed') = :proposed ORDER BY created, address";
 
 static const char SQL_MOVE_ARTICLES[] = "UPDATE articles SET ticket = :into WHERE ticket = :from";
 static const char SQL_MOVE_IDS[] = "UPDATE message_ids SET ticket = :into WHERE ticket = :from";
@@ -117,12 +123,6 @@ mt_ticket_article_queries (void)
 	return article_queries;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt, int i, const char *text)
-{
-	sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
-}
-
 static char *
 column_dup (sqlite3_stmt *stmt, int i)
 {
@@ -134,17 +134,17 @@ column_dup (sqlite3_stmt *stmt, int i)
 static void
 bind_message (sqlite3_stmt *stmt, MtMessage *m)
 {
-	bind_text (stmt, 4, m->from_addr);
-	bind_text (stmt, 5, m->from);
-	bind_text (stmt, 6, m->to);
-	bind_text (stmt, 7, m->cc);
-	bind_text (stmt, 8, m->reply_to);
-	bind_text (stmt, 9, m->subject);
-	sqlite3_bind_int64 (stmt, 10, m->date);
-	bind_text (stmt, 11, m->message_id);
-	bind_text (stmt, 12, m->text);
-	sqlite3_bind_int (stmt, 19, (int) MIN (m->warnings, G_MAXINT));
-	bind_text (stmt, 22, m->not_indexed);
+	mt_store_bind_text (stmt, ":from_addr", m->from_addr);
+	mt_store_bind_text (stmt, ":from", m->from);
+	mt_store_bind_text (stmt, ":to", m->to);
+	mt_store_bind_text (stmt, ":cc", m->cc);
+	mt_store_bind_text (stmt, ":reply_to", m->reply_to);
+	mt_store_bind_text (stmt, ":subject", m->subject);
+	mt_store_bind_int (stmt, ":date", m->date);
+	mt_store_bind_text (stmt, ":message_id", m->message_id);
+	mt_store_bind_text (stmt, ":text", m->text);
+	mt_store_bind_int (stmt, ":warnings", m->warnings);
+	mt_store_bind_text (stmt, ":not_indexed", m->not_indexed);
 }
 
 static gboolean
@@ -152,17 +152,12 @@ add_attachments (MtStore *store, gint64 article, GPtrArray *attachments, GError 
 {
 	for (guint i = 0; attachments && i < attachments->len; i++) {
 		MtAttachment *a = g_ptr_array_index (attachments, i);
-		sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENT_INSERT, error);
 
-		if (stmt == NULL)
-			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, article);
-		sqlite3_bind_int (stmt, 2, (int) i + 1);
-		bind_text (stmt, 3, a->name);
-		bind_text (stmt, 4, a->type);
-		sqlite3_bind_int64 (stmt, 5, a->size);
-		bind_text (stmt, 6, a->part);
-		if (!mt_store_exec_stmt (store, stmt, error))
+		if (!mt_store_run (store, SQL_ATTACHMENT_INSERT,
+				   MT_BINDS (MT_INT (":article", article), MT_INT (":position", i + 1),
+					     MT_TEXT (":name", a->name), MT_TEXT (":type", a->type),
+					     MT_INT (":size", a->size), MT_TEXT (":part", a->part)),
+				   error))
 			return FALSE;
 	}
 	return TRUE;
@@ -171,27 +166,23 @@ add_attachments (MtStore *store, gint64 article, GPtrArray *attachments, GError 
 gboolean
 mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gint64 *id, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_INSERT, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_ARTICLE_INSERT,
+		MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":kind", a->kind), MT_INT (":internal", a->internal),
+			  MT_TEXT (":blob", a->blob), MT_INT (":size", a->size),
+			  MT_TEXT (":envelope_from", a->envelope_from), MT_TEXT (":envelope_to", a->envelope_to),
+			  MT_TEXT (":via", a->via), MT_INT (":automatic", a->automatic), MT_INT (":created", a->now),
+			  MT_INT (":author", a->author)),
+		error);
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	bind_text (stmt, 2, a->kind);
-	sqlite3_bind_int (stmt, 3, a->internal);
 	if (a->message != NULL) {
 		bind_message (stmt, a->message);
 	} else {
-		bind_text (stmt, 12, a->text ? a->text : "");
-		sqlite3_bind_int (stmt, 19, 0);
+		mt_store_bind_text (stmt, ":text", a->text ? a->text : "");
+		mt_store_bind_int (stmt, ":warnings", 0);
 	}
-	bind_text (stmt, 13, a->blob);
-	sqlite3_bind_int64 (stmt, 14, a->size);
-	bind_text (stmt, 15, a->envelope_from);
-	bind_text (stmt, 16, a->envelope_to);
-	bind_text (stmt, 17, a->via);
-	sqlite3_bind_int (stmt, 18, a->automatic);
-	sqlite3_bind_int64 (stmt, 20, a->now);
-	sqlite3_bind_int64 (stmt, 21, a->author);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*id = mt_store_last_id (store);
@@ -206,15 +197,10 @@ mt_ticket_add_article (MtStore *store, gint64 ticket, const MtArticleNew *a, gin
 static gboolean
 note_id (MtStore *store, const char *message_id, gint64 ticket, gint64 article, gboolean referenced, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_INSERT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	bind_text (stmt, 1, message_id);
-	sqlite3_bind_int64 (stmt, 2, ticket);
-	sqlite3_bind_int64 (stmt, 3, article);
-	sqlite3_bind_int (stmt, 4, referenced);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_MSGID_INSERT,
+			     MT_BINDS (MT_TEXT (":message_id", message_id), MT_INT (":ticket", ticket),
+				       MT_INT (":article", article), MT_INT (":referenced", referenced)),
+			     error);
 }
 
 gboolean
@@ -233,63 +219,48 @@ gboolean
 mt_ticket_lookup_message_id (MtStore *store, const char *message_id, gint64 *ticket, gboolean *referenced,
 			     GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MSGID_LOOKUP, error);
-	int rc;
+	gint64 row[2];
 
-	if (stmt == NULL)
+	if (!mt_store_get_ints (store, SQL_MSGID_LOOKUP, MT_BINDS (MT_TEXT (":message_id", message_id)), row, 2, error))
 		return FALSE;
-	bind_text (stmt, 1, message_id);
-	if ((rc = mt_store_step (store, stmt, error)) < 0)
-		return FALSE;
-	*ticket = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-	*referenced = rc == SQLITE_ROW && sqlite3_column_int (stmt, 1) != 0;
-	sqlite3_reset (stmt);
+	*ticket = row[0];
+	*referenced = row[1] != 0;
 	return TRUE;
 }
 
 gboolean
 mt_ticket_find_by_blob (MtStore *store, const char *sha256, gint64 *ticket, gint64 *article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_FIND_BY_BLOB, error);
-	int rc;
+	gint64 row[2];
 
-	if (stmt == NULL)
+	if (!mt_store_get_ints (store, SQL_FIND_BY_BLOB, MT_BINDS (MT_TEXT (":blob", sha256)), row, 2, error))
 		return FALSE;
-	bind_text (stmt, 1, sha256);
-	if ((rc = mt_store_step (store, stmt, error)) < 0)
-		return FALSE;
-	*ticket = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-	*article = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 1) : 0;
-	sqlite3_reset (stmt);
+	*ticket = row[0];
+	*article = row[1];
 	return TRUE;
 }
 
 gboolean
 mt_ticket_add_participants (MtStore *store, gint64 ticket, GPtrArray *addresses, GError **error)
 {
-	for (guint i = 0; addresses && i < addresses->len; i++) {
-		sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANT_ADD, error);
-
-		if (stmt == NULL)
+	for (guint i = 0; addresses && i < addresses->len; i++)
+		if (!mt_store_run (store, SQL_PARTICIPANT_ADD,
+				   MT_BINDS (MT_INT (":ticket", ticket),
+					     MT_TEXT (":address", g_ptr_array_index (addresses, i))),
+				   error))
 			return FALSE;
-		sqlite3_bind_int64 (stmt, 1, ticket);
-		bind_text (stmt, 2, g_ptr_array_index (addresses, i));
-		if (!mt_store_exec_stmt (store, stmt, error))
-			return FALSE;
-	}
 	return TRUE;
 }
 
 gboolean
 mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gboolean *yes, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANT_IS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_PARTICIPANT_IS, MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":address", address)), error);
 	gint64 n;
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	bind_text (stmt, 2, address);
 	if (!mt_store_get_int (store, stmt, &n, error))
 		return FALSE;
 	*yes = n != 0;
@@ -299,13 +270,12 @@ mt_ticket_is_participant (MtStore *store, gint64 ticket, const char *address, gb
 gboolean
 mt_ticket_participants_within (MtStore *store, gint64 ticket, gint64 into, gboolean *yes, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANTS_WITHIN, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_PARTICIPANTS_WITHIN, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":into", into)), error);
 	gint64 n;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":into", into);
 	if (!mt_store_get_int (store, stmt, &n, error))
 		return FALSE;
 	*yes = n != 0;
@@ -344,22 +314,17 @@ mt_ticket_stored_articles (MtStore *store, GError **error)
 static gboolean
 clear_attachments (MtStore *store, gint64 article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENTS_CLEAR, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, article);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_ATTACHMENTS_CLEAR, MT_BINDS (MT_INT (":article", article)), error);
 }
 
 gboolean
 mt_ticket_rederive_article (MtStore *store, gint64 article, MtMessage *message, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_REDERIVE, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_ARTICLE_REDERIVE, MT_BINDS (MT_INT (":article", article)), error);
 
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, article);
 	bind_message (stmt, message);
 	return mt_store_exec_stmt (store, stmt, error) && clear_attachments (store, article, error) &&
 	       add_attachments (store, article, message->attachments, error);
@@ -368,34 +333,19 @@ mt_ticket_rederive_article (MtStore *store, gint64 article, MtMessage *message, 
 gboolean
 mt_ticket_clear_participants (MtStore *store, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_PARTICIPANTS_CLEAR, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_PARTICIPANTS_CLEAR, MT_BINDS (MT_INT (":ticket", ticket)), error);
 }
 
 gboolean
 mt_ticket_mark_commands (MtStore *store, gint64 article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MARK_COMMANDS, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, article);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_MARK_COMMANDS, MT_BINDS (MT_INT (":article", article)), error);
 }
 
 gboolean
 mt_ticket_mark_new_text (MtStore *store, gint64 article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MARK_NEW_TEXT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, article);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_MARK_NEW_TEXT, MT_BINDS (MT_INT (":article", article)), error);
 }
 
 gboolean
@@ -403,39 +353,28 @@ mt_ticket_add_cc (MtStore *store, gint64 ticket, const char *address, MtCcSource
 		  GError **error)
 {
 	static const char *const sources[] = { "requester", "agent", "proposed" };
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CC_ADD, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	bind_text (stmt, 2, address);
-	sqlite3_bind_text (stmt, 3, sources[source], -1, SQLITE_STATIC);
-	sqlite3_bind_int64 (stmt, 4, article);
-	sqlite3_bind_int64 (stmt, 5, now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_CC_ADD,
+			     MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":address", address),
+				       MT_TEXT (":source", sources[source]), MT_INT (":article", article),
+				       MT_INT (":now", now)),
+			     error);
 }
 
 GPtrArray *
 mt_ticket_cc (MtStore *store, gint64 ticket, gboolean proposed, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CC_LIST, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_CC_LIST, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":proposed", proposed)), error);
 
 	if (stmt == NULL)
 		return NULL;
-	sqlite3_bind_int64 (stmt, 1, ticket);
-	sqlite3_bind_int (stmt, 2, proposed);
 	return mt_store_get_strings (store, stmt, error);
 }
 
 gboolean
 mt_ticket_article_author (MtStore *store, gint64 article, gint64 *user, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_AUTHOR, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_int64 (stmt, 1, article);
-	return mt_store_get_int (store, stmt, user, error);
+	return mt_store_get_ints (store, SQL_AUTHOR, MT_BINDS (MT_INT (":article", article)), user, 1, error);
 }
 
 gboolean

@@ -75,6 +75,8 @@ static const char SQL_SET_COLOR[] =
 	"UPDATE tickets SET color = :value, updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_SET_SUBJECT[] =
 	"UPDATE tickets SET subject = :value, updated = max(updated, :now) WHERE id = :ticket";
+static const char SQL_SET_REQUESTER[] =
+	"UPDATE tickets SET requester = :value, updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_SET_UNTIL[] =
 	"UPDATE tickets SET pending_until = nullif(:value, 0), updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_CLOSE_MERGED[] =
@@ -98,7 +100,8 @@ static const char SQL_ERASE_TICKET[] = "DELETE FROM tickets WHERE id = :from";
 /* Indexed by MtTicketField: the field chooses the statement, it is never
  * pasted into one. */
 static const char *const set_field[] = {
-	SQL_SET_PRIORITY, SQL_SET_OWNER, SQL_SET_QUEUE, SQL_SET_PROJECT, SQL_SET_COLOR, SQL_SET_SUBJECT, SQL_SET_UNTIL,
+	SQL_SET_PRIORITY, SQL_SET_OWNER,   SQL_SET_QUEUE, SQL_SET_PROJECT,
+	SQL_SET_COLOR,    SQL_SET_SUBJECT, SQL_SET_UNTIL, SQL_SET_REQUESTER,
 };
 
 /* In their order on the way to closed; the CHECK on tickets.status
@@ -106,13 +109,15 @@ static const char *const set_field[] = {
 static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 
 static const char *const ticket_queries[] = {
-	SQL_TICKET_INSERT,  SQL_TICKET_TOUCH,  SQL_THREAD_FACTS,  SQL_TICKET_EXISTS, SQL_STATUS_GET,
-	SQL_STATUS_SET,     SQL_RESPONDED,     SQL_MAIL_FACTS,    SQL_SET_LANG,      SQL_LAST_CUSTOMER,
-	SQL_THREAD_IDS,     SQL_FLAG,          SQL_PERSONAL,      SQL_LINK_ADD,      SQL_IDENTITY,
-	SQL_HISTORY_ADD,    SQL_SET_PRIORITY,  SQL_SET_OWNER,     SQL_SET_QUEUE,     SQL_SET_PROJECT,
-	SQL_SET_COLOR,      SQL_SET_SUBJECT,   SQL_SET_UNTIL,     SQL_CLOSE_MERGED,  SQL_RESPONSE_ESCALATED,
-	SQL_MERGED_FROM,    SQL_CLOSED_BEFORE, SQL_QUEUE_COUNT,   SQL_QUEUE_MOVE,    SQL_FORGET_OWNER,
-	SQL_FORGET_CREATOR, SQL_ERASE_LINKS,   SQL_ERASE_HISTORY, SQL_ERASE_TICKET,  NULL,
+	SQL_TICKET_INSERT,      SQL_TICKET_TOUCH,  SQL_THREAD_FACTS,   SQL_TICKET_EXISTS,
+	SQL_STATUS_GET,         SQL_STATUS_SET,    SQL_RESPONDED,      SQL_MAIL_FACTS,
+	SQL_SET_LANG,           SQL_LAST_CUSTOMER, SQL_THREAD_IDS,     SQL_FLAG,
+	SQL_PERSONAL,           SQL_LINK_ADD,      SQL_IDENTITY,       SQL_HISTORY_ADD,
+	SQL_SET_PRIORITY,       SQL_SET_OWNER,     SQL_SET_QUEUE,      SQL_SET_PROJECT,
+	SQL_SET_COLOR,          SQL_SET_SUBJECT,   SQL_SET_UNTIL,      SQL_CLOSE_MERGED,
+	SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM,   SQL_CLOSED_BEFORE,  SQL_QUEUE_COUNT,
+	SQL_QUEUE_MOVE,         SQL_FORGET_OWNER,  SQL_FORGET_CREATOR, SQL_ERASE_LINKS,
+	SQL_ERASE_HISTORY,      SQL_ERASE_TICKET,  SQL_SET_REQUESTER,  NULL,
 };
 
 const char *const *
@@ -161,24 +166,18 @@ mt_ticket_create (MtStore *store, const MtTicketNew *t, gint64 *id, GError **err
 gboolean
 mt_ticket_touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_TOUCH, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_TICKET_TOUCH, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now)),
+			     error);
 }
 
 gboolean
 mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThreadTicket *facts, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_THREAD_FACTS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_THREAD_FACTS, MT_BINDS (MT_INT (":ticket", id)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", id);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return FALSE;
 	*found = rc == SQLITE_ROW;
@@ -197,13 +196,9 @@ mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThread
 gboolean
 mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_EXISTS, error);
 	gint64 n;
 
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", id);
-	if (!mt_store_get_int (store, stmt, &n, error))
+	if (!mt_store_get_ints (store, SQL_TICKET_EXISTS, MT_BINDS (MT_INT (":ticket", id)), &n, 1, error))
 		return FALSE;
 	*found = n > 0;
 	return TRUE;
@@ -212,13 +207,12 @@ mt_ticket_exists (MtStore *store, gint64 id, gboolean *found, GError **error)
 char *
 mt_ticket_get_status (MtStore *store, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_STATUS_GET, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_STATUS_GET, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	char *status;
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return NULL;
 	if (rc == SQLITE_DONE) {
@@ -240,11 +234,10 @@ mt_ticket_set_status (MtStore *store, gint64 ticket, const char *status, const c
 		return FALSE;
 	if (strcmp (old, status) == 0)
 		return TRUE;
-	if (!(stmt = mt_store_query (store, SQL_STATUS_SET, error)))
+	if (!(stmt = mt_store_query_bound (
+		      store, SQL_STATUS_SET,
+		      MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":status", status), MT_INT (":now", now)), error)))
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_text (stmt, ":status", status);
-	mt_store_bind_int (stmt, ":now", now);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	return mt_ticket_add_history (store, ticket, who, "status", old, status, now, error);
@@ -269,26 +262,15 @@ mt_ticket_set_field (MtStore *store, gint64 ticket, MtTicketField field, GVarian
 gboolean
 mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_CLOSE_MERGED, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", from);
-	mt_store_bind_int (stmt, ":into", into);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_CLOSE_MERGED,
+			     MT_BINDS (MT_INT (":ticket", from), MT_INT (":into", into), MT_INT (":now", now)), error);
 }
 
 gboolean
 mt_ticket_mark_response_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_RESPONSE_ESCALATED, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_RESPONSE_ESCALATED, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now)),
+			     error);
 }
 
 static const char *
@@ -308,15 +290,10 @@ reverse_kind (const char *kind)
 static gboolean
 link_one (MtStore *store, gint64 a, const char *kind, gint64 b, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_LINK_ADD, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", a);
-	mt_store_bind_text (stmt, ":kind", kind);
-	mt_store_bind_int (stmt, ":other", b);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (
+		store, SQL_LINK_ADD,
+		MT_BINDS (MT_INT (":ticket", a), MT_TEXT (":kind", kind), MT_INT (":other", b), MT_INT (":now", now)),
+		error);
 }
 
 gboolean
@@ -329,50 +306,33 @@ gboolean
 mt_ticket_add_history (MtStore *store, gint64 ticket, const char *who, const char *field, const char *old_value,
 		       const char *new_value, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_HISTORY_ADD, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":now", now);
-	mt_store_bind_text (stmt, ":who", who);
-	mt_store_bind_text (stmt, ":field", field);
-	mt_store_bind_text (stmt, ":old", old_value);
-	mt_store_bind_text (stmt, ":new", new_value);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_HISTORY_ADD,
+			     MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now), MT_TEXT (":who", who),
+				       MT_TEXT (":field", field), MT_TEXT (":old", old_value),
+				       MT_TEXT (":new", new_value)),
+			     error);
 }
 
 gboolean
 mt_ticket_flag (MtStore *store, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_FLAG, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_FLAG, MT_BINDS (MT_INT (":ticket", ticket)), error);
 }
 
 gboolean
 mt_ticket_set_lang (MtStore *store, gint64 ticket, const char *lang, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_SET_LANG, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_text (stmt, ":lang", lang);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_SET_LANG, MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":lang", lang)),
+			     error);
 }
 
 gboolean
 mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_PERSONAL, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_PERSONAL, MT_BINDS (MT_INT (":ticket", ticket)), error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if (!mt_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
@@ -383,13 +343,7 @@ mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 n
 gboolean
 mt_ticket_responded (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_RESPONDED, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return mt_store_run (store, SQL_RESPONDED, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now)), error);
 }
 
 static char *
@@ -403,12 +357,12 @@ column_dup (sqlite3_stmt *stmt, int i)
 static gboolean
 read_thread_ids (MtStore *store, MtTicketMail *mail, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_THREAD_IDS, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_THREAD_IDS, MT_BINDS (MT_INT (":ticket", mail->id)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", mail->id);
 	mail->thread_ids = g_ptr_array_new_with_free_func (g_free);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		g_ptr_array_add (mail->thread_ids, column_dup (stmt, 0));
@@ -419,12 +373,11 @@ MtTicketMail *
 mt_ticket_mail_facts (MtStore *store, gint64 id, GError **error)
 {
 	g_autoptr (MtTicketMail) mail = g_new0 (MtTicketMail, 1);
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_MAIL_FACTS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_MAIL_FACTS, MT_BINDS (MT_INT (":ticket", id)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", id);
 	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW) {
 		if (rc != -1)
 			g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT, id);
@@ -512,13 +465,12 @@ mt_ticket_last_customer_text (MtStore *store, gint64 ticket, char **from, gint64
 static GArray *
 ticket_ids (MtStore *store, const char *sql, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		gint64 id = sqlite3_column_int64 (stmt, 0);
 
@@ -551,12 +503,7 @@ mt_ticket_erase (MtStore *store, gint64 ticket, GError **error)
 gboolean
 mt_ticket_count_in_queue (MtStore *store, gint64 queue, gint64 *count, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_QUEUE_COUNT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", queue);
-	return mt_store_get_int (store, stmt, count, error);
+	return mt_store_get_ints (store, SQL_QUEUE_COUNT, MT_BINDS (MT_INT (":ticket", queue)), count, 1, error);
 }
 
 gboolean

@@ -138,12 +138,11 @@ each_ticket (MtStore *store, sqlite3_stmt *stmt, MtTicketRowFunc func, gpointer 
 gboolean
 mt_view_ticket (MtStore *store, gint64 id, MtTicketRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_ROW, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TICKET_ROW, MT_BINDS (MT_INT (":ticket", id)), error);
 	gint64 n;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", id);
 	if (!each_ticket (store, stmt, func, data, &n, error))
 		return FALSE;
 	return n > 0 || not_found (error, "ticket", id);
@@ -185,12 +184,11 @@ add_watchers (MtStore *store, gint64 id, const char *ticket, GError **error)
 char *
 mt_view_ticket_json (MtStore *store, gint64 id, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_JSON, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TICKET_JSON, MT_BINDS (MT_INT (":ticket", id)), error);
 	g_autofree char *ticket = NULL;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", id);
 	if (!(ticket = json_text (store, stmt, "ticket", id, error)))
 		return NULL;
 	return add_watchers (store, id, ticket, error);
@@ -199,13 +197,12 @@ mt_view_ticket_json (MtStore *store, gint64 id, GError **error)
 gboolean
 mt_view_articles (MtStore *store, gint64 ticket, MtArticleRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLES, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_ARTICLES, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	MtArticleRow row;
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		row = (MtArticleRow){
 			.id = sqlite3_column_int64 (stmt, 0),
@@ -238,11 +235,11 @@ mt_view_attachments (MtStore *store, gint64 article, MtAttachmentRowFunc func, g
 	MtAttachmentRow row;
 	int rc;
 	/* Called from within an article walk: a statement of its own. */
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENTS, error);
+	sqlite3_stmt *stmt =
+		mt_store_query_bound (store, SQL_ATTACHMENTS, MT_BINDS (MT_INT (":article", article)), error);
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":article", article);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		row = (MtAttachmentRow){
 			.position = sqlite3_column_int64 (stmt, 0),
@@ -261,14 +258,13 @@ mt_view_attachments (MtStore *store, gint64 article, MtAttachmentRowFunc func, g
 GBytes *
 mt_view_article_raw (MtStore *store, gint64 ticket, gint64 article, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ARTICLE_BLOB, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_ARTICLE_BLOB, MT_BINDS (MT_INT (":article", article), MT_INT (":ticket", ticket)), error);
 	g_autofree char *sha = NULL;
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":article", article);
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return NULL;
 	if (rc == SQLITE_ROW)
@@ -303,16 +299,15 @@ no_attachment (GError **error, gint64 ticket, gint64 article, gint64 n, gboolean
 char *
 mt_view_attachment_part (MtStore *store, gint64 ticket, gint64 article, gint64 n, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_ATTACHMENT_PART, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (
+		store, SQL_ATTACHMENT_PART,
+		MT_BINDS (MT_INT (":article", article), MT_INT (":ticket", ticket), MT_INT (":position", n)), error);
 	g_autofree char *part = NULL;
 	gint64 count = 0;
 	int rc;
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":article", article);
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":position", n);
 	if ((rc = mt_store_step (store, stmt, error)) < 0)
 		return NULL;
 	if (rc == SQLITE_ROW) {
@@ -328,12 +323,11 @@ mt_view_attachment_part (MtStore *store, gint64 ticket, gint64 article, gint64 n
 gboolean
 mt_view_history (MtStore *store, gint64 ticket, MtHistoryRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_HISTORY, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_HISTORY, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		if (!func (sqlite3_column_int64 (stmt, 0), TEXT (stmt, 1), TEXT (stmt, 2), TEXT (stmt, 3),
 			   TEXT (stmt, 4), data))
@@ -345,12 +339,11 @@ mt_view_history (MtStore *store, gint64 ticket, MtHistoryRowFunc func, gpointer 
 gboolean
 mt_view_links (MtStore *store, gint64 ticket, MtLinkRowFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_LINKS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_LINKS, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW)
 		if (!func (TEXT (stmt, 0), sqlite3_column_int64 (stmt, 1), data))
 			break;

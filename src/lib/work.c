@@ -36,11 +36,16 @@ static const char SQL_TIME_ADD[] = "INSERT INTO time_entries (ticket, task, user
 	" AND (:project IS NULL OR t.project = :project)"                                           \
 	" AND (:org IS NULL OR t.requester IN (SELECT c.id FROM contacts c"                         \
 	"      JOIN organisations o ON o.id = c.org WHERE o.name = :org))"
-static const char SQL_TIME_REPORT[] = "SELECT e.day, e.user, e.ticket, t.subject, k.title, e.minutes, e.note" TIME_ROWS
-				      " ORDER BY e.day, e.user, e.ticket, e.id";
+static const char SQL_TIME_GET[] = "SELECT ticket, minutes, day, note FROM time_entries WHERE id = :entry";
+static const char SQL_TIME_SET[] =
+	"UPDATE time_entries SET minutes = :minutes, day = :day, note = :note WHERE id = :entry";
+static const char SQL_TIME_RM[] = "DELETE FROM time_entries WHERE id = :entry";
+static const char SQL_TIME_REPORT[] =
+	"SELECT e.day, e.user, e.ticket, t.subject, k.title, e.minutes, e.note, e.id" TIME_ROWS
+	" ORDER BY e.day, e.user, e.ticket, e.id";
 static const char SQL_TIME_JSON[] =
 	"SELECT json_object('entries', coalesce((SELECT json_group_array(json(o)) FROM ("
-	"  SELECT json_object('day', e.day, 'user', e.user, 'ticket', e.ticket, 'subject', t.subject,"
+	"  SELECT json_object('id', e.id, 'day', e.day, 'user', e.user, 'ticket', e.ticket, 'subject', t.subject,"
 	"   'task', k.title, 'minutes', e.minutes, 'note', e.note) AS o" TIME_ROWS
 	"  ORDER BY e.day, e.user, e.ticket, e.id)), json('[]')),"
 	" 'total_minutes', (SELECT coalesce(sum(e.minutes), 0)" TIME_ROWS "),"
@@ -66,17 +71,11 @@ static const char SQL_APPROVER_COUNT[] = "SELECT count(*) FROM approvals WHERE a
 static const char SQL_USER_LOGIN[] = "SELECT login FROM users WHERE id = :user";
 
 static const char *const work_queries[] = {
-	SQL_TASK_ADD,        SQL_TASK_TICKET,
-	SQL_TASK_DONE,       SQL_TASKS,
-	SQL_TIME_ADD,        SQL_TIME_REPORT,
-	SQL_TIME_JSON,       SQL_APPROVAL_ADD,
-	SQL_APPROVAL_DECIDE, SQL_APPROVALS,
-	SQL_USER_LOGIN,      SQL_TASKS_JSON,
-	SQL_APPROVALS_JSON,  SQL_MOVE_TASKS,
-	SQL_MOVE_TIME,       SQL_MOVE_APPROVALS,
-	SQL_ERASE_TIME,      SQL_ERASE_TASKS,
-	SQL_ERASE_APPROVALS, SQL_FORGET_ASSIGNEE,
-	SQL_APPROVER_COUNT,  NULL,
+	SQL_TASK_ADD,       SQL_TASK_TICKET, SQL_TASK_DONE,      SQL_TASKS,           SQL_TIME_ADD,
+	SQL_TIME_REPORT,    SQL_TIME_JSON,   SQL_APPROVAL_ADD,   SQL_APPROVAL_DECIDE, SQL_APPROVALS,
+	SQL_USER_LOGIN,     SQL_TASKS_JSON,  SQL_APPROVALS_JSON, SQL_MOVE_TASKS,      SQL_MOVE_TIME,
+	SQL_MOVE_APPROVALS, SQL_ERASE_TIME,  SQL_ERASE_TASKS,    SQL_ERASE_APPROVALS, SQL_FORGET_ASSIGNEE,
+	SQL_APPROVER_COUNT, SQL_TIME_GET,    SQL_TIME_SET,       SQL_TIME_RM,         NULL,
 };
 
 const char *const *
@@ -139,21 +138,13 @@ mt_work_task_add (MtStore *store, gint64 ticket, const char *title, gint64 assig
 gboolean
 mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gint64 *ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TASK_TICKET, error);
 	g_autofree char *text = number (task);
 
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":task", task);
-	if (!mt_store_get_int (store, stmt, ticket, error))
+	if (!mt_store_get_ints (store, SQL_TASK_TICKET, MT_BINDS (MT_INT (":task", task)), ticket, 1, error))
 		return FALSE;
 	if (*ticket == 0)
 		return not_found (error, "task", task);
-	if (!(stmt = mt_store_query (store, SQL_TASK_DONE, error)))
-		return FALSE;
-	mt_store_bind_int (stmt, ":task", task);
-	mt_store_bind_int (stmt, ":now", now);
-	if (!mt_store_exec_stmt (store, stmt, error))
+	if (!mt_store_run (store, SQL_TASK_DONE, MT_BINDS (MT_INT (":task", task), MT_INT (":now", now)), error))
 		return FALSE;
 	if (sqlite3_changes (mt_store_peek_db (store)) == 0)
 		return TRUE;
@@ -163,12 +154,11 @@ mt_work_task_done (MtStore *store, gint64 task, const char *who, gint64 now, gin
 gboolean
 mt_work_tasks (MtStore *store, gint64 ticket, MtTaskFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TASKS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_TASKS, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtTaskRow row = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), col (stmt, 2),
 				  col (stmt, 3), col (stmt, 4) };
@@ -197,13 +187,9 @@ day_ok (const char *day)
 static gboolean
 task_of_ticket (MtStore *store, gint64 task, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TASK_TICKET, error);
 	gint64 owner = 0;
 
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":task", task);
-	if (!mt_store_get_int (store, stmt, &owner, error))
+	if (!mt_store_get_ints (store, SQL_TASK_TICKET, MT_BINDS (MT_INT (":task", task)), &owner, 1, error))
 		return FALSE;
 	if (owner != ticket) {
 		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
@@ -213,19 +199,25 @@ task_of_ticket (MtStore *store, gint64 task, gint64 ticket, GError **error)
 	return TRUE;
 }
 
+/* Minutes and day of an entry. */
+static gboolean
+time_ok (const MtTimeEntry *e, GError **error)
+{
+	if (e->minutes > 0 && e->minutes <= 24 * 60 * 31 && day_ok (e->day))
+		return TRUE;
+	g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "time: %s",
+		     e->minutes <= 0 || e->minutes > 24 * 60 * 31 ? "minutes must be a positive number"
+								  : "the date must be YYYY-MM-DD");
+	return FALSE;
+}
+
 gboolean
 mt_work_time_add (MtStore *store, const MtTimeEntry *e, gint64 *id, GError **error)
 {
 	sqlite3_stmt *stmt;
 	g_autofree char *minutes = number (e->minutes);
 
-	if (e->minutes <= 0 || e->minutes > 24 * 60 * 31 || !day_ok (e->day)) {
-		g_set_error (error, MT_ERROR, MT_ERROR_USAGE, "time: %s",
-			     e->minutes <= 0 || e->minutes > 24 * 60 * 31 ? "minutes must be a positive number"
-									  : "the date must be YYYY-MM-DD");
-		return FALSE;
-	}
-	if (!ticket_exists (store, e->ticket, error) ||
+	if (!time_ok (e, error) || !ticket_exists (store, e->ticket, error) ||
 	    (e->task && !task_of_ticket (store, e->task, e->ticket, error)) ||
 	    !(stmt = mt_store_query (store, SQL_TIME_ADD, error)))
 		return FALSE;
@@ -240,6 +232,74 @@ mt_work_time_add (MtStore *store, const MtTimeEntry *e, gint64 *id, GError **err
 		return FALSE;
 	*id = mt_store_last_id (store);
 	return mt_ticket_add_history (store, e->ticket, e->user, "time", NULL, minutes, e->now, error);
+}
+
+/* An entry as history shows it: "entry 7: 30 min on 2026-11-20". */
+static char *
+entry_text (gint64 entry, gint64 minutes, const char *day)
+{
+	return g_strdup_printf ("entry %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " min on %s", entry, minutes, day);
+}
+
+/* The entry as it is: its ticket, minutes, day and note (owned). */
+static gboolean
+time_get (MtStore *store, gint64 entry, MtTimeEntry *e, char **day, char **note, GError **error)
+{
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_TIME_GET, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":entry", entry);
+	if ((rc = mt_store_step (store, stmt, error)) != SQLITE_ROW)
+		return rc != -1 && not_found (error, "time entry", entry);
+	e->ticket = sqlite3_column_int64 (stmt, 0);
+	e->minutes = sqlite3_column_int64 (stmt, 1);
+	*day = g_strdup (col (stmt, 2));
+	*note = g_strdup (col (stmt, 3));
+	sqlite3_reset (stmt);
+	return TRUE;
+}
+
+gboolean
+mt_work_time_edit (MtStore *store, gint64 entry, const MtTimeChange *c, const char *who, gint64 now, GError **error)
+{
+	g_autofree char *day = NULL, *note = NULL, *old = NULL, *new = NULL;
+	MtTimeEntry e = { 0 };
+	sqlite3_stmt *stmt;
+
+	if (!time_get (store, entry, &e, &day, &note, error))
+		return FALSE;
+	old = entry_text (entry, e.minutes, day);
+	e.minutes = c->minutes ? c->minutes : e.minutes;
+	e.day = c->day ? c->day : day;
+	e.note = c->note ? (*c->note ? c->note : NULL) : note;
+	if (!time_ok (&e, error) || !(stmt = mt_store_query (store, SQL_TIME_SET, error)))
+		return FALSE;
+	mt_store_bind_int (stmt, ":entry", entry);
+	mt_store_bind_int (stmt, ":minutes", e.minutes);
+	mt_store_bind_text (stmt, ":day", e.day);
+	mt_store_bind_text (stmt, ":note", e.note);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	new = entry_text (entry, e.minutes, e.day);
+	return mt_ticket_add_history (store, e.ticket, who, "time", old, new, now, error);
+}
+
+gboolean
+mt_work_time_remove (MtStore *store, gint64 entry, const char *who, gint64 now, GError **error)
+{
+	g_autofree char *day = NULL, *note = NULL, *old = NULL;
+	MtTimeEntry e = { 0 };
+	sqlite3_stmt *stmt;
+
+	if (!time_get (store, entry, &e, &day, &note, error) || !(stmt = mt_store_query (store, SQL_TIME_RM, error)))
+		return FALSE;
+	mt_store_bind_int (stmt, ":entry", entry);
+	if (!mt_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	old = entry_text (entry, e.minutes, day);
+	return mt_ticket_add_history (store, e.ticket, who, "time", old, NULL, now, error);
 }
 
 static void
@@ -271,7 +331,8 @@ mt_work_time_report (MtStore *store, const MtTimeFilter *f, MtTimeFunc func, gpo
 				  col (stmt, 4),
 				  col (stmt, 6),
 				  sqlite3_column_int64 (stmt, 2),
-				  sqlite3_column_int64 (stmt, 5) };
+				  sqlite3_column_int64 (stmt, 5),
+				  sqlite3_column_int64 (stmt, 7) };
 		*total += row.minutes;
 		func (&row, data);
 	}
@@ -294,11 +355,10 @@ mt_work_time_report_json (MtStore *store, const MtTimeFilter *f, GError **error)
 static char *
 login_of (MtStore *store, gint64 user, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_USER_LOGIN, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_USER_LOGIN, MT_BINDS (MT_INT (":user", user)), error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":user", user);
 	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
 		return NULL;
 	return g_strdup (col (stmt, 0));
@@ -352,12 +412,11 @@ mt_work_approval_decide (MtStore *store, gint64 ticket, gint64 approver, gboolea
 gboolean
 mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, gpointer data, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_APPROVALS, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, SQL_APPROVALS, MT_BINDS (MT_INT (":ticket", ticket)), error);
 	int rc;
 
 	if (stmt == NULL)
 		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
 		MtApprovalRow row = { sqlite3_column_int64 (stmt, 0),
 				      col (stmt, 1),
@@ -373,11 +432,10 @@ mt_work_approvals (MtStore *store, gint64 ticket, MtApprovalFunc func, gpointer 
 static char *
 ticket_json (MtStore *store, const char *sql, gint64 ticket, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
+	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, MT_BINDS (MT_INT (":ticket", ticket)), error);
 
 	if (stmt == NULL)
 		return NULL;
-	mt_store_bind_int (stmt, ":ticket", ticket);
 	if (mt_store_step (store, stmt, error) != SQLITE_ROW)
 		return NULL;
 	return g_strdup (col (stmt, 0));
@@ -415,12 +473,7 @@ gboolean
 mt_work_forget_user (MtStore *store, gint64 user, gint64 *approvals, GError **error)
 {
 	static const char *const forget[] = { SQL_FORGET_ASSIGNEE };
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_APPROVER_COUNT, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":user", user);
-	if (!mt_store_get_int (store, stmt, approvals, error))
+	if (!mt_store_get_ints (store, SQL_APPROVER_COUNT, MT_BINDS (MT_INT (":user", user)), approvals, 1, error))
 		return FALSE;
 	return *approvals > 0 || mt_store_move (store, forget, G_N_ELEMENTS (forget), user, 0, error);
 }

@@ -6,10 +6,10 @@
 . "$(dirname "$0")/../lib.sh"
 
 command -v bash >/dev/null || skip_all "no bash"
-# 39 tests a pass over the completions, a second pass with the
+# 43 tests a pass over the completions, a second pass with the
 # bash-completion package loaded, or one skip without it.
 framework=/usr/share/bash-completion/bash_completion
-if [ -f "$framework" ]; then plan $((1 + 2 * 39)); else plan $((1 + 39 + 1)); fi
+if [ -f "$framework" ]; then plan $((1 + 2 * 43)); else plan $((1 + 43 + 1)); fi
 mt init >/dev/null && mt user add alice --email alice@example.org >/dev/null && mt user add bob --email b@x.test >/dev/null
 ok $? "a database with two agents"
 touch "$tmp/file-one" "$tmp/file-two"
@@ -74,11 +74,15 @@ for framework in "" "$framework"; do
 	offers "approval's verbs after the ticket" "approve list reject request" approval 7 ""
 	offers "outbox's verbs" "list retry show" outbox ""
 	offers "queue's verbs" "add list" queue ""
-	offers "user's verbs" "add list set" user ""
 	offers "contact's verbs" "add forget list set" contact ""
 	offers "the command split" "split" spl
 	offers "the command unmerge" "unmerge" unm
 	offers "template's verbs" "check list show" template ""
-	offers "time's verb" "report" time r
+	offers "time's verbs from r" "report rm" time r
+	offers "time's verbs" "edit report rm" time ""
+	offers "user's verbs" "add list rm set" user ""
+	offers "list --color" "always auto never" list --color ""
+	offers "reply --status: no active" "closed new open pending resolved" reply 1 --status ""
+	offers "time edit's options" "--date --duration" time edit 3 --d
 	offers "no values made up for a number" "" list --limit ""
 done

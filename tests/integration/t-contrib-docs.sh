@@ -45,8 +45,9 @@ recipe=$(settings "$pm/procmailrc" | grep -v -e '^SHELL=' -e '^PATH=' -e '^MAILD
 envelope=$(sed -n 's/^#   \(| .*mailticket-deliver -f .*\)$/\1/p' "$pm/procmailrc")
 forward=$(sed -n "s/^    echo '\\(.*procmail[^']*\\)' > .*forward\$/\\1/p" "$pm/README")
 local_rcpt=$(sed -n 's/^#\(local_recipient_maps = .*\)/\1/p' "$pf/main.cf")
-# 11 tests, and one for each main.cf line that the README must set
-plan $((11 + $(printf '%s\n' $maincf $local_rcpt | grep -c .)))
+fm_mda=$(sed -n 's/^  \(mda ".*"\)$/\1/p' "$top/contrib/fetchmail/fetchmailrc")
+# 12 tests, and one for each main.cf line that the README must set
+plan $((12 + $(printf '%s\n' $maincf $local_rcpt | grep -c .)))
 
 shows "$man" "the master.cf entry" $master
 shows "$pf/README" "the master.cf entry" $master
@@ -58,6 +59,7 @@ for l in $maincf $local_rcpt; do
 	ok $? "contrib/postfix/README sets $l"
 done
 shows "$man" "the procmail recipe" $recipe
+shows "$man" "the mda line of the fetchmail recipe" $fm_mda
 [ -n "$envelope" ]; ok $? "procmailrc has the envelope line"
 shows "$man" "the recipe's envelope line" $envelope
 shows "$pm/README" "the recipe's envelope line" $envelope

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$top/tests/fill.sh"
 
-plan 78
+plan 93
 TZ=UTC
 export TZ
 
@@ -115,8 +115,11 @@ expect_equal "$(mt list --json --project web | json '{t["project"] for t in d} =
 
 # The table, on a pipe: a header, one line per ticket, subjects whole.
 expect_code 0 "list --limit 0 (a pipe)" -- mt list --limit 0
+# (the tags column as wide as the longest tags: "Printer, vip" or "Büro, vip")
+tags=$(sql "select max(length(t)) from (select group_concat(tag, ', ') as t from tags group by ticket)")
 expect_equal "$(head -n 1 "$out")" \
-	"   ID  STATUS   PRI  QUEUE    OWNER    REQUESTER            UPDATED          SUBJECT" "table: the header"
+	"   ID  STATUS   PRI  QUEUE    OWNER    REQUESTER            UPDATED          $(printf "%-${tags}s" TAGS) SUBJECT" \
+	"table: the header, with the tags column"
 expect_equal "$(($(wc -l <"$out") - 1))" "$total" "table: one line per ticket"
 # (its tab, from a folded header, shows as a space)
 long=$(sql 'select subject from tickets order by length(subject) desc limit 1' | tr '\t' ' ')
@@ -127,17 +130,19 @@ columns () {
 n = int(sys.argv[1])
 print(" ".join(sorted({str(len(l.rstrip("\n")[:n])) for l in open(sys.argv[2], encoding="utf-8")})))' "$@"
 }
-expect_equal "$(columns 77 "$out")" 77 "table: every line has the same columns before the subject"
+expect_equal "$(columns $((78 + tags)) "$out")" $((78 + tags)) \
+	"table: every line has the same columns before the subject"
 expect_equal "$(grep ' Drucker im Büro druckt nur Müll$' "$out" | awk '{ print $1, $2, $3, $4, $5 }')" \
 	"$(sql "$summary select id, status, priority, queue, coalesce(owner, '-') from s
 		where subject like 'Drucker%'" | tr '|' ' ')" "table: the sample's id, status, priority, queue, owner"
 
-# list_tty COLUMNS ARGS...: list ARGS on a terminal COLUMNS wide; its output
+# list_tty COLUMNS ARGS...: list ARGS on a terminal COLUMNS wide; its
+# output as the terminal shows it (without the colours' escape sequences)
 list_tty () {
 	list_columns=$1
 	shift
 	on_tty "$list_columns" "$BIN/mailticket" --db "$DB" list "$@"
-	tr -d '\r' <"$out"
+	tr -d '\r' <"$out" | sed 's/\x1b\[[0-9;]*m//g'
 	[ "$code" = 0 ]
 }
 
@@ -153,6 +158,42 @@ list_tty 100 --limit 5 >"$tmp/tty"
 expect_equal "$(tail -n 1 "$tmp/tty")" "(the first 5; --limit 0 lists all)" "terminal: a note when more matched"
 expect_equal "$(grep -c '^ *[0-9]' "$tmp/tty")" 5 "... after 5 tickets"
 expect_equal "$(mt list --limit 5 | tail -n 1 | grep -c '^(the first')" 0 "no such note on a pipe"
+
+# The tags column: whole on a pipe, cut to its share of a terminal.
+long_tags=$(sql "select id from tickets order by id limit 1")
+MAILTICKET_USER=alice mt tag "$long_tags" +a-rather-long-tag-for-the-column +another-long-tag-here >/dev/null
+ok $? "tag: two long tags"
+mt list --limit 0 >"$out"
+grep -q "^ *$long_tags  .*a-rather-long-tag-for-the-column, another-long-tag-here" "$out"
+ok $? "tags column on a pipe: the tags whole"
+list_tty 100 --limit 0 >"$tmp/tty"
+expect_equal "$(columns 1000 "$tmp/tty" | tr ' ' '\n' | sort -n | tail -n 1)" 100 \
+	"tags column on a terminal: no line longer than the 100 columns"
+grep "^ *$long_tags  " "$tmp/tty" >"$tmp/line"
+grep -q ' a-rather-long-tag-for-the-column' "$tmp/line"; [ $? -ne 0 ]; ok $? "... the long tags are cut" ||
+	cat "$tmp/line"
+grep -q ' a-r[a-z-]*… ' "$tmp/line"; ok $? "... with an ellipsis" || cat "$tmp/line"
+list_tty 60 --limit 0 >"$tmp/tty"
+expect_equal "$(columns 1000 "$tmp/tty" | tr ' ' '\n' | sort -n | tail -n 1)" $((77 + 20)) \
+	"a narrow terminal: the tags and the subject keep 20 columns between them"
+
+# --color: escape sequences only when asked, or on a terminal without NO_COLOR.
+esc=$(printf '\033')
+expect_code 0 "list --color always (a pipe)" -- mt list --color always
+grep -q "$esc\[" "$out"; ok $? "--color always: colours on a pipe"
+grep -q "^ *[0-9]*  $esc\[32mopen *$esc\[0m" "$out"; ok $? "... an open ticket's status in green"
+expect_code 0 "list (a pipe)" -- mt list
+grep -q "$esc" "$out"; [ $? -ne 0 ]; ok $? "a pipe: no colour by default"
+on_tty 100 "$BIN/mailticket" --db "$DB" list
+grep -q "$esc\[" "$out"; ok $? "a terminal: colours by default"
+on_tty 100 env NO_COLOR=1 "$BIN/mailticket" --db "$DB" list
+grep -q "$esc" "$out"; [ $? -ne 0 ]; ok $? "a terminal with NO_COLOR: no colour"
+on_tty 100 "$BIN/mailticket" --db "$DB" list --color never
+grep -q "$esc" "$out"; [ $? -ne 0 ]; ok $? "a terminal with --color never: no colour"
+MAILTICKET_NOW=$((now + 86400 * 400)) mt list --overdue --limit 1 --color always >"$out"
+grep -q "^$esc\[1;31m *[0-9]*$esc\[0m" "$out"; ok $? "--color: an overdue ticket's number in bold red" ||
+	cat -v "$out"
+bad "--color sometimes" --color sometimes
 
 # Errors: one line on stderr, nothing on stdout, exit 1.
 bad () {

@@ -23,7 +23,7 @@ first () {
 	expect_equal "$(head -n 1 "$out")" "$1" "$2" || sed 's/^/#   /' "$out"
 }
 
-plan 70
+plan 71
 
 mt init >/dev/null
 agent alice
@@ -77,9 +77,10 @@ has "group    ops" "watch ID: a group"
 has "address  carl@customer.example" "watch ID: an address"
 expect_equal "$(wc -l <"$out")" 2 "watch ID: no one else"
 expect_code 0 "time 1 30" -- now time 1 30 --date 2026-03-02 --note Firewall
+has "1" "time: the entry's number"
 expect_code 0 "time report" -- mt time report
-has "2026-03-02  alice        #1         30 min  Printer on fire: Firewall" \
-	"time report: day, agent, ticket, minutes, subject and note"
+has "    1  2026-03-02  alice        #1         30 min  Printer on fire: Firewall" \
+	"time report: entry, day, agent, ticket, minutes, subject and note"
 has "total 30 minutes (0:30 h)" "time report: the total"
 expect_code 0 "stats" -- now stats
 first "QUEUE             OPENED  RESOLVED  BACKLOG   1ST-MED  1ST-P90   RES-MED  RES-P90" "stats: the header"

@@ -7,7 +7,7 @@
 # raw mail (show --raw, quarantine show, outbox show --raw) goes to a
 # pipe byte for byte and to a terminal only with --force.
 . "$(dirname "$0")/../lib.sh"
-plan 47
+plan 48
 
 mt init >/dev/null
 agent alice
@@ -56,7 +56,11 @@ terminal "contact list (the display name)" 'Evil \x1b]0;pwned\x07 Name' contact 
 terminal "time report (the subject)" 'Invoice \x1b[2J\x9b31m overdue' time report
 terminal "time report --csv" 'Invoice \x1b[2J\x9b31m overdue' time report --csv
 terminal "show (subject, name, body)" 'Pay now \x1b[2J\x1b[31m or else.' show "$t"
-terminal "list" 'Invoice \x1b[2J' list
+terminal "list" 'Invoice \x1b[2J' list --color never
+# list's own colours are the only escape sequences when it colours
+on_tty 100 "$BIN/mailticket" --db "$DB" list
+sed 's/\x1b\[\(0\|1\|2\|31\|32\|33\|34\|1;31\)m//g' "$out" >"$tmp/uncoloured"
+expect_equal "$(controls_in "$tmp/uncoloured")" 0 "list in colour: no control character from the mail"
 terminal "search" 'Invoice \x1b[2J\x9b31m overdue' search Invoice
 
 printf '#!/bin/sh\ncat >"%s/paged"\n' "$tmp" >"$tmp/pager"
