@@ -68,4 +68,8 @@ const char *const *mt_customer_queries (void);
 gboolean mt_customer_contact_set_lang (MtStore *store, const char *address, const char *lang, gint64 now,
 				       GError **error);
 
+/* Deletes the contact of address, if there is one (erase.h, contact
+ * forget): the tickets that named it as requester must not any more. */
+gboolean mt_customer_contact_forget (MtStore *store, const char *address, GError **error);
+
 #endif

@@ -45,6 +45,22 @@ gboolean mt_erase_user (MtStore *store, const char *login, GError **error);
  * move_to a queue with tickets is refused (MT_ERROR_USAGE). */
 gboolean mt_erase_queue (MtStore *store, const MtConfig *config, const char *name, const char *move_to, GError **error);
 
+/* Contact forget: what address sent and where it stood. The tickets
+ * whose every article address sent are erased whole (refused,
+ * MT_ERROR_USAGE, for one not closed without force); in the others
+ * their articles go, and ticket.h's mt_ticket_forget_sender() puts
+ * "(erased)" for the address; their watching, Cc, outgoing mail,
+ * quarantined mail and contact row go too. Each ticket touched keeps a
+ * history line by who, without the address. MT_ERROR_NOT_FOUND when
+ * address is nowhere. In the caller's transaction, begun after
+ * mt_erase_prepare(). */
+typedef struct {
+	guint tickets;  /* erased whole */
+	guint articles; /* erased from the others */
+} MtErased;
+gboolean mt_erase_contact (MtStore *store, const char *address, gboolean force, const char *who, gint64 now,
+			   MtErased *erased, GError **error);
+
 /* Before the transaction: secure_delete on this connection. */
 gboolean mt_erase_prepare (MtStore *store, GError **error);
 

@@ -126,5 +126,8 @@ gboolean mt_outbox_retry (MtStore *store, gint64 id, gint64 now, GError **error)
 const char *const *mt_outbox_queries (void);
 /* Deletes a ticket's outgoing mail and its recipients, sent or not (erase.h). */
 gboolean mt_outbox_erase (MtStore *store, gint64 ticket, GError **error);
+/* Deletes the outgoing mail to address, sent or not, with its other
+ * recipients: its bytes name address (erase.h, contact forget). */
+gboolean mt_outbox_forget_address (MtStore *store, const char *address, GError **error);
 
 #endif

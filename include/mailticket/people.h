@@ -67,6 +67,12 @@ gboolean mt_people_watch (MtStore *store, gint64 ticket, const char *who, gboole
 /* Moves the watchers of ticket from to into, where those already
  * watching stay once: a merge (change.h). */
 gboolean mt_people_move_watchers (MtStore *store, gint64 from, gint64 into, GError **error);
+/* Unmerge: ticket is watched again by the watchers of a JSON array as
+ * ticket.h's mt_ticket_merge_watchers() gives it; users and groups
+ * removed since are left out. */
+gboolean mt_people_restore_watchers (MtStore *store, gint64 ticket, const char *watchers, GError **error);
+/* Contact forget (erase.h): address watches no ticket any more. */
+gboolean mt_people_forget_address (MtStore *store, const char *address, GError **error);
 /* Deletes a ticket's watchers (erase.h). */
 gboolean mt_people_erase_watchers (MtStore *store, gint64 ticket, GError **error);
 

@@ -30,6 +30,9 @@ gboolean mt_quarantine_list (MtStore *store, gint64 id, MtQuarantineRowFunc func
 /* Records that entry id was delivered again as article. */
 gboolean mt_quarantine_mark_replayed (MtStore *store, gint64 id, gint64 article, GError **error);
 
+/* Contact forget (erase.h): the messages sender's envelope brought. */
+gboolean mt_quarantine_forget_sender (MtStore *store, const char *sender, GError **error);
+
 const char *const *mt_quarantine_queries (void);
 
 #endif

@@ -83,6 +83,9 @@ typedef struct {
 	/* *yes when every participant of ticket takes part in into too:
 	 * merging it would bring nobody new into into. NULL: never. */
 	gboolean (*within) (gpointer data, gint64 ticket, gint64 into, gboolean *yes, GError **error);
+	/* *yes when an agent took ticket and other apart (split, unmerge):
+	 * a message whose ids lead to both bridges neither. NULL: never. */
+	gboolean (*apart) (gpointer data, gint64 ticket, gint64 other, gboolean *yes, GError **error);
 } MtThreadLookup;
 
 typedef struct {

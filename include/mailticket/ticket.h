@@ -140,7 +140,8 @@ gboolean mt_ticket_flag (MtStore *store, gint64 ticket, GError **error);
  * history line by who. */
 gboolean mt_ticket_set_personal (MtStore *store, gint64 ticket, const char *who, gint64 now, GError **error);
 
-/* Links a and b both ways: relates/relates, parent/child, duplicate, merged. */
+/* Links a and b both ways: relates/relates, parent/child, duplicate,
+ * merged, split-from/split-into, unmerged. */
 gboolean mt_ticket_link (MtStore *store, gint64 a, const char *kind, gint64 b, gint64 now, GError **error);
 
 gboolean mt_ticket_add_history (MtStore *store, gint64 ticket, const char *who, const char *field,
@@ -258,9 +259,67 @@ MtTicketMail *mt_ticket_mail_facts (MtStore *store, gint64 id, GError **error);
 void mt_ticket_mail_free (MtTicketMail *mail);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtTicketMail, mt_ticket_mail_free)
 
+/* Split and unmerge (ticket-split.c; split.h decides what may move). */
+/* Records what merging from into into moves, before it moves (change.h). */
+gboolean mt_ticket_merge_note (MtStore *store, gint64 from, gint64 into, gint64 now, GError **error);
+/* The last recorded merge of from into into, or 0 (a merge made before
+ * merges were recorded). */
+gboolean mt_ticket_merge_find (MtStore *store, gint64 from, gint64 into, gint64 *merge, GError **error);
+/* The watchers from had when merge moved them, a JSON array (owned). */
+char *mt_ticket_merge_watchers (MtStore *store, gint64 merge, GError **error);
+/* Moves back what merge moved and is still in into (articles, their
+ * message ids and the others of from, its Cc), restores from's status
+ * and forgets the merge and its link. */
+gboolean mt_ticket_unmerge (MtStore *store, gint64 merge, gint64 from, gint64 into, gint64 now, GError **error);
+/* Forgets the merges ticket took part in (erasure). */
+gboolean mt_ticket_erase_merges (MtStore *store, gint64 ticket, GError **error);
+/* The ids of ticket's articles, oldest first (an owned array of gint64). */
+GArray *mt_ticket_article_ids (MtStore *store, gint64 ticket, GError **error);
+/* Where an article came from: its sender's address ('' for none),
+ * name (or NULL) and subject, owned, and whether it is incoming mail.
+ * MT_ERROR_NOT_FOUND for no such article. */
+typedef struct {
+	char *address, *name, *subject;
+	gboolean incoming;
+} MtArticleOrigin;
+gboolean mt_ticket_article_origin (MtStore *store, gint64 article, MtArticleOrigin *origin, GError **error);
+void mt_ticket_article_origin_clear (MtArticleOrigin *origin);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MtArticleOrigin, mt_ticket_article_origin_clear)
+/* What a split copies from the ticket split. */
+typedef struct {
+	gint64 queue, owner, merged_into, requester; /* or 0 */
+	char *type, *lang;                           /* owned; lang may be NULL */
+} MtTicketSplitFacts;
+gboolean mt_ticket_split_facts (MtStore *store, gint64 ticket, MtTicketSplitFacts *facts, GError **error);
+void mt_ticket_split_facts_clear (MtTicketSplitFacts *facts);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MtTicketSplitFacts, mt_ticket_split_facts_clear)
+/* Moves one article of from, with its message ids, to into. */
+gboolean mt_ticket_move_article (MtStore *store, gint64 article, gint64 from, gint64 into, GError **error);
+/* The participants of from take part in into too. */
+gboolean mt_ticket_copy_participants (MtStore *store, gint64 from, gint64 into, GError **error);
+/* *yes when an agent took a and b apart (a split or an unmerge links
+ * them): mail that leads to both bridges neither into the other. */
+gboolean mt_ticket_apart (MtStore *store, gint64 a, gint64 b, gboolean *yes, GError **error);
+
 const char *const *mt_ticket_queries (void);
 const char *const *mt_ticket_article_queries (void);
 const char *const *mt_ticket_mail_queries (void);
 const char *const *mt_ticket_due_queries (void);
+const char *const *mt_ticket_split_queries (void);
+const char *const *mt_ticket_forget_queries (void);
+
+/* Contact forget (ticket-forget.c, erase.h). *known when address has a
+ * contact, mail or a place in a ticket's people. */
+gboolean mt_ticket_forget_known (MtStore *store, const char *address, gboolean *known, GError **error);
+/* The tickets whose every article address sent (an owned gint64 array). */
+GArray *mt_ticket_forget_whole (MtStore *store, const char *address, GError **error);
+/* Deletes the articles address sent, their attachments and message ids,
+ * puts "(erased)" for the address (and the contact's name in headers)
+ * in other articles and history, drops the raw message of an article
+ * that named it, takes address out of participants, Cc and requesters;
+ * each ticket touched has a history line by who that says an erasure
+ * took place, without the address. *articles counts those deleted. */
+gboolean mt_ticket_forget_sender (MtStore *store, const char *address, const char *who, gint64 now, guint *articles,
+				  GError **error);
 
 #endif

@@ -219,6 +219,8 @@ void mt_cli_print_delivery (const MtDeliverResult *result);
 
 int mt_cmd_init (MtContext *ctx, int argc, char **argv);
 int mt_cmd_list (MtContext *ctx, int argc, char **argv);
+int mt_cmd_split (MtContext *ctx, int argc, char **argv);
+int mt_cmd_unmerge (MtContext *ctx, int argc, char **argv);
 int mt_cmd_show (MtContext *ctx, int argc, char **argv);
 int mt_cmd_attachment (MtContext *ctx, int argc, char **argv);
 int mt_cmd_search (MtContext *ctx, int argc, char **argv);

@@ -52,6 +52,8 @@ static const struct {
 	{ "tag", mt_cmd_tag, MT_CLI_OPEN_WRITE, "add or remove a ticket's tags" },
 	{ "link", mt_cmd_link, MT_CLI_OPEN_WRITE, "relate two tickets: relates, parent, child, duplicate" },
 	{ "merge", mt_cmd_merge, MT_CLI_OPEN_WRITE, "fold one ticket into another" },
+	{ "split", mt_cmd_split, MT_CLI_OPEN_WRITE, "move some articles of a ticket to a new linked ticket" },
+	{ "unmerge", mt_cmd_unmerge, MT_CLI_OPEN_WRITE, "bring back a ticket merged into another" },
 	{ "task", mt_cmd_task, MT_CLI_OPEN_WRITE, "list, add or finish a ticket's tasks" },
 	{ "time", mt_cmd_time, MT_CLI_OPEN_WRITE, "book time on a ticket, or report the time booked" },
 	{ "approval", mt_cmd_approval, MT_CLI_OPEN_WRITE, "request, approve or reject an approval" },

@@ -361,7 +361,8 @@ mt_change_merge (MtStore *store, gint64 from, gint64 into, const char *who, gint
 			     merged ? from_text : into_text);
 		return FALSE;
 	}
-	if (!mt_ticket_move_articles (store, from, into, error) ||
+	if (!mt_ticket_merge_note (store, from, into, now, error) ||
+	    !mt_ticket_move_articles (store, from, into, error) ||
 	    !mt_people_move_watchers (store, from, into, error) || !move_tags (store, from, into, error) ||
 	    !mt_work_move (store, from, into, error) || !mt_alarm_move (store, from, into, error))
 		return FALSE;

@@ -36,6 +36,7 @@ static const char SQL_MATCH[] =
 		"g.domain") " ORDER BY length(g.domain) DESC LIMIT 1) WHERE c.id = :id AND c.org IS NULL";
 static const char SQL_CONTACT_ORG[] = "UPDATE contacts SET org = :org WHERE id = :contact";
 static const char SQL_CONTACT_RENAME[] = "UPDATE contacts SET name = :text WHERE id = :id";
+static const char SQL_CONTACT_FORGET[] = "DELETE FROM contacts WHERE id = :id";
 static const char SQL_CONTACT_LANG[] = "UPDATE contacts SET lang = nullif(:text, '') WHERE id = :id";
 static const char SQL_ORG_DETACH[] = "UPDATE contacts SET org = NULL WHERE org = :id";
 static const char SQL_ORG_DOMAINS_RM[] = "DELETE FROM organisation_domains WHERE org = :id";
@@ -64,10 +65,13 @@ static const char SQL_CONTACTS_JSON[] =
 	" 'tickets', tickets)), '[]') FROM (" CONTACT_ROWS ")";
 
 static const char *const customer_queries[] = {
-	SQL_CONTACT_FIND,   SQL_CONTACT_INSERT, SQL_CONTACT_NAME,   SQL_ORG_FIND,      SQL_ORG_INSERT,
-	SQL_DOMAIN_OWNER,   SQL_DOMAIN_ADD,     SQL_ATTACH,         SQL_MATCH,         SQL_CONTACT_ORG,
-	SQL_CONTACT_RENAME, SQL_ORG_DETACH,     SQL_ORG_DOMAINS_RM, SQL_ORG_RM,        SQL_ORGS,
-	SQL_CONTACT_LANG,   SQL_ORGS_JSON,      SQL_CONTACTS,       SQL_CONTACTS_JSON, NULL,
+	SQL_CONTACT_FIND,   SQL_CONTACT_INSERT, SQL_CONTACT_NAME,
+	SQL_ORG_FIND,       SQL_ORG_INSERT,     SQL_DOMAIN_OWNER,
+	SQL_DOMAIN_ADD,     SQL_ATTACH,         SQL_MATCH,
+	SQL_CONTACT_ORG,    SQL_CONTACT_RENAME, SQL_ORG_DETACH,
+	SQL_ORG_DOMAINS_RM, SQL_ORG_RM,         SQL_ORGS,
+	SQL_CONTACT_LANG,   SQL_ORGS_JSON,      SQL_CONTACTS,
+	SQL_CONTACTS_JSON,  SQL_CONTACT_FORGET, NULL,
 };
 
 const char *const *
@@ -309,4 +313,13 @@ char *
 mt_customer_contacts_json (MtStore *store, const char *org, GError **error)
 {
 	return json_list (store, SQL_CONTACTS_JSON, org, error);
+}
+
+gboolean
+mt_customer_contact_forget (MtStore *store, const char *address, GError **error)
+{
+	gint64 contact = 0;
+
+	return mt_store_get_id (store, SQL_CONTACT_FIND, address, &contact, error) &&
+	       (contact == 0 || exec_id_text (store, SQL_CONTACT_FORGET, contact, NULL, error));
 }

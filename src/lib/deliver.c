@@ -84,6 +84,12 @@ lookup_within (gpointer data, gint64 ticket, gint64 into, gboolean *yes, GError 
 	return mt_ticket_participants_within (data, ticket, into, yes, error);
 }
 
+static gboolean
+lookup_apart (gpointer data, gint64 ticket, gint64 other, gboolean *yes, GError **error)
+{
+	return mt_ticket_apart (data, ticket, other, yes, error);
+}
+
 /* The reply token's proof: which ticket, whose token, and whether the
  * mail is an agent's. */
 static gboolean
@@ -98,7 +104,8 @@ static gboolean
 decide (Delivery *d, MtThreadDecision *decision, GError **error)
 {
 	MtMessage *m = d->message;
-	MtThreadLookup lookup = { lookup_message_id, lookup_ticket, lookup_participant, d->store, lookup_within };
+	MtThreadLookup lookup = { lookup_message_id, lookup_ticket, lookup_participant,
+				  d->store,          lookup_within, lookup_apart };
 	MtThreadInput input = {
 		.message_id = m->message_id,
 		.in_reply_to = m->in_reply_to,

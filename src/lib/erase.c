@@ -11,11 +11,13 @@
  */
 #include "mailticket/alarm.h"
 #include "mailticket/change.h"
+#include "mailticket/customer.h"
 #include "mailticket/directory.h"
 #include "mailticket/erase.h"
 #include "mailticket/error.h"
 #include "mailticket/outbox.h"
 #include "mailticket/people.h"
+#include "mailticket/quarantine.h"
 #include "mailticket/search.h"
 #include "mailticket/ticket.h"
 #include "mailticket/work.h"
@@ -33,7 +35,7 @@ erase_one (MtStore *store, gint64 ticket, GError **error)
 	return mt_outbox_erase (store, ticket, error) && mt_work_erase (store, ticket, error) &&
 	       mt_alarm_erase (store, ticket, error) && mt_people_erase_watchers (store, ticket, error) &&
 	       mt_change_erase_tags (store, ticket, error) && mt_ticket_erase_articles (store, ticket, error) &&
-	       mt_ticket_erase (store, ticket, error);
+	       mt_ticket_erase_merges (store, ticket, error) && mt_ticket_erase (store, ticket, error);
 }
 
 static gboolean
@@ -170,4 +172,28 @@ mt_erase_user (MtStore *store, const char *login, GError **error)
 	return mt_ticket_forget_user (store, id, error) && mt_ticket_forget_author (store, id, error) &&
 	       mt_directory_forget_owner (store, id, error) && mt_alarm_forget_user (store, id, error) &&
 	       mt_people_user_remove (store, id, error);
+}
+
+gboolean
+mt_erase_contact (MtStore *store, const char *address, gboolean force, const char *who, gint64 now, MtErased *erased,
+		  GError **error)
+{
+	g_autoptr (GArray) whole = NULL;
+	gboolean known = FALSE;
+
+	if (!mt_ticket_forget_known (store, address, &known, error))
+		return FALSE;
+	if (!known) {
+		g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "no contact, mail or ticket names %s", address);
+		return FALSE;
+	}
+	if ((whole = mt_ticket_forget_whole (store, address, error)) == NULL ||
+	    (whole->len > 0 && !mt_erase_tickets (store, whole, force, error)))
+		return FALSE;
+	erased->tickets = whole->len;
+	return mt_ticket_forget_sender (store, address, who, now, &erased->articles, error) &&
+	       mt_people_forget_address (store, address, error) && mt_outbox_forget_address (store, address, error) &&
+	       mt_quarantine_forget_sender (store, address, error) &&
+	       mt_customer_contact_forget (store, address, error) && mt_store_drop_unused_blobs (store, error) &&
+	       mt_search_optimize (store, error);
 }

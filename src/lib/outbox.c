@@ -76,6 +76,12 @@ static const char SQL_RETRY_ROW[] =
 static const char SQL_ERASE_RECIPIENTS[] =
 	"DELETE FROM outbox_recipients WHERE outbox IN (SELECT id FROM outbox WHERE ticket = :from)";
 static const char SQL_ERASE[] = "DELETE FROM outbox WHERE ticket = :from";
+/* Contact forget: mail that went, or was to go, to the address, whose
+ * bytes name it; a row has its recipients from the moment it is queued,
+ * so one without any is one whose recipients were just deleted. */
+static const char SQL_FORGET_RECIPIENTS[] = "DELETE FROM outbox_recipients WHERE outbox IN"
+					    " (SELECT outbox FROM outbox_recipients WHERE address = :address)";
+static const char SQL_FORGET_ROWS[] = "DELETE FROM outbox WHERE id NOT IN (SELECT outbox FROM outbox_recipients)";
 
 static const char *const outbox_queries[] = {
 	SQL_INSERT,
@@ -96,6 +102,8 @@ static const char *const outbox_queries[] = {
 	SQL_SENT_TO,
 	SQL_ERASE_RECIPIENTS,
 	SQL_ERASE,
+	SQL_FORGET_RECIPIENTS,
+	SQL_FORGET_ROWS,
 	NULL,
 };
 
@@ -409,4 +417,22 @@ mt_outbox_erase (MtStore *store, gint64 ticket, GError **error)
 	static const char *const erase[] = { SQL_ERASE_RECIPIENTS, SQL_ERASE };
 
 	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_outbox_forget_address (MtStore *store, const char *address, GError **error)
+{
+	static const char *const forget[] = { SQL_FORGET_RECIPIENTS, SQL_FORGET_ROWS };
+
+	for (gsize i = 0; i < G_N_ELEMENTS (forget); i++) {
+		sqlite3_stmt *stmt = mt_store_query (store, forget[i], error);
+
+		if (stmt == NULL)
+			return FALSE;
+		if (sqlite3_bind_parameter_index (stmt, ":address") > 0)
+			mt_store_bind_text (stmt, ":address", address);
+		if (!mt_store_exec_stmt (store, stmt, error))
+			return FALSE;
+	}
+	return TRUE;
 }

@@ -37,6 +37,15 @@ static const char SQL_WATCH_RM[] =
 static const char SQL_MOVE_WATCHERS[] = "INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
 					" SELECT :into, user, grp, address, created FROM watchers WHERE ticket = :from";
 static const char SQL_FORGET_WATCHERS[] = "DELETE FROM watchers WHERE ticket = :from";
+/* Unmerge: the watchers a merge took, from its record (ticket.h). */
+static const char SQL_RESTORE_WATCHERS[] =
+	"INSERT OR IGNORE INTO watchers (ticket, user, grp, address, created)"
+	" SELECT :ticket, (SELECT id FROM users WHERE id = w.value ->> 'user'),"
+	" (SELECT id FROM groups WHERE id = w.value ->> 'grp'), w.value ->> 'address', w.value ->> 'created'"
+	" FROM json_each(:watchers) w WHERE w.value ->> 'address' IS NOT NULL"
+	" OR EXISTS (SELECT 1 FROM users WHERE id = w.value ->> 'user')"
+	" OR EXISTS (SELECT 1 FROM groups WHERE id = w.value ->> 'grp')";
+static const char SQL_FORGET_ADDRESS[] = "DELETE FROM watchers WHERE address = :address";
 static const char SQL_GROUP_RM_MEMBERS[] = "DELETE FROM group_members WHERE grp = :from";
 static const char SQL_GROUP_RM_WATCHERS[] = "DELETE FROM watchers WHERE grp = :from";
 static const char SQL_GROUP_RM[] = "DELETE FROM groups WHERE id = :from";
@@ -102,6 +111,8 @@ static const char *const people_queries[] = {
 	SQL_ADDRESS_WATCHERS,
 	SQL_MOVE_WATCHERS,
 	SQL_FORGET_WATCHERS,
+	SQL_RESTORE_WATCHERS,
+	SQL_FORGET_ADDRESS,
 	SQL_USER_PROFILE,
 	SQL_USER_SET_LANG,
 	SQL_USER_SET_SIGNATURE,
@@ -500,6 +511,19 @@ mt_people_erase_watchers (MtStore *store, gint64 ticket, GError **error)
 	static const char *const erase[] = { SQL_FORGET_WATCHERS };
 
 	return mt_store_move (store, erase, G_N_ELEMENTS (erase), ticket, 0, error);
+}
+
+gboolean
+mt_people_restore_watchers (MtStore *store, gint64 ticket, const char *watchers, GError **error)
+{
+	return mt_store_run (store, SQL_RESTORE_WATCHERS,
+			     MT_BINDS (MT_INT (":ticket", ticket), MT_TEXT (":watchers", watchers)), error);
+}
+
+gboolean
+mt_people_forget_address (MtStore *store, const char *address, GError **error)
+{
+	return mt_store_run (store, SQL_FORGET_ADDRESS, MT_BINDS (MT_TEXT (":address", address)), error);
 }
 
 gboolean

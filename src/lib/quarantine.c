@@ -20,9 +20,11 @@ static const char SQL_QUARANTINE_LIST[] =
 	"SELECT id, received, size, envelope_from, envelope_to, reason, blob, coalesce(replayed, 0)"
 	" FROM quarantine WHERE :id = 0 OR id = :id ORDER BY id";
 static const char SQL_QUARANTINE_REPLAYED[] = "UPDATE quarantine SET replayed = :article WHERE id = :id";
+static const char SQL_QUARANTINE_FORGET[] = "DELETE FROM quarantine WHERE envelope_from = :sender COLLATE NOCASE";
 
 static const char *const quarantine_queries[] = {
-	SQL_QUARANTINE_ADD, SQL_QUARANTINE_FIND, SQL_QUARANTINE_LIST, SQL_QUARANTINE_REPLAYED, NULL,
+	SQL_QUARANTINE_ADD,      SQL_QUARANTINE_FIND,   SQL_QUARANTINE_LIST,
+	SQL_QUARANTINE_REPLAYED, SQL_QUARANTINE_FORGET, NULL,
 };
 
 const char *const *
@@ -89,4 +91,10 @@ mt_quarantine_mark_replayed (MtStore *store, gint64 id, gint64 article, GError *
 {
 	return mt_store_run (store, SQL_QUARANTINE_REPLAYED,
 			     MT_BINDS (MT_INT (":id", id), MT_INT (":article", article)), error);
+}
+
+gboolean
+mt_quarantine_forget_sender (MtStore *store, const char *sender, GError **error)
+{
+	return mt_store_run (store, SQL_QUARANTINE_FORGET, MT_BINDS (MT_TEXT (":sender", sender)), error);
 }

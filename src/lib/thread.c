@@ -196,6 +196,24 @@ add_to (GArray **list, gint64 ticket)
 	g_array_append_val (*list, ticket);
 }
 
+/* Leaves out of reached the tickets an agent took apart from ticket, the
+ * one the message's own ids found: a reply to an article split off
+ * still names the old conversation in its References. */
+static gboolean
+drop_apart (const MtThreadLookup *lookup, gint64 ticket, GArray *reached, GError **error)
+{
+	for (guint i = reached->len; lookup->apart != NULL && i-- > 0;) {
+		gint64 other = g_array_index (reached, Reached, i).ticket;
+		gboolean apart = FALSE;
+
+		if (other != ticket && !lookup->apart (lookup->data, ticket, other, &apart, error))
+			return FALSE;
+		if (apart)
+			g_array_remove_index (reached, i);
+	}
+	return TRUE;
+}
+
 /* The message bridges the tickets its ids lead to: it joins the oldest
  * trusted one; the others are merged into that one when nobody worked on
  * them and they are trusted, or all their people take part in that one
@@ -212,7 +230,8 @@ bridge (const MtThreadInput *in, const MtThreadLookup *lookup, MtThreadDecision 
 
 	if (in->message_id != NULL)
 		g_ptr_array_add (own, (gpointer) in->message_id);
-	if (!reach (lookup, lists, G_N_ELEMENTS (lists), reached, error))
+	if (!reach (lookup, lists, G_N_ELEMENTS (lists), reached, error) ||
+	    !drop_apart (lookup, d->ticket, reached, error))
 		return FALSE;
 	if (reached->len < 2)
 		return TRUE;

@@ -323,6 +323,10 @@ reverse_kind (const char *kind)
 		return "child";
 	if (strcmp (kind, "child") == 0)
 		return "parent";
+	if (strcmp (kind, "split-from") == 0)
+		return "split-into";
+	if (strcmp (kind, "split-into") == 0)
+		return "split-from";
 	return kind;
 }
 

@@ -6,10 +6,10 @@
 . "$(dirname "$0")/../lib.sh"
 
 command -v bash >/dev/null || skip_all "no bash"
-# 41 tests a pass over the completions, a second pass with the
+# 43 tests a pass over the completions, a second pass with the
 # bash-completion package loaded, or one skip without it.
 framework=/usr/share/bash-completion/bash_completion
-if [ -f "$framework" ]; then plan $((1 + 2 * 41)); else plan $((1 + 41 + 1)); fi
+if [ -f "$framework" ]; then plan $((1 + 2 * 43)); else plan $((1 + 43 + 1)); fi
 mt init >/dev/null && mt user add alice --email alice@example.org >/dev/null && mt user add bob --email b@x.test >/dev/null
 ok $? "a database with two agents"
 touch "$tmp/file-one" "$tmp/file-two"
@@ -66,7 +66,7 @@ for framework in "" "$framework"; do
 	offers "db's verbs" "backup check reindex restore" db ""
 	offers "watch's verbs after the ticket" "add rm" watch 7 ""
 	offers "org's verbs" "add list rm" org ""
-	offers "contact's long options" "--help --json --lang --name --org" contact add x --
+	offers "contact's long options" "--force --help --json --lang --name --org" contact add x --
 	offers "alarm's verbs" "list rm" alarm ""
 	offers "alarm's verbs after the ticket" "add list" alarm 7 ""
 	offers "task's verb without a ticket" "done" task ""
@@ -74,7 +74,9 @@ for framework in "" "$framework"; do
 	offers "approval's verbs after the ticket" "approve list reject request" approval 7 ""
 	offers "outbox's verbs" "list retry show" outbox ""
 	offers "queue's verbs" "add list set" queue ""
-	offers "user's and contact's verbs" "add list set" contact ""
+	offers "contact's verbs" "add forget list set" contact ""
+	offers "the command split" "split" spl
+	offers "the command unmerge" "unmerge" unm
 	offers "template's verbs" "check list show" template ""
 	offers "time's verbs from r" "report rm" time r
 	offers "time's verbs" "edit report rm" time ""

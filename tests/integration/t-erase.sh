@@ -1,11 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Erasure: ticket rm deletes a ticket for good, with the tickets merged
-# into it. A word found only in the erased mail is afterwards nowhere in
-# the database file, its write-ahead log or the search index, and the
-# other tickets are as they were.
+# into it; contact forget deletes what one person sent and their address
+# wherever it stood. A word found only in the erased mail is afterwards
+# nowhere in the database file, its write-ahead log or the search index,
+# and the other tickets are as they were.
 . "$(dirname "$0")/../lib.sh"
-plan 25
+plan 51
 
 # Unique words: one in each erased ticket, one in the ticket that stays.
 secret=Zqxvorbeljak
@@ -87,3 +88,72 @@ expect_equal "$(sql 'select group_concat(id) from (select id from tickets order 
 cat "$DB" "$DB-wal" 2>/dev/null | grep -a -i -q "$kept"; [ $? = 1 ]; ok $? "... and its words are gone from the files"
 printf '[retention]\npurge_closed_after = soon\n' >>"$MAILTICKET_CONF"
 expect_code 78 "a bad purge_closed_after is a configuration error" -- send --once
+
+# contact forget: erin wrote ticket 6 alone and once in frank's ticket 7,
+# where frank named her in Cc. Both her words, her address and her name
+# go from everything; frank's ticket stays without her.
+sed -i '/purge_closed_after = soon/d' "$MAILTICKET_CONF"
+alone=Xylofrinder
+inreply=Quobbelnast
+franks=Meadowplunk
+compose "Erin Example <erin@example.com>" support@example.org erin-1@example.com "Tax form" <<EOT |
+My tax form, number $alone.
+EOT
+	deliver -r support@example.org >/dev/null
+compose frank@example.com support@example.org frank-1@example.com "Parking" \
+	"Cc: Erin Example <erin@example.com>" <<EOT |
+Where do we park? Codeword $franks.
+EOT
+	deliver -r support@example.org >/dev/null
+compose "Erin Example <erin@example.com>" support@example.org erin-2@example.com "Re: Parking" \
+	"$(printf 'In-Reply-To: <frank-1@example.com>\nCc: frank@example.com')" <<EOT |
+Behind the shed, says $inreply.
+EOT
+	deliver -r support@example.org >/dev/null
+compose frank@example.com support@example.org frank-2@example.com "Re: Parking" \
+	"$(printf 'In-Reply-To: <erin-2@example.com>\nCc: erin@example.com')" <<EOT |
+Thanks.
+EOT
+	deliver -r support@example.org >/dev/null
+erin_ticket=$(sql "select ticket from articles where message_id = 'erin-1@example.com'")
+frank_ticket=$(sql "select ticket from articles where message_id = 'frank-1@example.com'")
+expect_equal "$(sql "select count(*) from articles where ticket = $frank_ticket")" 3 \
+	"frank's ticket has three mails, one of them erin's"
+mt watch "$frank_ticket" add erin@example.com >/dev/null
+mt --now "2027-11-25 10:00" reply "$frank_ticket" -m "The shed it is." >/dev/null
+expect_equal "$(sql "select count(*) > 0 from outbox_recipients where address = 'erin@example.com'") $(sql "select count(*) from contacts where address = 'erin@example.com'")" \
+	"1 1" "erin had mail from us, and is a contact"
+expect_code 1 "contact forget of someone whose ticket is not closed" -- mt contact forget erin@example.com
+grep -q "not closed" "$err"; ok $? "... is refused, naming --force"
+expect_equal "$(sql "select count(*) from articles where from_addr = 'erin@example.com'")" 2 "... and erases nothing"
+expect_code 1 "contact forget of an address nowhere" -- mt contact forget nobody@example.com
+expect_code 0 "contact forget --force" -- mt contact forget --force erin@example.com
+found=
+for f in "$DB" "$DB-wal" "$DB-shm"; do
+	[ -f "$f" ] || continue
+	for w in "$alone" "$inreply" erin@example.com "Erin Example"; do
+		grep -q -a -i "$w" "$f" && found="$found $(basename "$f"):$w"
+	done
+done
+expect_equal "$found" "" "her words, address and name are nowhere in the database file or its WAL"
+wal=0; [ -f "$DB-wal" ] && wal=$(wc -c <"$DB-wal")
+expect_equal "$wal" 0 "the WAL is empty"
+for w in "$alone" "$inreply" erin; do
+	expect_code 0 "search for $w" -- mt search --json "$w"
+	expect_equal "$(cat "$out")" "[]" "... finds nothing"
+done
+expect_code 0 "search for frank's word" -- mt search --json "$franks"
+expect_equal "$(json '[r["ticket"] for r in d]' <"$out")" "[$frank_ticket]" "... finds his ticket"
+expect_equal "$(sql "select count(*) from tickets where id = $erin_ticket")" 0 "the ticket she wrote alone is gone"
+expect_equal "$(sql "select group_concat(message_id) from (select message_id from articles where ticket = $frank_ticket and kind = 'email-in' order by id)")" \
+	"frank-1@example.com,frank-2@example.com" "frank's ticket keeps his mail, not hers"
+expect_equal "$(sql "select cc from articles where message_id = 'frank-1@example.com'")" "(erased)" \
+	"his mail's Cc shows (erased) where she stood"
+expect_equal "$(sql "select count(*) from history where ticket = $frank_ticket and field = 'erased'")" 1 \
+	"his ticket's history says an erasure took place"
+expect_equal "$(sql "select count(*) from watchers") $(sql "select count(*) from participants where address like 'erin%'") $(sql "select count(*) from conversation_cc where address like 'erin%'")" \
+	"0 0 0" "she watches nothing and takes part in nothing"
+expect_code 0 "contact list" -- mt contact list
+grep -q erin "$out"; [ $? = 1 ]; ok $? "... has no erin"
+grep -q frank "$out"; ok $? "... and still frank"
+expect_code 0 "db check passes" -- mt db check

@@ -114,7 +114,7 @@ sql "drop trigger article_search_insert; drop trigger article_search_update; dro
 	  from tickets t left join queues q on q.id = t.queue left join users u on u.id = t.owner
 	  left join contacts c on c.id = t.requester;
 	drop table conversation_cc; alter table articles drop column new_text; alter table articles drop column not_indexed;
-	drop table blob_chunks;
+	drop table blob_chunks; drop table merges;
 	drop index tickets_due; alter table tickets drop column sla_start;
 	alter table tickets drop column resolution_escalated; alter table queues drop column hours;
 	alter table queues drop column tz; alter table queues drop column holidays;

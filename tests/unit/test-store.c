@@ -69,7 +69,8 @@ test_every_statement_prepares (void)
 		mt_view_queries,           mt_outbox_queries,      mt_people_queries,      mt_change_queries,
 		mt_work_queries,           mt_stats_queries,       mt_outbox_view_queries, mt_search_queries,
 		mt_customer_queries,       mt_rules_queries,       mt_alarm_queries,       mt_escalate_queries,
-		mt_ticket_article_queries, mt_ticket_mail_queries, mt_ticket_due_queries,
+		mt_ticket_article_queries, mt_ticket_mail_queries, mt_ticket_due_queries,  mt_ticket_split_queries,
+		mt_ticket_forget_queries,
 	};
 	g_autoptr (GError) error = NULL;
 	g_autoptr (MtStore) store = mt_store_open (":memory:", 1000, MT_STORE_CREATE, &error);

@@ -725,6 +725,45 @@ test_bridge_follows_merges (void)
 	mt_thread_decision_clear (&d);
 }
 
+/* Tickets 2 and 1 were taken apart: 2 split from 1. */
+static gboolean
+lookup_apart (gpointer data, gint64 ticket, gint64 other, gboolean *yes, GError **error)
+{
+	*yes = MIN (ticket, other) == 1 && MAX (ticket, other) == 2;
+	return TRUE;
+}
+
+/* A reply to an article split off names the old conversation in its
+ * References too: it stays in the ticket its In-Reply-To found, which
+ * is no longer merged into the older one nor the older one's. */
+static void
+test_bridge_not_apart (void)
+{
+	g_autoptr (World) w = world_new ();
+	g_autoptr (GPtrArray) irt = ids ("m2@x", NULL);
+	g_autoptr (GPtrArray) refs = ids ("m1@x", "m2@x", "m3@x", NULL);
+	MtThreadLookup lookup = { lookup_id, lookup_ticket, lookup_participant, w, NULL, lookup_apart };
+	g_autoptr (GError) error = NULL;
+	g_autofree char *got = NULL;
+	MtThreadInput in = input ();
+	MtThreadDecision d = { 0 };
+
+	for (gint64 t = 1; t <= 3; t++) {
+		g_autofree char *id = g_strdup_printf ("m%" G_GINT64_FORMAT "@x", t);
+
+		add_ticket (w, t);
+		add_participant (w, t, in.sender);
+		add_id (w, id, t);
+	}
+	in.in_reply_to = irt;
+	in.references = refs;
+	g_assert_true (mt_thread_decide (&in, &lookup, &d, &error));
+	got = bridged (&d);
+	g_assert_cmpint (d.ticket, ==, 2);
+	g_assert_cmpstr (got, ==, "merge:3 link:");
+	mt_thread_decision_clear (&d);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -755,5 +794,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/thread/describe/names-the-rule", test_describe_names_the_rule);
 	g_test_add_func ("/thread/bridge/table", test_bridge_table);
 	g_test_add_func ("/thread/bridge/follows-merges", test_bridge_follows_merges);
+	g_test_add_func ("/thread/bridge/not-apart", test_bridge_not_apart);
 	return g_test_run ();
 }
