@@ -73,6 +73,8 @@ static const char SQL_SET_COLOR[] =
 	"UPDATE tickets SET color = :value, updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_SET_SUBJECT[] =
 	"UPDATE tickets SET subject = :value, updated = max(updated, :now) WHERE id = :ticket";
+static const char SQL_SET_REQUESTER[] =
+	"UPDATE tickets SET requester = :value, updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_SET_UNTIL[] =
 	"UPDATE tickets SET pending_until = nullif(:value, 0), updated = max(updated, :now) WHERE id = :ticket";
 static const char SQL_CLOSE_MERGED[] =
@@ -102,7 +104,8 @@ static const char SQL_ERASE_TICKET[] = "DELETE FROM tickets WHERE id = :from";
 /* Indexed by MtTicketField: the field chooses the statement, it is never
  * pasted into one. */
 static const char *const set_field[] = {
-	SQL_SET_PRIORITY, SQL_SET_OWNER, SQL_SET_QUEUE, SQL_SET_PROJECT, SQL_SET_COLOR, SQL_SET_SUBJECT, SQL_SET_UNTIL,
+	SQL_SET_PRIORITY, SQL_SET_OWNER,   SQL_SET_QUEUE, SQL_SET_PROJECT,
+	SQL_SET_COLOR,    SQL_SET_SUBJECT, SQL_SET_UNTIL, SQL_SET_REQUESTER,
 };
 
 /* In their order on the way to closed; the CHECK on tickets.status
@@ -131,6 +134,7 @@ static const char *const ticket_queries[] = {
 	SQL_SET_COLOR,
 	SQL_SET_SUBJECT,
 	SQL_SET_UNTIL,
+	SQL_SET_REQUESTER,
 	SQL_CLOSE_MERGED,
 	SQL_RESPONSE_ESCALATED,
 	SQL_RESOLUTION_ESCALATED,
