@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$top/tests/fill.sh"
 
-plan 93
+plan 95
 TZ=UTC
 export TZ
 
@@ -193,7 +193,6 @@ grep -q "$esc" "$out"; [ $? -ne 0 ]; ok $? "a terminal with --color never: no co
 MAILTICKET_NOW=$((now + 86400 * 400)) mt list --overdue --limit 1 --color always >"$out"
 grep -q "^$esc\[1;31m *[0-9]*$esc\[0m" "$out"; ok $? "--color: an overdue ticket's number in bold red" ||
 	cat -v "$out"
-bad "--color sometimes" --color sometimes
 
 # Errors: one line on stderr, nothing on stdout, exit 1.
 bad () {
@@ -213,6 +212,7 @@ bad "--priority-min x" --priority-min x
 bad "--limit -1" --limit -1
 bad "an argument" 42
 bad "an unknown option" --colour
+bad "--color sometimes" --color sometimes
 expect_code 0 "list --help" -- mt list --help
 grep -q -- '--overdue' "$out"; ok $? "list --help names --overdue"
 
