@@ -62,11 +62,11 @@ flush (Session *c)
 	return TRUE;
 }
 
-typedef enum { GOT, ENDED, STOPPING } Got;
+typedef enum { GOT, ENDED, SILENT, STOPPING } Got;
 
-/* More bytes from the client into c->in: ENDED when it hung up, broke
- * or kept silent too long; STOPPING when the server stops and
- * wake_on_stop. */
+/* More bytes from the client into c->in: ENDED when it hung up or
+ * broke, SILENT when it kept silent too long or its session's time is
+ * up; STOPPING when the server stops and wake_on_stop. */
 static Got
 read_more (Session *c, gboolean wake_on_stop)
 {
@@ -77,12 +77,12 @@ read_more (Session *c, gboolean wake_on_stop)
 		ssize_t n;
 
 		if (left <= 0)
-			return ENDED;
+			return SILENT;
 		if ((n = poll (p, wake_on_stop ? 2 : 1, ms)) < 0 && errno == EINTR)
 			continue;
 		if (n == 0) {
-			g_message ("a client kept silent for %" G_GINT64_FORMAT " s: closed", c->s->idle_ms / 1000);
-			return ENDED;
+			g_message ("a client kept silent for %d s: closed", ms / 1000);
+			return SILENT;
 		}
 		if (n > 0 && wake_on_stop && (p[1].revents & POLLIN))
 			return STOPPING;
@@ -247,6 +247,8 @@ command (Session *c)
 			return FALSE;
 		if ((got = read_more (c, TRUE)) == STOPPING)
 			g_string_append (c->out, "421 4.3.2 the server is stopping\r\n");
+		else if (got == SILENT)
+			g_string_append (c->out, "421 4.4.2 no command for too long: closing\r\n");
 		if (got != GOT)
 			return FALSE;
 	}

@@ -288,15 +288,21 @@ serve_client (gpointer data)
 	return NULL;
 }
 
-/* Says no to a client in one line, if it listens, and hangs up. */
+/* Says no to a client in one line, if it listens, and hangs up. What
+ * it sent already is dropped unread, without waiting: closed with it
+ * unread, the socket would be reset, the line lost. */
 static void
 turn_away (int fd, const char *why)
 {
 	g_autofree char *line = g_strdup_printf ("421 4.7.0 not served: %s\r\n", why);
+	char drop[4096];
 
 	g_message ("a client turned away: %s", why);
 	if (send (fd, line, strlen (line), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		g_debug ("turning a client away: %s", g_strerror (errno));
+	shutdown (fd, SHUT_WR);
+	for (int i = 0; i < 16 && recv (fd, drop, sizeof drop, MSG_DONTWAIT) > 0; i++)
+		;
 	close (fd);
 }
 
