@@ -277,9 +277,14 @@ serve_session (Server *s, int fd, gboolean tcp)
 	g_autofree char *greeting = NULL;
 	guint64 max_size;
 
-	g_mutex_lock (&s->state);
+	g_autoptr (GError) error = NULL;
+
+	/* The limit the session announces and keeps: the config's as it is now. */
+	g_mutex_lock (&s->store_lock);
+	if (!serve_refresh (s, &error))
+		g_debug ("reading the config again: %s", error->message);
 	max_size = s->config->max_message_size;
-	g_mutex_unlock (&s->state);
+	g_mutex_unlock (&s->store_lock);
 	c.deadline = g_get_monotonic_time () + s->session_ms * 1000;
 	c.in = g_malloc (BUFFER);
 	c.out = g_string_new (NULL);

@@ -109,9 +109,11 @@ bind_socket (const char *socket_path, const struct sockaddr_un *sun, GError **er
 {
 	int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	/* bind() makes the file and never follows a link; nor does the chmod. */
+	/* bind() makes the file and never follows a link; nor does the
+	 * chmod. Every user may connect (Postfix's lmtp(8) runs as postfix):
+	 * who is served the server decides at accept, by SO_PEERCRED. */
 	if (fd >= 0 && bind (fd, (const struct sockaddr *) sun, sizeof *sun) == 0 &&
-	    fchmodat (AT_FDCWD, socket_path, 0660, AT_SYMLINK_NOFOLLOW) == 0 && listen (fd, BACKLOG) == 0)
+	    fchmodat (AT_FDCWD, socket_path, 0666, AT_SYMLINK_NOFOLLOW) == 0 && listen (fd, BACKLOG) == 0)
 		return fd;
 	mt_error_errno (error, errno, socket_path);
 	if (fd >= 0)

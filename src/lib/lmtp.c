@@ -67,7 +67,11 @@ lhlo_reply (MtLmtpSession *session)
 				session->hostname);
 	if (session->private_ok)
 		g_string_append (r, "250-XMAILTICKET\r\n");
-	g_string_append_printf (r, "250 SIZE %" G_GUINT64_FORMAT "\r\n", session->max_size);
+	/* SIZE without its number: a client that knew the limit would
+	 * refuse the message itself, with its own reason; told nothing,
+	 * Postfix sends SIZE= with MAIL FROM, which is refused with ours,
+	 * the pipe path's, before the message is sent. */
+	g_string_append (r, "250 SIZE\r\n");
 	return g_string_free (r, FALSE);
 }
 
