@@ -115,6 +115,10 @@ char *mt_lmtp_reply_for (int exit_code, const char *line);
 
 /* lmtp-socket.c */
 
+struct sockaddr_un;
+/* path as a Unix socket's address; MT_ERROR_CONFIG when too long (lmtp-client.c). */
+gboolean mt_lmtp_unix_address (const char *path, struct sockaddr_un *sun, GError **error);
+
 /* The server's Unix socket, and in *lock_fd the lock file (socket_path
  * ".lock") that keeps a second server away. Both are made in a
  * directory that keeps others out (this user's or root's, and not

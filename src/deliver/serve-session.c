@@ -191,6 +191,9 @@ take_message (Session *c)
 
 	if (!flush (c))
 		return FALSE;
+	/* A session idle between transactions (Postfix caches them) keeps
+	 * no one from tidying up; one sending a message does. */
+	g_atomic_int_inc (&c->s->clients);
 	mt_lmtp_data_init (&d, data, c->lmtp.max_size);
 	for (;;) {
 		gsize used = mt_lmtp_data_feed (&d, c->in, c->in_len, &done);
@@ -198,11 +201,16 @@ take_message (Session *c)
 		consume (c, used);
 		if (done)
 			break;
-		if (read_more (c, FALSE) != GOT)
+		if (read_more (c, FALSE) != GOT) {
+			g_atomic_int_add (&c->s->clients, -1);
 			return FALSE;
+		}
 	}
 	deliver (c, data, d.size);
 	mt_lmtp_session_reset (&c->lmtp);
+	/* The answers first: the tidying after them is no client's wait. */
+	flush (c);
+	g_atomic_int_add (&c->s->clients, -1);
 	serve_answered (c->s);
 	if (data->len >= TRIM_AFTER) {
 		g_clear_pointer (&data, g_byte_array_unref);
@@ -279,12 +287,16 @@ serve_session (Server *s, int fd, gboolean tcp)
 
 	g_autoptr (GError) error = NULL;
 
-	/* The limit the session announces and keeps: the config's as it is now. */
-	g_mutex_lock (&s->store_lock);
-	if (!serve_refresh (s, &error))
-		g_debug ("reading the config again: %s", error->message);
+	/* The limit the session keeps: the config's as it is now, unless a
+	 * delivery holds the store, which has just read it again anyway. */
+	if (g_mutex_trylock (&s->store_lock)) {
+		if (!serve_refresh (s, &error))
+			g_debug ("reading the config again: %s", error->message);
+		g_mutex_unlock (&s->store_lock);
+	}
+	g_mutex_lock (&s->state);
 	max_size = s->config->max_message_size;
-	g_mutex_unlock (&s->store_lock);
+	g_mutex_unlock (&s->state);
 	c.deadline = g_get_monotonic_time () + s->session_ms * 1000;
 	c.in = g_malloc (BUFFER);
 	c.out = g_string_new (NULL);

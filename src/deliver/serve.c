@@ -242,11 +242,11 @@ count_in (Server *s, const char *key, char **why)
 	n = GPOINTER_TO_UINT (g_hash_table_lookup (s->peers, key));
 	if (n >= s->max_per_peer)
 		*why = g_strdup_printf ("%s has %u sessions, max_per_peer", key, n);
-	else if ((guint) g_atomic_int_get (&s->clients) >= s->max_connections)
+	else if ((guint) g_atomic_int_get (&s->sessions) >= s->max_connections)
 		*why = g_strdup_printf ("%u sessions, max_connections", s->max_connections);
 	else {
 		g_hash_table_insert (s->peers, g_strdup (key), GUINT_TO_POINTER (n + 1));
-		g_atomic_int_inc (&s->clients);
+		g_atomic_int_inc (&s->sessions);
 	}
 	g_mutex_unlock (&s->peers_lock);
 	return *why == NULL;
@@ -263,7 +263,7 @@ count_out (Server *s, const char *key)
 		g_hash_table_remove (s->peers, key);
 	else
 		g_hash_table_insert (s->peers, g_strdup (key), GUINT_TO_POINTER (n - 1));
-	g_atomic_int_add (&s->clients, -1);
+	g_atomic_int_add (&s->sessions, -1);
 	g_mutex_unlock (&s->peers_lock);
 }
 
@@ -364,7 +364,7 @@ run (Server *s, sigset_t *signals, GError **error)
 	if (write (s->wake[1], "", 1) < 0)
 		g_warning ("waking the sessions: %s", g_strerror (errno));
 	g_thread_join (acceptor);
-	while (g_atomic_int_get (&s->clients) > 0)
+	while (g_atomic_int_get (&s->sessions) > 0)
 		g_usleep (G_USEC_PER_SEC / 50);
 	return TRUE;
 }

@@ -26,7 +26,8 @@ typedef struct {
 	int tcp;            /* [deliver] listen, or -1 */
 	int wake[2];        /* a byte in wake[0] when the server is to stop */
 	gint stopping;      /* atomic: set once, when the server is to stop */
-	gint clients;       /* taken and not yet done with; atomic */
+	gint sessions;      /* taken and not yet done with; atomic */
+	gint clients;       /* sessions in a transaction, from DATA to their answers; atomic */
 	char *hostname;     /* in the greeting */
 	MtLmtpAllow *allow; /* [deliver] allow, as read at start */
 	GArray *uids;       /* of uid_t: who is served on the socket, as read at start */

@@ -123,8 +123,8 @@ set_timeout (int fd, int timeout_ms)
 	setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-static gboolean
-socket_address (const char *path, struct sockaddr_un *sun, GError **error)
+gboolean
+mt_lmtp_unix_address (const char *path, struct sockaddr_un *sun, GError **error)
 {
 	memset (sun, 0, sizeof *sun);
 	sun->sun_family = AF_UNIX;
@@ -160,7 +160,7 @@ connect_to (const char *path, int timeout_ms, GError **error)
 	struct sockaddr_un sun;
 	int fd;
 
-	if (!socket_address (path, &sun, error))
+	if (!mt_lmtp_unix_address (path, &sun, error))
 		return -1;
 	if ((fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
 		mt_error_errno (error, errno, "lmtp: socket");

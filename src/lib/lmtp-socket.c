@@ -26,19 +26,6 @@
 
 #define BACKLOG 64
 
-static gboolean
-socket_address (const char *path, struct sockaddr_un *sun, GError **error)
-{
-	memset (sun, 0, sizeof *sun);
-	sun->sun_family = AF_UNIX;
-	if (strlen (path) >= sizeof sun->sun_path) {
-		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "socket path too long: %s", path);
-		return FALSE;
-	}
-	strcpy (sun->sun_path, path);
-	return TRUE;
-}
-
 /* The socket's directory keeps others out: it belongs to this user or
  * root, and whoever else may write in it cannot remove or rename this
  * user's files (the sticky bit). Otherwise anyone could put a link, or
@@ -133,7 +120,7 @@ mt_lmtp_listen_unix (const char *socket_path, int *lock_fd, GError **error)
 	int fd;
 
 	*lock_fd = -1;
-	if (!socket_address (socket_path, &sun, error) || !check_directory (socket_path, error) ||
+	if (!mt_lmtp_unix_address (socket_path, &sun, error) || !check_directory (socket_path, error) ||
 	    (*lock_fd = take_lock (socket_path, error)) < 0)
 		return -1;
 	if (remove_old_socket (socket_path, error) && (fd = bind_socket (socket_path, &sun, error)) >= 0)
