@@ -61,7 +61,7 @@ typedef enum {
 typedef struct {
 	/* Set by the caller, before the first command. */
 	const char *hostname;  /* in the greeting and the LHLO reply */
-	guint64 max_size;      /* SIZE: the largest message taken */
+	guint64 max_size;      /* the largest message taken; the caller may change it before MAIL FROM */
 	gboolean private_ok;   /* offer and take XMAILTICKET */
 	MtLmtpState state;     /* what follows, the session's own */
 	char *client;          /* LHLO's argument */

@@ -219,6 +219,25 @@ take_message (Session *c)
 	return TRUE;
 }
 
+/* Before each MAIL FROM: the size limit of the config as it is now.
+ * The store's lock, which a delivery may hold for as long as the
+ * database is locked, is waited for only when the file changed. */
+static void
+update_limit (Session *c)
+{
+	g_autoptr (GError) error = NULL;
+
+	if (serve_config_changed (c->s)) {
+		g_mutex_lock (&c->s->store_lock);
+		if (!serve_refresh (c->s, &error))
+			g_debug ("reading the config again: %s", error->message);
+		g_mutex_unlock (&c->s->store_lock);
+	}
+	g_mutex_lock (&c->s->state);
+	c->lmtp.max_size = c->s->config->max_message_size;
+	g_mutex_unlock (&c->s->state);
+}
+
 /* MAIL FROM of mailticket-deliver is declined at once when it names
  * another database or config: the message then never comes. */
 static char *
@@ -264,6 +283,8 @@ command (Session *c)
 		reply = mt_lmtp_session_too_long (&c->lmtp, &action);
 	else {
 		mail = c->in_len >= 4 && g_ascii_strncasecmp ((char *) c->in, "MAIL", 4) == 0;
+		if (mail)
+			update_limit (c);
 		reply = mt_lmtp_session_command (&c->lmtp, (char *) c->in, lf - c->in, &action);
 		if (mail && reply[0] == '2')
 			reply = check_mail (c, g_steal_pointer (&reply));
@@ -283,24 +304,11 @@ serve_session (Server *s, int fd, gboolean tcp)
 {
 	Session c = { s, fd, tcp };
 	g_autofree char *greeting = NULL;
-	guint64 max_size;
 
-	g_autoptr (GError) error = NULL;
-
-	/* The limit the session keeps: the config's as it is now, unless a
-	 * delivery holds the store, which has just read it again anyway. */
-	if (g_mutex_trylock (&s->store_lock)) {
-		if (!serve_refresh (s, &error))
-			g_debug ("reading the config again: %s", error->message);
-		g_mutex_unlock (&s->store_lock);
-	}
-	g_mutex_lock (&s->state);
-	max_size = s->config->max_message_size;
-	g_mutex_unlock (&s->state);
 	c.deadline = g_get_monotonic_time () + s->session_ms * 1000;
 	c.in = g_malloc (BUFFER);
 	c.out = g_string_new (NULL);
-	mt_lmtp_session_init (&c.lmtp, s->hostname, max_size, !tcp);
+	mt_lmtp_session_init (&c.lmtp, s->hostname, 0, !tcp);
 	greeting = mt_lmtp_greeting (&c.lmtp);
 	g_string_append_printf (c.out, "%s\r\n", greeting);
 	while (command (&c))

@@ -114,12 +114,24 @@ load_config (Server *s, GError **error)
 	s->config = config;
 	g_free (s->config_file);
 	s->config_file = config->file ? g_canonicalize_filename (config->file, NULL) : NULL;
-	g_mutex_unlock (&s->state);
-	mt_config_free (old);
 	memset (&s->config_stat, 0, sizeof s->config_stat);
 	if (config->file != NULL)
 		stat (config->file, &s->config_stat);
+	g_mutex_unlock (&s->state);
+	mt_config_free (old);
 	return TRUE;
+}
+
+gboolean
+serve_config_changed (Server *s)
+{
+	struct stat st;
+	gboolean changed;
+
+	g_mutex_lock (&s->state);
+	changed = s->config->file != NULL && (stat (s->config->file, &st) < 0 || !same_file (&st, &s->config_stat));
+	g_mutex_unlock (&s->state);
+	return changed;
 }
 
 static gboolean

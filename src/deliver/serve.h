@@ -39,9 +39,9 @@ typedef struct {
 	 * one thread that stores, or tidies up, at a time. */
 	GMutex store_lock;
 	MtConfig *config;
-	struct stat config_stat;
-	char *config_file; /* canonical, or NULL: built-in defaults */
-	char *db_path;     /* canonical */
+	struct stat config_stat; /* of the file read; written under state too */
+	char *config_file;       /* canonical, or NULL: built-in defaults */
+	char *db_path;           /* canonical */
 	MtStore *store;
 	struct stat db_stat;
 	gint64 pending; /* articles not yet indexed for search, as far as known */
@@ -76,6 +76,8 @@ typedef struct {
 
 /* serve.c: what a delivery needs of the server's config and database. */
 void serve_set_untidy (Server *s, gboolean untidy);
+/* TRUE when the config file is not the one last read; without store_lock. */
+gboolean serve_config_changed (Server *s);
 /* Under store_lock, before each delivery: the config as it is now, the
  * database file that is there now. */
 gboolean serve_refresh (Server *s, GError **error);

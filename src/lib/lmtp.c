@@ -97,6 +97,10 @@ take_path (const char **p)
 	}
 	if (*s != '>')
 		return NULL;
+	/* No control character: the path goes into a Return-Path or a Delivered-To. */
+	for (const char *c = start; c < s; c++)
+		if ((guchar) *c < 32 || *c == 127)
+			return NULL;
 	*p = s + 1;
 	if (*start == '@') {
 		const char *colon = memchr (start, ':', s - start);

@@ -29,7 +29,7 @@ at_exit=stop_server
 
 # session ADDRESS [SOURCE]: sends stdin (LF line ends made CRLF) at once
 # to the server at ADDRESS (a socket path, or HOST:PORT from SOURCE),
-# and prints what it answered until it hung up (or TIMEOUT after 10 s)
+# and prints what it answered until it hung up (or TIMEOUT after 60 s)
 cat >"$tmp/session.py" <<'PYEND'
 import socket, sys
 addr = sys.argv[1]
@@ -44,7 +44,7 @@ try:
     s.sendall(sys.stdin.buffer.read().replace(b"\n", b"\r\n"))
 except OSError:
     pass  # turned away, or closed for silence: what it said is read below
-s.settimeout(10)
+s.settimeout(60)
 got = b""
 try:
     while True:

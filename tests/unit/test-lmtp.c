@@ -79,6 +79,7 @@ test_refusals (void)
 	assert_reply (&s, "LHLO client", "250-");
 	assert_reply (&s, "MAIL FROM:a@b.c", "501 5.5.4");
 	assert_reply (&s, "MAIL FROM:<a@b.c", "501 5.5.4");
+	assert_reply (&s, "MAIL FROM:<a\rb@c.d>", "501 5.5.4");
 	assert_reply (&s, "MAIL FROM:<a@b.c> SIZE=1001", "552 5.2.3 mailticket-deliver: message size 1001 exceeds");
 	assert_reply (&s, "MAIL FROM:<a@b.c> SIZE=x", "501 5.5.4");
 	assert_reply (&s, "MAIL FROM:<a@b.c> BODY=BINARYMIME", "501 5.5.4");
