@@ -243,30 +243,36 @@ stress: deps
 
 # libFuzzer needs clang and its runtime; each harness is built from the
 # modules it drives, not from the library built with cc, in one command:
-# so it depends on every header rather than on .d files. Two harnesses:
-# fuzz-mail (parsing, threading, tokens, HTML) and fuzz-bounce (delivery
-# status notifications). FUZZ_SECONDS is the whole run: each harness
-# gets half of it (at least a second), one after the other.
+# so it depends on every header rather than on .d files. Three harnesses:
+# fuzz-mail (parsing, threading, tokens, HTML), fuzz-bounce (delivery
+# status notifications) and fuzz-lmtp (the delivery server's LMTP
+# commands and DATA). FUZZ_SECONDS is the whole run: each harness gets
+# a third of it (at least a second), one after the other.
 FUZZ_SECONDS ?= 60
 FUZZ_CC := clang
 FUZZ_DEB_PKGS := clang libclang-rt-14-dev
-FUZZ_TARGETS := tests/fuzz/fuzz-mail tests/fuzz/fuzz-bounce
+FUZZ_TARGETS := tests/fuzz/fuzz-mail tests/fuzz/fuzz-bounce tests/fuzz/fuzz-lmtp
 FUZZ_LIB_SRC := src/lib/message.c src/lib/message-body.c src/lib/message-charset.c src/lib/message-header.c \
                 src/lib/message-scan.c src/lib/message-text.c src/lib/message-uu.c src/lib/message-view.c \
                 src/lib/bounce.c src/lib/html.c src/lib/thread.c src/lib/token.c src/lib/error.c
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-$(FUZZ_TARGETS): tests/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard include/mailticket/*.h) src/lib/message-private.h
+tests/fuzz/fuzz-mail tests/fuzz/fuzz-bounce: tests/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard include/mailticket/*.h) src/lib/message-private.h
 	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS)
 
+tests/fuzz/fuzz-lmtp: tests/fuzz/fuzz-lmtp.c src/lib/lmtp.c include/mailticket/lmtp.h
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(FUZZ_FLAGS) -o $@ $< src/lib/lmtp.c $(PKG_LIBS)
+
 # The seeds: fuzz-mail's are the corpus beside the tree (run.sh's
-# default), fuzz-bounce's the reports written for it.
+# default), fuzz-bounce's the reports written for it, fuzz-lmtp's the
+# sessions written for it.
 fuzz:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(FUZZ_DEB_PKGS)"
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
-	@share=$$(( ($(FUZZ_SECONDS) + 1) / 2 )); rc=0; \
+	@share=$$(( ($(FUZZ_SECONDS) + 2) / 3 )); rc=0; \
 	sh tests/fuzz/run.sh tests/fuzz/fuzz-mail $$share || rc=1; \
 	sh tests/fuzz/run.sh tests/fuzz/fuzz-bounce $$share tests/fuzz/bounces tests/fuzz/regressions || rc=1; \
+	sh tests/fuzz/run.sh tests/fuzz/fuzz-lmtp $$share tests/fuzz/lmtp || rc=1; \
 	exit $$rc
 
 # Integration tests that start every program (deliver, the CLI, send

@@ -45,14 +45,21 @@ typedef struct {
 	char *db_path;
 	int busy_timeout; /* milliseconds */
 	char *domain;
-	char *address;        /* the default queue's address */
-	char *queue;          /* the default queue's name */
-	char *tag;            /* subject token tag: [<tag>#<id>] */
-	char *secret_file;    /* NULL: the secret kept in the database */
-	char *secret;         /* read from secret_file, or NULL */
-	char *deliver_socket; /* [deliver] socket of mailticket-deliver --serve, or NULL */
-	char *delimiters;     /* recipient_delimiter: each character may start an extension */
-	char delimiter;       /* the first of them, with which reply addresses are made */
+	char *address;                  /* the default queue's address */
+	char *queue;                    /* the default queue's name */
+	char *tag;                      /* subject token tag: [<tag>#<id>] */
+	char *secret_file;              /* NULL: the secret kept in the database */
+	char *secret;                   /* read from secret_file, or NULL */
+	char *deliver_socket;           /* [deliver] socket of mailticket-deliver --serve, or NULL */
+	char *deliver_listen;           /* [deliver] listen: HOST:PORT for LMTP over TCP, or NULL */
+	char *deliver_allow;            /* [deliver] allow: the TCP peers served, addresses and networks, or NULL */
+	char *deliver_users;            /* [deliver] users: user names served on the socket besides its own and root */
+	guint deliver_max_connections;  /* [deliver] max_connections: sessions at once */
+	guint deliver_max_per_peer;     /* [deliver] max_per_peer: sessions of one user (socket) or address (TCP) */
+	gint64 deliver_idle_timeout;    /* [deliver] idle_timeout: seconds a session may keep silent */
+	gint64 deliver_session_timeout; /* [deliver] session_timeout: seconds a session may last */
+	char *delimiters;               /* recipient_delimiter: each character may start an extension */
+	char delimiter;                 /* the first of them, with which reply addresses are made */
 	guint64 max_message_size;
 	guint max_parts;          /* [mail] max_parts: the parts of a message listed; 0: the default */
 	guint max_depth;          /* [mail] max_depth: how deep in multiparts; 0: the default */

@@ -7,8 +7,9 @@
  *	mailticket-deliver --serve [-v] [-c file] [--db path]
  * DESCRIPTION
  *	Reads one message on stdin. When the config names a [deliver]
- *	socket and a server listens there, the server delivers it (see
- *	handoff.h) and this process exits with its answer.
+ *	socket and a server listens there, the server delivers it, over
+ *	LMTP (lmtp.h, mt_lmtp_send()), and this process exits with its
+ *	answer.
  *
  *	Everything else is done by mailticket-deliver-local, in
  *	MT_LIBEXECDIR (make install puts it there; /usr/lib/mailticket in
@@ -36,7 +37,7 @@
 #include "filter.h"
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
-#include "mailticket/handoff.h"
+#include "mailticket/lmtp.h"
 
 #define LOCAL "mailticket-deliver-local"
 /* How long a client waits for the server beyond the database's own lock wait. */
@@ -48,21 +49,22 @@ hand_over (const FilterOptions *o, const MtConfig *config, const GByteArray *raw
 {
 	g_autofree char *db = g_canonicalize_filename (config->db_path, NULL);
 	g_autofree char *file = config->file ? g_canonicalize_filename (config->file, NULL) : NULL;
-	MtHandoffRequest request = { db, file, o->sender, o->recipient };
-	MtHandoffReply reply;
+	MtLmtpEnvelope envelope = { db, file, o->sender, o->recipient, o->queue_id };
+	MtLmtpAnswer answer;
 	g_autoptr (GError) error = NULL;
 
-	request.fixed = mt_clock_fixed (&request.now);
-	if (!mt_handoff_send (config->deliver_socket, &request, raw, config->busy_timeout + SERVER_GRACE_MS, &reply,
-			      &error)) {
+	envelope.fixed = mt_clock_fixed (&envelope.now);
+	if (!mt_lmtp_send (config->deliver_socket, &envelope, raw, config->busy_timeout + SERVER_GRACE_MS, &answer,
+			   &error)) {
 		g_message ("delivering in this process: %s", error->message);
 		return FALSE;
 	}
-	if (*reply.line)
-		fprintf (stderr, "%s\n", reply.line);
-	g_debug ("by the server: %s", reply.summary);
-	*code = reply.code;
-	mt_handoff_reply_clear (&reply);
+	if (answer.code == 0)
+		g_debug ("by the server: %s", answer.line);
+	else
+		fprintf (stderr, "%s\n", answer.line);
+	*code = answer.code;
+	g_free (answer.line);
 	return TRUE;
 }
 

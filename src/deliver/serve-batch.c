@@ -14,8 +14,8 @@
  *	committed, and all of them fail if it is not.
  *
  *	Each is delivered at its client's time when the client's clock is
- *	fixed (--now), else at the server's: the request's time is passed to
- *	its delivery alone, never set as the clock of the process.
+ *	fixed (--now, passed as XNOW), else at the server's: that time is
+ *	passed to its delivery alone, never set as the clock of the process.
  */
 #include <sysexits.h>
 
@@ -32,16 +32,16 @@
 static void
 deliver_one (Server *s, Turn *turn, gboolean batched)
 {
-	const MtHandoffRequest *request = turn->request;
+	const Envelope *e = turn->envelope;
 	MtDeliverOptions options = {
-		.sender = request->sender,
-		.recipient = request->recipient,
+		.sender = e->sender,
+		.recipient = e->recipient,
 		.batched = batched,
-		.now = request->fixed ? request->now : mt_clock_now (),
+		.now = e->fixed ? e->now : mt_clock_now (),
 	};
 
-	if ((turn->line = serve_decline_reason (s, turn->fd, turn->request)) != NULL) {
-		turn->code = MT_HANDOFF_DECLINED;
+	if ((turn->line = serve_decline_reason (s, e)) != NULL) {
+		turn->code = MT_LMTP_DECLINED;
 		return;
 	}
 	turn->code = filter_deliver (s->store, s->config, turn->input, &options, NULL, &turn->line, &turn->log_line);
@@ -88,8 +88,10 @@ deliver_batch (Server *s, GPtrArray *batch)
 	for (guint i = 0; i < batch->len; i++) {
 		Turn *turn = batch->pdata[i];
 
+		const char *id = turn->envelope->queue_id;
+
 		if (turn->log_line != NULL)
-			g_message ("%s", turn->log_line);
+			g_message ("%s%s%s", id ? id : "", id ? ": " : "", turn->log_line);
 	}
 }
 

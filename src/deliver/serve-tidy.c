@@ -29,8 +29,6 @@
 #include "mailticket/search.h"
 #include "serve.h"
 
-/* A client that stalls this long in sending is dropped; it then delivers itself. */
-#define CLIENT_TIMEOUT_MS 30000
 /* Tidy up when no client has come for this long after a delivery: longer
  * than the gap between the messages of a burst, short enough that the
  * next burst finds the work done. */
@@ -57,20 +55,20 @@ index_pending (Server *s, int limit, gboolean *busy)
 	return FALSE;
 }
 
-/* TRUE when no client is waiting on listener, nor comes within ms. */
+/* TRUE when no client is waiting on either listener, nor comes within ms. */
 static gboolean
-idle_for (int listener, int ms)
+idle_for (Server *s, int ms)
 {
-	struct pollfd p = { listener, POLLIN, 0 };
+	struct pollfd p[2] = { { s->listener, POLLIN, 0 }, { s->tcp, POLLIN, 0 } };
 
-	return poll (&p, 1, ms) == 0;
+	return poll (p, s->tcp >= 0 ? 2 : 1, ms) == 0;
 }
 
 /* No client in hand, none waiting, no signal. */
 static gboolean
 quiet (Server *s)
 {
-	return !g_atomic_int_get (&s->stopping) && g_atomic_int_get (&s->clients) == 0 && idle_for (s->listener, 0);
+	return !g_atomic_int_get (&s->stopping) && g_atomic_int_get (&s->clients) == 0 && idle_for (s, 0);
 }
 
 /* Under store_lock: indexes what is pending and merges the search index
@@ -131,22 +129,24 @@ tidy_due (Server *s, int *wait_ms)
 	return due;
 }
 
-/* TRUE when a client is waiting on the listener; FALSE after wait_ms
- * (-1: no limit), or when the server is to stop. */
-static gboolean
+/* The listener a client is waiting on; -1 after wait_ms (-1: no
+ * limit), or when the server is to stop. */
+static int
 client_waiting (Server *s, int wait_ms)
 {
-	struct pollfd p[2] = { { s->listener, POLLIN, 0 }, { s->wake[0], POLLIN, 0 } };
+	struct pollfd p[3] = { { s->wake[0], POLLIN, 0 }, { s->listener, POLLIN, 0 }, { s->tcp, POLLIN, 0 } };
 
-	return poll (p, 2, wait_ms) > 0 && !g_atomic_int_get (&s->stopping) && (p[0].revents & POLLIN);
+	if (poll (p, s->tcp >= 0 ? 3 : 2, wait_ms) <= 0 || g_atomic_int_get (&s->stopping))
+		return -1;
+	return (p[1].revents & POLLIN) ? s->listener : (p[2].revents & POLLIN) ? s->tcp : -1;
 }
 
 /* The next client, tidying up while there is none; -1 when the server stops. */
 int
-serve_next_client (Server *s)
+serve_next_client (Server *s, gboolean *tcp)
 {
 	while (!g_atomic_int_get (&s->stopping)) {
-		int fd, wait_ms;
+		int fd, wait_ms, listener;
 
 		if (tidy_due (s, &wait_ms)) {
 			g_mutex_lock (&s->store_lock);
@@ -158,9 +158,10 @@ serve_next_client (Server *s)
 			g_mutex_unlock (&s->state);
 			continue;
 		}
-		if (!client_waiting (s, wait_ms))
+		if ((listener = client_waiting (s, wait_ms)) < 0)
 			continue;
-		if ((fd = mt_handoff_accept (s->listener, CLIENT_TIMEOUT_MS)) >= 0)
+		*tcp = listener == s->tcp;
+		if ((fd = mt_lmtp_accept (listener)) >= 0)
 			return fd;
 		if (errno != EINTR && errno != ECONNABORTED)
 			g_warning ("accept: %s", g_strerror (errno));

@@ -3,52 +3,62 @@
  * NAME
  *	serve.c - mailticket-deliver --serve: deliveries without start-up
  * DESCRIPTION
- *	Listens on the config's [deliver] socket and delivers each message
- *	a mailticket-deliver process hands over, keeping the database open
- *	between them: the schema read, the statements compiled, the WAL
- *	index mapped. WORKERS threads take the clients in turn, one of
- *	them waiting for the next client at a time: each reads its
- *	client's message, sums and parses it (mt_deliver_prepare()), and
- *	then waits for the store, which one thread uses at a time (SQLite
- *	has one writer anyway). So while one message is stored, the next
- *	is being read and parsed on another core, and no message waits for
- *	a thread to wake up to take it. The messages that wait for the
- *	store meanwhile are stored together, in one transaction
- *	(serve-batch.c); the indexing for search and the copying of the WAL
- *	wait until the client is answered, or mail is quiet (serve-tidy.c).
+ *	Speaks LMTP (RFC 2033, lib/lmtp.c) on the config's [deliver]
+ *	socket, and over TCP on [deliver] listen, for Postfix's lmtp(8) and
+ *	for the mailticket-deliver processes that pipe(8) or procmail start,
+ *	keeping the database open between deliveries: the schema read, the
+ *	statements compiled, the WAL index mapped. One thread takes the
+ *	clients, and each client gets a thread of its own
+ *	(serve-session.c), which reads its messages, sums and parses them
+ *	(mt_deliver_prepare()), and then waits for the store, which one
+ *	thread uses at a time (SQLite has one writer anyway). So while one
+ *	message is stored, the next is being read and parsed on another
+ *	core. The messages that wait for the store meanwhile are stored
+ *	together, in one transaction (serve-batch.c); the indexing for
+ *	search and the copying of the WAL wait until the client is
+ *	answered, or mail is quiet (serve-tidy.c).
  *
- *	A request for another database or config file is declined, and
- *	its client delivers in its own process. The config file is read
- *	again when it changes, and the database opened again when its file
- *	is replaced, so that neither outlives what the admin put in place.
- *	Only processes of the server's own user (or root) are served.
+ *	Who a client is, is known at accept time, before a byte of it is
+ *	read: on the socket its user (this server's, root, or one of
+ *	[deliver] users), over TCP its address ([deliver] allow). Each
+ *	peer has max_per_peer sessions at most and the server
+ *	max_connections, so threads are bounded; each session is closed
+ *	after idle_timeout without a command and session_timeout in all. A
+ *	slow or hostile client holds up itself alone.
+ *
+ *	mailticket-deliver names the database and config it would deliver
+ *	into (lmtp.h: XMAILTICKET); a server that has others declines, and
+ *	that process delivers itself. The config file is read again when
+ *	it changes, and the database opened again when its file is
+ *	replaced, so that neither outlives what the admin put in place;
+ *	the listeners, users, allow and limits are those read at start.
  *
  *	SIGTERM or SIGINT, which every thread blocks and the main thread
- *	waits for: the clients already taken are served and answered, then
- *	the socket removed. A client still sending holds up the stop until
- *	it is done or its time is up (serve-tidy.c: CLIENT_TIMEOUT_MS).
+ *	waits for: no client is taken any more, the sessions waiting for a
+ *	command are told 421 and closed, the transactions under way are
+ *	answered, then the socket removed.
  * LOCK ORDER
- *	Four mutexes (serve.h), taken in this order in all three files of
- *	the server, and never the other way round:
- *	accepting, then store_lock, then state; queue_lock is taken alone.
+ *	Four mutexes (serve.h), taken in this order in all four files of
+ *	the server, and never the other way round: store_lock, then state;
+ *	queue_lock and peers_lock are taken alone.
  *
- *	accepting is held by the thread waiting for the next client, which
- *	tidies up meanwhile: it takes store_lock to tidy, and state to ask
- *	whether it is time. store_lock is the store's, and the config's and
- *	database's that come with it: one thread delivers or tidies at a
- *	time, and whoever reads the config again or opens the database
- *	again holds it, and takes state to change what a thread without
- *	store_lock reads. state is the last: nothing is taken while it is
- *	held. queue_lock is over the messages that wait for the store: a
- *	thread holding it takes no other lock, and lets go of it before it
- *	takes store_lock to store a batch, so that the messages that come
- *	meanwhile can join the queue.
+ *	The thread that takes clients tidies up while none comes: it takes
+ *	store_lock to tidy, and state to ask whether it is time.
+ *	store_lock is the store's, and the config's and database's that
+ *	come with it: one thread delivers or tidies at a time, and whoever
+ *	reads the config again or opens the database again holds it, and
+ *	takes state to change what a thread without store_lock reads.
+ *	state is the last: nothing is taken while it is held. queue_lock is
+ *	over the messages that wait for the store: a thread holding it
+ *	takes no other lock, and lets go of it before it takes store_lock
+ *	to store a batch, so that the messages that come meanwhile can join
+ *	the queue. peers_lock is over the count of sessions per peer.
  * DIAGNOSTICS
  *	Exit 0 after a signal; 75 with a line on stderr when it cannot
  *	start (no socket configured, another server, database unreadable).
  */
 #include <errno.h>
-#include <malloc.h>
+#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -61,12 +71,6 @@
 #include "mailticket/message.h"
 #include "mailticket/search.h"
 #include "serve.h"
-
-/* After a message this large, hand the memory back to the system. */
-#define TRIM_AFTER (1024 * 1024)
-/* Threads taking clients: one storing, the others reading and parsing
- * the next messages, and some to spare for a client slow to send. */
-#define WORKERS 4
 
 /* The signals that stop the server: every thread blocks them, and the
  * main thread waits for them. */
@@ -111,12 +115,24 @@ load_config (Server *s, GError **error)
 	s->config = config;
 	g_free (s->config_file);
 	s->config_file = config->file ? g_canonicalize_filename (config->file, NULL) : NULL;
-	g_mutex_unlock (&s->state);
-	mt_config_free (old);
 	memset (&s->config_stat, 0, sizeof s->config_stat);
 	if (config->file != NULL)
 		stat (config->file, &s->config_stat);
+	g_mutex_unlock (&s->state);
+	mt_config_free (old);
 	return TRUE;
+}
+
+gboolean
+serve_config_changed (Server *s)
+{
+	struct stat st;
+	gboolean changed;
+
+	g_mutex_lock (&s->state);
+	changed = s->config->file != NULL && (stat (s->config->file, &st) < 0 || !same_file (&st, &s->config_stat));
+	g_mutex_unlock (&s->state);
+	return changed;
 }
 
 static gboolean
@@ -158,45 +174,28 @@ serve_refresh (Server *s, GError **error)
 }
 
 char *
-serve_decline_reason (const Server *s, int fd, const MtHandoffRequest *request)
+serve_decline_reason (const Server *s, const Envelope *envelope)
 {
-	struct ucred peer;
-	socklen_t len = sizeof peer;
-
-	if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0)
-		return g_strdup_printf ("who is asking: %s", g_strerror (errno));
-	if (peer.uid != 0 && peer.uid != getuid ())
-		return g_strdup_printf ("uid %u is not served", (unsigned) peer.uid);
-	if (g_strcmp0 (request->config, s->config_file) != 0)
+	/* Mail from the MTA goes to this server's database; mailticket-deliver's where it says. */
+	if (envelope->db == NULL)
+		return NULL;
+	if (g_strcmp0 (envelope->config, s->config_file) != 0)
 		return g_strdup_printf ("this server reads %s", s->config_file ? s->config_file : "no config file");
-	if (g_strcmp0 (request->db, s->db_path) != 0)
+	if (g_strcmp0 (envelope->db, s->db_path) != 0)
 		return g_strdup_printf ("this server writes %s", s->db_path);
 	return NULL;
 }
 
-static void
-answer (int fd, int code, char *line, char *log_line)
-{
-	MtHandoffReply reply = { code, line, log_line };
-	g_autoptr (GError) error = NULL;
-
-	if (!mt_handoff_write_reply (fd, &reply, &error))
-		g_warning ("the client did not wait for its answer: %s", error->message);
-	mt_handoff_reply_clear (&reply);
-}
-
-/* FALSE, with the answer in *code and *line, when the server cannot or
- * should not deliver the request: whom it declines, it does not parse
- * for. Checked against the config as last read, without waiting for the
- * store; only a request that this declines waits, to be checked again
+/* Checked against the config as last read, without waiting for the
+ * store; only an envelope that this declines waits, to be checked again
  * against the config as it is now. Its batch checks it again anyway. */
-static gboolean
-admit (Server *s, int fd, const MtHandoffRequest *request, int *code, char **line)
+gboolean
+serve_admit (Server *s, const Envelope *envelope, int *code, char **line)
 {
 	g_autoptr (GError) error = NULL;
 
 	g_mutex_lock (&s->state);
-	*line = serve_decline_reason (s, fd, request);
+	*line = serve_decline_reason (s, envelope);
 	g_mutex_unlock (&s->state);
 	if (*line == NULL)
 		return TRUE;
@@ -204,100 +203,219 @@ admit (Server *s, int fd, const MtHandoffRequest *request, int *code, char **lin
 	g_mutex_lock (&s->store_lock);
 	if (!serve_refresh (s, &error))
 		*code = filter_fail (error, NULL, line);
-	else if ((*line = serve_decline_reason (s, fd, request)) != NULL)
-		*code = MT_HANDOFF_DECLINED;
+	else if ((*line = serve_decline_reason (s, envelope)) != NULL)
+		*code = MT_LMTP_DECLINED;
 	g_mutex_unlock (&s->store_lock);
 	return *line == NULL;
 }
 
-/* One client, from its request to the index. */
-static void
-serve_one (Server *s, int fd)
+void
+serve_answered (Server *s)
 {
-	MtHandoffRequest request;
-	g_autoptr (GByteArray) raw = NULL;
-	g_autoptr (GError) error = NULL;
-	MtDeliverInput input = { 0 };
-	char *line, *log_line = NULL;
-	guint64 limit;
-	int code = EX_TEMPFAIL;
-
-	g_mutex_lock (&s->state);
-	limit = s->config->max_message_size;
-	g_mutex_unlock (&s->state);
-	if (mt_handoff_read_request (fd, limit, &request, &raw, &error)) {
-		if (admit (s, fd, &request, &code, &line)) {
-			Turn turn = { fd, &request, &input };
-
-			mt_deliver_prepare (&input, raw, limit);
-			serve_store_in_turn (s, &turn);
-			code = turn.code;
-			line = turn.line;
-			log_line = turn.log_line;
-		}
-		answer (fd, code, line, log_line);
-		mt_deliver_input_clear (&input);
-		mt_handoff_request_clear (&request);
-	} else
-		g_warning ("dropped a client: %s", error->message);
-	close (fd);
-	if (raw != NULL && raw->len >= TRIM_AFTER) {
-		g_clear_pointer (&raw, g_byte_array_unref);
-		malloc_trim (0);
-	}
 	serve_tidy_after_answer (s);
 	g_mutex_lock (&s->state);
 	s->quiet_since = g_get_monotonic_time ();
 	g_mutex_unlock (&s->state);
-	g_atomic_int_add (&s->clients, -1);
 }
 
-/* A worker: waits for a client in its turn, then serves it. */
+/* Who the peer on fd is, as counted against max_per_peer: "uid N" on
+ * the socket, "address A" over TCP; NULL, with why in *why, when it is
+ * not served at all. Nothing is read from it. */
+static char *
+peer_key (Server *s, int fd, gboolean tcp, char **why)
+{
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	g_autofree char *address = NULL;
+
+	if (tcp) {
+		if (mt_lmtp_allow_peer (s->allow, fd, &address))
+			return g_strdup_printf ("address %s", address);
+		*why = g_strdup_printf ("%s is not in [deliver] allow", address);
+		return NULL;
+	}
+	if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		*why = g_strdup_printf ("who is asking: %s", g_strerror (errno));
+		return NULL;
+	}
+	for (guint i = 0; i < s->uids->len; i++)
+		if (g_array_index (s->uids, uid_t, i) == cred.uid)
+			return g_strdup_printf ("uid %u", (unsigned) cred.uid);
+	*why = g_strdup_printf ("uid %u is not served", (unsigned) cred.uid);
+	return NULL;
+}
+
+/* Counts the peer's session in; FALSE, with why, over a limit. */
+static gboolean
+count_in (Server *s, const char *key, char **why)
+{
+	guint n;
+
+	g_mutex_lock (&s->peers_lock);
+	n = GPOINTER_TO_UINT (g_hash_table_lookup (s->peers, key));
+	if (n >= s->max_per_peer)
+		*why = g_strdup_printf ("%s has %u sessions, max_per_peer", key, n);
+	else if ((guint) g_atomic_int_get (&s->sessions) >= s->max_connections)
+		*why = g_strdup_printf ("%u sessions, max_connections", s->max_connections);
+	else {
+		g_hash_table_insert (s->peers, g_strdup (key), GUINT_TO_POINTER (n + 1));
+		g_atomic_int_inc (&s->sessions);
+	}
+	g_mutex_unlock (&s->peers_lock);
+	return *why == NULL;
+}
+
+static void
+count_out (Server *s, const char *key)
+{
+	guint n;
+
+	g_mutex_lock (&s->peers_lock);
+	n = GPOINTER_TO_UINT (g_hash_table_lookup (s->peers, key));
+	if (n <= 1)
+		g_hash_table_remove (s->peers, key);
+	else
+		g_hash_table_insert (s->peers, g_strdup (key), GUINT_TO_POINTER (n - 1));
+	g_atomic_int_add (&s->sessions, -1);
+	g_mutex_unlock (&s->peers_lock);
+}
+
+typedef struct {
+	Server *s;
+	int fd;
+	gboolean tcp;
+	char *key;
+} Client;
+
+/* A client's thread: its session, then its count out. */
 static gpointer
-work (gpointer data)
+serve_client (gpointer data)
+{
+	Client *c = data;
+
+	serve_session (c->s, c->fd, c->tcp);
+	close (c->fd);
+	count_out (c->s, c->key);
+	g_free (c->key);
+	g_free (c);
+	return NULL;
+}
+
+/* Says no to a client in one line, if it listens, and hangs up. What
+ * it sent already is dropped unread, without waiting: closed with it
+ * unread, the socket would be reset, the line lost. */
+static void
+turn_away (int fd, const char *why)
+{
+	g_autofree char *line = g_strdup_printf ("421 4.7.0 not served: %s\r\n", why);
+	char drop[4096];
+
+	g_message ("a client turned away: %s", why);
+	if (send (fd, line, strlen (line), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		g_debug ("turning a client away: %s", g_strerror (errno));
+	shutdown (fd, SHUT_WR);
+	for (int i = 0; i < 16 && recv (fd, drop, sizeof drop, MSG_DONTWAIT) > 0; i++)
+		;
+	close (fd);
+}
+
+/* Takes one client: who it is and whether it is within the limits,
+ * known before a byte of it is read; then a thread of its own. */
+static void
+take (Server *s, int fd, gboolean tcp)
+{
+	g_autofree char *why = NULL;
+	g_autoptr (GError) error = NULL;
+	Client *c = g_new0 (Client, 1);
+	GThread *thread;
+
+	c->s = s;
+	c->fd = fd;
+	c->tcp = tcp;
+	if ((c->key = peer_key (s, fd, tcp, &why)) == NULL || !count_in (s, c->key, &why)) {
+		turn_away (fd, why);
+		g_free (c->key);
+		g_free (c);
+		return;
+	}
+	if ((thread = g_thread_try_new ("lmtp", serve_client, c, &error)) == NULL) {
+		count_out (s, c->key);
+		turn_away (fd, error->message);
+		g_free (c->key);
+		g_free (c);
+		return;
+	}
+	g_thread_unref (thread);
+}
+
+/* The thread that takes the clients, until the server stops. */
+static gpointer
+accept_clients (gpointer data)
 {
 	Server *s = data;
+	gboolean tcp;
 	int fd;
 
-	for (;;) {
-		g_mutex_lock (&s->accepting);
-		if ((fd = serve_next_client (s)) >= 0)
-			g_atomic_int_inc (&s->clients);
-		g_mutex_unlock (&s->accepting);
-		if (fd < 0)
-			return NULL;
-		serve_one (s, fd);
-	}
+	while ((fd = serve_next_client (s, &tcp)) >= 0)
+		take (s, fd, tcp);
+	return NULL;
 }
 
-/* Serves until SIGTERM or SIGINT; then lets the workers finish the
- * clients they hold. FALSE when not one worker could start. */
+/* Serves until SIGTERM or SIGINT; then lets the sessions finish. */
 static gboolean
 run (Server *s, sigset_t *signals, GError **error)
 {
-	GThread *workers[WORKERS] = { NULL };
+	GThread *acceptor = g_thread_try_new ("accept", accept_clients, s, error);
 	int sig = 0;
 
-	for (int i = 0; i < WORKERS; i++) {
-		g_autoptr (GError) local = NULL;
-
-		if (!(workers[i] = g_thread_try_new ("deliver", work, s, &local))) {
-			if (i == 0) {
-				g_propagate_error (error, g_steal_pointer (&local));
-				return FALSE;
-			}
-			g_warning ("serving with %d threads: %s", i, local->message);
-			break;
-		}
-	}
-	g_message ("serving %s on %s", s->db_path, s->config->deliver_socket);
+	if (acceptor == NULL)
+		return FALSE;
+	g_message ("serving %s on %s%s%s", s->db_path, s->config->deliver_socket, s->tcp >= 0 ? " and " : "",
+		   s->tcp >= 0 ? s->config->deliver_listen : "");
 	sigwait (signals, &sig);
 	g_atomic_int_set (&s->stopping, 1);
 	if (write (s->wake[1], "", 1) < 0)
-		g_warning ("waking the workers: %s", g_strerror (errno));
-	for (int i = 0; i < WORKERS && workers[i] != NULL; i++)
-		g_thread_join (workers[i]);
+		g_warning ("waking the sessions: %s", g_strerror (errno));
+	g_thread_join (acceptor);
+	while (g_atomic_int_get (&s->sessions) > 0)
+		g_usleep (G_USEC_PER_SEC / 50);
 	return TRUE;
+}
+
+/* The uids served on the socket: this user's, root's, and [deliver] users'. */
+static gboolean
+served_uids (Server *s, GError **error)
+{
+	g_auto (GStrv) names = g_strsplit_set (s->config->deliver_users ? s->config->deliver_users : "", " \t,;", 0);
+	uid_t uid = getuid (), root = 0;
+
+	s->uids = g_array_new (FALSE, FALSE, sizeof (uid_t));
+	g_array_append_val (s->uids, uid);
+	g_array_append_val (s->uids, root);
+	for (int i = 0; names[i] != NULL; i++) {
+		struct passwd *pw;
+
+		if (*names[i] == '\0')
+			continue;
+		if ((pw = getpwnam (names[i])) == NULL) {
+			g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "[deliver] users: no user %s", names[i]);
+			return FALSE;
+		}
+		g_array_append_val (s->uids, pw->pw_uid);
+	}
+	return TRUE;
+}
+
+/* The limits and peers of the config read at start. */
+static gboolean
+start_limits (Server *s, GError **error)
+{
+	s->max_per_peer = s->config->deliver_max_per_peer;
+	s->max_connections = s->config->deliver_max_connections;
+	s->idle_ms = s->config->deliver_idle_timeout * 1000;
+	s->session_ms = s->config->deliver_session_timeout * 1000;
+	s->hostname = g_strdup (g_get_host_name ());
+	return served_uids (s, error) && (s->allow = mt_lmtp_allow_new (s->config->deliver_allow, error)) != NULL;
 }
 
 static gboolean
@@ -310,16 +428,18 @@ start (Server *s, int *lock, GError **error)
 			     s->config->file ? s->config->file : "the config (none read)");
 		return FALSE;
 	}
-	if (!open_store (s, error))
+	if (!start_limits (s, error) || !open_store (s, error))
 		return FALSE;
-	/* GMime set up once, before the workers use it; and the articles
+	/* GMime set up once, before the sessions use it; and the articles
 	 * they store indexed after the answer, not before. */
 	mt_message_init ();
 	mt_search_set_index_later (TRUE);
 	if (!g_unix_open_pipe (s->wake, FD_CLOEXEC, error))
 		return FALSE;
-	s->listener = mt_handoff_listen (s->config->deliver_socket, lock, error);
-	return s->listener >= 0;
+	if ((s->listener = mt_lmtp_listen_unix (s->config->deliver_socket, lock, error)) < 0)
+		return FALSE;
+	return s->config->deliver_listen == NULL ||
+	       (s->tcp = mt_lmtp_listen_tcp (s->config->deliver_listen, error)) >= 0;
 }
 
 static void
@@ -332,14 +452,15 @@ close_fd (int fd)
 int
 filter_serve (const char *config_path, const char *db)
 {
-	Server s = { g_strdup (config_path), g_strdup (db), -1, { -1, -1 } };
+	Server s = { g_strdup (config_path), g_strdup (db), -1, -1, { -1, -1 } };
 	g_autoptr (GError) error = NULL;
 	g_autofree char *line = NULL;
 	g_autofree char *socket_path = NULL;
 	sigset_t signals;
 	int lock = -1, code = EX_OK;
 
-	g_mutex_init (&s.accepting);
+	g_mutex_init (&s.peers_lock);
+	s.peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	g_mutex_init (&s.store_lock);
 	g_mutex_init (&s.state);
 	g_mutex_init (&s.queue_lock);
@@ -355,6 +476,7 @@ filter_serve (const char *config_path, const char *db)
 	if (error != NULL)
 		code = filter_fail (error, stderr, &line);
 	close_fd (s.listener);
+	close_fd (s.tcp);
 	close_fd (s.wake[0]);
 	close_fd (s.wake[1]);
 	close_fd (lock);
@@ -366,7 +488,12 @@ filter_serve (const char *config_path, const char *db)
 	g_free (s.db_path);
 	g_mutex_clear (&s.store_lock);
 	g_mutex_clear (&s.state);
-	g_mutex_clear (&s.accepting);
+	g_mutex_clear (&s.peers_lock);
+	g_hash_table_unref (s.peers);
+	if (s.uids != NULL)
+		g_array_unref (s.uids);
+	mt_lmtp_allow_free (s.allow);
+	g_free (s.hostname);
 	g_mutex_clear (&s.queue_lock);
 	g_cond_clear (&s.batch_done);
 	return code;

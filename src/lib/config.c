@@ -375,6 +375,43 @@ apply_auto_close_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+/* A count of [deliver] that must be 1 at least. */
+static gboolean
+get_count (GKeyFile *kf, const char *key, const char *fallback, guint *count, GError **error)
+{
+	g_autofree char *text = get_string (kf, "deliver", key, fallback);
+	guint64 n;
+
+	if (!g_ascii_string_to_unsigned (text, 10, 1, 100000, &n, NULL))
+		return config_error (error, "%s: not a number from 1: %s", key, text);
+	*count = (guint) n;
+	return TRUE;
+}
+
+static gboolean
+get_seconds (GKeyFile *kf, const char *key, const char *fallback, gint64 *seconds, GError **error)
+{
+	g_autofree char *text = get_string (kf, "deliver", key, fallback);
+
+	if (!mt_config_parse_duration (text, seconds) || *seconds <= 0)
+		return config_error (error, "%s: not a duration: %s", key, text);
+	return TRUE;
+}
+
+/* The delivery server's: where it listens, whom it serves, its limits. */
+static gboolean
+apply_server_keys (MtConfig *config, GKeyFile *kf, GError **error)
+{
+	config->deliver_socket = get_string (kf, "deliver", "socket", NULL);
+	config->deliver_listen = get_string (kf, "deliver", "listen", NULL);
+	config->deliver_allow = get_string (kf, "deliver", "allow", NULL);
+	config->deliver_users = get_string (kf, "deliver", "users", NULL);
+	return get_count (kf, "max_connections", "64", &config->deliver_max_connections, error) &&
+	       get_count (kf, "max_per_peer", "32", &config->deliver_max_per_peer, error) &&
+	       get_seconds (kf, "idle_timeout", "5m", &config->deliver_idle_timeout, error) &&
+	       get_seconds (kf, "session_timeout", "1h", &config->deliver_session_timeout, error);
+}
+
 static gboolean
 apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 {
@@ -395,7 +432,6 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	config->queue = get_string (kf, "mail", "queue", "support");
 	config->tag = get_string (kf, "mail", "tag", "Ticket");
 	config->secret_file = get_string (kf, "mail", "secret_file", NULL);
-	config->deliver_socket = get_string (kf, "deliver", "socket", NULL);
 	config->max_message_size = DEFAULT_MAX_SIZE;
 	if (size != NULL && !mt_config_parse_size (size, &config->max_message_size))
 		return config_error (error, "max_message_size: not a size: %s", size);
@@ -411,9 +447,10 @@ apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
 	else
 		return config_error (error, "foreign_subject: link or join: %s", foreign);
 	return apply_limit_keys (config, kf, error) && apply_charset_keys (config, kf, error) &&
-	       apply_reply_keys (config, kf, error) && apply_notify_keys (config, kf, error) &&
-	       apply_smtp_keys (config, kf, error) && apply_retention_keys (config, kf, error) &&
-	       apply_auto_close_keys (config, kf, error) && read_secret (config, error);
+	       apply_server_keys (config, kf, error) && apply_reply_keys (config, kf, error) &&
+	       apply_notify_keys (config, kf, error) && apply_smtp_keys (config, kf, error) &&
+	       apply_retention_keys (config, kf, error) && apply_auto_close_keys (config, kf, error) &&
+	       read_secret (config, error);
 }
 
 /* The file to read, and whether its absence is an error. */
@@ -481,6 +518,9 @@ mt_config_free (MtConfig *config)
 	g_free (config->tag);
 	g_free (config->secret_file);
 	g_free (config->deliver_socket);
+	g_free (config->deliver_listen);
+	g_free (config->deliver_allow);
+	g_free (config->deliver_users);
 	g_free (config->delimiters);
 	g_strfreev (config->fallback_charsets);
 	g_free (config->from_name);

@@ -17,7 +17,7 @@ umask 002	# group-writable, as contrib/postfix/README asks of agents
 [ "$(id -u)" = 0 ] || cannot "not root: starting a Postfix instance and pipe(8) user= need root"
 need postfix:postfix postfix:postqueue postfix:smtp-source swaks:swaks
 mt_account
-plan 57
+plan 82
 
 cfg=$tmp/postfix			# config_directory
 spool=$tmp/spool			# queue_directory
@@ -35,12 +35,13 @@ DB=$tmp/db/mailticket.db
 # conf [LINES...]: the configuration mailticket-deliver runs with under
 # pipe(8) (and the CLI here), LINES added to [mail]. Replaced by a rename,
 # so that a delivery running meanwhile reads the old one or the new one.
-busy=10000
+busy=10000 conf_tail=
 conf () {
 	{
 		printf '[database]\npath=%s\nbusy_timeout=%s\n' "$DB" "$busy"
 		printf '[mail]\ndomain=example.org\naddress=support@example.org\ntag=Ticket\n'
 		if [ $# -gt 0 ]; then printf '%s\n' "$@"; fi
+		if [ -n "$conf_tail" ]; then printf '%s\n' "$conf_tail"; fi
 	} >"$tmp/deliver.conf.new" && chmod 0644 "$tmp/deliver.conf.new" &&
 		mv "$tmp/deliver.conf.new" "$tmp/deliver.conf"
 }
@@ -404,6 +405,106 @@ i=0
 while pgrep -f -- "--serve -c $tmp/deliver.conf" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ ! -e "$tmp/db/deliver.sock" ]; ok $? "the server stops on SIGTERM and removes its socket"
 conf
+
+# LMTP, the setup contrib/postfix/README recommends for busy hosts:
+# Postfix's lmtp(8) delivers into mailticket-deliver --serve on its
+# socket (contrib/postfix/transport.lmtp), and sales@ over TCP as a relay
+# on another host would, from an address in [deliver] allow. lmtp(8)
+# runs as postfix: [deliver] users names it.
+install -d -o "$MT_USER" -m 0755 "$tmp/run"
+lport=$(free_port)
+conf_tail="[deliver]
+socket=$tmp/run/lmtp
+listen=127.0.0.1:$lport
+allow=127.0.0.1
+users=$(postconf -c "$cfg" -h mail_owner)"
+conf
+as_mt "$BIN/mailticket-deliver" -v --serve -c "$tmp/deliver.conf" 2>"$tmp/lmtp.log" &
+i=0
+while ! grep -q 'serving' "$tmp/lmtp.log" && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+grep -q 'serving' "$tmp/lmtp.log"; ok $? "mailticket-deliver --serve runs as $MT_USER, on its socket and 127.0.0.1:$lport"
+sed -e "s|lmtp:unix:/run/mailticket/lmtp|lmtp:unix:$tmp/run/lmtp|" \
+	-e "s|^sales@example.org .*|sales@example.org lmtp:inet:127.0.0.1:$lport|" "$contrib/transport.lmtp" >"$cfg/transport"
+postmap -c "$cfg" "hash:$cfg/transport" && pf reload >/dev/null 2>&1
+ok $? "transport map of contrib/postfix/transport.lmtp, postfix reload"
+sleep 1
+lsent () { grep -c "postfix/lmtp\[[0-9]*\]: .*status=sent (250 2.0.0 ticket=" "$maillog"; }
+llogged () { grep "postfix/lmtp\[[0-9]*\]: $1: to=<" "$maillog" | grep -q -- "$2"; }
+
+smtp --from anna@customer.test --to support@example.org \
+	--header 'Subject: LMTP printer' --header 'Message-Id: <lm-new@customer.test>' --body 'On fire, over LMTP.'
+ok $? "a new request over SMTP ($qid)"
+wait_empty; ok $? "queue empty"
+llogged "$qid" 'dsn=2\.0\.0, status=sent (250 2\.0\.0 ticket=[0-9]* article=[0-9]* action=new'
+ok $? "log: $qid sent by lmtp(8), our 250 2.0.0 with the ticket" || grep "$qid" "$maillog" | sed 's/^/#   /'
+t3=$(tk lm-new@customer.test)
+expect_equal "$(art lm-new@customer.test "via || ' ' || envelope_from || ' ' || envelope_to")" \
+	"new anna@customer.test support@example.org" "a new ticket, MAIL FROM and RCPT TO its envelope"
+smtp --from anna@customer.test --to support@example.org,sales@example.org \
+	--header 'Subject: still burning' --header 'Message-Id: <lm-reply@customer.test>' \
+	--add-header 'In-Reply-To: <lm-new@customer.test>' --body 'Still burning.'
+ok $? "a reply to support@ and sales@ (TCP) over SMTP ($qid)"
+wait_empty; ok $? "queue empty"
+
+expect_equal "$(sql "select group_concat(ticket || ' ' || envelope_to, ', ') from (select ticket, envelope_to from articles where message_id = 'lm-reply@customer.test' order by envelope_to)")" \
+	"$t3 sales@example.org, $t3 support@example.org" "the reply joins ticket $t3, filed for each recipient, one by TCP"
+
+before=$(lsent)
+smtp-source -s 8 -m 200 -f lmload@customer.test -t support@example.org -S 'lmtp load' \
+	-M client.customer.test "127.0.0.1:$port" >"$out" 2>&1
+ok $? "smtp-source: 200 messages, 8 sessions at a time" || sed 's/^/#   /' "$out" | head -n 5
+wait_empty 120; ok $? "queue empty"
+expect_equal "$(sql "select count(*), count(distinct message_id), count(distinct blob) from articles where envelope_from = 'lmload@customer.test'")" \
+	"200|200|200" "all 200 stored exactly once"
+expect_equal "$(($(lsent) - before))" 200 "log: 200 times status=sent by lmtp(8)"
+
+busy=500; conf
+lock_db; ok $? "a writer holds the database lock"
+smtp --from anna@customer.test --to support@example.org \
+	--header 'Subject: LMTP locked' --header 'Message-Id: <lm-locked@customer.test>' --body 'Locked.'
+ok $? "mail accepted while the database is locked ($qid)"
+i=0
+while [ "$(queue_state "$qid" | cut -d'|' -f1)" != deferred ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+llogged "$qid" 'dsn=4\.3\.0, status=deferred (host .* said: 451 4\.3\.0 mailticket-deliver: .*database is locked'
+ok $? "log: dsn=4.3.0, status=deferred, our 451 4.3.0 and reason" || grep "$qid" "$maillog" | sed 's/^/#   /'
+expect_equal "$(nart lm-locked@customer.test)" 0 "nothing stored while locked"
+unlock_db
+pq -f
+wait_empty; ok $? "after the lock is released and the queue flushed: queue empty"
+expect_equal "$(nart lm-locked@customer.test)" 1 "stored exactly once"
+busy=10000
+
+# Over max_message_size: LHLO says SIZE without a number, so lmtp(8)
+# sends SIZE= with MAIL FROM, refused with our 552 5.2.3 and reason
+# before the message is sent; Postfix bounces it with them.
+conf 'max_message_size=2K'
+smtp --from anna@customer.test --to support@example.org \
+	--header 'Subject: LMTP big' --header 'Message-Id: <lm-big@customer.test>' --body @"$tmp/big.txt"
+ok $? "a 10 KB message accepted by Postfix ($qid)"
+wait_empty; ok $? "queue empty"
+llogged "$qid" 'dsn=5\.2\.3, status=bounced (host .* said: 552 5\.2\.3 mailticket-deliver: message size [0-9]* exceeds the limit of 2048 bytes (in reply to MAIL FROM command))'
+ok $? "log: bounced at MAIL FROM, 552 5.2.3 and our reason" || grep "$qid" "$maillog" | sed 's/^/#   /'
+expect_equal "$(nart lm-big@customer.test)" 0 "nothing stored"
+python3 - "$mbox/anna" "$qid" >"$out" 2>&1 <<'PYEND'
+import mailbox, re, sys
+for m in mailbox.mbox(sys.argv[1]):
+    for p in m.walk():
+        if p.get_content_type() == "message/delivery-status":
+            fields = {k.lower(): re.sub(r"\s+", " ", str(v)) for s in p.get_payload() for k, v in s.items()}
+            if fields.get("x-postfix-queue-id") == sys.argv[2]:
+                print(fields["status"], fields["diagnostic-code"])
+PYEND
+case $(cat "$out") in
+"5.2.3 smtp; 552 5.2.3 mailticket-deliver: message size "*" exceeds the limit of 2048 bytes") ok 0 "the bounce to anna@customer.test: Status 5.2.3 and our reason" ;;
+*) ok 1 "the bounce to anna@customer.test: Status 5.2.3 and our reason"; sed 's/^/#   /' "$out" ;;
+esac
+conf
+
+pkill -TERM -f -- "--serve -c $tmp/deliver.conf"
+i=0
+while pgrep -f -- "--serve -c $tmp/deliver.conf" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ ! -e "$tmp/run/lmtp" ]; ok $? "the LMTP server stops on SIGTERM and removes its socket"
+conf_tail=; conf
 
 # Stop; nothing of the instance may survive.
 pf stop >"$out" 2>&1; ok $? "postfix stop"
