@@ -87,6 +87,11 @@ char *mt_template_duration (const char *lang, gint64 minutes);
  * the status itself when there is none. Static. */
 const char *mt_template_status_name (const char *lang, const char *status);
 
+/* A ticket status as an agent's list names it in lang ("offen" for
+ * open, "wartend" for pending); the status itself in English and for
+ * one without a word. Static. */
+const char *mt_template_status_word (const char *lang, const char *status);
+
 /* The shipped language whose common words a text uses most, or NULL
  * when it has too few of them to tell. */
 const char *mt_template_guess_language (const char *text);

@@ -61,6 +61,28 @@ add_extra (GHashTable *vars, GHashTable *extra, const char *lang)
 	}
 }
 
+/* A status change, told in the words of lang: status.name as the
+ * customer reads it, status and status.old as an agent's list names
+ * them. */
+static void
+localise_status (GHashTable *vars, const char *lang)
+{
+	const char *status = g_hash_table_lookup (vars, "status");
+	const char *old = g_hash_table_lookup (vars, "status.old");
+
+	if (status != NULL) {
+		g_autofree char *code = g_strdup (status);
+
+		mt_template_set (vars, "status.name", mt_template_status_name (lang, code));
+		mt_template_set (vars, "status", mt_template_status_word (lang, code));
+	}
+	if (old != NULL) {
+		g_autofree char *code = g_strdup (old);
+
+		mt_template_set (vars, "status.old", mt_template_status_word (lang, code));
+	}
+}
+
 GHashTable *
 mt_notify_vars (const MtConfig *config, const MtTicketMail *m, const char *from, const char *lang, GHashTable *extra,
 		gint64 now)
@@ -74,7 +96,7 @@ mt_notify_vars (const MtConfig *config, const MtTicketMail *m, const char *from,
 	set_int (vars, "ticket.priority", m->priority);
 	mt_template_set (vars, "ticket.subject", m->subject);
 	mt_template_set (vars, "ticket.token", token);
-	mt_template_set (vars, "ticket.status", m->status);
+	mt_template_set (vars, "ticket.status", mt_template_status_word (lang, m->status));
 	mt_template_set (vars, "ticket.queue", m->queue ? m->queue : "-");
 	mt_template_set (vars, "ticket.owner", m->owner ? m->owner : "-");
 	mt_template_set (vars, "ticket.requester", m->requester ? m->requester : "-");
@@ -86,9 +108,7 @@ mt_notify_vars (const MtConfig *config, const MtTicketMail *m, const char *from,
 	mt_template_set (vars, "date", date);
 	if (extra != NULL)
 		add_extra (vars, extra, lang);
-	if (g_hash_table_contains (vars, "status"))
-		mt_template_set (vars, "status.name",
-				 mt_template_status_name (lang, g_hash_table_lookup (vars, "status")));
+	localise_status (vars, lang);
 	return vars;
 }
 

@@ -4,7 +4,7 @@
  *	template-lang.c - the languages of the mail
  * DESCRIPTION
  *	The languages mailticket ships texts in, how each writes a date and
- *	names a status, and a small guess at the language of a mail that
+ *	names a status (to a customer, and in an agent's words), and a small guess at the language of a mail that
  *	does not say (Content-Language): the shipped language whose most
  *	common words it uses most. A guess needs a few such words and a
  *	clear lead; a short or mixed text is no guess.
@@ -136,12 +136,31 @@ mt_template_date (const char *lang, gint64 when)
 	return dt ? g_date_time_format (dt, format) : g_strdup ("-");
 }
 
+/* The words of each status in the shipped languages but English. */
+typedef struct {
+	const char *status, *de, *pl, *es;
+} StatusWords;
+
+/* words' entry for status in lang, or NULL for English or none. */
+static const char *
+status_in (const StatusWords *words, guint n, const char *lang, const char *status)
+{
+	for (guint i = 0; i < n; i++)
+		if (g_strcmp0 (status, words[i].status) == 0) {
+			if (g_strcmp0 (lang, "de") == 0)
+				return words[i].de;
+			if (g_strcmp0 (lang, "pl") == 0)
+				return words[i].pl;
+			if (g_strcmp0 (lang, "es") == 0)
+				return words[i].es;
+		}
+	return NULL;
+}
+
 const char *
 mt_template_status_name (const char *lang, const char *status)
 {
-	static const struct {
-		const char *status, *de, *pl, *es;
-	} names[] = {
+	static const StatusWords names[] = {
 		{ "new", "neu", "nowe", "nueva" },
 		{ "open", "in Bearbeitung", "w realizacji", "en curso" },
 		{ "pending", "wartet auf Ihre Antwort", "oczekuje na Państwa odpowiedź",
@@ -150,21 +169,32 @@ mt_template_status_name (const char *lang, const char *status)
 		{ "closed", "geschlossen", "zamknięte", "cerrada" },
 		{ "merged", "zusammengeführt", "scalone", "fusionada" },
 	};
+	const char *name = status_in (names, G_N_ELEMENTS (names), lang, status);
 
-	for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-		if (g_strcmp0 (status, names[i].status) == 0) {
-			if (g_strcmp0 (lang, "de") == 0)
-				return names[i].de;
-			if (g_strcmp0 (lang, "pl") == 0)
-				return names[i].pl;
-			if (g_strcmp0 (lang, "es") == 0)
-				return names[i].es;
-		}
+	if (name != NULL)
+		return name;
 	if (g_strcmp0 (status, "open") == 0)
 		return "being worked on";
 	if (g_strcmp0 (status, "pending") == 0)
 		return "waiting for your answer";
 	return status ? status : "";
+}
+
+const char *
+mt_template_status_word (const char *lang, const char *status)
+{
+	/* What an agent calls a status: the word of the helpdesk's lists. */
+	static const StatusWords words[] = {
+		{ "new", "neu", "nowe", "nueva" },
+		{ "open", "offen", "otwarte", "abierta" },
+		{ "pending", "wartend", "oczekujące", "pendiente" },
+		{ "resolved", "gelöst", "rozwiązane", "resuelta" },
+		{ "closed", "geschlossen", "zamknięte", "cerrada" },
+		{ "merged", "zusammengeführt", "scalone", "fusionada" },
+	};
+	const char *word = status_in (words, G_N_ELEMENTS (words), lang, status);
+
+	return word ? word : status ? status : "";
 }
 
 /* 0: one, 1: a few (Polish 2-4, 22-24 ...), 2: many. */

@@ -146,8 +146,8 @@ expect_code 0 "set 3 status=open priority=9" -- mt set 3 status=open priority=9
 send
 m=$(last_to bob@example.org)
 expect_equal "$(hdr "$m" Content-Language)" de "bob's notification is German"
-part "$m" text/plain | grep -q '^alice hat den Status von new auf open geändert.'; ok $? "... telling the change"
-part "$m" text/plain | grep -q '^Status open, Priorität 9,'; ok $? "... with the new priority, not the old"
+part "$m" text/plain | grep -q '^alice hat den Status von neu auf offen geändert.'; ok $? "... telling the change in German words"
+part "$m" text/plain | grep -q '^Status offen, Priorität 9,'; ok $? "... with the new priority, not the old"
 expect_code 0 "alarm for bob" -- mt alarm 3 add --at '2026-12-07 14:30' --to bob -m 'Rückruf'
 expect_code 0 "send, at the alarm" -- "$BIN/mailticket-send" --db "$DB" --once --now '2026-12-07 15:00'
 m=$(last_to bob@example.org)

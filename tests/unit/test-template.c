@@ -196,6 +196,16 @@ test_status_names (void)
 	g_assert_cmpstr (mt_template_status_name ("en", "resolved"), ==, "resolved");
 }
 
+static void
+test_status_words (void)
+{
+	g_assert_cmpstr (mt_template_status_word ("de", "open"), ==, "offen");
+	g_assert_cmpstr (mt_template_status_word ("pl", "pending"), ==, "oczekujące");
+	g_assert_cmpstr (mt_template_status_word ("es", "closed"), ==, "cerrada");
+	g_assert_cmpstr (mt_template_status_word ("en", "pending"), ==, "pending");
+	g_assert_cmpstr (mt_template_status_word ("de", "nosuch"), ==, "nosuch");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -210,5 +220,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/template/lang/guess", test_guess_language);
 	g_test_add_func ("/template/lang/tag", test_language_tag);
 	g_test_add_func ("/template/lang/status-names", test_status_names);
+	g_test_add_func ("/template/lang/status-words", test_status_words);
 	return g_test_run ();
 }
