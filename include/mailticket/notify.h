@@ -129,6 +129,21 @@ gboolean mt_notify_assigned (MtStore *store, const MtConfig *config, const MtNot
 gboolean mt_notify_bounce (MtStore *store, const MtConfig *config, gint64 ticket, gint64 author, const char *reason,
 			   gint64 now, GError **error);
 
+typedef struct {
+	gint64 ticket;          /* the ticket the bridging message joined */
+	gint64 linked;          /* the ticket linked to it */
+	const char *from;       /* the bridging message's From, Subject and Message-ID ("<id>") */
+	const char *subject;    /* or NULL */
+	const char *message_id; /* or NULL */
+	gint64 now;
+} MtNotifyLink;
+
+/* A message bridged two tickets that were linked, not merged: each
+ * one's owner, or when it has none the queue's group as a new ticket's
+ * ([notify] new_ticket), is told, once, of both tickets, the message
+ * and the command that merges them (template notify-link). */
+gboolean mt_notify_link (MtStore *store, const MtConfig *config, const MtNotifyLink *link, GError **error);
+
 typedef enum {
 	MT_NOTIFY_DEFAULT, /* as [notify] requester_resolved and requester_pending say */
 	MT_NOTIFY_ALWAYS,  /* set --notify */

@@ -36,6 +36,8 @@ static const struct {
 	{ "notify-task", AGENTS "by task" },
 	{ "notify-approval", AGENTS "by note" },
 	{ "notify-bounce", AGENTS "reason" },
+	{ "notify-link", AGENTS "linked.id linked.subject linked.token bridge.from bridge.subject bridge.message_id "
+				"merge.command" },
 	{ "requester-status", COMMON "status status.name note" },
 	{ "alarm", AGENTS "alarm.for alarm.due alarm.by alarm.text" },
 	{ "escalation", AGENTS "escalation.pending escalation.due escalation.minutes" },
