@@ -81,14 +81,23 @@ typedef struct {
 	gint64 author;              /* user, or 0 */
 	const char *author_address; /* or NULL */
 	const char *who;            /* the acting login, for the notifications */
+	gboolean quoted;            /* the text quotes as the agent chose (the editor's file): no quote is added */
 	gint64 now;
 } MtNotifyReply;
+
+/* The last mail of the customer side of ticket, quoted in the
+ * requester's language as the reply template's {{article.quote}} holds
+ * it (mt_template_quote()); "" when there is none. Owned. */
+char *mt_notify_quote_last (MtStore *store, const MtConfig *config, gint64 ticket, GError **error);
 
 /* Composes a reply to the requester and the Cc of the conversation
  * (with the cc given, remembered for later replies), stores it as an
  * email-out article with the bytes that are sent, queues it and
  * notifies the watchers. MT_ERROR_USAGE when the ticket has no
- * requester, or the reply would go to more than max_reply_recipients. */
+ * requester, or the reply would go to more than max_reply_recipients.
+ * The customer's last mail is quoted under the text ({{article.quote}})
+ * unless the text quotes already (a line that starts with '>') or
+ * reply->quoted says so. */
 gboolean mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotifyReply *reply, gint64 *article,
 			  GError **error);
 

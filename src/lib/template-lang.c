@@ -231,3 +231,83 @@ mt_template_duration (const char *lang, gint64 minutes)
 				hours ? units[u].hours[plural_form (lang, n)]
 				      : units[u].minutes[plural_form (lang, n)]);
 }
+
+/* Who wrote, and when, as the mail clients of lang put it above a quote. */
+static char *
+attribution (const char *lang, gint64 when, const char *who)
+{
+	static const struct {
+		const char *lang, *date, *line;
+	} forms[] = {
+		{ "en", "%Y-%m-%d %H:%M", "On %s, %s wrote:" },
+		{ "de", "%d.%m.%Y um %H:%M", "Am %s schrieb %s:" },
+		{ "pl", "%d.%m.%Y o %H:%M", "W dniu %s, %s pisze:" },
+		{ "es", "%d/%m/%Y a las %H:%M", "El %s, %s escribió:" },
+	};
+	g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local (when);
+	g_autofree char *date = NULL;
+	guint u = 0;
+
+	for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+		if (g_strcmp0 (lang, forms[i].lang) == 0)
+			u = i;
+	date = dt ? g_date_time_format (dt, forms[u].date) : g_strdup ("-");
+	return g_strdup_printf (forms[u].line, date, who);
+}
+
+/* The note under a quote that was cut, n lines short. */
+static char *
+cut_note (const char *lang, gint64 n)
+{
+	static const struct {
+		const char *lang;
+		const char *forms[3];
+	} notes[] = {
+		{ "en",
+		  { "[... %d more line not quoted]", "[... %d more lines not quoted]",
+		    "[... %d more lines not quoted]" } },
+		{ "de",
+		  { "[... %d weitere Zeile nicht zitiert]", "[... %d weitere Zeilen nicht zitiert]",
+		    "[... %d weitere Zeilen nicht zitiert]" } },
+		{ "pl",
+		  { "[... pominięto %d dalszy wiersz]", "[... pominięto %d dalsze wiersze]",
+		    "[... pominięto %d dalszych wierszy]" } },
+		{ "es",
+		  { "[... %d línea más sin citar]", "[... %d líneas más sin citar]",
+		    "[... %d líneas más sin citar]" } },
+	};
+	guint u = 0;
+
+	for (guint i = 0; i < G_N_ELEMENTS (notes); i++)
+		if (g_strcmp0 (lang, notes[i].lang) == 0)
+			u = i;
+	return g_strdup_printf (notes[u].forms[plural_form (lang, n)], (int) MIN (n, G_MAXINT));
+}
+
+char *
+mt_template_quote (const char *lang, gint64 when, const char *who, const char *text)
+{
+	g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+	g_autofree char *head = attribution (lang, when, who);
+	g_auto (GStrv) lines = g_strsplit (g_strchomp (valid), "\n", -1);
+	GString *out = g_string_new (head);
+	gsize bytes = 0;
+	guint n = 0;
+
+	g_string_append_c (out, '\n');
+	for (; lines[n] && n < MT_TEMPLATE_QUOTE_LINES; n++) {
+		gsize len = strlen (lines[n]);
+
+		if (bytes + len > MT_TEMPLATE_QUOTE_BYTES)
+			break;
+		bytes += len;
+		g_string_append_printf (out, ">%s%s\n", *lines[n] ? " " : "", lines[n]);
+	}
+	if (lines[n] != NULL) {
+		g_autofree char *note = cut_note (lang, g_strv_length (lines + n));
+
+		g_string_append_printf (out, "%s\n", note);
+	}
+	g_string_truncate (out, out->len - 1);
+	return g_string_free (out, FALSE);
+}

@@ -20,7 +20,7 @@
 	"ticket.requester queue.name queue.address queue.response_time requester.name requester.address date "
 /* What a mail to agents may use besides. */
 #define AGENTS COMMON "recipient.agent comment.address "
-#define REPLY COMMON "article.text agent.name agent.login signature"
+#define REPLY COMMON "article.text article.quote agent.name agent.login signature"
 
 static const struct {
 	const char *name, *variables;
