@@ -7,8 +7,8 @@
  *	that bounced, and the requester of a ticket resolved or waiting on
  *	them: each is told as [notify] in mailticket.conf says for the
  *	ticket's queue. Two tickets that mail bridged and that were linked,
- *	not merged, are told to whoever looks after each. The mails are composed by notify.c; this file only
- *	decides who gets one.
+ *	not merged, are told to whoever looks after each. The mails are
+ *	composed by notify.c; this file only decides who gets one.
  */
 #include "mailticket/notify.h"
 #include "mailticket/people.h"
@@ -136,8 +136,9 @@ same_address (gconstpointer a, gconstpointer b)
 	return g_ascii_strcasecmp (a, b) == 0;
 }
 
-/* The mail about one of the two tickets, to its keepers that told
- * (those of the other, told already) does not hold; adds them to it. */
+/* The mail about mail's ticket, linked to other, to those who look
+ * after it and are not in told yet (who heard of the link already);
+ * adds them to told. */
 static gboolean
 tell_link (MtStore *store, const MtConfig *config, const MtNotifyLink *l, const MtTicketMail *mail,
 	   const MtTicketMail *other, GPtrArray *told, GError **error)
