@@ -97,10 +97,11 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 	cc_list = strv_array (cc);
 	bcc_list = strv_array (bcc);
 	attach_list = strv_array (attach);
+	/* The editor's file holds the quote: what the agent keeps of it is the only one. */
+	r.reply.quoted = !answer && mt_cli_wants_editor (message, file);
 	if (!mt_cli_parse_id (argv[1], "ticket", &r.reply.ticket, &error) || !mt_cli_agent (ctx, &actor, &error) ||
-	    (!answer && (r.reply.quoted = mt_cli_wants_editor (message, file))
-		     ? !(text = edit_reply (ctx, r.reply.ticket, &error))
-		     : !(answer && !message && !file) && !(text = mt_cli_text (message, file, &error))))
+	    (r.reply.quoted ? !(text = edit_reply (ctx, r.reply.ticket, &error))
+			    : !(answer && !message && !file) && !(text = mt_cli_text (message, file, &error))))
 		return mt_cli_fail (error);
 	r.reply.text = text;
 	r.reply.answer = answer;
