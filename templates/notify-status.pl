@@ -1,6 +1,6 @@
 Subject: {{ticket.token}} {{ticket.subject}}
 
-Status zmieniony z {{status.old}} na {{status}} przez: {{by}}.
+Status zgłoszenia zmieniony z „{{status.old}}” na „{{status}}” (przez: {{by}}).
 Zgłoszenie nr {{ticket.id}}: {{ticket.subject}}
 {{#if recipient.agent}}
 Status {{ticket.status}}, priorytet {{ticket.priority}}, kolejka {{ticket.queue}}, opiekun {{ticket.owner}}

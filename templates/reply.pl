@@ -1,6 +1,10 @@
 Subject: {{ticket.token}} {{ticket.subject}}
 
 {{article.text}}
+{{#if article.quote}}
+
+{{article.quote}}
+{{/if}}
 {{#if signature}}
 
 -- 

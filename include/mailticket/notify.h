@@ -81,14 +81,23 @@ typedef struct {
 	gint64 author;              /* user, or 0 */
 	const char *author_address; /* or NULL */
 	const char *who;            /* the acting login, for the notifications */
+	gboolean quoted;            /* the text quotes as the agent chose (the editor's file): no quote is added */
 	gint64 now;
 } MtNotifyReply;
+
+/* The last mail of the customer side of ticket, quoted in the
+ * requester's language as the reply template's {{article.quote}} holds
+ * it (mt_template_quote()); "" when there is none. Owned. */
+char *mt_notify_quote_last (MtStore *store, const MtConfig *config, gint64 ticket, GError **error);
 
 /* Composes a reply to the requester and the Cc of the conversation
  * (with the cc given, remembered for later replies), stores it as an
  * email-out article with the bytes that are sent, queues it and
  * notifies the watchers. MT_ERROR_USAGE when the ticket has no
- * requester, or the reply would go to more than max_reply_recipients. */
+ * requester, or the reply would go to more than max_reply_recipients.
+ * The customer's last mail is quoted under the text ({{article.quote}})
+ * unless the text quotes already (a line that starts with '>') or
+ * reply->quoted says so. */
 gboolean mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotifyReply *reply, gint64 *article,
 			  GError **error);
 
@@ -128,6 +137,21 @@ gboolean mt_notify_assigned (MtStore *store, const MtConfig *config, const MtNot
  * as [notify] bounce says. */
 gboolean mt_notify_bounce (MtStore *store, const MtConfig *config, gint64 ticket, gint64 author, const char *reason,
 			   gint64 now, GError **error);
+
+typedef struct {
+	gint64 ticket;          /* the ticket the bridging message joined */
+	gint64 linked;          /* the ticket linked to it */
+	const char *from;       /* the bridging message's From, Subject and Message-ID ("<id>") */
+	const char *subject;    /* or NULL */
+	const char *message_id; /* or NULL */
+	gint64 now;
+} MtNotifyLink;
+
+/* A message bridged two tickets that were linked, not merged: each
+ * one's owner, or when it has none the queue's group as a new ticket's
+ * ([notify] new_ticket), is told, once, of both tickets, the message
+ * and the command that merges them (template notify-link). */
+gboolean mt_notify_link (MtStore *store, const MtConfig *config, const MtNotifyLink *link, GError **error);
 
 typedef enum {
 	MT_NOTIFY_DEFAULT, /* as [notify] requester_resolved and requester_pending say */

@@ -90,6 +90,22 @@ char *mt_template_duration (const char *lang, gint64 minutes);
  * the status itself when there is none. Static. */
 const char *mt_template_status_name (const char *lang, const char *status);
 
+/* A ticket status as an agent's list names it in lang ("offen" for
+ * open, "wartend" for pending); the status itself in English and for
+ * one without a word. Static. */
+const char *mt_template_status_word (const char *lang, const char *status);
+
+/* What a quote holds at most: lines, and bytes of text. */
+#define MT_TEMPLATE_QUOTE_LINES 60
+#define MT_TEMPLATE_QUOTE_BYTES 8192
+
+/* text quoted as the mail clients of lang quote it: who wrote it when
+ * ("Am 07.12.2026 um 14:30 schrieb Anna Berg:"), then each line after
+ * "> ", at most MT_TEMPLATE_QUOTE_LINES lines and
+ * MT_TEMPLATE_QUOTE_BYTES, with a note in lang of the lines left out;
+ * no newline at the end. Owned. */
+char *mt_template_quote (const char *lang, gint64 when, const char *who, const char *text);
+
 /* The shipped language whose common words a text uses most, or NULL
  * when it has too few of them to tell. */
 const char *mt_template_guess_language (const char *text);

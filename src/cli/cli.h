@@ -257,7 +257,8 @@ gboolean mt_cli_wants_editor (const char *message, const char *file);
  * without comment lines, owned; MT_ERROR_USAGE when it is empty or
  * unchanged. */
 char *mt_cli_edit (const char *initial, const char *help, GError **error);
-/* The last mail from the customer side of ticket, quoted; "" when none. */
+/* The last mail from the customer side of ticket, quoted as a reply
+ * quotes it (mt_notify_quote_last()); "" when none. */
 char *mt_cli_quote_last (MtContext *ctx, gint64 ticket, GError **error);
 /* Sends what is written to stdout through $PAGER (else less -FRX) when
  * stdout is a terminal, until the program exits. */

@@ -13,8 +13,12 @@
  *	queues it for mailticket-send and tells the watchers, in one
  *	transaction. Prints the article number. --template NAME adds the
  *	canned answer answers/NAME in the requester's language, with the
- *	ticket's variables (mailticket-templates(5)). Without -m, -F or
- *	--template on a terminal, the text is written in an editor.
+ *	ticket's variables (mailticket-templates(5)). The reply template
+ *	quotes the customer's last mail under the text, unless the text
+ *	quotes already (a line starting with '>'). Without -m, -F or
+ *	--template on a terminal, the text is written in an editor, on a
+ *	file that holds that quote: what the agent keeps of it is the
+ *	reply's only quote.
  *	--status S then sets the status in the same transaction, with the
  *	mails set status=S sends (mt_cli_set): answer and resolve in one
  *	step, or nothing when the status is refused.
@@ -64,9 +68,9 @@ edit_reply (MtContext *ctx, gint64 ticket, GError **error)
 	if (!mt_cli_ticket_exists (ctx, ticket, error) || !(quote = mt_cli_quote_last (ctx, ticket, error)))
 		return NULL;
 	initial = g_strdup_printf ("\n%s%s", *quote ? "\n" : "", quote);
-	help = g_strdup_printf ("# Your reply to the requester of ticket %" G_GINT64_FORMAT ", above the quote (keep\n"
-				"# or cut it). Lines starting with '#' are left out; an empty or unchanged\n"
-				"# text sends nothing.\n",
+	help = g_strdup_printf ("# Your reply to the requester of ticket %" G_GINT64_FORMAT ", above the quote: what\n"
+				"# you keep of it is sent, and no other quote. Lines starting with '#' are\n"
+				"# left out; an empty or unchanged text sends nothing.\n",
 				ticket);
 	return mt_cli_edit (initial, help, error);
 }
@@ -105,10 +109,11 @@ mt_cmd_reply (MtContext *ctx, int argc, char **argv)
 	cc_list = strv_array (cc);
 	bcc_list = strv_array (bcc);
 	attach_list = strv_array (attach);
+	/* The editor's file holds the quote: what the agent keeps of it is the only one. */
+	r.reply.quoted = !answer && mt_cli_wants_editor (message, file);
 	if (!mt_cli_parse_id (argv[1], "ticket", &r.reply.ticket, &error) || !mt_cli_agent (ctx, &actor, &error) ||
-	    (!answer && mt_cli_wants_editor (message, file)
-		     ? !(text = edit_reply (ctx, r.reply.ticket, &error))
-		     : !(answer && !message && !file) && !(text = mt_cli_text (message, file, &error))))
+	    (r.reply.quoted ? !(text = edit_reply (ctx, r.reply.ticket, &error))
+			    : !(answer && !message && !file) && !(text = mt_cli_text (message, file, &error))))
 		return mt_cli_fail (error);
 	r.reply.text = text;
 	r.reply.answer = answer;

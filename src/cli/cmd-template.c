@@ -21,7 +21,7 @@
 #include "mailticket/template.h"
 
 typedef struct {
-	const char *lang, *queue;
+	char *lang, *queue;
 } Options;
 
 /* The configuration: template needs no database. */
@@ -193,18 +193,17 @@ static const MtCliVerb verbs[] = {
 int
 mt_cmd_template (MtContext *ctx, int argc, char **argv)
 {
-	g_autofree char *lang = NULL, *queue = NULL;
+	static const MtCliVerbs command = { "list | show NAME [--lang L] [--queue Q] | check - the texts of the mail",
+					    NULL, verbs };
+	Options o = { 0 };
 	GOptionEntry entries[] = {
-		{ "lang", 'l', 0, G_OPTION_ARG_STRING, &lang, "the language (show): de, en, es, pl ...", "L" },
-		{ "queue", 'q', 0, G_OPTION_ARG_STRING, &queue, "the queue whose override to show (show)", "Q" },
+		{ "lang", 'l', 0, G_OPTION_ARG_STRING, &o.lang, "the language (show): de, en, es, pl ...", "L" },
+		{ "queue", 'q', 0, G_OPTION_ARG_STRING, &o.queue, "the queue whose override to show (show)", "Q" },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx =
-		g_option_context_new ("list | show NAME [--lang L] [--queue Q] | check - the texts of the mail");
-	int code;
+	int code = mt_cli_run_verbs (ctx, argc, argv, &command, entries, &o);
 
-	g_option_context_add_main_entries (octx, entries, NULL);
-	if (!mt_cli_parse (octx, &argc, &argv, &code))
-		return code;
-	return mt_cli_run_verb (ctx, verbs, argv, &(Options){ lang, queue });
+	g_free (o.lang);
+	g_free (o.queue);
+	return code;
 }

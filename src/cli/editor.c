@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
+#include "mailticket/notify.h"
 #include "mailticket/ticket.h"
 
 gboolean
@@ -109,22 +110,9 @@ mt_cli_edit (const char *initial, const char *help, GError **error)
 char *
 mt_cli_quote_last (MtContext *ctx, gint64 ticket, GError **error)
 {
-	g_autofree char *from = NULL, *text = NULL, *when = NULL;
-	g_auto (GStrv) lines = NULL;
-	GString *out;
-	gint64 created;
+	g_autofree char *quote = mt_notify_quote_last (ctx->store, ctx->config, ticket, error);
 
-	if (!mt_ticket_last_customer_text (ctx->store, ticket, &from, &created, &text, error))
-		return NULL;
-	if (text == NULL)
-		return g_strdup ("");
-	when = mt_clock_format (created);
-	out = g_string_new (NULL);
-	g_string_append_printf (out, "On %s, %s wrote:\n", when, from ? from : "the customer");
-	lines = g_strsplit (g_strchomp (text), "\n", -1);
-	for (int i = 0; lines[i]; i++)
-		g_string_append_printf (out, ">%s%s\n", *lines[i] ? " " : "", lines[i]);
-	return g_string_free (out, FALSE);
+	return quote && *quote ? g_strdup_printf ("%s\n", quote) : g_steal_pointer (&quote);
 }
 
 static GPid pager = 0;

@@ -396,21 +396,25 @@ quarantine (Delivery *d, MtDeliverResult *r, const char *reason, GError **error)
 
 /* The message bridged tickets (thread.h): the unworked ones are merged
  * into the one it joined, the others linked to it, the history of each
- * naming the message that bridged them. */
+ * naming the message that bridged them, and whoever looks after each
+ * told (notify.h). */
 static gboolean
 apply_bridge (Delivery *d, MtDeliverResult *r, GError **error)
 {
 	const MtThreadDecision *t = &r->decision;
 	g_autofree char *id = g_strdup_printf ("<%s>", d->message->message_id ? d->message->message_id : "");
+	MtNotifyLink told = { r->ticket,           0,  *d->message->from ? d->message->from : d->message->from_addr,
+			      d->message->subject, id, d->now };
 
 	for (guint i = 0; t->merge && i < t->merge->len; i++)
 		if (!mt_change_merge (d->store, g_array_index (t->merge, gint64, i), r->ticket, "mail", d->now, error))
 			return FALSE;
 	for (guint i = 0; t->link && i < t->link->len; i++) {
-		gint64 other = g_array_index (t->link, gint64, i);
-		if (!mt_ticket_link (d->store, r->ticket, "relates", other, d->now, error) ||
+		told.linked = g_array_index (t->link, gint64, i);
+		if (!mt_ticket_link (d->store, r->ticket, "relates", told.linked, d->now, error) ||
 		    !mt_ticket_add_history (d->store, r->ticket, "mail", "bridged", NULL, id, d->now, error) ||
-		    !mt_ticket_add_history (d->store, other, "mail", "bridged", NULL, id, d->now, error))
+		    !mt_ticket_add_history (d->store, told.linked, "mail", "bridged", NULL, id, d->now, error) ||
+		    !mt_notify_link (d->store, d->config, &told, error))
 			return FALSE;
 	}
 	return TRUE;

@@ -6,13 +6,15 @@
  *	A new owner, a task's assignee, an approver, the author of a reply
  *	that bounced, and the requester of a ticket resolved or waiting on
  *	them: each is told as [notify] in mailticket.conf says for the
- *	ticket's queue. The mails are composed by notify.c; this file only
- *	decides who gets one.
+ *	ticket's queue. Two tickets that mail bridged and that were linked,
+ *	not merged, are told to whoever looks after each. The mails are
+ *	composed by notify.c; this file only decides who gets one.
  */
 #include "mailticket/notify.h"
 #include "mailticket/people.h"
 #include "mailticket/template.h"
 #include "mailticket/ticket.h"
+#include "mailticket/token.h"
 
 /* Tells one agent (a user) something about the ticket, unless the agent
  * did it. */
@@ -101,4 +103,80 @@ mt_notify_bounce (MtStore *store, const MtConfig *config, gint64 ticket, gint64 
 		return TRUE;
 	mt_template_set (vars, "reason", reason);
 	return tell_agent (store, config, ticket, author, "notify-bounce", vars, NULL, now, error);
+}
+
+/* Who looks after a ticket: its owner, else the queue's group, as a new
+ * ticket is told ([notify] new_ticket). Adds their addresses to to. */
+static gboolean
+keepers (MtStore *store, const MtConfig *config, const MtTicketMail *mail, GPtrArray *to, GError **error)
+{
+	g_autoptr (GPtrArray) members = NULL;
+	gint64 user = 0;
+	char *address;
+
+	if (mail->owner != NULL) {
+		if (!mt_people_user_find (store, mail->owner, &user, error))
+			return FALSE;
+		if ((address = mt_people_user_email (store, user, NULL)) != NULL)
+			g_ptr_array_add (to, address);
+		return TRUE;
+	}
+	if (!mt_config_notify (config, mail->queue)->new_ticket || mail->queue_group == 0)
+		return TRUE;
+	if (!(members = mt_people_addresses (store, 0, mail->queue_group, error)))
+		return FALSE;
+	for (guint i = 0; i < members->len; i++)
+		g_ptr_array_add (to, g_strdup (g_ptr_array_index (members, i)));
+	return TRUE;
+}
+
+static gboolean
+same_address (gconstpointer a, gconstpointer b)
+{
+	return g_ascii_strcasecmp (a, b) == 0;
+}
+
+/* The mail about mail's ticket, linked to other, to those who look
+ * after it and are not in told yet (who heard of the link already);
+ * adds them to told. */
+static gboolean
+tell_link (MtStore *store, const MtConfig *config, const MtNotifyLink *l, const MtTicketMail *mail,
+	   const MtTicketMail *other, GPtrArray *told, GError **error)
+{
+	g_autoptr (GPtrArray) keeping = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GPtrArray) to = g_ptr_array_new ();
+	g_autoptr (GHashTable) vars = mt_template_vars_new ();
+	g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, other->id);
+	g_autofree char *token = mt_token_subject (config->tag, other->id);
+	g_autofree char *command = g_strdup_printf ("mailticket merge %" G_GINT64_FORMAT " into %" G_GINT64_FORMAT,
+						    MAX (mail->id, other->id), MIN (mail->id, other->id));
+	MtNotifyAgents n = { mail->id, "notification", "notify-link", vars, to, l->now };
+	guint queued;
+
+	if (!keepers (store, config, mail, keeping, error))
+		return FALSE;
+	for (guint i = 0; i < keeping->len; i++)
+		if (!g_ptr_array_find_with_equal_func (told, g_ptr_array_index (keeping, i), same_address, NULL)) {
+			g_ptr_array_add (to, g_ptr_array_index (keeping, i));
+			g_ptr_array_add (told, g_strdup (g_ptr_array_index (keeping, i)));
+		}
+	mt_template_set (vars, "linked.id", id);
+	mt_template_set (vars, "linked.subject", other->subject);
+	mt_template_set (vars, "linked.token", token);
+	mt_template_set (vars, "bridge.from", l->from ? l->from : "-");
+	mt_template_set (vars, "bridge.subject", l->subject ? l->subject : "-");
+	mt_template_set (vars, "bridge.message_id", l->message_id ? l->message_id : "-");
+	mt_template_set (vars, "merge.command", command);
+	return to->len == 0 || mt_notify_agents (store, config, &n, &queued, error);
+}
+
+gboolean
+mt_notify_link (MtStore *store, const MtConfig *config, const MtNotifyLink *l, GError **error)
+{
+	g_autoptr (MtTicketMail) mail = mt_ticket_mail_facts (store, l->ticket, error);
+	g_autoptr (MtTicketMail) linked = mail ? mt_ticket_mail_facts (store, l->linked, error) : NULL;
+	g_autoptr (GPtrArray) told = g_ptr_array_new_with_free_func (g_free);
+
+	return linked != NULL && tell_link (store, config, l, mail, linked, told, error) &&
+	       tell_link (store, config, l, linked, mail, told, error);
 }

@@ -29,9 +29,15 @@ char *mt_notify_agent_lang (const MtConfig *config, const MtTicketMail *mail, co
 
 /* The text of a reply: the agent's words (text, then the canned
  * answer answers/ANSWER when not NULL) in the reply template, with the
- * agent's signature, else the queue's signature template. */
+ * quote (or NULL) and the agent's signature, else the queue's signature
+ * template. */
 MtTemplateText *mt_notify_reply_text (const MtConfig *config, const MtTicketMail *mail, const char *from,
-				      const MtPeopleProfile *agent, const char *text, const char *answer, gint64 now,
-				      GError **error);
+				      const MtPeopleProfile *agent, const char *text, const char *answer,
+				      const char *quote, gint64 now, GError **error);
+
+/* The quote under a reply of text (mt_notify_reply()): the customer's
+ * last mail, or "" when text quotes already or quoted says so. Owned. */
+char *mt_notify_reply_quote (MtStore *store, const MtConfig *config, const MtTicketMail *mail, const char *text,
+			     gboolean quoted, GError **error);
 
 #endif

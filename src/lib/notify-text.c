@@ -9,7 +9,9 @@
  *	the contact's own (contact set --lang), else the ticket's (the mail
  *	that opened it: its Content-Language or a guess over its words),
  *	else the queue's lang, else [mail] lang; an agent's is the agent's
- *	own (user set --lang), else the queue's.
+ *	own (user set --lang), else the queue's. A reply quotes the
+ *	customer's last mail under the agent's words, unless those quote
+ *	already.
  */
 #include <string.h>
 
@@ -72,6 +74,28 @@ add_extra (GHashTable *vars, GHashTable *extra, const char *lang)
 	}
 }
 
+/* A status change, told in the words of lang: status.name as the
+ * customer reads it, status and status.old as an agent's list names
+ * them. */
+static void
+localise_status (GHashTable *vars, const char *lang)
+{
+	const char *status = g_hash_table_lookup (vars, "status");
+	const char *old = g_hash_table_lookup (vars, "status.old");
+
+	if (status != NULL) {
+		g_autofree char *code = g_strdup (status);
+
+		mt_template_set (vars, "status.name", mt_template_status_name (lang, code));
+		mt_template_set (vars, "status", mt_template_status_word (lang, code));
+	}
+	if (old != NULL) {
+		g_autofree char *code = g_strdup (old);
+
+		mt_template_set (vars, "status.old", mt_template_status_word (lang, code));
+	}
+}
+
 GHashTable *
 mt_notify_vars (const MtConfig *config, const MtTicketMail *m, const char *from, const char *lang, GHashTable *extra,
 		gint64 now)
@@ -85,7 +109,7 @@ mt_notify_vars (const MtConfig *config, const MtTicketMail *m, const char *from,
 	set_int (vars, "ticket.priority", m->priority);
 	mt_template_set (vars, "ticket.subject", m->subject);
 	mt_template_set (vars, "ticket.token", token);
-	mt_template_set (vars, "ticket.status", m->status);
+	mt_template_set (vars, "ticket.status", mt_template_status_word (lang, m->status));
 	mt_template_set (vars, "ticket.queue", m->queue ? m->queue : "-");
 	mt_template_set (vars, "ticket.owner", m->owner ? m->owner : "-");
 	mt_template_set (vars, "ticket.requester", m->requester ? m->requester : "-");
@@ -98,9 +122,7 @@ mt_notify_vars (const MtConfig *config, const MtTicketMail *m, const char *from,
 	mt_template_set (vars, "date", date);
 	if (extra != NULL)
 		add_extra (vars, extra, lang);
-	if (g_hash_table_contains (vars, "status"))
-		mt_template_set (vars, "status.name",
-				 mt_template_status_name (lang, g_hash_table_lookup (vars, "status")));
+	localise_status (vars, lang);
 	return vars;
 }
 
@@ -166,9 +188,55 @@ reply_words (const MtConfig *config, const MtTicketMail *m, const char *text, co
 	return *words ? g_strdup_printf ("%s\n\n%s", words, t->body) : g_steal_pointer (&t->body);
 }
 
+/* The customer's last mail quoted in lang; "" when none. Owned. */
+static char *
+quote_last (MtStore *store, const MtTicketMail *m, const char *lang, GError **error)
+{
+	g_autofree char *from = NULL, *text = NULL;
+	gint64 when = 0;
+
+	if (!mt_ticket_last_customer_text (store, m->id, &from, &when, &text, error))
+		return NULL;
+	if (text == NULL)
+		return g_strdup ("");
+	return mt_template_quote (lang, when, from ? from : m->requester ? m->requester : "-", text);
+}
+
+char *
+mt_notify_quote_last (MtStore *store, const MtConfig *config, gint64 ticket, GError **error)
+{
+	g_autoptr (MtTicketMail) m = mt_ticket_mail_facts (store, ticket, error);
+	g_autofree char *lang = m ? mt_notify_customer_lang (config, m, m->requester) : NULL;
+
+	return m ? quote_last (store, m, lang, error) : NULL;
+}
+
+/* Whether the agent's words quote already: a line starting with '>'. */
+static gboolean
+quotes (const char *text)
+{
+	for (const char *line = text; line != NULL && *line;
+	     line = strchr (line, '\n') ? strchr (line, '\n') + 1 : NULL)
+		if (*line == '>')
+			return TRUE;
+	return FALSE;
+}
+
+char *
+mt_notify_reply_quote (MtStore *store, const MtConfig *config, const MtTicketMail *m, const char *text, gboolean quoted,
+		       GError **error)
+{
+	g_autofree char *lang = NULL;
+
+	if (quoted || quotes (text))
+		return g_strdup ("");
+	lang = mt_notify_customer_lang (config, m, m->requester);
+	return quote_last (store, m, lang, error);
+}
+
 MtTemplateText *
 mt_notify_reply_text (const MtConfig *config, const MtTicketMail *m, const char *from, const MtPeopleProfile *agent,
-		      const char *text, const char *answer, gint64 now, GError **error)
+		      const char *text, const char *answer, const char *quote, gint64 now, GError **error)
 {
 	g_autofree char *lang = mt_notify_customer_lang (config, m, m->requester);
 	g_autoptr (GHashTable) vars = mt_notify_vars (config, m, from, lang, NULL, now);
@@ -182,6 +250,7 @@ mt_notify_reply_text (const MtConfig *config, const MtTicketMail *m, const char 
 		return NULL;
 	mt_template_set (vars, "signature", sig);
 	mt_template_set (vars, "article.text", words);
+	mt_template_set (vars, "article.quote", quote);
 	return mt_template_render (config, "reply", m->queue, lang, vars, error);
 }
 

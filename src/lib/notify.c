@@ -516,6 +516,7 @@ mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotifyReply *r,
 	g_autoptr (GBytes) raw = NULL;
 	g_autoptr (MtPeopleProfile) agent = NULL;
 	g_autoptr (MtTemplateText) t = NULL;
+	g_autofree char *quote = NULL;
 	MtCompose c;
 
 	if (bad_addresses (r->cc, error) || bad_addresses (r->bcc, error) ||
@@ -527,7 +528,8 @@ mt_notify_reply (MtStore *store, const MtConfig *config, const MtNotifyReply *r,
 	/* One message to all: it carries the requester's reply address. */
 	reply_to = letter_token (&l, MT_TOKEN_CUSTOMER, l.mail->requester);
 	if (!mt_people_profile (store, r->author, NULL, &agent, error) ||
-	    !(t = mt_notify_reply_text (config, l.mail, l.from, agent, r->text, r->answer, r->now, error)))
+	    !(quote = mt_notify_reply_quote (store, config, l.mail, r->text, r->quoted, error)) ||
+	    !(t = mt_notify_reply_text (config, l.mail, l.from, agent, r->text, r->answer, quote, r->now, error)))
 		return FALSE;
 	c = letter_compose (&l, to, reply_to, t, r->now);
 	c.cc = cc;

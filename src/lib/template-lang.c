@@ -4,7 +4,7 @@
  *	template-lang.c - the languages of the mail
  * DESCRIPTION
  *	The languages mailticket ships texts in, how each writes a date and
- *	names a status, and a small guess at the language of a mail that
+ *	names a status (to a customer, and in an agent's words), and a small guess at the language of a mail that
  *	does not say (Content-Language): the shipped language whose most
  *	common words it uses most. A guess needs a few such words and a
  *	clear lead; a short or mixed text is no guess.
@@ -147,12 +147,31 @@ mt_template_date_in (const char *lang, gint64 when, const char *tz)
 	return dt ? g_date_time_format (dt, format) : g_strdup ("-");
 }
 
+/* The words of each status in the shipped languages but English. */
+typedef struct {
+	const char *status, *de, *pl, *es;
+} StatusWords;
+
+/* words' entry for status in lang, or NULL for English or none. */
+static const char *
+status_in (const StatusWords *words, guint n, const char *lang, const char *status)
+{
+	for (guint i = 0; i < n; i++)
+		if (g_strcmp0 (status, words[i].status) == 0) {
+			if (g_strcmp0 (lang, "de") == 0)
+				return words[i].de;
+			if (g_strcmp0 (lang, "pl") == 0)
+				return words[i].pl;
+			if (g_strcmp0 (lang, "es") == 0)
+				return words[i].es;
+		}
+	return NULL;
+}
+
 const char *
 mt_template_status_name (const char *lang, const char *status)
 {
-	static const struct {
-		const char *status, *de, *pl, *es;
-	} names[] = {
+	static const StatusWords names[] = {
 		{ "new", "neu", "nowe", "nueva" },
 		{ "open", "in Bearbeitung", "w realizacji", "en curso" },
 		{ "pending", "wartet auf Ihre Antwort", "oczekuje na Państwa odpowiedź",
@@ -161,21 +180,32 @@ mt_template_status_name (const char *lang, const char *status)
 		{ "closed", "geschlossen", "zamknięte", "cerrada" },
 		{ "merged", "zusammengeführt", "scalone", "fusionada" },
 	};
+	const char *name = status_in (names, G_N_ELEMENTS (names), lang, status);
 
-	for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-		if (g_strcmp0 (status, names[i].status) == 0) {
-			if (g_strcmp0 (lang, "de") == 0)
-				return names[i].de;
-			if (g_strcmp0 (lang, "pl") == 0)
-				return names[i].pl;
-			if (g_strcmp0 (lang, "es") == 0)
-				return names[i].es;
-		}
+	if (name != NULL)
+		return name;
 	if (g_strcmp0 (status, "open") == 0)
 		return "being worked on";
 	if (g_strcmp0 (status, "pending") == 0)
 		return "waiting for your answer";
 	return status ? status : "";
+}
+
+const char *
+mt_template_status_word (const char *lang, const char *status)
+{
+	/* What an agent calls a status: the word of the helpdesk's lists. */
+	static const StatusWords words[] = {
+		{ "new", "neu", "nowe", "nueva" },
+		{ "open", "offen", "otwarte", "abierta" },
+		{ "pending", "wartend", "oczekujące", "pendiente" },
+		{ "resolved", "gelöst", "rozwiązane", "resuelta" },
+		{ "closed", "geschlossen", "zamknięte", "cerrada" },
+		{ "merged", "zusammengeführt", "scalone", "fusionada" },
+	};
+	const char *word = status_in (words, G_N_ELEMENTS (words), lang, status);
+
+	return word ? word : status ? status : "";
 }
 
 /* 0: one, 1: a few (Polish 2-4, 22-24 ...), 2: many. */
@@ -211,4 +241,84 @@ mt_template_duration (const char *lang, gint64 minutes)
 	return g_strdup_printf ("%" G_GINT64_FORMAT " %s", n,
 				hours ? units[u].hours[plural_form (lang, n)]
 				      : units[u].minutes[plural_form (lang, n)]);
+}
+
+/* Who wrote, and when, as the mail clients of lang put it above a quote. */
+static char *
+attribution (const char *lang, gint64 when, const char *who)
+{
+	static const struct {
+		const char *lang, *date, *line;
+	} forms[] = {
+		{ "en", "%Y-%m-%d %H:%M", "On %s, %s wrote:" },
+		{ "de", "%d.%m.%Y um %H:%M", "Am %s schrieb %s:" },
+		{ "pl", "%d.%m.%Y o %H:%M", "W dniu %s, %s pisze:" },
+		{ "es", "%d/%m/%Y a las %H:%M", "El %s, %s escribió:" },
+	};
+	g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local (when);
+	g_autofree char *date = NULL;
+	guint u = 0;
+
+	for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+		if (g_strcmp0 (lang, forms[i].lang) == 0)
+			u = i;
+	date = dt ? g_date_time_format (dt, forms[u].date) : g_strdup ("-");
+	return g_strdup_printf (forms[u].line, date, who);
+}
+
+/* The note under a quote that was cut, n lines short. */
+static char *
+cut_note (const char *lang, gint64 n)
+{
+	static const struct {
+		const char *lang;
+		const char *forms[3];
+	} notes[] = {
+		{ "en",
+		  { "[... %d more line not quoted]", "[... %d more lines not quoted]",
+		    "[... %d more lines not quoted]" } },
+		{ "de",
+		  { "[... %d weitere Zeile nicht zitiert]", "[... %d weitere Zeilen nicht zitiert]",
+		    "[... %d weitere Zeilen nicht zitiert]" } },
+		{ "pl",
+		  { "[... pominięto %d dalszy wiersz]", "[... pominięto %d dalsze wiersze]",
+		    "[... pominięto %d dalszych wierszy]" } },
+		{ "es",
+		  { "[... %d línea más sin citar]", "[... %d líneas más sin citar]",
+		    "[... %d líneas más sin citar]" } },
+	};
+	guint u = 0;
+
+	for (guint i = 0; i < G_N_ELEMENTS (notes); i++)
+		if (g_strcmp0 (lang, notes[i].lang) == 0)
+			u = i;
+	return g_strdup_printf (notes[u].forms[plural_form (lang, n)], (int) MIN (n, G_MAXINT));
+}
+
+char *
+mt_template_quote (const char *lang, gint64 when, const char *who, const char *text)
+{
+	g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+	g_autofree char *head = attribution (lang, when, who);
+	g_auto (GStrv) lines = g_strsplit (g_strchomp (valid), "\n", -1);
+	GString *out = g_string_new (head);
+	gsize bytes = 0;
+	guint n = 0;
+
+	g_string_append_c (out, '\n');
+	for (; lines[n] && n < MT_TEMPLATE_QUOTE_LINES; n++) {
+		gsize len = strlen (lines[n]);
+
+		if (bytes + len > MT_TEMPLATE_QUOTE_BYTES)
+			break;
+		bytes += len;
+		g_string_append_printf (out, ">%s%s\n", *lines[n] ? " " : "", lines[n]);
+	}
+	if (lines[n] != NULL) {
+		g_autofree char *note = cut_note (lang, g_strv_length (lines + n));
+
+		g_string_append_printf (out, "%s\n", note);
+	}
+	g_string_truncate (out, out->len - 1);
+	return g_string_free (out, FALSE);
 }

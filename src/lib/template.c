@@ -21,7 +21,7 @@
 	"requester.name requester.address date "
 /* What a mail to agents may use besides. */
 #define AGENTS COMMON "recipient.agent comment.address "
-#define REPLY COMMON "article.text agent.name agent.login signature"
+#define REPLY COMMON "article.text article.quote agent.name agent.login signature"
 
 static const struct {
 	const char *name, *variables;
@@ -37,6 +37,8 @@ static const struct {
 	{ "notify-task", AGENTS "by task" },
 	{ "notify-approval", AGENTS "by note" },
 	{ "notify-bounce", AGENTS "reason" },
+	{ "notify-link", AGENTS "linked.id linked.subject linked.token bridge.from bridge.subject bridge.message_id "
+				"merge.command" },
 	{ "requester-status", COMMON "status status.name note" },
 	{ "alarm", AGENTS "alarm.for alarm.due alarm.by alarm.text" },
 	{ "escalation", AGENTS "escalation.pending escalation.response escalation.resolution escalation.due "

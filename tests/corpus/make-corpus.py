@@ -5,13 +5,17 @@
     DIR/threads/NAME.eml and DIR/threads/threads.tsv (file, thread): mail
         threads as mail clients write them, with the grouping a header
         threader must find (by construction: the ids each message carries).
+    DIR/generated/NAME.eml and DIR/generated/threads.tsv: 64 threads, a
+        few hundred messages, generated from a fixed seed: the same
+        patterns many times over, in trees of replies of every shape.
     DIR/malformed/NAME.eml: broken, exotic or tricky messages; every one
         must be stored, never refused. duplicate_msg-N-M are resends of one
         Message-ID N with other bytes.
 
 The same layout as ../shared/corpus (public/, malformed/), so that the tests
 read either. Everything here is written for mailticket's tests; the output
-is the same on every run (no clock, no randomness), and tests/corpus holds
+is the same on every run (no clock; the generated set's randomness comes
+from a fixed seed), and tests/corpus holds
 it as generated: after a change here, run `python3 tests/corpus/make-corpus.py
 tests/corpus` and commit both.
 
@@ -20,11 +24,17 @@ replies dated before their parents, In-Reply-To without References
 (Outlook, Zimbra), References cut to the first and last ids (KMail, Opera),
 replies without a Message-ID, replies to a parent that never arrives,
 resends, mixed charsets and broken MIME inside a thread, and unrelated mail
-that shares a subject (which must not be joined).
+that shares a subject (which must not be joined). The generated set adds
+two halves of a thread that share no id until one late message joins them
+(its Date days ahead, its replies with In-Reply-To only), exact duplicates
+and resends, and replies without a Message-ID. Each set's threads.tsv is
+checked, when written, against the grouping the ids themselves give.
 """
 import base64
 import os
+import random
 import sys
+import unicodedata
 
 DOMAIN = "corpus.mailticket.test"
 BASE = 1767261600  # 2026-01-01 10:00:00 UTC: a fixed clock
@@ -51,15 +61,22 @@ class Writer:
     def __init__(self, out):
         self.out = out
         self.threads = []
+        self.generated_threads = []
+
+    def path(self, sub, name):
+        return os.path.join(self.out, sub, name + ".eml")
 
     def file(self, sub, name, data):
-        path = os.path.join(self.out, sub, name + ".eml")
-        with open(path, "wb") as f:
+        with open(self.path(sub, name), "wb") as f:
             f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
 
     def thread(self, tag, name, data):
         self.file("threads", name, data)
         self.threads.append((name + ".eml", tag))
+
+    def generated(self, tag, name, data):
+        self.file("generated", name, data)
+        self.generated_threads.append((name + ".eml", tag))
 
 
 def message(sender, subject, when, body, msgid=None, irt=None, refs=None, to="support@example.org",
@@ -212,6 +229,132 @@ def threads(w):
                                              "Nothing gets through.\n", "forward-1", to="boss@kunde.example"))
 
 
+# The generated set: GENERATED_THREADS threads from a fixed seed, each a
+# small tree of replies written by the mail clients of its people, with
+# the patterns that split threads when mail comes out of order.
+GENERATED_SEED = 20261207
+GENERATED_THREADS = 64
+FIRST = ["Anna", "Piotr", "Luis", "Greta", "Olaf", "Marta", "Jörg", "Ivo", "Kai", "Rosa", "Hugo", "Ewa", "Jan",
+         "Lucía", "Tomasz", "Inés", "Maren", "Zofia", "Pablo", "Uwe"]
+LAST = ["Berg", "Nowak", "Gómez", "Maier", "Kowalska", "Ruiz", "Schulz", "Wiśniewski", "Fischer", "Díaz"]
+DOMAINS = ["kunde.example", "klient.example", "cliente.example", "firma.example", "customer.example"]
+TOPICS = ["Drucker druckt nur leere Seiten", "Faktura korygująca do zamówienia", "No puedo acceder al portal",
+          "VPN certificate expired", "Lieferung unvollständig", "Błąd przy logowaniu", "Factura duplicada",
+          "Mailbox over quota", "Rechnungsadresse ändern", "Aktualizacja licencji", "Pedido sin confirmar",
+          "Laptop will not boot", "Passwort zurücksetzen", "Brak dostępu do folderu", "Error al imprimir",
+          "Calendar invites not arriving", "Bestellung stornieren", "Zmiana adresu dostawy", "Devolución de un equipo",
+          "Phone line crackling"]
+# How each mail client writes the ids of a reply.
+CLIENTS = ["full", "full", "full", "irt", "cut", "refs"]
+
+
+def person(rng, used):
+    while True:
+        first, last, domain = rng.choice(FIRST), rng.choice(LAST), rng.choice(DOMAINS)
+        plain = unicodedata.normalize("NFKD", first[0] + last).encode("ascii", "ignore").decode()
+        local = plain.lower().replace("ł", "l") or "x"
+        addr = "%s.%d@%s" % (local, len(used) + 1, domain)
+        if addr not in used:
+            used.add(addr)
+            return "%s %s" % (first, last), addr
+
+
+def reply_ids(client, parent, chain):
+    """In-Reply-To and References of a reply to parent, whose ancestors
+    (oldest first, parent last) are chain, as client writes them."""
+    if parent is None:
+        return None, None
+    if client == "irt":  # Outlook, Zimbra
+        return parent, None
+    if client == "cut" and len(chain) > 2:  # KMail, Opera: the first and the last
+        return parent, [chain[0], chain[-1]]
+    if client == "refs":  # References only
+        return None, chain
+    return parent, chain
+
+
+class Tree:
+    """One generated thread: its messages as (name, parent name, date)."""
+
+    def __init__(self, rng, tag, start):
+        self.rng, self.tag, self.start = rng, tag, start
+        self.msgs = []  # dicts: name, parent, chain, date, client, msgid, sender
+
+    def add(self, parent=None, delay=None, client=None, msgid=True, sender=None):
+        rng = self.rng
+        name = "%s-%d" % (self.tag, len(self.msgs) + 1)
+        p = self.msgs[parent] if parent is not None else None
+        chain = (p["chain"] + [p["name"]]) if p else []
+        when = (p["date"] if p else self.start) + (delay if delay is not None else rng.randint(300, 20000))
+        self.msgs.append({"name": name, "parent": p["name"] if p else None, "chain": chain, "date": when,
+                          "client": client or rng.choice(CLIENTS), "msgid": msgid, "sender": sender})
+        return len(self.msgs) - 1
+
+
+def shape(rng, t):
+    """The tree of thread t and the out-of-order patterns it shows."""
+    kind = ["random", "skew", "halves", "ghost", "random", "noid", "halves", "dup"][t.number % 8]
+    root = None if kind == "ghost" else t.add()
+    if kind == "ghost":  # replies to a parent that never arrives
+        t.msgs.append({"name": "%s-0" % t.tag, "parent": None, "chain": [], "date": t.start, "client": "full",
+                       "msgid": True, "sender": 0, "ghost": True})
+        root = 0
+    if kind == "halves":
+        # root <- a <- m <- b <- c: m reaches the helpdesk last (a clock
+        # days ahead), b and c know only m (Outlook): until m comes, the
+        # two halves share no id.
+        a = t.add(root, client="full")
+        m = t.add(a, delay=5 * 86400, client=rng.choice(["full", "cut"]))
+        b = t.add(m, delay=-5 * 86400 + 600, client="irt")
+        t.add(b, client="irt")
+        return kind
+    n = rng.randint(3, 7)
+    for i in range(n):
+        last = len(t.msgs) - 1
+        parent = last if rng.random() < 0.7 else rng.randint(0, last)
+        delay = -rng.randint(600, 7200) if kind == "skew" and rng.random() < 0.5 else None
+        t.add(parent, delay=delay)
+    if kind == "noid":  # a reply without a Message-ID, at the end: nothing can name it
+        t.add(len(t.msgs) - 1, msgid=False, client=rng.choice(["full", "irt"]))
+    return kind
+
+
+def generated(w):
+    rng = random.Random(GENERATED_SEED)
+    used = set()
+    start = BASE + 60 * 86400
+    for number in range(GENERATED_THREADS):
+        tag = "g%02d" % number
+        t = Tree(rng, tag, start + number * 7200)
+        t.number = number
+        kind = shape(rng, t)
+        people = [person(rng, used) for _ in range(rng.randint(2, 3))]
+        subject = "%s (%s)" % (rng.choice(TOPICS), 1000 + number)
+        everyone = ", ".join("%s <%s>" % p for p in people)
+        for i, m in enumerate(t.msgs):
+            if m.get("ghost"):
+                continue
+            who = people[m["sender"] if m["sender"] is not None else (0 if m["parent"] is None
+                                                                      else rng.randrange(len(people)))]
+            irt, refs = reply_ids(m["client"], m["parent"], m["chain"])
+            body = "Nachricht %d / message %d of thread %s.\n" % (i + 1, i + 1, tag)
+            if m["parent"]:
+                body += "\n" + quote("an earlier message, %s" % m["parent"])
+            data = message("%s <%s>" % who, ("Re: " if m["parent"] else "") + subject, m["date"], body,
+                           m["name"] if m["msgid"] else None, irt, refs,
+                           to="Support <support@example.org>", extra="Cc: %s\n" % everyone,
+                           zone=rng.choice([0, 60, -300, 120]))
+            w.generated(tag, m["name"], data)
+        if kind == "dup":
+            last = t.msgs[-1]
+            # the same bytes twice (a relay retried), and a resend with other bytes
+            w.generated(tag, last["name"] + "-copy", open(w.path("generated", last["name"]), "rb").read())
+            first = t.msgs[0]
+            data = open(w.path("generated", first["name"]), "rb").read()
+            w.generated(tag, first["name"] + "-resent",
+                        b"Resent-Date: " + rfc2822(first["date"] + 3600).encode() + b"\n" + data)
+
+
 def malformed(w):
     t = BASE + 30 * 86400
 
@@ -299,18 +442,50 @@ def malformed(w):
                                                      extra="X-Copy: %d\n" % k))
 
 
+def check_grouping(out, sub, names):
+    """Fails unless the threads of names are what the ids the messages
+    carry group them into (their Message-ID, In-Reply-To and References,
+    as notmuch groups): the expected grouping holds by construction."""
+    import email
+    import re
+    parent = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    files = {}
+    for name, tag in names:
+        with open(os.path.join(out, sub, name), "rb") as f:
+            m = email.message_from_binary_file(f)
+        ids = re.findall(r"<[^>]+>", " ".join(str(m.get(h, "")) for h in ("Message-ID", "In-Reply-To", "References")))
+        files[name] = ids or ["file:" + name]
+        for i in files[name][1:]:
+            parent[find(i)] = find(files[name][0])
+    got, want = {}, {}
+    for name, tag in names:
+        got.setdefault(find(files[name][0]), set()).add(name)
+        want.setdefault(tag, set()).add(name)
+    if sorted(map(sorted, got.values())) != sorted(map(sorted, want.values())):
+        sys.exit("make-corpus.py: the threads of %s are not what their ids group" % sub)
+
+
 def main():
     out = sys.argv[1]
-    for sub in ("threads", "malformed"):
+    for sub in ("threads", "generated", "malformed"):
         os.makedirs(os.path.join(out, sub), exist_ok=True)
         for name in os.listdir(os.path.join(out, sub)):
             os.unlink(os.path.join(out, sub, name))
     w = Writer(out)
     threads(w)
+    generated(w)
     malformed(w)
-    with open(os.path.join(out, "threads", "threads.tsv"), "w") as f:
-        for name, tag in sorted(w.threads):
-            f.write("%s\t%s\n" % (name, tag))
+    for sub, names in (("threads", w.threads), ("generated", w.generated_threads)):
+        check_grouping(out, sub, names)
+        with open(os.path.join(out, sub, "threads.tsv"), "w") as f:
+            for name, tag in sorted(names):
+                f.write("%s\t%s\n" % (name, tag))
 
 
 main()

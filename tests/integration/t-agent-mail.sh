@@ -106,18 +106,21 @@ expect_code 0 "alice's answer is delivered" -- deliver -f alice@example.org -r "
 expect_code 0 "send" -- send
 expect_equal "$(count_to anna@customer.example)" "$((count_before + 1))" "the customer received one mail"
 c=$(received_by anna@customer.example)
-expect_equal "$(body "$c" | tr -d '\r')" \
-	"$(printf 'Dear Anna,\n\nplease update the client to 5.2.\n\n-- \nalice\nsupport@example.org')" \
-	"... the new text without the quote and her own signature, with the queue's signature"
+# The reply template quotes the last mail of the customer side (here the
+# forged one above), with its date as dated: DATE below.
+undated () { sed -E 's/^On [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}, /On DATE, /'; }
+answered=$(printf 'Dear Anna,\n\nplease update the client to 5.2.\n\nOn DATE, Alice <alice@example.org> wrote:\n%s\n\n-- \nalice\nsupport@example.org' \
+	"$(commands | sed -e 's/^/> /' -e 's/^> $/>/')")
+expect_equal "$(body "$c" | tr -d '\r' | undated)" "$answered" \
+	"... the new text without the quote and her own signature, the template's quote, the queue's signature"
 expect_equal "$(rcpts "${c%.eml}.json")" "anna@customer.example carl@customer.example" \
 	"... to the requester and the Cc of her opening mail"
 expect_equal "$(header "$c" Reply-To)" "$ctoken" "... with the customer's own reply address"
 header "$c" In-Reply-To | grep -q '@'; ok $? "... with In-Reply-To"
 header "$c" References | grep -q '<req-1@customer.example>'; ok $? "... and References of the thread"
 expect_equal "$(header "$c" Subject)" "[Ticket#1] VPN drops" "... and the subject token"
-expect_equal "$(sql "select text from articles where ticket = 1 and kind = 'email-out' order by id desc limit 1")" \
-	"$(printf 'Dear Anna,\n\nplease update the client to 5.2.\n\n-- \nalice\nsupport@example.org')" \
-	"... stored as an email-out article"
+expect_equal "$(sql "select text from articles where ticket = 1 and kind = 'email-out' order by id desc limit 1" | undated)" \
+	"$answered" "... stored as an email-out article"
 expect_equal "$(sql "select u.login from articles a join users u on u.id = a.author
 	where a.ticket = 1 and a.kind = 'email-out' order by a.id desc limit 1")" alice "... by alice"
 expect_equal "$(field status)" open "... the answer reopens or resolves nothing"

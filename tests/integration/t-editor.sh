@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Composing and reading like git, under a pseudo-terminal (script(1)):
 # reply, note and new without -m or -F open $VISUAL, else $EDITOR, on a
-# file with the quoted customer mail and comment lines, which are taken
-# out; a text left unchanged or empty sends nothing; show pages through
+# file with the quoted customer mail (what is kept of it is the reply's
+# only quote) and comment lines, which are taken out; a text left unchanged or empty sends nothing; show pages through
 # $PAGER on a terminal and writes straight out into a pipe.
 . "$(dirname "$0")/../lib.sh"
 
 need bsdutils:script
-plan 19
+plan 21
 
 # tty CMD...: runs CMD on a pseudo-terminal, its exit code kept
 tty () { script -qec "$*" /dev/null </dev/null >"$out" 2>&1; }
@@ -43,6 +43,13 @@ case $text in "Please update the client to 5.2."*"> Since Monday."*) ok 0 "the r
 *) ok 1 "the reply is the text written, with the quote" ;; esac
 case $text in *"# "*) ok 1 "... and no comment line" ;; *) ok 0 "... and no comment line" ;; esac
 expect_equal "$(queued)" $((before + 1)) "... queued once"
+expect_equal "$(printf '%s\n' "$text" | grep -c '^> Since Monday.$')" 1 \
+	"... quoted once: the reply template adds no quote to the one kept in the file"
+editor cut '{ echo "Cut the quote."; } >"$1"'
+tty env EDITOR="$tmp/cut" "$BIN/mailticket" --db "$DB" reply 1
+text=$(sql "select text from articles where ticket = 1 and kind = 'email-out' order by id desc limit 1")
+case $text in "Cut the quote."*) ! printf '%s\n' "$text" | grep -q -e '^>' -e 'wrote:' ;; *) false ;; esac
+ok $? "a quote cut in the editor is not added back"
 
 n=$(articles) before=$(queued)
 tty env EDITOR="$tmp/keep" "$BIN/mailticket" --db "$DB" reply 1

@@ -5,8 +5,9 @@
 # Content-Language, a guess over its words, the contact's own), overrides
 # per queue and for all queues over the shipped text, a broken override
 # that still sends the shipped text, signatures in both parts of a reply,
-# canned answers, agents in their own language, template check, and the
-# status mail written once every field has changed.
+# canned answers, agents in their own language (status words too),
+# template check, the status mail written once every field has changed,
+# and the quote of the customer's last mail under a reply.
 . "$(dirname "$0")/../lib.sh"
 
 mkdir -p "$tmp/templates/sales"
@@ -16,7 +17,7 @@ response_time=4 hours
 dir=$tmp/templates
 EOF
 smtp_start
-plan 51
+plan 61
 send () { "$BIN/mailticket-send" --db "$DB" --once "$@"; }
 
 # last_to ADDR: the path of the newest message the server accepted for ADDR
@@ -120,8 +121,11 @@ expect_code 0 "user set --signature-file" -- mt user set alice --signature-file 
 expect_code 0 "a reply" -- mt reply 1 -m 'Der Treiber ist aktualisiert.'
 send
 m=$(last_to klaus@kunde.example)
-expect_equal "$(part "$m" text/plain)" "$(printf 'Der Treiber ist aktualisiert.\n\n-- \nAlice Agent\nSupport, ACME\n')" \
-	"the agent's signature after '-- ' in the text part"
+expect_equal "$(part "$m" text/plain | sed -E 's/^Am [0-9.]{10} um [0-9:]{5} schrieb /Am DATE schrieb /')" \
+	"$(printf 'Der Treiber ist aktualisiert.\n\nAm DATE schrieb klaus@kunde.example:\n> Hi, see attached.\n\n-- \nAlice Agent\nSupport, ACME\n')" \
+	"the agent's signature after '-- ' in the text part, under the quote of the customer's mail"
+part "$m" text/plain | grep -Eq '^Am [0-3][0-9]\.[01][0-9]\.20[0-9]{2} um [0-2][0-9]:[0-5][0-9] schrieb klaus@kunde.example:$'
+ok $? "... which says who wrote it when, as German mail clients do"
 part "$m" text/html | tr -d '\n' | grep -q -- '-- <br[ /]*>Alice Agent<br[ /]*>Support, ACME'
 ok $? "... and in the HTML part"
 expect_equal "$(hdr "$m" Content-Language)" de "... in the ticket's language"
@@ -146,8 +150,8 @@ expect_code 0 "set 3 status=open priority=9" -- mt set 3 status=open priority=9
 send
 m=$(last_to bob@example.org)
 expect_equal "$(hdr "$m" Content-Language)" de "bob's notification is German"
-part "$m" text/plain | grep -q '^alice hat den Status von new auf open geändert.'; ok $? "... telling the change"
-part "$m" text/plain | grep -q '^Status open, Priorität 9,'; ok $? "... with the new priority, not the old"
+part "$m" text/plain | grep -q '^alice hat den Status von neu auf offen geändert.'; ok $? "... telling the change in German words"
+part "$m" text/plain | grep -q '^Status offen, Priorität 9,'; ok $? "... with the new priority, not the old"
 expect_code 0 "alarm for bob" -- mt alarm 3 add --at '2026-12-07 14:30' --to bob -m 'Rückruf'
 expect_code 0 "send, at the alarm" -- "$BIN/mailticket-send" --db "$DB" --once --now '2026-12-07 15:00'
 m=$(last_to bob@example.org)
@@ -158,3 +162,28 @@ expect_code 0 "template list" -- mt template list
 grep -q '^ack  *en de pl es$' "$out"; ok $? "... names ack in its four languages"
 expect_code 0 "template show ack --lang es" -- mt template show ack --lang es
 grep -q 'Hemos recibido su mensaje' "$out"; ok $? "... prints the shipped Spanish text"
+
+# 9. The quote under a reply: in the requester's language, once, bounded,
+# and gone when an admin's reply template leaves it out.
+m=$(last_to lucia@cliente.example)
+part "$m" text/plain | grep -Eq '^El [0-3][0-9]/[01][0-9]/20[0-9]{2} a las [0-2][0-9]:[0-5][0-9], lucia@cliente.example escribió:$'
+ok $? "a Spanish reply quotes with a Spanish attribution and date"
+part "$m" text/plain | grep -q '^> Hola, la impresora de la oficina no funciona'; ok $? "... and the customer's lines"
+expect_code 0 "a reply whose text quotes already" -- mt reply 1 -m "$(printf 'Ja, erledigt.\n\n> Hi, see attached.')"
+send
+m=$(last_to klaus@kunde.example)
+expect_equal "$(part "$m" text/plain | grep -c '^> Hi, see attached.$'):$(part "$m" text/plain | grep -c schrieb)" 1:0 \
+	"... gets no second quote"
+seq 1 100 | sed 's/^/line /' | mail long@a.example long-1@a.example 'Log output' 'Content-Language: en' >"$tmp/long"
+deliver -f long@a.example -r support@example.org <"$tmp/long"
+expect_code 0 "a reply to a mail of 100 lines" -- mt reply "$(new_ticket)" -m 'Thanks for the log.'
+send
+m=$(last_to long@a.example)
+part "$m" text/plain | grep -q '^> line 60$' && ! part "$m" text/plain | grep -q '^> line 61$'
+ok $? "... quotes its first 60 lines"
+part "$m" text/plain | grep -q '^\[\.\.\. 40 more lines not quoted\]$'; ok $? "... and says how many it left out"
+printf 'Subject: {{ticket.token}} {{ticket.subject}}\n\n{{article.text}}\n' >"$tmp/templates/reply.en"
+expect_code 0 "a reply with an admin's template without {{article.quote}}" -- mt reply "$(new_ticket)" -m 'Fixed.'
+send
+expect_equal "$(part "$(last_to long@a.example)" text/plain)" "Fixed." "... has no quote"
+rm "$tmp/templates/reply.en"

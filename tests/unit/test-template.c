@@ -196,6 +196,65 @@ test_status_names (void)
 	g_assert_cmpstr (mt_template_status_name ("en", "resolved"), ==, "resolved");
 }
 
+static void
+test_status_words (void)
+{
+	g_assert_cmpstr (mt_template_status_word ("de", "open"), ==, "offen");
+	g_assert_cmpstr (mt_template_status_word ("pl", "pending"), ==, "oczekujące");
+	g_assert_cmpstr (mt_template_status_word ("es", "closed"), ==, "cerrada");
+	g_assert_cmpstr (mt_template_status_word ("en", "pending"), ==, "pending");
+	g_assert_cmpstr (mt_template_status_word ("de", "nosuch"), ==, "nosuch");
+}
+
+/* 2026-12-07 14:30 in the local time of the test, whatever its zone. */
+static gint64
+local_time (void)
+{
+	g_autoptr (GDateTime) dt = g_date_time_new_local (2026, 12, 7, 14, 30, 0);
+
+	return g_date_time_to_unix (dt);
+}
+
+static void
+test_quote_languages (void)
+{
+	static const struct {
+		const char *lang, *want;
+	} cases[] = {
+		{ "en", "On 2026-12-07 14:30, Anna Berg wrote:\n> one\n>\n> two" },
+		{ "de", "Am 07.12.2026 um 14:30 schrieb Anna Berg:\n> one\n>\n> two" },
+		{ "pl", "W dniu 07.12.2026 o 14:30, Anna Berg pisze:\n> one\n>\n> two" },
+		{ "es", "El 07/12/2026 a las 14:30, Anna Berg escribió:\n> one\n>\n> two" },
+		{ "fr", "On 2026-12-07 14:30, Anna Berg wrote:\n> one\n>\n> two" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *quote =
+			mt_template_quote (cases[i].lang, local_time (), "Anna Berg", "one\n\ntwo\n\n");
+
+		g_assert_cmpstr (quote, ==, cases[i].want);
+	}
+}
+
+static void
+test_quote_bounded (void)
+{
+	g_autoptr (GString) text = g_string_new (NULL);
+	g_autofree char *en = NULL, *pl = NULL, *wide = NULL, *line = g_strnfill (5000, 'x');
+	g_autofree char *lines = g_strjoin ("\n", line, line, line, NULL);
+
+	for (int i = 1; i <= MT_TEMPLATE_QUOTE_LINES + 3; i++)
+		g_string_append_printf (text, "line %d\n", i);
+	en = mt_template_quote ("en", local_time (), "Anna", text->str);
+	g_assert_nonnull (strstr (en, "\n> line 60\n[... 3 more lines not quoted]"));
+	g_assert_null (strstr (en, "line 61"));
+	pl = mt_template_quote ("pl", local_time (), "Anna", text->str);
+	g_assert_true (g_str_has_suffix (pl, "\n[... pominięto 3 dalsze wiersze]"));
+	/* Lines of 5000 bytes: the byte bound cuts first. */
+	wide = mt_template_quote ("de", local_time (), "Anna", lines);
+	g_assert_true (g_str_has_suffix (wide, "\n[... 2 weitere Zeilen nicht zitiert]"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -210,5 +269,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/template/lang/guess", test_guess_language);
 	g_test_add_func ("/template/lang/tag", test_language_tag);
 	g_test_add_func ("/template/lang/status-names", test_status_names);
+	g_test_add_func ("/template/lang/status-words", test_status_words);
+	g_test_add_func ("/template/lang/quote", test_quote_languages);
+	g_test_add_func ("/template/lang/quote-bounded", test_quote_bounded);
 	return g_test_run ();
 }
