@@ -70,6 +70,7 @@ typedef struct {
 	int grace_days;         /* of its queue */
 	gboolean reopen_closed; /* the queue reopens closed tickets whatever their age */
 	gboolean worked;        /* a person has worked on it: more than mail-created articles */
+	gboolean closed_by_import; /* closed, last by mailticket import (deliver.h) */
 } MtThreadTicket;
 
 typedef struct {

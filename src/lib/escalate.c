@@ -40,7 +40,7 @@ static const char SQL_OVERDUE[] =
 	" ifnull(t.owner, 0), ifnull(q.grp, 0), ifnull(q.owner, 0)"
 	" FROM tickets t JOIN queues q ON q.id = t.queue"
 	" WHERE q.sla_minutes > 0 AND t.first_response IS NULL AND t.response_escalated IS NULL"
-	" AND t.requester IS NOT NULL AND t.merged_into IS NULL AND t.status IN ('new', 'open'))"
+	" AND t.requester IS NOT NULL AND t.merged_into IS NULL AND t.imported IS NULL AND t.status IN ('new', 'open'))"
 	" WHERE deadline <= :now"
 	" UNION ALL"
 	" SELECT t.id, 'pending', t.pending_until, 0, ifnull(t.owner, 0), ifnull(q.grp, 0), ifnull(q.owner, 0)"

@@ -29,9 +29,11 @@ static const char SQL_THREAD_FACTS[] =
 	" coalesce(q.grace_days, 30), coalesce(q.closed_reply = 'reopen', 0),"
 	" EXISTS (SELECT 1 FROM articles a WHERE a.ticket = t.id"
 	" AND (a.kind IN ('email-out', 'note') OR a.author IS NOT NULL))"
-	" OR EXISTS (SELECT 1 FROM history h WHERE h.ticket = t.id AND h.who NOT IN ('mail', 'mailticket-send')"
+	" OR EXISTS (SELECT 1 FROM history h WHERE h.ticket = t.id AND h.who NOT IN ('mail', 'mailticket-send', 'import')"
 	" AND h.who NOT LIKE 'mail:%'"
-	" AND h.who NOT LIKE 'rule:%')"
+	" AND h.who NOT LIKE 'rule:%'),"
+	" t.status = 'closed' AND (SELECT who FROM history WHERE ticket = t.id AND field = 'status'"
+	" ORDER BY id DESC LIMIT 1) = 'import'"
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = :ticket";
 static const char SQL_TICKET_EXISTS[] = "SELECT count(*) FROM tickets WHERE id = :ticket";
 static const char SQL_STATUS_GET[] = "SELECT status FROM tickets WHERE id = :ticket";
@@ -80,6 +82,9 @@ static const char SQL_SET_UNTIL[] =
 static const char SQL_CLOSE_MERGED[] =
 	"UPDATE tickets SET merged_into = :into, status = 'closed', closed = :now, resolved = coalesce(resolved, :now),"
 	" updated = max(updated, :now) WHERE id = :ticket";
+static const char SQL_MARK_IMPORTED[] = "UPDATE tickets SET imported = coalesce(imported, :now) WHERE id = :ticket";
+static const char SQL_CLOSE_LATER[] = "UPDATE tickets SET closed = max(closed, :now), resolved = max(resolved, :now)"
+				      " WHERE id = :ticket AND status = 'closed'";
 static const char SQL_RESPONSE_ESCALATED[] =
 	"UPDATE tickets SET response_escalated = :now WHERE id = :ticket AND response_escalated IS NULL";
 
@@ -112,7 +117,8 @@ static const char *const ticket_queries[] = {
 	SQL_HISTORY_ADD,    SQL_SET_PRIORITY,  SQL_SET_OWNER,     SQL_SET_QUEUE,     SQL_SET_PROJECT,
 	SQL_SET_COLOR,      SQL_SET_SUBJECT,   SQL_SET_UNTIL,     SQL_CLOSE_MERGED,  SQL_RESPONSE_ESCALATED,
 	SQL_MERGED_FROM,    SQL_CLOSED_BEFORE, SQL_QUEUE_COUNT,   SQL_QUEUE_MOVE,    SQL_FORGET_OWNER,
-	SQL_FORGET_CREATOR, SQL_ERASE_LINKS,   SQL_ERASE_HISTORY, SQL_ERASE_TICKET,  NULL,
+	SQL_FORGET_CREATOR, SQL_ERASE_LINKS,   SQL_ERASE_HISTORY, SQL_ERASE_TICKET,  SQL_MARK_IMPORTED,
+	SQL_CLOSE_LATER,    NULL,
 };
 
 const char *const *
@@ -158,16 +164,23 @@ mt_ticket_create (MtStore *store, const MtTicketNew *t, gint64 *id, GError **err
 	return TRUE;
 }
 
-gboolean
-mt_ticket_touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
+/* Runs stmt, one of ticket's with :now. */
+static gboolean
+update_at (MtStore *store, const char *sql, gint64 ticket, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_TICKET_TOUCH, error);
+	sqlite3_stmt *stmt = mt_store_query (store, sql, error);
 
 	if (stmt == NULL)
 		return FALSE;
 	mt_store_bind_int (stmt, ":ticket", ticket);
 	mt_store_bind_int (stmt, ":now", now);
 	return mt_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+mt_ticket_touch (MtStore *store, gint64 ticket, gint64 now, GError **error)
+{
+	return update_at (store, SQL_TICKET_TOUCH, ticket, now, error);
 }
 
 gboolean
@@ -189,6 +202,7 @@ mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThread
 		facts->grace_days = sqlite3_column_int (stmt, 3);
 		facts->reopen_closed = sqlite3_column_int (stmt, 4);
 		facts->worked = sqlite3_column_int (stmt, 5);
+		facts->closed_by_import = sqlite3_column_int (stmt, 6);
 	}
 	sqlite3_reset (stmt);
 	return TRUE;
@@ -280,15 +294,21 @@ mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint64 now, GE
 }
 
 gboolean
+mt_ticket_mark_imported (MtStore *store, gint64 ticket, gint64 at, GError **error)
+{
+	return update_at (store, SQL_MARK_IMPORTED, ticket, at, error);
+}
+
+gboolean
+mt_ticket_close_later (MtStore *store, gint64 ticket, gint64 now, GError **error)
+{
+	return update_at (store, SQL_CLOSE_LATER, ticket, now, error);
+}
+
+gboolean
 mt_ticket_mark_response_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error)
 {
-	sqlite3_stmt *stmt = mt_store_query (store, SQL_RESPONSE_ESCALATED, error);
-
-	if (stmt == NULL)
-		return FALSE;
-	mt_store_bind_int (stmt, ":ticket", ticket);
-	mt_store_bind_int (stmt, ":now", now);
-	return mt_store_exec_stmt (store, stmt, error);
+	return update_at (store, SQL_RESPONSE_ESCALATED, ticket, now, error);
 }
 
 static const char *
