@@ -24,9 +24,10 @@ mt_deliver_import_known (Delivery *d, MtDeliverResult *r, GError **error)
 	gint64 ticket = 0;
 	gboolean referenced = FALSE;
 
-	if (d->message->message_id == NULL ||
-	    !mt_ticket_lookup_message_id (d->store, d->message->message_id, &ticket, &referenced, error))
-		return d->message->message_id == NULL;
+	if (d->message->message_id == NULL)
+		return TRUE;
+	if (!mt_ticket_lookup_message_id (d->store, d->message->message_id, &ticket, &referenced, error))
+		return FALSE;
 	/* Only referenced so far: the message itself is not here yet. */
 	if (ticket != 0 && !referenced) {
 		r->action = MT_DELIVER_DUPLICATE;
