@@ -14,7 +14,7 @@ TZ=UTC
 export TZ
 own=$top/tests/corpus/threads
 public=$CORPUS/public
-plan 55
+plan 57
 
 # mailboxes DIR NAME: $tmp/NAME.mbox and the Maildir $tmp/NAME (cur/,
 # new/) of the files of DIR/threads.tsv, in Date order, and that order
@@ -250,6 +250,32 @@ expect_equal "$codes" 0000000000 "ten deliveries meanwhile, each stored (exit 0)
 expect_equal "$(sql "select count(*) from tickets where subject like 'question %'")" $((large / 4)) \
 	"... and the $large messages in $((large / 4)) tickets"
 figure "import of $large messages" "$(tail -1 "$tmp/import.out")"
+
+# Bounded cost: a hostile message (thousands of header fields) costs an
+# import from a Maildir what it costs a delivery; from an mbox, GMime's
+# parser builds its whole structure first, to find where it ends: not
+# bounded yet.
+DB=$tmp/cost.db
+mt init >/dev/null
+python3 "$top/tests/hostile-cost.py" headers 2000000 >"$tmp/case.eml"
+size=$(wc -c <"$tmp/case.eml")
+max_rss=$((size * 3 / 2 / 1024 + 30720))
+mkdir -p "$tmp/cost/cur"
+cp "$tmp/case.eml" "$tmp/cost/cur/1.case:2,S"
+{ printf 'From MAILER-DAEMON Sat Jan  1 00:00:00 2022\n'; sed 's/^\(>*From \)/>\1/' "$tmp/case.eml"; } >"$tmp/case.mbox"
+for box in cost case.mbox; do
+	measured "$(limit 60)" "$BIN/mailticket" --db "$DB" import "$tmp/$box"
+	if sanitized; then
+		skip "a hostile message from $box: peak memory" "AddressSanitizer keeps what is freed"
+	elif [ "$box" = cost ]; then
+		[ "$code" = 0 ] && [ "$rss" -le "$max_rss" ]
+		ok $? "a hostile message from a Maildir: exit $code, peak memory $((rss / 1024)) MB (limit $((max_rss / 1024)))"
+	else
+		[ "$code" = 0 ] && [ "$rss" -le "$max_rss" ]
+		todo $? "a hostile message from an mbox: exit $code, peak memory $((rss / 1024)) MB (limit $((max_rss / 1024)))" \
+			"GMime's mbox parser to see only the From_ lines"
+	fi
+done
 
 # The public corpus, when it is beside the checkout.
 if [ -f "$public/threads.tsv" ]; then
