@@ -9,6 +9,8 @@
 #ifndef MT_IMPORT_PRIVATE_H
 #define MT_IMPORT_PRIVATE_H
 
+#include <gmime/gmime.h>
+
 #include "mailticket/deliver.h"
 #include "mailticket/import.h"
 
@@ -39,5 +41,11 @@ gboolean mt_import_left_out (MtImporter *im, const char *where, const GError *fa
 GPtrArray *mt_import_sources (char **paths, guint64 *total, GError **error);
 /* Imports the messages of one of them. */
 gboolean mt_import_source (MtImporter *im, gconstpointer source, GError **error);
+
+/* The mbox open at fd, read-only, as GMime's parser is to see it to
+ * find its From_ lines (import-mask.c): every other line masked, every
+ * byte at its offset. The fd stays the caller's. NULL if it cannot be
+ * read. */
+GMimeStream *mt_import_mask_new (int fd);
 
 #endif

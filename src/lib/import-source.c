@@ -10,9 +10,11 @@
  *	from its first header to the next From_ line, less the empty line
  *	that separates the two, so that the same mbox gives the same bytes
  *	every time. Any other file is one message. A message over the size
- *	limit is refused unread, as a delivery refuses it: in an mbox,
- *	GMime's parser walks over it without copying it (it keeps its place
- *	in the file, not its content).
+ *	limit is refused unread, as a delivery refuses it. In an mbox,
+ *	GMime's parser sees only the From_ lines and filler of the same
+ *	length (import-mask.c), and keeps its place in the file, not the
+ *	content: a message costs it no more than its bytes, whatever its
+ *	structure.
  *
  *	A message's fallback time, for when its Date is no use: an mbox
  *	message's From_ line, else the file's modification time.
@@ -197,8 +199,8 @@ import_file (MtImporter *im, const Source *s, GError **error)
 	return unread (im, s->path, g_steal_pointer (&failure), error);
 }
 
-/* Bytes begin to end of fd, less the empty line before the next From_
- * line; NULL and failure when they cannot be read. */
+/* Bytes begin to end of fd, less the empty line (LF or CRLF) before
+ * the next From_ line; NULL and failure when they cannot be read. */
 static GByteArray *
 read_range (int fd, gint64 begin, gint64 end, GError **failure)
 {
@@ -217,7 +219,9 @@ read_range (int fd, gint64 begin, gint64 end, GError **failure)
 		}
 		got += (gsize) n;
 	}
-	if (raw->len >= 2 && raw->data[raw->len - 1] == '\n' && raw->data[raw->len - 2] == '\n')
+	if (raw->len >= 4 && memcmp (raw->data + raw->len - 4, "\r\n\r\n", 4) == 0)
+		g_byte_array_set_size (raw, raw->len - 2);
+	else if (raw->len >= 2 && memcmp (raw->data + raw->len - 2, "\n\n", 2) == 0)
 		g_byte_array_set_size (raw, raw->len - 1);
 	return g_steal_pointer (&raw);
 }
@@ -271,7 +275,7 @@ import_mbox (MtImporter *im, const Source *s, GError **error)
 	g_autoptr (GMimeStream) stream = NULL;
 	g_autoptr (GMimeParser) parser = NULL;
 	guint64 base = im->stats->bytes;
-	gboolean more = TRUE;
+	gboolean more = TRUE, ok = TRUE;
 	int fd = open (s->path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -280,16 +284,26 @@ import_mbox (MtImporter *im, const Source *s, GError **error)
 		im->stats->bytes += s->size;
 		return unread (im, s->path, failure, error);
 	}
-	stream = g_mime_stream_fs_new (fd);
+	/* Its From_ lines found by GMime's parser in mbox mode, which sees
+	 * no more of each message than it needs for that (import-mask.c). */
+	if ((stream = mt_import_mask_new (fd)) == NULL) {
+		GError *failure = NULL;
+		mt_error_errno (&failure, errno, "cannot read it");
+		close (fd);
+		im->stats->bytes += s->size;
+		return unread (im, s->path, failure, error);
+	}
 	parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
-	while (more && !g_mime_parser_eos (parser)) {
-		if (!import_mbox_message (im, s, parser, fd, &more, error))
-			return FALSE;
+	while (ok && more && !g_mime_parser_eos (parser)) {
+		ok = import_mbox_message (im, s, parser, fd, &more, error);
 		im->stats->bytes = base + (guint64) MAX (g_mime_parser_tell (parser), 0);
 	}
+	g_clear_object (&parser);
+	g_clear_object (&stream);
+	close (fd);
 	im->stats->bytes = base + s->size;
-	return TRUE;
+	return ok;
 }
 
 gboolean
