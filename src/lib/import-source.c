@@ -253,6 +253,11 @@ import_mbox_message (MtImporter *im, const Source *s, GMimeParser *parser, int f
 
 	if (message == NULL) {
 		*more = FALSE;
+		if (!g_mime_parser_eos (parser)) {
+			im->stats->failed++;
+			g_warning ("%s: from byte %" G_GINT64_FORMAT " on no mbox message could be read; left out", s->path,
+				   g_mime_parser_tell (parser));
+		}
 		return TRUE;
 	}
 	begin = g_mime_parser_get_headers_begin (parser);
