@@ -48,7 +48,7 @@ typedef struct {
 	gboolean dry_run;
 	gboolean batched; /* one write of the caller's batch (mt_store_batch_begin()), not a transaction of its own */
 	gint64 now;       /* the time of the delivery, or 0: mt_clock_now() */
-	gboolean import;      /* historic mail (above) */
+	gboolean import;  /* historic mail (above) */
 	gboolean keep_status; /* import: the tickets it opens keep the status delivery gives, not closed */
 	gboolean no_thread;   /* import: every message opens a ticket of its own */
 	gboolean no_rules;    /* import: the rules on incoming mail are not asked */

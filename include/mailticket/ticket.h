@@ -113,11 +113,11 @@ gboolean mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint6
 /* Records that ticket's overdue first response was escalated, unless it
  * was already (escalate.h). */
 gboolean mt_ticket_mark_response_escalated (MtStore *store, gint64 ticket, gint64 now, GError **error);
-/* mailticket import opened ticket at that time: no SLA clock runs on it. */
-gboolean mt_ticket_mark_imported (MtStore *store, gint64 ticket, gint64 at, GError **error);
-/* A closed ticket's closing (and resolution) moved on to now, unless later already: its
- * mail of that date was imported after it was closed. */
-gboolean mt_ticket_close_later (MtStore *store, gint64 ticket, gint64 now, GError **error);
+/* mailticket import brought ticket's mail of date now, at the time at:
+ * marked imported (no SLA clock runs on it) unless it is already, and
+ * when it is closed, its closing and resolution moved on to now unless
+ * they are later. */
+gboolean mt_ticket_imported (MtStore *store, gint64 ticket, gint64 at, gint64 now, GError **error);
 
 /* Marks a ticket for an agent's review. */
 gboolean mt_ticket_flag (MtStore *store, gint64 ticket, GError **error);

@@ -64,7 +64,8 @@ mt_cmd_import (MtContext *ctx, int argc, char **argv)
 		{ "quiet", 0, 0, G_OPTION_ARG_NONE, &quiet, "no progress line", NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) octx = g_option_context_new ("PATH... - file old mail (Maildir, mbox, message files)");
+	g_autoptr (GOptionContext) octx =
+		g_option_context_new ("PATH... - file old mail (Maildir, mbox, message files)");
 	g_autoptr (GError) error = NULL;
 	MtImportStats stats;
 	MtCliProgress progress;

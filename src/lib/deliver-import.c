@@ -43,10 +43,12 @@ mt_deliver_import_settle (Delivery *d, MtDeliverResult *r, GError **error)
 	gboolean found = FALSE;
 
 	if (r->action == MT_DELIVER_NEW)
-		return mt_ticket_mark_imported (d->store, r->ticket, mt_clock_now (), error) &&
-		       (d->options->keep_status ||
-			mt_ticket_set_status (d->store, r->ticket, "closed", "import", d->now, error));
+		return (d->options->keep_status ||
+			mt_ticket_set_status (d->store, r->ticket, "closed", "import", d->now, error)) &&
+		       mt_ticket_imported (d->store, r->ticket, mt_clock_now (), d->now, error);
+	/* Only a ticket that an import opened and closed: never a live one. */
 	if (!mt_ticket_get_thread_facts (d->store, r->ticket, &found, &facts, error))
 		return FALSE;
-	return !found || !facts.closed_by_import || mt_ticket_close_later (d->store, r->ticket, d->now, error);
+	return !found || !facts.closed_by_import ||
+	       mt_ticket_imported (d->store, r->ticket, mt_clock_now (), d->now, error);
 }

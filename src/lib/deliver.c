@@ -171,7 +171,8 @@ wake_ticket (Delivery *d, gint64 ticket, gboolean *reopened, GError **error)
 
 	if (status == NULL)
 		return FALSE;
-	if (d->automatic || d->agent_mail || d->options->import || strcmp (status, "new") == 0 || strcmp (status, "open") == 0)
+	if (d->automatic || d->agent_mail || d->options->import || strcmp (status, "new") == 0 ||
+	    strcmp (status, "open") == 0)
 		return TRUE;
 	who = g_strdup_printf ("mail:%s", d->message->from_addr ? d->message->from_addr : "unknown");
 	*reopened = TRUE;

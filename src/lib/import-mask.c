@@ -28,11 +28,11 @@ typedef enum { LINE_OTHER, LINE_FROM, LINE_FIRST } LineKind;
 
 typedef struct {
 	GMimeStream parent;
-	int fd;           /* borrowed */
-	gint64 state_at;  /* the offset the line state below is of */
-	LineKind kind;    /* of the line state_at is in */
-	LineKind before;  /* of the line before it */
-	gint64 column;    /* of state_at in its line */
+	int fd;          /* borrowed */
+	gint64 state_at; /* the offset the line state below is of */
+	LineKind kind;   /* of the line state_at is in */
+	LineKind before; /* of the line before it */
+	gint64 column;   /* of state_at in its line */
 } MtMaskStream;
 
 typedef struct {

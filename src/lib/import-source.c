@@ -255,8 +255,8 @@ import_mbox_message (MtImporter *im, const Source *s, GMimeParser *parser, int f
 		*more = FALSE;
 		if (!g_mime_parser_eos (parser)) {
 			im->stats->failed++;
-			g_warning ("%s: from byte %" G_GINT64_FORMAT " on no mbox message could be read; left out", s->path,
-				   g_mime_parser_tell (parser));
+			g_warning ("%s: from byte %" G_GINT64_FORMAT " on no mbox message could be read; left out",
+				   s->path, g_mime_parser_tell (parser));
 		}
 		return TRUE;
 	}

@@ -161,8 +161,8 @@ log_summary (const MtImportStats *s)
 }
 
 gboolean
-mt_import (MtStore *store, const MtConfig *config, char **paths, const MtImportOptions *options,
-	   MtImportStats *stats, GError **error)
+mt_import (MtStore *store, const MtConfig *config, char **paths, const MtImportOptions *options, MtImportStats *stats,
+	   GError **error)
 {
 	g_autoptr (GPtrArray) sources = NULL;
 	MtImporter im = { store, config, options, stats, .clock = mt_clock_now () };

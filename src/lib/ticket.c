@@ -29,7 +29,8 @@ static const char SQL_THREAD_FACTS[] =
 	" coalesce(q.grace_days, 30), coalesce(q.closed_reply = 'reopen', 0),"
 	" EXISTS (SELECT 1 FROM articles a WHERE a.ticket = t.id"
 	" AND (a.kind IN ('email-out', 'note') OR a.author IS NOT NULL))"
-	" OR EXISTS (SELECT 1 FROM history h WHERE h.ticket = t.id AND h.who NOT IN ('mail', 'mailticket-send', 'import')"
+	" OR EXISTS (SELECT 1 FROM history h WHERE h.ticket = t.id"
+	" AND h.who NOT IN ('mail', 'mailticket-send', 'import')"
 	" AND h.who NOT LIKE 'mail:%'"
 	" AND h.who NOT LIKE 'rule:%'),"
 	" t.status = 'closed' AND (SELECT who FROM history WHERE ticket = t.id AND field = 'status'"
@@ -82,9 +83,10 @@ static const char SQL_SET_UNTIL[] =
 static const char SQL_CLOSE_MERGED[] =
 	"UPDATE tickets SET merged_into = :into, status = 'closed', closed = :now, resolved = coalesce(resolved, :now),"
 	" updated = max(updated, :now) WHERE id = :ticket";
-static const char SQL_MARK_IMPORTED[] = "UPDATE tickets SET imported = coalesce(imported, :now) WHERE id = :ticket";
-static const char SQL_CLOSE_LATER[] = "UPDATE tickets SET closed = max(closed, :now), resolved = max(resolved, :now)"
-				      " WHERE id = :ticket AND status = 'closed'";
+static const char SQL_IMPORTED[] =
+	"UPDATE tickets SET imported = coalesce(imported, :at), closed = iif(status = 'closed', max(closed, :now), "
+	"closed),"
+	" resolved = iif(status = 'closed', max(resolved, :now), resolved) WHERE id = :ticket";
 static const char SQL_RESPONSE_ESCALATED[] =
 	"UPDATE tickets SET response_escalated = :now WHERE id = :ticket AND response_escalated IS NULL";
 
@@ -111,14 +113,15 @@ static const char *const set_field[] = {
 static const char *const statuses[] = { "new", "open", "pending", "resolved", "closed", NULL };
 
 static const char *const ticket_queries[] = {
-	SQL_TICKET_INSERT,  SQL_TICKET_TOUCH,  SQL_THREAD_FACTS,  SQL_TICKET_EXISTS, SQL_STATUS_GET,
-	SQL_STATUS_SET,     SQL_RESPONDED,     SQL_MAIL_FACTS,    SQL_SET_LANG,      SQL_LAST_CUSTOMER,
-	SQL_THREAD_IDS,     SQL_FLAG,          SQL_PERSONAL,      SQL_LINK_ADD,      SQL_IDENTITY,
-	SQL_HISTORY_ADD,    SQL_SET_PRIORITY,  SQL_SET_OWNER,     SQL_SET_QUEUE,     SQL_SET_PROJECT,
-	SQL_SET_COLOR,      SQL_SET_SUBJECT,   SQL_SET_UNTIL,     SQL_CLOSE_MERGED,  SQL_RESPONSE_ESCALATED,
-	SQL_MERGED_FROM,    SQL_CLOSED_BEFORE, SQL_QUEUE_COUNT,   SQL_QUEUE_MOVE,    SQL_FORGET_OWNER,
-	SQL_FORGET_CREATOR, SQL_ERASE_LINKS,   SQL_ERASE_HISTORY, SQL_ERASE_TICKET,  SQL_MARK_IMPORTED,
-	SQL_CLOSE_LATER,    NULL,
+	SQL_TICKET_INSERT,      SQL_TICKET_TOUCH,  SQL_THREAD_FACTS,   SQL_TICKET_EXISTS,
+	SQL_STATUS_GET,         SQL_STATUS_SET,    SQL_RESPONDED,      SQL_MAIL_FACTS,
+	SQL_SET_LANG,           SQL_LAST_CUSTOMER, SQL_THREAD_IDS,     SQL_FLAG,
+	SQL_PERSONAL,           SQL_LINK_ADD,      SQL_IDENTITY,       SQL_HISTORY_ADD,
+	SQL_SET_PRIORITY,       SQL_SET_OWNER,     SQL_SET_QUEUE,      SQL_SET_PROJECT,
+	SQL_SET_COLOR,          SQL_SET_SUBJECT,   SQL_SET_UNTIL,      SQL_CLOSE_MERGED,
+	SQL_RESPONSE_ESCALATED, SQL_MERGED_FROM,   SQL_CLOSED_BEFORE,  SQL_QUEUE_COUNT,
+	SQL_QUEUE_MOVE,         SQL_FORGET_OWNER,  SQL_FORGET_CREATOR, SQL_ERASE_LINKS,
+	SQL_ERASE_HISTORY,      SQL_ERASE_TICKET,  SQL_IMPORTED,       NULL,
 };
 
 const char *const *
@@ -294,15 +297,16 @@ mt_ticket_close_merged (MtStore *store, gint64 from, gint64 into, gint64 now, GE
 }
 
 gboolean
-mt_ticket_mark_imported (MtStore *store, gint64 ticket, gint64 at, GError **error)
+mt_ticket_imported (MtStore *store, gint64 ticket, gint64 at, gint64 now, GError **error)
 {
-	return update_at (store, SQL_MARK_IMPORTED, ticket, at, error);
-}
+	sqlite3_stmt *stmt = mt_store_query (store, SQL_IMPORTED, error);
 
-gboolean
-mt_ticket_close_later (MtStore *store, gint64 ticket, gint64 now, GError **error)
-{
-	return update_at (store, SQL_CLOSE_LATER, ticket, now, error);
+	if (stmt == NULL)
+		return FALSE;
+	mt_store_bind_int (stmt, ":ticket", ticket);
+	mt_store_bind_int (stmt, ":at", at);
+	mt_store_bind_int (stmt, ":now", now);
+	return mt_store_exec_stmt (store, stmt, error);
 }
 
 gboolean

@@ -29,8 +29,8 @@ setup (Fixture *f, gconstpointer data)
 	g_assert_no_error (error);
 	conf = g_build_filename (f->dir, "mailticket.conf", NULL);
 	db = g_build_filename (f->dir, "t.db", NULL);
-	g_assert_true (g_file_set_contents (conf, "[mail]\ndomain = example.org\naddress = support@example.org\n", -1,
-					    NULL));
+	g_assert_true (
+		g_file_set_contents (conf, "[mail]\ndomain = example.org\naddress = support@example.org\n", -1, NULL));
 	f->config = mt_config_load (conf, db, &error);
 	g_assert_no_error (error);
 	f->store = mt_store_open (db, 1000, MT_STORE_CREATE, &error);
