@@ -114,7 +114,7 @@ sql "drop trigger article_search_insert; drop trigger article_search_update; dro
 	  from tickets t left join queues q on q.id = t.queue left join users u on u.id = t.owner
 	  left join contacts c on c.id = t.requester;
 	drop table conversation_cc; alter table articles drop column new_text; alter table articles drop column not_indexed;
-	drop table blob_chunks;
+	drop table blob_chunks; alter table tickets drop column imported;
 	drop table article_search; drop view article_search_source; drop index outbox_recipients_address;
 	drop index contacts_org; alter table contacts drop column org; alter table articles drop column commands;
 	drop table organisation_domains; drop table organisations; drop table search_pending;
