@@ -3,7 +3,7 @@
 """bench.py - what `make bench` runs: mailticket beside the programs an admin
 would use instead, on the same mail, in one run.
 
-usage: bench.py [--quick] [--keep]
+usage: bench.py [--quick] [--keep] [--import-only]
 
 Ingest: every message is a process of its own fed through a pipe, as
 Postfix's pipe(8) runs a filter (bench/spawn, the bench's own driver),
@@ -21,8 +21,10 @@ delivery cost into databases that already hold many messages (filled by
 SQL), and the largest WAL file seen meanwhile; peak memory (/usr/bin/time
 -v) for a 25 MB and a 1 MB message; the time of the read commands on a
 database of many tickets; mailticket-send draining its outbox to Postfix's
-smtp-sink. A table, the ratios, and the targets of issue 8 with
-"met"/"NOT met".
+smtp-sink; `mailticket import` of a Maildir of 100,000 messages
+against `notmuch new` on the same Maildir (bench_import.py; N from
+$MAILTICKET_BENCH_IMPORT, and --import-only runs that section alone). A
+table, the ratios, and the targets of issue 8 with "met"/"NOT met".
 
 Debian packages it needs and does not find are installed with apt-get
 when run as root (procmail, notmuch, postfix for smtp-sink, time,
@@ -45,6 +47,8 @@ import sys
 import tempfile
 import time
 
+import bench_import
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(TOP, "bin")
 SPAWN = os.path.join(TOP, "bench", "spawn")
@@ -56,10 +60,10 @@ RECIPIENT = "support@example.org"
 # and smaller things, to finish in under a minute.
 FULL = dict(generated=2000, shared=True, reps=3, concurrency=(1, 4, 8), fsync_msgs=200,
             growth=(0, 100000, 1000000), growth_msgs=300, growth_reps=7, query_tickets=100000, query_reps=7,
-            send_msgs=5000, send_reps=3)
+            send_msgs=5000, send_reps=3, import_msgs=100000)
 QUICK = dict(generated=40, shared=False, reps=3, concurrency=(1, 4, 8), fsync_msgs=20,
              growth=(0, 10000, 100000), growth_msgs=30, growth_reps=3, query_tickets=10000, query_reps=3,
-             send_msgs=500, send_reps=3)
+             send_msgs=500, send_reps=3, import_msgs=2000)
 
 PACKAGES = [("procmail", "/usr/bin/procmail"), ("notmuch", "/usr/bin/notmuch"),
             ("postfix", "/usr/sbin/smtp-sink"), ("time", "/usr/bin/time"),
@@ -193,6 +197,7 @@ class Bench:
         self.m = mode
         self.work = work
         self.results = {}
+        self.bin = BIN
         self.conf = os.path.join(work, "mailticket.conf")
         with open(self.conf, "w") as f:
             f.write("[database]\nbusy_timeout=60000\n[mail]\ndomain=example.org\n"
@@ -227,6 +232,7 @@ class Bench:
             if not shared:
                 log("no shared corpus at %s; the generated mail only" % CORPUS)
         self.messages = files + shared
+        self.messages_generated = files
         self.size = sum(os.path.getsize(f) for f in self.messages)
         self.distinct = len(set(open(f, "rb").read() for f in self.messages))
         self.list = write_list(self.path("all.list"), self.messages)
@@ -773,6 +779,8 @@ def report(b, mode_name, started):
     p("send: mailticket-send, %d queued messages to smtp-sink on 127.0.0.1: %.0f msgs/s (median of %d; sent %s)"
       % (b.m["send_msgs"], median([x[0] for x in s]), len(s), ",".join(str(x[1]) for x in s)))
     p("")
+    bench_import.report(b, p)
+    p("")
     p("targets (issue 8)")
     for name, conc in (("mailticket", 1), ("mailticket", 4), ("alone", 1)):
         if (name, conc) in med:
@@ -813,6 +821,7 @@ def main():
     ap = argparse.ArgumentParser(description="make bench")
     ap.add_argument("--quick", action="store_true", help="smaller numbers, under a minute")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--import-only", action="store_true", help="only mailticket import against notmuch new")
     args = ap.parse_args()
     started = time.time()
     ensure_packages()
@@ -824,12 +833,19 @@ def main():
     b = Bench(QUICK if args.quick else FULL, work)
     try:
         b.corpus()
+        if args.import_only:
+            bench_import.run(b, log)
+            out = []
+            bench_import.report(b, out.append)
+            print("\n".join(out))
+            return
         b.ingest()
         b.fsyncs()
         b.growth()
         b.memory()
         b.query()
         b.send()
+        bench_import.run(b, log)
         text = report(b, "QUICK" if args.quick else "full", started)
         print(text)
         with open(os.path.join(TOP, "bench", "last-run.txt"), "w") as f:

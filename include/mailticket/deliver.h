@@ -19,6 +19,14 @@
  *	mt_deliver() is the two together. A delivery server prepares one
  *	message while it stores another.
  *
+ *	With import (mailticket import, import.h) the message is historic
+ *	mail, dated options->now: nobody is told of it (no acknowledgement,
+ *	notification, bounce processing or agent commands), it reopens no
+ *	ticket, a Message-ID stored already makes it a duplicate whatever
+ *	its bytes, a ticket that an import closed takes its thread's later
+ *	mail as if open, and the tickets it opens are closed (unless
+ *	keep_status) and marked imported, which keeps them off the SLA clock.
+ *
  *	The rules (rules.h) are checked after the duplicate check and
  *	before threading. A rule's refusal fails the delivery with an error
  *	in MT_RULES_REFUSAL, storing nothing; spam opens a ticket of its own
@@ -40,6 +48,11 @@ typedef struct {
 	gboolean dry_run;
 	gboolean batched; /* one write of the caller's batch (mt_store_batch_begin()), not a transaction of its own */
 	gint64 now;       /* the time of the delivery, or 0: mt_clock_now() */
+	gboolean import;  /* historic mail (above) */
+	gboolean keep_status; /* import: the tickets it opens keep the status delivery gives, not closed */
+	gboolean no_thread;   /* import: every message opens a ticket of its own */
+	gboolean no_rules;    /* import: the rules on incoming mail are not asked */
+	gint64 queue;         /* import: the queue of the tickets it opens, or 0: the recipient's */
 } MtDeliverOptions;
 
 typedef enum {

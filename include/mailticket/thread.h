@@ -67,9 +67,10 @@ typedef struct {
 	gint64 merged_into; /* 0 unless merged */
 	gboolean closed;    /* status closed */
 	gint64 closed_at;
-	int grace_days;         /* of its queue */
-	gboolean reopen_closed; /* the queue reopens closed tickets whatever their age */
-	gboolean worked;        /* a person has worked on it: more than mail-created articles */
+	int grace_days;            /* of its queue */
+	gboolean reopen_closed;    /* the queue reopens closed tickets whatever their age */
+	gboolean worked;           /* a person has worked on it: more than mail-created articles */
+	gboolean closed_by_import; /* closed, last by mailticket import (deliver.h) */
 } MtThreadTicket;
 
 typedef struct {

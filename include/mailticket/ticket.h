@@ -133,6 +133,12 @@ gboolean mt_ticket_refresh_queue_due (MtStore *store, gint64 queue, GError **err
 /* Writes tickets.due (0: none); callers use the refresh functions. */
 gboolean mt_ticket_set_due (MtStore *store, gint64 ticket, gint64 due, GError **error);
 
+/* mailticket import brought ticket's mail of date now, at the time at:
+ * marked imported (no SLA clock runs on it) unless it is already, and
+ * when it is closed, its closing and resolution moved on to now unless
+ * they are later. */
+gboolean mt_ticket_imported (MtStore *store, gint64 ticket, gint64 at, gint64 now, GError **error);
+
 /* Marks a ticket for an agent's review. */
 gboolean mt_ticket_flag (MtStore *store, gint64 ticket, GError **error);
 

@@ -170,7 +170,7 @@ int mt_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 gboolean mt_cli_parse_id (const char *text, const char *what, gint64 *id, GError **error);
 
 /* A line on stderr that says how far a long command is, rewritten in
- * place: "WHAT: DONE/TOTAL, RATE/s, M:SS left". Only on a terminal, and
+ * place: "WHAT: DONE/TOTAL, RATE/s, M:SS left" (RATE: of DONE). Only on a terminal, and
  * not when quiet; at most five times a second. */
 typedef struct {
 	const char *what;
@@ -180,6 +180,9 @@ typedef struct {
 
 void mt_cli_progress_start (MtCliProgress *p, const char *what, gboolean quiet);
 void mt_cli_progress (MtCliProgress *p, guint done, guint total);
+/* For work whose count is not known ahead, only its size: "WHAT: DONE
+ * UNIT, P%, RATE/s, M:SS left", the time left from part of whole. */
+void mt_cli_progress_part (MtCliProgress *p, guint done, const char *unit, guint64 part, guint64 whole);
 /* Ends the line, if one was written. */
 void mt_cli_progress_end (MtCliProgress *p);
 
@@ -226,6 +229,7 @@ int mt_cmd_attachment (MtContext *ctx, int argc, char **argv);
 int mt_cmd_search (MtContext *ctx, int argc, char **argv);
 int mt_cmd_db (MtContext *ctx, int argc, char **argv);
 int mt_cmd_explain (MtContext *ctx, int argc, char **argv);
+int mt_cmd_import (MtContext *ctx, int argc, char **argv);
 int mt_cmd_token (MtContext *ctx, int argc, char **argv);
 int mt_cmd_quarantine (MtContext *ctx, int argc, char **argv);
 int mt_cmd_reply (MtContext *ctx, int argc, char **argv);

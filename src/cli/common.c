@@ -553,20 +553,41 @@ mt_cli_progress_start (MtCliProgress *p, const char *what, gboolean quiet)
 	*p = (MtCliProgress){ what, !quiet && isatty (STDERR_FILENO), g_get_monotonic_time (), 0 };
 }
 
+/* The line for done things, count as shown, fraction of the whole done;
+ * the last one (fraction 1) always. */
+static void
+show_progress (MtCliProgress *p, const char *count, guint done, double fraction)
+{
+	gint64 now = g_get_monotonic_time ();
+	double seconds = (double) (now - p->started) / G_USEC_PER_SEC;
+	guint left;
+
+	if (!p->on || (fraction < 1 && now - p->shown < G_USEC_PER_SEC / 5))
+		return;
+	p->shown = now;
+	left = fraction > 0 && fraction < 1 ? (guint) (seconds * (1 - fraction) / fraction) : 0;
+	fprintf (stderr, "\r%s: %s, %.0f/s, %u:%02u left ", p->what, count, seconds > 0 ? done / seconds : 0, left / 60,
+		 left % 60);
+	fflush (stderr);
+}
+
 void
 mt_cli_progress (MtCliProgress *p, guint done, guint total)
 {
-	gint64 now = g_get_monotonic_time ();
-	double seconds = (double) (now - p->started) / G_USEC_PER_SEC, rate;
-	guint left;
+	char count[64];
 
-	if (!p->on || (done < total && now - p->shown < G_USEC_PER_SEC / 5))
-		return;
-	p->shown = now;
-	rate = seconds > 0 ? done / seconds : 0;
-	left = rate > 0 ? (guint) ((total - done) / rate) : 0;
-	fprintf (stderr, "\r%s: %u/%u, %.0f/s, %u:%02u left ", p->what, done, total, rate, left / 60, left % 60);
-	fflush (stderr);
+	g_snprintf (count, sizeof count, "%u/%u", done, total);
+	show_progress (p, count, done, total > 0 ? (double) done / total : 1);
+}
+
+void
+mt_cli_progress_part (MtCliProgress *p, guint done, const char *unit, guint64 part, guint64 whole)
+{
+	double fraction = whole > 0 ? (double) part / (double) whole : 1;
+	char count[96];
+
+	g_snprintf (count, sizeof count, "%u %s, %.0f%%", done, unit, fraction * 100);
+	show_progress (p, count, done, fraction);
 }
 
 void

@@ -39,6 +39,7 @@ static const struct {
 	{ "db", mt_cmd_db, MT_CLI_OPEN_CREATE,
 	  "rebuild what is derived from the stored mail, check, back up or restore the database" },
 	{ "explain", mt_cmd_explain, MT_CLI_OPEN_READ, "say which ticket a message would join, storing nothing" },
+	{ "import", mt_cmd_import, MT_CLI_OPEN_WRITE, "file old mail from Maildirs and mbox files, telling nobody" },
 	{ "token", mt_cmd_token, MT_CLI_OPEN_READ, "print a ticket's reply address and subject token" },
 	{ "quarantine", mt_cmd_quarantine, MT_CLI_OPEN_WRITE,
 	  "list, show or replay messages that could not be parsed" },

@@ -35,7 +35,8 @@ mt_deliver_take_commands (Delivery *d, const MtThreadDecision *decision, GError 
 	g_autoptr (MtCommands) commands = NULL;
 	char *text;
 
-	if (d->automatic)
+	/* Old mail imported commands nothing, whoever wrote it. */
+	if (d->automatic || d->options->import)
 		return TRUE;
 	commands = mt_commands_parse (m->text);
 	d->agent_mail = d->proof.agent != NULL && decision->action == MT_THREAD_APPEND && decision->via == MT_VIA_TOKEN;

@@ -50,4 +50,15 @@ gboolean mt_deliver_apply_commands (Delivery *d, MtDeliverResult *r, GError **er
 /* An agent's mail answers the customer, or is a note to the agents. */
 gboolean mt_deliver_agent_answer (Delivery *d, MtDeliverResult *r, GError **error);
 
+/* A bounce of our own mail fails the recipients it names
+ * (deliver-bounce.c). */
+gboolean mt_deliver_record_bounce (Delivery *d, MtDeliverResult *r, GError **error);
+/* An import's message whose Message-ID a stored message has already,
+ * whatever its bytes, is a duplicate (deliver-import.c): sets r. */
+gboolean mt_deliver_import_known (Delivery *d, MtDeliverResult *r, GError **error);
+/* What an import does instead of telling anybody: the ticket it opened
+ * marked imported, and closed unless keep_status; a ticket that an
+ * import closed closed as late as its mail. */
+gboolean mt_deliver_import_settle (Delivery *d, MtDeliverResult *r, GError **error);
+
 #endif

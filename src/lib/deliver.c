@@ -31,7 +31,6 @@
 #include "mailticket/error.h"
 #include "mailticket/message.h"
 #include "mailticket/notify.h"
-#include "mailticket/outbox.h"
 #include "mailticket/proof.h"
 #include "mailticket/quarantine.h"
 #include "mailticket/rules.h"
@@ -72,6 +71,17 @@ lookup_ticket (gpointer data, gint64 id, gboolean *found, MtThreadTicket *facts,
 	return mt_ticket_get_thread_facts (data, id, found, facts, error);
 }
 
+/* An import threads old mail into a ticket that an import closed as if
+ * open: it was open when that mail came. */
+static gboolean
+lookup_imported_ticket (gpointer data, gint64 id, gboolean *found, MtThreadTicket *facts, GError **error)
+{
+	if (!mt_ticket_get_thread_facts (data, id, found, facts, error))
+		return FALSE;
+	facts->closed = *found && facts->closed && !facts->closed_by_import;
+	return TRUE;
+}
+
 static gboolean
 lookup_participant (gpointer data, gint64 ticket, const char *address, gboolean *yes, GError **error)
 {
@@ -104,8 +114,9 @@ static gboolean
 decide (Delivery *d, MtThreadDecision *decision, GError **error)
 {
 	MtMessage *m = d->message;
-	MtThreadLookup lookup = { lookup_message_id, lookup_ticket, lookup_participant,
-				  d->store,          lookup_within, lookup_apart };
+	MtThreadLookup lookup = { lookup_message_id,  d->options->import ? lookup_imported_ticket : lookup_ticket,
+				  lookup_participant, d->store,
+				  lookup_within,      lookup_apart };
 	MtThreadInput input = {
 		.message_id = m->message_id,
 		.in_reply_to = m->in_reply_to,
@@ -146,8 +157,10 @@ open_ticket (Delivery *d, const MtThreadDecision *decision, gint64 *ticket, GErr
 	if (requester != NULL && *requester != '\0' &&
 	    !mt_customer_contact_ensure (d->store, requester, m->from_name, d->now, &t.requester, error))
 		return FALSE;
-	if (!mt_directory_queue_for (d->store, d->config, d->recipient, d->now, &t.queue, error) ||
-	    !mt_ticket_create (d->store, &t, ticket, error) ||
+	if (!(t.queue = d->options->queue) &&
+	    !mt_directory_queue_for (d->store, d->config, d->recipient, d->now, &t.queue, error))
+		return FALSE;
+	if (!mt_ticket_create (d->store, &t, ticket, error) ||
 	    !mt_ticket_add_history (d->store, *ticket, "mail", "created", NULL, subject, d->now, error))
 		return FALSE;
 	if (decision->action == MT_THREAD_NEW_LINKED)
@@ -156,7 +169,7 @@ open_ticket (Delivery *d, const MtThreadDecision *decision, gint64 *ticket, GErr
 }
 
 /* A person's reply brings a ticket back to the agents; an auto-reply
- * does not. */
+ * does not, nor old mail imported. */
 static gboolean
 wake_ticket (Delivery *d, gint64 ticket, gboolean *reopened, GError **error)
 {
@@ -165,7 +178,8 @@ wake_ticket (Delivery *d, gint64 ticket, gboolean *reopened, GError **error)
 
 	if (status == NULL)
 		return FALSE;
-	if (d->automatic || d->agent_mail || strcmp (status, "new") == 0 || strcmp (status, "open") == 0)
+	if (d->automatic || d->agent_mail || d->options->import || strcmp (status, "new") == 0 ||
+	    strcmp (status, "open") == 0)
 		return TRUE;
 	who = g_strdup_printf ("mail:%s", d->message->from_addr ? d->message->from_addr : "unknown");
 	*reopened = TRUE;
@@ -297,51 +311,6 @@ store_article (Delivery *d, MtDeliverResult *r, GError **error)
 	       record_cc (d, r, error) && add_claimant (d, r, error);
 }
 
-/* Fails each recipient the bounce names that the server had accepted
- * for row (outbox.h); their number in *failed, "address: reason" of
- * each in reasons. */
-static gboolean
-fail_recipients (Delivery *d, gint64 row, GString *reasons, guint *failed, GError **error)
-{
-	for (guint i = 0; i < d->bounce.failed->len; i++) {
-		const MtBounceRecipient *b = g_ptr_array_index (d->bounce.failed, i);
-		gboolean marked = FALSE;
-
-		if (!mt_outbox_bounced (d->store, row, b->address, b->reason, d->now, &marked, error))
-			return FALSE;
-		if (!marked)
-			continue;
-		(*failed)++;
-		g_string_append_printf (reasons, "%s%s: %s", reasons->len ? "\n" : "", b->address, b->reason);
-	}
-	return TRUE;
-}
-
-/* A bounce of our own mail fails the recipients it names, of the
- * outbox row it returns; a report of anything else is only filed. Only
- * a recipient it did fail is told to the reply's author. */
-static gboolean
-record_bounce (Delivery *d, MtDeliverResult *r, GError **error)
-{
-	g_autoptr (GString) reasons = g_string_new (NULL);
-	gint64 row = 0, article = 0, author = 0;
-
-	if (d->bounce.message_id == NULL || d->bounce.failed == NULL || d->bounce.failed->len == 0)
-		return TRUE;
-	if (!mt_outbox_find (d->store, d->bounce.message_id, &row, error))
-		return FALSE;
-	if (row == 0)
-		return TRUE;
-	if (!fail_recipients (d, row, reasons, &r->bounced, error))
-		return FALSE;
-	if (r->bounced == 0)
-		return TRUE;
-	/* A reply's author hears of it: the customer never got the answer. */
-	return mt_outbox_article (d->store, row, &article, error) &&
-	       (article == 0 || mt_ticket_article_author (d->store, article, &author, error)) &&
-	       mt_notify_bounce (d->store, d->config, r->ticket, author, reasons->str, d->now, error);
-}
-
 /* Where an acknowledgement goes: Reply-To if the sender set one. */
 static const char *
 answer_address (Delivery *d)
@@ -381,6 +350,15 @@ tell_people (Delivery *d, MtDeliverResult *r, GError **error)
 				    &r->acknowledged, error))
 		return FALSE;
 	return mt_notify_watchers (d->store, d->config, &e, &r->notified, error);
+}
+
+/* What the mail makes happen beyond its ticket: an agent's commands
+ * and answer, a bounce's failed recipients, the people told. */
+static gboolean
+answer (Delivery *d, MtDeliverResult *r, GError **error)
+{
+	return mt_deliver_apply_commands (d, r, error) && mt_deliver_record_bounce (d, r, error) &&
+	       (d->agent_mail ? mt_deliver_agent_answer (d, r, error) : tell_people (d, r, error));
 }
 
 static gboolean
@@ -428,12 +406,14 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 		return quarantine (d, r, d->parse_error, error);
 	if (!mt_ticket_find_by_blob (d->store, d->sha256, &r->ticket, &r->article, error))
 		return FALSE;
-	if (r->article != 0) {
+	if (r->article != 0)
 		r->action = MT_DELIVER_DUPLICATE;
+	else if (d->options->import && !mt_deliver_import_known (d, r, error))
+		return FALSE;
+	if (r->action == MT_DELIVER_DUPLICATE)
 		return TRUE;
-	}
 	/* Spam opens a ticket of its own, whatever it answers. */
-	if (r->rules->spam.value == NULL && !decide (d, &r->decision, error))
+	if (r->rules->spam.value == NULL && !d->options->no_thread && !decide (d, &r->decision, error))
 		return FALSE;
 	if (d->options->dry_run) {
 		r->action = r->decision.action == MT_THREAD_APPEND ? MT_DELIVER_APPEND : MT_DELIVER_NEW;
@@ -443,8 +423,7 @@ thread_and_store (Delivery *d, MtDeliverResult *r, GError **error)
 	return mt_deliver_take_commands (d, &r->decision, error) && store_article (d, r, error) &&
 	       apply_bridge (d, r, error) &&
 	       mt_rules_apply (d->store, d->config, r->rules, r->ticket, r->action == MT_DELIVER_NEW, d->now, error) &&
-	       mt_deliver_apply_commands (d, r, error) && record_bounce (d, r, error) &&
-	       (d->agent_mail ? mt_deliver_agent_answer (d, r, error) : tell_people (d, r, error));
+	       (d->options->import ? mt_deliver_import_settle (d, r, error) : answer (d, r, error));
 }
 
 typedef struct {

@@ -41,7 +41,7 @@ static const char SQL_OVERDUE[] =
 	" iif(t.first_response IS NULL, q.sla_minutes, q.resolution_minutes),"
 	" ifnull(t.owner, 0), ifnull(q.grp, 0), ifnull(q.owner, 0)"
 	" FROM tickets t JOIN queues q ON q.id = t.queue"
-	" WHERE t.due <= :now AND t.status IN ('new', 'open') AND t.merged_into IS NULL"
+	" WHERE t.due <= :now AND t.status IN ('new', 'open') AND t.merged_into IS NULL AND t.imported IS NULL"
 	" AND iif(t.first_response IS NULL, t.response_escalated, t.resolution_escalated) IS NULL"
 	" UNION ALL"
 	" SELECT t.id, 'pending', t.pending_until, 0, ifnull(t.owner, 0), ifnull(q.grp, 0), ifnull(q.owner, 0)"

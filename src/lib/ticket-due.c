@@ -20,7 +20,8 @@
 #include "mailticket/ticket.h"
 
 static const char SQL_DUE_FACTS[] =
-	"SELECT t.status IN ('new', 'open') AND t.requester IS NOT NULL AND t.merged_into IS NULL,"
+	"SELECT t.status IN ('new', 'open') AND t.requester IS NOT NULL AND t.merged_into IS NULL AND t.imported IS "
+	"NULL,"
 	" t.first_response IS NULL, ifnull(t.sla_start, 0), ifnull(q.sla_minutes, 0), ifnull(q.resolution_minutes, 0),"
 	" q.hours, q.tz, q.holidays, ifnull(t.due, 0)"
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = :ticket";

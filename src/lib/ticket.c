@@ -29,9 +29,12 @@ static const char SQL_THREAD_FACTS[] =
 	" coalesce(q.grace_days, 30), coalesce(q.closed_reply = 'reopen', 0),"
 	" EXISTS (SELECT 1 FROM articles a WHERE a.ticket = t.id"
 	" AND (a.kind IN ('email-out', 'note') OR a.author IS NOT NULL))"
-	" OR EXISTS (SELECT 1 FROM history h WHERE h.ticket = t.id AND h.who NOT IN ('mail', 'mailticket-send')"
+	" OR EXISTS (SELECT 1 FROM history h WHERE h.ticket = t.id"
+	" AND h.who NOT IN ('mail', 'mailticket-send', 'import')"
 	" AND h.who NOT LIKE 'mail:%'"
-	" AND h.who NOT LIKE 'rule:%')"
+	" AND h.who NOT LIKE 'rule:%'),"
+	" t.status = 'closed' AND (SELECT who FROM history WHERE ticket = t.id AND field = 'status'"
+	" ORDER BY id DESC LIMIT 1) = 'import'"
 	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue WHERE t.id = :ticket";
 static const char SQL_TICKET_EXISTS[] = "SELECT count(*) FROM tickets WHERE id = :ticket";
 static const char SQL_STATUS_GET[] = "SELECT status FROM tickets WHERE id = :ticket";
@@ -80,6 +83,11 @@ static const char SQL_SET_UNTIL[] =
 static const char SQL_CLOSE_MERGED[] =
 	"UPDATE tickets SET merged_into = :into, status = 'closed', closed = :now, resolved = coalesce(resolved, :now),"
 	" due = NULL, updated = max(updated, :now) WHERE id = :ticket";
+static const char SQL_IMPORTED[] =
+	"UPDATE tickets SET imported = coalesce(imported, :at), due = NULL, closed = iif(status = 'closed', "
+	"max(closed, :now), "
+	"closed),"
+	" resolved = iif(status = 'closed', max(resolved, :now), resolved) WHERE id = :ticket";
 static const char SQL_RESPONSE_ESCALATED[] =
 	"UPDATE tickets SET response_escalated = :now WHERE id = :ticket AND response_escalated IS NULL";
 static const char SQL_RESOLUTION_ESCALATED[] =
@@ -150,6 +158,7 @@ static const char *const ticket_queries[] = {
 	SQL_ERASE_LINKS,
 	SQL_ERASE_HISTORY,
 	SQL_ERASE_TICKET,
+	SQL_IMPORTED,
 	NULL,
 };
 
@@ -221,6 +230,7 @@ mt_ticket_get_thread_facts (MtStore *store, gint64 id, gboolean *found, MtThread
 		facts->grace_days = sqlite3_column_int (stmt, 3);
 		facts->reopen_closed = sqlite3_column_int (stmt, 4);
 		facts->worked = sqlite3_column_int (stmt, 5);
+		facts->closed_by_import = sqlite3_column_int (stmt, 6);
 	}
 	sqlite3_reset (stmt);
 	return TRUE;
@@ -306,6 +316,13 @@ static gboolean
 stamp (MtStore *store, const char *sql, gint64 ticket, gint64 now, GError **error)
 {
 	return mt_store_run (store, sql, MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":now", now)), error);
+}
+
+gboolean
+mt_ticket_imported (MtStore *store, gint64 ticket, gint64 at, gint64 now, GError **error)
+{
+	return mt_store_run (store, SQL_IMPORTED,
+			     MT_BINDS (MT_INT (":ticket", ticket), MT_INT (":at", at), MT_INT (":now", now)), error);
 }
 
 gboolean

@@ -115,6 +115,7 @@ sql "drop trigger article_search_insert; drop trigger article_search_update; dro
 	  left join contacts c on c.id = t.requester;
 	drop table conversation_cc; alter table articles drop column new_text; alter table articles drop column not_indexed;
 	drop table blob_chunks; drop table merges;
+	alter table tickets drop column imported;
 	drop index tickets_due; alter table tickets drop column sla_start;
 	alter table tickets drop column resolution_escalated; alter table queues drop column hours;
 	alter table queues drop column tz; alter table queues drop column holidays;
