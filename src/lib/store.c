@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -198,6 +199,42 @@ finalize_statement (gpointer stmt)
 	sqlite3_finalize (stmt);
 }
 
+/* Whether this process has group gid. */
+static gboolean
+in_group (gid_t gid)
+{
+	int n = getgroups (0, NULL);
+	g_autofree gid_t *groups = g_new (gid_t, MAX (n, 1));
+
+	if (getegid () == gid)
+		return TRUE;
+	n = getgroups (n, groups);
+	for (int i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return TRUE;
+	return FALSE;
+}
+
+/* The error of a database this process may not reach, with the group
+ * that may (the file's, else its directory's) when we are not in it:
+ * an agent not in the group mailticket is told so, not that there is
+ * no database. */
+static gboolean
+permission_denied (const char *path, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname (path);
+	struct stat st;
+	struct group *group = NULL;
+	g_autofree char *hint = NULL;
+
+	if (stat (path, &st) == 0 || stat (dir, &st) == 0)
+		group = in_group (st.st_gid) ? NULL : getgrgid (st.st_gid);
+	if (group != NULL)
+		hint = g_strdup_printf (" (not in group %s?)", group->gr_name);
+	g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL, "cannot open %s: permission denied%s", path, hint ? hint : "");
+	return FALSE;
+}
+
 /* Creates the database file unless it exists. SQLite would make it
  * with the umask's mode and the process's group; it gives the -wal and
  * -shm files the mode of the database (and, as root, its owner), so
@@ -216,6 +253,8 @@ create_file (const char *path, GError **error)
 	fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
 	if (fd < 0 && errno == EEXIST)
 		return TRUE;
+	if (fd < 0 && errno == EACCES)
+		return permission_denied (path, error);
 	if (fd < 0) {
 		g_autofree char *what = g_strdup_printf ("cannot create database %s", path);
 		return mt_error_errno (error, errno, what);
@@ -243,6 +282,8 @@ database_there (const char *path, GError **error)
 		return TRUE;
 	if (stat (path, &st) == 0)
 		why = S_ISREG (st.st_mode) && st.st_size == 0 ? "is empty" : NULL;
+	else if (errno == EACCES)
+		return permission_denied (path, error);
 	else
 		why = errno == ENOENT || errno == ENOTDIR ? "is not there" : NULL;
 	/* Anything else, SQLite tells when it opens the file. */
@@ -250,6 +291,21 @@ database_there (const char *path, GError **error)
 		return TRUE;
 	g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "database missing: run mailticket init (%s %s)", path, why);
 	return FALSE;
+}
+
+/* SQLite's "unable to open database file" says nothing of why. */
+static gboolean
+may_open (const char *path, GError **error)
+{
+	int fd;
+
+	if (*path == '\0' || strcmp (path, ":memory:") == 0 || g_str_has_prefix (path, "file:"))
+		return TRUE;
+	if ((fd = open (path, O_RDONLY | O_CLOEXEC)) >= 0)
+		close (fd);
+	else if (errno == EACCES)
+		return permission_denied (path, error);
+	return TRUE;
 }
 
 MtStore *
@@ -260,6 +316,8 @@ mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **er
 	int rc;
 
 	if (mode == MT_STORE_EXISTING && !database_there (path, error))
+		return NULL;
+	if (!may_open (path, error))
 		return NULL;
 	if (mode == MT_STORE_CREATE) {
 		if (!create_file (path, error))
