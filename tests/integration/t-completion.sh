@@ -6,10 +6,10 @@
 . "$(dirname "$0")/../lib.sh"
 
 command -v bash >/dev/null || skip_all "no bash"
-# 34 tests a pass over the completions, a second pass with the
+# 38 tests a pass over the completions, a second pass with the
 # bash-completion package loaded, or one skip without it.
 framework=/usr/share/bash-completion/bash_completion
-if [ -f "$framework" ]; then plan $((1 + 2 * 36)); else plan $((1 + 36 + 1)); fi
+if [ -f "$framework" ]; then plan $((1 + 2 * 38)); else plan $((1 + 38 + 1)); fi
 mt init >/dev/null && mt user add alice --email alice@example.org >/dev/null && mt user add bob --email b@x.test >/dev/null
 ok $? "a database with two agents"
 touch "$tmp/file-one" "$tmp/file-two"
@@ -76,6 +76,8 @@ for framework in "" "$framework"; do
 	offers "queue's verbs" "add list" queue ""
 	offers "user's and contact's verbs" "add list set" contact ""
 	offers "template's verbs" "check list show" template ""
+	offers "config's verbs" "check show" config ""
+	offers "config check's file" "$tmp/file-one $tmp/file-two" config check "$tmp/file-"
 	offers "time's verb" "report" time r
 	offers "no values made up for a number" "" list --limit ""
 done

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 mt_account
-plan 44
+plan 45
 
 # Each test names the file it reads: the one lib.sh wrote stays as it is.
 cat >"$tmp/typo.conf" <<EOF
@@ -93,6 +93,9 @@ expect_equal "$(cat "$out")" "$MAILTICKET_CONF: ok" "... ok"
 expect_code 0 "config check -c FILE, no database there" -- "$BIN/mailticket" --db "$tmp/none/x.db" -c "$MAILTICKET_CONF" config check
 [ ! -e "$tmp/none" ]; ok $? "... and none made"
 expect_code 1 "config check of a file that is not there" -- mt config check "$tmp/missing.conf"
+printf 'secret\n' >"$tmp/secret"
+sed "s|/etc/mailticket/secret|$tmp/secret|" "$top/contrib/mailticket.conf" >"$tmp/shipped.conf"
+expect_code 0 "config check: the example configuration shipped is clean" -- mt config check "$tmp/shipped.conf"
 
 # config show: each value and where it came from.
 expect_code 0 "config show, without a database" -- "$BIN/mailticket" config show
