@@ -3,7 +3,9 @@
 # mailticket.conf as an admin gets it wrong: an unknown section or key
 # ("domian =", "[databse]", "secrt_file") is a warning with FILE:LINE on
 # the stderr of every program, and never makes mailticket-deliver defer
-# or refuse a message; a bad value is an error with FILE:LINE.
+# or refuse a message (the front tells them once, whether it hands the
+# message to the delivery server or not); a bad value is an error with
+# FILE:LINE.
 # mailticket config check lists them all and fails; config show prints
 # each value with where it came from, the default domain from
 # /etc/mailname ($MAILTICKET_MAILNAME here) included; neither needs a
@@ -11,7 +13,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 mt_account
-plan 45
+plan 47
 
 # Each test names the file it reads: the one lib.sh wrote stays as it is.
 cat >"$tmp/typo.conf" <<EOF
@@ -60,6 +62,21 @@ expect_equal "$(grep -c warning "$err")" 3 "... each once"
 { cat "$typo"; printf '[deliver]\nsocket = %s/nobody.sock\n' "$tmp"; } >"$tmp/socket.conf"
 message second | deliver -c "$tmp/socket.conf" >"$out" 2>"$err"
 expect_equal "$? $(grep -c 'unknown key domian' "$err")" "0 1" "with a [deliver] socket and no server: filed, warned once"
+
+# A server listening: the front hands the message over and tells the
+# warnings itself, once; the server logs them when it reads the file.
+server=
+stop_server () { [ -z "$server" ] || { kill "$server"; wait "$server"; } 2>/dev/null; server=; }
+at_exit=stop_server
+{ cat "$typo"; printf '[deliver]\nsocket = %s/d.sock\n' "$tmp"; } >"$tmp/serve.conf"
+"$BIN/mailticket-deliver" -v --serve -c "$tmp/serve.conf" --db "$DB" 2>"$tmp/server.log" &
+server=$!
+for i in $(seq 100); do grep -q serving "$tmp/server.log" && break; sleep 0.1; done
+message served | deliver -v -c "$tmp/serve.conf" >"$out" 2>"$err"
+expect_equal "$? $(grep -c 'by the server' "$err") $(grep -c 'unknown key domian' "$err")" "0 1 1" \
+	"through the delivery server: filed by it, warned once"
+grep -q "$tmp/serve.conf:6: unknown key domian" "$tmp/server.log"; ok $? "... and the server logged it"
+stop_server
 
 # Deferred for another reason: the MTA's status line comes first.
 message third | "$BIN/mailticket-deliver" -c "$typo" --db "$tmp/no-such.db" >"$out" 2>"$err"
