@@ -404,7 +404,10 @@ load_file (Reader *r, const char *file, GError **error)
 	gsize len = 0;
 	guint bad;
 
-	if (!g_file_get_contents (file, &text, &len, &local)) {
+	if (!g_file_get_contents (file, &text, &len, &local) &&
+	    g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_ACCES))
+		return mt_error_permission (error, MT_ERROR_CONFIG, file);
+	if (local != NULL) {
 		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "cannot read config %s: %s", file, local->message);
 		return FALSE;
 	}

@@ -19,7 +19,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -199,42 +198,6 @@ finalize_statement (gpointer stmt)
 	sqlite3_finalize (stmt);
 }
 
-/* Whether this process has group gid. */
-static gboolean
-in_group (gid_t gid)
-{
-	int n = getgroups (0, NULL);
-	g_autofree gid_t *groups = g_new (gid_t, MAX (n, 1));
-
-	if (getegid () == gid)
-		return TRUE;
-	n = getgroups (n, groups);
-	for (int i = 0; i < n; i++)
-		if (groups[i] == gid)
-			return TRUE;
-	return FALSE;
-}
-
-/* The error of a database this process may not reach, with the group
- * that may (the file's, else its directory's) when we are not in it:
- * an agent not in the group mailticket is told so, not that there is
- * no database. */
-static gboolean
-permission_denied (const char *path, GError **error)
-{
-	g_autofree char *dir = g_path_get_dirname (path);
-	struct stat st;
-	struct group *group = NULL;
-	g_autofree char *hint = NULL;
-
-	if (stat (path, &st) == 0 || stat (dir, &st) == 0)
-		group = in_group (st.st_gid) ? NULL : getgrgid (st.st_gid);
-	if (group != NULL)
-		hint = g_strdup_printf (" (not in group %s?)", group->gr_name);
-	g_set_error (error, MT_ERROR, MT_ERROR_TEMPFAIL, "cannot open %s: permission denied%s", path, hint ? hint : "");
-	return FALSE;
-}
-
 /* Creates the database file unless it exists. SQLite would make it
  * with the umask's mode and the process's group; it gives the -wal and
  * -shm files the mode of the database (and, as root, its owner), so
@@ -254,7 +217,7 @@ create_file (const char *path, GError **error)
 	if (fd < 0 && errno == EEXIST)
 		return TRUE;
 	if (fd < 0 && errno == EACCES)
-		return permission_denied (path, error);
+		return mt_error_permission (error, MT_ERROR_TEMPFAIL, path);
 	if (fd < 0) {
 		g_autofree char *what = g_strdup_printf ("cannot create database %s", path);
 		return mt_error_errno (error, errno, what);
@@ -283,7 +246,7 @@ database_there (const char *path, GError **error)
 	if (stat (path, &st) == 0)
 		why = S_ISREG (st.st_mode) && st.st_size == 0 ? "is empty" : NULL;
 	else if (errno == EACCES)
-		return permission_denied (path, error);
+		return mt_error_permission (error, MT_ERROR_TEMPFAIL, path);
 	else
 		why = errno == ENOENT || errno == ENOTDIR ? "is not there" : NULL;
 	/* Anything else, SQLite tells when it opens the file. */
@@ -304,7 +267,7 @@ may_open (const char *path, GError **error)
 	if ((fd = open (path, O_RDONLY | O_CLOEXEC)) >= 0)
 		close (fd);
 	else if (errno == EACCES)
-		return permission_denied (path, error);
+		return mt_error_permission (error, MT_ERROR_TEMPFAIL, path);
 	return TRUE;
 }
 

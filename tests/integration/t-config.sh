@@ -13,7 +13,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 mt_account
-plan 47
+plan 48
 
 # Each test names the file it reads: the one lib.sh wrote stays as it is.
 cat >"$tmp/typo.conf" <<EOF
@@ -71,7 +71,8 @@ at_exit=stop_server
 { cat "$typo"; printf '[deliver]\nsocket = %s/d.sock\n' "$tmp"; } >"$tmp/serve.conf"
 "$BIN/mailticket-deliver" -v --serve -c "$tmp/serve.conf" --db "$DB" 2>"$tmp/server.log" &
 server=$!
-for i in $(seq 100); do grep -q serving "$tmp/server.log" && break; sleep 0.1; done
+tries=$(limit 100)
+for i in $(seq "${tries%.*}"); do grep -qs serving "$tmp/server.log" && break; sleep 0.1; done
 message served | deliver -v -c "$tmp/serve.conf" >"$out" 2>"$err"
 expect_equal "$? $(grep -c 'by the server' "$err") $(grep -c 'unknown key domian' "$err")" "0 1 1" \
 	"through the delivery server: filed by it, warned once"
@@ -152,7 +153,13 @@ if [ "$(id -u)" = 0 ] && ! as_mt id -Gn | tr ' ' '\n' | grep -qx "$GROUP"; then
 	expect_equal "$? $(cat "$err")" \
 		"75 mailticket: cannot open $tmp/private/m.db: permission denied (not in group $GROUP?)" \
 		"a database file the agent may not read: the same"
+	install -m 0640 -g "$GROUP" "$MAILTICKET_CONF" "$tmp/private.conf"
+	as_mt "$BIN/mailticket" -c "$tmp/private.conf" --db "$tmp/private/m.db" list >"$out" 2>"$err"
+	expect_equal "$? $(cat "$err")" \
+		"1 mailticket: cannot open $tmp/private.conf: permission denied (not in group $GROUP?)" \
+		"a config file the agent may not read: the same"
 else
 	skip "a directory the agent may not enter" "not root, or $MT_USER is in group $GROUP"
 	skip "a database file the agent may not read" "not root, or $MT_USER is in group $GROUP"
+	skip "a config file the agent may not read" "not root, or $MT_USER is in group $GROUP"
 fi
