@@ -14,8 +14,10 @@
  *	default, and its type's check. A bad value is noted with the file
  *	and line that hold it and the key keeps its default, so that
  *	mailticket config check can list them all; mt_config_load fails
- *	with the first. Every value read is kept with where it came from,
- *	for config show.
+ *	with the first. A section or key the table has not is no error but
+ *	a warning in config->warnings, with its line, for the program to
+ *	tell. Every value read is kept with where it came from, for config
+ *	show.
  *
  *	The [smtp] password file is only named here: mailticket-send reads
  *	it, so that no other program holds the password nor fails for it.
