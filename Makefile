@@ -80,7 +80,8 @@ ALL_CFLAGS = $(CPPFLAGS) $(PKG_CFLAGS) $(ESMTP_CFLAGS) $(WARN) $(CFLAGS)
 # ships no archive of libmount), and the front wholly static, libc
 # included, unless with SANITIZE, whose runtime needs the shared libc.
 # ld then warns of getpwuid and getpwnam_r, which GLib's gutils.o holds
-# and the front never calls. The price: rebuild and reinstall after
+# and the front never calls, and of getgrgid, which error.c calls only
+# to name the group of a config file the front may not read. The price: rebuild and reinstall after
 # every security update of GMime, GLib, SQLite or libc.
 #
 # The mode is remembered in bin/link-mode (0 or 1), read here, so that a later

@@ -8,6 +8,12 @@
  *	built-in defaults; a file that was named but cannot be read is an
  *	MT_ERROR_CONFIG. The database path is --db, else $MAILTICKET_DB, else
  *	[database] path.
+ *
+ *	Every section and key the programs read is a row of one table
+ *	(config-keys.c), with its type, default and what it is for: keys
+ *	not in it are warnings with the file and line that hold them, and a
+ *	value that its type refuses is an MT_ERROR_CONFIG that names them
+ *	too. mailticket config check and show are made from the same table.
  */
 #ifndef MT_CONFIG_H
 #define MT_CONFIG_H
@@ -40,8 +46,62 @@ typedef struct {
 	gboolean bounce;             /* bounce: a bounced reply is told to its author */
 } MtNotifyPolicy;
 
+/* The kind of value a key takes. */
+typedef enum {
+	MT_CONFIG_TEXT,     /* any text */
+	MT_CONFIG_PATH,     /* a file or directory */
+	MT_CONFIG_YES_NO,   /* yes or no */
+	MT_CONFIG_NUMBER,   /* a whole number from min to max */
+	MT_CONFIG_SIZE,     /* bytes, with K, M or G: mt_config_parse_size() */
+	MT_CONFIG_DURATION, /* seconds, with y, w, d, h, m or s: mt_config_parse_duration() */
+	MT_CONFIG_CHOICE,   /* one of the words of choices */
+} MtConfigType;
+
+/* One key of mailticket.conf. To read a new key: add its row to the
+ * table in config-keys.c, then read it in config.c with the getter of
+ * its type; the unit test fails for a key read without a row. */
 typedef struct {
-	char *file; /* the file read, or NULL: built-in defaults */
+	const char *section; /* without brackets: "mail" */
+	const char *key;
+	MtConfigType type;
+	const char *fallback;    /* the default as the file would say it; NULL: not set, or made (description) */
+	const char *description; /* one line, for config show and the man page's reader */
+	guint64 min, max;        /* MT_CONFIG_NUMBER */
+	const char *choices;     /* MT_CONFIG_CHOICE: "link|join" */
+	gboolean per_queue;      /* also a key of [queue NAME], over this one */
+} MtConfigKey;
+
+/* A section that names one of many: [queue sales] is "queue" NAME. */
+#define MT_CONFIG_QUEUE_SECTION "queue"
+
+/* The table, ended by a row whose key is NULL; static. */
+const MtConfigKey *mt_config_keys (void);
+/* The row of key in section (as written in the file: "queue sales"
+ * finds the per-queue keys), or NULL when mailticket has no such key. */
+const MtConfigKey *mt_config_key_find (const char *section, const char *key);
+/* Whether mailticket reads section, as written in the file. */
+gboolean mt_config_section_known (const char *section);
+/* The queue that a section names ("queue sales": "sales"), or NULL; borrowed. */
+const char *mt_config_section_queue (const char *section);
+
+/* Whether text is a value of row's type. */
+gboolean mt_config_key_accepts (const MtConfigKey *row, const char *text);
+/* What row's type takes, as a bad value's message says it: "yes or no". Owned. */
+char *mt_config_key_expects (const MtConfigKey *row);
+
+/* An effective value and where it came from, for config show. */
+typedef struct {
+	const MtConfigKey *row;
+	char *section; /* as in the file: "queue sales" */
+	char *value;   /* as text; NULL: not set */
+	char *origin;  /* "default", "FILE:LINE", "$MAILTICKET_DB" ... */
+} MtConfigValue;
+
+typedef struct {
+	char *file;          /* the file read, or NULL: built-in defaults */
+	char *file_origin;   /* why that file: "-c", "$MAILTICKET_CONF" or "default" */
+	GPtrArray *warnings; /* "FILE:LINE: unknown key ..." of the keys and sections not read; owned strings */
+	GPtrArray *values;   /* MtConfigValue of every key read, sections in the table's order, then queues */
 	char *db_path;
 	int busy_timeout; /* milliseconds */
 	char *domain;
@@ -88,8 +148,16 @@ typedef struct {
 	GHashTable *queue_auto_close; /* queue name -> [queue NAME] auto_close_after, a gint64 of seconds */
 } MtConfig;
 
-/* Loads the configuration. path is -c FILE or NULL; db is --db or NULL. */
+/* Loads the configuration. path is -c FILE or NULL; db is --db or NULL.
+ * Unknown sections and keys are no error: they are in warnings, for the
+ * program to print (mailticket-deliver after its answer to the MTA, so
+ * that the status line stays first). A bad value is an MT_ERROR_CONFIG
+ * that names the first such, FILE:LINE first. */
 MtConfig *mt_config_load (const char *path, const char *db, GError **error);
+/* As mt_config_load, but a bad value is no failure: each becomes a
+ * line "FILE:LINE: what" in problems, as do the warnings, and the key
+ * keeps its default. NULL only when the file cannot be read. */
+MtConfig *mt_config_check (const char *path, const char *db, GPtrArray *problems, GError **error);
 void mt_config_free (MtConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtConfig, mt_config_free)
 

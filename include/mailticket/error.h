@@ -44,6 +44,13 @@ gboolean mt_error_sqlite (GError **error, sqlite3 *db, int rc, const char *what)
 /* Sets error from an errno value; always returns FALSE. */
 gboolean mt_error_errno (GError **error, int errsv, const char *what);
 
+/* Sets error, of code, for a path this process may not open (EACCES):
+ * "cannot open PATH: permission denied (not in group G?)", G the group
+ * of the file, else of its directory, when the process is not in it:
+ * an agent outside the group mailticket is told so, not that the
+ * database or the configuration is missing. Always returns FALSE. */
+gboolean mt_error_permission (GError **error, MtErrorCode code, const char *path);
+
 /* Sets a MT_ERROR_USAGE error, unless one is set already: the first
  * thing wrong with an argument is the one to tell; always returns FALSE. */
 gboolean mt_error_usage (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);

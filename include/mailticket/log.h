@@ -15,6 +15,11 @@
 
 /* A second call only changes verbose. */
 void mt_log_init (const char *ident, gboolean verbose);
+/* A warning to syslog and, whatever verbose says, on stderr once: what
+ * whoever ran the program must see, such as a mistake in the config. */
+void mt_log_tell (const char *text);
+/* mt_log_tell of each of a config's warnings ("FILE:LINE: unknown key ..."). */
+void mt_log_tell_config (const GPtrArray *warnings);
 /* Leads every later line, "PREFIX: ...": Postfix's queue id of the
  * delivery (mailticket-deliver -q), so that one grep finds the message
  * in both logs. NULL: none. */

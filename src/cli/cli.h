@@ -54,6 +54,9 @@ gboolean mt_cli_parse (GOptionContext *octx, int *argc, char ***argv, int *code)
  * exit with *code. What a command without verbs starts with. */
 gboolean mt_cli_start (MtContext *ctx, GOptionContext *octx, int *argc, char ***argv, int *code);
 
+/* Loads the config once, and tells its warnings on stderr. */
+gboolean mt_cli_load_config (MtContext *ctx, GError **error);
+
 /* Opens the store for a command that neither starts with mt_cli_start
  * nor runs a verb table (rule, whose verbs parse options of their own):
  * as mode asks, but never more than the command table allows. */
@@ -253,6 +256,7 @@ int mt_cmd_contact (MtContext *ctx, int argc, char **argv);
 int mt_cmd_org (MtContext *ctx, int argc, char **argv);
 int mt_cmd_alarm (MtContext *ctx, int argc, char **argv);
 int mt_cmd_template (MtContext *ctx, int argc, char **argv);
+int mt_cmd_config (MtContext *ctx, int argc, char **argv);
 
 /* editor.c: TRUE when the text is to come from an editor: neither -m
  * nor -F, on a terminal. */

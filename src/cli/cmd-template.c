@@ -28,7 +28,7 @@ typedef struct {
 static gboolean
 load_config (MtContext *ctx, GError **error)
 {
-	return ctx->config != NULL || (ctx->config = mt_config_load (ctx->config_path, ctx->db_path, error)) != NULL;
+	return mt_cli_load_config (ctx, error);
 }
 
 /* Calls func for each NAME.LANG file of dir (and its queue folders and

@@ -22,10 +22,22 @@
 
 #include "cli.h"
 #include "mailticket/error.h"
+#include "mailticket/log.h"
 #include "mailticket/message.h"
 #include "mailticket/people.h"
 #include "mailticket/printable.h"
 #include "mailticket/ticket.h"
+
+gboolean
+mt_cli_load_config (MtContext *ctx, GError **error)
+{
+	if (ctx->config != NULL)
+		return TRUE;
+	if (!(ctx->config = mt_config_load (ctx->config_path, ctx->db_path, error)))
+		return FALSE;
+	mt_log_tell_config (ctx->config->warnings);
+	return TRUE;
+}
 
 /* The one place where the CLI opens the store: the config, then the
  * database as open says. */
@@ -36,7 +48,7 @@ open_store (MtContext *ctx, MtCliOpen open, GError **error)
 
 	if (open == MT_CLI_OPEN_NONE)
 		return TRUE;
-	if (ctx->config == NULL && !(ctx->config = mt_config_load (ctx->config_path, ctx->db_path, error)))
+	if (!mt_cli_load_config (ctx, error))
 		return FALSE;
 	/* Before any message is parsed: an attachment is found by the part path it was listed under. */
 	mt_message_set_limits (ctx->config->max_parts, ctx->config->max_depth);

@@ -67,6 +67,8 @@ static const struct {
 	{ "ticket", mt_cmd_ticket, MT_CLI_OPEN_WRITE, "erase tickets for good" },
 	{ "alarm", mt_cmd_alarm, MT_CLI_OPEN_WRITE, "set, list or remove reminders about a ticket" },
 	{ "template", mt_cmd_template, MT_CLI_OPEN_NONE, "list, show or check the texts of the mail" },
+	{ "config", mt_cmd_config, MT_CLI_OPEN_NONE,
+	  "check the configuration file, or show every value and its source" },
 };
 
 static char *

@@ -38,6 +38,7 @@
 #include "mailticket/clock.h"
 #include "mailticket/error.h"
 #include "mailticket/lmtp.h"
+#include "mailticket/log.h"
 
 #define LOCAL "mailticket-deliver-local"
 /* How long a client waits for the server beyond the database's own lock wait. */
@@ -144,8 +145,11 @@ run (const FilterOptions *o, GStrv args)
 		return run_local (args, NULL);
 	if (!mt_deliver_read (STDIN_FILENO, config->max_message_size, &raw, &error))
 		return filter_fail (error, stderr, &line);
-	if (hand_over (o, config, raw, &code))
+	if (hand_over (o, config, raw, &code)) {
+		/* Else mailticket-deliver-local tells them, having read the config again. */
+		mt_log_tell_config (config->warnings);
 		return code;
+	}
 	here = g_strv_builder_new ();
 	g_strv_builder_add (here, args[0]);
 	g_strv_builder_add (here, "--no-server");

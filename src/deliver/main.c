@@ -19,14 +19,14 @@
 
 #include "filter.h"
 #include "mailticket/error.h"
+#include "mailticket/log.h"
 #include "mailticket/message.h"
 
 static int
-run (const FilterOptions *o)
+deliver (const FilterOptions *o, const MtConfig *config)
 {
 	g_autoptr (GError) error = NULL;
 	g_autofree char *line = NULL;
-	g_autoptr (MtConfig) config = mt_config_load (o->config, o->db, &error);
 	g_autoptr (GByteArray) raw = NULL;
 	g_autoptr (MtStore) store = NULL;
 	g_autofree char *log_line = NULL;
@@ -34,7 +34,7 @@ run (const FilterOptions *o)
 	MtDeliverInput input;
 	int code;
 
-	if (config == NULL || !mt_deliver_read (STDIN_FILENO, config->max_message_size, &raw, &error))
+	if (!mt_deliver_read (STDIN_FILENO, config->max_message_size, &raw, &error))
 		return filter_fail (error, stderr, &line);
 	mt_message_set_limits (config->max_parts, config->max_depth);
 	mt_message_set_fallback_charsets ((const char *const *) config->fallback_charsets);
@@ -45,6 +45,22 @@ run (const FilterOptions *o)
 	if (log_line != NULL)
 		g_message ("%s", log_line);
 	mt_deliver_input_clear (&input);
+	return code;
+}
+
+static int
+run (const FilterOptions *o)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *line = NULL;
+	g_autoptr (MtConfig) config = mt_config_load (o->config, o->db, &error);
+	int code;
+
+	if (config == NULL)
+		return filter_fail (error, stderr, &line);
+	code = deliver (o, config);
+	/* After the answer to the MTA, whose first line pipe(8) reads; never a reason to defer. */
+	mt_log_tell_config (config->warnings);
 	return code;
 }
 

@@ -109,6 +109,8 @@ load_config (Server *s, GError **error)
 
 	if (config == NULL)
 		return FALSE;
+	for (guint i = 0; i < config->warnings->len; i++)
+		g_warning ("%s", (const char *) config->warnings->pdata[i]);
 	mt_message_set_limits (config->max_parts, config->max_depth);
 	mt_message_set_fallback_charsets ((const char *const *) config->fallback_charsets);
 	g_mutex_lock (&s->state);

@@ -10,180 +10,188 @@
  *	the MTA with a temporary failure so no mail is lost while an admin
  *	fixes it.
  *
+ *	Each key is read through its row of the table (config-keys.c): its
+ *	default, and its type's check. A bad value is noted with the file
+ *	and line that hold it and the key keeps its default, so that
+ *	mailticket config check can list them all; mt_config_load fails
+ *	with the first. A section or key the table has not is no error but
+ *	a warning in config->warnings, with its line, for the program to
+ *	tell. Every value read is kept with where it came from, for config
+ *	show.
+ *
  *	The [smtp] password file is only named here: mailticket-send reads
  *	it, so that no other program holds the password nor fails for it.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "mailticket/config.h"
+#include "config-private.h"
 #include "mailticket/error.h"
 
-#define DEFAULT_MAX_SIZE (50 * 1024 * 1024)
-#define DEFAULT_MAX_AGE (5 * 24 * 3600)
+/* The file being read, and what is made of it. */
+typedef struct {
+	GKeyFile *kf;
+	const char *file; /* NULL: no file, the defaults */
+	char **lines;     /* the file's text, to find where a key is */
+	MtConfig *config;
+	GPtrArray *problems; /* "FILE:LINE: ..." of the bad values */
+} Reader;
 
-gboolean
-mt_config_parse_size (const char *text, guint64 *size)
+static void G_GNUC_PRINTF (4, 5) problem (Reader *r, const char *section, const char *key, const char *format, ...)
 {
-	char *end = NULL;
-	guint64 value, unit = 1;
-
-	if (text == NULL || !g_ascii_isdigit (*text))
-		return FALSE;
-	errno = 0;
-	value = g_ascii_strtoull (text, &end, 10);
-	if (errno == ERANGE)
-		return FALSE;
-	switch (g_ascii_toupper (*end)) {
-	case 'K':
-		unit = 1024;
-		end++;
-		break;
-	case 'M':
-		unit = 1024 * 1024;
-		end++;
-		break;
-	case 'G':
-		unit = 1024 * 1024 * 1024;
-		end++;
-		break;
-	}
-	if (g_ascii_toupper (*end) == 'B')
-		end++;
-	if (*end != '\0' || value > G_MAXUINT64 / unit)
-		return FALSE;
-	*size = value * unit;
-	return TRUE;
-}
-
-gboolean
-mt_config_parse_duration (const char *text, gint64 *seconds)
-{
-	char *end = NULL;
-	guint64 value, unit = 1;
-
-	if (text == NULL || !g_ascii_isdigit (*text))
-		return FALSE;
-	errno = 0;
-	value = g_ascii_strtoull (text, &end, 10);
-	if (errno == ERANGE)
-		return FALSE;
-	switch (*end) {
-	case 'y':
-		unit = 365 * 24 * 3600;
-		end++;
-		break;
-	case 'w':
-		unit = 7 * 24 * 3600;
-		end++;
-		break;
-	case 'd':
-		unit = 24 * 3600;
-		end++;
-		break;
-	case 'h':
-		unit = 3600;
-		end++;
-		break;
-	case 'm':
-		unit = 60;
-		end++;
-		break;
-	case 's':
-		end++;
-		break;
-	}
-	if (*end != '\0' || value > G_MAXINT64 / unit)
-		return FALSE;
-	*seconds = (gint64) (value * unit);
-	return TRUE;
-}
-
-static gboolean G_GNUC_PRINTF (2, 3) config_error (GError **error, const char *format, ...)
-{
+	g_autofree char *where = config_where (r->file ? r->file : "(no file)", r->lines, section, key);
+	g_autofree char *what = NULL;
 	va_list ap;
 
 	va_start (ap, format);
-	g_propagate_error (error, g_error_new_valist (MT_ERROR, MT_ERROR_CONFIG, format, ap));
+	what = g_strdup_vprintf (format, ap);
 	va_end (ap);
-	return FALSE;
+	g_ptr_array_add (r->problems, g_strdup_printf ("%s: [%s] %s: %s", where, section, key, what));
 }
 
-static char *
-get_string (GKeyFile *kf, const char *group, const char *key, const char *fallback)
+static void
+value_free (gpointer data)
 {
-	g_autofree char *value = NULL;
+	MtConfigValue *v = data;
 
+	g_free (v->section);
+	g_free (v->value);
+	g_free (v->origin);
+	g_free (v);
+}
+
+static void
+record (Reader *r, const MtConfigKey *row, const char *section, const char *value, const char *origin)
+{
+	MtConfigValue *v = g_new0 (MtConfigValue, 1);
+
+	v->row = row;
+	v->section = g_strdup (section);
+	v->value = g_strdup (value);
+	v->origin = g_strdup (origin);
+	g_ptr_array_add (r->config->values, v);
+}
+
+/* The text of key in section, checked against its row's type; fallback
+ * (which origin gave) when the file does not set it or sets it wrong.
+ * Owned, or NULL. */
+static char *
+get_or (Reader *r, const char *section, const char *key, const char *fallback, const char *origin)
+{
+	const MtConfigKey *row = mt_config_key_find (section, key);
+	g_autofree char *value = NULL;
+	g_autofree char *where = NULL;
+
+	g_return_val_if_fail (row != NULL, g_strdup (fallback));
 	/* Asked only when there: GKeyFile formats an error message for each
 	 * key or group it lacks, and most keys are left at their defaults. */
-	if (g_key_file_has_group (kf, group) && g_key_file_has_key (kf, group, key, NULL))
-		value = g_key_file_get_string (kf, group, key, NULL);
-	if (value != NULL)
-		g_strstrip (value);
-	if (value == NULL || *value == '\0')
+	if (g_key_file_has_group (r->kf, section) && g_key_file_has_key (r->kf, section, key, NULL))
+		value = g_key_file_get_string (r->kf, section, key, NULL);
+	if (value != NULL && *g_strstrip (value) == '\0')
+		g_clear_pointer (&value, g_free);
+	if (value != NULL && !mt_config_key_accepts (row, value)) {
+		g_autofree char *expects = mt_config_key_expects (row);
+
+		problem (r, section, key, "%s: %s", expects, value);
+		g_clear_pointer (&value, g_free);
+	}
+	if (value == NULL) {
+		record (r, row, section, fallback, origin);
 		return g_strdup (fallback);
+	}
+	where = config_where (r->file, r->lines, section, key);
+	record (r, row, section, value, where);
 	return g_steal_pointer (&value);
 }
 
-static gboolean
-read_secret (MtConfig *config, GError **error)
+/* get_or with the row's default. */
+static char *
+get (Reader *r, const char *section, const char *key)
 {
+	const MtConfigKey *row = mt_config_key_find (section, key);
+
+	return get_or (r, section, key, row ? row->fallback : NULL, "default");
+}
+
+static gboolean
+is_yes (const char *text)
+{
+	return g_ascii_strcasecmp (text, "yes") == 0;
+}
+
+/* A number key, checked already. */
+static guint64
+get_number (Reader *r, const char *section, const char *key)
+{
+	g_autofree char *text = get (r, section, key);
+
+	return g_ascii_strtoull (text, NULL, 10);
+}
+
+/* The index of a choice key's value in its row's choices. */
+static guint
+get_choice (Reader *r, const char *section, const char *key)
+{
+	g_autofree char *text = get (r, section, key);
+	g_auto (GStrv) choices = g_strsplit (mt_config_key_find (section, key)->choices, "|", -1);
+
+	for (guint i = 0; choices[i]; i++)
+		if (strcmp (choices[i], text) == 0)
+			return i;
+	return 0;
+}
+
+static void
+read_secret (Reader *r)
+{
+	MtConfig *config = r->config;
 	g_autofree char *contents = NULL;
 	g_autoptr (GError) local = NULL;
 	struct stat st;
 
 	if (config->secret_file == NULL)
-		return TRUE;
+		return;
 	if (!g_file_get_contents (config->secret_file, &contents, NULL, &local)) {
-		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "secret_file: %s", local->message);
-		return FALSE;
+		problem (r, "mail", "secret_file", "%s", local->message);
+		return;
 	}
 	g_strstrip (contents);
 	if (*contents == '\0') {
-		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "secret_file %s is empty", config->secret_file);
-		return FALSE;
+		problem (r, "mail", "secret_file", "%s is empty", config->secret_file);
+		return;
 	}
 	if (stat (config->secret_file, &st) == 0 && (st.st_mode & S_IROTH))
 		g_warning ("secret_file %s is readable by every user; chmod o-rwx it", config->secret_file);
 	config->secret = g_steal_pointer (&contents);
-	return TRUE;
 }
 
 /* Acknowledgements: on or off, how many per sender and hour, and what
  * each queue promises ([queue NAME] response_time, else [mail]'s). */
-static gboolean
-apply_reply_keys (MtConfig *config, GKeyFile *kf, GError **error)
+static void
+apply_reply_keys (Reader *r, const char *const *sections)
 {
-	g_autofree char *ack = get_string (kf, "mail", "acknowledge", "yes");
-	g_autofree char *limit = get_string (kf, "mail", "ack_limit", "5");
-	g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
-	guint64 n = 0;
+	MtConfig *config = r->config;
+	g_autofree char *ack = get (r, "mail", "acknowledge");
 
-	if (g_ascii_strcasecmp (ack, "yes") != 0 && g_ascii_strcasecmp (ack, "no") != 0)
-		return config_error (error, "acknowledge: yes or no: %s", ack);
-	config->acknowledge = g_ascii_strcasecmp (ack, "yes") == 0;
-	if (!g_ascii_string_to_unsigned (limit, 10, 0, 100000, &n, NULL))
-		return config_error (error, "ack_limit: not a number: %s", limit);
-	config->ack_limit = (int) n;
-	config->from_name = get_string (kf, "mail", "name", NULL);
-	config->response_time = get_string (kf, "mail", "response_time", NULL);
+	config->acknowledge = is_yes (ack);
+	config->ack_limit = (int) get_number (r, "mail", "ack_limit");
+	config->from_name = get (r, "mail", "name");
+	config->response_time = get (r, "mail", "response_time");
 	config->queue_response_time = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	config->queue_lang = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-	config->templates_dir = get_string (kf, "templates", "dir", "/etc/mailticket/templates");
-	config->lang = get_string (kf, "mail", "lang", "en");
-	for (int i = 0; groups[i]; i++) {
-		const char *name = g_str_has_prefix (groups[i], "queue ") ? groups[i] + 6 : NULL;
-		char *text = name ? get_string (kf, groups[i], "response_time", NULL) : NULL;
-		char *lang = name ? get_string (kf, groups[i], "lang", NULL) : NULL;
+	config->templates_dir = get (r, "templates", "dir");
+	config->lang = get (r, "mail", "lang");
+	for (int i = 0; sections[i]; i++) {
+		const char *name = mt_config_section_queue (sections[i]);
+		char *text = name ? get_or (r, sections[i], "response_time", config->response_time, "[mail]") : NULL;
+		char *lang = name ? get_or (r, sections[i], "lang", config->lang, "[mail]") : NULL;
 
 		if (text != NULL)
-			g_hash_table_replace (config->queue_response_time, g_strstrip (g_strdup (name)), text);
+			g_hash_table_replace (config->queue_response_time, g_strdup (name), text);
 		if (lang != NULL)
-			g_hash_table_replace (config->queue_lang, g_strstrip (g_strdup (name)), lang);
+			g_hash_table_replace (config->queue_lang, g_strdup (name), lang);
 	}
-	return TRUE;
 }
 
 static const struct {
@@ -200,124 +208,157 @@ static const struct {
 	{ "bounce", G_STRUCT_OFFSET (MtNotifyPolicy, bounce) },
 };
 
-/* The keys of [notify], or of [queue NAME] over base. */
-static gboolean
-read_notify (GKeyFile *kf, const char *group, const MtNotifyPolicy *base, MtNotifyPolicy *policy, GError **error)
+/* The keys of [notify] (base NULL: the defaults), or of [queue NAME] over base. */
+static void
+read_notify (Reader *r, const char *section, const MtNotifyPolicy *base, MtNotifyPolicy *policy)
 {
-	*policy = *base;
 	for (gsize i = 0; i < G_N_ELEMENTS (notify_flags); i++) {
 		gboolean *flag = G_STRUCT_MEMBER_P (policy, notify_flags[i].offset);
-		g_autofree char *value = get_string (kf, group, notify_flags[i].key, *flag ? "yes" : "no");
+		const char *key = notify_flags[i].key;
+		g_autofree char *value = NULL;
 
-		if (g_ascii_strcasecmp (value, "yes") != 0 && g_ascii_strcasecmp (value, "no") != 0)
-			return config_error (error, "[%s] %s: yes or no: %s", group, notify_flags[i].key, value);
-		*flag = g_ascii_strcasecmp (value, "yes") == 0;
+		if (base != NULL)
+			value = get_or (r, section, key,
+					G_STRUCT_MEMBER (gboolean, base, notify_flags[i].offset) ? "yes" : "no",
+					"[notify]");
+		else
+			value = get (r, section, key);
+		*flag = is_yes (value);
 	}
-	return TRUE;
 }
 
-static gboolean
-apply_notify_keys (MtConfig *config, GKeyFile *kf, GError **error)
+static void
+apply_notify_keys (Reader *r, const char *const *sections)
 {
-	static const MtNotifyPolicy defaults = { TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE };
-	g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
-	g_autofree char *max = get_string (kf, "mail", "max_reply_recipients", "50");
-	guint64 n = 0;
+	MtConfig *config = r->config;
 
-	if (!g_ascii_string_to_unsigned (max, 10, 1, 100000, &n, NULL))
-		return config_error (error, "max_reply_recipients: a number from 1 on: %s", max);
-	config->max_reply_recipients = (int) n;
-	config->trust_authserv_id = get_string (kf, "mail", "trust_authserv_id", NULL);
-	if (!read_notify (kf, "notify", &defaults, &config->notify, error))
-		return FALSE;
+	config->max_reply_recipients = (int) get_number (r, "mail", "max_reply_recipients");
+	config->trust_authserv_id = get (r, "mail", "trust_authserv_id");
+	read_notify (r, "notify", NULL, &config->notify);
 	config->queue_notify = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-	for (int i = 0; groups[i]; i++) {
+	for (int i = 0; sections[i]; i++) {
+		const char *name = mt_config_section_queue (sections[i]);
 		MtNotifyPolicy *policy;
 
-		if (!g_str_has_prefix (groups[i], "queue "))
+		if (name == NULL)
 			continue;
 		policy = g_new0 (MtNotifyPolicy, 1);
-		g_hash_table_replace (config->queue_notify, g_strstrip (g_strdup (groups[i] + 6)), policy);
-		if (!read_notify (kf, groups[i], &config->notify, policy, error))
-			return FALSE;
+		g_hash_table_replace (config->queue_notify, g_strdup (name), policy);
+		read_notify (r, sections[i], &config->notify, policy);
 	}
-	return TRUE;
 }
 
-const MtNotifyPolicy *
-mt_config_notify (const MtConfig *config, const char *queue)
+static void
+apply_smtp_keys (Reader *r)
 {
-	const MtNotifyPolicy *policy = NULL;
+	MtConfig *config = r->config;
+	g_autofree char *max_age = get (r, "smtp", "max_age");
 
-	if (queue != NULL && config->queue_notify != NULL)
-		policy = g_hash_table_lookup (config->queue_notify, queue);
-	return policy ? policy : &config->notify;
-}
-
-static gboolean
-parse_starttls (const char *text, MtStarttls *starttls)
-{
-	static const char *const names[] = { "no", "yes", "required" };
-
-	for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-		if (strcmp (text, names[i]) == 0) {
-			*starttls = (MtStarttls) i;
-			return TRUE;
-		}
-	return FALSE;
-}
-
-static gboolean
-apply_smtp_keys (MtConfig *config, GKeyFile *kf, GError **error)
-{
-	g_autofree char *port = get_string (kf, "smtp", "port", "25");
-	g_autofree char *starttls = get_string (kf, "smtp", "starttls", "no");
-	g_autofree char *max_age = get_string (kf, "smtp", "max_age", NULL);
-	guint64 number = 0;
-
-	config->smtp_host = get_string (kf, "smtp", "host", "localhost");
-	if (!g_ascii_string_to_unsigned (port, 10, 1, 65535, &number, NULL))
-		return config_error (error, "[smtp] port: not a port number: %s", port);
-	config->smtp_port = (int) number;
-	if (!parse_starttls (starttls, &config->smtp_starttls))
-		return config_error (error, "[smtp] starttls: no, yes or required: %s", starttls);
-	config->smtp_user = get_string (kf, "smtp", "user", NULL);
-	config->smtp_password_file = get_string (kf, "smtp", "password_file", NULL);
+	config->smtp_host = get (r, "smtp", "host");
+	config->smtp_port = (int) get_number (r, "smtp", "port");
+	config->smtp_starttls = (MtStarttls) get_choice (r, "smtp", "starttls");
+	config->smtp_user = get (r, "smtp", "user");
+	config->smtp_password_file = get (r, "smtp", "password_file");
 	if ((config->smtp_user == NULL) != (config->smtp_password_file == NULL))
-		return config_error (error, "[smtp] user and password_file go together");
-	config->smtp_helo = get_string (kf, "smtp", "helo", config->domain);
-	config->smtp_max_age = DEFAULT_MAX_AGE;
-	if (max_age != NULL && !mt_config_parse_duration (max_age, &config->smtp_max_age))
-		return config_error (error, "[smtp] max_age: not a duration such as 5d, 12h, 30m, 90s: %s", max_age);
-	return TRUE;
+		problem (r, "smtp", config->smtp_user ? "user" : "password_file", "user and password_file go together");
+	config->smtp_helo = get_or (r, "smtp", "helo", config->domain, "[mail] domain");
+	mt_config_parse_duration (max_age, &config->smtp_max_age);
 }
 
-/* [mail] max_parts and max_depth, the parts of a message listed; 0,
- * when not set, is the message module's default. GMime nests at most
- * 1024 deep. */
-static gboolean
-apply_limit_keys (MtConfig *config, GKeyFile *kf, GError **error)
+/* [mail] max_parts and max_depth, the parts of a message listed; GMime
+ * nests at most 1024 deep. [retention]: how long closed tickets stay. */
+static void
+apply_limit_keys (Reader *r)
 {
-	g_autofree char *parts = get_string (kf, "mail", "max_parts", NULL);
-	g_autofree char *depth = get_string (kf, "mail", "max_depth", NULL);
-	guint64 n = 0;
+	MtConfig *config = r->config;
+	g_autofree char *purge = get (r, "retention", "purge_closed_after");
 
-	if (parts != NULL && !g_ascii_string_to_unsigned (parts, 10, 1, 1000000, &n, NULL))
-		return config_error (error, "max_parts: a number from 1 to 1000000: %s", parts);
-	config->max_parts = (guint) n;
-	n = 0;
-	if (depth != NULL && !g_ascii_string_to_unsigned (depth, 10, 1, 1000, &n, NULL))
-		return config_error (error, "max_depth: a number from 1 to 1000: %s", depth);
-	config->max_depth = (guint) n;
-	return TRUE;
+	config->max_parts = (guint) get_number (r, "mail", "max_parts");
+	config->max_depth = (guint) get_number (r, "mail", "max_depth");
+	if (purge != NULL)
+		mt_config_parse_duration (purge, &config->purge_closed_after);
+}
+
+/* The mail domain when [mail] domain is not set: the first line of
+ * /etc/mailname, as Debian's MTAs take it, else the host name. Owned;
+ * *origin borrowed. MAILTICKET_MAILNAME names another file, for tests. */
+static char *
+default_domain (const char **origin)
+{
+	const char *file = g_getenv ("MAILTICKET_MAILNAME");
+	g_autofree char *text = NULL;
+
+	*origin = file && *file ? file : "/etc/mailname";
+	if (g_file_get_contents (*origin, &text, NULL, NULL)) {
+		text[strcspn (text, "\r\n")] = '\0';
+		if (*g_strstrip (text) != '\0')
+			return g_steal_pointer (&text);
+	}
+	*origin = "host name";
+	return g_strdup (g_get_host_name ());
+}
+
+/* The database: --db, else $MAILTICKET_DB, else [database] path. */
+static void
+apply_database_keys (Reader *r, const char *db)
+{
+	MtConfig *config = r->config;
+	const char *env = g_getenv ("MAILTICKET_DB");
+	const MtConfigKey *row = mt_config_key_find ("database", "path");
+
+	if (db != NULL)
+		record (r, row, "database", db, "--db");
+	else if (env != NULL && *env != '\0')
+		record (r, row, "database", env, "$MAILTICKET_DB");
+	config->db_path = db ? g_strdup (db) : env && *env ? g_strdup (env) : get (r, "database", "path");
+	config->busy_timeout = (int) get_number (r, "database", "busy_timeout");
+}
+
+static void
+apply_mail_keys (Reader *r)
+{
+	MtConfig *config = r->config;
+	g_autofree char *size = get (r, "mail", "max_message_size");
+	g_autofree char *default_address = NULL;
+	const char *origin = NULL;
+	g_autofree char *domain = default_domain (&origin);
+
+	config->domain = get_or (r, "mail", "domain", domain, origin);
+	default_address = g_strdup_printf ("support@%s", config->domain);
+	config->address = get_or (r, "mail", "address", default_address, "support@ [mail] domain");
+	config->queue = get (r, "mail", "queue");
+	config->tag = get (r, "mail", "tag");
+	config->secret_file = get (r, "mail", "secret_file");
+	config->deliver_socket = get (r, "deliver", "socket");
+	mt_config_parse_size (size, &config->max_message_size);
+	/* A set of characters, as Postfix's: an extension starts at the first one. */
+	config->delimiters = get (r, "mail", "recipient_delimiter");
+	if (strchr (config->delimiters, '@') != NULL) {
+		problem (r, "mail", "recipient_delimiter", "one or more characters but @: %s", config->delimiters);
+		g_free (config->delimiters);
+		config->delimiters = g_strdup (mt_config_key_find ("mail", "recipient_delimiter")->fallback);
+	}
+	config->delimiter = config->delimiters[0];
+	config->foreign_subject = (MtForeignSubject) get_choice (r, "thread", "foreign_subject");
+}
+
+/* Values in the table's order, each queue's after the rest. */
+static gint
+value_order (gconstpointer a, gconstpointer b)
+{
+	const MtConfigValue *x = *(MtConfigValue *const *) a, *y = *(MtConfigValue *const *) b;
+	const char *qx = mt_config_section_queue (x->section), *qy = mt_config_section_queue (y->section);
+	int queue = g_strcmp0 (qx, qy);
+
+	return queue != 0 ? queue : (x->row > y->row) - (x->row < y->row);
 }
 
 /* [mail] fallback_charsets: charsets that iconv knows, separated by
  * commas or blanks; unset, the message module's default. */
-static gboolean
-apply_charset_keys (MtConfig *config, GKeyFile *kf, GError **error)
+static void
+apply_charset_keys (Reader *r)
 {
-	g_autofree char *value = get_string (kf, "mail", "fallback_charsets", NULL);
+	g_autofree char *value = get (r, "mail", "fallback_charsets");
 	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
 	g_auto (GStrv) words = value ? g_strsplit_set (value, ", \t", -1) : NULL;
 
@@ -326,251 +367,185 @@ apply_charset_keys (MtConfig *config, GKeyFile *kf, GError **error)
 
 		if (*words[i] == '\0')
 			continue;
-		if ((cd = g_iconv_open ("UTF-8", words[i])) == (GIConv) -1)
-			return config_error (error, "[mail] fallback_charsets: a charset that iconv does not know: %s",
-					     words[i]);
+		if ((cd = g_iconv_open ("UTF-8", words[i])) == (GIConv) -1) {
+			problem (r, "mail", "fallback_charsets", "a charset that iconv does not know: %s", words[i]);
+			return;
+		}
 		g_iconv_close (cd);
 		g_ptr_array_add (list, g_strdup (words[i]));
 	}
 	if (list->len > 0) {
 		g_ptr_array_add (list, NULL);
-		/* The strings go with the array's segment, not freed. */
-		config->fallback_charsets = (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+		r->config->fallback_charsets = (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
 	}
-	return TRUE;
-}
-
-static gboolean
-apply_retention_keys (MtConfig *config, GKeyFile *kf, GError **error)
-{
-	g_autofree char *purge = get_string (kf, "retention", "purge_closed_after", NULL);
-
-	if (purge != NULL && !mt_config_parse_duration (purge, &config->purge_closed_after))
-		return config_error (error, "[retention] purge_closed_after: not a duration such as 3y, 26w, 90d: %s",
-				     purge);
-	return TRUE;
 }
 
 /* [queue NAME] auto_close_after. */
-static gboolean
-apply_auto_close_keys (MtConfig *config, GKeyFile *kf, GError **error)
+static void
+apply_auto_close_keys (Reader *r, const char *const *sections)
 {
-	g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+	MtConfig *config = r->config;
 
 	config->queue_auto_close = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-	for (int i = 0; groups[i]; i++) {
-		g_autofree char *after = g_str_has_prefix (groups[i], "queue ")
-						 ? get_string (kf, groups[i], "auto_close_after", NULL)
-						 : NULL;
+	for (int i = 0; sections[i]; i++) {
+		const char *name = mt_config_section_queue (sections[i]);
+		g_autofree char *after = name ? get_or (r, sections[i], "auto_close_after", NULL, "default") : NULL;
 		gint64 seconds = 0;
 
-		if (after == NULL)
-			continue;
-		if (!mt_config_parse_duration (after, &seconds) || seconds <= 0)
-			return config_error (error, "[%s] auto_close_after: not a duration such as 7d, 48h: %s",
-					     groups[i], after);
-		g_hash_table_replace (config->queue_auto_close, g_strstrip (g_strdup (groups[i] + 6)),
-				      g_memdup2 (&seconds, sizeof seconds));
+		if (after != NULL && mt_config_parse_duration (after, &seconds) && seconds > 0)
+			g_hash_table_replace (config->queue_auto_close, g_strdup (name),
+					      g_memdup2 (&seconds, sizeof seconds));
 	}
-	return TRUE;
-}
-
-/* A count of [deliver] that must be 1 at least. */
-static gboolean
-get_count (GKeyFile *kf, const char *key, const char *fallback, guint *count, GError **error)
-{
-	g_autofree char *text = get_string (kf, "deliver", key, fallback);
-	guint64 n;
-
-	if (!g_ascii_string_to_unsigned (text, 10, 1, 100000, &n, NULL))
-		return config_error (error, "%s: not a number from 1: %s", key, text);
-	*count = (guint) n;
-	return TRUE;
-}
-
-static gboolean
-get_seconds (GKeyFile *kf, const char *key, const char *fallback, gint64 *seconds, GError **error)
-{
-	g_autofree char *text = get_string (kf, "deliver", key, fallback);
-
-	if (!mt_config_parse_duration (text, seconds) || *seconds <= 0)
-		return config_error (error, "%s: not a duration: %s", key, text);
-	return TRUE;
 }
 
 /* The delivery server's: where it listens, whom it serves, its limits. */
-static gboolean
-apply_server_keys (MtConfig *config, GKeyFile *kf, GError **error)
+static void
+apply_server_keys (Reader *r)
 {
-	config->deliver_socket = get_string (kf, "deliver", "socket", NULL);
-	config->deliver_listen = get_string (kf, "deliver", "listen", NULL);
-	config->deliver_allow = get_string (kf, "deliver", "allow", NULL);
-	config->deliver_users = get_string (kf, "deliver", "users", NULL);
-	return get_count (kf, "max_connections", "64", &config->deliver_max_connections, error) &&
-	       get_count (kf, "max_per_peer", "32", &config->deliver_max_per_peer, error) &&
-	       get_seconds (kf, "idle_timeout", "5m", &config->deliver_idle_timeout, error) &&
-	       get_seconds (kf, "session_timeout", "1h", &config->deliver_session_timeout, error);
+	MtConfig *config = r->config;
+	g_autofree char *idle = get (r, "deliver", "idle_timeout");
+	g_autofree char *session = get (r, "deliver", "session_timeout");
+
+	config->deliver_listen = get (r, "deliver", "listen");
+	config->deliver_allow = get (r, "deliver", "allow");
+	config->deliver_users = get (r, "deliver", "users");
+	config->deliver_max_connections = (guint) get_number (r, "deliver", "max_connections");
+	config->deliver_max_per_peer = (guint) get_number (r, "deliver", "max_per_peer");
+	mt_config_parse_duration (idle, &config->deliver_idle_timeout);
+	mt_config_parse_duration (session, &config->deliver_session_timeout);
 }
 
-static gboolean
-apply_keys (MtConfig *config, GKeyFile *kf, GError **error)
+static void
+apply_keys (Reader *r, const char *db)
 {
-	g_autofree char *size = get_string (kf, "mail", "max_message_size", NULL);
-	g_autofree char *delimiter = get_string (kf, "mail", "recipient_delimiter", "+");
-	g_autofree char *foreign = get_string (kf, "thread", "foreign_subject", "link");
-	g_autofree char *timeout = get_string (kf, "database", "busy_timeout", "30000");
-	g_autofree char *default_address = NULL;
-	guint64 ms = 0;
+	g_auto (GStrv) sections = g_key_file_get_groups (r->kf, NULL);
 
-	config->db_path = get_string (kf, "database", "path", MT_CONFIG_DEFAULT_DB);
-	if (!g_ascii_string_to_unsigned (timeout, 10, 0, G_MAXINT, &ms, NULL))
-		return config_error (error, "busy_timeout: not a number of ms: %s", timeout);
-	config->busy_timeout = (int) ms;
-	config->domain = get_string (kf, "mail", "domain", g_get_host_name ());
-	default_address = g_strdup_printf ("support@%s", config->domain);
-	config->address = get_string (kf, "mail", "address", default_address);
-	config->queue = get_string (kf, "mail", "queue", "support");
-	config->tag = get_string (kf, "mail", "tag", "Ticket");
-	config->secret_file = get_string (kf, "mail", "secret_file", NULL);
-	config->max_message_size = DEFAULT_MAX_SIZE;
-	if (size != NULL && !mt_config_parse_size (size, &config->max_message_size))
-		return config_error (error, "max_message_size: not a size: %s", size);
-	/* A set of characters, as Postfix's: an extension starts at the first one. */
-	if (*delimiter == '\0' || strchr (delimiter, '@') != NULL)
-		return config_error (error, "recipient_delimiter: one or more characters but @: %s", delimiter);
-	config->delimiter = delimiter[0];
-	config->delimiters = g_steal_pointer (&delimiter);
-	if (strcmp (foreign, "link") == 0)
-		config->foreign_subject = MT_FOREIGN_SUBJECT_LINK;
-	else if (strcmp (foreign, "join") == 0)
-		config->foreign_subject = MT_FOREIGN_SUBJECT_JOIN;
-	else
-		return config_error (error, "foreign_subject: link or join: %s", foreign);
-	return apply_limit_keys (config, kf, error) && apply_charset_keys (config, kf, error) &&
-	       apply_server_keys (config, kf, error) && apply_reply_keys (config, kf, error) &&
-	       apply_notify_keys (config, kf, error) && apply_smtp_keys (config, kf, error) &&
-	       apply_retention_keys (config, kf, error) && apply_auto_close_keys (config, kf, error) &&
-	       read_secret (config, error);
+	apply_database_keys (r, db);
+	apply_mail_keys (r);
+	apply_limit_keys (r);
+	apply_reply_keys (r, (const char *const *) sections);
+	apply_notify_keys (r, (const char *const *) sections);
+	apply_smtp_keys (r);
+	apply_charset_keys (r);
+	apply_auto_close_keys (r, (const char *const *) sections);
+	apply_server_keys (r);
+	read_secret (r);
+	g_ptr_array_sort (r->config->values, value_order);
 }
 
 /* The file to read, and whether its absence is an error. */
 static const char *
-config_file (const char *path, gboolean *required)
+config_file (const char *path, gboolean *required, const char **origin)
 {
 	const char *env = g_getenv ("MAILTICKET_CONF");
 
 	*required = TRUE;
+	*origin = "-c";
 	if (path != NULL)
 		return path;
+	*origin = "$MAILTICKET_CONF";
 	if (env != NULL && *env != '\0')
 		return env;
 	*required = FALSE;
+	*origin = "default";
 	return MT_CONFIG_DEFAULT_FILE;
 }
 
+/* Reads file into r; a file GKeyFile cannot parse is an error that
+ * names the first line it cannot take. */
 static gboolean
-load_file (GKeyFile *kf, const char *file, gboolean required, GError **error)
+load_file (Reader *r, const char *file, GError **error)
 {
 	g_autoptr (GError) local = NULL;
+	g_autofree char *text = NULL;
+	gsize len = 0;
+	guint bad;
 
-	if (!required && !g_file_test (file, G_FILE_TEST_EXISTS))
+	if (!g_file_get_contents (file, &text, &len, &local) &&
+	    g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_ACCES))
+		return mt_error_permission (error, MT_ERROR_CONFIG, file);
+	if (local != NULL) {
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "cannot read config %s: %s", file, local->message);
+		return FALSE;
+	}
+	r->lines = g_strsplit (text, "\n", -1);
+	if (g_key_file_load_from_data (r->kf, text, len, G_KEY_FILE_NONE, &local))
 		return TRUE;
-	if (g_key_file_load_from_file (kf, file, G_KEY_FILE_NONE, &local))
-		return TRUE;
-	g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "cannot read config %s: %s", file, local->message);
+	bad = config_bad_line (r->lines);
+	if (bad > 0)
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "%s:%u: %s", file, bad, local->message);
+	else
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "cannot read config %s: %s", file, local->message);
 	return FALSE;
+}
+
+/* Problems "FILE:LINE: ..." by LINE. */
+static gint
+by_line (gconstpointer a, gconstpointer b, gpointer file)
+{
+	gsize skip = file ? strlen (file) + 1 : 0;
+	const char *x = *(char *const *) a, *y = *(char *const *) b;
+	guint64 lx = strlen (x) > skip ? g_ascii_strtoull (x + skip, NULL, 10) : 0;
+	guint64 ly = strlen (y) > skip ? g_ascii_strtoull (y + skip, NULL, 10) : 0;
+
+	return (lx > ly) - (lx < ly);
+}
+
+static MtConfig *
+read_config (const char *path, const char *db, GPtrArray *problems, GError **error)
+{
+	g_autoptr (GKeyFile) kf = g_key_file_new ();
+	g_autoptr (MtConfig) config = g_new0 (MtConfig, 1);
+	Reader r = { kf, NULL, NULL, config, problems };
+	gboolean required;
+	const char *origin;
+	const char *file = config_file (path, &required, &origin);
+	gboolean ok = TRUE;
+
+	config->warnings = g_ptr_array_new_with_free_func (g_free);
+	config->values = g_ptr_array_new_with_free_func (value_free);
+	if (required || g_file_test (file, G_FILE_TEST_EXISTS)) {
+		config->file = g_strdup (file);
+		config->file_origin = g_strdup (origin);
+		r.file = config->file;
+		if ((ok = load_file (&r, file, error)))
+			config_unknown (kf, file, r.lines, config->warnings);
+	}
+	if (ok)
+		apply_keys (&r, db);
+	g_ptr_array_sort_with_data (problems, by_line, config->file);
+	g_strfreev (r.lines);
+	return ok ? g_steal_pointer (&config) : NULL;
 }
 
 MtConfig *
 mt_config_load (const char *path, const char *db, GError **error)
 {
-	g_autoptr (GKeyFile) kf = g_key_file_new ();
-	g_autoptr (MtConfig) config = g_new0 (MtConfig, 1);
-	gboolean required;
-	const char *file = config_file (path, &required);
-	const char *env_db = g_getenv ("MAILTICKET_DB");
+	g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (MtConfig) config = read_config (path, db, problems, error);
 
-	if (!load_file (kf, file, required, error))
-		return NULL;
-	if (required || g_file_test (file, G_FILE_TEST_EXISTS))
-		config->file = g_strdup (file);
-	if (!apply_keys (config, kf, error))
-		return NULL;
-	if (db == NULL && env_db != NULL && *env_db != '\0')
-		db = env_db;
-	if (db != NULL) {
-		g_free (config->db_path);
-		config->db_path = g_strdup (db);
-	}
-	return g_steal_pointer (&config);
-}
-
-void
-mt_config_free (MtConfig *config)
-{
 	if (config == NULL)
-		return;
-	g_free (config->file);
-	g_free (config->db_path);
-	g_free (config->domain);
-	g_free (config->address);
-	g_free (config->queue);
-	g_free (config->tag);
-	g_free (config->secret_file);
-	g_free (config->deliver_socket);
-	g_free (config->deliver_listen);
-	g_free (config->deliver_allow);
-	g_free (config->deliver_users);
-	g_free (config->delimiters);
-	g_strfreev (config->fallback_charsets);
-	g_free (config->from_name);
-	g_free (config->response_time);
-	if (config->queue_response_time != NULL)
-		g_hash_table_unref (config->queue_response_time);
-	if (config->queue_notify != NULL)
-		g_hash_table_unref (config->queue_notify);
-	if (config->queue_lang != NULL)
-		g_hash_table_unref (config->queue_lang);
-	if (config->queue_auto_close != NULL)
-		g_hash_table_unref (config->queue_auto_close);
-	g_free (config->templates_dir);
-	g_free (config->lang);
-	g_free (config->trust_authserv_id);
-	g_free (config->smtp_host);
-	g_free (config->smtp_user);
-	g_free (config->smtp_password_file);
-	g_free (config->smtp_helo);
-	if (config->secret != NULL)
-		memset (config->secret, 0, strlen (config->secret));
-	g_free (config->secret);
-	g_free (config);
+		return NULL;
+	if (problems->len == 1)
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "%s", (char *) problems->pdata[0]);
+	else if (problems->len > 1)
+		g_set_error (error, MT_ERROR, MT_ERROR_CONFIG, "%s (and %u more: mailticket config check)",
+			     (char *) problems->pdata[0], problems->len - 1);
+	return problems->len ? NULL : g_steal_pointer (&config);
 }
 
-const char *
-mt_config_response_time (const MtConfig *config, const char *queue)
+MtConfig *
+mt_config_check (const char *path, const char *db, GPtrArray *problems, GError **error)
 {
-	const char *text = NULL;
+	g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+	MtConfig *config = read_config (path, db, errors, error);
 
-	if (queue != NULL && config->queue_response_time != NULL)
-		text = g_hash_table_lookup (config->queue_response_time, queue);
-	return text ? text : config->response_time;
-}
-
-const char *
-mt_config_lang (const MtConfig *config, const char *queue)
-{
-	const char *lang = NULL;
-
-	if (queue != NULL && config->queue_lang != NULL)
-		lang = g_hash_table_lookup (config->queue_lang, queue);
-	return lang ? lang : config->lang ? config->lang : "en";
-}
-
-gint64
-mt_config_auto_close_after (const MtConfig *config, const char *queue)
-{
-	const gint64 *after =
-		queue && config->queue_auto_close ? g_hash_table_lookup (config->queue_auto_close, queue) : NULL;
-
-	return after ? *after : 0;
+	if (config == NULL)
+		return NULL;
+	for (guint i = 0; i < config->warnings->len; i++)
+		g_ptr_array_add (problems, g_strdup (config->warnings->pdata[i]));
+	for (guint i = 0; i < errors->len; i++)
+		g_ptr_array_add (problems, g_strdup (errors->pdata[i]));
+	g_ptr_array_sort_with_data (problems, by_line, config->file);
+	return config;
 }

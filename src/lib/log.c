@@ -80,6 +80,25 @@ mt_log_init (const char *ident, gboolean verbose)
 }
 
 void
+mt_log_tell (const char *text)
+{
+	g_autofree char *shown = mt_printable_escape (text, -1, MT_PRINTABLE_LINE);
+
+	syslog (LOG_WARNING, "%s%s%s", log_prefix ? log_prefix : "", log_prefix ? ": " : "", text);
+	fprintf (stderr, "%s: %s\n", g_get_prgname (), shown);
+}
+
+void
+mt_log_tell_config (const GPtrArray *warnings)
+{
+	for (guint i = 0; warnings != NULL && i < warnings->len; i++) {
+		g_autofree char *text = g_strdup_printf ("warning: %s", (const char *) warnings->pdata[i]);
+
+		mt_log_tell (text);
+	}
+}
+
+void
 mt_log_set_prefix (const char *prefix)
 {
 	g_free (log_prefix);

@@ -216,6 +216,8 @@ create_file (const char *path, GError **error)
 	fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
 	if (fd < 0 && errno == EEXIST)
 		return TRUE;
+	if (fd < 0 && errno == EACCES)
+		return mt_error_permission (error, MT_ERROR_TEMPFAIL, path);
 	if (fd < 0) {
 		g_autofree char *what = g_strdup_printf ("cannot create database %s", path);
 		return mt_error_errno (error, errno, what);
@@ -243,6 +245,8 @@ database_there (const char *path, GError **error)
 		return TRUE;
 	if (stat (path, &st) == 0)
 		why = S_ISREG (st.st_mode) && st.st_size == 0 ? "is empty" : NULL;
+	else if (errno == EACCES)
+		return mt_error_permission (error, MT_ERROR_TEMPFAIL, path);
 	else
 		why = errno == ENOENT || errno == ENOTDIR ? "is not there" : NULL;
 	/* Anything else, SQLite tells when it opens the file. */
@@ -250,6 +254,21 @@ database_there (const char *path, GError **error)
 		return TRUE;
 	g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, "database missing: run mailticket init (%s %s)", path, why);
 	return FALSE;
+}
+
+/* SQLite's "unable to open database file" says nothing of why. */
+static gboolean
+may_open (const char *path, GError **error)
+{
+	int fd;
+
+	if (*path == '\0' || strcmp (path, ":memory:") == 0 || g_str_has_prefix (path, "file:"))
+		return TRUE;
+	if ((fd = open (path, O_RDONLY | O_CLOEXEC)) >= 0)
+		close (fd);
+	else if (errno == EACCES)
+		return mt_error_permission (error, MT_ERROR_TEMPFAIL, path);
+	return TRUE;
 }
 
 MtStore *
@@ -260,6 +279,8 @@ mt_store_open (const char *path, int busy_timeout, MtStoreMode mode, GError **er
 	int rc;
 
 	if (mode == MT_STORE_EXISTING && !database_there (path, error))
+		return NULL;
+	if (!may_open (path, error))
 		return NULL;
 	if (mode == MT_STORE_CREATE) {
 		if (!create_file (path, error))

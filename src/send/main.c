@@ -148,6 +148,8 @@ run (const Options *o, GError **error)
 	g_autoptr (MtSender) sender = NULL;
 	char *password;
 
+	if (config != NULL)
+		mt_log_tell_config (config->warnings);
 	if (config == NULL ||
 	    !(store = mt_store_open (config->db_path, config->busy_timeout, MT_STORE_EXISTING, error)) ||
 	    !read_password (config, &password, error))

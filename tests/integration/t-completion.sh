@@ -6,10 +6,10 @@
 . "$(dirname "$0")/../lib.sh"
 
 command -v bash >/dev/null || skip_all "no bash"
-# 43 tests a pass over the completions, a second pass with the
+# 45 tests a pass over the completions, a second pass with the
 # bash-completion package loaded, or one skip without it.
 framework=/usr/share/bash-completion/bash_completion
-if [ -f "$framework" ]; then plan $((1 + 2 * 43)); else plan $((1 + 43 + 1)); fi
+if [ -f "$framework" ]; then plan $((1 + 2 * 45)); else plan $((1 + 45 + 1)); fi
 mt init >/dev/null && mt user add alice --email alice@example.org >/dev/null && mt user add bob --email b@x.test >/dev/null
 ok $? "a database with two agents"
 touch "$tmp/file-one" "$tmp/file-two"
@@ -84,5 +84,7 @@ for framework in "" "$framework"; do
 	offers "list --color" "always auto never" list --color ""
 	offers "reply --status: no active" "closed new open pending resolved" reply 1 --status ""
 	offers "time edit's options" "--date --duration" time edit 3 --d
+	offers "config's verbs" "check show" config ""
+	offers "config check's file" "$tmp/file-one $tmp/file-two" config check "$tmp/file-"
 	offers "no values made up for a number" "" list --limit ""
 done

@@ -10,6 +10,7 @@
 
 #include "mailticket/config.h"
 #include "mailticket/error.h"
+#include "mailticket/message.h"
 
 typedef struct {
 	char *dir;
@@ -26,6 +27,8 @@ setup (Fixture *f, gconstpointer data)
 	f->files = g_ptr_array_new_with_free_func (g_free);
 	g_unsetenv ("MAILTICKET_CONF");
 	g_unsetenv ("MAILTICKET_DB");
+	/* The host's /etc/mailname is not this test's: none, so the host name. */
+	g_setenv ("MAILTICKET_MAILNAME", "/nonexistent/mailname", TRUE);
 }
 
 static void
@@ -192,8 +195,8 @@ test_defaults_without_file (Fixture *f, gconstpointer data)
 	g_assert_cmpint (config->busy_timeout, ==, 30000);
 	g_assert_cmpstr (config->tag, ==, "Ticket");
 	g_assert_cmpuint (config->max_message_size, ==, G_GUINT64_CONSTANT (52428800));
-	g_assert_cmpuint (config->max_parts, ==, 0);
-	g_assert_cmpuint (config->max_depth, ==, 0);
+	g_assert_cmpuint (config->max_parts, ==, MT_MESSAGE_MAX_PARTS);
+	g_assert_cmpuint (config->max_depth, ==, MT_MESSAGE_MAX_DEPTH);
 	g_assert_cmpint (config->delimiter, ==, '+');
 	g_assert_cmpstr (config->queue, ==, "support");
 	g_assert_cmpstr (config->domain, ==, g_get_host_name ());
