@@ -116,8 +116,9 @@ mt_config_section_known (const char *section)
 {
 	if (mt_config_section_queue (section) != NULL)
 		return TRUE;
+	/* "queue" rows are keys of [queue NAME] only. */
 	for (const MtConfigKey *k = keys; k->key; k++)
-		if (strcmp (k->section, section) == 0)
+		if (strcmp (k->section, section) == 0 && strcmp (section, MT_CONFIG_QUEUE_SECTION) != 0)
 			return TRUE;
 	return FALSE;
 }

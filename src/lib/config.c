@@ -392,7 +392,11 @@ apply_auto_close_keys (Reader *r, const char *const *sections)
 		g_autofree char *after = name ? get_or (r, sections[i], "auto_close_after", NULL, "default") : NULL;
 		gint64 seconds = 0;
 
-		if (after != NULL && mt_config_parse_duration (after, &seconds) && seconds > 0)
+		if (after == NULL || !mt_config_parse_duration (after, &seconds))
+			continue;
+		if (seconds <= 0)
+			problem (r, sections[i], "auto_close_after", "a duration longer than 0: %s", after);
+		else
 			g_hash_table_replace (config->queue_auto_close, g_strdup (name),
 					      g_memdup2 (&seconds, sizeof seconds));
 	}
