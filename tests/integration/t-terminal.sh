@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # What a terminal is shown of hostile mail: escape sequences in a display
 # name, a subject, a body, an envelope sender reach no terminal through
-# the CLI's tables and pages (they show as \xHH, on a terminal and in a
-# pipe alike); --json keeps the exact text (its encoder escapes it); the
+# the CLI's tables and pages. A subject and a text lose their control
+# characters when the mail is read (mailticket-deliver(8), "How mail is
+# read"); a name keeps them and shows them as \xHH, on a terminal and in
+# a pipe alike, and --json keeps it exact (its encoder escapes it); the
 # raw mail (show --raw, quarantine show, outbox show --raw) goes to a
 # pipe byte for byte and to a terminal only with --force.
 . "$(dirname "$0")/../lib.sh"
@@ -53,15 +55,15 @@ terminal () {
 }
 
 terminal "contact list (the display name)" 'Evil \x1b]0;pwned\x07 Name' contact list
-terminal "time report (the subject)" 'Invoice \x1b[2J\x9b31m overdue' time report
-terminal "time report --csv" 'Invoice \x1b[2J\x9b31m overdue' time report --csv
-terminal "show (subject, name, body)" 'Pay now \x1b[2J\x1b[31m or else.' show "$t"
-terminal "list" 'Invoice \x1b[2J' list --color never
+terminal "time report (the subject)" 'Invoice [2J31m overdue' time report
+terminal "time report --csv" 'Invoice [2J31m overdue' time report --csv
+terminal "show (subject, name, body)" 'Pay now [2J[31m or else.' show "$t"
+terminal "list" 'Invoice [2J31m overdue' list --color never
 # list's own colours are the only escape sequences when it colours
 on_tty 100 "$BIN/mailticket" --db "$DB" list
 sed 's/\x1b\[\(0\|1\|2\|31\|32\|33\|34\|1;31\)m//g' "$out" >"$tmp/uncoloured"
 expect_equal "$(controls_in "$tmp/uncoloured")" 0 "list in colour: no control character from the mail"
-terminal "search" 'Invoice \x1b[2J\x9b31m overdue' search Invoice
+terminal "search" 'Evil \x1b]0;pwned\x07 Name' search Invoice
 
 printf '#!/bin/sh\ncat >"%s/paged"\n' "$tmp" >"$tmp/pager"
 chmod +x "$tmp/pager"
@@ -77,8 +79,8 @@ expect_equal "$(json '[c["name"] for c in d if c["address"] == "evil@customer.te
 	true "contact list --json: the exact name, JSON-escaped"
 expect_equal "$(controls_in "$out")" 0 "... with no control character written as it is"
 mt time report --json >"$out"
-expect_equal "$(json 'd["entries"][0]["subject"] == "Invoice \x1b[2J\x9b31m overdue"' <"$out")" true \
-	"time report --json: the exact subject"
+expect_equal "$(json 'd["entries"][0]["subject"] == "Invoice [2J31m overdue"' <"$out")" true \
+	"time report --json: the subject as read, without its control characters"
 
 # Raw mail: byte for byte into a pipe, refused on a terminal unless --force.
 mt show "$t" --raw "$a" >"$out"
