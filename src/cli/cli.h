@@ -61,6 +61,9 @@ gboolean mt_cli_load_config (MtContext *ctx, GError **error);
  * nor runs a verb table (rule, whose verbs parse options of their own):
  * as mode asks, but never more than the command table allows. */
 gboolean mt_cli_open (MtContext *ctx, MtStoreMode mode, GError **error);
+/* The one place where the CLI opens the store: the config, then the
+ * database as open says (the verb tables' way, verbs.c). */
+gboolean mt_cli_open_store (MtContext *ctx, MtCliOpen open, GError **error);
 
 /* The words of a command line that a verb table matched. */
 typedef struct {
