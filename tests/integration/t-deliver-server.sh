@@ -7,7 +7,7 @@
 # (not running, killed, another database) the process delivers itself,
 # and nothing is lost or stored twice.
 . "$(dirname "$0")/../lib.sh"
-plan 99
+plan 100
 
 sock=$tmp/deliver.sock
 printf '[deliver]\nsocket=%s\nidle_timeout=%s\n' "$sock" "$(printf %.0f "$(limit 2)")" >>"$MAILTICKET_CONF"
@@ -97,7 +97,8 @@ expect_equal "$(mt list --json | json '[t["created"] for t in d if t["subject"] 
 	"2026-11-23T08:00:00Z" "... the ticket was opened at the client's --now"
 
 # The exit codes and lines of the MTA contract come back from the server.
-mt rule add blocked --sender '*@evil.example' --glob --refuse '77 Mail from you is not accepted here' >/dev/null
+expect_code 0 "a refusing rule is added" -- mt rule add blocked --sender '*@evil.example' --glob \
+	--refuse '77 Mail from you is not accepted here'
 mkmsg "$tmp/evil" s4@mt.test 'buy now'
 expect_code 77 "a rule's refusal through the server: its code" -- deliver -f spam@evil.example <"$tmp/evil"
 expect_equal "$(head -n 1 "$err")" "5.7.1 Mail from you is not accepted here" "... and its line first on stderr" ||
