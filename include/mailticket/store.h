@@ -170,6 +170,9 @@ gboolean mt_store_move (MtStore *store, const char *const *moves, gsize n, gint6
 /* Runs stmt to its end: the text of its first column in each row
  * (owned strings), or NULL on an error. */
 GPtrArray *mt_store_get_strings (MtStore *store, sqlite3_stmt *stmt, GError **error);
+/* The same for the integers of its first column (a gint64 array, owned);
+ * NULL for a NULL stmt (its query failed and said why). */
+GArray *mt_store_get_ids (MtStore *store, sqlite3_stmt *stmt, GError **error);
 
 /* Runs sql, a static query with one text parameter that returns one
  * integer, such as "SELECT id FROM users WHERE login = :login"; 0 when

@@ -227,22 +227,13 @@ typedef struct {
 static GArray *
 read_resolved (MtStore *store, const AutoClose *a, GError **error)
 {
-	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 	sqlite3_stmt *stmt =
 		mt_store_query_bound (store, SQL_RESOLVED_BEFORE,
 				      MT_BINDS (MT_TEXT (":queue", a->queue), MT_INT (":before", a->now - a->after),
 						MT_INT (":batch", ESCALATE_BATCH)),
 				      error);
-	int rc;
 
-	if (stmt == NULL)
-		return NULL;
-	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64 (stmt, 0);
-		g_array_append_val (ids, id);
-	}
-	sqlite3_reset (stmt);
-	return rc == SQLITE_DONE ? g_steal_pointer (&ids) : NULL;
+	return mt_store_get_ids (store, stmt, error);
 }
 
 static gboolean

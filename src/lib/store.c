@@ -413,6 +413,23 @@ mt_store_get_strings (MtStore *store, sqlite3_stmt *stmt, GError **error)
 	return rc == -1 ? NULL : g_steal_pointer (&out);
 }
 
+GArray *
+mt_store_get_ids (MtStore *store, sqlite3_stmt *stmt, GError **error)
+{
+	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64 (stmt, 0);
+
+		g_array_append_val (ids, id);
+	}
+	sqlite3_reset (stmt);
+	return rc == SQLITE_DONE ? g_steal_pointer (&ids) : NULL;
+}
+
 gint64
 mt_store_last_id (MtStore *store)
 {

@@ -151,17 +151,8 @@ GArray *
 mt_ticket_forget_whole (MtStore *store, const char *address, GError **error)
 {
 	sqlite3_stmt *stmt = query (store, SQL_WHOLE, address, error);
-	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-	int rc;
 
-	if (stmt == NULL)
-		return NULL;
-	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64 (stmt, 0);
-
-		g_array_append_val (ids, id);
-	}
-	return rc == SQLITE_DONE ? g_steal_pointer (&ids) : NULL;
+	return mt_store_get_ids (store, stmt, error);
 }
 
 static gboolean

@@ -474,17 +474,8 @@ static GArray *
 ticket_ids (MtStore *store, const char *sql, gint64 ticket, GError **error)
 {
 	sqlite3_stmt *stmt = mt_store_query_bound (store, sql, MT_BINDS (MT_INT (":ticket", ticket)), error);
-	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-	int rc;
 
-	if (stmt == NULL)
-		return NULL;
-	while ((rc = mt_store_step (store, stmt, error)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64 (stmt, 0);
-
-		g_array_append_val (ids, id);
-	}
-	return rc == SQLITE_DONE ? g_steal_pointer (&ids) : NULL;
+	return mt_store_get_ids (store, stmt, error);
 }
 
 GArray *
